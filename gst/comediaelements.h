@@ -1,0 +1,14 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+GST_ELEMENT_REGISTER_DECLARE (comedia_rtpsrc);
+GST_ELEMENT_REGISTER_DECLARE (comedia_rtpsink);
+
+G_END_DECLS

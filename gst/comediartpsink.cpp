@@ -1,0 +1,568 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-comedia-rtpsink
+ * @title: comedia-rtpsink
+ * @see_also: comedia-rtpsrc, sdp-negotiator, udpsink, rtpbin
+ *
+ * Sends RTP or RTCP to the peer that the comedia-rtpsrc of the same session,
+ * stream and component latched, from that source's very socket (symmetric
+ * RTP, RFC 4961): the peer's NAT only lets in packets that come from the
+ * exact address and port it sent to.
+ *
+ * Where it sends:
+ * - to the latched peer, once one is latched;
+ * - before that, to a destination the session was given (by sdp-negotiator
+ *   from an SDP answer or offer), else to #ComediaRtpSink:host and
+ *   #ComediaRtpSink:port if set;
+ * - otherwise the buffer is dropped and counted: the sink never blocks the
+ *   pipeline waiting for a peer.
+ *
+ * A buffer list is sent as one batch.  A peer that answers with ICMP "port
+ * unreachable" is counted in #ComediaRtpSink:stats, not fatal.
+ *
+ * The socket belongs to the session: without a comedia-rtpsrc for the same
+ * component in the process, the sink opens it itself (an ephemeral port on
+ * the first buffer), so a send-only active peer behind NAT is just this sink
+ * with host and port.
+ *
+ * ## Example launch line: send Receiver Reports back through the peer's NAT
+ * |[
+ * gst-launch-1.0 rtpbin name=rb \
+ *   comedia-rtpsrc session=s stream=1 component=1 port=5004 \
+ *     caps="application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96" ! rb.recv_rtp_sink_0 \
+ *   comedia-rtpsrc session=s stream=1 component=2 port=5005 ! rb.recv_rtcp_sink_0 \
+ *   rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false \
+ *   rb. ! rtpvp8depay ! vp8dec ! fakesink
+ * ]|
+ *
+ * ## Example launch line: a send-only peer with a fixed destination
+ * |[
+ * gst-launch-1.0 videotestsrc is-live=true ! vp8enc deadline=1 ! rtpvp8pay ! \
+ *   comedia-rtpsink session=s stream=1 component=1 host=203.0.113.10 port=5004
+ * ]|
+ */
+#include "config.h"
+
+#include "comediartpsink.h"
+#include "comediaelements.h"
+#include "comediasession.h"
+
+#include <string>
+#include <vector>
+
+GST_DEBUG_CATEGORY_STATIC (comedia_rtp_sink_debug);
+#define GST_CAT_DEFAULT comedia_rtp_sink_debug
+
+using comedia::Component;
+
+#define DEFAULT_SESSION "default"
+#define DEFAULT_STREAM 1
+#define DEFAULT_COMPONENT comedia::COMPONENT_RTP
+#define DEFAULT_HOST nullptr
+#define DEFAULT_PORT 0
+
+enum
+{
+  PROP_0,
+  PROP_SESSION,
+  PROP_STREAM,
+  PROP_COMPONENT,
+  PROP_HOST,
+  PROP_PORT,
+  PROP_STATS,
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+struct ComediaRtpSinkPrivate {
+  std::mutex lock;              /* guards the properties */
+  std::string session_name = DEFAULT_SESSION;
+  guint stream = DEFAULT_STREAM;
+  guint component = DEFAULT_COMPONENT;
+  std::string host;
+  guint port = DEFAULT_PORT;
+
+  ComediaSession *session = nullptr;
+  std::atomic<Component *> shared{nullptr};  /* opened on the first buffer */
+  GSocketAddress *configured_destination = nullptr;  /* host:port */
+  GCancellable *cancellable = nullptr;
+
+  /* The streaming thread's copy of the component's destination. */
+  guint64 destination_generation = 0;
+  GSocketAddress *destination = nullptr;
+};
+
+struct _ComediaRtpSink {
+  GstBaseSink parent;
+  ComediaRtpSinkPrivate *priv;
+};
+
+#define comedia_rtp_sink_parent_class parent_class
+G_DEFINE_TYPE (ComediaRtpSink, comedia_rtp_sink, GST_TYPE_BASE_SINK);
+GST_ELEMENT_REGISTER_DEFINE (comedia_rtpsink, "comedia-rtpsink",
+    GST_RANK_NONE, COMEDIA_TYPE_RTP_SINK);
+
+static void comedia_rtp_sink_finalize (GObject * object);
+static void comedia_rtp_sink_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void comedia_rtp_sink_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static GstStateChangeReturn comedia_rtp_sink_change_state (GstElement *
+    element, GstStateChange transition);
+static gboolean comedia_rtp_sink_unlock (GstBaseSink * sink);
+static gboolean comedia_rtp_sink_unlock_stop (GstBaseSink * sink);
+static GstFlowReturn comedia_rtp_sink_render (GstBaseSink * sink,
+    GstBuffer * buffer);
+static GstFlowReturn comedia_rtp_sink_render_list (GstBaseSink * sink,
+    GstBufferList * list);
+
+static void
+comedia_rtp_sink_class_init (ComediaRtpSinkClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSinkClass *basesink_class = GST_BASE_SINK_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (comedia_rtp_sink_debug, "comedia-rtpsink", 0,
+      "comedia RTP/RTCP sender to latched peers");
+
+  gobject_class->finalize = comedia_rtp_sink_finalize;
+  gobject_class->set_property = comedia_rtp_sink_set_property;
+  gobject_class->get_property = comedia_rtp_sink_get_property;
+
+  g_object_class_install_property (gobject_class, PROP_SESSION,
+      g_param_spec_string ("session", "Session",
+          "Name of the shared session.  This sink sends from the socket of "
+          "the comedia-rtpsrc with the same session, stream and component, "
+          "to the peer that source latched", DEFAULT_SESSION,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_STREAM,
+      g_param_spec_uint ("stream", "Stream",
+          "Stream number within the session, as ICE numbers them: 1 for the "
+          "first SDP m-line, 2 for the second, ...", 1, G_MAXUINT16,
+          DEFAULT_STREAM, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_COMPONENT,
+      g_param_spec_uint ("component", "Component",
+          "Component within the stream, as ICE numbers them: 1 = RTP, "
+          "2 = RTCP", 1, 2, DEFAULT_COMPONENT,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_HOST,
+      g_param_spec_string ("host", "Host",
+          "Static destination (IP address or host name) used until a peer "
+          "is latched, for peers that are not behind NAT or to open the "
+          "NAT mapping from the active side.  Unset: nothing is sent before "
+          "latching", DEFAULT_HOST,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_PORT,
+      g_param_spec_int ("port", "Port",
+          "UDP port of the static destination (see host); 0 = none", 0,
+          G_MAXUINT16, DEFAULT_PORT,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Counters of this sender: sent (datagrams), sent-bytes, "
+          "send-calls (system calls; a buffer list is sent in one), "
+          "dropped-no-peer (buffers dropped because no peer was latched and "
+          "no destination was set), send-errors (e.g. ICMP port "
+          "unreachable), and peer (the latched \"IP:port\", or empty)",
+          GST_TYPE_STRUCTURE,
+          (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_set_static_metadata (element_class,
+      "COMEDIA RTP sink", "Sink/Network/RTP",
+      "Sends RTP or RTCP from the socket a comedia-rtpsrc receives on, to "
+      "the peer it latched behind NAT", "comedia developers");
+
+  element_class->change_state = comedia_rtp_sink_change_state;
+  basesink_class->unlock = comedia_rtp_sink_unlock;
+  basesink_class->unlock_stop = comedia_rtp_sink_unlock_stop;
+  basesink_class->render = comedia_rtp_sink_render;
+  basesink_class->render_list = comedia_rtp_sink_render_list;
+}
+
+static void
+comedia_rtp_sink_init (ComediaRtpSink * self)
+{
+  self->priv = new ComediaRtpSinkPrivate ();
+  self->priv->cancellable = g_cancellable_new ();
+}
+
+static void
+comedia_rtp_sink_finalize (GObject * object)
+{
+  ComediaRtpSink *self = COMEDIA_RTP_SINK (object);
+  ComediaRtpSinkPrivate *priv = self->priv;
+
+  g_clear_object (&priv->session);
+  g_clear_object (&priv->configured_destination);
+  g_clear_object (&priv->destination);
+  g_clear_object (&priv->cancellable);
+  delete priv;
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+comedia_rtp_sink_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  ComediaRtpSinkPrivate *priv = COMEDIA_RTP_SINK (object)->priv;
+  std::lock_guard<std::mutex> guard (priv->lock);
+
+  switch (prop_id) {
+    case PROP_SESSION:
+      priv->session_name = g_value_get_string (value) ?
+          g_value_get_string (value) : DEFAULT_SESSION;
+      break;
+    case PROP_STREAM:
+      priv->stream = g_value_get_uint (value);
+      break;
+    case PROP_COMPONENT:
+      priv->component = g_value_get_uint (value);
+      break;
+    case PROP_HOST:
+      priv->host = g_value_get_string (value) ? g_value_get_string (value) : "";
+      break;
+    case PROP_PORT:
+      priv->port = g_value_get_int (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static GstStructure *
+create_stats (ComediaRtpSink * self)
+{
+  ComediaRtpSinkPrivate *priv = self->priv;
+  Component *c = priv->shared.load ();
+  auto get = [] (const std::atomic<guint64> &v) { return v.load (std::memory_order_relaxed); };
+
+  std::string destination;
+  if (c && c->latched ())
+    destination = c->latched_peer ().to_string ();
+
+  return gst_structure_new ("comedia-rtpsink-stats",
+      "sent", G_TYPE_UINT64, c ? get (c->counters.sent) : 0,
+      "sent-bytes", G_TYPE_UINT64, c ? get (c->counters.sent_bytes) : 0,
+      "send-calls", G_TYPE_UINT64, c ? get (c->counters.send_calls) : 0,
+      "dropped-no-peer", G_TYPE_UINT64, c ? get (c->counters.dropped_no_peer) : 0,
+      "send-errors", G_TYPE_UINT64, c ? get (c->counters.send_errors) : 0,
+      "peer", G_TYPE_STRING, destination.c_str (), nullptr);
+}
+
+static void
+comedia_rtp_sink_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  ComediaRtpSink *self = COMEDIA_RTP_SINK (object);
+  ComediaRtpSinkPrivate *priv = self->priv;
+  std::lock_guard<std::mutex> guard (priv->lock);
+
+  switch (prop_id) {
+    case PROP_SESSION:
+      g_value_set_string (value, priv->session_name.c_str ());
+      break;
+    case PROP_STREAM:
+      g_value_set_uint (value, priv->stream);
+      break;
+    case PROP_COMPONENT:
+      g_value_set_uint (value, priv->component);
+      break;
+    case PROP_HOST:
+      g_value_set_string (value, priv->host.empty () ? nullptr :
+          priv->host.c_str ());
+      break;
+    case PROP_PORT:
+      g_value_set_int (value, priv->port);
+      break;
+    case PROP_STATS:
+      g_value_take_boxed (value, create_stats (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static GSocketAddress *
+resolve_destination (ComediaRtpSink * self, const std::string & host,
+    guint port)
+{
+  GInetAddress *inet = g_inet_address_new_from_string (host.c_str ());
+  if (!inet) {
+    GResolver *resolver = g_resolver_get_default ();
+    GError *err = nullptr;
+    GList *results = g_resolver_lookup_by_name (resolver, host.c_str (),
+        nullptr, &err);
+    g_object_unref (resolver);
+    if (!results) {
+      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+          ("Could not resolve host \"%s\"", host.c_str ()),
+          ("%s", err ? err->message : "no address"));
+      g_clear_error (&err);
+      return nullptr;
+    }
+    inet = G_INET_ADDRESS (g_object_ref (results->data));
+    g_resolver_free_addresses (results);
+  }
+  GSocketAddress *addr = g_inet_socket_address_new (inet, port);
+  g_object_unref (inet);
+  return addr;
+}
+
+static gboolean
+comedia_rtp_sink_open (ComediaRtpSink * self)
+{
+  ComediaRtpSinkPrivate *priv = self->priv;
+  std::string host;
+  guint port;
+
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    priv->session = comedia_session_acquire (priv->session_name.c_str ());
+    host = priv->host;
+    port = priv->port;
+  }
+
+  if (!host.empty () && port == 0) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("host is set to \"%s\" but port is 0", host.c_str ()),
+        ("a static destination needs both host and port"));
+    return FALSE;
+  }
+  if (!host.empty ()) {
+    priv->configured_destination = resolve_destination (self, host, port);
+    if (!priv->configured_destination)
+      return FALSE;
+  }
+  /* The socket is not opened here: in a pipeline sinks reach READY before
+   * sources, and the comedia-rtpsrc must bind its port first. */
+  return TRUE;
+}
+
+static void
+comedia_rtp_sink_close (ComediaRtpSink * self)
+{
+  ComediaRtpSinkPrivate *priv = self->priv;
+
+  priv->shared.store (nullptr);
+  priv->destination_generation = 0;
+  g_clear_object (&priv->destination);
+  g_clear_object (&priv->configured_destination);
+  g_clear_object (&priv->session);
+}
+
+static GstStateChangeReturn
+comedia_rtp_sink_change_state (GstElement * element, GstStateChange transition)
+{
+  ComediaRtpSink *self = COMEDIA_RTP_SINK (element);
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY &&
+      !comedia_rtp_sink_open (self)) {
+    comedia_rtp_sink_close (self);
+    return GST_STATE_CHANGE_FAILURE;
+  }
+
+  GstStateChangeReturn ret =
+      GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+
+  if (transition == GST_STATE_CHANGE_READY_TO_NULL)
+    comedia_rtp_sink_close (self);
+  return ret;
+}
+
+static gboolean
+comedia_rtp_sink_unlock (GstBaseSink * sink)
+{
+  g_cancellable_cancel (COMEDIA_RTP_SINK (sink)->priv->cancellable);
+  return TRUE;
+}
+
+static gboolean
+comedia_rtp_sink_unlock_stop (GstBaseSink * sink)
+{
+  ComediaRtpSinkPrivate *priv = COMEDIA_RTP_SINK (sink)->priv;
+  g_object_unref (priv->cancellable);
+  priv->cancellable = g_cancellable_new ();
+  return TRUE;
+}
+
+/* The component, opening the session's socket on first use. */
+static Component *
+shared_component (ComediaRtpSink * self)
+{
+  ComediaRtpSinkPrivate *priv = self->priv;
+  Component *c = priv->shared.load (std::memory_order_acquire);
+  if (G_LIKELY (c))
+    return c;
+
+  GError *err = nullptr;
+  c = comedia_session_open_component (priv->session, priv->stream,
+      priv->component, nullptr, &err);
+  if (!c) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+        ("Could not open a UDP socket to send from"), ("%s", err->message));
+    g_clear_error (&err);
+    return nullptr;
+  }
+  GST_INFO_OBJECT (self, "sending from port %u", c->local_port ());
+  priv->shared.store (c, std::memory_order_release);
+  return c;
+}
+
+static GSocketAddress *
+current_destination (ComediaRtpSink * self, Component * c)
+{
+  ComediaRtpSinkPrivate *priv = self->priv;
+  GSocketAddress *dest = c->destination (priv->destination_generation,
+      priv->destination);
+  return dest ? dest : priv->configured_destination;
+}
+
+static void
+count_send_error (ComediaRtpSink * self, Component * c, GError * err)
+{
+  c->counters.send_errors.fetch_add (1, std::memory_order_relaxed);
+  /* Unreachable peers are expected in NAT traversal (a port not open yet, a
+   * peer gone): counted, never fatal. */
+  GST_DEBUG_OBJECT (self, "send failed: %s", err->message);
+}
+
+/* Maps every memory of @buffer into @vectors / @maps (appended). */
+static void
+map_buffer (GstBuffer * buffer, std::vector<GOutputVector> & vectors,
+    std::vector<GstMapInfo> & maps, std::vector<GstMemory *> & mems)
+{
+  guint n = gst_buffer_n_memory (buffer);
+  for (guint i = 0; i < n; i++) {
+    GstMemory *mem = gst_buffer_peek_memory (buffer, i);
+    GstMapInfo info;
+    if (!gst_memory_map (mem, &info, GST_MAP_READ))
+      continue;
+    vectors.push_back ({ info.data, info.size });
+    maps.push_back (info);
+    mems.push_back (mem);
+  }
+}
+
+static void
+unmap_all (std::vector<GstMapInfo> & maps, std::vector<GstMemory *> & mems)
+{
+  for (size_t i = 0; i < maps.size (); i++)
+    gst_memory_unmap (mems[i], &maps[i]);
+}
+
+static GstFlowReturn
+comedia_rtp_sink_render (GstBaseSink * sink, GstBuffer * buffer)
+{
+  ComediaRtpSink *self = COMEDIA_RTP_SINK (sink);
+  Component *c = shared_component (self);
+  if (!c)
+    return GST_FLOW_ERROR;
+
+  GSocketAddress *dest = current_destination (self, c);
+  if (!dest) {
+    c->counters.dropped_no_peer.fetch_add (1, std::memory_order_relaxed);
+    return GST_FLOW_OK;
+  }
+
+  std::vector<GOutputVector> vectors;
+  std::vector<GstMapInfo> maps;
+  std::vector<GstMemory *> mems;
+  map_buffer (buffer, vectors, maps, mems);
+
+  GError *err = nullptr;
+  gssize sent = g_socket_send_message (c->socket (), dest, vectors.data (),
+      vectors.size (), nullptr, 0, 0, self->priv->cancellable, &err);
+  unmap_all (maps, mems);
+
+  if (sent < 0) {
+    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_clear_error (&err);
+      return GST_FLOW_FLUSHING;
+    }
+    count_send_error (self, c, err);
+    g_clear_error (&err);
+    return GST_FLOW_OK;
+  }
+  c->counters.send_calls.fetch_add (1, std::memory_order_relaxed);
+  c->counters.sent.fetch_add (1, std::memory_order_relaxed);
+  c->counters.sent_bytes.fetch_add (sent, std::memory_order_relaxed);
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+comedia_rtp_sink_render_list (GstBaseSink * sink, GstBufferList * list)
+{
+  ComediaRtpSink *self = COMEDIA_RTP_SINK (sink);
+  Component *c = shared_component (self);
+  if (!c)
+    return GST_FLOW_ERROR;
+
+  guint n = gst_buffer_list_length (list);
+  GSocketAddress *dest = current_destination (self, c);
+  if (!dest) {
+    c->counters.dropped_no_peer.fetch_add (n, std::memory_order_relaxed);
+    return GST_FLOW_OK;
+  }
+
+  std::vector<GOutputVector> vectors;
+  std::vector<GstMapInfo> maps;
+  std::vector<GstMemory *> mems;
+  std::vector<size_t> first_vector (n + 1);
+  for (guint i = 0; i < n; i++) {
+    first_vector[i] = vectors.size ();
+    map_buffer (gst_buffer_list_get (list, i), vectors, maps, mems);
+  }
+  first_vector[n] = vectors.size ();
+
+  /* The vectors are final now; point each message at its slice. */
+  std::vector<GOutputMessage> messages (n);
+  for (guint i = 0; i < n; i++) {
+    messages[i].address = dest;
+    messages[i].vectors = vectors.data () + first_vector[i];
+    messages[i].num_vectors = first_vector[i + 1] - first_vector[i];
+  }
+
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint done = 0;
+  while (done < n) {
+    GError *err = nullptr;
+    gint count = g_socket_send_messages (c->socket (), messages.data () + done,
+        n - done, 0, self->priv->cancellable, &err);
+    if (count < 0) {
+      if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        g_clear_error (&err);
+        ret = GST_FLOW_FLUSHING;
+        break;
+      }
+      /* The message at @done failed; skip it and send the rest. */
+      count_send_error (self, c, err);
+      g_clear_error (&err);
+      done++;
+      continue;
+    }
+    c->counters.send_calls.fetch_add (1, std::memory_order_relaxed);
+    for (gint i = 0; i < count; i++) {
+      c->counters.sent.fetch_add (1, std::memory_order_relaxed);
+      c->counters.sent_bytes.fetch_add (messages[done + i].bytes_sent,
+          std::memory_order_relaxed);
+    }
+    done += count;
+  }
+
+  unmap_all (maps, mems);
+  return ret;
+}

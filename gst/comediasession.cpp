@@ -1,0 +1,361 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "comediasession.h"
+
+#include <map>
+#include <memory>
+#include <set>
+#include <utility>
+
+GST_DEBUG_CATEGORY_STATIC (comedia_session_debug);
+#define GST_CAT_DEFAULT comedia_session_debug
+
+namespace comedia {
+
+Component::Component (guint stream_, guint component_)
+  : stream (stream_), component (component_)
+{
+}
+
+Component::~Component ()
+{
+  g_clear_object (&socket_);
+  g_clear_object (&latched_address_);
+  g_clear_object (&static_address_);
+}
+
+void
+Component::attach_socket (GSocket *socket, guint16 port)
+{
+  socket_ = G_SOCKET (g_object_ref (socket));
+  local_port_ = port;
+}
+
+GInetSocketAddress *
+Component::local_address () const
+{
+  if (!socket_)
+    return nullptr;
+  GSocketAddress *addr = g_socket_get_local_address (socket_, nullptr);
+  return addr ? G_INET_SOCKET_ADDRESS (addr) : nullptr;
+}
+
+void
+Component::publish_latched_peer (const PeerAddress &peer)
+{
+  GSocketAddress *addr = gsocket_address_from_peer (peer);
+  std::lock_guard<std::mutex> guard (lock_);
+  latched_peer_ = peer;
+  if (latched_address_)
+    g_object_unref (latched_address_);
+  latched_address_ = addr;
+  latched_generation_.fetch_add (1, std::memory_order_acq_rel);
+  destination_generation_.fetch_add (1, std::memory_order_acq_rel);
+}
+
+PeerAddress
+Component::latched_peer () const
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  return latched_peer_;
+}
+
+void
+Component::set_static_destination (GSocketAddress *addr)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  if (static_address_)
+    g_object_unref (static_address_);
+  static_address_ = addr ? G_SOCKET_ADDRESS (g_object_ref (addr)) : nullptr;
+  destination_generation_.fetch_add (1, std::memory_order_acq_rel);
+}
+
+GSocketAddress *
+Component::destination (guint64 &cache_generation, GSocketAddress *&cache) const
+{
+  /* The common case, nothing changed since the last packet: one atomic load,
+   * no lock, no reference counting. */
+  guint64 current = destination_generation_.load (std::memory_order_acquire);
+  if (G_LIKELY (current == cache_generation))
+    return cache;
+
+  std::lock_guard<std::mutex> guard (lock_);
+  GSocketAddress *dest = latched_address_ ? latched_address_ : static_address_;
+  if (cache)
+    g_object_unref (cache);
+  cache = dest ? G_SOCKET_ADDRESS (g_object_ref (dest)) : nullptr;
+  cache_generation = destination_generation_.load (std::memory_order_acquire);
+  return cache;
+}
+
+bool
+peer_address_from_gsocket (GSocketAddress *addr, PeerAddress &out)
+{
+  if (!addr || !G_IS_INET_SOCKET_ADDRESS (addr))
+    return false;
+  GInetSocketAddress *isa = G_INET_SOCKET_ADDRESS (addr);
+  GInetAddress *inet = g_inet_socket_address_get_address (isa);
+  guint16 port = g_inet_socket_address_get_port (isa);
+  const guint8 *bytes = g_inet_address_to_bytes (inet);
+
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4) {
+    out = PeerAddress::ipv4 ({ bytes[0], bytes[1], bytes[2], bytes[3] }, port);
+  } else {
+    std::array<uint8_t, 16> b;
+    std::copy (bytes, bytes + 16, b.begin ());
+    out = PeerAddress::ipv6 (b, port);
+  }
+  return true;
+}
+
+GSocketAddress *
+gsocket_address_from_peer (const PeerAddress &peer)
+{
+  if (!peer.valid ())
+    return nullptr;
+  GInetAddress *inet = g_inet_address_new_from_bytes (peer.ip.data (),
+      peer.family == PeerAddress::Family::IPv4 ? G_SOCKET_FAMILY_IPV4 :
+      G_SOCKET_FAMILY_IPV6);
+  GSocketAddress *addr = g_inet_socket_address_new (inet, peer.port);
+  g_object_unref (inet);
+  return addr;
+}
+
+}  // namespace comedia
+
+using comedia::Component;
+
+struct ComediaSessionPrivate {
+  std::string name;
+  std::mutex lock;
+  std::map<std::pair<guint, guint>, std::unique_ptr<Component>> components;
+  std::set<guint> rtcp_mux_streams;
+};
+
+struct _ComediaSession {
+  GObject parent;
+  ComediaSessionPrivate *priv;
+};
+
+G_DEFINE_TYPE (ComediaSession, comedia_session, G_TYPE_OBJECT);
+
+/* The process-wide table of sessions by name.  It holds weak references
+ * only: a session lives as long as an element holds it. */
+static std::mutex sessions_lock;
+static std::map<std::string, std::unique_ptr<GWeakRef>> *sessions;
+
+static void
+comedia_session_init (ComediaSession * self)
+{
+  self->priv = new ComediaSessionPrivate ();
+}
+
+static void
+comedia_session_finalize (GObject * object)
+{
+  ComediaSession *self = COMEDIA_SESSION (object);
+
+  {
+    std::lock_guard<std::mutex> guard (sessions_lock);
+    auto it = sessions->find (self->priv->name);
+    if (it != sessions->end ()) {
+      /* A new session of the same name may already have replaced us. */
+      GObject *current = G_OBJECT (g_weak_ref_get (it->second.get ()));
+      if (current)
+        g_object_unref (current);
+      else {
+        g_weak_ref_clear (it->second.get ());
+        sessions->erase (it);
+      }
+    }
+  }
+
+  GST_DEBUG ("session '%s' finalized", self->priv->name.c_str ());
+  delete self->priv;
+  G_OBJECT_CLASS (comedia_session_parent_class)->finalize (object);
+}
+
+static void
+comedia_session_class_init (ComediaSessionClass * klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = comedia_session_finalize;
+  GST_DEBUG_CATEGORY_INIT (comedia_session_debug, "comediasession", 0,
+      "comedia shared session: sockets and latched peers");
+  sessions = new std::map<std::string, std::unique_ptr<GWeakRef>> ();
+}
+
+ComediaSession *
+comedia_session_acquire (const gchar * name)
+{
+  g_return_val_if_fail (name != nullptr, nullptr);
+
+  /* Make sure the class (and the table) exist before taking the lock. */
+  g_type_class_unref (g_type_class_ref (COMEDIA_TYPE_SESSION));
+
+  std::lock_guard<std::mutex> guard (sessions_lock);
+  auto it = sessions->find (name);
+  if (it != sessions->end ()) {
+    gpointer existing = g_weak_ref_get (it->second.get ());
+    if (existing)
+      return COMEDIA_SESSION (existing);
+    g_weak_ref_clear (it->second.get ());
+    sessions->erase (it);
+  }
+
+  ComediaSession *self =
+      COMEDIA_SESSION (g_object_new (COMEDIA_TYPE_SESSION, nullptr));
+  self->priv->name = name;
+  auto ref = std::make_unique<GWeakRef> ();
+  g_weak_ref_init (ref.get (), self);
+  sessions->emplace (name, std::move (ref));
+  GST_DEBUG ("session '%s' created", name);
+  return self;
+}
+
+const gchar *
+comedia_session_get_name (ComediaSession * session)
+{
+  return session->priv->name.c_str ();
+}
+
+static Component *
+component_entry (ComediaSessionPrivate * priv, guint stream, guint component)
+{
+  auto &slot = priv->components[{stream, component}];
+  if (!slot)
+    slot = std::make_unique<Component> (stream, component);
+  return slot.get ();
+}
+
+static GSocket *
+bind_socket (const comedia::BindRequest & request, guint16 * bound_port,
+    GError ** error)
+{
+  GInetAddress *inet = g_inet_address_new_from_string (request.address.c_str ());
+  if (!inet) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "'%s' is not an IP address", request.address.c_str ());
+    return nullptr;
+  }
+
+  GSocket *socket = g_socket_new (g_inet_address_get_family (inet),
+      G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, error);
+  if (!socket) {
+    g_object_unref (inet);
+    return nullptr;
+  }
+
+  GSocketAddress *addr = g_inet_socket_address_new (inet, request.port);
+  g_object_unref (inet);
+  /* No address reuse: two sockets on one port would split the peer's
+   * packets between them. */
+  gboolean ok = g_socket_bind (socket, addr, FALSE, error);
+  g_object_unref (addr);
+  if (!ok) {
+    g_object_unref (socket);
+    return nullptr;
+  }
+
+  GSocketAddress *local = g_socket_get_local_address (socket, error);
+  if (!local) {
+    g_object_unref (socket);
+    return nullptr;
+  }
+  *bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  g_object_unref (local);
+  return socket;
+}
+
+Component *
+comedia_session_open_component (ComediaSession * session, guint stream,
+    guint component, const comedia::BindRequest * request, GError ** error)
+{
+  g_return_val_if_fail (COMEDIA_IS_SESSION (session), nullptr);
+  ComediaSessionPrivate *priv = session->priv;
+  std::lock_guard<std::mutex> guard (priv->lock);
+
+  Component *entry = component_entry (priv, stream, component);
+  bool muxed = component == comedia::COMPONENT_RTCP &&
+      priv->rtcp_mux_streams.count (stream) > 0;
+
+  if (entry->is_open ()) {
+    if (request && request->port != 0 && request->port != entry->local_port ()) {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+          "session '%s' stream %u component %u is already open on port %u; "
+          "cannot also bind port %u", priv->name.c_str (), stream, component,
+          entry->local_port (), request->port);
+      return nullptr;
+    }
+    return entry;
+  }
+
+  if (muxed) {
+    /* rtcp-mux: RTCP travels on the RTP socket. */
+    Component *rtp = component_entry (priv, stream, comedia::COMPONENT_RTP);
+    if (!rtp->is_open ()) {
+      guint16 port = 0;
+      GSocket *socket = bind_socket (comedia::BindRequest (), &port, error);
+      if (!socket)
+        return nullptr;
+      rtp->attach_socket (socket, port);
+      g_object_unref (socket);
+    }
+    entry->attach_socket (rtp->socket (), rtp->local_port ());
+    return entry;
+  }
+
+  comedia::BindRequest defaults;
+  guint16 port = 0;
+  GSocket *socket = bind_socket (request ? *request : defaults, &port, error);
+  if (!socket) {
+    if (error && *error)
+      g_prefix_error (error, "session '%s' stream %u component %u: ",
+          priv->name.c_str (), stream, component);
+    return nullptr;
+  }
+  entry->attach_socket (socket, port);
+  g_object_unref (socket);
+  GST_INFO ("session '%s' stream %u component %u bound to port %u",
+      priv->name.c_str (), stream, component, port);
+  return entry;
+}
+
+Component *
+comedia_session_find_component (ComediaSession * session, guint stream,
+    guint component)
+{
+  ComediaSessionPrivate *priv = session->priv;
+  std::lock_guard<std::mutex> guard (priv->lock);
+  auto it = priv->components.find ({stream, component});
+  return it == priv->components.end () ? nullptr : it->second.get ();
+}
+
+void
+comedia_session_set_rtcp_mux (ComediaSession * session, guint stream,
+    gboolean rtcp_mux)
+{
+  std::lock_guard<std::mutex> guard (session->priv->lock);
+  if (rtcp_mux)
+    session->priv->rtcp_mux_streams.insert (stream);
+  else
+    session->priv->rtcp_mux_streams.erase (stream);
+}
+
+gboolean
+comedia_session_get_rtcp_mux (ComediaSession * session, guint stream)
+{
+  std::lock_guard<std::mutex> guard (session->priv->lock);
+  return session->priv->rtcp_mux_streams.count (stream) > 0;
+}
+
+guint
+comedia_session_get_n_streams (ComediaSession * session)
+{
+  std::lock_guard<std::mutex> guard (session->priv->lock);
+  guint n = 0;
+  for (auto &kv : session->priv->components)
+    n = MAX (n, kv.first.first);
+  return n;
+}

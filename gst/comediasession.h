@@ -1,0 +1,135 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <gst/gst.h>
+
+#include "latchpolicy.h"
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+G_BEGIN_DECLS
+
+#define COMEDIA_TYPE_SESSION (comedia_session_get_type ())
+G_DECLARE_FINAL_TYPE (ComediaSession, comedia_session, COMEDIA, SESSION, GObject)
+
+/* Returns the session called @name, creating it if no element holds it.
+ * The caller owns the returned reference; the last unref removes it from the
+ * process-wide table. */
+ComediaSession *comedia_session_acquire (const gchar * name);
+const gchar *comedia_session_get_name (ComediaSession * session);
+
+G_END_DECLS
+
+namespace comedia {
+
+/* Counters of one component, updated with relaxed atomics. */
+struct ComponentCounters {
+  std::atomic<guint64> received{0};       /* datagrams read from the socket */
+  std::atomic<guint64> passed{0};         /* pushed downstream */
+  std::atomic<guint64> latched{0};        /* times a peer was latched */
+  std::atomic<guint64> rejected{0};       /* well-formed, wrong source */
+  std::atomic<guint64> malformed{0};      /* not RTP/RTCP */
+  std::atomic<guint64> learning{0};       /* held back while learning */
+  std::atomic<guint64> sent{0};           /* datagrams sent */
+  std::atomic<guint64> sent_bytes{0};
+  std::atomic<guint64> send_calls{0};     /* system calls: a batch is one */
+  std::atomic<guint64> dropped_no_peer{0};/* sink had nowhere to send */
+  std::atomic<guint64> send_errors{0};    /* e.g. ICMP unreachable */
+};
+
+/* Where to bind a component's socket; given by comedia-rtpsrc. */
+struct BindRequest {
+  std::string address = "0.0.0.0";
+  guint16 port = 0;
+};
+
+/* One (stream, component) of a session: the UDP socket that both receiving
+ * and sending use (symmetric RTP, RFC 4961), the peer latched from what
+ * arrives on it, an optional static destination, and counters. */
+class Component {
+ public:
+  Component (guint stream, guint component);
+  ~Component ();
+  Component (const Component &) = delete;
+  Component &operator= (const Component &) = delete;
+
+  const guint stream;
+  const guint component;
+
+  /* The socket, or NULL until opened.  Owned by the component; with
+   * rtcp-mux, component 2 holds a reference to component 1's socket. */
+  GSocket *socket () const { return socket_; }
+  guint16 local_port () const { return local_port_; }
+  /* The bound address as a new GInetSocketAddress, or NULL. */
+  GInetSocketAddress *local_address () const;
+  bool is_open () const { return socket_ != nullptr; }
+
+  /* Latching: the receiving element publishes each peer it latches. */
+  void publish_latched_peer (const PeerAddress &peer);
+  bool latched () const { return latched_generation_.load (std::memory_order_acquire) != 0; }
+  PeerAddress latched_peer () const;
+
+  /* Destination for packets without a latched peer; NULL clears it. */
+  void set_static_destination (GSocketAddress * addr);
+
+  /* The address sending goes to: the latched peer, else the static
+   * destination, else NULL.  @cache_generation / @cache let a sender keep a
+   * reference and only take the lock when the destination changed:
+   * returns the (possibly updated) cached address, not a new reference. */
+  GSocketAddress *destination (guint64 & cache_generation, GSocketAddress * &cache) const;
+
+  ComponentCounters counters;
+
+  /* Only for ComediaSession. */
+  void attach_socket (GSocket * socket, guint16 port);
+
+  /* Set when a source element reads this component (one reader only). */
+  std::atomic<bool> has_reader{false};
+
+ private:
+  GSocket *socket_ = nullptr;
+  guint16 local_port_ = 0;
+
+  mutable std::mutex lock_;  /* guards the addresses below */
+  PeerAddress latched_peer_;
+  GSocketAddress *latched_address_ = nullptr;
+  GSocketAddress *static_address_ = nullptr;
+  /* Bumped whenever the destination changes; odd values never used. */
+  std::atomic<guint64> destination_generation_{1};
+  std::atomic<guint64> latched_generation_{0};
+};
+
+/* Converts between GSocketAddress and PeerAddress (IPv4-mapped IPv6 becomes
+ * IPv4). */
+bool peer_address_from_gsocket (GSocketAddress * addr, PeerAddress & out);
+GSocketAddress *gsocket_address_from_peer (const PeerAddress & peer);
+
+}  // namespace comedia
+
+/* Opens (binding if needed) the socket of (@stream, @component).
+ * @request: where to bind; NULL means "whatever is open already, else an
+ * ephemeral port on the wildcard address".  A request that contradicts an
+ * already open socket fails with a message naming both.  The component
+ * lives as long as the session. */
+comedia::Component *comedia_session_open_component (ComediaSession * session,
+    guint stream, guint component, const comedia::BindRequest * request,
+    GError ** error);
+
+/* The component if it exists (open or not), else NULL.  Never creates. */
+comedia::Component *comedia_session_find_component (ComediaSession * session,
+    guint stream, guint component);
+
+/* With rtcp-mux, component 2 of @stream shares component 1's socket. */
+void comedia_session_set_rtcp_mux (ComediaSession * session, guint stream,
+    gboolean rtcp_mux);
+gboolean comedia_session_get_rtcp_mux (ComediaSession * session, guint stream);
+
+/* Number of streams that have at least one component. */
+guint comedia_session_get_n_streams (ComediaSession * session);

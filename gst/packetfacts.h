@@ -1,0 +1,39 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+#include <cstdint>
+
+namespace comedia {
+
+/* What a received datagram is, as far as latching cares. */
+enum class PacketKind : uint8_t {
+  Rtp,        /* a well-formed RTP packet (GstRTPBuffer maps it) */
+  Rtcp,       /* a well-formed RTCP compound (GstRTCPBuffer validates it) */
+  Malformed,  /* anything else: too short, wrong version, truncated */
+};
+
+struct PacketFacts {
+  PacketKind kind = PacketKind::Malformed;
+  uint32_t ssrc = 0;      /* RTP SSRC, or the sender SSRC of the first RTCP packet */
+  uint16_t seq = 0;       /* RTP sequence number */
+  uint8_t payload_type = 0;
+  uint8_t rtcp_type = 0;  /* packet type of the first RTCP packet */
+};
+
+/* Component numbers as ICE/libnice use them. */
+constexpr guint COMPONENT_RTP = 1;
+constexpr guint COMPONENT_RTCP = 2;
+
+/* RFC 5761 section 4: on a muxed port, a second byte in 192..223 is RTCP. */
+bool looks_like_rtcp (const guint8 *data, gsize size);
+
+/* Classifies @packet as received on @component.  On component 1 with
+ * @rtcp_mux, RTCP packets are recognised by the RFC 5761 rule.  Parsing is
+ * done by GstRTPBuffer / GstRTCPBuffer. */
+PacketFacts inspect_packet (GstBuffer *packet, guint component, bool rtcp_mux);
+
+}  // namespace comedia

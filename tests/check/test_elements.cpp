@@ -1,0 +1,446 @@
+/* Element tests of comedia-rtpsrc and comedia-rtpsink with GstHarness and
+ * real UDP sockets on loopback.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/net/gstnetaddressmeta.h>
+
+#include "packets.h"
+
+#include <string>
+
+/* A peer on loopback: a plain GSocket, the way a remote endpoint's NAT
+ * mapping would look to us. */
+static GSocket *
+make_peer (guint16 * port_out = nullptr)
+{
+  GSocket *sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, nullptr);
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (lo, 0);
+  fail_unless (g_socket_bind (sock, addr, FALSE, nullptr));
+  g_object_unref (addr);
+  g_object_unref (lo);
+  g_socket_set_timeout (sock, 5);
+  if (port_out) {
+    GSocketAddress *local = g_socket_get_local_address (sock, nullptr);
+    *port_out = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+    g_object_unref (local);
+  }
+  return sock;
+}
+
+static void
+peer_send (GSocket * peer, guint16 port, GstBuffer * packet)
+{
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *dest = g_inet_socket_address_new (lo, port);
+  std::vector<guint8> bytes = buffer_bytes (packet);
+  gssize n = g_socket_send_to (peer, dest, (const gchar *) bytes.data (),
+      bytes.size (), nullptr, nullptr);
+  fail_unless_equals_int (n, (gint) bytes.size ());
+  g_object_unref (dest);
+  g_object_unref (lo);
+  gst_buffer_unref (packet);
+}
+
+/* Receives one datagram on @peer; returns its size (-1 on timeout) and the
+ * port it came from. */
+static gssize
+peer_receive (GSocket * peer, guint16 * from_port, guint8 * data = nullptr,
+    gsize size = 0)
+{
+  guint8 scratch[2048];
+  GSocketAddress *from = nullptr;
+  gssize n = g_socket_receive_from (peer, &from, (gchar *) (data ? data : scratch),
+      data ? size : sizeof (scratch), nullptr, nullptr);
+  if (n >= 0 && from_port)
+    *from_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (from));
+  g_clear_object (&from);
+  return n;
+}
+
+static GstElement *
+make_src (const char *session, guint component = 1, const char *extra = "")
+{
+  std::string desc = std::string ("comedia-rtpsrc session=") + session +
+      " component=" + std::to_string (component) + " " + extra;
+  GstElement *e = gst_parse_launch (desc.c_str (), nullptr);
+  fail_unless (e != nullptr);
+  return e;
+}
+
+static gint
+bound_port (GstElement * e)
+{
+  gint port = 0;
+  g_object_get (e, "port", &port, nullptr);
+  return port;
+}
+
+static guint64
+stat_u64 (GstElement * e, const char *field)
+{
+  GstStructure *s = nullptr;
+  guint64 v = 0;
+  g_object_get (e, "stats", &s, nullptr);
+  fail_unless (s != nullptr);
+  fail_unless (gst_structure_get_uint64 (s, field, &v), "no field %s", field);
+  gst_structure_free (s);
+  return v;
+}
+
+/* A harness around a source element, with a bus to catch its messages. */
+struct SrcHarness {
+  GstHarness *h;
+  GstBus *bus;
+  GstElement *src;
+};
+
+static SrcHarness
+start_src (GstElement * src)
+{
+  SrcHarness sh;
+  sh.src = src;
+  sh.bus = gst_bus_new ();
+  gst_element_set_bus (src, sh.bus);
+  sh.h = gst_harness_new_with_element (src, nullptr, "src");
+  gst_harness_play (sh.h);
+  return sh;
+}
+
+static void
+stop_src (SrcHarness & sh)
+{
+  gst_harness_teardown (sh.h);
+  gst_object_unref (sh.bus);
+  gst_object_unref (sh.src);
+}
+
+static GstStructure *
+wait_latched (GstBus * bus)
+{
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
+      GST_MESSAGE_ELEMENT);
+  fail_unless (msg != nullptr, "no comedia-latched message");
+  const GstStructure *s = gst_message_get_structure (msg);
+  fail_unless (gst_structure_has_name (s, "comedia-latched"));
+  GstStructure *copy = gst_structure_copy (s);
+  gst_message_unref (msg);
+  return copy;
+}
+
+GST_START_TEST (test_port_zero_bound_at_ready)
+{
+  GstElement *src = make_src ("port0");
+  fail_unless_equals_int (bound_port (src), 0);
+  fail_unless_equals_int (gst_element_set_state (src, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  gint port = bound_port (src);
+  fail_unless (port > 0 && port < 65536);
+
+  /* The port is really bound: binding it again fails. */
+  GstElement *src2 = make_src ("port0-other", 1,
+      ("port=" + std::to_string (port)).c_str ());
+  fail_unless_equals_int (gst_element_set_state (src2, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state (src2, GST_STATE_NULL);
+  gst_object_unref (src2);
+
+  gst_element_set_state (src, GST_STATE_NULL);
+  gst_object_unref (src);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_latch_first_packet_and_message)
+{
+  SrcHarness sh = start_src (make_src ("latch"));
+  guint16 peer_port;
+  GSocket *peer = make_peer (&peer_port);
+
+  peer_send (peer, bound_port (sh.src), make_rtp (0x1111, 7));
+  GstBuffer *out = gst_harness_pull (sh.h);
+  fail_unless (out != nullptr);
+
+  GstNetAddressMeta *meta = gst_buffer_get_net_address_meta (out);
+  fail_unless (meta != nullptr);
+  fail_unless_equals_int (g_inet_socket_address_get_port
+      (G_INET_SOCKET_ADDRESS (meta->addr)), peer_port);
+  gst_buffer_unref (out);
+
+  GstStructure *s = wait_latched (sh.bus);
+  guint stream = 0, component = 0;
+  gint port = 0;
+  fail_unless_equals_string (gst_structure_get_string (s, "session"), "latch");
+  fail_unless (gst_structure_get_uint (s, "stream", &stream));
+  fail_unless (gst_structure_get_uint (s, "component", &component));
+  fail_unless (gst_structure_get_int (s, "port", &port));
+  fail_unless_equals_int (stream, 1);
+  fail_unless_equals_int (component, 1);
+  fail_unless_equals_string (gst_structure_get_string (s, "address"), "127.0.0.1");
+  fail_unless_equals_int (port, peer_port);
+  gst_structure_free (s);
+
+  gchar *latched = nullptr;
+  g_object_get (sh.src, "latched-address", &latched, nullptr);
+  fail_unless_equals_string (latched,
+      ("127.0.0.1:" + std::to_string (peer_port)).c_str ());
+  g_free (latched);
+
+  g_object_unref (peer);
+  stop_src (sh);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_second_source_dropped)
+{
+  SrcHarness sh = start_src (make_src ("foreign"));
+  GSocket *peer = make_peer ();
+  GSocket *intruder = make_peer ();
+  guint16 port = bound_port (sh.src);
+
+  peer_send (peer, port, make_rtp (1, 1));
+  gst_buffer_unref (gst_harness_pull (sh.h));
+  peer_send (intruder, port, make_rtp (1, 2));
+  peer_send (intruder, port, make_rtp (2, 1));
+  peer_send (peer, port, make_rtp (1, 2));
+
+  /* The next buffer out is the peer's, not the intruder's. */
+  GstBuffer *out = gst_harness_pull (sh.h);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  fail_unless (gst_rtp_buffer_map (out, GST_MAP_READ, &rtp));
+  fail_unless_equals_int (gst_rtp_buffer_get_ssrc (&rtp), 1);
+  fail_unless_equals_int (gst_rtp_buffer_get_seq (&rtp), 2);
+  gst_rtp_buffer_unmap (&rtp);
+  gst_buffer_unref (out);
+
+  fail_unless_equals_int (stat_u64 (sh.src, "rejected"), 2);
+  fail_unless_equals_int (stat_u64 (sh.src, "passed"), 2);
+  fail_unless_equals_int (stat_u64 (sh.src, "latched"), 1);
+
+  g_object_unref (peer);
+  g_object_unref (intruder);
+  stop_src (sh);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_malformed_packets_dropped)
+{
+  SrcHarness sh = start_src (make_src ("malformed"));
+  GSocket *peer = make_peer ();
+  guint16 port = bound_port (sh.src);
+
+  std::vector<guint8> valid = buffer_bytes (make_rtp (3, 3));
+  std::vector<guint8> v0 = valid, v1 = valid;
+  v0[0] &= 0x3f;
+  v1[0] = (v1[0] & 0x3f) | 0x40;
+  peer_send (peer, port, make_bytes ({0x80}));
+  peer_send (peer, port, make_bytes (std::vector<guint8> (valid.begin (), valid.begin () + 11)));
+  peer_send (peer, port, make_bytes (v0));
+  peer_send (peer, port, make_bytes (v1));
+  peer_send (peer, port, make_rtcp_rr (5));   /* RTCP on the RTP port */
+  /* Then a valid packet from another address: it is the one that latches. */
+  GSocket *real = make_peer ();
+  peer_send (real, port, make_rtp (3, 4));
+
+  GstBuffer *out = gst_harness_pull (sh.h);
+  fail_unless_equals_int (gst_buffer_get_size (out), valid.size ());
+  gst_buffer_unref (out);
+  fail_unless_equals_int (stat_u64 (sh.src, "malformed"), 5);
+  fail_unless_equals_int (stat_u64 (sh.src, "latched"), 1);
+
+  /* One warning (rate limited) tells the user what was dropped. */
+  GstMessage *warn = gst_bus_timed_pop_filtered (sh.bus, 0, GST_MESSAGE_WARNING);
+  fail_unless (warn != nullptr);
+  gst_message_unref (warn);
+
+  g_object_unref (peer);
+  g_object_unref (real);
+  stop_src (sh);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_truncated_rtcp_on_rtcp_component)
+{
+  SrcHarness sh = start_src (make_src ("rtcp", 2));
+  GSocket *peer = make_peer ();
+  guint16 port = bound_port (sh.src);
+  std::vector<guint8> rr = buffer_bytes (make_rtcp_rr (0x42));
+
+  peer_send (peer, port, make_bytes (std::vector<guint8> (rr.begin (), rr.begin () + 10)));
+  peer_send (peer, port, make_rtp (1, 1));
+  peer_send (peer, port, make_bytes (rr));
+  GstBuffer *out = gst_harness_pull (sh.h);
+  fail_unless_equals_int (gst_buffer_get_size (out), rr.size ());
+  gst_buffer_unref (out);
+  fail_unless_equals_int (stat_u64 (sh.src, "malformed"), 2);
+
+  GstStructure *s = wait_latched (sh.bus);
+  guint component = 0;
+  gst_structure_get_uint (s, "component", &component);
+  fail_unless_equals_int (component, 2);
+  gst_structure_free (s);
+
+  g_object_unref (peer);
+  stop_src (sh);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_sink_replies_from_source_socket)
+{
+  SrcHarness sh = start_src (make_src ("shared"));
+  GstHarness *sink = gst_harness_new_parse ("comedia-rtpsink session=shared");
+  gst_harness_set_src_caps_str (sink, "application/x-rtp");
+  g_object_set (gst_harness_find_element (sink, "comedia-rtpsink"), "sync",
+      FALSE, nullptr);
+  gst_object_unref (gst_harness_find_element (sink, "comedia-rtpsink"));
+
+  GSocket *peer = make_peer ();
+  guint16 port = bound_port (sh.src);
+
+  /* Before anything latched, the sink drops and counts. */
+  fail_unless_equals_int (gst_harness_push (sink, make_rtp (9, 1)), GST_FLOW_OK);
+  GstElement *sink_el = gst_harness_find_element (sink, "comedia-rtpsink");
+  fail_unless_equals_int (stat_u64 (sink_el, "dropped-no-peer"), 1);
+  fail_unless_equals_int (stat_u64 (sink_el, "sent"), 0);
+
+  peer_send (peer, port, make_rtp (1, 1));
+  gst_buffer_unref (gst_harness_pull (sh.h));
+
+  fail_unless_equals_int (gst_harness_push (sink, make_rtp (9, 2)), GST_FLOW_OK);
+  guint16 from_port = 0;
+  fail_unless (peer_receive (peer, &from_port) > 0, "the reply never came");
+  /* Symmetric RTP: the reply leaves from the port the peer sent to. */
+  fail_unless_equals_int (from_port, port);
+  fail_unless_equals_int (stat_u64 (sink_el, "sent"), 1);
+
+  gst_object_unref (sink_el);
+  gst_harness_teardown (sink);
+  g_object_unref (peer);
+  stop_src (sh);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_sink_sends_list_as_one_batch)
+{
+  guint16 peer_port;
+  GSocket *peer = make_peer (&peer_port);
+  std::string desc = "comedia-rtpsink session=batch host=127.0.0.1 port=" +
+      std::to_string (peer_port) + " sync=false";
+  GstHarness *h = gst_harness_new_parse (desc.c_str ());
+  gst_harness_set_src_caps_str (h, "application/x-rtp");
+  GstElement *sink = gst_harness_find_element (h, "comedia-rtpsink");
+
+  GstBufferList *list = gst_buffer_list_new ();
+  for (guint16 seq = 1; seq <= 8; seq++)
+    gst_buffer_list_add (list, make_rtp (0x55, seq));
+  fail_unless_equals_int (gst_pad_push_list (h->srcpad, list), GST_FLOW_OK);
+
+  for (guint16 seq = 1; seq <= 8; seq++) {
+    guint8 data[2048];
+    gssize n = peer_receive (peer, nullptr, data, sizeof (data));
+    fail_unless (n >= 12);
+    fail_unless_equals_int ((data[2] << 8) | data[3], seq);   /* in order */
+  }
+  fail_unless_equals_int (stat_u64 (sink, "sent"), 8);
+  fail_unless_equals_int (stat_u64 (sink, "send-calls"), 1);
+
+  gst_object_unref (sink);
+  gst_harness_teardown (h);
+  g_object_unref (peer);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_unreachable_peer_is_not_fatal)
+{
+  /* A port nobody listens on: Linux answers with ICMP port unreachable. */
+  guint16 dead_port;
+  GSocket *dead = make_peer (&dead_port);
+  g_object_unref (dead);
+
+  std::string desc = "comedia-rtpsink session=icmp host=127.0.0.1 port=" +
+      std::to_string (dead_port) + " sync=false";
+  GstHarness *h = gst_harness_new_parse (desc.c_str ());
+  gst_harness_set_src_caps_str (h, "application/x-rtp");
+  for (guint16 seq = 1; seq <= 20; seq++)
+    fail_unless_equals_int (gst_harness_push (h, make_rtp (1, seq)), GST_FLOW_OK);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_rtcp_mux_splitting)
+{
+  GstElement *src = make_src ("mux", 1, "rtcp-mux=true");
+  SrcHarness sh = start_src (src);
+  /* rtcp_src is a sometimes pad: it appears once the source streams. */
+  GstPad *pad = nullptr;
+  for (int i = 0; i < 500 && !pad; i++) {
+    pad = gst_element_get_static_pad (src, "rtcp_src");
+    if (!pad)
+      g_usleep (10000);
+  }
+  fail_unless (pad != nullptr, "no rtcp_src pad with rtcp-mux=true");
+  gst_object_unref (pad);
+  GstHarness *rtcp = gst_harness_new_with_element (src, nullptr, "rtcp_src");
+  guint16 peer_port;
+  GSocket *peer = make_peer (&peer_port);
+  guint16 port = bound_port (src);
+
+  peer_send (peer, port, make_rtcp_rr (0x99));
+  peer_send (peer, port, make_rtp (0x99, 1));
+
+  GstBuffer *rtp_out = gst_harness_pull (sh.h);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  fail_unless (gst_rtp_buffer_map (rtp_out, GST_MAP_READ, &rtp));
+  gst_rtp_buffer_unmap (&rtp);
+  gst_buffer_unref (rtp_out);
+
+  GstBuffer *rtcp_out = gst_harness_pull (rtcp);
+  fail_unless (rtcp_out != nullptr);
+  fail_unless (gst_rtcp_buffer_validate (rtcp_out));
+  fail_unless (gst_buffer_get_net_address_meta (rtcp_out) != nullptr);
+  gst_buffer_unref (rtcp_out);
+
+  /* RTP and RTCP latched separately: two messages, components 2 then 1. */
+  GstStructure *first = wait_latched (sh.bus);
+  GstStructure *second = wait_latched (sh.bus);
+  guint c1 = 0, c2 = 0;
+  gst_structure_get_uint (first, "component", &c1);
+  gst_structure_get_uint (second, "component", &c2);
+  fail_unless_equals_int (c1, 2);
+  fail_unless_equals_int (c2, 1);
+  gst_structure_free (first);
+  gst_structure_free (second);
+
+  GstStructure *stats = nullptr;
+  g_object_get (src, "stats", &stats, nullptr);
+  fail_unless_equals_string (gst_structure_get_string (stats, "rtcp-peer"),
+      ("127.0.0.1:" + std::to_string (peer_port)).c_str ());
+  gst_structure_free (stats);
+
+  gst_harness_teardown (rtcp);
+  g_object_unref (peer);
+  stop_src (sh);
+}
+GST_END_TEST;
+
+static Suite *
+elements_suite (void)
+{
+  Suite *s = suite_create ("comedia-elements");
+  TCase *tc = tcase_create ("general");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_port_zero_bound_at_ready);
+  tcase_add_test (tc, test_latch_first_packet_and_message);
+  tcase_add_test (tc, test_second_source_dropped);
+  tcase_add_test (tc, test_malformed_packets_dropped);
+  tcase_add_test (tc, test_truncated_rtcp_on_rtcp_component);
+  tcase_add_test (tc, test_sink_replies_from_source_socket);
+  tcase_add_test (tc, test_sink_sends_list_as_one_batch);
+  tcase_add_test (tc, test_unreachable_peer_is_not_fatal);
+  tcase_add_test (tc, test_rtcp_mux_splitting);
+  return s;
+}
+
+GST_CHECK_MAIN (elements);
