@@ -1,0 +1,1227 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "comediasdp.h"
+
+#include <gio/gio.h>
+#include <gst/rtp/gstrtppayloads.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+
+namespace comedia {
+
+namespace {
+
+/* Dynamic RTP payload types (RFC 3551) must be mapped by a=rtpmap. */
+constexpr guint FIRST_DYNAMIC_PT = 96;
+constexpr guint DISCARD_PORT = 9;
+/* How much of an offending line an error message quotes. */
+constexpr gsize QUOTE_MAX = 60;
+
+std::string
+format (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
+std::string
+format (const char *fmt, ...)
+{
+  va_list args;
+  va_start (args, fmt);
+  gchar *s = g_strdup_vprintf (fmt, args);
+  va_end (args);
+  std::string out (s);
+  g_free (s);
+  return out;
+}
+
+/* A line as an error shows it: quoted, shortened, control bytes escaped. */
+std::string
+quote (const char *data, gsize len)
+{
+  std::string out = "'";
+  for (gsize i = 0; i < len && i < QUOTE_MAX; i++) {
+    unsigned char c = data[i];
+    if (c < 0x20 || c == 0x7f) {
+      char esc[8];
+      g_snprintf (esc, sizeof esc, "\\x%02x", c);
+      out += esc;
+    } else {
+      out += (char) c;
+    }
+  }
+  if (len > QUOTE_MAX)
+    out += "...";
+  return out + "'";
+}
+
+std::string
+quote (const std::string & s)
+{
+  return quote (s.data (), s.size ());
+}
+
+bool
+parse_port (const char *s, guint & port)
+{
+  if (s == nullptr || !g_ascii_isdigit (s[0]))
+    return false;
+  guint64 v = 0;
+  const char *p = s;
+  while (g_ascii_isdigit (*p)) {
+    v = v * 10 + (*p - '0');
+    if (v > G_MAXUINT16)
+      return false;
+    p++;
+  }
+  if (*p != '\0' && *p != ' ' && *p != '/')
+    return false;
+  port = (guint) v;
+  return true;
+}
+
+bool
+is_ip_address (const std::string & s)
+{
+  return g_hostname_is_ip_address (s.c_str ()) && s.find ('/') == std::string::npos;
+}
+
+bool
+is_unspecified_address (const std::string & s)
+{
+  GInetAddress *a = g_inet_address_new_from_string (s.c_str ());
+  if (a == nullptr)
+    return false;
+  bool any = g_inet_address_get_is_any (a);
+  g_object_unref (a);
+  return any;
+}
+
+const char *
+addrtype_of (const std::string & address)
+{
+  return address.find (':') != std::string::npos ? "IP6" : "IP4";
+}
+
+bool
+media_has_attribute (const GstSDPMedia * media, const char *key)
+{
+  return gst_sdp_media_get_attribute_val (media, key) != nullptr;
+}
+
+/* The media's c= if it has one, else the session's; nullptr if neither. */
+const GstSDPConnection *
+connection_of (const GstSDPMessage * msg, guint media_index)
+{
+  const GstSDPMedia *media = gst_sdp_message_get_media (msg, media_index);
+  if (gst_sdp_media_connections_len (media) > 0) {
+    const GstSDPConnection *c = gst_sdp_media_get_connection (media, 0);
+    if (c->address != nullptr)
+      return c;
+  }
+  const GstSDPConnection *c = gst_sdp_message_get_connection (msg);
+  if (c != nullptr && c->address != nullptr)
+    return c;
+  return nullptr;
+}
+
+bool
+is_rtp_proto (const char *proto)
+{
+  return proto != nullptr && (g_str_equal (proto, "RTP/AVP") || g_str_equal (proto, "RTP/AVPF"));
+}
+
+/* The encoding name of payload type @pt in @media: from a=rtpmap, else the
+ * static RTP/AVP table; "" if unknown. */
+std::string
+encoding_name_of (const GstSDPMedia * media, const char *pt)
+{
+  std::string prefix = std::string (pt) + " ";
+  for (guint i = 0;; i++) {
+    const char *rtpmap = gst_sdp_media_get_attribute_val_n (media, "rtpmap", i);
+    if (rtpmap == nullptr)
+      break;
+    if (g_str_has_prefix (rtpmap, prefix.c_str ())) {
+      std::string name = rtpmap + prefix.size ();
+      return name.substr (0, name.find ('/'));
+    }
+  }
+  guint64 n;
+  if (g_ascii_string_to_unsigned (pt, 10, 0, 127, &n, nullptr)) {
+    const GstRTPPayloadInfo *info = gst_rtp_payload_info_for_pt ((guint8) n);
+    if (info != nullptr && info->encoding_name != nullptr)
+      return info->encoding_name;
+  }
+  return "";
+}
+
+bool
+format_allowed (const GstSDPMedia * media, const char *pt,
+    const std::vector<std::string> & allowed)
+{
+  if (allowed.empty ())
+    return true;
+  std::string name = encoding_name_of (media, pt);
+  for (const auto & a : allowed) {
+    if (a == pt || (!name.empty () && g_ascii_strcasecmp (a.c_str (), name.c_str ()) == 0))
+      return true;
+  }
+  return false;
+}
+
+/* Whether a media attribute "rtpmap:96 ...", "fmtp:96 ...", "rtcp-fb:* ..."
+ * belongs to one of @formats. */
+bool
+attribute_for_formats (const char *value, const std::vector<std::string> & formats)
+{
+  if (value == nullptr)
+    return false;
+  std::string v (value);
+  std::string pt = v.substr (0, v.find (' '));
+  if (pt == "*")
+    return true;
+  for (const auto & f : formats)
+    if (f == pt)
+      return true;
+  return false;
+}
+
+guint64
+fresh_session_id ()
+{
+  /* Positive 62-bit number, as NTP-derived ids are. */
+  return ((guint64) g_random_int () << 30) ^ g_random_int ();
+}
+
+void
+set_origin (GstSDPMessage * msg, guint64 id, const std::string & address)
+{
+  gchar *ids = g_strdup_printf ("%" G_GUINT64_FORMAT, id);
+  gst_sdp_message_set_origin (msg, "-", ids, ids, "IN", addrtype_of (address),
+      address.c_str ());
+  g_free (ids);
+}
+
+void
+add_connection (GstSDPMedia * media, const std::string & address)
+{
+  gst_sdp_media_add_connection (media, "IN", addrtype_of (address),
+      address.c_str (), 0, 0);
+}
+
+std::string
+port_string (guint port)
+{
+  return format ("%u", port);
+}
+
+void
+remove_media_attributes (GstSDPMedia * media, const char *key)
+{
+  for (guint i = gst_sdp_media_attributes_len (media); i > 0; i--) {
+    const GstSDPAttribute *a = gst_sdp_media_get_attribute (media, i - 1);
+    if (g_str_equal (a->key, key))
+      gst_sdp_media_remove_attribute (media, i - 1);
+  }
+}
+
+}  // namespace
+
+bool
+SdpError::set (std::string msg, guint at_line)
+{
+  message = std::move (msg);
+  line = at_line;
+  return false;
+}
+
+SdpMessagePtr
+sdp_message_copy (const GstSDPMessage * msg)
+{
+  GstSDPMessage *copy = nullptr;
+  gst_sdp_message_copy (msg, &copy);
+  return SdpMessagePtr (copy);
+}
+
+std::string
+sdp_message_to_text (const GstSDPMessage * msg)
+{
+  gchar *text = gst_sdp_message_as_text (msg);
+  std::string out (text ? text : "");
+  g_free (text);
+  return out;
+}
+
+/* ---- SdpDocument ------------------------------------------------------ */
+
+bool
+SdpDocument::parse (const char *text, gsize size, SdpDocument & out,
+    SdpError & err, gsize max_size)
+{
+  out = SdpDocument ();
+  if (size > max_size)
+    return err.set (format ("the SDP message is %" G_GSIZE_FORMAT " bytes, more than "
+            "the limit of %" G_GSIZE_FORMAT ": not an SDP message?", size, max_size));
+
+  SdpDocument doc;
+  doc.has_text_ = true;
+  bool seen_version = false;
+  guint number = 0;
+  gsize pos = 0;
+  guint blank_line = 0;         /* first blank line after the content */
+
+  while (pos < size) {
+    const char *start = text + pos;
+    const char *nl = (const char *) memchr (start, '\n', size - pos);
+    gsize len = nl ? (gsize) (nl - start) : size - pos;
+    number++;
+    pos += len + (nl ? 1 : 0);
+    if (len > 0 && start[len - 1] == '\r')
+      len--;
+
+    for (gsize i = 0; i < len; i++) {
+      unsigned char c = start[i];
+      if ((c < 0x20 && c != '\t') || c == 0x7f)
+        return err.set (format ("line %u contains the byte 0x%02x: not SDP text",
+                number, c), number);
+    }
+    if (len == 0) {
+      /* Blank lines may surround a message (they frame it on a stream),
+       * never split it. */
+      if (seen_version && blank_line == 0)
+        blank_line = number;
+      continue;
+    }
+    if (blank_line != 0)
+      return err.set (format ("line %u is empty but more SDP follows it on line %u: "
+              "SDP has no empty lines", blank_line, number), blank_line);
+    if (!seen_version) {
+      if (!(len == 3 && memcmp (start, "v=0", 3) == 0))
+        return err.set (format ("line %u: an SDP message starts with v=0, found %s",
+                number, quote (start, len).c_str ()), number);
+      seen_version = true;
+    } else if (len < 2 || !g_ascii_islower (start[0]) || start[1] != '=') {
+      return err.set (format ("line %u: %s is not an SDP line (<letter>=<value>)",
+              number, quote (start, len).c_str ()), number);
+    }
+    if (!nl)
+      return err.set (format ("line %u (%s) has no end of line: the message is "
+              "truncated", number, quote (start, len).c_str ()), number);
+
+    std::string line (start, len);
+    if (line[0] == 'm') {
+      gchar **fields = g_strsplit (line.c_str () + 2, " ", -1);
+      guint n = g_strv_length (fields);
+      guint port;
+      bool port_ok = n >= 2 && parse_port (fields[1], port);
+      std::string port_text = n >= 2 ? fields[1] : "";
+      g_strfreev (fields);
+      if (n < 4)
+        return err.set (format ("line %u: %s needs a media, a port, a protocol and "
+                "at least one format (truncated?)", number, quote (line).c_str ()), number);
+      if (!port_ok)
+        return err.set (format ("line %u: m= port %s is not a number from 0 to 65535",
+                number, quote (port_text).c_str ()), number);
+      doc.media_lines_.emplace_back ();
+    }
+    if (doc.media_lines_.empty ())
+      doc.session_lines_.push_back ({number, line});
+    else
+      doc.media_lines_.back ().push_back ({number, line});
+  }
+  if (!seen_version)
+    return err.set (number == 0 ? "the SDP message is empty"
+        : "the SDP message is blank: no v=0 line");
+
+  GstSDPMessage *msg = nullptr;
+  gst_sdp_message_new (&msg);
+  doc.msg_.reset (msg);
+  if (gst_sdp_message_parse_buffer ((const guint8 *) text, size, msg) != GST_SDP_OK)
+    return err.set ("GstSDPMessage could not parse the SDP message");
+  if (gst_sdp_message_medias_len (msg) != doc.media_lines_.size ())
+    return err.set (format ("GstSDPMessage found %u m-lines, the text has %u",
+            gst_sdp_message_medias_len (msg), (guint) doc.media_lines_.size ()));
+  /* GStreamer 1.22's parser skips t= lines (and as_text() then writes
+   * t=0 0); keep the real ones so an answer can repeat them (RFC 3264 6). */
+  if (gst_sdp_message_times_len (msg) == 0) {
+    for (const Line & l : doc.session_lines_) {
+      if (l.text[0] != 't')
+        continue;
+      gchar **times = g_strsplit (l.text.c_str () + 2, " ", -1);
+      guint n = g_strv_length (times);
+      if (n == 2)
+        gst_sdp_message_add_time (msg, times[0], times[1], nullptr);
+      g_strfreev (times);
+      if (n != 2)
+        return err.set (format ("line %u: t= needs a start and a stop time, found %s",
+                l.number, quote (l.text).c_str ()), l.number);
+    }
+  }
+  if (!validate_sdp (doc, err))
+    return false;
+  out = std::move (doc);
+  return true;
+}
+
+bool
+SdpDocument::from_message (const GstSDPMessage * msg, SdpDocument & out,
+    SdpError & err)
+{
+  out = SdpDocument ();
+  if (msg == nullptr)
+    return err.set ("no SDP message given");
+  SdpDocument doc;
+  doc.msg_ = sdp_message_copy (msg);
+  if (!validate_sdp (doc, err))
+    return false;
+  out = std::move (doc);
+  return true;
+}
+
+guint
+SdpDocument::media_line (guint media_index) const
+{
+  if (media_index < media_lines_.size ())
+    return media_lines_[media_index][0].number;
+  return 0;
+}
+
+std::string
+SdpDocument::where_media (guint media_index) const
+{
+  if (media_index < media_lines_.size ()) {
+    const Line & l = media_lines_[media_index][0];
+    return format ("line %u (%s)", l.number, l.text.c_str ());
+  }
+  const char *media = msg_ && media_index < gst_sdp_message_medias_len (msg_.get ())
+      ? gst_sdp_message_get_media (msg_.get (), media_index)->media : nullptr;
+  return format ("m-line %u (%s)", media_index + 1, media ? media : "?");
+}
+
+guint
+SdpDocument::attribute_line (gint media_index, const char *key) const
+{
+  const std::vector<Line> *lines = nullptr;
+  if (media_index < 0)
+    lines = &session_lines_;
+  else if ((guint) media_index < media_lines_.size ())
+    lines = &media_lines_[media_index];
+  if (lines == nullptr)
+    return 0;
+  std::string prefix = std::string ("a=") + key;
+  for (const Line & l : *lines) {
+    if (g_str_has_prefix (l.text.c_str (), prefix.c_str ())) {
+      char next = l.text[prefix.size ()];
+      if (next == '\0' || next == ':')
+        return l.number;
+    }
+  }
+  return 0;
+}
+
+std::string
+SdpDocument::where_attribute (gint media_index, const char *key) const
+{
+  guint line = attribute_line (media_index, key);
+  if (line != 0)
+    return format ("line %u", line);
+  if (media_index < 0)
+    return format ("session-level a=%s", key);
+  return format ("a=%s of %s", key, where_media (media_index).c_str ());
+}
+
+guint
+SdpDocument::session_line (char type) const
+{
+  for (const Line & l : session_lines_)
+    if (l.text[0] == type)
+      return l.number;
+  return 0;
+}
+
+std::string
+SdpDocument::where_line (char type) const
+{
+  guint line = session_line (type);
+  if (line != 0)
+    return format ("line %u", line);
+  return format ("the %c= line", type);
+}
+
+/* ---- validation ------------------------------------------------------- */
+
+namespace {
+
+bool
+check_direction_value (const SdpDocument & doc, const char *value, gint media_index,
+    SdpError & err)
+{
+  if (value == nullptr)
+    return true;
+  if (g_str_equal (value, "active") || g_str_equal (value, "passive")
+      || g_str_equal (value, "both"))
+    return true;
+  return err.set (format ("%s: a=direction:%s is not active, passive or both",
+          doc.where_attribute (media_index, "direction").c_str (), value),
+      doc.attribute_line (media_index, "direction"));
+}
+
+bool
+check_rtcp_value (const SdpDocument & doc, const char *value, gint media_index,
+    SdpError & err)
+{
+  guint port;
+  if (value == nullptr || parse_port (value, port))
+    return true;
+  return err.set (format ("%s: a=rtcp:%s does not start with a port from 0 to 65535",
+          doc.where_attribute (media_index, "rtcp").c_str (), value),
+      doc.attribute_line (media_index, "rtcp"));
+}
+
+}  // namespace
+
+bool
+validate_sdp (const SdpDocument & doc, SdpError & err)
+{
+  const GstSDPMessage *msg = doc.message ();
+  const GstSDPOrigin *o = gst_sdp_message_get_origin (msg);
+  auto blank = [] (const char *v) { return v == nullptr || v[0] == '\0'; };
+  if (blank (o->addr) || blank (o->sess_id) || blank (o->sess_version)
+      || blank (o->nettype) || blank (o->addrtype)) {
+    if (doc.session_line ('o') == 0 && o->username == nullptr)
+      return err.set ("the SDP message has no o= line (truncated?)");
+    return err.set (format ("%s: the o= line needs 6 fields (username, session id, "
+            "version, network type, address type, address)",
+            doc.where_line ('o').c_str ()), doc.session_line ('o'));
+  }
+  if (gst_sdp_message_get_session_name (msg) == nullptr)
+    return err.set ("the SDP message has no s= line (truncated?)");
+  /* A message handed over as GstSDPMessage may have lost its t= to the
+   * parser; as_text() writes t=0 0 for it. */
+  if (doc.has_text () && gst_sdp_message_times_len (msg) == 0)
+    return err.set ("the SDP message has no t= line (truncated?)");
+  if (!check_direction_value (doc, gst_sdp_message_get_attribute_val (msg, "direction"),
+          -1, err))
+    return false;
+
+  for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++) {
+    const GstSDPMedia *m = gst_sdp_message_get_media (msg, i);
+    std::string where = doc.where_media (i);
+    guint line = doc.media_line (i);
+    if (m->media == nullptr || m->media[0] == '\0')
+      return err.set (where + ": the m-line has no media type", line);
+    if (m->port > G_MAXUINT16)
+      return err.set (format ("%s: port %u is not a number from 0 to 65535",
+              where.c_str (), m->port), line);
+    if (m->proto == nullptr || m->proto[0] == '\0')
+      return err.set (where + ": the m-line has no protocol", line);
+    if (gst_sdp_media_formats_len (m) == 0)
+      return err.set (where + ": the m-line has no format", line);
+    if (g_str_has_prefix (m->proto, "RTP/")) {
+      for (guint f = 0; f < gst_sdp_media_formats_len (m); f++) {
+        const char *pt = gst_sdp_media_get_format (m, f);
+        guint64 n;
+        if (!g_ascii_string_to_unsigned (pt, 10, 0, 127, &n, nullptr))
+          return err.set (format ("%s: format '%s' is not an RTP payload type (0-127)",
+                  where.c_str (), pt), line);
+        if (n >= FIRST_DYNAMIC_PT && m->port != 0) {
+          std::string prefix = std::string (pt) + " ";
+          bool mapped = false;
+          for (guint a = 0;; a++) {
+            const char *v = gst_sdp_media_get_attribute_val_n (m, "rtpmap", a);
+            if (v == nullptr)
+              break;
+            if (g_str_has_prefix (v, prefix.c_str ()))
+              mapped = true;
+          }
+          if (!mapped)
+            return err.set (format ("%s: dynamic payload type %s has no a=rtpmap:%s "
+                    "(truncated?)", where.c_str (), pt, pt), line);
+        }
+      }
+    }
+    if (!check_direction_value (doc, gst_sdp_media_get_attribute_val (m, "direction"),
+            i, err))
+      return false;
+    if (!check_rtcp_value (doc, gst_sdp_media_get_attribute_val (m, "rtcp"), i, err))
+      return false;
+  }
+  return true;
+}
+
+/* ---- directions ------------------------------------------------------- */
+
+ComediaDirection
+comedia_direction_of (const GstSDPMessage * msg, guint media_index)
+{
+  const GstSDPMedia *m = gst_sdp_message_get_media (msg, media_index);
+  const char *v = gst_sdp_media_get_attribute_val (m, "direction");
+  if (v == nullptr)
+    v = gst_sdp_message_get_attribute_val (msg, "direction");
+  if (v == nullptr)
+    return ComediaDirection::None;
+  if (g_str_equal (v, "active"))
+    return ComediaDirection::Active;
+  if (g_str_equal (v, "passive"))
+    return ComediaDirection::Passive;
+  if (g_str_equal (v, "both"))
+    return ComediaDirection::Both;
+  return ComediaDirection::None;  /* validate_sdp() rejected it already */
+}
+
+namespace {
+
+struct DirectionName {
+  MediaDirection direction;
+  const char *name;
+};
+constexpr DirectionName DIRECTION_NAMES[] = {
+  {MediaDirection::SendRecv, "sendrecv"},
+  {MediaDirection::SendOnly, "sendonly"},
+  {MediaDirection::RecvOnly, "recvonly"},
+  {MediaDirection::Inactive, "inactive"},
+};
+
+}  // namespace
+
+MediaDirection
+media_direction_of (const GstSDPMessage * msg, guint media_index)
+{
+  const GstSDPMedia *m = gst_sdp_message_get_media (msg, media_index);
+  for (const auto & d : DIRECTION_NAMES)
+    if (media_has_attribute (m, d.name))
+      return d.direction;
+  for (const auto & d : DIRECTION_NAMES)
+    if (gst_sdp_message_get_attribute_val (msg, d.name) != nullptr)
+      return d.direction;
+  return MediaDirection::Unspecified;
+}
+
+MediaDirection
+mirror_direction (MediaDirection d)
+{
+  switch (d) {
+    case MediaDirection::SendOnly:
+      return MediaDirection::RecvOnly;
+    case MediaDirection::RecvOnly:
+      return MediaDirection::SendOnly;
+    default:
+      return d;
+  }
+}
+
+const char *
+media_direction_name (MediaDirection d)
+{
+  for (const auto & n : DIRECTION_NAMES)
+    if (n.direction == d)
+      return n.name;
+  return nullptr;
+}
+
+bool
+TransportAddress::ipv6 () const
+{
+  return address.find (':') != std::string::npos;
+}
+
+const char *
+stream_plan_kind_name (StreamPlan::Kind kind)
+{
+  switch (kind) {
+    case StreamPlan::Kind::Latch:
+      return "latch";
+    case StreamPlan::Kind::Static:
+      return "static";
+    case StreamPlan::Kind::Rejected:
+      return "rejected";
+  }
+  return "?";
+}
+
+/* ---- answerer --------------------------------------------------------- */
+
+namespace {
+
+/* Where the peer's SDP says to send stream @i: c= and m= port, a=rtcp or
+ * port + 1, rtcp-mux when @rtcp_mux. */
+bool
+remote_transport (const SdpDocument & doc, guint i, bool rtcp_mux,
+    TransportAddress & remote, std::string & note, SdpError & err)
+{
+  const GstSDPMessage *msg = doc.message ();
+  const GstSDPMedia *m = gst_sdp_message_get_media (msg, i);
+  const GstSDPConnection *c = connection_of (msg, i);
+  if (c == nullptr)
+    return err.set (format ("%s has no c= line (nor has the session) and is not "
+            "a=direction:active: there is no address to send to",
+            doc.where_media (i).c_str ()), doc.media_line (i));
+  std::string address = c->address;
+  if (!is_ip_address (address))
+    return err.set (format ("%s: c= address '%s' is not an IP address (host names "
+            "are not resolved)", doc.where_media (i).c_str (), address.c_str ()),
+        doc.media_line (i));
+  if (is_unspecified_address (address)) {
+    note = "the peer's c= is " + address + " (on hold): nothing is sent to it";
+    address.clear ();
+  }
+  remote.address = address;
+  remote.rtp_port = m->port;
+  remote.rtcp_mux = rtcp_mux;
+  guint rtcp_port = m->port + 1;
+  const char *rtcp = gst_sdp_media_get_attribute_val (m, "rtcp");
+  if (rtcp_mux)
+    rtcp_port = m->port;
+  else if (rtcp != nullptr)
+    parse_port (rtcp, rtcp_port);      /* validated already */
+  if (rtcp_port > G_MAXUINT16)
+    return err.set (format ("%s: port %u + 1 is not a port for RTCP",
+            doc.where_media (i).c_str (), m->port), doc.media_line (i));
+  remote.rtcp_port = rtcp_port;
+  return true;
+}
+
+/* c= for our side of a stream: public-address, else the bound address if
+ * specific, else the default route's. */
+bool
+local_announced_address (const AnswerOptions & options, const TransportAddress & bound,
+    bool prefer_ipv6, guint stream, std::string & address, SdpError & err)
+{
+  if (!options.public_address.empty ()) {
+    address = options.public_address;
+  } else if (!bound.address.empty () && !is_unspecified_address (bound.address)) {
+    address = bound.address;
+  } else {
+    bool ipv6 = bound.ipv6 () && prefer_ipv6;
+    address = options.default_route_address ? options.default_route_address (ipv6) : "";
+    if (address.empty () && ipv6 && options.default_route_address)
+      address = options.default_route_address (false);
+    if (address.empty ())
+      return err.set (format ("stream %u is bound to %s and no interface holds a "
+              "default route: set public-address", stream,
+              bound.address.empty () ? "the wildcard address" : bound.address.c_str ()));
+  }
+  if (!is_ip_address (address))
+    return err.set (format ("public-address '%s' is not an IP address", address.c_str ()));
+  return true;
+}
+
+void
+add_transport_attributes (GstSDPMedia * media, const TransportAddress & local)
+{
+  if (local.rtcp_mux)
+    gst_sdp_media_add_attribute (media, "rtcp-mux", "");
+  else
+    gst_sdp_media_add_attribute (media, "rtcp", port_string (local.rtcp_port).c_str ());
+}
+
+/* One accepted m-line: our sockets, where we send, what the answer says. */
+struct AcceptedStream {
+  StreamPlan plan;
+  std::string announced;         /* our c= address */
+  const char *comedia_attribute = nullptr;   /* a=direction value to answer */
+};
+
+/* Why the answer must reject offer m-line @i, or "" if it need not. */
+std::string
+rejection_reason (const GstSDPMedia * m, guint stream, LocalStreams & local,
+    const std::vector<std::string> & kept)
+{
+  if (m->port == 0)
+    return "the offer disabled it (port 0)";
+  if (!is_rtp_proto (m->proto))
+    return format ("protocol %s is not RTP/AVP or RTP/AVPF", m->proto);
+  if (!local.has_stream (stream))
+    return format ("the pipeline has no stream %u", stream);
+  if (kept.empty ())
+    return "none of the offered formats is allowed";
+  return "";
+}
+
+bool
+accept_stream (const SdpDocument & offer, guint i, LocalStreams & local,
+    const AnswerOptions & options, bool answer_has_mux, AcceptedStream & out,
+    SdpError & err)
+{
+  const GstSDPMessage *msg = offer.message ();
+  const GstSDPMedia *om = gst_sdp_message_get_media (msg, i);
+  StreamPlan & plan = out.plan;
+  guint stream = i + 1;
+
+  bool want_mux = options.rtcp_mux && answer_has_mux && media_has_attribute (om, "rtcp-mux");
+  std::string error;
+  if (!local.open_stream (stream, want_mux, plan.local, error))
+    return err.set (format ("cannot open the sockets of stream %u (%s): %s", stream,
+            offer.where_media (i).c_str (), error.c_str ()), offer.media_line (i));
+  if (!want_mux)
+    plan.local.rtcp_mux = false;
+
+  const GstSDPConnection *oc = connection_of (msg, i);
+  bool prefer_ipv6 = oc != nullptr && oc->addrtype != nullptr && g_str_equal (oc->addrtype, "IP6");
+  if (!local_announced_address (options, plan.local, prefer_ipv6, stream, out.announced, err))
+    return false;
+
+  plan.direction = mirror_direction (media_direction_of (msg, i));
+  switch (comedia_direction_of (msg, i)) {
+    case ComediaDirection::Active:
+    case ComediaDirection::Both:
+      /* The offer's address and port are ignored: we learn the peer from its
+       * first packets. */
+      plan.kind = StreamPlan::Kind::Latch;
+      plan.note = "COMEDIA: latch on the peer's first packets";
+      out.comedia_attribute = "passive";
+      break;
+    case ComediaDirection::Passive:
+      /* The offerer waits for us: send to its address, say we start. */
+      plan.kind = StreamPlan::Kind::Static;
+      out.comedia_attribute = "active";
+      if (!remote_transport (offer, i, plan.local.rtcp_mux, plan.remote, plan.note, err))
+        return false;
+      break;
+    case ComediaDirection::None:
+      plan.kind = StreamPlan::Kind::Static;
+      if (!remote_transport (offer, i, plan.local.rtcp_mux, plan.remote, plan.note, err))
+        return false;
+      if (plan.note.empty ())
+        plan.note = "no a=direction: send to the offer's address";
+      break;
+  }
+  return true;
+}
+
+void
+add_direction_attributes (GstSDPMedia * media, const AcceptedStream & acc)
+{
+  if (const char *dir = media_direction_name (acc.plan.direction))
+    gst_sdp_media_add_attribute (media, dir, "");
+  if (acc.comedia_attribute != nullptr)
+    gst_sdp_media_add_attribute (media, "direction", acc.comedia_attribute);
+}
+
+/* Session c= is the first accepted stream's address; media that differ get
+ * their own c=. */
+std::string
+session_address (const std::vector<AcceptedStream> & accepted, const AnswerOptions & options)
+{
+  for (const auto & a : accepted)
+    if (a.plan.kind != StreamPlan::Kind::Rejected)
+      return a.announced;
+  return options.public_address.empty () ? "0.0.0.0" : options.public_address;
+}
+
+}  // namespace
+
+bool
+build_answer (const SdpDocument & offer, LocalStreams & local,
+    const AnswerOptions & options, Negotiated & out, SdpError & err)
+{
+  out = Negotiated ();
+  const GstSDPMessage *omsg = offer.message ();
+  if (omsg == nullptr)
+    return err.set ("no offer");
+
+  std::vector<AcceptedStream> accepted;
+  std::vector<GstSDPMedia *> medias;
+  auto free_medias = [&medias] () {
+    for (GstSDPMedia *m : medias)
+      gst_sdp_media_free (m);
+    medias.clear ();
+  };
+
+  for (guint i = 0; i < gst_sdp_message_medias_len (omsg); i++) {
+    const GstSDPMedia *om = gst_sdp_message_get_media (omsg, i);
+    AcceptedStream acc;
+    acc.plan.stream = i + 1;
+    acc.plan.media = om->media;
+
+    std::vector<std::string> kept;
+    for (guint f = 0; f < gst_sdp_media_formats_len (om); f++) {
+      const char *pt = gst_sdp_media_get_format (om, f);
+      if (format_allowed (om, pt, options.formats))
+        kept.push_back (pt);
+    }
+
+    GstSDPMedia *am = nullptr;
+    gst_sdp_media_new (&am);
+    medias.push_back (am);
+    gst_sdp_media_set_media (am, om->media);
+    gst_sdp_media_set_proto (am, om->proto);
+
+    std::string reason = rejection_reason (om, acc.plan.stream, local, kept);
+    if (!reason.empty ()) {
+      /* RFC 3264 6: a rejected stream stays, with port 0. */
+      acc.plan.kind = StreamPlan::Kind::Rejected;
+      acc.plan.note = reason;
+      gst_sdp_media_set_port_info (am, 0, 0);
+      for (guint f = 0; f < gst_sdp_media_formats_len (om); f++)
+        gst_sdp_media_add_format (am, gst_sdp_media_get_format (om, f));
+      accepted.push_back (std::move (acc));
+      continue;
+    }
+
+    if (!accept_stream (offer, i, local, options, true, acc, err)) {
+      free_medias ();
+      return false;
+    }
+    gst_sdp_media_set_port_info (am, acc.plan.local.rtp_port, 0);
+    for (const auto & pt : kept)
+      gst_sdp_media_add_format (am, pt.c_str ());
+    /* The formats' descriptions, as offered. */
+    for (guint a = 0; a < gst_sdp_media_attributes_len (om); a++) {
+      const GstSDPAttribute *attr = gst_sdp_media_get_attribute (om, a);
+      bool per_format = g_str_equal (attr->key, "rtpmap") || g_str_equal (attr->key, "fmtp")
+          || g_str_equal (attr->key, "rtcp-fb");
+      bool media_wide = g_str_equal (attr->key, "ptime") || g_str_equal (attr->key, "maxptime")
+          || g_str_equal (attr->key, "framerate") || g_str_equal (attr->key, "mid");
+      if (media_wide || (per_format && attribute_for_formats (attr->value, kept)))
+        gst_sdp_media_add_attribute (am, attr->key, attr->value);
+    }
+    add_transport_attributes (am, acc.plan.local);
+    add_direction_attributes (am, acc);
+    accepted.push_back (std::move (acc));
+  }
+
+  std::string address = session_address (accepted, options);
+  GstSDPMessage *answer = nullptr;
+  gst_sdp_message_new (&answer);
+  out.sdp.reset (answer);
+  gst_sdp_message_set_version (answer, "0");
+  set_origin (answer, options.session_id ? options.session_id : fresh_session_id (), address);
+  gst_sdp_message_set_session_name (answer, options.session_name.c_str ());
+  gst_sdp_message_set_connection (answer, "IN", addrtype_of (address), address.c_str (), 0, 0);
+  /* RFC 3264 6: the answer's t= is the offer's. */
+  for (guint t = 0; t < gst_sdp_message_times_len (omsg); t++) {
+    const GstSDPTime *time = gst_sdp_message_get_time (omsg, t);
+    gst_sdp_message_add_time (answer, time->start, time->stop, nullptr);
+  }
+  for (guint i = 0; i < medias.size (); i++) {
+    const AcceptedStream & acc = accepted[i];
+    if (acc.plan.kind != StreamPlan::Kind::Rejected && acc.announced != address)
+      add_connection (medias[i], acc.announced);
+    gst_sdp_message_add_media (answer, medias[i]);   /* copies */
+    out.streams.push_back (acc.plan);
+  }
+  free_medias ();
+  return true;
+}
+
+bool
+check_answer_matches_offer (const SdpDocument & offer, const SdpDocument & answer,
+    SdpError & err)
+{
+  const GstSDPMessage *o = offer.message ();
+  const GstSDPMessage *a = answer.message ();
+  guint on = gst_sdp_message_medias_len (o), an = gst_sdp_message_medias_len (a);
+  if (on != an)
+    return err.set (format ("the answer has %u m-line%s but the offer has %u: an answer "
+            "has one m-line per offered m-line, in order", an, an == 1 ? "" : "s", on),
+        an > on ? answer.media_line (on) : 0);
+  for (guint i = 0; i < an; i++) {
+    const GstSDPMedia *om = gst_sdp_message_get_media (o, i);
+    const GstSDPMedia *am = gst_sdp_message_get_media (a, i);
+    if (!g_str_equal (om->media, am->media))
+      return err.set (format ("answer %s is '%s' but the offer's m-line %u is '%s'",
+              answer.where_media (i).c_str (), am->media, i + 1, om->media),
+          answer.media_line (i));
+    if (am->port == 0)
+      continue;
+    if (om->port == 0)
+      return err.set (format ("answer %s accepts a stream the offer disabled (port 0)",
+              answer.where_media (i).c_str ()), answer.media_line (i));
+    for (guint f = 0; f < gst_sdp_media_formats_len (am); f++) {
+      const char *pt = gst_sdp_media_get_format (am, f);
+      bool offered = false;
+      for (guint g = 0; g < gst_sdp_media_formats_len (om); g++)
+        offered |= g_str_equal (pt, gst_sdp_media_get_format (om, g));
+      if (!offered)
+        return err.set (format ("answer %s has format %s, which the offer's m-line %u "
+                "does not have", answer.where_media (i).c_str (), pt, i + 1),
+            answer.media_line (i));
+    }
+  }
+  return true;
+}
+
+bool
+rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
+    LocalStreams & local, const AnswerOptions & options, Negotiated & out,
+    SdpError & err)
+{
+  out = Negotiated ();
+  if (offer.empty () || answer.empty ())
+    return err.set ("rewriting needs both the offer and the answer");
+  if (!check_answer_matches_offer (offer, answer, err))
+    return false;
+
+  const GstSDPMessage *omsg = offer.message ();
+  const GstSDPMessage *amsg = answer.message ();
+  std::vector<AcceptedStream> accepted;
+  std::vector<GstSDPMedia *> medias;
+  auto free_medias = [&medias] () {
+    for (GstSDPMedia *m : medias)
+      gst_sdp_media_free (m);
+    medias.clear ();
+  };
+
+  for (guint i = 0; i < gst_sdp_message_medias_len (amsg); i++) {
+    const GstSDPMedia *om = gst_sdp_message_get_media (omsg, i);
+    GstSDPMedia *am = nullptr;
+    gst_sdp_media_copy (gst_sdp_message_get_media (amsg, i), &am);
+    medias.push_back (am);
+    AcceptedStream acc;
+    acc.plan.stream = i + 1;
+    acc.plan.media = am->media;
+
+    std::vector<std::string> formats;
+    for (guint f = 0; f < gst_sdp_media_formats_len (am); f++)
+      formats.push_back (gst_sdp_media_get_format (am, f));
+    std::string reason = am->port == 0 ? std::string ("the answer rejected it (port 0)")
+        : rejection_reason (om, acc.plan.stream, local, formats);
+    if (!reason.empty ()) {
+      acc.plan.kind = StreamPlan::Kind::Rejected;
+      acc.plan.note = reason;
+      gst_sdp_media_set_port_info (am, 0, 0);
+      accepted.push_back (std::move (acc));
+      continue;
+    }
+
+    if (!accept_stream (offer, i, local, options, media_has_attribute (am, "rtcp-mux"),
+            acc, err)) {
+      free_medias ();
+      return false;
+    }
+    gst_sdp_media_set_port_info (am, acc.plan.local.rtp_port, 0);
+    /* Our transport replaces the other stack's. */
+    for (const char *key : {"rtcp", "rtcp-mux", "direction", "sendrecv", "sendonly",
+            "recvonly", "inactive"})
+      remove_media_attributes (am, key);
+    while (gst_sdp_media_connections_len (am) > 0)
+      gst_sdp_media_remove_connection (am, 0);
+    /* The answer's own direction choice stands, not the mirror of the offer. */
+    acc.plan.direction = media_direction_of (amsg, i);
+    add_transport_attributes (am, acc.plan.local);
+    add_direction_attributes (am, acc);
+    accepted.push_back (std::move (acc));
+  }
+
+  GstSDPMessage *result = nullptr;
+  gst_sdp_message_new (&result);
+  out.sdp.reset (result);
+  std::string address = session_address (accepted, options);
+  /* Everything of the session but c=, media and session-level direction
+   * attributes comes from the answer as it was made. */
+  gst_sdp_message_set_version (result, gst_sdp_message_get_version (amsg));
+  const GstSDPOrigin *o = gst_sdp_message_get_origin (amsg);
+  gst_sdp_message_set_origin (result, o->username, o->sess_id, o->sess_version,
+      o->nettype, o->addrtype, o->addr);
+  gst_sdp_message_set_session_name (result, gst_sdp_message_get_session_name (amsg));
+  gst_sdp_message_set_connection (result, "IN", addrtype_of (address), address.c_str (), 0, 0);
+  for (guint t = 0; t < gst_sdp_message_times_len (amsg); t++) {
+    const GstSDPTime *time = gst_sdp_message_get_time (amsg, t);
+    gst_sdp_message_add_time (result, time->start, time->stop, nullptr);
+  }
+  for (guint a = 0; a < gst_sdp_message_attributes_len (amsg); a++) {
+    const GstSDPAttribute *attr = gst_sdp_message_get_attribute (amsg, a);
+    if (g_str_equal (attr->key, "direction"))
+      continue;
+    gst_sdp_message_add_attribute (result, attr->key, attr->value);
+  }
+  for (guint i = 0; i < medias.size (); i++) {
+    const AcceptedStream & acc = accepted[i];
+    if (acc.plan.kind != StreamPlan::Kind::Rejected && acc.announced != address)
+      add_connection (medias[i], acc.announced);
+    gst_sdp_message_add_media (result, medias[i]);
+    out.streams.push_back (acc.plan);
+  }
+  free_medias ();
+  return true;
+}
+
+/* ---- offerer ---------------------------------------------------------- */
+
+bool
+build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & options,
+    SdpMessagePtr & out, SdpError & err)
+{
+  out.reset ();
+  if (streams.empty ())
+    return err.set ("there is no stream to offer: give offer-caps or add comedia "
+        "elements with caps to the session");
+  const std::string unspecified = options.ipv6 ? "::" : "0.0.0.0";
+
+  GstSDPMessage *offer = nullptr;
+  gst_sdp_message_new (&offer);
+  SdpMessagePtr owned (offer);
+  gst_sdp_message_set_version (offer, "0");
+  set_origin (offer, options.session_id ? options.session_id : fresh_session_id (),
+      unspecified);
+  gst_sdp_message_set_session_name (offer, options.session_name.c_str ());
+  /* Behind NAT our own address means nothing to the peer. */
+  gst_sdp_message_set_connection (offer, "IN", addrtype_of (unspecified),
+      unspecified.c_str (), 0, 0);
+  gst_sdp_message_add_time (offer, "0", "0", nullptr);
+
+  for (guint s = 0; s < streams.size (); s++) {
+    const OfferedStream & os = streams[s];
+    guint stream = s + 1;
+    if (os.caps == nullptr || gst_caps_is_empty (os.caps) || gst_caps_is_any (os.caps))
+      return err.set (format ("stream %u has no caps to describe its formats", stream));
+
+    GstSDPMedia *media = nullptr;
+    gst_sdp_media_new (&media);
+    bool ok = true;
+    for (guint k = 0; ok && k < gst_caps_get_size (os.caps); k++) {
+      GstCaps *one = gst_caps_copy_nth (os.caps, k);
+      GstSDPMedia *part = nullptr;
+      gst_sdp_media_new (&part);
+      if (!gst_structure_has_name (gst_caps_get_structure (one, 0), "application/x-rtp")
+          || gst_sdp_media_set_media_from_caps (one, part) != GST_SDP_OK) {
+        gchar *text = gst_caps_to_string (one);
+        err.set (format ("stream %u: caps '%s' do not describe an RTP format "
+                "(application/x-rtp with media, payload, encoding-name and clock-rate)",
+                stream, text));
+        g_free (text);
+        ok = false;
+      } else if (media->media != nullptr && g_strcmp0 (media->media, part->media) != 0) {
+        err.set (format ("stream %u mixes media '%s' and '%s' in one m-line", stream,
+                media->media, part->media));
+        ok = false;
+      } else {
+        if (media->media == nullptr)
+          gst_sdp_media_set_media (media, part->media);
+        for (guint f = 0; f < gst_sdp_media_formats_len (part); f++)
+          gst_sdp_media_add_format (media, gst_sdp_media_get_format (part, f));
+        for (guint a = 0; a < gst_sdp_media_attributes_len (part); a++) {
+          const GstSDPAttribute *attr = gst_sdp_media_get_attribute (part, a);
+          gst_sdp_media_add_attribute (media, attr->key, attr->value);
+        }
+      }
+      gst_sdp_media_free (part);
+      gst_caps_unref (one);
+    }
+    if (!ok) {
+      gst_sdp_media_free (media);
+      return false;
+    }
+    gst_sdp_media_set_port_info (media, DISCARD_PORT, 0);
+    gst_sdp_media_set_proto (media,
+        gst_sdp_media_get_attribute_val (media, "rtcp-fb") ? "RTP/AVPF" : "RTP/AVP");
+    if (os.rtcp_mux)
+      gst_sdp_media_add_attribute (media, "rtcp-mux", "");
+    if (const char *dir = media_direction_name (os.direction))
+      gst_sdp_media_add_attribute (media, dir, "");
+    gst_sdp_media_add_attribute (media, "direction", "active");
+    gst_sdp_message_add_media (offer, media);
+    gst_sdp_media_free (media);
+  }
+  out = std::move (owned);
+  return true;
+}
+
+bool
+read_answer (const SdpDocument & offer, const SdpDocument & answer,
+    MissingPassive missing_passive, AnswerReading & out, SdpError & err)
+{
+  out = AnswerReading ();
+  if (offer.empty () || answer.empty ())
+    return err.set ("reading an answer needs the offer it answers");
+  if (!check_answer_matches_offer (offer, answer, err))
+    return false;
+  const GstSDPMessage *omsg = offer.message ();
+  const GstSDPMessage *amsg = answer.message ();
+
+  for (guint i = 0; i < gst_sdp_message_medias_len (amsg); i++) {
+    const GstSDPMedia *om = gst_sdp_message_get_media (omsg, i);
+    const GstSDPMedia *am = gst_sdp_message_get_media (amsg, i);
+    StreamPlan plan;
+    plan.stream = i + 1;
+    plan.media = am->media;
+    plan.direction = media_direction_of (omsg, i);
+    if (am->port == 0) {
+      plan.kind = StreamPlan::Kind::Rejected;
+      plan.note = "the answer rejected it (port 0)";
+      out.streams.push_back (plan);
+      continue;
+    }
+
+    ComediaDirection ours = comedia_direction_of (omsg, i);
+    ComediaDirection theirs = comedia_direction_of (amsg, i);
+    bool offered_comedia = ours == ComediaDirection::Active || ours == ComediaDirection::Both;
+    if (offered_comedia && theirs == ComediaDirection::Active)
+      return err.set (format ("%s: the answer says a=direction:active but so did the "
+              "offer: one side must be passive", answer.where_attribute (i,
+                  "direction").c_str ()), answer.attribute_line (i, "direction"));
+    if (offered_comedia && theirs == ComediaDirection::None) {
+      std::string msg = format ("the peer does not support COMEDIA: answer %s has no "
+          "a=direction:passive", answer.where_media (i).c_str ());
+      if (missing_passive == MissingPassive::Error)
+        return err.set (msg + " (set missing-passive=static-destination to send to its "
+            "address anyway)", answer.media_line (i));
+      if (!out.warning.empty ())
+        out.warning += "; ";
+      out.warning += msg;
+      plan.note = "no a=direction:passive: plain static destination";
+    } else if (offered_comedia) {
+      plan.note = "COMEDIA: the peer latches on what we send";
+    }
+
+    bool mux = media_has_attribute (am, "rtcp-mux") && media_has_attribute (om, "rtcp-mux");
+    std::string hold;
+    if (!remote_transport (answer, i, mux, plan.remote, hold, err))
+      return false;
+    if (plan.remote.address.empty ())
+      return err.set (format ("answer %s: its c= address is unspecified: nowhere to send",
+              answer.where_media (i).c_str ()), answer.media_line (i));
+    plan.kind = StreamPlan::Kind::Static;
+    plan.local.rtcp_mux = mux;
+    if (plan.note.empty ())
+      plan.note = "send to the answer's address";
+    out.streams.push_back (plan);
+  }
+  return true;
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+std::string
+default_route_address (bool ipv6)
+{
+  /* Connecting a UDP socket sends nothing but makes the kernel pick the
+   * source address of the route towards a global address. */
+  GSocketFamily family = ipv6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4;
+  GSocket *sock = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, nullptr);
+  if (sock == nullptr)
+    return "";
+  std::string out;
+  GInetAddress *ia = g_inet_address_new_from_string (ipv6 ? "2001:db8::1" : "192.0.2.1");
+  GSocketAddress *target = g_inet_socket_address_new (ia, DISCARD_PORT);
+  if (g_socket_connect (sock, target, nullptr, nullptr)) {
+    GSocketAddress *local = g_socket_get_local_address (sock, nullptr);
+    if (local != nullptr) {
+      gchar *s = g_inet_address_to_string (
+          g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+      out = s;
+      g_free (s);
+      g_object_unref (local);
+    }
+  }
+  g_object_unref (target);
+  g_object_unref (ia);
+  g_object_unref (sock);
+  return out;
+}
+
+std::vector<std::string>
+split_format_list (const std::string & list)
+{
+  std::vector<std::string> out;
+  gchar **parts = g_strsplit_set (list.c_str (), ", \t", -1);
+  for (gchar **p = parts; *p != nullptr; p++)
+    if (**p != '\0')
+      out.push_back (*p);
+  g_strfreev (parts);
+  return out;
+}
+
+}  // namespace comedia

@@ -1,0 +1,233 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+/* The COMEDIA offer/answer rules ("RTP without ICE", as Kurento does it) as
+ * plain C++ on GstSDPMessage: no element, no pipeline, no sockets.  The
+ * sdp-negotiator element feeds it messages and real ports; the unit tests
+ * feed it messages and fake ports.
+ *
+ * Streams are numbered 1, 2, ... in m-line order; component 1 is RTP and
+ * component 2 RTCP, as in comedia_session_open_component(). */
+
+#include <gst/gst.h>
+#include <gst/sdp/sdp.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace comedia {
+
+/* What went wrong, said for a person: which line or m-line and why. */
+struct SdpError {
+  std::string message;
+  guint line = 0;               /* 1-based line of the text, 0 if unknown */
+
+  /* Sets and returns false, so callers can `return err.set (...)`. */
+  bool set (std::string msg, guint at_line = 0);
+};
+
+struct SdpMessageFree {
+  void operator() (GstSDPMessage * msg) const { gst_sdp_message_free (msg); }
+};
+using SdpMessagePtr = std::unique_ptr<GstSDPMessage, SdpMessageFree>;
+
+SdpMessagePtr sdp_message_copy (const GstSDPMessage * msg);
+std::string sdp_message_to_text (const GstSDPMessage * msg);
+
+/* Largest SDP text accepted by default; real messages are a few kB. */
+constexpr gsize DEFAULT_MAX_SDP_SIZE = 64 * 1024;
+
+/* An SDP message and, when it was parsed from text, the line number of each
+ * of its lines, so that errors found later can name the line. */
+class SdpDocument {
+ public:
+  SdpDocument () = default;
+
+  /* Checks that @text looks like SDP (starts with v=, every line is
+   * "<letter>=<value>", ends with an end of line, m-lines have a numeric
+   * port), parses it with gst_sdp_message_parse_buffer() and validates the
+   * result (see validate_sdp()).  On error, @out is left empty. */
+  static bool parse (const char *text, gsize size, SdpDocument & out,
+      SdpError & err, gsize max_size = DEFAULT_MAX_SDP_SIZE);
+
+  /* A message that did not come from text (an action signal): validated
+   * like parsed text, but errors name the m-line instead of the line. */
+  static bool from_message (const GstSDPMessage * msg, SdpDocument & out,
+      SdpError & err);
+
+  const GstSDPMessage *message () const { return msg_.get (); }
+  bool empty () const { return !msg_; }
+  /* Whether it was parsed from text (and so knows its line numbers). */
+  bool has_text () const { return has_text_; }
+
+  /* "line 7 (m=video 9 RTP/AVP 96)" or, without text, "m-line 2 (video)". */
+  std::string where_media (guint media_index) const;
+  guint media_line (guint media_index) const;
+  /* The line of attribute @key in media @media_index, or at session level
+   * when @media_index is -1; "" / 0 when unknown. */
+  std::string where_attribute (gint media_index, const char *key) const;
+  guint attribute_line (gint media_index, const char *key) const;
+  std::string where_line (char type) const;   /* first session line x= */
+  guint session_line (char type) const;
+
+ private:
+  struct Line {
+    guint number;
+    std::string text;
+  };
+  SdpMessagePtr msg_;
+  std::vector<Line> session_lines_;
+  std::vector<std::vector<Line>> media_lines_;  /* [0] is the m= line */
+  bool has_text_ = false;
+};
+
+/* The checks every incoming message passes before any rule looks at it:
+ * o=, s= and t= present; each m-line has a port up to 65535, a protocol and
+ * a format; RTP dynamic payload types have an a=rtpmap; a=direction is
+ * active, passive or both; a=rtcp carries a port. */
+bool validate_sdp (const SdpDocument & doc, SdpError & err);
+
+/* COMEDIA role of a media (a=direction, draft-ietf-mmusic-sdp-comedia). */
+enum class ComediaDirection { None, Active, Passive, Both };
+/* Media direction (RFC 4566 a=sendrecv and friends). */
+enum class MediaDirection { Unspecified, SendRecv, SendOnly, RecvOnly, Inactive };
+
+ComediaDirection comedia_direction_of (const GstSDPMessage * msg, guint media_index);
+MediaDirection media_direction_of (const GstSDPMessage * msg, guint media_index);
+/* sendonly <-> recvonly; the others stay. */
+MediaDirection mirror_direction (MediaDirection d);
+const char *media_direction_name (MediaDirection d);   /* "sendonly", or NULL */
+
+/* One end of a transport: an IP address (no host names) and ports. */
+struct TransportAddress {
+  std::string address;       /* "192.0.2.1", "2001:db8::1"; empty: none */
+  guint16 rtp_port = 0;
+  guint16 rtcp_port = 0;     /* == rtp_port with rtcp-mux */
+  bool rtcp_mux = false;
+  bool ipv6 () const;
+};
+
+/* The sockets of this peer's streams: the element gives the real ones of
+ * its ComediaSession; tests give fakes. */
+class LocalStreams {
+ public:
+  virtual ~LocalStreams () = default;
+  /* Whether the pipeline has stream @stream (1-based) at all. */
+  virtual bool has_stream (guint stream) = 0;
+  /* Opens (binding if needed) the RTP and RTCP sockets of @stream, sharing
+   * one socket when @want_rtcp_mux is set and possible; fills the bound
+   * address ("0.0.0.0" / "::" for the wildcard), the ports and whether
+   * rtcp-mux is in effect.  The answer only ever carries ports obtained
+   * here, so something listens on every port it announces. */
+  virtual bool open_stream (guint stream, bool want_rtcp_mux,
+      TransportAddress & local, std::string & error) = 0;
+};
+
+/* What this peer does with one stream once the exchange is done. */
+struct StreamPlan {
+  enum class Kind {
+    Latch,      /* COMEDIA: wait for the peer's packets, answer to their source */
+    Static,     /* send to a fixed destination (the peer's SDP) */
+    Rejected,   /* port 0: the stream is not used */
+  };
+  guint stream = 0;                /* 1-based */
+  Kind kind = Kind::Rejected;
+  std::string media;               /* "audio", "video", ... */
+  TransportAddress local;          /* our sockets (not for Rejected) */
+  TransportAddress remote;         /* Static: where to send; empty address:
+                                    * the peer is on hold (c= 0.0.0.0) */
+  MediaDirection direction = MediaDirection::Unspecified;  /* ours */
+  std::string note;                /* why, for logs and bus messages */
+};
+
+const char *stream_plan_kind_name (StreamPlan::Kind kind);
+
+struct AnswerOptions {
+  /* c= of the answer; empty: the bound address if specific, else
+   * default_route_address(). */
+  std::string public_address;
+  std::string session_name = "comedia";
+  bool rtcp_mux = true;            /* accept a=rtcp-mux when offered */
+  /* Encoding names (case-insensitive) or payload type numbers the answer
+   * keeps; empty keeps every offered format. */
+  std::vector<std::string> formats;
+  /* o= session id; 0: a fresh random one. */
+  guint64 session_id = 0;
+  /* Address of the interface holding the default route, for the wildcard
+   * case; @ipv6 asks for an IPv6 one. */
+  std::function<std::string (bool ipv6)> default_route_address;
+};
+
+struct Negotiated {
+  SdpMessagePtr sdp;               /* the answer (or rewritten answer) */
+  std::vector<StreamPlan> streams; /* one per m-line, in order */
+};
+
+/* Answerer role (the public, passive peer): Kurento's processOffer. */
+bool build_answer (const SdpDocument & offer, LocalStreams & local,
+    const AnswerOptions & options, Negotiated & out, SdpError & err);
+
+/* Rewrites an answer made by other code for COMEDIA: this session's ports,
+ * the public address, a=direction:passive where the offer was active. */
+bool rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
+    LocalStreams & local, const AnswerOptions & options, Negotiated & out,
+    SdpError & err);
+
+/* Checks that @answer answers @offer: same number of m-lines, same media
+ * types, only offered payload types. */
+bool check_answer_matches_offer (const SdpDocument & offer,
+    const SdpDocument & answer, SdpError & err);
+
+struct OfferedStream {
+  /* One application/x-rtp structure per format, as RTP payloaders and
+   * udpsrc caps describe them (media, payload, encoding-name, clock-rate,
+   * encoding-params, fmtp fields, rtcp-fb-*). */
+  GstCaps *caps = nullptr;         /* borrowed */
+  bool rtcp_mux = false;
+  MediaDirection direction = MediaDirection::Unspecified;
+};
+
+struct OfferOptions {
+  std::string session_name = "comedia";
+  bool ipv6 = false;               /* c=IN IP6 :: instead of IN IP4 0.0.0.0 */
+  guint64 session_id = 0;          /* 0: fresh random */
+};
+
+/* Offerer role (the active peer behind NAT): port 9, c= unspecified,
+ * a=direction:active on every media. */
+bool build_offer (const std::vector<OfferedStream> & streams,
+    const OfferOptions & options, SdpMessagePtr & out, SdpError & err);
+
+/* What to do with media the offer made active whose answer lacks
+ * a=direction:passive. */
+enum class MissingPassive {
+  Error,           /* the peer does not do COMEDIA: fail */
+  StaticDestination,  /* warn, send to the answer's address anyway */
+};
+
+struct AnswerReading {
+  std::vector<StreamPlan> streams;
+  /* Set when some media lacked a=direction:passive and the reaction was
+   * StaticDestination: the message to warn with. */
+  std::string warning;
+};
+
+/* Offerer role: reads the answer to our @offer.  A stream whose answer is
+ * passive gets the answer's address and RTP port (and a=rtcp, or port + 1,
+ * or rtcp-mux) as its destination. */
+bool read_answer (const SdpDocument & offer, const SdpDocument & answer,
+    MissingPassive missing_passive, AnswerReading & out, SdpError & err);
+
+/* The address of the local interface holding the default route (no packet
+ * is sent), or "" when there is none. */
+std::string default_route_address (bool ipv6);
+
+/* "VP8, opus,96" -> {"VP8", "opus", "96"}. */
+std::vector<std::string> split_format_list (const std::string & list);
+
+}  // namespace comedia
