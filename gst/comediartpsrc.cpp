@@ -58,6 +58,7 @@
 #include <gst/net/gstnetaddressmeta.h>
 
 #include <string>
+#include <vector>
 
 GST_DEBUG_CATEGORY_STATIC (comedia_rtp_src_debug);
 #define GST_CAT_DEFAULT comedia_rtp_src_debug
@@ -74,6 +75,15 @@ using comedia::PeerAddress;
 #define DEFAULT_PORT 0
 #define DEFAULT_RTCP_MUX FALSE
 #define DEFAULT_MTU 1500
+#define DEFAULT_PROBATION 4
+#define DEFAULT_PROBATION_TIME 20
+#define DEFAULT_ALLOWED_SOURCE ""
+#define DEFAULT_RELATCH COMEDIA_RELATCH_SSRC
+#define DEFAULT_TIMEOUT 0
+#define DEFAULT_RTCP_WITHOUT_RTP FALSE
+
+/* How often held RTCP is re-examined while the RTP peer is unknown. */
+#define RTCP_RETRY_INTERVAL_US (50 * 1000)
 
 /* Per-packet rubbish is reported at most this often. */
 #define WARNING_INTERVAL_US G_USEC_PER_SEC
@@ -89,9 +99,36 @@ enum
   PROP_CAPS,
   PROP_RTCP_MUX,
   PROP_MTU,
+  PROP_PROBATION,
+  PROP_PROBATION_TIME,
+  PROP_ALLOWED_SOURCE,
+  PROP_RELATCH,
+  PROP_TIMEOUT,
+  PROP_RTCP_WITHOUT_RTP,
   PROP_LATCHED_ADDRESS,
   PROP_STATS,
 };
+
+GType
+comedia_relatch_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_RELATCH_NEVER, "Never: the first peer stays until the element "
+          "stops", "never"},
+    {COMEDIA_RELATCH_SSRC, "A new address that continues the peer's SSRC "
+          "and sequence numbers takes over at once (NAT rebinding, a phone "
+          "changing network)", "ssrc"},
+    {COMEDIA_RELATCH_SILENCE, "After the peer was silent for 'timeout', any "
+          "source may latch again through probation", "silence"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("ComediaRelatch", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
@@ -119,6 +156,12 @@ struct ComediaRtpSrcPrivate {
   GstCaps *caps = nullptr;
   gboolean rtcp_mux = DEFAULT_RTCP_MUX;
   guint mtu = DEFAULT_MTU;
+  guint probation = DEFAULT_PROBATION;
+  guint probation_time = DEFAULT_PROBATION_TIME;
+  std::string allowed_source = DEFAULT_ALLOWED_SOURCE;
+  ComediaRelatch relatch = DEFAULT_RELATCH;
+  guint timeout = DEFAULT_TIMEOUT;
+  gboolean rtcp_without_rtp = DEFAULT_RTCP_WITHOUT_RTP;
 
   /* Set up on NULL->READY, used by the streaming thread. */
   ComediaSession *session = nullptr;
@@ -130,6 +173,10 @@ struct ComediaRtpSrcPrivate {
   bool rtcp_pad_started = false;
   gint64 last_warning_us = 0;
   guint64 malformed_since_warning = 0;
+  /* Rejected packets since the last comedia-rejected summary. */
+  gint64 last_rejected_report_us = 0;
+  guint64 rejected_since_report = 0;
+  std::vector<GstBuffer *> released;   /* scratch for latches */
 };
 
 struct _ComediaRtpSrc {
@@ -226,6 +273,51 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "malformed and dropped", 28, G_MAXUINT16, DEFAULT_MTU,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_PROBATION,
+      g_param_spec_uint ("probation", "Probation",
+          "RTP packets a new source must send (one SSRC, consecutive "
+          "sequence numbers) before it latches.  Stops a spray of forged "
+          "packets from taking the call (\"RTP Bleed\"); the packets are "
+          "held, not lost, and pass once the source latches.  1 latches on "
+          "the first packet, as the COMEDIA drafts describe", 1, 64,
+          DEFAULT_PROBATION, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_PROBATION_TIME,
+      g_param_spec_uint ("probation-time", "Probation time",
+          "Milliseconds the probation packets must span at least, so a "
+          "quick burst of forged packets cannot latch (unused with "
+          "probation=1)", 0, 10000,
+          DEFAULT_PROBATION_TIME, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_ALLOWED_SOURCE,
+      g_param_spec_string ("allowed-source", "Allowed source",
+          "Only sources in this IP address or CIDR prefix (e.g. "
+          "203.0.113.7 or 198.51.100.0/24) may latch or send; empty allows "
+          "any.  The one defence against an attacker who copies SSRC and "
+          "sequence numbers; sdp-negotiator fills it from a public c= "
+          "address of the offer", DEFAULT_ALLOWED_SOURCE,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_RELATCH,
+      g_param_spec_enum ("relatch", "Re-latching",
+          "When a latched peer may be replaced by another address",
+          COMEDIA_TYPE_RELATCH, DEFAULT_RELATCH,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_TIMEOUT,
+      g_param_spec_uint ("timeout", "Timeout",
+          "Milliseconds without a packet from the latched peer after which "
+          "a comedia-timeout message is posted (and, with relatch=silence, "
+          "another source may latch); 0 = never", 0, G_MAXUINT,
+          DEFAULT_TIMEOUT, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_RTCP_WITHOUT_RTP,
+      g_param_spec_boolean ("rtcp-without-rtp", "RTCP without RTP",
+          "Let RTCP latch from any sender, for peers that send RTCP only.  "
+          "By default RTCP latches only from the SSRC that the stream's RTP "
+          "component latched (and waits for it)", DEFAULT_RTCP_WITHOUT_RTP,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property (gobject_class, PROP_LATCHED_ADDRESS,
       g_param_spec_string ("latched-address", "Latched address",
           "Public address and port of the peer this component latched, as "
@@ -236,6 +328,8 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
       g_param_spec_boxed ("stats", "Statistics",
           "Counters of this receiver: received (datagrams read), passed "
           "(pushed downstream), latched (times a peer was latched), "
+          "relatched (of which replaced an earlier peer), timeouts, held "
+          "(packets held in probation), "
           "rejected (well-formed but from another source), malformed (not "
           "RTP/RTCP, dropped), and peer (the latched \"IP:port\", or empty); "
           "with rtcp-mux also rtcp-peer", GST_TYPE_STRUCTURE,
@@ -277,7 +371,9 @@ comedia_rtp_src_init (ComediaRtpSrc * self)
 
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
-  gst_base_src_set_do_timestamp (GST_BASE_SRC (self), TRUE);
+  /* Buffers are stamped with their arrival (running) time by create(), also
+   * those held in probation and pushed later. */
+  gst_base_src_set_do_timestamp (GST_BASE_SRC (self), FALSE);
 
   gst_pad_add_probe (GST_BASE_SRC_PAD (self),
       GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, forward_eos_to_rtcp_pad, self,
@@ -315,6 +411,9 @@ create_stats (ComediaRtpSrc * self)
       "received", G_TYPE_UINT64, c ? get (c->counters.received) : 0,
       "passed", G_TYPE_UINT64, c ? get (c->counters.passed) : 0,
       "latched", G_TYPE_UINT64, c ? get (c->counters.latched) : 0,
+      "relatched", G_TYPE_UINT64, c ? get (c->counters.relatched) : 0,
+      "timeouts", G_TYPE_UINT64, c ? get (c->counters.timeouts) : 0,
+      "held", G_TYPE_UINT64, c ? get (c->counters.learning) : 0,
       "rejected", G_TYPE_UINT64, c ? get (c->counters.rejected) : 0,
       "malformed", G_TYPE_UINT64, c ? get (c->counters.malformed) : 0,
       "peer", G_TYPE_STRING, peer_string (priv->own).c_str (), nullptr);
@@ -362,6 +461,25 @@ comedia_rtp_src_set_property (GObject * object, guint prop_id,
     case PROP_MTU:
       priv->mtu = g_value_get_uint (value);
       break;
+    case PROP_PROBATION:
+      priv->probation = g_value_get_uint (value);
+      break;
+    case PROP_PROBATION_TIME:
+      priv->probation_time = g_value_get_uint (value);
+      break;
+    case PROP_ALLOWED_SOURCE:
+      priv->allowed_source = g_value_get_string (value) ?
+          g_value_get_string (value) : "";
+      break;
+    case PROP_RELATCH:
+      priv->relatch = (ComediaRelatch) g_value_get_enum (value);
+      break;
+    case PROP_TIMEOUT:
+      priv->timeout = g_value_get_uint (value);
+      break;
+    case PROP_RTCP_WITHOUT_RTP:
+      priv->rtcp_without_rtp = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -401,6 +519,24 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_MTU:
       g_value_set_uint (value, priv->mtu);
       break;
+    case PROP_PROBATION:
+      g_value_set_uint (value, priv->probation);
+      break;
+    case PROP_PROBATION_TIME:
+      g_value_set_uint (value, priv->probation_time);
+      break;
+    case PROP_ALLOWED_SOURCE:
+      g_value_set_string (value, priv->allowed_source.c_str ());
+      break;
+    case PROP_RELATCH:
+      g_value_set_enum (value, priv->relatch);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, priv->timeout);
+      break;
+    case PROP_RTCP_WITHOUT_RTP:
+      g_value_set_boolean (value, priv->rtcp_without_rtp);
+      break;
     case PROP_LATCHED_ADDRESS:
       g_value_set_string (value, peer_string (priv->own).c_str ());
       break;
@@ -413,12 +549,30 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
   }
 }
 
-static LatchPolicy
-make_policy (guint component)
+/* The policy configuration from the properties (called with the lock). */
+static LatchPolicy::Config
+policy_config (ComediaRtpSrcPrivate * priv, guint component,
+    const comedia::SourcePrefix & allowed)
 {
   LatchPolicy::Config config;
   config.component = component;
-  return LatchPolicy (config);
+  config.probation_packets = priv->probation;
+  config.probation_min_us = (int64_t) priv->probation_time * 1000;
+  config.allowed = allowed;
+  switch (priv->relatch) {
+    case COMEDIA_RELATCH_NEVER:
+      config.relatch = comedia::Relatch::Never;
+      break;
+    case COMEDIA_RELATCH_SSRC:
+      config.relatch = comedia::Relatch::Ssrc;
+      break;
+    case COMEDIA_RELATCH_SILENCE:
+      config.relatch = comedia::Relatch::Silence;
+      break;
+  }
+  config.timeout_us = (int64_t) priv->timeout * 1000;
+  config.rtcp_requires_rtp_peer = !priv->rtcp_without_rtp;
+  return config;
 }
 
 /* NULL->READY: find the session and bind the socket, so the bound port is
@@ -429,9 +583,20 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   ComediaRtpSrcPrivate *priv = self->priv;
   comedia::BindRequest request;
   GError *err = nullptr;
+  LatchPolicy::Config own_config, rtcp_config;
 
   {
     std::lock_guard<std::mutex> guard (priv->lock);
+    comedia::SourcePrefix allowed;
+    if (!comedia::SourcePrefix::parse (priv->allowed_source, allowed)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("allowed-source \"%s\" is not an IP address or CIDR prefix",
+              priv->allowed_source.c_str ()),
+          ("expected e.g. 203.0.113.7, 198.51.100.0/24 or 2001:db8::/32"));
+      return FALSE;
+    }
+    own_config = policy_config (priv, priv->component, allowed);
+    rtcp_config = policy_config (priv, comedia::COMPONENT_RTCP, allowed);
     if (priv->rtcp_mux && priv->component != comedia::COMPONENT_RTP) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("rtcp-mux needs component=1"),
@@ -465,7 +630,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
     return FALSE;
   }
   priv->own.component = component;
-  priv->own.policy = make_policy (priv->component);
+  priv->own.policy = LatchPolicy (own_config);
 
   if (priv->rtcp_mux) {
     priv->muxed_rtcp.component = comedia_session_open_component (priv->session,
@@ -476,7 +641,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
       g_clear_error (&err);
       return FALSE;
     }
-    priv->muxed_rtcp.policy = make_policy (comedia::COMPONENT_RTCP);
+    priv->muxed_rtcp.policy = LatchPolicy (rtcp_config);
   }
 
   {
@@ -497,8 +662,10 @@ comedia_rtp_src_close (ComediaRtpSrc * self)
 
   if (priv->own.component)
     priv->own.component->has_reader.store (false);
-  priv->own = LatchedComponent ();
-  priv->muxed_rtcp = LatchedComponent ();
+  priv->own.component = nullptr;
+  priv->own.policy.reset ();
+  priv->muxed_rtcp.component = nullptr;
+  priv->muxed_rtcp.policy.reset ();
   g_clear_object (&priv->session);
 }
 
@@ -577,17 +744,22 @@ comedia_rtp_src_unlock_stop (GstBaseSrc * src)
 }
 
 static void
-post_latched (ComediaRtpSrc * self, const Component * component,
-    const PeerAddress & peer)
+post_message (ComediaRtpSrc * self, GstStructure * s)
 {
-  GstStructure *s = gst_structure_new ("comedia-latched",
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+static GstStructure *
+component_message (ComediaRtpSrc * self, const char *name,
+    const Component * component, const PeerAddress & peer)
+{
+  return gst_structure_new (name,
       "session", G_TYPE_STRING, comedia_session_get_name (self->priv->session),
       "stream", G_TYPE_UINT, component->stream,
       "component", G_TYPE_UINT, component->component,
       "address", G_TYPE_STRING, peer.ip_string ().c_str (),
       "port", G_TYPE_INT, (gint) peer.port, nullptr);
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self), s));
 }
 
 /* Counts a dropped datagram that is not RTP/RTCP and warns, at most once a
@@ -612,6 +784,101 @@ report_malformed (ComediaRtpSrc * self, Component * component,
           from.to_string ().c_str (), what));
   priv->last_warning_us = now;
   priv->malformed_since_warning = 0;
+}
+
+/* Well-formed packets refused by the policy: counted, and summed up in a
+ * comedia-rejected message at most once a second. */
+static void
+report_rejected (ComediaRtpSrc * self, Component * component,
+    const PeerAddress & from, comedia::DropReason reason, gint64 now)
+{
+  ComediaRtpSrcPrivate *priv = self->priv;
+  component->counters.rejected.fetch_add (1, std::memory_order_relaxed);
+  priv->rejected_since_report++;
+  GST_LOG_OBJECT (self, "dropped packet from %s: %s",
+      from.to_string ().c_str (), comedia::drop_reason_name (reason));
+
+  if (priv->last_rejected_report_us != 0 &&
+      now - priv->last_rejected_report_us < WARNING_INTERVAL_US)
+    return;
+
+  GstStructure *s = component_message (self, "comedia-rejected", component,
+      from);
+  gst_structure_set (s,
+      "count", G_TYPE_UINT64, priv->rejected_since_report,
+      "total", G_TYPE_UINT64,
+      component->counters.rejected.load (std::memory_order_relaxed),
+      "reason", G_TYPE_STRING, comedia::drop_reason_name (reason), nullptr);
+  post_message (self, s);
+  priv->last_rejected_report_us = now;
+  priv->rejected_since_report = 0;
+}
+
+static void
+announce_latch (ComediaRtpSrc * self, LatchedComponent & target,
+    const LatchDecision & decision, const PeerAddress & peer, bool muxed_rtcp)
+{
+  Component *component = target.component;
+  component->counters.latched.fetch_add (1, std::memory_order_relaxed);
+  component->publish_latched_peer (peer, target.policy.peer_ssrc ());
+
+  if (decision.relatched) {
+    component->counters.relatched.fetch_add (1, std::memory_order_relaxed);
+    GST_INFO_OBJECT (self, "stream %u component %u re-latched from %s to %s",
+        component->stream, component->component,
+        decision.previous.to_string ().c_str (), peer.to_string ().c_str ());
+    GstStructure *s = component_message (self, "comedia-relatched", component,
+        peer);
+    gst_structure_set (s,
+        "old-address", G_TYPE_STRING, decision.previous.ip_string ().c_str (),
+        "old-port", G_TYPE_INT, (gint) decision.previous.port, nullptr);
+    post_message (self, s);
+  } else {
+    GST_INFO_OBJECT (self, "stream %u component %u latched %s",
+        component->stream, component->component, peer.to_string ().c_str ());
+    post_message (self, component_message (self, "comedia-latched", component,
+            peer));
+  }
+  if (!muxed_rtcp)
+    g_object_notify (G_OBJECT (self), "latched-address");
+}
+
+static void
+check_timeout (ComediaRtpSrc * self, LatchedComponent & lc, gint64 now)
+{
+  if (!lc.component || !lc.policy.check_timeout (now))
+    return;
+  lc.component->counters.timeouts.fetch_add (1, std::memory_order_relaxed);
+  const PeerAddress & peer = lc.policy.peer ();
+  GST_WARNING_OBJECT (self, "stream %u component %u: nothing from %s for "
+      "%" G_GINT64_FORMAT " ms", lc.component->stream, lc.component->component,
+      peer.to_string ().c_str (), lc.policy.config ().timeout_us / 1000);
+  GstStructure *s = component_message (self, "comedia-timeout", lc.component,
+      peer);
+  gst_structure_set (s, "timeout", G_TYPE_UINT,
+      (guint) (lc.policy.config ().timeout_us / 1000), nullptr);
+  post_message (self, s);
+}
+
+/* How long the next wait for a packet may last, in microseconds (-1: until
+ * a packet comes): bounded by the timeouts to watch and held RTCP. */
+static gint64
+wait_budget (ComediaRtpSrc * self, gint64 now)
+{
+  ComediaRtpSrcPrivate *priv = self->priv;
+  gint64 budget = -1;
+  auto bound = [&budget] (gint64 t) {
+    if (t >= 0 && (budget < 0 || t < budget))
+      budget = t;
+  };
+  for (LatchedComponent * lc : { &priv->own, &priv->muxed_rtcp }) {
+    if (!lc->component)
+      continue;
+    bound (lc->policy.time_to_timeout (now));
+    if (lc->policy.waiting_for_rtp_peer ())
+      bound (RTCP_RETRY_INTERVAL_US);
+  }
+  return budget;
 }
 
 /* Streaming thread, first create() with rtcp-mux. */
@@ -639,39 +906,147 @@ remove_rtcp_pad (ComediaRtpSrc * self)
   priv->rtcp_pad = nullptr;
 }
 
+static GstClockTime
+arrival_running_time (ComediaRtpSrc * self)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  if (!clock)
+    return GST_CLOCK_TIME_NONE;
+  GstClockTime now = gst_clock_get_time (clock);
+  GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
+  gst_object_unref (clock);
+  return now > base ? now - base : 0;
+}
+
 static void
-push_muxed_rtcp (ComediaRtpSrc * self, GstBuffer * buf)
+start_rtcp_pad (ComediaRtpSrc * self)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
-  GstBaseSrc *basesrc = GST_BASE_SRC (self);
+  gchar *stream_id = gst_pad_create_stream_id (priv->rtcp_pad,
+      GST_ELEMENT (self), "rtcp");
+  gst_pad_push_event (priv->rtcp_pad, gst_event_new_stream_start (stream_id));
+  g_free (stream_id);
+  GstCaps *caps = gst_caps_new_empty_simple ("application/x-rtcp");
+  gst_pad_push_event (priv->rtcp_pad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+  GstSegment segment;
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  gst_pad_push_event (priv->rtcp_pad, gst_event_new_segment (&segment));
+  priv->rtcp_pad_started = true;
+}
 
-  if (!priv->rtcp_pad_started) {
-    gchar *stream_id = gst_pad_create_stream_id (priv->rtcp_pad,
-        GST_ELEMENT (self), "rtcp");
-    gst_pad_push_event (priv->rtcp_pad, gst_event_new_stream_start (stream_id));
-    g_free (stream_id);
-    GstCaps *caps = gst_caps_new_empty_simple ("application/x-rtcp");
-    gst_pad_push_event (priv->rtcp_pad, gst_event_new_caps (caps));
-    gst_caps_unref (caps);
-    GstSegment segment;
-    gst_segment_init (&segment, GST_FORMAT_TIME);
-    gst_pad_push_event (priv->rtcp_pad, gst_event_new_segment (&segment));
-    priv->rtcp_pad_started = true;
+/* Pushes @bufs (owned) on the rtcp_src pad. */
+static void
+push_muxed_rtcp (ComediaRtpSrc * self, std::vector<GstBuffer *> &bufs)
+{
+  ComediaRtpSrcPrivate *priv = self->priv;
+  if (bufs.empty ())
+    return;
+  if (!priv->rtcp_pad_started)
+    start_rtcp_pad (self);
+
+  for (GstBuffer *buf : bufs) {
+    GstFlowReturn ret = gst_pad_push (priv->rtcp_pad, buf);
+    if (ret != GST_FLOW_OK && ret != GST_FLOW_NOT_LINKED)
+      GST_DEBUG_OBJECT (self, "rtcp_src push returned %s",
+          gst_flow_get_name (ret));
+  }
+  bufs.clear ();
+}
+
+/* Hands @bufs (owned, in order) to GstBaseSrc: one buffer directly, more as
+ * a buffer list.  Returns TRUE if create() has output. */
+static bool
+deliver (ComediaRtpSrc * self, std::vector<GstBuffer *> &bufs,
+    GstBuffer ** outbuf)
+{
+  if (bufs.empty ())
+    return false;
+  if (bufs.size () == 1) {
+    *outbuf = bufs[0];
+  } else {
+    GstBufferList *list = gst_buffer_list_new_sized (bufs.size ());
+    for (GstBuffer *b : bufs)
+      gst_buffer_list_add (list, b);
+    gst_base_src_submit_buffer_list (GST_BASE_SRC (self), list);
+    *outbuf = nullptr;
+  }
+  bufs.clear ();
+  return true;
+}
+
+/* The RTCP side learns the SSRC of the stream's RTP peer from the session,
+ * and latches a held report once it matches. */
+static void
+retry_waiting_rtcp (ComediaRtpSrc * self, LatchedComponent & lc,
+    bool muxed_rtcp, gint64 now, std::vector<GstBuffer *> &out)
+{
+  ComediaRtpSrcPrivate *priv = self->priv;
+  if (!lc.component || lc.component->component != comedia::COMPONENT_RTCP ||
+      lc.policy.latched ())
+    return;
+
+  Component *rtp = comedia_session_find_component (priv->session,
+      lc.component->stream, comedia::COMPONENT_RTP);
+  guint32 ssrc = 0;
+  bool known = rtp && rtp->latched_ssrc (ssrc);
+  lc.policy.set_rtp_peer_ssrc (known, ssrc);
+  if (!known || !lc.policy.waiting_for_rtp_peer ())
+    return;
+
+  LatchDecision d = lc.policy.retry_waiting (now);
+  if (d.latched_now ()) {
+    announce_latch (self, lc, d, lc.policy.peer (), muxed_rtcp);
+    lc.policy.take_released (out);
+    lc.component->counters.passed.fetch_add (out.size (),
+        std::memory_order_relaxed);
+  }
+}
+
+/* Receives one datagram into a new buffer stamped with its arrival time and
+ * sender.  Returns NULL (with *@ret) when there is nothing to hand on. */
+static GstBuffer *
+receive_one (ComediaRtpSrc * self, GSocket * socket, gint64 budget_us,
+    GstFlowReturn * ret)
+{
+  ComediaRtpSrcPrivate *priv = self->priv;
+  GError *err = nullptr;
+  *ret = GST_FLOW_OK;
+
+  if (budget_us >= 0 && !g_socket_condition_timed_wait (socket, G_IO_IN,
+          budget_us, priv->cancellable, &err)) {
+    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      *ret = GST_FLOW_FLUSHING;
+    g_clear_error (&err);
+    return nullptr;
   }
 
-  /* Timestamp like do-timestamp does for the RTP pad: running time. */
-  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
-  if (clock) {
-    GstClockTime now = gst_clock_get_time (clock);
-    GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
-    GST_BUFFER_PTS (buf) = now > base ? now - base : 0;
-    gst_object_unref (clock);
+  GstBuffer *buf = gst_buffer_new_allocate (nullptr, priv->mtu + 1, nullptr);
+  GstMapInfo map;
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  GInputVector vec = { map.data, map.size };
+  GSocketAddress *from = nullptr;
+  gint flags = 0;
+  gssize len = g_socket_receive_message (socket, &from, &vec, 1, nullptr,
+      nullptr, &flags, priv->cancellable, &err);
+  gst_buffer_unmap (buf, &map);
+
+  if (G_UNLIKELY (len < 0)) {
+    gst_buffer_unref (buf);
+    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      *ret = GST_FLOW_FLUSHING;
+    else
+      /* ICMP errors for what the sink sent may surface here: not fatal. */
+      GST_DEBUG_OBJECT (self, "receive error ignored: %s", err->message);
+    g_clear_error (&err);
+    return nullptr;
   }
 
-  GstFlowReturn ret = gst_pad_push (priv->rtcp_pad, buf);
-  if (ret != GST_FLOW_OK && ret != GST_FLOW_NOT_LINKED)
-    GST_DEBUG_OBJECT (basesrc, "rtcp_src push returned %s",
-        gst_flow_get_name (ret));
+  gst_buffer_set_size (buf, len);
+  GST_BUFFER_PTS (buf) = arrival_running_time (self);
+  gst_buffer_add_net_address_meta (buf, from);
+  g_object_unref (from);
+  return buf;
 }
 
 static GstFlowReturn
@@ -681,109 +1056,84 @@ comedia_rtp_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   ComediaRtpSrcPrivate *priv = self->priv;
   Component *own = priv->own.component;
   GSocket *socket = own->socket ();
+  std::vector<GstBuffer *> &out = priv->released;
 
   if (G_UNLIKELY (priv->rtcp_mux && !priv->rtcp_pad))
     add_rtcp_pad (self);
 
   for (;;) {
-    GstBuffer *buf = gst_buffer_new_allocate (nullptr, priv->mtu + 1, nullptr);
-    GstMapInfo map;
-    gst_buffer_map (buf, &map, GST_MAP_WRITE);
-    GInputVector vec = { map.data, map.size };
-    GSocketAddress *from = nullptr;
-    GError *err = nullptr;
-    gint flags = 0;
+    gint64 now = g_get_monotonic_time ();
+    check_timeout (self, priv->own, now);
+    check_timeout (self, priv->muxed_rtcp, now);
+    retry_waiting_rtcp (self, priv->muxed_rtcp, true, now, out);
+    push_muxed_rtcp (self, out);
+    retry_waiting_rtcp (self, priv->own, false, now, out);
+    if (deliver (self, out, outbuf))
+      return GST_FLOW_OK;
 
-    gssize len = g_socket_receive_message (socket, &from, &vec, 1, nullptr,
-        nullptr, &flags, priv->cancellable, &err);
-    gst_buffer_unmap (buf, &map);
-
-    if (G_UNLIKELY (len < 0)) {
-      gst_buffer_unref (buf);
-      if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-        g_clear_error (&err);
-        return GST_FLOW_FLUSHING;
-      }
-      /* ICMP errors for what we sent may surface here; they are not ours
-       * to die of. */
-      GST_DEBUG_OBJECT (self, "receive error ignored: %s", err->message);
-      g_clear_error (&err);
+    GstFlowReturn ret;
+    GstBuffer *buf = receive_one (self, socket, wait_budget (self, now), &ret);
+    if (!buf) {
+      if (ret != GST_FLOW_OK)
+        return ret;
       continue;
     }
 
     own->counters.received.fetch_add (1, std::memory_order_relaxed);
-    gint64 now = g_get_monotonic_time ();
+    now = g_get_monotonic_time ();
+    gsize len = gst_buffer_get_size (buf);
     PeerAddress peer;
-    if (!comedia::peer_address_from_gsocket (from, peer)) {
-      g_clear_object (&from);
-      gst_buffer_unref (buf);
-      continue;
-    }
+    comedia::peer_address_from_gsocket (gst_buffer_get_net_address_meta
+        (buf)->addr, peer);
 
     /* One byte more than the MTU was offered: filling it means the
      * datagram was longer than anything we accept. */
-    if ((gsize) len > priv->mtu) {
+    if (len > priv->mtu) {
       report_malformed (self, own, peer, len, "longer than the mtu property");
-      g_object_unref (from);
       gst_buffer_unref (buf);
       continue;
     }
-    gst_buffer_set_size (buf, len);
 
     comedia::PacketFacts facts = comedia::inspect_packet (buf,
         priv->component, priv->rtcp_mux);
     bool muxed_rtcp = priv->rtcp_mux && facts.kind == comedia::PacketKind::Rtcp;
     LatchedComponent & target = muxed_rtcp ? priv->muxed_rtcp : priv->own;
 
-    LatchDecision decision = target.policy.on_packet (peer, facts, now);
+    LatchDecision decision = target.policy.on_packet (peer, facts, now, buf);
     switch (decision.verdict) {
       case comedia::Verdict::Latch:
-        target.component->counters.latched.fetch_add (1,
-            std::memory_order_relaxed);
-        target.component->publish_latched_peer (peer);
-        GST_INFO_OBJECT (self, "stream %u component %u latched %s",
-            target.component->stream, target.component->component,
-            peer.to_string ().c_str ());
-        post_latched (self, target.component, peer);
-        if (!muxed_rtcp)
-          g_object_notify (G_OBJECT (self), "latched-address");
+        announce_latch (self, target, decision, peer, muxed_rtcp);
+        target.policy.take_released (out);
         break;
       case comedia::Verdict::Accept:
         break;
-      case comedia::Verdict::DropMalformed:
-        report_malformed (self, own, peer, len, muxed_rtcp ?
-            "not a valid RTCP compound" : priv->component ==
-            comedia::COMPONENT_RTCP ? "not a valid RTCP compound" :
-            "not an RTP packet");
-        break;
-      case comedia::Verdict::DropForeign:
-        target.component->counters.rejected.fetch_add (1,
-            std::memory_order_relaxed);
-        GST_LOG_OBJECT (self, "dropped packet from %s: latched to %s",
-            peer.to_string ().c_str (),
-            target.policy.peer ().to_string ().c_str ());
-        break;
-      case comedia::Verdict::DropLearning:
+      case comedia::Verdict::Hold:
         target.component->counters.learning.fetch_add (1,
             std::memory_order_relaxed);
+        break;
+      case comedia::Verdict::Drop:
+        if (decision.reason == comedia::DropReason::Malformed)
+          report_malformed (self, own, peer, len, priv->component ==
+              comedia::COMPONENT_RTCP || muxed_rtcp ?
+              "not a valid RTCP compound" : "not an RTP packet");
+        else
+          report_rejected (self, target.component, peer, decision.reason, now);
         break;
     }
 
     if (!decision.passes ()) {
-      g_object_unref (from);
-      gst_buffer_unref (buf);
+      gst_buffer_unref (buf);   /* a held packet has its own reference */
       continue;
     }
 
-    gst_buffer_add_net_address_meta (buf, from);
-    g_object_unref (from);
-    target.component->counters.passed.fetch_add (1, std::memory_order_relaxed);
-
+    out.push_back (buf);
+    target.component->counters.passed.fetch_add (out.size (),
+        std::memory_order_relaxed);
     if (muxed_rtcp) {
-      push_muxed_rtcp (self, buf);
+      push_muxed_rtcp (self, out);
       continue;
     }
-    *outbuf = buf;
+    deliver (self, out, outbuf);
     return GST_FLOW_OK;
   }
 }

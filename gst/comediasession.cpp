@@ -42,9 +42,19 @@ Component::local_address () const
   return addr ? G_INET_SOCKET_ADDRESS (addr) : nullptr;
 }
 
-void
-Component::publish_latched_peer (const PeerAddress &peer)
+bool
+Component::latched_ssrc (guint32 &ssrc) const
 {
+  guint64 v = latched_ssrc_.load (std::memory_order_acquire);
+  ssrc = (guint32) v;
+  return (v >> 32) != 0;
+}
+
+void
+Component::publish_latched_peer (const PeerAddress &peer, guint32 ssrc)
+{
+  latched_ssrc_.store ((G_GUINT64_CONSTANT (1) << 32) | ssrc,
+      std::memory_order_release);
   GSocketAddress *addr = gsocket_address_from_peer (peer);
   std::lock_guard<std::mutex> guard (lock_);
   latched_peer_ = peer;

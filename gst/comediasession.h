@@ -34,9 +34,11 @@ struct ComponentCounters {
   std::atomic<guint64> received{0};       /* datagrams read from the socket */
   std::atomic<guint64> passed{0};         /* pushed downstream */
   std::atomic<guint64> latched{0};        /* times a peer was latched */
+  std::atomic<guint64> relatched{0};      /* of which replaced a peer */
+  std::atomic<guint64> timeouts{0};       /* latched peer fell silent */
   std::atomic<guint64> rejected{0};       /* well-formed, wrong source */
   std::atomic<guint64> malformed{0};      /* not RTP/RTCP */
-  std::atomic<guint64> learning{0};       /* held back while learning */
+  std::atomic<guint64> learning{0};       /* held while in probation */
   std::atomic<guint64> sent{0};           /* datagrams sent */
   std::atomic<guint64> sent_bytes{0};
   std::atomic<guint64> send_calls{0};     /* system calls: a batch is one */
@@ -71,8 +73,11 @@ class Component {
   GInetSocketAddress *local_address () const;
   bool is_open () const { return socket_ != nullptr; }
 
-  /* Latching: the receiving element publishes each peer it latches. */
-  void publish_latched_peer (const PeerAddress &peer);
+  /* Latching: the receiving element publishes each peer it latches, with
+   * the SSRC it latched on (RTCP of the stream must come from it). */
+  void publish_latched_peer (const PeerAddress &peer, guint32 ssrc);
+  /* The SSRC of the latched peer; FALSE until one latched. */
+  bool latched_ssrc (guint32 &ssrc) const;
   bool latched () const { return latched_generation_.load (std::memory_order_acquire) != 0; }
   PeerAddress latched_peer () const;
 
@@ -104,6 +109,7 @@ class Component {
   /* Bumped whenever the destination changes; odd values never used. */
   std::atomic<guint64> destination_generation_{1};
   std::atomic<guint64> latched_generation_{0};
+  std::atomic<guint64> latched_ssrc_{0};   /* bit 32 set: known */
 };
 
 /* Converts between GSocketAddress and PeerAddress (IPv4-mapped IPv6 becomes

@@ -4,24 +4,117 @@
  */
 #include "latchpolicy.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace comedia {
 
 const char *
-verdict_name (Verdict v)
+drop_reason_name (DropReason r)
 {
-  switch (v) {
-    case Verdict::Accept:
-      return "accept";
-    case Verdict::Latch:
-      return "latch";
-    case Verdict::DropMalformed:
+  switch (r) {
+    case DropReason::None:
+      return "none";
+    case DropReason::Malformed:
       return "malformed";
-    case Verdict::DropForeign:
-      return "foreign-source";
-    case Verdict::DropLearning:
-      return "learning";
+    case DropReason::ForeignSource:
+      return "not-the-latched-peer";
+    case DropReason::OutsideAllowed:
+      return "outside-allowed-source";
+    case DropReason::SsrcMismatch:
+      return "rtcp-ssrc-mismatch";
+    case DropReason::WaitingForRtp:
+      return "rtcp-before-rtp-peer";
   }
   return "unknown";
+}
+
+bool
+SourcePrefix::parse (const std::string &text, SourcePrefix &out)
+{
+  out = SourcePrefix ();
+  if (text.empty ())
+    return true;
+
+  std::string ip = text;
+  long length = -1;
+  size_t slash = text.find ('/');
+  if (slash != std::string::npos) {
+    ip = text.substr (0, slash);
+    std::string len = text.substr (slash + 1);
+    char *end = nullptr;
+    length = std::strtol (len.c_str (), &end, 10);
+    if (len.empty () || *end != '\0' || length < 0)
+      return false;
+  }
+
+  PeerAddress network;
+  if (!PeerAddress::parse (ip, 0, network))
+    return false;
+  long max = network.family == PeerAddress::Family::IPv4 ? 32 : 128;
+  if (length < 0)
+    length = max;
+  if (length > max)
+    return false;
+
+  out.network = network;
+  out.length = (uint8_t) length;
+  return true;
+}
+
+bool
+SourcePrefix::contains (const PeerAddress &addr) const
+{
+  if (any ())
+    return true;
+  if (addr.family != network.family)
+    return false;
+  unsigned bits = length;
+  for (size_t i = 0; bits > 0; i++) {
+    unsigned take = std::min (bits, 8u);
+    uint8_t mask = (uint8_t) (0xff00u >> take);
+    if ((addr.ip[i] & mask) != (network.ip[i] & mask))
+      return false;
+    bits -= take;
+  }
+  return true;
+}
+
+LatchPolicy::~LatchPolicy ()
+{
+  clear_candidates ();
+  for (GstBuffer *b : released_)
+    gst_buffer_unref (b);
+}
+
+LatchPolicy::LatchPolicy (LatchPolicy &&other) noexcept
+{
+  *this = std::move (other);
+}
+
+LatchPolicy &
+LatchPolicy::operator= (LatchPolicy &&other) noexcept
+{
+  if (this == &other)
+    return *this;
+  reset ();
+  config_ = other.config_;
+  latched_ = other.latched_;
+  timed_out_ = other.timed_out_;
+  peer_ = other.peer_;
+  peer_ssrc_ = other.peer_ssrc_;
+  peer_seq_ = other.peer_seq_;
+  last_peer_us_ = other.last_peer_us_;
+  rtp_peer_known_ = other.rtp_peer_known_;
+  rtp_peer_ssrc_ = other.rtp_peer_ssrc_;
+  for (size_t i = 0; i < MAX_CANDIDATES; i++) {
+    candidates_[i] = std::move (other.candidates_[i]);
+    other.candidates_[i].held.clear ();
+    other.candidates_[i].count = 0;
+  }
+  released_ = std::move (other.released_);
+  other.released_.clear ();
+  return *this;
 }
 
 static bool
@@ -32,43 +125,285 @@ kind_fits_component (PacketKind kind, guint component)
   return kind == PacketKind::Rtp;
 }
 
-LatchDecision
-LatchPolicy::on_packet (const PeerAddress &from, const PacketFacts &facts,
-    int64_t arrival_us)
+static LatchDecision
+drop (DropReason reason)
 {
-  if (!kind_fits_component (facts.kind, config_.component) || !from.valid ())
-    return { Verdict::DropMalformed };
+  LatchDecision d;
+  d.verdict = Verdict::Drop;
+  d.reason = reason;
+  return d;
+}
 
-  if (latched_) {
-    if (from != peer_)
-      return { Verdict::DropForeign };
-    last_peer_us_ = arrival_us;
-    return { Verdict::Accept };
-  }
-
-  /* First well-formed packet: latch its source (what the reference text
-   * describes). */
-  latched_ = true;
-  peer_ = from;
-  peer_ssrc_ = facts.ssrc;
-  last_peer_us_ = arrival_us;
-  return { Verdict::Latch };
+bool
+LatchPolicy::continues_peer (const PacketFacts &facts) const
+{
+  if (facts.ssrc != peer_ssrc_)
+    return false;
+  if (config_.component == COMPONENT_RTCP)
+    return true;   /* RTCP has no sequence numbers: the SSRC must do */
+  uint16_t ahead = (uint16_t) (facts.seq - peer_seq_);
+  return ahead >= 1 && ahead <= config_.max_seq_jump;
 }
 
 LatchDecision
-LatchPolicy::on_packet (const PeerAddress &from, GstBuffer *packet,
+LatchPolicy::on_packet (const PeerAddress &from, const PacketFacts &facts,
+    int64_t arrival_us, GstBuffer *packet)
+{
+  if (!kind_fits_component (facts.kind, config_.component) || !from.valid ())
+    return drop (DropReason::Malformed);
+
+  if (latched_ && from == peer_) {
+    last_peer_us_ = arrival_us;
+    timed_out_ = false;
+    peer_ssrc_ = facts.ssrc;
+    peer_seq_ = facts.seq;
+    LatchDecision d;
+    d.verdict = Verdict::Accept;
+    return d;
+  }
+
+  if (!config_.allowed.contains (from))
+    return drop (DropReason::OutsideAllowed);
+
+  if (!latched_)
+    return learn (from, facts, arrival_us, packet);
+
+  switch (config_.relatch) {
+    case Relatch::Ssrc:
+      if (continues_peer (facts))
+        return latch (from, facts, arrival_us, nullptr, nullptr);
+      break;
+    case Relatch::Silence:
+      if (timed_out_)
+        return learn (from, facts, arrival_us, packet);
+      break;
+    case Relatch::Never:
+      break;
+  }
+  return drop (DropReason::ForeignSource);
+}
+
+LatchDecision
+LatchPolicy::on_packet_bytes (const PeerAddress &from, GstBuffer *packet,
     int64_t arrival_us, bool rtcp_mux)
 {
   return on_packet (from, inspect_packet (packet, config_.component, rtcp_mux),
-      arrival_us);
+      arrival_us, nullptr);
+}
+
+LatchDecision
+LatchPolicy::learn (const PeerAddress &from, const PacketFacts &facts,
+    int64_t now, GstBuffer *packet)
+{
+  if (config_.component == COMPONENT_RTCP) {
+    /* RTCP is rare and cheap to forge: it latches only as the voice of the
+     * RTP peer already learnt, unless RTCP-only peers are allowed. */
+    if (config_.rtcp_requires_rtp_peer) {
+      if (!rtp_peer_known_) {
+        /* Keep the newest report of each sender until the RTP side knows
+         * its peer (retry_waiting). */
+        Candidate &c = candidate_for (from);
+        clear_candidate (c);
+        c.from = from;
+        c.ssrc = facts.ssrc;
+        c.count = 1;
+        c.first_us = c.last_us = now;
+        if (packet)
+          c.held.push_back (gst_buffer_ref (packet));
+        LatchDecision d;
+        d.verdict = Verdict::Hold;
+        d.reason = DropReason::WaitingForRtp;
+        return d;
+      }
+      if (facts.ssrc != rtp_peer_ssrc_)
+        return drop (DropReason::SsrcMismatch);
+    }
+    return latch (from, facts, now, nullptr, packet);
+  }
+
+  Candidate &c = candidate_for (from);
+  bool continues = c.in_use () && c.ssrc == facts.ssrc &&
+      facts.seq == (uint16_t) (c.last_seq + 1);
+  if (!continues) {
+    clear_candidate (c);
+    c.from = from;
+    c.ssrc = facts.ssrc;
+    c.first_us = now;
+  }
+  c.count++;
+  c.last_seq = facts.seq;
+  c.last_us = now;
+
+  /* One-packet probation is the drafts' "latch on the first packet": no
+   * span to wait for. */
+  if (c.count >= config_.probation_packets &&
+      (config_.probation_packets <= 1 ||
+          now - c.first_us >= config_.probation_min_us))
+    return latch (from, facts, now, &c, packet);
+
+  if (packet) {
+    if (c.held.size () >= MAX_HELD_PER_CANDIDATE) {
+      gst_buffer_unref (c.held.front ());
+      c.held.erase (c.held.begin ());
+    }
+    c.held.push_back (gst_buffer_ref (packet));
+  }
+  LatchDecision d;
+  d.verdict = Verdict::Hold;
+  return d;
+}
+
+LatchDecision
+LatchPolicy::latch (const PeerAddress &from, const PacketFacts &facts,
+    int64_t now, Candidate *candidate, GstBuffer *packet)
+{
+  (void) packet;   /* the caller passes the latching packet itself */
+  LatchDecision d;
+  d.verdict = Verdict::Latch;
+  if (latched_) {
+    d.relatched = true;
+    d.previous = peer_;
+  }
+
+  latched_ = true;
+  timed_out_ = false;
+  peer_ = from;
+  peer_ssrc_ = facts.ssrc;
+  peer_seq_ = facts.seq;
+  last_peer_us_ = now;
+
+  for (GstBuffer *b : released_)
+    gst_buffer_unref (b);
+  released_.clear ();
+  if (candidate) {
+    released_.swap (candidate->held);
+    d.released = released_.size ();
+  }
+  clear_candidates ();
+  return d;
+}
+
+LatchPolicy::Candidate &
+LatchPolicy::candidate_for (const PeerAddress &from)
+{
+  Candidate *free_slot = nullptr;
+  Candidate *victim = nullptr;
+  for (Candidate &c : candidates_) {
+    if (!c.in_use ()) {
+      if (!free_slot)
+        free_slot = &c;
+      continue;
+    }
+    if (c.from == from)
+      return c;
+    /* Evict the least advanced candidate, the stalest among equals, so a
+     * flood of one-packet sources cannot push out a peer in probation. */
+    if (!victim || c.count < victim->count ||
+        (c.count == victim->count && c.last_us < victim->last_us))
+      victim = &c;
+  }
+  Candidate &slot = free_slot ? *free_slot : *victim;
+  clear_candidate (slot);
+  return slot;
+}
+
+void
+LatchPolicy::clear_candidate (Candidate &c)
+{
+  for (GstBuffer *b : c.held)
+    gst_buffer_unref (b);
+  c.held.clear ();
+  c.count = 0;
+  c.ssrc = 0;
+  c.from = PeerAddress ();
+}
+
+void
+LatchPolicy::clear_candidates ()
+{
+  for (Candidate &c : candidates_)
+    if (c.in_use () || !c.held.empty ())
+      clear_candidate (c);
+}
+
+size_t
+LatchPolicy::candidates () const
+{
+  return std::count_if (candidates_.begin (), candidates_.end (),
+      [] (const Candidate &c) { return c.in_use (); });
+}
+
+void
+LatchPolicy::take_released (std::vector<GstBuffer *> &out)
+{
+  out.insert (out.end (), released_.begin (), released_.end ());
+  released_.clear ();
+}
+
+void
+LatchPolicy::set_rtp_peer_ssrc (bool known, uint32_t ssrc)
+{
+  rtp_peer_known_ = known;
+  rtp_peer_ssrc_ = ssrc;
+}
+
+bool
+LatchPolicy::waiting_for_rtp_peer () const
+{
+  return config_.component == COMPONENT_RTCP && !latched_ && candidates () > 0;
+}
+
+LatchDecision
+LatchPolicy::retry_waiting (int64_t now_us)
+{
+  if (!rtp_peer_known_ || latched_)
+    return drop (DropReason::WaitingForRtp);
+
+  for (Candidate &c : candidates_) {
+    if (c.in_use () && c.ssrc == rtp_peer_ssrc_) {
+      PacketFacts facts;
+      facts.kind = PacketKind::Rtcp;
+      facts.ssrc = c.ssrc;
+      PeerAddress from = c.from;
+      return latch (from, facts, now_us, &c, nullptr);
+    }
+  }
+  /* None of the held reports came from the RTP peer. */
+  clear_candidates ();
+  return drop (DropReason::SsrcMismatch);
+}
+
+bool
+LatchPolicy::check_timeout (int64_t now_us)
+{
+  if (!latched_ || config_.timeout_us <= 0 || timed_out_)
+    return false;
+  if (now_us - last_peer_us_ < config_.timeout_us)
+    return false;
+  timed_out_ = true;
+  return true;
+}
+
+int64_t
+LatchPolicy::time_to_timeout (int64_t now_us) const
+{
+  if (!latched_ || config_.timeout_us <= 0 || timed_out_)
+    return -1;
+  return std::max<int64_t> (0, last_peer_us_ + config_.timeout_us - now_us);
 }
 
 void
 LatchPolicy::reset ()
 {
+  clear_candidates ();
+  for (GstBuffer *b : released_)
+    gst_buffer_unref (b);
+  released_.clear ();
   latched_ = false;
+  timed_out_ = false;
   peer_ = PeerAddress ();
   peer_ssrc_ = 0;
+  peer_seq_ = 0;
   last_peer_us_ = 0;
 }
 

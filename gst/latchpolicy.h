@@ -7,63 +7,165 @@
 #include "packetfacts.h"
 #include "peeraddress.h"
 
+#include <array>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace comedia {
 
 /* What to do with one received packet. */
 enum class Verdict : uint8_t {
   Accept,          /* from the latched peer: pass it downstream */
-  Latch,           /* this packet latched (or re-latched) the peer: pass it */
-  DropMalformed,   /* not RTP/RTCP as this component expects */
-  DropForeign,     /* well-formed, but not from the latched peer */
-  DropLearning,    /* still learning (probation): not passed yet */
+  Latch,           /* this packet latched (or re-latched) the peer: pass the
+                    * held packets (take_released()) and then it */
+  Hold,            /* a candidate in probation: the policy keeps it */
+  Drop,            /* see DropReason */
 };
 
-const char *verdict_name (Verdict v);
+enum class DropReason : uint8_t {
+  None,
+  Malformed,        /* not RTP/RTCP as this component expects */
+  ForeignSource,    /* well-formed, but not from the latched peer */
+  OutsideAllowed,   /* source outside the allowed-source prefix */
+  SsrcMismatch,     /* RTCP whose SSRC is not the RTP peer's */
+  WaitingForRtp,    /* (Hold) RTCP before the stream's RTP peer is known */
+};
+
+const char *drop_reason_name (DropReason r);
+
+/* When a latched peer may be replaced. */
+enum class Relatch : uint8_t {
+  Never,     /* first peer stays until the element stops */
+  Ssrc,      /* a new address continuing the peer's SSRC and sequence
+              * numbers takes over at once (NAT rebinding, roaming) */
+  Silence,   /* after the peer was silent for the timeout, any source may
+              * latch again through probation */
+};
 
 struct LatchDecision {
-  Verdict verdict = Verdict::DropMalformed;
+  Verdict verdict = Verdict::Drop;
+  DropReason reason = DropReason::None;
+  bool relatched = false;     /* Latch replaced an earlier peer ... */
+  PeerAddress previous;       /* ... which was this one */
+  size_t released = 0;        /* held packets to pass before this one */
+
   bool passes () const { return verdict == Verdict::Accept || verdict == Verdict::Latch; }
   bool latched_now () const { return verdict == Verdict::Latch; }
 };
 
+/* An IP prefix ("203.0.113.0/24", "2001:db8::/32", or one address). */
+struct SourcePrefix {
+  PeerAddress network;
+  uint8_t length = 0;      /* 0 with an invalid network: anything matches */
+
+  static bool parse (const std::string &text, SourcePrefix &out);
+  bool any () const { return !network.valid (); }
+  bool contains (const PeerAddress &addr) const;
+};
+
 /* The latching rules for one RTP or RTCP component: plain C++, no GObject,
- * no locks.  One streaming thread drives it; the element publishes the peer
- * it learns.  Later policies (probation, source restriction, re-latching,
- * timeouts) extend Config and on_packet(). */
+ * no locks.  One streaming thread drives it, packet by packet; the element
+ * publishes the peer it learns.
+ *
+ * Learning: a source becomes the peer after `probation_packets` RTP packets
+ * with one SSRC and consecutive sequence numbers spanning at least
+ * `probation_min_us` (RTCP: one valid compound whose SSRC is the stream's
+ * RTP peer).  Packets of a source in probation are held, and released in
+ * order when it latches, so a legitimate peer loses nothing. */
 class LatchPolicy {
  public:
   struct Config {
     guint component = COMPONENT_RTP;   /* which kind of packet may latch */
+    guint probation_packets = 1;       /* 1: the first packet latches */
+    int64_t probation_min_us = 0;
+    SourcePrefix allowed;              /* learning accepts only these */
+    Relatch relatch = Relatch::Never;
+    int64_t timeout_us = 0;            /* 0: never time out */
+    bool rtcp_requires_rtp_peer = false;
+    uint16_t max_seq_jump = 100;       /* sequence continuity window */
   };
+
+  static constexpr size_t MAX_CANDIDATES = 64;
+  static constexpr size_t MAX_HELD_PER_CANDIDATE = 64;
 
   LatchPolicy () = default;
   explicit LatchPolicy (const Config &config) : config_ (config) {}
+  ~LatchPolicy ();
+  LatchPolicy (const LatchPolicy &) = delete;
+  LatchPolicy &operator= (const LatchPolicy &) = delete;
+  LatchPolicy (LatchPolicy &&other) noexcept;
+  LatchPolicy &operator= (LatchPolicy &&other) noexcept;
 
   /* @from: source address; @facts: what the packet is (see inspect_packet);
-   * @arrival_us: monotonic arrival time in microseconds. */
+   * @arrival_us: monotonic arrival time in microseconds; @packet: the
+   * packet itself, referenced if held (may be NULL: nothing is held). */
   LatchDecision on_packet (const PeerAddress &from, const PacketFacts &facts,
-      int64_t arrival_us);
+      int64_t arrival_us, GstBuffer *packet = nullptr);
 
-  /* Convenience: inspects @packet and decides. */
-  LatchDecision on_packet (const PeerAddress &from, GstBuffer *packet,
+  /* Convenience: inspects @packet and decides (never holds it). */
+  LatchDecision on_packet_bytes (const PeerAddress &from, GstBuffer *packet,
       int64_t arrival_us, bool rtcp_mux = false);
+
+  /* After a Latch: moves the released packets (owned references, in
+   * arrival order) into @out. */
+  void take_released (std::vector<GstBuffer *> &out);
+
+  /* RTCP: the SSRC of the stream's RTP peer, once known. */
+  void set_rtp_peer_ssrc (bool known, uint32_t ssrc);
+  /* RTCP that arrived before the RTP peer was known is held; once it is,
+   * this latches the held sender whose SSRC matches (Latch), if any. */
+  bool waiting_for_rtp_peer () const;
+  LatchDecision retry_waiting (int64_t now_us);
+
+  /* True once per silence: the latched peer has sent nothing for
+   * timeout_us.  With Relatch::Silence the peer may now be replaced. */
+  bool check_timeout (int64_t now_us);
+  /* Microseconds until check_timeout() could fire, or -1 if never. */
+  int64_t time_to_timeout (int64_t now_us) const;
 
   bool latched () const { return latched_; }
   const PeerAddress &peer () const { return peer_; }
   uint32_t peer_ssrc () const { return peer_ssrc_; }
   int64_t last_peer_packet_us () const { return last_peer_us_; }
+  bool timed_out () const { return timed_out_; }
+  size_t candidates () const;
 
   const Config &config () const { return config_; }
   void reset ();
 
  private:
+  struct Candidate {
+    PeerAddress from;
+    uint32_t ssrc = 0;
+    uint16_t last_seq = 0;
+    guint count = 0;
+    int64_t first_us = 0;
+    int64_t last_us = 0;
+    std::vector<GstBuffer *> held;
+    bool in_use () const { return count != 0; }
+  };
+
+  LatchDecision learn (const PeerAddress &from, const PacketFacts &facts,
+      int64_t now, GstBuffer *packet);
+  LatchDecision latch (const PeerAddress &from, const PacketFacts &facts,
+      int64_t now, Candidate *candidate, GstBuffer *packet);
+  Candidate &candidate_for (const PeerAddress &from);
+  void clear_candidate (Candidate &c);
+  void clear_candidates ();
+  bool continues_peer (const PacketFacts &facts) const;
+
   Config config_;
   bool latched_ = false;
+  bool timed_out_ = false;
   PeerAddress peer_;
   uint32_t peer_ssrc_ = 0;
+  uint16_t peer_seq_ = 0;
   int64_t last_peer_us_ = 0;
+  bool rtp_peer_known_ = false;
+  uint32_t rtp_peer_ssrc_ = 0;
+  std::array<Candidate, MAX_CANDIDATES> candidates_;
+  std::vector<GstBuffer *> released_;
 };
 
 }  // namespace comedia

@@ -64,8 +64,10 @@ peer_receive (GSocket * peer, guint16 * from_port, guint8 * data = nullptr,
 static GstElement *
 make_src (const char *session, guint component = 1, const char *extra = "")
 {
-  std::string desc = std::string ("comedia-rtpsrc session=") + session +
-      " component=" + std::to_string (component) + " " + extra;
+  /* probation=1: latch on the first packet, as the COMEDIA drafts do; the
+   * probation tests set their own. */
+  std::string desc = std::string ("comedia-rtpsrc probation=1 session=") +
+      session + " component=" + std::to_string (component) + " " + extra;
   GstElement *e = gst_parse_launch (desc.c_str (), nullptr);
   fail_unless (e != nullptr);
   return e;
@@ -195,7 +197,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_second_source_dropped)
 {
-  SrcHarness sh = start_src (make_src ("foreign"));
+  SrcHarness sh = start_src (make_src ("foreign", 1, "relatch=never"));
   GSocket *peer = make_peer ();
   GSocket *intruder = make_peer ();
   guint16 port = bound_port (sh.src);
@@ -263,7 +265,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_truncated_rtcp_on_rtcp_component)
 {
-  SrcHarness sh = start_src (make_src ("rtcp", 2));
+  SrcHarness sh = start_src (make_src ("rtcp", 2, "rtcp-without-rtp=true"));
   GSocket *peer = make_peer ();
   guint16 port = bound_port (sh.src);
   std::vector<guint8> rr = buffer_bytes (make_rtcp_rr (0x42));
@@ -402,14 +404,15 @@ GST_START_TEST (test_rtcp_mux_splitting)
   fail_unless (gst_buffer_get_net_address_meta (rtcp_out) != nullptr);
   gst_buffer_unref (rtcp_out);
 
-  /* RTP and RTCP latched separately: two messages, components 2 then 1. */
+  /* RTP and RTCP latched separately: two messages.  The RTCP came first but
+   * waited until the RTP side had latched the same SSRC. */
   GstStructure *first = wait_latched (sh.bus);
   GstStructure *second = wait_latched (sh.bus);
   guint c1 = 0, c2 = 0;
   gst_structure_get_uint (first, "component", &c1);
   gst_structure_get_uint (second, "component", &c2);
-  fail_unless_equals_int (c1, 2);
-  fail_unless_equals_int (c2, 1);
+  fail_unless_equals_int (c1, 1);
+  fail_unless_equals_int (c2, 2);
   gst_structure_free (first);
   gst_structure_free (second);
 
@@ -422,6 +425,173 @@ GST_START_TEST (test_rtcp_mux_splitting)
   gst_harness_teardown (rtcp);
   g_object_unref (peer);
   stop_src (sh);
+}
+GST_END_TEST;
+
+/* Pops element messages until one named @name (others are skipped). */
+static GstStructure *
+wait_message (GstBus * bus, const char *name, GstClockTime timeout = 5 * GST_SECOND)
+{
+  for (;;) {
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, timeout, GST_MESSAGE_ELEMENT);
+    if (!msg)
+      return nullptr;
+    const GstStructure *s = gst_message_get_structure (msg);
+    if (gst_structure_has_name (s, name)) {
+      GstStructure *copy = gst_structure_copy (s);
+      gst_message_unref (msg);
+      return copy;
+    }
+    gst_message_unref (msg);
+  }
+}
+
+GST_START_TEST (test_probation_releases_held_packets_in_order)
+{
+  SrcHarness sh = start_src (make_src ("probation", 1,
+          "probation=4 probation-time=20"));
+  GSocket *peer = make_peer ();
+  GSocket *sprayer = make_peer ();
+  guint16 port = bound_port (sh.src);
+
+  for (guint16 seq = 10; seq < 14; seq++) {
+    /* A forged burst with a fresh SSRC before each real packet. */
+    peer_send (sprayer, port, make_rtp (0xbad0 + seq, 7));
+    peer_send (sprayer, port, make_rtp (0xbad0 + seq, 8));
+    peer_send (peer, port, make_rtp (0x600d, seq));
+    g_usleep (10 * 1000);
+  }
+
+  /* All four real packets come out, in order, each with its sender. */
+  for (guint16 seq = 10; seq < 14; seq++) {
+    GstBuffer *out = gst_harness_pull (sh.h);
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+    fail_unless (gst_rtp_buffer_map (out, GST_MAP_READ, &rtp));
+    fail_unless_equals_int (gst_rtp_buffer_get_ssrc (&rtp), 0x600d);
+    fail_unless_equals_int (gst_rtp_buffer_get_seq (&rtp), seq);
+    gst_rtp_buffer_unmap (&rtp);
+    fail_unless (gst_buffer_get_net_address_meta (out) != nullptr);
+    gst_buffer_unref (out);
+  }
+  fail_unless_equals_int (stat_u64 (sh.src, "passed"), 4);
+  fail_unless_equals_int (stat_u64 (sh.src, "latched"), 1);
+  fail_unless (gst_harness_try_pull (sh.h) == nullptr);
+
+  g_object_unref (peer);
+  g_object_unref (sprayer);
+  stop_src (sh);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_rtcp_latches_only_from_rtp_peer_ssrc)
+{
+  SrcHarness rtp_h = start_src (make_src ("rtcpssrc", 1));
+  SrcHarness rtcp_h = start_src (make_src ("rtcpssrc", 2));
+  GSocket *peer = make_peer ();
+  GSocket *forger = make_peer ();
+
+  /* Reports arrive before any RTP: held, not latched. */
+  peer_send (forger, bound_port (rtcp_h.src), make_rtcp_rr (0xbad));
+  peer_send (peer, bound_port (rtcp_h.src), make_rtcp_rr (0x600d));
+  g_usleep (100 * 1000);
+  fail_unless (gst_harness_try_pull (rtcp_h.h) == nullptr);
+
+  peer_send (peer, bound_port (rtp_h.src), make_rtp (0x600d, 1));
+  gst_buffer_unref (gst_harness_pull (rtp_h.h));
+
+  /* Now the real peer's report latches RTCP; the forger's never passes. */
+  GstBuffer *out = gst_harness_pull (rtcp_h.h);
+  GstNetAddressMeta *meta = gst_buffer_get_net_address_meta (out);
+  GSocketAddress *peer_addr = g_socket_get_local_address (peer, nullptr);
+  fail_unless_equals_int (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (meta->addr)),
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (peer_addr)));
+  g_object_unref (peer_addr);
+  gst_buffer_unref (out);
+  GstStructure *s = wait_message (rtcp_h.bus, "comedia-latched");
+  fail_unless (s != nullptr);
+  gst_structure_free (s);
+
+  peer_send (forger, bound_port (rtcp_h.src), make_rtcp_rr (0xbad));
+  g_usleep (100 * 1000);
+  fail_unless (gst_harness_try_pull (rtcp_h.h) == nullptr);
+
+  g_object_unref (peer);
+  g_object_unref (forger);
+  stop_src (rtcp_h);
+  stop_src (rtp_h);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_relatch_timeout_and_rejected_messages)
+{
+  SrcHarness sh = start_src (make_src ("relatch", 1,
+          "relatch=ssrc timeout=300"));
+  GSocket *first = make_peer ();
+  guint16 second_port;
+  GSocket *second = make_peer (&second_port);
+  GSocket *stranger = make_peer ();
+  guint16 port = bound_port (sh.src);
+
+  peer_send (first, port, make_rtp (0x42, 1));
+  gst_buffer_unref (gst_harness_pull (sh.h));
+
+  /* A stranger with another SSRC: rejected, and summed up on the bus. */
+  peer_send (stranger, port, make_rtp (0x99, 1));
+  GstStructure *rej = wait_message (sh.bus, "comedia-rejected");
+  fail_unless (rej != nullptr);
+  fail_unless_equals_string (gst_structure_get_string (rej, "reason"),
+      "not-the-latched-peer");
+  gst_structure_free (rej);
+
+  /* The NAT rebinds: same SSRC, next sequence number, new port. */
+  peer_send (second, port, make_rtp (0x42, 2));
+  gst_buffer_unref (gst_harness_pull (sh.h));
+  GstStructure *re = wait_message (sh.bus, "comedia-relatched");
+  fail_unless (re != nullptr);
+  gint new_port = 0, old_port = 0;
+  gst_structure_get_int (re, "port", &new_port);
+  gst_structure_get_int (re, "old-port", &old_port);
+  fail_unless_equals_int (new_port, second_port);
+  fail_unless (old_port != second_port);
+  gst_structure_free (re);
+
+  /* Then silence: the timeout message names the peer that went quiet. */
+  gint64 start = g_get_monotonic_time ();
+  GstStructure *to = wait_message (sh.bus, "comedia-timeout");
+  fail_unless (to != nullptr);
+  gint64 waited_ms = (g_get_monotonic_time () - start) / 1000;
+  fail_unless (waited_ms < 1000, "timeout took %" G_GINT64_FORMAT " ms", waited_ms);
+  gint to_port = 0;
+  gst_structure_get_int (to, "port", &to_port);
+  fail_unless_equals_int (to_port, second_port);
+  gst_structure_free (to);
+  fail_unless_equals_int (stat_u64 (sh.src, "timeouts"), 1);
+  fail_unless_equals_int (stat_u64 (sh.src, "relatched"), 1);
+
+  g_object_unref (first);
+  g_object_unref (second);
+  g_object_unref (stranger);
+  stop_src (sh);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_bad_allowed_source_is_an_error)
+{
+  GstElement *src = make_src ("badprefix", 1, "allowed-source=300.1.2.3/8");
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (src, bus);
+  fail_unless_equals_int (gst_element_set_state (src, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != nullptr);
+  GError *err = nullptr;
+  gst_message_parse_error (msg, &err, nullptr);
+  fail_unless (strstr (err->message, "300.1.2.3/8") != nullptr, "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_state (src, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (src);
 }
 GST_END_TEST;
 
@@ -440,6 +610,10 @@ elements_suite (void)
   tcase_add_test (tc, test_sink_sends_list_as_one_batch);
   tcase_add_test (tc, test_unreachable_peer_is_not_fatal);
   tcase_add_test (tc, test_rtcp_mux_splitting);
+  tcase_add_test (tc, test_probation_releases_held_packets_in_order);
+  tcase_add_test (tc, test_rtcp_latches_only_from_rtp_peer_ssrc);
+  tcase_add_test (tc, test_relatch_timeout_and_rejected_messages);
+  tcase_add_test (tc, test_bad_allowed_source_is_an_error);
   return s;
 }
 

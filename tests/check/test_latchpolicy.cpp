@@ -18,28 +18,64 @@ addr (const char *ip, uint16_t port)
   return a;
 }
 
+/* Feeds one packet at @t_ms milliseconds, as the element does (the policy
+ * may hold a reference). */
 static LatchDecision
 feed (LatchPolicy & policy, const PeerAddress & from, GstBuffer * packet,
-    int64_t t_us, bool mux = false)
+    int64_t t_ms, bool mux = false)
 {
-  LatchDecision d = policy.on_packet (from, packet, t_us, mux);
+  PacketFacts facts = inspect_packet (packet, policy.config ().component, mux);
+  LatchDecision d = policy.on_packet (from, facts, t_ms * 1000, packet);
   gst_buffer_unref (packet);
   return d;
 }
 
-GST_START_TEST (test_first_rtp_packet_latches)
+static LatchPolicy::Config
+rtp_config (guint probation = 1, int64_t min_ms = 0)
 {
-  LatchPolicy policy;
+  LatchPolicy::Config c;
+  c.component = COMPONENT_RTP;
+  c.probation_packets = probation;
+  c.probation_min_us = min_ms * 1000;
+  return c;
+}
+
+static LatchPolicy::Config
+rtcp_config (bool requires_rtp_peer)
+{
+  LatchPolicy::Config c;
+  c.component = COMPONENT_RTCP;
+  c.rtcp_requires_rtp_peer = requires_rtp_peer;
+  return c;
+}
+
+static std::vector<guint16>
+released_seqs (LatchPolicy & policy)
+{
+  std::vector<GstBuffer *> bufs;
+  policy.take_released (bufs);
+  std::vector<guint16> seqs;
+  for (GstBuffer *b : bufs) {
+    seqs.push_back (inspect_packet (b, COMPONENT_RTP, false).seq);
+    gst_buffer_unref (b);
+  }
+  return seqs;
+}
+
+GST_START_TEST (test_first_packet_latches_without_probation)
+{
+  LatchPolicy policy (rtp_config (1));
   PeerAddress nat = addr ("203.0.113.1", 40001);
 
   fail_if (policy.latched ());
-  LatchDecision d = feed (policy, nat, make_rtp (0xabc, 1), 1000);
+  LatchDecision d = feed (policy, nat, make_rtp (0xabc, 1), 1);
   fail_unless (d.verdict == Verdict::Latch);
-  fail_unless (policy.latched ());
+  fail_if (d.relatched);
+  fail_unless_equals_int (d.released, 0);
   fail_unless (policy.peer () == nat);
   fail_unless_equals_int (policy.peer_ssrc (), 0xabc);
 
-  d = feed (policy, nat, make_rtp (0xabc, 2), 2000);
+  d = feed (policy, nat, make_rtp (0xabc, 2), 2);
   fail_unless (d.verdict == Verdict::Accept);
   fail_unless_equals_int64 (policy.last_peer_packet_us (), 2000);
 }
@@ -47,21 +83,22 @@ GST_END_TEST;
 
 GST_START_TEST (test_other_source_dropped_after_latch)
 {
-  LatchPolicy policy;
+  LatchPolicy policy (rtp_config (1));
   feed (policy, addr ("203.0.113.1", 40001), make_rtp (1, 1), 0);
 
-  /* Same IP, other port; other IP, same port: both foreign. */
-  fail_unless (feed (policy, addr ("203.0.113.1", 40002), make_rtp (1, 2), 1).verdict
-      == Verdict::DropForeign);
-  fail_unless (feed (policy, addr ("198.51.100.7", 40001), make_rtp (1, 2), 1).verdict
-      == Verdict::DropForeign);
+  /* Same IP other port, other IP same port: both foreign; never relatch. */
+  LatchDecision d = feed (policy, addr ("203.0.113.1", 40002), make_rtp (2, 9), 1);
+  fail_unless (d.verdict == Verdict::Drop);
+  fail_unless (d.reason == DropReason::ForeignSource);
+  d = feed (policy, addr ("198.51.100.7", 40001), make_rtp (2, 9), 1);
+  fail_unless (d.reason == DropReason::ForeignSource);
   fail_unless (policy.peer () == addr ("203.0.113.1", 40001));
 }
 GST_END_TEST;
 
 GST_START_TEST (test_malformed_rtp_never_latches)
 {
-  LatchPolicy policy;
+  LatchPolicy policy (rtp_config (1));
   PeerAddress a = addr ("203.0.113.1", 40001);
 
   std::vector<guint8> valid = buffer_bytes (make_rtp (5, 5));
@@ -69,42 +106,279 @@ GST_START_TEST (test_malformed_rtp_never_latches)
   v0[0] = (v0[0] & 0x3f);          /* version 0 */
   v1[0] = (v1[0] & 0x3f) | 0x40;   /* version 1 */
   v3[0] = (v3[0] & 0x3f) | 0xc0;   /* version 3 */
+  std::vector<guint8> eleven (valid.begin (), valid.begin () + 11);
+  std::vector<guint8> twelve (valid.begin (), valid.begin () + 12);
 
-  fail_unless (feed (policy, a, make_bytes ({0x80}), 0).verdict == Verdict::DropMalformed);
-  fail_unless (feed (policy, a, make_bytes (std::vector<guint8> (valid.begin (), valid.begin () + 11)), 0).verdict
-      == Verdict::DropMalformed);
-  fail_unless (feed (policy, a, make_bytes (v0), 0).verdict == Verdict::DropMalformed);
-  fail_unless (feed (policy, a, make_bytes (v1), 0).verdict == Verdict::DropMalformed);
-  fail_unless (feed (policy, a, make_bytes (v3), 0).verdict == Verdict::DropMalformed);
-  fail_unless (feed (policy, a, make_bytes ({}), 0).verdict == Verdict::DropMalformed);
-  /* RTCP on the RTP component does not latch it. */
-  fail_unless (feed (policy, a, make_rtcp_rr (9), 0).verdict == Verdict::DropMalformed);
+  for (GstBuffer *b : { make_bytes ({0x80}), make_bytes (eleven), make_bytes (v0),
+          make_bytes (v1), make_bytes (v3), make_bytes ({}), make_rtcp_rr (9) }) {
+    LatchDecision d = feed (policy, a, b, 0);
+    fail_unless (d.verdict == Verdict::Drop);
+    fail_unless (d.reason == DropReason::Malformed);
+  }
   fail_if (policy.latched ());
 
   /* Exactly 12 bytes is a valid RTP header with no payload. */
-  fail_unless (feed (policy, a, make_bytes (std::vector<guint8> (valid.begin (), valid.begin () + 12)), 0).verdict
+  fail_unless (feed (policy, a, make_bytes (twelve), 0).verdict == Verdict::Latch);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_probation_holds_then_releases_in_order)
+{
+  LatchPolicy policy (rtp_config (4, 20));
+  PeerAddress peer = addr ("203.0.113.1", 40001);
+
+  /* 20 ms audio packets: the fourth (60 ms after the first) latches. */
+  for (guint16 seq = 100; seq < 103; seq++)
+    fail_unless (feed (policy, peer, make_rtp (7, seq), (seq - 100) * 20).verdict
+        == Verdict::Hold);
+  fail_if (policy.latched ());
+  LatchDecision d = feed (policy, peer, make_rtp (7, 103), 60);
+  fail_unless (d.verdict == Verdict::Latch);
+  fail_unless_equals_int (d.released, 3);
+  std::vector<guint16> seqs = released_seqs (policy);
+  fail_unless (seqs == std::vector<guint16> ({100, 101, 102}));
+}
+GST_END_TEST;
+
+GST_START_TEST (test_probation_needs_continuity)
+{
+  LatchPolicy policy (rtp_config (4, 0));
+  PeerAddress peer = addr ("203.0.113.1", 40001);
+
+  feed (policy, peer, make_rtp (7, 1), 0);
+  feed (policy, peer, make_rtp (7, 2), 1);
+  feed (policy, peer, make_rtp (7, 4), 2);   /* gap: starts over */
+  feed (policy, peer, make_rtp (8, 5), 3);   /* new SSRC: starts over */
+  feed (policy, peer, make_rtp (8, 6), 4);
+  feed (policy, peer, make_rtp (8, 7), 5);
+  fail_if (policy.latched ());
+  fail_unless (feed (policy, peer, make_rtp (8, 8), 6).verdict == Verdict::Latch);
+  /* Only the packets of the run that latched are released. */
+  fail_unless (released_seqs (policy) == std::vector<guint16> ({5, 6, 7}));
+}
+GST_END_TEST;
+
+GST_START_TEST (test_quick_burst_does_not_latch)
+{
+  LatchPolicy policy (rtp_config (4, 20));
+  PeerAddress attacker = addr ("198.51.100.66", 9999);
+
+  /* Four consecutive packets within a millisecond: count met, time not. */
+  for (guint16 seq = 1; seq <= 4; seq++)
+    fail_unless (feed (policy, attacker, make_rtp (0xbad, seq), 0).verdict
+        == Verdict::Hold);
+  fail_if (policy.latched ());
+}
+GST_END_TEST;
+
+/* The RTP Bleed spray: single packets and 2-3 packet bursts with a new SSRC
+ * every 20 ms, from several ports, interleaved with a real 20 ms stream. */
+GST_START_TEST (test_spray_loses_to_real_peer)
+{
+  LatchPolicy policy (rtp_config (4, 20));
+  PeerAddress peer = addr ("203.0.113.1", 40001);
+  GRand *rand = g_rand_new_with_seed (42);
+  int latched_at = -1;
+
+  for (int t = 0; t < 200 && latched_at < 0; t++) {
+    if (t >= 50 && t % 20 == 0) {
+      LatchDecision d = feed (policy, peer, make_rtp (0x600d, (t - 50) / 20), t);
+      if (d.latched_now ())
+        latched_at = t;
+    }
+    guint32 ssrc = g_rand_int (rand);
+    guint16 seq = g_rand_int_range (rand, 0, 65536);
+    PeerAddress from = addr ("198.51.100.66", 5000 + g_rand_int_range (rand, 0, 3));
+    int burst = 1 + t % 3;
+    for (int i = 0; i < burst; i++)
+      fail_if (feed (policy, from, make_rtp (ssrc, seq + i), t).passes ());
+  }
+  g_rand_free (rand);
+  fail_unless (policy.peer () == peer);
+  /* Within 100 ms of the peer's first packet (t = 50). */
+  fail_unless (latched_at >= 50 && latched_at - 50 <= 100, "latched at %d", latched_at);
+  fail_unless_equals_int (policy.candidates (), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_flood_of_sources_cannot_evict_peer)
+{
+  LatchPolicy policy (rtp_config (4, 0));
+  PeerAddress peer = addr ("203.0.113.1", 40001);
+
+  for (guint16 seq = 0; seq < 4; seq++) {
+    /* Between two packets of the peer, thirty one-packet sources (a flood
+     * at 30 times the peer's rate). */
+    for (int i = 0; i < 30; i++)
+      feed (policy, addr ("198.51.100.66", 1000 + seq * 100 + i),
+          make_rtp (i, i), seq * 20);
+    LatchDecision d = feed (policy, peer, make_rtp (1, seq), seq * 20 + 1);
+    if (seq == 3)
+      fail_unless (d.verdict == Verdict::Latch);
+  }
+  fail_unless (policy.peer () == peer);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_allowed_source_prefix)
+{
+  SourcePrefix prefix;
+  fail_unless (SourcePrefix::parse ("203.0.113.0/24", prefix));
+  fail_unless (prefix.contains (addr ("203.0.113.200", 1)));
+  fail_if (prefix.contains (addr ("203.0.114.1", 1)));
+  fail_if (prefix.contains (addr ("2001:db8::1", 1)));
+  fail_unless (SourcePrefix::parse ("203.0.113.7", prefix));
+  fail_unless (prefix.contains (addr ("203.0.113.7", 1)));
+  fail_if (prefix.contains (addr ("203.0.113.8", 1)));
+  fail_unless (SourcePrefix::parse ("2001:db8::/32", prefix));
+  fail_unless (prefix.contains (addr ("2001:db8:ffff::1", 1)));
+  fail_unless (SourcePrefix::parse ("", prefix));
+  fail_unless (prefix.any ());
+  for (const char *bad : { "203.0.113.0/33", "nonsense", "1.2.3.4/", "1.2.3.4/x", "/8" })
+    fail_if (SourcePrefix::parse (bad, prefix), "accepted %s", bad);
+
+  LatchPolicy::Config config = rtp_config (1);
+  SourcePrefix::parse ("203.0.113.0/24", config.allowed);
+  LatchPolicy policy (config);
+  LatchDecision d = feed (policy, addr ("198.51.100.66", 1), make_rtp (1, 1), 0);
+  fail_unless (d.reason == DropReason::OutsideAllowed);
+  fail_unless (feed (policy, addr ("203.0.113.9", 1), make_rtp (1, 1), 0).verdict
       == Verdict::Latch);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_relatch_never)
+{
+  LatchPolicy::Config config = rtp_config (1);
+  config.relatch = Relatch::Never;
+  LatchPolicy policy (config);
+  feed (policy, addr ("203.0.113.1", 1000), make_rtp (5, 10), 0);
+  fail_unless (feed (policy, addr ("203.0.113.1", 2000), make_rtp (5, 11), 1).reason
+      == DropReason::ForeignSource);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_relatch_same_ssrc_with_continuity)
+{
+  LatchPolicy::Config config = rtp_config (1);
+  config.relatch = Relatch::Ssrc;
+  LatchPolicy policy (config);
+  PeerAddress old_mapping = addr ("203.0.113.1", 1000);
+  PeerAddress new_mapping = addr ("203.0.113.1", 2000);
+  feed (policy, old_mapping, make_rtp (5, 10), 0);
+
+  /* Other SSRC, or the same SSRC with a big jump: refused. */
+  fail_unless (feed (policy, new_mapping, make_rtp (6, 11), 1).verdict == Verdict::Drop);
+  fail_unless (feed (policy, new_mapping, make_rtp (5, 5000), 1).verdict == Verdict::Drop);
+  fail_unless (feed (policy, new_mapping, make_rtp (5, 10), 1).verdict == Verdict::Drop);
+
+  /* The NAT rebinds: the next packet, from the new port, takes over. */
+  LatchDecision d = feed (policy, new_mapping, make_rtp (5, 12), 2);
+  fail_unless (d.verdict == Verdict::Latch);
+  fail_unless (d.relatched);
+  fail_unless (d.previous == old_mapping);
+  fail_unless (policy.peer () == new_mapping);
+  /* A replay of an old packet from the old mapping does not move it back. */
+  fail_unless (feed (policy, old_mapping, make_rtp (5, 12), 3).verdict == Verdict::Drop);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_timeout_fires_once_per_silence)
+{
+  LatchPolicy::Config config = rtp_config (1);
+  config.timeout_us = 1000 * 1000;
+  LatchPolicy policy (config);
+  PeerAddress peer = addr ("203.0.113.1", 1000);
+
+  fail_unless_equals_int64 (policy.time_to_timeout (0), -1);
+  feed (policy, peer, make_rtp (5, 1), 0);
+  fail_unless_equals_int64 (policy.time_to_timeout (400 * 1000), 600 * 1000);
+  fail_if (policy.check_timeout (999 * 1000));
+  fail_unless (policy.check_timeout (1000 * 1000));
+  fail_if (policy.check_timeout (5000 * 1000));
+  fail_unless_equals_int64 (policy.time_to_timeout (5000 * 1000), -1);
+
+  /* The peer speaks again: the clock restarts. */
+  fail_unless (feed (policy, peer, make_rtp (5, 2), 6000).verdict == Verdict::Accept);
+  fail_unless (policy.check_timeout (7000 * 1000));
+}
+GST_END_TEST;
+
+GST_START_TEST (test_relatch_after_silence_through_probation)
+{
+  LatchPolicy::Config config = rtp_config (4, 20);
+  config.relatch = Relatch::Silence;
+  config.timeout_us = 1000 * 1000;
+  LatchPolicy policy (config);
+  PeerAddress first = addr ("203.0.113.1", 1000);
+  PeerAddress second = addr ("203.0.113.2", 1000);
+
+  for (guint16 seq = 0; seq < 4; seq++)
+    feed (policy, first, make_rtp (1, seq), seq * 20);
+  fail_unless (policy.peer () == first);
+  released_seqs (policy);
+
+  /* Before the silence, another source is refused. */
+  fail_unless (feed (policy, second, make_rtp (2, 0), 500).reason
+      == DropReason::ForeignSource);
+  fail_unless (policy.check_timeout (1060 * 1000));
+
+  LatchDecision d;
+  for (guint16 seq = 0; seq < 4; seq++)
+    d = feed (policy, second, make_rtp (2, seq), 1100 + seq * 20);
+  fail_unless (d.verdict == Verdict::Latch);
+  fail_unless (d.relatched);
+  fail_unless (d.previous == first);
+  fail_unless (released_seqs (policy) == std::vector<guint16> ({0, 1, 2}));
 }
 GST_END_TEST;
 
 GST_START_TEST (test_rtcp_component)
 {
-  LatchPolicy::Config config;
-  config.component = COMPONENT_RTCP;
-  LatchPolicy policy (config);
+  LatchPolicy policy (rtcp_config (false));
   PeerAddress a = addr ("203.0.113.1", 40002);
 
   std::vector<guint8> rr = buffer_bytes (make_rtcp_rr (0x77));
   /* Truncated compound: cut in the middle of the report block. */
-  fail_unless (feed (policy, a, make_bytes (std::vector<guint8> (rr.begin (), rr.begin () + 20)), 0).verdict
-      == Verdict::DropMalformed);
-  fail_unless (feed (policy, a, make_bytes ({0x81, 0xc9}), 0).verdict == Verdict::DropMalformed);
+  fail_unless (feed (policy, a, make_bytes (std::vector<guint8> (rr.begin (), rr.begin () + 20)), 0).reason
+      == DropReason::Malformed);
+  fail_unless (feed (policy, a, make_bytes ({0x81, 0xc9}), 0).reason == DropReason::Malformed);
   /* RTP does not latch RTCP. */
-  fail_unless (feed (policy, a, make_rtp (1, 1), 0).verdict == Verdict::DropMalformed);
+  fail_unless (feed (policy, a, make_rtp (1, 1), 0).reason == DropReason::Malformed);
   fail_if (policy.latched ());
 
   fail_unless (feed (policy, a, make_bytes (rr), 0).verdict == Verdict::Latch);
   fail_unless_equals_int (policy.peer_ssrc (), 0x77);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_rtcp_waits_for_rtp_peer_ssrc)
+{
+  LatchPolicy policy (rtcp_config (true));
+  PeerAddress real = addr ("203.0.113.1", 40002);
+  PeerAddress forger = addr ("198.51.100.66", 7000);
+
+  /* Before the RTP peer is known, reports are held. */
+  fail_unless (feed (policy, forger, make_rtcp_rr (0xbad), 0).verdict == Verdict::Hold);
+  fail_unless (feed (policy, real, make_rtcp_rr (0x600d), 1).verdict == Verdict::Hold);
+  fail_unless (policy.waiting_for_rtp_peer ());
+
+  policy.set_rtp_peer_ssrc (true, 0x600d);
+  LatchDecision d = policy.retry_waiting (2000);
+  fail_unless (d.verdict == Verdict::Latch);
+  fail_unless_equals_int (d.released, 1);
+  fail_unless (policy.peer () == real);
+  std::vector<GstBuffer *> bufs;
+  policy.take_released (bufs);
+  fail_unless_equals_int (bufs.size (), 1);
+  gst_buffer_unref (bufs[0]);
+
+  /* Once the RTP peer is known, a wrong SSRC is refused at once. */
+  LatchPolicy strict (rtcp_config (true));
+  strict.set_rtp_peer_ssrc (true, 0x600d);
+  fail_unless (feed (strict, forger, make_rtcp_rr (0xbad), 0).reason
+      == DropReason::SsrcMismatch);
+  fail_unless (feed (strict, real, make_rtcp_rr (0x600d), 0).verdict == Verdict::Latch);
 }
 GST_END_TEST;
 
@@ -139,14 +413,17 @@ GST_START_TEST (test_ipv4_mapped_is_ipv4)
 }
 GST_END_TEST;
 
-GST_START_TEST (test_reset_forgets_peer)
+GST_START_TEST (test_reset_forgets_peer_and_held)
 {
-  LatchPolicy policy;
-  feed (policy, addr ("203.0.113.1", 1), make_rtp (1, 1), 0);
+  LatchPolicy policy (rtp_config (4, 0));
+  feed (policy, addr ("203.0.113.9", 9), make_rtp (1, 1), 0);
+  fail_unless_equals_int (policy.candidates (), 1);
   policy.reset ();
-  fail_if (policy.latched ());
-  fail_unless (feed (policy, addr ("203.0.113.2", 2), make_rtp (1, 1), 0).verdict
-      == Verdict::Latch);
+  fail_unless_equals_int (policy.candidates (), 0);
+  LatchPolicy moved (rtp_config (1));
+  moved = std::move (policy);
+  fail_unless (feed (moved, addr ("203.0.113.2", 2), make_rtp (1, 1), 0).verdict
+      == Verdict::Hold);
 }
 GST_END_TEST;
 
@@ -156,13 +433,24 @@ latchpolicy_suite (void)
   Suite *s = suite_create ("latchpolicy");
   TCase *tc = tcase_create ("general");
   suite_add_tcase (s, tc);
-  tcase_add_test (tc, test_first_rtp_packet_latches);
+  tcase_add_test (tc, test_first_packet_latches_without_probation);
   tcase_add_test (tc, test_other_source_dropped_after_latch);
   tcase_add_test (tc, test_malformed_rtp_never_latches);
+  tcase_add_test (tc, test_probation_holds_then_releases_in_order);
+  tcase_add_test (tc, test_probation_needs_continuity);
+  tcase_add_test (tc, test_quick_burst_does_not_latch);
+  tcase_add_test (tc, test_spray_loses_to_real_peer);
+  tcase_add_test (tc, test_flood_of_sources_cannot_evict_peer);
+  tcase_add_test (tc, test_allowed_source_prefix);
+  tcase_add_test (tc, test_relatch_never);
+  tcase_add_test (tc, test_relatch_same_ssrc_with_continuity);
+  tcase_add_test (tc, test_timeout_fires_once_per_silence);
+  tcase_add_test (tc, test_relatch_after_silence_through_probation);
   tcase_add_test (tc, test_rtcp_component);
+  tcase_add_test (tc, test_rtcp_waits_for_rtp_peer_ssrc);
   tcase_add_test (tc, test_rtcp_mux_classification);
   tcase_add_test (tc, test_ipv4_mapped_is_ipv4);
-  tcase_add_test (tc, test_reset_forgets_peer);
+  tcase_add_test (tc, test_reset_forgets_peer_and_held);
   return s;
 }
 
