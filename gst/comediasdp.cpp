@@ -1155,6 +1155,7 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
     if (offered_comedia && theirs == ComediaDirection::None) {
       std::string msg = format ("the peer does not support COMEDIA: answer %s has no "
           "a=direction:passive", answer.where_media (i).c_str ());
+      out.missing_passive = true;
       if (missing_passive == MissingPassive::Error)
         return err.set (msg + " (set missing-passive=static-destination to send to its "
             "address anyway)", answer.media_line (i));

@@ -215,6 +215,9 @@ struct AnswerReading {
   /* Set when some media lacked a=direction:passive and the reaction was
    * StaticDestination: the message to warn with. */
   std::string warning;
+  /* Some media lacked a=direction:passive (also set when that failed the
+   * reading), so the element can say the peer does not do COMEDIA. */
+  bool missing_passive = false;
 };
 
 /* Offerer role: reads the answer to our @offer.  A stream whose answer is

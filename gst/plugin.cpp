@@ -15,6 +15,7 @@ plugin_init (GstPlugin * plugin)
 
   ret |= GST_ELEMENT_REGISTER (comedia_rtpsrc, plugin);
   ret |= GST_ELEMENT_REGISTER (comedia_rtpsink, plugin);
+  ret |= GST_ELEMENT_REGISTER (sdp_negotiator, plugin);
 
   return ret;
 }

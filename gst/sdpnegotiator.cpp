@@ -1,0 +1,1190 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-sdp-negotiator
+ * @title: sdp-negotiator
+ * @see_also: comedia-rtpsrc, comedia-rtpsink, webrtcbin
+ *
+ * The SDP offer/answer of COMEDIA ("RTP without ICE", as Kurento does it)
+ * as an element, so that both peers can be written as gst-launch-1.0 lines.
+ * An SDP message comes in on the sink pad, one goes out on the source pad;
+ * the ports and addresses it negotiates are those of the comedia-rtpsrc and
+ * comedia-rtpsink elements with the same #ComediaSdpNegotiator:session.
+ *
+ * In the **answerer** role (the public, passive peer) each offer is
+ * answered the way Kurento's processOffer does it: a media with
+ * `a=direction:active` is answered `a=direction:passive` on the port the
+ * session's comedia-rtpsrc is bound to (the socket exists before the answer
+ * leaves), with #ComediaSdpNegotiator:public-address in `c=`, and the
+ * offer's own address is ignored: the comedia-rtpsrc learns it from the
+ * first packets.  A media without `a=direction` gets an ordinary answer,
+ * and the session's sinks a static destination from the offer.
+ *
+ * In the **offerer** role (the active peer behind NAT) the element sends an
+ * offer with port 9, `c=IN IP4 0.0.0.0` and `a=direction:active` as soon as
+ * it starts, then reads the answer: the session's sinks send to the
+ * answer's address and ports, from the sockets the comedia-rtpsrc elements
+ * receive on, so the NAT mapping opened by what they send is the one the
+ * replies arrive through.  An answer without `a=direction:passive` means
+ * the peer does not do COMEDIA; #ComediaSdpNegotiator:missing-passive
+ * chooses what happens then.
+ *
+ * A message may arrive split over any number of buffers.  It ends at an
+ * empty line or at EOS; every message this element sends ends with an
+ * empty line, so two of them can talk over a TCP connection or a pipe.
+ *
+ * Bus messages (element messages, each with the fields `session` (string),
+ * `sdp` (#GstSDPMessage) and `text` (string) where they carry SDP):
+ * `sdp-negotiator-offer-created`, `sdp-negotiator-offer-received`,
+ * `sdp-negotiator-answer-created`, `sdp-negotiator-answer-received`,
+ * `sdp-negotiator-answered` (the offerer applied the answer),
+ * `sdp-negotiator-no-comedia` (the answer lacks `a=direction:passive`;
+ * field `reason`), and one `sdp-negotiator-stream` per m-line with `stream`
+ * (uint), `media`, `plan` ("latch", "static" or "rejected"), `address`,
+ * `rtp-port`, `rtcp-port` (where this peer sends; empty / 0 when it
+ * latches), `local-rtp-port`, `local-rtcp-port`, `rtcp-mux` and `note`.
+ *
+ * Invalid SDP (not SDP, no `v=`, a bad m= port, truncated, too big, an
+ * unknown `a=direction` value, an answer whose m-lines do not match the
+ * offer) is a #GST_STREAM_ERROR_FORMAT error whose text names the line;
+ * its details carry `line` (uint, 0 if unknown).
+ *
+ * ## The passive peer (public address 203.0.113.5)
+ * |[
+ * gst-launch-1.0 rtpbin name=rb \
+ *   tcpserversrc host=0.0.0.0 port=7000 ! sdp-negotiator session=s public-address=203.0.113.5 ! \
+ *     tcpserversink host=0.0.0.0 port=7001 sync-method=latest-keyframe \
+ *   comedia-rtpsrc session=s stream=1 component=1 port=5004 \
+ *     caps="application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96" ! rb.recv_rtp_sink_0 \
+ *   comedia-rtpsrc session=s stream=1 component=2 port=5005 ! rb.recv_rtcp_sink_0 \
+ *   rb. ! rtpvp8depay ! vp8dec ! fakesink \
+ *   videotestsrc is-live=true ! vp8enc deadline=1 ! rtpvp8pay ! rb.send_rtp_sink_0 \
+ *   rb.send_rtp_src_0 ! comedia-rtpsink session=s stream=1 component=1 \
+ *   rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false
+ * ]|
+ * ## The active peer behind NAT (started second)
+ * |[
+ * gst-launch-1.0 rtpbin name=rb \
+ *   tcpclientsrc host=203.0.113.5 port=7001 ! sdp-negotiator role=offerer session=s ! \
+ *     tcpclientsink host=203.0.113.5 port=7000 \
+ *   comedia-rtpsrc session=s stream=1 component=1 \
+ *     caps="application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96" ! rb.recv_rtp_sink_0 \
+ *   comedia-rtpsrc session=s stream=1 component=2 ! rb.recv_rtcp_sink_0 \
+ *   rb. ! rtpvp8depay ! vp8dec ! fakesink \
+ *   videotestsrc is-live=true ! vp8enc deadline=1 ! rtpvp8pay ! rb.send_rtp_sink_0 \
+ *   rb.send_rtp_src_0 ! comedia-rtpsink session=s stream=1 component=1 \
+ *   rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false
+ * ]|
+ * The offer's formats come from the comedia-rtpsrc caps (or
+ * #ComediaSdpNegotiator:offer-caps).
+ *
+ * ## Answering an SDP file once
+ * |[
+ * gst-launch-1.0 filesrc location=offer.sdp ! sdp-negotiator session=s public-address=203.0.113.5 ! \
+ *   filesink location=answer.sdp  comedia-rtpsrc session=s port=5004 ! fakesink
+ * ]|
+ *
+ * Applications can skip the pads and use the action signals
+ * #ComediaSdpNegotiator::create-offer, #ComediaSdpNegotiator::process-offer,
+ * #ComediaSdpNegotiator::process-answer and
+ * #ComediaSdpNegotiator::rewrite-answer, which take and return
+ * #GstSDPMessage (from Python through GObject introspection as well).
+ */
+#include "config.h"
+
+#include "sdpnegotiator.h"
+#include "comediaelements.h"
+#include "comediasdp.h"
+#include "comediasession.h"
+
+#include <gst/base/gstadapter.h>
+#include <gst/sdp/sdp.h>
+
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+
+GST_DEBUG_CATEGORY_STATIC (comedia_sdp_negotiator_debug);
+#define GST_CAT_DEFAULT comedia_sdp_negotiator_debug
+
+using comedia::SdpDocument;
+using comedia::SdpError;
+using comedia::SdpMessagePtr;
+using comedia::StreamPlan;
+
+#define DEFAULT_SESSION "default"
+#define DEFAULT_ROLE COMEDIA_SDP_ROLE_ANSWERER
+#define DEFAULT_PUBLIC_ADDRESS nullptr
+#define DEFAULT_SESSION_NAME "comedia"
+#define DEFAULT_RTCP_MUX TRUE
+#define DEFAULT_FORMATS nullptr
+#define DEFAULT_MISSING_PASSIVE COMEDIA_SDP_MISSING_PASSIVE_ERROR
+#define DEFAULT_MAX_SIZE ((guint) comedia::DEFAULT_MAX_SDP_SIZE)
+
+enum
+{
+  PROP_0,
+  PROP_SESSION,
+  PROP_ROLE,
+  PROP_PUBLIC_ADDRESS,
+  PROP_SESSION_NAME,
+  PROP_RTCP_MUX,
+  PROP_FORMATS,
+  PROP_OFFER_CAPS,
+  PROP_MISSING_PASSIVE,
+  PROP_MAX_SIZE,
+  PROP_LOCAL_DESCRIPTION,
+  PROP_REMOTE_DESCRIPTION,
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/sdp"));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/sdp"));
+
+GType
+comedia_sdp_role_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_SDP_ROLE_ANSWERER, "The public, passive peer: answers offers",
+        "answerer"},
+    {COMEDIA_SDP_ROLE_OFFERER, "The active peer behind NAT: sends an offer "
+          "and reads the answer", "offerer"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaSdpRole", values));
+  return type;
+}
+
+GType
+comedia_sdp_missing_passive_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_SDP_MISSING_PASSIVE_ERROR, "Post an error: the peer does not do "
+          "COMEDIA", "error"},
+    {COMEDIA_SDP_MISSING_PASSIVE_STATIC_DESTINATION, "Post a warning and send "
+          "to the answer's address as a plain static destination",
+        "static-destination"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaSdpMissingPassive",
+            values));
+  return type;
+}
+
+struct ComediaSdpNegotiatorPrivate {
+  std::mutex lock;              /* guards the properties and descriptions */
+  std::string session_name = DEFAULT_SESSION;
+  ComediaSdpRole role = DEFAULT_ROLE;
+  std::string public_address;
+  std::string sdp_session_name = DEFAULT_SESSION_NAME;
+  bool rtcp_mux = DEFAULT_RTCP_MUX;
+  std::string formats;
+  GstCaps *offer_caps = nullptr;
+  ComediaSdpMissingPassive missing_passive = DEFAULT_MISSING_PASSIVE;
+  guint max_size = DEFAULT_MAX_SIZE;
+  SdpMessagePtr local_description;
+  SdpMessagePtr remote_description;
+  ComediaSession *session = nullptr;
+
+  /* One negotiation at a time: the streaming thread, the offer task and
+   * action signals may all start one. */
+  std::mutex negotiation_lock;
+
+  GstAdapter *adapter = nullptr;   /* streaming thread only */
+
+  std::mutex push_lock;         /* the offer task and the streaming thread push */
+  bool src_started = false;     /* stream-start, caps and segment sent */
+};
+
+struct _ComediaSdpNegotiator {
+  GstElement parent;
+  GstPad *sinkpad;
+  GstPad *srcpad;
+  ComediaSdpNegotiatorPrivate *priv;
+};
+
+#define comedia_sdp_negotiator_parent_class parent_class
+G_DEFINE_TYPE (ComediaSdpNegotiator, comedia_sdp_negotiator, GST_TYPE_ELEMENT);
+GST_ELEMENT_REGISTER_DEFINE (sdp_negotiator, "sdp-negotiator", GST_RANK_NONE,
+    COMEDIA_TYPE_SDP_NEGOTIATOR);
+
+static void comedia_sdp_negotiator_finalize (GObject * object);
+static void comedia_sdp_negotiator_set_property (GObject * object,
+    guint prop_id, const GValue * value, GParamSpec * pspec);
+static void comedia_sdp_negotiator_get_property (GObject * object,
+    guint prop_id, GValue * value, GParamSpec * pspec);
+static GstStateChangeReturn comedia_sdp_negotiator_change_state (GstElement *
+    element, GstStateChange transition);
+static GstFlowReturn comedia_sdp_negotiator_chain (GstPad * pad,
+    GstObject * parent, GstBuffer * buffer);
+static gboolean comedia_sdp_negotiator_sink_event (GstPad * pad,
+    GstObject * parent, GstEvent * event);
+
+static GstSDPMessage *comedia_sdp_negotiator_create_offer (ComediaSdpNegotiator * self);
+static GstSDPMessage *comedia_sdp_negotiator_process_offer (ComediaSdpNegotiator *
+    self, GstSDPMessage * offer);
+static gboolean comedia_sdp_negotiator_process_answer (ComediaSdpNegotiator * self,
+    GstSDPMessage * answer);
+static GstSDPMessage *comedia_sdp_negotiator_rewrite_answer (ComediaSdpNegotiator *
+    self, GstSDPMessage * offer, GstSDPMessage * answer);
+
+static void
+comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (comedia_sdp_negotiator_debug, "sdp-negotiator", 0,
+      "COMEDIA SDP offer/answer");
+
+  gobject_class->finalize = comedia_sdp_negotiator_finalize;
+  gobject_class->set_property = comedia_sdp_negotiator_set_property;
+  gobject_class->get_property = comedia_sdp_negotiator_get_property;
+
+  g_object_class_install_property (gobject_class, PROP_SESSION,
+      g_param_spec_string ("session", "Session",
+          "Name of the session whose comedia-rtpsrc/comedia-rtpsink elements "
+          "this negotiates for: the same name as their session property",
+          DEFAULT_SESSION, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_ROLE,
+      g_param_spec_enum ("role", "Role",
+          "answerer: the public, passive peer, answers the offers that arrive "
+          "on the sink pad; offerer: the active peer behind NAT, sends an offer "
+          "on the source pad when it starts and reads the answer",
+          COMEDIA_TYPE_SDP_ROLE, DEFAULT_ROLE, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_PUBLIC_ADDRESS,
+      g_param_spec_string ("public-address", "Public address",
+          "Answerer: the IP address put in the answer's c= line, the one peers "
+          "reach this host at.  Unset: the address the session's sockets are "
+          "bound to if it is specific, else that of the interface holding the "
+          "default route", DEFAULT_PUBLIC_ADDRESS,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_SESSION_NAME,
+      g_param_spec_string ("session-name", "SDP session name",
+          "The s= line of the offers and answers this element writes",
+          DEFAULT_SESSION_NAME, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_RTCP_MUX,
+      g_param_spec_boolean ("rtcp-mux", "RTCP mux",
+          "Answer a=rtcp-mux when the offer has it, and offer it, for streams "
+          "whose comedia-rtpsrc has rtcp-mux=true (RTP and RTCP on one port, "
+          "RFC 5761).  Other streams always use a separate RTCP port",
+          DEFAULT_RTCP_MUX, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_FORMATS,
+      g_param_spec_string ("formats", "Formats",
+          "Answerer: comma-separated encoding names (e.g. \"VP8,OPUS\", any "
+          "case) or payload type numbers the answer keeps; an m-line left "
+          "without format is rejected.  Unset: every offered format is kept",
+          DEFAULT_FORMATS, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_OFFER_CAPS,
+      g_param_spec_boxed ("offer-caps", "Offer caps",
+          "Offerer: the formats to offer, one application/x-rtp structure per "
+          "stream in stream order (media, payload, encoding-name, clock-rate, "
+          "...).  Unset: the caps of the session's comedia-rtpsrc elements",
+          GST_TYPE_CAPS, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_MISSING_PASSIVE,
+      g_param_spec_enum ("missing-passive", "Missing passive",
+          "Offerer: what to do when the answer lacks a=direction:passive, "
+          "i.e. the peer does not do COMEDIA: fail with an error, or warn and "
+          "send to the answer's address anyway (works only if this host is "
+          "not behind NAT)", COMEDIA_TYPE_SDP_MISSING_PASSIVE,
+          DEFAULT_MISSING_PASSIVE, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_MAX_SIZE,
+      g_param_spec_uint ("max-size", "Maximum size",
+          "Largest SDP message accepted, in bytes; more is an error, not "
+          "something to buffer", 64, G_MAXINT32, DEFAULT_MAX_SIZE,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_LOCAL_DESCRIPTION,
+      g_param_spec_boxed ("local-description", "Local description",
+          "The last offer or answer this element made", GST_TYPE_SDP_MESSAGE,
+          (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  g_object_class_install_property (gobject_class, PROP_REMOTE_DESCRIPTION,
+      g_param_spec_boxed ("remote-description", "Remote description",
+          "The last offer or answer received from the peer",
+          GST_TYPE_SDP_MESSAGE, (GParamFlags) (G_PARAM_READABLE |
+              G_PARAM_STATIC_STRINGS)));
+
+  /**
+   * ComediaSdpNegotiator::create-offer:
+   * @negotiator: the element
+   *
+   * Makes a COMEDIA offer for the session's streams (port 9, unspecified
+   * c=, a=direction:active), remembers it for process-answer and returns
+   * it, or %NULL after posting an error.  Nothing is pushed.
+   *
+   * Returns: (transfer full) (nullable): the offer
+   */
+  g_signal_new_class_handler ("create-offer", G_TYPE_FROM_CLASS (klass),
+      (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
+      G_CALLBACK (comedia_sdp_negotiator_create_offer), nullptr, nullptr,
+      nullptr, GST_TYPE_SDP_MESSAGE, 0);
+  /**
+   * ComediaSdpNegotiator::process-offer:
+   * @negotiator: the element
+   * @offer: the peer's offer
+   *
+   * Answers @offer as the answerer role does, configures the session and
+   * returns the answer, or %NULL after posting an error.  Nothing is pushed.
+   *
+   * Returns: (transfer full) (nullable): the answer
+   */
+  g_signal_new_class_handler ("process-offer", G_TYPE_FROM_CLASS (klass),
+      (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
+      G_CALLBACK (comedia_sdp_negotiator_process_offer), nullptr, nullptr,
+      nullptr, GST_TYPE_SDP_MESSAGE, 1,
+      GST_TYPE_SDP_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /**
+   * ComediaSdpNegotiator::process-answer:
+   * @negotiator: the element
+   * @answer: the peer's answer to the last offer this element made
+   *
+   * Reads @answer as the offerer role does and gives the session's sinks
+   * their destinations.
+   *
+   * Returns: %TRUE if applied, %FALSE after posting an error
+   */
+  g_signal_new_class_handler ("process-answer", G_TYPE_FROM_CLASS (klass),
+      (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
+      G_CALLBACK (comedia_sdp_negotiator_process_answer), nullptr, nullptr,
+      nullptr, G_TYPE_BOOLEAN, 1, GST_TYPE_SDP_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /**
+   * ComediaSdpNegotiator::rewrite-answer:
+   * @negotiator: the element
+   * @offer: the peer's offer
+   * @answer: an answer to @offer made by other code
+   *
+   * Rewrites @answer for COMEDIA: this session's ports, public-address in
+   * c=, a=direction:passive on every media whose offer was active; then
+   * configures the session as process-offer does.
+   *
+   * Returns: (transfer full) (nullable): the rewritten answer, or %NULL
+   * after posting an error
+   */
+  g_signal_new_class_handler ("rewrite-answer", G_TYPE_FROM_CLASS (klass),
+      (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
+      G_CALLBACK (comedia_sdp_negotiator_rewrite_answer), nullptr, nullptr,
+      nullptr, GST_TYPE_SDP_MESSAGE, 2,
+      GST_TYPE_SDP_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE,
+      GST_TYPE_SDP_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "COMEDIA SDP negotiator", "Codec/Parser/Network/RTP",
+      "SDP offer/answer for RTP through NAT without ICE (COMEDIA, "
+      "a=direction:active/passive): answers with the session's real ports "
+      "and public address, or offers port 9 and applies the answer",
+      "comedia developers <dev@comedia.invalid>");
+
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (comedia_sdp_negotiator_change_state);
+
+  gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_ROLE, (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_MISSING_PASSIVE,
+      (GstPluginAPIFlags) 0);
+}
+
+static void
+comedia_sdp_negotiator_init (ComediaSdpNegotiator * self)
+{
+  self->priv = new ComediaSdpNegotiatorPrivate ();
+  self->priv->adapter = gst_adapter_new ();
+
+  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_chain_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (comedia_sdp_negotiator_chain));
+  gst_pad_set_event_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (comedia_sdp_negotiator_sink_event));
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_use_fixed_caps (self->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+}
+
+static void
+comedia_sdp_negotiator_finalize (GObject * object)
+{
+  ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (object);
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+
+  g_clear_object (&priv->adapter);
+  gst_clear_caps (&priv->offer_caps);
+  g_clear_object (&priv->session);
+  delete priv;
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+comedia_sdp_negotiator_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (object);
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  std::lock_guard<std::mutex> guard (priv->lock);
+  const gchar *s;
+
+  switch (prop_id) {
+    case PROP_SESSION:
+      s = g_value_get_string (value);
+      priv->session_name = s ? s : DEFAULT_SESSION;
+      break;
+    case PROP_ROLE:
+      priv->role = (ComediaSdpRole) g_value_get_enum (value);
+      break;
+    case PROP_PUBLIC_ADDRESS:
+      s = g_value_get_string (value);
+      priv->public_address = s ? s : "";
+      break;
+    case PROP_SESSION_NAME:
+      s = g_value_get_string (value);
+      priv->sdp_session_name = s ? s : DEFAULT_SESSION_NAME;
+      break;
+    case PROP_RTCP_MUX:
+      priv->rtcp_mux = g_value_get_boolean (value);
+      break;
+    case PROP_FORMATS:
+      s = g_value_get_string (value);
+      priv->formats = s ? s : "";
+      break;
+    case PROP_OFFER_CAPS:
+      gst_caps_replace (&priv->offer_caps, (GstCaps *) g_value_get_boxed (value));
+      break;
+    case PROP_MISSING_PASSIVE:
+      priv->missing_passive = (ComediaSdpMissingPassive) g_value_get_enum (value);
+      break;
+    case PROP_MAX_SIZE:
+      priv->max_size = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (object);
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  std::lock_guard<std::mutex> guard (priv->lock);
+
+  switch (prop_id) {
+    case PROP_SESSION:
+      g_value_set_string (value, priv->session_name.c_str ());
+      break;
+    case PROP_ROLE:
+      g_value_set_enum (value, priv->role);
+      break;
+    case PROP_PUBLIC_ADDRESS:
+      g_value_set_string (value, priv->public_address.empty () ? nullptr :
+          priv->public_address.c_str ());
+      break;
+    case PROP_SESSION_NAME:
+      g_value_set_string (value, priv->sdp_session_name.c_str ());
+      break;
+    case PROP_RTCP_MUX:
+      g_value_set_boolean (value, priv->rtcp_mux);
+      break;
+    case PROP_FORMATS:
+      g_value_set_string (value, priv->formats.empty () ? nullptr :
+          priv->formats.c_str ());
+      break;
+    case PROP_OFFER_CAPS:
+      g_value_set_boxed (value, priv->offer_caps);
+      break;
+    case PROP_MISSING_PASSIVE:
+      g_value_set_enum (value, priv->missing_passive);
+      break;
+    case PROP_MAX_SIZE:
+      g_value_set_uint (value, priv->max_size);
+      break;
+    case PROP_LOCAL_DESCRIPTION:
+      g_value_set_boxed (value, priv->local_description.get ());
+      break;
+    case PROP_REMOTE_DESCRIPTION:
+      g_value_set_boxed (value, priv->remote_description.get ());
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+/* ---- the session's sockets -------------------------------------------- */
+
+/* The session named by the property, acquired on first use. */
+static ComediaSession *
+get_session (ComediaSdpNegotiator * self)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  std::lock_guard<std::mutex> guard (priv->lock);
+  if (priv->session != nullptr
+      && priv->session_name != comedia_session_get_name (priv->session))
+    g_clear_object (&priv->session);
+  if (priv->session == nullptr)
+    priv->session = comedia_session_acquire (priv->session_name.c_str ());
+  return priv->session;
+}
+
+static std::string
+address_string (GInetSocketAddress * addr)
+{
+  if (addr == nullptr)
+    return "";
+  gchar *s = g_inet_address_to_string (g_inet_socket_address_get_address (addr));
+  std::string out (s);
+  g_free (s);
+  g_object_unref (addr);
+  return out;
+}
+
+/* LocalStreams on a ComediaSession: a stream exists when an element of the
+ * pipeline opened one of its components (comedia-rtpsrc binds at READY). */
+class SessionStreams : public comedia::LocalStreams {
+ public:
+  explicit SessionStreams (ComediaSession * session) : session_ (session) {}
+
+  bool has_stream (guint stream) override {
+    return comedia_session_find_component (session_, stream, comedia::COMPONENT_RTP)
+        || comedia_session_find_component (session_, stream, comedia::COMPONENT_RTCP);
+  }
+
+  bool open_stream (guint stream, bool want_rtcp_mux, comedia::TransportAddress & local,
+      std::string & error) override {
+    GError *err = nullptr;
+    comedia::Component *rtp = comedia_session_open_component (session_, stream,
+        comedia::COMPONENT_RTP, nullptr, &err);
+    comedia::Component *rtcp = rtp ? comedia_session_open_component (session_, stream,
+        comedia::COMPONENT_RTCP, nullptr, &err) : nullptr;
+    if (rtcp == nullptr) {
+      error = err ? err->message : "unknown error";
+      g_clear_error (&err);
+      return false;
+    }
+    local.address = address_string (rtp->local_address ());
+    local.rtp_port = rtp->local_port ();
+    local.rtcp_port = rtcp->local_port ();
+    /* Muxing is the comedia-rtpsrc's choice: only it can demultiplex. */
+    local.rtcp_mux = want_rtcp_mux && comedia_session_get_rtcp_mux (session_, stream);
+    return true;
+  }
+
+ private:
+  ComediaSession *session_;
+};
+
+static GSocketAddress *
+socket_address (const std::string & ip, guint16 port)
+{
+  GInetAddress *ia = g_inet_address_new_from_string (ip.c_str ());
+  if (ia == nullptr)
+    return nullptr;
+  GSocketAddress *addr = g_inet_socket_address_new (ia, port);
+  g_object_unref (ia);
+  return addr;
+}
+
+static void
+set_destination (ComediaSession * session, guint stream, guint component,
+    const std::string & ip, guint16 port)
+{
+  comedia::Component *c = comedia_session_open_component (session, stream,
+      component, nullptr, nullptr);
+  if (c == nullptr)
+    return;
+  GSocketAddress *addr = ip.empty () ? nullptr : socket_address (ip, port);
+  c->set_static_destination (addr);
+  g_clear_object (&addr);
+}
+
+/* Gives the session's sinks their destinations and tells the bus. */
+static void
+apply_plans (ComediaSdpNegotiator * self, ComediaSession * session,
+    const std::vector<StreamPlan> & plans)
+{
+  for (const StreamPlan & p : plans) {
+    if (p.kind == StreamPlan::Kind::Static) {
+      set_destination (session, p.stream, comedia::COMPONENT_RTP, p.remote.address,
+          p.remote.rtp_port);
+      set_destination (session, p.stream, comedia::COMPONENT_RTCP, p.remote.address,
+          p.remote.rtcp_port);
+    }
+    GST_INFO_OBJECT (self, "stream %u (%s): %s %s:%u/%u, %s", p.stream,
+        p.media.c_str (), comedia::stream_plan_kind_name (p.kind),
+        p.remote.address.c_str (), p.remote.rtp_port, p.remote.rtcp_port,
+        p.note.c_str ());
+    GstStructure *s = gst_structure_new ("sdp-negotiator-stream",
+        "session", G_TYPE_STRING, comedia_session_get_name (session),
+        "stream", G_TYPE_UINT, p.stream,
+        "media", G_TYPE_STRING, p.media.c_str (),
+        "plan", G_TYPE_STRING, comedia::stream_plan_kind_name (p.kind),
+        "address", G_TYPE_STRING, p.remote.address.c_str (),
+        "rtp-port", G_TYPE_UINT, (guint) p.remote.rtp_port,
+        "rtcp-port", G_TYPE_UINT, (guint) p.remote.rtcp_port,
+        "local-rtp-port", G_TYPE_UINT, (guint) p.local.rtp_port,
+        "local-rtcp-port", G_TYPE_UINT, (guint) p.local.rtcp_port,
+        "rtcp-mux", G_TYPE_BOOLEAN, (gboolean) (p.local.rtcp_mux || p.remote.rtcp_mux),
+        "note", G_TYPE_STRING, p.note.c_str (), nullptr);
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_element (GST_OBJECT (self), s));
+  }
+}
+
+/* ---- bus messages ----------------------------------------------------- */
+
+static void
+post_description (ComediaSdpNegotiator * self, const char *name,
+    const GstSDPMessage * msg)
+{
+  std::string session;
+  {
+    std::lock_guard<std::mutex> guard (self->priv->lock);
+    session = self->priv->session_name;
+  }
+  std::string text = comedia::sdp_message_to_text (msg);
+  GST_DEBUG_OBJECT (self, "%s:\n%s", name, text.c_str ());
+  GstStructure *s = gst_structure_new (name,
+      "session", G_TYPE_STRING, session.c_str (),
+      "sdp", GST_TYPE_SDP_MESSAGE, msg,
+      "text", G_TYPE_STRING, text.c_str (), nullptr);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+/* @what: "offer", "answer"... for the error text. */
+static void
+post_sdp_error (ComediaSdpNegotiator * self, const char *what, const SdpError & err)
+{
+  GST_ELEMENT_ERROR_WITH_DETAILS (self, STREAM, FORMAT,
+      ("Invalid SDP %s: %s", what, err.message.c_str ()),
+      ("sdp-negotiator could not use the %s: %s", what, err.message.c_str ()),
+      ("line", G_TYPE_UINT, err.line, nullptr));
+}
+
+static void
+post_no_comedia (ComediaSdpNegotiator * self, const std::string & reason)
+{
+  GstStructure *s = gst_structure_new ("sdp-negotiator-no-comedia",
+      "reason", G_TYPE_STRING, reason.c_str (), nullptr);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+/* ---- the negotiation steps -------------------------------------------- */
+
+static comedia::AnswerOptions
+answer_options (ComediaSdpNegotiator * self)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  std::lock_guard<std::mutex> guard (priv->lock);
+  comedia::AnswerOptions o;
+  o.public_address = priv->public_address;
+  o.session_name = priv->sdp_session_name;
+  o.rtcp_mux = priv->rtcp_mux;
+  o.formats = comedia::split_format_list (priv->formats);
+  o.default_route_address = comedia::default_route_address;
+  return o;
+}
+
+static void
+store_descriptions (ComediaSdpNegotiator * self, const GstSDPMessage * local,
+    const GstSDPMessage * remote)
+{
+  std::lock_guard<std::mutex> guard (self->priv->lock);
+  self->priv->local_description = local ? comedia::sdp_message_copy (local) : nullptr;
+  self->priv->remote_description = remote ? comedia::sdp_message_copy (remote) : nullptr;
+}
+
+/* Answerer: the answer to @offer with the session configured, or nullptr
+ * after an error was posted. */
+static SdpMessagePtr
+handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer)
+{
+  std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
+  post_description (self, "sdp-negotiator-offer-received", offer.message ());
+  ComediaSession *session = get_session (self);
+  SessionStreams streams (session);
+  comedia::Negotiated answer;
+  SdpError err;
+  if (!comedia::build_answer (offer, streams, answer_options (self), answer, err)) {
+    post_sdp_error (self, "offer", err);
+    return nullptr;
+  }
+  apply_plans (self, session, answer.streams);
+  store_descriptions (self, answer.sdp.get (), offer.message ());
+  post_description (self, "sdp-negotiator-answer-created", answer.sdp.get ());
+  return std::move (answer.sdp);
+}
+
+static SdpMessagePtr
+handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
+    const SdpDocument & answer)
+{
+  std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
+  ComediaSession *session = get_session (self);
+  SessionStreams streams (session);
+  comedia::Negotiated rewritten;
+  SdpError err;
+  if (!comedia::rewrite_answer (offer, answer, streams, answer_options (self),
+          rewritten, err)) {
+    post_sdp_error (self, "answer to rewrite", err);
+    return nullptr;
+  }
+  apply_plans (self, session, rewritten.streams);
+  store_descriptions (self, rewritten.sdp.get (), offer.message ());
+  post_description (self, "sdp-negotiator-answer-created", rewritten.sdp.get ());
+  return std::move (rewritten.sdp);
+}
+
+/* The name of @element's factory, or "". */
+static std::string
+factory_name (GstElement * element)
+{
+  GstElementFactory *f = gst_element_get_factory (element);
+  return f ? gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (f)) : "";
+}
+
+/* Offerer: the formats of each stream, from offer-caps or from the caps of
+ * the session's comedia-rtpsrc (component 1) elements in this pipeline.
+ * Fills @owned with the caps it references. */
+static bool
+collect_offered_streams (ComediaSdpNegotiator * self, ComediaSession * session,
+    std::vector<comedia::OfferedStream> & out, std::vector<GstCaps *> & owned,
+    SdpError & err)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  std::string session_name;
+  GstCaps *offer_caps = nullptr;
+  bool rtcp_mux;
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    session_name = priv->session_name;
+    if (priv->offer_caps)
+      offer_caps = gst_caps_ref (priv->offer_caps);
+    rtcp_mux = priv->rtcp_mux;
+  }
+
+  std::map<guint, GstCaps *> by_stream;
+  if (offer_caps) {
+    for (guint i = 0; i < gst_caps_get_size (offer_caps); i++)
+      by_stream[i + 1] = gst_caps_copy_nth (offer_caps, i);
+    gst_caps_unref (offer_caps);
+  } else {
+    GstObject *top = GST_OBJECT (gst_object_ref (self));
+    while (GstObject *parent = gst_object_get_parent (top)) {
+      gst_object_unref (top);
+      top = parent;
+    }
+    if (GST_IS_BIN (top)) {
+      GstIterator *it = gst_bin_iterate_recurse (GST_BIN (top));
+      GValue item = G_VALUE_INIT;
+      while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+        GstElement *e = GST_ELEMENT (g_value_get_object (&item));
+        if (factory_name (e) == "comedia-rtpsrc") {
+          gchar *name = nullptr;
+          guint stream = 0, component = 0;
+          GstCaps *caps = nullptr;
+          g_object_get (e, "session", &name, "stream", &stream, "component",
+              &component, "caps", &caps, nullptr);
+          if (g_strcmp0 (name, session_name.c_str ()) == 0
+              && component == comedia::COMPONENT_RTP && caps && !by_stream.count (stream))
+            by_stream[stream] = gst_caps_ref (caps);
+          gst_clear_caps (&caps);
+          g_free (name);
+        }
+        g_value_reset (&item);
+      }
+      g_value_unset (&item);
+      gst_iterator_free (it);
+    }
+    gst_object_unref (top);
+  }
+
+  guint expected = 1;
+  bool ok = true;
+  for (auto & [stream, caps] : by_stream) {
+    owned.push_back (caps);
+    if (ok && stream != expected) {
+      gchar *msg = g_strdup_printf ("stream %u has no formats to offer: give its "
+          "comedia-rtpsrc caps, or set offer-caps", expected);
+      err.set (msg);
+      g_free (msg);
+      ok = false;
+    }
+    expected++;
+    comedia::OfferedStream os;
+    os.caps = caps;
+    os.rtcp_mux = rtcp_mux && comedia_session_get_rtcp_mux (session, stream);
+    out.push_back (os);
+  }
+  return ok;
+}
+
+/* Offerer: a new offer, remembered for the answer, or nullptr after an
+ * error was posted. */
+static SdpMessagePtr
+make_offer (ComediaSdpNegotiator * self)
+{
+  std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
+  ComediaSession *session = get_session (self);
+  std::vector<comedia::OfferedStream> streams;
+  std::vector<GstCaps *> owned;
+  SdpError err;
+  comedia::OfferOptions options;
+  {
+    std::lock_guard<std::mutex> guard (self->priv->lock);
+    options.session_name = self->priv->sdp_session_name;
+  }
+  /* IPv6 when the first stream's socket is bound to an IPv6 address. */
+  if (comedia::Component *c = comedia_session_find_component (session, 1,
+          comedia::COMPONENT_RTP)) {
+    std::string bound = address_string (c->local_address ());
+    options.ipv6 = bound.find (':') != std::string::npos;
+  }
+  SdpMessagePtr offer;
+  bool ok = collect_offered_streams (self, session, streams, owned, err)
+      && comedia::build_offer (streams, options, offer, err);
+  for (GstCaps *c : owned)
+    gst_caps_unref (c);
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Cannot make an SDP offer: %s", err.message.c_str ()), (nullptr));
+    return nullptr;
+  }
+  store_descriptions (self, offer.get (), nullptr);
+  post_description (self, "sdp-negotiator-offer-created", offer.get ());
+  return offer;
+}
+
+/* Offerer: applies the answer to the last offer. */
+static bool
+handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  std::lock_guard<std::mutex> negotiating (priv->negotiation_lock);
+  post_description (self, "sdp-negotiator-answer-received", answer.message ());
+
+  SdpMessagePtr offer_msg;
+  comedia::MissingPassive missing;
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    if (priv->local_description && !priv->remote_description)
+      offer_msg = comedia::sdp_message_copy (priv->local_description.get ());
+    missing = priv->missing_passive == COMEDIA_SDP_MISSING_PASSIVE_ERROR ?
+        comedia::MissingPassive::Error : comedia::MissingPassive::StaticDestination;
+  }
+  SdpError err;
+  if (!offer_msg) {
+    err.set ("an answer arrived but this element has no offer waiting for one "
+        "(role=offerer sends one when it starts; create-offer makes one)");
+    post_sdp_error (self, "answer", err);
+    return false;
+  }
+  SdpDocument offer;
+  comedia::AnswerReading reading;
+  if (!SdpDocument::from_message (offer_msg.get (), offer, err)
+      || !comedia::read_answer (offer, answer, missing, reading, err)) {
+    if (reading.missing_passive)
+      post_no_comedia (self, err.message);
+    post_sdp_error (self, "answer", err);
+    return false;
+  }
+  if (reading.missing_passive) {
+    post_no_comedia (self, reading.warning);
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("%s; sending to the answer's address as a static destination",
+            reading.warning.c_str ()), (nullptr));
+  }
+  apply_plans (self, get_session (self), reading.streams);
+  store_descriptions (self, offer_msg.get (), answer.message ());
+  post_description (self, "sdp-negotiator-answered", answer.message ());
+  return true;
+}
+
+/* ---- action signals --------------------------------------------------- */
+
+static GstSDPMessage *
+comedia_sdp_negotiator_create_offer (ComediaSdpNegotiator * self)
+{
+  return make_offer (self).release ();
+}
+
+static GstSDPMessage *
+comedia_sdp_negotiator_process_offer (ComediaSdpNegotiator * self,
+    GstSDPMessage * offer)
+{
+  SdpDocument doc;
+  SdpError err;
+  if (!SdpDocument::from_message (offer, doc, err)) {
+    post_sdp_error (self, "offer", err);
+    return nullptr;
+  }
+  return handle_offer (self, doc).release ();
+}
+
+static gboolean
+comedia_sdp_negotiator_process_answer (ComediaSdpNegotiator * self,
+    GstSDPMessage * answer)
+{
+  SdpDocument doc;
+  SdpError err;
+  if (!SdpDocument::from_message (answer, doc, err)) {
+    post_sdp_error (self, "answer", err);
+    return FALSE;
+  }
+  return handle_answer (self, doc);
+}
+
+static GstSDPMessage *
+comedia_sdp_negotiator_rewrite_answer (ComediaSdpNegotiator * self,
+    GstSDPMessage * offer, GstSDPMessage * answer)
+{
+  SdpDocument offer_doc, answer_doc;
+  SdpError err;
+  if (!SdpDocument::from_message (offer, offer_doc, err)) {
+    post_sdp_error (self, "offer", err);
+    return nullptr;
+  }
+  if (!SdpDocument::from_message (answer, answer_doc, err)) {
+    post_sdp_error (self, "answer to rewrite", err);
+    return nullptr;
+  }
+  return handle_rewrite (self, offer_doc, answer_doc).release ();
+}
+
+/* ---- data flow -------------------------------------------------------- */
+
+/* Pushes @msg as text followed by an empty line, which ends it for the
+ * reader on a byte stream. */
+static GstFlowReturn
+push_description (ComediaSdpNegotiator * self, const GstSDPMessage * msg)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  std::lock_guard<std::mutex> guard (priv->push_lock);
+  if (!priv->src_started) {
+    gchar *id = gst_pad_create_stream_id (self->srcpad, GST_ELEMENT (self), nullptr);
+    gst_pad_push_event (self->srcpad, gst_event_new_stream_start (id));
+    g_free (id);
+    GstCaps *caps = gst_caps_new_empty_simple ("application/sdp");
+    gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
+    gst_caps_unref (caps);
+    GstSegment segment;
+    gst_segment_init (&segment, GST_FORMAT_BYTES);
+    gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
+    priv->src_started = true;
+  }
+  std::string text = comedia::sdp_message_to_text (msg) + "\r\n";
+  GstBuffer *buf = gst_buffer_new_memdup (text.data (), text.size ());
+  GstFlowReturn ret = gst_pad_push (self->srcpad, buf);
+  /* Nothing linked: the application reads the bus messages instead. */
+  if (ret == GST_FLOW_NOT_LINKED)
+    ret = GST_FLOW_OK;
+  return ret;
+}
+
+static GstFlowReturn
+handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  ComediaSdpRole role;
+  guint max_size;
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    role = priv->role;
+    max_size = priv->max_size;
+  }
+  const char *what = role == COMEDIA_SDP_ROLE_ANSWERER ? "offer" : "answer";
+  SdpDocument doc;
+  SdpError err;
+  if (!SdpDocument::parse ((const char *) data, size, doc, err, max_size)) {
+    post_sdp_error (self, what, err);
+    return GST_FLOW_ERROR;
+  }
+  if (role == COMEDIA_SDP_ROLE_OFFERER)
+    return handle_answer (self, doc) ? GST_FLOW_OK : GST_FLOW_ERROR;
+  SdpMessagePtr answer = handle_offer (self, doc);
+  if (!answer)
+    return GST_FLOW_ERROR;
+  return push_description (self, answer.get ());
+}
+
+/* Length of the message at the start of @data up to and including the
+ * line end before an empty line, or 0 if no empty line follows yet. */
+static gsize
+message_length (const guint8 * data, gsize size)
+{
+  for (gsize i = 0; i + 1 < size; i++) {
+    if (data[i] != '\n')
+      continue;
+    if (data[i + 1] == '\n')
+      return i + 1;
+    if (data[i + 1] == '\r' && i + 2 < size && data[i + 2] == '\n')
+      return i + 1;
+  }
+  return 0;
+}
+
+/* Takes every complete message out of the adapter; at EOS what is left is
+ * one too. */
+static GstFlowReturn
+drain (ComediaSdpNegotiator * self, bool at_eos)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  guint max_size;
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    max_size = priv->max_size;
+  }
+
+  for (;;) {
+    gsize avail = gst_adapter_available (priv->adapter);
+    if (avail == 0)
+      return GST_FLOW_OK;
+    const guint8 *data = (const guint8 *) gst_adapter_map (priv->adapter, avail);
+    /* The empty lines that ended the previous message. */
+    gsize skip = 0;
+    while (skip < avail && (data[skip] == '\n' || data[skip] == '\r'))
+      skip++;
+    const guint8 *msg = data + skip;
+    gsize left = avail - skip;
+    gsize len = message_length (msg, left);
+    if (len == 0) {
+      /* Fail early, without buffering, on what cannot become SDP. */
+      bool hopeless = left > max_size
+          || (left >= 2 && (msg[0] != 'v' || msg[1] != '='));
+      if (left == 0 || (!at_eos && !hopeless)) {
+        gst_adapter_unmap (priv->adapter);
+        if (left == 0)
+          gst_adapter_flush (priv->adapter, avail);
+        return GST_FLOW_OK;
+      }
+      len = left;
+    }
+    GstFlowReturn ret = handle_text (self, msg, len);
+    gst_adapter_unmap (priv->adapter);
+    gst_adapter_flush (priv->adapter, skip + len);
+    if (ret != GST_FLOW_OK) {
+      gst_adapter_clear (priv->adapter);
+      return ret;
+    }
+  }
+}
+
+static GstFlowReturn
+comedia_sdp_negotiator_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (parent);
+  gst_adapter_push (self->priv->adapter, buffer);
+  return drain (self, false);
+}
+
+static gboolean
+comedia_sdp_negotiator_sink_event (GstPad * pad, GstObject * parent,
+    GstEvent * event)
+{
+  ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (parent);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_STREAM_START:
+    case GST_EVENT_CAPS:
+    case GST_EVENT_SEGMENT:
+      /* The source pad's stream is our own messages. */
+      gst_event_unref (event);
+      return TRUE;
+    case GST_EVENT_EOS:
+      drain (self, true);
+      gst_adapter_clear (self->priv->adapter);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      gst_adapter_clear (self->priv->adapter);
+      break;
+    default:
+      break;
+  }
+  return gst_pad_event_default (pad, parent, event);
+}
+
+static void
+offer_task (gpointer user_data)
+{
+  ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (user_data);
+  SdpMessagePtr offer = make_offer (self);
+  if (offer) {
+    GstFlowReturn ret = push_description (self, offer.get ());
+    if (ret != GST_FLOW_OK && ret != GST_FLOW_FLUSHING)
+      GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not send the SDP offer"),
+          ("pushing it returned %s", gst_flow_get_name (ret)));
+  }
+  gst_pad_pause_task (self->srcpad);
+}
+
+static GstStateChangeReturn
+comedia_sdp_negotiator_change_state (GstElement * element, GstStateChange transition)
+{
+  ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (element);
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY)
+    get_session (self);
+
+  GstStateChangeReturn ret =
+      GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    return ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:{
+      bool offerer;
+      {
+        std::lock_guard<std::mutex> guard (priv->lock);
+        offerer = priv->role == COMEDIA_SDP_ROLE_OFFERER;
+      }
+      /* The comedia-rtpsrc elements bound their ports at READY, so the
+       * offer can be made now; without a peer linked, applications use
+       * create-offer instead. */
+      if (offerer && gst_pad_is_linked (self->srcpad))
+        gst_pad_start_task (self->srcpad, offer_task, self, nullptr);
+      /* What we output waits for the remote peer: like a live source. */
+      ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    }
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      gst_pad_stop_task (self->srcpad);
+      gst_adapter_clear (priv->adapter);
+      {
+        std::lock_guard<std::mutex> guard (priv->push_lock);
+        priv->src_started = false;
+      }
+      break;
+    case GST_STATE_CHANGE_READY_TO_NULL:{
+      std::lock_guard<std::mutex> guard (priv->lock);
+      g_clear_object (&priv->session);
+      break;
+    }
+    default:
+      break;
+  }
+  return ret;
+}

@@ -1,0 +1,42 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+#define COMEDIA_TYPE_SDP_NEGOTIATOR (comedia_sdp_negotiator_get_type ())
+G_DECLARE_FINAL_TYPE (ComediaSdpNegotiator, comedia_sdp_negotiator, COMEDIA,
+    SDP_NEGOTIATOR, GstElement)
+
+/**
+ * ComediaSdpRole:
+ * @COMEDIA_SDP_ROLE_ANSWERER: the public, passive peer: answers offers
+ * @COMEDIA_SDP_ROLE_OFFERER: the active peer behind NAT: offers, reads the answer
+ */
+typedef enum {
+  COMEDIA_SDP_ROLE_ANSWERER,
+  COMEDIA_SDP_ROLE_OFFERER,
+} ComediaSdpRole;
+
+#define COMEDIA_TYPE_SDP_ROLE (comedia_sdp_role_get_type ())
+GType comedia_sdp_role_get_type (void);
+
+/**
+ * ComediaSdpMissingPassive:
+ * @COMEDIA_SDP_MISSING_PASSIVE_ERROR: post an error: the peer does not do COMEDIA
+ * @COMEDIA_SDP_MISSING_PASSIVE_STATIC_DESTINATION: post a warning and send to
+ *   the answer's address as a plain static destination
+ */
+typedef enum {
+  COMEDIA_SDP_MISSING_PASSIVE_ERROR,
+  COMEDIA_SDP_MISSING_PASSIVE_STATIC_DESTINATION,
+} ComediaSdpMissingPassive;
+
+#define COMEDIA_TYPE_SDP_MISSING_PASSIVE (comedia_sdp_missing_passive_get_type ())
+GType comedia_sdp_missing_passive_get_type (void);
+
+G_END_DECLS
