@@ -63,3 +63,12 @@ buffer_bytes (GstBuffer * buf)
   gst_buffer_extract (buf, 0, v.data (), v.size ());
   return v;
 }
+
+/* The bytes of @buf, which it consumes. */
+static inline std::vector<guint8>
+take_bytes (GstBuffer * buf)
+{
+  std::vector<guint8> v = buffer_bytes (buf);
+  gst_buffer_unref (buf);
+  return v;
+}

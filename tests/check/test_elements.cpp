@@ -115,6 +115,8 @@ start_src (GstElement * src)
 static void
 stop_src (SrcHarness & sh)
 {
+  /* Queued messages hold references to the element, which holds the bus. */
+  gst_bus_set_flushing (sh.bus, TRUE);
   gst_harness_teardown (sh.h);
   gst_object_unref (sh.bus);
   gst_object_unref (sh.src);
@@ -186,8 +188,8 @@ GST_START_TEST (test_latch_first_packet_and_message)
 
   gchar *latched = nullptr;
   g_object_get (sh.src, "latched-address", &latched, nullptr);
-  fail_unless_equals_string (latched,
-      ("127.0.0.1:" + std::to_string (peer_port)).c_str ());
+  std::string expected = "127.0.0.1:" + std::to_string (peer_port);
+  fail_unless_equals_string (latched, expected.c_str ());
   g_free (latched);
 
   g_object_unref (peer);
@@ -233,7 +235,7 @@ GST_START_TEST (test_malformed_packets_dropped)
   GSocket *peer = make_peer ();
   guint16 port = bound_port (sh.src);
 
-  std::vector<guint8> valid = buffer_bytes (make_rtp (3, 3));
+  std::vector<guint8> valid = take_bytes (make_rtp (3, 3));
   std::vector<guint8> v0 = valid, v1 = valid;
   v0[0] &= 0x3f;
   v1[0] = (v1[0] & 0x3f) | 0x40;
@@ -268,7 +270,7 @@ GST_START_TEST (test_truncated_rtcp_on_rtcp_component)
   SrcHarness sh = start_src (make_src ("rtcp", 2, "rtcp-without-rtp=true"));
   GSocket *peer = make_peer ();
   guint16 port = bound_port (sh.src);
-  std::vector<guint8> rr = buffer_bytes (make_rtcp_rr (0x42));
+  std::vector<guint8> rr = take_bytes (make_rtcp_rr (0x42));
 
   peer_send (peer, port, make_bytes (std::vector<guint8> (rr.begin (), rr.begin () + 10)));
   peer_send (peer, port, make_rtp (1, 1));
@@ -294,16 +296,14 @@ GST_START_TEST (test_sink_replies_from_source_socket)
   SrcHarness sh = start_src (make_src ("shared"));
   GstHarness *sink = gst_harness_new_parse ("comedia-rtpsink session=shared");
   gst_harness_set_src_caps_str (sink, "application/x-rtp");
-  g_object_set (gst_harness_find_element (sink, "comedia-rtpsink"), "sync",
-      FALSE, nullptr);
-  gst_object_unref (gst_harness_find_element (sink, "comedia-rtpsink"));
+  GstElement *sink_el = gst_harness_find_element (sink, "comedia-rtpsink");
+  g_object_set (sink_el, "sync", FALSE, nullptr);
 
   GSocket *peer = make_peer ();
   guint16 port = bound_port (sh.src);
 
   /* Before anything latched, the sink drops and counts. */
   fail_unless_equals_int (gst_harness_push (sink, make_rtp (9, 1)), GST_FLOW_OK);
-  GstElement *sink_el = gst_harness_find_element (sink, "comedia-rtpsink");
   fail_unless_equals_int (stat_u64 (sink_el, "dropped-no-peer"), 1);
   fail_unless_equals_int (stat_u64 (sink_el, "sent"), 0);
 
@@ -418,8 +418,9 @@ GST_START_TEST (test_rtcp_mux_splitting)
 
   GstStructure *stats = nullptr;
   g_object_get (src, "stats", &stats, nullptr);
+  std::string expected = "127.0.0.1:" + std::to_string (peer_port);
   fail_unless_equals_string (gst_structure_get_string (stats, "rtcp-peer"),
-      ("127.0.0.1:" + std::to_string (peer_port)).c_str ());
+      expected.c_str ());
   gst_structure_free (stats);
 
   gst_harness_teardown (rtcp);
@@ -590,6 +591,7 @@ GST_START_TEST (test_bad_allowed_source_is_an_error)
   g_error_free (err);
   gst_message_unref (msg);
   gst_element_set_state (src, GST_STATE_NULL);
+  gst_bus_set_flushing (bus, TRUE);
   gst_object_unref (bus);
   gst_object_unref (src);
 }

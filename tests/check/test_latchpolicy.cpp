@@ -101,7 +101,7 @@ GST_START_TEST (test_malformed_rtp_never_latches)
   LatchPolicy policy (rtp_config (1));
   PeerAddress a = addr ("203.0.113.1", 40001);
 
-  std::vector<guint8> valid = buffer_bytes (make_rtp (5, 5));
+  std::vector<guint8> valid = take_bytes (make_rtp (5, 5));
   std::vector<guint8> v0 = valid, v1 = valid, v3 = valid;
   v0[0] = (v0[0] & 0x3f);          /* version 0 */
   v1[0] = (v1[0] & 0x3f) | 0x40;   /* version 1 */
@@ -338,7 +338,7 @@ GST_START_TEST (test_rtcp_component)
   LatchPolicy policy (rtcp_config (false));
   PeerAddress a = addr ("203.0.113.1", 40002);
 
-  std::vector<guint8> rr = buffer_bytes (make_rtcp_rr (0x77));
+  std::vector<guint8> rr = take_bytes (make_rtcp_rr (0x77));
   /* Truncated compound: cut in the middle of the report block. */
   fail_unless (feed (policy, a, make_bytes (std::vector<guint8> (rr.begin (), rr.begin () + 20)), 0).reason
       == DropReason::Malformed);

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of the fuzz harnesses (run once; the files are
+committed).  Latch-policy inputs follow fuzz_latchpolicy.cpp's layout: a
+config header, then operations (op, time step, address, length, packet)."""
+import os
+import struct
+
+here = os.path.dirname(os.path.abspath(__file__))
+
+
+def rtp(ssrc, seq, pt=96, payload=b"\x00" * 20):
+    return struct.pack("!BBHII", 0x80, pt, seq, seq * 3000, ssrc) + payload
+
+
+def rtcp_rr(ssrc):
+    rb = struct.pack("!IIIIII", 0x1234, 0, 100, 0, 0, 0)
+    rr = struct.pack("!BBHI", 0x81, 201, 7, ssrc) + rb
+    sdes = struct.pack("!BBHI", 0x81, 202, 3, ssrc) + b"\x01\x04test\x00\x00"
+    return rr + sdes
+
+
+def packet_op(addr, port, time_step, pkt):
+    assert len(pkt) < 256
+    return bytes([2, time_step, addr]) + struct.pack("<H", port) + bytes([len(pkt)]) + pkt
+
+
+def write(kind, name, data):
+    path = os.path.join(here, "corpus", kind, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+# flags: bit0 RTCP component, bit1 mux, bit2 rtcp needs rtp peer,
+# bits3-4 relatch, bit6 allowed prefix; then probation, min time, timeout.
+def header(flags, probation=4, min_ms=20, timeout=10):
+    return bytes([flags, probation - 1, min_ms, timeout])
+
+
+legit = b"".join(packet_op(4, 40000, 40, rtp(0x600D, s)) for s in range(6))
+write("latchpolicy", "probation-legit", header(0x08) + legit)
+spray = b"".join(packet_op(1 + 4 * (i % 3), 5000 + i, 1, rtp(0xBAD0 + i, i)) for i in range(10))
+write("latchpolicy", "spray-then-legit", header(0x08) + spray + legit)
+rebind = legit + b"".join(packet_op(4, 41000, 40, rtp(0x600D, s)) for s in range(6, 9))
+write("latchpolicy", "nat-rebinding", header(0x08, probation=1) + rebind)
+silence = legit + bytes([0, 250]) * 3 + b"".join(packet_op(8, 42000, 40, rtp(0x7777, s)) for s in range(5))
+write("latchpolicy", "relatch-after-silence", header(0x10) + silence)
+rtcp = packet_op(4, 40001, 10, rtcp_rr(0xBAD)) + packet_op(4, 40001, 10, rtcp_rr(0x600D))
+write("latchpolicy", "rtcp-waiting", header(0x05) + rtcp + bytes([1 | 0x10, 5]) + b"\x0d\x60")
+write("latchpolicy", "rtcp-mux", header(0x02, probation=1) + packet_op(4, 40000, 1, rtcp_rr(1)) + packet_op(4, 40000, 1, rtp(1, 1)))
+write("latchpolicy", "ipv6-and-mapped", header(0x48, probation=1) + packet_op(2, 5004, 1, rtp(5, 1)) + packet_op(3, 5004, 1, rtp(5, 2)))
+write("latchpolicy", "malformed", header(0x00, probation=1) + packet_op(4, 1, 1, b"\x80") + packet_op(4, 1, 1, rtp(1, 1)[:11]) + packet_op(4, 1, 1, b"\x40" + rtp(1, 1)[1:]))
+
+kurento_offer = (
+    "v=0\r\no=- 0 0 IN IP4 192.168.1.20\r\ns=Example sender\r\nc=IN IP4 192.168.1.20\r\nt=0 0\r\n"
+    "m=audio 9 RTP/AVPF 96\r\na=rtpmap:96 opus/48000/2\r\na=sendonly\r\na=direction:active\r\n"
+    "m=video 9 RTP/AVPF 103\r\na=rtpmap:103 H264/90000\r\na=sendonly\r\na=direction:active\r\n")
+write("sdp", "kurento-offer", kurento_offer.encode())
+plain_offer = (
+    "v=0\no=- 1 1 IN IP4 198.51.100.7\ns=-\nc=IN IP4 198.51.100.7\nt=0 0\n"
+    "m=video 5004 RTP/AVP 96\na=rtpmap:96 VP8/90000\na=rtcp:5005\n")
+write("sdp", "no-direction", plain_offer.encode())
+mux_offer = (
+    "v=0\no=- 2 2 IN IP6 ::\ns=-\nc=IN IP6 ::\nt=0 0\n"
+    "m=audio 9 RTP/AVP 111\na=rtpmap:111 opus/48000/2\na=fmtp:111 minptime=10\na=rtcp-mux\na=direction:active\n")
+write("sdp", "ipv6-rtcp-mux", mux_offer.encode())
+answer = (
+    "v=0\no=- 3 3 IN IP4 203.0.113.10\ns=-\nc=IN IP4 203.0.113.10\nt=0 0\n"
+    "m=audio 40002 RTP/AVPF 96\na=rtpmap:96 opus/48000/2\na=recvonly\na=direction:passive\n"
+    "m=video 40004 RTP/AVPF 103\na=rtpmap:103 H264/90000\na=recvonly\na=direction:passive\n")
+write("sdp", "offer-and-answer", (kurento_offer + "\n--\n" + answer).encode())
+write("sdp", "bad-direction", kurento_offer.replace("direction:active", "direction:sideways", 1).encode())
+write("sdp", "not-sdp", b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
