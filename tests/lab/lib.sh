@@ -1,0 +1,249 @@
+# shellcheck shell=bash
+# tests/lab/lib.sh — a real Linux NAT built from network namespaces, for the
+# comedia NAT tests and the demo.  Source it; it defines functions and
+# variables only (prefix lab_ / LAB_), it runs nothing by itself.
+#
+#   client ns                nat ns                          server ns
+#   priv0 192.168.77.2/24 -- lan0 192.168.77.1 | pub0 203.0.113.1/24 -- pub0 203.0.113.10/24
+#   default via .77.1         ip_forward=1, nftables:          default via 203.0.113.1
+#                             masquerade on pub0 (+random)
+#                             forward: from pub0 only est/rel
+#
+# Every address lives in a namespace that this file creates: lab traffic
+# cannot leave the lab (the nat ns has no default route at all).
+#
+# Room for later (not built now): an attacker ns on the public segment would
+# need a bridge in place of the nat<->server veth; IPv6 would add a second
+# address family to lab_up; a second NAT would chain another ns like `nat`.
+
+LAB_CLIENT_IP=192.168.77.2
+LAB_NAT_LAN_IP=192.168.77.1
+LAB_NAT_PUB_IP=203.0.113.1
+LAB_SERVER_IP=203.0.113.10
+LAB_PUB_IF=pub0          # nat's interface on the public side (masquerade, filter)
+LAB_NFT_TABLE=comedia_lab
+
+# Unique per run: pid + random suffix, so parallel or stale runs never collide.
+LAB_ID="cml$$-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
+LAB_NS_CLIENT="$LAB_ID-client"
+LAB_NS_NAT="$LAB_ID-nat"
+LAB_NS_SERVER="$LAB_ID-server"
+LAB_NAMESPACES=()        # filled as they are created, so teardown removes exactly those
+LAB_PIDS=()              # background processes we started (lab_bg)
+LAB_TMP=                 # logs and the private registry of this run (lab_trap)
+LAB_FAILS=0
+LAB_PY=/usr/bin/python3  # Debian's python: it has python3-gi (a pyenv shim may not)
+LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+lab_log()  { printf '[lab %s] %s\n' "$(date +%T)" "$*"; }
+lab_pass() { printf 'PASS: %s\n' "$*"; }
+lab_fail() { printf 'FAIL: %s\n' "$*"; LAB_FAILS=$((LAB_FAILS + 1)); }
+# lab_check DESCRIPTION COMMAND...: PASS/FAIL line from a command's status.
+lab_check() { local d=$1; shift; if "$@"; then lab_pass "$d"; else lab_fail "$d"; fi; }
+
+# A missing capability is a skip (77, meson's code) on a developer's machine,
+# but a failure under CI=true: CI must never go green by not testing.
+lab_require() {
+    local missing=() c
+    [ "$(id -u)" = 0 ] || missing+=("root (network namespaces and nftables need it)")
+    for c in ip nft conntrack gst-launch-1.0 timeout; do
+        command -v "$c" >/dev/null 2>&1 || missing+=("command $c")
+    done
+    if [ ${#missing[@]} = 0 ]; then
+        local probe="$LAB_ID-probe"
+        if ip netns add "$probe" 2>/dev/null; then
+            ip -n "$probe" link set lo up 2>/dev/null || missing+=("ip netns (cannot configure a namespace)")
+            ip netns exec "$probe" nft add table ip probe 2>/dev/null || missing+=("nftables inside a namespace")
+            ip netns del "$probe" 2>/dev/null || true
+        else
+            missing+=("ip netns (cannot create a network namespace)")
+        fi
+    fi
+    "$LAB_PY" -c 'import gi; gi.require_version("Gst", "1.0")' 2>/dev/null \
+        || missing+=("$LAB_PY with python3-gi and gir1.2-gstreamer-1.0 (scripts/setup-deps.sh)")
+    [ ${#missing[@]} = 0 ] && return 0
+    local m
+    for m in "${missing[@]}"; do echo "lab requirement missing: $m" >&2; done
+    if [ "${CI:-}" = true ]; then
+        echo "FAIL: CI=true and the NAT lab cannot run (see above); not skipping" >&2
+        exit 1
+    fi
+    echo "SKIP: NAT lab needs the above (set CI=true to make this a failure)" >&2
+    exit 77
+}
+
+lab_nsexec() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# lab_bg NS LOGFILE CMD...: run CMD in NS in the background, remember its pid.
+# `ip netns exec` execs CMD, so $! is CMD's own pid (and a timeout(1) wrapper
+# forwards the signals we send it).
+lab_bg() {
+    local ns=$1 log=$2; shift 2
+    ip netns exec "$ns" "$@" >"$log" 2>&1 &
+    LAB_PIDS+=("$!")
+    LAB_LAST_PID=$!
+}
+
+# lab_stop PID [GRACE_S]: SIGINT (gst-launch -e turns it into EOS), then SIGKILL.
+lab_stop() {
+    local pid=$1 grace=${2:-3} i
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    kill -INT "$pid" 2>/dev/null || true
+    for ((i = 0; i < grace * 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+lab_down() {
+    local pid ns
+    for pid in "${LAB_PIDS[@]}"; do lab_stop "$pid" 1; done
+    LAB_PIDS=()
+    for ns in "${LAB_NAMESPACES[@]}"; do
+        # Anything still alive inside our own namespaces was started by this run.
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+        ip netns del "$ns" 2>/dev/null || true
+    done
+    LAB_NAMESPACES=()
+    # Logs stay only when asked for (LAB_KEEP=1), for a look after a failure.
+    if [ -n "$LAB_TMP" ] && [ -z "${LAB_KEEP:-}" ]; then rm -rf "$LAB_TMP"; fi
+}
+
+# Teardown on any exit, also on Ctrl-C / SIGTERM (meson's timeout): the INT and
+# TERM traps exit, which runs the EXIT trap.
+lab_trap() {
+    LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/comedia-lab.XXXXXX")
+    trap 'lab_down' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+# lab_up MODE: MODE=preserve (plain masquerade: keeps the source port when it
+# can) or random (masquerade random: a fresh port per flow, i.e. a symmetric NAT).
+lab_up() {
+    local mode=$1 masq
+    case $mode in
+        preserve) masq="masquerade" ;;
+        random)   masq="masquerade random" ;;
+        *) echo "lab_up: unknown NAT mode '$mode' (preserve|random)" >&2; return 2 ;;
+    esac
+    local ns
+    for ns in "$LAB_NS_CLIENT" "$LAB_NS_NAT" "$LAB_NS_SERVER"; do
+        ip netns add "$ns"
+        LAB_NAMESPACES+=("$ns")
+        ip -n "$ns" link set lo up
+    done
+    # veth ends are created directly inside their namespaces: no names ever
+    # appear in the root namespace, so concurrent runs cannot clash.
+    ip -n "$LAB_NS_CLIENT" link add priv0 type veth peer name lan0 netns "$LAB_NS_NAT"
+    ip -n "$LAB_NS_NAT" link add "$LAB_PUB_IF" type veth peer name pub0 netns "$LAB_NS_SERVER"
+
+    ip -n "$LAB_NS_CLIENT" addr add "$LAB_CLIENT_IP/24" dev priv0
+    ip -n "$LAB_NS_NAT"    addr add "$LAB_NAT_LAN_IP/24" dev lan0
+    ip -n "$LAB_NS_NAT"    addr add "$LAB_NAT_PUB_IP/24" dev "$LAB_PUB_IF"
+    ip -n "$LAB_NS_SERVER" addr add "$LAB_SERVER_IP/24" dev pub0
+    ip -n "$LAB_NS_CLIENT" link set priv0 up
+    ip -n "$LAB_NS_NAT"    link set lan0 up
+    ip -n "$LAB_NS_NAT"    link set "$LAB_PUB_IF" up
+    ip -n "$LAB_NS_SERVER" link set pub0 up
+    ip -n "$LAB_NS_CLIENT" route add default via "$LAB_NAT_LAN_IP"
+    # The server routes everything via the NAT too, so a probe aimed straight
+    # at the private address really reaches the NAT and meets its filter.
+    ip -n "$LAB_NS_SERVER" route add default via "$LAB_NAT_PUB_IP"
+    ip netns exec "$LAB_NS_NAT" sysctl -qw net.ipv4.ip_forward=1
+
+    # Named counters let tests prove *where* a packet was stopped.
+    ip netns exec "$LAB_NS_NAT" nft -f - <<EOF
+table ip $LAB_NFT_TABLE {
+    counter fwd_new_from_public_dropped { }
+    counter public_to_nat_itself { }
+    chain forward {
+        type filter hook forward priority filter; policy accept;
+        iifname "$LAB_PUB_IF" ct state established,related accept
+        iifname "$LAB_PUB_IF" counter name fwd_new_from_public_dropped drop
+    }
+    chain input {
+        type filter hook input priority filter; policy accept;
+        iifname "$LAB_PUB_IF" meta l4proto udp counter name public_to_nat_itself
+    }
+    chain postrouting {
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "$LAB_PUB_IF" $masq
+    }
+}
+EOF
+    lab_log "lab $LAB_ID up: NAT mode $mode ($masq)"
+}
+
+# lab_count_in NS NAME MATCH...: count packets arriving in NS (input hook) that
+# match an nft expression, e.g. lab_count_in client probe udp sport 6666.
+lab_count_in() {
+    local ns=$1 name=$2; shift 2
+    ip netns exec "$ns" nft add table ip lab_obs
+    ip netns exec "$ns" nft add chain ip lab_obs input '{ type filter hook input priority -10; policy accept; }'
+    ip netns exec "$ns" nft add counter ip lab_obs "$name"
+    ip netns exec "$ns" nft add rule ip lab_obs input "$@" counter name "$name"
+}
+
+# lab_counter NS TABLE NAME: packets seen by a named nft counter.
+lab_counter() {
+    ip netns exec "$1" nft list counter ip "$2" "$3" | sed -n 's/.*packets \([0-9]*\).*/\1/p'
+}
+
+# lab_nat_mapping SPORT: "ip port" the NAT maps client:SPORT -> server to,
+# read from the NAT's own conntrack table (reply tuple's destination), i.e.
+# what the server must see as the packet source.
+lab_nat_mapping() {
+    local sport=$1
+    ip netns exec "$LAB_NS_NAT" conntrack -L -p udp --orig-src "$LAB_CLIENT_IP" \
+        --orig-dst "$LAB_SERVER_IP" --sport "$sport" 2>/dev/null |
+        awk '{ n = 0; for (i = 1; i <= NF; i++) {
+                   if ($i ~ /^dst=/)   { if (++d == 2) ip = substr($i, 5) }
+                   if ($i ~ /^dport=/) { if (++p == 2) port = substr($i, 7) } }
+               if (ip != "" && port != "") { print ip, port; exit } }'
+}
+
+# lab_wait_udp NS PORT [TIMEOUT_S]: wait until something listens on UDP PORT in NS.
+lab_wait_udp() {
+    local ns=$1 port=$2 t=${3:-10} i
+    for ((i = 0; i < t * 10; i++)); do
+        ip netns exec "$ns" ss -Hlun "sport = :$port" | grep -q . && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# lab_udp_send NS SRC_PORT DST_IP DST_PORT [COUNT]: send small UDP probes from a
+# chosen source port (inside the lab only).
+lab_udp_send() {
+    ip netns exec "$1" "$LAB_PY" - "$2" "$3" "$4" "${5:-3}" <<'EOF'
+import socket, sys, time
+sport, dst, dport, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", sport))
+for _ in range(count):
+    s.sendto(b"comedia-lab-probe", (dst, dport))
+    time.sleep(0.05)
+EOF
+}
+
+# The comedia plugin from a build dir, with a private registry so a stale
+# registry can never hide or fake the plugin.
+lab_gst_env() {
+    local build=$1
+    [ -f "$build/gst/libgstcomedia.so" ] || { echo "FAIL: no plugin at $build/gst/libgstcomedia.so (build first)" >&2; return 1; }
+    # The _1_0 variants win over the plain ones, so set both.
+    export GST_PLUGIN_PATH="$build/gst" GST_PLUGIN_PATH_1_0="$build/gst"
+    export GST_REGISTRY="$LAB_TMP/registry.bin" GST_REGISTRY_1_0="$LAB_TMP/registry.bin"
+    export GST_REGISTRY_FORK=no
+}
+
+# Gst run under AddressSanitizer builds: gst-launch-1.0 is not instrumented,
+# so the ASan runtime must be preloaded (tests/meson.build sets COMEDIA_ASAN_LIB).
+lab_asan_env() {
+    if [ -n "${COMEDIA_ASAN_LIB:-}" ]; then
+        echo "LD_PRELOAD=$COMEDIA_ASAN_LIB"
+    fi
+}
