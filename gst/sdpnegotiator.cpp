@@ -23,8 +23,8 @@
  * and the session's sinks a static destination from the offer.
  *
  * In the **offerer** role (the active peer behind NAT) the element sends an
- * offer with port 9, `c=IN IP4 0.0.0.0` and `a=direction:active` as soon as
- * it starts, then reads the answer: the session's sinks send to the
+ * offer with port 9, `c=IN IP4 0.0.0.0` and `a=direction:active` when it
+ * first goes to PLAYING, then reads the answer: the session's sinks send to the
  * answer's address and ports, from the sockets the comedia-rtpsrc elements
  * receive on, so the NAT mapping opened by what they send is the one the
  * replies arrive through.  An answer without `a=direction:passive` means
@@ -193,6 +193,7 @@ struct ComediaSdpNegotiatorPrivate {
   SdpMessagePtr local_description;
   SdpMessagePtr remote_description;
   ComediaSession *session = nullptr;
+  bool offer_started = false;   /* the offer task ran since READY */
 
   /* One negotiation at a time: the streaming thread, the offer task and
    * action signals may all start one. */
@@ -259,7 +260,7 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
       g_param_spec_enum ("role", "Role",
           "answerer: the public, passive peer, answers the offers that arrive "
           "on the sink pad; offerer: the active peer behind NAT, sends an offer "
-          "on the source pad when it starts and reads the answer",
+          "on the source pad when it first goes to PLAYING and reads the answer",
           COMEDIA_TYPE_SDP_ROLE, DEFAULT_ROLE, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property (gobject_class, PROP_PUBLIC_ADDRESS,
@@ -895,7 +896,7 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer)
   SdpError err;
   if (!offer_msg) {
     err.set ("an answer arrived but this element has no offer waiting for one "
-        "(role=offerer sends one when it starts; create-offer makes one)");
+        "(role=offerer sends one in PLAYING; create-offer makes one)");
     post_sdp_error (self, "answer", err);
     return false;
   }
@@ -1152,30 +1153,36 @@ comedia_sdp_negotiator_change_state (GstElement * element, GstStateChange transi
     return ret;
 
   switch (transition) {
-    case GST_STATE_CHANGE_READY_TO_PAUSED:{
-      bool offerer;
-      {
-        std::lock_guard<std::mutex> guard (priv->lock);
-        offerer = priv->role == COMEDIA_SDP_ROLE_OFFERER;
-      }
-      /* The comedia-rtpsrc elements bound their ports at READY, so the
-       * offer can be made now; without a peer linked, applications use
-       * create-offer instead. */
-      if (offerer && gst_pad_is_linked (self->srcpad))
-        gst_pad_start_task (self->srcpad, offer_task, self, nullptr);
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
       /* What we output waits for the remote peer: like a live source. */
       ret = GST_STATE_CHANGE_NO_PREROLL;
       break;
-    }
-    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
-      ret = GST_STATE_CHANGE_NO_PREROLL;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:{
+      bool offer;
+      {
+        std::lock_guard<std::mutex> guard (priv->lock);
+        offer = priv->role == COMEDIA_SDP_ROLE_OFFERER && !priv->offer_started;
+        priv->offer_started = offer || priv->offer_started;
+      }
+      /* Only in PLAYING has every element started: the comedia-rtpsrc
+       * elements are bound and the element that brings the answer back (a
+       * tcpclientsrc, say) is connected before the offer leaves.  Without
+       * a peer linked, applications use create-offer instead. */
+      if (offer && gst_pad_is_linked (self->srcpad))
+        gst_pad_start_task (self->srcpad, offer_task, self, nullptr);
       break;
+    }
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       gst_pad_stop_task (self->srcpad);
       gst_adapter_clear (priv->adapter);
       {
         std::lock_guard<std::mutex> guard (priv->push_lock);
         priv->src_started = false;
+      }
+      {
+        std::lock_guard<std::mutex> guard (priv->lock);
+        priv->offer_started = false;
       }
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:{
