@@ -418,6 +418,13 @@ shared_component (ComediaRtpSink * self)
     return nullptr;
   }
   GST_INFO_OBJECT (self, "sending from port %u", c->local_port ());
+  if (priv->configured_destination) {
+    /* host may be IPv4 while the socket is dual-stack (::). */
+    GSocketAddress *sendable = comedia::address_for_socket (c->socket (),
+        priv->configured_destination);
+    g_object_unref (priv->configured_destination);
+    priv->configured_destination = sendable;
+  }
   priv->shared.store (c, std::memory_order_release);
   return c;
 }

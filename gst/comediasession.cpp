@@ -55,7 +55,9 @@ Component::publish_latched_peer (const PeerAddress &peer, guint32 ssrc)
 {
   latched_ssrc_.store ((G_GUINT64_CONSTANT (1) << 32) | ssrc,
       std::memory_order_release);
-  GSocketAddress *addr = gsocket_address_from_peer (peer);
+  GSocketAddress *plain = gsocket_address_from_peer (peer);
+  GSocketAddress *addr = address_for_socket (socket_, plain);
+  g_object_unref (plain);
   std::lock_guard<std::mutex> guard (lock_);
   latched_peer_ = peer;
   if (latched_address_)
@@ -78,7 +80,7 @@ Component::set_static_destination (GSocketAddress *addr)
   std::lock_guard<std::mutex> guard (lock_);
   if (static_address_)
     g_object_unref (static_address_);
-  static_address_ = addr ? G_SOCKET_ADDRESS (g_object_ref (addr)) : nullptr;
+  static_address_ = addr ? address_for_socket (socket_, addr) : nullptr;
   destination_generation_.fetch_add (1, std::memory_order_acq_rel);
 }
 
@@ -98,6 +100,26 @@ Component::destination (guint64 &cache_generation, GSocketAddress *&cache) const
   cache = dest ? G_SOCKET_ADDRESS (g_object_ref (dest)) : nullptr;
   cache_generation = destination_generation_.load (std::memory_order_acquire);
   return cache;
+}
+
+GSocketAddress *
+address_for_socket (GSocket *socket, GSocketAddress *addr)
+{
+  if (!socket || !G_IS_INET_SOCKET_ADDRESS (addr) ||
+      g_socket_get_family (socket) != G_SOCKET_FAMILY_IPV6 ||
+      g_socket_address_get_family (addr) != G_SOCKET_FAMILY_IPV4)
+    return G_SOCKET_ADDRESS (g_object_ref (addr));
+
+  GInetSocketAddress *isa = G_INET_SOCKET_ADDRESS (addr);
+  const guint8 *v4 = g_inet_address_to_bytes (g_inet_socket_address_get_address (isa));
+  guint8 mapped[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
+    v4[0], v4[1], v4[2], v4[3] };
+  GInetAddress *inet = g_inet_address_new_from_bytes (mapped,
+      G_SOCKET_FAMILY_IPV6);
+  GSocketAddress *out = g_inet_socket_address_new (inet,
+      g_inet_socket_address_get_port (isa));
+  g_object_unref (inet);
+  return out;
 }
 
 bool

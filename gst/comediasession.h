@@ -116,6 +116,9 @@ class Component {
  * IPv4). */
 bool peer_address_from_gsocket (GSocketAddress * addr, PeerAddress & out);
 GSocketAddress *gsocket_address_from_peer (const PeerAddress & peer);
+/* @addr as @socket can send to it: an IPv4 address becomes IPv4-mapped IPv6
+ * for a dual-stack (::) socket.  Returns a new reference. */
+GSocketAddress *address_for_socket (GSocket * socket, GSocketAddress * addr);
 
 }  // namespace comedia
 
