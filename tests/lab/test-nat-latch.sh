@@ -1,5 +1,5 @@
 #!/bin/bash
-# test-nat-latch.sh MODE [recvonly|sendrecv]
+# test-nat-latch.sh [--build DIR] MODE [recvonly|sendrecv]
 #
 # COMEDIA latching through a real Linux NAT (tests/lab/lib.sh).  The passive
 # peer (server ns) is the gst-launch pipeline of the issue, with comedia-rtpsrc
@@ -7,15 +7,18 @@
 # rtpbin/udpsink/udpsrc (active_peer.py).  MODE: preserve = plain masquerade,
 # random = masquerade random (symmetric NAT: mapped ports change).
 #
-# Env: COMEDIA_BUILD_DIR (meson's build root; the plugin is in its gst/),
-#      LAB_KEEP=1 keeps the logs, LAB_VERBOSE=1 prints them all.
+# --build DIR: meson's build root (the plugin is in its gst/); default
+# $COMEDIA_BUILD_DIR, else build-lab.  LAB_KEEP=1 keeps the logs, LAB_VERBOSE=1
+# prints the server's whole log.
 set -euo pipefail
 
-MODE=${1:?usage: test-nat-latch.sh preserve|random [recvonly|sendrecv]}
-VARIANT=${2:-recvonly}
-case $VARIANT in recvonly|sendrecv) ;; *) echo "unknown variant $VARIANT" >&2; exit 2 ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${COMEDIA_BUILD_DIR:-$HERE/../../build-lab}
+if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
+MODE=${1:?usage: test-nat-latch.sh preserve|random [recvonly|sendrecv]}
+VARIANT=${2:-recvonly}
+case $MODE in preserve|random) ;; *) echo "unknown NAT mode $MODE" >&2; exit 2 ;; esac
+case $VARIANT in recvonly|sendrecv) ;; *) echo "unknown variant $VARIANT" >&2; exit 2 ;; esac
 RTP=5004 RTCP=5005 PROBE_PORT_A=6666 PROBE_PORT_B=6667 PROBES=3
 
 # shellcheck source=lib.sh
