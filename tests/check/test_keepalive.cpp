@@ -1,0 +1,158 @@
+/* Unit tests of NAT keepalives: timing and packet format, and that the
+ * passive side's latching policy latches on them (or not, when malformed).
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/rtp/rtp.h>
+
+#include "keepalive.h"
+#include "latchpolicy.h"
+#include "packets.h"
+
+using namespace comedia;
+
+GST_START_TEST (test_goes_out_only_after_silence)
+{
+  KeepaliveSchedule schedule (5 * G_USEC_PER_SEC);
+  fail_unless (schedule.enabled ());
+  /* Nothing sent yet: due at once. */
+  fail_unless (schedule.due (1000, 0));
+  /* Media was sent 1 s ago: not due for 4 more seconds. */
+  fail_if (schedule.due (11 * G_USEC_PER_SEC, 10 * G_USEC_PER_SEC));
+  fail_unless_equals_int64 (schedule.wait_us (11 * G_USEC_PER_SEC, 10 * G_USEC_PER_SEC),
+      4 * G_USEC_PER_SEC);
+  fail_unless (schedule.due (15 * G_USEC_PER_SEC, 10 * G_USEC_PER_SEC));
+  fail_unless_equals_int64 (schedule.wait_us (16 * G_USEC_PER_SEC, 10 * G_USEC_PER_SEC), 0);
+
+  KeepaliveSchedule off (0);
+  fail_if (off.enabled ());
+  fail_if (off.due (G_MAXINT64 / 2, 0));
+  fail_unless_equals_int64 (off.wait_us (1, 0), -1);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_rtp_keepalive_format)
+{
+  GstBuffer *ka = make_rtp_keepalive (0xabcd, 4242, DEFAULT_KEEPALIVE_PAYLOAD_TYPE);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  fail_unless (gst_rtp_buffer_map (ka, GST_MAP_READ, &rtp));
+  fail_unless_equals_int (gst_rtp_buffer_get_version (&rtp), 2);
+  fail_unless_equals_int (gst_rtp_buffer_get_ssrc (&rtp), 0xabcd);
+  fail_unless_equals_int (gst_rtp_buffer_get_seq (&rtp), 4242);
+  fail_unless_equals_int (gst_rtp_buffer_get_payload_type (&rtp), 20);
+  fail_unless_equals_int (gst_rtp_buffer_get_payload_len (&rtp), 0);
+  gst_rtp_buffer_unmap (&rtp);
+  fail_unless_equals_int (gst_buffer_get_size (ka), 12);
+  gst_buffer_unref (ka);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_rtcp_keepalive_format)
+{
+  GstBuffer *ka = make_rtcp_keepalive (0xabcd);
+  /* A valid compound (an RR first) that any RTCP receiver accepts. */
+  fail_unless (gst_rtcp_buffer_validate (ka));
+  PacketFacts facts = inspect_packet (ka, COMPONENT_RTCP, false);
+  fail_unless (facts.kind == PacketKind::Rtcp);
+  fail_unless_equals_int (facts.ssrc, 0xabcd);
+  fail_unless_equals_int (facts.rtcp_type, GST_RTCP_TYPE_RR);
+  fail_unless_equals_int (gst_buffer_get_size (ka), 8);
+  gst_buffer_unref (ka);
+}
+GST_END_TEST;
+
+static LatchPolicy::Config
+passive_defaults (guint component)
+{
+  /* comedia-rtpsrc's defaults. */
+  LatchPolicy::Config c;
+  c.component = component;
+  c.probation_packets = 4;
+  c.probation_min_us = 20 * 1000;
+  c.relatch = Relatch::Ssrc;
+  c.rtcp_requires_rtp_peer = true;
+  return c;
+}
+
+GST_START_TEST (test_passive_side_latches_on_initial_burst)
+{
+  LatchPolicy rtp (passive_defaults (COMPONENT_RTP));
+  LatchPolicy rtcp (passive_defaults (COMPONENT_RTCP));
+  PeerAddress nat;
+  PeerAddress::parse ("203.0.113.1", 40000, nat);
+  PeerAddress nat_rtcp = nat;
+  nat_rtcp.port = 40001;
+
+  /* The burst the active side sends right after the answer. */
+  LatchDecision d;
+  for (guint i = 0; i < INITIAL_KEEPALIVE_BURST && !rtp.latched (); i++) {
+    GstBuffer *ka = make_rtp_keepalive (0x77, 100 + i, DEFAULT_KEEPALIVE_PAYLOAD_TYPE);
+    d = rtp.on_packet (nat, inspect_packet (ka, COMPONENT_RTP, false),
+        i * INITIAL_KEEPALIVE_SPACING_US, ka);
+    gst_buffer_unref (ka);
+  }
+  fail_unless (rtp.latched (), "the keepalive burst did not pass probation");
+  fail_unless (rtp.peer () == nat);
+
+  /* The RTCP keepalive carries the same SSRC: the RTCP side latches too. */
+  rtcp.set_rtp_peer_ssrc (true, rtp.peer_ssrc ());
+  GstBuffer *rr = make_rtcp_keepalive (0x77);
+  d = rtcp.on_packet (nat_rtcp, inspect_packet (rr, COMPONENT_RTCP, false), 0, rr);
+  gst_buffer_unref (rr);
+  fail_unless (d.verdict == Verdict::Latch);
+
+  std::vector<GstBuffer *> held;
+  rtp.take_released (held);
+  for (GstBuffer *b : held)
+    gst_buffer_unref (b);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_malformed_keepalive_does_not_latch)
+{
+  LatchPolicy rtp (passive_defaults (COMPONENT_RTP));
+  PeerAddress nat;
+  PeerAddress::parse ("203.0.113.1", 40000, nat);
+
+  for (guint i = 0; i < 8; i++) {
+    std::vector<guint8> bytes = take_bytes (make_rtp_keepalive (0x77, 100 + i, 20));
+    bytes[0] = 0x40;    /* RTP version 1 */
+    GstBuffer *bad = make_bytes (bytes);
+    LatchDecision d = rtp.on_packet (nat, inspect_packet (bad, COMPONENT_RTP, false),
+        i * 10000, bad);
+    gst_buffer_unref (bad);
+    fail_unless (d.reason == DropReason::Malformed);
+  }
+  /* Truncated to 11 bytes. */
+  std::vector<guint8> bytes = take_bytes (make_rtp_keepalive (0x77, 1, 20));
+  bytes.pop_back ();
+  GstBuffer *bad = make_bytes (bytes);
+  fail_unless (rtp.on_packet (nat, inspect_packet (bad, COMPONENT_RTP, false), 0,
+          bad).reason == DropReason::Malformed);
+  gst_buffer_unref (bad);
+  fail_if (rtp.latched ());
+
+  /* An RTCP keepalive cut short is not RTCP either. */
+  std::vector<guint8> rr = take_bytes (make_rtcp_keepalive (0x77));
+  rr.resize (6);
+  GstBuffer *short_rr = make_bytes (rr);
+  fail_unless (inspect_packet (short_rr, COMPONENT_RTCP, false).kind == PacketKind::Malformed);
+  gst_buffer_unref (short_rr);
+}
+GST_END_TEST;
+
+static Suite *
+keepalive_suite (void)
+{
+  Suite *s = suite_create ("keepalive");
+  TCase *tc = tcase_create ("general");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_goes_out_only_after_silence);
+  tcase_add_test (tc, test_rtp_keepalive_format);
+  tcase_add_test (tc, test_rtcp_keepalive_format);
+  tcase_add_test (tc, test_passive_side_latches_on_initial_burst);
+  tcase_add_test (tc, test_malformed_keepalive_does_not_latch);
+  return s;
+}
+
+GST_CHECK_MAIN (keepalive);
