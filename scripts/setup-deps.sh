@@ -1,0 +1,35 @@
+#!/bin/bash
+# Installs every Debian package needed to build comedia and run all its tests,
+# including the NAT lab.  Idempotent: when everything is already installed it
+# touches nothing (no apt-get update), so it is cheap to call before each run.
+set -euo pipefail
+
+PACKAGES=(
+    # build
+    meson ninja-build pkg-config g++
+    libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libnice-dev
+    # runtime elements: rtpbin, udpsrc/udpsink, vp8enc/vp8dec, videotestsrc, nicesrc
+    gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+    gstreamer1.0-plugins-bad gstreamer1.0-nice
+    # NAT lab: namespaces, nftables masquerade, the NAT's mapping table
+    iproute2 nftables conntrack coreutils
+    # NAT lab's active peer and the test summary
+    python3 python3-gi gir1.2-gstreamer-1.0
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} = 0 ]; then
+    echo "setup-deps: all ${#PACKAGES[@]} packages present"
+    exit 0
+fi
+
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+echo "setup-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup-deps: done"
