@@ -44,6 +44,7 @@ struct ComponentCounters {
   std::atomic<guint64> send_calls{0};     /* system calls: a batch is one */
   std::atomic<guint64> dropped_no_peer{0};/* sink had nowhere to send */
   std::atomic<guint64> send_errors{0};    /* e.g. ICMP unreachable */
+  std::atomic<guint64> keepalives_sent{0};
 };
 
 /* Where to bind a component's socket; given by comedia-rtpsrc. */
@@ -91,6 +92,10 @@ class Component {
   GSocketAddress *destination (guint64 & cache_generation, GSocketAddress * &cache) const;
 
   ComponentCounters counters;
+
+  /* Monotonic time of the last datagram sent (media or keepalive), for
+   * NAT keepalives: one relaxed store per send. */
+  std::atomic<gint64> last_sent_us{0};
 
   /* Only for ComediaSession. */
   void attach_socket (GSocket * socket, guint16 port);

@@ -5,11 +5,14 @@
 #include <gst/check/gstcheck.h>
 #include <gst/rtp/rtp.h>
 
+#include "comediasession.h"
 #include "keepalive.h"
+#include "keepaliveservice.h"
 #include "latchpolicy.h"
 #include "packets.h"
 
 using namespace comedia;
+using comedia::Component;
 
 GST_START_TEST (test_goes_out_only_after_silence)
 {
@@ -141,6 +144,97 @@ GST_START_TEST (test_malformed_keepalive_does_not_latch)
 }
 GST_END_TEST;
 
+/* A peer socket on loopback that the service sends to. */
+static GSocket *
+loopback_peer (GSocketAddress ** addr_out)
+{
+  GSocket *sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, nullptr);
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *any = g_inet_socket_address_new (lo, 0);
+  fail_unless (g_socket_bind (sock, any, FALSE, nullptr));
+  g_object_unref (any);
+  g_object_unref (lo);
+  *addr_out = g_socket_get_local_address (sock, nullptr);
+  return sock;
+}
+
+/* Receives until @deadline_ms passes; returns the RTP keepalives seen as
+ * (seq, arrival ms) and checks each came from @from_port. */
+static std::vector<std::pair<guint16, gint64>>
+collect_keepalives (GSocket * sock, guint16 from_port, gint64 for_ms)
+{
+  std::vector<std::pair<guint16, gint64>> seen;
+  gint64 start = g_get_monotonic_time ();
+  gint64 end = start + for_ms * 1000;
+  for (;;) {
+    gint64 left = end - g_get_monotonic_time ();
+    if (left <= 0)
+      break;
+    if (!g_socket_condition_timed_wait (sock, G_IO_IN, left, nullptr, nullptr))
+      break;
+    guint8 data[1500];
+    GSocketAddress *from = nullptr;
+    gssize n = g_socket_receive_from (sock, &from, (gchar *) data, sizeof (data),
+        nullptr, nullptr);
+    fail_unless (n > 0);
+    fail_unless_equals_int (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (from)),
+        from_port);
+    g_object_unref (from);
+    GstBuffer *b = gst_buffer_new_memdup (data, n);
+    PacketFacts f = inspect_packet (b, COMPONENT_RTP, false);
+    gst_buffer_unref (b);
+    fail_unless (f.kind == PacketKind::Rtp);
+    fail_unless_equals_int (f.payload_type, DEFAULT_KEEPALIVE_PAYLOAD_TYPE);
+    seen.push_back ({f.seq, (g_get_monotonic_time () - start) / 1000});
+  }
+  return seen;
+}
+
+GST_START_TEST (test_service_burst_then_after_silence_only)
+{
+  ComediaSession *session = comedia_session_acquire ("keepalive-service");
+  GError *err = nullptr;
+  comedia::BindRequest req;
+  req.address = "127.0.0.1";
+  Component *c = comedia_session_open_component (session, 1, 1, &req, &err);
+  fail_unless (c != nullptr);
+
+  GSocketAddress *peer_addr = nullptr;
+  GSocket *peer = loopback_peer (&peer_addr);
+  c->set_static_destination (peer_addr);
+
+  comedia_keepalive_start (session, 1, 300, DEFAULT_KEEPALIVE_PAYLOAD_TYPE, TRUE);
+  /* The burst: consecutive sequence numbers, about 10 ms apart, enough for
+   * the passive side's probation; then nothing until 300 ms of silence. */
+  auto burst = collect_keepalives (peer, c->local_port (), 150);
+  fail_unless_equals_int (burst.size (), INITIAL_KEEPALIVE_BURST);
+  for (size_t i = 1; i < burst.size (); i++)
+    fail_unless_equals_int ((guint16) (burst[i].first - burst[i - 1].first), 1);
+  fail_unless (burst.back ().second - burst.front ().second >= 20);
+
+  auto later = collect_keepalives (peer, c->local_port (), 500);
+  fail_unless (later.size () >= 1 && later.size () <= 2, "%zu keepalives", later.size ());
+  fail_unless (later[0].second >= 100, "keepalive after %" G_GINT64_FORMAT " ms", later[0].second);
+
+  /* Media flowing (a send every 100 ms) means no keepalive at all. */
+  for (int i = 0; i < 8; i++) {
+    c->last_sent_us.store (g_get_monotonic_time ());
+    auto none = collect_keepalives (peer, c->local_port (), 100);
+    fail_unless_equals_int (none.size (), 0);
+  }
+
+  comedia_keepalive_stop (session, 1);
+  auto stopped = collect_keepalives (peer, c->local_port (), 500);
+  fail_unless_equals_int (stopped.size (), 0);
+  fail_unless (c->counters.keepalives_sent.load () >= 6);
+
+  g_object_unref (peer_addr);
+  g_object_unref (peer);
+  g_object_unref (session);
+}
+GST_END_TEST;
+
 static Suite *
 keepalive_suite (void)
 {
@@ -152,6 +246,7 @@ keepalive_suite (void)
   tcase_add_test (tc, test_rtcp_keepalive_format);
   tcase_add_test (tc, test_passive_side_latches_on_initial_burst);
   tcase_add_test (tc, test_malformed_keepalive_does_not_latch);
+  tcase_add_test (tc, test_service_burst_then_after_silence_only);
   return s;
 }
 

@@ -1,0 +1,217 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "keepaliveservice.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <list>
+#include <mutex>
+#include <thread>
+
+GST_DEBUG_CATEGORY_STATIC (comedia_keepalive_debug);
+#define GST_CAT_DEFAULT comedia_keepalive_debug
+
+using comedia::Component;
+using comedia::KeepaliveSchedule;
+
+namespace {
+
+struct Destination {
+  guint64 generation = 0;
+  GSocketAddress *address = nullptr;
+};
+
+struct Stream {
+  GWeakRef session;
+  guint stream = 0;
+  KeepaliveSchedule schedule{0};
+  guint8 payload_type = comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
+  guint32 ssrc = 0;
+  guint16 seq = 0;
+  guint burst_left = 0;
+  Destination destinations[2];
+
+  ~Stream ()
+  {
+    g_weak_ref_clear (&session);
+    for (Destination & d : destinations)
+      g_clear_object (&d.address);
+  }
+};
+
+class Service {
+ public:
+  static Service &get ()
+  {
+    static Service *service = new Service ();   /* lives for the process */
+    return *service;
+  }
+
+  void start (ComediaSession * session, guint stream, guint interval_ms,
+      guint8 pt, bool burst)
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    Stream *s = find (session, stream);
+    if (!s) {
+      streams_.emplace_back ();
+      s = &streams_.back ();
+      g_weak_ref_init (&s->session, session);
+      s->stream = stream;
+      s->ssrc = g_random_int ();
+      s->seq = g_random_int_range (0, 65536);
+    }
+    s->schedule = KeepaliveSchedule ((int64_t) interval_ms * 1000);
+    s->payload_type = pt;
+    if (burst)
+      s->burst_left = comedia::INITIAL_KEEPALIVE_BURST;
+    if (!thread_.joinable ())
+      thread_ = std::thread (&Service::run, this);
+    wake_.notify_all ();
+  }
+
+  void stop (ComediaSession * session, guint stream)
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    streams_.remove_if ([&] (Stream & s) { return matches (s, session, stream); });
+  }
+
+ private:
+  static bool matches (Stream & s, ComediaSession * session, guint stream)
+  {
+    gpointer obj = g_weak_ref_get (&s.session);
+    bool same = obj == session && s.stream == stream;
+    if (obj)
+      g_object_unref (obj);
+    return same;
+  }
+
+  Stream *find (ComediaSession * session, guint stream)
+  {
+    for (Stream & s : streams_)
+      if (matches (s, session, stream))
+        return &s;
+    return nullptr;
+  }
+
+  /* Sends what is due for @s; returns microseconds until the next send
+   * (-1: nothing to wait for). */
+  int64_t service (Stream & s, ComediaSession * session, int64_t now)
+  {
+    int64_t next = -1;
+    auto bound = [&next] (int64_t t) {
+      if (t >= 0 && (next < 0 || t < next))
+        next = t;
+    };
+    bool bursting = s.burst_left > 0;
+    bool muxed = comedia_session_get_rtcp_mux (session, s.stream);
+
+    for (guint component = 1; component <= 2; component++) {
+      /* With rtcp-mux one socket carries both: RTP keepalives suffice. */
+      if (component == comedia::COMPONENT_RTCP && muxed)
+        continue;
+      Component *c = comedia_session_find_component (session, s.stream,
+          component);
+      if (!c || !c->is_open ())
+        continue;
+      Destination & d = s.destinations[component - 1];
+      GSocketAddress *dest = c->destination (d.generation, d.address);
+      if (!dest)
+        continue;
+
+      gint64 last = c->last_sent_us.load (std::memory_order_relaxed);
+      if (!bursting && !s.schedule.due (now, last)) {
+        bound (s.schedule.wait_us (now, last));
+        continue;
+      }
+      /* The RTCP side gets one report per burst, not five. */
+      if (bursting && component == comedia::COMPONENT_RTCP &&
+          s.burst_left != comedia::INITIAL_KEEPALIVE_BURST) {
+        continue;
+      }
+
+      GstBuffer *ka = component == comedia::COMPONENT_RTP ?
+          comedia::make_rtp_keepalive (s.ssrc, s.seq++, s.payload_type) :
+          comedia::make_rtcp_keepalive (s.ssrc);
+      GstMapInfo map;
+      gst_buffer_map (ka, &map, GST_MAP_READ);
+      GError *err = nullptr;
+      if (g_socket_send_to (c->socket (), dest, (const gchar *) map.data,
+              map.size, nullptr, &err) < 0) {
+        c->counters.send_errors.fetch_add (1, std::memory_order_relaxed);
+        GST_DEBUG ("keepalive send failed: %s", err->message);
+        g_clear_error (&err);
+      } else {
+        c->counters.keepalives_sent.fetch_add (1, std::memory_order_relaxed);
+      }
+      gst_buffer_unmap (ka, &map);
+      gst_buffer_unref (ka);
+      c->last_sent_us.store (now, std::memory_order_relaxed);
+      if (!bursting)
+        bound (s.schedule.wait_us (now, now));
+    }
+
+    if (bursting) {
+      s.burst_left--;
+      bound (s.burst_left > 0 ? comedia::INITIAL_KEEPALIVE_SPACING_US :
+          s.schedule.wait_us (now, now));
+    }
+    return next;
+  }
+
+  void run ()
+  {
+    std::unique_lock<std::mutex> guard (lock_);
+    for (;;) {
+      int64_t now = g_get_monotonic_time ();
+      int64_t wait = -1;
+      for (auto it = streams_.begin (); it != streams_.end ();) {
+        gpointer obj = g_weak_ref_get (&it->session);
+        if (!obj) {
+          it = streams_.erase (it);
+          continue;
+        }
+        int64_t next = service (*it, COMEDIA_SESSION (obj), now);
+        g_object_unref (obj);
+        if (next >= 0 && (wait < 0 || next < wait))
+          wait = next;
+        ++it;
+      }
+      /* A stream may be waiting for its destination (an answer, a latch):
+       * look again at least every 100 ms while any stream is registered. */
+      if (!streams_.empty () && (wait < 0 || wait > 100 * 1000))
+        wait = 100 * 1000;
+      if (wait < 0)
+        wake_.wait (guard);
+      else
+        wake_.wait_for (guard, std::chrono::microseconds (wait));
+    }
+  }
+
+  Service ()
+  {
+    GST_DEBUG_CATEGORY_INIT (comedia_keepalive_debug, "comediakeepalive", 0,
+        "comedia NAT keepalives");
+  }
+
+  std::mutex lock_;
+  std::condition_variable wake_;
+  std::list<Stream> streams_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+void
+comedia_keepalive_start (ComediaSession * session, guint stream,
+    guint interval_ms, guint8 payload_type, gboolean burst)
+{
+  Service::get ().start (session, stream, interval_ms, payload_type, burst);
+}
+
+void
+comedia_keepalive_stop (ComediaSession * session, guint stream)
+{
+  Service::get ().stop (session, stream);
+}
