@@ -1079,6 +1079,11 @@ drain (ComediaSdpNegotiator * self, bool at_eos)
         return GST_FLOW_OK;
       }
       len = left;
+      if (left >= 2 && (msg[0] != 'v' || msg[1] != '=')) {
+        /* Not SDP: its first line is enough to say so. */
+        const guint8 *nl = (const guint8 *) memchr (msg, '\n', MIN (left, max_size));
+        len = nl ? (gsize) (nl - msg) + 1 : MIN (left, max_size);
+      }
     }
     GstFlowReturn ret = handle_text (self, msg, len);
     gst_adapter_unmap (priv->adapter);

@@ -1,0 +1,760 @@
+/* Element tests of sdp-negotiator with GstHarness: both roles, rewriting,
+ * split buffers and bad input, on real sockets of a ComediaSession.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gio/gio.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/sdp/sdp.h>
+
+#include "comediasdp.h"
+
+#include <string>
+#include <vector>
+
+/* ---- fixtures --------------------------------------------------------- */
+
+/* The plugin owns the sessions (one table per process, in the plugin), so
+ * this test reaches them only through elements: comedia-rtpsrc binds the
+ * ports at READY, comedia-rtpsink shows where a stream sends. */
+struct Streams {
+  GstElement *pipeline;
+  std::string session;
+};
+
+/* Streams 1..@n of @session with RTP and RTCP sockets on loopback. */
+static Streams
+make_streams (const char *session, guint n)
+{
+  std::string desc;
+  for (guint s = 1; s <= n; s++)
+    for (guint c = 1; c <= 2; c++)
+      desc += "comedia-rtpsrc name=s" + std::to_string (s) + "c" + std::to_string (c) +
+          " session=" + session + " stream=" + std::to_string (s) + " component=" +
+          std::to_string (c) + " address=127.0.0.1 ! fakesink ";
+  GError *err = nullptr;
+  Streams out;
+  out.pipeline = gst_parse_launch (desc.c_str (), &err);
+  fail_unless (out.pipeline != nullptr, "%s", err ? err->message : "?");
+  out.session = session;
+  fail_unless_equals_int (gst_element_set_state (out.pipeline, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  return out;
+}
+
+static void
+free_streams (Streams & s)
+{
+  gst_element_set_state (s.pipeline, GST_STATE_NULL);
+  gst_object_unref (s.pipeline);
+}
+
+static guint
+port_of (const Streams & s, guint stream, guint component)
+{
+  std::string name = "s" + std::to_string (stream) + "c" + std::to_string (component);
+  GstElement *e = gst_bin_get_by_name (GST_BIN (s.pipeline), name.c_str ());
+  fail_unless (e != nullptr);
+  gint port = 0;
+  g_object_get (e, "port", &port, nullptr);
+  gst_object_unref (e);
+  return port;
+}
+
+/* A remote peer on loopback. */
+struct Peer {
+  GSocket *socket;
+  guint16 port;
+
+  Peer () {
+    socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+        G_SOCKET_PROTOCOL_UDP, nullptr);
+    GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    GSocketAddress *addr = g_inet_socket_address_new (lo, 0);
+    fail_unless (g_socket_bind (socket, addr, FALSE, nullptr));
+    g_object_unref (addr);
+    g_object_unref (lo);
+    GSocketAddress *local = g_socket_get_local_address (socket, nullptr);
+    port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+    g_object_unref (local);
+  }
+  ~Peer () { g_object_unref (socket); }
+  Peer (const Peer &) = delete;
+  Peer &operator= (const Peer &) = delete;
+};
+
+/* Whether a packet sent by the session's comedia-rtpsink for (@stream,
+ * @component) reaches @peer: the negotiator gave it that destination. */
+static bool
+sink_reaches (const Streams & s, guint stream, guint component, Peer & peer,
+    guint timeout_ms = 2000)
+{
+  std::string desc = "comedia-rtpsink session=" + s.session + " stream=" +
+      std::to_string (stream) + " component=" + std::to_string (component) +
+      " sync=false async=false";
+  GstHarness *h = gst_harness_new_parse (desc.c_str ());
+  gst_harness_set_src_caps_str (h, component == 1 ? "application/x-rtp" :
+      "application/x-rtcp");
+  /* An RTP header (PT 96) or an empty RTCP receiver report. */
+  static const guint8 rtp[] = {0x80, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 7};
+  static const guint8 rtcp[] = {0x80, 201, 0, 1, 0, 0, 0, 7};
+  GstBuffer *buf = component == 1 ? gst_buffer_new_memdup (rtp, sizeof rtp) :
+      gst_buffer_new_memdup (rtcp, sizeof rtcp);
+  fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_OK);
+  gst_harness_teardown (h);
+
+  guint8 data[64];
+  g_socket_set_timeout (peer.socket, 0);
+  bool ready = g_socket_condition_timed_wait (peer.socket, G_IO_IN,
+      (gint64) timeout_ms * 1000, nullptr, nullptr);
+  return ready && g_socket_receive (peer.socket, (gchar *) data, sizeof data, nullptr,
+      nullptr) > 0;
+}
+
+struct Negotiator {
+  GstHarness *h;
+  GstBus *bus;
+};
+
+/* @props: "session=x role=offerer ..." as gst-launch would take them. */
+static Negotiator
+make_negotiator (const char *props)
+{
+  std::string desc = std::string ("sdp-negotiator ") + props;
+  GError *err = nullptr;
+  GstElement *e = gst_parse_launch (desc.c_str (), &err);
+  fail_unless (e != nullptr, "%s", err ? err->message : "?");
+  Negotiator n;
+  n.h = gst_harness_new_with_element (e, "sink", "src");
+  gst_object_unref (e);
+  n.bus = gst_bus_new ();
+  gst_element_set_bus (n.h->element, n.bus);
+  gst_harness_play (n.h);
+  /* stream-start, caps and segment, as filesrc or tcpclientsrc send them. */
+  gst_harness_set_src_caps_str (n.h, "application/sdp");
+  return n;
+}
+
+static void
+free_negotiator (Negotiator & n)
+{
+  gst_harness_teardown (n.h);
+  gst_object_unref (n.bus);
+}
+
+/* Pushes @text in @chunk-byte buffers, as `filesrc blocksize=N` would;
+ * returns the first flow that is not OK. */
+static GstFlowReturn
+push_text (GstHarness * h, const std::string & text, gsize chunk)
+{
+  for (gsize pos = 0; pos < text.size (); pos += chunk) {
+    gsize len = MIN (chunk, text.size () - pos);
+    GstFlowReturn ret = gst_harness_push (h,
+        gst_buffer_new_memdup (text.data () + pos, len));
+    if (ret != GST_FLOW_OK)
+      return ret;
+  }
+  return GST_FLOW_OK;
+}
+
+static std::string
+pull_text (GstHarness * h)
+{
+  GstBuffer *buf = gst_harness_try_pull (h);
+  if (buf == nullptr)
+    return "";
+  GstMapInfo map;
+  gst_buffer_map (buf, &map, GST_MAP_READ);
+  std::string out ((const char *) map.data, map.size);
+  gst_buffer_unmap (buf, &map);
+  gst_buffer_unref (buf);
+  return out;
+}
+
+static comedia::SdpDocument
+parse_ok (const std::string & text)
+{
+  comedia::SdpDocument doc;
+  comedia::SdpError err;
+  if (!comedia::SdpDocument::parse (text.data (), text.size (), doc, err))
+    fail ("invalid SDP from the element: %s\n%s", err.message.c_str (), text.c_str ());
+  return doc;
+}
+
+/* Takes the first message on @bus that @match accepts; the others stay
+ * queued, in order. */
+template <typename Match>
+static GstMessage *
+take_message (GstBus * bus, Match match)
+{
+  std::vector<GstMessage *> others;
+  GstMessage *found = nullptr;
+  while (GstMessage *m = gst_bus_pop (bus)) {
+    if (!found && match (m))
+      found = m;
+    else
+      others.push_back (m);
+  }
+  for (GstMessage *m : others)
+    gst_bus_post (bus, m);
+  return found;
+}
+
+/* The first element message called @name, or NULL. */
+static GstMessage *
+pop_element_message (GstBus * bus, const char *name)
+{
+  return take_message (bus, [name] (GstMessage * m) {
+    return GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT && gst_message_has_name (m, name);
+  });
+}
+
+struct PostedError {
+  bool found = false;
+  std::string message;
+  guint line = 0;
+};
+
+static PostedError
+pop_error (GstBus * bus, GstMessageType type = GST_MESSAGE_ERROR)
+{
+  PostedError out;
+  GstMessage *m = take_message (bus, [type] (GstMessage * msg) {
+    return GST_MESSAGE_TYPE (msg) == type;
+  });
+  if (m == nullptr)
+    return out;
+  GError *err = nullptr;
+  gchar *debug = nullptr;
+  const GstStructure *details = nullptr;
+  if (type == GST_MESSAGE_ERROR) {
+    gst_message_parse_error (m, &err, &debug);
+    gst_message_parse_error_details (m, &details);
+  } else {
+    gst_message_parse_warning (m, &err, &debug);
+  }
+  out.found = true;
+  out.message = err->message;
+  if (details)
+    gst_structure_get_uint (details, "line", &out.line);
+  g_clear_error (&err);
+  g_free (debug);
+  gst_message_unref (m);
+  return out;
+}
+
+#define SEED_OFFER \
+    "v=0\r\n" \
+    "o=- 0 0 IN IP4 198.51.100.10\r\n" \
+    "s=Example sender\r\n" \
+    "c=IN IP4 198.51.100.10\r\n" \
+    "t=0 0\r\n" \
+    "m=audio 9 RTP/AVPF 96\r\n" \
+    "a=rtpmap:96 opus/48000/2\r\n" \
+    "a=sendonly\r\n" \
+    "a=direction:active\r\n" \
+    "m=video 9 RTP/AVPF 103\r\n" \
+    "a=rtpmap:103 H264/90000\r\n" \
+    "a=sendonly\r\n" \
+    "a=direction:active\r\n"
+
+/* ---- answerer --------------------------------------------------------- */
+
+GST_START_TEST (test_answerer_seed_offer_split)
+{
+  Streams session = make_streams ("sdp-h-seed", 2);
+  Negotiator n = make_negotiator ("session=sdp-h-seed public-address=203.0.113.5");
+
+  /* Split like filesrc blocksize=7; the message ends at EOS. */
+  fail_unless_equals_int (push_text (n.h, SEED_OFFER, 7), GST_FLOW_OK);
+  fail_unless (pull_text (n.h).empty (), "answered before the message was complete");
+  fail_unless (gst_harness_push_event (n.h, gst_event_new_eos ()));
+
+  std::string text = pull_text (n.h);
+  fail_if (text.empty (), "no answer");
+  fail_unless (g_str_has_suffix (text.c_str (), "\r\n\r\n"),
+      "the answer does not end with an empty line");
+  comedia::SdpDocument answer = parse_ok (text);
+  const GstSDPMessage *msg = answer.message ();
+  fail_unless_equals_string (gst_sdp_message_get_connection (msg)->address, "203.0.113.5");
+  fail_unless_equals_int (gst_sdp_message_medias_len (msg), 2);
+  for (guint i = 0; i < 2; i++) {
+    const GstSDPMedia *m = gst_sdp_message_get_media (msg, i);
+    /* Real bound ports: these sockets exist and listen. */
+    fail_unless_equals_int (m->port, port_of (session, i + 1, 1));
+    gchar *rtcp = g_strdup_printf ("%u", port_of (session, i + 1, 2));
+    fail_unless_equals_string (gst_sdp_media_get_attribute_val (m, "rtcp"), rtcp);
+    g_free (rtcp);
+    fail_unless_equals_string (gst_sdp_media_get_attribute_val (m, "direction"), "passive");
+    fail_unless (gst_sdp_media_get_attribute_val (m, "recvonly") != nullptr);
+    fail_unless_equals_string (gst_sdp_media_get_format (m, 0), i == 0 ? "96" : "103");
+  }
+  fail_unless_equals_string (gst_sdp_media_get_attribute_val (
+          gst_sdp_message_get_media (msg, 0), "rtpmap"), "96 opus/48000/2");
+
+  GstMessage *m = pop_element_message (n.bus, "sdp-negotiator-offer-received");
+  fail_unless (m != nullptr);
+  gst_message_unref (m);
+  m = pop_element_message (n.bus, "sdp-negotiator-stream");
+  fail_unless (m != nullptr);
+  fail_unless_equals_string (gst_structure_get_string (gst_message_get_structure (m),
+          "plan"), "latch");
+  gst_message_unref (m);
+  m = pop_element_message (n.bus, "sdp-negotiator-answer-created");
+  fail_unless (m != nullptr);
+  const GValue *v = gst_structure_get_value (gst_message_get_structure (m), "sdp");
+  fail_unless (v != nullptr && G_VALUE_HOLDS (v, GST_TYPE_SDP_MESSAGE));
+  gst_message_unref (m);
+  fail_if (pop_error (n.bus).found);
+
+  GstSDPMessage *local = nullptr;
+  g_object_get (n.h->element, "local-description", &local, nullptr);
+  fail_unless (local != nullptr);
+  fail_unless_equals_int (gst_sdp_message_get_media (local, 0)->port, port_of (session, 1, 1));
+  gst_sdp_message_free (local);
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_answerer_empty_line_ends_message)
+{
+  Streams session = make_streams ("sdp-h-framing", 2);
+  Negotiator n = make_negotiator ("session=sdp-h-framing public-address=203.0.113.5");
+
+  /* On a stream (TCP, a pipe) there is no EOS: an empty line ends it.
+   * Two offers in a row, each split in 5-byte pieces. */
+  std::string two = std::string (SEED_OFFER) + "\r\n" + SEED_OFFER + "\r\n";
+  fail_unless_equals_int (push_text (n.h, two, 5), GST_FLOW_OK);
+  std::string first = pull_text (n.h);
+  std::string second = pull_text (n.h);
+  fail_if (first.empty () || second.empty (), "two offers, %s answers",
+      first.empty () ? "no" : "one");
+  parse_ok (first);
+  parse_ok (second);
+  fail_unless (pull_text (n.h).empty ());
+  fail_if (pop_error (n.bus).found);
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_answerer_static_destination)
+{
+  Streams session = make_streams ("sdp-h-static", 1);
+  Negotiator n = make_negotiator ("session=sdp-h-static public-address=127.0.0.1");
+  Peer rtp, rtcp;
+  const std::string offer = "v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n"
+      "m=video " + std::to_string (rtp.port) + " RTP/AVP 96\na=rtpmap:96 VP8/90000\n"
+      "a=rtcp:" + std::to_string (rtcp.port) + "\n";
+  fail_unless_equals_int (push_text (n.h, offer + "\n", 64), GST_FLOW_OK);
+  comedia::SdpDocument answer = parse_ok (pull_text (n.h));
+  const GstSDPMedia *m = gst_sdp_message_get_media (answer.message (), 0);
+  fail_unless (gst_sdp_media_get_attribute_val (m, "direction") == nullptr,
+      "no a=direction in the offer, none in the answer");
+  fail_unless_equals_int (m->port, port_of (session, 1, 1));
+  /* No latching: the sinks send to the offer's address right away. */
+  fail_unless (sink_reaches (session, 1, 1, rtp));
+  fail_unless (sink_reaches (session, 1, 2, rtcp));
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_answerer_rejects_unknown_stream)
+{
+  Streams session = make_streams ("sdp-h-reject", 1);
+  Negotiator n = make_negotiator ("session=sdp-h-reject public-address=203.0.113.5");
+  fail_unless_equals_int (push_text (n.h, SEED_OFFER "\r\n", 100), GST_FLOW_OK);
+  comedia::SdpDocument answer = parse_ok (pull_text (n.h));
+  fail_unless_equals_int (gst_sdp_message_get_media (answer.message (), 0)->port,
+      port_of (session, 1, 1));
+  fail_unless_equals_int (gst_sdp_message_get_media (answer.message (), 1)->port, 0);
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
+/* ---- bad input -------------------------------------------------------- */
+
+struct BadInput {
+  const char *rule;
+  std::string text;
+  bool eos;                     /* EOS after the text */
+  const char *error;
+  guint line;
+};
+
+static std::string
+junk (gsize size, const char *prefix = "")
+{
+  std::string s = prefix;
+  guint32 x = 777;
+  while (s.size () < size) {
+    x = x * 1103515245 + 12345;
+    s += (char) ('a' + (x >> 16) % 26);
+    if (s.size () % 70 == 0)
+      s += "\n";
+  }
+  return s;
+}
+
+static const BadInput bad_inputs[] = {
+  {"text that is not SDP", "Hello, this is not SDP\n", true,
+        "line 1: an SDP message starts with v=0", 1},
+  {"SDP missing v=", "o=- 0 0 IN IP4 198.51.100.10\ns=x\nt=0 0\nm=audio 9 RTP/AVP 0\n",
+        true, "an SDP message starts with v=0, found 'o=- 0 0", 1},
+  {"an m-line with a bad port",
+        "v=0\no=- 0 0 IN IP4 198.51.100.10\ns=x\nt=0 0\nm=audio 9x RTP/AVP 0\n", true,
+        "line 5: m= port '9x' is not a number from 0 to 65535", 5},
+  {"a message truncated at EOS", std::string (SEED_OFFER).substr (0, 100), true,
+        "has no end of line: the message is truncated", 6},
+  {"a message truncated after an m-line",
+        std::string (SEED_OFFER).substr (0, std::string (SEED_OFFER).find ("a=rtpmap:96")),
+        true, "line 6 (m=audio 9 RTP/AVPF 96): dynamic payload type 96 has no a=rtpmap", 6},
+  {"1 MB of junk, no EOS needed", junk (1024 * 1024), false,
+        "an SDP message starts with v=0", 1},
+  {"1 MB of junk after v=0, no EOS needed", junk (1024 * 1024, "v=0\n"), false,
+        "more than the limit of 65536", 0},
+  {"a=direction with an unknown value",
+        "v=0\no=- 0 0 IN IP4 198.51.100.10\ns=x\nt=0 0\nm=audio 9 RTP/AVP 0\n"
+        "a=direction:sideways\n", true,
+        "line 6: a=direction:sideways is not active, passive or both", 6},
+};
+
+GST_START_TEST (test_answerer_bad_input)
+{
+  const BadInput & c = bad_inputs[__i__];
+  Streams session = make_streams ("sdp-h-bad", 2);
+  Negotiator n = make_negotiator ("session=sdp-h-bad public-address=203.0.113.5");
+
+  GstFlowReturn ret = push_text (n.h, c.text, 7000);
+  if (c.eos) {
+    /* What cannot become SDP fails before EOS already. */
+    fail_unless (ret == GST_FLOW_OK || ret == GST_FLOW_ERROR);
+    if (ret == GST_FLOW_OK)
+      gst_harness_push_event (n.h, gst_event_new_eos ());
+  } else {
+    fail_unless_equals_int (ret, GST_FLOW_ERROR);
+  }
+  PostedError e = pop_error (n.bus);
+  fail_unless (e.found, "rule '%s': no error posted", c.rule);
+  fail_unless (e.message.find ("Invalid SDP offer: ") == 0 &&
+      e.message.find (c.error) != std::string::npos,
+      "rule '%s': error '%s' lacks '%s'", c.rule, e.message.c_str (), c.error);
+  fail_unless (e.line == c.line, "rule '%s': line %u, expected %u", c.rule, e.line, c.line);
+  /* Never an answer built from garbage. */
+  fail_unless (pull_text (n.h).empty (), "rule '%s': an answer left", c.rule);
+  fail_unless (pop_element_message (n.bus, "sdp-negotiator-answer-created") == nullptr);
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
+/* ---- offerer ---------------------------------------------------------- */
+
+#define VP8_CAPS "application/x-rtp,media=video,payload=96,encoding-name=VP8,clock-rate=90000"
+#define VP8_OFFER "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n" \
+    "m=video 9 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\na=direction:active\r\n"
+
+/* A passive (or not) answer to a one-video-stream offer, sending to the
+ * peer's sockets. */
+static std::string
+answer_for (const std::string & offer_text, bool passive, const Peer & rtp,
+    const Peer & rtcp, const char *media = "video")
+{
+  comedia::SdpDocument offer = parse_ok (offer_text);
+  fail_unless_equals_int (gst_sdp_message_medias_len (offer.message ()), 1);
+  gchar *text = g_strdup_printf ("v=0\r\no=- 5 5 IN IP4 127.0.0.1\r\ns=peer\r\n"
+      "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=%s %u RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n"
+      "a=rtcp:%u\r\n%s\r\n", media, rtp.port, rtcp.port,
+      passive ? "a=direction:passive\r\n" : "");
+  std::string out (text);
+  g_free (text);
+  return out;
+}
+
+static std::string
+pull_offer (GstHarness * h)
+{
+  /* The offer leaves by itself once PLAYING, from the element's task. */
+  GstBuffer *buf = gst_harness_pull (h);
+  fail_unless (buf != nullptr, "no offer");
+  GstMapInfo map;
+  gst_buffer_map (buf, &map, GST_MAP_READ);
+  std::string out ((const char *) map.data, map.size);
+  gst_buffer_unmap (buf, &map);
+  gst_buffer_unref (buf);
+  return out;
+}
+
+GST_START_TEST (test_offerer_exchange)
+{
+  Streams session = make_streams ("sdp-h-offer", 1);
+  Negotiator n = make_negotiator ("session=sdp-h-offer role=offerer offer-caps=\""
+      VP8_CAPS "\"");
+
+  std::string offer_text = pull_offer (n.h);
+  Peer rtp, rtcp;
+  comedia::SdpDocument offer = parse_ok (offer_text);
+  const GstSDPMedia *m = gst_sdp_message_get_media (offer.message (), 0);
+  fail_unless_equals_int (m->port, 9);
+  fail_unless_equals_string (gst_sdp_message_get_connection (offer.message ())->address,
+      "0.0.0.0");
+  fail_unless_equals_string (gst_sdp_media_get_attribute_val (m, "direction"), "active");
+  fail_unless_equals_string (gst_sdp_media_get_attribute_val (m, "rtpmap"), "96 VP8/90000");
+
+  fail_unless_equals_int (push_text (n.h, answer_for (offer_text, true, rtp, rtcp), 3), GST_FLOW_OK);
+  fail_if (pop_error (n.bus).found);
+  fail_unless (sink_reaches (session, 1, 1, rtp));
+  fail_unless (sink_reaches (session, 1, 2, rtcp));
+  GstMessage *msg = pop_element_message (n.bus, "sdp-negotiator-answered");
+  fail_unless (msg != nullptr, "no sdp-negotiator-answered");
+  gst_message_unref (msg);
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_offerer_missing_passive_error)
+{
+  Streams session = make_streams ("sdp-h-nocomedia", 1);
+  Negotiator n = make_negotiator ("session=sdp-h-nocomedia role=offerer offer-caps=\""
+      VP8_CAPS "\"");
+  std::string offer_text = pull_offer (n.h);
+  Peer rtp, rtcp;
+
+  fail_unless_equals_int (push_text (n.h, answer_for (offer_text, false, rtp, rtcp), 7),
+      GST_FLOW_ERROR);
+  GstMessage *msg = pop_element_message (n.bus, "sdp-negotiator-no-comedia");
+  fail_unless (msg != nullptr, "no sdp-negotiator-no-comedia");
+  gst_message_unref (msg);
+  PostedError e = pop_error (n.bus);
+  fail_unless (e.found);
+  fail_unless (e.message.find ("the peer does not support COMEDIA") != std::string::npos,
+      "%s", e.message.c_str ());
+  fail_if (sink_reaches (session, 1, 1, rtp, 300), "sending after an error");
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_offerer_missing_passive_static)
+{
+  Streams session = make_streams ("sdp-h-nocomedia-static", 1);
+  Negotiator n = make_negotiator ("session=sdp-h-nocomedia-static role=offerer "
+      "missing-passive=static-destination offer-caps=\"" VP8_CAPS "\"");
+  std::string offer_text = pull_offer (n.h);
+  Peer rtp, rtcp;
+
+  fail_unless_equals_int (push_text (n.h, answer_for (offer_text, false, rtp, rtcp), 7), GST_FLOW_OK);
+  fail_if (pop_error (n.bus).found);
+  PostedError w = pop_error (n.bus, GST_MESSAGE_WARNING);
+  fail_unless (w.found && w.message.find ("does not support COMEDIA") != std::string::npos);
+  GstMessage *msg = pop_element_message (n.bus, "sdp-negotiator-no-comedia");
+  fail_unless (msg != nullptr);
+  gst_message_unref (msg);
+  fail_unless (sink_reaches (session, 1, 1, rtp));
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_offerer_answer_mismatch)
+{
+  Streams session = make_streams ("sdp-h-mismatch", 1);
+  Negotiator n = make_negotiator ("session=sdp-h-mismatch role=offerer offer-caps=\""
+      VP8_CAPS "\"");
+  std::string offer_text = pull_offer (n.h);
+  Peer rtp, rtcp;
+
+  fail_unless_equals_int (push_text (n.h, answer_for (offer_text, true, rtp, rtcp, "audio"), 7),
+      GST_FLOW_ERROR);
+  PostedError e = pop_error (n.bus);
+  fail_unless (e.found);
+  fail_unless (e.message.find ("Invalid SDP answer: answer line 6 (m=audio ") == 0 &&
+      e.message.find (" RTP/AVP 96) is 'audio' but the offer's m-line 1 is 'video'")
+      != std::string::npos, "%s", e.message.c_str ());
+  fail_unless_equals_int (e.line, 6);
+  fail_if (sink_reaches (session, 1, 1, rtp, 300));
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_offerer_formats_from_elements)
+{
+  /* Without offer-caps the formats come from the session's comedia-rtpsrc
+   * caps, stream by stream. */
+  GstElement *pipeline = gst_parse_launch (
+      "comedia-rtpsrc session=sdp-h-caps stream=2 caps=\"application/x-rtp,media=audio,"
+      "payload=0,encoding-name=PCMU,clock-rate=8000\" ! fakesink "
+      "comedia-rtpsrc session=sdp-h-caps stream=1 caps=\"" VP8_CAPS "\" ! fakesink "
+      "comedia-rtpsrc session=other stream=3 caps=\"" VP8_CAPS "\" ! fakesink "
+      "sdp-negotiator name=n session=sdp-h-caps role=offerer", nullptr);
+  fail_unless (pipeline != nullptr);
+  GstElement *n = gst_bin_get_by_name (GST_BIN (pipeline), "n");
+  GstSDPMessage *offer = nullptr;
+  g_signal_emit_by_name (n, "create-offer", &offer);
+  fail_unless (offer != nullptr);
+  fail_unless_equals_int (gst_sdp_message_medias_len (offer), 2);
+  fail_unless_equals_string (gst_sdp_message_get_media (offer, 0)->media, "video");
+  fail_unless_equals_string (gst_sdp_message_get_media (offer, 1)->media, "audio");
+  fail_unless_equals_int (gst_sdp_message_get_media (offer, 1)->port, 9);
+  gst_sdp_message_free (offer);
+  gst_object_unref (n);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* ---- action signals --------------------------------------------------- */
+
+static GstSDPMessage *
+sdp_from (const std::string & text)
+{
+  GstSDPMessage *msg = nullptr;
+  gst_sdp_message_new_from_text (text.c_str (), &msg);
+  return msg;
+}
+
+GST_START_TEST (test_signals_answerer_and_rewrite)
+{
+  Streams session = make_streams ("sdp-h-signals", 2);
+  Negotiator n = make_negotiator ("session=sdp-h-signals public-address=203.0.113.9");
+
+  GstSDPMessage *offer = sdp_from (SEED_OFFER);
+  GstSDPMessage *answer = nullptr;
+  g_signal_emit_by_name (n.h->element, "process-offer", offer, &answer);
+  fail_unless (answer != nullptr);
+  fail_unless_equals_string (gst_sdp_message_get_connection (answer)->address, "203.0.113.9");
+  fail_unless_equals_int (gst_sdp_message_get_media (answer, 1)->port, port_of (session, 2, 1));
+  /* Signals do not push. */
+  fail_unless (pull_text (n.h).empty ());
+  gst_sdp_message_free (answer);
+
+  /* An answer made by another SDP stack, rewritten for COMEDIA. */
+  GstSDPMessage *theirs = sdp_from ("v=0\r\no=app 1 1 IN IP4 10.0.0.1\r\ns=app\r\n"
+      "c=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 7000 RTP/AVPF 96\r\na=rtpmap:96 opus/48000/2\r\n"
+      "a=recvonly\r\nm=video 7002 RTP/AVPF 103\r\na=rtpmap:103 H264/90000\r\na=recvonly\r\n");
+  GstSDPMessage *rewritten = nullptr;
+  g_signal_emit_by_name (n.h->element, "rewrite-answer", offer, theirs, &rewritten);
+  fail_unless (rewritten != nullptr);
+  fail_unless_equals_string (gst_sdp_message_get_connection (rewritten)->address,
+      "203.0.113.9");
+  for (guint i = 0; i < 2; i++) {
+    const GstSDPMedia *m = gst_sdp_message_get_media (rewritten, i);
+    fail_unless_equals_int (m->port, port_of (session, i + 1, 1));
+    fail_unless_equals_string (gst_sdp_media_get_attribute_val (m, "direction"), "passive");
+  }
+  gst_sdp_message_free (rewritten);
+
+  /* A rewrite whose answer does not match the offer. */
+  GstSDPMessage *short_answer = sdp_from ("v=0\r\no=app 1 1 IN IP4 10.0.0.1\r\ns=app\r\n"
+      "c=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 7000 RTP/AVPF 96\r\na=rtpmap:96 opus/48000/2\r\n");
+  rewritten = nullptr;
+  g_signal_emit_by_name (n.h->element, "rewrite-answer", offer, short_answer, &rewritten);
+  fail_unless (rewritten == nullptr);
+  PostedError e = pop_error (n.bus);
+  fail_unless (e.found && e.message.find ("the answer has 1 m-line but the offer has 2")
+      != std::string::npos, "%s", e.message.c_str ());
+
+  /* Bad input through a signal: an error, no answer. */
+  GstSDPMessage *bad = sdp_from ("v=0\r\no=- 0 0 IN IP4 1.2.3.4\r\ns=x\r\nt=0 0\r\n"
+      "m=audio 9 RTP/AVP 0\r\na=direction:upwards\r\n");
+  answer = nullptr;
+  g_signal_emit_by_name (n.h->element, "process-offer", bad, &answer);
+  fail_unless (answer == nullptr);
+  e = pop_error (n.bus);
+  fail_unless (e.found && e.message.find ("a=direction:upwards is not active, passive or "
+          "both") != std::string::npos, "%s", e.message.c_str ());
+
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (theirs);
+  gst_sdp_message_free (short_answer);
+  gst_sdp_message_free (bad);
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_signals_offerer)
+{
+  Streams session = make_streams ("sdp-h-signals-offer", 1);
+  GstElement *e = gst_element_factory_make ("sdp-negotiator", nullptr);
+  GstCaps *caps = gst_caps_from_string (VP8_CAPS);
+  g_object_set (e, "session", "sdp-h-signals-offer", "offer-caps", caps, nullptr);
+  gst_caps_unref (caps);
+
+  Peer rtp, rtcp;
+  GstSDPMessage *answer = sdp_from (answer_for (VP8_OFFER, true, rtp, rtcp));
+  gboolean ok = TRUE;
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (e, bus);
+  /* No offer yet: an answer is an error. */
+  g_signal_emit_by_name (e, "process-answer", answer, &ok);
+  fail_if (ok);
+  fail_unless (pop_error (bus).found);
+
+  GstSDPMessage *offer = nullptr;
+  g_signal_emit_by_name (e, "create-offer", &offer);
+  fail_unless (offer != nullptr);
+  g_signal_emit_by_name (e, "process-answer", answer, &ok);
+  fail_unless (ok);
+  fail_unless (sink_reaches (session, 1, 1, rtp));
+  GstSDPMessage *remote = nullptr;
+  g_object_get (e, "remote-description", &remote, nullptr);
+  fail_unless (remote != nullptr);
+  gst_sdp_message_free (remote);
+
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+  gst_element_set_bus (e, nullptr);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
+static Suite *
+sdpnegotiator_suite (void)
+{
+  Suite *s = suite_create ("sdpnegotiator");
+  TCase *tc = tcase_create ("general");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_answerer_seed_offer_split);
+  tcase_add_test (tc, test_answerer_empty_line_ends_message);
+  tcase_add_test (tc, test_answerer_static_destination);
+  tcase_add_test (tc, test_answerer_rejects_unknown_stream);
+  tcase_add_loop_test (tc, test_answerer_bad_input, 0, G_N_ELEMENTS (bad_inputs));
+  tcase_add_test (tc, test_offerer_exchange);
+  tcase_add_test (tc, test_offerer_missing_passive_error);
+  tcase_add_test (tc, test_offerer_missing_passive_static);
+  tcase_add_test (tc, test_offerer_answer_mismatch);
+  tcase_add_test (tc, test_offerer_formats_from_elements);
+  tcase_add_test (tc, test_signals_answerer_and_rewrite);
+  tcase_add_test (tc, test_signals_offerer);
+  return s;
+}
+
+GST_CHECK_MAIN (sdpnegotiator);
