@@ -28,8 +28,8 @@ say "   plugin: $BUILD/gst/libgstcomedia.so"
 
 # shellcheck source=../tests/lab/lib.sh
 source "$ROOT/tests/lab/lib.sh"
-lab_require
 lab_trap
+lab_require
 lab_gst_env "$BUILD"
 lab_up random >/dev/null
 SLOG=$LAB_TMP/server.log CLOG=$LAB_TMP/client.log

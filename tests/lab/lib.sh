@@ -33,7 +33,6 @@ LAB_PIDS=()              # background processes we started (lab_bg)
 LAB_TMP=                 # logs and the private registry of this run (lab_trap)
 LAB_FAILS=0
 LAB_PY=/usr/bin/python3  # Debian's python: it has python3-gi (a pyenv shim may not)
-LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 lab_log()  { printf '[lab %s] %s\n' "$(date +%T)" "$*"; }
 lab_pass() { printf 'PASS: %s\n' "$*"; }
@@ -51,6 +50,7 @@ lab_require() {
     done
     if [ ${#missing[@]} = 0 ]; then
         local probe="$LAB_ID-probe"
+        LAB_NAMESPACES+=("$probe")   # lab_down removes it if we are interrupted here
         if ip netns add "$probe" 2>/dev/null; then
             ip -n "$probe" link set lo up 2>/dev/null || missing+=("ip netns (cannot configure a namespace)")
             ip netns exec "$probe" nft add table ip probe 2>/dev/null || missing+=("nftables inside a namespace")
@@ -99,6 +99,7 @@ lab_stop() {
 
 lab_down() {
     local pid ns
+    trap '' INT TERM   # a second Ctrl-C must not cut the cleanup short
     for pid in "${LAB_PIDS[@]}"; do lab_stop "$pid" 1; done
     LAB_PIDS=()
     for ns in "${LAB_NAMESPACES[@]}"; do
@@ -112,7 +113,8 @@ lab_down() {
 }
 
 # Teardown on any exit, also on Ctrl-C / SIGTERM (meson's timeout): the INT and
-# TERM traps exit, which runs the EXIT trap.
+# TERM traps exit, which runs the EXIT trap.  Call it before anything else
+# (lab_require included: its probe namespace is cleaned up too).
 lab_trap() {
     LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/comedia-lab.XXXXXX")
     trap 'lab_down' EXIT

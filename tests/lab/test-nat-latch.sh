@@ -23,8 +23,8 @@ RTP=5004 RTCP=5005 PROBE_PORT_A=6666 PROBE_PORT_B=6667 PROBES=3
 
 # shellcheck source=lib.sh
 source "$HERE/lib.sh"
-lab_require
 lab_trap
+lab_require
 lab_gst_env "$BUILD"
 lab_up "$MODE"
 SLOG=$LAB_TMP/server.log CLOG=$LAB_TMP/client.log

@@ -15,8 +15,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 source "$HERE/lib.sh"
-lab_require
 lab_trap
+lab_require
 lab_up preserve
 
 run() {  # run BIND_ADDR: prints how many of the datagrams udpsrc read
