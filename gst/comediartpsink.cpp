@@ -94,6 +94,11 @@ struct ComediaRtpSinkPrivate {
   /* The streaming thread's copy of the component's destination. */
   guint64 destination_generation = 0;
   GSocketAddress *destination = nullptr;
+
+  /* Scratch for sending buffer lists (streaming thread only). */
+  std::vector<GOutputVector> vectors;
+  std::vector<GstMapInfo> maps;
+  std::vector<GOutputMessage> messages;
 };
 
 struct _ComediaRtpSink {
@@ -195,6 +200,9 @@ comedia_rtp_sink_init (ComediaRtpSink * self)
 {
   self->priv = new ComediaRtpSinkPrivate ();
   self->priv->cancellable = g_cancellable_new ();
+  /* A network sink has no use for the last buffer, and keeping it costs a
+   * lock and a reference per buffer. */
+  gst_base_sink_set_last_sample_enabled (GST_BASE_SINK (self), FALSE);
 }
 
 static void
@@ -447,36 +455,42 @@ count_send_error (ComediaRtpSink * self, Component * c, GError * err)
   GST_DEBUG_OBJECT (self, "send failed: %s", err->message);
 }
 
-/* Maps every memory of @buffer into @vectors / @maps (appended). */
-static void
-map_buffer (GstBuffer * buffer, std::vector<GOutputVector> & vectors,
-    std::vector<GstMapInfo> & maps, std::vector<GstMemory *> & mems)
+/* Maps every memory of @buffer into @vectors / @maps from index @at;
+ * returns how many were mapped. */
+static guint
+map_buffer (GstBuffer * buffer, GOutputVector * vectors, GstMapInfo * maps,
+    guint at)
 {
   guint n = gst_buffer_n_memory (buffer);
+  guint mapped = 0;
   for (guint i = 0; i < n; i++) {
     GstMemory *mem = gst_buffer_peek_memory (buffer, i);
-    GstMapInfo info;
-    if (!gst_memory_map (mem, &info, GST_MAP_READ))
+    GstMapInfo *info = &maps[at + mapped];
+    if (!gst_memory_map (mem, info, GST_MAP_READ))
       continue;
-    vectors.push_back ({ info.data, info.size });
-    maps.push_back (info);
-    mems.push_back (mem);
+    vectors[at + mapped].buffer = info->data;
+    vectors[at + mapped].size = info->size;
+    mapped++;
   }
+  return mapped;
 }
 
 static void
-unmap_all (std::vector<GstMapInfo> & maps, std::vector<GstMemory *> & mems)
+unmap_all (GstMapInfo * maps, guint n)
 {
-  for (size_t i = 0; i < maps.size (); i++)
-    gst_memory_unmap (mems[i], &maps[i]);
+  for (guint i = 0; i < n; i++)
+    gst_memory_unmap (maps[i].memory, &maps[i]);
 }
+
+/* A buffer holds at most 16 memories (GstBuffer's fixed limit). */
+#define MAX_MEMORIES 16
 
 static GstFlowReturn
 comedia_rtp_sink_render (GstBaseSink * sink, GstBuffer * buffer)
 {
   ComediaRtpSink *self = COMEDIA_RTP_SINK (sink);
   Component *c = shared_component (self);
-  if (!c)
+  if (G_UNLIKELY (!c))
     return GST_FLOW_ERROR;
 
   GSocketAddress *dest = current_destination (self, c);
@@ -485,15 +499,15 @@ comedia_rtp_sink_render (GstBaseSink * sink, GstBuffer * buffer)
     return GST_FLOW_OK;
   }
 
-  std::vector<GOutputVector> vectors;
-  std::vector<GstMapInfo> maps;
-  std::vector<GstMemory *> mems;
-  map_buffer (buffer, vectors, maps, mems);
+  /* On the stack: a single buffer costs no allocation. */
+  GOutputVector vectors[MAX_MEMORIES];
+  GstMapInfo maps[MAX_MEMORIES];
+  guint n = map_buffer (buffer, vectors, maps, 0);
 
   GError *err = nullptr;
-  gssize sent = g_socket_send_message (c->socket (), dest, vectors.data (),
-      vectors.size (), nullptr, 0, 0, self->priv->cancellable, &err);
-  unmap_all (maps, mems);
+  gssize sent = g_socket_send_message (c->socket (), dest, vectors, n,
+      nullptr, 0, 0, self->priv->cancellable, &err);
+  unmap_all (maps, n);
 
   if (sent < 0) {
     if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
@@ -504,6 +518,7 @@ comedia_rtp_sink_render (GstBaseSink * sink, GstBuffer * buffer)
     g_clear_error (&err);
     return GST_FLOW_OK;
   }
+  c->last_sent_us.store (g_get_monotonic_time (), std::memory_order_relaxed);
   c->counters.send_calls.fetch_add (1, std::memory_order_relaxed);
   c->counters.sent.fetch_add (1, std::memory_order_relaxed);
   c->counters.sent_bytes.fetch_add (sent, std::memory_order_relaxed);
@@ -514,8 +529,9 @@ static GstFlowReturn
 comedia_rtp_sink_render_list (GstBaseSink * sink, GstBufferList * list)
 {
   ComediaRtpSink *self = COMEDIA_RTP_SINK (sink);
+  ComediaRtpSinkPrivate *priv = self->priv;
   Component *c = shared_component (self);
-  if (!c)
+  if (G_UNLIKELY (!c))
     return GST_FLOW_ERROR;
 
   guint n = gst_buffer_list_length (list);
@@ -525,30 +541,39 @@ comedia_rtp_sink_render_list (GstBaseSink * sink, GstBufferList * list)
     return GST_FLOW_OK;
   }
 
-  std::vector<GOutputVector> vectors;
-  std::vector<GstMapInfo> maps;
-  std::vector<GstMemory *> mems;
-  std::vector<size_t> first_vector (n + 1);
-  for (guint i = 0; i < n; i++) {
-    first_vector[i] = vectors.size ();
-    map_buffer (gst_buffer_list_get (list, i), vectors, maps, mems);
+  /* Scratch arrays kept between lists: they only grow, so a steady stream
+   * of lists allocates nothing. */
+  guint total_memories = 0;
+  for (guint i = 0; i < n; i++)
+    total_memories += gst_buffer_n_memory (gst_buffer_list_get (list, i));
+  if (priv->vectors.size () < total_memories) {
+    priv->vectors.resize (total_memories);
+    priv->maps.resize (total_memories);
   }
-  first_vector[n] = vectors.size ();
+  if (priv->messages.size () < n)
+    priv->messages.resize (n);
 
-  /* The vectors are final now; point each message at its slice. */
-  std::vector<GOutputMessage> messages (n);
+  guint mapped = 0;
   for (guint i = 0; i < n; i++) {
-    messages[i].address = dest;
-    messages[i].vectors = vectors.data () + first_vector[i];
-    messages[i].num_vectors = first_vector[i + 1] - first_vector[i];
+    guint first = mapped;
+    mapped += map_buffer (gst_buffer_list_get (list, i), priv->vectors.data (),
+        priv->maps.data (), mapped);
+    GOutputMessage & m = priv->messages[i];
+    m.address = dest;
+    m.vectors = priv->vectors.data () + first;
+    m.num_vectors = mapped - first;
+    m.bytes_sent = 0;
+    m.control_messages = nullptr;
+    m.num_control_messages = 0;
   }
 
   GstFlowReturn ret = GST_FLOW_OK;
   guint done = 0;
+  guint64 sent = 0, sent_bytes = 0, calls = 0;
   while (done < n) {
     GError *err = nullptr;
-    gint count = g_socket_send_messages (c->socket (), messages.data () + done,
-        n - done, 0, self->priv->cancellable, &err);
+    gint count = g_socket_send_messages (c->socket (),
+        priv->messages.data () + done, n - done, 0, priv->cancellable, &err);
     if (count < 0) {
       if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
         g_clear_error (&err);
@@ -561,15 +586,19 @@ comedia_rtp_sink_render_list (GstBaseSink * sink, GstBufferList * list)
       done++;
       continue;
     }
-    c->counters.send_calls.fetch_add (1, std::memory_order_relaxed);
-    for (gint i = 0; i < count; i++) {
-      c->counters.sent.fetch_add (1, std::memory_order_relaxed);
-      c->counters.sent_bytes.fetch_add (messages[done + i].bytes_sent,
-          std::memory_order_relaxed);
-    }
+    calls++;
+    for (gint i = 0; i < count; i++)
+      sent_bytes += priv->messages[done + i].bytes_sent;
+    sent += count;
     done += count;
   }
+  unmap_all (priv->maps.data (), mapped);
 
-  unmap_all (maps, mems);
+  /* Counted once per list: the counters are shared with other threads. */
+  if (sent > 0)
+    c->last_sent_us.store (g_get_monotonic_time (), std::memory_order_relaxed);
+  c->counters.send_calls.fetch_add (calls, std::memory_order_relaxed);
+  c->counters.sent.fetch_add (sent, std::memory_order_relaxed);
+  c->counters.sent_bytes.fetch_add (sent_bytes, std::memory_order_relaxed);
   return ret;
 }

@@ -81,6 +81,11 @@ using comedia::PeerAddress;
 #define DEFAULT_RELATCH COMEDIA_RELATCH_SSRC
 #define DEFAULT_TIMEOUT 0
 #define DEFAULT_RTCP_WITHOUT_RTP FALSE
+#define DEFAULT_BATCH_SIZE 64
+
+/* Receive slots armed while idle: a quiet source keeps only this many
+ * buffers in hand, a busy one grows towards batch-size. */
+#define MIN_ARMED_SLOTS 2
 
 /* How often held RTCP is re-examined while the RTP peer is unknown. */
 #define RTCP_RETRY_INTERVAL_US (50 * 1000)
@@ -105,6 +110,7 @@ enum
   PROP_RELATCH,
   PROP_TIMEOUT,
   PROP_RTCP_WITHOUT_RTP,
+  PROP_BATCH_SIZE,
   PROP_LATCHED_ADDRESS,
   PROP_STATS,
 };
@@ -140,6 +146,12 @@ static GstStaticPadTemplate rtcp_src_template =
 GST_STATIC_PAD_TEMPLATE ("rtcp_src", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("application/x-rtcp"));
 
+/* A pool buffer mapped for writing, ready to receive one datagram. */
+struct ReceiveSlot {
+  GstBuffer *buffer = nullptr;
+  GstMapInfo map = GST_MAP_INFO_INIT;
+};
+
 /* Latching state of one component as seen by this receiver. */
 struct LatchedComponent {
   Component *component = nullptr;
@@ -162,6 +174,7 @@ struct ComediaRtpSrcPrivate {
   ComediaRelatch relatch = DEFAULT_RELATCH;
   guint timeout = DEFAULT_TIMEOUT;
   gboolean rtcp_without_rtp = DEFAULT_RTCP_WITHOUT_RTP;
+  guint batch_size = DEFAULT_BATCH_SIZE;
 
   /* Set up on NULL->READY, used by the streaming thread. */
   ComediaSession *session = nullptr;
@@ -177,6 +190,24 @@ struct ComediaRtpSrcPrivate {
   gint64 last_rejected_report_us = 0;
   guint64 rejected_since_report = 0;
   std::vector<GstBuffer *> released;   /* scratch for latches */
+
+  /* Batched receive (streaming thread only).  Datagrams land in buffers
+   * of a pool, so a steady stream allocates nothing. */
+  GstBufferPool *pool = nullptr;
+  guint max_batch = DEFAULT_BATCH_SIZE;
+  guint armed_target = MIN_ARMED_SLOTS;
+  bool expect_more = false;   /* the last read filled every slot */
+  std::vector<ReceiveSlot> slots;
+  std::vector<GInputMessage> messages;
+  std::vector<GInputVector> vectors;
+  std::vector<GSocketAddress *> senders;
+  std::vector<GstBuffer *> rtcp_out;   /* muxed RTCP of one batch */
+  /* The last sender converted to a PeerAddress: GSocket hands out the same
+   * address object for a repeat sender, so one pointer compare saves the
+   * conversion. */
+  GSocketAddress *last_sender = nullptr;
+  PeerAddress last_peer;
+  std::atomic<guint64> receive_calls{0};
 };
 
 struct _ComediaRtpSrc {
@@ -318,6 +349,15 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "component latched (and waits for it)", DEFAULT_RTCP_WITHOUT_RTP,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
+      g_param_spec_uint ("batch-size", "Batch size",
+          "Most datagrams read with one system call (recvmmsg) and pushed "
+          "downstream together as one buffer list.  Larger batches cost "
+          "less CPU per packet under load; a quiet source still reads and "
+          "pushes each packet as soon as it arrives.  1 reads one datagram "
+          "at a time", 1, 1024, DEFAULT_BATCH_SIZE,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property (gobject_class, PROP_LATCHED_ADDRESS,
       g_param_spec_string ("latched-address", "Latched address",
           "Public address and port of the peer this component latched, as "
@@ -331,8 +371,9 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "relatched (of which replaced an earlier peer), timeouts, held "
           "(packets held in probation), "
           "rejected (well-formed but from another source), malformed (not "
-          "RTP/RTCP, dropped), and peer (the latched \"IP:port\", or empty); "
-          "with rtcp-mux also rtcp-peer", GST_TYPE_STRUCTURE,
+          "RTP/RTCP, dropped), receive-calls (system calls that read "
+          "datagrams: a batch is one), and peer (the latched \"IP:port\", "
+          "or empty); with rtcp-mux also rtcp-peer", GST_TYPE_STRUCTURE,
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -416,6 +457,7 @@ create_stats (ComediaRtpSrc * self)
       "held", G_TYPE_UINT64, c ? get (c->counters.learning) : 0,
       "rejected", G_TYPE_UINT64, c ? get (c->counters.rejected) : 0,
       "malformed", G_TYPE_UINT64, c ? get (c->counters.malformed) : 0,
+      "receive-calls", G_TYPE_UINT64, get (priv->receive_calls),
       "peer", G_TYPE_STRING, peer_string (priv->own).c_str (), nullptr);
   if (priv->muxed_rtcp.component)
     gst_structure_set (s, "rtcp-peer", G_TYPE_STRING,
@@ -480,6 +522,9 @@ comedia_rtp_src_set_property (GObject * object, guint prop_id,
     case PROP_RTCP_WITHOUT_RTP:
       priv->rtcp_without_rtp = g_value_get_boolean (value);
       break;
+    case PROP_BATCH_SIZE:
+      priv->batch_size = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -536,6 +581,9 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_RTCP_WITHOUT_RTP:
       g_value_set_boolean (value, priv->rtcp_without_rtp);
+      break;
+    case PROP_BATCH_SIZE:
+      g_value_set_uint (value, priv->batch_size);
       break;
     case PROP_LATCHED_ADDRESS:
       g_value_set_string (value, peer_string (priv->own).c_str ());
@@ -644,10 +692,33 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
     priv->muxed_rtcp.policy = LatchPolicy (rtcp_config);
   }
 
+  guint mtu;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
     priv->port = component->local_port ();
+    priv->max_batch = priv->batch_size;
+    mtu = priv->mtu;
   }
+
+  /* One byte more than the MTU, to tell an over-long datagram from one that
+   * fits exactly.  No upper bound: packets held in probation or queued
+   * downstream must never make the receiver wait for a buffer. */
+  priv->pool = gst_buffer_pool_new ();
+  GstStructure *config = gst_buffer_pool_get_config (priv->pool);
+  gst_buffer_pool_config_set_params (config, nullptr, mtu + 1, 0, 0);
+  if (!gst_buffer_pool_set_config (priv->pool, config) ||
+      !gst_buffer_pool_set_active (priv->pool, TRUE)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
+        ("Could not set up a pool of receive buffers"), (nullptr));
+    return FALSE;
+  }
+  priv->armed_target = MIN (MIN_ARMED_SLOTS, priv->max_batch);
+  priv->expect_more = false;
+  priv->messages.resize (priv->max_batch);
+  priv->vectors.resize (priv->max_batch);
+  priv->senders.resize (priv->max_batch);
+  priv->slots.reserve (priv->max_batch);
+
   GST_INFO_OBJECT (self, "session '%s' stream %u component %u listening on "
       "port %u", comedia_session_get_name (priv->session), priv->stream,
       priv->component, component->local_port ());
@@ -667,6 +738,17 @@ comedia_rtp_src_close (ComediaRtpSrc * self)
   priv->muxed_rtcp.component = nullptr;
   priv->muxed_rtcp.policy.reset ();
   g_clear_object (&priv->session);
+
+  for (ReceiveSlot & slot : priv->slots) {
+    gst_buffer_unmap (slot.buffer, &slot.map);
+    gst_buffer_unref (slot.buffer);
+  }
+  priv->slots.clear ();
+  g_clear_object (&priv->last_sender);
+  if (priv->pool) {
+    gst_buffer_pool_set_active (priv->pool, FALSE);
+    gst_clear_object (&priv->pool);
+  }
 }
 
 static GstStateChangeReturn
@@ -795,8 +877,11 @@ report_rejected (ComediaRtpSrc * self, Component * component,
   ComediaRtpSrcPrivate *priv = self->priv;
   component->counters.rejected.fetch_add (1, std::memory_order_relaxed);
   priv->rejected_since_report++;
-  GST_LOG_OBJECT (self, "dropped packet from %s: %s",
-      from.to_string ().c_str (), comedia::drop_reason_name (reason));
+  /* Formatting the address is the costly part: only when asked for. */
+  if (G_UNLIKELY (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >=
+          GST_LEVEL_LOG))
+    GST_LOG_OBJECT (self, "dropped packet from %s: %s",
+        from.to_string ().c_str (), comedia::drop_reason_name (reason));
 
   if (priv->last_rejected_report_us != 0 &&
       now - priv->last_rejected_report_us < WARNING_INTERVAL_US)
@@ -945,12 +1030,18 @@ push_muxed_rtcp (ComediaRtpSrc * self, std::vector<GstBuffer *> &bufs)
   if (!priv->rtcp_pad_started)
     start_rtcp_pad (self);
 
-  for (GstBuffer *buf : bufs) {
-    GstFlowReturn ret = gst_pad_push (priv->rtcp_pad, buf);
-    if (ret != GST_FLOW_OK && ret != GST_FLOW_NOT_LINKED)
-      GST_DEBUG_OBJECT (self, "rtcp_src push returned %s",
-          gst_flow_get_name (ret));
+  GstFlowReturn ret;
+  if (bufs.size () == 1) {
+    ret = gst_pad_push (priv->rtcp_pad, bufs[0]);
+  } else {
+    GstBufferList *list = gst_buffer_list_new_sized (bufs.size ());
+    for (GstBuffer *b : bufs)
+      gst_buffer_list_add (list, b);
+    ret = gst_pad_push_list (priv->rtcp_pad, list);
   }
+  if (ret != GST_FLOW_OK && ret != GST_FLOW_NOT_LINKED)
+    GST_DEBUG_OBJECT (self, "rtcp_src push returned %s",
+        gst_flow_get_name (ret));
   bufs.clear ();
 }
 
@@ -976,15 +1067,16 @@ deliver (ComediaRtpSrc * self, std::vector<GstBuffer *> &bufs,
 }
 
 /* The RTCP side learns the SSRC of the stream's RTP peer from the session,
- * and latches a held report once it matches. */
-static void
+ * and latches a held report once it matches: the released packets are
+ * appended to @out (and not counted: the caller does).  Returns how many. */
+static size_t
 retry_waiting_rtcp (ComediaRtpSrc * self, LatchedComponent & lc,
     bool muxed_rtcp, gint64 now, std::vector<GstBuffer *> &out)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
   if (!lc.component || lc.component->component != comedia::COMPONENT_RTCP ||
       lc.policy.latched ())
-    return;
+    return 0;
 
   Component *rtp = comedia_session_find_component (priv->session,
       lc.component->stream, comedia::COMPONENT_RTP);
@@ -992,103 +1084,175 @@ retry_waiting_rtcp (ComediaRtpSrc * self, LatchedComponent & lc,
   bool known = rtp && rtp->latched_ssrc (ssrc);
   lc.policy.set_rtp_peer_ssrc (known, ssrc);
   if (!known || !lc.policy.waiting_for_rtp_peer ())
-    return;
+    return 0;
 
   LatchDecision d = lc.policy.retry_waiting (now);
-  if (d.latched_now ()) {
-    announce_latch (self, lc, d, lc.policy.peer (), muxed_rtcp);
-    lc.policy.take_released (out);
-    lc.component->counters.passed.fetch_add (out.size (),
-        std::memory_order_relaxed);
-  }
+  if (!d.latched_now ())
+    return 0;
+  announce_latch (self, lc, d, lc.policy.peer (), muxed_rtcp);
+  size_t before = out.size ();
+  lc.policy.take_released (out);
+  return out.size () - before;
 }
 
-/* Receives one datagram into a new buffer stamped with its arrival time and
- * sender.  Returns NULL (with *@ret) when there is nothing to hand on. */
-static GstBuffer *
-receive_one (ComediaRtpSrc * self, GSocket * socket, gint64 budget_us,
+/* Keeps @n receive slots armed.  Slots beyond @n stay armed too: handing
+ * them back only to take them again would cost more than it saves. */
+static bool
+arm_slots (ComediaRtpSrcPrivate * priv, guint n)
+{
+  while (priv->slots.size () < n) {
+    ReceiveSlot slot;
+    if (gst_buffer_pool_acquire_buffer (priv->pool, &slot.buffer,
+            nullptr) != GST_FLOW_OK)
+      return false;
+    if (!gst_buffer_map (slot.buffer, &slot.map, GST_MAP_WRITE)) {
+      gst_buffer_unref (slot.buffer);
+      return false;
+    }
+    priv->slots.push_back (slot);
+  }
+  return true;
+}
+
+/* Reads up to armed_target datagrams with one recvmmsg into the armed
+ * slots.  When nothing is queued it waits at most @budget_us (-1: until
+ * something comes).  Returns how many were read; 0 with *@ret == OK means
+ * the wait ran out. */
+static guint
+receive_batch (ComediaRtpSrc * self, GSocket * socket, gint64 budget_us,
     GstFlowReturn * ret)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
-  GError *err = nullptr;
   *ret = GST_FLOW_OK;
 
-  if (budget_us >= 0 && !g_socket_condition_timed_wait (socket, G_IO_IN,
-          budget_us, priv->cancellable, &err)) {
-    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      *ret = GST_FLOW_FLUSHING;
-    g_clear_error (&err);
-    return nullptr;
+  guint want = priv->armed_target;
+  if (G_UNLIKELY (!arm_slots (priv, want))) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
+        ("Could not get a buffer to receive into"), (nullptr));
+    *ret = GST_FLOW_ERROR;
+    return 0;
+  }
+  for (guint i = 0; i < want; i++) {
+    priv->vectors[i].buffer = priv->slots[i].map.data;
+    priv->vectors[i].size = priv->slots[i].map.size;
+    priv->senders[i] = nullptr;
+    GInputMessage & m = priv->messages[i];
+    m.address = &priv->senders[i];
+    m.vectors = &priv->vectors[i];
+    m.num_vectors = 1;
+    m.bytes_received = 0;
+    m.flags = 0;
+    m.control_messages = nullptr;
+    m.num_control_messages = nullptr;
   }
 
-  GstBuffer *buf = gst_buffer_new_allocate (nullptr, priv->mtu + 1, nullptr);
-  GstMapInfo map;
-  gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  GInputVector vec = { map.data, map.size };
-  GSocketAddress *from = nullptr;
-  gint flags = 0;
-  gssize len = g_socket_receive_message (socket, &from, &vec, 1, nullptr,
-      nullptr, &flags, priv->cancellable, &err);
-  gst_buffer_unmap (buf, &map);
+  /* Under load the next datagrams are already queued: read first and poll
+   * only when nothing is, so a flood costs one system call per batch. */
+  bool waited = false;
+  for (;;) {
+    GError *err = nullptr;
+    if (!priv->expect_more && !waited) {
+      waited = true;
+      if (!g_socket_condition_timed_wait (socket, G_IO_IN, budget_us,
+              priv->cancellable, &err)) {
+        if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+          *ret = GST_FLOW_FLUSHING;
+        g_clear_error (&err);
+        return 0;
+      }
+    }
 
-  if (G_UNLIKELY (len < 0)) {
-    gst_buffer_unref (buf);
+    /* Through GDatagramBased with a zero timeout: GSocket's own blocking
+     * mode would wait until every slot is filled. */
+    gint n = g_datagram_based_receive_messages (G_DATAGRAM_BASED (socket),
+        priv->messages.data (), want, 0, 0, priv->cancellable, &err);
+    if (G_LIKELY (n > 0)) {
+      priv->receive_calls.fetch_add (1, std::memory_order_relaxed);
+      priv->expect_more = (guint) n == want;
+      if ((guint) n == want)
+        priv->armed_target = MIN (want * 2, priv->max_batch);
+      else if ((guint) n * 4 <= want)
+        priv->armed_target = MAX (want / 2, MIN (MIN_ARMED_SLOTS,
+                priv->max_batch));
+      return n;
+    }
+
+    priv->expect_more = false;
+    if (n == 0 || g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+      g_clear_error (&err);
+      if (waited)
+        return 0;   /* woken without data: the caller re-plans its wait */
+      continue;
+    }
     if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
       *ret = GST_FLOW_FLUSHING;
     else
       /* ICMP errors for what the sink sent may surface here: not fatal. */
       GST_DEBUG_OBJECT (self, "receive error ignored: %s", err->message);
     g_clear_error (&err);
-    return nullptr;
+    return 0;
   }
-
-  gst_buffer_set_size (buf, len);
-  GST_BUFFER_PTS (buf) = arrival_running_time (self);
-  gst_buffer_add_net_address_meta (buf, from);
-  g_object_unref (from);
-  return buf;
 }
 
-static GstFlowReturn
-comedia_rtp_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
+/* The sender as a PeerAddress.  GSocket hands out the same address object
+ * for a repeat sender; holding a reference keeps the pointer from being
+ * reused, so one compare usually replaces the conversion. */
+static const PeerAddress &
+sender_peer (ComediaRtpSrcPrivate * priv, GSocketAddress * from)
 {
-  ComediaRtpSrc *self = COMEDIA_RTP_SRC (psrc);
+  if (G_UNLIKELY (from != priv->last_sender)) {
+    PeerAddress peer;
+    comedia::peer_address_from_gsocket (from, peer);
+    g_set_object (&priv->last_sender, from);
+    priv->last_peer = peer;
+  }
+  return priv->last_peer;
+}
+
+/* Gives @buf its sender (@from, owned).  The meta is marked POOLED so it
+ * stays with the buffer when the pool takes it back: a reused buffer only
+ * swaps the address instead of allocating a meta per packet. */
+static void
+set_sender (GstBuffer * buf, GSocketAddress * from)
+{
+  GstNetAddressMeta *meta = gst_buffer_get_net_address_meta (buf);
+  if (G_LIKELY (meta)) {
+    g_object_unref (meta->addr);
+    meta->addr = from;
+    return;
+  }
+  meta = gst_buffer_add_net_address_meta (buf, from);
+  g_object_unref (from);
+  meta->meta.flags = (GstMetaFlags) (meta->meta.flags | GST_META_FLAG_POOLED);
+}
+
+/* Runs the @n datagrams just read through the latching policies, packet by
+ * packet and in order: what passes goes to @out (the src pad) or
+ * priv->rtcp_out (muxed RTCP). */
+static void
+process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts,
+    std::vector<GstBuffer *> &out)
+{
   ComediaRtpSrcPrivate *priv = self->priv;
   Component *own = priv->own.component;
-  GSocket *socket = own->socket ();
-  std::vector<GstBuffer *> &out = priv->released;
 
-  if (G_UNLIKELY (priv->rtcp_mux && !priv->rtcp_pad))
-    add_rtcp_pad (self);
-
-  for (;;) {
-    gint64 now = g_get_monotonic_time ();
-    check_timeout (self, priv->own, now);
-    check_timeout (self, priv->muxed_rtcp, now);
-    retry_waiting_rtcp (self, priv->muxed_rtcp, true, now, out);
-    push_muxed_rtcp (self, out);
-    retry_waiting_rtcp (self, priv->own, false, now, out);
-    if (deliver (self, out, outbuf))
-      return GST_FLOW_OK;
-
-    GstFlowReturn ret;
-    GstBuffer *buf = receive_one (self, socket, wait_budget (self, now), &ret);
-    if (!buf) {
-      if (ret != GST_FLOW_OK)
-        return ret;
+  for (guint i = 0; i < n; i++) {
+    GstBuffer *buf = priv->slots[i].buffer;
+    gst_buffer_unmap (buf, &priv->slots[i].map);
+    gsize len = priv->messages[i].bytes_received;
+    GSocketAddress *from = priv->senders[i];
+    if (G_UNLIKELY (!from)) {
+      gst_buffer_unref (buf);
       continue;
     }
-
-    own->counters.received.fetch_add (1, std::memory_order_relaxed);
-    now = g_get_monotonic_time ();
-    gsize len = gst_buffer_get_size (buf);
-    PeerAddress peer;
-    comedia::peer_address_from_gsocket (gst_buffer_get_net_address_meta
-        (buf)->addr, peer);
+    gst_buffer_set_size (buf, len);
+    GST_BUFFER_PTS (buf) = pts;
+    const PeerAddress & peer = sender_peer (priv, from);
+    set_sender (buf, from);
 
     /* One byte more than the MTU was offered: filling it means the
      * datagram was longer than anything we accept. */
-    if (len > priv->mtu) {
+    if (G_UNLIKELY (len > priv->mtu)) {
       report_malformed (self, own, peer, len, "longer than the mtu property");
       gst_buffer_unref (buf);
       continue;
@@ -1098,15 +1262,23 @@ comedia_rtp_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
         priv->component, priv->rtcp_mux);
     bool muxed_rtcp = priv->rtcp_mux && facts.kind == comedia::PacketKind::Rtcp;
     LatchedComponent & target = muxed_rtcp ? priv->muxed_rtcp : priv->own;
+    std::vector<GstBuffer *> &dest = muxed_rtcp ? priv->rtcp_out : out;
 
     LatchDecision decision = target.policy.on_packet (peer, facts, now, buf);
     switch (decision.verdict) {
+      case comedia::Verdict::Accept:
+        dest.push_back (buf);
+        continue;
       case comedia::Verdict::Latch:
         announce_latch (self, target, decision, peer, muxed_rtcp);
-        target.policy.take_released (out);
-        break;
-      case comedia::Verdict::Accept:
-        break;
+        target.policy.take_released (dest);
+        dest.push_back (buf);
+        /* RTCP held for this RTP peer may latch now, before the rest of the
+         * batch, just as if the packets had been read one by one. */
+        if (!muxed_rtcp && priv->muxed_rtcp.component)
+          retry_waiting_rtcp (self, priv->muxed_rtcp, true, now,
+              priv->rtcp_out);
+        continue;
       case comedia::Verdict::Hold:
         target.component->counters.learning.fetch_add (1,
             std::memory_order_relaxed);
@@ -1120,20 +1292,56 @@ comedia_rtp_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
           report_rejected (self, target.component, peer, decision.reason, now);
         break;
     }
+    gst_buffer_unref (buf);   /* a held packet has its own reference */
+  }
 
-    if (!decision.passes ()) {
-      gst_buffer_unref (buf);   /* a held packet has its own reference */
+  priv->slots.erase (priv->slots.begin (), priv->slots.begin () + n);
+  /* Counted once per batch: the counters are shared with other threads. */
+  own->counters.received.fetch_add (n, std::memory_order_relaxed);
+  own->counters.passed.fetch_add (out.size (), std::memory_order_relaxed);
+  if (!priv->rtcp_out.empty ())
+    priv->muxed_rtcp.component->counters.passed.fetch_add
+        (priv->rtcp_out.size (), std::memory_order_relaxed);
+}
+
+static GstFlowReturn
+comedia_rtp_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
+{
+  ComediaRtpSrc *self = COMEDIA_RTP_SRC (psrc);
+  ComediaRtpSrcPrivate *priv = self->priv;
+  GSocket *socket = priv->own.component->socket ();
+  std::vector<GstBuffer *> &out = priv->released;
+
+  if (G_UNLIKELY (priv->rtcp_mux && !priv->rtcp_pad))
+    add_rtcp_pad (self);
+
+  for (;;) {
+    gint64 now = g_get_monotonic_time ();
+    check_timeout (self, priv->own, now);
+    check_timeout (self, priv->muxed_rtcp, now);
+    if (size_t n = retry_waiting_rtcp (self, priv->muxed_rtcp, true, now, out))
+      priv->muxed_rtcp.component->counters.passed.fetch_add (n,
+          std::memory_order_relaxed);
+    push_muxed_rtcp (self, out);
+    if (size_t n = retry_waiting_rtcp (self, priv->own, false, now, out))
+      priv->own.component->counters.passed.fetch_add (n,
+          std::memory_order_relaxed);
+    if (deliver (self, out, outbuf))
+      return GST_FLOW_OK;
+
+    GstFlowReturn ret;
+    guint n = receive_batch (self, socket, wait_budget (self, now), &ret);
+    if (n == 0) {
+      if (ret != GST_FLOW_OK)
+        return ret;
       continue;
     }
 
-    out.push_back (buf);
-    target.component->counters.passed.fetch_add (out.size (),
-        std::memory_order_relaxed);
-    if (muxed_rtcp) {
-      push_muxed_rtcp (self, out);
-      continue;
-    }
-    deliver (self, out, outbuf);
-    return GST_FLOW_OK;
+    /* One arrival time for the batch: its datagrams were read together. */
+    process_batch (self, n, g_get_monotonic_time (),
+        arrival_running_time (self), out);
+    push_muxed_rtcp (self, priv->rtcp_out);
+    if (deliver (self, out, outbuf))
+      return GST_FLOW_OK;
   }
 }

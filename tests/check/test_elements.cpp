@@ -597,6 +597,228 @@ GST_START_TEST (test_bad_allowed_source_is_an_error)
 }
 GST_END_TEST;
 
+/* Batched receive: packets queued before the source starts streaming are
+ * read together (recvmmsg) and leave as buffer lists. */
+static GstElement *
+ready_src (const char *session, const char *extra = "")
+{
+  GstElement *src = make_src (session, 1, extra);
+  fail_unless_equals_int (gst_element_set_state (src, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  return src;
+}
+
+static GstPadProbeReturn
+count_lists (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  g_atomic_int_inc ((gint *) user_data);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Pulls @n buffers and checks each comes from @from_port with @ssrc and the
+ * next of @seqs, in order. */
+static void
+pull_in_order (GstHarness * h, const std::vector<guint16> &seqs, guint32 ssrc,
+    guint16 from_port)
+{
+  for (guint16 seq : seqs) {
+    GstBuffer *out = gst_harness_pull (h);
+    fail_unless (out != nullptr);
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+    fail_unless (gst_rtp_buffer_map (out, GST_MAP_READ, &rtp));
+    fail_unless_equals_int (gst_rtp_buffer_get_ssrc (&rtp), ssrc);
+    fail_unless_equals_int (gst_rtp_buffer_get_seq (&rtp), seq);
+    gst_rtp_buffer_unmap (&rtp);
+    GstNetAddressMeta *meta = gst_buffer_get_net_address_meta (out);
+    fail_unless (meta != nullptr, "buffer seq %u has no GstNetAddressMeta", seq);
+    fail_unless_equals_int (g_inet_socket_address_get_port
+        (G_INET_SOCKET_ADDRESS (meta->addr)), from_port);
+    gst_buffer_unref (out);
+  }
+}
+
+GST_START_TEST (test_batch_two_sources_only_latched_passes)
+{
+  GstElement *src = ready_src ("batch2src");
+  guint16 port = bound_port (src);
+  guint16 peer_port;
+  GSocket *peer = make_peer (&peer_port);
+  GSocket *other = make_peer ();
+
+  /* Queued before streaming starts: one read takes them all. */
+  for (guint16 seq = 1; seq <= 5; seq++) {
+    peer_send (peer, port, make_rtp (0xa, seq));
+    peer_send (other, port, make_rtp (0xb, seq));
+  }
+  g_usleep (20 * 1000);
+
+  gint lists = 0;
+  GstPad *srcpad = gst_element_get_static_pad (src, "src");
+  gst_pad_add_probe (srcpad, GST_PAD_PROBE_TYPE_BUFFER_LIST, count_lists,
+      &lists, nullptr);
+  gst_object_unref (srcpad);
+  SrcHarness sh = start_src (src);
+
+  pull_in_order (sh.h, {1, 2, 3, 4, 5}, 0xa, peer_port);
+  fail_unless (gst_harness_try_pull (sh.h) == nullptr);
+  fail_unless_equals_int (stat_u64 (src, "received"), 10);
+  fail_unless_equals_int (stat_u64 (src, "passed"), 5);
+  fail_unless_equals_int (stat_u64 (src, "rejected"), 5);
+  fail_unless_equals_int (stat_u64 (src, "latched"), 1);
+  /* Fewer reads than datagrams, and lists downstream. */
+  fail_unless (stat_u64 (src, "receive-calls") < 10);
+  fail_unless (g_atomic_int_get (&lists) >= 1);
+
+  g_object_unref (peer);
+  g_object_unref (other);
+  stop_src (sh);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_batch_completes_probation_in_middle)
+{
+  /* probation-time=0: every packet of a batch has the same arrival time. */
+  GstElement *src = ready_src ("batchprob",
+      "probation=4 probation-time=0 batch-size=64");
+  guint16 port = bound_port (src);
+  guint16 peer_port;
+  GSocket *peer = make_peer (&peer_port);
+  GSocket *sprayer = make_peer ();
+
+  /* Reads grow from 2 datagrams, doubling while they come back full: 2, 4,
+   * 8.  Three forgeries first put the real peer's 4th packet (103) in the
+   * middle of the third read, after its own held 102 and with 100, 101 held
+   * from earlier reads. */
+  for (int i = 0; i < 3; i++)
+    peer_send (sprayer, port, make_rtp (0xbad0 + i, 1));
+  for (guint16 seq = 100; seq < 108; seq++) {
+    peer_send (peer, port, make_rtp (0x600d, seq));
+    peer_send (sprayer, port, make_rtp (0xbad0 + seq, 1));
+  }
+  g_usleep (20 * 1000);
+  SrcHarness sh = start_src (src);
+
+  /* 100..102 were held, 103 latched and released them before itself, then
+   * 104..107 were accepted: all in order; no forged packet. */
+  pull_in_order (sh.h, {100, 101, 102, 103, 104, 105, 106, 107}, 0x600d,
+      peer_port);
+  fail_unless (gst_harness_try_pull (sh.h) == nullptr);
+  /* Held: the peer's three and the six forgeries before the latch. */
+  fail_unless_equals_int (stat_u64 (src, "held"), 9);
+  fail_unless_equals_int (stat_u64 (src, "rejected"), 5);
+  fail_unless_equals_int (stat_u64 (src, "passed"), 8);
+  fail_unless_equals_int (stat_u64 (src, "latched"), 1);
+  /* 19 datagrams in reads of 2, 4, 8 and 5. */
+  fail_unless_equals_int (stat_u64 (src, "receive-calls"), 4);
+
+  g_object_unref (peer);
+  g_object_unref (sprayer);
+  stop_src (sh);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_batch_order_and_meta_across_batches)
+{
+  GstElement *src = ready_src ("batchorder", "batch-size=16");
+  guint16 port = bound_port (src);
+  guint16 peer_port;
+  GSocket *peer = make_peer (&peer_port);
+
+  std::vector<guint16> seqs;
+  for (guint16 seq = 1; seq <= 150; seq++) {
+    peer_send (peer, port, make_rtp (0x77, seq));
+    seqs.push_back (seq);
+  }
+  g_usleep (20 * 1000);
+  SrcHarness sh = start_src (src);
+
+  pull_in_order (sh.h, seqs, 0x77, peer_port);
+  guint64 calls = stat_u64 (src, "receive-calls");
+  /* batch-size bounds every read: at least 150 / 16 of them. */
+  fail_unless (calls >= 10 && calls < 150, "%" G_GUINT64_FORMAT " reads", calls);
+
+  /* And later single packets still come out one by one, at once. */
+  peer_send (peer, port, make_rtp (0x77, 151));
+  pull_in_order (sh.h, {151}, 0x77, peer_port);
+
+  g_object_unref (peer);
+  stop_src (sh);
+}
+GST_END_TEST;
+
+/* A free-standing sink pad that collects what reaches it, linked to the
+ * rtcp_src pad the moment it appears, before anything is pushed on it. */
+static GstFlowReturn
+collect_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  g_async_queue_push ((GAsyncQueue *) g_object_get_data (G_OBJECT (pad),
+          "queue"), buf);
+  return GST_FLOW_OK;
+}
+
+static gboolean
+collect_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  gst_event_unref (event);
+  return TRUE;
+}
+
+static void
+link_collector (GstElement * src, GstPad * pad, gpointer user_data)
+{
+  GstPad *collector = GST_PAD (user_data);
+  if (g_str_equal (GST_PAD_NAME (pad), "rtcp_src"))
+    fail_unless_equals_int (gst_pad_link (pad, collector), GST_PAD_LINK_OK);
+}
+
+GST_START_TEST (test_batch_muxed_rtcp_split_within_batch)
+{
+  GstElement *src = ready_src ("batchmux", "rtcp-mux=true");
+  guint16 port = bound_port (src);
+  guint16 peer_port;
+  GSocket *peer = make_peer (&peer_port);
+
+  GAsyncQueue *rtcp_out = g_async_queue_new_full ((GDestroyNotify) gst_buffer_unref);
+  GstPad *collector = gst_pad_new ("collector", GST_PAD_SINK);
+  g_object_set_data (G_OBJECT (collector), "queue", rtcp_out);
+  gst_pad_set_chain_function (collector, collect_chain);
+  gst_pad_set_event_function (collector, collect_event);
+  gst_pad_set_active (collector, TRUE);
+  g_signal_connect (src, "pad-added", G_CALLBACK (link_collector), collector);
+
+  /* RTP and RTCP interleaved: the first read (2 datagrams) holds the first
+   * report until the RTP packet before it in the same read has latched the
+   * peer's SSRC. */
+  peer_send (peer, port, make_rtp (0x99, 1));
+  peer_send (peer, port, make_rtcp_rr (0x99));
+  peer_send (peer, port, make_rtp (0x99, 2));
+  peer_send (peer, port, make_rtcp_rr (0x99));
+  peer_send (peer, port, make_rtp (0x99, 3));
+  g_usleep (20 * 1000);
+  SrcHarness sh = start_src (src);
+
+  pull_in_order (sh.h, {1, 2, 3}, 0x99, peer_port);
+  for (int i = 0; i < 2; i++) {
+    GstBuffer *out = (GstBuffer *) g_async_queue_timeout_pop (rtcp_out,
+        5 * G_USEC_PER_SEC);
+    fail_unless (out != nullptr, "RTCP packet %d did not come out", i + 1);
+    fail_unless (gst_rtcp_buffer_validate (out));
+    GstNetAddressMeta *meta = gst_buffer_get_net_address_meta (out);
+    fail_unless (meta != nullptr);
+    fail_unless_equals_int (g_inet_socket_address_get_port
+        (G_INET_SOCKET_ADDRESS (meta->addr)), peer_port);
+    gst_buffer_unref (out);
+  }
+  fail_unless_equals_int (stat_u64 (src, "receive-calls"), 2);
+
+  g_object_unref (peer);
+  stop_src (sh);
+  gst_pad_set_active (collector, FALSE);
+  gst_object_unref (collector);
+  g_async_queue_unref (rtcp_out);
+}
+GST_END_TEST;
+
 static Suite *
 elements_suite (void)
 {
@@ -616,6 +838,10 @@ elements_suite (void)
   tcase_add_test (tc, test_rtcp_latches_only_from_rtp_peer_ssrc);
   tcase_add_test (tc, test_relatch_timeout_and_rejected_messages);
   tcase_add_test (tc, test_bad_allowed_source_is_an_error);
+  tcase_add_test (tc, test_batch_two_sources_only_latched_passes);
+  tcase_add_test (tc, test_batch_completes_probation_in_middle);
+  tcase_add_test (tc, test_batch_order_and_meta_across_batches);
+  tcase_add_test (tc, test_batch_muxed_rtcp_split_within_batch);
   return s;
 }
 
