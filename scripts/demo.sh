@@ -48,8 +48,7 @@ lab_bg "$LAB_NS_SERVER" "$SLOG" timeout -s INT -k 3 $((SECONDS_CALL + 20)) gst-l
     comedia-rtpsrc session=s stream=1 component=1 port=$RTP caps="$VP8CAPS" ! rb.recv_rtp_sink_0 \
     comedia-rtpsrc session=s stream=1 component=2 port=$RTCP ! rb.recv_rtcp_sink_0 \
     rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false \
-    videotestsrc is-live=true pattern=smpte ! video/x-raw,width=320,height=240,framerate=30/1 \
-    ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96 ! rb.send_rtp_sink_0 \
+    videotestsrc is-live=true ! vp8enc deadline=1 ! rtpvp8pay ! rb.send_rtp_sink_0 \
     rb.send_rtp_src_0 ! comedia-rtpsink session=s stream=1 component=1 sync=false async=false \
     rb. ! rtpvp8depay ! vp8dec ! fakesink name=decoded silent=false
 SERVER_PID=$LAB_LAST_PID
@@ -58,7 +57,7 @@ lab_wait_udp "$LAB_NS_SERVER" $RTCP 15 || { say "The server pipeline did not sta
 say
 say "== The call: ${SECONDS_CALL} s of VP8 video both ways"
 T0=$(date +%s.%N)
-lab_bg "$LAB_NS_CLIENT" "$CLOG" timeout -k 3 $((SECONDS_CALL + 20)) "$LAB_PY" "$ROOT/tests/lab/active_peer.py" \
+lab_bg "$LAB_NS_CLIENT" "$CLOG" "${LAB_STOCK[@]}" timeout -k 3 $((SECONDS_CALL + 20)) "$LAB_PY" "$ROOT/tests/lab/active_peer.py" \
     --server "$LAB_SERVER_IP" --local "$LAB_CLIENT_IP" --rtp-port $RTP --rtcp-port $RTCP \
     --sendrecv --min-seconds "$SECONDS_CALL" --max-seconds "$SECONDS_CALL"
 CLIENT_PID=$LAB_LAST_PID

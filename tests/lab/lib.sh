@@ -31,6 +31,7 @@ LAB_NS_SERVER="$LAB_ID-server"
 LAB_NAMESPACES=()        # filled as they are created, so teardown removes exactly those
 LAB_PIDS=()              # background processes we started (lab_bg)
 LAB_TMP=                 # logs and the private registry of this run (lab_trap)
+LAB_STOCK=()             # command prefix: stock GStreamer only (lab_trap)
 LAB_FAILS=0
 LAB_PY=/usr/bin/python3  # Debian's python: it has python3-gi (a pyenv shim may not)
 
@@ -84,17 +85,20 @@ lab_bg() {
     LAB_LAST_PID=$!
 }
 
-# lab_stop PID [GRACE_S]: SIGINT (gst-launch -e turns it into EOS), then SIGKILL.
+# lab_stop PID [GRACE_S]: SIGINT (gst-launch -e turns it into EOS), then
+# SIGKILL.  LAB_STOP_RC: its exit status (137 if it had to be killed).
 lab_stop() {
     local pid=$1 grace=${2:-3} i
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    kill -INT "$pid" 2>/dev/null || true
-    for ((i = 0; i < grace * 10; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+    LAB_STOP_RC=0
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -INT "$pid" 2>/dev/null || true
+        for ((i = 0; i < grace * 10; i++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || LAB_STOP_RC=$?
 }
 
 lab_down() {
@@ -117,6 +121,11 @@ lab_down() {
 # (lab_require included: its probe namespace is cleaned up too).
 lab_trap() {
     LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/comedia-lab.XXXXXX")
+    # Prefix for the active peer: stock GStreamer only.  It must be made of
+    # stock elements, and must never dlopen the comedia plugin (in a sanitizer
+    # build that aborts a process without the ASan runtime).
+    LAB_STOCK=(env -u GST_PLUGIN_PATH -u GST_PLUGIN_PATH_1_0 -u LD_PRELOAD
+        GST_REGISTRY="$LAB_TMP/stock-registry.bin" GST_REGISTRY_1_0="$LAB_TMP/stock-registry.bin")
     trap 'lab_down' EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
@@ -234,12 +243,24 @@ EOF
 # The comedia plugin from a build dir, with a private registry so a stale
 # registry can never hide or fake the plugin.
 lab_gst_env() {
-    local build=$1
+    local build
+    build=$(cd "$1" 2>/dev/null && pwd) || build=$1
     [ -f "$build/gst/libgstcomedia.so" ] || { echo "FAIL: no plugin at $build/gst/libgstcomedia.so (build first)" >&2; return 1; }
     # The _1_0 variants win over the plain ones, so set both.
     export GST_PLUGIN_PATH="$build/gst" GST_PLUGIN_PATH_1_0="$build/gst"
     export GST_REGISTRY="$LAB_TMP/registry.bin" GST_REGISTRY_1_0="$LAB_TMP/registry.bin"
     export GST_REGISTRY_FORK=no
+    # Fill the private registry now, leak checking off: later gst-launch runs
+    # then find it up to date and do not scan (and load) every system plugin,
+    # whose never-freed allocations would drown a sanitizer build's leak
+    # report.  Also fails early and clearly if the plugin does not load.
+    # shellcheck disable=SC2046
+    if ! env $(lab_asan_env) ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+            gst-inspect-1.0 comedia-rtpsrc >/dev/null 2>"$LAB_TMP/inspect.log"; then
+        cat "$LAB_TMP/inspect.log" >&2
+        echo "FAIL: gst-inspect-1.0 cannot load comedia-rtpsrc from $build/gst" >&2
+        return 1
+    fi
 }
 
 # Gst run under AddressSanitizer builds: gst-launch-1.0 is not instrumented,
@@ -249,3 +270,4 @@ lab_asan_env() {
         echo "LD_PRELOAD=$COMEDIA_ASAN_LIB"
     fi
 }
+

@@ -31,7 +31,7 @@ SLOG=$LAB_TMP/server.log CLOG=$LAB_TMP/client.log
 
 dump_logs() {
     echo "----- server (gst-launch-1.0 -m) log, comedia lines and errors -----"
-    grep -E 'comedia|ERROR|WARN|rror' "$SLOG" | grep -v last-message | tail -40 || true
+    grep -E 'comedia-|ERROR|WARN|CRITICAL|rror|Sanitizer|^ +#[0-9]' "$SLOG" | grep -v last-message | tail -60 || true
     echo "----- client (active_peer.py) -----"
     cat "$CLOG" || true
     echo "----- NAT conntrack -----"
@@ -45,6 +45,8 @@ lab_count_in "$LAB_NS_CLIENT" probes_in udp sport "{ $PROBE_PORT_A, $PROBE_PORT_
 
 # --- the passive peer: the issue's pipeline, unchanged but for fakesink
 # silent=false (so -v shows each decoded frame) ------------------------------
+# Its vp8enc keeps the default keyframe distance (128 frames): the client gets
+# its first picture from the next keyframe or one its PLI asks for.
 # sendrecv: the sending branch must come BEFORE "rb. ! rtpvp8depay": gst-launch
 # links "rb." to the next compatible rtpbin pad that appears, and if
 # send_rtp_src_0 is requested later it is that pad (the depayloader then eats
@@ -55,8 +57,7 @@ server=(rtpbin name=rb
     comedia-rtpsrc session=s stream=1 component=2 port=$RTCP ! rb.recv_rtcp_sink_0
     rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false)
 if [ "$VARIANT" = sendrecv ]; then
-    server+=(videotestsrc is-live=true pattern=smpte ! video/x-raw,width=320,height=240,framerate=30/1
-        ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96 ! rb.send_rtp_sink_0
+    server+=(videotestsrc is-live=true ! vp8enc deadline=1 ! rtpvp8pay ! rb.send_rtp_sink_0
         rb.send_rtp_src_0 ! comedia-rtpsink session=s stream=1 component=1 sync=false async=false)
 fi
 server+=(rb. ! rtpvp8depay ! vp8dec ! fakesink name=decoded silent=false)
@@ -69,7 +70,7 @@ fi
 lab_log "server listening on $LAB_SERVER_IP:$RTP/$RTCP"
 
 # --- the active peer behind the NAT -----------------------------------------
-client=(timeout -k 3 30 "$LAB_PY" "$HERE/active_peer.py" --server "$LAB_SERVER_IP" --local "$LAB_CLIENT_IP"
+client=("${LAB_STOCK[@]}" timeout -k 3 30 "$LAB_PY" "$HERE/active_peer.py" --server "$LAB_SERVER_IP" --local "$LAB_CLIENT_IP"
     --rtp-port $RTP --rtcp-port $RTCP --min-seconds 3 --max-seconds 15)
 [ "$VARIANT" = sendrecv ] && client+=(--sendrecv)
 lab_bg "$LAB_NS_CLIENT" "$CLOG" "${client[@]}"
@@ -96,7 +97,8 @@ lab_udp_send "$LAB_NS_SERVER" $PROBE_PORT_B "$LAB_CLIENT_IP" $RTCP $PROBES
 
 CLIENT_RC=0
 wait "$CLIENT_PID" || CLIENT_RC=$?
-lab_stop "$SERVER_PID" 3
+lab_stop "$SERVER_PID" 5
+SERVER_RC=$LAB_STOP_RC
 [ -n "${LAB_VERBOSE:-}" ] && { cat "$SLOG"; }
 
 # --- verdicts ----------------------------------------------------------------
@@ -109,6 +111,9 @@ latched() {
 is_int() { [[ $1 =~ ^[0-9]+$ ]]; }
 
 lab_check "active peer ran cleanly (exit $CLIENT_RC)" [ "$CLIENT_RC" = 0 ]
+lab_check "server pipeline ended cleanly on Ctrl-C (gst-launch -e: EOS, exit $SERVER_RC)" [ "$SERVER_RC" = 0 ]
+problems=$(grep -cE 'AddressSanitizer|LeakSanitizer|runtime error:|CRITICAL|^ERROR: ' "$SLOG" || true)
+lab_check "server log has no error, critical or sanitizer report ($problems lines)" [ "$problems" = 0 ]
 lab_check "NAT mapped both flows (conntrack: rtp ${MAP_RTP:-?}, rtcp ${MAP_RTCP:-?})" \
     test -n "$MAP_RTP" -a -n "$MAP_RTCP"
 for c in 1 2; do

@@ -20,7 +20,7 @@ lab_require
 lab_up preserve
 
 run() {  # run BIND_ADDR: prints how many of the datagrams udpsrc read
-    lab_nsexec "$LAB_NS_CLIENT" timeout -k 2 20 "$LAB_PY" - "$1" "$LAB_CLIENT_IP" <<'EOF'
+    lab_nsexec "$LAB_NS_CLIENT" "${LAB_STOCK[@]}" timeout -k 2 20 "$LAB_PY" - "$1" "$LAB_CLIENT_IP" <<'EOF'
 import socket, sys, time, gi
 gi.require_version("Gst", "1.0")
 from gi.repository import Gst
