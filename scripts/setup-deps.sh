@@ -15,6 +15,7 @@ PACKAGES=(
     iproute2 nftables conntrack coreutils
     # NAT lab's active peer and the test summary
     python3 python3-gi gir1.2-gstreamer-1.0
+    gnuplot-nox   # comedia-bench writes its PNG plot with it (bench/)
 )
 
 missing=()

@@ -1,0 +1,1338 @@
+/* comedia-bench: comedia-rtpsrc and comedia-rtpsink side by side with the
+ * stock udpsrc / udpsink and with plain recvmmsg / sendmmsg loops, on the
+ * same loopback flood, in one invocation.
+ *
+ *   comedia-bench [--quick] [--out DIR] [--only recv,send,latency,scale]
+ *
+ * Every measurement runs in a child process of its own (this binary again,
+ * with a sub-command), pinned to CPU 0, while its traffic generator or
+ * drain runs in another child pinned to CPU 1: CPU time and memory are then
+ * those of the thing measured alone.  The parent prints a table, and writes
+ * DIR/results.csv, DIR/results.md and DIR/bench.png (with gnuplot).
+ *
+ * All traffic stays on 127.0.0.1.  The numbers are ratios measured in one
+ * run; nothing here asserts a speed (the quick mode is a CI smoke test).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/gst.h>
+#include <gst/base/gstpushsrc.h>
+#include <gst/rtp/rtp.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                        */
+
+using Args = std::map<std::string, std::string>;
+using Result = std::map<std::string, std::string>;
+
+gint64
+now_us ()
+{
+  return g_get_monotonic_time ();
+}
+
+double
+cpu_seconds ()
+{
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* A field of /proc/self/status ("VmRSS" in KiB, "Threads"). */
+long
+proc_status (const char *field)
+{
+  std::ifstream f ("/proc/self/status");
+  std::string line;
+  size_t len = strlen (field);
+  while (std::getline (f, line))
+    if (line.compare (0, len, field) == 0 && line[len] == ':')
+      return atol (line.c_str () + len + 1);
+  return -1;
+}
+
+/* Pins this process (and every thread it starts later) to @cpu, so the
+ * measured side and the traffic side never share a core. */
+void
+pin_to_cpu (int cpu)
+{
+  if (cpu < 0 || cpu >= (int) sysconf (_SC_NPROCESSORS_ONLN))
+    return;
+  cpu_set_t set;
+  CPU_ZERO (&set);
+  CPU_SET (cpu, &set);
+  sched_setaffinity (0, sizeof (set), &set);
+}
+
+/* A thousand sessions need a few thousand sockets. */
+void
+raise_fd_limit ()
+{
+  struct rlimit rl;
+  if (getrlimit (RLIMIT_NOFILE, &rl) == 0) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit (RLIMIT_NOFILE, &rl);
+  }
+}
+
+Args
+parse_args (int argc, char **argv, int first)
+{
+  Args a;
+  for (int i = first; i < argc; i++) {
+    std::string k = argv[i];
+    if (k.rfind ("--", 0) != 0)
+      continue;
+    k = k.substr (2);
+    if (i + 1 < argc && std::string (argv[i + 1]).rfind ("--", 0) != 0)
+      a[k] = argv[++i];
+    else
+      a[k] = "1";
+  }
+  return a;
+}
+
+long
+arg_long (const Args & a, const char *k, long def)
+{
+  auto it = a.find (k);
+  return it == a.end () ? def : atol (it->second.c_str ());
+}
+
+std::string
+arg_str (const Args & a, const char *k, const std::string & def)
+{
+  auto it = a.find (k);
+  return it == a.end () ? def : it->second;
+}
+
+Result
+parse_kv (const std::string & line)
+{
+  Result r;
+  std::istringstream in (line);
+  std::string tok;
+  while (in >> tok) {
+    size_t eq = tok.find ('=');
+    if (eq != std::string::npos)
+      r[tok.substr (0, eq)] = tok.substr (eq + 1);
+  }
+  return r;
+}
+
+double
+num (const Result & r, const char *k)
+{
+  auto it = r.find (k);
+  return it == r.end () ? NAN : atof (it->second.c_str ());
+}
+
+void
+print_result (const char *test, const std::vector<std::pair<std::string,
+    std::string>> &fields)
+{
+  printf ("RESULT test=%s", test);
+  for (auto &f : fields)
+    printf (" %s=%s", f.first.c_str (), f.second.c_str ());
+  printf ("\n");
+  fflush (stdout);
+}
+
+std::string
+fmt (double v, int decimals = 0)
+{
+  char b[64];
+  snprintf (b, sizeof (b), "%.*f", decimals, v);
+  return b;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sockets and packets                                                  */
+
+sockaddr_in
+loopback (guint16 port)
+{
+  sockaddr_in a = {};
+  a.sin_family = AF_INET;
+  a.sin_port = htons (port);
+  a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  return a;
+}
+
+/* A UDP socket bound to 127.0.0.1:@port (0: any free port). */
+int
+bound_socket (guint16 port, guint16 * bound)
+{
+  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a = loopback (port);
+  if (fd < 0 || bind (fd, (sockaddr *) & a, sizeof (a)) < 0) {
+    perror ("bind");
+    exit (2);
+  }
+  socklen_t len = sizeof (a);
+  getsockname (fd, (sockaddr *) & a, &len);
+  if (bound)
+    *bound = ntohs (a.sin_port);
+  return fd;
+}
+
+/* A port that was free a moment ago, for elements that take a port. */
+guint16
+free_port ()
+{
+  guint16 port;
+  int fd = bound_socket (0, &port);
+  close (fd);
+  return port;
+}
+
+/* A real RTP packet of @size bytes, made by GstRTPBuffer. */
+std::vector<guint8>
+rtp_packet (guint32 ssrc, guint16 seq, guint32 ts, gsize size)
+{
+  GstBuffer *buf = gst_rtp_buffer_new_allocate (size - 12, 0, 0);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  gst_rtp_buffer_map (buf, GST_MAP_WRITE, &rtp);
+  gst_rtp_buffer_set_ssrc (&rtp, ssrc);
+  gst_rtp_buffer_set_seq (&rtp, seq);
+  gst_rtp_buffer_set_timestamp (&rtp, ts);
+  gst_rtp_buffer_set_payload_type (&rtp, 96);
+  memset (gst_rtp_buffer_get_payload (&rtp), 0x5a, size - 12);
+  gst_rtp_buffer_unmap (&rtp);
+  std::vector<guint8> v (size);
+  gst_buffer_extract (buf, 0, v.data (), size);
+  gst_buffer_unref (buf);
+  return v;
+}
+
+/* A Receiver Report from @ssrc, made by GstRTCPBuffer. */
+std::vector<guint8>
+rtcp_rr (guint32 ssrc)
+{
+  GstBuffer *buf = gst_rtcp_buffer_new (1400);
+  GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+  GstRTCPPacket packet;
+  gst_rtcp_buffer_map (buf, GST_MAP_READWRITE, &rtcp);
+  gst_rtcp_buffer_add_packet (&rtcp, GST_RTCP_TYPE_RR, &packet);
+  gst_rtcp_packet_rr_set_ssrc (&packet, ssrc);
+  gst_rtcp_buffer_add_packet (&rtcp, GST_RTCP_TYPE_SDES, &packet);
+  gst_rtcp_packet_sdes_add_item (&packet, ssrc);
+  gst_rtcp_packet_sdes_add_entry (&packet, GST_RTCP_SDES_CNAME, 5,
+      (const guint8 *) "bench");
+  gst_rtcp_buffer_unmap (&rtcp);
+  std::vector<guint8> v (gst_buffer_get_size (buf));
+  gst_buffer_extract (buf, 0, v.data (), v.size ());
+  gst_buffer_unref (buf);
+  return v;
+}
+
+/* Consecutive RTP packets of one source, prepared once so the flood spends
+ * its time in sendmmsg and not in building packets. */
+struct PacketRing {
+  std::vector<std::vector<guint8>> packets;
+  PacketRing (guint32 ssrc, gsize size, size_t n) {
+    for (size_t i = 0; i < n; i++)
+      packets.push_back (rtp_packet (ssrc, (guint16) i, (guint32) i * 160, size));
+  }
+  const std::vector<guint8> &operator[] (size_t i) const {
+    return packets[i % packets.size ()];
+  }
+};
+
+/* ------------------------------------------------------------------ */
+/* Child processes                                                      */
+
+std::string self_exe;
+
+struct Child {
+  GPid pid = 0;
+  int out = -1;
+  bool exited = false;
+  int status = 0;
+};
+
+Child
+spawn_self (const std::vector<std::string> &args)
+{
+  std::vector<gchar *> argv;
+  argv.push_back ((gchar *) self_exe.c_str ());
+  for (auto &a : args)
+    argv.push_back ((gchar *) a.c_str ());
+  argv.push_back (nullptr);
+  Child c;
+  GError *err = nullptr;
+  if (!g_spawn_async_with_pipes (nullptr, argv.data (), nullptr,
+          G_SPAWN_DO_NOT_REAP_CHILD, nullptr, nullptr, &c.pid, nullptr,
+          &c.out, nullptr, &err)) {
+    fprintf (stderr, "spawn failed: %s\n", err->message);
+    exit (2);
+  }
+  return c;
+}
+
+std::string
+read_line (int fd)
+{
+  std::string line;
+  char ch;
+  while (read (fd, &ch, 1) == 1 && ch != '\n')
+    line += ch;
+  return line;
+}
+
+bool
+child_running (Child & c)
+{
+  if (c.exited)
+    return false;
+  if (waitpid (c.pid, &c.status, WNOHANG) == c.pid)
+    c.exited = true;
+  return !c.exited;
+}
+
+/* Waits for @c and returns the rest of what it printed. */
+std::string
+finish_child (Child & c)
+{
+  std::string all;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read (c.out, buf, sizeof (buf))) > 0)
+    all.append (buf, n);
+  close (c.out);
+  if (!c.exited) {
+    waitpid (c.pid, &c.status, 0);
+    c.exited = true;
+  }
+  return all;
+}
+
+Result
+result_line (const std::string & output)
+{
+  std::istringstream in (output);
+  std::string line;
+  while (std::getline (in, line))
+    if (line.rfind ("RESULT ", 0) == 0)
+      return parse_kv (line.substr (7));
+  return {};
+}
+
+/* ------------------------------------------------------------------ */
+/* Traffic: flood, paced sessions, drain                                */
+
+/* flood --port P --count N [--rate PPS] [--size B] [--sources S]
+ * Sends N RTP packets to 127.0.0.1:P with sendmmsg, flat out or at a set
+ * rate, from S source sockets taking turns per batch. */
+int
+cmd_flood (const Args & a)
+{
+  guint16 port = arg_long (a, "port", 0);
+  long count = arg_long (a, "count", 300000);
+  long rate = arg_long (a, "rate", 0);
+  gsize size = arg_long (a, "size", 200);
+  long sources = std::max (1L, arg_long (a, "sources", 1));
+  const int batch = 64;
+
+  std::vector<int> fds;
+  std::vector<PacketRing> rings;
+  for (long s = 0; s < sources; s++) {
+    fds.push_back (bound_socket (0, nullptr));
+    rings.emplace_back (0x1000 + s, size, 4096);
+  }
+  sockaddr_in dest = loopback (port);
+  std::vector<mmsghdr> msgs (batch);
+  std::vector<iovec> iov (batch);
+
+  gint64 start = now_us ();
+  long sent = 0;
+  std::vector<long> seq (sources, 0);
+  while (sent < count) {
+    long n = std::min<long> (batch, count - sent);
+    if (rate > 0) {
+      long due = (long) ((now_us () - start) * (double) rate / 1e6) - sent;
+      if (due <= 0) {
+        g_usleep (100);
+        continue;
+      }
+      n = std::min (n, due);
+    }
+    long s = (sent / batch) % sources;
+    for (long i = 0; i < n; i++) {
+      const std::vector<guint8> &p = rings[s][seq[s]++];
+      iov[i].iov_base = (void *) p.data ();
+      iov[i].iov_len = p.size ();
+      msgs[i].msg_hdr = {};
+      msgs[i].msg_hdr.msg_name = &dest;
+      msgs[i].msg_hdr.msg_namelen = sizeof (dest);
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    int r = sendmmsg (fds[s], msgs.data (), n, 0);
+    if (r < 0) {
+      if (errno == EINTR || errno == ENOBUFS || errno == EAGAIN)
+        continue;
+      perror ("sendmmsg");
+      return 1;
+    }
+    seq[s] -= n - r;
+    sent += r;
+  }
+  double secs = (now_us () - start) / 1e6;
+  printf ("sent=%ld seconds=%.6f\n", sent, secs);
+  return 0;
+}
+
+/* drain: binds a port, prints it, and reads until idle; prints the count. */
+int
+cmd_drain (const Args & a)
+{
+  guint16 port;
+  int fd = bound_socket (0, &port);
+  int rcvbuf = 8 << 20;
+  setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof (rcvbuf));
+  printf ("port=%u\n", port);
+  fflush (stdout);
+
+  long idle_ms = arg_long (a, "idle-ms", 500);
+  long max_s = arg_long (a, "max-seconds", 120);
+  const int batch = 64;
+  std::vector<std::vector<guint8>> bufs (batch, std::vector<guint8> (2048));
+  std::vector<mmsghdr> msgs (batch);
+  std::vector<iovec> iov (batch);
+  long received = 0;
+  gint64 start = now_us (), last = 0;
+  for (;;) {
+    pollfd p = { fd, POLLIN, 0 };
+    int r = poll (&p, 1, 50);
+    gint64 t = now_us ();
+    if (r <= 0) {
+      if ((last && t - last > idle_ms * 1000) || t - start > max_s * G_USEC_PER_SEC)
+        break;
+      continue;
+    }
+    for (int i = 0; i < batch; i++) {
+      iov[i] = { bufs[i].data (), bufs[i].size () };
+      msgs[i].msg_hdr = {};
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n = recvmmsg (fd, msgs.data (), batch, MSG_DONTWAIT, nullptr);
+    if (n > 0) {
+      received += n;
+      last = t;
+    }
+  }
+  printf ("received=%ld\n", received);
+  return 0;
+}
+
+/* sessions-flood --ports-file F --seconds S [--rate 50] [--rtcp-rate 1]
+ * For each line "RTP-port RTCP-port" of F: one peer (an RTP and an RTCP
+ * source socket) sending RTP at --rate and Receiver Reports at --rtcp-rate
+ * packets per second, spread evenly in time over all peers. */
+int
+cmd_sessions_flood (const Args & a)
+{
+  raise_fd_limit ();
+  std::ifstream f (arg_str (a, "ports-file", ""));
+  std::vector<std::pair<guint16, guint16>> ports;
+  int rtp, rtcp;
+  while (f >> rtp >> rtcp)
+    ports.push_back ({ (guint16) rtp, (guint16) rtcp });
+  double seconds = atof (arg_str (a, "seconds", "5").c_str ());
+  long rate = arg_long (a, "rate", 50);
+  long rtcp_rate = arg_long (a, "rtcp-rate", 1);
+  gsize size = arg_long (a, "size", 200);
+  size_t n = ports.size ();
+
+  struct Peer {
+    int rtp_fd, rtcp_fd;
+    sockaddr_in rtp_dest, rtcp_dest;
+    guint32 ssrc;
+    guint16 seq;
+    std::vector<guint8> rr;
+  };
+  std::vector<Peer> peers (n);
+  for (size_t i = 0; i < n; i++) {
+    Peer & p = peers[i];
+    p.rtp_fd = bound_socket (0, nullptr);
+    p.rtcp_fd = bound_socket (0, nullptr);
+    p.rtp_dest = loopback (ports[i].first);
+    p.rtcp_dest = loopback (ports[i].second);
+    p.ssrc = 0x20000 + i;
+    p.seq = 0;
+    p.rr = rtcp_rr (p.ssrc);
+  }
+
+  /* Packets are made as they go (GstRTPBuffer into one scratch buffer):
+   * at these rates that costs nothing worth avoiding. */
+  GstBuffer *scratch = gst_rtp_buffer_new_allocate (size - 12, 0, 0);
+  gint64 start = now_us ();
+  long sent_rtp = 0, sent_rtcp = 0;
+  for (;;) {
+    gint64 elapsed = now_us () - start;
+    if (elapsed > seconds * G_USEC_PER_SEC)
+      break;
+    long due_rtp = (long) (elapsed * (double) rate * n / 1e6) - sent_rtp;
+    long due_rtcp = (long) (elapsed * (double) rtcp_rate * n / 1e6) - sent_rtcp;
+    for (; due_rtp > 0; due_rtp--, sent_rtp++) {
+      Peer & p = peers[sent_rtp % n];
+      GstRTPBuffer r = GST_RTP_BUFFER_INIT;
+      gst_rtp_buffer_map (scratch, GST_MAP_WRITE, &r);
+      gst_rtp_buffer_set_ssrc (&r, p.ssrc);
+      gst_rtp_buffer_set_seq (&r, p.seq);
+      gst_rtp_buffer_set_timestamp (&r, p.seq * 160u);
+      gst_rtp_buffer_set_payload_type (&r, 96);
+      gst_rtp_buffer_unmap (&r);
+      p.seq++;
+      GstMapInfo map;
+      gst_buffer_map (scratch, &map, GST_MAP_READ);
+      sendto (p.rtp_fd, map.data, map.size, 0, (sockaddr *) & p.rtp_dest,
+          sizeof (p.rtp_dest));
+      gst_buffer_unmap (scratch, &map);
+    }
+    /* RTCP of a peer only once its RTP has started. */
+    for (; due_rtcp > 0 && sent_rtcp < sent_rtp; due_rtcp--, sent_rtcp++) {
+      Peer & p = peers[sent_rtcp % n];
+      sendto (p.rtcp_fd, p.rr.data (), p.rr.size (), 0,
+          (sockaddr *) & p.rtcp_dest, sizeof (p.rtcp_dest));
+    }
+    g_usleep (1000);
+  }
+  gst_buffer_unref (scratch);
+  printf ("sent_rtp=%ld sent_rtcp=%ld seconds=%.3f\n", sent_rtp, sent_rtcp,
+      (now_us () - start) / 1e6);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* bench-feed: the same source for every sink                           */
+
+typedef struct {
+  GstPushSrc parent;
+  guint64 count;
+  guint64 done;
+  guint list_size;            /* 0: single buffers */
+  std::vector<GstBuffer *> *ring;
+  gint64 first_us;
+} BenchFeed;
+
+typedef struct {
+  GstPushSrcClass parent_class;
+} BenchFeedClass;
+
+GType bench_feed_get_type (void);
+G_DEFINE_TYPE (BenchFeed, bench_feed, GST_TYPE_PUSH_SRC);
+
+/* Hands out references to prepared RTP buffers: what is measured is the
+ * sink, so the source costs as little as possible, and the same for all. */
+GstFlowReturn
+bench_feed_create (GstPushSrc * src, GstBuffer ** buf)
+{
+  BenchFeed *self = (BenchFeed *) src;
+  if (self->done >= self->count)
+    return GST_FLOW_EOS;
+  if (!self->first_us)
+    self->first_us = now_us ();
+  std::vector<GstBuffer *> &ring = *self->ring;
+  if (self->list_size == 0) {
+    *buf = gst_buffer_ref (ring[self->done++ % ring.size ()]);
+    return GST_FLOW_OK;
+  }
+  guint n = (guint) std::min<guint64> (self->list_size, self->count - self->done);
+  GstBufferList *list = gst_buffer_list_new_sized (n);
+  for (guint i = 0; i < n; i++)
+    gst_buffer_list_add (list, gst_buffer_ref (ring[self->done++ % ring.size ()]));
+  gst_base_src_submit_buffer_list (GST_BASE_SRC (src), list);
+  *buf = nullptr;
+  return GST_FLOW_OK;
+}
+
+void
+bench_feed_class_init (BenchFeedClass * klass)
+{
+  gst_element_class_set_static_metadata (GST_ELEMENT_CLASS (klass),
+      "bench feed", "Source", "Prepared RTP buffers for comedia-bench",
+      "comedia developers");
+  static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+      GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rtp"));
+  gst_element_class_add_static_pad_template (GST_ELEMENT_CLASS (klass),
+      &src_template);
+  GST_PUSH_SRC_CLASS (klass)->create = bench_feed_create;
+}
+
+void
+bench_feed_init (BenchFeed * self)
+{
+  gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
+}
+
+/* ------------------------------------------------------------------ */
+/* Measurements                                                         */
+
+GstElement *
+make (const char *factory, const char *name = nullptr)
+{
+  GstElement *e = gst_element_factory_make (factory, name);
+  if (!e) {
+    fprintf (stderr, "element %s is missing (GST_PLUGIN_PATH?)\n", factory);
+    exit (3);
+  }
+  return e;
+}
+
+guint64
+rendered (GstElement * sink)
+{
+  GstStructure *s = nullptr;
+  guint64 v = 0;
+  g_object_get (sink, "stats", &s, nullptr);
+  gst_structure_get_uint64 (s, "rendered", &v);
+  gst_structure_free (s);
+  return v;
+}
+
+/* Waits for EOS or an error; returns FALSE on error or after @timeout_s. */
+bool
+wait_eos (GstElement * pipeline, int timeout_s)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, timeout_s * GST_SECOND,
+      (GstMessageType) (GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  bool ok = msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS;
+  if (msg && !ok) {
+    GError *err = nullptr;
+    gst_message_parse_error (msg, &err, nullptr);
+    fprintf (stderr, "pipeline error: %s\n", err->message);
+    g_error_free (err);
+  }
+  if (msg)
+    gst_message_unref (msg);
+  gst_object_unref (bus);
+  return ok;
+}
+
+/* recv --impl raw|udpsrc|comedia --count N [--size B]
+ * One flood of N packets at the receiver: delivered, lost, rate over the
+ * receive window, and CPU time per delivered packet. */
+int
+cmd_recv (const Args & a)
+{
+  std::string impl = arg_str (a, "impl", "comedia");
+  long count = arg_long (a, "count", 300000);
+  long size = arg_long (a, "size", 200);
+  guint16 port = free_port ();
+  std::vector<std::string> flood_args = { "flood", "--port",
+    std::to_string (port), "--count", std::to_string (count), "--size",
+    std::to_string (size) };
+
+  guint64 delivered = 0;
+  gint64 first = 0, last = 0;
+  double cpu0, cpu1;
+  Child flood;
+
+  if (impl == "raw") {
+    /* The ceiling: a plain recvmmsg loop that touches nothing. */
+    int fd = bound_socket (port, nullptr);
+    timeval tv = { 0, 50000 };
+    setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof (tv));
+    const int batch = 64;
+    std::vector<std::vector<guint8>> bufs (batch, std::vector<guint8> (2048));
+    std::vector<mmsghdr> msgs (batch);
+    std::vector<iovec> iov (batch);
+    std::vector<sockaddr_in> from (batch);
+    cpu0 = cpu_seconds ();
+    flood = spawn_self (flood_args);
+    for (;;) {
+      for (int i = 0; i < batch; i++) {
+        iov[i] = { bufs[i].data (), bufs[i].size () };
+        msgs[i].msg_hdr = {};
+        msgs[i].msg_hdr.msg_name = &from[i];
+        msgs[i].msg_hdr.msg_namelen = sizeof (from[i]);
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+      }
+      int n = recvmmsg (fd, msgs.data (), batch, MSG_WAITFORONE, nullptr);
+      gint64 t = now_us ();
+      if (n > 0) {
+        if (!first)
+          first = t;
+        last = t;
+        delivered += n;
+        continue;
+      }
+      if (!child_running (flood) && (!last || t - last > 300000))
+        break;
+    }
+    cpu1 = cpu_seconds ();
+    close (fd);
+  } else {
+    GstElement *pipeline = gst_pipeline_new ("recv");
+    GstElement *src;
+    if (impl == "udpsrc") {
+      src = make ("udpsrc");
+      g_object_set (src, "address", "127.0.0.1", "port", (gint) port, nullptr);
+    } else {
+      src = make ("comedia-rtpsrc");
+      /* probation=1: the flood's first packet latches; with the default
+       * probation the first 20 ms of a flood would be held and trimmed. */
+      g_object_set (src, "address", "127.0.0.1", "port", (gint) port,
+          "probation", 1, "session", "bench-recv", nullptr);
+    }
+    GstElement *sink = make ("fakesink");
+    g_object_set (sink, "sync", FALSE, "async", FALSE, "enable-last-sample",
+          FALSE, nullptr);
+    gst_bin_add_many (GST_BIN (pipeline), src, sink, nullptr);
+    gst_element_link (src, sink);
+    if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+        GST_STATE_CHANGE_FAILURE) {
+      fprintf (stderr, "%s pipeline would not start\n", impl.c_str ());
+      return 1;
+    }
+    gst_element_get_state (pipeline, nullptr, nullptr, 5 * GST_SECOND);
+    g_usleep (100000);
+
+    cpu0 = cpu_seconds ();
+    flood = spawn_self (flood_args);
+    /* Poll the sink's count: the receive window runs from the first to the
+     * last delivered packet. */
+    for (;;) {
+      g_usleep (2000);
+      guint64 n = rendered (sink);
+      gint64 t = now_us ();
+      if (n != delivered) {
+        if (!first)
+          first = t;
+        last = t;
+        delivered = n;
+      }
+      if (!child_running (flood) && (!last || t - last > 300000))
+        break;
+    }
+    cpu1 = cpu_seconds ();
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    gst_object_unref (pipeline);
+  }
+
+  Result f = parse_kv (finish_child (flood));
+  double sent = num (f, "sent");
+  double window = last > first ? (last - first) / 1e6 : NAN;
+  print_result ("recv", {
+        {"impl", impl}, {"sent", fmt (sent)}, {"delivered", fmt (delivered)},
+        {"lost", fmt (sent - delivered)},
+        {"rate", fmt (delivered / window)},
+        {"flood_rate", fmt (sent / num (f, "seconds"))},
+        {"cpu_us_per_packet", fmt ((cpu1 - cpu0) * 1e6 / std::max<double> (1, delivered), 3)}});
+  return 0;
+}
+
+/* send --impl raw|udpsink|comedia --mode single|list --count N
+ * N packets from the same prepared source, as single buffers or as lists
+ * of 64, to a drain on CPU 1. */
+int
+cmd_send (const Args & a)
+{
+  std::string impl = arg_str (a, "impl", "comedia");
+  std::string mode = arg_str (a, "mode", "single");
+  long count = arg_long (a, "count", 300000);
+  long size = arg_long (a, "size", 200);
+  const guint list_size = 64;
+
+  Child drain = spawn_self ({ "drain" });
+  Result d0 = parse_kv (read_line (drain.out));
+  guint16 port = (guint16) num (d0, "port");
+
+  PacketRing ring (0x3000, size, 1024);
+  double cpu0 = cpu_seconds (), cpu1;
+  gint64 t0 = now_us (), t1;
+
+  if (impl == "raw") {
+    /* The ceiling: sendmsg per packet, or sendmmsg per 64. */
+    int fd = bound_socket (0, nullptr);
+    sockaddr_in dest = loopback (port);
+    std::vector<mmsghdr> msgs (list_size);
+    std::vector<iovec> iov (list_size);
+    long sent = 0;
+    while (sent < count) {
+      long n = mode == "list" ? std::min<long> (list_size, count - sent) : 1;
+      for (long i = 0; i < n; i++) {
+        const std::vector<guint8> &p = ring[sent + i];
+        iov[i] = { (void *) p.data (), p.size () };
+        msgs[i].msg_hdr = {};
+        msgs[i].msg_hdr.msg_name = &dest;
+        msgs[i].msg_hdr.msg_namelen = sizeof (dest);
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+      }
+      int r = n == 1 ? (sendmsg (fd, &msgs[0].msg_hdr, 0) >= 0 ? 1 : -1) :
+          sendmmsg (fd, msgs.data (), n, 0);
+      if (r > 0)
+        sent += r;
+    }
+    t1 = now_us ();
+    cpu1 = cpu_seconds ();
+    close (fd);
+  } else {
+    std::vector<GstBuffer *> buffers;
+    for (auto &p : ring.packets)
+      buffers.push_back (gst_buffer_new_memdup (p.data (), p.size ()));
+    GstElement *pipeline = gst_pipeline_new ("send");
+    GstElement *src = GST_ELEMENT (g_object_new (bench_feed_get_type (), nullptr));
+    BenchFeed *feed = (BenchFeed *) src;
+    feed->count = count;
+    feed->list_size = mode == "list" ? list_size : 0;
+    feed->ring = &buffers;
+    GstElement *sink;
+    if (impl == "udpsink") {
+      sink = make ("udpsink");
+      g_object_set (sink, "host", "127.0.0.1", "port", (gint) port,
+          "enable-last-sample", FALSE, nullptr);
+    } else {
+      sink = make ("comedia-rtpsink");
+      g_object_set (sink, "host", "127.0.0.1", "port", (gint) port,
+          "session", "bench-send", nullptr);
+    }
+    g_object_set (sink, "sync", FALSE, "async", FALSE, nullptr);
+    gst_bin_add_many (GST_BIN (pipeline), src, sink, nullptr);
+    gst_element_link (src, sink);
+    gst_element_set_state (pipeline, GST_STATE_PLAYING);
+    if (!wait_eos (pipeline, 120))
+      return 1;
+    t1 = now_us ();
+    cpu1 = cpu_seconds ();
+    t0 = feed->first_us;
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    gst_object_unref (pipeline);
+    for (GstBuffer *b : buffers)
+      gst_buffer_unref (b);
+  }
+
+  Result d = parse_kv (finish_child (drain));
+  double secs = (t1 - t0) / 1e6;
+  print_result ("send", {
+        {"impl", impl}, {"mode", mode}, {"sent", fmt (count)},
+        {"delivered", fmt (num (d, "received"))},
+        {"rate", fmt (count / secs)},
+        {"cpu_us_per_packet", fmt ((cpu1 - cpu0) * 1e6 / count, 3)}});
+  return 0;
+}
+
+/* latency --trials K
+ * comedia-rtpsrc (probation 4 packets over 20 ms) echoing into
+ * comedia-rtpsink of the same session.  A peer sends 4 packets 10 ms apart;
+ * measured is the time from sending the 4th (the one that completes
+ * probation) to receiving the first packet the sink sends back: an upper
+ * bound, as it includes two trips through loopback. */
+int
+cmd_latency (const Args & a)
+{
+  long trials = arg_long (a, "trials", 50);
+  std::vector<double> lat;
+  for (long t = 0; t < trials; t++) {
+    std::string session = "bench-latch-" + std::to_string (t);
+    GstElement *pipeline = gst_pipeline_new ("latency");
+    GstElement *src = make ("comedia-rtpsrc");
+    GstElement *sink = make ("comedia-rtpsink");
+    g_object_set (src, "address", "127.0.0.1", "session", session.c_str (),
+        "probation", 4, "probation-time", 20, nullptr);
+    g_object_set (sink, "session", session.c_str (), "sync", FALSE, "async",
+        FALSE, nullptr);
+    gst_bin_add_many (GST_BIN (pipeline), src, sink, nullptr);
+    gst_element_link (src, sink);
+    gst_element_set_state (pipeline, GST_STATE_PLAYING);
+    gst_element_get_state (pipeline, nullptr, nullptr, 5 * GST_SECOND);
+    gint port = 0;
+    g_object_get (src, "port", &port, nullptr);
+
+    int fd = bound_socket (0, nullptr);
+    sockaddr_in dest = loopback (port);
+    double l = NAN;
+    for (guint16 seq = 1; seq <= 4; seq++) {
+      std::vector<guint8> p = rtp_packet (0x4000 + t, seq, seq * 160, 200);
+      if (seq > 1)
+        g_usleep (10000);
+      gint64 sent_at = now_us ();
+      sendto (fd, p.data (), p.size (), 0, (sockaddr *) & dest, sizeof (dest));
+      if (seq < 4)
+        continue;
+      pollfd pfd = { fd, POLLIN, 0 };
+      if (poll (&pfd, 1, 1000) == 1)
+        l = now_us () - sent_at;
+    }
+    lat.push_back (l);
+    close (fd);
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    gst_object_unref (pipeline);
+  }
+  std::vector<double> ok;
+  for (double v : lat)
+    if (!std::isnan (v))
+      ok.push_back (v);
+  std::sort (ok.begin (), ok.end ());
+  auto pct = [&ok] (double p) {
+    return ok.empty () ? NAN : ok[std::min (ok.size () - 1, (size_t) (p * ok.size ()))];
+  };
+  print_result ("latency", {
+        {"trials", fmt (trials)}, {"answered", fmt (ok.size ())},
+        {"min_us", fmt (pct (0))}, {"median_us", fmt (pct (0.5))},
+        {"p90_us", fmt (pct (0.9))},
+        {"max_us", fmt (ok.empty () ? NAN : ok.back ())}});
+  return 0;
+}
+
+/* scale --sessions N --seconds S
+ * N sessions, each an RTP and an RTCP comedia-rtpsrc into a fakesink, in
+ * one pipeline on CPU 0, fed by N peers at 50 RTP + 1 RTCP packets/s. */
+int
+cmd_scale (const Args & a)
+{
+  raise_fd_limit ();
+  long n = arg_long (a, "sessions", 100);
+  double seconds = atof (arg_str (a, "seconds", "10").c_str ());
+  double warmup = atof (arg_str (a, "warmup", "2").c_str ());
+  long rate = arg_long (a, "rate", 50);
+
+  /* Load the plugin and the element classes before the baseline. */
+  gst_object_unref (make ("comedia-rtpsrc"));
+  gst_object_unref (make ("fakesink"));
+  long rss0 = proc_status ("VmRSS"), threads0 = proc_status ("Threads");
+
+  GstElement *pipeline = gst_pipeline_new ("scale");
+  std::vector<GstElement *> srcs;
+  for (long i = 0; i < n; i++) {
+    std::string session = "bench-scale-" + std::to_string (i);
+    for (guint component = 1; component <= 2; component++) {
+      GstElement *src = make ("comedia-rtpsrc");
+      GstElement *sink = make ("fakesink");
+      g_object_set (src, "address", "127.0.0.1", "session", session.c_str (),
+          "component", component, nullptr);
+      g_object_set (sink, "sync", FALSE, "async", FALSE, "enable-last-sample",
+          FALSE, nullptr);
+      gst_bin_add_many (GST_BIN (pipeline), src, sink, nullptr);
+      gst_element_link (src, sink);
+      srcs.push_back (src);
+    }
+  }
+  gint64 setup0 = now_us ();
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE) {
+    fprintf (stderr, "scale pipeline would not start\n");
+    return 1;
+  }
+  gst_element_get_state (pipeline, nullptr, nullptr, 30 * GST_SECOND);
+  double setup_s = (now_us () - setup0) / 1e6;
+
+  gchar *ports_file = nullptr;
+  int pf = g_file_open_tmp ("comedia-bench-ports-XXXXXX", &ports_file, nullptr);
+  FILE *out = fdopen (pf, "w");
+  for (long i = 0; i < n; i++) {
+    gint rtp = 0, rtcp = 0;
+    g_object_get (srcs[2 * i], "port", &rtp, nullptr);
+    g_object_get (srcs[2 * i + 1], "port", &rtcp, nullptr);
+    fprintf (out, "%d %d\n", rtp, rtcp);
+  }
+  fclose (out);
+
+  Child gen = spawn_self ({ "sessions-flood", "--ports-file", ports_file,
+        "--seconds", fmt (warmup + seconds + 0.5, 1), "--rate",
+        std::to_string (rate) });
+  g_usleep ((gulong) (warmup * G_USEC_PER_SEC));
+  double cpu0 = cpu_seconds ();
+  gint64 t0 = now_us ();
+  g_usleep ((gulong) (seconds * G_USEC_PER_SEC));
+  double cpu1 = cpu_seconds ();
+  gint64 t1 = now_us ();
+  long rss1 = proc_status ("VmRSS"), threads1 = proc_status ("Threads");
+
+  Result g = parse_kv (finish_child (gen));
+  g_usleep (300000);
+  guint64 passed = 0, latched = 0;
+  for (GstElement *src : srcs) {
+    GstStructure *s = nullptr;
+    guint64 p = 0, l = 0;
+    g_object_get (src, "stats", &s, nullptr);
+    gst_structure_get_uint64 (s, "passed", &p);
+    gst_structure_get_uint64 (s, "latched", &l);
+    gst_structure_free (s);
+    passed += p;
+    latched += l;
+  }
+  unlink (ports_file);
+  g_free (ports_file);
+  double sent = num (g, "sent_rtp") + num (g, "sent_rtcp");
+  double cores = (cpu1 - cpu0) / ((t1 - t0) / 1e6);
+  print_result ("scale", {
+        {"sessions", fmt (n)}, {"rate", fmt (rate)},
+        {"threads", fmt (threads1 - threads0)},
+        {"rss_kib_per_session", fmt ((rss1 - rss0) / (double) n, 1)},
+        {"rss_mib", fmt (rss1 / 1024.0, 1)},
+        {"cpu_cores", fmt (cores, 3)},
+        {"cpu_us_per_packet", fmt ((cpu1 - cpu0) * 1e6 /
+                    (n * (rate + 1) * seconds), 2)},
+        {"sent", fmt (sent)}, {"delivered", fmt (passed)},
+        {"lost_pct", fmt (sent > 0 ? 100.0 * (sent - passed) / sent : NAN, 3)},
+        {"latched", fmt (latched)}, {"setup_s", fmt (setup_s, 2)}});
+  /* Tearing down thousands of threads tells nothing: leave. */
+  fflush (stdout);
+  _exit (0);
+}
+
+/* ------------------------------------------------------------------ */
+/* The orchestrator                                                     */
+
+double
+median (std::vector<double> v)
+{
+  v.erase (std::remove_if (v.begin (), v.end (), [] (double x) {
+        return std::isnan (x);}), v.end ());
+  if (v.empty ())
+    return NAN;
+  std::sort (v.begin (), v.end ());
+  return v[v.size () / 2];
+}
+
+struct Runner {
+  std::vector<Result> results;
+  int failures = 0;
+
+  Result run (const std::vector<std::string> &args) {
+    Child c = spawn_self (args);
+    std::string out = finish_child (c);
+    Result r = result_line (out);
+    if (r.empty () || !WIFEXITED (c.status) || WEXITSTATUS (c.status) != 0) {
+      std::string cmd;
+      for (auto &s : args)
+        cmd += " " + s;
+      fprintf (stderr, "comedia-bench:%s failed\n%s", cmd.c_str (), out.c_str ());
+      failures++;
+      return {};
+    }
+    results.push_back (r);
+    return r;
+  }
+};
+
+std::string
+machine_description ()
+{
+  std::string model = "unknown CPU";
+  std::ifstream f ("/proc/cpuinfo");
+  std::string line;
+  while (std::getline (f, line))
+    if (line.rfind ("model name", 0) == 0) {
+      model = line.substr (line.find (':') + 2);
+      break;
+    }
+  struct utsname u;
+  uname (&u);
+  long mem_kib = 0;
+  std::ifstream m ("/proc/meminfo");
+  while (std::getline (m, line))
+    if (line.rfind ("MemTotal:", 0) == 0)
+      mem_kib = atol (line.c_str () + 9);
+  gchar *gst = gst_version_string ();
+  char b[512];
+  snprintf (b, sizeof (b), "%s, %ld cores online, %.1f GiB, Linux %s, %s",
+      model.c_str (), sysconf (_SC_NPROCESSORS_ONLN), mem_kib / 1048576.0,
+      u.release, gst);
+  g_free (gst);
+  return b;
+}
+
+int
+cmd_all (const Args & a)
+{
+  bool quick = a.count ("quick");
+  std::string out_dir = arg_str (a, "out", "bench-out");
+  std::string only = arg_str (a, "only", "recv,send,latency,scale");
+  auto want = [&only] (const char *what) {
+    return only.find (what) != std::string::npos;
+  };
+  g_mkdir_with_parents (out_dir.c_str (), 0755);
+
+  long flood = arg_long (a, "count", quick ? 20000 : 300000);
+  int reps = arg_long (a, "reps", quick ? 1 : 3);
+  std::string scale_sessions = arg_str (a, "sessions", quick ? "20" : "100,500,1000");
+  std::string scale_seconds = quick ? "1" : "10";
+  long trials = quick ? 5 : 100;
+  std::string machine = machine_description ();
+  printf ("comedia-bench on %s\n%s mode: flood %ld packets of 200 bytes, "
+      "%d repetition(s), medians shown\n\n", machine.c_str (),
+      quick ? "quick" : "full", flood, reps);
+  fflush (stdout);
+
+  Runner r;
+  const char *recv_impls[] = { "comedia", "udpsrc", "raw" };
+  const char *send_impls[] = { "comedia", "udpsink", "raw" };
+  const char *modes[] = { "single", "list" };
+  std::map<std::string, std::vector<Result>> by;
+
+  /* Repetitions go round the implementations, so a slow moment of the
+   * machine does not land on one of them only. */
+  for (int rep = 0; rep < reps; rep++) {
+    if (want ("recv"))
+      for (const char *impl : recv_impls)
+        by[std::string ("recv/") + impl].push_back (r.run ({ "recv", "--impl",
+                impl, "--count", std::to_string (flood) }));
+    if (want ("send"))
+      for (const char *mode : modes)
+        for (const char *impl : send_impls)
+          by[std::string ("send/") + mode + "/" + impl].push_back (r.run ({
+                  "send", "--impl", impl, "--mode", mode, "--count",
+                  std::to_string (flood) }));
+  }
+  Result latency;
+  if (want ("latency"))
+    latency = r.run ({ "latency", "--trials", std::to_string (trials) });
+  std::vector<Result> scale;
+  if (want ("scale")) {
+    std::istringstream in (scale_sessions);
+    std::string nstr;
+    while (std::getline (in, nstr, ','))
+      scale.push_back (r.run ({ "scale", "--sessions", nstr, "--seconds",
+                  scale_seconds, "--warmup", quick ? "1" : "3" }));
+  }
+
+  auto med = [&by] (const std::string & key, const char *field) {
+    std::vector<double> v;
+    for (auto &res : by[key])
+      v.push_back (num (res, field));
+    return median (v);
+  };
+
+  std::ostringstream md;
+  std::ofstream csv (out_dir + "/results.csv");
+  csv << "test,impl,mode,rate,cpu_us_per_packet,delivered,sent\n";
+  char line[512];
+
+  if (want ("recv")) {
+    md << "### Receive: one flood into `X ! fakesink`\n\n"
+        "| receiver | delivered of sent | lost | packets/s delivered | CPU µs/packet |\n"
+        "|---|---:|---:|---:|---:|\n";
+    printf ("%-28s %12s %10s %14s %12s\n", "receive", "delivered", "lost",
+        "packets/s", "CPU us/pkt");
+    for (const char *impl : recv_impls) {
+      std::string k = std::string ("recv/") + impl;
+      double rate = med (k, "rate"), cpu = med (k, "cpu_us_per_packet");
+      double del = med (k, "delivered"), sent = med (k, "sent");
+      const char *label = !strcmp (impl, "comedia") ? "comedia-rtpsrc" :
+          !strcmp (impl, "udpsrc") ? "udpsrc" : "raw recvmmsg loop";
+      printf ("%-28s %12.0f %10.0f %14.0f %12.3f\n", label, del, sent - del,
+          rate, cpu);
+      snprintf (line, sizeof (line), "| %s | %.0f of %.0f | %.1f %% | %.0f | %.3f |\n",
+          label, del, sent, 100 * (sent - del) / sent, rate, cpu);
+      md << line;
+      csv << "recv," << impl << ",," << rate << "," << cpu << "," << del << ","
+          << sent << "\n";
+    }
+    double c = med ("recv/comedia", "rate"), u = med ("recv/udpsrc", "rate"),
+        raw = med ("recv/raw", "rate");
+    snprintf (line, sizeof (line), "\nRatios: comedia-rtpsrc / udpsrc = %.2f "
+        "(target >= 3), comedia-rtpsrc / raw recvmmsg = %.2f (target >= 0.75)\n\n",
+        c / u, c / raw);
+    printf ("%s", line);
+    md << line;
+  }
+
+  if (want ("send")) {
+    md << "### Send: the same prepared source into X\n\n"
+        "| sender | buffers | packets/s | CPU µs/packet | reached the drain |\n"
+        "|---|---|---:|---:|---:|\n";
+    printf ("%-28s %-7s %14s %12s %12s\n", "send", "as", "packets/s",
+        "CPU us/pkt", "delivered");
+    for (const char *mode : modes)
+      for (const char *impl : send_impls) {
+        std::string k = std::string ("send/") + mode + "/" + impl;
+        double rate = med (k, "rate"), cpu = med (k, "cpu_us_per_packet");
+        double del = med (k, "delivered"), sent = med (k, "sent");
+        const char *label = !strcmp (impl, "comedia") ? "comedia-rtpsink" :
+            !strcmp (impl, "udpsink") ? "udpsink" :
+            !strcmp (mode, "list") ? "raw sendmmsg loop (64)" : "raw sendmsg loop";
+        printf ("%-28s %-7s %14.0f %12.3f %12.0f\n", label, mode, rate, cpu, del);
+        snprintf (line, sizeof (line), "| %s | %s | %.0f | %.3f | %.0f of %.0f |\n",
+            label, !strcmp (mode, "list") ? "lists of 64" : "single", rate,
+            cpu, del, sent);
+        md << line;
+        csv << "send," << impl << "," << mode << "," << rate << "," << cpu
+            << "," << del << "," << sent << "\n";
+      }
+    double cs = med ("send/single/comedia", "rate"),
+        us = med ("send/single/udpsink", "rate"),
+        cl = med ("send/list/comedia", "rate"),
+        ul = med ("send/list/udpsink", "rate"),
+        rl = med ("send/list/raw", "rate");
+    snprintf (line, sizeof (line), "\nRatios: single buffers comedia-rtpsink / "
+        "udpsink = %.2f (target >= 1); lists comedia-rtpsink / raw sendmmsg = "
+        "%.2f (target >= 0.75), comedia-rtpsink / udpsink = %.2f\n\n",
+        cs / us, cl / rl, cl / ul);
+    printf ("%s", line);
+    md << line;
+  }
+
+  if (!latency.empty ()) {
+    snprintf (line, sizeof (line), "### Latch latency\n\nFrom sending the "
+        "packet that completes probation to receiving the first packet "
+        "comedia-rtpsink sends back (%s of %s trials answered): min %s µs, "
+        "median %s µs, 90th percentile %s µs, max %s µs (target: 1000 µs)\n\n",
+        latency["answered"].c_str (), latency["trials"].c_str (),
+        latency["min_us"].c_str (), latency["median_us"].c_str (),
+        latency["p90_us"].c_str (), latency["max_us"].c_str ());
+    printf ("latch latency: median %s us, p90 %s us, max %s us (%s/%s answered)\n\n",
+        latency["median_us"].c_str (), latency["p90_us"].c_str (),
+        latency["max_us"].c_str (), latency["answered"].c_str (),
+        latency["trials"].c_str ());
+    md << line;
+    csv << "latency,comedia,median," << latency["median_us"] << ",,,\n";
+  }
+
+  if (!scale.empty ()) {
+    md << "### Scale: N sessions (RTP + RTCP comedia-rtpsrc each) at 50 RTP "
+        "+ 1 RTCP packets/s per session, on one core\n\n"
+        "| sessions | threads | RSS KiB/session | CPU (cores) | CPU µs/packet | lost |\n"
+        "|---:|---:|---:|---:|---:|---:|\n";
+    printf ("%-10s %8s %16s %12s %12s %10s\n", "sessions", "threads",
+        "RSS KiB/session", "CPU cores", "CPU us/pkt", "lost %");
+    for (auto &s : scale) {
+      if (s.empty ())
+        continue;
+      printf ("%-10s %8s %16s %12s %12s %10s\n", s["sessions"].c_str (),
+          s["threads"].c_str (), s["rss_kib_per_session"].c_str (),
+          s["cpu_cores"].c_str (), s["cpu_us_per_packet"].c_str (),
+          s["lost_pct"].c_str ());
+      snprintf (line, sizeof (line), "| %s | %s | %s | %s | %s | %s %% |\n",
+          s["sessions"].c_str (), s["threads"].c_str (),
+          s["rss_kib_per_session"].c_str (), s["cpu_cores"].c_str (),
+          s["cpu_us_per_packet"].c_str (), s["lost_pct"].c_str ());
+      md << line;
+      csv << "scale," << s["sessions"] << ",," << s["cpu_cores"] << ","
+          << s["cpu_us_per_packet"] << "," << s["delivered"] << ","
+          << s["sent"] << "\n";
+    }
+    md << "\n";
+    printf ("\n");
+  }
+  csv.close ();
+
+  std::ofstream mdf (out_dir + "/results.md");
+  mdf << "Machine: " << machine << "\n\n" << md.str ();
+  mdf.close ();
+
+  /* The plot: one small data file per panel, for gnuplot. */
+  {
+    std::ofstream rd (out_dir + "/recv.dat"), sd (out_dir + "/send.dat"),
+        cd (out_dir + "/scale.dat");
+    for (const char *impl : recv_impls) {
+      std::string k = std::string ("recv/") + impl;
+      rd << '"' << impl << "\" " << med (k, "rate") / 1000 << " "
+          << med (k, "cpu_us_per_packet") << "\n";
+    }
+    for (const char *mode : modes)
+      for (const char *impl : send_impls) {
+        std::string k = std::string ("send/") + mode + "/" + impl;
+        sd << '"' << impl << "\\n" << mode << "\" " << med (k, "rate") / 1000
+            << " " << med (k, "cpu_us_per_packet") << "\n";
+      }
+    for (auto &sc : scale)
+      if (!sc.empty ())
+        cd << sc["sessions"] << " " << sc["cpu_cores"] << " "
+            << sc["rss_kib_per_session"] << "\n";
+  }
+  std::string png = out_dir + "/bench.png";
+  std::string gp = out_dir + "/bench.gp";
+  std::ofstream g (gp);
+  g << "set terminal png size 1200,800\n"
+      "set output '" << png << "'\n"
+      "set multiplot layout 2,2 title 'comedia-bench (" << (quick ? "quick" : "full")
+      << "): " << machine << "' font ',9'\n"
+      "set style fill solid 0.6\nset boxwidth 0.6\nset grid ytics\n"
+      "set key off\nset yrange [0:*]\n"
+      "set title 'receive: thousand packets/s delivered (one flood)'\n"
+      "plot '" << out_dir << "/recv.dat' using 0:2:xtic(1) with boxes lc 'steelblue'\n"
+      "set title 'send: thousand packets/s'\n"
+      "plot '" << out_dir << "/send.dat' using 0:2:xtic(1) with boxes lc 'sea-green'\n"
+      "set title 'receive: CPU microseconds per delivered packet'\n"
+      "plot '" << out_dir << "/recv.dat' using 0:3:xtic(1) with boxes lc 'orange'\n"
+      "set title 'scale: CPU cores (bars) and RSS KiB per session (line), by sessions'\n"
+      "set key top left\nset y2tics\nset y2range [0:*]\n"
+      "plot '" << out_dir << "/scale.dat' using 0:2:xtic(1) with boxes lc 'purple' title 'cores', "
+      "'' using 0:3 axes x1y2 with linespoints lw 2 lc 'black' title 'KiB/session'\n"
+      "unset multiplot\n";
+  g.close ();
+  std::string cmd = "gnuplot '" + gp + "' 2>/dev/null";
+  if (system (cmd.c_str ()) == 0)
+    printf ("plot: %s\n", png.c_str ());
+  else
+    printf ("plot: not written (is gnuplot installed? apt-get install "
+        "gnuplot-nox)\n");
+  printf ("tables: %s/results.md, data: %s/results.csv\n", out_dir.c_str (),
+      out_dir.c_str ());
+  return r.failures ? 1 : 0;
+}
+
+}  // namespace
+
+int
+main (int argc, char **argv)
+{
+  std::string cmd = argc > 1 && argv[1][0] != '-' ? argv[1] : "all";
+  /* Before anything starts a thread: every later thread inherits it. */
+  if (cmd == "flood" || cmd == "drain" || cmd == "sessions-flood")
+    pin_to_cpu (1);
+  else if (cmd == "recv" || cmd == "send" || cmd == "scale")
+    pin_to_cpu (0);
+
+  gst_init (nullptr, nullptr);
+  gchar *exe = g_file_read_link ("/proc/self/exe", nullptr);
+  self_exe = exe ? exe : argv[0];
+  g_free (exe);
+
+  Args a = parse_args (argc, argv, cmd == "all" ? 1 : 2);
+  if (cmd == "flood")
+    return cmd_flood (a);
+  if (cmd == "drain")
+    return cmd_drain (a);
+  if (cmd == "sessions-flood")
+    return cmd_sessions_flood (a);
+  if (cmd == "recv")
+    return cmd_recv (a);
+  if (cmd == "send")
+    return cmd_send (a);
+  if (cmd == "latency")
+    return cmd_latency (a);
+  if (cmd == "scale")
+    return cmd_scale (a);
+  if (cmd == "all")
+    return cmd_all (a);
+  fprintf (stderr, "usage: %s [--quick] [--out DIR] [--only recv,send,latency,scale]\n"
+      "       %s flood|drain|sessions-flood|recv|send|latency|scale [options]\n",
+      argv[0], argv[0]);
+  return 2;
+}

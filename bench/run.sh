@@ -1,0 +1,18 @@
+#!/bin/bash
+# The whole benchmark in one command:
+#   bench/run.sh [BUILDDIR] [--quick] [--only recv,send,latency,scale] [--reps N]
+# Builds BUILDDIR (default build-perf, set up if missing), runs comedia-bench
+# against the freshly built plugin only, and leaves the table, CSV and PNG in
+# BUILDDIR/bench-out.  Needs gnuplot for the PNG (Debian: gnuplot-nox).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$root/build-perf
+if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then
+    build=$(realpath -m "$1")
+    shift
+fi
+[ -d "$build" ] || meson setup "$build" "$root" >/dev/null
+ninja -C "$build" >/dev/null
+export GST_PLUGIN_PATH_1_0=$build/gst
+export GST_REGISTRY_1_0=$build/bench/bench-registry.bin
+exec "$build/bench/comedia-bench" --out "$build/bench-out" "$@"
