@@ -44,7 +44,7 @@ say "   server  $LAB_SERVER_IP  (public), waiting on ports $RTP (RTP) and $RTCP 
 VP8CAPS="application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96"
 # The send branch comes before "rb. ! rtpvp8depay", or gst-launch would link the
 # depayloader to rtpbin's send_rtp_src_0 (see tests/lab/test-nat-latch.sh).
-lab_bg "$LAB_NS_SERVER" "$SLOG" timeout -s INT -k 3 $((SECONDS_CALL + 20)) gst-launch-1.0 -e -m -v rtpbin name=rb \
+lab_bg "$LAB_NS_SERVER" "$SLOG" timeout --foreground -s INT -k 3 $((SECONDS_CALL + 20)) gst-launch-1.0 -e -m -v rtpbin name=rb \
     comedia-rtpsrc session=s stream=1 component=1 port=$RTP caps="$VP8CAPS" ! rb.recv_rtp_sink_0 \
     comedia-rtpsrc session=s stream=1 component=2 port=$RTCP ! rb.recv_rtcp_sink_0 \
     rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false \

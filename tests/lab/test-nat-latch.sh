@@ -61,8 +61,11 @@ if [ "$VARIANT" = sendrecv ]; then
         rb.send_rtp_src_0 ! comedia-rtpsink session=s stream=1 component=1 sync=false async=false)
 fi
 server+=(rb. ! rtpvp8depay ! vp8dec ! fakesink name=decoded silent=false)
+# timeout --foreground: without it, timeout passes our SIGINT on to the child
+# AND to its whole process group, so gst-launch may get two; its handler
+# removes itself after the first, and the second kills it (exit 130).
 # shellcheck disable=SC2046  # lab_asan_env prints nothing or one VAR=value
-lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env) timeout -s INT -k 3 40 gst-launch-1.0 -e -m -v "${server[@]}"
+lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 40 gst-launch-1.0 -e -m -v "${server[@]}"
 SERVER_PID=$LAB_LAST_PID
 if ! lab_wait_udp "$LAB_NS_SERVER" $RTP 15 || ! lab_wait_udp "$LAB_NS_SERVER" $RTCP 5; then
     lab_fail "server pipeline did not bind udp $RTP and $RTCP"; dump_logs; exit 1
