@@ -714,10 +714,6 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   }
   priv->armed_target = MIN (MIN_ARMED_SLOTS, priv->max_batch);
   priv->expect_more = false;
-  priv->messages.resize (priv->max_batch);
-  priv->vectors.resize (priv->max_batch);
-  priv->senders.resize (priv->max_batch);
-  priv->slots.reserve (priv->max_batch);
 
   GST_INFO_OBJECT (self, "session '%s' stream %u component %u listening on "
       "port %u", comedia_session_get_name (priv->session), priv->stream,
@@ -1131,6 +1127,13 @@ receive_batch (ComediaRtpSrc * self, GSocket * socket, gint64 budget_us,
         ("Could not get a buffer to receive into"), (nullptr));
     *ret = GST_FLOW_ERROR;
     return 0;
+  }
+  /* Sized as reads grow: a quiet source keeps a few slots, not a full
+   * batch, which matters with a thousand of them. */
+  if (priv->messages.size () < want) {
+    priv->messages.resize (want);
+    priv->vectors.resize (want);
+    priv->senders.resize (want);
   }
   for (guint i = 0; i < want; i++) {
     priv->vectors[i].buffer = priv->slots[i].map.data;

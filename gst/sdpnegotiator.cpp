@@ -51,32 +51,35 @@
  * offer) is a #GST_STREAM_ERROR_FORMAT error whose text names the line;
  * its details carry `line` (uint, 0 if unknown).
  *
- * ## The passive peer (public address 203.0.113.5)
+ * ## The passive peer (public address 203.0.113.5), started first
  * |[
  * gst-launch-1.0 rtpbin name=rb \
  *   tcpserversrc host=0.0.0.0 port=7000 ! sdp-negotiator session=s public-address=203.0.113.5 ! \
- *     tcpserversink host=0.0.0.0 port=7001 sync-method=latest-keyframe \
+ *     tcpserversink host=0.0.0.0 port=7001 async=false \
  *   comedia-rtpsrc session=s stream=1 component=1 port=5004 \
  *     caps="application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96" ! rb.recv_rtp_sink_0 \
  *   comedia-rtpsrc session=s stream=1 component=2 port=5005 ! rb.recv_rtcp_sink_0 \
- *   rb. ! rtpvp8depay ! vp8dec ! fakesink \
  *   videotestsrc is-live=true ! vp8enc deadline=1 ! rtpvp8pay ! rb.send_rtp_sink_0 \
  *   rb.send_rtp_src_0 ! comedia-rtpsink session=s stream=1 component=1 \
- *   rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false
+ *   rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false \
+ *   rb. ! rtpvp8depay ! vp8dec ! fakesink async=false
  * ]|
- * ## The active peer behind NAT (started second)
+ * ## The active peer behind NAT
  * |[
  * gst-launch-1.0 rtpbin name=rb \
  *   tcpclientsrc host=203.0.113.5 port=7001 ! sdp-negotiator role=offerer session=s ! \
- *     tcpclientsink host=203.0.113.5 port=7000 \
+ *     tcpclientsink host=203.0.113.5 port=7000 async=false \
  *   comedia-rtpsrc session=s stream=1 component=1 \
  *     caps="application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96" ! rb.recv_rtp_sink_0 \
  *   comedia-rtpsrc session=s stream=1 component=2 ! rb.recv_rtcp_sink_0 \
- *   rb. ! rtpvp8depay ! vp8dec ! fakesink \
  *   videotestsrc is-live=true ! vp8enc deadline=1 ! rtpvp8pay ! rb.send_rtp_sink_0 \
  *   rb.send_rtp_src_0 ! comedia-rtpsink session=s stream=1 component=1 \
- *   rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false
+ *   rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false \
+ *   rb. ! rtpvp8depay ! vp8dec ! fakesink async=false
  * ]|
+ * Sinks that only get data once the exchange is done need async=false, or
+ * the pipeline waits for their preroll; `rb. ! rtpvp8depay` comes last so
+ * that gst-launch does not link it to rtpbin's sending pad.
  * The offer's formats come from the comedia-rtpsrc caps (or
  * #ComediaSdpNegotiator:offer-caps).
  *
@@ -104,6 +107,8 @@
 
 #include <cstring>
 #include <map>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 
@@ -123,6 +128,7 @@ using comedia::StreamPlan;
 #define DEFAULT_FORMATS nullptr
 #define DEFAULT_MISSING_PASSIVE COMEDIA_SDP_MISSING_PASSIVE_ERROR
 #define DEFAULT_MAX_SIZE ((guint) comedia::DEFAULT_MAX_SDP_SIZE)
+#define DEFAULT_OFFER_INTERVAL 1000
 
 enum
 {
@@ -136,6 +142,7 @@ enum
   PROP_OFFER_CAPS,
   PROP_MISSING_PASSIVE,
   PROP_MAX_SIZE,
+  PROP_OFFER_INTERVAL,
   PROP_LOCAL_DESCRIPTION,
   PROP_REMOTE_DESCRIPTION,
 };
@@ -190,10 +197,15 @@ struct ComediaSdpNegotiatorPrivate {
   GstCaps *offer_caps = nullptr;
   ComediaSdpMissingPassive missing_passive = DEFAULT_MISSING_PASSIVE;
   guint max_size = DEFAULT_MAX_SIZE;
+  guint offer_interval = DEFAULT_OFFER_INTERVAL;
   SdpMessagePtr local_description;
   SdpMessagePtr remote_description;
   ComediaSession *session = nullptr;
   bool offer_started = false;   /* the offer task ran since READY */
+  SdpMessagePtr offer;          /* the offer answers answer, once made */
+  bool answered = false;        /* an answer to it was applied */
+  bool stopping = false;        /* the offer task must end */
+  std::condition_variable answered_cond;   /* with lock */
 
   /* One negotiation at a time: the streaming thread, the offer task and
    * action signals may all start one. */
@@ -311,6 +323,13 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
           "something to buffer", 64, G_MAXINT32, DEFAULT_MAX_SIZE,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_OFFER_INTERVAL,
+      g_param_spec_uint ("offer-interval", "Offer interval",
+          "Offerer: milliseconds after which the offer is sent again while no "
+          "answer has arrived (the other side may have connected the way back "
+          "late and missed the first answer); 0 sends it once", 0, G_MAXINT32,
+          DEFAULT_OFFER_INTERVAL, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property (gobject_class, PROP_LOCAL_DESCRIPTION,
       g_param_spec_boxed ("local-description", "Local description",
           "The last offer or answer this element made", GST_TYPE_SDP_MESSAGE,
@@ -474,6 +493,9 @@ comedia_sdp_negotiator_set_property (GObject * object, guint prop_id,
     case PROP_MAX_SIZE:
       priv->max_size = g_value_get_uint (value);
       break;
+    case PROP_OFFER_INTERVAL:
+      priv->offer_interval = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -517,6 +539,9 @@ comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
       break;
     case PROP_MAX_SIZE:
       g_value_set_uint (value, priv->max_size);
+      break;
+    case PROP_OFFER_INTERVAL:
+      g_value_set_uint (value, priv->offer_interval);
       break;
     case PROP_LOCAL_DESCRIPTION:
       g_value_set_boxed (value, priv->local_description.get ());
@@ -872,6 +897,11 @@ make_offer (ComediaSdpNegotiator * self)
     return nullptr;
   }
   store_descriptions (self, offer.get (), nullptr);
+  {
+    std::lock_guard<std::mutex> guard (self->priv->lock);
+    self->priv->offer = comedia::sdp_message_copy (offer.get ());
+    self->priv->answered = false;
+  }
   post_description (self, "sdp-negotiator-offer-created", offer.get ());
   return offer;
 }
@@ -888,8 +918,9 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer)
   comedia::MissingPassive missing;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
-    if (priv->local_description && !priv->remote_description)
-      offer_msg = comedia::sdp_message_copy (priv->local_description.get ());
+    /* Answers to a resent offer may come more than once: each is applied. */
+    if (priv->offer)
+      offer_msg = comedia::sdp_message_copy (priv->offer.get ());
     missing = priv->missing_passive == COMEDIA_SDP_MISSING_PASSIVE_ERROR ?
         comedia::MissingPassive::Error : comedia::MissingPassive::StaticDestination;
   }
@@ -917,6 +948,11 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer)
   }
   apply_plans (self, get_session (self), reading.streams);
   store_descriptions (self, offer_msg.get (), answer.message ());
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    priv->answered = true;
+  }
+  priv->answered_cond.notify_all ();
   post_description (self, "sdp-negotiator-answered", answer.message ());
   return true;
 }
@@ -1133,12 +1169,27 @@ static void
 offer_task (gpointer user_data)
 {
   ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (user_data);
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
   SdpMessagePtr offer = make_offer (self);
-  if (offer) {
+  while (offer) {
     GstFlowReturn ret = push_description (self, offer.get ());
-    if (ret != GST_FLOW_OK && ret != GST_FLOW_FLUSHING)
-      GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not send the SDP offer"),
-          ("pushing it returned %s", gst_flow_get_name (ret)));
+    if (ret != GST_FLOW_OK) {
+      if (ret != GST_FLOW_FLUSHING)
+        GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not send the SDP offer"),
+            ("pushing it returned %s", gst_flow_get_name (ret)));
+      break;
+    }
+    /* Resent until answered, like a request over an unreliable transport. */
+    std::unique_lock<std::mutex> guard (priv->lock);
+    if (priv->offer_interval == 0)
+      break;
+    priv->answered_cond.wait_for (guard,
+        std::chrono::milliseconds (priv->offer_interval),
+        [priv] { return priv->answered || priv->stopping; });
+    if (priv->answered || priv->stopping)
+      break;
+    GST_INFO_OBJECT (self, "no answer after %u ms, sending the offer again",
+        priv->offer_interval);
   }
   gst_pad_pause_task (self->srcpad);
 }
@@ -1151,6 +1202,14 @@ comedia_sdp_negotiator_change_state (GstElement * element, GstStateChange transi
 
   if (transition == GST_STATE_CHANGE_NULL_TO_READY)
     get_session (self);
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+    /* Wake the offer task before the pads deactivate: they wait for it. */
+    {
+      std::lock_guard<std::mutex> guard (priv->lock);
+      priv->stopping = true;
+    }
+    priv->answered_cond.notify_all ();
+  }
 
   GstStateChangeReturn ret =
       GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
@@ -1188,6 +1247,7 @@ comedia_sdp_negotiator_change_state (GstElement * element, GstStateChange transi
       {
         std::lock_guard<std::mutex> guard (priv->lock);
         priv->offer_started = false;
+        priv->stopping = false;
       }
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:{

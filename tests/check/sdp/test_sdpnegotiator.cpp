@@ -528,6 +528,37 @@ GST_START_TEST (test_offerer_exchange)
 
 GST_END_TEST;
 
+GST_START_TEST (test_offerer_resends_until_answered)
+{
+  Streams session = make_streams ("sdp-h-resend", 1);
+  Negotiator n = make_negotiator ("session=sdp-h-resend role=offerer offer-interval=100 "
+      "offer-caps=\"" VP8_CAPS "\"");
+  /* The answerer may have accepted the way back late and lost the first
+   * answer: without one, the same offer comes again. */
+  std::string first = pull_offer (n.h);
+  std::string second = pull_offer (n.h);
+  fail_unless (first == second, "the resent offer differs");
+
+  Peer rtp, rtcp;
+  std::string answer = answer_for (first, true, rtp, rtcp);
+  fail_unless_equals_int (push_text (n.h, answer, 50), GST_FLOW_OK);
+  /* Answers to each copy may arrive: all are applied. */
+  fail_unless_equals_int (push_text (n.h, answer, 50), GST_FLOW_OK);
+  fail_if (pop_error (n.bus).found);
+  g_usleep (400 * 1000);
+  /* Answered: no more offers (one may have crossed the answer). */
+  while (GstBuffer *b = gst_harness_try_pull (n.h))
+    gst_buffer_unref (b);
+  g_usleep (300 * 1000);
+  fail_unless (gst_harness_try_pull (n.h) == nullptr, "offers go on after the answer");
+  fail_unless (sink_reaches (session, 1, 1, rtp));
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_offerer_missing_passive_error)
 {
   Streams session = make_streams ("sdp-h-nocomedia", 1);
@@ -748,6 +779,7 @@ sdpnegotiator_suite (void)
   tcase_add_test (tc, test_answerer_rejects_unknown_stream);
   tcase_add_loop_test (tc, test_answerer_bad_input, 0, G_N_ELEMENTS (bad_inputs));
   tcase_add_test (tc, test_offerer_exchange);
+  tcase_add_test (tc, test_offerer_resends_until_answered);
   tcase_add_test (tc, test_offerer_missing_passive_error);
   tcase_add_test (tc, test_offerer_missing_passive_static);
   tcase_add_test (tc, test_offerer_answer_mismatch);
