@@ -75,12 +75,13 @@ Component::latched_peer () const
 }
 
 void
-Component::set_static_destination (GSocketAddress *addr)
+Component::set_static_destination (GSocketAddress *addr, bool pinned)
 {
   std::lock_guard<std::mutex> guard (lock_);
   if (static_address_)
     g_object_unref (static_address_);
   static_address_ = addr ? address_for_socket (socket_, addr) : nullptr;
+  static_pinned_ = addr != nullptr && pinned;
   destination_generation_.fetch_add (1, std::memory_order_acq_rel);
 }
 
@@ -94,7 +95,7 @@ Component::destination (guint64 &cache_generation, GSocketAddress *&cache) const
     return cache;
 
   std::lock_guard<std::mutex> guard (lock_);
-  GSocketAddress *dest = latched_address_ ? latched_address_ : static_address_;
+  GSocketAddress *dest = (latched_address_ && !static_pinned_) ? latched_address_ : static_address_;
   if (cache)
     g_object_unref (cache);
   cache = dest ? G_SOCKET_ADDRESS (g_object_ref (dest)) : nullptr;

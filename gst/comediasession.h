@@ -82,11 +82,15 @@ class Component {
   bool latched () const { return latched_generation_.load (std::memory_order_acquire) != 0; }
   PeerAddress latched_peer () const;
 
-  /* Destination for packets without a latched peer; NULL clears it. */
-  void set_static_destination (GSocketAddress * addr);
+  /* Destination for packets without a latched peer; NULL clears it.
+   * @pinned: the destination comes from the peer's own SDP without COMEDIA
+   * (RFC 3264: send where the peer said), so it wins over a latched peer.
+   * A peer that is not symmetric, like udpsink, sends from a port it does
+   * not listen on; answering to the source would lose the stream. */
+  void set_static_destination (GSocketAddress * addr, bool pinned = false);
 
-  /* The address sending goes to: the latched peer, else the static
-   * destination, else NULL.  @cache_generation / @cache let a sender keep a
+  /* The address sending goes to: the pinned static destination, else the
+   * latched peer, else the static destination, else NULL.  @cache_generation / @cache let a sender keep a
    * reference and only take the lock when the destination changed:
    * returns the (possibly updated) cached address, not a new reference. */
   GSocketAddress *destination (guint64 & cache_generation, GSocketAddress * &cache) const;
@@ -111,6 +115,7 @@ class Component {
   PeerAddress latched_peer_;
   GSocketAddress *latched_address_ = nullptr;
   GSocketAddress *static_address_ = nullptr;
+  bool static_pinned_ = false;
   /* Bumped whenever the destination changes; odd values never used. */
   std::atomic<guint64> destination_generation_{1};
   std::atomic<guint64> latched_generation_{0};

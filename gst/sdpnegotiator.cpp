@@ -629,6 +629,8 @@ socket_address (const std::string & ip, guint16 port)
   return addr;
 }
 
+/* The negotiated destination is pinned: what the SDP says wins over a
+ * latched source (see Component::set_static_destination). */
 static void
 set_destination (ComediaSession * session, guint stream, guint component,
     const std::string & ip, guint16 port)
@@ -638,7 +640,7 @@ set_destination (ComediaSession * session, guint stream, guint component,
   if (c == nullptr)
     return;
   GSocketAddress *addr = ip.empty () ? nullptr : socket_address (ip, port);
-  c->set_static_destination (addr);
+  c->set_static_destination (addr, true);
   g_clear_object (&addr);
 }
 

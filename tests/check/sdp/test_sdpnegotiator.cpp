@@ -367,6 +367,54 @@ GST_START_TEST (test_answerer_static_destination)
 
 GST_END_TEST;
 
+/* A peer without COMEDIA that is not symmetric either (udpsink sends from a
+ * port it does not listen on): the receiving side still latches its
+ * packets, but the negotiated destination wins, or the peer would get
+ * nothing back. */
+GST_START_TEST (test_answerer_static_destination_wins_over_latch)
+{
+  Streams session = make_streams ("sdp-h-pinned", 1);
+  fail_unless (gst_element_set_state (session.pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  Negotiator n = make_negotiator ("session=sdp-h-pinned public-address=127.0.0.1");
+  Peer rtp, rtcp, sender;
+  const std::string offer = "v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n"
+      "m=video " + std::to_string (rtp.port) + " RTP/AVP 96\na=rtpmap:96 VP8/90000\n"
+      "a=rtcp:" + std::to_string (rtcp.port) + "\n";
+  fail_unless_equals_int (push_text (n.h, offer + "\n", 64), GST_FLOW_OK);
+  parse_ok (pull_text (n.h));
+
+  /* Media from the sender's port, until comedia-rtpsrc latches it. */
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *to = g_inet_socket_address_new (lo, port_of (session, 1, 1));
+  GstBus *bus = gst_element_get_bus (session.pipeline);
+  GstMessage *latched = nullptr;
+  for (guint16 seq = 1; seq < 50 && latched == nullptr; seq++) {
+    guint8 pkt[] = {0x80, 96, 0, (guint8) seq, 0, 0, 0, 1, 0, 0, 0, 42, 1, 2, 3, 4};
+    g_socket_send_to (sender.socket, to, (const gchar *) pkt, sizeof pkt, nullptr, nullptr);
+    latched = gst_bus_timed_pop_filtered (bus, 100 * GST_MSECOND, GST_MESSAGE_ELEMENT);
+    if (latched && !gst_message_has_name (latched, "comedia-latched"))
+      gst_clear_message (&latched);
+  }
+  fail_unless (latched != nullptr, "the sender's packets were never latched");
+  gst_message_unref (latched);
+
+  fail_unless (sink_reaches (session, 1, 1, rtp), "media must go to the offer's port");
+  guint8 data[64];
+  g_socket_set_timeout (sender.socket, 0);
+  fail_if (g_socket_condition_timed_wait (sender.socket, G_IO_IN, 200000, nullptr, nullptr) &&
+      g_socket_receive (sender.socket, (gchar *) data, sizeof data, nullptr, nullptr) > 0,
+      "media went to the latched source instead of the offer's port");
+
+  gst_object_unref (bus);
+  g_object_unref (to);
+  g_object_unref (lo);
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_answerer_rejects_unknown_stream)
 {
   Streams session = make_streams ("sdp-h-reject", 1);
@@ -776,6 +824,7 @@ sdpnegotiator_suite (void)
   tcase_add_test (tc, test_answerer_seed_offer_split);
   tcase_add_test (tc, test_answerer_empty_line_ends_message);
   tcase_add_test (tc, test_answerer_static_destination);
+  tcase_add_test (tc, test_answerer_static_destination_wins_over_latch);
   tcase_add_test (tc, test_answerer_rejects_unknown_stream);
   tcase_add_loop_test (tc, test_answerer_bad_input, 0, G_N_ELEMENTS (bad_inputs));
   tcase_add_test (tc, test_offerer_exchange);
