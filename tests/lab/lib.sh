@@ -4,17 +4,19 @@
 # variables only (prefix lab_ / LAB_), it runs nothing by itself.
 #
 #   client ns                nat ns                          server ns
-#   priv0 192.168.77.2/24 -- lan0 192.168.77.1 | pub0 203.0.113.1/24 -- pub0 203.0.113.10/24
-#   default via .77.1         ip_forward=1, nftables:          default via 203.0.113.1
-#                             masquerade on pub0 (+random)
+#   priv0 192.168.77.2/24 -- lan0 192.168.77.1 | pub0 203.0.113.1/24 -- wan0 203.0.113.10/24
+#   default via .77.1         ip_forward=1, nftables:          (a bridge: the public segment)
+#                             masquerade on pub0 (+random)     default via 203.0.113.1
 #                             forward: from pub0 only est/rel
+#
+# More public hosts (lab_add_public_host: a plain peer, an attacker) hang on
+# the server's bridge wan0, beside the NAT's public side.
 #
 # Every address lives in a namespace that this file creates: lab traffic
 # cannot leave the lab (the nat ns has no default route at all).
 #
-# Room for later (not built now): an attacker ns on the public segment would
-# need a bridge in place of the nat<->server veth; IPv6 would add a second
-# address family to lab_up; a second NAT would chain another ns like `nat`.
+# Room for later (not built now): IPv6 would add a second address family to
+# lab_up; a second NAT would chain another ns like `nat`.
 
 LAB_CLIENT_IP=192.168.77.2
 LAB_NAT_LAN_IP=192.168.77.1
@@ -154,7 +156,12 @@ lab_up() {
     ip -n "$LAB_NS_CLIENT" addr add "$LAB_CLIENT_IP/24" dev priv0
     ip -n "$LAB_NS_NAT"    addr add "$LAB_NAT_LAN_IP/24" dev lan0
     ip -n "$LAB_NS_NAT"    addr add "$LAB_NAT_PUB_IP/24" dev "$LAB_PUB_IF"
-    ip -n "$LAB_NS_SERVER" addr add "$LAB_SERVER_IP/24" dev pub0
+    # The server's end is a port of a bridge, so that more public hosts can
+    # join the segment; bridged frames skip the server's ip hooks.
+    ip -n "$LAB_NS_SERVER" link add wan0 type bridge
+    ip -n "$LAB_NS_SERVER" link set pub0 master wan0
+    ip -n "$LAB_NS_SERVER" link set wan0 up
+    ip -n "$LAB_NS_SERVER" addr add "$LAB_SERVER_IP/24" dev wan0
     ip -n "$LAB_NS_CLIENT" link set priv0 up
     ip -n "$LAB_NS_NAT"    link set lan0 up
     ip -n "$LAB_NS_NAT"    link set "$LAB_PUB_IF" up
@@ -186,6 +193,25 @@ table ip $LAB_NFT_TABLE {
 }
 EOF
     lab_log "lab $LAB_ID up: NAT mode $mode ($masq)"
+}
+
+# lab_add_public_host NAME IP: one more host on the public segment (the
+# server's bridge), as namespace $LAB_ID-NAME, left in LAB_LAST_NS (not
+# printed: a $(...) subshell would lose it from LAB_NAMESPACES, and the
+# teardown with it).  Like the server, it routes everything via the NAT.
+lab_add_public_host() {
+    local name=$1 ip=$2 ns="$LAB_ID-$1" port="p$((${#LAB_NAMESPACES[@]}))"
+    ip netns add "$ns"
+    LAB_NAMESPACES+=("$ns")
+    ip -n "$ns" link set lo up
+    ip -n "$ns" link add eth0 type veth peer name "$port" netns "$LAB_NS_SERVER"
+    ip -n "$LAB_NS_SERVER" link set "$port" master wan0
+    ip -n "$LAB_NS_SERVER" link set "$port" up
+    ip -n "$ns" addr add "$ip/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" route add default via "$LAB_NAT_PUB_IP"
+    LAB_LAST_NS=$ns
+    lab_log "public host $name: $ip (namespace $ns)"
 }
 
 # lab_count_in NS NAME MATCH...: count packets arriving in NS (input hook) that
