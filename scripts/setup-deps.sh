@@ -14,7 +14,7 @@ PACKAGES=(
     # NAT lab: namespaces, nftables masquerade, the NAT's mapping table
     iproute2 nftables conntrack coreutils
     # NAT lab's active peer and the test summary
-    python3 python3-gi gir1.2-gstreamer-1.0
+    python3 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
     gnuplot-nox   # comedia-bench writes its PNG plot with it (bench/)
 )
 
