@@ -546,6 +546,9 @@ validate_sdp (const SdpDocument & doc, SdpError & err)
       return false;
     if (!check_rtcp_value (doc, gst_sdp_media_get_attribute_val (m, "rtcp"), i, err))
       return false;
+    IceDescription ice;
+    if (!read_ice (doc, i, ice, err))
+      return false;
   }
   return true;
 }
@@ -636,8 +639,26 @@ stream_plan_kind_name (StreamPlan::Kind kind)
       return "static";
     case StreamPlan::Kind::Rejected:
       return "rejected";
+    case StreamPlan::Kind::Ice:
+      return "ice";
   }
   return "?";
+}
+
+Transport
+stream_plan_transport (StreamPlan::Kind kind)
+{
+  switch (kind) {
+    case StreamPlan::Kind::Latch:
+      return Transport::Comedia;
+    case StreamPlan::Kind::Static:
+      return Transport::Static;
+    case StreamPlan::Kind::Ice:
+      return Transport::Ice;
+    case StreamPlan::Kind::Rejected:
+      break;
+  }
+  return Transport::None;
 }
 
 /* ---- answerer --------------------------------------------------------- */
@@ -721,33 +742,91 @@ struct AcceptedStream {
   StreamPlan plan;
   std::string announced;         /* our c= address */
   const char *comedia_attribute = nullptr;   /* a=direction value to answer */
+  IceDescription ice;            /* ours, when plan.kind is Ice */
 };
 
 /* Why the answer must reject offer m-line @i, or "" if it need not. */
 std::string
 rejection_reason (const GstSDPMedia * m, guint stream, LocalStreams & local,
-    const std::vector<std::string> & kept)
+    const std::vector<std::string> & kept, bool allow_ice, bool ice_offered)
 {
   if (m->port == 0)
     return "the offer disabled it (port 0)";
   if (!is_rtp_proto (m->proto))
     return format ("protocol %s is not RTP/AVP or RTP/AVPF", m->proto);
-  if (!local.has_stream (stream))
+  bool sockets = local.has_stream (stream);
+  bool ice = allow_ice && local.ice_components (stream) > 0;
+  if (!sockets && !ice)
     return format ("the pipeline has no stream %u", stream);
+  if (!sockets && !ice_offered)
+    return format ("stream %u has only nicesrc/nicesink and the offer has no ICE "
+        "attributes (a=ice-ufrag, a=ice-pwd)", stream);
   if (kept.empty ())
     return "none of the offered formats is allowed";
   return "";
 }
 
+/* The ICE answer of stream @i: gather, answer with our credentials and
+ * candidates, hand the peer's to the plan. */
+bool
+accept_ice_stream (const SdpDocument & offer, guint i, LocalStreams & local,
+    const AnswerOptions & options, AcceptedStream & out, SdpError & err)
+{
+  const GstSDPMessage *msg = offer.message ();
+  StreamPlan & plan = out.plan;
+  guint stream = i + 1;
+  IceDescription remote;
+  if (!read_ice (offer, i, remote, err))
+    return false;
+  guint components = local.ice_components (stream);
+  std::string error;
+  if (!local.gather_ice (stream, out.ice, error))
+    return err.set (format ("cannot gather the ICE candidates of stream %u (%s): %s",
+            stream, offer.where_media (i).c_str (), error.c_str ()), offer.media_line (i));
+  /* Only a pipeline without component 2 for the stream has RTCP on
+   * component 1 (the user demultiplexes it). */
+  out.ice.rtcp_mux = options.rtcp_mux && remote.rtcp_mux && components == 1;
+  plan.kind = StreamPlan::Kind::Ice;
+  plan.direction = mirror_direction (media_direction_of (msg, i));
+  plan.local.address = out.ice.default_address;
+  plan.local.rtp_port = out.ice.default_rtp_port;
+  plan.local.rtcp_mux = out.ice.rtcp_mux;
+  plan.local.rtcp_port = out.ice.rtcp_mux ? out.ice.default_rtp_port
+      : out.ice.default_rtcp_port;
+  plan.remote.address = remote.default_address;
+  plan.remote.rtp_port = remote.default_rtp_port;
+  plan.remote.rtcp_port = remote.default_rtcp_port;
+  plan.remote.rtcp_mux = remote.rtcp_mux;
+  /* RFC 5245 5.2: the offerer controls, unless it is lite. */
+  plan.ice_controlling = remote.lite;
+  plan.remote_ice = std::move (remote);
+  out.announced = out.ice.default_address;
+  plan.note = format ("ICE with a %s peer: %u local and %u remote candidates",
+      plan.remote_ice.lite ? "lite" : "full", (guint) out.ice.candidates.size (),
+      (guint) plan.remote_ice.candidates.size ());
+  if (components == 1 && !out.ice.rtcp_mux)
+    plan.note += format ("; no component 2 in the pipeline: RTCP of stream %u is not "
+        "received", stream);
+  return true;
+}
+
 bool
 accept_stream (const SdpDocument & offer, guint i, LocalStreams & local,
     const AnswerOptions & options, bool answer_has_mux, AcceptedStream & out,
-    SdpError & err)
+    SdpError & err, bool allow_ice = false)
 {
   const GstSDPMessage *msg = offer.message ();
   const GstSDPMedia *om = gst_sdp_message_get_media (msg, i);
   StreamPlan & plan = out.plan;
   guint stream = i + 1;
+
+  if (allow_ice && local.ice_components (stream) > 0) {
+    Transport wanted = offered_transport (msg, i, options.prefer);
+    bool ice_offered = has_ice_attributes (msg, i);
+    /* What the offer asks for, or ICE when only ICE elements exist. */
+    if (ice_offered && (wanted == Transport::Ice || !local.has_stream (stream)))
+      return accept_ice_stream (offer, i, local, options, out, err);
+  }
 
   bool want_mux = options.rtcp_mux && answer_has_mux && media_has_attribute (om, "rtcp-mux");
   std::string error;
@@ -848,7 +927,8 @@ build_answer (const SdpDocument & offer, LocalStreams & local,
     gst_sdp_media_set_media (am, om->media);
     gst_sdp_media_set_proto (am, om->proto);
 
-    std::string reason = rejection_reason (om, acc.plan.stream, local, kept);
+    std::string reason = rejection_reason (om, acc.plan.stream, local, kept, true,
+        has_ice_attributes (omsg, i));
     if (!reason.empty ()) {
       /* RFC 3264 6: a rejected stream stays, with port 0. */
       acc.plan.kind = StreamPlan::Kind::Rejected;
@@ -860,7 +940,7 @@ build_answer (const SdpDocument & offer, LocalStreams & local,
       continue;
     }
 
-    if (!accept_stream (offer, i, local, options, true, acc, err)) {
+    if (!accept_stream (offer, i, local, options, true, acc, err, true)) {
       free_medias ();
       return false;
     }
@@ -877,7 +957,10 @@ build_answer (const SdpDocument & offer, LocalStreams & local,
       if (media_wide || (per_format && attribute_for_formats (attr->value, kept)))
         gst_sdp_media_add_attribute (am, attr->key, attr->value);
     }
-    add_transport_attributes (am, acc.plan.local);
+    if (acc.plan.kind == StreamPlan::Kind::Ice)
+      write_ice (am, acc.ice);
+    else
+      add_transport_attributes (am, acc.plan.local);
     add_direction_attributes (am, acc);
     accepted.push_back (std::move (acc));
   }
@@ -977,7 +1060,7 @@ rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
     for (guint f = 0; f < gst_sdp_media_formats_len (am); f++)
       formats.push_back (gst_sdp_media_get_format (am, f));
     std::string reason = am->port == 0 ? std::string ("the answer rejected it (port 0)")
-        : rejection_reason (om, acc.plan.stream, local, formats);
+        : rejection_reason (om, acc.plan.stream, local, formats, false, false);
     if (!reason.empty ()) {
       acc.plan.kind = StreamPlan::Kind::Rejected;
       acc.plan.note = reason;
@@ -1104,9 +1187,27 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
       gst_sdp_media_free (media);
       return false;
     }
-    gst_sdp_media_set_port_info (media, DISCARD_PORT, 0);
     gst_sdp_media_set_proto (media,
         gst_sdp_media_get_attribute_val (media, "rtcp-fb") ? "RTP/AVPF" : "RTP/AVP");
+    if (os.ice != nullptr) {
+      if (!os.ice->present () || os.ice->default_address.empty ()) {
+        gst_sdp_media_free (media);
+        return err.set (format ("stream %u has no ICE credentials or candidates to "
+                "offer", stream));
+      }
+      /* RFC 5245 4.3: m= and c= carry the default candidate. */
+      IceDescription ice = *os.ice;
+      ice.rtcp_mux = os.rtcp_mux;
+      gst_sdp_media_set_port_info (media, ice.default_rtp_port, 0);
+      add_connection (media, ice.default_address);
+      write_ice (media, ice);
+      if (const char *dir = media_direction_name (os.direction))
+        gst_sdp_media_add_attribute (media, dir, "");
+      gst_sdp_message_add_media (offer, media);
+      gst_sdp_media_free (media);
+      continue;
+    }
+    gst_sdp_media_set_port_info (media, DISCARD_PORT, 0);
     if (os.rtcp_mux)
       gst_sdp_media_add_attribute (media, "rtcp-mux", "");
     if (const char *dir = media_direction_name (os.direction))
@@ -1141,6 +1242,30 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
     if (am->port == 0) {
       plan.kind = StreamPlan::Kind::Rejected;
       plan.note = "the answer rejected it (port 0)";
+      out.streams.push_back (plan);
+      continue;
+    }
+
+    if (has_ice_attributes (omsg, i)) {
+      IceDescription remote;
+      if (!read_ice (answer, i, remote, err))
+        return false;
+      if (!remote.present ())
+        return err.set (format ("the peer does not do ICE: answer %s has no "
+                "a=ice-ufrag and a=ice-pwd", answer.where_media (i).c_str ()),
+            answer.media_line (i));
+      bool mux = remote.rtcp_mux && media_has_attribute (om, "rtcp-mux");
+      plan.kind = StreamPlan::Kind::Ice;
+      plan.local.rtcp_mux = mux;
+      plan.remote.address = remote.default_address;
+      plan.remote.rtp_port = remote.default_rtp_port;
+      plan.remote.rtcp_port = mux ? remote.default_rtp_port : remote.default_rtcp_port;
+      plan.remote.rtcp_mux = mux;
+      /* The offerer controls (a lite answerer never does). */
+      plan.ice_controlling = true;
+      plan.note = format ("ICE with a %s peer: %u remote candidates",
+          remote.lite ? "lite" : "full", (guint) remote.candidates.size ());
+      plan.remote_ice = std::move (remote);
       out.streams.push_back (plan);
       continue;
     }

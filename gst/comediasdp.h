@@ -15,6 +15,8 @@
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 
+#include "icesdp.h"
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -126,6 +128,17 @@ class LocalStreams {
    * here, so something listens on every port it announces. */
   virtual bool open_stream (guint stream, bool want_rtcp_mux,
       TransportAddress & local, std::string & error) = 0;
+
+  /* ICE: the number of components (1 or 2) of @stream in the session's
+   * NiceAgent, 0 when the pipeline has no nicesrc/nicesink for it. */
+  virtual guint ice_components (guint stream) { return 0; }
+  /* Gathers (once) the local candidates of @stream and fills @local with
+   * the credentials, candidates and default candidate; rtcp_mux is left to
+   * the caller. */
+  virtual bool gather_ice (guint stream, IceDescription & local, std::string & error) {
+    error = "no ICE agent";
+    return false;
+  }
 };
 
 /* What this peer does with one stream once the exchange is done. */
@@ -134,6 +147,7 @@ struct StreamPlan {
     Latch,      /* COMEDIA: wait for the peer's packets, answer to their source */
     Static,     /* send to a fixed destination (the peer's SDP) */
     Rejected,   /* port 0: the stream is not used */
+    Ice,        /* ICE through the session's NiceAgent (nicesrc/nicesink) */
   };
   guint stream = 0;                /* 1-based */
   Kind kind = Kind::Rejected;
@@ -143,9 +157,16 @@ struct StreamPlan {
                                     * the peer is on hold (c= 0.0.0.0) */
   MediaDirection direction = MediaDirection::Unspecified;  /* ours */
   std::string note;                /* why, for logs and bus messages */
+  /* Ice: the peer's credentials and candidates for the agent, and whether
+   * this agent controls (RFC 5245 5.2: the offerer, or the full agent
+   * against a lite one). */
+  IceDescription remote_ice;
+  bool ice_controlling = false;
 };
 
 const char *stream_plan_kind_name (StreamPlan::Kind kind);
+/* ice, comedia, static or none: the transport a plan uses. */
+Transport stream_plan_transport (StreamPlan::Kind kind);
 
 struct AnswerOptions {
   /* c= of the answer; empty: the bound address if specific, else
@@ -158,6 +179,9 @@ struct AnswerOptions {
   std::vector<std::string> formats;
   /* o= session id; 0: a fresh random one. */
   guint64 session_id = 0;
+  /* An offer with both ICE attributes and a=direction:active, on a stream
+   * the pipeline can do both for. */
+  PreferTransport prefer = PreferTransport::Ice;
   /* Address of the interface holding the default route, for the wildcard
    * case; @ipv6 asks for an IPv6 one. */
   std::function<std::string (bool ipv6)> default_route_address;
@@ -190,6 +214,9 @@ struct OfferedStream {
   GstCaps *caps = nullptr;         /* borrowed */
   bool rtcp_mux = false;
   MediaDirection direction = MediaDirection::Unspecified;
+  /* Set: offer ICE (credentials, candidates, the default candidate in c=
+   * and m=) instead of COMEDIA. */
+  const IceDescription *ice = nullptr;   /* borrowed */
 };
 
 struct OfferOptions {
@@ -199,7 +226,8 @@ struct OfferOptions {
 };
 
 /* Offerer role (the active peer behind NAT): port 9, c= unspecified,
- * a=direction:active on every media. */
+ * a=direction:active on every media; or, for streams with ice set, their
+ * default candidate, the ICE attributes and no a=direction. */
 bool build_offer (const std::vector<OfferedStream> & streams,
     const OfferOptions & options, SdpMessagePtr & out, SdpError & err);
 
@@ -222,7 +250,8 @@ struct AnswerReading {
 
 /* Offerer role: reads the answer to our @offer.  A stream whose answer is
  * passive gets the answer's address and RTP port (and a=rtcp, or port + 1,
- * or rtcp-mux) as its destination. */
+ * or rtcp-mux) as its destination.  A stream offered with ICE needs ICE
+ * attributes in the answer and gets an Ice plan with them. */
 bool read_answer (const SdpDocument & offer, const SdpDocument & answer,
     MissingPassive missing_passive, AnswerReading & out, SdpError & err);
 

@@ -91,6 +91,8 @@ describe (const StreamPlan & p)
       return p.local.rtcp_mux ? "latch mux" : "latch";
     case StreamPlan::Kind::Rejected:
       return "rejected";
+    case StreamPlan::Kind::Ice:
+      return "ice";
     case StreamPlan::Kind::Static:
       if (p.remote.address.empty ())
         return "static hold";

@@ -1,0 +1,92 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+/* ICE (RFC 5245) attributes of SDP offers and answers, plain C++ on
+ * GstSDPMessage: reading a=ice-ufrag, a=ice-pwd, a=candidate, a=ice-lite,
+ * a=end-of-candidates and a=rtcp-mux of a media, writing them into one, and
+ * the per-offer choice between ICE, COMEDIA and a static destination.
+ * Candidates stay text here; libnice parses them (IceAgent). */
+
+#include <gst/gst.h>
+#include <gst/sdp/sdp.h>
+
+#include <string>
+#include <vector>
+
+namespace comedia {
+
+class SdpDocument;
+struct SdpError;
+
+/* The ICE side of one media, as read from a peer's SDP or as this peer's
+ * agent gathered it. */
+struct IceDescription {
+  std::string ufrag;
+  std::string pwd;
+  bool lite = false;                    /* session-level a=ice-lite */
+  bool end_of_candidates = false;
+  bool rtcp_mux = false;
+  /* a=candidate values: "foundation component transport priority address
+   * port typ type [raddr a rport p] ...", in SDP order. */
+  std::vector<std::string> candidates;
+  /* Written into c=, m= and a=rtcp (RFC 5245 4.3: the default candidates);
+   * read from them. */
+  std::string default_address;
+  guint16 default_rtp_port = 0;
+  guint16 default_rtcp_port = 0;
+
+  bool present () const { return !ufrag.empty () && !pwd.empty (); }
+};
+
+/* Fields of a candidate value that the rules need; false if it is not one. */
+struct CandidateFields {
+  guint component = 0;
+  std::string transport;                /* "UDP" */
+  std::string address;
+  guint16 port = 0;
+  std::string type;                     /* host, srflx, prflx, relay */
+};
+bool candidate_fields (const std::string & value, CandidateFields & out);
+
+/* Whether media @media_index (or the session) has any ICE attribute. */
+bool has_ice_attributes (const GstSDPMessage * msg, guint media_index);
+
+/* Reads the ICE side of media @media_index: ufrag and pwd (media level, else
+ * session level), ice-lite, candidates, end-of-candidates, rtcp-mux, the
+ * default address and ports.  A media without any ICE attribute gives an
+ * empty description and true.  Errors name the line: ufrag without pwd (or
+ * the reverse), lengths outside RFC 5245 15.4, a malformed candidate. */
+bool read_ice (const SdpDocument & doc, guint media_index, IceDescription & out,
+    SdpError & err);
+
+/* Writes @local into @media: ice-ufrag, ice-pwd, the candidates (only
+ * component 1's with rtcp-mux), end-of-candidates, and rtcp-mux or a=rtcp of
+ * the default RTCP candidate.  m= port and c= are the caller's. */
+void write_ice (GstSDPMedia * media, const IceDescription & local);
+
+/* Component ids found among @ice's candidates, ascending. */
+std::vector<guint> candidate_components (const IceDescription & ice);
+
+/* The transport a stream uses. */
+enum class Transport {
+  None,       /* rejected */
+  Ice,        /* nicesrc/nicesink through the session's NiceAgent */
+  Comedia,    /* a=direction:active offer: latch on the peer's packets */
+  Static,     /* send to the address in the peer's SDP */
+};
+const char *transport_name (Transport t);
+
+/* Which one wins when an offer has both ICE attributes and
+ * a=direction:active. */
+enum class PreferTransport { Ice, Comedia };
+
+/* What the offer asks for on media @media_index, before looking at what
+ * this pipeline can do: ICE attributes -> Ice, a=direction:active (or both)
+ * -> Comedia, neither -> Static, both -> @prefer. */
+Transport offered_transport (const GstSDPMessage * offer, guint media_index,
+    PreferTransport prefer);
+
+}  // namespace comedia
