@@ -49,6 +49,7 @@
 #include "comediartpsink.h"
 #include "comediaelements.h"
 #include "comediasession.h"
+#include "keepaliveservice.h"
 
 #include <string>
 #include <vector>
@@ -63,6 +64,8 @@ using comedia::Component;
 #define DEFAULT_COMPONENT comedia::COMPONENT_RTP
 #define DEFAULT_HOST nullptr
 #define DEFAULT_PORT 0
+#define DEFAULT_KEEPALIVE_INTERVAL 0
+#define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
 
 enum
 {
@@ -72,6 +75,8 @@ enum
   PROP_COMPONENT,
   PROP_HOST,
   PROP_PORT,
+  PROP_KEEPALIVE_INTERVAL,
+  PROP_KEEPALIVE_PAYLOAD_TYPE,
   PROP_STATS,
 };
 
@@ -85,6 +90,9 @@ struct ComediaRtpSinkPrivate {
   guint component = DEFAULT_COMPONENT;
   std::string host;
   guint port = DEFAULT_PORT;
+  guint keepalive_interval = DEFAULT_KEEPALIVE_INTERVAL;
+  gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
+  bool keepalives_started = false;
 
   ComediaSession *session = nullptr;
   std::atomic<Component *> shared{nullptr};  /* opened on the first buffer */
@@ -172,6 +180,23 @@ comedia_rtp_sink_class_init (ComediaRtpSinkClass * klass)
           G_MAXUINT16, DEFAULT_PORT,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_INTERVAL,
+      g_param_spec_uint ("keepalive-interval", "Keepalive interval",
+          "NAT keepalives (RFC 6263) for this sink's stream: milliseconds "
+          "without anything sent on a component after which a keepalive "
+          "goes out through its socket, to where media would go, so a NAT "
+          "in front of this peer keeps its mapping while media is silent.  "
+          "0 = off (the passive, public side needs none; sdp-negotiator "
+          "role=offerer turns them on by itself)", 0, G_MAXUINT,
+          DEFAULT_KEEPALIVE_INTERVAL, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_PAYLOAD_TYPE,
+      g_param_spec_int ("keepalive-payload-type", "Keepalive payload type",
+          "Payload type of the RTP keepalives: one the session does not "
+          "use, so a standard receiver drops them (20 is unassigned in RFC "
+          "3551).  RTCP keepalives are empty Receiver Reports", 0, 127,
+          DEFAULT_KEEPALIVE_PAYLOAD_TYPE, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Counters of this sender: sent (datagrams), sent-bytes, "
@@ -244,6 +269,12 @@ comedia_rtp_sink_set_property (GObject * object, guint prop_id,
     case PROP_PORT:
       priv->port = g_value_get_int (value);
       break;
+    case PROP_KEEPALIVE_INTERVAL:
+      priv->keepalive_interval = g_value_get_uint (value);
+      break;
+    case PROP_KEEPALIVE_PAYLOAD_TYPE:
+      priv->keepalive_pt = g_value_get_int (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -267,6 +298,7 @@ create_stats (ComediaRtpSink * self)
       "send-calls", G_TYPE_UINT64, c ? get (c->counters.send_calls) : 0,
       "dropped-no-peer", G_TYPE_UINT64, c ? get (c->counters.dropped_no_peer) : 0,
       "send-errors", G_TYPE_UINT64, c ? get (c->counters.send_errors) : 0,
+      "keepalives-sent", G_TYPE_UINT64, c ? get (c->counters.keepalives_sent) : 0,
       "peer", G_TYPE_STRING, destination.c_str (), nullptr);
 }
 
@@ -294,6 +326,12 @@ comedia_rtp_sink_get_property (GObject * object, guint prop_id,
       break;
     case PROP_PORT:
       g_value_set_int (value, priv->port);
+      break;
+    case PROP_KEEPALIVE_INTERVAL:
+      g_value_set_uint (value, priv->keepalive_interval);
+      break;
+    case PROP_KEEPALIVE_PAYLOAD_TYPE:
+      g_value_set_int (value, priv->keepalive_pt);
       break;
     case PROP_STATS:
       g_value_take_boxed (value, create_stats (self));
@@ -372,6 +410,8 @@ comedia_rtp_sink_close (ComediaRtpSink * self)
   g_clear_object (&priv->session);
 }
 
+static Component *shared_component (ComediaRtpSink * self);
+
 static GstStateChangeReturn
 comedia_rtp_sink_change_state (GstElement * element, GstStateChange transition)
 {
@@ -381,6 +421,21 @@ comedia_rtp_sink_change_state (GstElement * element, GstStateChange transition)
       !comedia_rtp_sink_open (self)) {
     comedia_rtp_sink_close (self);
     return GST_STATE_CHANGE_FAILURE;
+  }
+
+  ComediaRtpSinkPrivate *priv = self->priv;
+  /* Keepalives need the socket and its destination before any buffer
+   * comes: a silent sink is the reason they exist. */
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED && priv->keepalive_interval > 0) {
+    if (shared_component (self) == nullptr)
+      return GST_STATE_CHANGE_FAILURE;
+    comedia_keepalive_start (priv->session, priv->stream, priv->keepalive_interval,
+        (guint8) priv->keepalive_pt, FALSE);
+    priv->keepalives_started = true;
+  }
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY && priv->keepalives_started) {
+    comedia_keepalive_stop (priv->session, priv->stream);
+    priv->keepalives_started = false;
   }
 
   GstStateChangeReturn ret =

@@ -54,9 +54,12 @@
 #include "comediartpsrc.h"
 #include "comediaelements.h"
 #include "comediasession.h"
+#include "keepalive.h"
 
 #include <gst/net/gstnetaddressmeta.h>
+#include <gst/rtp/rtp.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -82,6 +85,7 @@ using comedia::PeerAddress;
 #define DEFAULT_TIMEOUT 0
 #define DEFAULT_RTCP_WITHOUT_RTP FALSE
 #define DEFAULT_BATCH_SIZE 64
+#define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
 
 /* Receive slots armed while idle: a quiet source keeps only this many
  * buffers in hand, a busy one grows towards batch-size. */
@@ -111,6 +115,7 @@ enum
   PROP_TIMEOUT,
   PROP_RTCP_WITHOUT_RTP,
   PROP_BATCH_SIZE,
+  PROP_KEEPALIVE_PAYLOAD_TYPE,
   PROP_LATCHED_ADDRESS,
   PROP_STATS,
 };
@@ -175,6 +180,7 @@ struct ComediaRtpSrcPrivate {
   guint timeout = DEFAULT_TIMEOUT;
   gboolean rtcp_without_rtp = DEFAULT_RTCP_WITHOUT_RTP;
   guint batch_size = DEFAULT_BATCH_SIZE;
+  gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
 
   /* Set up on NULL->READY, used by the streaming thread. */
   ComediaSession *session = nullptr;
@@ -358,6 +364,15 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "at a time", 1, 1024, DEFAULT_BATCH_SIZE,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_PAYLOAD_TYPE,
+      g_param_spec_int ("keepalive-payload-type", "Keepalive payload type",
+          "RTP packets of this payload type are NAT keepalives (RFC 6263, "
+          "as comedia-rtpsink and sdp-negotiator send them): they may latch "
+          "the peer like any RTP packet, then are counted and dropped "
+          "instead of going downstream.  -1: none, every packet goes "
+          "downstream", -1, 127, DEFAULT_KEEPALIVE_PAYLOAD_TYPE,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property (gobject_class, PROP_LATCHED_ADDRESS,
       g_param_spec_string ("latched-address", "Latched address",
           "Public address and port of the peer this component latched, as "
@@ -457,6 +472,7 @@ create_stats (ComediaRtpSrc * self)
       "held", G_TYPE_UINT64, c ? get (c->counters.learning) : 0,
       "rejected", G_TYPE_UINT64, c ? get (c->counters.rejected) : 0,
       "malformed", G_TYPE_UINT64, c ? get (c->counters.malformed) : 0,
+      "keepalives", G_TYPE_UINT64, c ? get (c->counters.keepalives_received) : 0,
       "receive-calls", G_TYPE_UINT64, get (priv->receive_calls),
       "peer", G_TYPE_STRING, peer_string (priv->own).c_str (), nullptr);
   if (priv->muxed_rtcp.component)
@@ -525,6 +541,9 @@ comedia_rtp_src_set_property (GObject * object, guint prop_id,
     case PROP_BATCH_SIZE:
       priv->batch_size = g_value_get_uint (value);
       break;
+    case PROP_KEEPALIVE_PAYLOAD_TYPE:
+      priv->keepalive_pt = g_value_get_int (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -584,6 +603,9 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_BATCH_SIZE:
       g_value_set_uint (value, priv->batch_size);
+      break;
+    case PROP_KEEPALIVE_PAYLOAD_TYPE:
+      g_value_set_int (value, priv->keepalive_pt);
       break;
     case PROP_LATCHED_ADDRESS:
       g_value_set_string (value, peer_string (priv->own).c_str ());
@@ -1229,6 +1251,39 @@ set_sender (GstBuffer * buf, GSocketAddress * from)
   meta->meta.flags = (GstMetaFlags) (meta->meta.flags | GST_META_FLAG_POOLED);
 }
 
+/* Whether @buf is an RTP keepalive (an RTP packet of the keepalive payload
+ * type).  Only asked of RTP that passed the policy. */
+static bool
+is_keepalive (ComediaRtpSrcPrivate * priv, GstBuffer * buf)
+{
+  if (priv->keepalive_pt < 0)
+    return false;
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  if (!gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp))
+    return false;
+  bool keepalive = gst_rtp_buffer_get_payload_type (&rtp) == priv->keepalive_pt;
+  gst_rtp_buffer_unmap (&rtp);
+  return keepalive;
+}
+
+/* Keepalives latch like media but stop here: drops those among @bufs from
+ * index @from on, counting them. */
+static void
+drop_keepalives (ComediaRtpSrcPrivate * priv, std::vector<GstBuffer *> &bufs,
+    size_t from)
+{
+  auto first = bufs.begin () + from;
+  auto kept = std::remove_if (first, bufs.end (), [priv] (GstBuffer * b) {
+        if (!is_keepalive (priv, b))
+          return false;
+        gst_buffer_unref (b);
+        return true;
+      });
+  priv->own.component->counters.keepalives_received.fetch_add (bufs.end () - kept,
+      std::memory_order_relaxed);
+  bufs.erase (kept, bufs.end ());
+}
+
 /* Runs the @n datagrams just read through the latching policies, packet by
  * packet and in order: what passes goes to @out (the src pad) or
  * priv->rtcp_out (muxed RTCP). */
@@ -1267,15 +1322,31 @@ process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts,
     LatchedComponent & target = muxed_rtcp ? priv->muxed_rtcp : priv->own;
     std::vector<GstBuffer *> &dest = muxed_rtcp ? priv->rtcp_out : out;
 
+    bool keepalive = facts.kind == comedia::PacketKind::Rtp &&
+        facts.payload_type == priv->keepalive_pt;
     LatchDecision decision = target.policy.on_packet (peer, facts, now, buf);
     switch (decision.verdict) {
       case comedia::Verdict::Accept:
+        if (G_UNLIKELY (keepalive)) {
+          own->counters.keepalives_received.fetch_add (1, std::memory_order_relaxed);
+          break;
+        }
         dest.push_back (buf);
         continue;
       case comedia::Verdict::Latch:
         announce_latch (self, target, decision, peer, muxed_rtcp);
-        target.policy.take_released (dest);
-        dest.push_back (buf);
+        {
+          size_t released_from = dest.size ();
+          target.policy.take_released (dest);
+          if (!muxed_rtcp)
+            drop_keepalives (priv, dest, released_from);
+        }
+        if (G_UNLIKELY (keepalive)) {
+          own->counters.keepalives_received.fetch_add (1, std::memory_order_relaxed);
+          gst_buffer_unref (buf);
+        } else {
+          dest.push_back (buf);
+        }
         /* RTCP held for this RTP peer may latch now, before the rest of the
          * batch, just as if the packets had been read one by one. */
         if (!muxed_rtcp && priv->muxed_rtcp.component)

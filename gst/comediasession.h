@@ -45,6 +45,7 @@ struct ComponentCounters {
   std::atomic<guint64> dropped_no_peer{0};/* sink had nowhere to send */
   std::atomic<guint64> send_errors{0};    /* e.g. ICMP unreachable */
   std::atomic<guint64> keepalives_sent{0};
+  std::atomic<guint64> keepalives_received{0}; /* consumed by the source */
 };
 
 /* Where to bind a component's socket; given by comedia-rtpsrc. */

@@ -101,12 +101,15 @@
 #include "comediaelements.h"
 #include "comediasdp.h"
 #include "comediasession.h"
+#include "keepaliveservice.h"
 
 #include <gst/base/gstadapter.h>
 #include <gst/sdp/sdp.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
+#include <set>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -129,6 +132,11 @@ using comedia::StreamPlan;
 #define DEFAULT_MISSING_PASSIVE COMEDIA_SDP_MISSING_PASSIVE_ERROR
 #define DEFAULT_MAX_SIZE ((guint) comedia::DEFAULT_MAX_SDP_SIZE)
 #define DEFAULT_OFFER_INTERVAL 1000
+#define DEFAULT_KEEPALIVE_INTERVAL -1
+#define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
+/* RFC 6263 section 4: 15 s keeps the shortest common UDP NAT timeout (30 s)
+ * open with one loss to spare. */
+#define AUTO_KEEPALIVE_INTERVAL_MS 15000
 
 enum
 {
@@ -143,6 +151,8 @@ enum
   PROP_MISSING_PASSIVE,
   PROP_MAX_SIZE,
   PROP_OFFER_INTERVAL,
+  PROP_KEEPALIVE_INTERVAL,
+  PROP_KEEPALIVE_PAYLOAD_TYPE,
   PROP_LOCAL_DESCRIPTION,
   PROP_REMOTE_DESCRIPTION,
 };
@@ -198,6 +208,9 @@ struct ComediaSdpNegotiatorPrivate {
   ComediaSdpMissingPassive missing_passive = DEFAULT_MISSING_PASSIVE;
   guint max_size = DEFAULT_MAX_SIZE;
   guint offer_interval = DEFAULT_OFFER_INTERVAL;
+  gint keepalive_interval = DEFAULT_KEEPALIVE_INTERVAL;
+  gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
+  std::vector<guint> keepalive_streams;   /* started by this element */
   SdpMessagePtr local_description;
   SdpMessagePtr remote_description;
   ComediaSession *session = nullptr;
@@ -330,6 +343,25 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
           "late and missed the first answer); 0 sends it once", 0, G_MAXINT32,
           DEFAULT_OFFER_INTERVAL, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_INTERVAL,
+      g_param_spec_int ("keepalive-interval", "Keepalive interval",
+          "NAT keepalives (RFC 6263) once the exchange is done: a burst at "
+          "once, so the passive peer can latch before any media flows, then "
+          "one whenever a component has sent nothing for this many "
+          "milliseconds, so the NAT keeps its mapping while media is silent "
+          "(a receive-only peer, muted audio).  -1: automatic, 15000 for "
+          "role=offerer (the active peer behind NAT) and off for "
+          "role=answerer; 0: off", -1, G_MAXINT32, DEFAULT_KEEPALIVE_INTERVAL,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_PAYLOAD_TYPE,
+      g_param_spec_int ("keepalive-payload-type", "Keepalive payload type",
+          "Payload type of the RTP keepalives: one the session does not use, "
+          "so a standard receiver drops them and comedia-rtpsrc consumes them "
+          "(20 is unassigned in RFC 3551).  RTCP keepalives are empty "
+          "Receiver Reports", 0, 127, DEFAULT_KEEPALIVE_PAYLOAD_TYPE,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property (gobject_class, PROP_LOCAL_DESCRIPTION,
       g_param_spec_boxed ("local-description", "Local description",
           "The last offer or answer this element made", GST_TYPE_SDP_MESSAGE,
@@ -496,6 +528,12 @@ comedia_sdp_negotiator_set_property (GObject * object, guint prop_id,
     case PROP_OFFER_INTERVAL:
       priv->offer_interval = g_value_get_uint (value);
       break;
+    case PROP_KEEPALIVE_INTERVAL:
+      priv->keepalive_interval = g_value_get_int (value);
+      break;
+    case PROP_KEEPALIVE_PAYLOAD_TYPE:
+      priv->keepalive_pt = g_value_get_int (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -542,6 +580,12 @@ comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
       break;
     case PROP_OFFER_INTERVAL:
       g_value_set_uint (value, priv->offer_interval);
+      break;
+    case PROP_KEEPALIVE_INTERVAL:
+      g_value_set_int (value, priv->keepalive_interval);
+      break;
+    case PROP_KEEPALIVE_PAYLOAD_TYPE:
+      g_value_set_int (value, priv->keepalive_pt);
       break;
     case PROP_LOCAL_DESCRIPTION:
       g_value_set_boxed (value, priv->local_description.get ());
@@ -677,6 +721,43 @@ apply_plans (ComediaSdpNegotiator * self, ComediaSession * session,
   }
 }
 
+/* Starts NAT keepalives for the streams of @plans that send somewhere, if
+ * this role wants them; @burst: send the initial burst now. */
+static void
+start_keepalives (ComediaSdpNegotiator * self, ComediaSession * session,
+    const std::vector<StreamPlan> & plans, bool burst)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  std::lock_guard<std::mutex> guard (priv->lock);
+  gint interval = priv->keepalive_interval;
+  if (interval < 0)
+    interval = priv->role == COMEDIA_SDP_ROLE_OFFERER ? AUTO_KEEPALIVE_INTERVAL_MS : 0;
+  if (interval == 0)
+    return;
+  for (const StreamPlan & p : plans) {
+    if (p.kind == StreamPlan::Kind::Rejected)
+      continue;
+    comedia_keepalive_start (session, p.stream, interval, (guint8) priv->keepalive_pt,
+        burst);
+    if (std::find (priv->keepalive_streams.begin (), priv->keepalive_streams.end (),
+            p.stream) == priv->keepalive_streams.end ())
+      priv->keepalive_streams.push_back (p.stream);
+    GST_INFO_OBJECT (self, "stream %u: keepalives every %d ms of silence", p.stream,
+        interval);
+  }
+}
+
+static void
+stop_keepalives (ComediaSdpNegotiator * self)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  std::lock_guard<std::mutex> guard (priv->lock);
+  if (priv->session)
+    for (guint stream : priv->keepalive_streams)
+      comedia_keepalive_stop (priv->session, stream);
+  priv->keepalive_streams.clear ();
+}
+
 /* ---- bus messages ----------------------------------------------------- */
 
 static void
@@ -758,6 +839,7 @@ handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer)
     return nullptr;
   }
   apply_plans (self, session, answer.streams);
+  start_keepalives (self, session, answer.streams, false);
   store_descriptions (self, answer.sdp.get (), offer.message ());
   post_description (self, "sdp-negotiator-answer-created", answer.sdp.get ());
   return std::move (answer.sdp);
@@ -802,12 +884,14 @@ collect_offered_streams (ComediaSdpNegotiator * self, ComediaSession * session,
   ComediaSdpNegotiatorPrivate *priv = self->priv;
   std::string session_name;
   GstCaps *offer_caps = nullptr;
+  bool offer_caps_given = false;
   bool rtcp_mux;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
     session_name = priv->session_name;
     if (priv->offer_caps)
       offer_caps = gst_caps_ref (priv->offer_caps);
+    offer_caps_given = offer_caps != nullptr;
     rtcp_mux = priv->rtcp_mux;
   }
 
@@ -816,36 +900,46 @@ collect_offered_streams (ComediaSdpNegotiator * self, ComediaSession * session,
     for (guint i = 0; i < gst_caps_get_size (offer_caps); i++)
       by_stream[i + 1] = gst_caps_copy_nth (offer_caps, i);
     gst_caps_unref (offer_caps);
-  } else {
-    GstObject *top = GST_OBJECT (gst_object_ref (self));
-    while (GstObject *parent = gst_object_get_parent (top)) {
-      gst_object_unref (top);
-      top = parent;
-    }
-    if (GST_IS_BIN (top)) {
-      GstIterator *it = gst_bin_iterate_recurse (GST_BIN (top));
-      GValue item = G_VALUE_INIT;
-      while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
-        GstElement *e = GST_ELEMENT (g_value_get_object (&item));
-        if (factory_name (e) == "comedia-rtpsrc") {
-          gchar *name = nullptr;
-          guint stream = 0, component = 0;
-          GstCaps *caps = nullptr;
-          g_object_get (e, "session", &name, "stream", &stream, "component",
-              &component, "caps", &caps, nullptr);
-          if (g_strcmp0 (name, session_name.c_str ()) == 0
-              && component == comedia::COMPONENT_RTP && caps && !by_stream.count (stream))
-            by_stream[stream] = gst_caps_ref (caps);
-          gst_clear_caps (&caps);
-          g_free (name);
-        }
-        g_value_reset (&item);
-      }
-      g_value_unset (&item);
-      gst_iterator_free (it);
-    }
-    gst_object_unref (top);
   }
+  /* The session's elements: the formats (comedia-rtpsrc caps, unless
+   * offer-caps gives them) and who sends and receives RTP, for the
+   * direction: a stream with no comedia-rtpsink of RTP only receives, one
+   * with no comedia-rtpsrc of RTP only sends. */
+  std::set<guint> receivers, senders;
+  GstObject *top = GST_OBJECT (gst_object_ref (self));
+  while (GstObject *parent = gst_object_get_parent (top)) {
+    gst_object_unref (top);
+    top = parent;
+  }
+  if (GST_IS_BIN (top)) {
+    GstIterator *it = gst_bin_iterate_recurse (GST_BIN (top));
+    GValue item = G_VALUE_INIT;
+    while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+      GstElement *e = GST_ELEMENT (g_value_get_object (&item));
+      std::string factory = factory_name (e);
+      bool is_src = factory == "comedia-rtpsrc";
+      if (is_src || factory == "comedia-rtpsink") {
+        gchar *name = nullptr;
+        guint stream = 0, component = 0;
+        g_object_get (e, "session", &name, "stream", &stream, "component",
+            &component, nullptr);
+        if (g_strcmp0 (name, session_name.c_str ()) == 0
+            && component == comedia::COMPONENT_RTP) {
+          (is_src ? receivers : senders).insert (stream);
+          GstCaps *caps = nullptr;
+          if (is_src && !offer_caps_given && !by_stream.count (stream))
+            g_object_get (e, "caps", &caps, nullptr);
+          if (caps)
+            by_stream[stream] = caps;
+        }
+        g_free (name);
+      }
+      g_value_reset (&item);
+    }
+    g_value_unset (&item);
+    gst_iterator_free (it);
+  }
+  gst_object_unref (top);
 
   guint expected = 1;
   bool ok = true;
@@ -862,6 +956,11 @@ collect_offered_streams (ComediaSdpNegotiator * self, ComediaSession * session,
     comedia::OfferedStream os;
     os.caps = caps;
     os.rtcp_mux = rtcp_mux && comedia_session_get_rtcp_mux (session, stream);
+    bool receives = receivers.count (stream) != 0, sends = senders.count (stream) != 0;
+    if (receives && !sends)
+      os.direction = comedia::MediaDirection::RecvOnly;
+    else if (sends && !receives)
+      os.direction = comedia::MediaDirection::SendOnly;
     out.push_back (os);
   }
   return ok;
@@ -949,6 +1048,7 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer)
             reading.warning.c_str ()), (nullptr));
   }
   apply_plans (self, get_session (self), reading.streams);
+  start_keepalives (self, get_session (self), reading.streams, true);
   store_descriptions (self, offer_msg.get (), answer.message ());
   {
     std::lock_guard<std::mutex> guard (priv->lock);
@@ -1241,6 +1341,7 @@ comedia_sdp_negotiator_change_state (GstElement * element, GstStateChange transi
     }
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       gst_pad_stop_task (self->srcpad);
+      stop_keepalives (self);
       gst_adapter_clear (priv->adapter);
       {
         std::lock_guard<std::mutex> guard (priv->push_lock);

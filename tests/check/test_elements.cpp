@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gst/check/gstcheck.h>
+#include <gst/rtp/rtp.h>
 #include <gst/check/gstharness.h>
 #include <gst/net/gstnetaddressmeta.h>
 
@@ -819,6 +820,44 @@ GST_START_TEST (test_batch_muxed_rtcp_split_within_batch)
 }
 GST_END_TEST;
 
+/* NAT keepalives from an active peer (RTP of payload type 20, as
+ * comedia-rtpsink and sdp-negotiator send them) pass probation and latch the
+ * peer, so a receive-only peer can be reached, but never go downstream;
+ * keepalive-payload-type=-1 lets them through like media. */
+GST_START_TEST (test_keepalives_latch_but_stay_here)
+{
+  for (const char *extra : {"probation=4", "probation=4 keepalive-payload-type=-1"}) {
+    SrcHarness sh = start_src (make_src ("keepalive-in", 1, extra));
+    GSocket *peer = make_peer ();
+    guint16 port = bound_port (sh.src);
+    for (guint16 i = 0; i < 5; i++) {
+      peer_send (peer, port, make_rtp (0x77, 100 + i, 20, 0));
+      g_usleep (10 * 1000);
+    }
+    peer_send (peer, port, make_rtp (0x1234, 1, 96));
+
+    GstStructure *latched = wait_latched (sh.bus);
+    gst_structure_free (latched);
+    GstBuffer *out = gst_harness_pull (sh.h);
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+    fail_unless (gst_rtp_buffer_map (out, GST_MAP_READ, &rtp));
+    guint pt = gst_rtp_buffer_get_payload_type (&rtp);
+    gst_rtp_buffer_unmap (&rtp);
+    gst_buffer_unref (out);
+    if (g_str_has_suffix (extra, "=-1")) {
+      fail_unless_equals_int (pt, 20);
+      fail_unless_equals_int (stat_u64 (sh.src, "keepalives"), 0);
+    } else {
+      fail_unless_equals_int (pt, 96);
+      fail_unless_equals_int (stat_u64 (sh.src, "keepalives"), 5);
+      fail_unless_equals_int (stat_u64 (sh.src, "passed"), 1);
+    }
+    g_object_unref (peer);
+    stop_src (sh);
+  }
+}
+GST_END_TEST;
+
 static Suite *
 elements_suite (void)
 {
@@ -842,6 +881,7 @@ elements_suite (void)
   tcase_add_test (tc, test_batch_completes_probation_in_middle);
   tcase_add_test (tc, test_batch_order_and_meta_across_batches);
   tcase_add_test (tc, test_batch_muxed_rtcp_split_within_batch);
+  tcase_add_test (tc, test_keepalives_latch_but_stay_here);
   return s;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # sdp-negotiator from Python through GObject introspection (python3-gi):
 # the action signals take and return GstSdp.SDPMessage, and an offerer and an
-# answerer in one process complete a COMEDIA exchange.
+# answerer in one process complete a COMEDIA exchange.  Both sessions have
+# comedia-rtpsrc only, so the offer is recvonly (a viewer).
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import os
 import sys
@@ -49,6 +50,7 @@ check("create-offer returns a GstSdp.SDPMessage", isinstance(offer, GstSdp.SDPMe
 m = offer.get_media(0)
 check("the offer says port 9 and a=direction:active",
       m.get_port() == 9 and m.get_attribute_val("direction") == "active")
+check("a session without comedia-rtpsink offers recvonly", m.get_attribute_val("recvonly") is not None)
 
 answer = answerer.emit("process-offer", offer)
 check("process-offer returns an answer", isinstance(answer, GstSdp.SDPMessage))
@@ -56,6 +58,7 @@ am = answer.get_media(0)
 ports = [passive.get_by_name(n).get_property("port") for n in ("rtp", "rtcp")]
 check("the answer has a=direction:passive and a bound port (%d in %s)" % (am.get_port(), ports),
       am.get_attribute_val("direction") == "passive" and am.get_port() == ports[0])
+check("a recvonly offer is answered sendonly", am.get_attribute_val("sendonly") is not None)
 check("the answer's c= is the public address and a=rtcp the RTCP port",
       answer.get_connection().address == "127.0.0.1" and am.get_attribute_val("rtcp") == str(ports[1]))
 

@@ -5,10 +5,12 @@
 #include <gio/gio.h>
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
+#include <gst/rtp/rtp.h>
 #include <gst/sdp/sdp.h>
 
 #include "comediasdp.h"
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -103,12 +105,23 @@ sink_reaches (const Streams & s, guint stream, guint component, Peer & peer,
   fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_OK);
   gst_harness_teardown (h);
 
+  /* Only this very packet counts: an offerer's NAT keepalives may arrive
+   * too. */
+  const guint8 *sent = component == 1 ? rtp : rtcp;
+  gsize sent_size = component == 1 ? sizeof rtp : sizeof rtcp;
   guint8 data[64];
   g_socket_set_timeout (peer.socket, 0);
-  bool ready = g_socket_condition_timed_wait (peer.socket, G_IO_IN,
-      (gint64) timeout_ms * 1000, nullptr, nullptr);
-  return ready && g_socket_receive (peer.socket, (gchar *) data, sizeof data, nullptr,
-      nullptr) > 0;
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  for (;;) {
+    gint64 left = end - g_get_monotonic_time ();
+    if (left <= 0 || !g_socket_condition_timed_wait (peer.socket, G_IO_IN, left,
+            nullptr, nullptr))
+      return false;
+    gssize n = g_socket_receive (peer.socket, (gchar *) data, sizeof data, nullptr,
+        nullptr);
+    if (n == (gssize) sent_size && memcmp (data, sent, sent_size) == 0)
+      return true;
+  }
 }
 
 struct Negotiator {
@@ -576,6 +589,82 @@ GST_START_TEST (test_offerer_exchange)
 
 GST_END_TEST;
 
+/* Datagrams from @from_port that @peer receives within @for_ms and that are
+ * keepalives: RTP of payload type 20 (@component 1) or an RTCP Receiver
+ * Report (@component 2). */
+static guint
+count_keepalives (Peer & peer, guint component, guint from_port, gint64 for_ms)
+{
+  guint count = 0;
+  gint64 end = g_get_monotonic_time () + for_ms * 1000;
+  for (;;) {
+    gint64 left = end - g_get_monotonic_time ();
+    if (left <= 0 || !g_socket_condition_timed_wait (peer.socket, G_IO_IN, left,
+            nullptr, nullptr))
+      return count;
+    guint8 data[1500];
+    GSocketAddress *from = nullptr;
+    gssize n = g_socket_receive_from (peer.socket, &from, (gchar *) data, sizeof data,
+        nullptr, nullptr);
+    fail_unless (n > 0);
+    guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (from));
+    g_object_unref (from);
+    GstBuffer *buf = gst_buffer_new_memdup (data, n);
+    bool keepalive = false;
+    if (component == 1) {
+      GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+      if (gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp)) {
+        keepalive = gst_rtp_buffer_get_payload_type (&rtp) == 20;
+        gst_rtp_buffer_unmap (&rtp);
+      }
+    } else {
+      GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+      GstRTCPPacket packet;
+      if (gst_rtcp_buffer_validate (buf) && gst_rtcp_buffer_map (buf, GST_MAP_READ, &rtcp)) {
+        keepalive = gst_rtcp_buffer_get_first_packet (&rtcp, &packet) &&
+            gst_rtcp_packet_get_type (&packet) == GST_RTCP_TYPE_RR;
+        gst_rtcp_buffer_unmap (&rtcp);
+      }
+    }
+    gst_buffer_unref (buf);
+    if (keepalive && port == from_port)
+      count++;
+  }
+}
+
+/* The active peer behind NAT: once the answer is applied, keepalives go out
+ * on both components at once, before any media (a burst the passive side's
+ * probation accepts), from the sockets media uses; keepalive-interval=0
+ * sends none. */
+GST_START_TEST (test_offerer_keepalives_after_answer)
+{
+  for (gint interval : {-1, 0}) {
+    std::string name = "sdp-h-ka" + std::to_string (interval + 1);
+    Streams session = make_streams (name.c_str (), 1);
+    std::string props = "session=" + name + " role=offerer keepalive-interval=" +
+        std::to_string (interval) + " offer-caps=\"" VP8_CAPS "\"";
+    Negotiator n = make_negotiator (props.c_str ());
+    std::string offer_text = pull_offer (n.h);
+
+    Peer rtp, rtcp;
+    fail_unless_equals_int (push_text (n.h, answer_for (offer_text, true, rtp, rtcp), 64),
+        GST_FLOW_OK);
+    guint n_rtp = count_keepalives (rtp, 1, port_of (session, 1, 1), 300);
+    guint n_rtcp = count_keepalives (rtcp, 2, port_of (session, 1, 2), 100);
+    if (interval < 0) {
+      fail_unless (n_rtp >= 4, "%u RTP keepalives after the answer", n_rtp);
+      fail_unless (n_rtcp >= 1, "%u RTCP keepalives after the answer", n_rtcp);
+    } else {
+      fail_unless_equals_int (n_rtp, 0);
+      fail_unless_equals_int (n_rtcp, 0);
+    }
+    free_negotiator (n);
+    free_streams (session);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_offerer_resends_until_answered)
 {
   Streams session = make_streams ("sdp-h-resend", 1);
@@ -828,6 +917,7 @@ sdpnegotiator_suite (void)
   tcase_add_test (tc, test_answerer_rejects_unknown_stream);
   tcase_add_loop_test (tc, test_answerer_bad_input, 0, G_N_ELEMENTS (bad_inputs));
   tcase_add_test (tc, test_offerer_exchange);
+  tcase_add_test (tc, test_offerer_keepalives_after_answer);
   tcase_add_test (tc, test_offerer_resends_until_answered);
   tcase_add_test (tc, test_offerer_missing_passive_error);
   tcase_add_test (tc, test_offerer_missing_passive_static);
