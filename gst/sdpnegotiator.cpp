@@ -735,7 +735,8 @@ start_keepalives (ComediaSdpNegotiator * self, ComediaSession * session,
   if (interval == 0)
     return;
   for (const StreamPlan & p : plans) {
-    if (p.kind == StreamPlan::Kind::Rejected)
+    /* ICE keeps its own bindings alive (libnice's consent checks). */
+    if (p.kind != StreamPlan::Kind::Latch && p.kind != StreamPlan::Kind::Static)
       continue;
     comedia_keepalive_start (session, p.stream, interval, (guint8) priv->keepalive_pt,
         burst);

@@ -35,6 +35,7 @@ LAB_PIDS=()              # background processes we started (lab_bg)
 LAB_TMP=                 # logs and the private registry of this run (lab_trap)
 LAB_STOCK=()             # command prefix: stock GStreamer only (lab_trap)
 LAB_FAILS=0
+LAB_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # tests/lab
 LAB_PY=/usr/bin/python3  # Debian's python: it has python3-gi (a pyenv shim may not)
 
 lab_log()  { printf '[lab %s] %s\n' "$(date +%T)" "$*"; }
@@ -297,3 +298,21 @@ lab_asan_env() {
     fi
 }
 
+
+# lab_nat_udp_timeout SECONDS: the NAT forgets a UDP mapping after SECONDS
+# without an *outgoing* packet, as home routers do (RFC 4787 REQ-6: outbound
+# refresh).  Linux conntrack alone would also refresh a mapping on incoming
+# packets, so a server's media would keep it alive for ever and hide the very
+# problem NAT keepalives solve; a watcher in the nat namespace therefore
+# deletes a client flow whose outgoing packet counter (conntrack accounting)
+# has not moved for SECONDS.  The kernel's own UDP timeouts are shortened to
+# the same value for flows silent both ways.  Expiries are logged to
+# $LAB_TMP/nat-expiry.log as "expired SRC:SPORT -> DST:DPORT after ...".
+lab_nat_udp_timeout() {
+    local t=$1
+    ip netns exec "$LAB_NS_NAT" sysctl -qw net.netfilter.nf_conntrack_acct=1 \
+        net.netfilter.nf_conntrack_udp_timeout="$t" net.netfilter.nf_conntrack_udp_timeout_stream="$t"
+    lab_bg "$LAB_NS_NAT" "$LAB_TMP/nat-expiry.log" "$LAB_PY" -u "$LAB_HERE/nat_outbound_refresh.py" \
+        "$t" "$LAB_CLIENT_IP"
+    lab_log "NAT: a UDP mapping expires after ${t}s without an outgoing packet"
+}
