@@ -28,6 +28,13 @@
  * the first buffer), so a send-only active peer behind NAT is just this sink
  * with host and port.
  *
+ * On the active side, #ComediaRtpSink:keepalive-interval sends NAT
+ * keepalives (RFC 6263: an RTP packet of an unused payload type, an empty
+ * RTCP Receiver Report) whenever the component has sent nothing for that
+ * long, so the NAT does not forget the mapping while media is silent.
+ * sdp-negotiator role=offerer does this by itself; the property is for
+ * pipelines without a negotiator.
+ *
  * ## Example launch line: send Receiver Reports back through the peer's NAT
  * |[
  * gst-launch-1.0 rtpbin name=rb \

@@ -31,6 +31,14 @@
  * the peer does not do COMEDIA; #ComediaSdpNegotiator:missing-passive
  * chooses what happens then.
  *
+ * The offerer keeps its NAT mapping open (RFC 6263 keepalives): right after
+ * the answer, a short burst on each component lets the passive peer latch
+ * before any media flows; then a keepalive goes out on every component
+ * that has sent nothing for #ComediaSdpNegotiator:keepalive-interval (15 s
+ * by default), so muted media does not let the mapping expire.  A session
+ * without a comedia-rtpsink for RTP offers `a=recvonly`: such a viewer
+ * sends no media at all and gets the passive peer's media all the same.
+ *
  * A message may arrive split over any number of buffers.  It ends at an
  * empty line or at EOS; every message this element sends ends with an
  * empty line, so two of them can talk over a TCP connection or a pipe.
@@ -82,6 +90,18 @@
  * that gst-launch does not link it to rtpbin's sending pad.
  * The offer's formats come from the comedia-rtpsrc caps (or
  * #ComediaSdpNegotiator:offer-caps).
+ *
+ * ## A receive-only viewer behind NAT (the offer is a=recvonly)
+ * |[
+ * gst-launch-1.0 rtpbin name=rb \
+ *   tcpclientsrc host=203.0.113.5 port=7001 ! sdp-negotiator role=offerer session=s ! \
+ *     tcpclientsink host=203.0.113.5 port=7000 async=false \
+ *   comedia-rtpsrc session=s stream=1 component=1 \
+ *     caps="application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96" ! rb.recv_rtp_sink_0 \
+ *   comedia-rtpsrc session=s stream=1 component=2 ! rb.recv_rtcp_sink_0 \
+ *   rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false \
+ *   rb. ! rtpvp8depay ! vp8dec ! autovideosink
+ * ]|
  *
  * ## Answering an SDP file once
  * |[
