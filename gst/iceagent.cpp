@@ -1,0 +1,452 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "iceagent.h"
+
+#include <gio/gio.h>
+
+#include <chrono>
+#include <cstring>
+#include <set>
+
+namespace comedia {
+
+namespace {
+
+constexpr guint16 STUN_PORT = 3478, STUNS_PORT = 5349;
+constexpr const char *CANDIDATE_PREFIX = "a=candidate:";
+
+std::string
+candidate_type_name (NiceCandidateType t)
+{
+  switch (t) {
+    case NICE_CANDIDATE_TYPE_HOST:
+      return "host";
+    case NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE:
+      return "srflx";
+    case NICE_CANDIDATE_TYPE_PEER_REFLEXIVE:
+      return "prflx";
+    case NICE_CANDIDATE_TYPE_RELAYED:
+      return "relay";
+  }
+  return "?";
+}
+
+std::string
+address_text (const NiceAddress * a, bool with_port)
+{
+  gchar buf[NICE_ADDRESS_STRING_LEN];
+  nice_address_to_string (a, buf);
+  std::string out = buf;
+  if (with_port)
+    out += ":" + std::to_string (nice_address_get_port (a));
+  return out;
+}
+
+/* Our names for libnice's states; "connecting" is RFC 5245's checking. */
+const char *
+state_name (guint state)
+{
+  switch (state) {
+    case NICE_COMPONENT_STATE_DISCONNECTED:
+      return "disconnected";
+    case NICE_COMPONENT_STATE_GATHERING:
+      return "gathering";
+    case NICE_COMPONENT_STATE_CONNECTING:
+      return "checking";
+    case NICE_COMPONENT_STATE_CONNECTED:
+      return "connected";
+    case NICE_COMPONENT_STATE_READY:
+      return "ready";
+    case NICE_COMPONENT_STATE_FAILED:
+      return "failed";
+    default:
+      return "unknown";
+  }
+}
+
+/* The IP address of @host, resolving a name if needed; "" on failure. */
+std::string
+resolve (const std::string & host, std::string & error)
+{
+  if (g_hostname_is_ip_address (host.c_str ()))
+    return host;
+  GResolver *resolver = g_resolver_get_default ();
+  GError *err = nullptr;
+  GList *addrs = g_resolver_lookup_by_name (resolver, host.c_str (), nullptr, &err);
+  g_object_unref (resolver);
+  if (addrs == nullptr) {
+    error = "cannot resolve " + host + ": " + (err ? err->message : "no address");
+    g_clear_error (&err);
+    return "";
+  }
+  gchar *s = g_inet_address_to_string (G_INET_ADDRESS (addrs->data));
+  std::string out = s;
+  g_free (s);
+  g_resolver_free_addresses (addrs);
+  return out;
+}
+
+/* Media that arrives while no nicesrc reads the component (a send-only
+ * stream, or before the pipeline plays). */
+void
+drop_received (NiceAgent *, guint, guint, guint, gchar *, gpointer)
+{
+}
+
+}  // namespace
+
+bool
+parse_ice_server_url (const std::string & url, bool turn, IceServer & out,
+    std::string & error)
+{
+  out = IceServer ();
+  const char *what = turn ? "turn-server" : "stun-server";
+  GError *err = nullptr;
+  GUri *uri = g_uri_parse (url.c_str (), G_URI_FLAGS_HAS_PASSWORD, &err);
+  /* RFC 7064/7065 write stun:host:port without "//"; GUri wants it. */
+  if (uri != nullptr && g_uri_get_host (uri) == nullptr && g_uri_get_scheme (uri)) {
+    std::string scheme = g_uri_get_scheme (uri);
+    g_uri_unref (uri);
+    uri = g_uri_parse ((scheme + "://" + url.substr (scheme.size () + 1)).c_str (),
+        G_URI_FLAGS_HAS_PASSWORD, &err);
+  }
+  if (uri == nullptr) {
+    error = std::string (what) + " '" + url + "' is not a URL: " + (err ? err->message : "");
+    g_clear_error (&err);
+    return false;
+  }
+  std::string scheme = g_uri_get_scheme (uri);
+  const char *host = g_uri_get_host (uri);
+  gint port = g_uri_get_port (uri);
+  bool ok = true;
+  bool secure = scheme == "turns" || scheme == "stuns";
+  if (turn ? (scheme != "turn" && scheme != "turns") : (scheme != "stun" && scheme != "stuns")) {
+    error = std::string (what) + " '" + url + "' should start with " +
+        (turn ? "turn:// or turns://" : "stun://");
+    ok = false;
+  } else if (host == nullptr || host[0] == '\0') {
+    error = std::string (what) + " '" + url + "' has no host";
+    ok = false;
+  } else if (turn && (g_uri_get_user (uri) == nullptr || g_uri_get_password (uri) == nullptr)) {
+    error = std::string (what) + " '" + url + "' needs a user and a password "
+        "(turn://user:password@host:port)";
+    ok = false;
+  }
+  if (ok) {
+    out.address = resolve (host, error);
+    ok = !out.address.empty ();
+    out.port = port > 0 ? (guint16) port : secure ? STUNS_PORT : STUN_PORT;
+    if (turn) {
+      out.user = g_uri_get_user (uri);
+      out.password = g_uri_get_password (uri);
+      const char *query = g_uri_get_query (uri);
+      bool tcp = query && g_strrstr (query, "transport=tcp");
+      out.relay_type = secure ? NICE_RELAY_TYPE_TURN_TLS
+          : tcp ? NICE_RELAY_TYPE_TURN_TCP : NICE_RELAY_TYPE_TURN_UDP;
+    }
+  }
+  g_uri_unref (uri);
+  return ok;
+}
+
+IceAgent::IceAgent (EventFunc on_event) : on_event_ (std::move (on_event))
+{
+  context_ = g_main_context_new ();
+  loop_ = g_main_loop_new (context_, FALSE);
+  agent_ = nice_agent_new_full (context_, NICE_COMPATIBILITY_RFC5245,
+      NICE_AGENT_OPTION_REGULAR_NOMINATION);
+  /* Nothing leaves for the outside when no server was given. */
+  g_object_set (agent_, "upnp", FALSE, "ice-tcp", FALSE, nullptr);
+  g_signal_connect (agent_, "candidate-gathering-done", G_CALLBACK (on_gathering_done), this);
+  g_signal_connect (agent_, "component-state-changed", G_CALLBACK (on_state), this);
+  g_signal_connect (agent_, "new-selected-pair-full", G_CALLBACK (on_pair), this);
+  thread_ = std::thread ([this] {
+    g_main_context_push_thread_default (context_);
+    g_main_loop_run (loop_);
+    g_main_context_pop_thread_default (context_);
+  });
+}
+
+IceAgent::~IceAgent ()
+{
+  /* Stop the thread first: no signal may reach a deleted this.  Quitting
+   * from inside the loop, since a quit before g_main_loop_run started would
+   * be lost. */
+  GSource *quit = g_idle_source_new ();
+  g_source_set_callback (quit, [] (gpointer loop) -> gboolean {
+        g_main_loop_quit (static_cast<GMainLoop *> (loop));
+        return G_SOURCE_REMOVE;
+      }, loop_, nullptr);
+  g_source_attach (quit, context_);
+  g_source_unref (quit);
+  thread_.join ();
+  g_signal_handlers_disconnect_by_data (agent_, this);
+  /* nicesrc/nicesink may still hold the agent: it stays, idle. */
+  g_object_unref (agent_);
+  g_main_loop_unref (loop_);
+  g_main_context_unref (context_);
+}
+
+bool
+IceAgent::configure (const std::string & stun_url, const std::string & turn_url,
+    const std::vector<std::string> & local_addresses, std::string & error)
+{
+  IceServer stun, turn;
+  if (!stun_url.empty () && !parse_ice_server_url (stun_url, false, stun, error))
+    return false;
+  if (!turn_url.empty () && !parse_ice_server_url (turn_url, true, turn, error))
+    return false;
+  for (const std::string & a : local_addresses) {
+    NiceAddress addr;
+    if (!nice_address_set_from_string (&addr, a.c_str ())) {
+      error = "'" + a + "' is not an IP address to gather candidates on";
+      return false;
+    }
+    nice_agent_add_local_address (agent_, &addr);
+  }
+  if (stun.set ())
+    g_object_set (agent_, "stun-server", stun.address.c_str (), "stun-server-port",
+        (guint) stun.port, nullptr);
+  std::lock_guard<std::mutex> guard (lock_);
+  stun_ = stun.set ();
+  turn_ = turn;
+  return true;
+}
+
+bool
+IceAgent::ensure_stream (guint stream, guint n_components, std::string & error)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  if (stream == 0 || n_components == 0 || n_components > 2) {
+    error = "stream and component numbers start at 1; components are 1 (RTP) and 2 (RTCP)";
+    return false;
+  }
+  auto it = streams_.find (stream);
+  if (it != streams_.end ()) {
+    if (it->second.components >= n_components)
+      return true;
+    error = "stream " + std::to_string (stream) + " of the NiceAgent already exists with "
+        + std::to_string (it->second.components) + " component(s): nicesrc/nicesink "
+        "elements for component " + std::to_string (n_components) + " must be in the "
+        "pipeline before it starts";
+    return false;
+  }
+  /* libnice numbers streams 1, 2, ... as they are added. */
+  for (guint s = streams_.empty () ? 1 : streams_.rbegin ()->first + 1; s <= stream; s++) {
+    guint n = s == stream ? n_components : 1;
+    guint id = nice_agent_add_stream (agent_, n);
+    if (id != s) {
+      error = "the NiceAgent gave stream id " + std::to_string (id) + " instead of " +
+          std::to_string (s) + " (was it given to other code that added streams?)";
+      return false;
+    }
+    streams_[s].components = n;
+    /* libnice reads a component's sockets, STUN included, only in the
+     * context a receive callback was attached to: without one no check
+     * would ever be answered.  nicesrc attaches its own while it runs. */
+    for (guint c = 1; c <= n; c++)
+      nice_agent_attach_recv (agent_, s, c, context_, drop_received, nullptr);
+  }
+  return true;
+}
+
+guint
+IceAgent::components (guint stream)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  auto it = streams_.find (stream);
+  return it == streams_.end () ? 0 : it->second.components;
+}
+
+bool
+IceAgent::gather (guint stream, guint timeout_ms, IceDescription & local,
+    std::string & error)
+{
+  std::unique_lock<std::mutex> guard (lock_);
+  auto it = streams_.find (stream);
+  if (it == streams_.end ()) {
+    error = "the pipeline has no nicesrc/nicesink for stream " + std::to_string (stream);
+    return false;
+  }
+  Stream & st = it->second;
+  if (!st.gathering) {
+    for (guint c = 1; turn_.set () && c <= st.components; c++)
+      nice_agent_set_relay_info (agent_, stream, c, turn_.address.c_str (), turn_.port,
+          turn_.user.c_str (), turn_.password.c_str (), turn_.relay_type);
+    st.gathering = true;
+    guard.unlock ();
+    bool started = nice_agent_gather_candidates (agent_, stream);
+    guard.lock ();
+    if (!started) {
+      st.gathering = false;
+      error = "libnice could not gather candidates (no usable local address?)";
+      return false;
+    }
+  }
+  if (!gathered_cond_.wait_for (guard, std::chrono::milliseconds (timeout_ms),
+          [&st] { return st.gathered; })) {
+    error = "gathering did not finish in " + std::to_string (timeout_ms) + " ms";
+    return false;
+  }
+  if (!st.local.present ()) {
+    gchar *ufrag = nullptr, *pwd = nullptr;
+    nice_agent_get_local_credentials (agent_, stream, &ufrag, &pwd);
+    st.local.ufrag = ufrag ? ufrag : "";
+    st.local.pwd = pwd ? pwd : "";
+    g_free (ufrag);
+    g_free (pwd);
+    for (guint c = 1; c <= st.components; c++) {
+      GSList *cands = nice_agent_get_local_candidates (agent_, stream, c);
+      for (GSList *l = cands; l; l = l->next) {
+        gchar *sdp = nice_agent_generate_local_candidate_sdp (agent_,
+            (NiceCandidate *) l->data);
+        if (sdp && g_str_has_prefix (sdp, CANDIDATE_PREFIX))
+          st.local.candidates.push_back (sdp + strlen (CANDIDATE_PREFIX));
+        g_free (sdp);
+      }
+      g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
+      NiceCandidate *def = nice_agent_get_default_local_candidate (agent_, stream, c);
+      if (def) {
+        if (c == 1) {
+          st.local.default_address = address_text (&def->addr, false);
+          st.local.default_rtp_port = nice_address_get_port (&def->addr);
+        } else {
+          st.local.default_rtcp_port = nice_address_get_port (&def->addr);
+        }
+        nice_candidate_free (def);
+      }
+    }
+  }
+  if (st.local.candidates.empty ()) {
+    error = "no candidate was gathered (no usable local address?)";
+    return false;
+  }
+  local = st.local;
+  return true;
+}
+
+bool
+IceAgent::set_remote (guint stream, const IceDescription & remote, bool controlling,
+    std::string & error)
+{
+  guint components = this->components (stream);
+  if (components == 0) {
+    error = "the pipeline has no nicesrc/nicesink for stream " + std::to_string (stream);
+    return false;
+  }
+  g_object_set (agent_, "controlling-mode", (gboolean) controlling, nullptr);
+  if (!nice_agent_set_remote_credentials (agent_, stream, remote.ufrag.c_str (),
+          remote.pwd.c_str ())) {
+    error = "libnice refused the remote credentials";
+    return false;
+  }
+  std::map<guint, GSList *> by_component;
+  std::set<std::string> types;
+  guint count = 0;
+  for (const std::string & value : remote.candidates) {
+    std::string line = CANDIDATE_PREFIX + value;
+    NiceCandidate *c = nice_agent_parse_remote_candidate_sdp (agent_, stream, line.c_str ());
+    if (c == nullptr || c->component_id > components) {
+      /* Muxed peers, TCP candidates and the like: not for this stream. */
+      if (c)
+        nice_candidate_free (c);
+      continue;
+    }
+    types.insert (candidate_type_name (c->type));
+    by_component[c->component_id] = g_slist_append (by_component[c->component_id], c);
+    count++;
+  }
+  for (auto & [component, list] : by_component) {
+    nice_agent_set_remote_candidates (agent_, stream, component, list);
+    g_slist_free_full (list, (GDestroyNotify) nice_candidate_free);
+  }
+  std::string summary = std::to_string (count) + " remote candidate(s)";
+  std::string sep = " (";
+  for (const auto & t : types) {
+    summary += sep + t;
+    sep = ", ";
+  }
+  if (!types.empty ())
+    summary += ")";
+  if (remote.lite)
+    summary += " of an ICE-lite peer";
+  std::lock_guard<std::mutex> guard (lock_);
+  streams_[stream].remote_summary = summary;
+  if (count == 0) {
+    error = "the peer gave no usable candidate for stream " + std::to_string (stream);
+    return false;
+  }
+  return true;
+}
+
+std::string
+IceAgent::tried (guint stream)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  const Stream & st = streams_[stream];
+  std::set<std::string> types;
+  for (const std::string & c : st.local.candidates) {
+    CandidateFields f;
+    if (candidate_fields (c, f))
+      types.insert (f.type);
+  }
+  std::string out = std::to_string (st.local.candidates.size ()) + " local candidate(s)";
+  std::string sep = " (";
+  for (const auto & t : types) {
+    out += sep + t;
+    sep = ", ";
+  }
+  if (!types.empty ())
+    out += ")";
+  out += " against " + (st.remote_summary.empty () ? std::string ("no remote candidate")
+      : st.remote_summary);
+  out += stun_ ? ", with a STUN server" : ", no STUN server";
+  out += turn_.set () ? ", with a TURN server" : ", no TURN server";
+  return out;
+}
+
+void
+IceAgent::on_gathering_done (NiceAgent * agent, guint stream, gpointer data)
+{
+  IceAgent *self = static_cast<IceAgent *> (data);
+  {
+    std::lock_guard<std::mutex> guard (self->lock_);
+    self->streams_[stream].gathered = true;
+  }
+  self->gathered_cond_.notify_all ();
+}
+
+void
+IceAgent::on_state (NiceAgent * agent, guint stream, guint component, guint state,
+    gpointer data)
+{
+  IceAgent *self = static_cast<IceAgent *> (data);
+  IceEvent e;
+  e.type = IceEvent::Type::State;
+  e.stream = stream;
+  e.component = component;
+  e.state = state_name (state);
+  if (self->on_event_)
+    self->on_event_ (e);
+}
+
+void
+IceAgent::on_pair (NiceAgent * agent, guint stream, guint component,
+    NiceCandidate * local, NiceCandidate * remote, gpointer data)
+{
+  IceAgent *self = static_cast<IceAgent *> (data);
+  IceEvent e;
+  e.type = IceEvent::Type::SelectedPair;
+  e.stream = stream;
+  e.component = component;
+  e.local = address_text (&local->addr, true);
+  e.remote = address_text (&remote->addr, true);
+  e.local_type = candidate_type_name (local->type);
+  e.remote_type = candidate_type_name (remote->type);
+  if (self->on_event_)
+    self->on_event_ (e);
+}
+
+}  // namespace comedia

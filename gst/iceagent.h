@@ -1,0 +1,117 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+/* One NiceAgent (RFC 5245) and the thread that iterates its own
+ * GMainContext, so that ICE runs under gst-launch and in applications with
+ * or without a main loop.  Streams are libnice's: 1, 2, ... in the order
+ * they are added, the numbering of nicesrc/nicesink `stream` and of the
+ * comedia elements. */
+
+#include "icesdp.h"
+
+#include <nice/agent.h>
+#include <gst/gst.h>
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace comedia {
+
+/* What the agent reports, from its own thread. */
+struct IceEvent {
+  enum class Type {
+    State,             /* state: gathering, connecting, connected, ready, failed */
+    SelectedPair,      /* local / remote: "srflx 198.51.100.7:40000" */
+  };
+  Type type = Type::State;
+  guint stream = 0;
+  guint component = 0;
+  std::string state;
+  std::string local, remote;
+  std::string local_type, remote_type;
+};
+
+/* A STUN or TURN server from a URL: stun://host[:port], stun:host[:port],
+ * turn://user:password@host[:port][?transport=udp|tcp], turns://... */
+struct IceServer {
+  std::string address;          /* an IP address (host names are resolved) */
+  guint16 port = 0;
+  std::string user, password;
+  NiceRelayType relay_type = NICE_RELAY_TYPE_TURN_UDP;
+  bool set () const { return !address.empty (); }
+};
+/* @turn: whether a TURN URL is expected (with user and password). */
+bool parse_ice_server_url (const std::string & url, bool turn, IceServer & out,
+    std::string & error);
+
+class IceAgent {
+ public:
+  using EventFunc = std::function<void (const IceEvent &)>;
+
+  explicit IceAgent (EventFunc on_event);
+  ~IceAgent ();
+  IceAgent (const IceAgent &) = delete;
+  IceAgent &operator= (const IceAgent &) = delete;
+
+  NiceAgent *agent () const { return agent_; }
+
+  /* Before gathering: servers (URLs, "" for none) and the addresses host
+   * candidates are gathered on ("" for every interface libnice finds, which
+   * skips loopback: give 127.0.0.1 explicitly to use it). */
+  bool configure (const std::string & stun_url, const std::string & turn_url,
+      const std::vector<std::string> & local_addresses, std::string & error);
+
+  /* Adds streams up to @stream (earlier missing ones with one component)
+   * so that @stream exists with @n_components (1 or 2).  A stream that
+   * exists keeps its components: returns false if it has fewer. */
+  bool ensure_stream (guint stream, guint n_components, std::string & error);
+  /* Components of @stream, 0 if it does not exist. */
+  guint components (guint stream);
+
+  /* Gathers the candidates of @stream once (later calls return the same)
+   * and fills @local: credentials, candidates, the default candidate. */
+  bool gather (guint stream, guint timeout_ms, IceDescription & local, std::string & error);
+
+  /* The peer's credentials and candidates; starts the checks. */
+  bool set_remote (guint stream, const IceDescription & remote, bool controlling,
+      std::string & error);
+
+  /* For a failure message: what this stream tried. */
+  std::string tried (guint stream);
+
+ private:
+  static void on_gathering_done (NiceAgent * agent, guint stream, gpointer self);
+  static void on_state (NiceAgent * agent, guint stream, guint component, guint state,
+      gpointer self);
+  static void on_pair (NiceAgent * agent, guint stream, guint component,
+      NiceCandidate * local, NiceCandidate * remote, gpointer self);
+
+  EventFunc on_event_;
+  GMainContext *context_ = nullptr;
+  GMainLoop *loop_ = nullptr;
+  NiceAgent *agent_ = nullptr;
+  std::thread thread_;
+
+  std::mutex lock_;
+  std::condition_variable gathered_cond_;
+  IceServer turn_;
+  bool stun_ = false;
+  struct Stream {
+    guint components = 0;
+    bool gathering = false;
+    bool gathered = false;
+    IceDescription local;
+    std::string remote_summary;
+  };
+  std::map<guint, Stream> streams_;
+};
+
+}  // namespace comedia
