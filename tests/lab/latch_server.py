@@ -1,0 +1,212 @@
+#!/usr/bin/python3
+"""The passive server of the NAT-lab attack tests (test-attack.sh).
+
+A gst_parse_launch() pipeline with the comedia elements, as a media server
+runs them: comedia-rtpsrc for RTP and RTCP into rtpbin, PCMU (50 packets/s)
+and rtpbin's RTCP out through comedia-rtpsink to whoever latched.  --props
+is added to both comedia-rtpsrc (e.g. "relatch=never timeout=1000").
+
+Python only observes, from pad probes on the comedia-rtpsrc source pads,
+i.e. exactly what comedia-rtpsrc passes downstream:
+  --recv-log FILE   one line per RTP packet passed: "ssrc seq time ip port"
+                    (time: monotonic seconds; ip/port: GstNetAddressMeta)
+Each comedia-* bus message is printed as it is posted (sync handler):
+  event=NAME time=T component=C address=A port=P [old=A:P] [reason=R count=N]
+At the end (SIGINT/SIGTERM or --seconds) key=value lines:
+  state                   the pipeline's state just before stopping
+  rtp.passed.SSRC / rtcp.passed.SSRC   packets passed downstream, per SSRC
+  rtp.ssrcs / rtcp.ssrcs  SSRCs passed downstream
+  src.C.FIELD             comedia-rtpsrc stats of component C
+  sink.C.FIELD            comedia-rtpsink stats of component C
+  errors / warnings       bus errors and warnings (error= lines follow)
+"""
+import argparse
+import signal
+import struct
+import sys
+import threading
+import time
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstNet", "1.0")
+from gi.repository import GLib, Gst, GstNet  # noqa: E402
+
+PCMU_CAPS = "application/x-rtp,media=audio,clock-rate=8000,encoding-name=PCMU,payload=0"
+
+
+def description(a):
+    return (
+        "rtpbin name=rb "
+        f"comedia-rtpsrc name=rtpsrc session=s stream=1 component=1 address={a.address} "
+        f"port={a.port} caps=\"{PCMU_CAPS}\" {a.props} ! rb.recv_rtp_sink_0 "
+        f"comedia-rtpsrc name=rtcpsrc session=s stream=1 component=2 address={a.address} "
+        f"port={a.port + 1} {a.props} ! rb.recv_rtcp_sink_0 "
+        "audiotestsrc is-live=true wave=silence samplesperbuffer=160 "
+        "! audio/x-raw,rate=8000,channels=1 ! mulawenc ! rtppcmupay ! rb.send_rtp_sink_0 "
+        "rb.send_rtp_src_0 ! comedia-rtpsink name=rtpsink session=s stream=1 component=1 "
+        "sync=false async=false "
+        "rb.send_rtcp_src_0 ! comedia-rtpsink name=rtcpsink session=s stream=1 component=2 "
+        "sync=false async=false"
+    )
+
+
+def sink_every_ssrc(rtpbin, pad):
+    """rtpbin adds a pad per SSRC that passed: each gets a fakesink.  A plain
+    "rb. ! depay" links only the first, and a second SSRC (a peer that
+    changes it, an attacker that latched and copies the peer's) would stop
+    the pipeline with not-linked."""
+    if not pad.get_name().startswith("recv_rtp_src_"):
+        return
+    sink = Gst.ElementFactory.make("fakesink")
+    sink.set_property("sync", False)
+    sink.set_property("async", False)
+    rtpbin.get_parent().add(sink)
+    sink.sync_state_with_parent()
+    pad.link(sink.get_static_pad("sink"))
+
+
+def sender(buf):
+    meta = GstNet.buffer_get_net_address_meta(buf)
+    if meta is None or meta.addr is None:
+        return "?", 0
+    return meta.addr.get_address().to_string(), meta.addr.get_port()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--address", default="0.0.0.0")
+    ap.add_argument("--port", type=int, default=5004, help="RTP port (RTCP: +1)")
+    ap.add_argument("--props", default="", help="extra comedia-rtpsrc properties")
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--recv-log")
+    ap.add_argument("--rtcp-interval-ms", type=int, default=500,
+                    help="rtpbin's minimum RTCP interval (so RTCP flows within a short test)")
+    a = ap.parse_args()
+
+    Gst.init(None)
+    pipe = Gst.parse_launch(description(a))
+    pipe.get_by_name("rb").connect("pad-added", sink_every_ssrc)
+    out_lock = threading.Lock()
+
+    def say(line):
+        with out_lock:
+            print(line, flush=True)
+
+    recv_log = open(a.recv_log, "w") if a.recv_log else None
+    passed = {"rtp": {}, "rtcp": {}}
+
+    def on_rtp(buf):
+        ok, m = buf.map(Gst.MapFlags.READ)
+        if not ok:
+            return
+        data = bytes(m.data)
+        buf.unmap(m)
+        if len(data) < 12:
+            return
+        seq, _, ssrc = struct.unpack_from("!HII", data, 2)
+        passed["rtp"][ssrc] = passed["rtp"].get(ssrc, 0) + 1
+        if recv_log:
+            ip, port = sender(buf)
+            with out_lock:
+                recv_log.write("%d %d %.6f %s %d\n" % (ssrc, seq, time.monotonic(), ip, port))
+
+    def on_rtcp(buf):
+        ok, m = buf.map(Gst.MapFlags.READ)
+        if not ok:
+            return
+        data = bytes(m.data)
+        buf.unmap(m)
+        ssrc = struct.unpack_from("!I", data, 4)[0] if len(data) >= 8 else -1
+        passed["rtcp"][ssrc] = passed["rtcp"].get(ssrc, 0) + 1
+
+    def probe_for(handler):
+        def probe(pad, info):
+            if info.type & Gst.PadProbeType.BUFFER_LIST:
+                lst = info.get_buffer_list()
+                for i in range(lst.length()):
+                    handler(lst.get(i))
+            else:
+                handler(info.get_buffer())
+            return Gst.PadProbeReturn.OK
+        return probe
+
+    types = Gst.PadProbeType.BUFFER | Gst.PadProbeType.BUFFER_LIST
+    pipe.get_by_name("rtpsrc").get_static_pad("src").add_probe(types, probe_for(on_rtp))
+    pipe.get_by_name("rtcpsrc").get_static_pad("src").add_probe(types, probe_for(on_rtcp))
+
+    errors, warnings = [], []
+
+    def on_sync(bus, msg):
+        t = time.monotonic()
+        if msg.type == Gst.MessageType.ELEMENT:
+            s = msg.get_structure()
+            name = s.get_name() if s else ""
+            if name.startswith("comedia-"):
+                line = "event=%s time=%.6f component=%s address=%s port=%s" % (
+                    name, t, s.get_value("component"), s.get_value("address"), s.get_value("port"))
+                if s.has_field("old-address"):
+                    line += " old=%s:%s" % (s.get_value("old-address"), s.get_value("old-port"))
+                if s.has_field("reason"):
+                    line += " reason=%s count=%s" % (s.get_value("reason"), s.get_value("count"))
+                say(line)
+        elif msg.type == Gst.MessageType.ERROR:
+            err, dbg = msg.parse_error()
+            errors.append(f"{msg.src.get_name()}: {err.message} ({dbg})")
+        elif msg.type == Gst.MessageType.WARNING:
+            err, dbg = msg.parse_warning()
+            warnings.append(f"{msg.src.get_name()}: {err.message}")
+        return Gst.BusSyncReply.PASS
+
+    bus = pipe.get_bus()
+    bus.set_sync_handler(on_sync)
+
+    loop = GLib.MainLoop()
+    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, lambda *_: loop.quit() or False)
+    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, lambda *_: loop.quit() or False)
+    GLib.timeout_add(int(a.seconds * 1000), lambda: loop.quit() or False)
+
+    def quit_on_error():
+        if errors:
+            loop.quit()
+            return False
+        return True
+    GLib.timeout_add(100, quit_on_error)
+
+    if pipe.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
+        print("error=could not start the pipeline", flush=True)
+        return 1
+    rtpsession = pipe.get_by_name("rb").emit("get-internal-session", 0)
+    if rtpsession is not None:
+        rtpsession.set_property("rtcp-min-interval", a.rtcp_interval_ms * Gst.MSECOND)
+    say("listening=%s:%d" % (a.address, a.port))
+    loop.run()
+
+    _, state, _ = pipe.get_state(0)
+    stats = {}
+    for el in ("rtpsrc", "rtcpsrc", "rtpsink", "rtcpsink"):
+        stats[el] = pipe.get_by_name(el).get_property("stats")
+    pipe.set_state(Gst.State.NULL)
+    if recv_log:
+        recv_log.close()
+
+    lines = [f"state={Gst.Element.state_get_name(state)}"]
+    for kind in ("rtp", "rtcp"):
+        for ssrc, n in sorted(passed[kind].items()):
+            lines.append(f"{kind}.passed.{ssrc}={n}")
+        lines.append(f"{kind}.ssrcs={','.join(str(s) for s in sorted(passed[kind]))}")
+    for el, prefix in (("rtpsrc", "src.1"), ("rtcpsrc", "src.2"), ("rtpsink", "sink.1"), ("rtcpsink", "sink.2")):
+        s = stats[el]
+        for i in range(s.n_fields()):
+            f = s.nth_field_name(i)
+            lines.append(f"{prefix}.{f}={s.get_value(f)}")
+    lines.append(f"errors={len(errors)}")
+    lines.append(f"warnings={len(warnings)}")
+    lines += [f"error={e}" for e in errors] + [f"warning={w}" for w in warnings]
+    say("\n".join(lines))
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

