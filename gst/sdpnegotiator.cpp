@@ -39,6 +39,23 @@
  * without a comedia-rtpsink for RTP offers `a=recvonly`: such a viewer
  * sends no media at all and gets the passive peer's media all the same.
  *
+ * **ICE** (RFC 5245) goes through libnice's `nicesrc` and `nicesink`.  The
+ * element owns a NiceAgent, iterated by a thread of its own, and hands it
+ * to every nicesrc/nicesink in its pipeline whose `agent` is unset, before
+ * they leave NULL (they cannot without one), wherever they stand in the
+ * launch line.  They are matched by their own `stream` and `component`
+ * properties, the numbering the comedia elements use: `nicesrc stream=1
+ * component=1` stands where `comedia-rtpsrc session=s stream=1 component=1`
+ * would.  An offer with `a=ice-ufrag`/`a=ice-pwd`/`a=candidate` is answered
+ * with the agent's credentials, its gathered candidates (host; srflx with
+ * #ComediaSdpNegotiator:stun-server; relay with
+ * #ComediaSdpNegotiator:turn-server) and `a=end-of-candidates`; the
+ * offerer role offers ICE with #ComediaSdpNegotiator:transport=ice.  RTCP
+ * is muxed (`a=rtcp-mux`) only when the pipeline has no component 2.  An
+ * offer with ICE and `a=direction:active` is answered as
+ * #ComediaSdpNegotiator:prefer-transport says.  Without a negotiator in the
+ * pipeline, a nicesrc/nicesink without an agent fails to leave NULL.
+ *
  * A message may arrive split over any number of buffers.  It ends at an
  * empty line or at EOS; every message this element sends ends with an
  * empty line, so two of them can talk over a TCP connection or a pipe.
@@ -50,9 +67,16 @@
  * `sdp-negotiator-answered` (the offerer applied the answer),
  * `sdp-negotiator-no-comedia` (the answer lacks `a=direction:passive`;
  * field `reason`), and one `sdp-negotiator-stream` per m-line with `stream`
- * (uint), `media`, `plan` ("latch", "static" or "rejected"), `address`,
+ * (uint), `media`, `plan` ("latch", "static", "ice" or "rejected"),
+ * `transport` ("comedia", "ice", "static" or "none"), `address`,
  * `rtp-port`, `rtcp-port` (where this peer sends; empty / 0 when it
  * latches), `local-rtp-port`, `local-rtcp-port`, `rtcp-mux` and `note`.
+ * With ICE: `sdp-negotiator-ice-state` for each stream and component
+ * (`stream`, `component`, `state`: gathering, checking, connected, ready,
+ * failed) and `sdp-negotiator-ice-selected-pair` (`local`, `local-type`,
+ * `remote`, `remote-type`, e.g. "srflx" and "198.51.100.7:40000").  A
+ * stream whose checks all fail is a #GST_RESOURCE_ERROR_OPEN_READ_WRITE
+ * error naming the stream and the candidates and servers tried.
  *
  * Invalid SDP (not SDP, no `v=`, a bad m= port, truncated, too big, an
  * unknown `a=direction` value, an answer whose m-lines do not match the
@@ -103,6 +127,24 @@
  *   rb. ! rtpvp8depay ! vp8dec ! autovideosink
  * ]|
  *
+ * ## An ICE endpoint, public or behind any NAT (answerer)
+ * |[
+ * gst-launch-1.0 rtpbin name=rb \
+ *   tcpserversrc host=0.0.0.0 port=7000 ! sdp-negotiator stun-server=stun://203.0.113.1 ! \
+ *     tcpserversink host=0.0.0.0 port=7001 async=false \
+ *   nicesrc stream=1 component=1 ! \
+ *     application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96 ! rb.recv_rtp_sink_0 \
+ *   nicesrc stream=1 component=2 ! rb.recv_rtcp_sink_0 \
+ *   videotestsrc is-live=true ! vp8enc deadline=1 ! rtpvp8pay ! rb.send_rtp_sink_0 \
+ *   rb.send_rtp_src_0 ! nicesink stream=1 component=1 sync=false async=false \
+ *   rb.send_rtcp_src_0 ! nicesink stream=1 component=2 sync=false async=false \
+ *   rb. ! rtpvp8depay ! vp8dec ! fakesink async=false
+ * ]|
+ * The ICE offerer is the same line with `role=offerer transport=ice
+ * offer-caps="application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96"`
+ * on the negotiator (nicesrc has no caps to offer from) and tcpclientsrc /
+ * tcpclientsink.
+ *
  * ## Answering an SDP file once
  * |[
  * gst-launch-1.0 filesrc location=offer.sdp ! sdp-negotiator session=s public-address=203.0.113.5 ! \
@@ -122,6 +164,7 @@
 #include "comediasdp.h"
 #include "comediasession.h"
 #include "keepaliveservice.h"
+#include "iceagent.h"
 
 #include <gst/base/gstadapter.h>
 #include <gst/sdp/sdp.h>
@@ -132,6 +175,7 @@
 #include <set>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -154,6 +198,14 @@ using comedia::StreamPlan;
 #define DEFAULT_OFFER_INTERVAL 1000
 #define DEFAULT_KEEPALIVE_INTERVAL -1
 #define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
+#define DEFAULT_TRANSPORT COMEDIA_SDP_TRANSPORT_COMEDIA
+#define DEFAULT_PREFER_TRANSPORT COMEDIA_SDP_PREFER_TRANSPORT_ICE
+#define DEFAULT_STUN_SERVER nullptr
+#define DEFAULT_TURN_SERVER nullptr
+#define DEFAULT_ICE_ADDRESSES nullptr
+/* A TURN allocation or a STUN server that does not answer takes libnice a
+ * few seconds; past this the offer or answer is not worth waiting for. */
+#define ICE_GATHERING_TIMEOUT_MS 20000
 /* RFC 6263 section 4: 15 s keeps the shortest common UDP NAT timeout (30 s)
  * open with one loss to spare. */
 #define AUTO_KEEPALIVE_INTERVAL_MS 15000
@@ -175,6 +227,11 @@ enum
   PROP_KEEPALIVE_PAYLOAD_TYPE,
   PROP_LOCAL_DESCRIPTION,
   PROP_REMOTE_DESCRIPTION,
+  PROP_TRANSPORT,
+  PROP_PREFER_TRANSPORT,
+  PROP_STUN_SERVER,
+  PROP_TURN_SERVER,
+  PROP_ICE_ADDRESSES,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -216,6 +273,38 @@ comedia_sdp_missing_passive_get_type (void)
   return type;
 }
 
+GType
+comedia_sdp_transport_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_SDP_TRANSPORT_COMEDIA, "COMEDIA: port 9 and a=direction:active",
+        "comedia"},
+    {COMEDIA_SDP_TRANSPORT_ICE, "ICE: the credentials and candidates of the "
+          "NiceAgent that nicesrc/nicesink use", "ice"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaSdpTransport", values));
+  return type;
+}
+
+GType
+comedia_sdp_prefer_transport_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_SDP_PREFER_TRANSPORT_ICE, "Answer with ICE", "ice"},
+    {COMEDIA_SDP_PREFER_TRANSPORT_COMEDIA, "Answer a=direction:passive",
+        "comedia"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaSdpPreferTransport",
+            values));
+  return type;
+}
+
 struct ComediaSdpNegotiatorPrivate {
   std::mutex lock;              /* guards the properties and descriptions */
   std::string session_name = DEFAULT_SESSION;
@@ -246,6 +335,22 @@ struct ComediaSdpNegotiatorPrivate {
 
   GstAdapter *adapter = nullptr;   /* streaming thread only */
 
+  /* ICE.  Properties and the fields below are guarded by lock; no IceAgent
+   * call is made with lock held, since the agent's thread takes it to post
+   * its events. */
+  ComediaSdpTransport transport = DEFAULT_TRANSPORT;
+  ComediaSdpPreferTransport prefer_transport = DEFAULT_PREFER_TRANSPORT;
+  std::string stun_server, turn_server, ice_addresses;
+  std::unique_ptr<comedia::IceAgent> ice;   /* made when a nice element is found */
+  std::map<guint, guint> ice_components;    /* stream -> components in the pipeline */
+  bool ice_configured = false;  /* servers and addresses given to the agent */
+  bool ice_streams_made = false;
+  std::set<guint> ice_failed;   /* streams whose failure was posted */
+  GWeakRef watched_bin;         /* the top-level bin we watch for elements */
+  gulong watch_id = 0;
+  std::mutex ice_event_lock;    /* held while an agent event is posted */
+  bool ice_closing = false;     /* with ice_event_lock: post nothing more */
+
   std::mutex push_lock;         /* the offer task and the streaming thread push */
   bool src_started = false;     /* stream-start, caps and segment sent */
 };
@@ -262,6 +367,7 @@ G_DEFINE_TYPE (ComediaSdpNegotiator, comedia_sdp_negotiator, GST_TYPE_ELEMENT);
 GST_ELEMENT_REGISTER_DEFINE (sdp_negotiator, "sdp-negotiator", GST_RANK_NONE,
     COMEDIA_TYPE_SDP_NEGOTIATOR);
 
+static void comedia_sdp_negotiator_dispose (GObject * object);
 static void comedia_sdp_negotiator_finalize (GObject * object);
 static void comedia_sdp_negotiator_set_property (GObject * object,
     guint prop_id, const GValue * value, GParamSpec * pspec);
@@ -275,6 +381,8 @@ static gboolean comedia_sdp_negotiator_sink_event (GstPad * pad,
     GstObject * parent, GstEvent * event);
 
 static GstSDPMessage *comedia_sdp_negotiator_create_offer (ComediaSdpNegotiator * self);
+static void comedia_sdp_negotiator_set_bus (GstElement * element, GstBus * bus);
+static void unwatch_bin (ComediaSdpNegotiator * self);
 static GstSDPMessage *comedia_sdp_negotiator_process_offer (ComediaSdpNegotiator *
     self, GstSDPMessage * offer);
 static gboolean comedia_sdp_negotiator_process_answer (ComediaSdpNegotiator * self,
@@ -291,6 +399,7 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
   GST_DEBUG_CATEGORY_INIT (comedia_sdp_negotiator_debug, "sdp-negotiator", 0,
       "COMEDIA SDP offer/answer");
 
+  gobject_class->dispose = comedia_sdp_negotiator_dispose;
   gobject_class->finalize = comedia_sdp_negotiator_finalize;
   gobject_class->set_property = comedia_sdp_negotiator_set_property;
   gobject_class->get_property = comedia_sdp_negotiator_get_property;
@@ -391,6 +500,40 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
           "The last offer or answer received from the peer",
           GST_TYPE_SDP_MESSAGE, (GParamFlags) (G_PARAM_READABLE |
               G_PARAM_STATIC_STRINGS)));
+  g_object_class_install_property (gobject_class, PROP_TRANSPORT,
+      g_param_spec_enum ("transport", "Transport",
+          "Offerer: comedia offers port 9 and a=direction:active; ice offers "
+          "the credentials and candidates of this element's NiceAgent, which "
+          "the pipeline's nicesrc/nicesink elements use",
+          COMEDIA_TYPE_SDP_TRANSPORT, DEFAULT_TRANSPORT, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_PREFER_TRANSPORT,
+      g_param_spec_enum ("prefer-transport", "Preferred transport",
+          "Answerer: what answers an offer with both ICE attributes and "
+          "a=direction:active, for a stream the pipeline has both "
+          "nicesrc/nicesink and comedia elements for",
+          COMEDIA_TYPE_SDP_PREFER_TRANSPORT, DEFAULT_PREFER_TRANSPORT,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_STUN_SERVER,
+      g_param_spec_string ("stun-server", "STUN server",
+          "ICE: the STUN server for server-reflexive candidates, as "
+          "stun://host[:port] (port 3478 by default)", DEFAULT_STUN_SERVER,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_TURN_SERVER,
+      g_param_spec_string ("turn-server", "TURN server",
+          "ICE: the TURN server for relayed candidates, as "
+          "turn://user:password@host[:port] (UDP; ?transport=tcp for TCP; "
+          "turns:// for TLS)", DEFAULT_TURN_SERVER,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_ICE_ADDRESSES,
+      g_param_spec_string ("ice-addresses", "ICE addresses",
+          "ICE: comma-separated local IP addresses to gather host candidates "
+          "on.  Unset: every interface but loopback", DEFAULT_ICE_ADDRESSES,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
 
   /**
    * ComediaSdpNegotiator::create-offer:
@@ -466,9 +609,13 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (comedia_sdp_negotiator_change_state);
+  element_class->set_bus = GST_DEBUG_FUNCPTR (comedia_sdp_negotiator_set_bus);
 
   gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_ROLE, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_MISSING_PASSIVE,
+      (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_TRANSPORT, (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_PREFER_TRANSPORT,
       (GstPluginAPIFlags) 0);
 }
 
@@ -477,6 +624,7 @@ comedia_sdp_negotiator_init (ComediaSdpNegotiator * self)
 {
   self->priv = new ComediaSdpNegotiatorPrivate ();
   self->priv->adapter = gst_adapter_new ();
+  g_weak_ref_init (&self->priv->watched_bin, nullptr);
 
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_chain_function (self->sinkpad,
@@ -491,6 +639,28 @@ comedia_sdp_negotiator_init (ComediaSdpNegotiator * self)
 }
 
 static void
+comedia_sdp_negotiator_dispose (GObject * object)
+{
+  ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (object);
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+
+  unwatch_bin (self);
+  {
+    std::lock_guard<std::mutex> guard (priv->ice_event_lock);
+    priv->ice_closing = true;
+  }
+  std::unique_ptr<comedia::IceAgent> ice;
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    ice = std::move (priv->ice);
+  }
+  /* Joins the agent's thread; nicesrc/nicesink keep the NiceAgent itself. */
+  ice.reset ();
+
+  G_OBJECT_CLASS (parent_class)->dispose (object);
+}
+
+static void
 comedia_sdp_negotiator_finalize (GObject * object)
 {
   ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (object);
@@ -499,6 +669,7 @@ comedia_sdp_negotiator_finalize (GObject * object)
   g_clear_object (&priv->adapter);
   gst_clear_caps (&priv->offer_caps);
   g_clear_object (&priv->session);
+  g_weak_ref_clear (&priv->watched_bin);
   delete priv;
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -554,6 +725,24 @@ comedia_sdp_negotiator_set_property (GObject * object, guint prop_id,
     case PROP_KEEPALIVE_PAYLOAD_TYPE:
       priv->keepalive_pt = g_value_get_int (value);
       break;
+    case PROP_TRANSPORT:
+      priv->transport = (ComediaSdpTransport) g_value_get_enum (value);
+      break;
+    case PROP_PREFER_TRANSPORT:
+      priv->prefer_transport = (ComediaSdpPreferTransport) g_value_get_enum (value);
+      break;
+    case PROP_STUN_SERVER:
+      s = g_value_get_string (value);
+      priv->stun_server = s ? s : "";
+      break;
+    case PROP_TURN_SERVER:
+      s = g_value_get_string (value);
+      priv->turn_server = s ? s : "";
+      break;
+    case PROP_ICE_ADDRESSES:
+      s = g_value_get_string (value);
+      priv->ice_addresses = s ? s : "";
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -607,6 +796,24 @@ comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
     case PROP_KEEPALIVE_PAYLOAD_TYPE:
       g_value_set_int (value, priv->keepalive_pt);
       break;
+    case PROP_TRANSPORT:
+      g_value_set_enum (value, priv->transport);
+      break;
+    case PROP_PREFER_TRANSPORT:
+      g_value_set_enum (value, priv->prefer_transport);
+      break;
+    case PROP_STUN_SERVER:
+      g_value_set_string (value, priv->stun_server.empty () ? nullptr :
+          priv->stun_server.c_str ());
+      break;
+    case PROP_TURN_SERVER:
+      g_value_set_string (value, priv->turn_server.empty () ? nullptr :
+          priv->turn_server.c_str ());
+      break;
+    case PROP_ICE_ADDRESSES:
+      g_value_set_string (value, priv->ice_addresses.empty () ? nullptr :
+          priv->ice_addresses.c_str ());
+      break;
     case PROP_LOCAL_DESCRIPTION:
       g_value_set_boxed (value, priv->local_description.get ());
       break;
@@ -616,6 +823,318 @@ comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
+  }
+}
+
+/* ---- ICE: the NiceAgent of nicesrc/nicesink --------------------------- */
+
+/* The name of @element's factory, or "". */
+static std::string
+factory_name (GstElement * element)
+{
+  GstElementFactory *f = gst_element_get_factory (element);
+  return f ? gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (f)) : "";
+}
+
+static bool
+is_nice_element (GstElement * element)
+{
+  std::string f = factory_name (element);
+  return f == "nicesrc" || f == "nicesink";
+}
+
+/* The outermost bin holding @self (a new reference; @self if none). */
+static GstObject *
+top_of (ComediaSdpNegotiator * self)
+{
+  GstObject *top = GST_OBJECT (gst_object_ref (self));
+  while (GstObject *parent = gst_object_get_parent (top)) {
+    gst_object_unref (top);
+    top = parent;
+  }
+  return top;
+}
+
+/* Calls @func on every element inside the bin @top, at any depth. */
+template <typename F> static void
+for_each_element (GstObject * top, F func)
+{
+  if (!GST_IS_BIN (top))
+    return;
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (top));
+  GValue item = G_VALUE_INIT;
+  bool done = false;
+  while (!done) {
+    switch (gst_iterator_next (it, &item)) {
+      case GST_ITERATOR_OK:
+        func (GST_ELEMENT (g_value_get_object (&item)));
+        g_value_reset (&item);
+        break;
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync (it);
+        break;
+      default:
+        done = true;
+        break;
+    }
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+}
+
+static comedia::IceAgent *
+get_ice (ComediaSdpNegotiator * self)
+{
+  std::lock_guard<std::mutex> guard (self->priv->lock);
+  return self->priv->ice.get ();
+}
+
+static void post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e);
+
+/* The agent, made on first use. */
+static comedia::IceAgent *
+ensure_ice (ComediaSdpNegotiator * self)
+{
+  std::lock_guard<std::mutex> guard (self->priv->lock);
+  if (!self->priv->ice)
+    self->priv->ice = std::make_unique<comedia::IceAgent> ([self] (const comedia::IceEvent & e) {
+          post_ice_event (self, e);
+        });
+  return self->priv->ice.get ();
+}
+
+/* Whether @element uses our agent (NULL: it has none). */
+static bool
+uses_agent (GstElement * element, NiceAgent * ours, NiceAgent ** theirs_out = nullptr)
+{
+  NiceAgent *theirs = nullptr;
+  g_object_get (element, "agent", &theirs, nullptr);
+  bool same = theirs != nullptr && theirs == ours;
+  if (theirs_out)
+    *theirs_out = theirs;
+  else if (theirs)
+    g_object_unref (theirs);
+  return same;
+}
+
+/* Gives @element our agent if it is a nicesrc/nicesink without one, and
+ * counts the components of the streams that use it. */
+static void
+provision_element (ComediaSdpNegotiator * self, GstElement * element)
+{
+  if (!is_nice_element (element))
+    return;
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  guint stream = 0, component = 0;
+  NiceAgent *theirs = nullptr;
+  comedia::IceAgent *ice = get_ice (self);
+  bool ours = uses_agent (element, ice ? ice->agent () : nullptr, &theirs);
+  g_object_get (element, "stream", &stream, "component", &component, nullptr);
+  if (theirs != nullptr && !ours) {
+    /* The application drives that one itself. */
+    g_object_unref (theirs);
+    return;
+  }
+  g_clear_object (&theirs);
+  if (stream == 0 || component == 0) {
+    GST_WARNING_OBJECT (self, "%s has no stream or component set: it does not get "
+        "the ICE agent", GST_ELEMENT_NAME (element));
+    return;
+  }
+  if (!ours) {
+    ice = ensure_ice (self);
+    g_object_set (element, "agent", ice->agent (), nullptr);
+    GST_INFO_OBJECT (self, "gave the ICE agent to %s (stream %u, component %u)",
+        GST_ELEMENT_NAME (element), stream, component);
+  }
+  bool made;
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    guint & n = priv->ice_components[stream];
+    n = std::max (n, component);
+    made = priv->ice_streams_made;
+  }
+  /* Elements added to a running pipeline. */
+  std::string error;
+  if (made && !ice->ensure_stream (stream, component, error))
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("%s", error.c_str ()), (nullptr));
+}
+
+static void
+on_deep_element_added (GstBin * bin, GstBin * sub_bin, GstElement * element,
+    gpointer data)
+{
+  ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (data);
+  if (element != GST_ELEMENT (self)) {
+    provision_element (self, element);
+    return;
+  }
+  /* We were just added: the nicesrc/nicesink before us in a gst-launch line
+   * are there already. */
+  GstObject *top = top_of (self);
+  for_each_element (top, [self] (GstElement * e) { provision_element (self, e); });
+  gst_object_unref (top);
+}
+
+static void
+unwatch_bin (ComediaSdpNegotiator * self)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  GObject *bin = G_OBJECT (g_weak_ref_get (&priv->watched_bin));
+  if (bin != nullptr) {
+    g_signal_handler_disconnect (bin, priv->watch_id);
+    g_object_unref (bin);
+  }
+  g_weak_ref_set (&priv->watched_bin, nullptr);
+  priv->watch_id = 0;
+}
+
+/* nicesrc/nicesink refuse to leave NULL without an agent, so ours must
+ * reach them as soon as they share a bin with us.  A bin gives its bus to
+ * an element it adds (and takes it back when it removes it), which is the
+ * only hook GstObject offers for a new parent.  The bin's lock is held
+ * here: only connect, and let deep-element-added (for us as well) do the
+ * rest.  A weak reference, since the bin owns us. */
+static void
+comedia_sdp_negotiator_set_bus (GstElement * element, GstBus * bus)
+{
+  ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (element);
+  GST_ELEMENT_CLASS (parent_class)->set_bus (element, bus);
+  unwatch_bin (self);
+  GstObject *parent = GST_OBJECT_PARENT (element);
+  if (bus != nullptr && parent != nullptr && GST_IS_BIN (parent)) {
+    self->priv->watch_id = g_signal_connect (parent, "deep-element-added",
+        G_CALLBACK (on_deep_element_added), self);
+    g_weak_ref_set (&self->priv->watched_bin, parent);
+  }
+}
+
+static std::vector<std::string>
+split_addresses (const std::string & list)
+{
+  std::vector<std::string> out;
+  gchar **parts = g_strsplit (list.c_str (), ",", -1);
+  for (gchar **p = parts; *p; p++) {
+    gchar *a = g_strstrip (*p);
+    if (*a)
+      out.push_back (a);
+  }
+  g_strfreev (parts);
+  return out;
+}
+
+/* NULL -> READY: every nicesrc/nicesink of the pipeline has our agent, and
+ * the agent has their streams with as many components as they use. */
+static bool
+prepare_ice (ComediaSdpNegotiator * self)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  GstObject *top = top_of (self);
+  for_each_element (top, [self] (GstElement * e) { provision_element (self, e); });
+  comedia::IceAgent *ice = get_ice (self);
+  if (ice == nullptr) {
+    gst_object_unref (top);
+    return true;
+  }
+  /* A nicesrc that reached READY before us attached its receive callback
+   * to a stream that did not exist yet: it must attach again. */
+  std::vector<GstElement *> restart;
+  for_each_element (top, [&] (GstElement * e) {
+        if (factory_name (e) == "nicesrc" && GST_STATE (e) >= GST_STATE_READY
+            && uses_agent (e, ice->agent ()))
+          restart.push_back (GST_ELEMENT (gst_object_ref (e)));
+      });
+  gst_object_unref (top);
+
+  std::string stun, turn, addresses, error;
+  std::map<guint, guint> components;
+  bool configure;
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    stun = priv->stun_server;
+    turn = priv->turn_server;
+    addresses = priv->ice_addresses;
+    components = priv->ice_components;
+    configure = !priv->ice_configured;
+    priv->ice_configured = true;
+  }
+  bool ok = !configure || ice->configure (stun, turn, split_addresses (addresses), error);
+  for (auto it = components.begin (); ok && it != components.end (); ++it)
+    ok = ice->ensure_stream (it->first, it->second, error);
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Cannot set up ICE: %s", error.c_str ()),
+        (nullptr));
+  } else {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    priv->ice_streams_made = true;
+  }
+  for (GstElement *e : restart) {
+    if (ok) {
+      GstState state = GST_STATE (e);
+      gst_element_set_state (e, GST_STATE_NULL);
+      gst_element_set_state (e, state);
+    }
+    gst_object_unref (e);
+  }
+  return ok;
+}
+
+static std::string
+session_name_of (ComediaSdpNegotiator * self)
+{
+  std::lock_guard<std::mutex> guard (self->priv->lock);
+  return self->priv->session_name;
+}
+
+/* From the agent's thread: a bus message for each state change and selected
+ * pair, and an error when a stream failed. */
+static void
+post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  std::lock_guard<std::mutex> closing (priv->ice_event_lock);
+  if (priv->ice_closing)
+    return;
+  std::string session = session_name_of (self);
+  GstStructure *s;
+  if (e.type == comedia::IceEvent::Type::State) {
+    GST_INFO_OBJECT (self, "ICE stream %u component %u: %s", e.stream, e.component,
+        e.state.c_str ());
+    s = gst_structure_new ("sdp-negotiator-ice-state",
+        "session", G_TYPE_STRING, session.c_str (),
+        "stream", G_TYPE_UINT, e.stream,
+        "component", G_TYPE_UINT, e.component,
+        "state", G_TYPE_STRING, e.state.c_str (), nullptr);
+  } else {
+    GST_INFO_OBJECT (self, "ICE stream %u component %u: selected pair %s %s -> %s %s",
+        e.stream, e.component, e.local_type.c_str (), e.local.c_str (),
+        e.remote_type.c_str (), e.remote.c_str ());
+    s = gst_structure_new ("sdp-negotiator-ice-selected-pair",
+        "session", G_TYPE_STRING, session.c_str (),
+        "stream", G_TYPE_UINT, e.stream,
+        "component", G_TYPE_UINT, e.component,
+        "local", G_TYPE_STRING, e.local.c_str (),
+        "local-type", G_TYPE_STRING, e.local_type.c_str (),
+        "remote", G_TYPE_STRING, e.remote.c_str (),
+        "remote-type", G_TYPE_STRING, e.remote_type.c_str (), nullptr);
+  }
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+
+  if (e.type == comedia::IceEvent::Type::State && e.state == "failed") {
+    bool first;
+    {
+      std::lock_guard<std::mutex> guard (priv->lock);
+      first = priv->ice_failed.insert (e.stream).second;
+    }
+    comedia::IceAgent *ice = get_ice (self);
+    if (first && ice != nullptr) {
+      std::string tried = ice->tried (e.stream);
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
+          ("ICE failed on stream %u (component %u): no candidate pair passed the "
+              "connectivity checks; tried %s", e.stream, e.component, tried.c_str ()),
+          ("session %s", session.c_str ()));
+    }
   }
 }
 
@@ -651,7 +1170,8 @@ address_string (GInetSocketAddress * addr)
  * pipeline opened one of its components (comedia-rtpsrc binds at READY). */
 class SessionStreams : public comedia::LocalStreams {
  public:
-  explicit SessionStreams (ComediaSession * session) : session_ (session) {}
+  SessionStreams (ComediaSdpNegotiator * self, ComediaSession * session)
+      : self_ (self), session_ (session) {}
 
   bool has_stream (guint stream) override {
     return comedia_session_find_component (session_, stream, comedia::COMPONENT_RTP)
@@ -678,7 +1198,27 @@ class SessionStreams : public comedia::LocalStreams {
     return true;
   }
 
+  /* The components of @stream among the pipeline's nicesrc/nicesink. */
+  guint ice_components (guint stream) override {
+    std::lock_guard<std::mutex> guard (self_->priv->lock);
+    if (!self_->priv->ice || !self_->priv->ice_streams_made)
+      return 0;
+    auto it = self_->priv->ice_components.find (stream);
+    return it == self_->priv->ice_components.end () ? 0 : it->second;
+  }
+
+  bool gather_ice (guint stream, comedia::IceDescription & local,
+      std::string & error) override {
+    comedia::IceAgent *ice = get_ice (self_);
+    if (ice == nullptr) {
+      error = "the pipeline has no nicesrc/nicesink";
+      return false;
+    }
+    return ice->gather (stream, ICE_GATHERING_TIMEOUT_MS, local, error);
+  }
+
  private:
+  ComediaSdpNegotiator *self_;
   ComediaSession *session_;
 };
 
@@ -714,6 +1254,14 @@ apply_plans (ComediaSdpNegotiator * self, ComediaSession * session,
     const std::vector<StreamPlan> & plans)
 {
   for (const StreamPlan & p : plans) {
+    if (p.kind == StreamPlan::Kind::Ice) {
+      comedia::IceAgent *ice = get_ice (self);
+      std::string error = "the pipeline has no nicesrc/nicesink";
+      if (ice == nullptr || !ice->set_remote (p.stream, p.remote_ice, p.ice_controlling,
+              error))
+        GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+            ("Cannot start ICE on stream %u: %s", p.stream, error.c_str ()), (nullptr));
+    }
     if (p.kind == StreamPlan::Kind::Static) {
       set_destination (session, p.stream, comedia::COMPONENT_RTP, p.remote.address,
           p.remote.rtp_port);
@@ -729,6 +1277,8 @@ apply_plans (ComediaSdpNegotiator * self, ComediaSession * session,
         "stream", G_TYPE_UINT, p.stream,
         "media", G_TYPE_STRING, p.media.c_str (),
         "plan", G_TYPE_STRING, comedia::stream_plan_kind_name (p.kind),
+        "transport", G_TYPE_STRING,
+        comedia::transport_name (comedia::stream_plan_transport (p.kind)),
         "address", G_TYPE_STRING, p.remote.address.c_str (),
         "rtp-port", G_TYPE_UINT, (guint) p.remote.rtp_port,
         "rtcp-port", G_TYPE_UINT, (guint) p.remote.rtcp_port,
@@ -832,6 +1382,8 @@ answer_options (ComediaSdpNegotiator * self)
   o.rtcp_mux = priv->rtcp_mux;
   o.formats = comedia::split_format_list (priv->formats);
   o.default_route_address = comedia::default_route_address;
+  o.prefer = priv->prefer_transport == COMEDIA_SDP_PREFER_TRANSPORT_COMEDIA ?
+      comedia::PreferTransport::Comedia : comedia::PreferTransport::Ice;
   return o;
 }
 
@@ -852,7 +1404,7 @@ handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer)
   std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
   post_description (self, "sdp-negotiator-offer-received", offer.message ());
   ComediaSession *session = get_session (self);
-  SessionStreams streams (session);
+  SessionStreams streams (self, session);
   comedia::Negotiated answer;
   SdpError err;
   if (!comedia::build_answer (offer, streams, answer_options (self), answer, err)) {
@@ -872,7 +1424,7 @@ handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
 {
   std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
   ComediaSession *session = get_session (self);
-  SessionStreams streams (session);
+  SessionStreams streams (self, session);
   comedia::Negotiated rewritten;
   SdpError err;
   if (!comedia::rewrite_answer (offer, answer, streams, answer_options (self),
@@ -884,14 +1436,6 @@ handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
   store_descriptions (self, rewritten.sdp.get (), offer.message ());
   post_description (self, "sdp-negotiator-answer-created", rewritten.sdp.get ());
   return std::move (rewritten.sdp);
-}
-
-/* The name of @element's factory, or "". */
-static std::string
-factory_name (GstElement * element)
-{
-  GstElementFactory *f = gst_element_get_factory (element);
-  return f ? gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (f)) : "";
 }
 
 /* Offerer: the formats of each stream, from offer-caps or from the caps of
@@ -927,21 +1471,24 @@ collect_offered_streams (ComediaSdpNegotiator * self, ComediaSession * session,
    * direction: a stream with no comedia-rtpsink of RTP only receives, one
    * with no comedia-rtpsrc of RTP only sends. */
   std::set<guint> receivers, senders;
-  GstObject *top = GST_OBJECT (gst_object_ref (self));
-  while (GstObject *parent = gst_object_get_parent (top)) {
-    gst_object_unref (top);
-    top = parent;
-  }
-  if (GST_IS_BIN (top)) {
-    GstIterator *it = gst_bin_iterate_recurse (GST_BIN (top));
-    GValue item = G_VALUE_INIT;
-    while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
-      GstElement *e = GST_ELEMENT (g_value_get_object (&item));
-      std::string factory = factory_name (e);
-      bool is_src = factory == "comedia-rtpsrc";
-      if (is_src || factory == "comedia-rtpsink") {
-        gchar *name = nullptr;
+  comedia::IceAgent *ice = get_ice (self);
+  GstObject *top = top_of (self);
+  for_each_element (top, [&] (GstElement * e) {
+        std::string factory = factory_name (e);
+        bool is_src = factory == "comedia-rtpsrc" || factory == "nicesrc";
         guint stream = 0, component = 0;
+        if (factory == "nicesrc" || factory == "nicesink") {
+          /* ICE's elements have no session: those with our agent count. */
+          if (!ice || !uses_agent (e, ice->agent ()))
+            return;
+          g_object_get (e, "stream", &stream, "component", &component, nullptr);
+          if (component == comedia::COMPONENT_RTP)
+            (is_src ? receivers : senders).insert (stream);
+          return;
+        }
+        if (!is_src && factory != "comedia-rtpsink")
+          return;
+        gchar *name = nullptr;
         g_object_get (e, "session", &name, "stream", &stream, "component",
             &component, nullptr);
         if (g_strcmp0 (name, session_name.c_str ()) == 0
@@ -954,12 +1501,7 @@ collect_offered_streams (ComediaSdpNegotiator * self, ComediaSession * session,
             by_stream[stream] = caps;
         }
         g_free (name);
-      }
-      g_value_reset (&item);
-    }
-    g_value_unset (&item);
-    gst_iterator_free (it);
-  }
+      });
   gst_object_unref (top);
 
   guint expected = 1;
@@ -968,7 +1510,7 @@ collect_offered_streams (ComediaSdpNegotiator * self, ComediaSession * session,
     owned.push_back (caps);
     if (ok && stream != expected) {
       gchar *msg = g_strdup_printf ("stream %u has no formats to offer: give its "
-          "comedia-rtpsrc caps, or set offer-caps", expected);
+          "comedia-rtpsrc caps, or set offer-caps (nicesrc has no caps)", expected);
       err.set (msg);
       g_free (msg);
       ok = false;
@@ -985,6 +1527,38 @@ collect_offered_streams (ComediaSdpNegotiator * self, ComediaSession * session,
     out.push_back (os);
   }
   return ok;
+}
+
+/* Offerer with transport=ice: gathers each stream's candidates into @ice
+ * and points the streams at them. */
+static bool
+offer_ice (ComediaSdpNegotiator * self, std::vector<comedia::OfferedStream> & streams,
+    std::vector<comedia::IceDescription> & ice, SdpError & err)
+{
+  bool rtcp_mux;
+  {
+    std::lock_guard<std::mutex> guard (self->priv->lock);
+    if (self->priv->transport != COMEDIA_SDP_TRANSPORT_ICE)
+      return true;
+    rtcp_mux = self->priv->rtcp_mux;
+  }
+  SessionStreams local (self, nullptr);
+  ice.resize (streams.size ());
+  for (guint i = 0; i < streams.size (); i++) {
+    guint stream = i + 1;
+    guint components = local.ice_components (stream);
+    if (components == 0)
+      return err.set ("transport=ice, but stream " + std::to_string (stream) +
+          " has no nicesrc/nicesink with stream=" + std::to_string (stream));
+    std::string error;
+    if (!local.gather_ice (stream, ice[i], error))
+      return err.set ("cannot gather the ICE candidates of stream " +
+          std::to_string (stream) + ": " + error);
+    /* Without component 2 in the pipeline RTCP can only share component 1. */
+    streams[i].rtcp_mux = rtcp_mux && components == 1;
+    streams[i].ice = &ice[i];
+  }
+  return true;
 }
 
 /* Offerer: a new offer, remembered for the answer, or nullptr after an
@@ -1009,7 +1583,9 @@ make_offer (ComediaSdpNegotiator * self)
     options.ipv6 = bound.find (':') != std::string::npos;
   }
   SdpMessagePtr offer;
+  std::vector<comedia::IceDescription> ice;
   bool ok = collect_offered_streams (self, session, streams, owned, err)
+      && offer_ice (self, streams, ice, err)
       && comedia::build_offer (streams, options, offer, err);
   for (GstCaps *c : owned)
     gst_caps_unref (c);
@@ -1323,8 +1899,11 @@ comedia_sdp_negotiator_change_state (GstElement * element, GstStateChange transi
   ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (element);
   ComediaSdpNegotiatorPrivate *priv = self->priv;
 
-  if (transition == GST_STATE_CHANGE_NULL_TO_READY)
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
     get_session (self);
+    if (!prepare_ice (self))
+      return GST_STATE_CHANGE_FAILURE;
+  }
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     /* Wake the offer task before the pads deactivate: they wait for it. */
     {

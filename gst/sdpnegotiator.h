@@ -39,4 +39,34 @@ typedef enum {
 #define COMEDIA_TYPE_SDP_MISSING_PASSIVE (comedia_sdp_missing_passive_get_type ())
 GType comedia_sdp_missing_passive_get_type (void);
 
+/**
+ * ComediaSdpTransport:
+ * @COMEDIA_SDP_TRANSPORT_COMEDIA: offer port 9 and a=direction:active
+ * @COMEDIA_SDP_TRANSPORT_ICE: offer ICE credentials and candidates of the
+ *   session's NiceAgent (nicesrc/nicesink)
+ */
+typedef enum {
+  COMEDIA_SDP_TRANSPORT_COMEDIA,
+  COMEDIA_SDP_TRANSPORT_ICE,
+} ComediaSdpTransport;
+
+#define COMEDIA_TYPE_SDP_TRANSPORT (comedia_sdp_transport_get_type ())
+GType comedia_sdp_transport_get_type (void);
+
+/**
+ * ComediaSdpPreferTransport:
+ * @COMEDIA_SDP_PREFER_TRANSPORT_ICE: answer with ICE
+ * @COMEDIA_SDP_PREFER_TRANSPORT_COMEDIA: answer a=direction:passive
+ *
+ * What answers an offer that has both ICE attributes and
+ * a=direction:active, when the pipeline can do both.
+ */
+typedef enum {
+  COMEDIA_SDP_PREFER_TRANSPORT_ICE,
+  COMEDIA_SDP_PREFER_TRANSPORT_COMEDIA,
+} ComediaSdpPreferTransport;
+
+#define COMEDIA_TYPE_SDP_PREFER_TRANSPORT (comedia_sdp_prefer_transport_get_type ())
+GType comedia_sdp_prefer_transport_get_type (void);
+
 G_END_DECLS

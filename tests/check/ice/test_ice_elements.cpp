@@ -1,0 +1,448 @@
+/* sdp-negotiator with libnice's nicesrc/nicesink: the negotiator hands its
+ * NiceAgent to the elements of its pipeline, answers an ICE offer, offers
+ * ICE with transport=ice, chooses between ICE and COMEDIA, and two
+ * pipelines on loopback connect and carry RTP through nicesink -> nicesrc.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/check/gstcheck.h>
+#include <gst/sdp/sdp.h>
+
+#include <nice/agent.h>
+
+#include <string>
+#include <vector>
+
+#define VP8_CAPS "application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96"
+
+static GstElement *
+launch (const std::string & line)
+{
+  GError *err = nullptr;
+  GstElement *p = gst_parse_launch (line.c_str (), &err);
+  fail_unless (p != nullptr && err == nullptr, "%s: %s", line.c_str (),
+      err ? err->message : "");
+  return p;
+}
+
+static GstElement *
+by_name (GstElement * pipeline, const char *name)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), name);
+  fail_unless (e != nullptr, "no element %s", name);
+  gst_object_unref (e);         /* the pipeline keeps it */
+  return e;
+}
+
+static NiceAgent *
+agent_of (GstElement * e)
+{
+  NiceAgent *agent = nullptr;
+  g_object_get (e, "agent", &agent, nullptr);
+  if (agent)
+    g_object_unref (agent);     /* the element keeps it */
+  return agent;
+}
+
+/* Waits up to @ms for a message @match accepts; messages before it are
+ * dropped after being shown to @seen (if given). */
+template <typename Match>
+static GstMessage *
+wait_message (GstElement * pipeline, guint ms, Match match)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  gint64 end = g_get_monotonic_time () + ms * (gint64) 1000;
+  GstMessage *found = nullptr;
+  while (!found) {
+    gint64 left = end - g_get_monotonic_time ();
+    if (left <= 0)
+      break;
+    GstMessage *m = gst_bus_timed_pop (bus, left * GST_USECOND);
+    if (m == nullptr)
+      break;
+    if (match (m))
+      found = m;
+    else
+      gst_message_unref (m);
+  }
+  gst_object_unref (bus);
+  return found;
+}
+
+static bool
+is_element_message (GstMessage * m, const char *name)
+{
+  return GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT && gst_message_has_name (m, name);
+}
+
+static std::string
+error_text (GstMessage * m)
+{
+  GError *err = nullptr;
+  gst_message_parse_error (m, &err, nullptr);
+  std::string out = err->message;
+  g_error_free (err);
+  return out;
+}
+
+static GstSDPMessage *
+sdp_from (const std::string & text)
+{
+  GstSDPMessage *msg = nullptr;
+  fail_unless (gst_sdp_message_new_from_text (text.c_str (), &msg) == GST_SDP_OK);
+  return msg;
+}
+
+static std::string
+sdp_text (const GstSDPMessage * msg)
+{
+  gchar *t = gst_sdp_message_as_text (msg);
+  std::string out = t;
+  g_free (t);
+  return out;
+}
+
+/* ---- provisioning ----------------------------------------------------- */
+
+GST_START_TEST (test_agent_reaches_elements_before_and_after)
+{
+  /* A nicesrc before the negotiator in the launch line, a nicesink after
+   * it, one in a bin, and one that brings its own agent. */
+  NiceAgent *own = nice_agent_new (nullptr, NICE_COMPATIBILITY_RFC5245);
+  GstElement *p = launch ("nicesrc name=before stream=1 component=1 ! fakesink "
+      "sdp-negotiator name=neg ice-addresses=127.0.0.1 "
+      "fakesrc ! nicesink name=after stream=1 component=2 async=false "
+      "bin. ( nicesrc name=inbin stream=2 component=1 ! fakesink ) ");
+  /* Added by an application later, with an agent of its own. */
+  GstElement *with_own = gst_element_factory_make ("nicesink", "own");
+  g_object_set (with_own, "agent", own, "stream", 1, "component", 1, "async", FALSE,
+      nullptr);
+  gst_bin_add (GST_BIN (p), with_own);
+
+  /* Given before any state change: they could not leave NULL otherwise. */
+  NiceAgent *agent = agent_of (by_name (p, "before"));
+  fail_unless (agent != nullptr);
+  fail_unless (agent_of (by_name (p, "after")) == agent);
+  fail_unless (agent_of (by_name (p, "inbin")) == agent);
+  fail_unless (agent_of (by_name (p, "own")) == own);
+
+  fail_unless_equals_int (gst_element_set_state (p, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  /* The agent has the streams the elements use: stream 1 with RTP and RTCP
+   * (nicesink component=2), stream 2 with RTP only. */
+  gchar *ufrag = nullptr, *pwd = nullptr;
+  fail_unless (nice_agent_get_local_credentials (agent, 1, &ufrag, &pwd));
+  g_free (ufrag);
+  g_free (pwd);
+  fail_unless (nice_agent_get_local_credentials (agent, 2, &ufrag, &pwd));
+  g_free (ufrag);
+  g_free (pwd);
+  /* Component 2 exists in stream 1 only, and there is no stream 3: a
+   * receive callback can be attached where a component exists. */
+  GMainContext *ctx = g_main_context_new ();
+  fail_unless (nice_agent_attach_recv (agent, 1, 2, ctx, nullptr, nullptr));
+  fail_if (nice_agent_attach_recv (agent, 2, 2, ctx, nullptr, nullptr));
+  fail_if (nice_agent_attach_recv (agent, 3, 1, ctx, nullptr, nullptr));
+  g_main_context_unref (ctx);
+
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+  g_object_unref (own);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_without_negotiator_nicesrc_cannot_start)
+{
+  /* What the negotiator saves a gst-launch user from. */
+  GstElement *p = launch ("nicesrc stream=1 component=1 ! fakesink");
+  fail_unless_equals_int (gst_element_set_state (p, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_turn_server_fails_at_ready)
+{
+  GstElement *p = launch ("nicesrc stream=1 component=1 ! fakesink "
+      "sdp-negotiator turn-server=turn://127.0.0.1:3478");
+  fail_unless_equals_int (gst_element_set_state (p, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  GstMessage *m = wait_message (p, 1000, [] (GstMessage * m) {
+        return GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR;
+      });
+  fail_unless (m != nullptr);
+  std::string text = error_text (m);
+  fail_unless (text.find ("needs a user and a password") != std::string::npos, "%s",
+      text.c_str ());
+  gst_message_unref (m);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
+/* ---- a call over ICE on loopback -------------------------------------- */
+
+/* One peer: RTP in through appsrc -> nicesink, out through nicesrc ->
+ * appsink, RTCP components present but idle. */
+static GstElement *
+make_peer (const std::string & negotiator_props)
+{
+  return launch ("sdp-negotiator name=neg ice-addresses=127.0.0.1 " + negotiator_props +
+      " appsrc name=in is-live=true format=time caps=\"" VP8_CAPS "\" ! "
+      "nicesink stream=1 component=1 sync=false async=false "
+      "nicesrc stream=1 component=1 ! appsink name=out sync=false "
+      "nicesrc stream=1 component=2 ! fakesink sync=false async=false "
+      "fakesrc num-buffers=0 ! nicesink stream=1 component=2 sync=false async=false");
+}
+
+static bool
+wait_ready (GstElement * pipeline, guint component, guint ms)
+{
+  GstMessage *m = wait_message (pipeline, ms, [component] (GstMessage * m) {
+        if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR)
+          return true;
+        if (!is_element_message (m, "sdp-negotiator-ice-state"))
+          return false;
+        const GstStructure *s = gst_message_get_structure (m);
+        guint c = 0;
+        gst_structure_get_uint (s, "component", &c);
+        return c == component && g_str_equal (gst_structure_get_string (s, "state"), "ready");
+      });
+  bool ok = m && GST_MESSAGE_TYPE (m) != GST_MESSAGE_ERROR;
+  if (m && !ok)
+    g_printerr ("error: %s\n", error_text (m).c_str ());
+  if (m)
+    gst_message_unref (m);
+  return ok;
+}
+
+/* Pushes RTP into @from until @to's appsink gets one, up to 5 s. */
+static bool
+rtp_flows (GstElement * from, GstElement * to)
+{
+  GstAppSrc *in = GST_APP_SRC (by_name (from, "in"));
+  GstAppSink *out = GST_APP_SINK (by_name (to, "out"));
+  const guint8 packet[] = { 0x80, 96, 0, 1, 0, 0, 0, 1, 0x12, 0x34, 0x56, 0x78,
+    'h', 'e', 'l', 'l', 'o' };
+  for (int i = 0; i < 50; i++) {
+    gst_app_src_push_buffer (in, gst_buffer_new_memdup (packet, sizeof packet));
+    GstSample *s = gst_app_sink_try_pull_sample (out, 100 * GST_MSECOND);
+    if (s) {
+      GstBuffer *b = gst_sample_get_buffer (s);
+      bool same = gst_buffer_get_size (b) == sizeof packet
+          && gst_buffer_memcmp (b, 0, packet, sizeof packet) == 0;
+      gst_sample_unref (s);
+      return same;
+    }
+  }
+  return false;
+}
+
+GST_START_TEST (test_ice_call_on_loopback)
+{
+  GstElement *offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
+  GstElement *answerer = make_peer ("");
+  /* PLAYING: nicesrc reads its component (the checks' answers too) only
+   * while it runs. */
+  gst_element_set_state (offerer, GST_STATE_PLAYING);
+  gst_element_set_state (answerer, GST_STATE_PLAYING);
+
+  GstSDPMessage *offer = nullptr, *answer = nullptr;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "create-offer", &offer);
+  fail_unless (offer != nullptr);
+  const GstSDPMedia *om = gst_sdp_message_get_media (offer, 0);
+  fail_unless (gst_sdp_media_get_attribute_val (om, "ice-ufrag") != nullptr);
+  fail_unless (gst_sdp_media_get_attribute_val (om, "candidate") != nullptr);
+  fail_unless (gst_sdp_media_get_attribute_val (om, "end-of-candidates") != nullptr);
+  fail_unless (gst_sdp_media_get_attribute_val (om, "direction") == nullptr,
+      "%s", sdp_text (offer).c_str ());
+
+  g_signal_emit_by_name (by_name (answerer, "neg"), "process-offer", offer, &answer);
+  fail_unless (answer != nullptr);
+  const GstSDPMedia *am = gst_sdp_message_get_media (answer, 0);
+  fail_unless (gst_sdp_media_get_attribute_val (am, "ice-ufrag") != nullptr);
+  fail_unless (gst_sdp_media_get_attribute_val (am, "ice-pwd") != nullptr);
+  fail_unless (gst_sdp_media_get_attribute_val (am, "end-of-candidates") != nullptr);
+  fail_unless (gst_sdp_media_get_attribute_val (am, "direction") == nullptr);
+  /* Both components are in the pipeline: RTCP has its own candidates. */
+  guint rtcp_candidates = 0;
+  for (guint i = 0; i < gst_sdp_media_attributes_len (am); i++) {
+    const GstSDPAttribute *a = gst_sdp_media_get_attribute (am, i);
+    if (g_str_equal (a->key, "candidate") && strstr (a->value, " 2 UDP ") != nullptr)
+      rtcp_candidates++;
+  }
+  fail_unless (rtcp_candidates > 0, "%s", sdp_text (answer).c_str ());
+
+  GstMessage *m = wait_message (answerer, 1000, [] (GstMessage * m) {
+        return is_element_message (m, "sdp-negotiator-stream");
+      });
+  fail_unless (m != nullptr);
+  fail_unless_equals_string (gst_structure_get_string (gst_message_get_structure (m),
+          "transport"), "ice");
+  gst_message_unref (m);
+
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "process-answer", answer, &ok);
+  fail_unless (ok);
+
+  for (guint c = 1; c <= 2; c++) {
+    fail_unless (wait_ready (offerer, c, 15000), "offerer: component %u not ready", c);
+    fail_unless (wait_ready (answerer, c, 15000), "answerer: component %u not ready", c);
+  }
+  m = wait_message (offerer, 1000, [] (GstMessage * m) {
+        return is_element_message (m, "sdp-negotiator-ice-selected-pair");
+      });
+  /* The pair may have come before "ready": then it is gone from the bus
+   * with the messages wait_ready dropped; the answerer still has its own
+   * or it comes now. */
+  if (m == nullptr)
+    m = wait_message (answerer, 1000, [] (GstMessage * m) {
+          return is_element_message (m, "sdp-negotiator-ice-selected-pair");
+        });
+  fail_unless (m == nullptr || g_str_has_prefix (gst_structure_get_string (
+              gst_message_get_structure (m), "local"), "127.0.0.1:"));
+  if (m)
+    gst_message_unref (m);
+
+  fail_unless (rtp_flows (offerer, answerer), "no RTP offerer -> answerer");
+  fail_unless (rtp_flows (answerer, offerer), "no RTP answerer -> offerer");
+
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+  gst_element_set_state (offerer, GST_STATE_NULL);
+  gst_element_set_state (answerer, GST_STATE_NULL);
+  gst_object_unref (offerer);
+  gst_object_unref (answerer);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_ice_failure_names_stream)
+{
+  GstElement *offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
+  gst_element_set_state (offerer, GST_STATE_PLAYING);
+  GstSDPMessage *offer = nullptr;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "create-offer", &offer);
+  fail_unless (offer != nullptr);
+  /* An answer whose candidates nobody listens on (a peer behind a NAT
+   * that drops everything). */
+  GSocket *silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, nullptr);
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *any = g_inet_socket_address_new (lo, 0);
+  fail_unless (g_socket_bind (silent, any, FALSE, nullptr));
+  GSocketAddress *bound = g_socket_get_local_address (silent, nullptr);
+  guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  std::string p = std::to_string (port);
+  GstSDPMessage *answer = sdp_from ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+      "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=video " + p + " RTP/AVP 96\r\n"
+      "a=rtpmap:96 VP8/90000\r\na=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
+      "a=rtcp:" + p + "\r\n"
+      "a=candidate:1 1 UDP 2130706431 127.0.0.1 " + p + " typ host\r\n"
+      "a=candidate:1 2 UDP 2130706430 127.0.0.1 " + p + " typ host\r\n"
+      "a=end-of-candidates\r\n");
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "process-answer", answer, &ok);
+  fail_unless (ok);
+
+  GstMessage *m = wait_message (offerer, 50000, [] (GstMessage * m) {
+        return GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR;
+      });
+  fail_unless (m != nullptr, "no error after 50 s");
+  std::string text = error_text (m);
+  fail_unless (text.find ("ICE failed on stream 1") == 0, "%s", text.c_str ());
+  fail_unless (text.find ("against 2 remote candidate(s) (host)") != std::string::npos,
+      "%s", text.c_str ());
+  fail_unless (text.find ("no STUN server, no TURN server") != std::string::npos, "%s",
+      text.c_str ());
+  gst_message_unref (m);
+
+  g_object_unref (bound);
+  g_object_unref (any);
+  g_object_unref (lo);
+  g_object_unref (silent);
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+  gst_element_set_state (offerer, GST_STATE_NULL);
+  gst_object_unref (offerer);
+}
+
+GST_END_TEST;
+
+/* ---- one answerer, ICE or COMEDIA ------------------------------------- */
+
+/* An offer with ICE attributes and a=direction:active on the same media. */
+static const char *BOTH_OFFER =
+    "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+    "m=video 9 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\na=direction:active\r\n"
+    "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
+    "a=candidate:1 1 UDP 2130706431 127.0.0.1 9 typ host\r\n"
+    "a=candidate:1 2 UDP 2130706430 127.0.0.1 10 typ host\r\n"
+    "a=end-of-candidates\r\n";
+
+static std::string
+answer_both (const char *prefer, std::string & transport)
+{
+  GstElement *p = launch (std::string ("sdp-negotiator name=neg session=ice-both "
+          "ice-addresses=127.0.0.1 ") + prefer + " "
+      "comedia-rtpsrc session=ice-both stream=1 component=1 ! fakesink "
+      "comedia-rtpsrc session=ice-both stream=1 component=2 ! fakesink "
+      "nicesrc stream=1 component=1 ! fakesink "
+      "nicesrc stream=1 component=2 ! fakesink");
+  fail_unless (gst_element_set_state (p, GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+  GstSDPMessage *offer = sdp_from (BOTH_OFFER), *answer = nullptr;
+  g_signal_emit_by_name (by_name (p, "neg"), "process-offer", offer, &answer);
+  fail_unless (answer != nullptr);
+  std::string text = sdp_text (answer);
+  GstMessage *m = wait_message (p, 1000, [] (GstMessage * m) {
+        return is_element_message (m, "sdp-negotiator-stream");
+      });
+  fail_unless (m != nullptr);
+  transport = gst_structure_get_string (gst_message_get_structure (m), "transport");
+  gst_message_unref (m);
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+  return text;
+}
+
+GST_START_TEST (test_offer_with_ice_and_comedia)
+{
+  std::string transport;
+  std::string text = answer_both ("", transport);
+  /* ICE by default. */
+  fail_unless_equals_string (transport.c_str (), "ice");
+  fail_unless (text.find ("a=ice-ufrag:") != std::string::npos, "%s", text.c_str ());
+  fail_unless (text.find ("a=direction") == std::string::npos, "%s", text.c_str ());
+
+  text = answer_both ("prefer-transport=comedia", transport);
+  fail_unless_equals_string (transport.c_str (), "comedia");
+  fail_unless (text.find ("a=direction:passive") != std::string::npos, "%s", text.c_str ());
+  fail_unless (text.find ("a=ice-ufrag") == std::string::npos, "%s", text.c_str ());
+}
+
+GST_END_TEST;
+
+static Suite *
+ice_elements_suite (void)
+{
+  Suite *s = suite_create ("ice-elements");
+  TCase *tc = tcase_create ("general");
+  tcase_set_timeout (tc, 90);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_agent_reaches_elements_before_and_after);
+  tcase_add_test (tc, test_without_negotiator_nicesrc_cannot_start);
+  tcase_add_test (tc, test_bad_turn_server_fails_at_ready);
+  tcase_add_test (tc, test_ice_call_on_loopback);
+  tcase_add_test (tc, test_offer_with_ice_and_comedia);
+  tcase_add_test (tc, test_ice_failure_names_stream);
+  return s;
+}
+
+GST_CHECK_MAIN (ice_elements);
