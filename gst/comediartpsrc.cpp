@@ -351,8 +351,9 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
   g_object_class_install_property (gobject_class, PROP_RTCP_WITHOUT_RTP,
       g_param_spec_boolean ("rtcp-without-rtp", "RTCP without RTP",
           "Let RTCP latch from any sender, for peers that send RTCP only.  "
-          "By default RTCP latches only from the SSRC that the stream's RTP "
-          "component latched (and waits for it)", DEFAULT_RTCP_WITHOUT_RTP,
+          "By default RTCP latches (and re-latches) only from the SSRC and IP "
+          "that the stream's RTP component latched (and waits for it)",
+          DEFAULT_RTCP_WITHOUT_RTP,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
@@ -1084,6 +1085,24 @@ deliver (ComediaRtpSrc * self, std::vector<GstBuffer *> &bufs,
   return true;
 }
 
+/* An RTCP side learns the SSRC and address of the stream's RTP peer from
+ * the session; kept current while latched too, since RTCP re-latches
+ * (relatch=ssrc after a rebinding, relatch=silence after a timeout) only as
+ * the voice of the RTP peer of now.  Returns whether that peer is known. */
+static bool
+refresh_rtp_peer (ComediaRtpSrc * self, LatchedComponent & lc)
+{
+  if (!lc.component || lc.component->component != comedia::COMPONENT_RTCP)
+    return false;
+  Component *rtp = comedia_session_find_component (self->priv->session,
+      lc.component->stream, comedia::COMPONENT_RTP);
+  guint32 ssrc = 0;
+  bool known = rtp && rtp->latched_ssrc (ssrc);
+  lc.policy.set_rtp_peer_ssrc (known, ssrc);
+  lc.policy.set_rtp_peer_address (known ? rtp->latched_peer () : PeerAddress ());
+  return known;
+}
+
 /* The RTCP side learns the SSRC of the stream's RTP peer from the session,
  * and latches a held report once it matches: the released packets are
  * appended to @out (and not counted: the caller does).  Returns how many. */
@@ -1091,17 +1110,8 @@ static size_t
 retry_waiting_rtcp (ComediaRtpSrc * self, LatchedComponent & lc,
     bool muxed_rtcp, gint64 now, std::vector<GstBuffer *> &out)
 {
-  ComediaRtpSrcPrivate *priv = self->priv;
-  if (!lc.component || lc.component->component != comedia::COMPONENT_RTCP ||
-      lc.policy.latched ())
-    return 0;
-
-  Component *rtp = comedia_session_find_component (priv->session,
-      lc.component->stream, comedia::COMPONENT_RTP);
-  guint32 ssrc = 0;
-  bool known = rtp && rtp->latched_ssrc (ssrc);
-  lc.policy.set_rtp_peer_ssrc (known, ssrc);
-  if (!known || !lc.policy.waiting_for_rtp_peer ())
+  if (!refresh_rtp_peer (self, lc) || lc.policy.latched () ||
+      !lc.policy.waiting_for_rtp_peer ())
     return 0;
 
   LatchDecision d = lc.policy.retry_waiting (now);
@@ -1411,6 +1421,9 @@ comedia_rtp_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
       continue;
     }
 
+    /* The RTP peer may have moved while this thread waited. */
+    refresh_rtp_peer (self, priv->own);
+    refresh_rtp_peer (self, priv->muxed_rtcp);
     /* One arrival time for the batch: its datagrams were read together. */
     process_batch (self, n, g_get_monotonic_time (),
         arrival_running_time (self), out);

@@ -25,6 +25,8 @@ drop_reason_name (DropReason r)
       return "rtcp-ssrc-mismatch";
     case DropReason::WaitingForRtp:
       return "rtcp-before-rtp-peer";
+    case DropReason::NotRtpPeerIp:
+      return "rtcp-not-from-rtp-peer-ip";
   }
   return "unknown";
 }
@@ -107,6 +109,7 @@ LatchPolicy::operator= (LatchPolicy &&other) noexcept
   last_peer_us_ = other.last_peer_us_;
   rtp_peer_known_ = other.rtp_peer_known_;
   rtp_peer_ssrc_ = other.rtp_peer_ssrc_;
+  rtp_peer_addr_ = other.rtp_peer_addr_;
   for (size_t i = 0; i < MAX_CANDIDATES; i++) {
     candidates_[i] = std::move (other.candidates_[i]);
     other.candidates_[i].held.clear ();
@@ -145,6 +148,14 @@ LatchPolicy::continues_peer (const PacketFacts &facts) const
   return ahead >= 1 && ahead <= config_.max_seq_jump;
 }
 
+bool
+LatchPolicy::from_rtp_peer_ip (const PeerAddress &from) const
+{
+  return config_.component != COMPONENT_RTCP ||
+      !config_.rtcp_requires_rtp_peer || !rtp_peer_addr_.valid () ||
+      rtp_peer_addr_.same_ip (from);
+}
+
 LatchDecision
 LatchPolicy::on_packet (const PeerAddress &from, const PacketFacts &facts,
     int64_t arrival_us, GstBuffer *packet)
@@ -170,8 +181,11 @@ LatchPolicy::on_packet (const PeerAddress &from, const PacketFacts &facts,
 
   switch (config_.relatch) {
     case Relatch::Ssrc:
-      if (continues_peer (facts))
+      if (continues_peer (facts)) {
+        if (!from_rtp_peer_ip (from))
+          return drop (DropReason::NotRtpPeerIp);
         return latch (from, facts, arrival_us, nullptr, nullptr);
+      }
       break;
     case Relatch::Silence:
       if (timed_out_)
@@ -217,6 +231,8 @@ LatchPolicy::learn (const PeerAddress &from, const PacketFacts &facts,
       }
       if (facts.ssrc != rtp_peer_ssrc_)
         return drop (DropReason::SsrcMismatch);
+      if (!from_rtp_peer_ip (from))
+        return drop (DropReason::NotRtpPeerIp);
     }
     return latch (from, facts, now, nullptr, packet);
   }
@@ -360,7 +376,7 @@ LatchPolicy::retry_waiting (int64_t now_us)
     return drop (DropReason::WaitingForRtp);
 
   for (Candidate &c : candidates_) {
-    if (c.in_use () && c.ssrc == rtp_peer_ssrc_) {
+    if (c.in_use () && c.ssrc == rtp_peer_ssrc_ && from_rtp_peer_ip (c.from)) {
       PacketFacts facts;
       facts.kind = PacketKind::Rtcp;
       facts.ssrc = c.ssrc;

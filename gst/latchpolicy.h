@@ -30,6 +30,7 @@ enum class DropReason : uint8_t {
   OutsideAllowed,   /* source outside the allowed-source prefix */
   SsrcMismatch,     /* RTCP whose SSRC is not the RTP peer's */
   WaitingForRtp,    /* (Hold) RTCP before the stream's RTP peer is known */
+  NotRtpPeerIp,     /* RTCP from another IP than the stream's RTP peer */
 };
 
 const char *drop_reason_name (DropReason r);
@@ -113,6 +114,12 @@ class LatchPolicy {
 
   /* RTCP: the SSRC of the stream's RTP peer, once known. */
   void set_rtp_peer_ssrc (bool known, uint32_t ssrc);
+  /* RTCP: where the stream's RTP peer sends from (invalid: not known).
+   * With rtcp_requires_rtp_peer, RTCP then latches and re-latches only from
+   * that IP: RTCP has no sequence numbers, so its SSRC alone would let
+   * whoever knows it (an on-path observer, or an attacker holding the RTP
+   * latch and sending the peer's SSRC) move the RTCP side back and forth. */
+  void set_rtp_peer_address (const PeerAddress &addr) { rtp_peer_addr_ = addr; }
   /* RTCP that arrived before the RTP peer was known is held; once it is,
    * this latches the held sender whose SSRC matches (Latch), if any. */
   bool waiting_for_rtp_peer () const;
@@ -154,6 +161,7 @@ class LatchPolicy {
   void clear_candidate (Candidate &c);
   void clear_candidates ();
   bool continues_peer (const PacketFacts &facts) const;
+  bool from_rtp_peer_ip (const PeerAddress &from) const;
 
   Config config_;
   bool latched_ = false;
@@ -164,6 +172,7 @@ class LatchPolicy {
   int64_t last_peer_us_ = 0;
   bool rtp_peer_known_ = false;
   uint32_t rtp_peer_ssrc_ = 0;
+  PeerAddress rtp_peer_addr_;
   std::array<Candidate, MAX_CANDIDATES> candidates_;
   std::vector<GstBuffer *> released_;
 };

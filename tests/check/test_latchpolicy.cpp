@@ -382,6 +382,84 @@ GST_START_TEST (test_rtcp_waits_for_rtp_peer_ssrc)
 }
 GST_END_TEST;
 
+/* RTCP has no sequence numbers: once the stream's RTP peer is known, RTCP
+ * latches and re-latches only from its IP.  Found by the lab's sustained
+ * attacker (tests/lab/test-attack.sh sustained-ssrc): holding the RTP latch
+ * and sending the real peer's SSRC, it made the peer's own RTCP "continue"
+ * the latched RTCP SSRC, and the RTCP side flapped between the two. */
+GST_START_TEST (test_rtcp_follows_rtp_peer_ip)
+{
+  LatchPolicy::Config config = rtcp_config (true);
+  config.relatch = Relatch::Ssrc;
+  LatchPolicy policy (config);
+  PeerAddress nat_rtp = addr ("203.0.113.1", 1000);
+  PeerAddress nat_rtcp = addr ("203.0.113.1", 1001);
+  PeerAddress other = addr ("198.51.100.66", 1001);
+
+  policy.set_rtp_peer_ssrc (true, 0x600d);
+  policy.set_rtp_peer_address (nat_rtp);
+  /* The right SSRC from another IP does not latch ... */
+  fail_unless (feed (policy, other, make_rtcp_rr (0x600d), 0).reason
+      == DropReason::NotRtpPeerIp);
+  fail_if (policy.latched ());
+  /* ... from the RTP peer's IP (another port: RTCP's own mapping) it does. */
+  fail_unless (feed (policy, nat_rtcp, make_rtcp_rr (0x600d), 1).verdict
+      == Verdict::Latch);
+  /* Nor does it re-latch. */
+  fail_unless (feed (policy, other, make_rtcp_rr (0x600d), 2).reason
+      == DropReason::NotRtpPeerIp);
+  fail_unless (policy.peer () == nat_rtcp);
+  /* The NAT rebinds: a new port on the same IP re-latches at once. */
+  PeerAddress rebound = addr ("203.0.113.1", 2001);
+  LatchDecision d = feed (policy, rebound, make_rtcp_rr (0x600d), 3);
+  fail_unless (d.verdict == Verdict::Latch && d.relatched);
+  /* The peer roams to another network: RTCP follows once RTP has moved. */
+  PeerAddress roamed = addr ("192.0.2.9", 3001);
+  fail_unless (feed (policy, roamed, make_rtcp_rr (0x600d), 4).verdict == Verdict::Drop);
+  policy.set_rtp_peer_address (addr ("192.0.2.9", 3000));
+  fail_unless (feed (policy, roamed, make_rtcp_rr (0x600d), 5).verdict == Verdict::Latch);
+
+  /* Held reports: only the one from the RTP peer's IP is released. */
+  LatchPolicy waiting (rtcp_config (true));
+  fail_unless (feed (waiting, other, make_rtcp_rr (0x600d), 0).verdict == Verdict::Hold);
+  waiting.set_rtp_peer_ssrc (true, 0x600d);
+  waiting.set_rtp_peer_address (nat_rtp);
+  fail_unless (waiting.retry_waiting (1000).verdict == Verdict::Drop);
+  fail_if (waiting.latched ());
+
+  /* RTCP-only peers (rtcp-without-rtp): no such rule. */
+  LatchPolicy lax (rtcp_config (false));
+  lax.set_rtp_peer_address (nat_rtp);
+  fail_unless (feed (lax, other, make_rtcp_rr (0x600d), 0).verdict == Verdict::Latch);
+}
+GST_END_TEST;
+
+/* relatch=silence: after the timeout, a new peer's RTCP latches once the new
+ * RTP peer is known, with its SSRC and from its IP. */
+GST_START_TEST (test_rtcp_relatch_after_silence_follows_new_rtp_peer)
+{
+  LatchPolicy::Config config = rtcp_config (true);
+  config.relatch = Relatch::Silence;
+  config.timeout_us = 1000 * 1000;
+  LatchPolicy policy (config);
+  policy.set_rtp_peer_ssrc (true, 1);
+  policy.set_rtp_peer_address (addr ("203.0.113.1", 1000));
+  fail_unless (feed (policy, addr ("203.0.113.1", 1001), make_rtcp_rr (1), 0).verdict
+      == Verdict::Latch);
+  fail_unless (policy.check_timeout (1000 * 1000));
+
+  PeerAddress second = addr ("203.0.113.20", 6005);
+  /* The new peer's RTP has not latched yet: its report does not match. */
+  fail_unless (feed (policy, second, make_rtcp_rr (2), 1100).reason
+      == DropReason::SsrcMismatch);
+  policy.set_rtp_peer_ssrc (true, 2);
+  policy.set_rtp_peer_address (addr ("203.0.113.20", 6004));
+  LatchDecision d = feed (policy, second, make_rtcp_rr (2), 1200);
+  fail_unless (d.verdict == Verdict::Latch && d.relatched);
+  fail_unless (policy.peer () == second);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_rtcp_mux_classification)
 {
   GstBuffer *rtp = make_rtp (1, 1, 111);
@@ -448,6 +526,8 @@ latchpolicy_suite (void)
   tcase_add_test (tc, test_relatch_after_silence_through_probation);
   tcase_add_test (tc, test_rtcp_component);
   tcase_add_test (tc, test_rtcp_waits_for_rtp_peer_ssrc);
+  tcase_add_test (tc, test_rtcp_follows_rtp_peer_ip);
+  tcase_add_test (tc, test_rtcp_relatch_after_silence_follows_new_rtp_peer);
   tcase_add_test (tc, test_rtcp_mux_classification);
   tcase_add_test (tc, test_ipv4_mapped_is_ipv4);
   tcase_add_test (tc, test_reset_forgets_peer_and_held);

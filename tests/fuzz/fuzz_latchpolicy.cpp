@@ -93,6 +93,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
     if (op % 8 == 1) {
       policy.set_rtp_peer_ssrc (op & 0x10, in.u16 ());
+      policy.set_rtp_peer_address ((op & 0x20) ? pick_address (in) : PeerAddress ());
       LatchDecision d = policy.retry_waiting (now);
       if (d.latched_now ())
         CHECK (policy.latched ());

@@ -21,7 +21,8 @@ Modes:
 
 key=value lines at the end: sent.rtp, sent.rtcp, rx (datagrams received on
 any attacker socket), rx.from, ssrc.first / ssrc.copied (sustained),
-t.first (monotonic time of the first packet).
+t.first (monotonic time of the first packet), seconds (from the first to
+the last), sources (the local addresses it sent from).
 """
 import argparse
 import os
@@ -76,7 +77,7 @@ def main():
     seq = a.seq if a.seq is not None else rnd.getrandbits(16)
     ts = rnd.getrandbits(32)
     start = time.monotonic()
-    t_first = None
+    t_first = t_last = None
 
     if a.mode == "spray":
         interval = 0.020
@@ -134,6 +135,7 @@ def main():
                                                    rnd.getrandbits(32)), rtp_dst)
                         sent["rtp"] += 1
             rounds += 1
+            t_last = time.monotonic()
             next_send += interval
         wait = max(0.0, next_send - time.monotonic())
         try:
@@ -154,6 +156,7 @@ def main():
     print(f"rx={rx['n']}")
     print(f"rx.from={','.join(sorted(rx['src']))}")
     print(f"t.first={t_first or 0:.6f}")
+    print(f"seconds={(t_last - t_first) if t_first else 0:.3f}")
     print(f"sources={','.join('%s:%d' % s.getsockname()[:2] for s in socks)}")
     if a.mode == "sustained":
         print(f"ssrc.first={first_ssrc}")

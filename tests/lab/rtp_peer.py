@@ -16,7 +16,8 @@ same sockets.  Plain sockets, no GStreamer: every packet is counted.
   --recv-log FILE   one line per RTP packet received: "seq monotonic-time ip port"
 
 At the end (--seconds, SIGINT or SIGTERM) it prints key=value lines:
-  ssrc, seq.first, seq.last, sent.rtp, sent.rtcp, t.first, t.last (monotonic)
+  ssrc, seq.first, seq.last, sent.rtp, sent.rtcp, t.first, t.last,
+  t.last.rtcp (monotonic times of the first and last RTP, the last RTCP)
   rx.rtp, rx.rtp.missing (gaps between the first and last sequence number
   received), rx.rtp.from (source addresses), rx.rtcp, rx.rtcp.from
 """
@@ -123,7 +124,7 @@ def main():
     start = time.monotonic()
     next_rtp, next_rtcp = start, start + a.rtcp_interval
     sent = dict(rtp=0, rtcp=0)
-    first_seq, t_first, t_last = seq, None, None
+    first_seq, t_first, t_last, t_last_rtcp = seq, None, None, None
     while not stop and time.monotonic() - start < a.seconds:
         now = time.monotonic()
         if now >= next_rtp:
@@ -139,6 +140,7 @@ def main():
             next_rtp += interval
         if now >= next_rtcp:
             send_rtcp(rtplab.rtcp_sr(ssrc, ts, sent["rtp"], sent["rtp"] * rtplab.PCMU_SAMPLES))
+            t_last_rtcp = time.monotonic()
             sent["rtcp"] += 1
             next_rtcp += a.rtcp_interval
         wait = max(0.0, min(next_rtp, next_rtcp) - time.monotonic())
@@ -170,6 +172,7 @@ def main():
     print(f"sent.rtcp={sent['rtcp']}")
     print(f"t.first={t_first or 0:.6f}")
     print(f"t.last={t_last or 0:.6f}")
+    print(f"t.last.rtcp={t_last_rtcp or 0:.6f}")
     print(f"rx.rtp={rx['rtp']}")
     print(f"rx.rtp.missing={missing}")
     print(f"rx.rtp.from={','.join(sorted(rx_from['rtp']))}")
