@@ -20,7 +20,14 @@
  * order; component 1 is RTP, component 2 is RTCP.  RTP and RTCP latch
  * separately.  Each latch posts an element message `comedia-latched` with
  * the fields `session` (string), `stream` (uint), `component` (uint),
- * `address` (string) and `port` (int).
+ * `address` (string) and `port` (int).  With the same fields:
+ * `comedia-relatched` (plus `old-address`, `old-port`) when another address
+ * takes over, `comedia-timeout` (plus `timeout`, ms) when the peer falls
+ * silent, a summary `comedia-rejected` (plus `count`, `total`, `reason`) at
+ * most once a second for refused packets, and `comedia-unlatched` (plus
+ * `reason`) when sdp-negotiator restricts the source after the peer latched
+ * and the peer is outside it.  docs/threat-model.md tells what each latching
+ * policy stops.
  *
  * Every buffer carries a #GstNetAddressMeta with its sender.
  *
@@ -161,6 +168,7 @@ struct ReceiveSlot {
 struct LatchedComponent {
   Component *component = nullptr;
   LatchPolicy policy;
+  guint64 allowed_generation = 0;   /* negotiated allowed source applied */
 };
 
 struct ComediaRtpSrcPrivate {
@@ -176,6 +184,8 @@ struct ComediaRtpSrcPrivate {
   guint probation = DEFAULT_PROBATION;
   guint probation_time = DEFAULT_PROBATION_TIME;
   std::string allowed_source = DEFAULT_ALLOWED_SOURCE;
+  /* allowed-source is empty: sdp-negotiator may restrict learning instead */
+  bool negotiated_source = true;
   ComediaRelatch relatch = DEFAULT_RELATCH;
   guint timeout = DEFAULT_TIMEOUT;
   gboolean rtcp_without_rtp = DEFAULT_RTCP_WITHOUT_RTP;
@@ -331,8 +341,9 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "Only sources in this IP address or CIDR prefix (e.g. "
           "203.0.113.7 or 198.51.100.0/24) may latch or send; empty allows "
           "any.  The one defence against an attacker who copies SSRC and "
-          "sequence numbers; sdp-negotiator fills it from a public c= "
-          "address of the offer", DEFAULT_ALLOWED_SOURCE,
+          "sequence numbers.  Left empty, sdp-negotiator restricts learning "
+          "to the offer's c= address when that is public (its "
+          "restrict-source property)", DEFAULT_ALLOWED_SOURCE,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property (gobject_class, PROP_RELATCH,
@@ -666,6 +677,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
           ("expected e.g. 203.0.113.7, 198.51.100.0/24 or 2001:db8::/32"));
       return FALSE;
     }
+    priv->negotiated_source = priv->allowed_source.empty ();
     own_config = policy_config (priv, priv->component, allowed);
     rtcp_config = policy_config (priv, comedia::COMPONENT_RTCP, allowed);
     if (priv->rtcp_mux && priv->component != comedia::COMPONENT_RTP) {
@@ -702,6 +714,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   }
   priv->own.component = component;
   priv->own.policy = LatchPolicy (own_config);
+  priv->own.allowed_generation = 0;
 
   if (priv->rtcp_mux) {
     priv->muxed_rtcp.component = comedia_session_open_component (priv->session,
@@ -713,6 +726,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
       return FALSE;
     }
     priv->muxed_rtcp.policy = LatchPolicy (rtcp_config);
+    priv->muxed_rtcp.allowed_generation = 0;
   }
 
   guint mtu;
@@ -1085,6 +1099,38 @@ deliver (ComediaRtpSrc * self, std::vector<GstBuffer *> &bufs,
   return true;
 }
 
+/* Applies the allowed source that sdp-negotiator put on @lc's component
+ * (the offer's public c= address), when the allowed-source property leaves
+ * it to the negotiator.  A latched peer outside it is forgotten: nothing
+ * more is sent to it, and learning starts again. */
+static void
+refresh_allowed_source (ComediaRtpSrc * self, LatchedComponent & lc)
+{
+  std::string prefix_text;
+  if (!lc.component || !self->priv->negotiated_source ||
+      !lc.component->negotiated_allowed_source (lc.allowed_generation,
+          prefix_text))
+    return;
+  comedia::SourcePrefix prefix;
+  if (!comedia::SourcePrefix::parse (prefix_text, prefix)) {
+    GST_WARNING_OBJECT (self, "negotiated allowed source \"%s\" ignored: not an "
+        "IP address or prefix", prefix_text.c_str ());
+    return;
+  }
+  GST_INFO_OBJECT (self, "stream %u component %u: learning only from %s",
+      lc.component->stream, lc.component->component,
+      prefix_text.empty () ? "anywhere" : prefix_text.c_str ());
+  PeerAddress old = lc.policy.peer ();
+  if (lc.policy.set_allowed (prefix)) {
+    lc.component->clear_latched_peer ();
+    GstStructure *s = component_message (self, "comedia-unlatched",
+        lc.component, old);
+    gst_structure_set (s, "reason", G_TYPE_STRING,
+        comedia::drop_reason_name (comedia::DropReason::OutsideAllowed), nullptr);
+    post_message (self, s);
+  }
+}
+
 /* An RTCP side learns the SSRC and address of the stream's RTP peer from
  * the session; kept current while latched too, since RTCP re-latches
  * (relatch=ssrc after a rebinding, relatch=silence after a timeout) only as
@@ -1421,7 +1467,10 @@ comedia_rtp_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
       continue;
     }
 
-    /* The RTP peer may have moved while this thread waited. */
+    /* The RTP peer may have moved, and the negotiator may have restricted
+     * the source, while this thread waited. */
+    refresh_allowed_source (self, priv->own);
+    refresh_allowed_source (self, priv->muxed_rtcp);
     refresh_rtp_peer (self, priv->own);
     refresh_rtp_peer (self, priv->muxed_rtcp);
     /* One arrival time for the batch: its datagrams were read together. */

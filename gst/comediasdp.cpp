@@ -229,6 +229,37 @@ remove_media_attributes (GstSDPMedia * media, const char *key)
 }  // namespace
 
 bool
+is_public_address (const std::string & ip)
+{
+  if (!is_ip_address (ip))
+    return false;
+  GInetAddress *a = g_inet_address_new_from_string (ip.c_str ());
+  if (a == nullptr)
+    return false;
+  bool v4 = g_inet_address_get_family (a) == G_SOCKET_FAMILY_IPV4;
+  const guint8 *b = g_inet_address_to_bytes (a);
+  static const guint8 v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+  if (!v4 && memcmp (b, v4_mapped, sizeof v4_mapped) == 0) {
+    /* ::ffff:a.b.c.d is a.b.c.d */
+    GInetAddress *v4a = g_inet_address_new_from_bytes (b + 12, G_SOCKET_FAMILY_IPV4);
+    g_object_unref (a);
+    a = v4a;
+    v4 = true;
+    b = g_inet_address_to_bytes (a);
+  }
+  bool special = g_inet_address_get_is_any (a) || g_inet_address_get_is_loopback (a) ||
+      g_inet_address_get_is_link_local (a) || g_inet_address_get_is_site_local (a) ||
+      g_inet_address_get_is_multicast (a);
+  if (v4)
+    special = special || b[0] == 0 || (b[0] == 100 && (b[1] & 0xc0) == 64) ||
+        b[0] >= 240;                               /* 0/8, 100.64/10, 240/4 */
+  else
+    special = special || (b[0] & 0xfe) == 0xfc;    /* fc00::/7 */
+  g_object_unref (a);
+  return !special;
+}
+
+bool
 SdpError::set (std::string msg, guint at_line)
 {
   message = std::move (msg);
@@ -866,6 +897,8 @@ accept_stream (const SdpDocument & offer, guint i, LocalStreams & local,
         plan.note = "no a=direction: send to the offer's address";
       break;
   }
+  if (options.restrict_source && oc != nullptr && is_public_address (oc->address))
+    plan.allowed_source = oc->address;
   return true;
 }
 

@@ -162,9 +162,19 @@ struct StreamPlan {
    * against a lite one). */
   IceDescription remote_ice;
   bool ice_controlling = false;
+  /* Latch and Static (answerer): the offer's c= address when it is public
+   * (see is_public_address), the only source comedia-rtpsrc learns from;
+   * empty: any.  rtpengine's heuristic: a peer that knows and announces its
+   * public address sends from it. */
+  std::string allowed_source;
 };
 
 const char *stream_plan_kind_name (StreamPlan::Kind kind);
+
+/* Whether @ip is an address a peer on the Internet can send from: not
+ * unspecified, loopback, link-local, private (RFC 1918, RFC 4193 ULA),
+ * shared (RFC 6598 carrier-grade NAT) or multicast. */
+bool is_public_address (const std::string & ip);
 /* ice, comedia, static or none: the transport a plan uses. */
 Transport stream_plan_transport (StreamPlan::Kind kind);
 
@@ -182,6 +192,8 @@ struct AnswerOptions {
   /* An offer with both ICE attributes and a=direction:active, on a stream
    * the pipeline can do both for. */
   PreferTransport prefer = PreferTransport::Ice;
+  /* Fill StreamPlan::allowed_source from a public c= in the offer. */
+  bool restrict_source = true;
   /* Address of the interface holding the default route, for the wildcard
    * case; @ipv6 asks for an IPv6 one. */
   std::function<std::string (bool ipv6)> default_route_address;

@@ -67,6 +67,37 @@ Component::publish_latched_peer (const PeerAddress &peer, guint32 ssrc)
   destination_generation_.fetch_add (1, std::memory_order_acq_rel);
 }
 
+void
+Component::clear_latched_peer ()
+{
+  latched_ssrc_.store (0, std::memory_order_release);
+  std::lock_guard<std::mutex> guard (lock_);
+  latched_peer_ = PeerAddress ();
+  g_clear_object (&latched_address_);
+  latched_generation_.store (0, std::memory_order_release);
+  destination_generation_.fetch_add (1, std::memory_order_acq_rel);
+}
+
+void
+Component::set_negotiated_allowed_source (const std::string &prefix)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  negotiated_allowed_ = prefix;
+  allowed_generation_.fetch_add (1, std::memory_order_acq_rel);
+}
+
+bool
+Component::negotiated_allowed_source (guint64 &generation, std::string &prefix) const
+{
+  /* Per batch on the receiving thread: one atomic load when unchanged. */
+  if (G_LIKELY (allowed_generation_.load (std::memory_order_acquire) == generation))
+    return false;
+  std::lock_guard<std::mutex> guard (lock_);
+  prefix = negotiated_allowed_;
+  generation = allowed_generation_.load (std::memory_order_acquire);
+  return true;
+}
+
 PeerAddress
 Component::latched_peer () const
 {

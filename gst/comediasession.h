@@ -83,6 +83,17 @@ class Component {
   bool latched () const { return latched_generation_.load (std::memory_order_acquire) != 0; }
   PeerAddress latched_peer () const;
 
+  /* Forgets the latched peer (it is no longer allowed): sinks send nowhere
+   * (or to the static destination) until the next latch. */
+  void clear_latched_peer ();
+
+  /* The source restriction negotiated from the peer's SDP (sdp-negotiator:
+   * the offer's c= when public), as an allowed-source prefix; "" for none.
+   * The receiving element applies it unless its own allowed-source is set. */
+  void set_negotiated_allowed_source (const std::string &prefix);
+  /* If it changed since @generation: updates both and returns true. */
+  bool negotiated_allowed_source (guint64 &generation, std::string &prefix) const;
+
   /* Destination for packets without a latched peer; NULL clears it.
    * @pinned: the destination comes from the peer's own SDP without COMEDIA
    * (RFC 3264: send where the peer said), so it wins over a latched peer.
@@ -121,6 +132,8 @@ class Component {
   std::atomic<guint64> destination_generation_{1};
   std::atomic<guint64> latched_generation_{0};
   std::atomic<guint64> latched_ssrc_{0};   /* bit 32 set: known */
+  std::string negotiated_allowed_;         /* guarded by lock_ */
+  std::atomic<guint64> allowed_generation_{0};
 };
 
 /* Converts between GSocketAddress and PeerAddress (IPv4-mapped IPv6 becomes

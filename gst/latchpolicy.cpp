@@ -408,6 +408,19 @@ LatchPolicy::time_to_timeout (int64_t now_us) const
   return std::max<int64_t> (0, last_peer_us_ + config_.timeout_us - now_us);
 }
 
+bool
+LatchPolicy::set_allowed (const SourcePrefix &allowed)
+{
+  config_.allowed = allowed;
+  for (Candidate &c : candidates_)
+    if (c.in_use () && !allowed.contains (c.from))
+      clear_candidate (c);
+  if (!latched_ || allowed.contains (peer_))
+    return false;
+  reset ();
+  return true;
+}
+
 void
 LatchPolicy::reset ()
 {

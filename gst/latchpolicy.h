@@ -139,6 +139,10 @@ class LatchPolicy {
   size_t candidates () const;
 
   const Config &config () const { return config_; }
+  /* A new allowed-source prefix (e.g. negotiated from the peer's SDP after
+   * learning began).  Candidates outside it are forgotten; so is a latched
+   * peer outside it (learning starts again): returns true then. */
+  bool set_allowed (const SourcePrefix &allowed);
   void reset ();
 
  private:

@@ -70,7 +70,9 @@
  * (uint), `media`, `plan` ("latch", "static", "ice" or "rejected"),
  * `transport` ("comedia", "ice", "static" or "none"), `address`,
  * `rtp-port`, `rtcp-port` (where this peer sends; empty / 0 when it
- * latches), `local-rtp-port`, `local-rtcp-port`, `rtcp-mux` and `note`.
+ * latches), `local-rtp-port`, `local-rtcp-port`, `rtcp-mux`,
+ * `allowed-source` (the only address the stream learns from, see
+ * #ComediaSdpNegotiator:restrict-source; empty: any) and `note`.
  * With ICE: `sdp-negotiator-ice-state` for each stream and component
  * (`stream`, `component`, `state`: gathering, checking, connected, ready,
  * failed) and `sdp-negotiator-ice-selected-pair` (`local`, `local-type`,
@@ -203,6 +205,7 @@ using comedia::StreamPlan;
 #define DEFAULT_STUN_SERVER nullptr
 #define DEFAULT_TURN_SERVER nullptr
 #define DEFAULT_ICE_ADDRESSES nullptr
+#define DEFAULT_RESTRICT_SOURCE TRUE
 /* A TURN allocation or a STUN server that does not answer takes libnice a
  * few seconds; past this the offer or answer is not worth waiting for. */
 #define ICE_GATHERING_TIMEOUT_MS 20000
@@ -232,6 +235,7 @@ enum
   PROP_STUN_SERVER,
   PROP_TURN_SERVER,
   PROP_ICE_ADDRESSES,
+  PROP_RESTRICT_SOURCE,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -340,6 +344,7 @@ struct ComediaSdpNegotiatorPrivate {
    * its events. */
   ComediaSdpTransport transport = DEFAULT_TRANSPORT;
   ComediaSdpPreferTransport prefer_transport = DEFAULT_PREFER_TRANSPORT;
+  gboolean restrict_source = DEFAULT_RESTRICT_SOURCE;
   std::string stun_server, turn_server, ice_addresses;
   std::unique_ptr<comedia::IceAgent> ice;   /* made when a nice element is found */
   std::map<guint, guint> ice_components;    /* stream -> components in the pipeline */
@@ -515,6 +520,14 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
           COMEDIA_TYPE_SDP_PREFER_TRANSPORT, DEFAULT_PREFER_TRANSPORT,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_RESTRICT_SOURCE,
+      g_param_spec_boolean ("restrict-source", "Restrict source",
+          "Answerer: when an offer's c= address is public (not 0.0.0.0, not "
+          "private), the session's comedia-rtpsrc elements learn only from "
+          "that address (unless their own allowed-source is set), so an "
+          "attacker elsewhere cannot take the stream, as rtpengine does",
+          DEFAULT_RESTRICT_SOURCE, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property (gobject_class, PROP_STUN_SERVER,
       g_param_spec_string ("stun-server", "STUN server",
           "ICE: the STUN server for server-reflexive candidates, as "
@@ -731,6 +744,9 @@ comedia_sdp_negotiator_set_property (GObject * object, guint prop_id,
     case PROP_PREFER_TRANSPORT:
       priv->prefer_transport = (ComediaSdpPreferTransport) g_value_get_enum (value);
       break;
+    case PROP_RESTRICT_SOURCE:
+      priv->restrict_source = g_value_get_boolean (value);
+      break;
     case PROP_STUN_SERVER:
       s = g_value_get_string (value);
       priv->stun_server = s ? s : "";
@@ -801,6 +817,9 @@ comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
       break;
     case PROP_PREFER_TRANSPORT:
       g_value_set_enum (value, priv->prefer_transport);
+      break;
+    case PROP_RESTRICT_SOURCE:
+      g_value_set_boolean (value, priv->restrict_source);
       break;
     case PROP_STUN_SERVER:
       g_value_set_string (value, priv->stun_server.empty () ? nullptr :
@@ -1248,6 +1267,17 @@ set_destination (ComediaSession * session, guint stream, guint component,
   g_clear_object (&addr);
 }
 
+/* What comedia-rtpsrc may learn from (the plan's allowed source, "" for
+ * anywhere), on both components of the stream. */
+static void
+set_allowed_source (ComediaSession * session, guint stream, const std::string & prefix)
+{
+  for (guint component : { comedia::COMPONENT_RTP, comedia::COMPONENT_RTCP })
+    if (comedia::Component *c = comedia_session_find_component (session, stream,
+            component))
+      c->set_negotiated_allowed_source (prefix);
+}
+
 /* Gives the session's sinks their destinations and tells the bus. */
 static void
 apply_plans (ComediaSdpNegotiator * self, ComediaSession * session,
@@ -1268,6 +1298,8 @@ apply_plans (ComediaSdpNegotiator * self, ComediaSession * session,
       set_destination (session, p.stream, comedia::COMPONENT_RTCP, p.remote.address,
           p.remote.rtcp_port);
     }
+    if (p.kind == StreamPlan::Kind::Static || p.kind == StreamPlan::Kind::Latch)
+      set_allowed_source (session, p.stream, p.allowed_source);
     GST_INFO_OBJECT (self, "stream %u (%s): %s %s:%u/%u, %s", p.stream,
         p.media.c_str (), comedia::stream_plan_kind_name (p.kind),
         p.remote.address.c_str (), p.remote.rtp_port, p.remote.rtcp_port,
@@ -1285,6 +1317,7 @@ apply_plans (ComediaSdpNegotiator * self, ComediaSession * session,
         "local-rtp-port", G_TYPE_UINT, (guint) p.local.rtp_port,
         "local-rtcp-port", G_TYPE_UINT, (guint) p.local.rtcp_port,
         "rtcp-mux", G_TYPE_BOOLEAN, (gboolean) (p.local.rtcp_mux || p.remote.rtcp_mux),
+        "allowed-source", G_TYPE_STRING, p.allowed_source.c_str (),
         "note", G_TYPE_STRING, p.note.c_str (), nullptr);
     gst_element_post_message (GST_ELEMENT (self),
         gst_message_new_element (GST_OBJECT (self), s));
@@ -1384,6 +1417,7 @@ answer_options (ComediaSdpNegotiator * self)
   o.default_route_address = comedia::default_route_address;
   o.prefer = priv->prefer_transport == COMEDIA_SDP_PREFER_TRANSPORT_COMEDIA ?
       comedia::PreferTransport::Comedia : comedia::PreferTransport::Ice;
+  o.restrict_source = priv->restrict_source;
   return o;
 }
 

@@ -247,6 +247,37 @@ GST_START_TEST (test_allowed_source_prefix)
 }
 GST_END_TEST;
 
+/* sdp-negotiator restricts the source after learning began (the answer went
+ * out after an attacker's packets arrived): candidates and a latched peer
+ * outside the prefix are forgotten. */
+GST_START_TEST (test_allowed_source_set_later)
+{
+  LatchPolicy policy (rtp_config (1));
+  PeerAddress attacker = addr ("198.51.100.66", 40000);
+  PeerAddress nat = addr ("203.0.113.1", 40001);
+  feed (policy, attacker, make_rtp (1, 1), 0);
+  fail_unless (policy.peer () == attacker);
+
+  SourcePrefix nat_only;
+  fail_unless (SourcePrefix::parse ("203.0.113.1", nat_only));
+  fail_unless (policy.set_allowed (nat_only));
+  fail_if (policy.latched ());
+  fail_unless (feed (policy, attacker, make_rtp (1, 2), 1).reason
+      == DropReason::OutsideAllowed);
+  fail_unless (feed (policy, nat, make_rtp (7, 1), 2).verdict == Verdict::Latch);
+  /* The same prefix again, or one that holds the peer: nothing changes. */
+  fail_if (policy.set_allowed (nat_only));
+  fail_unless (policy.peer () == nat);
+
+  LatchPolicy probation (rtp_config (4, 0));
+  feed (probation, attacker, make_rtp (1, 1), 0);
+  feed (probation, nat, make_rtp (7, 1), 0);
+  fail_unless_equals_int (probation.candidates (), 2);
+  fail_if (probation.set_allowed (nat_only));
+  fail_unless_equals_int (probation.candidates (), 1);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_relatch_never)
 {
   LatchPolicy::Config config = rtp_config (1);
@@ -520,6 +551,7 @@ latchpolicy_suite (void)
   tcase_add_test (tc, test_spray_loses_to_real_peer);
   tcase_add_test (tc, test_flood_of_sources_cannot_evict_peer);
   tcase_add_test (tc, test_allowed_source_prefix);
+  tcase_add_test (tc, test_allowed_source_set_later);
   tcase_add_test (tc, test_relatch_never);
   tcase_add_test (tc, test_relatch_same_ssrc_with_continuity);
   tcase_add_test (tc, test_timeout_fires_once_per_silence);

@@ -4,7 +4,8 @@
 A gst_parse_launch() pipeline with the comedia elements, as a media server
 runs them: comedia-rtpsrc for RTP and RTCP into rtpbin, PCMU (50 packets/s)
 and rtpbin's RTCP out through comedia-rtpsink to whoever latched.  --props
-is added to both comedia-rtpsrc (e.g. "relatch=never timeout=1000").
+is added to both comedia-rtpsrc (e.g. "relatch=never timeout=1000");
+--negotiate adds an sdp-negotiator answering offers over TCP.
 
 Python only observes, from pad probes on the comedia-rtpsrc source pads,
 i.e. exactly what comedia-rtpsrc passes downstream:
@@ -12,6 +13,7 @@ i.e. exactly what comedia-rtpsrc passes downstream:
                     (time: monotonic seconds; ip/port: GstNetAddressMeta)
 Each comedia-* bus message is printed as it is posted (sync handler):
   event=NAME time=T component=C address=A port=P [old=A:P] [reason=R count=N]
+  event=sdp-negotiator-stream time=T stream=S plan=P allowed-source=A  (--negotiate)
 At the end (SIGINT/SIGTERM or --seconds) key=value lines:
   state                   the pipeline's state just before stopping
   rtp.passed.SSRC / rtcp.passed.SSRC   packets passed downstream, per SSRC
@@ -49,7 +51,10 @@ def description(a):
         "sync=false async=false "
         "rb.send_rtcp_src_0 ! comedia-rtpsink name=rtcpsink session=s stream=1 component=2 "
         "sync=false async=false"
-    )
+    ) + (
+        f" tcpserversrc host=0.0.0.0 port={a.negotiate} ! sdp-negotiator name=neg session=s "
+        f"public-address={a.public_address} ! tcpserversink host=0.0.0.0 port={a.negotiate + 1} "
+        "async=false" if a.negotiate else "")
 
 
 def sink_every_ssrc(rtpbin, pad):
@@ -81,6 +86,10 @@ def main():
     ap.add_argument("--props", default="", help="extra comedia-rtpsrc properties")
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--recv-log")
+    ap.add_argument("--negotiate", type=int, default=0,
+                    help="answer SDP offers with sdp-negotiator: offers in on this TCP port, "
+                         "answers out on the next")
+    ap.add_argument("--public-address", default="", help="sdp-negotiator's public-address")
     ap.add_argument("--rtcp-interval-ms", type=int, default=500,
                     help="rtpbin's minimum RTCP interval (so RTCP flows within a short test)")
     a = ap.parse_args()
@@ -143,13 +152,19 @@ def main():
         if msg.type == Gst.MessageType.ELEMENT:
             s = msg.get_structure()
             name = s.get_name() if s else ""
+            if name == "sdp-negotiator-stream":
+                say("event=%s time=%.6f stream=%s plan=%s allowed-source=%s" % (
+                    name, t, s.get_value("stream"), s.get_value("plan"),
+                    s.get_value("allowed-source") or "-"))
             if name.startswith("comedia-"):
                 line = "event=%s time=%.6f component=%s address=%s port=%s" % (
                     name, t, s.get_value("component"), s.get_value("address"), s.get_value("port"))
                 if s.has_field("old-address"):
                     line += " old=%s:%s" % (s.get_value("old-address"), s.get_value("old-port"))
                 if s.has_field("reason"):
-                    line += " reason=%s count=%s" % (s.get_value("reason"), s.get_value("count"))
+                    line += " reason=%s" % s.get_value("reason")
+                if s.has_field("count"):
+                    line += " count=%s" % s.get_value("count")
                 say(line)
         elif msg.type == Gst.MessageType.ERROR:
             err, dbg = msg.parse_error()

@@ -49,6 +49,7 @@ def main():
     ap.add_argument("--seq", type=int, default=None)
     ap.add_argument("--copy-from")
     ap.add_argument("--copy-at", type=float, default=-1)
+    ap.add_argument("--recv-log", help='one line per datagram received: "monotonic-time ip port"')
     a = ap.parse_args()
 
     rnd = random.SystemRandom()
@@ -66,10 +67,13 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
 
     rx = dict(n=0, src=set())
+    recv_log = open(a.recv_log, "w") if a.recv_log else None
 
     def on_packet(data, addr):
         rx["n"] += 1
         rx["src"].add("%s:%d" % addr[:2])
+        if recv_log:
+            recv_log.write("%.6f %s %d\n" % (time.monotonic(), addr[0], addr[1]))
 
     sent = dict(rtp=0, rtcp=0)
     ssrc = a.ssrc if a.ssrc is not None else rnd.getrandbits(32)
@@ -151,6 +155,8 @@ def main():
             rtplab.drain(s, on_packet)
         time.sleep(0.01)
 
+    if recv_log:
+        recv_log.close()
     print(f"sent.rtp={sent['rtp']}")
     print(f"sent.rtcp={sent['rtcp']}")
     print(f"rx={rx['n']}")

@@ -14,6 +14,8 @@ same sockets.  Plain sockets, no GStreamer: every packet is counted.
                     attacker reads it)
   --sent-log FILE   one line per RTP packet sent: "seq monotonic-time"
   --recv-log FILE   one line per RTP packet received: "seq monotonic-time ip port"
+  --offer PORT      first an SDP offer/answer over TCP with the server's
+                    sdp-negotiator (c= --offer-address)
 
 At the end (--seconds, SIGINT or SIGTERM) it prints key=value lines:
   ssrc, seq.first, seq.last, sent.rtp, sent.rtcp, t.first, t.last,
@@ -44,6 +46,30 @@ def raw_sender(server):
     return send
 
 
+def offer_answer(a):
+    """COMEDIA offer/answer over TCP with the server's sdp-negotiator: the
+    offer announces --offer-address in c= (a peer that learnt its public
+    address, e.g. by STUN), port 9 and a=direction:active.  Returns the
+    answer's text."""
+    host, port = a.server, a.offer
+    answers = socket.create_connection((host, port + 1), timeout=5)
+    offers = socket.create_connection((host, port), timeout=5)
+    fam = "IP6" if ":" in a.offer_address else "IP4"
+    offers.sendall((f"v=0\r\no=- 1 1 IN {fam} {a.offer_address}\r\ns=lab peer\r\n"
+                    f"c=IN {fam} {a.offer_address}\r\nt=0 0\r\n"
+                    "m=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n"
+                    "a=direction:active\r\n\r\n").encode())
+    text = b""
+    while b"\r\n\r\n" not in text and b"\n\n" not in text:
+        chunk = answers.recv(4096)
+        if not chunk:
+            break
+        text += chunk
+    offers.close()
+    answers.close()
+    return text.decode(errors="replace")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--server", required=True)
@@ -56,11 +82,17 @@ def main():
     ap.add_argument("--ssrc", type=lambda v: int(v, 0), default=None)
     ap.add_argument("--seq", type=int, default=None, help="first sequence number")
     ap.add_argument("--raw", action="store_true")
+    ap.add_argument("--offer", type=int, default=0,
+                    help="first send an SDP offer to this TCP port of the server (answer: port+1)")
+    ap.add_argument("--offer-address", default="0.0.0.0", help="the offer's c= address")
     ap.add_argument("--status")
     ap.add_argument("--sent-log")
     ap.add_argument("--recv-log")
     a = ap.parse_args()
 
+    if a.offer:
+        answer = offer_answer(a)
+        print("answer.passive=%s" % ("true" if "a=direction:passive" in answer else "false"), flush=True)
     rnd = random.SystemRandom()
     ssrc = a.ssrc if a.ssrc is not None else rnd.getrandbits(32)
     seq = a.seq if a.seq is not None else rnd.getrandbits(16)

@@ -16,6 +16,11 @@
 #                      the peer, then copies the peer's SSRC; with relatch
 #                      never / ssrc (default) / silence, and with the default
 #                      policy plus allowed-source = the NAT's public address
+#   sustained-negotiated
+#                      the sustained attacker has latched when the peer's SDP
+#                      offer arrives with the NAT's public address in c=:
+#                      sdp-negotiator restricts the source to it, the
+#                      attacker is unlatched and the peer latches
 #   rebind             conntrack -F in the NAT mid-call: a new public port
 #   timeout-never|timeout-ssrc|timeout-silence
 #                      the peer vanishes; a new peer on the public segment
@@ -35,6 +40,7 @@ if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
 SCENARIO=${1:?usage: test-attack.sh [--build DIR] SCENARIO (see the header)}
 case $SCENARIO in
     spray|sustained-never|sustained-ssrc|sustained-silence|sustained-allowed|rebind) ;;
+    sustained-negotiated) ;;
     timeout-never|timeout-ssrc|timeout-silence|icmp|flood) ;;
     *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
 esac
@@ -97,12 +103,13 @@ fi
 lab_count_in "$NS_ATK" from_server ip saddr "$LAB_SERVER_IP"
 lab_count_in "$LAB_NS_CLIENT" rtp_from_server ip saddr "$LAB_SERVER_IP" udp sport $RTP
 
-PROPS="" SERVER_SECONDS=25
+PROPS="" SERVER_SECONDS=25 SDP_PORT=7000 server_args=()
 case $SCENARIO in
     sustained-never)   PROPS="relatch=never" ;;
     sustained-ssrc)    PROPS="relatch=ssrc" ;;
     sustained-silence) PROPS="relatch=silence timeout=1000" ;;
     sustained-allowed) PROPS="allowed-source=$LAB_NAT_PUB_IP" ;;
+    sustained-negotiated) server_args=(--negotiate $SDP_PORT --public-address "$LAB_SERVER_IP") ;;
     timeout-*)         PROPS="relatch=${SCENARIO#timeout-} timeout=1000" ;;
 esac
 # ATTACK_PROPS: more comedia-rtpsrc properties, to see a test fail (e.g.
@@ -117,7 +124,7 @@ if [ -n "${COMEDIA_ASAN_LIB:-}" ]; then
 fi
 lab_bg "$LAB_NS_SERVER" "$SLOG" "${server_env[@]}" timeout --foreground -s INT -k 3 $((SERVER_SECONDS + 10)) \
     "$LAB_PY" -u "$HERE/latch_server.py" --port $RTP --seconds $SERVER_SECONDS \
-    --recv-log "$T/recv.log" --props "$PROPS"
+    --recv-log "$T/recv.log" --props "$PROPS" "${server_args[@]}"
 SERVER_PID=$LAB_LAST_PID
 if ! lab_wait_udp "$LAB_NS_SERVER" $RTP 15 || ! lab_wait_udp "$LAB_NS_SERVER" $RTCP 5; then
     lab_fail "server did not bind udp $RTP and $RTCP"; dump_logs; exit 1
@@ -220,6 +227,51 @@ spray)
     ms=$(awk -v a="$at" -v f="$first" 'BEGIN { printf "%d", (a - f) * 1000 }')
     lab_check "the legitimate peer latched ${ms} ms after its first packet (<= 100 ms)" \
         eval 'is_int "$ms" && [ "$ms" -le 100 ]'
+    ;;
+
+sustained-negotiated)
+    lab_bg "$NS_ATK" "$ALOG" "$LAB_PY" "$HERE/rtp_attacker.py" sustained --server "$LAB_SERVER_IP" \
+        --rtp-port $RTP --ips "$ATTACKER_IP" --local-port $ATTACKER_PORT --rate $RATE --seconds 25 \
+        --recv-log "$T/attacker-recv.log"
+    ATTACKER_PID=$LAB_LAST_PID
+    for _ in $(seq 50); do ss -H -N "$LAB_NS_SERVER" -ltn "sport = :$((SDP_PORT + 1))" | grep -q . && break; sleep 0.1; done
+    sleep 1                          # the attacker has latched
+    # The peer knows its public address (say by STUN) and offers it in c=.
+    start_peer 4 --offer $SDP_PORT --offer-address "$LAB_NAT_PUB_IP"
+    MAP_RTP=$(mapping $RTP) MAP_RTCP=$(mapping $RTCP)
+    wait_peer
+    sleep 0.3
+    finish
+    lab_check "the peer's offer was answered a=direction:passive" [ "$(value "$PLOG" answer.passive)" = true ]
+    line=$(grep -m1 '^event=sdp-negotiator-stream' "$SLOG" || true)
+    lab_check "sdp-negotiator restricted the stream to the offer's public c= (${line:-no sdp-negotiator-stream})" \
+        eval '[[ "$line" == *" allowed-source=$LAB_NAT_PUB_IP"* ]]'
+    unlatched=()
+    for c in 1 2; do
+        if [ $c = 1 ]; then want=$MAP_RTP; else want=$MAP_RTCP; fi
+        first=$(grep -m1 "^event=comedia-latched .* component=$c " "$SLOG" || true)
+        lab_check "component $c had latched the attacker first (${first:-none})" \
+            eval '[[ "$first" == *" address=$ATTACKER_IP port=$((ATTACKER_PORT + c - 1))"* ]]'
+        un=$(grep -m1 "^event=comedia-unlatched .* component=$c " "$SLOG" || true)
+        lab_check "component $c unlatched the attacker as outside the negotiated source (${un:-none})" \
+            eval '[[ "$un" == *" address=$ATTACKER_IP "*"reason=outside-allowed-source"* ]]'
+        unlatched[c]=$(sed -n 's/.* time=\([0-9.]*\) .*/\1/p' <<<"$un")
+        last=$(grep "^event=comedia-latched .* component=$c " "$SLOG" | tail -1 | sed -n 's/.* address=\([^ ]*\) port=\([^ ]*\).*/\1 \2/p')
+        lab_check "component $c then latched the peer: ${last/ /:} = NAT mapping ${want/ /:} ($(events relatched $c) relatched)" \
+            [ "$last" = "$want" -a "$(events relatched $c)" = 0 ]
+    done
+    ssrc=$(value "$PLOG" ssrc) sent=$(value "$PLOG" sent.rtp)
+    lost=$(sent_lost "$T/sent.log" "$ssrc")
+    lab_check "the peer lost nothing: $lost of $sent RTP packets" eval 'ge "$sent" 100 && [ "$lost" = 0 ]'
+    late=$(awk -v t="${unlatched[1]:-0}" -v ip="$ATTACKER_IP" '$4 == ip && $3 > t { n++ } END { print n + 0 }' "$T/recv.log")
+    early=$(passed_from "$ATTACKER_IP")
+    lab_check "no attacker RTP went downstream after the unlatch ($late; $early before it)" [ "$late" = 0 ]
+    # What was in flight when the restriction arrived: 50 ms of margin.
+    after=$(awk -v t1="${unlatched[1]:-0}" -v t2="${unlatched[2]:-0}" \
+        '($3 == 5004 && $1 > t1 + 0.05) || ($3 == 5005 && $1 > t2 + 0.05) { n++ } END { print n + 0 }' "$T/attacker-recv.log")
+    lab_check "the server sent nothing to the attacker after the unlatch ($after datagrams; $(value "$ALOG" rx) before)" [ "$after" = 0 ]
+    rx=$(value "$PLOG" rx.rtp) missing=$(value "$PLOG" rx.rtp.missing)
+    lab_check "the server's media reached the peer: $rx RTP ($missing missing)" eval 'ge "$rx" 100 && [ "$missing" = 0 ]'
     ;;
 
 sustained-*)

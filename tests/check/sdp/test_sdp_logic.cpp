@@ -442,6 +442,66 @@ GST_START_TEST (test_answer_rules)
 
 GST_END_TEST;
 
+/* ---- the source restriction (rtpengine's heuristic) --------------------- */
+
+GST_START_TEST (test_is_public_address)
+{
+  for (const char *ip : { "198.51.100.10", "203.0.113.1", "8.8.8.8", "2001:db8::10",
+          "2a00:1450::1", "::ffff:198.51.100.10" })
+    fail_unless (is_public_address (ip), "%s should be public", ip);
+  for (const char *ip : { "0.0.0.0", "10.0.0.5", "172.16.0.1", "172.31.255.1",
+          "192.168.1.2", "100.64.0.1", "100.127.255.254", "127.0.0.1", "169.254.1.1",
+          "224.0.0.1", "255.255.255.255", "::", "::1", "fe80::1", "fd00::5", "fc00::1",
+          "ff02::1", "::ffff:10.0.0.1", "", "example.com", "198.51.100.0/24" })
+    fail_if (is_public_address (ip), "%s should not be public", ip);
+  /* Just outside the private ranges. */
+  fail_unless (is_public_address ("172.32.0.1"));
+  fail_unless (is_public_address ("100.128.0.1"));
+}
+
+GST_END_TEST;
+
+struct AllowedCase {
+  const char *offer;
+  const char *expected;     /* StreamPlan::allowed_source of stream 1 */
+  bool restrict_source;
+};
+
+static const AllowedCase allowed_cases[] = {
+  {HEAD "c=IN IP4 198.51.100.10\nm=audio 9 RTP/AVP 0\na=direction:active\n", "198.51.100.10", true},
+  {HEAD "c=IN IP4 198.51.100.10\nm=audio 9 RTP/AVP 0\na=direction:active\n", "", false},
+  {HEAD "c=IN IP4 0.0.0.0\nm=audio 9 RTP/AVP 0\na=direction:active\n", "", true},
+  {HEAD "c=IN IP4 10.0.0.5\nm=audio 9 RTP/AVP 0\na=direction:active\n", "", true},
+  {HEAD "c=IN IP4 192.168.1.20\nm=audio 9 RTP/AVP 0\na=direction:active\n", "", true},
+  {HEAD "c=IN IP4 100.64.7.7\nm=audio 9 RTP/AVP 0\na=direction:active\n", "", true},
+  {HEAD "m=audio 9 RTP/AVP 0\na=direction:active\n", "", true},
+  /* media-level c= wins */
+  {HEAD "c=IN IP4 10.0.0.5\nm=audio 9 RTP/AVP 0\nc=IN IP4 198.51.100.8\na=direction:active\n",
+        "198.51.100.8", true},
+  /* a plain peer without a=direction sends from where it says */
+  {HEAD "c=IN IP4 198.51.100.7\nm=audio 5004 RTP/AVP 0\n", "198.51.100.7", true},
+  {"v=0\no=- 0 0 IN IP6 2001:db8::10\ns=peer\nc=IN IP6 2001:db8::10\nt=0 0\n"
+        "m=audio 9 RTP/AVP 0\na=direction:active\n", "2001:db8::10", true},
+  {"v=0\no=- 0 0 IN IP6 fd00::10\ns=peer\nc=IN IP6 fd00::10\nt=0 0\n"
+        "m=audio 9 RTP/AVP 0\na=direction:active\n", "", true},
+};
+
+GST_START_TEST (test_allowed_source_from_offer)
+{
+  const AllowedCase & c = allowed_cases[__i__];
+  FakeStreams streams;
+  AnswerOptions options = default_answer_options ();
+  options.restrict_source = c.restrict_source;
+  Negotiated answer;
+  SdpError err;
+  fail_unless (build_answer (parse_ok (c.offer), streams, options, answer, err),
+      "%s", err.message.c_str ());
+  fail_unless_equals_int (answer.streams.size (), 1);
+  fail_unless_equals_string (answer.streams[0].allowed_source.c_str (), c.expected);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_answer_origin_and_session_name)
 {
   const char *offer = HEAD "m=audio 9 RTP/AVP 0\na=direction:active\n";
@@ -983,6 +1043,8 @@ sdp_logic_suite (void)
   tcase_add_loop_test (tc, test_rewrite_answer, 0, G_N_ELEMENTS (rewrite_cases));
   tcase_add_test (tc, test_offer_answer_round_trip);
   tcase_add_test (tc, test_helpers);
+  tcase_add_test (tc, test_is_public_address);
+  tcase_add_loop_test (tc, test_allowed_source_from_offer, 0, G_N_ELEMENTS (allowed_cases));
   return s;
 }
 
