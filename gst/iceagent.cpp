@@ -5,6 +5,7 @@
 #include "iceagent.h"
 
 #include <gio/gio.h>
+#include <nice/interfaces.h>
 
 #include <chrono>
 #include <cstring>
@@ -198,7 +199,20 @@ IceAgent::configure (const std::string & stun_url, const std::string & turn_url,
     return false;
   if (!turn_url.empty () && !parse_ice_server_url (turn_url, true, turn, error))
     return false;
-  for (const std::string & a : local_addresses) {
+  std::vector<std::string> addresses = local_addresses;
+  if (addresses.empty ()) {
+    /* libnice's own choice, less IPv6 link-local addresses, which no peer
+     * off the link can use (RFC 8445 5.1.1.1). */
+    GList *ips = nice_interfaces_get_local_ips (FALSE);
+    for (GList *l = ips; l; l = l->next) {
+      GInetAddress *ia = g_inet_address_new_from_string ((const char *) l->data);
+      if (ia && !g_inet_address_get_is_link_local (ia))
+        addresses.push_back ((const char *) l->data);
+      g_clear_object (&ia);
+    }
+    g_list_free_full (ips, g_free);
+  }
+  for (const std::string & a : addresses) {
     NiceAddress addr;
     if (!nice_address_set_from_string (&addr, a.c_str ())) {
       error = "'" + a + "' is not an IP address to gather candidates on";
@@ -336,6 +350,11 @@ IceAgent::set_remote (guint stream, const IceDescription & remote, bool controll
     error = "the pipeline has no nicesrc/nicesink for stream " + std::to_string (stream);
     return false;
   }
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    if (!remote.ufrag.empty () && streams_[stream].remote_ufrag == remote.ufrag)
+      return true;
+  }
   g_object_set (agent_, "controlling-mode", (gboolean) controlling, nullptr);
   if (!nice_agent_set_remote_credentials (agent_, stream, remote.ufrag.c_str (),
           remote.pwd.c_str ())) {
@@ -374,6 +393,7 @@ IceAgent::set_remote (guint stream, const IceDescription & remote, bool controll
     summary += " of an ICE-lite peer";
   std::lock_guard<std::mutex> guard (lock_);
   streams_[stream].remote_summary = summary;
+  streams_[stream].remote_ufrag = remote.ufrag;
   if (count == 0) {
     error = "the peer gave no usable candidate for stream " + std::to_string (stream);
     return false;

@@ -64,8 +64,9 @@ class IceAgent {
   NiceAgent *agent () const { return agent_; }
 
   /* Before gathering: servers (URLs, "" for none) and the addresses host
-   * candidates are gathered on ("" for every interface libnice finds, which
-   * skips loopback: give 127.0.0.1 explicitly to use it). */
+   * candidates are gathered on (none given: those of every interface but
+   * loopback, less IPv6 link-local ones; give 127.0.0.1 explicitly to use
+   * loopback). */
   bool configure (const std::string & stun_url, const std::string & turn_url,
       const std::vector<std::string> & local_addresses, std::string & error);
 
@@ -80,7 +81,8 @@ class IceAgent {
    * and fills @local: credentials, candidates, the default candidate. */
   bool gather (guint stream, guint timeout_ms, IceDescription & local, std::string & error);
 
-  /* The peer's credentials and candidates; starts the checks. */
+  /* The peer's credentials and candidates; starts the checks.  The same
+   * credentials again (a resent offer, its answer) change nothing. */
   bool set_remote (guint stream, const IceDescription & remote, bool controlling,
       std::string & error);
 
@@ -109,6 +111,7 @@ class IceAgent {
     bool gathering = false;
     bool gathered = false;
     IceDescription local;
+    std::string remote_ufrag;     /* the peer's, once set */
     std::string remote_summary;
   };
   std::map<guint, Stream> streams_;

@@ -13,6 +13,7 @@ PACKAGES=(
     gstreamer1.0-plugins-bad gstreamer1.0-nice
     # NAT lab: namespaces, nftables masquerade, the NAT's mapping table
     iproute2 nftables conntrack coreutils
+    coturn        # ICE lab: the STUN/TURN server (tests/lab/turnserver.conf)
     # NAT lab's active peer and the test summary
     python3 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
     gnuplot-nox   # comedia-bench writes its PNG plot with it (bench/)

@@ -173,27 +173,34 @@ lab_up() {
     ip -n "$LAB_NS_SERVER" route add default via "$LAB_NAT_PUB_IP"
     ip netns exec "$LAB_NS_NAT" sysctl -qw net.ipv4.ip_forward=1
 
+    lab_nat_rules "$LAB_NS_NAT" "$LAB_PUB_IF" "$masq"
+    lab_log "lab $LAB_ID up: NAT mode $mode ($masq)"
+}
+
+# lab_nat_rules NS PUB_IF MASQ: the NAT of NS: masquerade (MASQ) out of
+# PUB_IF, and nothing new in from it.
+lab_nat_rules() {
+    local ns=$1 pub_if=$2 masq=$3
     # Named counters let tests prove *where* a packet was stopped.
-    ip netns exec "$LAB_NS_NAT" nft -f - <<EOF
+    ip netns exec "$ns" nft -f - <<EOF
 table ip $LAB_NFT_TABLE {
     counter fwd_new_from_public_dropped { }
     counter public_to_nat_itself { }
     chain forward {
         type filter hook forward priority filter; policy accept;
-        iifname "$LAB_PUB_IF" ct state established,related accept
-        iifname "$LAB_PUB_IF" counter name fwd_new_from_public_dropped drop
+        iifname "$pub_if" ct state established,related accept
+        iifname "$pub_if" counter name fwd_new_from_public_dropped drop
     }
     chain input {
         type filter hook input priority filter; policy accept;
-        iifname "$LAB_PUB_IF" meta l4proto udp counter name public_to_nat_itself
+        iifname "$pub_if" meta l4proto udp counter name public_to_nat_itself
     }
     chain postrouting {
         type nat hook postrouting priority srcnat; policy accept;
-        oifname "$LAB_PUB_IF" $masq
+        oifname "$pub_if" $masq
     }
 }
 EOF
-    lab_log "lab $LAB_ID up: NAT mode $mode ($masq)"
 }
 
 # lab_add_public_host NAME IP: one more host on the public segment (the
@@ -315,4 +322,41 @@ lab_nat_udp_timeout() {
     lab_bg "$LAB_NS_NAT" "$LAB_TMP/nat-expiry.log" "$LAB_PY" -u "$LAB_HERE/nat_outbound_refresh.py" \
         "$t" "$LAB_CLIENT_IP"
     lab_log "NAT: a UDP mapping expires after ${t}s without an outgoing packet"
+}
+
+# lab_add_natted_host NAME NAT_PUB_IP MODE: one more private host, behind a
+# NAT of its own on the public segment (MODE preserve|random, the same rules
+# as lab_up's NAT): namespaces $LAB_ID-NAME-nat (NAT_PUB_IP on the server's
+# bridge, 192.168.78.1 inside) and $LAB_ID-NAME (192.168.78.2).  Leaves them
+# in LAB_LAST_NAT_NS and LAB_LAST_NS.
+LAB_CLIENT2_IP=192.168.78.2
+lab_add_natted_host() {
+    local name=$1 pub_ip=$2 mode=$3 masq ns="$LAB_ID-$1" nat="$LAB_ID-$1-nat"
+    local port="p$((${#LAB_NAMESPACES[@]}))"
+    case $mode in
+        preserve) masq="masquerade" ;;
+        random)   masq="masquerade random" ;;
+        *) echo "lab_add_natted_host: unknown NAT mode '$mode'" >&2; return 2 ;;
+    esac
+    ip netns add "$nat"
+    LAB_NAMESPACES+=("$nat")
+    ip netns add "$ns"
+    LAB_NAMESPACES+=("$ns")
+    ip -n "$nat" link set lo up
+    ip -n "$ns" link set lo up
+    ip -n "$ns" link add priv0 type veth peer name lan0 netns "$nat"
+    ip -n "$nat" link add "$LAB_PUB_IF" type veth peer name "$port" netns "$LAB_NS_SERVER"
+    ip -n "$LAB_NS_SERVER" link set "$port" master wan0
+    ip -n "$LAB_NS_SERVER" link set "$port" up
+    ip -n "$ns" addr add "$LAB_CLIENT2_IP/24" dev priv0
+    ip -n "$nat" addr add 192.168.78.1/24 dev lan0
+    ip -n "$nat" addr add "$pub_ip/24" dev "$LAB_PUB_IF"
+    ip -n "$ns" link set priv0 up
+    ip -n "$nat" link set lan0 up
+    ip -n "$nat" link set "$LAB_PUB_IF" up
+    ip -n "$ns" route add default via 192.168.78.1
+    ip netns exec "$nat" sysctl -qw net.ipv4.ip_forward=1
+    lab_nat_rules "$nat" "$LAB_PUB_IF" "$masq"
+    LAB_LAST_NS=$ns LAB_LAST_NAT_NS=$nat
+    lab_log "natted host $name: $LAB_CLIENT2_IP behind a NAT at $pub_ip ($masq)"
 }
