@@ -1,0 +1,204 @@
+#!/bin/bash
+# test-guide.sh --build DIR SCENARIO
+#
+# Runs the pipelines of docs/user-guide.md exactly as printed there, through
+# the real NAT of tests/lab/lib.sh: the server lines in the server namespace
+# (public 203.0.113.10), the client lines in the client namespace behind the
+# port-randomising NAT (192.168.77.2).  tests/docs/guide_examples.py pulls
+# each block out of the guide by name; every `example NAME` line below runs
+# one, and guide_examples.py check fails for an example that none runs.
+#
+# SCENARIO: camera | call | active | mux | ipv6.  LAB_KEEP=1 keeps the logs.
+# SPDX-License-Identifier: LGPL-2.1-or-later
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+GUIDE=$ROOT/docs/user-guide.md
+BUILD=${COMEDIA_BUILD_DIR:-$ROOT/build}
+if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
+SCENARIO=${1:?usage: test-guide.sh [--build DIR] camera|call|active|mux|ipv6}
+RUN_S=${GUIDE_RUN_SECONDS:-8}
+
+# shellcheck source=../lab/lib.sh
+source "$ROOT/tests/lab/lib.sh"
+lab_trap
+lab_require
+lab_gst_env "$BUILD"
+lab_up random
+
+# example NAME NS LOG [stock]: start the guide's block NAME in namespace NS,
+# as printed (bash runs the block's text), stopped by SIGINT after a while.
+# stock: with stock GStreamer only, as a peer without comedia would be.
+example() {
+    local name=$1 ns=$2 log=$3 cmd prefix=()
+    cmd=$("$LAB_PY" "$HERE/guide_examples.py" "$GUIDE" command "$name")
+    [ "${4:-}" = stock ] && prefix=("${LAB_STOCK[@]}")
+    lab_log "running $name in $ns"
+    # shellcheck disable=SC2046
+    lab_bg "$ns" "$log" "${prefix[@]}" env $(lab_asan_env) \
+        timeout --foreground -s INT -k 3 30 bash -c "exec $cmd"
+}
+
+stop_all() {
+    local pid
+    for pid in "${LAB_PIDS[@]}"; do lab_stop "$pid" 3; done
+    LAB_PIDS=()
+}
+
+show() {  # show LOG...: the interesting lines of each log, after a failure
+    local f
+    for f in "$@"; do
+        echo "----- $(basename "$f")"
+        grep -aE 'comedia-|sdp-negotiator-|ERROR|WARN|rror|Sanitizer' "$f" | cut -c1-400 | tail -25 || true
+    done
+}
+
+latched() {  # latched LOG COMPONENT
+    grep -aq "comedia-latched.*component=(uint)$2" "$1"
+}
+
+rendered() {  # rendered LOG: the last frame count fpsdisplaysink reported
+    grep -ao 'rendered: [0-9]*' "$1" | tail -1 | awk '{ print $2 + 0 }'
+}
+
+levels() {  # levels LOG: how many level messages (decoded audio) came
+    grep -ac 'from element "level0" (element): level' "$1" || true
+}
+
+lab_wait_tcp() {  # lab_wait_tcp NS PORT TIMEOUT_S: until something listens
+    local i
+    for ((i = 0; i < $3 * 10; i++)); do
+        lab_nsexec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+no_errors() {
+    ! grep -aqE 'ERROR|CRITICAL|Sanitizer' "$1"
+}
+
+SLOG=$LAB_TMP/server.log CLOG=$LAB_TMP/client.log
+# What the server sends back that reaches the client (past the NAT/firewall).
+lab_count_in "$LAB_NS_CLIENT" from_server ip saddr "$LAB_SERVER_IP"
+
+case $SCENARIO in
+camera|call)
+    if [ "$SCENARIO" = camera ]; then
+        example camera-server "$LAB_NS_SERVER" "$SLOG"
+    else
+        example call-server "$LAB_NS_SERVER" "$SLOG"
+    fi
+    lab_wait_udp "$LAB_NS_SERVER" 5005 15 || { lab_fail "server did not bind 5005"; show "$SLOG"; exit 1; }
+    if [ "$SCENARIO" = camera ]; then
+        example camera-client "$LAB_NS_CLIENT" "$CLOG" stock
+    else
+        example call-client "$LAB_NS_CLIENT" "$CLOG" stock
+    fi
+    sleep "$RUN_S"
+    stop_all
+    lab_check "server latched RTP through the NAT" latched "$SLOG" 1
+    lab_check "server latched RTCP through the NAT" latched "$SLOG" 2
+    lab_check "the latched address is the NAT's" grep -aq "comedia-latched.*address=(string)$LAB_NAT_PUB_IP" "$SLOG"
+    n=$(rendered "$SLOG"); lab_log "server rendered $n frames"
+    lab_check "server decoded the camera's video ($n frames)" test "${n:-0}" -gt 30
+    n=$(lab_counter "$LAB_NS_CLIENT" lab_obs from_server); lab_log "client got $n packets from the server"
+    lab_check "the server's packets got through the NAT to the client ($n)" test "${n:-0}" -gt 0
+    if [ "$SCENARIO" = call ]; then
+        n=$(rendered "$CLOG"); lab_log "client rendered $n frames"
+        lab_check "client decoded the server's video ($n frames)" test "${n:-0}" -gt 30
+    fi
+    lab_check "no error in the server's log" no_errors "$SLOG"
+    lab_check "no error in the client's log" no_errors "$CLOG"
+    ;;
+active|mux)
+    if [ "$SCENARIO" = active ]; then
+        example active-server "$LAB_NS_SERVER" "$SLOG"
+    else
+        example mux-server "$LAB_NS_SERVER" "$SLOG"
+    fi
+    lab_wait_udp "$LAB_NS_SERVER" 5004 15 && lab_wait_tcp "$LAB_NS_SERVER" 7000 10 \
+        || { lab_fail "server did not bind udp 5004 and tcp 7000"; show "$SLOG"; exit 1; }
+    if [ "$SCENARIO" = active ]; then
+        example active-client "$LAB_NS_CLIENT" "$CLOG"
+    else
+        example mux-client "$LAB_NS_CLIENT" "$CLOG"
+    fi
+    sleep "$RUN_S"
+    stop_all
+    lab_check "the client offered" grep -aq "sdp-negotiator-offer-created" "$CLOG"
+    lab_check "the server answered a=direction:passive" grep -aq "sdp-negotiator-answer-created.*a.=direction:passive" "$SLOG"
+    lab_check "the client applied the answer" grep -aq "sdp-negotiator-answered" "$CLOG"
+    for side in "$SLOG" "$CLOG"; do
+        who=$(basename "$side" .log)
+        lab_check "$who latched RTP" latched "$side" 1
+        lab_check "$who latched RTCP" latched "$side" 2
+        lab_check "no error in the $who's log" no_errors "$side"
+    done
+    lab_check "the server latched the NAT's address" grep -aq "comedia-latched.*address=(string)$LAB_NAT_PUB_IP" "$SLOG"
+    if [ "$SCENARIO" = active ]; then
+        for side in "$SLOG" "$CLOG"; do
+            n=$(rendered "$side"); lab_log "$(basename "$side" .log) rendered $n frames"
+            lab_check "$(basename "$side" .log) decoded video ($n frames)" test "${n:-0}" -gt 30
+        done
+    else
+        lab_check "the answer has a=rtcp-mux" grep -aq "sdp-negotiator-answer-created.*a.=rtcp-mux" "$SLOG"
+        for side in "$SLOG" "$CLOG"; do
+            n=$(levels "$side"); lab_log "$(basename "$side" .log): $n level messages"
+            lab_check "$(basename "$side" .log) decoded audio ($n level messages)" test "${n:-0}" -gt 20
+        done
+    fi
+    ;;
+ipv6)
+    # IPv6 beside the lab's IPv4, without NAT but behind the same kind of
+    # stateful firewall: from the public side only what answers the client.
+    lab_nsexec "$LAB_NS_CLIENT" ip -6 addr add 2001:db8:77::2/64 dev priv0 nodad
+    lab_nsexec "$LAB_NS_NAT" ip -6 addr add 2001:db8:77::1/64 dev lan0 nodad
+    lab_nsexec "$LAB_NS_NAT" ip -6 addr add 2001:db8::1/64 dev "$LAB_PUB_IF" nodad
+    lab_nsexec "$LAB_NS_SERVER" ip -6 addr add 2001:db8::10/64 dev wan0 nodad
+    lab_nsexec "$LAB_NS_CLIENT" ip -6 route add default via 2001:db8:77::1
+    lab_nsexec "$LAB_NS_SERVER" ip -6 route add default via 2001:db8::1
+    lab_nsexec "$LAB_NS_NAT" sysctl -qw net.ipv6.conf.all.forwarding=1
+    lab_nsexec "$LAB_NS_NAT" nft -f - <<EOF
+table ip6 comedia_lab6 {
+    counter new_from_public_dropped { }
+    chain forward {
+        type filter hook forward priority filter; policy accept;
+        iifname "$LAB_PUB_IF" ct state established,related accept
+        iifname "$LAB_PUB_IF" meta l4proto ipv6-icmp accept
+        iifname "$LAB_PUB_IF" counter name new_from_public_dropped drop
+    }
+}
+EOF
+    lab_nsexec "$LAB_NS_CLIENT" nft -f - <<EOF
+table ip6 lab_obs6 {
+    counter from_server6 { }
+    chain input {
+        type filter hook input priority -10; policy accept;
+        ip6 saddr 2001:db8::10 udp sport 5005 counter name from_server6
+    }
+}
+EOF
+    example ipv6-server "$LAB_NS_SERVER" "$SLOG"
+    lab_wait_udp "$LAB_NS_SERVER" 5005 15 || { lab_fail "server did not bind 5005"; show "$SLOG"; exit 1; }
+    example ipv6-client "$LAB_NS_CLIENT" "$CLOG" stock
+    sleep "$RUN_S"
+    stop_all
+    lab_check "server latched RTP over IPv6" grep -aq "comedia-latched.*component=(uint)1.*address=(string)2001:db8:77::2" "$SLOG"
+    lab_check "server latched RTCP over IPv6" grep -aq "comedia-latched.*component=(uint)2.*address=(string)2001:db8:77::2" "$SLOG"
+    n=$(rendered "$SLOG"); lab_log "server rendered $n frames"
+    lab_check "server decoded the camera's video ($n frames)" test "${n:-0}" -gt 30
+    n=$(lab_nsexec "$LAB_NS_CLIENT" nft list counter ip6 lab_obs6 from_server6 | sed -n 's/.*packets \([0-9]*\).*/\1/p')
+    lab_check "the server's RTCP got through the firewall ($n)" test "${n:-0}" -gt 0
+    lab_check "no error in the server's log" no_errors "$SLOG"
+    lab_check "no error in the client's log" no_errors "$CLOG"
+    ;;
+*)
+    echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
+esac
+
+if [ "$LAB_FAILS" -gt 0 ]; then
+    show "$SLOG" "$CLOG"
+    exit 1
+fi
