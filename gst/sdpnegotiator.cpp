@@ -136,7 +136,7 @@
  *     tcpserversink host=0.0.0.0 port=7001 async=false \
  *   nicesrc stream=1 component=1 ! \
  *     application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96 ! rb.recv_rtp_sink_0 \
- *   nicesrc stream=1 component=2 ! rb.recv_rtcp_sink_0 \
+ *   nicesrc stream=1 component=2 ! application/x-rtcp ! rb.recv_rtcp_sink_0 \
  *   videotestsrc is-live=true ! vp8enc deadline=1 ! rtpvp8pay ! rb.send_rtp_sink_0 \
  *   rb.send_rtp_src_0 ! nicesink stream=1 component=1 sync=false async=false \
  *   rb.send_rtcp_src_0 ! nicesink stream=1 component=2 sync=false async=false \

@@ -53,11 +53,12 @@ ALOG=$LAB_TMP/offerer.log BLOG=$LAB_TMP/answerer.log TLOG=$LAB_TMP/turnserver.lo
 VP8CAPS="application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96"
 SEND="videotestsrc is-live=true ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay ! rb.send_rtp_sink_0"
 RECV="rb. ! rtpvp8depay ! vp8dec ! fakesink name=decoded silent=false async=false"
-# An ICE endpoint: nicesrc/nicesink where comedia-rtpsrc/-rtpsink would be.
+# An ICE endpoint: nicesrc/nicesink where comedia-rtpsrc/-rtpsink would be
+# (README's and docs/ice.md's line).
 ice_media() {
     echo "rtpbin name=rb
-        nicesrc stream=1 component=1 ! capsfilter caps=$VP8CAPS ! rb.recv_rtp_sink_0
-        nicesrc stream=1 component=2 ! capsfilter caps=application/x-rtcp ! rb.recv_rtcp_sink_0
+        nicesrc stream=1 component=1 ! $VP8CAPS ! rb.recv_rtp_sink_0
+        nicesrc stream=1 component=2 ! application/x-rtcp ! rb.recv_rtcp_sink_0
         $SEND
         rb.send_rtp_src_0 ! nicesink stream=1 component=1 sync=false async=false
         rb.send_rtcp_src_0 ! nicesink stream=1 component=2 sync=false async=false
