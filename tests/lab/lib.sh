@@ -15,13 +15,19 @@
 # Every address lives in a namespace that this file creates: lab traffic
 # cannot leave the lab (the nat ns has no default route at all).
 #
-# Room for later (not built now): IPv6 would add a second address family to
-# lab_up; a second NAT would chain another ns like `nat`.
+# IPv6 (lab_up_ipv6, after lab_up): the same lab over IPv6 as well, the
+# client on a ULA behind NAT66 (nftables ip6 masquerade), the public segment
+# on 2001:db8:113::/64.  Room for later: a second NAT would chain another ns
+# like `nat`.
 
 LAB_CLIENT_IP=192.168.77.2
 LAB_NAT_LAN_IP=192.168.77.1
 LAB_NAT_PUB_IP=203.0.113.1
 LAB_SERVER_IP=203.0.113.10
+LAB_CLIENT_IP6=fd00:77::2        # lab_up_ipv6
+LAB_NAT_LAN_IP6=fd00:77::1
+LAB_NAT_PUB_IP6=2001:db8:113::1
+LAB_SERVER_IP6=2001:db8:113::10
 LAB_PUB_IF=pub0          # nat's interface on the public side (masquerade, filter)
 LAB_NFT_TABLE=comedia_lab
 
@@ -174,6 +180,7 @@ lab_up() {
     ip netns exec "$LAB_NS_NAT" sysctl -qw net.ipv4.ip_forward=1
 
     lab_nat_rules "$LAB_NS_NAT" "$LAB_PUB_IF" "$masq"
+    LAB_MASQ=$masq   # lab_up_ipv6 masquerades the same way
     lab_log "lab $LAB_ID up: NAT mode $mode ($masq)"
 }
 
@@ -201,6 +208,52 @@ table ip $LAB_NFT_TABLE {
     }
 }
 EOF
+}
+
+# lab_up_ipv6: after lab_up, IPv6 on the same links, with NAT66 in the nat
+# namespace: the same masquerade (random or not) and forward filter, in an
+# nftables ip6 table with the same counter names.  Addresses skip duplicate
+# address detection (nodad), so they work at once.
+lab_up_ipv6() {
+    local ns
+    for ns in "$LAB_NS_CLIENT" "$LAB_NS_NAT" "$LAB_NS_SERVER"; do
+        ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.all.accept_ra=0
+    done
+    ip -n "$LAB_NS_CLIENT" -6 addr add "$LAB_CLIENT_IP6/64" dev priv0 nodad
+    ip -n "$LAB_NS_NAT"    -6 addr add "$LAB_NAT_LAN_IP6/64" dev lan0 nodad
+    ip -n "$LAB_NS_NAT"    -6 addr add "$LAB_NAT_PUB_IP6/64" dev "$LAB_PUB_IF" nodad
+    ip -n "$LAB_NS_SERVER" -6 addr add "$LAB_SERVER_IP6/64" dev wan0 nodad
+    ip -n "$LAB_NS_CLIENT" -6 route add default via "$LAB_NAT_LAN_IP6"
+    ip -n "$LAB_NS_SERVER" -6 route add default via "$LAB_NAT_PUB_IP6"
+    ip netns exec "$LAB_NS_NAT" sysctl -qw net.ipv6.conf.all.forwarding=1
+    ip netns exec "$LAB_NS_NAT" nft -f - <<EOF
+table ip6 $LAB_NFT_TABLE {
+    counter fwd_new_from_public_dropped { }
+    counter public_to_nat_itself { }
+    chain forward {
+        type filter hook forward priority filter; policy accept;
+        iifname "$LAB_PUB_IF" ct state established,related accept
+        iifname "$LAB_PUB_IF" counter name fwd_new_from_public_dropped drop
+    }
+    chain input {
+        type filter hook input priority filter; policy accept;
+        iifname "$LAB_PUB_IF" meta l4proto udp counter name public_to_nat_itself
+    }
+    chain postrouting {
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "$LAB_PUB_IF" $LAB_MASQ
+    }
+}
+EOF
+    lab_log "lab $LAB_ID: IPv6 too, $LAB_CLIENT_IP6 behind NAT66 ($LAB_MASQ) as $LAB_NAT_PUB_IP6"
+}
+
+# lab_public_host_ipv6 NS IP6: gives a public host (lab_add_public_host) an
+# IPv6 address on the public segment, routed via the NAT like its IPv4.
+lab_public_host_ipv6() {
+    ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.all.accept_ra=0
+    ip -n "$1" -6 addr add "$2/64" dev eth0 nodad
+    ip -n "$1" -6 route add default via "$LAB_NAT_PUB_IP6"
 }
 
 # lab_add_public_host NAME IP: one more host on the public segment (the
@@ -232,19 +285,37 @@ lab_count_in() {
     ip netns exec "$ns" nft add rule ip lab_obs input "$@" counter name "$name"
 }
 
-# lab_counter NS TABLE NAME: packets seen by a named nft counter.
+# lab_count_in6 NS NAME MATCH...: lab_count_in for IPv6 (table ip6 lab_obs).
+lab_count_in6() {
+    local ns=$1 name=$2; shift 2
+    ip netns exec "$ns" nft add table ip6 lab_obs
+    ip netns exec "$ns" nft add chain ip6 lab_obs input '{ type filter hook input priority -10; policy accept; }'
+    ip netns exec "$ns" nft add counter ip6 lab_obs "$name"
+    ip netns exec "$ns" nft add rule ip6 lab_obs input "$@" counter name "$name"
+}
+
+# lab_counter NS TABLE NAME [FAMILY]: packets seen by a named nft counter
+# (FAMILY: ip by default, ip6 for lab_count_in6 and lab_up_ipv6's table).
 lab_counter() {
-    ip netns exec "$1" nft list counter ip "$2" "$3" | sed -n 's/.*packets \([0-9]*\).*/\1/p'
+    ip netns exec "$1" nft list counter "${4:-ip}" "$2" "$3" | sed -n 's/.*packets \([0-9]*\).*/\1/p'
 }
 
 # lab_nat_mapping SPORT: "ip port" the NAT maps client:SPORT -> server to,
 # read from the NAT's own conntrack table (reply tuple's destination), i.e.
 # what the server must see as the packet source.
+# lab_nat_mapping6 SPORT: the same for the client's IPv6 flow (NAT66).
 lab_nat_mapping() {
     local sport=$1
     ip netns exec "$LAB_NS_NAT" conntrack -L -p udp --orig-src "$LAB_CLIENT_IP" \
-        --orig-dst "$LAB_SERVER_IP" --sport "$sport" 2>/dev/null |
-        awk '{ n = 0; for (i = 1; i <= NF; i++) {
+        --orig-dst "$LAB_SERVER_IP" --sport "$sport" 2>/dev/null | lab_reply_dst
+}
+lab_nat_mapping6() {
+    ip netns exec "$LAB_NS_NAT" conntrack -L -f ipv6 -p udp --orig-src "$LAB_CLIENT_IP6" \
+        --orig-dst "$LAB_SERVER_IP6" --sport "$1" 2>/dev/null | lab_reply_dst
+}
+# conntrack -L lines on stdin: "ip port" of the first one's reply destination.
+lab_reply_dst() {
+    awk '{ n = 0; for (i = 1; i <= NF; i++) {
                    if ($i ~ /^dst=/)   { if (++d == 2) ip = substr($i, 5) }
                    if ($i ~ /^dport=/) { if (++p == 2) port = substr($i, 7) } }
                if (ip != "" && port != "") { print ip, port; exit } }'

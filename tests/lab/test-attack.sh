@@ -27,6 +27,11 @@
 #                      tries to take over
 #   icmp               the peer's ports are closed: everything the server
 #                      sends draws ICMP port unreachable
+#   ipv6-latch         a call over IPv6 through NAT66 (lab_up_ipv6), server
+#                      bound to ::, no attacker
+#   ipv6-spray         spray over IPv6
+#   dualstack-latch    an IPv4 call to a server bound to :: (dual stack): the
+#                      peer is latched and reported as IPv4, not ::ffff:...
 #   flood              10x the call's packet rate from 96 sources (4 IPs x 24
 #                      ports), before and through the call
 #
@@ -40,12 +45,12 @@ if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
 SCENARIO=${1:?usage: test-attack.sh [--build DIR] SCENARIO (see the header)}
 case $SCENARIO in
     spray|sustained-never|sustained-ssrc|sustained-silence|sustained-allowed|rebind) ;;
-    sustained-negotiated) ;;
+    sustained-negotiated|ipv6-latch|ipv6-spray|dualstack-latch) ;;
     timeout-never|timeout-ssrc|timeout-silence|icmp|flood) ;;
     *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
 esac
 RTP=5004 RTCP=5005
-ATTACKER_IP=203.0.113.66 NEWPEER_IP=203.0.113.20
+ATTACKER_IP4=203.0.113.66 NEWPEER_IP=203.0.113.20
 ATTACKER_PORT=40000       # the sustained attacker's RTP port (RTCP: +1)
 RATE=50                   # the call's RTP packets/s, both ways
 
@@ -55,9 +60,23 @@ lab_trap
 lab_require
 lab_gst_env "$BUILD"
 lab_up random
+# The addresses of the call: IPv4, or IPv6 through NAT66 (ipv6-*).
+FAM=4 SRV=$LAB_SERVER_IP CLI=$LAB_CLIENT_IP NATPUB=$LAB_NAT_PUB_IP BIND=0.0.0.0 ATTACKER_IP=$ATTACKER_IP4
+if [[ $SCENARIO == ipv6-* ]]; then
+    lab_up_ipv6
+    FAM=6 SRV=$LAB_SERVER_IP6 CLI=$LAB_CLIENT_IP6 NATPUB=$LAB_NAT_PUB_IP6 BIND=:: ATTACKER_IP=2001:db8:113::66
+fi
+[ "$SCENARIO" = dualstack-latch ] && BIND=::
 T=$LAB_TMP
 SLOG=$T/server.log PLOG=$T/peer.log ALOG=$T/attacker.log NLOG=$T/newpeer.log
 
+# count_from_server NS NAME: counts what reaches NS from the server (any
+# port; over IPv6 UDP only, since neighbour discovery comes from it as well)
+count_from_server() {
+    if [ "$FAM" = 6 ]; then lab_count_in6 "$1" "$2" ip6 saddr "$SRV" meta l4proto udp
+    else lab_count_in "$1" "$2" ip saddr "$SRV"; fi
+}
+obs() { lab_counter "$1" lab_obs "$2" "$([ "$FAM" = 6 ] && echo ip6 || echo ip)"; }
 value() { sed -n "s/^$2=//p" "$1" | tail -1; }
 is_int() { [[ ${1:-} =~ ^[0-9]+$ ]]; }
 # le A B / ge A B: integer comparisons that fail (not error) on a non-number
@@ -90,8 +109,9 @@ dump_logs() {
 }
 
 # --- who is where -------------------------------------------------------------
-lab_add_public_host attacker "$ATTACKER_IP"
+lab_add_public_host attacker "$ATTACKER_IP4"
 NS_ATK=$LAB_LAST_NS
+[ "$FAM" = 6 ] && lab_public_host_ipv6 "$NS_ATK" "$ATTACKER_IP"
 ATK_IPS=$ATTACKER_IP
 if [ "$SCENARIO" = flood ]; then
     for i in 67 68 69; do
@@ -100,16 +120,15 @@ if [ "$SCENARIO" = flood ]; then
     done
 fi
 # Whatever the server sends to the attacker's namespace, to any port.
-lab_count_in "$NS_ATK" from_server ip saddr "$LAB_SERVER_IP"
-lab_count_in "$LAB_NS_CLIENT" rtp_from_server ip saddr "$LAB_SERVER_IP" udp sport $RTP
+count_from_server "$NS_ATK" from_server
 
 PROPS="" SERVER_SECONDS=25 SDP_PORT=7000 server_args=()
 case $SCENARIO in
     sustained-never)   PROPS="relatch=never" ;;
     sustained-ssrc)    PROPS="relatch=ssrc" ;;
     sustained-silence) PROPS="relatch=silence timeout=1000" ;;
-    sustained-allowed) PROPS="allowed-source=$LAB_NAT_PUB_IP" ;;
-    sustained-negotiated) server_args=(--negotiate $SDP_PORT --public-address "$LAB_SERVER_IP") ;;
+    sustained-allowed) PROPS="allowed-source=$NATPUB" ;;
+    sustained-negotiated) server_args=(--negotiate $SDP_PORT --public-address "$SRV") ;;
     timeout-*)         PROPS="relatch=${SCENARIO#timeout-} timeout=1000" ;;
 esac
 # ATTACK_PROPS: more comedia-rtpsrc properties, to see a test fail (e.g.
@@ -123,24 +142,24 @@ if [ -n "${COMEDIA_ASAN_LIB:-}" ]; then
     server_env=(env "$(lab_asan_env)" "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0")
 fi
 lab_bg "$LAB_NS_SERVER" "$SLOG" "${server_env[@]}" timeout --foreground -s INT -k 3 $((SERVER_SECONDS + 10)) \
-    "$LAB_PY" -u "$HERE/latch_server.py" --port $RTP --seconds $SERVER_SECONDS \
+    "$LAB_PY" -u "$HERE/latch_server.py" --address $BIND --port $RTP --seconds $SERVER_SECONDS \
     --recv-log "$T/recv.log" --props "$PROPS" "${server_args[@]}"
 SERVER_PID=$LAB_LAST_PID
 if ! lab_wait_udp "$LAB_NS_SERVER" $RTP 15 || ! lab_wait_udp "$LAB_NS_SERVER" $RTCP 5; then
     lab_fail "server did not bind udp $RTP and $RTCP"; dump_logs; exit 1
 fi
-lab_log "server listening on $LAB_SERVER_IP:$RTP/$RTCP${PROPS:+ with $PROPS}"
+lab_log "server listening on $SRV:$RTP/$RTCP${PROPS:+ with $PROPS}"
 
 # peer SECONDS [ARGS...]: the legitimate peer behind the NAT, in the background
 start_peer() {
     local seconds=$1; shift
-    lab_bg "$LAB_NS_CLIENT" "$PLOG" "$LAB_PY" "$HERE/rtp_peer.py" --server "$LAB_SERVER_IP" \
-        --rtp-port $RTP --local "$LAB_CLIENT_IP" --local-port $RTP --rate $RATE --seconds "$seconds" \
+    lab_bg "$LAB_NS_CLIENT" "$PLOG" "$LAB_PY" "$HERE/rtp_peer.py" --server "$SRV" \
+        --rtp-port $RTP --local "$CLI" --local-port $RTP --rate $RATE --seconds "$seconds" \
         --sent-log "$T/sent.log" --recv-log "$T/peer-recv.log" "$@"
     PEER_PID=$LAB_LAST_PID
 }
 start_attacker() {
-    lab_bg "$NS_ATK" "$ALOG" "$LAB_PY" "$HERE/rtp_attacker.py" "$@" --server "$LAB_SERVER_IP" \
+    lab_bg "$NS_ATK" "$ALOG" "$LAB_PY" "$HERE/rtp_attacker.py" "$@" --server "$SRV" \
         --rtp-port $RTP --ips "$ATK_IPS" --seconds 25
     ATTACKER_PID=$LAB_LAST_PID
 }
@@ -148,7 +167,8 @@ wait_peer() { local rc=0; wait "$PEER_PID" || rc=$?; lab_check "legitimate peer 
 mapping() {   # the NAT's current public "ip port" for the client's RTP/RTCP flow
     local m i
     for i in $(seq 50); do
-        m=$(lab_nat_mapping "$1") && [ -n "$m" ] && { echo "$m"; return 0; }
+        if [ "$FAM" = 6 ]; then m=$(lab_nat_mapping6 "$1"); else m=$(lab_nat_mapping "$1"); fi
+        [ -n "$m" ] && { echo "$m"; return 0; }
         sleep 0.1
     done
 }
@@ -173,7 +193,7 @@ legit_won() {
         if [ $c = 1 ]; then want=$MAP_RTP; else want=$MAP_RTCP; fi
         addr=$(event latched $c address) port=$(event latched $c port)
         lab_check "component $c latched the legitimate peer: $addr:$port = NAT mapping ${want/ /:}" \
-            [ -n "$addr" -a "$addr $port" = "$want" -a "$addr" = "$LAB_NAT_PUB_IP" ]
+            [ -n "$addr" -a "$addr $port" = "$want" -a "$addr" = "$NATPUB" ]
         lab_check "component $c latched once and never moved ($(events latched $c) latched, $(events relatched $c) relatched)" \
             [ "$(events latched $c)" = 1 -a "$(events relatched $c)" = 0 ]
     done
@@ -195,7 +215,8 @@ legit_won() {
     lab_check "the server's media reached the legitimate peer: $rx RTP ($missing missing), $rtcp RTCP" \
         eval 'ge "$rx" 100 && [ $((missing * 1000)) -le $((max * rx)) ] && ge "$rtcp" 1'
     local arx nft
-    arx=$(value "$ALOG" rx) nft=$(lab_counter "$NS_ATK" lab_obs from_server)
+    [ -f "$ALOG" ] || return 0       # no attacker in this scenario
+    arx=$(value "$ALOG" rx) nft=$(obs "$NS_ATK" from_server)
     lab_check "the server sent nothing to the attacker (attacker's sockets: $arx, its kernel: $nft datagrams)" \
         [ "$arx" = 0 -a "$nft" = 0 ]
 }
@@ -213,7 +234,18 @@ attack_arrived() {
 }
 
 case $SCENARIO in
-spray)
+ipv6-latch|dualstack-latch)
+    start_peer 4
+    MAP_RTP=$(mapping $RTP) MAP_RTCP=$(mapping $RTCP)
+    wait_peer
+    sleep 0.3
+    finish
+    lab_check "the NAT (IPv$FAM) gave the peer public address $NATPUB (RTP ${MAP_RTP/ /:}, RTCP ${MAP_RTCP/ /:})" \
+        [ "${MAP_RTP% *}" = "$NATPUB" -a "${MAP_RTCP% *}" = "$NATPUB" ]
+    legit_won
+    ;;
+
+spray|ipv6-spray)
     start_attacker spray --sockets 4
     sleep 1                          # the spray is on before the peer starts
     start_peer 4
@@ -230,14 +262,14 @@ spray)
     ;;
 
 sustained-negotiated)
-    lab_bg "$NS_ATK" "$ALOG" "$LAB_PY" "$HERE/rtp_attacker.py" sustained --server "$LAB_SERVER_IP" \
+    lab_bg "$NS_ATK" "$ALOG" "$LAB_PY" "$HERE/rtp_attacker.py" sustained --server "$SRV" \
         --rtp-port $RTP --ips "$ATTACKER_IP" --local-port $ATTACKER_PORT --rate $RATE --seconds 25 \
         --recv-log "$T/attacker-recv.log"
     ATTACKER_PID=$LAB_LAST_PID
     for _ in $(seq 50); do ss -H -N "$LAB_NS_SERVER" -ltn "sport = :$((SDP_PORT + 1))" | grep -q . && break; sleep 0.1; done
     sleep 1                          # the attacker has latched
     # The peer knows its public address (say by STUN) and offers it in c=.
-    start_peer 4 --offer $SDP_PORT --offer-address "$LAB_NAT_PUB_IP"
+    start_peer 4 --offer $SDP_PORT --offer-address "$NATPUB"
     MAP_RTP=$(mapping $RTP) MAP_RTCP=$(mapping $RTCP)
     wait_peer
     sleep 0.3
@@ -245,7 +277,7 @@ sustained-negotiated)
     lab_check "the peer's offer was answered a=direction:passive" [ "$(value "$PLOG" answer.passive)" = true ]
     line=$(grep -m1 '^event=sdp-negotiator-stream' "$SLOG" || true)
     lab_check "sdp-negotiator restricted the stream to the offer's public c= (${line:-no sdp-negotiator-stream})" \
-        eval '[[ "$line" == *" allowed-source=$LAB_NAT_PUB_IP"* ]]'
+        eval '[[ "$line" == *" allowed-source=$NATPUB"* ]]'
     unlatched=()
     for c in 1 2; do
         if [ $c = 1 ]; then want=$MAP_RTP; else want=$MAP_RTCP; fi
@@ -278,7 +310,7 @@ sustained-*)
     # The peer's and the attacker's sequence numbers are 30000 apart: neither
     # is within the other's continuity window (100), as with random starts
     # (chance 100/65536 otherwise).
-    lab_bg "$NS_ATK" "$ALOG" "$LAB_PY" "$HERE/rtp_attacker.py" sustained --server "$LAB_SERVER_IP" \
+    lab_bg "$NS_ATK" "$ALOG" "$LAB_PY" "$HERE/rtp_attacker.py" sustained --server "$SRV" \
         --rtp-port $RTP --ips "$ATTACKER_IP" --local-port $ATTACKER_PORT --rate $RATE --seconds 25 \
         --seq 1000 --copy-from "$T/peer.status" --copy-at 2.5
     ATTACKER_PID=$LAB_LAST_PID
@@ -304,7 +336,7 @@ sustained-*)
             lab_check "component $c never moved to the legitimate peer ($(events relatched $c) relatched)" \
                 [ "$(events relatched $c)" = 0 ]
         done
-        from_atk=$(passed_from "$ATTACKER_IP") from_nat=$(passed_from "$LAB_NAT_PUB_IP")
+        from_atk=$(passed_from "$ATTACKER_IP") from_nat=$(passed_from "$NATPUB")
         injected=$(awk -v s="$ssrc" -v ip="$ATTACKER_IP" '$1 == s && $4 == ip { n++ } END { print n + 0 }' "$T/recv.log")
         lab_check "downstream got the attacker's stream ($from_atk packets, $injected of them under the legitimate SSRC) and nothing from the peer ($from_nat)" \
             eval 'ge "$from_atk" 100 && ge "$injected" 25 && [ "$from_nat" = 0 ]'
@@ -366,9 +398,9 @@ timeout-*)
     for _ in $(seq 40); do [ "$(events timeout 1)" -ge 1 ] && break; sleep 0.1; done
     lab_add_public_host newpeer "$NEWPEER_IP"
     NS_NEW=$LAB_LAST_NS
-    lab_count_in "$NS_NEW" from_server ip saddr "$LAB_SERVER_IP"
+    count_from_server "$NS_NEW" from_server
     sleep 0.3
-    lab_bg "$NS_NEW" "$NLOG" "$LAB_PY" "$HERE/rtp_peer.py" --server "$LAB_SERVER_IP" --rtp-port $RTP \
+    lab_bg "$NS_NEW" "$NLOG" "$LAB_PY" "$HERE/rtp_peer.py" --server "$SRV" --rtp-port $RTP \
         --local "$NEWPEER_IP" --local-port 6004 --rate $RATE --seconds 2 --sent-log "$T/new-sent.log"
     NEW_PID=$LAB_LAST_PID
     rc=0; wait "$NEW_PID" || rc=$?
@@ -386,7 +418,7 @@ timeout-*)
     done
     nssrc=$(value "$NLOG" ssrc) nsent=$(value "$NLOG" sent.rtp)
     npassed=$(passed_from "$NEWPEER_IP")
-    nrx=$(value "$NLOG" rx.rtp) nft=$(lab_counter "$NS_NEW" lab_obs from_server)
+    nrx=$(value "$NLOG" rx.rtp) nft=$(obs "$NS_NEW" from_server)
     if [ "$POLICY" = silence ]; then
         for c in 1 2; do
             line=$(grep -m1 "^event=comedia-relatched .* component=$c " "$SLOG" || true)
