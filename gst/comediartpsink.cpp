@@ -210,7 +210,8 @@ comedia_rtp_sink_class_init (ComediaRtpSinkClass * klass)
           "send-calls (system calls; a buffer list is sent in one), "
           "dropped-no-peer (buffers dropped because no peer was latched and "
           "no destination was set), send-errors (e.g. ICMP port "
-          "unreachable), and peer (the latched \"IP:port\", or empty)",
+          "unreachable), keepalives-sent (NAT keepalives sent on this "
+          "component), and peer (the latched \"IP:port\", or empty)",
           GST_TYPE_STRUCTURE,
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 

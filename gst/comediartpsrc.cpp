@@ -398,7 +398,8 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "relatched (of which replaced an earlier peer), timeouts, held "
           "(packets held in probation), "
           "rejected (well-formed but from another source), malformed (not "
-          "RTP/RTCP, dropped), receive-calls (system calls that read "
+          "RTP/RTCP, dropped), keepalives (NAT keepalives consumed), "
+          "receive-calls (system calls that read "
           "datagrams: a batch is one), and peer (the latched \"IP:port\", "
           "or empty); with rtcp-mux also rtcp-peer", GST_TYPE_STRUCTURE,
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));

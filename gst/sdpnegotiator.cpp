@@ -417,8 +417,9 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property (gobject_class, PROP_ROLE,
       g_param_spec_enum ("role", "Role",
-          "answerer: the public, passive peer, answers the offers that arrive "
-          "on the sink pad; offerer: the active peer behind NAT, sends an offer "
+          "Which side of the exchange this peer is.  answerer: the public, "
+          "passive peer, answers the offers that arrive on the sink pad; "
+          "offerer: the active peer behind NAT, sends an offer "
           "on the source pad when it first goes to PLAYING and reads the answer",
           COMEDIA_TYPE_SDP_ROLE, DEFAULT_ROLE, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
@@ -615,9 +616,10 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
       "COMEDIA SDP negotiator", "Codec/Parser/Network/RTP",
-      "SDP offer/answer for RTP through NAT without ICE (COMEDIA, "
-      "a=direction:active/passive): answers with the session's real ports "
-      "and public address, or offers port 9 and applies the answer",
+      "SDP offer/answer for RTP through NAT: COMEDIA (a=direction:active/"
+      "passive) answers with the session's real ports and public address, or "
+      "offers port 9 and applies the answer; ICE gives its NiceAgent to the "
+      "pipeline's nicesrc/nicesink and answers or offers their candidates",
       "comedia developers <dev@comedia.invalid>");
 
   element_class->change_state =
