@@ -66,6 +66,9 @@ inspect_rtcp (GstBuffer *packet)
 PacketFacts
 inspect_packet (GstBuffer *packet, guint component, bool rtcp_mux)
 {
+  /* Nothing to inspect (and GstRTCPBuffer refuses to map no data). */
+  if (gst_buffer_get_size (packet) == 0)
+    return PacketFacts ();
   if (component == COMPONENT_RTCP)
     return inspect_rtcp (packet);
 

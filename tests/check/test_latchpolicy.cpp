@@ -510,6 +510,18 @@ GST_START_TEST (test_rtcp_mux_classification)
 }
 GST_END_TEST;
 
+/* Found by fuzz-latchpolicy: an empty datagram (a buffer without memory)
+ * reached gst_rtcp_buffer_validate() and raised a g_critical. */
+GST_START_TEST (test_empty_datagram_is_malformed)
+{
+  GstBuffer *empty = gst_buffer_new ();
+  for (guint component : {COMPONENT_RTP, COMPONENT_RTCP})
+    for (bool mux : {false, true})
+      fail_unless (inspect_packet (empty, component, mux).kind == PacketKind::Malformed);
+  gst_buffer_unref (empty);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_ipv4_mapped_is_ipv4)
 {
   PeerAddress mapped = addr ("::ffff:203.0.113.1", 5004);
@@ -561,6 +573,7 @@ latchpolicy_suite (void)
   tcase_add_test (tc, test_rtcp_follows_rtp_peer_ip);
   tcase_add_test (tc, test_rtcp_relatch_after_silence_follows_new_rtp_peer);
   tcase_add_test (tc, test_rtcp_mux_classification);
+  tcase_add_test (tc, test_empty_datagram_is_malformed);
   tcase_add_test (tc, test_ipv4_mapped_is_ipv4);
   tcase_add_test (tc, test_reset_forgets_peer_and_held);
   return s;
