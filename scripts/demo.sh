@@ -79,14 +79,16 @@ client=($(media $CRTP $CRTCP ball)
 
 lab_count_in "$LAB_NS_CLIENT" rtcp_in ip saddr "$LAB_SERVER_IP" udp sport $RTCP
 lab_count_in "$LAB_NS_SERVER" rtcp_in udp dport $RTCP
-lab_bg "$LAB_NS_SERVER" "$SLOG" timeout --foreground -s INT -k 3 $((SECONDS_CALL + 25)) gst-launch-1.0 -e -m -v "${server[@]}"
+# shellcheck disable=SC2046  # lab_asan_env: nothing, or the sanitizer runtime of a test build
+lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $((SECONDS_CALL + 25)) gst-launch-1.0 -e -m -v "${server[@]}"
 SERVER_PID=$LAB_LAST_PID
 lab_wait_udp "$LAB_NS_SERVER" $RTCP 15 || { say "The server pipeline did not start:"; tail "$SLOG"; exit 1; }
 
 say
 say "== The call: the client offers, the server answers, then ${SECONDS_CALL} s of VP8 video both ways"
 T0=$(date +%s.%N)
-lab_bg "$LAB_NS_CLIENT" "$CLOG" timeout --foreground -s INT -k 3 "$SECONDS_CALL" gst-launch-1.0 -e -m -v "${client[@]}"
+# shellcheck disable=SC2046
+lab_bg "$LAB_NS_CLIENT" "$CLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 "$SECONDS_CALL" gst-launch-1.0 -e -m -v "${client[@]}"
 CLIENT_PID=$LAB_LAST_PID
 
 since() { awk -v t0="$T0" -v now="$(date +%s.%N)" 'BEGIN { printf "%4.1f", now - t0 }'; }

@@ -17,6 +17,8 @@ PACKAGES=(
     # NAT lab's active peer and the test summary
     python3 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
     gnuplot-nox   # comedia-bench writes its PNG plot with it (bench/)
+    # CI's fuzz stage: clang with libFuzzer and the sanitizer runtimes
+    clang libclang-rt-14-dev
 )
 
 missing=()

@@ -376,6 +376,14 @@ lab_asan_env() {
     fi
 }
 
+# The same for python3: the interpreter keeps most of what it allocates until
+# exit, so no leak report there (memory errors still abort).
+lab_asan_env_python() {
+    if [ -n "${COMEDIA_ASAN_LIB:-}" ]; then
+        echo "LD_PRELOAD=$COMEDIA_ASAN_LIB ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+    fi
+}
+
 
 # lab_nat_udp_timeout SECONDS: the NAT forgets a UDP mapping after SECONDS
 # without an *outgoing* packet, as home routers do (RFC 4787 REQ-6: outbound

@@ -101,7 +101,7 @@ if ! wait_tcp "$LAB_NS_SERVER" $SDP_OUT || ! lab_wait_udp "$LAB_NS_SERVER" $RTCP
     lab_fail "the passive peer did not start"; dump_logs; exit 1
 fi
 # shellcheck disable=SC2046
-lab_bg "$LAB_NS_CLIENT" "$CLOG" env $(lab_asan_env) timeout -s INT -k 3 $((duration + 25)) \
+lab_bg "$LAB_NS_CLIENT" "$CLOG" env $(lab_asan_env_python) timeout -s INT -k 3 $((duration + 25)) \
     "$LAB_PY" -u "$HERE/keepalive_peer.py" --server "$LAB_SERVER_IP" --sdp-in $SDP_IN \
     --sdp-out $SDP_OUT --rtp-port $CRTP --rtcp-port $CRTCP "${client_args[@]}"
 CLIENT_PID=$LAB_LAST_PID

@@ -318,7 +318,8 @@ GST_START_TEST (test_answer_ice)
   fail_unless (build_answer (offer, streams, options, answer, err), "case '%s': %s",
       c.what, err.message.c_str ());
   std::string media = media_text (answer.sdp.get ());
-  fail_unless_equals_string (transports (answer.streams).c_str (), c.expected_transports);
+  const std::string chosen = transports (answer.streams);
+  fail_unless_equals_string (chosen.c_str (), c.expected_transports);
   for (const auto & l : c.has)
     fail_unless (contains_line (media, l), "case '%s': no '%s' in\n%s", c.what,
         l.c_str (), media.c_str ());
@@ -412,7 +413,8 @@ GST_START_TEST (test_offer_and_answer_ice)
   AnswerReading reading;
   fail_unless (read_answer (offer_doc, parse_ok (answer_text), MissingPassive::Error,
           reading, err), "%s", err.message.c_str ());
-  fail_unless_equals_string (transports (reading.streams).c_str (), "ice ice");
+  const std::string read_back = transports (reading.streams);
+  fail_unless_equals_string (read_back.c_str (), "ice ice");
   fail_unless (reading.streams[0].ice_controlling);
   fail_unless_equals_string (reading.streams[0].remote_ice.candidates[0].c_str (), CAND_SRFLX1);
   fail_unless_equals_int (reading.streams[0].remote.rtcp_port, 61001);

@@ -151,6 +151,8 @@ make_negotiator (const char *props)
 static void
 free_negotiator (Negotiator & n)
 {
+  /* Queued messages hold the element, which holds the bus: drop them. */
+  gst_bus_set_flushing (n.bus, TRUE);
   gst_harness_teardown (n.h);
   gst_object_unref (n.bus);
 }
