@@ -5,7 +5,7 @@
 #   plain     the normal build: unit, element, fuzz-corpus, NAT lab, demo, bench smoke
 #   sanitize  the same whole suite built with AddressSanitizer and UBSan, leak
 #             checking on (tests/meson.build, tests/lsan.supp)
-#   fuzz      clang + libFuzzer: each harness explores for COMEDIA_FUZZ_SECONDS (60)
+#   fuzz      clang + libFuzzer: each harness explores for COMEDIA_FUZZ_SECONDS (30)
 # COMEDIA_CI_STAGES="plain" runs a subset.  Under CI=true a skipped test counts
 # as failed: CI must never be green without having tested.  Exits non-zero when
 # anything failed.
@@ -15,7 +15,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 BUILD=${COMEDIA_CI_BUILD_DIR:-$ROOT/build-ci}
 STAGES=${COMEDIA_CI_STAGES:-plain sanitize fuzz}
-FUZZ_SECONDS=${COMEDIA_FUZZ_SECONDS:-60}
+FUZZ_SECONDS=${COMEDIA_FUZZ_SECONDS:-30}
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
