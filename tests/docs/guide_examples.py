@@ -25,6 +25,13 @@ import re
 import shlex
 import sys
 
+# A sanitizer build's plugin needs the runtime in this (uninstrumented)
+# interpreter too.
+if os.environ.get("COMEDIA_ASAN_LIB") and not os.environ.get("LD_PRELOAD"):
+    os.execve(sys.executable, [sys.executable] + sys.argv,
+              dict(os.environ, LD_PRELOAD=os.environ["COMEDIA_ASAN_LIB"],
+                   ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0"))
+
 MARKER = re.compile(r"<!--\s*(example|parse):\s*([\w-]+)\s*-->\s*\n```(\w*)\n(.*?)\n```", re.S)
 
 

@@ -21,6 +21,13 @@ import os
 import shlex
 import sys
 
+# A sanitizer build's plugin needs the runtime in this (uninstrumented)
+# interpreter too.
+if os.environ.get("COMEDIA_ASAN_LIB") and not os.environ.get("LD_PRELOAD"):
+    os.execve(sys.executable, [sys.executable] + sys.argv,
+              dict(os.environ, LD_PRELOAD=os.environ["COMEDIA_ASAN_LIB"],
+                   ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0"))
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 spec = importlib.util.spec_from_file_location(
     "gen_reference", os.path.join(ROOT, "scripts", "gen-reference.py"))
