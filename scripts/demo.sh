@@ -1,12 +1,18 @@
 #!/bin/bash
-# A ten-second video call through a real NAT, told in plain words.
+# A ten-second video call through a real NAT, told in plain words, then the
+# same client failing to get through with ICE and STUN alone.
 #
 # Builds comedia, makes three network namespaces (a client behind a
-# port-randomising NAT, the NAT, a public server), runs both COMEDIA peers as
-# gst-launch-1.0 lines (sdp-negotiator + comedia-rtpsrc/comedia-rtpsink, SDP
-# over TCP): the passive one on the server, the active one on the client,
-# and explains what happened.  A frame that crossed the NAT is saved as a
-# PNG (demo-out/, or $DEMO_OUT).
+# port-randomising, i.e. symmetric, NAT, the NAT, a public server), runs both
+# COMEDIA peers as gst-launch-1.0 lines (sdp-negotiator +
+# comedia-rtpsrc/comedia-rtpsink, SDP over TCP): the passive one on the
+# server, the active one on the client, and explains what happened.  A frame
+# that crossed the NAT is saved as a PNG (demo-out/, or $DEMO_OUT).
+# Second act (about ten seconds): the client offers ICE instead
+# (nicesrc/nicesink, sdp-negotiator transport=ice, coturn on the server as
+# STUN server only) to a peer behind a random NAT of its own; ICE fails by
+# itself, and the demo quotes the failure and says why COMEDIA did not.
+# Exits non-zero if the call failed or ICE did not fail as it should.
 # Everything it creates is removed on exit, also on Ctrl-C.  Needs root.
 set -euo pipefail
 
@@ -143,7 +149,7 @@ server_frames=$(grep -c 'decoded.*last-message = chain' "$SLOG" || true)
 client_frames=$(grep -c 'decoded.*last-message = chain' "$CLOG" || true)
 rtcp_back=$(lab_counter "$LAB_NS_CLIENT" lab_obs rtcp_in)
 rtcp_in=$(lab_counter "$LAB_NS_SERVER" lab_obs rtcp_in)
-ok=1
+comedia_ok=1
 say
 say "== What happened"
 say "   The NAT gave the client's flows public addresses that nobody told the server:"
@@ -155,23 +161,196 @@ for c in 1 2; do
     if [ -n "$a" ] && [ "$a $p" = "$want" ]; then
         say "   The server learned the $what address from the first packets: $a:$p, exactly the NAT's mapping."
     else
-        say "   PROBLEM: the server's $what latch (${a:-none}:${p:-}) does not match the NAT's mapping (${want/ /:})."; ok=0
+        say "   PROBLEM: the server's $what latch (${a:-none}:${p:-}) does not match the NAT's mapping (${want/ /:})."; comedia_ok=0
     fi
 done
 say "   Media both ways:"
 say "     client -> server: the server decoded ${server_frames:-0} video frames"
 say "     server -> client: the client decoded ${client_frames:-0} frames that came back through the NAT"
 say "   RTCP both ways: ${rtcp_in:-0} report packet(s) reached the server, ${rtcp_back:-0} came back to the client"
-[ "${server_frames:-0}" -gt 0 ] && [ "${client_frames:-0}" -gt 0 ] && [ "${rtcp_back:-0}" -gt 0 ] && [ "${rtcp_in:-0}" -gt 0 ] || ok=0
+[ "${server_frames:-0}" -gt 0 ] && [ "${client_frames:-0}" -gt 0 ] && [ "${rtcp_back:-0}" -gt 0 ] && [ "${rtcp_in:-0}" -gt 0 ] || comedia_ok=0
 if [ -s "$SNAPSHOT" ]; then
     say "   A frame the client received through the NAT: $SNAPSHOT"
 else
-    say "   PROBLEM: no frame was saved"; ok=0
+    say "   PROBLEM: no frame was saved"; comedia_ok=0
 fi
-say
-if [ $ok = 1 ]; then
-    say "Result: the call worked through the NAT without ICE or STUN: the server simply answered where the packets came from."
+if [ $comedia_ok = 1 ]; then
+    say "   COMEDIA worked without ICE or STUN: the server simply answered where the packets came from."
 else
-    say "Result: something did not work (logs: LAB_KEEP=1 $0 keeps them in $LAB_TMP)."
+    say "   PROBLEM: the COMEDIA call did not work (see above)."
+fi
+
+# ---------------------------------------------------------------------------
+# Second act: ICE without TURN through the same NAT, as tests/lab/test-ice-nat.sh
+# (symmetric) runs it: a peer behind a random NAT of its own, coturn on the
+# server as STUN server only, the SDP through a relay on the server (neither
+# peer can accept a connection).  ICE must fail by itself within ICE_SECONDS.
+ICE_SECONDS=15
+STUN=stun://$LAB_SERVER_IP:3478
+PEER_NAT_IP=203.0.113.2
+SDP_IN2=7002 SDP_OUT2=7003   # relay: answers in, answers out (offers keep 7000 -> 7001)
+ILOG=$LAB_TMP/ice-client.log PLOG=$LAB_TMP/ice-peer.log TLOG=$LAB_TMP/turnserver.log
+
+say
+say "== Second act: the same client, behind the same NAT, tries ICE with STUN but no TURN"
+if ! command -v turnserver >/dev/null 2>&1; then
+    say "   PROBLEM: no turnserver (Debian package coturn, which scripts/setup-deps.sh installs)"; exit 1
+fi
+lab_add_natted_host peer $PEER_NAT_IP random >/dev/null
+PEER_NS=$LAB_LAST_NS PEER_NAT_NS=$LAB_LAST_NAT_NS
+lab_bg "$LAB_NS_SERVER" "$TLOG" turnserver -c "$ROOT/tests/lab/turnserver.conf" --log-file=stdout \
+    --pidfile="$LAB_TMP/turnserver.pid" --userdb="$LAB_TMP/turndb"
+TURN_PID=$LAB_LAST_PID
+lab_wait_udp "$LAB_NS_SERVER" 3478 10 || { say "   PROBLEM: coturn did not start:"; tail "$TLOG"; exit 1; }
+lab_bg "$LAB_NS_SERVER" "$LAB_TMP/relay.log" "$LAB_PY" -u "$ROOT/tests/lab/sdp_relay.py" $((ICE_SECONDS + 15)) \
+    $SDP_IN:$SDP_OUT $SDP_IN2:$SDP_OUT2
+RELAY_PID=$LAB_LAST_PID
+lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT2 10 || { say "   PROBLEM: the SDP relay did not start"; exit 1; }
+say "   peer    $LAB_CLIENT2_IP, behind a NAT of its own at $PEER_NAT_IP that also gives every new"
+say "           flow a random public port"
+say "   coturn  on the server, $LAB_SERVER_IP:3478, as a STUN server only: it tells each peer"
+say "           the address and port its packets came from"
+say "   Both peers are gst-launch-1.0 lines with nicesrc/nicesink and sdp-negotiator transport=ice"
+say "   stun-server=$STUN; the SDP goes through a relay on the server."
+
+ice_media() {  # ice_media PATTERN: two-way VP8 over ICE; the negotiator gives nicesrc/nicesink its agent
+    echo "rtpbin name=rb
+        nicesrc stream=1 component=1 ! $VP8CAPS ! rb.recv_rtp_sink_0
+        nicesrc stream=1 component=2 ! application/x-rtcp ! rb.recv_rtcp_sink_0
+        videotestsrc is-live=true pattern=$1 ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay ! rb.send_rtp_sink_0
+        rb.send_rtp_src_0 ! nicesink stream=1 component=1 sync=false async=false
+        rb.send_rtcp_src_0 ! nicesink stream=1 component=2 sync=false async=false
+        rb. ! rtpvp8depay ! vp8dec ! fakesink name=decoded silent=false async=false"
+}
+# shellcheck disable=SC2207
+peer=($(ice_media smpte)
+    tcpclientsrc host=$LAB_SERVER_IP port=$SDP_OUT ! sdp-negotiator stun-server=$STUN !
+    tcpclientsink host=$LAB_SERVER_IP port=$SDP_IN2 async=false)
+# shellcheck disable=SC2207
+ice_client=($(ice_media ball)
+    tcpclientsrc host=$LAB_SERVER_IP port=$SDP_OUT2 !
+    sdp-negotiator role=offerer transport=ice offer-caps=$VP8CAPS stun-server=$STUN !
+    tcpclientsink host=$LAB_SERVER_IP port=$SDP_IN async=false)
+
+# What reaches each NAT's own address from outside (lib.sh lab_nat_rules'
+# counter): a packet no mapping lets in.
+nat_refused() { lab_counter "$1" "$LAB_NFT_TABLE" public_to_nat_itself || true; }
+REFUSED0=$(nat_refused "$LAB_NS_NAT") PEER_REFUSED0=$(nat_refused "$PEER_NAT_NS")
+# shellcheck disable=SC2046
+lab_bg "$PEER_NS" "$PLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $((ICE_SECONDS + 5)) gst-launch-1.0 -e -m -v "${peer[@]}"
+PEER_PID=$LAB_LAST_PID
+T0=$(date +%s.%N)
+# shellcheck disable=SC2046
+lab_bg "$LAB_NS_CLIENT" "$ILOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 "$ICE_SECONDS" gst-launch-1.0 -e -m -v "${ice_client[@]}"
+ICE_PID=$LAB_LAST_PID
+
+sdp_of() {  # sdp_of LOG MESSAGE: the SDP text of the first MESSAGE in a -m log
+    grep -am1 "$2" "$1" 2>/dev/null | sed -n 's/.*text=(string)"\(.*\)";$/\1/p' |
+        sed 's/\\015\\012/\n/g; s/\\\(.\)/\1/g' || true
+}
+candidates() {  # candidates SDP: one line per component, "host ip:port, srflx ip:port"
+    awk '/^a=candidate:/ { c[$2] = c[$2] (c[$2] ? ", " : "") $8 " " $5 ":" $6 }
+         END { if (c[1]) print "             RTP:  " c[1]; if (c[2]) print "             RTCP: " c[2] }' <<<"$1"
+}
+candidate() {  # candidate SDP COMPONENT TYPE: "ip port" of that candidate
+    awk -v c="$2" -v t="$3" '/^a=candidate:/ && $2 == c && $8 == t { print $5, $6; exit }' <<<"$1"
+}
+ice_error() {  # the text of gst-launch's ERROR line about ICE, if any
+    grep -am1 '^ERROR: .*ICE failed' "$1" 2>/dev/null | sed 's/^ERROR: from element [^ ]*: //' || true
+}
+OFFER= ANSWER= SRFLX= HOST= TOWARD_PEER=
+declare -A told=()
+narrate_ice() {  # tells what is new in the logs, the NATs' tables and counters
+    if [ -z "${told[gathering]:-}" ] && grep -aq 'state=(string)gathering' "$ILOG"; then
+        say "   $(since) s  client: gathering candidates: its own address, and what coturn sees (STUN)"; told[gathering]=1
+    fi
+    if [ -z "$OFFER" ] && OFFER=$(sdp_of "$ILOG" sdp-negotiator-offer-created) && [ -n "$OFFER" ]; then
+        HOST=$(candidate "$OFFER" 1 host) SRFLX=$(candidate "$OFFER" 1 srflx)
+        say "   $(since) s  client -> peer, the offer's candidates (srflx: the NAT's mapping as coturn saw it):"
+        candidates "$OFFER"
+    fi
+    if [ -z "$ANSWER" ] && ANSWER=$(sdp_of "$ILOG" sdp-negotiator-answer-received) && [ -n "$ANSWER" ]; then
+        say "   $(since) s  peer -> client, the answer's candidates:"
+        candidates "$ANSWER"
+    fi
+    if [ -z "${told[checking]:-}" ] && grep -aq 'state=(string)checking' "$ILOG"; then
+        say "   $(since) s  client: checking candidate pairs (STUN requests to each of the peer's candidates)"; told[checking]=1
+    fi
+    if [ -z "$TOWARD_PEER" ] && [ -n "$HOST" ] && TOWARD_PEER=$(lab_nat_mapping "${HOST#* }" $PEER_NAT_IP) &&
+            [ -n "$TOWARD_PEER" ]; then
+        say "   $(since) s  NAT: the client's RTP checks to the peer leave as ${TOWARD_PEER/ /:}, not as ${SRFLX/ /:}"
+    fi
+    if [ -z "${told[refused]:-}" ] && [ "$(nat_refused "$LAB_NS_NAT")" != "$REFUSED0" ]; then
+        say "   $(since) s  NAT: the peer's checks arrive at ${SRFLX/ /:}, which only lets coturn's replies in: refused"
+        told[refused]=1
+    fi
+    if [ -z "${told[failed]:-}" ] && grep -aq 'component=(uint)1, state=(string)failed' "$ILOG"; then
+        say "   $(since) s  client: ICE state failed: no candidate pair got an answer"; told[failed]=1
+    fi
+    if [ -z "${told[error]:-}" ] && [ -n "$(ice_error "$ILOG")" ]; then
+        say "   $(since) s  client: gst-launch-1.0 stops with an error (quoted below)"; told[error]=1
+    fi
+    if [ -z "${told[pfailed]:-}" ] && [ -n "$(ice_error "$PLOG")" ]; then
+        say "   $(since) s  peer: ICE failed too"; told[pfailed]=1
+    fi
+}
+while kill -0 "$ICE_PID" 2>/dev/null; do narrate_ice; sleep 0.2; done
+ICE_RC=0
+wait "$ICE_PID" || ICE_RC=$?
+ICE_TOOK=$(since)
+# The peer fails by itself too; give it a moment, then stop what is left.
+for ((i = 0; i < 50; i++)); do kill -0 "$PEER_PID" 2>/dev/null || break; sleep 0.1; done
+narrate_ice
+lab_stop "$PEER_PID" 3
+lab_stop "$RELAY_PID" 1
+lab_stop "$TURN_PID" 3
+
+ICE_ERROR=$(ice_error "$ILOG")
+refused=$(( $(nat_refused "$LAB_NS_NAT") - ${REFUSED0:-0} ))
+peer_refused=$(( $(nat_refused "$PEER_NAT_NS") - ${PEER_REFUSED0:-0} ))
+ice_frames=$(( $(grep -ac 'decoded.*last-message = chain' "$ILOG" || true) + $(grep -ac 'decoded.*last-message = chain' "$PLOG" || true) ))
+ice_ok=1
+say
+say "== What happened in the second act"
+if [ -n "$ICE_ERROR" ]; then
+    say "   ICE failed: gst-launch-1.0 on the client ended by itself after ${ICE_TOOK# } s (exit $ICE_RC) with:"
+    say "     \"$ICE_ERROR\""
+else
+    say "   PROBLEM: the client did not report an ICE failure (exit $ICE_RC after ${ICE_TOOK# } s)"; ice_ok=0
+fi
+if [ -z "$SRFLX" ]; then
+    say "   PROBLEM: the offer has no server-reflexive candidate: STUN did not work, so this proves nothing"; ice_ok=0
+fi
+if grep -aqs 'state=(string)ready' "$ILOG" "$PLOG" || [ "$ice_frames" -gt 0 ]; then
+    say "   PROBLEM: ICE connected ($ice_frames frames decoded): STUN alone should not get through these two NATs"; ice_ok=0
+fi
+if grep -aq 'typ relay' <<<"$OFFER$ANSWER"; then
+    say "   PROBLEM: a relayed candidate was offered: this act must run without TURN"; ice_ok=0
+fi
+if [ "$ICE_RC" = 0 ] || [ "$ICE_RC" = 124 ] || [ "$ICE_RC" -ge 128 ]; then
+    say "   PROBLEM: the ICE client did not end by itself with an error within $ICE_SECONDS s (exit $ICE_RC)"; ice_ok=0
+fi
+if [ $ice_ok = 1 ]; then
+    say "   The NATs refused $refused of the peer's checks and $peer_refused of the client's: each side"
+    say "   sent them to the port STUN had shown the other, and that port was open to coturn only."
+    say "   Why: behind a symmetric NAT the server-reflexive port STUN learns (${SRFLX/ /:}, the mapping"
+    say "   toward coturn) is not the one the NAT uses toward another peer (${TOWARD_PEER/ /:});"
+    say "   COMEDIA does not guess: the public server latched the port the packets really came from."
+fi
+
+say
+say "== Result"
+if [ $comedia_ok = 1 ]; then
+    say "   COMEDIA through the symmetric NAT, no STUN or TURN server: worked (VP8 both ways, $SNAPSHOT)"
+else
+    say "   COMEDIA through the symmetric NAT, no STUN or TURN server: DID NOT WORK (see PROBLEM above)"
+fi
+if [ $ice_ok = 1 ]; then
+    say "   ICE through the same NAT, STUN only, to a peer behind a symmetric NAT: failed, as expected (it needs a TURN relay)"
+else
+    say "   ICE through the same NAT, STUN only, to a peer behind a symmetric NAT: DID NOT FAIL AS EXPECTED (see PROBLEM above)"
+fi
+if [ $comedia_ok != 1 ] || [ $ice_ok != 1 ]; then
+    say "Something did not go as it should (logs: LAB_KEEP=1 $0 keeps them in $LAB_TMP)."
     exit 1
 fi

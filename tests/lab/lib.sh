@@ -300,14 +300,14 @@ lab_counter() {
     ip netns exec "$1" nft list counter "${4:-ip}" "$2" "$3" | sed -n 's/.*packets \([0-9]*\).*/\1/p'
 }
 
-# lab_nat_mapping SPORT: "ip port" the NAT maps client:SPORT -> server to,
-# read from the NAT's own conntrack table (reply tuple's destination), i.e.
-# what the server must see as the packet source.
+# lab_nat_mapping SPORT [DST_IP]: "ip port" the NAT maps client:SPORT -> DST_IP
+# (the server by default) to, read from the NAT's own conntrack table (reply
+# tuple's destination), i.e. what DST_IP must see as the packet source.
 # lab_nat_mapping6 SPORT: the same for the client's IPv6 flow (NAT66).
 lab_nat_mapping() {
-    local sport=$1
+    local sport=$1 dst=${2:-$LAB_SERVER_IP}
     ip netns exec "$LAB_NS_NAT" conntrack -L -p udp --orig-src "$LAB_CLIENT_IP" \
-        --orig-dst "$LAB_SERVER_IP" --sport "$sport" 2>/dev/null | lab_reply_dst
+        --orig-dst "$dst" --sport "$sport" 2>/dev/null | lab_reply_dst
 }
 lab_nat_mapping6() {
     ip netns exec "$LAB_NS_NAT" conntrack -L -f ipv6 -p udp --orig-src "$LAB_CLIENT_IP6" \
@@ -326,6 +326,16 @@ lab_wait_udp() {
     local ns=$1 port=$2 t=${3:-10} i
     for ((i = 0; i < t * 10; i++)); do
         ip netns exec "$ns" ss -Hlun "sport = :$port" | grep -q . && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# lab_wait_tcp NS PORT [TIMEOUT_S]: wait until something listens on TCP PORT in NS.
+lab_wait_tcp() {
+    local ns=$1 port=$2 t=${3:-10} i
+    for ((i = 0; i < t * 10; i++)); do
+        ip netns exec "$ns" ss -Hltn "sport = :$port" | grep -q . && return 0
         sleep 0.1
     done
     return 1
