@@ -66,13 +66,17 @@ levels() {  # levels LOG: how many level messages (decoded audio) came
     grep -ac 'from element "level0" (element): level' "$1" || true
 }
 
-lab_wait_tcp() {  # lab_wait_tcp NS PORT TIMEOUT_S: until something listens
+# settle CHECK...: the call runs RUN_S seconds, then up to 15 s more until
+# CHECK holds.  Each side's first RTCP leaves after a randomised interval (RFC
+# 3550: up to 7.5 s, and the passive side's only once it has latched the
+# other's RTCP), so a fixed duration alone would be a coin toss.
+settle() {
+    sleep "$RUN_S"
     local i
-    for ((i = 0; i < $3 * 10; i++)); do
-        lab_nsexec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+    for ((i = 0; i < 150; i++)); do
+        "$@" && return 0
         sleep 0.1
     done
-    return 1
 }
 
 no_errors() {
@@ -80,6 +84,7 @@ no_errors() {
 }
 
 SLOG=$LAB_TMP/server.log CLOG=$LAB_TMP/client.log
+both_latched_rtcp() { latched "$SLOG" 2 && latched "$CLOG" 2; }
 # What the server sends back that reaches the client (past the NAT/firewall).
 lab_count_in "$LAB_NS_CLIENT" from_server ip saddr "$LAB_SERVER_IP"
 
@@ -96,7 +101,7 @@ camera|call)
     else
         example call-client "$LAB_NS_CLIENT" "$CLOG" stock
     fi
-    sleep "$RUN_S"
+    settle latched "$SLOG" 2
     stop_all
     lab_check "server latched RTP through the NAT" latched "$SLOG" 1
     lab_check "server latched RTCP through the NAT" latched "$SLOG" 2
@@ -125,7 +130,7 @@ active|mux)
     else
         example mux-client "$LAB_NS_CLIENT" "$CLOG"
     fi
-    sleep "$RUN_S"
+    settle both_latched_rtcp
     stop_all
     lab_check "the client offered" grep -aq "sdp-negotiator-offer-created" "$CLOG"
     lab_check "the server answered a=direction:passive" grep -aq "sdp-negotiator-answer-created.*a.=direction:passive" "$SLOG"
@@ -183,7 +188,7 @@ EOF
     example ipv6-server "$LAB_NS_SERVER" "$SLOG"
     lab_wait_udp "$LAB_NS_SERVER" 5005 15 || { lab_fail "server did not bind 5005"; show "$SLOG"; exit 1; }
     example ipv6-client "$LAB_NS_CLIENT" "$CLOG" stock
-    sleep "$RUN_S"
+    settle grep -aq "comedia-latched.*component=(uint)2.*address=(string)2001:db8:77::2" "$SLOG"
     stop_all
     lab_check "server latched RTP over IPv6" grep -aq "comedia-latched.*component=(uint)1.*address=(string)2001:db8:77::2" "$SLOG"
     lab_check "server latched RTCP over IPv6" grep -aq "comedia-latched.*component=(uint)2.*address=(string)2001:db8:77::2" "$SLOG"

@@ -341,6 +341,18 @@ lab_wait_tcp() {
     return 1
 }
 
+# lab_show_logs PATTERN LOG...: after a failure, the lines of each log that
+# match PATTERN (an ERE) besides errors and sanitizer reports, last 40 each.
+lab_show_logs() {
+    local pattern=$1 f; shift
+    for f in "$@"; do
+        [ -f "$f" ] || continue
+        echo "----- $(basename "$f") -----"
+        grep -aE "$pattern|ERROR|WARN|CRITICAL|rror|Sanitizer" "$f" |
+            grep -av last-message | cut -c1-400 | tail -40 || true
+    done
+}
+
 # lab_udp_send NS SRC_PORT DST_IP DST_PORT [COUNT]: send small UDP probes from a
 # chosen source port (inside the lab only).
 lab_udp_send() {

@@ -93,21 +93,7 @@ dual_media() {
 }
 
 dump_logs() {
-    local f
-    for f in "$ALOG" "$BLOG" "$TLOG"; do
-        [ -f "$f" ] || continue
-        echo "----- $(basename "$f"): negotiator, ICE and error lines -----"
-        grep -aE "sdp-negotiator|ERROR|WARN|CRITICAL|rror|Sanitizer|allocation" "$f" |
-            grep -av last-message | cut -c1-400 | tail -30 || true
-    done
-}
-wait_tcp() {  # wait_tcp NS PORT: until something listens
-    local i
-    for ((i = 0; i < 150; i++)); do
-        ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
-        sleep 0.1
-    done
-    return 1
+    lab_show_logs 'sdp-negotiator|allocation' "$ALOG" "$BLOG" "$TLOG"
 }
 frames() { grep -ac 'decoded: last-message = chain' "$1" || true; }
 has() { grep -aq -- "$2" "$1"; }
@@ -154,7 +140,7 @@ srflx|comedia-symmetric)
         "${answer_opts[@]}" ! tcpserversink host=0.0.0.0 port=$SDP_OUT async=false)
     run "$LAB_NS_SERVER" "$BLOG" $((CALL_S + 25)) "${b[@]}"
     B_PID=$LAB_LAST_PID
-    wait_tcp "$LAB_NS_SERVER" $SDP_OUT || { lab_fail "the answerer did not start"; dump_logs; exit 1; }
+    lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || { lab_fail "the answerer did not start"; dump_logs; exit 1; }
     if [ "$SCENARIO" = srflx ]; then
         # shellcheck disable=SC2207
         a=($(ice_media) tcpclientsrc host=$LAB_SERVER_IP port=$SDP_OUT !
@@ -174,7 +160,7 @@ symmetric|symmetric-turn)
     B_NS=$LAB_LAST_NS
     lab_bg "$LAB_NS_SERVER" "$LAB_TMP/relay.log" "$LAB_PY" -u "$HERE/sdp_relay.py" $((CALL_S + 30)) \
         $SDP_IN:$SDP_OUT $SDP_IN2:$SDP_OUT2
-    wait_tcp "$LAB_NS_SERVER" $SDP_OUT2 || { lab_fail "the SDP relay did not start"; exit 1; }
+    lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT2 15 || { lab_fail "the SDP relay did not start"; exit 1; }
     # shellcheck disable=SC2207
     b=($(ice_media) tcpclientsrc host=$LAB_SERVER_IP port=$SDP_OUT ! sdp-negotiator
         "${ice_opts[@]}" ! tcpclientsink host=$LAB_SERVER_IP port=$SDP_IN2 async=false)

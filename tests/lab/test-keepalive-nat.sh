@@ -72,22 +72,9 @@ else
 fi
 
 dump_logs() {
-    local f
-    for f in "$SLOG" "$CLOG"; do
-        echo "----- $(basename "$f"): negotiator, comedia and error lines -----"
-        grep -aE 'sdp-negotiator|comedia-|ERROR|WARN|CRITICAL|rror|Sanitizer|^[a-z_.]*=|^#' "$f" |
-            grep -av last-message | tail -40 || true
-    done
+    lab_show_logs 'sdp-negotiator|comedia-|^[a-z_.]*=|^#' "$SLOG" "$CLOG"
     echo "----- NAT expiries -----"
     cat "$LAB_TMP/nat-expiry.log" || true
-}
-wait_tcp() {
-    local i
-    for ((i = 0; i < 150; i++)); do
-        ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
-        sleep 0.1
-    done
-    return 1
 }
 value() { sed -n "s/^$2=//p" "$1" | tail -1; }
 has() { grep -aq "$2" "$1"; }
@@ -97,7 +84,7 @@ is_int() { [[ $1 =~ ^[0-9]+$ ]]; }
 lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $((duration + 25)) \
     gst-launch-1.0 -e -m -v "${server[@]}"
 SERVER_PID=$LAB_LAST_PID
-if ! wait_tcp "$LAB_NS_SERVER" $SDP_OUT || ! lab_wait_udp "$LAB_NS_SERVER" $RTCP 5; then
+if ! lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || ! lab_wait_udp "$LAB_NS_SERVER" $RTCP 5; then
     lab_fail "the passive peer did not start"; dump_logs; exit 1
 fi
 # shellcheck disable=SC2046

@@ -53,22 +53,9 @@ server=($(media $RTP $RTCP)
     tcpserversink host=0.0.0.0 port=$SDP_OUT async=false)
 
 dump_logs() {
-    local f
-    for f in "$SLOG" "$CLOG"; do
-        echo "----- $(basename "$f"): negotiator, comedia and error lines -----"
-        grep -aE 'sdp-negotiator|comedia-|ERROR|WARN|CRITICAL|rror|Sanitizer' "$f" |
-            grep -av last-message | tail -30 || true
-    done
+    lab_show_logs 'sdp-negotiator|comedia-' "$SLOG" "$CLOG"
     echo "----- NAT conntrack -----"
     lab_nsexec "$LAB_NS_NAT" conntrack -L 2>/dev/null || true
-}
-wait_tcp() {  # wait_tcp NS PORT: until something listens
-    local i
-    for ((i = 0; i < 150; i++)); do
-        ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
-        sleep 0.1
-    done
-    return 1
 }
 frames() { grep -ac 'decoded: last-message = chain' "$1" || true; }
 # field FIELD of the first comedia-latched message of COMPONENT in a -m log
@@ -87,7 +74,7 @@ lab_count_in "$LAB_NS_CLIENT" rtcp_in ip saddr "$LAB_SERVER_IP" udp sport $RTCP 
 lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $((CALL_S + 25)) \
     gst-launch-1.0 -e -m -v "${server[@]}"
 SERVER_PID=$LAB_LAST_PID
-if ! wait_tcp "$LAB_NS_SERVER" $SDP_OUT || ! lab_wait_udp "$LAB_NS_SERVER" $RTCP 5; then
+if ! lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || ! lab_wait_udp "$LAB_NS_SERVER" $RTCP 5; then
     lab_fail "the passive peer did not start"; dump_logs; exit 1
 fi
 
