@@ -17,7 +17,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 GUIDE=$ROOT/docs/user-guide.md
 BUILD=${COMEDIA_BUILD_DIR:-$ROOT/build}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
-SCENARIO=${1:?usage: test-guide.sh [--build DIR] camera|call|active|mux|ipv6}
+SCENARIO=${1:?usage: test-guide.sh [--build DIR] camera|call|active|mux|ice|ipv6}
 RUN_S=${GUIDE_RUN_SECONDS:-8}
 
 # shellcheck source=../lab/lib.sh
@@ -85,6 +85,9 @@ no_errors() {
 
 SLOG=$LAB_TMP/server.log CLOG=$LAB_TMP/client.log
 both_latched_rtcp() { latched "$SLOG" 2 && latched "$CLOG" 2; }
+both_selected_pair() {
+    grep -aq sdp-negotiator-ice-selected-pair "$SLOG" && grep -aq sdp-negotiator-ice-selected-pair "$CLOG"
+}
 # What the server sends back that reaches the client (past the NAT/firewall).
 lab_count_in "$LAB_NS_CLIENT" from_server ip saddr "$LAB_SERVER_IP"
 
@@ -116,6 +119,25 @@ camera|call)
     fi
     lab_check "no error in the server's log" no_errors "$SLOG"
     lab_check "no error in the client's log" no_errors "$CLOG"
+    ;;
+ice)
+    example ice-server "$LAB_NS_SERVER" "$SLOG"
+    lab_wait_tcp "$LAB_NS_SERVER" 7000 15 || { lab_fail "server did not listen on tcp 7000"; show "$SLOG"; exit 1; }
+    example ice-client "$LAB_NS_CLIENT" "$CLOG"
+    settle both_selected_pair
+    stop_all
+    lab_check "the client offered ICE" grep -aq "sdp-negotiator-offer-created.*a.=ice-ufrag" "$CLOG"
+    lab_check "the server answered with ICE" grep -aq "sdp-negotiator-stream.*transport=(string)ice" "$SLOG"
+    lab_check "the client's pair goes to the server's address" \
+        grep -aq "sdp-negotiator-ice-selected-pair.*remote=(string)\"\\?$LAB_SERVER_IP:" "$CLOG"
+    lab_check "the server's pair goes to the NAT's mapping (peer-reflexive)" \
+        grep -aq "sdp-negotiator-ice-selected-pair.*remote=(string)\"\\?$LAB_NAT_PUB_IP:.*remote-type=(string)prflx" "$SLOG"
+    for side in "$SLOG" "$CLOG"; do
+        who=$(basename "$side" .log)
+        n=$(rendered "$side"); lab_log "$who rendered $n frames"
+        lab_check "$who decoded the other's video ($n frames)" test "${n:-0}" -gt 30
+        lab_check "no error in the $who's log" no_errors "$side"
+    done
     ;;
 active|mux)
     if [ "$SCENARIO" = active ]; then
