@@ -52,20 +52,37 @@ def offer_answer(a):
     address, e.g. by STUN), port 9 and a=direction:active.  Returns the
     answer's text."""
     host, port = a.server, a.offer
-    answers = socket.create_connection((host, port + 1), timeout=5)
-    offers = socket.create_connection((host, port), timeout=5)
     fam = "IP6" if ":" in a.offer_address else "IP4"
-    offers.sendall((f"v=0\r\no=- 1 1 IN {fam} {a.offer_address}\r\ns=lab peer\r\n"
-                    f"c=IN {fam} {a.offer_address}\r\nt=0 0\r\n"
-                    "m=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n"
-                    "a=direction:active\r\n\r\n").encode())
+    offer = (f"v=0\r\no=- 1 1 IN {fam} {a.offer_address}\r\ns=lab peer\r\n"
+             f"c=IN {fam} {a.offer_address}\r\nt=0 0\r\n"
+             "m=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n"
+             "a=direction:active\r\n\r\n").encode()
+    answers = socket.create_connection((host, port + 1), timeout=5)
+    answers.settimeout(1)
+    offers = None
     text = b""
-    while b"\r\n\r\n" not in text and b"\n\n" not in text:
-        chunk = answers.recv(4096)
-        if not chunk:
+    # tcpserversink accepts on its own thread: an answer sent before it took
+    # our connection would be lost, so the offer is sent again (the
+    # negotiator answers a resent offer the same) until an answer comes.
+    for _ in range(5):
+        if offers is None:
+            try:
+                offers = socket.create_connection((host, port), timeout=5)
+            except OSError:
+                time.sleep(0.2)
+                continue
+        offers.sendall(offer)
+        try:
+            while b"\r\n\r\n" not in text and b"\n\n" not in text:
+                chunk = answers.recv(4096)
+                if not chunk:
+                    break
+                text += chunk
             break
-        text += chunk
-    offers.close()
+        except socket.timeout:
+            continue
+    if offers is not None:
+        offers.close()
     answers.close()
     return text.decode(errors="replace")
 
