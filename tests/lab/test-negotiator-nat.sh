@@ -94,7 +94,6 @@ else
         "$PLAIN_IP" "$PLAIN_IP" $CRTP $CRTCP >"$LAB_TMP/plain-offer.sdp"
     # Stock elements only; it sends from ports it does not listen on.
     client=(rtpbin name=rb
-        filesrc location="$LAB_TMP/plain-offer.sdp" ! tcpclientsink host=$LAB_SERVER_IP port=$SDP_IN async=false
         tcpclientsrc host=$LAB_SERVER_IP port=$SDP_OUT ! filesink location="$LAB_TMP/plain-answer.sdp" buffer-mode=unbuffered async=false
         udpsrc port=$CRTP caps=$VP8CAPS ! rb.recv_rtp_sink_0
         udpsrc port=$CRTCP ! rb.recv_rtcp_sink_0
@@ -104,6 +103,15 @@ else
         rb. ! rtpvp8depay ! vp8dec ! fakesink name=decoded silent=false async=false)
     lab_bg "$PLAIN_NS" "$CLOG" "${LAB_STOCK[@]}" timeout --foreground -s INT -k 3 $CALL_S \
         gst-launch-1.0 -e -m -v "${client[@]}"
+    # It sends its offer once, so only once its answer connection is up (and
+    # the server's tcpserversink, on its own thread, has had time to take it):
+    # an answer sent before that would be lost.
+    for _ in $(seq 50); do
+        ip netns exec "$PLAIN_NS" ss -Htn state established "( dport = :$SDP_OUT )" | grep -q . && break
+        sleep 0.1
+    done
+    sleep 0.5
+    ip netns exec "$PLAIN_NS" bash -c 'cat "$1" >/dev/tcp/$2/$3' _ "$LAB_TMP/plain-offer.sdp" "$LAB_SERVER_IP" $SDP_IN
 fi
 CLIENT_PID=$LAB_LAST_PID
 

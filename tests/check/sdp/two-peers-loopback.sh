@@ -51,7 +51,6 @@ ACTIVE="rtpbin name=rb \
 printf 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=plain\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=video %s RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\na=rtcp:%s\r\n\r\n' \
   "$PLAIN_RTP" "$PLAIN_RTCP" >"$TMP/plain-offer.sdp"
 PLAIN="rtpbin name=rb \
-  filesrc location=$TMP/plain-offer.sdp ! tcpclientsink host=127.0.0.1 port=$SDP_IN async=false \
   tcpclientsrc host=127.0.0.1 port=$SDP_OUT ! filesink location=$TMP/plain-answer.sdp buffer-mode=unbuffered async=false \
   udpsrc port=$PLAIN_RTP $CAPS ! rb.recv_rtp_sink_0 \
   udpsrc port=$PLAIN_RTCP ! rb.recv_rtcp_sink_0 \
@@ -66,10 +65,24 @@ check() {  # check LOG WHAT PATTERN
 }
 frames() { grep -ac 'decoded: last-message = chain' "$1"; }
 
-run_pair() {  # run_pair NAME SECOND_PIPELINE
+run_pair() {  # run_pair NAME SECOND_PIPELINE [OFFER_FILE]
   eval "timeout 12 $PRE gst-launch-1.0 -m -v $PASSIVE" >"$TMP/passive-$1.log" 2>&1 &
   sleep 1.5
-  eval "timeout 8 $PRE gst-launch-1.0 -m -v $2" >"$TMP/other-$1.log" 2>&1
+  eval "timeout 8 $PRE gst-launch-1.0 -m -v $2" >"$TMP/other-$1.log" 2>&1 &
+  local other=$!
+  if [ -n "${3:-}" ]; then
+    # The plain peer sends its offer once, so only once its answer
+    # connection is up (and tcpserversink, on its own thread, has had time to
+    # take it): an answer sent before that would be lost.
+    local i
+    for ((i = 0; i < 50; i++)); do
+      ss -Htn state established "( dport = :$SDP_OUT )" | grep -q . && break
+      sleep 0.1
+    done
+    sleep 0.5
+    cat "$3" >/dev/tcp/127.0.0.1/$SDP_IN
+  fi
+  wait $other
   wait
 }
 
@@ -85,7 +98,7 @@ check "$A" "RTCP came back to the active peer" "comedia-latched.*component=(uint
 echo "decoded frames: passive $(frames "$P"), active $(frames "$A")"
 [ "$(frames "$P")" -gt 10 ] && [ "$(frames "$A")" -gt 10 ] || { echo "FAIL: too few frames"; fail=1; }
 
-run_pair plain "$PLAIN"
+run_pair plain "$PLAIN" "$TMP/plain-offer.sdp"
 P=$TMP/passive-plain.log A=$TMP/other-plain.log
 check "$P" "the passive peer answered the plain offer" "sdp-negotiator-answer-created"
 check "$P" "without a=direction: a static destination" "plan=(string)static"
