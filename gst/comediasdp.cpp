@@ -13,19 +13,8 @@
 
 namespace comedia {
 
-namespace {
-
-/* Dynamic RTP payload types (RFC 3551) must be mapped by a=rtpmap. */
-constexpr guint FIRST_DYNAMIC_PT = 96;
-constexpr guint DISCARD_PORT = 9;
-/* How much of an offending line an error message quotes. */
-constexpr gsize QUOTE_MAX = 60;
-
 std::string
-format (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
-
-std::string
-format (const char *fmt, ...)
+string_printf (const char *fmt, ...)
 {
   va_list args;
   va_start (args, fmt);
@@ -35,6 +24,14 @@ format (const char *fmt, ...)
   g_free (s);
   return out;
 }
+
+namespace {
+
+/* Dynamic RTP payload types (RFC 3551) must be mapped by a=rtpmap. */
+constexpr guint FIRST_DYNAMIC_PT = 96;
+constexpr guint DISCARD_PORT = 9;
+/* How much of an offending line an error message quotes. */
+constexpr gsize QUOTE_MAX = 60;
 
 /* A line as an error shows it: quoted, shortened, control bytes escaped. */
 std::string
@@ -213,7 +210,7 @@ add_connection (GstSDPMedia * media, const std::string & address)
 std::string
 port_string (guint port)
 {
-  return format ("%u", port);
+  return string_printf ("%u", port);
 }
 
 void
@@ -292,7 +289,7 @@ SdpDocument::parse (const char *text, gsize size, SdpDocument & out,
 {
   out = SdpDocument ();
   if (size > max_size)
-    return err.set (format ("the SDP message is %" G_GSIZE_FORMAT " bytes, more than "
+    return err.set (string_printf ("the SDP message is %" G_GSIZE_FORMAT " bytes, more than "
             "the limit of %" G_GSIZE_FORMAT ": not an SDP message?", size, max_size));
 
   SdpDocument doc;
@@ -314,7 +311,7 @@ SdpDocument::parse (const char *text, gsize size, SdpDocument & out,
     for (gsize i = 0; i < len; i++) {
       unsigned char c = start[i];
       if ((c < 0x20 && c != '\t') || c == 0x7f)
-        return err.set (format ("line %u contains the byte 0x%02x: not SDP text",
+        return err.set (string_printf ("line %u contains the byte 0x%02x: not SDP text",
                 number, c), number);
     }
     if (len == 0) {
@@ -325,19 +322,19 @@ SdpDocument::parse (const char *text, gsize size, SdpDocument & out,
       continue;
     }
     if (blank_line != 0)
-      return err.set (format ("line %u is empty but more SDP follows it on line %u: "
+      return err.set (string_printf ("line %u is empty but more SDP follows it on line %u: "
               "SDP has no empty lines", blank_line, number), blank_line);
     if (!seen_version) {
       if (!(len == 3 && memcmp (start, "v=0", 3) == 0))
-        return err.set (format ("line %u: an SDP message starts with v=0, found %s",
+        return err.set (string_printf ("line %u: an SDP message starts with v=0, found %s",
                 number, quote (start, len).c_str ()), number);
       seen_version = true;
     } else if (len < 2 || !g_ascii_islower (start[0]) || start[1] != '=') {
-      return err.set (format ("line %u: %s is not an SDP line (<letter>=<value>)",
+      return err.set (string_printf ("line %u: %s is not an SDP line (<letter>=<value>)",
               number, quote (start, len).c_str ()), number);
     }
     if (!nl)
-      return err.set (format ("line %u (%s) has no end of line: the message is "
+      return err.set (string_printf ("line %u (%s) has no end of line: the message is "
               "truncated", number, quote (start, len).c_str ()), number);
 
     std::string line (start, len);
@@ -349,10 +346,10 @@ SdpDocument::parse (const char *text, gsize size, SdpDocument & out,
       std::string port_text = n >= 2 ? fields[1] : "";
       g_strfreev (fields);
       if (n < 4)
-        return err.set (format ("line %u: %s needs a media, a port, a protocol and "
+        return err.set (string_printf ("line %u: %s needs a media, a port, a protocol and "
                 "at least one format (truncated?)", number, quote (line).c_str ()), number);
       if (!port_ok)
-        return err.set (format ("line %u: m= port %s is not a number from 0 to 65535",
+        return err.set (string_printf ("line %u: m= port %s is not a number from 0 to 65535",
                 number, quote (port_text).c_str ()), number);
       doc.media_lines_.emplace_back ();
     }
@@ -371,7 +368,7 @@ SdpDocument::parse (const char *text, gsize size, SdpDocument & out,
   if (gst_sdp_message_parse_buffer ((const guint8 *) text, size, msg) != GST_SDP_OK)
     return err.set ("GstSDPMessage could not parse the SDP message");
   if (gst_sdp_message_medias_len (msg) != doc.media_lines_.size ())
-    return err.set (format ("GstSDPMessage found %u m-lines, the text has %u",
+    return err.set (string_printf ("GstSDPMessage found %u m-lines, the text has %u",
             gst_sdp_message_medias_len (msg), (guint) doc.media_lines_.size ()));
   /* GStreamer 1.22's parser skips t= lines (and as_text() then writes
    * t=0 0); keep the real ones so an answer can repeat them (RFC 3264 6). */
@@ -385,7 +382,7 @@ SdpDocument::parse (const char *text, gsize size, SdpDocument & out,
         gst_sdp_message_add_time (msg, times[0], times[1], nullptr);
       g_strfreev (times);
       if (n != 2)
-        return err.set (format ("line %u: t= needs a start and a stop time, found %s",
+        return err.set (string_printf ("line %u: t= needs a start and a stop time, found %s",
                 l.number, quote (l.text).c_str ()), l.number);
     }
   }
@@ -423,11 +420,11 @@ SdpDocument::where_media (guint media_index) const
 {
   if (media_index < media_lines_.size ()) {
     const Line & l = media_lines_[media_index][0];
-    return format ("line %u (%s)", l.number, l.text.c_str ());
+    return string_printf ("line %u (%s)", l.number, l.text.c_str ());
   }
   const char *media = msg_ && media_index < gst_sdp_message_medias_len (msg_.get ())
       ? gst_sdp_message_get_media (msg_.get (), media_index)->media : nullptr;
-  return format ("m-line %u (%s)", media_index + 1, media ? media : "?");
+  return string_printf ("m-line %u (%s)", media_index + 1, media ? media : "?");
 }
 
 guint
@@ -456,10 +453,10 @@ SdpDocument::where_attribute (gint media_index, const char *key) const
 {
   guint line = attribute_line (media_index, key);
   if (line != 0)
-    return format ("line %u", line);
+    return string_printf ("line %u", line);
   if (media_index < 0)
-    return format ("session-level a=%s", key);
-  return format ("a=%s of %s", key, where_media (media_index).c_str ());
+    return string_printf ("session-level a=%s", key);
+  return string_printf ("a=%s of %s", key, where_media (media_index).c_str ());
 }
 
 guint
@@ -476,8 +473,8 @@ SdpDocument::where_line (char type) const
 {
   guint line = session_line (type);
   if (line != 0)
-    return format ("line %u", line);
-  return format ("the %c= line", type);
+    return string_printf ("line %u", line);
+  return string_printf ("the %c= line", type);
 }
 
 /* ---- validation ------------------------------------------------------- */
@@ -493,7 +490,7 @@ check_direction_value (const SdpDocument & doc, const char *value, gint media_in
   if (g_str_equal (value, "active") || g_str_equal (value, "passive")
       || g_str_equal (value, "both"))
     return true;
-  return err.set (format ("%s: a=direction:%s is not active, passive or both",
+  return err.set (string_printf ("%s: a=direction:%s is not active, passive or both",
           doc.where_attribute (media_index, "direction").c_str (), value),
       doc.attribute_line (media_index, "direction"));
 }
@@ -505,7 +502,7 @@ check_rtcp_value (const SdpDocument & doc, const char *value, gint media_index,
   guint port;
   if (value == nullptr || parse_port (value, port))
     return true;
-  return err.set (format ("%s: a=rtcp:%s does not start with a port from 0 to 65535",
+  return err.set (string_printf ("%s: a=rtcp:%s does not start with a port from 0 to 65535",
           doc.where_attribute (media_index, "rtcp").c_str (), value),
       doc.attribute_line (media_index, "rtcp"));
 }
@@ -522,7 +519,7 @@ validate_sdp (const SdpDocument & doc, SdpError & err)
       || blank (o->nettype) || blank (o->addrtype)) {
     if (doc.session_line ('o') == 0 && o->username == nullptr)
       return err.set ("the SDP message has no o= line (truncated?)");
-    return err.set (format ("%s: the o= line needs 6 fields (username, session id, "
+    return err.set (string_printf ("%s: the o= line needs 6 fields (username, session id, "
             "version, network type, address type, address)",
             doc.where_line ('o').c_str ()), doc.session_line ('o'));
   }
@@ -543,7 +540,7 @@ validate_sdp (const SdpDocument & doc, SdpError & err)
     if (m->media == nullptr || m->media[0] == '\0')
       return err.set (where + ": the m-line has no media type", line);
     if (m->port > G_MAXUINT16)
-      return err.set (format ("%s: port %u is not a number from 0 to 65535",
+      return err.set (string_printf ("%s: port %u is not a number from 0 to 65535",
               where.c_str (), m->port), line);
     if (m->proto == nullptr || m->proto[0] == '\0')
       return err.set (where + ": the m-line has no protocol", line);
@@ -554,7 +551,7 @@ validate_sdp (const SdpDocument & doc, SdpError & err)
         const char *pt = gst_sdp_media_get_format (m, f);
         guint64 n;
         if (!g_ascii_string_to_unsigned (pt, 10, 0, 127, &n, nullptr))
-          return err.set (format ("%s: format '%s' is not an RTP payload type (0-127)",
+          return err.set (string_printf ("%s: format '%s' is not an RTP payload type (0-127)",
                   where.c_str (), pt), line);
         if (n >= FIRST_DYNAMIC_PT && m->port != 0) {
           std::string prefix = std::string (pt) + " ";
@@ -567,7 +564,7 @@ validate_sdp (const SdpDocument & doc, SdpError & err)
               mapped = true;
           }
           if (!mapped)
-            return err.set (format ("%s: dynamic payload type %s has no a=rtpmap:%s "
+            return err.set (string_printf ("%s: dynamic payload type %s has no a=rtpmap:%s "
                     "(truncated?)", where.c_str (), pt, pt), line);
         }
       }
@@ -706,12 +703,12 @@ remote_transport (const SdpDocument & doc, guint i, bool rtcp_mux,
   const GstSDPMedia *m = gst_sdp_message_get_media (msg, i);
   const GstSDPConnection *c = connection_of (msg, i);
   if (c == nullptr)
-    return err.set (format ("%s has no c= line (nor has the session) and is not "
+    return err.set (string_printf ("%s has no c= line (nor has the session) and is not "
             "a=direction:active: there is no address to send to",
             doc.where_media (i).c_str ()), doc.media_line (i));
   std::string address = c->address;
   if (!is_ip_address (address))
-    return err.set (format ("%s: c= address '%s' is not an IP address (host names "
+    return err.set (string_printf ("%s: c= address '%s' is not an IP address (host names "
             "are not resolved)", doc.where_media (i).c_str (), address.c_str ()),
         doc.media_line (i));
   if (is_unspecified_address (address)) {
@@ -728,7 +725,7 @@ remote_transport (const SdpDocument & doc, guint i, bool rtcp_mux,
   else if (rtcp != nullptr)
     parse_port (rtcp, rtcp_port);      /* validated already */
   if (rtcp_port > G_MAXUINT16)
-    return err.set (format ("%s: port %u + 1 is not a port for RTCP",
+    return err.set (string_printf ("%s: port %u + 1 is not a port for RTCP",
             doc.where_media (i).c_str (), m->port), doc.media_line (i));
   remote.rtcp_port = rtcp_port;
   return true;
@@ -750,12 +747,12 @@ local_announced_address (const AnswerOptions & options, const TransportAddress &
     if (address.empty () && ipv6 && options.default_route_address)
       address = options.default_route_address (false);
     if (address.empty ())
-      return err.set (format ("stream %u is bound to %s and no interface holds a "
+      return err.set (string_printf ("stream %u is bound to %s and no interface holds a "
               "default route: set public-address", stream,
               bound.address.empty () ? "the wildcard address" : bound.address.c_str ()));
   }
   if (!is_ip_address (address))
-    return err.set (format ("public-address '%s' is not an IP address", address.c_str ()));
+    return err.set (string_printf ("public-address '%s' is not an IP address", address.c_str ()));
   return true;
 }
 
@@ -784,13 +781,13 @@ rejection_reason (const GstSDPMedia * m, guint stream, LocalStreams & local,
   if (m->port == 0)
     return "the offer disabled it (port 0)";
   if (!is_rtp_proto (m->proto))
-    return format ("protocol %s is not RTP/AVP or RTP/AVPF", m->proto);
+    return string_printf ("protocol %s is not RTP/AVP or RTP/AVPF", m->proto);
   bool sockets = local.has_stream (stream);
   bool ice = allow_ice && local.ice_components (stream) > 0;
   if (!sockets && !ice)
-    return format ("the pipeline has no stream %u", stream);
+    return string_printf ("the pipeline has no stream %u", stream);
   if (!sockets && !ice_offered)
-    return format ("stream %u has only nicesrc/nicesink and the offer has no ICE "
+    return string_printf ("stream %u has only nicesrc/nicesink and the offer has no ICE "
         "attributes (a=ice-ufrag, a=ice-pwd)", stream);
   if (kept.empty ())
     return "none of the offered formats is allowed";
@@ -812,7 +809,7 @@ accept_ice_stream (const SdpDocument & offer, guint i, LocalStreams & local,
   guint components = local.ice_components (stream);
   std::string error;
   if (!local.gather_ice (stream, out.ice, error))
-    return err.set (format ("cannot gather the ICE candidates of stream %u (%s): %s",
+    return err.set (string_printf ("cannot gather the ICE candidates of stream %u (%s): %s",
             stream, offer.where_media (i).c_str (), error.c_str ()), offer.media_line (i));
   /* Only a pipeline without component 2 for the stream has RTCP on
    * component 1 (the user demultiplexes it). */
@@ -832,11 +829,11 @@ accept_ice_stream (const SdpDocument & offer, guint i, LocalStreams & local,
   plan.ice_controlling = remote.lite;
   plan.remote_ice = std::move (remote);
   out.announced = out.ice.default_address;
-  plan.note = format ("ICE with a %s peer: %u local and %u remote candidates",
+  plan.note = string_printf ("ICE with a %s peer: %u local and %u remote candidates",
       plan.remote_ice.lite ? "lite" : "full", (guint) out.ice.candidates.size (),
       (guint) plan.remote_ice.candidates.size ());
   if (components == 1 && !out.ice.rtcp_mux)
-    plan.note += format ("; no component 2 in the pipeline: RTCP of stream %u is not "
+    plan.note += string_printf ("; no component 2 in the pipeline: RTCP of stream %u is not "
         "received", stream);
   return true;
 }
@@ -862,7 +859,7 @@ accept_stream (const SdpDocument & offer, guint i, LocalStreams & local,
   bool want_mux = options.rtcp_mux && answer_has_mux && media_has_attribute (om, "rtcp-mux");
   std::string error;
   if (!local.open_stream (stream, want_mux, plan.local, error))
-    return err.set (format ("cannot open the sockets of stream %u (%s): %s", stream,
+    return err.set (string_printf ("cannot open the sockets of stream %u (%s): %s", stream,
             offer.where_media (i).c_str (), error.c_str ()), offer.media_line (i));
   if (!want_mux)
     plan.local.rtcp_mux = false;
@@ -1030,20 +1027,20 @@ check_answer_matches_offer (const SdpDocument & offer, const SdpDocument & answe
   const GstSDPMessage *a = answer.message ();
   guint on = gst_sdp_message_medias_len (o), an = gst_sdp_message_medias_len (a);
   if (on != an)
-    return err.set (format ("the answer has %u m-line%s but the offer has %u: an answer "
+    return err.set (string_printf ("the answer has %u m-line%s but the offer has %u: an answer "
             "has one m-line per offered m-line, in order", an, an == 1 ? "" : "s", on),
         an > on ? answer.media_line (on) : 0);
   for (guint i = 0; i < an; i++) {
     const GstSDPMedia *om = gst_sdp_message_get_media (o, i);
     const GstSDPMedia *am = gst_sdp_message_get_media (a, i);
     if (!g_str_equal (om->media, am->media))
-      return err.set (format ("answer %s is '%s' but the offer's m-line %u is '%s'",
+      return err.set (string_printf ("answer %s is '%s' but the offer's m-line %u is '%s'",
               answer.where_media (i).c_str (), am->media, i + 1, om->media),
           answer.media_line (i));
     if (am->port == 0)
       continue;
     if (om->port == 0)
-      return err.set (format ("answer %s accepts a stream the offer disabled (port 0)",
+      return err.set (string_printf ("answer %s accepts a stream the offer disabled (port 0)",
               answer.where_media (i).c_str ()), answer.media_line (i));
     for (guint f = 0; f < gst_sdp_media_formats_len (am); f++) {
       const char *pt = gst_sdp_media_get_format (am, f);
@@ -1051,7 +1048,7 @@ check_answer_matches_offer (const SdpDocument & offer, const SdpDocument & answe
       for (guint g = 0; g < gst_sdp_media_formats_len (om); g++)
         offered |= g_str_equal (pt, gst_sdp_media_get_format (om, g));
       if (!offered)
-        return err.set (format ("answer %s has format %s, which the offer's m-line %u "
+        return err.set (string_printf ("answer %s has format %s, which the offer's m-line %u "
                 "does not have", answer.where_media (i).c_str (), pt, i + 1),
             answer.media_line (i));
     }
@@ -1182,7 +1179,7 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
     const OfferedStream & os = streams[s];
     guint stream = s + 1;
     if (os.caps == nullptr || gst_caps_is_empty (os.caps) || gst_caps_is_any (os.caps))
-      return err.set (format ("stream %u has no caps to describe its formats", stream));
+      return err.set (string_printf ("stream %u has no caps to describe its formats", stream));
 
     GstSDPMedia *media = nullptr;
     gst_sdp_media_new (&media);
@@ -1194,13 +1191,13 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
       if (!gst_structure_has_name (gst_caps_get_structure (one, 0), "application/x-rtp")
           || gst_sdp_media_set_media_from_caps (one, part) != GST_SDP_OK) {
         gchar *text = gst_caps_to_string (one);
-        err.set (format ("stream %u: caps '%s' do not describe an RTP format "
+        err.set (string_printf ("stream %u: caps '%s' do not describe an RTP format "
                 "(application/x-rtp with media, payload, encoding-name and clock-rate)",
                 stream, text));
         g_free (text);
         ok = false;
       } else if (media->media != nullptr && g_strcmp0 (media->media, part->media) != 0) {
-        err.set (format ("stream %u mixes media '%s' and '%s' in one m-line", stream,
+        err.set (string_printf ("stream %u mixes media '%s' and '%s' in one m-line", stream,
                 media->media, part->media));
         ok = false;
       } else {
@@ -1225,7 +1222,7 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
     if (os.ice != nullptr) {
       if (!os.ice->present () || os.ice->default_address.empty ()) {
         gst_sdp_media_free (media);
-        return err.set (format ("stream %u has no ICE credentials or candidates to "
+        return err.set (string_printf ("stream %u has no ICE credentials or candidates to "
                 "offer", stream));
       }
       /* RFC 5245 4.3: m= and c= carry the default candidate. */
@@ -1284,7 +1281,7 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
       if (!read_ice (answer, i, remote, err))
         return false;
       if (!remote.present ())
-        return err.set (format ("the peer does not do ICE: answer %s has no "
+        return err.set (string_printf ("the peer does not do ICE: answer %s has no "
                 "a=ice-ufrag and a=ice-pwd", answer.where_media (i).c_str ()),
             answer.media_line (i));
       bool mux = remote.rtcp_mux && media_has_attribute (om, "rtcp-mux");
@@ -1296,7 +1293,7 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
       plan.remote.rtcp_mux = mux;
       /* The offerer controls (a lite answerer never does). */
       plan.ice_controlling = true;
-      plan.note = format ("ICE with a %s peer: %u remote candidates",
+      plan.note = string_printf ("ICE with a %s peer: %u remote candidates",
           remote.lite ? "lite" : "full", (guint) remote.candidates.size ());
       plan.remote_ice = std::move (remote);
       out.streams.push_back (plan);
@@ -1307,11 +1304,11 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
     ComediaDirection theirs = comedia_direction_of (amsg, i);
     bool offered_comedia = ours == ComediaDirection::Active || ours == ComediaDirection::Both;
     if (offered_comedia && theirs == ComediaDirection::Active)
-      return err.set (format ("%s: the answer says a=direction:active but so did the "
+      return err.set (string_printf ("%s: the answer says a=direction:active but so did the "
               "offer: one side must be passive", answer.where_attribute (i,
                   "direction").c_str ()), answer.attribute_line (i, "direction"));
     if (offered_comedia && theirs == ComediaDirection::None) {
-      std::string msg = format ("the peer does not support COMEDIA: answer %s has no "
+      std::string msg = string_printf ("the peer does not support COMEDIA: answer %s has no "
           "a=direction:passive", answer.where_media (i).c_str ());
       out.missing_passive = true;
       if (missing_passive == MissingPassive::Error)
@@ -1330,7 +1327,7 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
     if (!remote_transport (answer, i, mux, plan.remote, hold, err))
       return false;
     if (plan.remote.address.empty ())
-      return err.set (format ("answer %s: its c= address is unspecified: nowhere to send",
+      return err.set (string_printf ("answer %s: its c= address is unspecified: nowhere to send",
               answer.where_media (i).c_str ()), answer.media_line (i));
     plan.kind = StreamPlan::Kind::Static;
     plan.local.rtcp_mux = mux;

@@ -24,6 +24,9 @@
 
 namespace comedia {
 
+/* printf into a std::string (for error texts and SDP lines). */
+std::string string_printf (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
 /* What went wrong, said for a person: which line or m-line and why. */
 struct SdpError {
   std::string message;

@@ -16,21 +16,6 @@ namespace {
 /* RFC 5245 15.4: ice-ufrag 4 to 256 characters, ice-pwd 22 to 256. */
 constexpr gsize UFRAG_MIN = 4, PWD_MIN = 22, ICE_CHARS_MAX = 256;
 
-std::string
-printf_string (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
-
-std::string
-printf_string (const char *fmt, ...)
-{
-  va_list args;
-  va_start (args, fmt);
-  gchar *s = g_strdup_vprintf (fmt, args);
-  va_end (args);
-  std::string out (s);
-  g_free (s);
-  return out;
-}
-
 bool
 to_uint (const char *s, guint64 max, guint64 & out)
 {
@@ -104,7 +89,7 @@ read_ice (const SdpDocument & doc, guint media_index, IceDescription & out,
     const char *has = ufrag ? "ice-ufrag" : pwd ? "ice-pwd" : "candidate";
     const char *lacks = ufrag ? "a=ice-pwd" : pwd ? "a=ice-ufrag" : "a=ice-ufrag and a=ice-pwd";
     gint level = level_of (m, media_index, has);
-    return err.set (printf_string ("%s: the media of %s has a=%s but no %s (ICE "
+    return err.set (string_printf ("%s: the media of %s has a=%s but no %s (ICE "
             "needs both credentials)", doc.where_attribute (level, has).c_str (),
             doc.where_media (media_index).c_str (), has, lacks),
         doc.attribute_line (level, has));
@@ -118,7 +103,7 @@ read_ice (const SdpDocument & doc, guint media_index, IceDescription & out,
     gsize len = strlen (c.value);
     if (len < c.min || len > ICE_CHARS_MAX) {
       gint level = level_of (m, media_index, c.key);
-      return err.set (printf_string ("%s: a=%s is %" G_GSIZE_FORMAT " characters long, "
+      return err.set (string_printf ("%s: a=%s is %" G_GSIZE_FORMAT " characters long, "
               "RFC 5245 asks for %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT,
               doc.where_attribute (level, c.key).c_str (), c.key, len, c.min,
               ICE_CHARS_MAX), doc.attribute_line (level, c.key));
@@ -140,9 +125,9 @@ read_ice (const SdpDocument & doc, guint media_index, IceDescription & out,
       guint line = doc.attribute_line (media_index, "candidate");
       if (line != 0)
         line += i;
-      return err.set (printf_string ("%s: a=candidate:%s is not a candidate "
+      return err.set (string_printf ("%s: a=candidate:%s is not a candidate "
               "(foundation component transport priority address port typ type)",
-              line ? printf_string ("line %u", line).c_str ()
+              line ? string_printf ("line %u", line).c_str ()
               : doc.where_media (media_index).c_str (), v), line);
     }
     out.candidates.push_back (v);
