@@ -84,6 +84,14 @@ no_errors() {
 }
 
 SLOG=$LAB_TMP/server.log CLOG=$LAB_TMP/client.log
+server_reached_client() {
+    latched "$SLOG" 2 && [ "$(lab_counter "$LAB_NS_CLIENT" lab_obs from_server)" -gt 0 ] 2>/dev/null
+}
+rtcp6_arrived() {
+    local n
+    n=$(lab_nsexec "$LAB_NS_CLIENT" nft list counter ip6 lab_obs6 from_server6 | sed -n 's/.*packets \([0-9]*\).*/\1/p')
+    [ "${n:-0}" -gt 0 ]
+}
 both_latched_rtcp() { latched "$SLOG" 2 && latched "$CLOG" 2; }
 both_selected_pair() {
     grep -aq sdp-negotiator-ice-selected-pair "$SLOG" && grep -aq sdp-negotiator-ice-selected-pair "$CLOG"
@@ -104,7 +112,7 @@ camera|call)
     else
         example call-client "$LAB_NS_CLIENT" "$CLOG" stock
     fi
-    settle latched "$SLOG" 2
+    settle server_reached_client
     stop_all
     lab_check "server latched RTP through the NAT" latched "$SLOG" 1
     lab_check "server latched RTCP through the NAT" latched "$SLOG" 2
@@ -210,7 +218,9 @@ EOF
     example ipv6-server "$LAB_NS_SERVER" "$SLOG"
     lab_wait_udp "$LAB_NS_SERVER" 5005 15 || { lab_fail "server did not bind 5005"; show "$SLOG"; exit 1; }
     example ipv6-client "$LAB_NS_CLIENT" "$CLOG" stock
-    settle grep -aq "comedia-latched.*component=(uint)2.*address=(string)2001:db8:77::2" "$SLOG"
+    # Until the server's first RTCP reached the client: it leaves only after
+    # the server latched the client's RTCP, an RTCP interval later.
+    settle rtcp6_arrived
     stop_all
     lab_check "server latched RTP over IPv6" grep -aq "comedia-latched.*component=(uint)1.*address=(string)2001:db8:77::2" "$SLOG"
     lab_check "server latched RTCP over IPv6" grep -aq "comedia-latched.*component=(uint)2.*address=(string)2001:db8:77::2" "$SLOG"
