@@ -79,8 +79,12 @@ settle() {
     done
 }
 
-no_errors() {
-    ! grep -aqE 'ERROR|CRITICAL|Sanitizer' "$1"
+no_errors() {  # and shows the first offending lines, for the CI log
+    local lines
+    lines=$(grep -aE 'ERROR|CRITICAL|Sanitizer' "$1" | head -5 | cut -c1-300)
+    [ -z "$lines" ] && return 0
+    printf '%s\n' "$lines"
+    return 1
 }
 
 SLOG=$LAB_TMP/server.log CLOG=$LAB_TMP/client.log
