@@ -908,9 +908,11 @@ cmd_latency (const Args & a)
   return 0;
 }
 
-/* scale --sessions N --seconds S
+/* scale --sessions N --seconds S [--thread own|shared]
  * N sessions, each an RTP and an RTCP comedia-rtpsrc into a fakesink, in
- * one pipeline on CPU 0, fed by N peers at 50 RTP + 1 RTCP packets/s. */
+ * one pipeline on CPU 0, fed by N peers at 50 RTP + 1 RTCP packets/s.
+ * own: every source has its own thread (the default); shared: all are
+ * served by one receive-thread. */
 int
 cmd_scale (const Args & a)
 {
@@ -919,6 +921,11 @@ cmd_scale (const Args & a)
   double seconds = atof (arg_str (a, "seconds", "10").c_str ());
   double warmup = atof (arg_str (a, "warmup", "2").c_str ());
   long rate = arg_long (a, "rate", 50);
+  std::string thread = arg_str (a, "thread", "own");
+  if (thread != "own" && thread != "shared") {
+    fprintf (stderr, "--thread must be own or shared\n");
+    return 1;
+  }
 
   /* Load the plugin and the element classes before the baseline. */
   gst_object_unref (make ("comedia-rtpsrc"));
@@ -933,7 +940,8 @@ cmd_scale (const Args & a)
       GstElement *src = make ("comedia-rtpsrc");
       GstElement *sink = make ("fakesink");
       g_object_set (src, "address", "127.0.0.1", "session", session.c_str (),
-          "component", component, nullptr);
+          "component", component, "receive-thread",
+          thread == "shared" ? "bench-scale" : "", nullptr);
       g_object_set (sink, "sync", FALSE, "async", FALSE, "enable-last-sample",
           FALSE, nullptr);
       gst_bin_add_many (GST_BIN (pipeline), src, sink, nullptr);
@@ -949,6 +957,7 @@ cmd_scale (const Args & a)
   }
   gst_element_get_state (pipeline, nullptr, nullptr, 30 * GST_SECOND);
   double setup_s = (now_us () - setup0) / 1e6;
+  long rss_idle = proc_status ("VmRSS");
 
   gchar *ports_file = nullptr;
   int pf = g_file_open_tmp ("comedia-bench-ports-XXXXXX", &ports_file, nullptr);
@@ -990,9 +999,10 @@ cmd_scale (const Args & a)
   double sent = num (g, "sent_rtp") + num (g, "sent_rtcp");
   double cores = (cpu1 - cpu0) / ((t1 - t0) / 1e6);
   print_result ("scale", {
-        {"sessions", fmt (n)}, {"rate", fmt (rate)},
+        {"sessions", fmt (n)}, {"rate", fmt (rate)}, {"thread", thread},
         {"threads", fmt (threads1 - threads0)},
         {"rss_kib_per_session", fmt ((rss1 - rss0) / (double) n, 1)},
+        {"idle_rss_kib_per_session", fmt ((rss_idle - rss0) / (double) n, 1)},
         {"rss_mib", fmt (rss1 / 1024.0, 1)},
         {"cpu_cores", fmt (cores, 3)},
         {"cpu_us_per_packet", fmt ((cpu1 - cpu0) * 1e6 /
@@ -1117,8 +1127,10 @@ cmd_all (const Args & a)
     std::istringstream in (scale_sessions);
     std::string nstr;
     while (std::getline (in, nstr, ','))
-      scale.push_back (r.run ({ "scale", "--sessions", nstr, "--seconds",
-                  scale_seconds, "--warmup", quick ? "1" : "3" }));
+      for (const char *thread : { "own", "shared" })
+        scale.push_back (r.run ({ "scale", "--sessions", nstr, "--thread",
+                    thread, "--seconds", scale_seconds, "--warmup",
+                    quick ? "1" : "3" }));
   }
 
   auto med = [&by] (const std::string & key, const char *field) {
@@ -1216,23 +1228,25 @@ cmd_all (const Args & a)
   if (!scale.empty ()) {
     md << "### Scale: N sessions (RTP + RTCP comedia-rtpsrc each) at 50 RTP "
         "+ 1 RTCP packets/s per session, on one core\n\n"
-        "| sessions | threads | RSS KiB/session | CPU (cores) | CPU µs/packet | lost |\n"
-        "|---:|---:|---:|---:|---:|---:|\n";
-    printf ("%-10s %8s %16s %12s %12s %10s\n", "sessions", "threads",
-        "RSS KiB/session", "CPU cores", "CPU us/pkt", "lost %");
+        "| sessions | receive thread | threads | RSS KiB/session | CPU (cores) | CPU µs/packet | lost |\n"
+        "|---:|---|---:|---:|---:|---:|---:|\n";
+    printf ("%-10s %8s %8s %16s %12s %12s %10s\n", "sessions", "thread",
+        "threads", "RSS KiB/session", "CPU cores", "CPU us/pkt", "lost %");
     for (auto &s : scale) {
       if (s.empty ())
         continue;
-      printf ("%-10s %8s %16s %12s %12s %10s\n", s["sessions"].c_str (),
-          s["threads"].c_str (), s["rss_kib_per_session"].c_str (),
+      printf ("%-10s %8s %8s %16s %12s %12s %10s\n", s["sessions"].c_str (),
+          s["thread"].c_str (), s["threads"].c_str (),
+          s["rss_kib_per_session"].c_str (),
           s["cpu_cores"].c_str (), s["cpu_us_per_packet"].c_str (),
           s["lost_pct"].c_str ());
-      snprintf (line, sizeof (line), "| %s | %s | %s | %s | %s | %s %% |\n",
-          s["sessions"].c_str (), s["threads"].c_str (),
+      snprintf (line, sizeof (line), "| %s | %s | %s | %s | %s | %s | %s %% |\n",
+          s["sessions"].c_str (), s["thread"].c_str (), s["threads"].c_str (),
           s["rss_kib_per_session"].c_str (), s["cpu_cores"].c_str (),
           s["cpu_us_per_packet"].c_str (), s["lost_pct"].c_str ());
       md << line;
-      csv << "scale," << s["sessions"] << ",," << s["cpu_cores"] << ","
+      csv << "scale," << s["sessions"] << "," << s["thread"] << ","
+          << s["cpu_cores"] << ","
           << s["cpu_us_per_packet"] << "," << s["delivered"] << ","
           << s["sent"] << "\n";
     }
@@ -1262,7 +1276,8 @@ cmd_all (const Args & a)
       }
     for (auto &sc : scale)
       if (!sc.empty ())
-        cd << sc["sessions"] << " " << sc["cpu_cores"] << " "
+        cd << '"' << sc["sessions"] << "\\n" << sc["thread"] << "\" "
+            << sc["cpu_cores"] << " "
             << sc["rss_kib_per_session"] << "\n";
   }
   std::string png = out_dir + "/bench.png";

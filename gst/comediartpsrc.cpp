@@ -55,6 +55,20 @@
  * ]|
  * The Receiver Reports rtpbin produces go back to wherever the peer's RTCP
  * came from.
+ *
+ * ## Many sessions in one process
+ *
+ * Like udpsrc, each comedia-rtpsrc has a thread of its own by default.  A
+ * server with hundreds of sessions gives them one #ComediaRtpSrc:receive-thread
+ * name instead: one thread then waits on all their sockets and pushes their
+ * packets, so downstream must not block (sync=false, or a queue).
+ * |[
+ * gst-launch-1.0 \
+ *   comedia-rtpsrc session=a port=5004 receive-thread=rx ! fakesink sync=false \
+ *   comedia-rtpsrc session=a port=5005 component=2 receive-thread=rx ! fakesink sync=false \
+ *   comedia-rtpsrc session=b port=5006 receive-thread=rx ! fakesink sync=false \
+ *   comedia-rtpsrc session=b port=5007 component=2 receive-thread=rx ! fakesink sync=false
+ * ]|
  */
 #include "config.h"
 
@@ -62,11 +76,15 @@
 #include "comediaelements.h"
 #include "comediasession.h"
 #include "keepalive.h"
+#include "receiveloop.h"
 
 #include <gst/net/gstnetaddressmeta.h>
 #include <gst/rtp/rtp.h>
 
 #include <algorithm>
+#include <map>
+#include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -93,6 +111,7 @@ using comedia::PeerAddress;
 #define DEFAULT_RTCP_WITHOUT_RTP FALSE
 #define DEFAULT_BATCH_SIZE 64
 #define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
+#define DEFAULT_RECEIVE_THREAD ""
 
 /* Receive slots armed while idle: a quiet source keeps only this many
  * buffers in hand, a busy one grows towards batch-size. */
@@ -123,6 +142,7 @@ enum
   PROP_RTCP_WITHOUT_RTP,
   PROP_BATCH_SIZE,
   PROP_KEEPALIVE_PAYLOAD_TYPE,
+  PROP_RECEIVE_THREAD,
   PROP_LATCHED_ADDRESS,
   PROP_STATS,
 };
@@ -151,9 +171,8 @@ comedia_relatch_get_type (void)
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
-/* A sometimes pad: it appears when the streaming thread starts with rtcp-mux
- * on, after GstBaseSrc has sent its own stream-start (it can only name the
- * stream of an element with one source pad). */
+/* A sometimes pad: it appears when the element starts streaming with
+ * rtcp-mux on. */
 static GstStaticPadTemplate rtcp_src_template =
 GST_STATIC_PAD_TEMPLATE ("rtcp_src", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("application/x-rtcp"));
@@ -171,7 +190,13 @@ struct LatchedComponent {
   guint64 allowed_generation = 0;   /* negotiated allowed source applied */
 };
 
-struct ComediaRtpSrcPrivate {
+/* The element as a client of its receive thread (ReceiveLoop): serve() is
+ * what a GstBaseSrc's create() loop would do, one turn at a time. */
+struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
+  explicit ComediaRtpSrcPrivate (ComediaRtpSrc * element) : self (element) {}
+  gint64 serve (gint64 now, bool readable) override;
+
+  ComediaRtpSrc *self;
   std::mutex lock;            /* guards the properties */
   std::string session_name = DEFAULT_SESSION;
   guint stream = DEFAULT_STREAM;
@@ -191,15 +216,19 @@ struct ComediaRtpSrcPrivate {
   gboolean rtcp_without_rtp = DEFAULT_RTCP_WITHOUT_RTP;
   guint batch_size = DEFAULT_BATCH_SIZE;
   gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
+  std::string receive_thread = DEFAULT_RECEIVE_THREAD;
 
-  /* Set up on NULL->READY, used by the streaming thread. */
+  /* Set up on NULL->READY, used by the receive thread. */
   ComediaSession *session = nullptr;
-  GCancellable *cancellable = nullptr;
+  std::shared_ptr<comedia::ReceiveLoop> loop;
   LatchedComponent own;        /* the component this element reads */
   LatchedComponent muxed_rtcp; /* component 2 when rtcp-mux */
 
+  GstPad *srcpad = nullptr;
   GstPad *rtcp_pad = nullptr;
-  bool rtcp_pad_started = false;
+  /* Streaming state, reset on READY->PAUSED; receive thread only. */
+  bool stopped = false;    /* EOS or a fatal flow return: nothing more */
+  std::atomic<bool> eos_pending{false};   /* EOS sent to the element */
   gint64 last_warning_us = 0;
   guint64 malformed_since_warning = 0;
   /* Rejected packets since the last comedia-rejected summary. */
@@ -207,12 +236,12 @@ struct ComediaRtpSrcPrivate {
   guint64 rejected_since_report = 0;
   std::vector<GstBuffer *> released;   /* scratch for latches */
 
-  /* Batched receive (streaming thread only).  Datagrams land in buffers
+  /* Batched receive (receive thread only).  Datagrams land in buffers
    * of a pool, so a steady stream allocates nothing. */
   GstBufferPool *pool = nullptr;
+  std::string pool_key;    /* the receive thread whose pool it is */
   guint max_batch = DEFAULT_BATCH_SIZE;
   guint armed_target = MIN_ARMED_SLOTS;
-  bool expect_more = false;   /* the last read filled every slot */
   std::vector<ReceiveSlot> slots;
   std::vector<GInputMessage> messages;
   std::vector<GInputVector> vectors;
@@ -227,12 +256,12 @@ struct ComediaRtpSrcPrivate {
 };
 
 struct _ComediaRtpSrc {
-  GstPushSrc parent;
+  GstElement parent;
   ComediaRtpSrcPrivate *priv;
 };
 
 #define comedia_rtp_src_parent_class parent_class
-G_DEFINE_TYPE (ComediaRtpSrc, comedia_rtp_src, GST_TYPE_PUSH_SRC);
+G_DEFINE_TYPE (ComediaRtpSrc, comedia_rtp_src, GST_TYPE_ELEMENT);
 GST_ELEMENT_REGISTER_DEFINE (comedia_rtpsrc, "comedia-rtpsrc", GST_RANK_NONE,
     COMEDIA_TYPE_RTP_SRC);
 
@@ -243,20 +272,17 @@ static void comedia_rtp_src_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec);
 static GstStateChangeReturn comedia_rtp_src_change_state (GstElement * element,
     GstStateChange transition);
-static GstCaps *comedia_rtp_src_get_caps (GstBaseSrc * src, GstCaps * filter);
-static gboolean comedia_rtp_src_unlock (GstBaseSrc * src);
-static gboolean comedia_rtp_src_unlock_stop (GstBaseSrc * src);
+static gboolean comedia_rtp_src_send_event (GstElement * element,
+    GstEvent * event);
 static void remove_rtcp_pad (ComediaRtpSrc * self);
-static GstFlowReturn comedia_rtp_src_create (GstPushSrc * src,
-    GstBuffer ** buf);
+static void release_slots (ComediaRtpSrcPrivate * priv);
+static void start_streaming (ComediaRtpSrc * self);
 
 static void
 comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-  GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
-  GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
 
   GST_DEBUG_CATEGORY_INIT (comedia_rtp_src_debug, "comedia-rtpsrc", 0,
       "comedia RTP/RTCP receiver with NAT latching");
@@ -385,6 +411,18 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "downstream", -1, 127, DEFAULT_KEEPALIVE_PAYLOAD_TYPE,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_RECEIVE_THREAD,
+      g_param_spec_string ("receive-thread", "Receive thread",
+          "Name of a receive thread to share.  Every comedia-rtpsrc of the "
+          "process with the same name is served by one thread, which waits "
+          "on all their sockets at once (epoll) and pushes their packets "
+          "downstream: a server with a thousand sessions needs one thread "
+          "instead of two thousand (docs/performance.md).  Whatever is "
+          "downstream then must not block (sinks with sync=false, or a "
+          "queue), or it holds up every element of that thread.  Empty: "
+          "this element has a thread of its own, as udpsrc does",
+          DEFAULT_RECEIVE_THREAD, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property (gobject_class, PROP_LATCHED_ADDRESS,
       g_param_spec_string ("latched-address", "Latched address",
           "Public address and port of the peer this component latched, as "
@@ -414,39 +452,54 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
       "socket", "comedia developers");
 
   element_class->change_state = comedia_rtp_src_change_state;
-  basesrc_class->get_caps = comedia_rtp_src_get_caps;
-  basesrc_class->unlock = comedia_rtp_src_unlock;
-  basesrc_class->unlock_stop = comedia_rtp_src_unlock_stop;
-  pushsrc_class->create = comedia_rtp_src_create;
+  element_class->send_event = comedia_rtp_src_send_event;
 }
 
-static GstPadProbeReturn
-forward_eos_to_rtcp_pad (GstPad * pad, GstPadProbeInfo * info,
-    gpointer user_data)
-{
-  ComediaRtpSrc *self = COMEDIA_RTP_SRC (user_data);
-  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+static GstCaps *output_caps (ComediaRtpSrc * self, GstCaps * filter);
 
-  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS && self->priv->rtcp_pad)
-    gst_pad_push_event (self->priv->rtcp_pad, gst_event_new_eos ());
-  return GST_PAD_PROBE_OK;
+static gboolean
+src_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  ComediaRtpSrc *self = COMEDIA_RTP_SRC (parent);
+
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:{
+      GstCaps *filter;
+      gst_query_parse_caps (query, &filter);
+      GstCaps *caps = output_caps (self, filter);
+      gst_query_set_caps_result (query, caps);
+      gst_caps_unref (caps);
+      return TRUE;
+    }
+    case GST_QUERY_LATENCY:
+      /* Live, and buffers leave as soon as they arrive. */
+      gst_query_set_latency (query, TRUE, 0, GST_CLOCK_TIME_NONE);
+      return TRUE;
+    default:
+      return gst_pad_query_default (pad, parent, query);
+  }
+}
+
+static gboolean
+src_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  /* A live network source: nothing to seek, nothing to renegotiate. */
+  gboolean handled = GST_EVENT_TYPE (event) != GST_EVENT_SEEK;
+  gst_event_unref (event);
+  return handled;
 }
 
 static void
 comedia_rtp_src_init (ComediaRtpSrc * self)
 {
-  self->priv = new ComediaRtpSrcPrivate ();
-  self->priv->cancellable = g_cancellable_new ();
+  self->priv = new ComediaRtpSrcPrivate (self);
 
-  gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
-  gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
-  /* Buffers are stamped with their arrival (running) time by create(), also
-   * those held in probation and pushed later. */
-  gst_base_src_set_do_timestamp (GST_BASE_SRC (self), FALSE);
-
-  gst_pad_add_probe (GST_BASE_SRC_PAD (self),
-      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, forward_eos_to_rtcp_pad, self,
-      nullptr);
+  GstPad *pad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_query_function (pad, src_query);
+  gst_pad_set_event_function (pad, src_event);
+  self->priv->srcpad = pad;
+  gst_element_add_pad (GST_ELEMENT (self), pad);
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 }
 
 static void
@@ -455,7 +508,6 @@ comedia_rtp_src_finalize (GObject * object)
   ComediaRtpSrc *self = COMEDIA_RTP_SRC (object);
 
   gst_clear_caps (&self->priv->caps);
-  g_clear_object (&self->priv->cancellable);
   g_clear_object (&self->priv->session);
   delete self->priv;
 
@@ -557,6 +609,11 @@ comedia_rtp_src_set_property (GObject * object, guint prop_id,
     case PROP_KEEPALIVE_PAYLOAD_TYPE:
       priv->keepalive_pt = g_value_get_int (value);
       break;
+    case PROP_RECEIVE_THREAD:{
+      const gchar *name = g_value_get_string (value);
+      priv->receive_thread = name ? name : "";
+      break;
+    }
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -620,6 +677,9 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_KEEPALIVE_PAYLOAD_TYPE:
       g_value_set_int (value, priv->keepalive_pt);
       break;
+    case PROP_RECEIVE_THREAD:
+      g_value_set_string (value, priv->receive_thread.c_str ());
+      break;
     case PROP_LATCHED_ADDRESS:
       g_value_set_string (value, peer_string (priv->own).c_str ());
       break;
@@ -660,6 +720,71 @@ policy_config (ComediaRtpSrcPrivate * priv, guint component,
 
 /* NULL->READY: find the session and bind the socket, so the bound port is
  * readable at READY and an answer can announce it. */
+/* Receive buffers.  The elements of a shared receive thread share one pool
+ * per MTU, so a thousand quiet receivers keep a handful of buffers between
+ * them instead of a few each; an element with its own thread has its own.
+ * Counted by hand rather than by weak reference: the last user must also
+ * deactivate the pool, which frees what it holds. */
+struct SharedReceivePool {
+  GstBufferPool *pool;
+  guint users;
+};
+static std::mutex receive_pools_lock;
+static std::map<std::pair<std::string, guint>, SharedReceivePool> receive_pools;
+
+static GstBufferPool *
+new_receive_pool (guint mtu)
+{
+  /* One byte more than the MTU, to tell an over-long datagram from one that
+   * fits exactly.  No upper bound: packets held in probation or queued
+   * downstream must never make the receiver wait for a buffer. */
+  GstBufferPool *pool = gst_buffer_pool_new ();
+  GstStructure *config = gst_buffer_pool_get_config (pool);
+  gst_buffer_pool_config_set_params (config, nullptr, mtu + 1, 0, 0);
+  if (!gst_buffer_pool_set_config (pool, config) ||
+      !gst_buffer_pool_set_active (pool, TRUE)) {
+    gst_object_unref (pool);
+    return nullptr;
+  }
+  return pool;
+}
+
+static GstBufferPool *
+receive_pool_acquire (const std::string & thread_name, guint mtu)
+{
+  if (thread_name.empty ())
+    return new_receive_pool (mtu);
+  std::lock_guard<std::mutex> guard (receive_pools_lock);
+  auto key = std::make_pair (thread_name, mtu);
+  auto it = receive_pools.find (key);
+  if (it != receive_pools.end ()) {
+    it->second.users++;
+    return it->second.pool;
+  }
+  GstBufferPool *pool = new_receive_pool (mtu);
+  if (pool)
+    receive_pools[key] = SharedReceivePool { pool, 1 };
+  return pool;
+}
+
+static void
+receive_pool_release (const std::string & thread_name, GstBufferPool * pool)
+{
+  if (!thread_name.empty ()) {
+    std::lock_guard<std::mutex> guard (receive_pools_lock);
+    for (auto it = receive_pools.begin (); it != receive_pools.end (); ++it) {
+      if (it->second.pool != pool)
+        continue;
+      if (--it->second.users > 0)
+        return;
+      receive_pools.erase (it);
+      break;
+    }
+  }
+  gst_buffer_pool_set_active (pool, FALSE);
+  gst_object_unref (pool);
+}
+
 static gboolean
 comedia_rtp_src_open (ComediaRtpSrc * self)
 {
@@ -731,27 +856,31 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   }
 
   guint mtu;
+  std::string thread_name;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
     priv->port = component->local_port ();
     priv->max_batch = priv->batch_size;
     mtu = priv->mtu;
+    thread_name = priv->receive_thread;
   }
 
-  /* One byte more than the MTU, to tell an over-long datagram from one that
-   * fits exactly.  No upper bound: packets held in probation or queued
-   * downstream must never make the receiver wait for a buffer. */
-  priv->pool = gst_buffer_pool_new ();
-  GstStructure *config = gst_buffer_pool_get_config (priv->pool);
-  gst_buffer_pool_config_set_params (config, nullptr, mtu + 1, 0, 0);
-  if (!gst_buffer_pool_set_config (priv->pool, config) ||
-      !gst_buffer_pool_set_active (priv->pool, TRUE)) {
+  priv->loop = comedia::ReceiveLoop::get (thread_name, &err);
+  if (!priv->loop) {
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+        ("Could not start the receive thread"), ("%s", err->message));
+    g_clear_error (&err);
+    return FALSE;
+  }
+
+  priv->pool = receive_pool_acquire (thread_name, mtu);
+  if (!priv->pool) {
     GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
         ("Could not set up a pool of receive buffers"), (nullptr));
     return FALSE;
   }
+  priv->pool_key = thread_name;
   priv->armed_target = MIN (MIN_ARMED_SLOTS, priv->max_batch);
-  priv->expect_more = false;
 
   GST_INFO_OBJECT (self, "session '%s' stream %u component %u listening on "
       "port %u", comedia_session_get_name (priv->session), priv->stream,
@@ -772,16 +901,13 @@ comedia_rtp_src_close (ComediaRtpSrc * self)
   priv->muxed_rtcp.component = nullptr;
   priv->muxed_rtcp.policy.reset ();
   g_clear_object (&priv->session);
+  priv->loop.reset ();
 
-  for (ReceiveSlot & slot : priv->slots) {
-    gst_buffer_unmap (slot.buffer, &slot.map);
-    gst_buffer_unref (slot.buffer);
-  }
-  priv->slots.clear ();
+  release_slots (priv);
   g_clear_object (&priv->last_sender);
   if (priv->pool) {
-    gst_buffer_pool_set_active (priv->pool, FALSE);
-    gst_clear_object (&priv->pool);
+    receive_pool_release (priv->pool_key, priv->pool);
+    priv->pool = nullptr;
   }
 }
 
@@ -789,6 +915,7 @@ static GstStateChangeReturn
 comedia_rtp_src_change_state (GstElement * element, GstStateChange transition)
 {
   ComediaRtpSrc *self = COMEDIA_RTP_SRC (element);
+  ComediaRtpSrcPrivate *priv = self->priv;
   GstStateChangeReturn ret;
 
   switch (transition) {
@@ -797,6 +924,14 @@ comedia_rtp_src_change_state (GstElement * element, GstStateChange transition)
         comedia_rtp_src_close (self);
         return GST_STATE_CHANGE_FAILURE;
       }
+      break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      priv->stopped = false;
+      priv->loop->add (priv, g_socket_get_fd (priv->own.component->socket ()));
+      break;
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      /* Like a live GstBaseSrc: nothing is read while paused. */
+      priv->loop->set_active (priv, false);
       break;
     default:
       break;
@@ -807,7 +942,22 @@ comedia_rtp_src_change_state (GstElement * element, GstStateChange transition)
     return ret;
 
   switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      /* Here, not on the receive thread: a bin's handling of thousands of
+       * stream-start messages is slow, and would hold up the packets. */
+      start_streaming (self);
+      ret = GST_STATE_CHANGE_NO_PREROLL;   /* live */
+      break;
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      priv->loop->set_active (priv, true);
+      break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* The pads flush now, so a push in progress returns at once. */
+      priv->loop->remove (priv);
+      priv->eos_pending = false;
       remove_rtcp_pad (self);
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
@@ -819,10 +969,10 @@ comedia_rtp_src_change_state (GstElement * element, GstStateChange transition)
   return ret;
 }
 
+/* The caps property, or the default for the component. */
 static GstCaps *
-comedia_rtp_src_get_caps (GstBaseSrc * src, GstCaps * filter)
+output_caps (ComediaRtpSrc * self, GstCaps * filter)
 {
-  ComediaRtpSrc *self = COMEDIA_RTP_SRC (src);
   GstCaps *caps;
 
   {
@@ -843,20 +993,26 @@ comedia_rtp_src_get_caps (GstBaseSrc * src, GstCaps * filter)
   return caps;
 }
 
+/* EOS sent to the element (gst-launch-1.0 -e, an application ending a
+ * recording) leaves on both pads from the receive thread, after the
+ * packets already read. */
 static gboolean
-comedia_rtp_src_unlock (GstBaseSrc * src)
+comedia_rtp_src_send_event (GstElement * element, GstEvent * event)
 {
-  g_cancellable_cancel (COMEDIA_RTP_SRC (src)->priv->cancellable);
-  return TRUE;
-}
+  ComediaRtpSrcPrivate *priv = COMEDIA_RTP_SRC (element)->priv;
+  gboolean handled = FALSE;
 
-static gboolean
-comedia_rtp_src_unlock_stop (GstBaseSrc * src)
-{
-  ComediaRtpSrcPrivate *priv = COMEDIA_RTP_SRC (src)->priv;
-  g_object_unref (priv->cancellable);
-  priv->cancellable = g_cancellable_new ();
-  return TRUE;
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
+    priv->eos_pending = true;
+    GST_OBJECT_LOCK (element);
+    bool streaming = GST_STATE (element) >= GST_STATE_PAUSED && priv->loop;
+    GST_OBJECT_UNLOCK (element);
+    if (streaming)
+      priv->loop->wake (priv);
+    handled = TRUE;
+  }
+  gst_event_unref (event);
+  return handled;
 }
 
 static void
@@ -1000,7 +1156,7 @@ wait_budget (ComediaRtpSrc * self, gint64 now)
   return budget;
 }
 
-/* Streaming thread, first create() with rtcp-mux. */
+/* When streaming starts with rtcp-mux. */
 static void
 add_rtcp_pad (ComediaRtpSrc * self)
 {
@@ -1008,8 +1164,8 @@ add_rtcp_pad (ComediaRtpSrc * self)
   GstPad *pad = gst_pad_new_from_static_template (&rtcp_src_template,
       "rtcp_src");
   gst_pad_use_fixed_caps (pad);
+  gst_pad_set_event_function (pad, src_event);
   gst_pad_set_active (pad, TRUE);
-  priv->rtcp_pad_started = false;
   priv->rtcp_pad = pad;
   gst_element_add_pad (GST_ELEMENT (self), pad);
 }
@@ -1037,67 +1193,113 @@ arrival_running_time (ComediaRtpSrc * self)
   return now > base ? now - base : 0;
 }
 
+/* The sticky events that open a stream on @pad. */
 static void
-start_rtcp_pad (ComediaRtpSrc * self)
+start_pad (ComediaRtpSrc * self, GstPad * pad, GstCaps * caps,
+    const char *stream_name, guint group_id)
 {
-  ComediaRtpSrcPrivate *priv = self->priv;
-  gchar *stream_id = gst_pad_create_stream_id (priv->rtcp_pad,
-      GST_ELEMENT (self), "rtcp");
-  gst_pad_push_event (priv->rtcp_pad, gst_event_new_stream_start (stream_id));
+  gchar *stream_id = gst_pad_create_stream_id (pad, GST_ELEMENT (self),
+      stream_name);
+  GstEvent *event = gst_event_new_stream_start (stream_id);
+  gst_event_set_group_id (event, group_id);
+  gst_pad_push_event (pad, event);
   g_free (stream_id);
-  GstCaps *caps = gst_caps_new_empty_simple ("application/x-rtcp");
-  gst_pad_push_event (priv->rtcp_pad, gst_event_new_caps (caps));
-  gst_caps_unref (caps);
+  gst_pad_push_event (pad, gst_event_new_caps (caps));
   GstSegment segment;
   gst_segment_init (&segment, GST_FORMAT_TIME);
-  gst_pad_push_event (priv->rtcp_pad, gst_event_new_segment (&segment));
-  priv->rtcp_pad_started = true;
+  gst_pad_push_event (pad, gst_event_new_segment (&segment));
 }
 
-/* Pushes @bufs (owned) on the rtcp_src pad. */
+/* On READY->PAUSED, before the first buffer: what a GstBaseSrc sends. */
+static void
+start_streaming (ComediaRtpSrc * self)
+{
+  ComediaRtpSrcPrivate *priv = self->priv;
+  guint group_id = gst_util_group_id_next ();
+
+  GstCaps *caps = output_caps (self, nullptr);
+  caps = gst_caps_fixate (caps);
+  start_pad (self, priv->srcpad, caps, nullptr, group_id);
+  gst_caps_unref (caps);
+  if (priv->rtcp_mux) {
+    if (!priv->rtcp_pad)
+      add_rtcp_pad (self);
+    caps = gst_caps_new_empty_simple ("application/x-rtcp");
+    start_pad (self, priv->rtcp_pad, caps, "rtcp", group_id);
+    gst_caps_unref (caps);
+  }
+}
+
+/* Pushes @bufs (owned, in order) on @pad: one buffer alone, more as a
+ * buffer list. */
+static GstFlowReturn
+push_buffers (ComediaRtpSrc * self, GstPad * pad,
+    std::vector<GstBuffer *> &bufs)
+{
+  GstFlowReturn ret;
+  if (G_UNLIKELY (self->priv->stopped)) {
+    for (GstBuffer *b : bufs)
+      gst_buffer_unref (b);
+    ret = GST_FLOW_EOS;
+  } else if (bufs.size () == 1) {
+    ret = gst_pad_push (pad, bufs[0]);
+  } else {
+    GstBufferList *list = gst_buffer_list_new_sized (bufs.size ());
+    for (GstBuffer *b : bufs)
+      gst_buffer_list_add (list, b);
+    ret = gst_pad_push_list (pad, list);
+  }
+  bufs.clear ();
+  return ret;
+}
+
+static void
+push_eos (ComediaRtpSrc * self)
+{
+  gst_pad_push_event (self->priv->srcpad, gst_event_new_eos ());
+  if (self->priv->rtcp_pad)
+    gst_pad_push_event (self->priv->rtcp_pad, gst_event_new_eos ());
+}
+
+/* What a GstBaseSrc does when downstream refuses: EOS ends the stream, an
+ * error (not-linked included) is posted; either way nothing more is read.
+ * Flushing means the element is stopping: the packets are dropped. */
+static void
+handle_flow (ComediaRtpSrc * self, GstPad * pad, GstFlowReturn ret)
+{
+  ComediaRtpSrcPrivate *priv = self->priv;
+  if (G_LIKELY (ret == GST_FLOW_OK) || ret == GST_FLOW_FLUSHING ||
+      priv->stopped)
+    return;
+  if (pad == priv->rtcp_pad && ret == GST_FLOW_NOT_LINKED)
+    return;   /* muxed RTCP nobody asked for */
+  GST_DEBUG_OBJECT (self, "%s: push returned %s, stopping",
+      GST_PAD_NAME (pad), gst_flow_get_name (ret));
+  if (ret != GST_FLOW_EOS)
+    GST_ELEMENT_FLOW_ERROR (self, ret);
+  push_eos (self);
+  priv->stopped = true;
+  priv->loop->set_active (priv, false);
+}
+
+/* Pushes muxed RTCP @bufs (owned) on the rtcp_src pad. */
 static void
 push_muxed_rtcp (ComediaRtpSrc * self, std::vector<GstBuffer *> &bufs)
 {
-  ComediaRtpSrcPrivate *priv = self->priv;
   if (bufs.empty ())
     return;
-  if (!priv->rtcp_pad_started)
-    start_rtcp_pad (self);
-
-  GstFlowReturn ret;
-  if (bufs.size () == 1) {
-    ret = gst_pad_push (priv->rtcp_pad, bufs[0]);
-  } else {
-    GstBufferList *list = gst_buffer_list_new_sized (bufs.size ());
-    for (GstBuffer *b : bufs)
-      gst_buffer_list_add (list, b);
-    ret = gst_pad_push_list (priv->rtcp_pad, list);
-  }
-  if (ret != GST_FLOW_OK && ret != GST_FLOW_NOT_LINKED)
-    GST_DEBUG_OBJECT (self, "rtcp_src push returned %s",
-        gst_flow_get_name (ret));
-  bufs.clear ();
+  GstPad *pad = self->priv->rtcp_pad;
+  handle_flow (self, pad, push_buffers (self, pad, bufs));
 }
 
-/* Hands @bufs (owned, in order) to GstBaseSrc: one buffer directly, more as
- * a buffer list.  Returns TRUE if create() has output. */
-static bool
-deliver (ComediaRtpSrc * self, std::vector<GstBuffer *> &bufs,
-    GstBuffer ** outbuf)
+/* Pushes @bufs (owned, in order) on the src pad. */
+static void
+deliver (ComediaRtpSrc * self, std::vector<GstBuffer *> &bufs)
 {
   if (bufs.empty ())
-    return false;
-  if (bufs.size () == 1) {
-    *outbuf = bufs[0];
-  } else {
-    GstBufferList *list = gst_buffer_list_new_sized (bufs.size ());
-    for (GstBuffer *b : bufs)
-      gst_buffer_list_add (list, b);
-    gst_base_src_submit_buffer_list (GST_BASE_SRC (self), list);
-    *outbuf = nullptr;
-  }
-  bufs.clear ();
-  return true;
+    return;
+  GstPad *pad = self->priv->srcpad;
+  handle_flow (self, pad, push_buffers (self, pad, bufs));
 }
 
 /* Applies the allowed source that sdp-negotiator put on @lc's component
@@ -1170,6 +1372,17 @@ retry_waiting_rtcp (ComediaRtpSrc * self, LatchedComponent & lc,
   return out.size () - before;
 }
 
+/* Hands the armed receive slots back to the pool. */
+static void
+release_slots (ComediaRtpSrcPrivate * priv)
+{
+  for (ReceiveSlot & slot : priv->slots) {
+    gst_buffer_unmap (slot.buffer, &slot.map);
+    gst_buffer_unref (slot.buffer);
+  }
+  priv->slots.clear ();
+}
+
 /* Keeps @n receive slots armed.  Slots beyond @n stay armed too: handing
  * them back only to take them again would cost more than it saves. */
 static bool
@@ -1190,21 +1403,19 @@ arm_slots (ComediaRtpSrcPrivate * priv, guint n)
 }
 
 /* Reads up to armed_target datagrams with one recvmmsg into the armed
- * slots.  When nothing is queued it waits at most @budget_us (-1: until
- * something comes).  Returns how many were read; 0 with *@ret == OK means
- * the wait ran out. */
+ * slots, without waiting: the receive thread calls this when the socket is
+ * readable.  Returns how many were read. */
 static guint
-receive_batch (ComediaRtpSrc * self, GSocket * socket, gint64 budget_us,
-    GstFlowReturn * ret)
+receive_batch (ComediaRtpSrc * self, GSocket * socket)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
-  *ret = GST_FLOW_OK;
 
   guint want = priv->armed_target;
   if (G_UNLIKELY (!arm_slots (priv, want))) {
     GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
         ("Could not get a buffer to receive into"), (nullptr));
-    *ret = GST_FLOW_ERROR;
+    priv->stopped = true;
+    priv->loop->set_active (priv, false);
     return 0;
   }
   /* Sized as reads grow: a quiet source keeps a few slots, not a full
@@ -1228,52 +1439,26 @@ receive_batch (ComediaRtpSrc * self, GSocket * socket, gint64 budget_us,
     m.num_control_messages = nullptr;
   }
 
-  /* Under load the next datagrams are already queued: read first and poll
-   * only when nothing is, so a flood costs one system call per batch. */
-  bool waited = false;
-  for (;;) {
-    GError *err = nullptr;
-    if (!priv->expect_more && !waited) {
-      waited = true;
-      if (!g_socket_condition_timed_wait (socket, G_IO_IN, budget_us,
-              priv->cancellable, &err)) {
-        if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-          *ret = GST_FLOW_FLUSHING;
-        g_clear_error (&err);
-        return 0;
-      }
-    }
-
-    /* Through GDatagramBased with a zero timeout: GSocket's own blocking
-     * mode would wait until every slot is filled. */
-    gint n = g_datagram_based_receive_messages (G_DATAGRAM_BASED (socket),
-        priv->messages.data (), want, 0, 0, priv->cancellable, &err);
-    if (G_LIKELY (n > 0)) {
-      priv->receive_calls.fetch_add (1, std::memory_order_relaxed);
-      priv->expect_more = (guint) n == want;
-      if ((guint) n == want)
-        priv->armed_target = MIN (want * 2, priv->max_batch);
-      else if ((guint) n * 4 <= want)
-        priv->armed_target = MAX (want / 2, MIN (MIN_ARMED_SLOTS,
-                priv->max_batch));
-      return n;
-    }
-
-    priv->expect_more = false;
-    if (n == 0 || g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
-      g_clear_error (&err);
-      if (waited)
-        return 0;   /* woken without data: the caller re-plans its wait */
-      continue;
-    }
-    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      *ret = GST_FLOW_FLUSHING;
-    else
-      /* ICMP errors for what the sink sent may surface here: not fatal. */
-      GST_DEBUG_OBJECT (self, "receive error ignored: %s", err->message);
-    g_clear_error (&err);
-    return 0;
+  /* Through GDatagramBased with a zero timeout: GSocket's own blocking
+   * mode would wait until every slot is filled. */
+  GError *err = nullptr;
+  gint n = g_datagram_based_receive_messages (G_DATAGRAM_BASED (socket),
+      priv->messages.data (), want, 0, 0, nullptr, &err);
+  if (G_LIKELY (n > 0)) {
+    priv->receive_calls.fetch_add (1, std::memory_order_relaxed);
+    /* A full read means more is queued: grow towards batch-size. */
+    if ((guint) n == want)
+      priv->armed_target = MIN (want * 2, priv->max_batch);
+    else if ((guint) n * 4 <= want)
+      priv->armed_target = MAX (want / 2, MIN (MIN_ARMED_SLOTS,
+              priv->max_batch));
+    return n;
   }
+  if (err && !g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    /* ICMP errors for what the sink sent may surface here: not fatal. */
+    GST_DEBUG_OBJECT (self, "receive error ignored: %s", err->message);
+  g_clear_error (&err);
+  return 0;
 }
 
 /* The sender as a PeerAddress.  GSocket hands out the same address object
@@ -1435,50 +1620,55 @@ process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts,
         (priv->rtcp_out.size (), std::memory_order_relaxed);
 }
 
-static GstFlowReturn
-comedia_rtp_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
+/* One turn of the receiver, on the receive thread: what is due by time
+ * (timeouts, held RTCP), then one batch if the socket is readable. */
+gint64
+ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
 {
-  ComediaRtpSrc *self = COMEDIA_RTP_SRC (psrc);
-  ComediaRtpSrcPrivate *priv = self->priv;
-  GSocket *socket = priv->own.component->socket ();
-  std::vector<GstBuffer *> &out = priv->released;
+  ComediaRtpSrcPrivate *priv = this;
+  std::vector<GstBuffer *> &out = released;
 
-  if (G_UNLIKELY (priv->rtcp_mux && !priv->rtcp_pad))
-    add_rtcp_pad (self);
+  if (G_UNLIKELY (stopped))
+    return -1;
 
-  for (;;) {
-    gint64 now = g_get_monotonic_time ();
-    check_timeout (self, priv->own, now);
-    check_timeout (self, priv->muxed_rtcp, now);
-    if (size_t n = retry_waiting_rtcp (self, priv->muxed_rtcp, true, now, out))
-      priv->muxed_rtcp.component->counters.passed.fetch_add (n,
-          std::memory_order_relaxed);
-    push_muxed_rtcp (self, out);
-    if (size_t n = retry_waiting_rtcp (self, priv->own, false, now, out))
-      priv->own.component->counters.passed.fetch_add (n,
-          std::memory_order_relaxed);
-    if (deliver (self, out, outbuf))
-      return GST_FLOW_OK;
+  check_timeout (self, own, now);
+  check_timeout (self, muxed_rtcp, now);
+  if (size_t n = retry_waiting_rtcp (self, muxed_rtcp, true, now, out))
+    muxed_rtcp.component->counters.passed.fetch_add (n,
+        std::memory_order_relaxed);
+  push_muxed_rtcp (self, out);
+  if (size_t n = retry_waiting_rtcp (self, own, false, now, out))
+    own.component->counters.passed.fetch_add (n, std::memory_order_relaxed);
+  deliver (self, out);
 
-    GstFlowReturn ret;
-    guint n = receive_batch (self, socket, wait_budget (self, now), &ret);
-    if (n == 0) {
-      if (ret != GST_FLOW_OK)
-        return ret;
-      continue;
-    }
-
+  guint n = readable ? receive_batch (self, own.component->socket ()) : 0;
+  if (n > 0) {
     /* The RTP peer may have moved, and the negotiator may have restricted
-     * the source, while this thread waited. */
-    refresh_allowed_source (self, priv->own);
-    refresh_allowed_source (self, priv->muxed_rtcp);
-    refresh_rtp_peer (self, priv->own);
-    refresh_rtp_peer (self, priv->muxed_rtcp);
+     * the source, since the last batch. */
+    refresh_allowed_source (self, own);
+    refresh_allowed_source (self, muxed_rtcp);
+    refresh_rtp_peer (self, own);
+    refresh_rtp_peer (self, muxed_rtcp);
     /* One arrival time for the batch: its datagrams were read together. */
-    process_batch (self, n, g_get_monotonic_time (),
-        arrival_running_time (self), out);
+    now = g_get_monotonic_time ();
+    process_batch (self, n, now, arrival_running_time (self), out);
     push_muxed_rtcp (self, priv->rtcp_out);
-    if (deliver (self, out, outbuf))
-      return GST_FLOW_OK;
+    deliver (self, out);
   }
+  /* On a shared thread the pool is shared too: slots left over go back to
+   * it for the next element rather than wait here for this one's next
+   * packet. */
+  if (!pool_key.empty () && !slots.empty ())
+    release_slots (priv);
+
+  /* After the packets already read, as a GstBaseSrc would. */
+  if (G_UNLIKELY (eos_pending.exchange (false)) && !stopped) {
+    push_eos (self);
+    stopped = true;
+    loop->set_active (this, false);
+    return -1;
+  }
+
+  gint64 budget = wait_budget (self, now);
+  return budget < 0 ? -1 : now + budget;
 }

@@ -5,12 +5,11 @@
 #pragma once
 
 #include <gst/gst.h>
-#include <gst/base/gstpushsrc.h>
 
 G_BEGIN_DECLS
 
 #define COMEDIA_TYPE_RTP_SRC (comedia_rtp_src_get_type ())
-G_DECLARE_FINAL_TYPE (ComediaRtpSrc, comedia_rtp_src, COMEDIA, RTP_SRC, GstPushSrc)
+G_DECLARE_FINAL_TYPE (ComediaRtpSrc, comedia_rtp_src, COMEDIA, RTP_SRC, GstElement)
 
 /**
  * ComediaRelatch:

@@ -110,11 +110,8 @@ LatchPolicy::operator= (LatchPolicy &&other) noexcept
   rtp_peer_known_ = other.rtp_peer_known_;
   rtp_peer_ssrc_ = other.rtp_peer_ssrc_;
   rtp_peer_addr_ = other.rtp_peer_addr_;
-  for (size_t i = 0; i < MAX_CANDIDATES; i++) {
-    candidates_[i] = std::move (other.candidates_[i]);
-    other.candidates_[i].held.clear ();
-    other.candidates_[i].count = 0;
-  }
+  candidates_ = std::move (other.candidates_);
+  other.candidates_.clear ();
   released_ = std::move (other.released_);
   other.released_.clear ();
   return *this;
@@ -318,6 +315,10 @@ LatchPolicy::candidate_for (const PeerAddress &from)
         (c.count == victim->count && c.last_us < victim->last_us))
       victim = &c;
   }
+  if (!free_slot && candidates_.size () < MAX_CANDIDATES) {
+    candidates_.emplace_back ();
+    return candidates_.back ();
+  }
   Candidate &slot = free_slot ? *free_slot : *victim;
   clear_candidate (slot);
   return slot;
@@ -340,6 +341,7 @@ LatchPolicy::clear_candidates ()
   for (Candidate &c : candidates_)
     if (c.in_use () || !c.held.empty ())
       clear_candidate (c);
+  std::vector<Candidate> ().swap (candidates_);
 }
 
 size_t

@@ -177,7 +177,9 @@ class LatchPolicy {
   bool rtp_peer_known_ = false;
   uint32_t rtp_peer_ssrc_ = 0;
   PeerAddress rtp_peer_addr_;
-  std::array<Candidate, MAX_CANDIDATES> candidates_;
+  /* Grows up to MAX_CANDIDATES while learning and is emptied on latching:
+   * a thousand latched receivers keep no table. */
+  std::vector<Candidate> candidates_;
   std::vector<GstBuffer *> released_;
 };
 

@@ -858,6 +858,116 @@ GST_START_TEST (test_keepalives_latch_but_stay_here)
 }
 GST_END_TEST;
 
+/* Threads of this process, from /proc/self/status. */
+static gint
+thread_count (void)
+{
+  gchar *status = nullptr;
+  fail_unless (g_file_get_contents ("/proc/self/status", &status, nullptr,
+          nullptr));
+  const gchar *line = strstr (status, "\nThreads:");
+  fail_unless (line != nullptr);
+  gint n = atoi (line + strlen ("\nThreads:"));
+  g_free (status);
+  return n;
+}
+
+/* Starts @n sources of @extra properties; returns the threads it took. */
+static gint
+start_sources (std::vector<SrcHarness> &out, guint n, const char *extra)
+{
+  gint before = thread_count ();
+  for (guint i = 0; i < n; i++) {
+    std::string session = std::string ("threads-") + extra + std::to_string (i);
+    out.push_back (start_src (make_src (session.c_str (), 1, extra)));
+  }
+  return thread_count () - before;
+}
+
+GST_START_TEST (test_shared_receive_thread_serves_many)
+{
+  const guint n = 8;
+  std::vector<SrcHarness> own, shared;
+  /* By default each source has a thread, as udpsrc does... */
+  fail_unless (start_sources (own, n, "") >= (gint) n);
+  /* ...with receive-thread set, they share one. */
+  gint taken = start_sources (shared, n, "receive-thread=test-shared");
+  fail_unless (taken <= 1, "%d threads for %u sources on one receive thread",
+      taken, n);
+
+  GSocket *peer = make_peer ();
+  for (guint i = 0; i < n; i++)
+    peer_send (peer, bound_port (shared[i].src), make_rtp (0x100 + i, 1));
+  for (guint i = 0; i < n; i++) {
+    GstBuffer *out = gst_harness_pull (shared[i].h);
+    fail_unless (out != nullptr, "source %u delivered nothing", i);
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+    fail_unless (gst_rtp_buffer_map (out, GST_MAP_READ, &rtp));
+    fail_unless_equals_int (gst_rtp_buffer_get_ssrc (&rtp), 0x100 + i);
+    gst_rtp_buffer_unmap (&rtp);
+    fail_unless (gst_buffer_get_net_address_meta (out) != nullptr);
+    gst_buffer_unref (out);
+  }
+  g_object_unref (peer);
+
+  for (SrcHarness & sh : shared)
+    stop_src (sh);
+  for (SrcHarness & sh : own)
+    stop_src (sh);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_eos_sent_to_element_leaves_after_packets)
+{
+  for (const char *extra : { "", "receive-thread=test-eos" }) {
+    SrcHarness sh = start_src (make_src ("eos", 1, extra));
+    GSocket *peer = make_peer ();
+    peer_send (peer, bound_port (sh.src), make_rtp (0x5, 1));
+    gst_buffer_unref (gst_harness_pull (sh.h));
+
+    fail_unless (gst_element_send_event (sh.src, gst_event_new_eos ()));
+    GstEvent *event;
+    while ((event = gst_harness_pull_event (sh.h)) != nullptr &&
+        GST_EVENT_TYPE (event) != GST_EVENT_EOS)
+      gst_event_unref (event);
+    fail_unless (event != nullptr, "no EOS downstream (%s)", extra);
+    gst_event_unref (event);
+    g_object_unref (peer);
+    stop_src (sh);
+  }
+}
+GST_END_TEST;
+
+/* Like a live udpsrc: nothing leaves while paused; what arrived meanwhile
+ * leaves on PLAYING; and the element streams again after READY. */
+GST_START_TEST (test_pause_and_restart)
+{
+  for (const char *extra : { "", "receive-thread=test-pause" }) {
+    SrcHarness sh = start_src (make_src ("pause", 1, extra));
+    guint16 peer_port;
+    GSocket *peer = make_peer (&peer_port);
+    guint16 port = bound_port (sh.src);
+
+    fail_unless_equals_int (gst_element_set_state (sh.src, GST_STATE_PAUSED),
+        GST_STATE_CHANGE_NO_PREROLL);
+    peer_send (peer, port, make_rtp (0x6, 1));
+    g_usleep (100 * 1000);
+    fail_unless (gst_harness_try_pull (sh.h) == nullptr);
+    gst_element_set_state (sh.src, GST_STATE_PLAYING);
+    pull_in_order (sh.h, {1}, 0x6, peer_port);
+
+    gst_element_set_state (sh.src, GST_STATE_READY);
+    gst_harness_play (sh.h);
+    peer_send (peer, port, make_rtp (0x6, 2));
+    GstBuffer *out = gst_harness_pull (sh.h);
+    fail_unless (out != nullptr, "nothing after READY -> PLAYING (%s)", extra);
+    gst_buffer_unref (out);
+    g_object_unref (peer);
+    stop_src (sh);
+  }
+}
+GST_END_TEST;
+
 static Suite *
 elements_suite (void)
 {
@@ -882,6 +992,9 @@ elements_suite (void)
   tcase_add_test (tc, test_batch_order_and_meta_across_batches);
   tcase_add_test (tc, test_batch_muxed_rtcp_split_within_batch);
   tcase_add_test (tc, test_keepalives_latch_but_stay_here);
+  tcase_add_test (tc, test_shared_receive_thread_serves_many);
+  tcase_add_test (tc, test_eos_sent_to_element_leaves_after_packets);
+  tcase_add_test (tc, test_pause_and_restart);
   return s;
 }
 
