@@ -640,9 +640,13 @@ wait_eos (GstElement * pipeline, int timeout_s)
   return ok;
 }
 
-/* recv --impl raw|udpsrc|comedia --count N [--size B]
+/* recv --impl raw|udpsrc|comedia --count N [--size B] [--queued]
  * One flood of N packets at the receiver: delivered, lost, rate over the
- * receive window, and CPU time per delivered packet. */
+ * receive window, and CPU time per delivered packet.
+ * --queued: the whole flood is queued first in a socket buffer big enough
+ * for all of it, with the receiver not reading (a live source in PAUSED),
+ * then drained: a rate the receiver reaches when it is the bottleneck, which
+ * on loopback with two cores the flood alone cannot make it. */
 int
 cmd_recv (const Args & a)
 {
@@ -654,23 +658,42 @@ cmd_recv (const Args & a)
     std::to_string (port), "--count", std::to_string (count), "--size",
     std::to_string (size) };
 
+  bool queued = a.count ("queued");
+  /* Room for the whole flood: each datagram costs about 1 KiB of socket
+   * buffer on loopback, whatever its size. */
+  gint rcvbuf = queued ? (gint) std::min<long> (count * 2048, G_MAXINT / 2) : 0;
+
   guint64 delivered = 0;
   gint64 first = 0, last = 0;
   double cpu0, cpu1;
   Child flood;
+  /* Queued: the flood goes out in full before the receiver reads. */
+  auto queue_flood = [&] () {
+    flood = spawn_self (flood_args);
+    while (child_running (flood))
+      g_usleep (10000);
+    g_usleep (100000);
+  };
 
   if (impl == "raw") {
     /* The ceiling: a plain recvmmsg loop that touches nothing. */
     int fd = bound_socket (port, nullptr);
     timeval tv = { 0, 50000 };
     setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof (tv));
+    if (queued) {
+      setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof (rcvbuf));
+      queue_flood ();
+    }
     const int batch = 64;
     std::vector<std::vector<guint8>> bufs (batch, std::vector<guint8> (2048));
     std::vector<mmsghdr> msgs (batch);
     std::vector<iovec> iov (batch);
     std::vector<sockaddr_in> from (batch);
     cpu0 = cpu_seconds ();
-    flood = spawn_self (flood_args);
+    if (queued)
+      first = now_us ();
+    else
+      flood = spawn_self (flood_args);
     for (;;) {
       for (int i = 0; i < batch; i++) {
         iov[i] = { bufs[i].data (), bufs[i].size () };
@@ -699,29 +722,39 @@ cmd_recv (const Args & a)
     GstElement *src;
     if (impl == "udpsrc") {
       src = make ("udpsrc");
-      g_object_set (src, "address", "127.0.0.1", "port", (gint) port, nullptr);
+      g_object_set (src, "address", "127.0.0.1", "port", (gint) port,
+          "buffer-size", rcvbuf, nullptr);
     } else {
       src = make ("comedia-rtpsrc");
       /* probation=1: the flood's first packet latches; with the default
        * probation the first 20 ms of a flood would be held and trimmed. */
       g_object_set (src, "address", "127.0.0.1", "port", (gint) port,
-          "probation", 1, "session", "bench-recv", nullptr);
+          "probation", 1, "session", "bench-recv", "buffer-size", rcvbuf,
+          nullptr);
     }
     GstElement *sink = make ("fakesink");
     g_object_set (sink, "sync", FALSE, "async", FALSE, "enable-last-sample",
           FALSE, nullptr);
     gst_bin_add_many (GST_BIN (pipeline), src, sink, nullptr);
     gst_element_link (src, sink);
-    if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
-        GST_STATE_CHANGE_FAILURE) {
+    /* A live source reads nothing in PAUSED: the flood queues up. */
+    if (gst_element_set_state (pipeline, queued ? GST_STATE_PAUSED :
+            GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
       fprintf (stderr, "%s pipeline would not start\n", impl.c_str ());
       return 1;
     }
     gst_element_get_state (pipeline, nullptr, nullptr, 5 * GST_SECOND);
     g_usleep (100000);
 
-    cpu0 = cpu_seconds ();
-    flood = spawn_self (flood_args);
+    if (queued) {
+      queue_flood ();
+      cpu0 = cpu_seconds ();
+      first = now_us ();
+      gst_element_set_state (pipeline, GST_STATE_PLAYING);
+    } else {
+      cpu0 = cpu_seconds ();
+      flood = spawn_self (flood_args);
+    }
     /* Poll the sink's count: the receive window runs from the first to the
      * last delivered packet. */
     for (;;) {
@@ -746,7 +779,8 @@ cmd_recv (const Args & a)
   double sent = num (f, "sent");
   double window = last > first ? (last - first) / 1e6 : NAN;
   print_result ("recv", {
-        {"impl", impl}, {"sent", fmt (sent)}, {"delivered", fmt (delivered)},
+        {"impl", impl}, {"queued", queued ? "yes" : "no"},
+        {"sent", fmt (sent)}, {"delivered", fmt (delivered)},
         {"lost", fmt (sent - delivered)},
         {"rate", fmt (delivered / window)},
         {"flood_rate", fmt (sent / num (f, "seconds"))},
@@ -1109,9 +1143,13 @@ cmd_all (const Args & a)
    * machine does not land on one of them only. */
   for (int rep = 0; rep < reps; rep++) {
     if (want ("recv"))
-      for (const char *impl : recv_impls)
+      for (const char *impl : recv_impls) {
         by[std::string ("recv/") + impl].push_back (r.run ({ "recv", "--impl",
                 impl, "--count", std::to_string (flood) }));
+        by[std::string ("recvq/") + impl].push_back (r.run ({ "recv",
+                "--impl", impl, "--count", std::to_string (flood),
+                "--queued" }));
+      }
     if (want ("send"))
       for (const char *mode : modes)
         for (const char *impl : send_impls)
@@ -1145,14 +1183,16 @@ cmd_all (const Args & a)
   csv << "test,impl,mode,rate,cpu_us_per_packet,delivered,sent\n";
   char line[512];
 
-  if (want ("recv")) {
-    md << "### Receive: one flood into `X ! fakesink`\n\n"
+  /* One receive table: @prefix "recv" (the flood as it comes) or "recvq"
+   * (the flood queued first, then drained). */
+  auto receive_table = [&] (const char *prefix, const char *title) {
+    md << title << "\n\n"
         "| receiver | delivered of sent | lost | packets/s delivered | CPU µs/packet |\n"
         "|---|---:|---:|---:|---:|\n";
-    printf ("%-28s %12s %10s %14s %12s\n", "receive", "delivered", "lost",
+    printf ("%-28s %12s %10s %14s %12s\n", prefix, "delivered", "lost",
         "packets/s", "CPU us/pkt");
     for (const char *impl : recv_impls) {
-      std::string k = std::string ("recv/") + impl;
+      std::string k = std::string (prefix) + "/" + impl;
       double rate = med (k, "rate"), cpu = med (k, "cpu_us_per_packet");
       double del = med (k, "delivered"), sent = med (k, "sent");
       const char *label = !strcmp (impl, "comedia") ? "comedia-rtpsrc" :
@@ -1162,16 +1202,22 @@ cmd_all (const Args & a)
       snprintf (line, sizeof (line), "| %s | %.0f of %.0f | %.1f %% | %.0f | %.3f |\n",
           label, del, sent, 100 * (sent - del) / sent, rate, cpu);
       md << line;
-      csv << "recv," << impl << ",," << rate << "," << cpu << "," << del << ","
-          << sent << "\n";
+      csv << prefix << "," << impl << ",," << rate << "," << cpu << ","
+          << del << "," << sent << "\n";
     }
-    double c = med ("recv/comedia", "rate"), u = med ("recv/udpsrc", "rate"),
-        raw = med ("recv/raw", "rate");
+    std::string p (prefix);
+    double c = med (p + "/comedia", "rate"), u = med (p + "/udpsrc", "rate"),
+        raw = med (p + "/raw", "rate");
     snprintf (line, sizeof (line), "\nRatios: comedia-rtpsrc / udpsrc = %.2f "
         "(target >= 3), comedia-rtpsrc / raw recvmmsg = %.2f (target >= 0.75)\n\n",
         c / u, c / raw);
     printf ("%s", line);
     md << line;
+  };
+  if (want ("recv")) {
+    receive_table ("recv", "### Receive: one flood into `X ! fakesink`, as it comes");
+    receive_table ("recvq", "### Receive: the same flood queued in the socket first, "
+        "then drained (the receiver is the bottleneck)");
   }
 
   if (want ("send")) {
@@ -1264,7 +1310,7 @@ cmd_all (const Args & a)
     std::ofstream rd (out_dir + "/recv.dat"), sd (out_dir + "/send.dat"),
         cd (out_dir + "/scale.dat");
     for (const char *impl : recv_impls) {
-      std::string k = std::string ("recv/") + impl;
+      std::string k = std::string ("recvq/") + impl;
       rd << '"' << impl << "\" " << med (k, "rate") / 1000 << " "
           << med (k, "cpu_us_per_packet") << "\n";
     }
@@ -1289,7 +1335,7 @@ cmd_all (const Args & a)
       << "): " << machine << "' font ',9'\n"
       "set style fill solid 0.6\nset boxwidth 0.6\nset grid ytics\n"
       "set key off\nset yrange [0:*]\n"
-      "set title 'receive: thousand packets/s delivered (one flood)'\n"
+      "set title 'receive: thousand packets/s delivered (queued flood, drained)'\n"
       "plot '" << out_dir << "/recv.dat' using 0:2:xtic(1) with boxes lc 'steelblue'\n"
       "set title 'send: thousand packets/s'\n"
       "plot '" << out_dir << "/send.dat' using 0:2:xtic(1) with boxes lc 'sea-green'\n"

@@ -81,6 +81,8 @@
 #include <gst/net/gstnetaddressmeta.h>
 #include <gst/rtp/rtp.h>
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <map>
 #include <atomic>
@@ -112,6 +114,7 @@ using comedia::PeerAddress;
 #define DEFAULT_BATCH_SIZE 64
 #define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
 #define DEFAULT_RECEIVE_THREAD ""
+#define DEFAULT_BUFFER_SIZE 0
 
 /* Receive slots armed while idle: a quiet source keeps only this many
  * buffers in hand, a busy one grows towards batch-size. */
@@ -141,6 +144,7 @@ enum
   PROP_TIMEOUT,
   PROP_RTCP_WITHOUT_RTP,
   PROP_BATCH_SIZE,
+  PROP_BUFFER_SIZE,
   PROP_KEEPALIVE_PAYLOAD_TYPE,
   PROP_RECEIVE_THREAD,
   PROP_LATCHED_ADDRESS,
@@ -215,6 +219,7 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   guint timeout = DEFAULT_TIMEOUT;
   gboolean rtcp_without_rtp = DEFAULT_RTCP_WITHOUT_RTP;
   guint batch_size = DEFAULT_BATCH_SIZE;
+  gint buffer_size = DEFAULT_BUFFER_SIZE;
   gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
   std::string receive_thread = DEFAULT_RECEIVE_THREAD;
 
@@ -393,6 +398,16 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           DEFAULT_RTCP_WITHOUT_RTP,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_BUFFER_SIZE,
+      g_param_spec_int ("buffer-size", "Buffer size",
+          "Size of the socket's kernel receive buffer in bytes (SO_RCVBUF), "
+          "as udpsrc's property of the same name: a larger one rides out "
+          "bursts and moments when the receiving thread is busy.  0 keeps "
+          "the system default (net.core.rmem_default).  Above "
+          "net.core.rmem_max it takes CAP_NET_ADMIN; without it the kernel "
+          "caps it there and a warning says so", 0, G_MAXINT / 2,
+          DEFAULT_BUFFER_SIZE, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
       g_param_spec_uint ("batch-size", "Batch size",
           "Most datagrams read with one system call (recvmmsg) and pushed "
@@ -606,6 +621,9 @@ comedia_rtp_src_set_property (GObject * object, guint prop_id,
     case PROP_BATCH_SIZE:
       priv->batch_size = g_value_get_uint (value);
       break;
+    case PROP_BUFFER_SIZE:
+      priv->buffer_size = g_value_get_int (value);
+      break;
     case PROP_KEEPALIVE_PAYLOAD_TYPE:
       priv->keepalive_pt = g_value_get_int (value);
       break;
@@ -673,6 +691,9 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_BATCH_SIZE:
       g_value_set_uint (value, priv->batch_size);
+      break;
+    case PROP_BUFFER_SIZE:
+      g_value_set_int (value, priv->buffer_size);
       break;
     case PROP_KEEPALIVE_PAYLOAD_TYPE:
       g_value_set_int (value, priv->keepalive_pt);
@@ -785,6 +806,32 @@ receive_pool_release (const std::string & thread_name, GstBufferPool * pool)
   gst_object_unref (pool);
 }
 
+/* SO_RCVBUF of @socket to @size bytes: forced past net.core.rmem_max when
+ * the process may (CAP_NET_ADMIN), else as much as the kernel allows, with a
+ * warning when that is less than asked. */
+static void
+set_receive_buffer (ComediaRtpSrc * self, GSocket * socket, gint size)
+{
+  GError *err = nullptr;
+  if (!g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUFFORCE, size, nullptr))
+    g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, size, nullptr);
+  gint got = 0;
+  if (!g_socket_get_option (socket, SOL_SOCKET, SO_RCVBUF, &got, &err)) {
+    GST_WARNING_OBJECT (self, "could not read the receive buffer size: %s",
+        err->message);
+    g_clear_error (&err);
+    return;
+  }
+  /* Linux reports twice the size set: the other half is its bookkeeping. */
+  if (got / 2 < size)
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("Receive buffer of %d bytes asked for, the kernel allowed %d",
+            size, got / 2),
+        ("raise net.core.rmem_max, or run with CAP_NET_ADMIN"));
+  else
+    GST_DEBUG_OBJECT (self, "receive buffer %d bytes", got / 2);
+}
+
 static gboolean
 comedia_rtp_src_open (ComediaRtpSrc * self)
 {
@@ -856,14 +903,18 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   }
 
   guint mtu;
+  gint buffer_size;
   std::string thread_name;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
     priv->port = component->local_port ();
     priv->max_batch = priv->batch_size;
     mtu = priv->mtu;
+    buffer_size = priv->buffer_size;
     thread_name = priv->receive_thread;
   }
+  if (buffer_size > 0)
+    set_receive_buffer (self, component->socket (), buffer_size);
 
   priv->loop = comedia::ReceiveLoop::get (thread_name, &err);
   if (!priv->loop) {

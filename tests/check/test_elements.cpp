@@ -968,6 +968,31 @@ GST_START_TEST (test_pause_and_restart)
 }
 GST_END_TEST;
 
+/* buffer-size: a burst that arrives while nothing reads (here: PAUSED)
+ * waits in the socket instead of being dropped by the kernel.  The
+ * default buffer (net.core.rmem_default, about 200 KiB) holds a few hundred
+ * such datagrams; this burst needs several MiB. */
+GST_START_TEST (test_buffer_size_holds_a_burst)
+{
+  const guint burst = 3000;
+  SrcHarness sh = start_src (make_src ("bufsize", 1, "buffer-size=16000000"));
+  fail_unless_equals_int (gst_element_set_state (sh.src, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_NO_PREROLL);
+  GSocket *peer = make_peer ();
+  guint16 port = bound_port (sh.src);
+  for (guint seq = 1; seq <= burst; seq++)
+    peer_send (peer, port, make_rtp (0x7, seq));
+
+  gst_element_set_state (sh.src, GST_STATE_PLAYING);
+  for (int i = 0; i < 500 && stat_u64 (sh.src, "passed") < burst; i++)
+    g_usleep (10 * 1000);
+  fail_unless_equals_int (stat_u64 (sh.src, "received"), burst);
+  fail_unless_equals_int (stat_u64 (sh.src, "passed"), burst);
+  g_object_unref (peer);
+  stop_src (sh);
+}
+GST_END_TEST;
+
 static Suite *
 elements_suite (void)
 {
@@ -995,6 +1020,7 @@ elements_suite (void)
   tcase_add_test (tc, test_shared_receive_thread_serves_many);
   tcase_add_test (tc, test_eos_sent_to_element_leaves_after_packets);
   tcase_add_test (tc, test_pause_and_restart);
+  tcase_add_test (tc, test_buffer_size_holds_a_burst);
   return s;
 }
 
