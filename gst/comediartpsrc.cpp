@@ -1333,23 +1333,13 @@ handle_flow (ComediaRtpSrc * self, GstPad * pad, GstFlowReturn ret)
   priv->loop->set_active (priv, false);
 }
 
-/* Pushes muxed RTCP @bufs (owned) on the rtcp_src pad. */
+/* Pushes @bufs (owned, in order) on @pad: src, or rtcp_src for muxed
+ * RTCP. */
 static void
-push_muxed_rtcp (ComediaRtpSrc * self, std::vector<GstBuffer *> &bufs)
+deliver (ComediaRtpSrc * self, GstPad * pad, std::vector<GstBuffer *> &bufs)
 {
   if (bufs.empty ())
     return;
-  GstPad *pad = self->priv->rtcp_pad;
-  handle_flow (self, pad, push_buffers (self, pad, bufs));
-}
-
-/* Pushes @bufs (owned, in order) on the src pad. */
-static void
-deliver (ComediaRtpSrc * self, std::vector<GstBuffer *> &bufs)
-{
-  if (bufs.empty ())
-    return;
-  GstPad *pad = self->priv->srcpad;
   handle_flow (self, pad, push_buffers (self, pad, bufs));
 }
 
@@ -1687,10 +1677,10 @@ ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
   if (size_t n = retry_waiting_rtcp (self, muxed_rtcp, true, now, out))
     muxed_rtcp.component->counters.passed.fetch_add (n,
         std::memory_order_relaxed);
-  push_muxed_rtcp (self, out);
+  deliver (self, rtcp_pad, out);
   if (size_t n = retry_waiting_rtcp (self, own, false, now, out))
     own.component->counters.passed.fetch_add (n, std::memory_order_relaxed);
-  deliver (self, out);
+  deliver (self, srcpad, out);
 
   guint n = readable ? receive_batch (self, own.component->socket ()) : 0;
   if (n > 0) {
@@ -1703,8 +1693,8 @@ ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
     /* One arrival time for the batch: its datagrams were read together. */
     now = g_get_monotonic_time ();
     process_batch (self, n, now, arrival_running_time (self), out);
-    push_muxed_rtcp (self, priv->rtcp_out);
-    deliver (self, out);
+    deliver (self, rtcp_pad, rtcp_out);
+    deliver (self, srcpad, out);
   }
   /* On a shared thread the pool is shared too: slots left over go back to
    * it for the next element rather than wait here for this one's next
