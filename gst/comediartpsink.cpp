@@ -58,6 +58,8 @@
 #include "comediasession.h"
 #include "keepaliveservice.h"
 
+#include <gst/rtp/rtp.h>
+
 #include <string>
 #include <vector>
 
@@ -109,6 +111,9 @@ struct ComediaRtpSinkPrivate {
   /* The streaming thread's copy of the component's destination. */
   guint64 destination_generation = 0;
   GSocketAddress *destination = nullptr;
+
+  /* When the SSRC of the media sent was last recorded (streaming thread). */
+  gint64 ssrc_noted_us = 0;
 
   /* Scratch for sending buffer lists (streaming thread only). */
   std::vector<GOutputVector> vectors;
@@ -548,6 +553,24 @@ unmap_all (GstMapInfo * maps, guint n)
 /* A buffer holds at most 16 memories (GstBuffer's fixed limit). */
 #define MAX_MEMORIES 16
 
+/* Records, at most once a second, the SSRC of the RTP that @buffer (just
+ * sent on @c) carries, for the stream's RTCP keepalives. */
+static void
+note_media_ssrc (ComediaRtpSink * self, Component * c, GstBuffer * buffer,
+    gint64 now)
+{
+  ComediaRtpSinkPrivate *priv = self->priv;
+  if (G_LIKELY (now - priv->ssrc_noted_us < G_USEC_PER_SEC) ||
+      c->component != comedia::COMPONENT_RTP)
+    return;
+  priv->ssrc_noted_us = now;
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  if (!gst_rtp_buffer_map (buffer, GST_MAP_READ, &rtp))
+    return;   /* RTCP on a muxed component, or not RTP at all */
+  c->note_sent_rtp_ssrc (gst_rtp_buffer_get_ssrc (&rtp));
+  gst_rtp_buffer_unmap (&rtp);
+}
+
 static GstFlowReturn
 comedia_rtp_sink_render (GstBaseSink * sink, GstBuffer * buffer)
 {
@@ -581,7 +604,9 @@ comedia_rtp_sink_render (GstBaseSink * sink, GstBuffer * buffer)
     g_clear_error (&err);
     return GST_FLOW_OK;
   }
-  c->last_sent_us.store (g_get_monotonic_time (), std::memory_order_relaxed);
+  gint64 now = g_get_monotonic_time ();
+  c->last_sent_us.store (now, std::memory_order_relaxed);
+  note_media_ssrc (self, c, buffer, now);
   c->counters.send_calls.fetch_add (1, std::memory_order_relaxed);
   c->counters.sent.fetch_add (1, std::memory_order_relaxed);
   c->counters.sent_bytes.fetch_add (sent, std::memory_order_relaxed);
@@ -658,8 +683,11 @@ comedia_rtp_sink_render_list (GstBaseSink * sink, GstBufferList * list)
   unmap_all (priv->maps.data (), mapped);
 
   /* Counted once per list: the counters are shared with other threads. */
-  if (sent > 0)
-    c->last_sent_us.store (g_get_monotonic_time (), std::memory_order_relaxed);
+  if (sent > 0) {
+    gint64 now = g_get_monotonic_time ();
+    c->last_sent_us.store (now, std::memory_order_relaxed);
+    note_media_ssrc (self, c, gst_buffer_list_get (list, (guint) sent - 1), now);
+  }
   c->counters.send_calls.fetch_add (calls, std::memory_order_relaxed);
   c->counters.sent.fetch_add (sent, std::memory_order_relaxed);
   c->counters.sent_bytes.fetch_add (sent_bytes, std::memory_order_relaxed);

@@ -113,6 +113,22 @@ class Component {
    * NAT keepalives: one relaxed store per send. */
   std::atomic<gint64> last_sent_us{0};
 
+  /* The SSRC of the RTP media sent on this (RTP) component, recorded by the
+   * sender from time to time: RTCP keepalives of the stream speak for that
+   * sender, since the passive side latches RTCP only from the SSRC its RTP
+   * side latched.  Returns false until one was recorded. */
+  void note_sent_rtp_ssrc (guint32 ssrc)
+  {
+    sent_rtp_ssrc_.store ((G_GUINT64_CONSTANT (1) << 32) | ssrc,
+        std::memory_order_relaxed);
+  }
+  bool sent_rtp_ssrc (guint32 & ssrc) const
+  {
+    guint64 v = sent_rtp_ssrc_.load (std::memory_order_relaxed);
+    ssrc = (guint32) v;
+    return (v >> 32) != 0;
+  }
+
   /* Only for ComediaSession. */
   void attach_socket (GSocket * socket, guint16 port);
 
@@ -122,6 +138,7 @@ class Component {
  private:
   GSocket *socket_ = nullptr;
   guint16 local_port_ = 0;
+  std::atomic<guint64> sent_rtp_ssrc_{0};   /* bit 32: known */
 
   mutable std::mutex lock_;  /* guards the addresses below */
   PeerAddress latched_peer_;

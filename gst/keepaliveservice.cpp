@@ -95,6 +95,18 @@ class Service {
     return nullptr;
   }
 
+  /* The SSRC an RTCP keepalive of @s speaks for: the stream's RTP media
+   * sender once media went out (the passive side latches RTCP only from the
+   * SSRC its RTP side latched, which is then the media's), else the RTP
+   * keepalives' own. */
+  static guint32 rtcp_ssrc (const Stream & s, ComediaSession * session)
+  {
+    Component *rtp = comedia_session_find_component (session, s.stream,
+        comedia::COMPONENT_RTP);
+    guint32 ssrc;
+    return rtp && rtp->sent_rtp_ssrc (ssrc) ? ssrc : s.ssrc;
+  }
+
   /* Sends what is due for @s; returns microseconds until the next send
    * (-1: nothing to wait for). */
   int64_t service (Stream & s, ComediaSession * session, int64_t now)
@@ -133,7 +145,7 @@ class Service {
 
       GstBuffer *ka = component == comedia::COMPONENT_RTP ?
           comedia::make_rtp_keepalive (s.ssrc, s.seq++, s.payload_type) :
-          comedia::make_rtcp_keepalive (s.ssrc);
+          comedia::make_rtcp_keepalive (rtcp_ssrc (s, session));
       GstMapInfo map;
       gst_buffer_map (ka, &map, GST_MAP_READ);
       GError *err = nullptr;

@@ -235,6 +235,63 @@ GST_START_TEST (test_service_burst_then_after_silence_only)
 }
 GST_END_TEST;
 
+/* The RTCP keepalive of the initial burst, received on @sock: its SSRC. */
+static guint32
+rtcp_keepalive_ssrc (GSocket * sock)
+{
+  fail_unless (g_socket_condition_timed_wait (sock, G_IO_IN, G_USEC_PER_SEC,
+          nullptr, nullptr), "no RTCP keepalive");
+  guint8 data[1500];
+  gssize n = g_socket_receive (sock, (gchar *) data, sizeof (data), nullptr,
+      nullptr);
+  fail_unless (n > 0);
+  GstBuffer *b = gst_buffer_new_memdup (data, n);
+  PacketFacts f = inspect_packet (b, COMPONENT_RTCP, false);
+  gst_buffer_unref (b);
+  fail_unless (f.kind == PacketKind::Rtcp);
+  return f.ssrc;
+}
+
+/* Once media has gone out on the RTP component, RTCP keepalives speak for
+ * its sender: the passive side latches RTCP only from the SSRC that its RTP
+ * side latched, which is the media's if media latched first. */
+GST_START_TEST (test_rtcp_keepalive_speaks_for_media_sender)
+{
+  ComediaSession *session = comedia_session_acquire ("keepalive-rtcp-ssrc");
+  GError *err = nullptr;
+  comedia::BindRequest req;
+  req.address = "127.0.0.1";
+  Component *rtp = comedia_session_open_component (session, 1, 1, &req, &err);
+  Component *rtcp = comedia_session_open_component (session, 1, 2, &req, &err);
+  fail_unless (rtp != nullptr && rtcp != nullptr);
+  GSocketAddress *rtp_addr = nullptr, *rtcp_addr = nullptr;
+  GSocket *rtp_peer = loopback_peer (&rtp_addr);
+  GSocket *rtcp_peer = loopback_peer (&rtcp_addr);
+  rtp->set_static_destination (rtp_addr);
+  rtcp->set_static_destination (rtcp_addr);
+
+  /* No media yet: the keepalives' own SSRC, as the RTP keepalives carry. */
+  comedia_keepalive_start (session, 1, 10000, DEFAULT_KEEPALIVE_PAYLOAD_TYPE, TRUE);
+  guint32 own = rtcp_keepalive_ssrc (rtcp_peer);
+  auto burst = collect_keepalives (rtp_peer, rtp->local_port (), 150);
+  fail_unless (!burst.empty ());
+  comedia_keepalive_stop (session, 1);
+
+  /* Media sent with SSRC 0x5eed (comedia-rtpsink records it). */
+  rtp->note_sent_rtp_ssrc (0x5eed);
+  comedia_keepalive_start (session, 1, 10000, DEFAULT_KEEPALIVE_PAYLOAD_TYPE, TRUE);
+  fail_unless_equals_int (rtcp_keepalive_ssrc (rtcp_peer), 0x5eed);
+  fail_unless (own != 0x5eed);
+  comedia_keepalive_stop (session, 1);
+
+  g_object_unref (rtp_addr);
+  g_object_unref (rtcp_addr);
+  g_object_unref (rtp_peer);
+  g_object_unref (rtcp_peer);
+  g_object_unref (session);
+}
+GST_END_TEST;
+
 static Suite *
 keepalive_suite (void)
 {
@@ -247,6 +304,7 @@ keepalive_suite (void)
   tcase_add_test (tc, test_passive_side_latches_on_initial_burst);
   tcase_add_test (tc, test_malformed_keepalive_does_not_latch);
   tcase_add_test (tc, test_service_burst_then_after_silence_only);
+  tcase_add_test (tc, test_rtcp_keepalive_speaks_for_media_sender);
   return s;
 }
 
