@@ -19,6 +19,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${COMEDIA_DEMO_BUILD_DIR:-$ROOT/build-demo}
 SECONDS_CALL=${DEMO_SECONDS:-10}
+# rtpbin sends RTCP every 5 s or so, at random; a report sent before the server
+# latched the client's RTCP has nowhere to go.  So the call goes on (at most
+# this long) until one of the server's reports has come back.
+RTCP_GRACE=15
 RTP=5004 RTCP=5005
 
 say() { printf '%s\n' "$*"; }
@@ -94,7 +98,7 @@ say
 say "== The call: the client offers, the server answers, then ${SECONDS_CALL} s of VP8 video both ways"
 T0=$(date +%s.%N)
 # shellcheck disable=SC2046
-lab_bg "$LAB_NS_CLIENT" "$CLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 "$SECONDS_CALL" gst-launch-1.0 -e -m -v "${client[@]}"
+lab_bg "$LAB_NS_CLIENT" "$CLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $((SECONDS_CALL + RTCP_GRACE + 5)) gst-launch-1.0 -e -m -v "${client[@]}"
 CLIENT_PID=$LAB_LAST_PID
 
 since() { awk -v t0="$T0" -v now="$(date +%s.%N)" 'BEGIN { printf "%4.1f", now - t0 }'; }
@@ -139,6 +143,13 @@ while kill -0 "$CLIENT_PID" 2>/dev/null; do
             fi
         fi
     done
+    if awk -v t="$(since)" -v s="$SECONDS_CALL" 'BEGIN { exit !(t >= s) }'; then
+        back=$(lab_counter "$LAB_NS_CLIENT" lab_obs rtcp_in)
+        if [ "${back:-0}" -gt 0 ] || awk -v t="$(since)" -v s=$((SECONDS_CALL + RTCP_GRACE)) 'BEGIN { exit !(t >= s) }'; then
+            lab_stop "$CLIENT_PID" 5
+            break
+        fi
+    fi
     sleep 0.2
 done
 wait "$CLIENT_PID" || true
