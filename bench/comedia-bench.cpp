@@ -1344,7 +1344,7 @@ cmd_all (const Args & a)
       "set title 'scale: CPU cores (bars) and RSS KiB per session (line), by sessions'\n"
       "set key top left\nset y2tics\nset y2range [0:*]\n"
       "plot '" << out_dir << "/scale.dat' using 0:2:xtic(1) with boxes lc 'purple' title 'cores', "
-      "'' using 0:3 axes x1y2 with linespoints lw 2 lc 'black' title 'KiB/session'\n"
+      "'' using 0:3 axes x1y2 with points pt 7 ps 1.5 lc 'black' title 'KiB/session'\n"
       "unset multiplot\n";
   g.close ();
   std::string cmd = "gnuplot '" + gp + "' 2>/dev/null";
