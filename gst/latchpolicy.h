@@ -7,7 +7,6 @@
 #include "packetfacts.h"
 #include "peeraddress.h"
 
-#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -159,6 +159,24 @@ loopback_peer (GSocketAddress ** addr_out)
   return sock;
 }
 
+/* Opens @component of stream 1 of @session on loopback, sending to a new
+ * loopback peer (*@peer_out, owned by the caller). */
+static Component *
+open_to_peer (ComediaSession * session, guint component, GSocket ** peer_out)
+{
+  GError *err = nullptr;
+  comedia::BindRequest req;
+  req.address = "127.0.0.1";
+  Component *c = comedia_session_open_component (session, 1, component, &req,
+      &err);
+  fail_unless (c != nullptr, "%s", err ? err->message : "");
+  GSocketAddress *peer_addr = nullptr;
+  *peer_out = loopback_peer (&peer_addr);
+  c->set_static_destination (peer_addr);
+  g_object_unref (peer_addr);
+  return c;
+}
+
 /* Receives until @deadline_ms passes; returns the RTP keepalives seen as
  * (seq, arrival ms) and checks each came from @from_port. */
 static std::vector<std::pair<guint16, gint64>>
@@ -194,15 +212,8 @@ collect_keepalives (GSocket * sock, guint16 from_port, gint64 for_ms)
 GST_START_TEST (test_service_burst_then_after_silence_only)
 {
   ComediaSession *session = comedia_session_acquire ("keepalive-service");
-  GError *err = nullptr;
-  comedia::BindRequest req;
-  req.address = "127.0.0.1";
-  Component *c = comedia_session_open_component (session, 1, 1, &req, &err);
-  fail_unless (c != nullptr);
-
-  GSocketAddress *peer_addr = nullptr;
-  GSocket *peer = loopback_peer (&peer_addr);
-  c->set_static_destination (peer_addr);
+  GSocket *peer = nullptr;
+  Component *c = open_to_peer (session, 1, &peer);
 
   comedia_keepalive_start (session, 1, 300, DEFAULT_KEEPALIVE_PAYLOAD_TYPE, TRUE);
   /* The burst: consecutive sequence numbers, about 10 ms apart, enough for
@@ -229,7 +240,6 @@ GST_START_TEST (test_service_burst_then_after_silence_only)
   fail_unless_equals_int (stopped.size (), 0);
   fail_unless (c->counters.keepalives_sent.load () >= 6);
 
-  g_object_unref (peer_addr);
   g_object_unref (peer);
   g_object_unref (session);
 }
@@ -258,17 +268,9 @@ rtcp_keepalive_ssrc (GSocket * sock)
 GST_START_TEST (test_rtcp_keepalive_speaks_for_media_sender)
 {
   ComediaSession *session = comedia_session_acquire ("keepalive-rtcp-ssrc");
-  GError *err = nullptr;
-  comedia::BindRequest req;
-  req.address = "127.0.0.1";
-  Component *rtp = comedia_session_open_component (session, 1, 1, &req, &err);
-  Component *rtcp = comedia_session_open_component (session, 1, 2, &req, &err);
-  fail_unless (rtp != nullptr && rtcp != nullptr);
-  GSocketAddress *rtp_addr = nullptr, *rtcp_addr = nullptr;
-  GSocket *rtp_peer = loopback_peer (&rtp_addr);
-  GSocket *rtcp_peer = loopback_peer (&rtcp_addr);
-  rtp->set_static_destination (rtp_addr);
-  rtcp->set_static_destination (rtcp_addr);
+  GSocket *rtp_peer = nullptr, *rtcp_peer = nullptr;
+  Component *rtp = open_to_peer (session, 1, &rtp_peer);
+  open_to_peer (session, 2, &rtcp_peer);
 
   /* No media yet: the keepalives' own SSRC, as the RTP keepalives carry. */
   comedia_keepalive_start (session, 1, 10000, DEFAULT_KEEPALIVE_PAYLOAD_TYPE, TRUE);
@@ -284,8 +286,6 @@ GST_START_TEST (test_rtcp_keepalive_speaks_for_media_sender)
   fail_unless (own != 0x5eed);
   comedia_keepalive_stop (session, 1);
 
-  g_object_unref (rtp_addr);
-  g_object_unref (rtcp_addr);
   g_object_unref (rtp_peer);
   g_object_unref (rtcp_peer);
   g_object_unref (session);
