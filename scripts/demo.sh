@@ -267,7 +267,9 @@ candidate() {  # candidate SDP COMPONENT TYPE: "ip port" of that candidate
     awk -v c="$2" -v t="$3" '/^a=candidate:/ && $2 == c && $8 == t { print $5, $6; exit }' <<<"$1"
 }
 ice_error() {  # the text of gst-launch's ERROR line about ICE, if any
-    grep -am1 '^ERROR: .*ICE failed' "$1" 2>/dev/null | sed 's/^ERROR: from element [^ ]*: //' || true
+    # Not anchored: the ERROR line goes to stderr unbuffered, and may land in
+    # the middle of a line of -m output that stdout had only half written.
+    grep -aom1 'ERROR: from element [^ ]*: ICE failed.*' "$1" 2>/dev/null | sed 's/^ERROR: from element [^ ]*: //' || true
 }
 OFFER= ANSWER= SRFLX= HOST= TOWARD_PEER=
 declare -A told=()
