@@ -90,7 +90,7 @@ client=($(media $CRTP $CRTCP ball)
 lab_count_in "$LAB_NS_CLIENT" rtcp_in ip saddr "$LAB_SERVER_IP" udp sport $RTCP
 lab_count_in "$LAB_NS_SERVER" rtcp_in udp dport $RTCP
 # shellcheck disable=SC2046  # lab_asan_env: nothing, or the sanitizer runtime of a test build
-lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $((SECONDS_CALL + 25)) gst-launch-1.0 -e -m -v "${server[@]}"
+lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $((SECONDS_CALL + 25)) gst-launch-1.0 -m -v "${server[@]}"
 SERVER_PID=$LAB_LAST_PID
 lab_wait_udp "$LAB_NS_SERVER" $RTCP 15 || { say "The server pipeline did not start:"; tail "$SLOG"; exit 1; }
 
@@ -98,7 +98,7 @@ say
 say "== The call: the client offers, the server answers, then ${SECONDS_CALL} s of VP8 video both ways"
 T0=$(date +%s.%N)
 # shellcheck disable=SC2046
-lab_bg "$LAB_NS_CLIENT" "$CLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $((SECONDS_CALL + RTCP_GRACE + 5)) gst-launch-1.0 -e -m -v "${client[@]}"
+lab_bg "$LAB_NS_CLIENT" "$CLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $((SECONDS_CALL + RTCP_GRACE + 5)) gst-launch-1.0 -m -v "${client[@]}"
 CLIENT_PID=$LAB_LAST_PID
 
 since() { awk -v t0="$T0" -v now="$(date +%s.%N)" 'BEGIN { printf "%4.1f", now - t0 }'; }
@@ -248,11 +248,11 @@ ice_client=($(ice_media ball)
 nat_refused() { lab_counter "$1" "$LAB_NFT_TABLE" public_to_nat_itself || true; }
 REFUSED0=$(nat_refused "$LAB_NS_NAT") PEER_REFUSED0=$(nat_refused "$PEER_NAT_NS")
 # shellcheck disable=SC2046
-lab_bg "$PEER_NS" "$PLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $((ICE_SECONDS + 5)) gst-launch-1.0 -e -m -v "${peer[@]}"
+lab_bg "$PEER_NS" "$PLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $((ICE_SECONDS + 5)) gst-launch-1.0 -m -v "${peer[@]}"
 PEER_PID=$LAB_LAST_PID
 T0=$(date +%s.%N)
 # shellcheck disable=SC2046
-lab_bg "$LAB_NS_CLIENT" "$ILOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 "$ICE_SECONDS" gst-launch-1.0 -e -m -v "${ice_client[@]}"
+lab_bg "$LAB_NS_CLIENT" "$ILOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 "$ICE_SECONDS" gst-launch-1.0 -m -v "${ice_client[@]}"
 ICE_PID=$LAB_LAST_PID
 
 sdp_of() {  # sdp_of LOG MESSAGE: the SDP text of the first MESSAGE in a -m log

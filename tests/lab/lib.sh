@@ -94,8 +94,11 @@ lab_bg() {
     LAB_LAST_PID=$!
 }
 
-# lab_stop PID [GRACE_S]: SIGINT (gst-launch -e turns it into EOS), then
-# SIGKILL.  LAB_STOP_RC: its exit status (137 if it had to be killed).
+# lab_stop PID [GRACE_S]: SIGINT, then SIGKILL.  LAB_STOP_RC: its exit status
+# (137 if it had to be killed).  A pipeline whose rtpbin sends is run without
+# gst-launch's -e: on EOS, rtpbin (1.22) may send its RTCP BYE before it marks
+# its send_rtp_sink EOS and then never sends EOS on send_rtcp_src, so the EOS
+# wait can hang (seen about once in fifteen runs on two busy cores).
 lab_stop() {
     local pid=$1 grace=${2:-3} i
     LAB_STOP_RC=0

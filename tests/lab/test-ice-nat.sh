@@ -127,7 +127,7 @@ run() {  # run NS LOG SECONDS PIPELINE...
     local ns=$1 log=$2 s=$3; shift 3
     # shellcheck disable=SC2046  # lab_asan_env prints nothing or one VAR=value
     lab_bg "$ns" "$log" env $(lab_asan_env) timeout --foreground -s INT -k 3 "$s" \
-        gst-launch-1.0 -e -m -v "$@"
+        gst-launch-1.0 -m -v "$@"
 }
 
 case $SCENARIO in

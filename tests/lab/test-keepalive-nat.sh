@@ -82,7 +82,7 @@ is_int() { [[ $1 =~ ^[0-9]+$ ]]; }
 
 # shellcheck disable=SC2046  # lab_asan_env prints nothing or one VAR=value
 lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $((duration + 25)) \
-    gst-launch-1.0 -e -m -v "${server[@]}"
+    gst-launch-1.0 -m -v "${server[@]}"
 SERVER_PID=$LAB_LAST_PID
 if ! lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || ! lab_wait_udp "$LAB_NS_SERVER" $RTCP 5; then
     lab_fail "the passive peer did not start"; dump_logs; exit 1

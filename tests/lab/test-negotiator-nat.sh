@@ -72,7 +72,7 @@ lab_count_in "$LAB_NS_CLIENT" rtcp_in ip saddr "$LAB_SERVER_IP" udp sport $RTCP 
 
 # shellcheck disable=SC2046  # lab_asan_env prints nothing or one VAR=value
 lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $((CALL_S + 25)) \
-    gst-launch-1.0 -e -m -v "${server[@]}"
+    gst-launch-1.0 -m -v "${server[@]}"
 SERVER_PID=$LAB_LAST_PID
 if ! lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || ! lab_wait_udp "$LAB_NS_SERVER" $RTCP 5; then
     lab_fail "the passive peer did not start"; dump_logs; exit 1
@@ -85,7 +85,7 @@ if [ "$SCENARIO" = comedia ]; then
         tcpclientsink host=$LAB_SERVER_IP port=$SDP_IN async=false)
     # shellcheck disable=SC2046
     lab_bg "$LAB_NS_CLIENT" "$CLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $CALL_S \
-        gst-launch-1.0 -e -m -v "${client[@]}"
+        gst-launch-1.0 -m -v "${client[@]}"
 else
     lab_add_public_host plain "$PLAIN_IP"
     PLAIN_NS=$LAB_LAST_NS
@@ -102,7 +102,7 @@ else
         rb.send_rtcp_src_0 ! udpsink host=$LAB_SERVER_IP port=$RTCP sync=false async=false
         rb. ! rtpvp8depay ! vp8dec ! fakesink name=decoded silent=false async=false)
     lab_bg "$PLAIN_NS" "$CLOG" "${LAB_STOCK[@]}" timeout --foreground -s INT -k 3 $CALL_S \
-        gst-launch-1.0 -e -m -v "${client[@]}"
+        gst-launch-1.0 -m -v "${client[@]}"
     # It sends its offer once, so only once its answer connection is up (and
     # the server's tcpserversink, on its own thread, has had time to take it):
     # an answer sent before that would be lost.
