@@ -34,7 +34,10 @@
  * With #ComediaRtpSrc:rtcp-mux, component 1 also carries RTCP (RFC 5761);
  * RTCP packets leave on the `rtcp_src` pad (a sometimes pad, added when the
  * element starts streaming) and latch the RTCP side of the stream
- * (component 2, which then shares the RTP socket).
+ * (component 2, which then shares the RTP socket). Both pads are pushed
+ * from the one receive thread, as a demuxer's are: where both lead to sinks
+ * that preroll (a plain fakesink), put a queue after each, or the sink
+ * waiting for preroll on one pad holds up the other.
  * |[
  * gst-launch-1.0 rtpbin name=rb \
  *   comedia-rtpsrc name=src session=s port=5004 rtcp-mux=true \

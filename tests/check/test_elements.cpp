@@ -938,6 +938,34 @@ GST_START_TEST (test_eos_sent_to_element_leaves_after_packets)
 }
 GST_END_TEST;
 
+/* With rtcp-mux both pads are pushed from one thread, as a demuxer's are:
+ * with a queue after each, two sinks that never prerolled (no packet came)
+ * still both get the EOS and the pipeline ends, as the docs promise. */
+GST_START_TEST (test_muxed_pads_with_queues_end_on_eos)
+{
+  for (const char *extra : { "", "receive-thread=test-mux-eos" }) {
+    std::string desc = std::string ("comedia-rtpsrc name=s session=mux-eos "
+        "rtcp-mux=true ") + extra + " ! queue ! fakesink "
+        "s.rtcp_src ! queue ! fakesink";
+    GstElement *pipeline = gst_parse_launch (desc.c_str (), nullptr);
+    fail_unless (pipeline != nullptr);
+    fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+        GST_STATE_CHANGE_FAILURE);
+    fail_unless (gst_element_send_event (pipeline, gst_event_new_eos ()));
+
+    GstBus *bus = gst_element_get_bus (pipeline);
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
+        (GstMessageType) (GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+    fail_unless (msg != nullptr, "the pipeline did not end on EOS (%s)", extra);
+    fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+    gst_message_unref (msg);
+    gst_object_unref (bus);
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    gst_object_unref (pipeline);
+  }
+}
+GST_END_TEST;
+
 /* Like a live udpsrc: nothing leaves while paused; what arrived meanwhile
  * leaves on PLAYING; and the element streams again after READY. */
 GST_START_TEST (test_pause_and_restart)
@@ -1019,6 +1047,7 @@ elements_suite (void)
   tcase_add_test (tc, test_keepalives_latch_but_stay_here);
   tcase_add_test (tc, test_shared_receive_thread_serves_many);
   tcase_add_test (tc, test_eos_sent_to_element_leaves_after_packets);
+  tcase_add_test (tc, test_muxed_pads_with_queues_end_on_eos);
   tcase_add_test (tc, test_pause_and_restart);
   tcase_add_test (tc, test_buffer_size_holds_a_burst);
   return s;
