@@ -64,11 +64,11 @@ server+=(rb. ! rtpvp8depay ! vp8dec ! fakesink name=decoded silent=false)
 # timeout --foreground: without it, timeout passes our SIGINT on to the child
 # AND to its whole process group, so gst-launch may get two; its handler
 # removes itself after the first, and the second kills it (exit 130).
-# shellcheck disable=SC2046  # lab_asan_env prints nothing or one VAR=value
 # -e (Ctrl-C becomes EOS, which the comedia elements must carry) only where
 # rtpbin does not send: see lab_stop.
 launch_opts=(-m -v)
 [ "$VARIANT" = recvonly ] && launch_opts+=(-e)
+# shellcheck disable=SC2046  # lab_asan_env prints nothing or one VAR=value
 lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 40 gst-launch-1.0 "${launch_opts[@]}" "${server[@]}"
 SERVER_PID=$LAB_LAST_PID
 if ! lab_wait_udp "$LAB_NS_SERVER" $RTP 15 || ! lab_wait_udp "$LAB_NS_SERVER" $RTCP 5; then
