@@ -98,7 +98,7 @@ lab_bg() {
 # (137 if it had to be killed).  A pipeline whose rtpbin sends is run without
 # gst-launch's -e: on EOS, rtpbin (1.22) may send its RTCP BYE before it marks
 # its send_rtp_sink EOS and then never sends EOS on send_rtcp_src, so the EOS
-# wait can hang (seen about once in fifteen runs on two busy cores).
+# wait can hang (5 of 40 runs of one test with two cores kept busy).
 lab_stop() {
     local pid=$1 grace=${2:-3} i
     LAB_STOP_RC=0
