@@ -87,8 +87,8 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <map>
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -742,8 +742,6 @@ policy_config (ComediaRtpSrcPrivate * priv, guint component,
   return config;
 }
 
-/* NULL->READY: find the session and bind the socket, so the bound port is
- * readable at READY and an answer can announce it. */
 /* Receive buffers.  The elements of a shared receive thread share one pool
  * per MTU, so a thousand quiet receivers keep a handful of buffers between
  * them instead of a few each; an element with its own thread has its own.
@@ -835,6 +833,8 @@ set_receive_buffer (ComediaRtpSrc * self, GSocket * socket, gint size)
     GST_DEBUG_OBJECT (self, "receive buffer %d bytes", got / 2);
 }
 
+/* NULL->READY: find the session and bind the socket, so the bound port is
+ * readable at READY and an answer can announce it. */
 static gboolean
 comedia_rtp_src_open (ComediaRtpSrc * self)
 {
@@ -1318,6 +1318,15 @@ push_eos (ComediaRtpSrc * self)
     gst_pad_push_event (self->priv->rtcp_pad, gst_event_new_eos ());
 }
 
+/* After EOS or a fatal error: the receive thread no longer serves this
+ * element until it is restarted from READY. */
+static void
+stop_reading (ComediaRtpSrcPrivate * priv)
+{
+  priv->stopped = true;
+  priv->loop->set_active (priv, false);
+}
+
 /* What a GstBaseSrc does when downstream refuses: EOS ends the stream, an
  * error (not-linked included) is posted; either way nothing more is read.
  * Flushing means the element is stopping: the packets are dropped. */
@@ -1335,8 +1344,7 @@ handle_flow (ComediaRtpSrc * self, GstPad * pad, GstFlowReturn ret)
   if (ret != GST_FLOW_EOS)
     GST_ELEMENT_FLOW_ERROR (self, ret);
   push_eos (self);
-  priv->stopped = true;
-  priv->loop->set_active (priv, false);
+  stop_reading (priv);
 }
 
 /* Pushes @bufs (owned, in order) on @pad: src, or rtcp_src for muxed
@@ -1461,8 +1469,7 @@ receive_batch (ComediaRtpSrc * self, GSocket * socket)
   if (G_UNLIKELY (!arm_slots (priv, want))) {
     GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
         ("Could not get a buffer to receive into"), (nullptr));
-    priv->stopped = true;
-    priv->loop->set_active (priv, false);
+    stop_reading (priv);
     return 0;
   }
   /* Sized as reads grow: a quiet source keeps a few slots, not a full
@@ -1672,7 +1679,6 @@ process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts,
 gint64
 ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
 {
-  ComediaRtpSrcPrivate *priv = this;
   std::vector<GstBuffer *> &out = released;
 
   if (G_UNLIKELY (stopped))
@@ -1706,13 +1712,12 @@ ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
    * it for the next element rather than wait here for this one's next
    * packet. */
   if (!pool_key.empty () && !slots.empty ())
-    release_slots (priv);
+    release_slots (this);
 
   /* After the packets already read, as a GstBaseSrc would. */
   if (G_UNLIKELY (eos_pending.exchange (false)) && !stopped) {
     push_eos (self);
-    stopped = true;
-    loop->set_active (this, false);
+    stop_reading (this);
     return -1;
   }
 

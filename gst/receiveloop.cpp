@@ -249,12 +249,6 @@ ReceiveLoop::~ReceiveLoop ()
   }
 }
 
-const std::string &
-ReceiveLoop::name () const
-{
-  return impl_->name;
-}
-
 void
 ReceiveLoop::add (ReceiveClient * client, int fd)
 {

@@ -40,8 +40,6 @@ public:
   ReceiveLoop (const ReceiveLoop &) = delete;
   ReceiveLoop & operator= (const ReceiveLoop &) = delete;
 
-  const std::string & name () const;
-
   /* Registers @client with the socket @fd, not yet active: it is not
    * called until set_active (true). */
   void add (ReceiveClient * client, int fd);
