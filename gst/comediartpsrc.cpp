@@ -195,6 +195,7 @@ struct LatchedComponent {
   Component *component = nullptr;
   LatchPolicy policy;
   guint64 allowed_generation = 0;   /* negotiated allowed source applied */
+  guint32 published_ssrc = 0;       /* the SSRC on the component (RTP) */
 };
 
 /* The element as a client of its receive thread (ReceiveLoop): serve() is
@@ -1153,6 +1154,7 @@ announce_latch (ComediaRtpSrc * self, LatchedComponent & target,
   Component *component = target.component;
   component->counters.latched.fetch_add (1, std::memory_order_relaxed);
   component->publish_latched_peer (peer, target.policy.peer_ssrc ());
+  target.published_ssrc = target.policy.peer_ssrc ();
 
   if (decision.relatched) {
     component->counters.relatched.fetch_add (1, std::memory_order_relaxed);
@@ -1626,6 +1628,13 @@ process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts,
         if (G_UNLIKELY (keepalive)) {
           own->counters.keepalives_received.fetch_add (1, std::memory_order_relaxed);
           break;
+        }
+        /* Media from the latched peer under another SSRC than the one it
+         * latched on (its keepalives'): the stream's RTCP speaks for it. */
+        if (G_UNLIKELY (facts.ssrc != target.published_ssrc) &&
+            facts.kind == comedia::PacketKind::Rtp) {
+          target.component->follow_latched_ssrc (facts.ssrc);
+          target.published_ssrc = facts.ssrc;
         }
         dest.push_back (buf);
         continue;

@@ -51,10 +51,16 @@ Component::latched_ssrc (guint32 &ssrc) const
 }
 
 void
-Component::publish_latched_peer (const PeerAddress &peer, guint32 ssrc)
+Component::follow_latched_ssrc (guint32 ssrc)
 {
   latched_ssrc_.store ((G_GUINT64_CONSTANT (1) << 32) | ssrc,
       std::memory_order_release);
+}
+
+void
+Component::publish_latched_peer (const PeerAddress &peer, guint32 ssrc)
+{
+  follow_latched_ssrc (ssrc);
   GSocketAddress *plain = gsocket_address_from_peer (peer);
   GSocketAddress *addr = address_for_socket (socket_, plain);
   g_object_unref (plain);

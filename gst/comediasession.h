@@ -80,6 +80,10 @@ class Component {
   void publish_latched_peer (const PeerAddress &peer, guint32 ssrc);
   /* The SSRC of the latched peer; FALSE until one latched. */
   bool latched_ssrc (guint32 &ssrc) const;
+  /* The latched peer's media now comes with @ssrc (it latched on its NAT
+   * keepalives, which have an SSRC of their own): RTCP must come from the
+   * media's sender. */
+  void follow_latched_ssrc (guint32 ssrc);
   bool latched () const { return latched_generation_.load (std::memory_order_acquire) != 0; }
   PeerAddress latched_peer () const;
 

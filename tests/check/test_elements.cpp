@@ -824,6 +824,41 @@ GST_END_TEST;
  * comedia-rtpsink and sdp-negotiator send them) pass probation and latch the
  * peer, so a receive-only peer can be reached, but never go downstream;
  * keepalive-payload-type=-1 lets them through like media. */
+/* RTP latched on the active peer's NAT keepalives, which carry an SSRC of
+ * their own; the media that follows from the same peer has another.  The
+ * stream's RTCP must then latch on the media sender's reports (rtpbin's,
+ * and the keepalives that speak for the media once it flows), or the
+ * server's reports never find the peer. */
+GST_START_TEST (test_rtcp_follows_media_ssrc_after_keepalive_latch)
+{
+  SrcHarness rtp_h = start_src (make_src ("ka-then-media", 1));
+  SrcHarness rtcp_h = start_src (make_src ("ka-then-media", 2));
+  GSocket *peer = make_peer ();
+  GSocket *peer_rtcp = make_peer ();
+
+  peer_send (peer, bound_port (rtp_h.src), make_rtp (0x77, 100, 20, 0));
+  gst_structure_free (wait_latched (rtp_h.bus));
+  peer_send (peer, bound_port (rtp_h.src), make_rtp (0x1234, 1, 96));
+  gst_buffer_unref (gst_harness_pull (rtp_h.h));
+
+  peer_send (peer_rtcp, bound_port (rtcp_h.src), make_rtcp_rr (0x1234));
+  GstBuffer *out = nullptr;
+  for (int i = 0; i < 100 && !out; i++) {
+    out = gst_harness_try_pull (rtcp_h.h);
+    if (!out)
+      g_usleep (10 * 1000);
+  }
+  fail_unless (out != nullptr, "the media sender's RTCP did not pass");
+  gst_buffer_unref (out);
+  fail_unless_equals_int (stat_u64 (rtcp_h.src, "rejected"), 0);
+
+  g_object_unref (peer);
+  g_object_unref (peer_rtcp);
+  stop_src (rtcp_h);
+  stop_src (rtp_h);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_keepalives_latch_but_stay_here)
 {
   for (const char *extra : {"probation=4", "probation=4 keepalive-payload-type=-1"}) {
@@ -1045,6 +1080,7 @@ elements_suite (void)
   tcase_add_test (tc, test_batch_order_and_meta_across_batches);
   tcase_add_test (tc, test_batch_muxed_rtcp_split_within_batch);
   tcase_add_test (tc, test_keepalives_latch_but_stay_here);
+  tcase_add_test (tc, test_rtcp_follows_media_ssrc_after_keepalive_latch);
   tcase_add_test (tc, test_shared_receive_thread_serves_many);
   tcase_add_test (tc, test_eos_sent_to_element_leaves_after_packets);
   tcase_add_test (tc, test_muxed_pads_with_queues_end_on_eos);
