@@ -76,7 +76,8 @@ class Component {
   bool is_open () const { return socket_ != nullptr; }
 
   /* Latching: the receiving element publishes each peer it latches, with
-   * the SSRC it latched on (RTCP of the stream must come from it). */
+   * the SSRC it latched on (RTCP of the stream must come from it; see
+   * follow_latched_ssrc). */
   void publish_latched_peer (const PeerAddress &peer, guint32 ssrc);
   /* The SSRC of the latched peer; FALSE until one latched. */
   bool latched_ssrc (guint32 &ssrc) const;
