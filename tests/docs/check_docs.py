@@ -5,7 +5,7 @@
   to a file that exists, and every #anchor to a heading of that file.
 - docs/troubleshooting.md names every bus message the elements post (the
   names given to gst_structure_new, component_message, post_description in
-  gst/*.cpp) and every field they, the stats structures and the error
+  gst/**/*.cpp) and every field they, the stats structures and the error
   details carry.
 - docs/design.md names only files and functions that exist in the code:
   every gst/... file, and every identifier in `backticks` that has an
@@ -59,7 +59,7 @@ def check_links(problems):
 
 
 def check_messages(problems):
-    sources = "".join(read(p) for p in sorted(glob.glob(os.path.join(ROOT, "gst", "*.cpp"))))
+    sources = "".join(read(p) for p in sorted(glob.glob(os.path.join(ROOT, "gst", "**", "*.cpp"), recursive=True)))
     guide = read(os.path.join(ROOT, "docs", "troubleshooting.md"))
     documented = set(re.findall(r"`([\w-]+)`", guide))
     names = set(re.findall(
@@ -81,11 +81,11 @@ def check_messages(problems):
 def check_design(problems):
     design = read(os.path.join(ROOT, "docs", "design.md"))
     code = ""
-    for p in glob.glob(os.path.join(ROOT, "gst", "*")) + glob.glob(os.path.join(ROOT, "tests", "**", "*"), recursive=True):
+    for p in glob.glob(os.path.join(ROOT, "gst", "**", "*"), recursive=True) + glob.glob(os.path.join(ROOT, "tests", "**", "*"), recursive=True):
         if os.path.isfile(p) and p.endswith((".cpp", ".h", ".sh", ".py")):
             code += read(p)
     for f in sorted(set(re.findall(r"\b([a-z]+\.(?:cpp|h))\b", design))):
-        if not glob.glob(os.path.join(ROOT, "gst", f)):
+        if not glob.glob(os.path.join(ROOT, "gst", "**", f), recursive=True):
             problems.append(f"docs/design.md names gst/{f}, which does not exist")
     for path in sorted(set(re.findall(r"`((?:tests|gst)/[\w/.-]+)`", design))):
         if not os.path.exists(os.path.join(ROOT, path)):

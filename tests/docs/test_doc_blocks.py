@@ -6,7 +6,7 @@ property blurbs, enum values).  This checks what GObject cannot hold and
 docs/reference.md takes from the source, for every element the plugin
 registers (so elements added later are covered too):
 
-- a doc block (`SECTION:element-NAME` in gst/*.cpp) with a long
+- a doc block (`SECTION:element-NAME` in gst/elements/*.cpp) with a long
   description, @see_also, and at least one gst-launch-1.0 example that
   uses the element; every such example builds with gst_parse_launch();
 - every signal defined by the element's own type has a doc comment
