@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "comediasession.h"
+#include "sharedbyname.h"
 
 #include <map>
 #include <memory>
@@ -211,10 +212,17 @@ struct _ComediaSession {
 
 G_DEFINE_TYPE (ComediaSession, comedia_session, G_TYPE_OBJECT);
 
-/* The process-wide table of sessions by name.  It holds weak references
- * only: a session lives as long as an element holds it. */
-static std::mutex sessions_lock;
-static std::map<std::string, std::unique_ptr<GWeakRef>> *sessions;
+/* The process-wide table of sessions by name: weak references only, so a
+ * session lives as long as an element holds it. */
+using SessionTable = comedia::SharedByName<std::string, ComediaSession,
+    comedia::GObjectRef>;
+
+static SessionTable &
+session_table ()
+{
+  static SessionTable &table = SessionTable::leaked ();
+  return table;
+}
 
 static void
 comedia_session_init (ComediaSession * self)
@@ -227,20 +235,8 @@ comedia_session_finalize (GObject * object)
 {
   ComediaSession *self = COMEDIA_SESSION (object);
 
-  {
-    std::lock_guard<std::mutex> guard (sessions_lock);
-    auto it = sessions->find (self->priv->name);
-    if (it != sessions->end ()) {
-      /* A new session of the same name may already have replaced us. */
-      GObject *current = G_OBJECT (g_weak_ref_get (it->second.get ()));
-      if (current)
-        g_object_unref (current);
-      else {
-        g_weak_ref_clear (it->second.get ());
-        sessions->erase (it);
-      }
-    }
-  }
+  /* A new session of the same name may already have replaced us. */
+  session_table ().forget (self->priv->name);
 
   GST_DEBUG ("session '%s' finalized", self->priv->name.c_str ());
   delete self->priv;
@@ -253,7 +249,6 @@ comedia_session_class_init (ComediaSessionClass * klass)
   G_OBJECT_CLASS (klass)->finalize = comedia_session_finalize;
   GST_DEBUG_CATEGORY_INIT (comedia_session_debug, "comediasession", 0,
       "comedia shared session: sockets and latched peers");
-  sessions = new std::map<std::string, std::unique_ptr<GWeakRef>> ();
 }
 
 ComediaSession *
@@ -261,27 +256,16 @@ comedia_session_acquire (const gchar * name)
 {
   g_return_val_if_fail (name != nullptr, nullptr);
 
-  /* Make sure the class (and the table) exist before taking the lock. */
+  /* The class first: its class_init must not run under the table's lock. */
   g_type_class_unref (g_type_class_ref (COMEDIA_TYPE_SESSION));
 
-  std::lock_guard<std::mutex> guard (sessions_lock);
-  auto it = sessions->find (name);
-  if (it != sessions->end ()) {
-    gpointer existing = g_weak_ref_get (it->second.get ());
-    if (existing)
-      return COMEDIA_SESSION (existing);
-    g_weak_ref_clear (it->second.get ());
-    sessions->erase (it);
-  }
-
-  ComediaSession *self =
-      COMEDIA_SESSION (g_object_new (COMEDIA_TYPE_SESSION, nullptr));
-  self->priv->name = name;
-  auto ref = std::make_unique<GWeakRef> ();
-  g_weak_ref_init (ref.get (), self);
-  sessions->emplace (name, std::move (ref));
-  GST_DEBUG ("session '%s' created", name);
-  return self;
+  return session_table ().acquire (name, [name] () {
+    ComediaSession *self =
+        COMEDIA_SESSION (g_object_new (COMEDIA_TYPE_SESSION, nullptr));
+    self->priv->name = name;
+    GST_DEBUG ("session '%s' created", name);
+    return self;
+  });
 }
 
 const gchar *
@@ -420,12 +404,3 @@ comedia_session_get_rtcp_mux (ComediaSession * session, guint stream)
   return session->priv->rtcp_mux_streams.count (stream) > 0;
 }
 
-guint
-comedia_session_get_n_streams (ComediaSession * session)
-{
-  std::lock_guard<std::mutex> guard (session->priv->lock);
-  guint n = 0;
-  for (auto &kv : session->priv->components)
-    n = MAX (n, kv.first.first);
-  return n;
-}

@@ -186,5 +186,3 @@ void comedia_session_set_rtcp_mux (ComediaSession * session, guint stream,
     gboolean rtcp_mux);
 gboolean comedia_session_get_rtcp_mux (ComediaSession * session, guint stream);
 
-/* Number of streams that have at least one component. */
-guint comedia_session_get_n_streams (ComediaSession * session);

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "receiveloop.h"
+#include "sharedbyname.h"
 
 #include <gio/gio.h>
 
@@ -172,23 +173,24 @@ ReceiveLoop::Impl::run ()
 
 namespace {
 
-std::mutex registry_lock;
-std::map<std::string, std::weak_ptr<ReceiveLoop>> registry;
+/* The receive threads shared by name (`receive-thread`). */
+using LoopTable = comedia::SharedByName<std::string, ReceiveLoop>;
+
+LoopTable &
+loop_table ()
+{
+  static LoopTable &table = LoopTable::leaked ();
+  return table;
+}
 
 }  // namespace
 
+/* A running loop, or nullptr and @error.  Nothing is wrapped in a
+ * ReceiveLoop until its thread runs, so a failed start never reaches the
+ * destructor (which leaves the table, under whose lock this may run). */
 std::shared_ptr<ReceiveLoop>
-ReceiveLoop::get (const std::string & name, GError ** error)
+ReceiveLoop::start (const std::string & name, GError ** error)
 {
-  std::unique_lock<std::mutex> guard (registry_lock, std::defer_lock);
-  if (!name.empty ()) {
-    guard.lock ();
-    auto it = registry.find (name);
-    if (it != registry.end ())
-      if (auto loop = it->second.lock ())
-        return loop;
-  }
-
   auto impl = std::make_unique<Impl> ();
   impl->name = name;
   impl->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
@@ -204,8 +206,7 @@ ReceiveLoop::get (const std::string & name, GError ** error)
     return nullptr;
   }
 
-  std::shared_ptr<ReceiveLoop> loop (new ReceiveLoop (std::move (impl)));
-  Impl *p = loop->impl_.get ();
+  Impl *p = impl.get ();
   try {
     p->thread = std::thread (&Impl::run, p);
   } catch (const std::system_error & e) {
@@ -214,9 +215,15 @@ ReceiveLoop::get (const std::string & name, GError ** error)
     return nullptr;
   }
   p->thread_id = p->thread.get_id ();
-  if (!name.empty ())
-    registry[name] = loop;
-  return loop;
+  return std::shared_ptr<ReceiveLoop> (new ReceiveLoop (std::move (impl)));
+}
+
+std::shared_ptr<ReceiveLoop>
+ReceiveLoop::get (const std::string & name, GError ** error)
+{
+  if (name.empty ())
+    return start (name, error);
+  return loop_table ().acquire (name, [&] () { return start (name, error); });
 }
 
 ReceiveLoop::ReceiveLoop (std::unique_ptr<Impl> impl) : impl_ (std::move (impl))
@@ -225,13 +232,9 @@ ReceiveLoop::ReceiveLoop (std::unique_ptr<Impl> impl) : impl_ (std::move (impl))
 
 ReceiveLoop::~ReceiveLoop ()
 {
-  if (!impl_->name.empty ()) {
-    std::lock_guard<std::mutex> guard (registry_lock);
-    auto it = registry.find (impl_->name);
-    /* A new loop of the same name may have replaced this one already. */
-    if (it != registry.end () && it->second.expired ())
-      registry.erase (it);
-  }
+  /* A new loop of the same name may have replaced this one already. */
+  if (!impl_->name.empty ())
+    loop_table ().forget (impl_->name);
   {
     std::lock_guard<std::mutex> guard (impl_->lock);
     impl_->quit = true;

@@ -58,6 +58,8 @@ public:
 
 private:
   explicit ReceiveLoop (std::unique_ptr<Impl> impl);
+  static std::shared_ptr<ReceiveLoop> start (const std::string & name,
+      GError ** error);
   std::unique_ptr<Impl> impl_;
 };
 
