@@ -33,31 +33,72 @@ inspect_rtp (GstBuffer *packet)
   return facts;
 }
 
+/* The SSRC a first RTCP packet speaks for: the sender of an SR, RR, APP,
+ * XR or feedback packet, the first source of an SDES or BYE. */
+static uint32_t
+rtcp_sender_ssrc (GstRTCPPacket * packet)
+{
+  guint32 ssrc = 0;
+  switch (gst_rtcp_packet_get_type (packet)) {
+    case GST_RTCP_TYPE_SR:
+      gst_rtcp_packet_sr_get_sender_info (packet, &ssrc, nullptr, nullptr,
+          nullptr, nullptr);
+      return ssrc;
+    case GST_RTCP_TYPE_RR:
+      return gst_rtcp_packet_rr_get_ssrc (packet);
+    case GST_RTCP_TYPE_SDES:
+      return gst_rtcp_packet_sdes_first_item (packet) ?
+          gst_rtcp_packet_sdes_get_ssrc (packet) : 0;
+    case GST_RTCP_TYPE_BYE:
+      return gst_rtcp_packet_bye_get_ssrc_count (packet) > 0 ?
+          gst_rtcp_packet_bye_get_nth_ssrc (packet, 0) : 0;
+    case GST_RTCP_TYPE_APP:
+      return gst_rtcp_packet_app_get_ssrc (packet);
+    case GST_RTCP_TYPE_RTPFB:
+    case GST_RTCP_TYPE_PSFB:
+      return gst_rtcp_packet_fb_get_sender_ssrc (packet);
+    case GST_RTCP_TYPE_XR:
+      return gst_rtcp_packet_xr_get_ssrc (packet);
+    default:
+      return 0;
+  }
+}
+
 static PacketFacts
 inspect_rtcp (GstBuffer *packet)
 {
   PacketFacts facts;
 
-  /* The whole compound must be well formed and start with SR or RR. */
-  if (!gst_rtcp_buffer_validate (packet))
+  /* Any well-formed sequence of RTCP packets, as real agents send it: a
+   * compound that starts with SR or RR (RFC 3550), but also reduced-size
+   * RTCP (RFC 5506: a lone APP, BYE or feedback packet) and a compound that
+   * starts with BYE at hang-up.  GstRTCPBuffer checks versions, lengths and
+   * padding; the types must be RTCP's (RFC 5761: 192..223). */
+  if (!gst_rtcp_buffer_validate_reduced (packet))
     return facts;
 
   GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
   if (!gst_rtcp_buffer_map (packet, GST_MAP_READ, &rtcp))
     return facts;
 
-  GstRTCPPacket first;
-  if (gst_rtcp_buffer_get_first_packet (&rtcp, &first)) {
+  /* The iterator stops, without saying so, at a packet whose type it does
+   * not know: it must have reached the end of the datagram. */
+  GstRTCPPacket first, it;
+  bool types_ok = gst_rtcp_buffer_get_first_packet (&rtcp, &first);
+  gsize end = 0;
+  if (types_ok) {
+    it = first;
+    do {
+      guint type = gst_rtcp_packet_get_type (&it);
+      types_ok = type >= 192 && type <= 223;
+      end = it.offset + ((gsize) it.length + 1) * 4;
+    } while (types_ok && gst_rtcp_packet_move_to_next (&it));
+    types_ok = types_ok && end == rtcp.map.size;
+  }
+  if (types_ok) {
     facts.kind = PacketKind::Rtcp;
     facts.rtcp_type = gst_rtcp_packet_get_type (&first);
-    if (facts.rtcp_type == GST_RTCP_TYPE_SR) {
-      guint32 ssrc;
-      gst_rtcp_packet_sr_get_sender_info (&first, &ssrc, nullptr, nullptr,
-          nullptr, nullptr);
-      facts.ssrc = ssrc;
-    } else if (facts.rtcp_type == GST_RTCP_TYPE_RR) {
-      facts.ssrc = gst_rtcp_packet_rr_get_ssrc (&first);
-    }
+    facts.ssrc = rtcp_sender_ssrc (&first);
   }
   gst_rtcp_buffer_unmap (&rtcp);
   return facts;

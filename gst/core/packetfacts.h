@@ -12,13 +12,13 @@ namespace comedia {
 /* What a received datagram is, as far as latching cares. */
 enum class PacketKind : uint8_t {
   Rtp,        /* a well-formed RTP packet (GstRTPBuffer maps it) */
-  Rtcp,       /* a well-formed RTCP compound (GstRTCPBuffer validates it) */
+  Rtcp,       /* well-formed RTCP: a compound, or reduced-size (RFC 5506) */
   Malformed,  /* anything else: too short, wrong version, truncated */
 };
 
 struct PacketFacts {
   PacketKind kind = PacketKind::Malformed;
-  uint32_t ssrc = 0;      /* RTP SSRC, or the sender SSRC of the first RTCP packet */
+  uint32_t ssrc = 0;      /* RTP SSRC, or the SSRC the first RTCP packet speaks for */
   uint16_t seq = 0;       /* RTP sequence number */
   uint8_t payload_type = 0;
   uint8_t rtcp_type = 0;  /* packet type of the first RTCP packet */
