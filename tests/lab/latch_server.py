@@ -5,7 +5,9 @@ A gst_parse_launch() pipeline with the comedia elements, as a media server
 runs them: comedia-rtpsrc for RTP and RTCP into rtpbin, PCMU (50 packets/s)
 and rtpbin's RTCP out through comedia-rtpsink to whoever latched.  --props
 is added to both comedia-rtpsrc (e.g. "relatch=never timeout=1000");
---negotiate adds an sdp-negotiator answering offers over TCP.
+--negotiate adds an sdp-negotiator answering offers over TCP; --sip PORT
+adds one that answers SIP INVITEs on that UDP port (sip_uas.py), through its
+process-offer action signal, as a SIP application would use it.
 
 Python only observes, from pad probes on the comedia-rtpsrc source pads,
 i.e. exactly what comedia-rtpsrc passes downstream:
@@ -13,7 +15,9 @@ i.e. exactly what comedia-rtpsrc passes downstream:
                     (time: monotonic seconds; ip/port: GstNetAddressMeta)
 Each comedia-* bus message is printed as it is posted (sync handler):
   event=NAME time=T component=C address=A port=P [old=A:P] [reason=R count=N]
-  event=sdp-negotiator-stream time=T stream=S plan=P allowed-source=A  (--negotiate)
+  event=sdp-negotiator-stream time=T stream=S plan=P allowed-source=A  (--negotiate, --sip)
+  event=sip-METHOD time=T source=A:P                                   (--sip)
+--sdp-log FILE (with --sip) gets each offer and answer, as text.
 At the end (SIGINT/SIGTERM or --seconds) key=value lines:
   state                   the pipeline's state just before stopping
   rtp.passed.SSRC / rtcp.passed.SSRC   packets passed downstream, per SSRC
@@ -54,7 +58,9 @@ def description(a):
     ) + (
         f" tcpserversrc host=0.0.0.0 port={a.negotiate} ! sdp-negotiator name=neg session=s "
         f"public-address={a.public_address} ! tcpserversink host=0.0.0.0 port={a.negotiate + 1} "
-        "async=false" if a.negotiate else "")
+        "async=false" if a.negotiate else "") + (
+        f" sdp-negotiator name=neg session=s public-address={a.public_address} "
+        f"{a.negotiator_props}" if a.sip else "")
 
 
 def sink_every_ssrc(rtpbin, pad):
@@ -79,6 +85,36 @@ def sender(buf):
     return meta.addr.get_address().to_string(), meta.addr.get_port()
 
 
+def start_sip(a, pipe, say):
+    """A SIP UAS on a.sip whose offers go to the negotiator's process-offer."""
+    import sip_uas
+    gi.require_version("GstSdp", "1.0")
+    from gi.repository import GstSdp
+    neg = pipe.get_by_name("neg")
+    sdp_log = open(a.sdp_log, "w") if a.sdp_log else None
+
+    def on_offer(text):
+        res, offer = GstSdp.SDPMessage.new_from_text(text)
+        if res != GstSdp.SDPResult.OK:
+            return None
+        answer = neg.emit("process-offer", offer)
+        answer_text = answer.as_text() if answer else None
+        if sdp_log:
+            sdp_log.write("--- offer\n%s--- answer\n%s" % (text, answer_text or "(none)\n"))
+            sdp_log.flush()
+        return answer_text
+
+    def on_event(name, **fields):
+        say("event=%s time=%.6f %s" % (name, time.monotonic(),
+                                       " ".join(f"{k}={v}" for k, v in fields.items())))
+
+    sock = sip_uas.udp_listener(a.address, a.sip)
+    contact = f"sip:server@{a.public_address}:{a.sip}"
+    uas = sip_uas.Uas(sock, contact, on_offer, on_event)
+    threading.Thread(target=uas.serve, daemon=True).start()
+    return uas
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--address", default="0.0.0.0")
@@ -90,6 +126,10 @@ def main():
                     help="answer SDP offers with sdp-negotiator: offers in on this TCP port, "
                          "answers out on the next")
     ap.add_argument("--public-address", default="", help="sdp-negotiator's public-address")
+    ap.add_argument("--sip", type=int, default=0,
+                    help="answer SIP INVITEs on this UDP port with sdp-negotiator's process-offer")
+    ap.add_argument("--negotiator-props", default="", help="extra sdp-negotiator properties (--sip)")
+    ap.add_argument("--sdp-log", help="offers and answers, as text (--sip)")
     ap.add_argument("--rtcp-interval-ms", type=int, default=500,
                     help="rtpbin's minimum RTCP interval (so RTCP flows within a short test)")
     a = ap.parse_args()
@@ -153,9 +193,9 @@ def main():
             s = msg.get_structure()
             name = s.get_name() if s else ""
             if name == "sdp-negotiator-stream":
-                say("event=%s time=%.6f stream=%s plan=%s allowed-source=%s" % (
+                say("event=%s time=%.6f stream=%s plan=%s allowed-source=%s address=%s" % (
                     name, t, s.get_value("stream"), s.get_value("plan"),
-                    s.get_value("allowed-source") or "-"))
+                    s.get_value("allowed-source") or "-", s.get_value("address") or "-"))
             if name.startswith("comedia-"):
                 line = "event=%s time=%.6f component=%s address=%s port=%s" % (
                     name, t, s.get_value("component"), s.get_value("address"), s.get_value("port"))
@@ -196,7 +236,10 @@ def main():
     if rtpsession is not None:
         rtpsession.set_property("rtcp-min-interval", a.rtcp_interval_ms * Gst.MSECOND)
     say("listening=%s:%d" % (a.address, a.port))
+    uas = start_sip(a, pipe, say) if a.sip else None
     loop.run()
+    if uas:
+        uas.stop()
 
     _, state, _ = pipe.get_state(0)
     stats = {}
