@@ -9,6 +9,9 @@
  * sdp-negotiator element feeds it messages and real ports; the unit tests
  * feed it messages and fake ports.
  *
+ * The message itself (SdpDocument), the m-line's transport (MediaTransport)
+ * and the ICE attributes (icesdp.h) are read below these rules.
+ *
  * Streams are numbered 1, 2, ... in m-line order; component 1 is RTP and
  * component 2 RTCP, as in comedia_session_open_component(). */
 
@@ -16,6 +19,7 @@
 #include <gst/sdp/sdp.h>
 
 #include "icesdp.h"
+#include "sdpdocument.h"
 
 #include <functional>
 #include <memory>
@@ -23,79 +27,6 @@
 #include <vector>
 
 namespace comedia {
-
-/* printf into a std::string (for error texts and SDP lines). */
-std::string string_printf (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
-
-/* What went wrong, said for a person: which line or m-line and why. */
-struct SdpError {
-  std::string message;
-  guint line = 0;               /* 1-based line of the text, 0 if unknown */
-
-  /* Sets and returns false, so callers can `return err.set (...)`. */
-  bool set (std::string msg, guint at_line = 0);
-};
-
-struct SdpMessageFree {
-  void operator() (GstSDPMessage * msg) const { gst_sdp_message_free (msg); }
-};
-using SdpMessagePtr = std::unique_ptr<GstSDPMessage, SdpMessageFree>;
-
-SdpMessagePtr sdp_message_copy (const GstSDPMessage * msg);
-std::string sdp_message_to_text (const GstSDPMessage * msg);
-
-/* Largest SDP text accepted by default; real messages are a few kB. */
-constexpr gsize DEFAULT_MAX_SDP_SIZE = 64 * 1024;
-
-/* An SDP message and, when it was parsed from text, the line number of each
- * of its lines, so that errors found later can name the line. */
-class SdpDocument {
- public:
-  SdpDocument () = default;
-
-  /* Checks that @text looks like SDP (starts with v=, every line is
-   * "<letter>=<value>", ends with an end of line, m-lines have a numeric
-   * port), parses it with gst_sdp_message_parse_buffer() and validates the
-   * result (see validate_sdp()).  On error, @out is left empty. */
-  static bool parse (const char *text, gsize size, SdpDocument & out,
-      SdpError & err, gsize max_size = DEFAULT_MAX_SDP_SIZE);
-
-  /* A message that did not come from text (an action signal): validated
-   * like parsed text, but errors name the m-line instead of the line. */
-  static bool from_message (const GstSDPMessage * msg, SdpDocument & out,
-      SdpError & err);
-
-  const GstSDPMessage *message () const { return msg_.get (); }
-  bool empty () const { return !msg_; }
-  /* Whether it was parsed from text (and so knows its line numbers). */
-  bool has_text () const { return has_text_; }
-
-  /* "line 7 (m=video 9 RTP/AVP 96)" or, without text, "m-line 2 (video)". */
-  std::string where_media (guint media_index) const;
-  guint media_line (guint media_index) const;
-  /* The line of attribute @key in media @media_index, or at session level
-   * when @media_index is -1; "" / 0 when unknown. */
-  std::string where_attribute (gint media_index, const char *key) const;
-  guint attribute_line (gint media_index, const char *key) const;
-  std::string where_line (char type) const;   /* first session line x= */
-  guint session_line (char type) const;
-
- private:
-  struct Line {
-    guint number;
-    std::string text;
-  };
-  SdpMessagePtr msg_;
-  std::vector<Line> session_lines_;
-  std::vector<std::vector<Line>> media_lines_;  /* [0] is the m= line */
-  bool has_text_ = false;
-};
-
-/* The checks every incoming message passes before any rule looks at it:
- * o=, s= and t= present; each m-line has a port up to 65535, a protocol and
- * a format; RTP dynamic payload types have an a=rtpmap; a=direction is
- * active, passive or both; a=rtcp carries a port. */
-bool validate_sdp (const SdpDocument & doc, SdpError & err);
 
 /* COMEDIA role of a media (a=direction, draft-ietf-mmusic-sdp-comedia). */
 enum class ComediaDirection { None, Active, Passive, Both };
@@ -107,6 +38,26 @@ MediaDirection media_direction_of (const GstSDPMessage * msg, guint media_index)
 /* sendonly <-> recvonly; the others stay. */
 MediaDirection mirror_direction (MediaDirection d);
 const char *media_direction_name (MediaDirection d);   /* "sendonly", or NULL */
+
+/* The transport a stream uses. */
+enum class Transport {
+  None,       /* rejected */
+  Ice,        /* nicesrc/nicesink through the session's NiceAgent */
+  Comedia,    /* a=direction:active offer: latch on the peer's packets */
+  Static,     /* send to the address in the peer's SDP */
+};
+const char *transport_name (Transport t);
+
+/* Which one wins when an offer has both ICE attributes and
+ * a=direction:active. */
+enum class PreferTransport { Ice, Comedia };
+
+/* What the offer asks for on media @media_index, before looking at what
+ * this pipeline can do: ICE attributes -> Ice, a=direction:active (or both)
+ * -> Comedia, neither -> Static, both -> @prefer. */
+Transport offered_transport (const GstSDPMessage * offer, guint media_index,
+    PreferTransport prefer);
+
 
 /* One end of a transport: an IP address (no host names) and ports. */
 struct TransportAddress {
