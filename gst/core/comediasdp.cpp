@@ -396,18 +396,18 @@ struct AcceptedStream {
 
 /* Why the answer must reject offer m-line @i, or "" if it need not. */
 std::string
-rejection_reason (const GstSDPMedia * m, guint stream, LocalStreams & local,
-    const std::vector<std::string> & kept, bool allow_ice, bool ice_offered)
+rejection_reason (const GstSDPMedia * m, guint stream, LocalSockets & sockets,
+    LocalIce & ice, const std::vector<std::string> & kept, bool ice_offered)
 {
   if (m->port == 0)
     return "the offer disabled it (port 0)";
   if (!is_rtp_proto (m->proto))
     return string_printf ("protocol %s is not RTP/AVP or RTP/AVPF", m->proto);
-  bool sockets = local.has_stream (stream);
-  bool ice = allow_ice && local.ice_components (stream) > 0;
-  if (!sockets && !ice)
+  bool has_sockets = sockets.has_stream (stream);
+  bool has_ice = ice.ice_components (stream) > 0;
+  if (!has_sockets && !has_ice)
     return string_printf ("the pipeline has no stream %u", stream);
-  if (!sockets && !ice_offered)
+  if (!has_sockets && !ice_offered)
     return string_printf ("stream %u has only nicesrc/nicesink and the offer has no ICE "
         "attributes (a=ice-ufrag, a=ice-pwd)", stream);
   if (kept.empty ())
@@ -418,16 +418,16 @@ rejection_reason (const GstSDPMedia * m, guint stream, LocalStreams & local,
 /* The ICE answer of stream @i: gather, answer with our credentials and
  * candidates, hand the peer's to the plan. */
 bool
-accept_ice_stream (const SdpDocument & offer, guint i, LocalStreams & local,
+accept_ice_stream (const SdpDocument & offer, guint i, LocalIce & ice,
     const AnswerOptions & options, AcceptedStream & out, SdpError & err)
 {
   const GstSDPMessage *msg = offer.message ();
   StreamPlan & plan = out.plan;
   guint stream = i + 1;
   IceDescription remote = read_ice (msg, i);
-  guint components = local.ice_components (stream);
+  guint components = ice.ice_components (stream);
   std::string error;
-  if (!local.gather_ice (stream, out.ice, error))
+  if (!ice.gather_ice (stream, out.ice, error))
     return err.set (string_printf ("cannot gather the ICE candidates of stream %u (%s): %s",
             stream, offer.where_media (i).c_str (), error.c_str ()), offer.media_line (i));
   /* Only a pipeline without component 2 for the stream has RTCP on
@@ -458,26 +458,26 @@ accept_ice_stream (const SdpDocument & offer, guint i, LocalStreams & local,
 }
 
 bool
-accept_stream (const SdpDocument & offer, guint i, LocalStreams & local,
+accept_stream (const SdpDocument & offer, guint i, LocalSockets & sockets, LocalIce & ice,
     const AnswerOptions & options, bool answer_has_mux, AcceptedStream & out,
-    SdpError & err, bool allow_ice = false)
+    SdpError & err)
 {
   const GstSDPMessage *msg = offer.message ();
   const GstSDPMedia *om = gst_sdp_message_get_media (msg, i);
   StreamPlan & plan = out.plan;
   guint stream = i + 1;
 
-  if (allow_ice && local.ice_components (stream) > 0) {
+  if (ice.ice_components (stream) > 0) {
     Transport wanted = offered_transport (msg, i, options.prefer);
     bool ice_offered = has_ice_attributes (msg, i);
     /* What the offer asks for, or ICE when only ICE elements exist. */
-    if (ice_offered && (wanted == Transport::Ice || !local.has_stream (stream)))
-      return accept_ice_stream (offer, i, local, options, out, err);
+    if (ice_offered && (wanted == Transport::Ice || !sockets.has_stream (stream)))
+      return accept_ice_stream (offer, i, ice, options, out, err);
   }
 
   bool want_mux = options.rtcp_mux && answer_has_mux && media_has_attribute (om, "rtcp-mux");
   std::string error;
-  if (!local.open_stream (stream, want_mux, plan.local, error))
+  if (!sockets.open_stream (stream, want_mux, plan.local, error))
     return err.set (string_printf ("cannot open the sockets of stream %u (%s): %s", stream,
             offer.where_media (i).c_str (), error.c_str ()), offer.media_line (i));
   if (!want_mux)
@@ -578,7 +578,7 @@ copy_times (const GstSDPMessage * from, GstSDPMessage * to)
 }  // namespace
 
 bool
-build_answer (const SdpDocument & offer, LocalStreams & local,
+build_answer (const SdpDocument & offer, LocalSockets & sockets, LocalIce & ice,
     const AnswerOptions & options, Negotiated & out, SdpError & err)
 {
   out = Negotiated ();
@@ -605,7 +605,7 @@ build_answer (const SdpDocument & offer, LocalStreams & local,
     gst_sdp_media_set_media (am, om->media);
     gst_sdp_media_set_proto (am, om->proto);
 
-    std::string reason = rejection_reason (om, acc.plan.stream, local, kept, true,
+    std::string reason = rejection_reason (om, acc.plan.stream, sockets, ice, kept,
         has_ice_attributes (omsg, i));
     if (!reason.empty ()) {
       /* RFC 3264 6: a rejected stream stays, with port 0. */
@@ -618,7 +618,7 @@ build_answer (const SdpDocument & offer, LocalStreams & local,
       continue;
     }
 
-    if (!accept_stream (offer, i, local, options, true, acc, err, true))
+    if (!accept_stream (offer, i, sockets, ice, options, true, acc, err))
       return false;
     gst_sdp_media_set_port_info (am, acc.plan.local.rtp_port, 0);
     for (const auto & pt : kept)
@@ -692,7 +692,7 @@ check_answer_matches_offer (const SdpDocument & offer, const SdpDocument & answe
 
 bool
 rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
-    LocalStreams & local, const AnswerOptions & options, Negotiated & out,
+    LocalSockets & sockets, const AnswerOptions & options, Negotiated & out,
     SdpError & err)
 {
   out = Negotiated ();
@@ -703,6 +703,7 @@ rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
 
   const GstSDPMessage *omsg = offer.message ();
   const GstSDPMessage *amsg = answer.message ();
+  NoIce no_ice;
   AnswerDraft draft;
   for (guint i = 0; i < gst_sdp_message_medias_len (amsg); i++) {
     const GstSDPMedia *om = gst_sdp_message_get_media (omsg, i);
@@ -717,7 +718,7 @@ rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
     for (guint f = 0; f < gst_sdp_media_formats_len (am); f++)
       formats.push_back (gst_sdp_media_get_format (am, f));
     std::string reason = am->port == 0 ? std::string ("the answer rejected it (port 0)")
-        : rejection_reason (om, acc.plan.stream, local, formats, false, false);
+        : rejection_reason (om, acc.plan.stream, sockets, no_ice, formats, false);
     if (!reason.empty ()) {
       acc.plan.kind = StreamPlan::Kind::Rejected;
       acc.plan.note = reason;
@@ -726,8 +727,8 @@ rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
       continue;
     }
 
-    if (!accept_stream (offer, i, local, options, media_has_attribute (am, "rtcp-mux"),
-            acc, err))
+    if (!accept_stream (offer, i, sockets, no_ice, options,
+            media_has_attribute (am, "rtcp-mux"), acc, err))
       return false;
     gst_sdp_media_set_port_info (am, acc.plan.local.rtp_port, 0);
     /* Our transport replaces the other stack's. */

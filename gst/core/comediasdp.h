@@ -70,9 +70,9 @@ struct TransportAddress {
 
 /* The sockets of this peer's streams: the element gives the real ones of
  * its ComediaSession; tests give fakes. */
-class LocalStreams {
+class LocalSockets {
  public:
-  virtual ~LocalStreams () = default;
+  virtual ~LocalSockets () = default;
   /* Whether the pipeline has stream @stream (1-based) at all. */
   virtual bool has_stream (guint stream) = 0;
   /* Opens (binding if needed) the RTP and RTCP sockets of @stream, sharing
@@ -82,14 +82,27 @@ class LocalStreams {
    * here, so something listens on every port it announces. */
   virtual bool open_stream (guint stream, bool want_rtcp_mux,
       TransportAddress & local, std::string & error) = 0;
+};
 
-  /* ICE: the number of components (1 or 2) of @stream in the session's
-   * NiceAgent, 0 when the pipeline has no nicesrc/nicesink for it. */
-  virtual guint ice_components (guint stream) { return 0; }
+/* This peer's ICE agent: the element gives the session's NiceAgent (the
+ * pipeline's nicesrc/nicesink); tests give fakes. */
+class LocalIce {
+ public:
+  virtual ~LocalIce () = default;
+  /* The number of components (1 or 2) of @stream in the agent, 0 when the
+   * pipeline has no nicesrc/nicesink for it. */
+  virtual guint ice_components (guint stream) = 0;
   /* Gathers (once) the local candidates of @stream and fills @local with
    * the credentials, candidates and default candidate; rtcp_mux is left to
    * the caller. */
-  virtual bool gather_ice (guint stream, IceDescription & local, std::string & error) {
+  virtual bool gather_ice (guint stream, IceDescription & local, std::string & error) = 0;
+};
+
+/* A pipeline without ICE elements. */
+class NoIce : public LocalIce {
+ public:
+  guint ice_components (guint) override { return 0; }
+  bool gather_ice (guint, IceDescription &, std::string & error) override {
     error = "no ICE agent";
     return false;
   }
@@ -159,13 +172,14 @@ struct Negotiated {
 };
 
 /* Answerer role (the public, passive peer): Kurento's processOffer. */
-bool build_answer (const SdpDocument & offer, LocalStreams & local,
+bool build_answer (const SdpDocument & offer, LocalSockets & sockets, LocalIce & ice,
     const AnswerOptions & options, Negotiated & out, SdpError & err);
 
 /* Rewrites an answer made by other code for COMEDIA: this session's ports,
- * the public address, a=direction:passive where the offer was active. */
+ * the public address, a=direction:passive where the offer was active.  No
+ * ICE: the other code answered that. */
 bool rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
-    LocalStreams & local, const AnswerOptions & options, Negotiated & out,
+    LocalSockets & sockets, const AnswerOptions & options, Negotiated & out,
     SdpError & err);
 
 /* Checks that @answer answers @offer: same number of m-lines, same media

@@ -1187,12 +1187,11 @@ address_string (GInetSocketAddress * addr)
   return out;
 }
 
-/* LocalStreams on a ComediaSession: a stream exists when an element of the
+/* LocalSockets on a ComediaSession: a stream exists when an element of the
  * pipeline opened one of its components (comedia-rtpsrc binds at READY). */
-class SessionStreams : public comedia::LocalStreams {
+class SessionStreams : public comedia::LocalSockets {
  public:
-  SessionStreams (ComediaSdpNegotiator * self, ComediaSession * session)
-      : self_ (self), session_ (session) {}
+  explicit SessionStreams (ComediaSession * session) : session_ (session) {}
 
   bool has_stream (guint stream) override {
     return comedia_session_find_component (session_, stream, comedia::COMPONENT_RTP)
@@ -1219,6 +1218,15 @@ class SessionStreams : public comedia::LocalStreams {
     return true;
   }
 
+ private:
+  ComediaSession *session_;
+};
+
+/* LocalIce on the negotiator's IceAgent, the one its nicesrc/nicesink use. */
+class NegotiatorIce : public comedia::LocalIce {
+ public:
+  explicit NegotiatorIce (ComediaSdpNegotiator * self) : self_ (self) {}
+
   /* The components of @stream among the pipeline's nicesrc/nicesink. */
   guint ice_components (guint stream) override {
     std::lock_guard<std::mutex> guard (self_->priv->lock);
@@ -1240,7 +1248,6 @@ class SessionStreams : public comedia::LocalStreams {
 
  private:
   ComediaSdpNegotiator *self_;
-  ComediaSession *session_;
 };
 
 static GSocketAddress *
@@ -1440,10 +1447,11 @@ handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer)
   std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
   post_description (self, "sdp-negotiator-offer-received", offer.message ());
   ComediaSession *session = get_session (self);
-  SessionStreams streams (self, session);
+  SessionStreams streams (session);
+  NegotiatorIce ice (self);
   comedia::Negotiated answer;
   SdpError err;
-  if (!comedia::build_answer (offer, streams, answer_options (self), answer, err)) {
+  if (!comedia::build_answer (offer, streams, ice, answer_options (self), answer, err)) {
     post_sdp_error (self, "offer", err);
     return nullptr;
   }
@@ -1460,7 +1468,7 @@ handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
 {
   std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
   ComediaSession *session = get_session (self);
-  SessionStreams streams (self, session);
+  SessionStreams streams (session);
   comedia::Negotiated rewritten;
   SdpError err;
   if (!comedia::rewrite_answer (offer, answer, streams, answer_options (self),
@@ -1578,7 +1586,7 @@ offer_ice (ComediaSdpNegotiator * self, std::vector<comedia::OfferedStream> & st
       return true;
     rtcp_mux = self->priv->rtcp_mux;
   }
-  SessionStreams local (self, nullptr);
+  NegotiatorIce local (self);
   ice.resize (streams.size ());
   for (guint i = 0; i < streams.size (); i++) {
     guint stream = i + 1;

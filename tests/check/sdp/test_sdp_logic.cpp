@@ -16,7 +16,7 @@ using namespace comedia;
 /* ---- fixtures --------------------------------------------------------- */
 
 /* Stream s listens on 40000 + 10 (s - 1) (RTP) and the next port (RTCP). */
-class FakeStreams : public LocalStreams {
+class FakeStreams : public LocalSockets {
  public:
   guint n_streams = 2;
   std::string bound = "0.0.0.0";
@@ -41,6 +41,9 @@ class FakeStreams : public LocalStreams {
     return true;
   }
 };
+
+/* These pipelines have no nicesrc/nicesink (tests/check/ice has them). */
+static NoIce no_ice;
 
 static AnswerOptions
 default_answer_options ()
@@ -165,7 +168,7 @@ GST_START_TEST (test_seed_example)
   options.session_id = 3696336115u;
   Negotiated answer;
   SdpError err;
-  fail_unless (build_answer (parse_ok (SEED_OFFER), streams, options, answer, err),
+  fail_unless (build_answer (parse_ok (SEED_OFFER), streams, no_ice, options, answer, err),
       "%s", err.message.c_str ());
 
   /* Shaped like the seed's answer: the public address in c=, real bound
@@ -415,7 +418,7 @@ GST_START_TEST (test_answer_rules)
     c.setup (options, streams);
   Negotiated answer;
   SdpError err;
-  fail_unless (build_answer (parse_ok (c.offer), streams, options, answer, err),
+  fail_unless (build_answer (parse_ok (c.offer), streams, no_ice, options, answer, err),
       "rule '%s': %s", c.rule, err.message.c_str ());
   std::string media = media_text (answer.sdp.get ());
   fail_unless (media == c.expected_media, "rule '%s':\nexpected\n%s\ngot\n%s",
@@ -494,7 +497,7 @@ GST_START_TEST (test_allowed_source_from_offer)
   options.restrict_source = c.restrict_source;
   Negotiated answer;
   SdpError err;
-  fail_unless (build_answer (parse_ok (c.offer), streams, options, answer, err),
+  fail_unless (build_answer (parse_ok (c.offer), streams, no_ice, options, answer, err),
       "%s", err.message.c_str ());
   fail_unless_equals_int (answer.streams.size (), 1);
   fail_unless_equals_string (answer.streams[0].allowed_source.c_str (), c.expected);
@@ -513,8 +516,8 @@ GST_START_TEST (test_answer_origin_and_session_name)
   options.session_name = "my answerer";
   Negotiated a1, a2;
   SdpError err;
-  fail_unless (build_answer (parse_ok (offer), streams, options, a1, err));
-  fail_unless (build_answer (parse_ok (offer), streams, options, a2, err));
+  fail_unless (build_answer (parse_ok (offer), streams, no_ice, options, a1, err));
+  fail_unless (build_answer (parse_ok (offer), streams, no_ice, options, a2, err));
   const GstSDPOrigin *o1 = gst_sdp_message_get_origin (a1.sdp.get ());
   const GstSDPOrigin *o2 = gst_sdp_message_get_origin (a2.sdp.get ());
   fail_if (g_str_equal (o1->sess_id, "0"), "the offer's o= id was reused");
@@ -524,7 +527,7 @@ GST_START_TEST (test_answer_origin_and_session_name)
   fail_unless_equals_string (gst_sdp_message_get_session_name (a1.sdp.get ()), "my answerer");
 
   Negotiated a3;
-  fail_unless (build_answer (parse_ok (with_times), streams, options, a3, err));
+  fail_unless (build_answer (parse_ok (with_times), streams, no_ice, options, a3, err));
   const GstSDPTime *t = gst_sdp_message_get_time (a3.sdp.get (), 0);
   fail_unless_equals_string (t->start, "3034423619");
   fail_unless_equals_string (t->stop, "3042462419");
@@ -574,7 +577,7 @@ GST_START_TEST (test_answer_errors)
     c.setup (options, streams);
   Negotiated answer;
   SdpError err;
-  fail_if (build_answer (parse_ok (c.offer), streams, options, answer, err),
+  fail_if (build_answer (parse_ok (c.offer), streams, no_ice, options, answer, err),
       "rule '%s': an answer was built", c.rule);
   fail_unless (answer.sdp == nullptr, "rule '%s': half an answer left", c.rule);
   fail_unless (err.message.find (c.error) != std::string::npos,
@@ -997,7 +1000,8 @@ GST_START_TEST (test_offer_answer_round_trip)
 
   FakeStreams streams;
   Negotiated answer;
-  fail_unless (build_answer (offer_doc, streams, default_answer_options (), answer, err),
+  fail_unless (build_answer (offer_doc, streams, no_ice, default_answer_options (), answer,
+          err),
       "%s", err.message.c_str ());
   SdpDocument answer_doc = parse_ok (sdp_message_to_text (answer.sdp.get ()));
 
