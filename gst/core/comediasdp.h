@@ -49,8 +49,9 @@ enum class Transport {
 const char *transport_name (Transport t);
 
 /* Which one wins when an offer has both ICE attributes and
- * a=direction:active. */
-enum class PreferTransport { Ice, Comedia };
+ * a=direction:active.  The values are the sdp-negotiator's
+ * ComediaSdpPreferTransport ones, so that the element casts. */
+enum class PreferTransport { Ice = 0, Comedia = 1 };
 
 /* What the offer asks for on media @media_index, before looking at what
  * this pipeline can do: ICE attributes -> Ice, a=direction:active (or both)
@@ -212,10 +213,11 @@ bool build_offer (const std::vector<OfferedStream> & streams,
     const OfferOptions & options, SdpMessagePtr & out, SdpError & err);
 
 /* What to do with media the offer made active whose answer lacks
- * a=direction:passive. */
+ * a=direction:passive.  The values are the sdp-negotiator's
+ * ComediaSdpMissingPassive ones, so that the element casts. */
 enum class MissingPassive {
-  Error,           /* the peer does not do COMEDIA: fail */
-  StaticDestination,  /* warn, send to the answer's address anyway */
+  Error = 0,              /* the peer does not do COMEDIA: fail */
+  StaticDestination = 1,  /* warn, send to the answer's address anyway */
 };
 
 struct AnswerReading {

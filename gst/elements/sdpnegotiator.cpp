@@ -309,6 +309,14 @@ comedia_sdp_prefer_transport_get_type (void)
   return type;
 }
 
+/* The core's enums have these values: the element casts between them. */
+static_assert ((int) comedia::MissingPassive::Error == COMEDIA_SDP_MISSING_PASSIVE_ERROR
+    && (int) comedia::MissingPassive::StaticDestination
+    == COMEDIA_SDP_MISSING_PASSIVE_STATIC_DESTINATION, "missing-passive values");
+static_assert ((int) comedia::PreferTransport::Ice == COMEDIA_SDP_PREFER_TRANSPORT_ICE
+    && (int) comedia::PreferTransport::Comedia == COMEDIA_SDP_PREFER_TRANSPORT_COMEDIA,
+    "prefer-transport values");
+
 struct ComediaSdpNegotiatorPrivate {
   std::mutex lock;              /* guards the properties and descriptions */
   std::string session_name = DEFAULT_SESSION;
@@ -1424,8 +1432,7 @@ answer_options (ComediaSdpNegotiator * self)
   o.rtcp_mux = priv->rtcp_mux;
   o.formats = comedia::split_format_list (priv->formats);
   o.default_route_address = comedia::default_route_address;
-  o.prefer = priv->prefer_transport == COMEDIA_SDP_PREFER_TRANSPORT_COMEDIA ?
-      comedia::PreferTransport::Comedia : comedia::PreferTransport::Ice;
+  o.prefer = (comedia::PreferTransport) priv->prefer_transport;
   o.restrict_source = priv->restrict_source;
   return o;
 }
@@ -1663,8 +1670,7 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer)
     /* Answers to a resent offer may come more than once: each is applied. */
     if (priv->offer)
       offer_msg = comedia::sdp_message_copy (priv->offer.get ());
-    missing = priv->missing_passive == COMEDIA_SDP_MISSING_PASSIVE_ERROR ?
-        comedia::MissingPassive::Error : comedia::MissingPassive::StaticDestination;
+    missing = (comedia::MissingPassive) priv->missing_passive;
   }
   SdpError err;
   if (!offer_msg) {
