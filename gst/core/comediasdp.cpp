@@ -4,23 +4,17 @@
  */
 #include "comediasdp.h"
 #include "mediatransport.h"
+#include "netaddress.h"
 
 #include <gio/gio.h>
 #include <gst/rtp/gstrtppayloads.h>
 
-#include <cstring>
 
 namespace comedia {
 
 namespace {
 
 constexpr guint DISCARD_PORT = 9;
-bool
-is_ip_address (const std::string & s)
-{
-  return g_hostname_is_ip_address (s.c_str ()) && s.find ('/') == std::string::npos;
-}
-
 bool
 is_unspecified_address (const std::string & s)
 {
@@ -145,37 +139,6 @@ remove_media_attributes (GstSDPMedia * media, const char *key)
 }
 
 }  // namespace
-
-bool
-is_public_address (const std::string & ip)
-{
-  if (!is_ip_address (ip))
-    return false;
-  GInetAddress *a = g_inet_address_new_from_string (ip.c_str ());
-  if (a == nullptr)
-    return false;
-  bool v4 = g_inet_address_get_family (a) == G_SOCKET_FAMILY_IPV4;
-  const guint8 *b = g_inet_address_to_bytes (a);
-  static const guint8 v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-  if (!v4 && memcmp (b, v4_mapped, sizeof v4_mapped) == 0) {
-    /* ::ffff:a.b.c.d is a.b.c.d */
-    GInetAddress *v4a = g_inet_address_new_from_bytes (b + 12, G_SOCKET_FAMILY_IPV4);
-    g_object_unref (a);
-    a = v4a;
-    v4 = true;
-    b = g_inet_address_to_bytes (a);
-  }
-  bool special = g_inet_address_get_is_any (a) || g_inet_address_get_is_loopback (a) ||
-      g_inet_address_get_is_link_local (a) || g_inet_address_get_is_site_local (a) ||
-      g_inet_address_get_is_multicast (a);
-  if (v4)
-    special = special || b[0] == 0 || (b[0] == 100 && (b[1] & 0xc0) == 64) ||
-        b[0] >= 240;                               /* 0/8, 100.64/10, 240/4 */
-  else
-    special = special || (b[0] & 0xfe) == 0xfc;    /* fc00::/7 */
-  g_object_unref (a);
-  return !special;
-}
 
 /* ---- directions ------------------------------------------------------- */
 
@@ -938,34 +901,6 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
 }
 
 /* ---- helpers ---------------------------------------------------------- */
-
-std::string
-default_route_address (bool ipv6)
-{
-  /* Connecting a UDP socket sends nothing but makes the kernel pick the
-   * source address of the route towards a global address. */
-  GSocketFamily family = ipv6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4;
-  GSocket *sock = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, nullptr);
-  if (sock == nullptr)
-    return "";
-  std::string out;
-  GInetAddress *ia = g_inet_address_new_from_string (ipv6 ? "2001:db8::1" : "192.0.2.1");
-  GSocketAddress *target = g_inet_socket_address_new (ia, DISCARD_PORT);
-  if (g_socket_connect (sock, target, nullptr, nullptr)) {
-    GSocketAddress *local = g_socket_get_local_address (sock, nullptr);
-    if (local != nullptr) {
-      gchar *s = g_inet_address_to_string (
-          g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
-      out = s;
-      g_free (s);
-      g_object_unref (local);
-    }
-  }
-  g_object_unref (target);
-  g_object_unref (ia);
-  g_object_unref (sock);
-  return out;
-}
 
 std::vector<std::string>
 split_format_list (const std::string & list)

@@ -5,7 +5,8 @@
 #pragma once
 
 /* The COMEDIA offer/answer rules ("RTP without ICE", as Kurento does it) as
- * plain C++ on GstSDPMessage: no element, no pipeline, no sockets.  The
+ * plain C++ on GstSDPMessage: no element, no pipeline, no sockets (the
+ * default route comes through AnswerOptions::default_route_address).  The
  * sdp-negotiator element feeds it messages and real ports; the unit tests
  * feed it messages and fake ports.
  *
@@ -19,6 +20,7 @@
 #include <gst/sdp/sdp.h>
 
 #include "icesdp.h"
+#include "netaddress.h"     /* is_public_address, default_route_address */
 #include "sdpdocument.h"
 
 #include <functional>
@@ -139,10 +141,6 @@ struct StreamPlan {
 
 const char *stream_plan_kind_name (StreamPlan::Kind kind);
 
-/* Whether @ip is an address a peer on the Internet can send from: not
- * unspecified, loopback, link-local, private (RFC 1918, RFC 4193 ULA),
- * shared (RFC 6598 carrier-grade NAT) or multicast. */
-bool is_public_address (const std::string & ip);
 /* ice, comedia, static or none: the transport a plan uses. */
 Transport stream_plan_transport (StreamPlan::Kind kind);
 
@@ -236,10 +234,6 @@ struct AnswerReading {
  * attributes in the answer and gets an Ice plan with them. */
 bool read_answer (const SdpDocument & offer, const SdpDocument & answer,
     MissingPassive missing_passive, AnswerReading & out, SdpError & err);
-
-/* The address of the local interface holding the default route (no packet
- * is sent), or "" when there is none. */
-std::string default_route_address (bool ipv6);
 
 /* "VP8, opus,96" -> {"VP8", "opus", "96"}. */
 std::vector<std::string> split_format_list (const std::string & list);

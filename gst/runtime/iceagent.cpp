@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "iceagent.h"
+#include "netaddress.h"
 
 #include <gio/gio.h>
 #include <nice/interfaces.h>
@@ -71,21 +72,14 @@ state_name (guint state)
 std::string
 resolve (const std::string & host, std::string & error)
 {
-  if (g_hostname_is_ip_address (host.c_str ()))
-    return host;
-  GResolver *resolver = g_resolver_get_default ();
-  GError *err = nullptr;
-  GList *addrs = g_resolver_lookup_by_name (resolver, host.c_str (), nullptr, &err);
-  g_object_unref (resolver);
-  if (addrs == nullptr) {
-    error = "cannot resolve " + host + ": " + (err ? err->message : "no address");
-    g_clear_error (&err);
+  std::string why;
+  GInetAddress *inet = resolve_host (host, why);
+  if (inet == nullptr) {
+    error = "cannot resolve " + host + ": " + why;
     return "";
   }
-  gchar *s = g_inet_address_to_string (G_INET_ADDRESS (addrs->data));
-  std::string out = s;
-  g_free (s);
-  g_resolver_free_addresses (addrs);
+  std::string out = inet_address_text (inet);
+  g_object_unref (inet);
   return out;
 }
 
