@@ -9,7 +9,6 @@
 #include <gio/gio.h>
 #include <gst/rtp/gstrtppayloads.h>
 
-
 namespace comedia {
 
 namespace {

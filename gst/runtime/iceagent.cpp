@@ -83,6 +83,21 @@ resolve (const std::string & host, std::string & error)
   return out;
 }
 
+/* "3 remote candidate(s) (host, srflx)": how many, of which types. */
+std::string
+candidates_summary (size_t count, const char *whose, const std::set<std::string> & types)
+{
+  std::string out = std::to_string (count) + " " + whose + " candidate(s)";
+  std::string sep = " (";
+  for (const auto & t : types) {
+    out += sep + t;
+    sep = ", ";
+  }
+  if (!types.empty ())
+    out += ")";
+  return out;
+}
+
 /* Media that arrives while no nicesrc reads the component (a send-only
  * stream, or before the pipeline plays). */
 void
@@ -375,14 +390,7 @@ IceAgent::set_remote (guint stream, const IceDescription & remote, bool controll
     nice_agent_set_remote_candidates (agent_, stream, component, list);
     g_slist_free_full (list, (GDestroyNotify) nice_candidate_free);
   }
-  std::string summary = std::to_string (count) + " remote candidate(s)";
-  std::string sep = " (";
-  for (const auto & t : types) {
-    summary += sep + t;
-    sep = ", ";
-  }
-  if (!types.empty ())
-    summary += ")";
+  std::string summary = candidates_summary (count, "remote", types);
   if (remote.lite)
     summary += " of an ICE-lite peer";
   std::lock_guard<std::mutex> guard (lock_);
@@ -406,14 +414,7 @@ IceAgent::tried (guint stream)
     if (candidate_fields (c, f))
       types.insert (f.type);
   }
-  std::string out = std::to_string (st.local.candidates.size ()) + " local candidate(s)";
-  std::string sep = " (";
-  for (const auto & t : types) {
-    out += sep + t;
-    sep = ", ";
-  }
-  if (!types.empty ())
-    out += ")";
+  std::string out = candidates_summary (st.local.candidates.size (), "local", types);
   out += " against " + (st.remote_summary.empty () ? std::string ("no remote candidate")
       : st.remote_summary);
   out += stun_ ? ", with a STUN server" : ", no STUN server";
