@@ -5,6 +5,7 @@
 #include <gst/check/gstcheck.h>
 
 #include "comediasdp.h"
+#include "mediatransport.h"
 
 #include <functional>
 #include <map>
@@ -1015,6 +1016,54 @@ GST_START_TEST (test_offer_answer_round_trip)
 
 GST_END_TEST;
 
+/* What an m-line says about its transport, as COMEDIA and ICE both read it. */
+GST_START_TEST (test_media_transport)
+{
+  SdpDocument doc = parse_ok ("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nc=IN IP4 192.0.2.1\n"
+      "t=0 0\nm=audio 5004 RTP/AVP 0\n"
+      "m=audio 6000 RTP/AVP 0\nc=IN IP6 2001:db8::1\na=rtcp:7000 IN IP4 192.0.2.2\n"
+      "m=audio 65535 RTP/AVP 0\na=rtcp-mux\n");
+  guint port = 0;
+
+  MediaTransport t = media_transport_of (doc.message (), 0);
+  fail_unless_equals_string (t.connection->address, "192.0.2.1");   /* the session's */
+  fail_unless_equals_int (t.rtp_port, 5004);
+  fail_if (t.rtcp_mux);
+  fail_if (t.has_rtcp_attribute);
+  fail_unless (t.rtcp_port (false, port));
+  fail_unless_equals_int (port, 5005);
+  fail_unless (t.rtcp_port (true, port));
+  fail_unless_equals_int (port, 5004);
+
+  t = media_transport_of (doc.message (), 1);
+  fail_unless_equals_string (t.connection->address, "2001:db8::1");  /* its own */
+  fail_unless (t.has_rtcp_attribute);
+  fail_unless (t.rtcp_port (false, port));
+  fail_unless_equals_int (port, 7000);
+  fail_unless (t.rtcp_port (true, port));
+  fail_unless_equals_int (port, 6000);
+
+  t = media_transport_of (doc.message (), 2);
+  fail_unless (t.rtcp_mux);
+  port = 1;
+  fail_if (t.rtcp_port (false, port));         /* 65536 is no port */
+  fail_unless_equals_int (port, 1);
+  fail_unless (t.rtcp_port (true, port));
+  fail_unless_equals_int (port, 65535);
+
+  SdpDocument no_c = parse_ok ("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nt=0 0\n"
+      "m=audio 5004 RTP/AVP 0\n");
+  fail_unless (media_transport_of (no_c.message (), 0).connection == nullptr);
+
+  for (const char *ok : {"0", "5004", "65535", "5004 IN IP4 192.0.2.1", "5004/2"})
+    fail_unless (parse_sdp_port (ok, port), "%s", ok);
+  for (const char *bad : {"", "65536", "x", "12a", "-1", " 5004"})
+    fail_if (parse_sdp_port (bad, port), "%s", bad);
+  fail_if (parse_sdp_port (nullptr, port));
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_helpers)
 {
   fail_unless (split_format_list ("VP8, opus,96") ==
@@ -1046,6 +1095,7 @@ sdp_logic_suite (void)
   tcase_add_loop_test (tc, test_read_answer, 0, G_N_ELEMENTS (read_cases));
   tcase_add_loop_test (tc, test_rewrite_answer, 0, G_N_ELEMENTS (rewrite_cases));
   tcase_add_test (tc, test_offer_answer_round_trip);
+  tcase_add_test (tc, test_media_transport);
   tcase_add_test (tc, test_helpers);
   tcase_add_test (tc, test_is_public_address);
   tcase_add_loop_test (tc, test_allowed_source_from_offer, 0, G_N_ELEMENTS (allowed_cases));
