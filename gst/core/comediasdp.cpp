@@ -520,14 +520,6 @@ struct AnswerDraft {
   }
 };
 
-SdpMessagePtr
-sdp_message_new ()
-{
-  GstSDPMessage *msg = nullptr;
-  gst_sdp_message_new (&msg);
-  return SdpMessagePtr (msg);
-}
-
 void
 copy_times (const GstSDPMessage * from, GstSDPMessage * to)
 {

@@ -83,6 +83,14 @@ sdp_message_to_text (const GstSDPMessage * msg)
   return out;
 }
 
+SdpMessagePtr
+sdp_message_new ()
+{
+  GstSDPMessage *msg = nullptr;
+  gst_sdp_message_new (&msg);
+  return SdpMessagePtr (msg);
+}
+
 SdpMediaPtr
 sdp_media_new ()
 {
@@ -172,9 +180,8 @@ SdpDocument::parse (const char *text, gsize size, SdpDocument & out,
     return err.set (number == 0 ? "the SDP message is empty"
         : "the SDP message is blank: no v=0 line");
 
-  GstSDPMessage *msg = nullptr;
-  gst_sdp_message_new (&msg);
-  doc.msg_.reset (msg);
+  doc.msg_ = sdp_message_new ();
+  GstSDPMessage *msg = doc.msg_.get ();
   if (gst_sdp_message_parse_buffer ((const guint8 *) text, size, msg) != GST_SDP_OK)
     return err.set ("GstSDPMessage could not parse the SDP message");
   if (gst_sdp_message_medias_len (msg) != doc.media_lines_.size ())

@@ -33,6 +33,7 @@ struct SdpMessageFree {
   void operator() (GstSDPMessage * msg) const { gst_sdp_message_free (msg); }
 };
 using SdpMessagePtr = std::unique_ptr<GstSDPMessage, SdpMessageFree>;
+SdpMessagePtr sdp_message_new ();
 
 /* An m-line being written, for answers and offers made m-line by m-line. */
 struct SdpMediaFree {
