@@ -3,87 +3,17 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "comediasdp.h"
+#include "mediatransport.h"
+#include "netaddress.h"
 
 #include <gio/gio.h>
 #include <gst/rtp/gstrtppayloads.h>
 
-#include <cstdarg>
-#include <cstdio>
-#include <cstring>
-
 namespace comedia {
-
-std::string
-string_printf (const char *fmt, ...)
-{
-  va_list args;
-  va_start (args, fmt);
-  gchar *s = g_strdup_vprintf (fmt, args);
-  va_end (args);
-  std::string out (s);
-  g_free (s);
-  return out;
-}
 
 namespace {
 
-/* Dynamic RTP payload types (RFC 3551) must be mapped by a=rtpmap. */
-constexpr guint FIRST_DYNAMIC_PT = 96;
 constexpr guint DISCARD_PORT = 9;
-/* How much of an offending line an error message quotes. */
-constexpr gsize QUOTE_MAX = 60;
-
-/* A line as an error shows it: quoted, shortened, control bytes escaped. */
-std::string
-quote (const char *data, gsize len)
-{
-  std::string out = "'";
-  for (gsize i = 0; i < len && i < QUOTE_MAX; i++) {
-    unsigned char c = data[i];
-    if (c < 0x20 || c == 0x7f) {
-      char esc[8];
-      g_snprintf (esc, sizeof esc, "\\x%02x", c);
-      out += esc;
-    } else {
-      out += (char) c;
-    }
-  }
-  if (len > QUOTE_MAX)
-    out += "...";
-  return out + "'";
-}
-
-std::string
-quote (const std::string & s)
-{
-  return quote (s.data (), s.size ());
-}
-
-bool
-parse_port (const char *s, guint & port)
-{
-  if (s == nullptr || !g_ascii_isdigit (s[0]))
-    return false;
-  guint64 v = 0;
-  const char *p = s;
-  while (g_ascii_isdigit (*p)) {
-    v = v * 10 + (*p - '0');
-    if (v > G_MAXUINT16)
-      return false;
-    p++;
-  }
-  if (*p != '\0' && *p != ' ' && *p != '/')
-    return false;
-  port = (guint) v;
-  return true;
-}
-
-bool
-is_ip_address (const std::string & s)
-{
-  return g_hostname_is_ip_address (s.c_str ()) && s.find ('/') == std::string::npos;
-}
-
 bool
 is_unspecified_address (const std::string & s)
 {
@@ -105,22 +35,6 @@ bool
 media_has_attribute (const GstSDPMedia * media, const char *key)
 {
   return gst_sdp_media_get_attribute_val (media, key) != nullptr;
-}
-
-/* The media's c= if it has one, else the session's; nullptr if neither. */
-const GstSDPConnection *
-connection_of (const GstSDPMessage * msg, guint media_index)
-{
-  const GstSDPMedia *media = gst_sdp_message_get_media (msg, media_index);
-  if (gst_sdp_media_connections_len (media) > 0) {
-    const GstSDPConnection *c = gst_sdp_media_get_connection (media, 0);
-    if (c->address != nullptr)
-      return c;
-  }
-  const GstSDPConnection *c = gst_sdp_message_get_connection (msg);
-  if (c != nullptr && c->address != nullptr)
-    return c;
-  return nullptr;
 }
 
 bool
@@ -224,362 +138,6 @@ remove_media_attributes (GstSDPMedia * media, const char *key)
 }
 
 }  // namespace
-
-bool
-is_public_address (const std::string & ip)
-{
-  if (!is_ip_address (ip))
-    return false;
-  GInetAddress *a = g_inet_address_new_from_string (ip.c_str ());
-  if (a == nullptr)
-    return false;
-  bool v4 = g_inet_address_get_family (a) == G_SOCKET_FAMILY_IPV4;
-  const guint8 *b = g_inet_address_to_bytes (a);
-  static const guint8 v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-  if (!v4 && memcmp (b, v4_mapped, sizeof v4_mapped) == 0) {
-    /* ::ffff:a.b.c.d is a.b.c.d */
-    GInetAddress *v4a = g_inet_address_new_from_bytes (b + 12, G_SOCKET_FAMILY_IPV4);
-    g_object_unref (a);
-    a = v4a;
-    v4 = true;
-    b = g_inet_address_to_bytes (a);
-  }
-  bool special = g_inet_address_get_is_any (a) || g_inet_address_get_is_loopback (a) ||
-      g_inet_address_get_is_link_local (a) || g_inet_address_get_is_site_local (a) ||
-      g_inet_address_get_is_multicast (a);
-  if (v4)
-    special = special || b[0] == 0 || (b[0] == 100 && (b[1] & 0xc0) == 64) ||
-        b[0] >= 240;                               /* 0/8, 100.64/10, 240/4 */
-  else
-    special = special || (b[0] & 0xfe) == 0xfc;    /* fc00::/7 */
-  g_object_unref (a);
-  return !special;
-}
-
-bool
-SdpError::set (std::string msg, guint at_line)
-{
-  message = std::move (msg);
-  line = at_line;
-  return false;
-}
-
-SdpMessagePtr
-sdp_message_copy (const GstSDPMessage * msg)
-{
-  GstSDPMessage *copy = nullptr;
-  gst_sdp_message_copy (msg, &copy);
-  return SdpMessagePtr (copy);
-}
-
-std::string
-sdp_message_to_text (const GstSDPMessage * msg)
-{
-  gchar *text = gst_sdp_message_as_text (msg);
-  std::string out (text ? text : "");
-  g_free (text);
-  return out;
-}
-
-/* ---- SdpDocument ------------------------------------------------------ */
-
-bool
-SdpDocument::parse (const char *text, gsize size, SdpDocument & out,
-    SdpError & err, gsize max_size)
-{
-  out = SdpDocument ();
-  if (size > max_size)
-    return err.set (string_printf ("the SDP message is %" G_GSIZE_FORMAT " bytes, more than "
-            "the limit of %" G_GSIZE_FORMAT ": not an SDP message?", size, max_size));
-
-  SdpDocument doc;
-  doc.has_text_ = true;
-  bool seen_version = false;
-  guint number = 0;
-  gsize pos = 0;
-  guint blank_line = 0;         /* first blank line after the content */
-
-  while (pos < size) {
-    const char *start = text + pos;
-    const char *nl = (const char *) memchr (start, '\n', size - pos);
-    gsize len = nl ? (gsize) (nl - start) : size - pos;
-    number++;
-    pos += len + (nl ? 1 : 0);
-    if (len > 0 && start[len - 1] == '\r')
-      len--;
-
-    for (gsize i = 0; i < len; i++) {
-      unsigned char c = start[i];
-      if ((c < 0x20 && c != '\t') || c == 0x7f)
-        return err.set (string_printf ("line %u contains the byte 0x%02x: not SDP text",
-                number, c), number);
-    }
-    if (len == 0) {
-      /* Blank lines may surround a message (they frame it on a stream),
-       * never split it. */
-      if (seen_version && blank_line == 0)
-        blank_line = number;
-      continue;
-    }
-    if (blank_line != 0)
-      return err.set (string_printf ("line %u is empty but more SDP follows it on line %u: "
-              "SDP has no empty lines", blank_line, number), blank_line);
-    if (!seen_version) {
-      if (!(len == 3 && memcmp (start, "v=0", 3) == 0))
-        return err.set (string_printf ("line %u: an SDP message starts with v=0, found %s",
-                number, quote (start, len).c_str ()), number);
-      seen_version = true;
-    } else if (len < 2 || !g_ascii_islower (start[0]) || start[1] != '=') {
-      return err.set (string_printf ("line %u: %s is not an SDP line (<letter>=<value>)",
-              number, quote (start, len).c_str ()), number);
-    }
-    if (!nl)
-      return err.set (string_printf ("line %u (%s) has no end of line: the message is "
-              "truncated", number, quote (start, len).c_str ()), number);
-
-    std::string line (start, len);
-    if (line[0] == 'm') {
-      gchar **fields = g_strsplit (line.c_str () + 2, " ", -1);
-      guint n = g_strv_length (fields);
-      guint port;
-      bool port_ok = n >= 2 && parse_port (fields[1], port);
-      std::string port_text = n >= 2 ? fields[1] : "";
-      g_strfreev (fields);
-      if (n < 4)
-        return err.set (string_printf ("line %u: %s needs a media, a port, a protocol and "
-                "at least one format (truncated?)", number, quote (line).c_str ()), number);
-      if (!port_ok)
-        return err.set (string_printf ("line %u: m= port %s is not a number from 0 to 65535",
-                number, quote (port_text).c_str ()), number);
-      doc.media_lines_.emplace_back ();
-    }
-    if (doc.media_lines_.empty ())
-      doc.session_lines_.push_back ({number, line});
-    else
-      doc.media_lines_.back ().push_back ({number, line});
-  }
-  if (!seen_version)
-    return err.set (number == 0 ? "the SDP message is empty"
-        : "the SDP message is blank: no v=0 line");
-
-  GstSDPMessage *msg = nullptr;
-  gst_sdp_message_new (&msg);
-  doc.msg_.reset (msg);
-  if (gst_sdp_message_parse_buffer ((const guint8 *) text, size, msg) != GST_SDP_OK)
-    return err.set ("GstSDPMessage could not parse the SDP message");
-  if (gst_sdp_message_medias_len (msg) != doc.media_lines_.size ())
-    return err.set (string_printf ("GstSDPMessage found %u m-lines, the text has %u",
-            gst_sdp_message_medias_len (msg), (guint) doc.media_lines_.size ()));
-  /* GStreamer 1.22's parser skips t= lines (and as_text() then writes
-   * t=0 0); keep the real ones so an answer can repeat them (RFC 3264 6). */
-  if (gst_sdp_message_times_len (msg) == 0) {
-    for (const Line & l : doc.session_lines_) {
-      if (l.text[0] != 't')
-        continue;
-      gchar **times = g_strsplit (l.text.c_str () + 2, " ", -1);
-      guint n = g_strv_length (times);
-      if (n == 2)
-        gst_sdp_message_add_time (msg, times[0], times[1], nullptr);
-      g_strfreev (times);
-      if (n != 2)
-        return err.set (string_printf ("line %u: t= needs a start and a stop time, found %s",
-                l.number, quote (l.text).c_str ()), l.number);
-    }
-  }
-  if (!validate_sdp (doc, err))
-    return false;
-  out = std::move (doc);
-  return true;
-}
-
-bool
-SdpDocument::from_message (const GstSDPMessage * msg, SdpDocument & out,
-    SdpError & err)
-{
-  out = SdpDocument ();
-  if (msg == nullptr)
-    return err.set ("no SDP message given");
-  SdpDocument doc;
-  doc.msg_ = sdp_message_copy (msg);
-  if (!validate_sdp (doc, err))
-    return false;
-  out = std::move (doc);
-  return true;
-}
-
-guint
-SdpDocument::media_line (guint media_index) const
-{
-  if (media_index < media_lines_.size ())
-    return media_lines_[media_index][0].number;
-  return 0;
-}
-
-std::string
-SdpDocument::where_media (guint media_index) const
-{
-  if (media_index < media_lines_.size ()) {
-    const Line & l = media_lines_[media_index][0];
-    return string_printf ("line %u (%s)", l.number, l.text.c_str ());
-  }
-  const char *media = msg_ && media_index < gst_sdp_message_medias_len (msg_.get ())
-      ? gst_sdp_message_get_media (msg_.get (), media_index)->media : nullptr;
-  return string_printf ("m-line %u (%s)", media_index + 1, media ? media : "?");
-}
-
-guint
-SdpDocument::attribute_line (gint media_index, const char *key) const
-{
-  const std::vector<Line> *lines = nullptr;
-  if (media_index < 0)
-    lines = &session_lines_;
-  else if ((guint) media_index < media_lines_.size ())
-    lines = &media_lines_[media_index];
-  if (lines == nullptr)
-    return 0;
-  std::string prefix = std::string ("a=") + key;
-  for (const Line & l : *lines) {
-    if (g_str_has_prefix (l.text.c_str (), prefix.c_str ())) {
-      char next = l.text[prefix.size ()];
-      if (next == '\0' || next == ':')
-        return l.number;
-    }
-  }
-  return 0;
-}
-
-std::string
-SdpDocument::where_attribute (gint media_index, const char *key) const
-{
-  guint line = attribute_line (media_index, key);
-  if (line != 0)
-    return string_printf ("line %u", line);
-  if (media_index < 0)
-    return string_printf ("session-level a=%s", key);
-  return string_printf ("a=%s of %s", key, where_media (media_index).c_str ());
-}
-
-guint
-SdpDocument::session_line (char type) const
-{
-  for (const Line & l : session_lines_)
-    if (l.text[0] == type)
-      return l.number;
-  return 0;
-}
-
-std::string
-SdpDocument::where_line (char type) const
-{
-  guint line = session_line (type);
-  if (line != 0)
-    return string_printf ("line %u", line);
-  return string_printf ("the %c= line", type);
-}
-
-/* ---- validation ------------------------------------------------------- */
-
-namespace {
-
-bool
-check_direction_value (const SdpDocument & doc, const char *value, gint media_index,
-    SdpError & err)
-{
-  if (value == nullptr)
-    return true;
-  if (g_str_equal (value, "active") || g_str_equal (value, "passive")
-      || g_str_equal (value, "both"))
-    return true;
-  return err.set (string_printf ("%s: a=direction:%s is not active, passive or both",
-          doc.where_attribute (media_index, "direction").c_str (), value),
-      doc.attribute_line (media_index, "direction"));
-}
-
-bool
-check_rtcp_value (const SdpDocument & doc, const char *value, gint media_index,
-    SdpError & err)
-{
-  guint port;
-  if (value == nullptr || parse_port (value, port))
-    return true;
-  return err.set (string_printf ("%s: a=rtcp:%s does not start with a port from 0 to 65535",
-          doc.where_attribute (media_index, "rtcp").c_str (), value),
-      doc.attribute_line (media_index, "rtcp"));
-}
-
-}  // namespace
-
-bool
-validate_sdp (const SdpDocument & doc, SdpError & err)
-{
-  const GstSDPMessage *msg = doc.message ();
-  const GstSDPOrigin *o = gst_sdp_message_get_origin (msg);
-  auto blank = [] (const char *v) { return v == nullptr || v[0] == '\0'; };
-  if (blank (o->addr) || blank (o->sess_id) || blank (o->sess_version)
-      || blank (o->nettype) || blank (o->addrtype)) {
-    if (doc.session_line ('o') == 0 && o->username == nullptr)
-      return err.set ("the SDP message has no o= line (truncated?)");
-    return err.set (string_printf ("%s: the o= line needs 6 fields (username, session id, "
-            "version, network type, address type, address)",
-            doc.where_line ('o').c_str ()), doc.session_line ('o'));
-  }
-  if (gst_sdp_message_get_session_name (msg) == nullptr)
-    return err.set ("the SDP message has no s= line (truncated?)");
-  /* A message handed over as GstSDPMessage may have lost its t= to the
-   * parser; as_text() writes t=0 0 for it. */
-  if (doc.has_text () && gst_sdp_message_times_len (msg) == 0)
-    return err.set ("the SDP message has no t= line (truncated?)");
-  if (!check_direction_value (doc, gst_sdp_message_get_attribute_val (msg, "direction"),
-          -1, err))
-    return false;
-
-  for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++) {
-    const GstSDPMedia *m = gst_sdp_message_get_media (msg, i);
-    std::string where = doc.where_media (i);
-    guint line = doc.media_line (i);
-    if (m->media == nullptr || m->media[0] == '\0')
-      return err.set (where + ": the m-line has no media type", line);
-    if (m->port > G_MAXUINT16)
-      return err.set (string_printf ("%s: port %u is not a number from 0 to 65535",
-              where.c_str (), m->port), line);
-    if (m->proto == nullptr || m->proto[0] == '\0')
-      return err.set (where + ": the m-line has no protocol", line);
-    if (gst_sdp_media_formats_len (m) == 0)
-      return err.set (where + ": the m-line has no format", line);
-    if (g_str_has_prefix (m->proto, "RTP/")) {
-      for (guint f = 0; f < gst_sdp_media_formats_len (m); f++) {
-        const char *pt = gst_sdp_media_get_format (m, f);
-        guint64 n;
-        if (!g_ascii_string_to_unsigned (pt, 10, 0, 127, &n, nullptr))
-          return err.set (string_printf ("%s: format '%s' is not an RTP payload type (0-127)",
-                  where.c_str (), pt), line);
-        if (n >= FIRST_DYNAMIC_PT && m->port != 0) {
-          std::string prefix = std::string (pt) + " ";
-          bool mapped = false;
-          for (guint a = 0;; a++) {
-            const char *v = gst_sdp_media_get_attribute_val_n (m, "rtpmap", a);
-            if (v == nullptr)
-              break;
-            if (g_str_has_prefix (v, prefix.c_str ()))
-              mapped = true;
-          }
-          if (!mapped)
-            return err.set (string_printf ("%s: dynamic payload type %s has no a=rtpmap:%s "
-                    "(truncated?)", where.c_str (), pt, pt), line);
-        }
-      }
-    }
-    if (!check_direction_value (doc, gst_sdp_media_get_attribute_val (m, "direction"),
-            i, err))
-      return false;
-    if (!check_rtcp_value (doc, gst_sdp_media_get_attribute_val (m, "rtcp"), i, err))
-      return false;
-    IceDescription ice;
-    if (!read_ice (doc, i, ice, err))
-      return false;
-  }
-  return true;
-}
 
 /* ---- directions ------------------------------------------------------- */
 
@@ -689,6 +247,38 @@ stream_plan_transport (StreamPlan::Kind kind)
   return Transport::None;
 }
 
+const char *
+transport_name (Transport t)
+{
+  switch (t) {
+    case Transport::None:
+      return "none";
+    case Transport::Ice:
+      return "ice";
+    case Transport::Comedia:
+      return "comedia";
+    case Transport::Static:
+      return "static";
+  }
+  return "?";
+}
+
+Transport
+offered_transport (const GstSDPMessage * offer, guint media_index, PreferTransport prefer)
+{
+  bool ice = ice_attribute (offer, media_index, "ice-ufrag") != nullptr
+      && ice_attribute (offer, media_index, "ice-pwd") != nullptr;
+  ComediaDirection d = comedia_direction_of (offer, media_index);
+  bool comedia = d == ComediaDirection::Active || d == ComediaDirection::Both;
+  if (ice && comedia)
+    return prefer == PreferTransport::Ice ? Transport::Ice : Transport::Comedia;
+  if (ice)
+    return Transport::Ice;
+  if (comedia)
+    return Transport::Comedia;
+  return Transport::Static;
+}
+
 /* ---- answerer --------------------------------------------------------- */
 
 namespace {
@@ -699,14 +289,12 @@ bool
 remote_transport (const SdpDocument & doc, guint i, bool rtcp_mux,
     TransportAddress & remote, std::string & note, SdpError & err)
 {
-  const GstSDPMessage *msg = doc.message ();
-  const GstSDPMedia *m = gst_sdp_message_get_media (msg, i);
-  const GstSDPConnection *c = connection_of (msg, i);
-  if (c == nullptr)
+  MediaTransport t = media_transport_of (doc.message (), i);
+  if (t.connection == nullptr)
     return err.set (string_printf ("%s has no c= line (nor has the session) and is not "
             "a=direction:active: there is no address to send to",
             doc.where_media (i).c_str ()), doc.media_line (i));
-  std::string address = c->address;
+  std::string address = t.connection->address;
   if (!is_ip_address (address))
     return err.set (string_printf ("%s: c= address '%s' is not an IP address (host names "
             "are not resolved)", doc.where_media (i).c_str (), address.c_str ()),
@@ -716,17 +304,12 @@ remote_transport (const SdpDocument & doc, guint i, bool rtcp_mux,
     address.clear ();
   }
   remote.address = address;
-  remote.rtp_port = m->port;
+  remote.rtp_port = t.rtp_port;
   remote.rtcp_mux = rtcp_mux;
-  guint rtcp_port = m->port + 1;
-  const char *rtcp = gst_sdp_media_get_attribute_val (m, "rtcp");
-  if (rtcp_mux)
-    rtcp_port = m->port;
-  else if (rtcp != nullptr)
-    parse_port (rtcp, rtcp_port);      /* validated already */
-  if (rtcp_port > G_MAXUINT16)
+  guint rtcp_port;
+  if (!t.rtcp_port (rtcp_mux, rtcp_port))
     return err.set (string_printf ("%s: port %u + 1 is not a port for RTCP",
-            doc.where_media (i).c_str (), m->port), doc.media_line (i));
+            doc.where_media (i).c_str (), t.rtp_port), doc.media_line (i));
   remote.rtcp_port = rtcp_port;
   return true;
 }
@@ -775,18 +358,18 @@ struct AcceptedStream {
 
 /* Why the answer must reject offer m-line @i, or "" if it need not. */
 std::string
-rejection_reason (const GstSDPMedia * m, guint stream, LocalStreams & local,
-    const std::vector<std::string> & kept, bool allow_ice, bool ice_offered)
+rejection_reason (const GstSDPMedia * m, guint stream, LocalSockets & sockets,
+    LocalIce & ice, const std::vector<std::string> & kept, bool ice_offered)
 {
   if (m->port == 0)
     return "the offer disabled it (port 0)";
   if (!is_rtp_proto (m->proto))
     return string_printf ("protocol %s is not RTP/AVP or RTP/AVPF", m->proto);
-  bool sockets = local.has_stream (stream);
-  bool ice = allow_ice && local.ice_components (stream) > 0;
-  if (!sockets && !ice)
+  bool has_sockets = sockets.has_stream (stream);
+  bool has_ice = ice.ice_components (stream) > 0;
+  if (!has_sockets && !has_ice)
     return string_printf ("the pipeline has no stream %u", stream);
-  if (!sockets && !ice_offered)
+  if (!has_sockets && !ice_offered)
     return string_printf ("stream %u has only nicesrc/nicesink and the offer has no ICE "
         "attributes (a=ice-ufrag, a=ice-pwd)", stream);
   if (kept.empty ())
@@ -797,18 +380,16 @@ rejection_reason (const GstSDPMedia * m, guint stream, LocalStreams & local,
 /* The ICE answer of stream @i: gather, answer with our credentials and
  * candidates, hand the peer's to the plan. */
 bool
-accept_ice_stream (const SdpDocument & offer, guint i, LocalStreams & local,
+accept_ice_stream (const SdpDocument & offer, guint i, LocalIce & ice,
     const AnswerOptions & options, AcceptedStream & out, SdpError & err)
 {
   const GstSDPMessage *msg = offer.message ();
   StreamPlan & plan = out.plan;
   guint stream = i + 1;
-  IceDescription remote;
-  if (!read_ice (offer, i, remote, err))
-    return false;
-  guint components = local.ice_components (stream);
+  IceDescription remote = read_ice (msg, i);
+  guint components = ice.ice_components (stream);
   std::string error;
-  if (!local.gather_ice (stream, out.ice, error))
+  if (!ice.gather_ice (stream, out.ice, error))
     return err.set (string_printf ("cannot gather the ICE candidates of stream %u (%s): %s",
             stream, offer.where_media (i).c_str (), error.c_str ()), offer.media_line (i));
   /* Only a pipeline without component 2 for the stream has RTCP on
@@ -839,26 +420,26 @@ accept_ice_stream (const SdpDocument & offer, guint i, LocalStreams & local,
 }
 
 bool
-accept_stream (const SdpDocument & offer, guint i, LocalStreams & local,
+accept_stream (const SdpDocument & offer, guint i, LocalSockets & sockets, LocalIce & ice,
     const AnswerOptions & options, bool answer_has_mux, AcceptedStream & out,
-    SdpError & err, bool allow_ice = false)
+    SdpError & err)
 {
   const GstSDPMessage *msg = offer.message ();
   const GstSDPMedia *om = gst_sdp_message_get_media (msg, i);
   StreamPlan & plan = out.plan;
   guint stream = i + 1;
 
-  if (allow_ice && local.ice_components (stream) > 0) {
+  if (ice.ice_components (stream) > 0) {
     Transport wanted = offered_transport (msg, i, options.prefer);
     bool ice_offered = has_ice_attributes (msg, i);
     /* What the offer asks for, or ICE when only ICE elements exist. */
-    if (ice_offered && (wanted == Transport::Ice || !local.has_stream (stream)))
-      return accept_ice_stream (offer, i, local, options, out, err);
+    if (ice_offered && (wanted == Transport::Ice || !sockets.has_stream (stream)))
+      return accept_ice_stream (offer, i, ice, options, out, err);
   }
 
   bool want_mux = options.rtcp_mux && answer_has_mux && media_has_attribute (om, "rtcp-mux");
   std::string error;
-  if (!local.open_stream (stream, want_mux, plan.local, error))
+  if (!sockets.open_stream (stream, want_mux, plan.local, error))
     return err.set (string_printf ("cannot open the sockets of stream %u (%s): %s", stream,
             offer.where_media (i).c_str (), error.c_str ()), offer.media_line (i));
   if (!want_mux)
@@ -908,21 +489,50 @@ add_direction_attributes (GstSDPMedia * media, const AcceptedStream & acc)
     gst_sdp_media_add_attribute (media, "direction", acc.comedia_attribute);
 }
 
-/* Session c= is the first accepted stream's address; media that differ get
- * their own c=. */
-std::string
-session_address (const std::vector<AcceptedStream> & accepted, const AnswerOptions & options)
+/* The m-lines of an answer being made, in offer order, and what each
+ * stream does. */
+struct AnswerDraft {
+  std::vector<AcceptedStream> streams;
+  std::vector<SdpMediaPtr> medias;
+
+  /* Session c= is the first accepted stream's address; media that differ
+   * get their own c=. */
+  std::string session_address (const AnswerOptions & options) const {
+    for (const auto & a : streams)
+      if (a.plan.kind != StreamPlan::Kind::Rejected)
+        return a.announced;
+    return options.public_address.empty () ? "0.0.0.0" : options.public_address;
+  }
+
+  /* Completes @answer, whose v=, o=, s=, t= and session attributes the
+   * caller set: c= @address, then the m-lines.  The plans go to @out. */
+  void finish (SdpMessagePtr answer, const std::string & address, Negotiated & out) {
+    gst_sdp_message_set_connection (answer.get (), "IN", addrtype_of (address),
+        address.c_str (), 0, 0);
+    for (guint i = 0; i < medias.size (); i++) {
+      const AcceptedStream & acc = streams[i];
+      if (acc.plan.kind != StreamPlan::Kind::Rejected && acc.announced != address)
+        add_connection (medias[i].get (), acc.announced);
+      gst_sdp_message_add_media (answer.get (), medias[i].get ());   /* copies */
+      out.streams.push_back (acc.plan);
+    }
+    out.sdp = std::move (answer);
+  }
+};
+
+void
+copy_times (const GstSDPMessage * from, GstSDPMessage * to)
 {
-  for (const auto & a : accepted)
-    if (a.plan.kind != StreamPlan::Kind::Rejected)
-      return a.announced;
-  return options.public_address.empty () ? "0.0.0.0" : options.public_address;
+  for (guint t = 0; t < gst_sdp_message_times_len (from); t++) {
+    const GstSDPTime *time = gst_sdp_message_get_time (from, t);
+    gst_sdp_message_add_time (to, time->start, time->stop, nullptr);
+  }
 }
 
 }  // namespace
 
 bool
-build_answer (const SdpDocument & offer, LocalStreams & local,
+build_answer (const SdpDocument & offer, LocalSockets & sockets, LocalIce & ice,
     const AnswerOptions & options, Negotiated & out, SdpError & err)
 {
   out = Negotiated ();
@@ -930,14 +540,7 @@ build_answer (const SdpDocument & offer, LocalStreams & local,
   if (omsg == nullptr)
     return err.set ("no offer");
 
-  std::vector<AcceptedStream> accepted;
-  std::vector<GstSDPMedia *> medias;
-  auto free_medias = [&medias] () {
-    for (GstSDPMedia *m : medias)
-      gst_sdp_media_free (m);
-    medias.clear ();
-  };
-
+  AnswerDraft draft;
   for (guint i = 0; i < gst_sdp_message_medias_len (omsg); i++) {
     const GstSDPMedia *om = gst_sdp_message_get_media (omsg, i);
     AcceptedStream acc;
@@ -951,13 +554,12 @@ build_answer (const SdpDocument & offer, LocalStreams & local,
         kept.push_back (pt);
     }
 
-    GstSDPMedia *am = nullptr;
-    gst_sdp_media_new (&am);
-    medias.push_back (am);
+    draft.medias.push_back (sdp_media_new ());
+    GstSDPMedia *am = draft.medias.back ().get ();
     gst_sdp_media_set_media (am, om->media);
     gst_sdp_media_set_proto (am, om->proto);
 
-    std::string reason = rejection_reason (om, acc.plan.stream, local, kept, true,
+    std::string reason = rejection_reason (om, acc.plan.stream, sockets, ice, kept,
         has_ice_attributes (omsg, i));
     if (!reason.empty ()) {
       /* RFC 3264 6: a rejected stream stays, with port 0. */
@@ -966,14 +568,12 @@ build_answer (const SdpDocument & offer, LocalStreams & local,
       gst_sdp_media_set_port_info (am, 0, 0);
       for (guint f = 0; f < gst_sdp_media_formats_len (om); f++)
         gst_sdp_media_add_format (am, gst_sdp_media_get_format (om, f));
-      accepted.push_back (std::move (acc));
+      draft.streams.push_back (std::move (acc));
       continue;
     }
 
-    if (!accept_stream (offer, i, local, options, true, acc, err, true)) {
-      free_medias ();
+    if (!accept_stream (offer, i, sockets, ice, options, true, acc, err))
       return false;
-    }
     gst_sdp_media_set_port_info (am, acc.plan.local.rtp_port, 0);
     for (const auto & pt : kept)
       gst_sdp_media_add_format (am, pt.c_str ());
@@ -992,30 +592,18 @@ build_answer (const SdpDocument & offer, LocalStreams & local,
     else
       add_transport_attributes (am, acc.plan.local);
     add_direction_attributes (am, acc);
-    accepted.push_back (std::move (acc));
+    draft.streams.push_back (std::move (acc));
   }
 
-  std::string address = session_address (accepted, options);
-  GstSDPMessage *answer = nullptr;
-  gst_sdp_message_new (&answer);
-  out.sdp.reset (answer);
-  gst_sdp_message_set_version (answer, "0");
-  set_origin (answer, options.session_id ? options.session_id : fresh_session_id (), address);
-  gst_sdp_message_set_session_name (answer, options.session_name.c_str ());
-  gst_sdp_message_set_connection (answer, "IN", addrtype_of (address), address.c_str (), 0, 0);
+  std::string address = draft.session_address (options);
+  SdpMessagePtr answer = sdp_message_new ();
+  gst_sdp_message_set_version (answer.get (), "0");
+  set_origin (answer.get (), options.session_id ? options.session_id : fresh_session_id (),
+      address);
+  gst_sdp_message_set_session_name (answer.get (), options.session_name.c_str ());
   /* RFC 3264 6: the answer's t= is the offer's. */
-  for (guint t = 0; t < gst_sdp_message_times_len (omsg); t++) {
-    const GstSDPTime *time = gst_sdp_message_get_time (omsg, t);
-    gst_sdp_message_add_time (answer, time->start, time->stop, nullptr);
-  }
-  for (guint i = 0; i < medias.size (); i++) {
-    const AcceptedStream & acc = accepted[i];
-    if (acc.plan.kind != StreamPlan::Kind::Rejected && acc.announced != address)
-      add_connection (medias[i], acc.announced);
-    gst_sdp_message_add_media (answer, medias[i]);   /* copies */
-    out.streams.push_back (acc.plan);
-  }
-  free_medias ();
+  copy_times (omsg, answer.get ());
+  draft.finish (std::move (answer), address, out);
   return true;
 }
 
@@ -1058,7 +646,7 @@ check_answer_matches_offer (const SdpDocument & offer, const SdpDocument & answe
 
 bool
 rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
-    LocalStreams & local, const AnswerOptions & options, Negotiated & out,
+    LocalSockets & sockets, const AnswerOptions & options, Negotiated & out,
     SdpError & err)
 {
   out = Negotiated ();
@@ -1069,19 +657,13 @@ rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
 
   const GstSDPMessage *omsg = offer.message ();
   const GstSDPMessage *amsg = answer.message ();
-  std::vector<AcceptedStream> accepted;
-  std::vector<GstSDPMedia *> medias;
-  auto free_medias = [&medias] () {
-    for (GstSDPMedia *m : medias)
-      gst_sdp_media_free (m);
-    medias.clear ();
-  };
-
+  NoIce no_ice;
+  AnswerDraft draft;
   for (guint i = 0; i < gst_sdp_message_medias_len (amsg); i++) {
     const GstSDPMedia *om = gst_sdp_message_get_media (omsg, i);
     GstSDPMedia *am = nullptr;
     gst_sdp_media_copy (gst_sdp_message_get_media (amsg, i), &am);
-    medias.push_back (am);
+    draft.medias.emplace_back (am);
     AcceptedStream acc;
     acc.plan.stream = i + 1;
     acc.plan.media = am->media;
@@ -1090,20 +672,18 @@ rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
     for (guint f = 0; f < gst_sdp_media_formats_len (am); f++)
       formats.push_back (gst_sdp_media_get_format (am, f));
     std::string reason = am->port == 0 ? std::string ("the answer rejected it (port 0)")
-        : rejection_reason (om, acc.plan.stream, local, formats, false, false);
+        : rejection_reason (om, acc.plan.stream, sockets, no_ice, formats, false);
     if (!reason.empty ()) {
       acc.plan.kind = StreamPlan::Kind::Rejected;
       acc.plan.note = reason;
       gst_sdp_media_set_port_info (am, 0, 0);
-      accepted.push_back (std::move (acc));
+      draft.streams.push_back (std::move (acc));
       continue;
     }
 
-    if (!accept_stream (offer, i, local, options, media_has_attribute (am, "rtcp-mux"),
-            acc, err)) {
-      free_medias ();
+    if (!accept_stream (offer, i, sockets, no_ice, options,
+            media_has_attribute (am, "rtcp-mux"), acc, err))
       return false;
-    }
     gst_sdp_media_set_port_info (am, acc.plan.local.rtp_port, 0);
     /* Our transport replaces the other stack's. */
     for (const char *key : {"rtcp", "rtcp-mux", "direction", "sendrecv", "sendonly",
@@ -1115,39 +695,26 @@ rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
     acc.plan.direction = media_direction_of (amsg, i);
     add_transport_attributes (am, acc.plan.local);
     add_direction_attributes (am, acc);
-    accepted.push_back (std::move (acc));
+    draft.streams.push_back (std::move (acc));
   }
 
-  GstSDPMessage *result = nullptr;
-  gst_sdp_message_new (&result);
-  out.sdp.reset (result);
-  std::string address = session_address (accepted, options);
+  std::string address = draft.session_address (options);
+  SdpMessagePtr result = sdp_message_new ();
   /* Everything of the session but c=, media and session-level direction
    * attributes comes from the answer as it was made. */
-  gst_sdp_message_set_version (result, gst_sdp_message_get_version (amsg));
+  gst_sdp_message_set_version (result.get (), gst_sdp_message_get_version (amsg));
   const GstSDPOrigin *o = gst_sdp_message_get_origin (amsg);
-  gst_sdp_message_set_origin (result, o->username, o->sess_id, o->sess_version,
+  gst_sdp_message_set_origin (result.get (), o->username, o->sess_id, o->sess_version,
       o->nettype, o->addrtype, o->addr);
-  gst_sdp_message_set_session_name (result, gst_sdp_message_get_session_name (amsg));
-  gst_sdp_message_set_connection (result, "IN", addrtype_of (address), address.c_str (), 0, 0);
-  for (guint t = 0; t < gst_sdp_message_times_len (amsg); t++) {
-    const GstSDPTime *time = gst_sdp_message_get_time (amsg, t);
-    gst_sdp_message_add_time (result, time->start, time->stop, nullptr);
-  }
+  gst_sdp_message_set_session_name (result.get (), gst_sdp_message_get_session_name (amsg));
+  copy_times (amsg, result.get ());
   for (guint a = 0; a < gst_sdp_message_attributes_len (amsg); a++) {
     const GstSDPAttribute *attr = gst_sdp_message_get_attribute (amsg, a);
     if (g_str_equal (attr->key, "direction"))
       continue;
-    gst_sdp_message_add_attribute (result, attr->key, attr->value);
+    gst_sdp_message_add_attribute (result.get (), attr->key, attr->value);
   }
-  for (guint i = 0; i < medias.size (); i++) {
-    const AcceptedStream & acc = accepted[i];
-    if (acc.plan.kind != StreamPlan::Kind::Rejected && acc.announced != address)
-      add_connection (medias[i], acc.announced);
-    gst_sdp_message_add_media (result, medias[i]);
-    out.streams.push_back (acc.plan);
-  }
-  free_medias ();
+  draft.finish (std::move (result), address, out);
   return true;
 }
 
@@ -1163,9 +730,8 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
         "elements with caps to the session");
   const std::string unspecified = options.ipv6 ? "::" : "0.0.0.0";
 
-  GstSDPMessage *offer = nullptr;
-  gst_sdp_message_new (&offer);
-  SdpMessagePtr owned (offer);
+  SdpMessagePtr owned = sdp_message_new ();
+  GstSDPMessage *offer = owned.get ();
   gst_sdp_message_set_version (offer, "0");
   set_origin (offer, options.session_id ? options.session_id : fresh_session_id (),
       unspecified);
@@ -1181,50 +747,41 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
     if (os.caps == nullptr || gst_caps_is_empty (os.caps) || gst_caps_is_any (os.caps))
       return err.set (string_printf ("stream %u has no caps to describe its formats", stream));
 
-    GstSDPMedia *media = nullptr;
-    gst_sdp_media_new (&media);
-    bool ok = true;
-    for (guint k = 0; ok && k < gst_caps_get_size (os.caps); k++) {
+    SdpMediaPtr owned_media = sdp_media_new ();
+    GstSDPMedia *media = owned_media.get ();
+    for (guint k = 0; k < gst_caps_get_size (os.caps); k++) {
       GstCaps *one = gst_caps_copy_nth (os.caps, k);
-      GstSDPMedia *part = nullptr;
-      gst_sdp_media_new (&part);
-      if (!gst_structure_has_name (gst_caps_get_structure (one, 0), "application/x-rtp")
-          || gst_sdp_media_set_media_from_caps (one, part) != GST_SDP_OK) {
+      SdpMediaPtr part = sdp_media_new ();
+      bool rtp = gst_structure_has_name (gst_caps_get_structure (one, 0), "application/x-rtp")
+          && gst_sdp_media_set_media_from_caps (one, part.get ()) == GST_SDP_OK;
+      if (!rtp) {
         gchar *text = gst_caps_to_string (one);
         err.set (string_printf ("stream %u: caps '%s' do not describe an RTP format "
                 "(application/x-rtp with media, payload, encoding-name and clock-rate)",
                 stream, text));
         g_free (text);
-        ok = false;
-      } else if (media->media != nullptr && g_strcmp0 (media->media, part->media) != 0) {
-        err.set (string_printf ("stream %u mixes media '%s' and '%s' in one m-line", stream,
-                media->media, part->media));
-        ok = false;
-      } else {
-        if (media->media == nullptr)
-          gst_sdp_media_set_media (media, part->media);
-        for (guint f = 0; f < gst_sdp_media_formats_len (part); f++)
-          gst_sdp_media_add_format (media, gst_sdp_media_get_format (part, f));
-        for (guint a = 0; a < gst_sdp_media_attributes_len (part); a++) {
-          const GstSDPAttribute *attr = gst_sdp_media_get_attribute (part, a);
-          gst_sdp_media_add_attribute (media, attr->key, attr->value);
-        }
       }
-      gst_sdp_media_free (part);
       gst_caps_unref (one);
-    }
-    if (!ok) {
-      gst_sdp_media_free (media);
-      return false;
+      if (!rtp)
+        return false;
+      if (media->media != nullptr && g_strcmp0 (media->media, part->media) != 0)
+        return err.set (string_printf ("stream %u mixes media '%s' and '%s' in one m-line",
+                stream, media->media, part->media));
+      if (media->media == nullptr)
+        gst_sdp_media_set_media (media, part->media);
+      for (guint f = 0; f < gst_sdp_media_formats_len (part.get ()); f++)
+        gst_sdp_media_add_format (media, gst_sdp_media_get_format (part.get (), f));
+      for (guint a = 0; a < gst_sdp_media_attributes_len (part.get ()); a++) {
+        const GstSDPAttribute *attr = gst_sdp_media_get_attribute (part.get (), a);
+        gst_sdp_media_add_attribute (media, attr->key, attr->value);
+      }
     }
     gst_sdp_media_set_proto (media,
         gst_sdp_media_get_attribute_val (media, "rtcp-fb") ? "RTP/AVPF" : "RTP/AVP");
     if (os.ice != nullptr) {
-      if (!os.ice->present () || os.ice->default_address.empty ()) {
-        gst_sdp_media_free (media);
+      if (!os.ice->present () || os.ice->default_address.empty ())
         return err.set (string_printf ("stream %u has no ICE credentials or candidates to "
                 "offer", stream));
-      }
       /* RFC 5245 4.3: m= and c= carry the default candidate. */
       IceDescription ice = *os.ice;
       ice.rtcp_mux = os.rtcp_mux;
@@ -1234,7 +791,6 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
       if (const char *dir = media_direction_name (os.direction))
         gst_sdp_media_add_attribute (media, dir, "");
       gst_sdp_message_add_media (offer, media);
-      gst_sdp_media_free (media);
       continue;
     }
     gst_sdp_media_set_port_info (media, DISCARD_PORT, 0);
@@ -1244,7 +800,6 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
       gst_sdp_media_add_attribute (media, dir, "");
     gst_sdp_media_add_attribute (media, "direction", "active");
     gst_sdp_message_add_media (offer, media);
-    gst_sdp_media_free (media);
   }
   out = std::move (owned);
   return true;
@@ -1277,9 +832,7 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
     }
 
     if (has_ice_attributes (omsg, i)) {
-      IceDescription remote;
-      if (!read_ice (answer, i, remote, err))
-        return false;
+      IceDescription remote = read_ice (amsg, i);
       if (!remote.present ())
         return err.set (string_printf ("the peer does not do ICE: answer %s has no "
                 "a=ice-ufrag and a=ice-pwd", answer.where_media (i).c_str ()),
@@ -1339,34 +892,6 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
 }
 
 /* ---- helpers ---------------------------------------------------------- */
-
-std::string
-default_route_address (bool ipv6)
-{
-  /* Connecting a UDP socket sends nothing but makes the kernel pick the
-   * source address of the route towards a global address. */
-  GSocketFamily family = ipv6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4;
-  GSocket *sock = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, nullptr);
-  if (sock == nullptr)
-    return "";
-  std::string out;
-  GInetAddress *ia = g_inet_address_new_from_string (ipv6 ? "2001:db8::1" : "192.0.2.1");
-  GSocketAddress *target = g_inet_socket_address_new (ia, DISCARD_PORT);
-  if (g_socket_connect (sock, target, nullptr, nullptr)) {
-    GSocketAddress *local = g_socket_get_local_address (sock, nullptr);
-    if (local != nullptr) {
-      gchar *s = g_inet_address_to_string (
-          g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
-      out = s;
-      g_free (s);
-      g_object_unref (local);
-    }
-  }
-  g_object_unref (target);
-  g_object_unref (ia);
-  g_object_unref (sock);
-  return out;
-}
 
 std::vector<std::string>
 split_format_list (const std::string & list)

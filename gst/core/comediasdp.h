@@ -5,9 +5,13 @@
 #pragma once
 
 /* The COMEDIA offer/answer rules ("RTP without ICE", as Kurento does it) as
- * plain C++ on GstSDPMessage: no element, no pipeline, no sockets.  The
+ * plain C++ on GstSDPMessage: no element, no pipeline, no sockets (the
+ * default route comes through AnswerOptions::default_route_address).  The
  * sdp-negotiator element feeds it messages and real ports; the unit tests
  * feed it messages and fake ports.
+ *
+ * The message itself (SdpDocument), the m-line's transport (MediaTransport)
+ * and the ICE attributes (icesdp.h) are read below these rules.
  *
  * Streams are numbered 1, 2, ... in m-line order; component 1 is RTP and
  * component 2 RTCP, as in comedia_session_open_component(). */
@@ -16,6 +20,8 @@
 #include <gst/sdp/sdp.h>
 
 #include "icesdp.h"
+#include "netaddress.h"     /* is_public_address, default_route_address */
+#include "sdpdocument.h"
 
 #include <functional>
 #include <memory>
@@ -23,79 +29,6 @@
 #include <vector>
 
 namespace comedia {
-
-/* printf into a std::string (for error texts and SDP lines). */
-std::string string_printf (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
-
-/* What went wrong, said for a person: which line or m-line and why. */
-struct SdpError {
-  std::string message;
-  guint line = 0;               /* 1-based line of the text, 0 if unknown */
-
-  /* Sets and returns false, so callers can `return err.set (...)`. */
-  bool set (std::string msg, guint at_line = 0);
-};
-
-struct SdpMessageFree {
-  void operator() (GstSDPMessage * msg) const { gst_sdp_message_free (msg); }
-};
-using SdpMessagePtr = std::unique_ptr<GstSDPMessage, SdpMessageFree>;
-
-SdpMessagePtr sdp_message_copy (const GstSDPMessage * msg);
-std::string sdp_message_to_text (const GstSDPMessage * msg);
-
-/* Largest SDP text accepted by default; real messages are a few kB. */
-constexpr gsize DEFAULT_MAX_SDP_SIZE = 64 * 1024;
-
-/* An SDP message and, when it was parsed from text, the line number of each
- * of its lines, so that errors found later can name the line. */
-class SdpDocument {
- public:
-  SdpDocument () = default;
-
-  /* Checks that @text looks like SDP (starts with v=, every line is
-   * "<letter>=<value>", ends with an end of line, m-lines have a numeric
-   * port), parses it with gst_sdp_message_parse_buffer() and validates the
-   * result (see validate_sdp()).  On error, @out is left empty. */
-  static bool parse (const char *text, gsize size, SdpDocument & out,
-      SdpError & err, gsize max_size = DEFAULT_MAX_SDP_SIZE);
-
-  /* A message that did not come from text (an action signal): validated
-   * like parsed text, but errors name the m-line instead of the line. */
-  static bool from_message (const GstSDPMessage * msg, SdpDocument & out,
-      SdpError & err);
-
-  const GstSDPMessage *message () const { return msg_.get (); }
-  bool empty () const { return !msg_; }
-  /* Whether it was parsed from text (and so knows its line numbers). */
-  bool has_text () const { return has_text_; }
-
-  /* "line 7 (m=video 9 RTP/AVP 96)" or, without text, "m-line 2 (video)". */
-  std::string where_media (guint media_index) const;
-  guint media_line (guint media_index) const;
-  /* The line of attribute @key in media @media_index, or at session level
-   * when @media_index is -1; "" / 0 when unknown. */
-  std::string where_attribute (gint media_index, const char *key) const;
-  guint attribute_line (gint media_index, const char *key) const;
-  std::string where_line (char type) const;   /* first session line x= */
-  guint session_line (char type) const;
-
- private:
-  struct Line {
-    guint number;
-    std::string text;
-  };
-  SdpMessagePtr msg_;
-  std::vector<Line> session_lines_;
-  std::vector<std::vector<Line>> media_lines_;  /* [0] is the m= line */
-  bool has_text_ = false;
-};
-
-/* The checks every incoming message passes before any rule looks at it:
- * o=, s= and t= present; each m-line has a port up to 65535, a protocol and
- * a format; RTP dynamic payload types have an a=rtpmap; a=direction is
- * active, passive or both; a=rtcp carries a port. */
-bool validate_sdp (const SdpDocument & doc, SdpError & err);
 
 /* COMEDIA role of a media (a=direction, draft-ietf-mmusic-sdp-comedia). */
 enum class ComediaDirection { None, Active, Passive, Both };
@@ -108,6 +41,27 @@ MediaDirection media_direction_of (const GstSDPMessage * msg, guint media_index)
 MediaDirection mirror_direction (MediaDirection d);
 const char *media_direction_name (MediaDirection d);   /* "sendonly", or NULL */
 
+/* The transport a stream uses. */
+enum class Transport {
+  None,       /* rejected */
+  Ice,        /* nicesrc/nicesink through the session's NiceAgent */
+  Comedia,    /* a=direction:active offer: latch on the peer's packets */
+  Static,     /* send to the address in the peer's SDP */
+};
+const char *transport_name (Transport t);
+
+/* Which one wins when an offer has both ICE attributes and
+ * a=direction:active.  The values are the sdp-negotiator's
+ * ComediaSdpPreferTransport ones, so that the element casts. */
+enum class PreferTransport { Ice = 0, Comedia = 1 };
+
+/* What the offer asks for on media @media_index, before looking at what
+ * this pipeline can do: ICE attributes -> Ice, a=direction:active (or both)
+ * -> Comedia, neither -> Static, both -> @prefer. */
+Transport offered_transport (const GstSDPMessage * offer, guint media_index,
+    PreferTransport prefer);
+
+
 /* One end of a transport: an IP address (no host names) and ports. */
 struct TransportAddress {
   std::string address;       /* "192.0.2.1", "2001:db8::1"; empty: none */
@@ -119,9 +73,9 @@ struct TransportAddress {
 
 /* The sockets of this peer's streams: the element gives the real ones of
  * its ComediaSession; tests give fakes. */
-class LocalStreams {
+class LocalSockets {
  public:
-  virtual ~LocalStreams () = default;
+  virtual ~LocalSockets () = default;
   /* Whether the pipeline has stream @stream (1-based) at all. */
   virtual bool has_stream (guint stream) = 0;
   /* Opens (binding if needed) the RTP and RTCP sockets of @stream, sharing
@@ -131,14 +85,27 @@ class LocalStreams {
    * here, so something listens on every port it announces. */
   virtual bool open_stream (guint stream, bool want_rtcp_mux,
       TransportAddress & local, std::string & error) = 0;
+};
 
-  /* ICE: the number of components (1 or 2) of @stream in the session's
-   * NiceAgent, 0 when the pipeline has no nicesrc/nicesink for it. */
-  virtual guint ice_components (guint stream) { return 0; }
+/* This peer's ICE agent: the element gives the session's NiceAgent (the
+ * pipeline's nicesrc/nicesink); tests give fakes. */
+class LocalIce {
+ public:
+  virtual ~LocalIce () = default;
+  /* The number of components (1 or 2) of @stream in the agent, 0 when the
+   * pipeline has no nicesrc/nicesink for it. */
+  virtual guint ice_components (guint stream) = 0;
   /* Gathers (once) the local candidates of @stream and fills @local with
    * the credentials, candidates and default candidate; rtcp_mux is left to
    * the caller. */
-  virtual bool gather_ice (guint stream, IceDescription & local, std::string & error) {
+  virtual bool gather_ice (guint stream, IceDescription & local, std::string & error) = 0;
+};
+
+/* A pipeline without ICE elements. */
+class NoIce : public LocalIce {
+ public:
+  guint ice_components (guint) override { return 0; }
+  bool gather_ice (guint, IceDescription &, std::string & error) override {
     error = "no ICE agent";
     return false;
   }
@@ -174,10 +141,6 @@ struct StreamPlan {
 
 const char *stream_plan_kind_name (StreamPlan::Kind kind);
 
-/* Whether @ip is an address a peer on the Internet can send from: not
- * unspecified, loopback, link-local, private (RFC 1918, RFC 4193 ULA),
- * shared (RFC 6598 carrier-grade NAT) or multicast. */
-bool is_public_address (const std::string & ip);
 /* ice, comedia, static or none: the transport a plan uses. */
 Transport stream_plan_transport (StreamPlan::Kind kind);
 
@@ -208,13 +171,14 @@ struct Negotiated {
 };
 
 /* Answerer role (the public, passive peer): Kurento's processOffer. */
-bool build_answer (const SdpDocument & offer, LocalStreams & local,
+bool build_answer (const SdpDocument & offer, LocalSockets & sockets, LocalIce & ice,
     const AnswerOptions & options, Negotiated & out, SdpError & err);
 
 /* Rewrites an answer made by other code for COMEDIA: this session's ports,
- * the public address, a=direction:passive where the offer was active. */
+ * the public address, a=direction:passive where the offer was active.  No
+ * ICE: the other code answered that. */
 bool rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
-    LocalStreams & local, const AnswerOptions & options, Negotiated & out,
+    LocalSockets & sockets, const AnswerOptions & options, Negotiated & out,
     SdpError & err);
 
 /* Checks that @answer answers @offer: same number of m-lines, same media
@@ -247,10 +211,11 @@ bool build_offer (const std::vector<OfferedStream> & streams,
     const OfferOptions & options, SdpMessagePtr & out, SdpError & err);
 
 /* What to do with media the offer made active whose answer lacks
- * a=direction:passive. */
+ * a=direction:passive.  The values are the sdp-negotiator's
+ * ComediaSdpMissingPassive ones, so that the element casts. */
 enum class MissingPassive {
-  Error,           /* the peer does not do COMEDIA: fail */
-  StaticDestination,  /* warn, send to the answer's address anyway */
+  Error = 0,              /* the peer does not do COMEDIA: fail */
+  StaticDestination = 1,  /* warn, send to the answer's address anyway */
 };
 
 struct AnswerReading {
@@ -269,10 +234,6 @@ struct AnswerReading {
  * attributes in the answer and gets an Ice plan with them. */
 bool read_answer (const SdpDocument & offer, const SdpDocument & answer,
     MissingPassive missing_passive, AnswerReading & out, SdpError & err);
-
-/* The address of the local interface holding the default route (no packet
- * is sent), or "" when there is none. */
-std::string default_route_address (bool ipv6);
 
 /* "VP8, opus,96" -> {"VP8", "opus", "96"}. */
 std::vector<std::string> split_format_list (const std::string & list);

@@ -6,9 +6,11 @@
 
 /* ICE (RFC 5245) attributes of SDP offers and answers, plain C++ on
  * GstSDPMessage: reading a=ice-ufrag, a=ice-pwd, a=candidate, a=ice-lite,
- * a=end-of-candidates and a=rtcp-mux of a media, writing them into one, and
- * the per-offer choice between ICE, COMEDIA and a static destination.
- * Candidates stay text here; libnice parses them (IceAgent). */
+ * a=end-of-candidates and a=rtcp-mux of a media and writing them into one.
+ * Their checks (RFC 5245 15) run when a message is read, in validate_sdp();
+ * the choice between ICE, COMEDIA and a static destination is the offer/
+ * answer rules' (comediasdp.h).  Candidates stay text here; libnice parses
+ * them (IceAgent). */
 
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
@@ -18,8 +20,8 @@
 
 namespace comedia {
 
-class SdpDocument;
-struct SdpError;
+/* RFC 5245 15.4: ice-ufrag 4 to 256 characters, ice-pwd 22 to 256. */
+constexpr gsize ICE_UFRAG_MIN = 4, ICE_PWD_MIN = 22, ICE_CHARS_MAX = 256;
 
 /* The ICE side of one media, as read from a peer's SDP or as this peer's
  * agent gathered it. */
@@ -54,13 +56,15 @@ bool candidate_fields (const std::string & value, CandidateFields & out);
 /* Whether media @media_index (or the session) has any ICE attribute. */
 bool has_ice_attributes (const GstSDPMessage * msg, guint media_index);
 
-/* Reads the ICE side of media @media_index: ufrag and pwd (media level, else
- * session level), ice-lite, candidates, end-of-candidates, rtcp-mux, the
- * default address and ports.  A media without any ICE attribute gives an
- * empty description and true.  Errors name the line: ufrag without pwd (or
- * the reverse), lengths outside RFC 5245 15.4, a malformed candidate. */
-bool read_ice (const SdpDocument & doc, guint media_index, IceDescription & out,
-    SdpError & err);
+/* The media-level value of ICE attribute @key, else the session-level one;
+ * nullptr if neither has it. */
+const char *ice_attribute (const GstSDPMessage * msg, guint media_index, const char *key);
+
+/* Reads the ICE side of media @media_index of a validated message: ufrag
+ * and pwd (media level, else session level), ice-lite, candidates,
+ * end-of-candidates, rtcp-mux, the default address and ports.  A media
+ * without any ICE attribute gives an empty description. */
+IceDescription read_ice (const GstSDPMessage * msg, guint media_index);
 
 /* Writes @local into @media: ice-ufrag, ice-pwd, the candidates (only
  * component 1's with rtcp-mux), end-of-candidates, and rtcp-mux or a=rtcp of
@@ -69,24 +73,5 @@ void write_ice (GstSDPMedia * media, const IceDescription & local);
 
 /* Component ids found among @ice's candidates, ascending. */
 std::vector<guint> candidate_components (const IceDescription & ice);
-
-/* The transport a stream uses. */
-enum class Transport {
-  None,       /* rejected */
-  Ice,        /* nicesrc/nicesink through the session's NiceAgent */
-  Comedia,    /* a=direction:active offer: latch on the peer's packets */
-  Static,     /* send to the address in the peer's SDP */
-};
-const char *transport_name (Transport t);
-
-/* Which one wins when an offer has both ICE attributes and
- * a=direction:active. */
-enum class PreferTransport { Ice, Comedia };
-
-/* What the offer asks for on media @media_index, before looking at what
- * this pipeline can do: ICE attributes -> Ice, a=direction:active (or both)
- * -> Comedia, neither -> Static, both -> @prefer. */
-Transport offered_transport (const GstSDPMessage * offer, guint media_index,
-    PreferTransport prefer);
 
 }  // namespace comedia

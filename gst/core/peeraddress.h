@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <gio/gio.h>
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -24,6 +26,7 @@ struct PeerAddress {
   static PeerAddress ipv6 (const std::array<uint8_t, 16> &bytes, uint16_t port);
   /* Parses "192.0.2.1" or "2001:db8::1" (and IPv4-mapped IPv6). */
   static bool parse (const std::string &ip, uint16_t port, PeerAddress &out);
+  static PeerAddress from_inet (GInetAddress *inet, uint16_t port);
 
   bool valid () const { return family != Family::None; }
   bool same_ip (const PeerAddress &other) const;
@@ -35,5 +38,10 @@ struct PeerAddress {
   std::string ip_string () const;
   std::string to_string () const;   /* "192.0.2.1:5004", "[2001:db8::1]:5004" */
 };
+
+/* Converts between GSocketAddress and PeerAddress (IPv4-mapped IPv6 becomes
+ * IPv4). */
+bool peer_address_from_gsocket (GSocketAddress * addr, PeerAddress & out);
+GSocketAddress *gsocket_address_from_peer (const PeerAddress & peer);
 
 }  // namespace comedia

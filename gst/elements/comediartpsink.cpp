@@ -359,22 +359,12 @@ static GSocketAddress *
 resolve_destination (ComediaRtpSink * self, const std::string & host,
     guint port)
 {
-  GInetAddress *inet = g_inet_address_new_from_string (host.c_str ());
+  std::string error;
+  GInetAddress *inet = comedia::resolve_host (host, error);
   if (!inet) {
-    GResolver *resolver = g_resolver_get_default ();
-    GError *err = nullptr;
-    GList *results = g_resolver_lookup_by_name (resolver, host.c_str (),
-        nullptr, &err);
-    g_object_unref (resolver);
-    if (!results) {
-      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-          ("Could not resolve host \"%s\"", host.c_str ()),
-          ("%s", err ? err->message : "no address"));
-      g_clear_error (&err);
-      return nullptr;
-    }
-    inet = G_INET_ADDRESS (g_object_ref (results->data));
-    g_resolver_free_addresses (results);
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("Could not resolve host \"%s\"", host.c_str ()), ("%s", error.c_str ()));
+    return nullptr;
   }
   GSocketAddress *addr = g_inet_socket_address_new (inet, port);
   g_object_unref (inet);

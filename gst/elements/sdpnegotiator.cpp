@@ -309,6 +309,14 @@ comedia_sdp_prefer_transport_get_type (void)
   return type;
 }
 
+/* The core's enums have these values: the element casts between them. */
+static_assert ((int) comedia::MissingPassive::Error == COMEDIA_SDP_MISSING_PASSIVE_ERROR
+    && (int) comedia::MissingPassive::StaticDestination
+    == COMEDIA_SDP_MISSING_PASSIVE_STATIC_DESTINATION, "missing-passive values");
+static_assert ((int) comedia::PreferTransport::Ice == COMEDIA_SDP_PREFER_TRANSPORT_ICE
+    && (int) comedia::PreferTransport::Comedia == COMEDIA_SDP_PREFER_TRANSPORT_COMEDIA,
+    "prefer-transport values");
+
 struct ComediaSdpNegotiatorPrivate {
   std::mutex lock;              /* guards the properties and descriptions */
   std::string session_name = DEFAULT_SESSION;
@@ -1187,12 +1195,11 @@ address_string (GInetSocketAddress * addr)
   return out;
 }
 
-/* LocalStreams on a ComediaSession: a stream exists when an element of the
+/* LocalSockets on a ComediaSession: a stream exists when an element of the
  * pipeline opened one of its components (comedia-rtpsrc binds at READY). */
-class SessionStreams : public comedia::LocalStreams {
+class SessionStreams : public comedia::LocalSockets {
  public:
-  SessionStreams (ComediaSdpNegotiator * self, ComediaSession * session)
-      : self_ (self), session_ (session) {}
+  explicit SessionStreams (ComediaSession * session) : session_ (session) {}
 
   bool has_stream (guint stream) override {
     return comedia_session_find_component (session_, stream, comedia::COMPONENT_RTP)
@@ -1219,6 +1226,15 @@ class SessionStreams : public comedia::LocalStreams {
     return true;
   }
 
+ private:
+  ComediaSession *session_;
+};
+
+/* LocalIce on the negotiator's IceAgent, the one its nicesrc/nicesink use. */
+class NegotiatorIce : public comedia::LocalIce {
+ public:
+  explicit NegotiatorIce (ComediaSdpNegotiator * self) : self_ (self) {}
+
   /* The components of @stream among the pipeline's nicesrc/nicesink. */
   guint ice_components (guint stream) override {
     std::lock_guard<std::mutex> guard (self_->priv->lock);
@@ -1240,7 +1256,6 @@ class SessionStreams : public comedia::LocalStreams {
 
  private:
   ComediaSdpNegotiator *self_;
-  ComediaSession *session_;
 };
 
 static GSocketAddress *
@@ -1417,8 +1432,7 @@ answer_options (ComediaSdpNegotiator * self)
   o.rtcp_mux = priv->rtcp_mux;
   o.formats = comedia::split_format_list (priv->formats);
   o.default_route_address = comedia::default_route_address;
-  o.prefer = priv->prefer_transport == COMEDIA_SDP_PREFER_TRANSPORT_COMEDIA ?
-      comedia::PreferTransport::Comedia : comedia::PreferTransport::Ice;
+  o.prefer = (comedia::PreferTransport) priv->prefer_transport;
   o.restrict_source = priv->restrict_source;
   return o;
 }
@@ -1440,10 +1454,11 @@ handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer)
   std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
   post_description (self, "sdp-negotiator-offer-received", offer.message ());
   ComediaSession *session = get_session (self);
-  SessionStreams streams (self, session);
+  SessionStreams streams (session);
+  NegotiatorIce ice (self);
   comedia::Negotiated answer;
   SdpError err;
-  if (!comedia::build_answer (offer, streams, answer_options (self), answer, err)) {
+  if (!comedia::build_answer (offer, streams, ice, answer_options (self), answer, err)) {
     post_sdp_error (self, "offer", err);
     return nullptr;
   }
@@ -1460,7 +1475,7 @@ handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
 {
   std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
   ComediaSession *session = get_session (self);
-  SessionStreams streams (self, session);
+  SessionStreams streams (session);
   comedia::Negotiated rewritten;
   SdpError err;
   if (!comedia::rewrite_answer (offer, answer, streams, answer_options (self),
@@ -1578,7 +1593,7 @@ offer_ice (ComediaSdpNegotiator * self, std::vector<comedia::OfferedStream> & st
       return true;
     rtcp_mux = self->priv->rtcp_mux;
   }
-  SessionStreams local (self, nullptr);
+  NegotiatorIce local (self);
   ice.resize (streams.size ());
   for (guint i = 0; i < streams.size (); i++) {
     guint stream = i + 1;
@@ -1655,8 +1670,7 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer)
     /* Answers to a resent offer may come more than once: each is applied. */
     if (priv->offer)
       offer_msg = comedia::sdp_message_copy (priv->offer.get ());
-    missing = priv->missing_passive == COMEDIA_SDP_MISSING_PASSIVE_ERROR ?
-        comedia::MissingPassive::Error : comedia::MissingPassive::StaticDestination;
+    missing = (comedia::MissingPassive) priv->missing_passive;
   }
   SdpError err;
   if (!offer_msg) {

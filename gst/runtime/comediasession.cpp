@@ -141,59 +141,6 @@ Component::destination (guint64 &cache_generation, GSocketAddress *&cache) const
   return cache;
 }
 
-GSocketAddress *
-address_for_socket (GSocket *socket, GSocketAddress *addr)
-{
-  if (!socket || !G_IS_INET_SOCKET_ADDRESS (addr) ||
-      g_socket_get_family (socket) != G_SOCKET_FAMILY_IPV6 ||
-      g_socket_address_get_family (addr) != G_SOCKET_FAMILY_IPV4)
-    return G_SOCKET_ADDRESS (g_object_ref (addr));
-
-  GInetSocketAddress *isa = G_INET_SOCKET_ADDRESS (addr);
-  const guint8 *v4 = g_inet_address_to_bytes (g_inet_socket_address_get_address (isa));
-  guint8 mapped[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
-    v4[0], v4[1], v4[2], v4[3] };
-  GInetAddress *inet = g_inet_address_new_from_bytes (mapped,
-      G_SOCKET_FAMILY_IPV6);
-  GSocketAddress *out = g_inet_socket_address_new (inet,
-      g_inet_socket_address_get_port (isa));
-  g_object_unref (inet);
-  return out;
-}
-
-bool
-peer_address_from_gsocket (GSocketAddress *addr, PeerAddress &out)
-{
-  if (!addr || !G_IS_INET_SOCKET_ADDRESS (addr))
-    return false;
-  GInetSocketAddress *isa = G_INET_SOCKET_ADDRESS (addr);
-  GInetAddress *inet = g_inet_socket_address_get_address (isa);
-  guint16 port = g_inet_socket_address_get_port (isa);
-  const guint8 *bytes = g_inet_address_to_bytes (inet);
-
-  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4) {
-    out = PeerAddress::ipv4 ({ bytes[0], bytes[1], bytes[2], bytes[3] }, port);
-  } else {
-    std::array<uint8_t, 16> b;
-    std::copy (bytes, bytes + 16, b.begin ());
-    out = PeerAddress::ipv6 (b, port);
-  }
-  return true;
-}
-
-GSocketAddress *
-gsocket_address_from_peer (const PeerAddress &peer)
-{
-  if (!peer.valid ())
-    return nullptr;
-  GInetAddress *inet = g_inet_address_new_from_bytes (peer.ip.data (),
-      peer.family == PeerAddress::Family::IPv4 ? G_SOCKET_FAMILY_IPV4 :
-      G_SOCKET_FAMILY_IPV6);
-  GSocketAddress *addr = g_inet_socket_address_new (inet, peer.port);
-  g_object_unref (inet);
-  return addr;
-}
-
 }  // namespace comedia
 
 using comedia::Component;

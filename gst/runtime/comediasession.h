@@ -8,6 +8,7 @@
 #include <gst/gst.h>
 
 #include "latchpolicy.h"
+#include "netaddress.h"
 
 #include <atomic>
 #include <cstdint>
@@ -157,14 +158,6 @@ class Component {
   std::string negotiated_allowed_;         /* guarded by lock_ */
   std::atomic<guint64> allowed_generation_{0};
 };
-
-/* Converts between GSocketAddress and PeerAddress (IPv4-mapped IPv6 becomes
- * IPv4). */
-bool peer_address_from_gsocket (GSocketAddress * addr, PeerAddress & out);
-GSocketAddress *gsocket_address_from_peer (const PeerAddress & peer);
-/* @addr as @socket can send to it: an IPv4 address becomes IPv4-mapped IPv6
- * for a dual-stack (::) socket.  Returns a new reference. */
-GSocketAddress *address_for_socket (GSocket * socket, GSocketAddress * addr);
 
 }  // namespace comedia
 

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "iceagent.h"
+#include "netaddress.h"
 
 #include <gio/gio.h>
 #include <nice/interfaces.h>
@@ -71,21 +72,29 @@ state_name (guint state)
 std::string
 resolve (const std::string & host, std::string & error)
 {
-  if (g_hostname_is_ip_address (host.c_str ()))
-    return host;
-  GResolver *resolver = g_resolver_get_default ();
-  GError *err = nullptr;
-  GList *addrs = g_resolver_lookup_by_name (resolver, host.c_str (), nullptr, &err);
-  g_object_unref (resolver);
-  if (addrs == nullptr) {
-    error = "cannot resolve " + host + ": " + (err ? err->message : "no address");
-    g_clear_error (&err);
+  std::string why;
+  GInetAddress *inet = resolve_host (host, why);
+  if (inet == nullptr) {
+    error = "cannot resolve " + host + ": " + why;
     return "";
   }
-  gchar *s = g_inet_address_to_string (G_INET_ADDRESS (addrs->data));
-  std::string out = s;
-  g_free (s);
-  g_resolver_free_addresses (addrs);
+  std::string out = inet_address_text (inet);
+  g_object_unref (inet);
+  return out;
+}
+
+/* "3 remote candidate(s) (host, srflx)": how many, of which types. */
+std::string
+candidates_summary (size_t count, const char *whose, const std::set<std::string> & types)
+{
+  std::string out = std::to_string (count) + " " + whose + " candidate(s)";
+  std::string sep = " (";
+  for (const auto & t : types) {
+    out += sep + t;
+    sep = ", ";
+  }
+  if (!types.empty ())
+    out += ")";
   return out;
 }
 
@@ -381,14 +390,7 @@ IceAgent::set_remote (guint stream, const IceDescription & remote, bool controll
     nice_agent_set_remote_candidates (agent_, stream, component, list);
     g_slist_free_full (list, (GDestroyNotify) nice_candidate_free);
   }
-  std::string summary = std::to_string (count) + " remote candidate(s)";
-  std::string sep = " (";
-  for (const auto & t : types) {
-    summary += sep + t;
-    sep = ", ";
-  }
-  if (!types.empty ())
-    summary += ")";
+  std::string summary = candidates_summary (count, "remote", types);
   if (remote.lite)
     summary += " of an ICE-lite peer";
   std::lock_guard<std::mutex> guard (lock_);
@@ -412,14 +414,7 @@ IceAgent::tried (guint stream)
     if (candidate_fields (c, f))
       types.insert (f.type);
   }
-  std::string out = std::to_string (st.local.candidates.size ()) + " local candidate(s)";
-  std::string sep = " (";
-  for (const auto & t : types) {
-    out += sep + t;
-    sep = ", ";
-  }
-  if (!types.empty ())
-    out += ")";
+  std::string out = candidates_summary (st.local.candidates.size (), "local", types);
   out += " against " + (st.remote_summary.empty () ? std::string ("no remote candidate")
       : st.remote_summary);
   out += stun_ ? ", with a STUN server" : ", no STUN server";

@@ -28,7 +28,8 @@ namespace comedia {
 /* What the agent reports, from its own thread. */
 struct IceEvent {
   enum class Type {
-    State,             /* state: gathering, connecting, connected, ready, failed */
+    State,             /* state: disconnected, gathering, checking, connected,
+                        * ready, failed */
     SelectedPair,      /* local / remote: "srflx 198.51.100.7:40000" */
   };
   Type type = Type::State;

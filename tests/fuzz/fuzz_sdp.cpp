@@ -17,7 +17,7 @@ using namespace comedia;
       abort (); } } while (0)
 
 /* Two streams with fixed fake ports: no socket is opened. */
-class FakeStreams : public LocalStreams {
+class FakeStreams : public LocalSockets {
  public:
   bool has_stream (guint stream) override { return stream <= 2; }
   bool open_stream (guint stream, bool want_rtcp_mux, TransportAddress & local,
@@ -67,12 +67,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   }
 
   FakeStreams local;
+  NoIce no_ice;
   AnswerOptions options;
   options.public_address = "203.0.113.10";
   options.default_route_address = [] (bool) { return std::string ("203.0.113.10"); };
   Negotiated answer;
   SdpError answer_err;
-  if (build_answer (offer, local, options, answer, answer_err)) {
+  if (build_answer (offer, local, no_ice, options, answer, answer_err)) {
     /* Whatever we answer must itself be valid SDP. */
     std::string out = sdp_message_to_text (answer.sdp.get ());
     SdpDocument reparsed;

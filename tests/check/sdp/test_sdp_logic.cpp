@@ -5,6 +5,7 @@
 #include <gst/check/gstcheck.h>
 
 #include "comediasdp.h"
+#include "mediatransport.h"
 
 #include <functional>
 #include <map>
@@ -16,7 +17,7 @@ using namespace comedia;
 /* ---- fixtures --------------------------------------------------------- */
 
 /* Stream s listens on 40000 + 10 (s - 1) (RTP) and the next port (RTCP). */
-class FakeStreams : public LocalStreams {
+class FakeStreams : public LocalSockets {
  public:
   guint n_streams = 2;
   std::string bound = "0.0.0.0";
@@ -41,6 +42,9 @@ class FakeStreams : public LocalStreams {
     return true;
   }
 };
+
+/* These pipelines have no nicesrc/nicesink (tests/check/ice has them). */
+static NoIce no_ice;
 
 static AnswerOptions
 default_answer_options ()
@@ -165,7 +169,7 @@ GST_START_TEST (test_seed_example)
   options.session_id = 3696336115u;
   Negotiated answer;
   SdpError err;
-  fail_unless (build_answer (parse_ok (SEED_OFFER), streams, options, answer, err),
+  fail_unless (build_answer (parse_ok (SEED_OFFER), streams, no_ice, options, answer, err),
       "%s", err.message.c_str ());
 
   /* Shaped like the seed's answer: the public address in c=, real bound
@@ -415,7 +419,7 @@ GST_START_TEST (test_answer_rules)
     c.setup (options, streams);
   Negotiated answer;
   SdpError err;
-  fail_unless (build_answer (parse_ok (c.offer), streams, options, answer, err),
+  fail_unless (build_answer (parse_ok (c.offer), streams, no_ice, options, answer, err),
       "rule '%s': %s", c.rule, err.message.c_str ());
   std::string media = media_text (answer.sdp.get ());
   fail_unless (media == c.expected_media, "rule '%s':\nexpected\n%s\ngot\n%s",
@@ -494,7 +498,7 @@ GST_START_TEST (test_allowed_source_from_offer)
   options.restrict_source = c.restrict_source;
   Negotiated answer;
   SdpError err;
-  fail_unless (build_answer (parse_ok (c.offer), streams, options, answer, err),
+  fail_unless (build_answer (parse_ok (c.offer), streams, no_ice, options, answer, err),
       "%s", err.message.c_str ());
   fail_unless_equals_int (answer.streams.size (), 1);
   fail_unless_equals_string (answer.streams[0].allowed_source.c_str (), c.expected);
@@ -513,8 +517,8 @@ GST_START_TEST (test_answer_origin_and_session_name)
   options.session_name = "my answerer";
   Negotiated a1, a2;
   SdpError err;
-  fail_unless (build_answer (parse_ok (offer), streams, options, a1, err));
-  fail_unless (build_answer (parse_ok (offer), streams, options, a2, err));
+  fail_unless (build_answer (parse_ok (offer), streams, no_ice, options, a1, err));
+  fail_unless (build_answer (parse_ok (offer), streams, no_ice, options, a2, err));
   const GstSDPOrigin *o1 = gst_sdp_message_get_origin (a1.sdp.get ());
   const GstSDPOrigin *o2 = gst_sdp_message_get_origin (a2.sdp.get ());
   fail_if (g_str_equal (o1->sess_id, "0"), "the offer's o= id was reused");
@@ -524,7 +528,7 @@ GST_START_TEST (test_answer_origin_and_session_name)
   fail_unless_equals_string (gst_sdp_message_get_session_name (a1.sdp.get ()), "my answerer");
 
   Negotiated a3;
-  fail_unless (build_answer (parse_ok (with_times), streams, options, a3, err));
+  fail_unless (build_answer (parse_ok (with_times), streams, no_ice, options, a3, err));
   const GstSDPTime *t = gst_sdp_message_get_time (a3.sdp.get (), 0);
   fail_unless_equals_string (t->start, "3034423619");
   fail_unless_equals_string (t->stop, "3042462419");
@@ -574,7 +578,7 @@ GST_START_TEST (test_answer_errors)
     c.setup (options, streams);
   Negotiated answer;
   SdpError err;
-  fail_if (build_answer (parse_ok (c.offer), streams, options, answer, err),
+  fail_if (build_answer (parse_ok (c.offer), streams, no_ice, options, answer, err),
       "rule '%s': an answer was built", c.rule);
   fail_unless (answer.sdp == nullptr, "rule '%s': half an answer left", c.rule);
   fail_unless (err.message.find (c.error) != std::string::npos,
@@ -997,7 +1001,8 @@ GST_START_TEST (test_offer_answer_round_trip)
 
   FakeStreams streams;
   Negotiated answer;
-  fail_unless (build_answer (offer_doc, streams, default_answer_options (), answer, err),
+  fail_unless (build_answer (offer_doc, streams, no_ice, default_answer_options (), answer,
+          err),
       "%s", err.message.c_str ());
   SdpDocument answer_doc = parse_ok (sdp_message_to_text (answer.sdp.get ()));
 
@@ -1007,6 +1012,54 @@ GST_START_TEST (test_offer_answer_round_trip)
   const std::string plans = join (describe (reading.streams));
   fail_unless_equals_string (plans.c_str (), "[static 203.0.113.5:40000/40001]");
   gst_caps_unref (caps);
+}
+
+GST_END_TEST;
+
+/* What an m-line says about its transport, as COMEDIA and ICE both read it. */
+GST_START_TEST (test_media_transport)
+{
+  SdpDocument doc = parse_ok ("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nc=IN IP4 192.0.2.1\n"
+      "t=0 0\nm=audio 5004 RTP/AVP 0\n"
+      "m=audio 6000 RTP/AVP 0\nc=IN IP6 2001:db8::1\na=rtcp:7000 IN IP4 192.0.2.2\n"
+      "m=audio 65535 RTP/AVP 0\na=rtcp-mux\n");
+  guint port = 0;
+
+  MediaTransport t = media_transport_of (doc.message (), 0);
+  fail_unless_equals_string (t.connection->address, "192.0.2.1");   /* the session's */
+  fail_unless_equals_int (t.rtp_port, 5004);
+  fail_if (t.rtcp_mux);
+  fail_if (t.has_rtcp_attribute);
+  fail_unless (t.rtcp_port (false, port));
+  fail_unless_equals_int (port, 5005);
+  fail_unless (t.rtcp_port (true, port));
+  fail_unless_equals_int (port, 5004);
+
+  t = media_transport_of (doc.message (), 1);
+  fail_unless_equals_string (t.connection->address, "2001:db8::1");  /* its own */
+  fail_unless (t.has_rtcp_attribute);
+  fail_unless (t.rtcp_port (false, port));
+  fail_unless_equals_int (port, 7000);
+  fail_unless (t.rtcp_port (true, port));
+  fail_unless_equals_int (port, 6000);
+
+  t = media_transport_of (doc.message (), 2);
+  fail_unless (t.rtcp_mux);
+  port = 1;
+  fail_if (t.rtcp_port (false, port));         /* 65536 is no port */
+  fail_unless_equals_int (port, 1);
+  fail_unless (t.rtcp_port (true, port));
+  fail_unless_equals_int (port, 65535);
+
+  SdpDocument no_c = parse_ok ("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nt=0 0\n"
+      "m=audio 5004 RTP/AVP 0\n");
+  fail_unless (media_transport_of (no_c.message (), 0).connection == nullptr);
+
+  for (const char *ok : {"0", "5004", "65535", "5004 IN IP4 192.0.2.1", "5004/2"})
+    fail_unless (parse_sdp_port (ok, port), "%s", ok);
+  for (const char *bad : {"", "65536", "x", "12a", "-1", " 5004"})
+    fail_if (parse_sdp_port (bad, port), "%s", bad);
+  fail_if (parse_sdp_port (nullptr, port));
 }
 
 GST_END_TEST;
@@ -1042,6 +1095,7 @@ sdp_logic_suite (void)
   tcase_add_loop_test (tc, test_read_answer, 0, G_N_ELEMENTS (read_cases));
   tcase_add_loop_test (tc, test_rewrite_answer, 0, G_N_ELEMENTS (rewrite_cases));
   tcase_add_test (tc, test_offer_answer_round_trip);
+  tcase_add_test (tc, test_media_transport);
   tcase_add_test (tc, test_helpers);
   tcase_add_test (tc, test_is_public_address);
   tcase_add_loop_test (tc, test_allowed_source_from_offer, 0, G_N_ELEMENTS (allowed_cases));
