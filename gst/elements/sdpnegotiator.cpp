@@ -167,8 +167,8 @@
 #include "comediasession.h"
 #include "keepaliveservice.h"
 #include "iceagent.h"
+#include "sdpframing.h"
 
-#include <gst/base/gstadapter.h>
 #include <gst/sdp/sdp.h>
 
 #include <algorithm>
@@ -337,7 +337,7 @@ struct ComediaSdpNegotiatorPrivate {
    * action signals may all start one. */
   std::mutex negotiation_lock;
 
-  GstAdapter *adapter = nullptr;   /* streaming thread only */
+  comedia::SdpFraming framing {DEFAULT_MAX_SIZE};   /* streaming thread only */
 
   /* ICE.  Properties and the fields below are guarded by lock; no IceAgent
    * call is made with lock held, since the agent's thread takes it to post
@@ -638,7 +638,6 @@ static void
 comedia_sdp_negotiator_init (ComediaSdpNegotiator * self)
 {
   self->priv = new ComediaSdpNegotiatorPrivate ();
-  self->priv->adapter = gst_adapter_new ();
   g_weak_ref_init (&self->priv->watched_bin, nullptr);
 
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
@@ -681,7 +680,6 @@ comedia_sdp_negotiator_finalize (GObject * object)
   ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (object);
   ComediaSdpNegotiatorPrivate *priv = self->priv;
 
-  g_clear_object (&priv->adapter);
   gst_clear_caps (&priv->offer_caps);
   g_clear_object (&priv->session);
   g_weak_ref_clear (&priv->watched_bin);
@@ -1799,78 +1797,38 @@ handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size)
   return push_description (self, answer.get ());
 }
 
-/* Length of the message at the start of @data up to and including the
- * line end before an empty line, or 0 if no empty line follows yet. */
-static gsize
-message_length (const guint8 * data, gsize size)
-{
-  for (gsize i = 0; i + 1 < size; i++) {
-    if (data[i] != '\n')
-      continue;
-    if (data[i + 1] == '\n')
-      return i + 1;
-    if (data[i + 1] == '\r' && i + 2 < size && data[i + 2] == '\n')
-      return i + 1;
-  }
-  return 0;
-}
-
-/* Takes every complete message out of the adapter; at EOS what is left is
- * one too. */
+/* Answers (or applies) every complete message of the sink pad's stream; at
+ * EOS what is left is one too. */
 static GstFlowReturn
 drain (ComediaSdpNegotiator * self, bool at_eos)
 {
   ComediaSdpNegotiatorPrivate *priv = self->priv;
-  guint max_size;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
-    max_size = priv->max_size;
+    priv->framing.set_max_size (priv->max_size);
   }
-
-  for (;;) {
-    gsize avail = gst_adapter_available (priv->adapter);
-    if (avail == 0)
-      return GST_FLOW_OK;
-    const guint8 *data = (const guint8 *) gst_adapter_map (priv->adapter, avail);
-    /* The empty lines that ended the previous message. */
-    gsize skip = 0;
-    while (skip < avail && (data[skip] == '\n' || data[skip] == '\r'))
-      skip++;
-    const guint8 *msg = data + skip;
-    gsize left = avail - skip;
-    gsize len = message_length (msg, left);
-    if (len == 0) {
-      /* Fail early, without buffering, on what cannot become SDP. */
-      bool hopeless = left > max_size
-          || (left >= 2 && (msg[0] != 'v' || msg[1] != '='));
-      if (left == 0 || (!at_eos && !hopeless)) {
-        gst_adapter_unmap (priv->adapter);
-        if (left == 0)
-          gst_adapter_flush (priv->adapter, avail);
-        return GST_FLOW_OK;
-      }
-      len = left;
-      if (left >= 2 && (msg[0] != 'v' || msg[1] != '=')) {
-        /* Not SDP: its first line is enough to say so. */
-        const guint8 *nl = (const guint8 *) memchr (msg, '\n', MIN (left, max_size));
-        len = nl ? (gsize) (nl - msg) + 1 : MIN (left, max_size);
-      }
-    }
-    GstFlowReturn ret = handle_text (self, msg, len);
-    gst_adapter_unmap (priv->adapter);
-    gst_adapter_flush (priv->adapter, skip + len);
+  std::string message;
+  while (priv->framing.next (message, at_eos)) {
+    GstFlowReturn ret = handle_text (self, (const guint8 *) message.data (),
+        message.size ());
     if (ret != GST_FLOW_OK) {
-      gst_adapter_clear (priv->adapter);
+      priv->framing.clear ();
       return ret;
     }
   }
+  return GST_FLOW_OK;
 }
 
 static GstFlowReturn
 comedia_sdp_negotiator_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
   ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (parent);
-  gst_adapter_push (self->priv->adapter, buffer);
+  GstMapInfo map;
+  if (gst_buffer_map (buffer, &map, GST_MAP_READ)) {
+    self->priv->framing.push (map.data, map.size);
+    gst_buffer_unmap (buffer, &map);
+  }
+  gst_buffer_unref (buffer);
   return drain (self, false);
 }
 
@@ -1889,10 +1847,10 @@ comedia_sdp_negotiator_sink_event (GstPad * pad, GstObject * parent,
       return TRUE;
     case GST_EVENT_EOS:
       drain (self, true);
-      gst_adapter_clear (self->priv->adapter);
+      self->priv->framing.clear ();
       break;
     case GST_EVENT_FLUSH_STOP:
-      gst_adapter_clear (self->priv->adapter);
+      self->priv->framing.clear ();
       break;
     default:
       break;
@@ -1978,7 +1936,7 @@ comedia_sdp_negotiator_change_state (GstElement * element, GstStateChange transi
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       gst_pad_stop_task (self->srcpad);
       stop_keepalives (self);
-      gst_adapter_clear (priv->adapter);
+      priv->framing.clear ();
       {
         std::lock_guard<std::mutex> guard (priv->push_lock);
         priv->src_started = false;
