@@ -163,10 +163,14 @@
 
 #include "sdpnegotiator.h"
 #include "comediaelements.h"
+#include "comediartpsink.h"
+#include "comediartpsrc.h"
 #include "comediasdp.h"
 #include "comediasession.h"
+#include "icebusmessages.h"
 #include "keepaliveservice.h"
 #include "iceagent.h"
+#include "niceprovisioner.h"
 #include "sdpframing.h"
 
 #include <gst/sdp/sdp.h>
@@ -181,8 +185,8 @@
 #include <mutex>
 #include <string>
 
-GST_DEBUG_CATEGORY_STATIC (comedia_sdp_negotiator_debug);
-#define GST_CAT_DEFAULT comedia_sdp_negotiator_debug
+#include "negotiatordebug.h"
+GST_DEBUG_CATEGORY (comedia_sdp_negotiator_debug);
 
 using comedia::SdpDocument;
 using comedia::SdpError;
@@ -309,7 +313,15 @@ comedia_sdp_prefer_transport_get_type (void)
   return type;
 }
 
+static void post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e);
+
 struct ComediaSdpNegotiatorPrivate {
+  explicit ComediaSdpNegotiatorPrivate (ComediaSdpNegotiator * self)
+      : nice ((GstElement *) self, [self] (const comedia::IceEvent & e) {
+            post_ice_event (self, e);
+          }),
+        ice_messages ((GstElement *) self) {}
+
   std::mutex lock;              /* guards the properties and descriptions */
   std::string session_name = DEFAULT_SESSION;
   ComediaSdpRole role = DEFAULT_ROLE;
@@ -339,22 +351,14 @@ struct ComediaSdpNegotiatorPrivate {
 
   comedia::SdpFraming framing {DEFAULT_MAX_SIZE};   /* streaming thread only */
 
-  /* ICE.  Properties and the fields below are guarded by lock; no IceAgent
-   * call is made with lock held, since the agent's thread takes it to post
-   * its events. */
+  /* ICE.  Properties are guarded by lock; no IceAgent call is made with
+   * lock held, since the agent's thread takes it to post its events. */
   ComediaSdpTransport transport = DEFAULT_TRANSPORT;
   ComediaSdpPreferTransport prefer_transport = DEFAULT_PREFER_TRANSPORT;
   gboolean restrict_source = DEFAULT_RESTRICT_SOURCE;
   std::string stun_server, turn_server, ice_addresses;
-  std::unique_ptr<comedia::IceAgent> ice;   /* made when a nice element is found */
-  std::map<guint, guint> ice_components;    /* stream -> components in the pipeline */
-  bool ice_configured = false;  /* servers and addresses given to the agent */
-  bool ice_streams_made = false;
-  std::set<guint> ice_failed;   /* streams whose failure was posted */
-  GWeakRef watched_bin;         /* the top-level bin we watch for elements */
-  gulong watch_id = 0;
-  std::mutex ice_event_lock;    /* held while an agent event is posted */
-  bool ice_closing = false;     /* with ice_event_lock: post nothing more */
+  comedia::NiceProvisioner nice;   /* the agent, made when a nice element is found */
+  comedia::IceBusMessages ice_messages;
 
   std::mutex push_lock;         /* the offer task and the streaming thread push */
   bool src_started = false;     /* stream-start, caps and segment sent */
@@ -387,7 +391,6 @@ static gboolean comedia_sdp_negotiator_sink_event (GstPad * pad,
 
 static GstSDPMessage *comedia_sdp_negotiator_create_offer (ComediaSdpNegotiator * self);
 static void comedia_sdp_negotiator_set_bus (GstElement * element, GstBus * bus);
-static void unwatch_bin (ComediaSdpNegotiator * self);
 static GstSDPMessage *comedia_sdp_negotiator_process_offer (ComediaSdpNegotiator *
     self, GstSDPMessage * offer);
 static gboolean comedia_sdp_negotiator_process_answer (ComediaSdpNegotiator * self,
@@ -637,8 +640,7 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
 static void
 comedia_sdp_negotiator_init (ComediaSdpNegotiator * self)
 {
-  self->priv = new ComediaSdpNegotiatorPrivate ();
-  g_weak_ref_init (&self->priv->watched_bin, nullptr);
+  self->priv = new ComediaSdpNegotiatorPrivate (self);
 
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_chain_function (self->sinkpad,
@@ -658,18 +660,10 @@ comedia_sdp_negotiator_dispose (GObject * object)
   ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (object);
   ComediaSdpNegotiatorPrivate *priv = self->priv;
 
-  unwatch_bin (self);
-  {
-    std::lock_guard<std::mutex> guard (priv->ice_event_lock);
-    priv->ice_closing = true;
-  }
-  std::unique_ptr<comedia::IceAgent> ice;
-  {
-    std::lock_guard<std::mutex> guard (priv->lock);
-    ice = std::move (priv->ice);
-  }
-  /* Joins the agent's thread; nicesrc/nicesink keep the NiceAgent itself. */
-  ice.reset ();
+  priv->nice.unwatch ();
+  /* No event is posted once the agent goes, so its thread is done with it. */
+  priv->ice_messages.close ();
+  priv->nice.close ();
 
   G_OBJECT_CLASS (parent_class)->dispose (object);
 }
@@ -682,7 +676,6 @@ comedia_sdp_negotiator_finalize (GObject * object)
 
   gst_clear_caps (&priv->offer_caps);
   g_clear_object (&priv->session);
-  g_weak_ref_clear (&priv->watched_bin);
   delete priv;
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -847,199 +840,14 @@ comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
 
 /* ---- ICE: the NiceAgent of nicesrc/nicesink --------------------------- */
 
-/* The name of @element's factory, or "". */
-static std::string
-factory_name (GstElement * element)
-{
-  GstElementFactory *f = gst_element_get_factory (element);
-  return f ? gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (f)) : "";
-}
-
-static bool
-is_nice_element (GstElement * element)
-{
-  std::string f = factory_name (element);
-  return f == "nicesrc" || f == "nicesink";
-}
-
-/* The outermost bin holding @self (a new reference; @self if none). */
-static GstObject *
-top_of (ComediaSdpNegotiator * self)
-{
-  GstObject *top = GST_OBJECT (gst_object_ref (self));
-  while (GstObject *parent = gst_object_get_parent (top)) {
-    gst_object_unref (top);
-    top = parent;
-  }
-  return top;
-}
-
-/* Calls @func on every element inside the bin @top, at any depth. */
-template <typename F> static void
-for_each_element (GstObject * top, F func)
-{
-  if (!GST_IS_BIN (top))
-    return;
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (top));
-  GValue item = G_VALUE_INIT;
-  bool done = false;
-  while (!done) {
-    switch (gst_iterator_next (it, &item)) {
-      case GST_ITERATOR_OK:
-        func (GST_ELEMENT (g_value_get_object (&item)));
-        g_value_reset (&item);
-        break;
-      case GST_ITERATOR_RESYNC:
-        gst_iterator_resync (it);
-        break;
-      default:
-        done = true;
-        break;
-    }
-  }
-  g_value_unset (&item);
-  gst_iterator_free (it);
-}
-
-static comedia::IceAgent *
-get_ice (ComediaSdpNegotiator * self)
-{
-  std::lock_guard<std::mutex> guard (self->priv->lock);
-  return self->priv->ice.get ();
-}
-
-static void post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e);
-
-/* The agent, made on first use. */
-static comedia::IceAgent *
-ensure_ice (ComediaSdpNegotiator * self)
-{
-  std::lock_guard<std::mutex> guard (self->priv->lock);
-  if (!self->priv->ice)
-    self->priv->ice = std::make_unique<comedia::IceAgent> ([self] (const comedia::IceEvent & e) {
-          post_ice_event (self, e);
-        });
-  return self->priv->ice.get ();
-}
-
-/* Whether @element uses our agent (NULL: it has none). */
-static bool
-uses_agent (GstElement * element, NiceAgent * ours, NiceAgent ** theirs_out = nullptr)
-{
-  NiceAgent *theirs = nullptr;
-  g_object_get (element, "agent", &theirs, nullptr);
-  bool same = theirs != nullptr && theirs == ours;
-  if (theirs_out)
-    *theirs_out = theirs;
-  else if (theirs)
-    g_object_unref (theirs);
-  return same;
-}
-
-/* Gives @element our agent if it is a nicesrc/nicesink without one, and
- * counts the components of the streams that use it. */
-static void
-provision_element (ComediaSdpNegotiator * self, GstElement * element)
-{
-  if (!is_nice_element (element))
-    return;
-  ComediaSdpNegotiatorPrivate *priv = self->priv;
-  guint stream = 0, component = 0;
-  NiceAgent *theirs = nullptr;
-  comedia::IceAgent *ice = get_ice (self);
-  bool ours = uses_agent (element, ice ? ice->agent () : nullptr, &theirs);
-  g_object_get (element, "stream", &stream, "component", &component, nullptr);
-  if (theirs != nullptr && !ours) {
-    /* The application drives that one itself. */
-    g_object_unref (theirs);
-    return;
-  }
-  g_clear_object (&theirs);
-  if (stream == 0 || component == 0) {
-    GST_WARNING_OBJECT (self, "%s has no stream or component set: it does not get "
-        "the ICE agent", GST_ELEMENT_NAME (element));
-    return;
-  }
-  if (!ours) {
-    ice = ensure_ice (self);
-    g_object_set (element, "agent", ice->agent (), nullptr);
-    GST_INFO_OBJECT (self, "gave the ICE agent to %s (stream %u, component %u)",
-        GST_ELEMENT_NAME (element), stream, component);
-  }
-  bool made;
-  {
-    std::lock_guard<std::mutex> guard (priv->lock);
-    guint & n = priv->ice_components[stream];
-    n = std::max (n, component);
-    made = priv->ice_streams_made;
-  }
-  /* Elements added to a running pipeline. */
-  std::string error;
-  if (made && !ice->ensure_stream (stream, component, error))
-    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("%s", error.c_str ()), (nullptr));
-}
-
-static void
-on_deep_element_added (GstBin * bin, GstBin * sub_bin, GstElement * element,
-    gpointer data)
-{
-  ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (data);
-  if (element != GST_ELEMENT (self)) {
-    provision_element (self, element);
-    return;
-  }
-  /* We were just added: the nicesrc/nicesink before us in a gst-launch line
-   * are there already. */
-  GstObject *top = top_of (self);
-  for_each_element (top, [self] (GstElement * e) { provision_element (self, e); });
-  gst_object_unref (top);
-}
-
-static void
-unwatch_bin (ComediaSdpNegotiator * self)
-{
-  ComediaSdpNegotiatorPrivate *priv = self->priv;
-  GObject *bin = G_OBJECT (g_weak_ref_get (&priv->watched_bin));
-  if (bin != nullptr) {
-    g_signal_handler_disconnect (bin, priv->watch_id);
-    g_object_unref (bin);
-  }
-  g_weak_ref_set (&priv->watched_bin, nullptr);
-  priv->watch_id = 0;
-}
-
-/* nicesrc/nicesink refuse to leave NULL without an agent, so ours must
- * reach them as soon as they share a bin with us.  A bin gives its bus to
- * an element it adds (and takes it back when it removes it), which is the
- * only hook GstObject offers for a new parent.  The bin's lock is held
- * here: only connect, and let deep-element-added (for us as well) do the
- * rest.  A weak reference, since the bin owns us. */
 static void
 comedia_sdp_negotiator_set_bus (GstElement * element, GstBus * bus)
 {
   ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (element);
   GST_ELEMENT_CLASS (parent_class)->set_bus (element, bus);
-  unwatch_bin (self);
-  GstObject *parent = GST_OBJECT_PARENT (element);
-  if (bus != nullptr && parent != nullptr && GST_IS_BIN (parent)) {
-    self->priv->watch_id = g_signal_connect (parent, "deep-element-added",
-        G_CALLBACK (on_deep_element_added), self);
-    g_weak_ref_set (&self->priv->watched_bin, parent);
-  }
-}
-
-static std::vector<std::string>
-split_addresses (const std::string & list)
-{
-  std::vector<std::string> out;
-  gchar **parts = g_strsplit (list.c_str (), ",", -1);
-  for (gchar **p = parts; *p; p++) {
-    gchar *a = g_strstrip (*p);
-    if (*a)
-      out.push_back (a);
-  }
-  g_strfreev (parts);
-  return out;
+  /* nicesrc/nicesink refuse to leave NULL without an agent, so ours must
+   * reach them as soon as they share a bin with us. */
+  self->priv->nice.watch (bus);
 }
 
 /* NULL -> READY: every nicesrc/nicesink of the pipeline has our agent, and
@@ -1048,54 +856,19 @@ static bool
 prepare_ice (ComediaSdpNegotiator * self)
 {
   ComediaSdpNegotiatorPrivate *priv = self->priv;
-  GstObject *top = top_of (self);
-  for_each_element (top, [self] (GstElement * e) { provision_element (self, e); });
-  comedia::IceAgent *ice = get_ice (self);
-  if (ice == nullptr) {
-    gst_object_unref (top);
-    return true;
-  }
-  /* A nicesrc that reached READY before us attached its receive callback
-   * to a stream that did not exist yet: it must attach again. */
-  std::vector<GstElement *> restart;
-  for_each_element (top, [&] (GstElement * e) {
-        if (factory_name (e) == "nicesrc" && GST_STATE (e) >= GST_STATE_READY
-            && uses_agent (e, ice->agent ()))
-          restart.push_back (GST_ELEMENT (gst_object_ref (e)));
-      });
-  gst_object_unref (top);
-
   std::string stun, turn, addresses, error;
-  std::map<guint, guint> components;
-  bool configure;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
     stun = priv->stun_server;
     turn = priv->turn_server;
     addresses = priv->ice_addresses;
-    components = priv->ice_components;
-    configure = !priv->ice_configured;
-    priv->ice_configured = true;
   }
-  bool ok = !configure || ice->configure (stun, turn, split_addresses (addresses), error);
-  for (auto it = components.begin (); ok && it != components.end (); ++it)
-    ok = ice->ensure_stream (it->first, it->second, error);
-  if (!ok) {
+  if (!priv->nice.prepare (stun, turn, addresses, error)) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Cannot set up ICE: %s", error.c_str ()),
         (nullptr));
-  } else {
-    std::lock_guard<std::mutex> guard (priv->lock);
-    priv->ice_streams_made = true;
+    return false;
   }
-  for (GstElement *e : restart) {
-    if (ok) {
-      GstState state = GST_STATE (e);
-      gst_element_set_state (e, GST_STATE_NULL);
-      gst_element_set_state (e, state);
-    }
-    gst_object_unref (e);
-  }
-  return ok;
+  return true;
 }
 
 static std::string
@@ -1105,56 +878,18 @@ session_name_of (ComediaSdpNegotiator * self)
   return self->priv->session_name;
 }
 
-/* From the agent's thread: a bus message for each state change and selected
- * pair, and an error when a stream failed. */
+/* From the agent's thread. */
 static void
 post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e)
 {
   ComediaSdpNegotiatorPrivate *priv = self->priv;
-  std::lock_guard<std::mutex> closing (priv->ice_event_lock);
-  if (priv->ice_closing)
-    return;
-  std::string session = session_name_of (self);
-  GstStructure *s;
-  if (e.type == comedia::IceEvent::Type::State) {
-    GST_INFO_OBJECT (self, "ICE stream %u component %u: %s", e.stream, e.component,
-        e.state.c_str ());
-    s = gst_structure_new ("sdp-negotiator-ice-state",
-        "session", G_TYPE_STRING, session.c_str (),
-        "stream", G_TYPE_UINT, e.stream,
-        "component", G_TYPE_UINT, e.component,
-        "state", G_TYPE_STRING, e.state.c_str (), nullptr);
-  } else {
-    GST_INFO_OBJECT (self, "ICE stream %u component %u: selected pair %s %s -> %s %s",
-        e.stream, e.component, e.local_type.c_str (), e.local.c_str (),
-        e.remote_type.c_str (), e.remote.c_str ());
-    s = gst_structure_new ("sdp-negotiator-ice-selected-pair",
-        "session", G_TYPE_STRING, session.c_str (),
-        "stream", G_TYPE_UINT, e.stream,
-        "component", G_TYPE_UINT, e.component,
-        "local", G_TYPE_STRING, e.local.c_str (),
-        "local-type", G_TYPE_STRING, e.local_type.c_str (),
-        "remote", G_TYPE_STRING, e.remote.c_str (),
-        "remote-type", G_TYPE_STRING, e.remote_type.c_str (), nullptr);
-  }
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self), s));
-
-  if (e.type == comedia::IceEvent::Type::State && e.state == "failed") {
-    bool first;
-    {
-      std::lock_guard<std::mutex> guard (priv->lock);
-      first = priv->ice_failed.insert (e.stream).second;
-    }
-    comedia::IceAgent *ice = get_ice (self);
-    if (first && ice != nullptr) {
-      std::string tried = ice->tried (e.stream);
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
-          ("ICE failed on stream %u (component %u): no candidate pair passed the "
-              "connectivity checks; tried %s", e.stream, e.component, tried.c_str ()),
-          ("session %s", session.c_str ()));
-    }
-  }
+  priv->ice_messages.post (e, session_name_of (self),
+      [priv] (guint stream, std::string & tried) {
+        std::shared_ptr<comedia::IceAgent> ice = priv->nice.agent ();
+        if (ice)
+          tried = ice->tried (stream);
+        return ice != nullptr;
+      });
 }
 
 /* ---- the session's sockets -------------------------------------------- */
@@ -1219,16 +954,12 @@ class SessionStreams : public comedia::LocalStreams {
 
   /* The components of @stream among the pipeline's nicesrc/nicesink. */
   guint ice_components (guint stream) override {
-    std::lock_guard<std::mutex> guard (self_->priv->lock);
-    if (!self_->priv->ice || !self_->priv->ice_streams_made)
-      return 0;
-    auto it = self_->priv->ice_components.find (stream);
-    return it == self_->priv->ice_components.end () ? 0 : it->second;
+    return self_->priv->nice.components (stream);
   }
 
   bool gather_ice (guint stream, comedia::IceDescription & local,
       std::string & error) override {
-    comedia::IceAgent *ice = get_ice (self_);
+    std::shared_ptr<comedia::IceAgent> ice = self_->priv->nice.agent ();
     if (ice == nullptr) {
       error = "the pipeline has no nicesrc/nicesink";
       return false;
@@ -1285,7 +1016,7 @@ apply_plans (ComediaSdpNegotiator * self, ComediaSession * session,
 {
   for (const StreamPlan & p : plans) {
     if (p.kind == StreamPlan::Kind::Ice) {
-      comedia::IceAgent *ice = get_ice (self);
+      std::shared_ptr<comedia::IceAgent> ice = self->priv->nice.agent ();
       std::string error = "the pipeline has no nicesrc/nicesink";
       if (ice == nullptr || !ice->set_remote (p.stream, p.remote_ice, p.ice_controlling,
               error))
@@ -1505,22 +1236,20 @@ collect_offered_streams (ComediaSdpNegotiator * self, ComediaSession * session,
    * direction: a stream with no comedia-rtpsink of RTP only receives, one
    * with no comedia-rtpsrc of RTP only sends. */
   std::set<guint> receivers, senders;
-  comedia::IceAgent *ice = get_ice (self);
-  GstObject *top = top_of (self);
-  for_each_element (top, [&] (GstElement * e) {
-        std::string factory = factory_name (e);
-        bool is_src = factory == "comedia-rtpsrc" || factory == "nicesrc";
+  GstObject *top = comedia::top_bin_of (GST_ELEMENT (self));
+  comedia::for_each_element (top, [&] (GstElement * e) {
+        bool is_src = COMEDIA_IS_RTP_SRC (e) || comedia::is_nice_src (e);
         guint stream = 0, component = 0;
-        if (factory == "nicesrc" || factory == "nicesink") {
+        if (comedia::is_nice_element (e)) {
           /* ICE's elements have no session: those with our agent count. */
-          if (!ice || !uses_agent (e, ice->agent ()))
+          if (!priv->nice.uses_agent (e))
             return;
           g_object_get (e, "stream", &stream, "component", &component, nullptr);
           if (component == comedia::COMPONENT_RTP)
             (is_src ? receivers : senders).insert (stream);
           return;
         }
-        if (!is_src && factory != "comedia-rtpsink")
+        if (!is_src && !COMEDIA_IS_RTP_SINK (e))
           return;
         gchar *name = nullptr;
         g_object_get (e, "session", &name, "stream", &stream, "component",
