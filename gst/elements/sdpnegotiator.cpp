@@ -172,6 +172,7 @@
 #include "iceagent.h"
 #include "niceprovisioner.h"
 #include "sdpframing.h"
+#include "sessionstreams.h"
 
 #include <gst/sdp/sdp.h>
 
@@ -210,9 +211,6 @@ using comedia::StreamPlan;
 #define DEFAULT_TURN_SERVER nullptr
 #define DEFAULT_ICE_ADDRESSES nullptr
 #define DEFAULT_RESTRICT_SOURCE TRUE
-/* A TURN allocation or a STUN server that does not answer takes libnice a
- * few seconds; past this the offer or answer is not worth waiting for. */
-#define ICE_GATHERING_TIMEOUT_MS 20000
 /* RFC 6263 section 4: 15 s keeps the shortest common UDP NAT timeout (30 s)
  * open with one loss to spare. */
 #define AUTO_KEEPALIVE_INTERVAL_MS 15000
@@ -908,155 +906,8 @@ get_session (ComediaSdpNegotiator * self)
   return priv->session;
 }
 
-static std::string
-address_string (GInetSocketAddress * addr)
-{
-  if (addr == nullptr)
-    return "";
-  gchar *s = g_inet_address_to_string (g_inet_socket_address_get_address (addr));
-  std::string out (s);
-  g_free (s);
-  g_object_unref (addr);
-  return out;
-}
-
-/* LocalStreams on a ComediaSession: a stream exists when an element of the
- * pipeline opened one of its components (comedia-rtpsrc binds at READY). */
-class SessionStreams : public comedia::LocalStreams {
- public:
-  SessionStreams (ComediaSdpNegotiator * self, ComediaSession * session)
-      : self_ (self), session_ (session) {}
-
-  bool has_stream (guint stream) override {
-    return comedia_session_find_component (session_, stream, comedia::COMPONENT_RTP)
-        || comedia_session_find_component (session_, stream, comedia::COMPONENT_RTCP);
-  }
-
-  bool open_stream (guint stream, bool want_rtcp_mux, comedia::TransportAddress & local,
-      std::string & error) override {
-    GError *err = nullptr;
-    comedia::Component *rtp = comedia_session_open_component (session_, stream,
-        comedia::COMPONENT_RTP, nullptr, &err);
-    comedia::Component *rtcp = rtp ? comedia_session_open_component (session_, stream,
-        comedia::COMPONENT_RTCP, nullptr, &err) : nullptr;
-    if (rtcp == nullptr) {
-      error = err ? err->message : "unknown error";
-      g_clear_error (&err);
-      return false;
-    }
-    local.address = address_string (rtp->local_address ());
-    local.rtp_port = rtp->local_port ();
-    local.rtcp_port = rtcp->local_port ();
-    /* Muxing is the comedia-rtpsrc's choice: only it can demultiplex. */
-    local.rtcp_mux = want_rtcp_mux && comedia_session_get_rtcp_mux (session_, stream);
-    return true;
-  }
-
-  /* The components of @stream among the pipeline's nicesrc/nicesink. */
-  guint ice_components (guint stream) override {
-    return self_->priv->nice.components (stream);
-  }
-
-  bool gather_ice (guint stream, comedia::IceDescription & local,
-      std::string & error) override {
-    std::shared_ptr<comedia::IceAgent> ice = self_->priv->nice.agent ();
-    if (ice == nullptr) {
-      error = "the pipeline has no nicesrc/nicesink";
-      return false;
-    }
-    return ice->gather (stream, ICE_GATHERING_TIMEOUT_MS, local, error);
-  }
-
- private:
-  ComediaSdpNegotiator *self_;
-  ComediaSession *session_;
-};
-
-static GSocketAddress *
-socket_address (const std::string & ip, guint16 port)
-{
-  GInetAddress *ia = g_inet_address_new_from_string (ip.c_str ());
-  if (ia == nullptr)
-    return nullptr;
-  GSocketAddress *addr = g_inet_socket_address_new (ia, port);
-  g_object_unref (ia);
-  return addr;
-}
-
-/* The negotiated destination is pinned: what the SDP says wins over a
- * latched source (see Component::set_static_destination). */
-static void
-set_destination (ComediaSession * session, guint stream, guint component,
-    const std::string & ip, guint16 port)
-{
-  comedia::Component *c = comedia_session_open_component (session, stream,
-      component, nullptr, nullptr);
-  if (c == nullptr)
-    return;
-  GSocketAddress *addr = ip.empty () ? nullptr : socket_address (ip, port);
-  c->set_static_destination (addr, true);
-  g_clear_object (&addr);
-}
-
-/* What comedia-rtpsrc may learn from (the plan's allowed source, "" for
- * anywhere), on both components of the stream. */
-static void
-set_allowed_source (ComediaSession * session, guint stream, const std::string & prefix)
-{
-  for (guint component : { comedia::COMPONENT_RTP, comedia::COMPONENT_RTCP })
-    if (comedia::Component *c = comedia_session_find_component (session, stream,
-            component))
-      c->set_negotiated_allowed_source (prefix);
-}
-
-/* Gives the session's sinks their destinations and tells the bus. */
-static void
-apply_plans (ComediaSdpNegotiator * self, ComediaSession * session,
-    const std::vector<StreamPlan> & plans)
-{
-  for (const StreamPlan & p : plans) {
-    if (p.kind == StreamPlan::Kind::Ice) {
-      std::shared_ptr<comedia::IceAgent> ice = self->priv->nice.agent ();
-      std::string error = "the pipeline has no nicesrc/nicesink";
-      if (ice == nullptr || !ice->set_remote (p.stream, p.remote_ice, p.ice_controlling,
-              error))
-        GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-            ("Cannot start ICE on stream %u: %s", p.stream, error.c_str ()), (nullptr));
-    }
-    if (p.kind == StreamPlan::Kind::Static) {
-      set_destination (session, p.stream, comedia::COMPONENT_RTP, p.remote.address,
-          p.remote.rtp_port);
-      set_destination (session, p.stream, comedia::COMPONENT_RTCP, p.remote.address,
-          p.remote.rtcp_port);
-    }
-    if (p.kind == StreamPlan::Kind::Static || p.kind == StreamPlan::Kind::Latch)
-      set_allowed_source (session, p.stream, p.allowed_source);
-    GST_INFO_OBJECT (self, "stream %u (%s): %s %s:%u/%u, %s", p.stream,
-        p.media.c_str (), comedia::stream_plan_kind_name (p.kind),
-        p.remote.address.c_str (), p.remote.rtp_port, p.remote.rtcp_port,
-        p.note.c_str ());
-    GstStructure *s = gst_structure_new ("sdp-negotiator-stream",
-        "session", G_TYPE_STRING, comedia_session_get_name (session),
-        "stream", G_TYPE_UINT, p.stream,
-        "media", G_TYPE_STRING, p.media.c_str (),
-        "plan", G_TYPE_STRING, comedia::stream_plan_kind_name (p.kind),
-        "transport", G_TYPE_STRING,
-        comedia::transport_name (comedia::stream_plan_transport (p.kind)),
-        "address", G_TYPE_STRING, p.remote.address.c_str (),
-        "rtp-port", G_TYPE_UINT, (guint) p.remote.rtp_port,
-        "rtcp-port", G_TYPE_UINT, (guint) p.remote.rtcp_port,
-        "local-rtp-port", G_TYPE_UINT, (guint) p.local.rtp_port,
-        "local-rtcp-port", G_TYPE_UINT, (guint) p.local.rtcp_port,
-        "rtcp-mux", G_TYPE_BOOLEAN, (gboolean) (p.local.rtcp_mux || p.remote.rtcp_mux),
-        "allowed-source", G_TYPE_STRING, p.allowed_source.c_str (),
-        "note", G_TYPE_STRING, p.note.c_str (), nullptr);
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_element (GST_OBJECT (self), s));
-  }
-}
-
-/* Starts NAT keepalives for the streams of @plans that send somewhere, if
- * this role wants them; @burst: send the initial burst now. */
+/* Starts NAT keepalives for the streams of @plans, if this role wants them;
+ * @burst: send the initial burst now. */
 static void
 start_keepalives (ComediaSdpNegotiator * self, ComediaSession * session,
     const std::vector<StreamPlan> & plans, bool burst)
@@ -1066,20 +917,9 @@ start_keepalives (ComediaSdpNegotiator * self, ComediaSession * session,
   gint interval = priv->keepalive_interval;
   if (interval < 0)
     interval = priv->role == COMEDIA_SDP_ROLE_OFFERER ? AUTO_KEEPALIVE_INTERVAL_MS : 0;
-  if (interval == 0)
-    return;
-  for (const StreamPlan & p : plans) {
-    /* ICE keeps its own bindings alive (libnice's consent checks). */
-    if (p.kind != StreamPlan::Kind::Latch && p.kind != StreamPlan::Kind::Static)
-      continue;
-    comedia_keepalive_start (session, p.stream, interval, (guint8) priv->keepalive_pt,
-        burst);
-    if (std::find (priv->keepalive_streams.begin (), priv->keepalive_streams.end (),
-            p.stream) == priv->keepalive_streams.end ())
-      priv->keepalive_streams.push_back (p.stream);
-    GST_INFO_OBJECT (self, "stream %u: keepalives every %d ms of silence", p.stream,
-        interval);
-  }
+  if (interval != 0)
+    comedia::start_plan_keepalives (GST_ELEMENT (self), session, plans, interval,
+        (guint8) priv->keepalive_pt, burst, priv->keepalive_streams);
 }
 
 static void
@@ -1169,14 +1009,15 @@ handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer)
   std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
   post_description (self, "sdp-negotiator-offer-received", offer.message ());
   ComediaSession *session = get_session (self);
-  SessionStreams streams (self, session);
+  comedia::SessionStreams streams (&self->priv->nice, session);
   comedia::Negotiated answer;
   SdpError err;
   if (!comedia::build_answer (offer, streams, answer_options (self), answer, err)) {
     post_sdp_error (self, "offer", err);
     return nullptr;
   }
-  apply_plans (self, session, answer.streams);
+  comedia::apply_stream_plans (GST_ELEMENT (self), session, self->priv->nice,
+      answer.streams);
   start_keepalives (self, session, answer.streams, false);
   store_descriptions (self, answer.sdp.get (), offer.message ());
   post_description (self, "sdp-negotiator-answer-created", answer.sdp.get ());
@@ -1189,7 +1030,7 @@ handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
 {
   std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
   ComediaSession *session = get_session (self);
-  SessionStreams streams (self, session);
+  comedia::SessionStreams streams (&self->priv->nice, session);
   comedia::Negotiated rewritten;
   SdpError err;
   if (!comedia::rewrite_answer (offer, answer, streams, answer_options (self),
@@ -1197,7 +1038,8 @@ handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
     post_sdp_error (self, "answer to rewrite", err);
     return nullptr;
   }
-  apply_plans (self, session, rewritten.streams);
+  comedia::apply_stream_plans (GST_ELEMENT (self), session, self->priv->nice,
+      rewritten.streams);
   store_descriptions (self, rewritten.sdp.get (), offer.message ());
   post_description (self, "sdp-negotiator-answer-created", rewritten.sdp.get ());
   return std::move (rewritten.sdp);
@@ -1305,7 +1147,7 @@ offer_ice (ComediaSdpNegotiator * self, std::vector<comedia::OfferedStream> & st
       return true;
     rtcp_mux = self->priv->rtcp_mux;
   }
-  SessionStreams local (self, nullptr);
+  comedia::SessionStreams local (&self->priv->nice, nullptr);
   ice.resize (streams.size ());
   for (guint i = 0; i < streams.size (); i++) {
     guint stream = i + 1;
@@ -1342,7 +1184,7 @@ make_offer (ComediaSdpNegotiator * self)
   /* IPv6 when the first stream's socket is bound to an IPv6 address. */
   if (comedia::Component *c = comedia_session_find_component (session, 1,
           comedia::COMPONENT_RTP)) {
-    std::string bound = address_string (c->local_address ());
+    std::string bound = comedia::local_ip_of (c);
     options.ipv6 = bound.find (':') != std::string::npos;
   }
   SdpMessagePtr offer;
@@ -1407,7 +1249,8 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer)
         ("%s; sending to the answer's address as a static destination",
             reading.warning.c_str ()), (nullptr));
   }
-  apply_plans (self, get_session (self), reading.streams);
+  comedia::apply_stream_plans (GST_ELEMENT (self), get_session (self), priv->nice,
+      reading.streams);
   start_keepalives (self, get_session (self), reading.streams, true);
   store_descriptions (self, offer_msg.get (), answer.message ());
   {
