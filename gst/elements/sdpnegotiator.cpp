@@ -939,11 +939,7 @@ static void
 post_description (ComediaSdpNegotiator * self, const char *name,
     const GstSDPMessage * msg)
 {
-  std::string session;
-  {
-    std::lock_guard<std::mutex> guard (self->priv->lock);
-    session = self->priv->session_name;
-  }
+  std::string session = session_name_of (self);
   std::string text = comedia::sdp_message_to_text (msg);
   GST_DEBUG_OBJECT (self, "%s:\n%s", name, text.c_str ());
   GstStructure *s = gst_structure_new (name,
@@ -968,6 +964,7 @@ static void
 post_no_comedia (ComediaSdpNegotiator * self, const std::string & reason)
 {
   GstStructure *s = gst_structure_new ("sdp-negotiator-no-comedia",
+      "session", G_TYPE_STRING, session_name_of (self).c_str (),
       "reason", G_TYPE_STRING, reason.c_str (), nullptr);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
