@@ -172,6 +172,7 @@
 #include "iceagent.h"
 #include "niceprovisioner.h"
 #include "sdpframing.h"
+#include "negotiatorsettings.h"
 #include "sessionstreams.h"
 
 #include <gst/sdp/sdp.h>
@@ -194,51 +195,9 @@ using comedia::SdpError;
 using comedia::SdpMessagePtr;
 using comedia::StreamPlan;
 
-#define DEFAULT_SESSION "default"
-#define DEFAULT_ROLE COMEDIA_SDP_ROLE_ANSWERER
-#define DEFAULT_PUBLIC_ADDRESS nullptr
-#define DEFAULT_SESSION_NAME "comedia"
-#define DEFAULT_RTCP_MUX TRUE
-#define DEFAULT_FORMATS nullptr
-#define DEFAULT_MISSING_PASSIVE COMEDIA_SDP_MISSING_PASSIVE_ERROR
-#define DEFAULT_MAX_SIZE ((guint) comedia::DEFAULT_MAX_SDP_SIZE)
-#define DEFAULT_OFFER_INTERVAL 1000
-#define DEFAULT_KEEPALIVE_INTERVAL -1
-#define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
-#define DEFAULT_TRANSPORT COMEDIA_SDP_TRANSPORT_COMEDIA
-#define DEFAULT_PREFER_TRANSPORT COMEDIA_SDP_PREFER_TRANSPORT_ICE
-#define DEFAULT_STUN_SERVER nullptr
-#define DEFAULT_TURN_SERVER nullptr
-#define DEFAULT_ICE_ADDRESSES nullptr
-#define DEFAULT_RESTRICT_SOURCE TRUE
 /* RFC 6263 section 4: 15 s keeps the shortest common UDP NAT timeout (30 s)
  * open with one loss to spare. */
 #define AUTO_KEEPALIVE_INTERVAL_MS 15000
-
-enum
-{
-  PROP_0,
-  PROP_SESSION,
-  PROP_ROLE,
-  PROP_PUBLIC_ADDRESS,
-  PROP_SESSION_NAME,
-  PROP_RTCP_MUX,
-  PROP_FORMATS,
-  PROP_OFFER_CAPS,
-  PROP_MISSING_PASSIVE,
-  PROP_MAX_SIZE,
-  PROP_OFFER_INTERVAL,
-  PROP_KEEPALIVE_INTERVAL,
-  PROP_KEEPALIVE_PAYLOAD_TYPE,
-  PROP_LOCAL_DESCRIPTION,
-  PROP_REMOTE_DESCRIPTION,
-  PROP_TRANSPORT,
-  PROP_PREFER_TRANSPORT,
-  PROP_STUN_SERVER,
-  PROP_TURN_SERVER,
-  PROP_ICE_ADDRESSES,
-  PROP_RESTRICT_SOURCE,
-};
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/sdp"));
@@ -313,7 +272,8 @@ comedia_sdp_prefer_transport_get_type (void)
 
 static void post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e);
 
-struct ComediaSdpNegotiatorPrivate {
+/* The properties (NegotiatorSettings) and the element's state. */
+struct ComediaSdpNegotiatorPrivate : comedia::NegotiatorSettings {
   explicit ComediaSdpNegotiatorPrivate (ComediaSdpNegotiator * self)
       : nice ((GstElement *) self, [self] (const comedia::IceEvent & e) {
             post_ice_event (self, e);
@@ -321,18 +281,6 @@ struct ComediaSdpNegotiatorPrivate {
         ice_messages ((GstElement *) self) {}
 
   std::mutex lock;              /* guards the properties and descriptions */
-  std::string session_name = DEFAULT_SESSION;
-  ComediaSdpRole role = DEFAULT_ROLE;
-  std::string public_address;
-  std::string sdp_session_name = DEFAULT_SESSION_NAME;
-  bool rtcp_mux = DEFAULT_RTCP_MUX;
-  std::string formats;
-  GstCaps *offer_caps = nullptr;
-  ComediaSdpMissingPassive missing_passive = DEFAULT_MISSING_PASSIVE;
-  guint max_size = DEFAULT_MAX_SIZE;
-  guint offer_interval = DEFAULT_OFFER_INTERVAL;
-  gint keepalive_interval = DEFAULT_KEEPALIVE_INTERVAL;
-  gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
   std::vector<guint> keepalive_streams;   /* started by this element */
   SdpMessagePtr local_description;
   SdpMessagePtr remote_description;
@@ -349,12 +297,8 @@ struct ComediaSdpNegotiatorPrivate {
 
   comedia::SdpFraming framing {DEFAULT_MAX_SIZE};   /* streaming thread only */
 
-  /* ICE.  Properties are guarded by lock; no IceAgent call is made with
-   * lock held, since the agent's thread takes it to post its events. */
-  ComediaSdpTransport transport = DEFAULT_TRANSPORT;
-  ComediaSdpPreferTransport prefer_transport = DEFAULT_PREFER_TRANSPORT;
-  gboolean restrict_source = DEFAULT_RESTRICT_SOURCE;
-  std::string stun_server, turn_server, ice_addresses;
+  /* No IceAgent call is made with lock held, since the agent's thread
+   * takes it to post its events. */
   comedia::NiceProvisioner nice;   /* the agent, made when a nice element is found */
   comedia::IceBusMessages ice_messages;
 
@@ -409,146 +353,7 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
   gobject_class->finalize = comedia_sdp_negotiator_finalize;
   gobject_class->set_property = comedia_sdp_negotiator_set_property;
   gobject_class->get_property = comedia_sdp_negotiator_get_property;
-
-  g_object_class_install_property (gobject_class, PROP_SESSION,
-      g_param_spec_string ("session", "Session",
-          "Name of the session whose comedia-rtpsrc/comedia-rtpsink elements "
-          "this negotiates for: the same name as their session property",
-          DEFAULT_SESSION, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_ROLE,
-      g_param_spec_enum ("role", "Role",
-          "Which side of the exchange this peer is.  answerer: the public, "
-          "passive peer, answers the offers that arrive on the sink pad; "
-          "offerer: the active peer behind NAT, sends an offer "
-          "on the source pad when it first goes to PLAYING and reads the answer",
-          COMEDIA_TYPE_SDP_ROLE, DEFAULT_ROLE, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_PUBLIC_ADDRESS,
-      g_param_spec_string ("public-address", "Public address",
-          "Answerer: the IP address put in the answer's c= line, the one peers "
-          "reach this host at.  Unset: the address the session's sockets are "
-          "bound to if it is specific, else that of the interface holding the "
-          "default route", DEFAULT_PUBLIC_ADDRESS,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_SESSION_NAME,
-      g_param_spec_string ("session-name", "SDP session name",
-          "The s= line of the offers and answers this element writes",
-          DEFAULT_SESSION_NAME, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_RTCP_MUX,
-      g_param_spec_boolean ("rtcp-mux", "RTCP mux",
-          "Answer a=rtcp-mux when the offer has it, and offer it, for streams "
-          "whose comedia-rtpsrc has rtcp-mux=true (RTP and RTCP on one port, "
-          "RFC 5761).  Other streams always use a separate RTCP port",
-          DEFAULT_RTCP_MUX, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_FORMATS,
-      g_param_spec_string ("formats", "Formats",
-          "Answerer: comma-separated encoding names (e.g. \"VP8,OPUS\", any "
-          "case) or payload type numbers the answer keeps; an m-line left "
-          "without format is rejected.  Unset: every offered format is kept",
-          DEFAULT_FORMATS, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_OFFER_CAPS,
-      g_param_spec_boxed ("offer-caps", "Offer caps",
-          "Offerer: the formats to offer, one application/x-rtp structure per "
-          "stream in stream order (media, payload, encoding-name, clock-rate, "
-          "...).  Unset: the caps of the session's comedia-rtpsrc elements",
-          GST_TYPE_CAPS, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_MISSING_PASSIVE,
-      g_param_spec_enum ("missing-passive", "Missing passive",
-          "Offerer: what to do when the answer lacks a=direction:passive, "
-          "i.e. the peer does not do COMEDIA: fail with an error, or warn and "
-          "send to the answer's address anyway (works only if this host is "
-          "not behind NAT)", COMEDIA_TYPE_SDP_MISSING_PASSIVE,
-          DEFAULT_MISSING_PASSIVE, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_MAX_SIZE,
-      g_param_spec_uint ("max-size", "Maximum size",
-          "Largest SDP message accepted, in bytes; more is an error, not "
-          "something to buffer", 64, G_MAXINT32, DEFAULT_MAX_SIZE,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_OFFER_INTERVAL,
-      g_param_spec_uint ("offer-interval", "Offer interval",
-          "Offerer: milliseconds after which the offer is sent again while no "
-          "answer has arrived (the other side may have connected the way back "
-          "late and missed the first answer); 0 sends it once", 0, G_MAXINT32,
-          DEFAULT_OFFER_INTERVAL, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_INTERVAL,
-      g_param_spec_int ("keepalive-interval", "Keepalive interval",
-          "NAT keepalives (RFC 6263) once the exchange is done: a burst at "
-          "once, so the passive peer can latch before any media flows, then "
-          "one whenever a component has sent nothing for this many "
-          "milliseconds, so the NAT keeps its mapping while media is silent "
-          "(a receive-only peer, muted audio).  -1: automatic, 15000 for "
-          "role=offerer (the active peer behind NAT) and off for "
-          "role=answerer; 0: off", -1, G_MAXINT32, DEFAULT_KEEPALIVE_INTERVAL,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_PAYLOAD_TYPE,
-      g_param_spec_int ("keepalive-payload-type", "Keepalive payload type",
-          "Payload type of the RTP keepalives: one the session does not use, "
-          "so a standard receiver drops them and comedia-rtpsrc consumes them "
-          "(20 is unassigned in RFC 3551).  RTCP keepalives are empty "
-          "Receiver Reports", 0, 127, DEFAULT_KEEPALIVE_PAYLOAD_TYPE,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_LOCAL_DESCRIPTION,
-      g_param_spec_boxed ("local-description", "Local description",
-          "The last offer or answer this element made", GST_TYPE_SDP_MESSAGE,
-          (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
-  g_object_class_install_property (gobject_class, PROP_REMOTE_DESCRIPTION,
-      g_param_spec_boxed ("remote-description", "Remote description",
-          "The last offer or answer received from the peer",
-          GST_TYPE_SDP_MESSAGE, (GParamFlags) (G_PARAM_READABLE |
-              G_PARAM_STATIC_STRINGS)));
-  g_object_class_install_property (gobject_class, PROP_TRANSPORT,
-      g_param_spec_enum ("transport", "Transport",
-          "Offerer: comedia offers port 9 and a=direction:active; ice offers "
-          "the credentials and candidates of this element's NiceAgent, which "
-          "the pipeline's nicesrc/nicesink elements use",
-          COMEDIA_TYPE_SDP_TRANSPORT, DEFAULT_TRANSPORT, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_PREFER_TRANSPORT,
-      g_param_spec_enum ("prefer-transport", "Preferred transport",
-          "Answerer: what answers an offer with both ICE attributes and "
-          "a=direction:active, for a stream the pipeline has both "
-          "nicesrc/nicesink and comedia elements for",
-          COMEDIA_TYPE_SDP_PREFER_TRANSPORT, DEFAULT_PREFER_TRANSPORT,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_RESTRICT_SOURCE,
-      g_param_spec_boolean ("restrict-source", "Restrict source",
-          "Answerer: when an offer's c= address is public (not 0.0.0.0, not "
-          "private), the session's comedia-rtpsrc elements learn only from "
-          "that address (unless their own allowed-source is set), so an "
-          "attacker elsewhere cannot take the stream, as rtpengine does",
-          DEFAULT_RESTRICT_SOURCE, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_STUN_SERVER,
-      g_param_spec_string ("stun-server", "STUN server",
-          "ICE: the STUN server for server-reflexive candidates, as "
-          "stun://host[:port] (port 3478 by default)", DEFAULT_STUN_SERVER,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_TURN_SERVER,
-      g_param_spec_string ("turn-server", "TURN server",
-          "ICE: the TURN server for relayed candidates, as "
-          "turn://user:password@host[:port] (UDP; ?transport=tcp for TCP; "
-          "turns:// for TLS)", DEFAULT_TURN_SERVER,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_ICE_ADDRESSES,
-      g_param_spec_string ("ice-addresses", "ICE addresses",
-          "ICE: comma-separated local IP addresses to gather host candidates "
-          "on.  Unset: every interface but loopback", DEFAULT_ICE_ADDRESSES,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
+  comedia::install_negotiator_properties (gobject_class);
 
   /**
    * ComediaSdpNegotiator::create-offer:
@@ -672,7 +477,6 @@ comedia_sdp_negotiator_finalize (GObject * object)
   ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (object);
   ComediaSdpNegotiatorPrivate *priv = self->priv;
 
-  gst_clear_caps (&priv->offer_caps);
   g_clear_object (&priv->session);
   delete priv;
 
@@ -684,76 +488,9 @@ comedia_sdp_negotiator_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (object);
-  ComediaSdpNegotiatorPrivate *priv = self->priv;
-  std::lock_guard<std::mutex> guard (priv->lock);
-  const gchar *s;
-
-  switch (prop_id) {
-    case PROP_SESSION:
-      s = g_value_get_string (value);
-      priv->session_name = s ? s : DEFAULT_SESSION;
-      break;
-    case PROP_ROLE:
-      priv->role = (ComediaSdpRole) g_value_get_enum (value);
-      break;
-    case PROP_PUBLIC_ADDRESS:
-      s = g_value_get_string (value);
-      priv->public_address = s ? s : "";
-      break;
-    case PROP_SESSION_NAME:
-      s = g_value_get_string (value);
-      priv->sdp_session_name = s ? s : DEFAULT_SESSION_NAME;
-      break;
-    case PROP_RTCP_MUX:
-      priv->rtcp_mux = g_value_get_boolean (value);
-      break;
-    case PROP_FORMATS:
-      s = g_value_get_string (value);
-      priv->formats = s ? s : "";
-      break;
-    case PROP_OFFER_CAPS:
-      gst_caps_replace (&priv->offer_caps, (GstCaps *) g_value_get_boxed (value));
-      break;
-    case PROP_MISSING_PASSIVE:
-      priv->missing_passive = (ComediaSdpMissingPassive) g_value_get_enum (value);
-      break;
-    case PROP_MAX_SIZE:
-      priv->max_size = g_value_get_uint (value);
-      break;
-    case PROP_OFFER_INTERVAL:
-      priv->offer_interval = g_value_get_uint (value);
-      break;
-    case PROP_KEEPALIVE_INTERVAL:
-      priv->keepalive_interval = g_value_get_int (value);
-      break;
-    case PROP_KEEPALIVE_PAYLOAD_TYPE:
-      priv->keepalive_pt = g_value_get_int (value);
-      break;
-    case PROP_TRANSPORT:
-      priv->transport = (ComediaSdpTransport) g_value_get_enum (value);
-      break;
-    case PROP_PREFER_TRANSPORT:
-      priv->prefer_transport = (ComediaSdpPreferTransport) g_value_get_enum (value);
-      break;
-    case PROP_RESTRICT_SOURCE:
-      priv->restrict_source = g_value_get_boolean (value);
-      break;
-    case PROP_STUN_SERVER:
-      s = g_value_get_string (value);
-      priv->stun_server = s ? s : "";
-      break;
-    case PROP_TURN_SERVER:
-      s = g_value_get_string (value);
-      priv->turn_server = s ? s : "";
-      break;
-    case PROP_ICE_ADDRESSES:
-      s = g_value_get_string (value);
-      priv->ice_addresses = s ? s : "";
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  std::lock_guard<std::mutex> guard (self->priv->lock);
+  if (!comedia::set_negotiator_property (*self->priv, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -765,65 +502,6 @@ comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
   std::lock_guard<std::mutex> guard (priv->lock);
 
   switch (prop_id) {
-    case PROP_SESSION:
-      g_value_set_string (value, priv->session_name.c_str ());
-      break;
-    case PROP_ROLE:
-      g_value_set_enum (value, priv->role);
-      break;
-    case PROP_PUBLIC_ADDRESS:
-      g_value_set_string (value, priv->public_address.empty () ? nullptr :
-          priv->public_address.c_str ());
-      break;
-    case PROP_SESSION_NAME:
-      g_value_set_string (value, priv->sdp_session_name.c_str ());
-      break;
-    case PROP_RTCP_MUX:
-      g_value_set_boolean (value, priv->rtcp_mux);
-      break;
-    case PROP_FORMATS:
-      g_value_set_string (value, priv->formats.empty () ? nullptr :
-          priv->formats.c_str ());
-      break;
-    case PROP_OFFER_CAPS:
-      g_value_set_boxed (value, priv->offer_caps);
-      break;
-    case PROP_MISSING_PASSIVE:
-      g_value_set_enum (value, priv->missing_passive);
-      break;
-    case PROP_MAX_SIZE:
-      g_value_set_uint (value, priv->max_size);
-      break;
-    case PROP_OFFER_INTERVAL:
-      g_value_set_uint (value, priv->offer_interval);
-      break;
-    case PROP_KEEPALIVE_INTERVAL:
-      g_value_set_int (value, priv->keepalive_interval);
-      break;
-    case PROP_KEEPALIVE_PAYLOAD_TYPE:
-      g_value_set_int (value, priv->keepalive_pt);
-      break;
-    case PROP_TRANSPORT:
-      g_value_set_enum (value, priv->transport);
-      break;
-    case PROP_PREFER_TRANSPORT:
-      g_value_set_enum (value, priv->prefer_transport);
-      break;
-    case PROP_RESTRICT_SOURCE:
-      g_value_set_boolean (value, priv->restrict_source);
-      break;
-    case PROP_STUN_SERVER:
-      g_value_set_string (value, priv->stun_server.empty () ? nullptr :
-          priv->stun_server.c_str ());
-      break;
-    case PROP_TURN_SERVER:
-      g_value_set_string (value, priv->turn_server.empty () ? nullptr :
-          priv->turn_server.c_str ());
-      break;
-    case PROP_ICE_ADDRESSES:
-      g_value_set_string (value, priv->ice_addresses.empty () ? nullptr :
-          priv->ice_addresses.c_str ());
-      break;
     case PROP_LOCAL_DESCRIPTION:
       g_value_set_boxed (value, priv->local_description.get ());
       break;
@@ -831,7 +509,8 @@ comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
       g_value_set_boxed (value, priv->remote_description.get ());
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (!comedia::get_negotiator_property (*priv, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
 }
