@@ -163,29 +163,25 @@
 
 #include "sdpnegotiator.h"
 #include "comediaelements.h"
-#include "comediartpsink.h"
-#include "comediartpsrc.h"
 #include "comediasdp.h"
 #include "comediasession.h"
 #include "icebusmessages.h"
 #include "keepaliveservice.h"
 #include "iceagent.h"
-#include "niceprovisioner.h"
-#include "sdpframing.h"
 #include "negotiatorsettings.h"
+#include "niceprovisioner.h"
+#include "offeredstreams.h"
+#include "sdpframing.h"
 #include "sessionstreams.h"
 
 #include <gst/sdp/sdp.h>
 
-#include <algorithm>
-#include <cstring>
-#include <map>
-#include <set>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "negotiatordebug.h"
 GST_DEBUG_CATEGORY (comedia_sdp_negotiator_debug);
@@ -721,127 +717,6 @@ handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
   return std::move (rewritten.sdp);
 }
 
-/* Offerer: the formats of each stream, from offer-caps or from the caps of
- * the session's comedia-rtpsrc (component 1) elements in this pipeline.
- * Fills @owned with the caps it references. */
-static bool
-collect_offered_streams (ComediaSdpNegotiator * self, ComediaSession * session,
-    std::vector<comedia::OfferedStream> & out, std::vector<GstCaps *> & owned,
-    SdpError & err)
-{
-  ComediaSdpNegotiatorPrivate *priv = self->priv;
-  std::string session_name;
-  GstCaps *offer_caps = nullptr;
-  bool offer_caps_given = false;
-  bool rtcp_mux;
-  {
-    std::lock_guard<std::mutex> guard (priv->lock);
-    session_name = priv->session_name;
-    if (priv->offer_caps)
-      offer_caps = gst_caps_ref (priv->offer_caps);
-    offer_caps_given = offer_caps != nullptr;
-    rtcp_mux = priv->rtcp_mux;
-  }
-
-  std::map<guint, GstCaps *> by_stream;
-  if (offer_caps) {
-    for (guint i = 0; i < gst_caps_get_size (offer_caps); i++)
-      by_stream[i + 1] = gst_caps_copy_nth (offer_caps, i);
-    gst_caps_unref (offer_caps);
-  }
-  /* The session's elements: the formats (comedia-rtpsrc caps, unless
-   * offer-caps gives them) and who sends and receives RTP, for the
-   * direction: a stream with no comedia-rtpsink of RTP only receives, one
-   * with no comedia-rtpsrc of RTP only sends. */
-  std::set<guint> receivers, senders;
-  GstObject *top = comedia::top_bin_of (GST_ELEMENT (self));
-  comedia::for_each_element (top, [&] (GstElement * e) {
-        bool is_src = COMEDIA_IS_RTP_SRC (e) || comedia::is_nice_src (e);
-        guint stream = 0, component = 0;
-        if (comedia::is_nice_element (e)) {
-          /* ICE's elements have no session: those with our agent count. */
-          if (!priv->nice.uses_agent (e))
-            return;
-          g_object_get (e, "stream", &stream, "component", &component, nullptr);
-          if (component == comedia::COMPONENT_RTP)
-            (is_src ? receivers : senders).insert (stream);
-          return;
-        }
-        if (!is_src && !COMEDIA_IS_RTP_SINK (e))
-          return;
-        gchar *name = nullptr;
-        g_object_get (e, "session", &name, "stream", &stream, "component",
-            &component, nullptr);
-        if (g_strcmp0 (name, session_name.c_str ()) == 0
-            && component == comedia::COMPONENT_RTP) {
-          (is_src ? receivers : senders).insert (stream);
-          GstCaps *caps = nullptr;
-          if (is_src && !offer_caps_given && !by_stream.count (stream))
-            g_object_get (e, "caps", &caps, nullptr);
-          if (caps)
-            by_stream[stream] = caps;
-        }
-        g_free (name);
-      });
-  gst_object_unref (top);
-
-  guint expected = 1;
-  bool ok = true;
-  for (auto & [stream, caps] : by_stream) {
-    owned.push_back (caps);
-    if (ok && stream != expected) {
-      gchar *msg = g_strdup_printf ("stream %u has no formats to offer: give its "
-          "comedia-rtpsrc caps, or set offer-caps (nicesrc has no caps)", expected);
-      err.set (msg);
-      g_free (msg);
-      ok = false;
-    }
-    expected++;
-    comedia::OfferedStream os;
-    os.caps = caps;
-    os.rtcp_mux = rtcp_mux && comedia_session_get_rtcp_mux (session, stream);
-    bool receives = receivers.count (stream) != 0, sends = senders.count (stream) != 0;
-    if (receives && !sends)
-      os.direction = comedia::MediaDirection::RecvOnly;
-    else if (sends && !receives)
-      os.direction = comedia::MediaDirection::SendOnly;
-    out.push_back (os);
-  }
-  return ok;
-}
-
-/* Offerer with transport=ice: gathers each stream's candidates into @ice
- * and points the streams at them. */
-static bool
-offer_ice (ComediaSdpNegotiator * self, std::vector<comedia::OfferedStream> & streams,
-    std::vector<comedia::IceDescription> & ice, SdpError & err)
-{
-  bool rtcp_mux;
-  {
-    std::lock_guard<std::mutex> guard (self->priv->lock);
-    if (self->priv->transport != COMEDIA_SDP_TRANSPORT_ICE)
-      return true;
-    rtcp_mux = self->priv->rtcp_mux;
-  }
-  comedia::SessionStreams local (&self->priv->nice, nullptr);
-  ice.resize (streams.size ());
-  for (guint i = 0; i < streams.size (); i++) {
-    guint stream = i + 1;
-    guint components = local.ice_components (stream);
-    if (components == 0)
-      return err.set ("transport=ice, but stream " + std::to_string (stream) +
-          " has no nicesrc/nicesink with stream=" + std::to_string (stream));
-    std::string error;
-    if (!local.gather_ice (stream, ice[i], error))
-      return err.set ("cannot gather the ICE candidates of stream " +
-          std::to_string (stream) + ": " + error);
-    /* Without component 2 in the pipeline RTCP can only share component 1. */
-    streams[i].rtcp_mux = rtcp_mux && components == 1;
-    streams[i].ice = &ice[i];
-  }
-  return true;
-}
-
 /* Offerer: a new offer, remembered for the answer, or nullptr after an
  * error was posted. */
 static SdpMessagePtr
@@ -853,9 +728,17 @@ make_offer (ComediaSdpNegotiator * self)
   std::vector<GstCaps *> owned;
   SdpError err;
   comedia::OfferOptions options;
+  std::string session_name;
+  GstCaps *offer_caps = nullptr;
+  bool rtcp_mux, ice_offer;
   {
     std::lock_guard<std::mutex> guard (self->priv->lock);
     options.session_name = self->priv->sdp_session_name;
+    session_name = self->priv->session_name;
+    if (self->priv->offer_caps)
+      offer_caps = gst_caps_ref (self->priv->offer_caps);
+    rtcp_mux = self->priv->rtcp_mux;
+    ice_offer = self->priv->transport == COMEDIA_SDP_TRANSPORT_ICE;
   }
   /* IPv6 when the first stream's socket is bound to an IPv6 address. */
   if (comedia::Component *c = comedia_session_find_component (session, 1,
@@ -865,9 +748,12 @@ make_offer (ComediaSdpNegotiator * self)
   }
   SdpMessagePtr offer;
   std::vector<comedia::IceDescription> ice;
-  bool ok = collect_offered_streams (self, session, streams, owned, err)
-      && offer_ice (self, streams, ice, err)
+  bool ok = comedia::collect_offered_streams (GST_ELEMENT (self), session,
+      self->priv->nice, session_name, offer_caps, rtcp_mux, streams, owned, err)
+      && (!ice_offer || comedia::gather_offered_ice (self->priv->nice, rtcp_mux,
+              streams, ice, err))
       && comedia::build_offer (streams, options, offer, err);
+  gst_clear_caps (&offer_caps);
   for (GstCaps *c : owned)
     gst_caps_unref (c);
   if (!ok) {
