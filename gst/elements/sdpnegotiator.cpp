@@ -165,78 +165,35 @@
 #include "comediaelements.h"
 #include "comediasdp.h"
 #include "comediasession.h"
+#include "icebusmessages.h"
 #include "keepaliveservice.h"
 #include "iceagent.h"
+#include "negotiatorsettings.h"
+#include "niceprovisioner.h"
+#include "offeredstreams.h"
+#include "sdpframing.h"
+#include "sessionstreams.h"
 
-#include <gst/base/gstadapter.h>
 #include <gst/sdp/sdp.h>
 
-#include <algorithm>
-#include <cstring>
-#include <map>
-#include <set>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
-GST_DEBUG_CATEGORY_STATIC (comedia_sdp_negotiator_debug);
-#define GST_CAT_DEFAULT comedia_sdp_negotiator_debug
+#include "negotiatordebug.h"
+GST_DEBUG_CATEGORY (comedia_sdp_negotiator_debug);
 
 using comedia::SdpDocument;
 using comedia::SdpError;
 using comedia::SdpMessagePtr;
 using comedia::StreamPlan;
 
-#define DEFAULT_SESSION "default"
-#define DEFAULT_ROLE COMEDIA_SDP_ROLE_ANSWERER
-#define DEFAULT_PUBLIC_ADDRESS nullptr
-#define DEFAULT_SESSION_NAME "comedia"
-#define DEFAULT_RTCP_MUX TRUE
-#define DEFAULT_FORMATS nullptr
-#define DEFAULT_MISSING_PASSIVE COMEDIA_SDP_MISSING_PASSIVE_ERROR
-#define DEFAULT_MAX_SIZE ((guint) comedia::DEFAULT_MAX_SDP_SIZE)
-#define DEFAULT_OFFER_INTERVAL 1000
-#define DEFAULT_KEEPALIVE_INTERVAL -1
-#define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
-#define DEFAULT_TRANSPORT COMEDIA_SDP_TRANSPORT_COMEDIA
-#define DEFAULT_PREFER_TRANSPORT COMEDIA_SDP_PREFER_TRANSPORT_ICE
-#define DEFAULT_STUN_SERVER nullptr
-#define DEFAULT_TURN_SERVER nullptr
-#define DEFAULT_ICE_ADDRESSES nullptr
-#define DEFAULT_RESTRICT_SOURCE TRUE
-/* A TURN allocation or a STUN server that does not answer takes libnice a
- * few seconds; past this the offer or answer is not worth waiting for. */
-#define ICE_GATHERING_TIMEOUT_MS 20000
 /* RFC 6263 section 4: 15 s keeps the shortest common UDP NAT timeout (30 s)
  * open with one loss to spare. */
 #define AUTO_KEEPALIVE_INTERVAL_MS 15000
-
-enum
-{
-  PROP_0,
-  PROP_SESSION,
-  PROP_ROLE,
-  PROP_PUBLIC_ADDRESS,
-  PROP_SESSION_NAME,
-  PROP_RTCP_MUX,
-  PROP_FORMATS,
-  PROP_OFFER_CAPS,
-  PROP_MISSING_PASSIVE,
-  PROP_MAX_SIZE,
-  PROP_OFFER_INTERVAL,
-  PROP_KEEPALIVE_INTERVAL,
-  PROP_KEEPALIVE_PAYLOAD_TYPE,
-  PROP_LOCAL_DESCRIPTION,
-  PROP_REMOTE_DESCRIPTION,
-  PROP_TRANSPORT,
-  PROP_PREFER_TRANSPORT,
-  PROP_STUN_SERVER,
-  PROP_TURN_SERVER,
-  PROP_ICE_ADDRESSES,
-  PROP_RESTRICT_SOURCE,
-};
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/sdp"));
@@ -309,6 +266,8 @@ comedia_sdp_prefer_transport_get_type (void)
   return type;
 }
 
+static void post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e);
+
 /* The core's enums have these values: the element casts between them. */
 static_assert ((int) comedia::MissingPassive::Error == COMEDIA_SDP_MISSING_PASSIVE_ERROR
     && (int) comedia::MissingPassive::StaticDestination
@@ -317,20 +276,15 @@ static_assert ((int) comedia::PreferTransport::Ice == COMEDIA_SDP_PREFER_TRANSPO
     && (int) comedia::PreferTransport::Comedia == COMEDIA_SDP_PREFER_TRANSPORT_COMEDIA,
     "prefer-transport values");
 
-struct ComediaSdpNegotiatorPrivate {
+/* The properties (NegotiatorSettings) and the element's state. */
+struct ComediaSdpNegotiatorPrivate : comedia::NegotiatorSettings {
+  explicit ComediaSdpNegotiatorPrivate (ComediaSdpNegotiator * self)
+      : nice ((GstElement *) self, [self] (const comedia::IceEvent & e) {
+            post_ice_event (self, e);
+          }),
+        ice_messages ((GstElement *) self) {}
+
   std::mutex lock;              /* guards the properties and descriptions */
-  std::string session_name = DEFAULT_SESSION;
-  ComediaSdpRole role = DEFAULT_ROLE;
-  std::string public_address;
-  std::string sdp_session_name = DEFAULT_SESSION_NAME;
-  bool rtcp_mux = DEFAULT_RTCP_MUX;
-  std::string formats;
-  GstCaps *offer_caps = nullptr;
-  ComediaSdpMissingPassive missing_passive = DEFAULT_MISSING_PASSIVE;
-  guint max_size = DEFAULT_MAX_SIZE;
-  guint offer_interval = DEFAULT_OFFER_INTERVAL;
-  gint keepalive_interval = DEFAULT_KEEPALIVE_INTERVAL;
-  gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
   std::vector<guint> keepalive_streams;   /* started by this element */
   SdpMessagePtr local_description;
   SdpMessagePtr remote_description;
@@ -345,24 +299,12 @@ struct ComediaSdpNegotiatorPrivate {
    * action signals may all start one. */
   std::mutex negotiation_lock;
 
-  GstAdapter *adapter = nullptr;   /* streaming thread only */
+  comedia::SdpFraming framing {DEFAULT_MAX_SIZE};   /* streaming thread only */
 
-  /* ICE.  Properties and the fields below are guarded by lock; no IceAgent
-   * call is made with lock held, since the agent's thread takes it to post
-   * its events. */
-  ComediaSdpTransport transport = DEFAULT_TRANSPORT;
-  ComediaSdpPreferTransport prefer_transport = DEFAULT_PREFER_TRANSPORT;
-  gboolean restrict_source = DEFAULT_RESTRICT_SOURCE;
-  std::string stun_server, turn_server, ice_addresses;
-  std::unique_ptr<comedia::IceAgent> ice;   /* made when a nice element is found */
-  std::map<guint, guint> ice_components;    /* stream -> components in the pipeline */
-  bool ice_configured = false;  /* servers and addresses given to the agent */
-  bool ice_streams_made = false;
-  std::set<guint> ice_failed;   /* streams whose failure was posted */
-  GWeakRef watched_bin;         /* the top-level bin we watch for elements */
-  gulong watch_id = 0;
-  std::mutex ice_event_lock;    /* held while an agent event is posted */
-  bool ice_closing = false;     /* with ice_event_lock: post nothing more */
+  /* No IceAgent call is made with lock held, since the agent's thread
+   * takes it to post its events. */
+  comedia::NiceProvisioner nice;   /* the agent, made when a nice element is found */
+  comedia::IceBusMessages ice_messages;
 
   std::mutex push_lock;         /* the offer task and the streaming thread push */
   bool src_started = false;     /* stream-start, caps and segment sent */
@@ -395,7 +337,6 @@ static gboolean comedia_sdp_negotiator_sink_event (GstPad * pad,
 
 static GstSDPMessage *comedia_sdp_negotiator_create_offer (ComediaSdpNegotiator * self);
 static void comedia_sdp_negotiator_set_bus (GstElement * element, GstBus * bus);
-static void unwatch_bin (ComediaSdpNegotiator * self);
 static GstSDPMessage *comedia_sdp_negotiator_process_offer (ComediaSdpNegotiator *
     self, GstSDPMessage * offer);
 static gboolean comedia_sdp_negotiator_process_answer (ComediaSdpNegotiator * self,
@@ -416,146 +357,7 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
   gobject_class->finalize = comedia_sdp_negotiator_finalize;
   gobject_class->set_property = comedia_sdp_negotiator_set_property;
   gobject_class->get_property = comedia_sdp_negotiator_get_property;
-
-  g_object_class_install_property (gobject_class, PROP_SESSION,
-      g_param_spec_string ("session", "Session",
-          "Name of the session whose comedia-rtpsrc/comedia-rtpsink elements "
-          "this negotiates for: the same name as their session property",
-          DEFAULT_SESSION, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_ROLE,
-      g_param_spec_enum ("role", "Role",
-          "Which side of the exchange this peer is.  answerer: the public, "
-          "passive peer, answers the offers that arrive on the sink pad; "
-          "offerer: the active peer behind NAT, sends an offer "
-          "on the source pad when it first goes to PLAYING and reads the answer",
-          COMEDIA_TYPE_SDP_ROLE, DEFAULT_ROLE, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_PUBLIC_ADDRESS,
-      g_param_spec_string ("public-address", "Public address",
-          "Answerer: the IP address put in the answer's c= line, the one peers "
-          "reach this host at.  Unset: the address the session's sockets are "
-          "bound to if it is specific, else that of the interface holding the "
-          "default route", DEFAULT_PUBLIC_ADDRESS,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_SESSION_NAME,
-      g_param_spec_string ("session-name", "SDP session name",
-          "The s= line of the offers and answers this element writes",
-          DEFAULT_SESSION_NAME, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_RTCP_MUX,
-      g_param_spec_boolean ("rtcp-mux", "RTCP mux",
-          "Answer a=rtcp-mux when the offer has it, and offer it, for streams "
-          "whose comedia-rtpsrc has rtcp-mux=true (RTP and RTCP on one port, "
-          "RFC 5761).  Other streams always use a separate RTCP port",
-          DEFAULT_RTCP_MUX, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_FORMATS,
-      g_param_spec_string ("formats", "Formats",
-          "Answerer: comma-separated encoding names (e.g. \"VP8,OPUS\", any "
-          "case) or payload type numbers the answer keeps; an m-line left "
-          "without format is rejected.  Unset: every offered format is kept",
-          DEFAULT_FORMATS, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_OFFER_CAPS,
-      g_param_spec_boxed ("offer-caps", "Offer caps",
-          "Offerer: the formats to offer, one application/x-rtp structure per "
-          "stream in stream order (media, payload, encoding-name, clock-rate, "
-          "...).  Unset: the caps of the session's comedia-rtpsrc elements",
-          GST_TYPE_CAPS, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_MISSING_PASSIVE,
-      g_param_spec_enum ("missing-passive", "Missing passive",
-          "Offerer: what to do when the answer lacks a=direction:passive, "
-          "i.e. the peer does not do COMEDIA: fail with an error, or warn and "
-          "send to the answer's address anyway (works only if this host is "
-          "not behind NAT)", COMEDIA_TYPE_SDP_MISSING_PASSIVE,
-          DEFAULT_MISSING_PASSIVE, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_MAX_SIZE,
-      g_param_spec_uint ("max-size", "Maximum size",
-          "Largest SDP message accepted, in bytes; more is an error, not "
-          "something to buffer", 64, G_MAXINT32, DEFAULT_MAX_SIZE,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_OFFER_INTERVAL,
-      g_param_spec_uint ("offer-interval", "Offer interval",
-          "Offerer: milliseconds after which the offer is sent again while no "
-          "answer has arrived (the other side may have connected the way back "
-          "late and missed the first answer); 0 sends it once", 0, G_MAXINT32,
-          DEFAULT_OFFER_INTERVAL, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_INTERVAL,
-      g_param_spec_int ("keepalive-interval", "Keepalive interval",
-          "NAT keepalives (RFC 6263) once the exchange is done: a burst at "
-          "once, so the passive peer can latch before any media flows, then "
-          "one whenever a component has sent nothing for this many "
-          "milliseconds, so the NAT keeps its mapping while media is silent "
-          "(a receive-only peer, muted audio).  -1: automatic, 15000 for "
-          "role=offerer (the active peer behind NAT) and off for "
-          "role=answerer; 0: off", -1, G_MAXINT32, DEFAULT_KEEPALIVE_INTERVAL,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_PAYLOAD_TYPE,
-      g_param_spec_int ("keepalive-payload-type", "Keepalive payload type",
-          "Payload type of the RTP keepalives: one the session does not use, "
-          "so a standard receiver drops them and comedia-rtpsrc consumes them "
-          "(20 is unassigned in RFC 3551).  RTCP keepalives are empty "
-          "Receiver Reports", 0, 127, DEFAULT_KEEPALIVE_PAYLOAD_TYPE,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_LOCAL_DESCRIPTION,
-      g_param_spec_boxed ("local-description", "Local description",
-          "The last offer or answer this element made", GST_TYPE_SDP_MESSAGE,
-          (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
-  g_object_class_install_property (gobject_class, PROP_REMOTE_DESCRIPTION,
-      g_param_spec_boxed ("remote-description", "Remote description",
-          "The last offer or answer received from the peer",
-          GST_TYPE_SDP_MESSAGE, (GParamFlags) (G_PARAM_READABLE |
-              G_PARAM_STATIC_STRINGS)));
-  g_object_class_install_property (gobject_class, PROP_TRANSPORT,
-      g_param_spec_enum ("transport", "Transport",
-          "Offerer: comedia offers port 9 and a=direction:active; ice offers "
-          "the credentials and candidates of this element's NiceAgent, which "
-          "the pipeline's nicesrc/nicesink elements use",
-          COMEDIA_TYPE_SDP_TRANSPORT, DEFAULT_TRANSPORT, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_PREFER_TRANSPORT,
-      g_param_spec_enum ("prefer-transport", "Preferred transport",
-          "Answerer: what answers an offer with both ICE attributes and "
-          "a=direction:active, for a stream the pipeline has both "
-          "nicesrc/nicesink and comedia elements for",
-          COMEDIA_TYPE_SDP_PREFER_TRANSPORT, DEFAULT_PREFER_TRANSPORT,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_RESTRICT_SOURCE,
-      g_param_spec_boolean ("restrict-source", "Restrict source",
-          "Answerer: when an offer's c= address is public (not 0.0.0.0, not "
-          "private), the session's comedia-rtpsrc elements learn only from "
-          "that address (unless their own allowed-source is set), so an "
-          "attacker elsewhere cannot take the stream, as rtpengine does",
-          DEFAULT_RESTRICT_SOURCE, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property (gobject_class, PROP_STUN_SERVER,
-      g_param_spec_string ("stun-server", "STUN server",
-          "ICE: the STUN server for server-reflexive candidates, as "
-          "stun://host[:port] (port 3478 by default)", DEFAULT_STUN_SERVER,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_TURN_SERVER,
-      g_param_spec_string ("turn-server", "TURN server",
-          "ICE: the TURN server for relayed candidates, as "
-          "turn://user:password@host[:port] (UDP; ?transport=tcp for TCP; "
-          "turns:// for TLS)", DEFAULT_TURN_SERVER,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_ICE_ADDRESSES,
-      g_param_spec_string ("ice-addresses", "ICE addresses",
-          "ICE: comma-separated local IP addresses to gather host candidates "
-          "on.  Unset: every interface but loopback", DEFAULT_ICE_ADDRESSES,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
+  comedia::install_negotiator_properties (gobject_class);
 
   /**
    * ComediaSdpNegotiator::create-offer:
@@ -645,9 +447,7 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
 static void
 comedia_sdp_negotiator_init (ComediaSdpNegotiator * self)
 {
-  self->priv = new ComediaSdpNegotiatorPrivate ();
-  self->priv->adapter = gst_adapter_new ();
-  g_weak_ref_init (&self->priv->watched_bin, nullptr);
+  self->priv = new ComediaSdpNegotiatorPrivate (self);
 
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_chain_function (self->sinkpad,
@@ -667,18 +467,10 @@ comedia_sdp_negotiator_dispose (GObject * object)
   ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (object);
   ComediaSdpNegotiatorPrivate *priv = self->priv;
 
-  unwatch_bin (self);
-  {
-    std::lock_guard<std::mutex> guard (priv->ice_event_lock);
-    priv->ice_closing = true;
-  }
-  std::unique_ptr<comedia::IceAgent> ice;
-  {
-    std::lock_guard<std::mutex> guard (priv->lock);
-    ice = std::move (priv->ice);
-  }
-  /* Joins the agent's thread; nicesrc/nicesink keep the NiceAgent itself. */
-  ice.reset ();
+  priv->nice.unwatch ();
+  /* No event is posted once the agent goes, so its thread is done with it. */
+  priv->ice_messages.close ();
+  priv->nice.close ();
 
   G_OBJECT_CLASS (parent_class)->dispose (object);
 }
@@ -689,10 +481,7 @@ comedia_sdp_negotiator_finalize (GObject * object)
   ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (object);
   ComediaSdpNegotiatorPrivate *priv = self->priv;
 
-  g_clear_object (&priv->adapter);
-  gst_clear_caps (&priv->offer_caps);
   g_clear_object (&priv->session);
-  g_weak_ref_clear (&priv->watched_bin);
   delete priv;
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -703,76 +492,9 @@ comedia_sdp_negotiator_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (object);
-  ComediaSdpNegotiatorPrivate *priv = self->priv;
-  std::lock_guard<std::mutex> guard (priv->lock);
-  const gchar *s;
-
-  switch (prop_id) {
-    case PROP_SESSION:
-      s = g_value_get_string (value);
-      priv->session_name = s ? s : DEFAULT_SESSION;
-      break;
-    case PROP_ROLE:
-      priv->role = (ComediaSdpRole) g_value_get_enum (value);
-      break;
-    case PROP_PUBLIC_ADDRESS:
-      s = g_value_get_string (value);
-      priv->public_address = s ? s : "";
-      break;
-    case PROP_SESSION_NAME:
-      s = g_value_get_string (value);
-      priv->sdp_session_name = s ? s : DEFAULT_SESSION_NAME;
-      break;
-    case PROP_RTCP_MUX:
-      priv->rtcp_mux = g_value_get_boolean (value);
-      break;
-    case PROP_FORMATS:
-      s = g_value_get_string (value);
-      priv->formats = s ? s : "";
-      break;
-    case PROP_OFFER_CAPS:
-      gst_caps_replace (&priv->offer_caps, (GstCaps *) g_value_get_boxed (value));
-      break;
-    case PROP_MISSING_PASSIVE:
-      priv->missing_passive = (ComediaSdpMissingPassive) g_value_get_enum (value);
-      break;
-    case PROP_MAX_SIZE:
-      priv->max_size = g_value_get_uint (value);
-      break;
-    case PROP_OFFER_INTERVAL:
-      priv->offer_interval = g_value_get_uint (value);
-      break;
-    case PROP_KEEPALIVE_INTERVAL:
-      priv->keepalive_interval = g_value_get_int (value);
-      break;
-    case PROP_KEEPALIVE_PAYLOAD_TYPE:
-      priv->keepalive_pt = g_value_get_int (value);
-      break;
-    case PROP_TRANSPORT:
-      priv->transport = (ComediaSdpTransport) g_value_get_enum (value);
-      break;
-    case PROP_PREFER_TRANSPORT:
-      priv->prefer_transport = (ComediaSdpPreferTransport) g_value_get_enum (value);
-      break;
-    case PROP_RESTRICT_SOURCE:
-      priv->restrict_source = g_value_get_boolean (value);
-      break;
-    case PROP_STUN_SERVER:
-      s = g_value_get_string (value);
-      priv->stun_server = s ? s : "";
-      break;
-    case PROP_TURN_SERVER:
-      s = g_value_get_string (value);
-      priv->turn_server = s ? s : "";
-      break;
-    case PROP_ICE_ADDRESSES:
-      s = g_value_get_string (value);
-      priv->ice_addresses = s ? s : "";
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  std::lock_guard<std::mutex> guard (self->priv->lock);
+  if (!comedia::set_negotiator_property (*self->priv, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -784,65 +506,6 @@ comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
   std::lock_guard<std::mutex> guard (priv->lock);
 
   switch (prop_id) {
-    case PROP_SESSION:
-      g_value_set_string (value, priv->session_name.c_str ());
-      break;
-    case PROP_ROLE:
-      g_value_set_enum (value, priv->role);
-      break;
-    case PROP_PUBLIC_ADDRESS:
-      g_value_set_string (value, priv->public_address.empty () ? nullptr :
-          priv->public_address.c_str ());
-      break;
-    case PROP_SESSION_NAME:
-      g_value_set_string (value, priv->sdp_session_name.c_str ());
-      break;
-    case PROP_RTCP_MUX:
-      g_value_set_boolean (value, priv->rtcp_mux);
-      break;
-    case PROP_FORMATS:
-      g_value_set_string (value, priv->formats.empty () ? nullptr :
-          priv->formats.c_str ());
-      break;
-    case PROP_OFFER_CAPS:
-      g_value_set_boxed (value, priv->offer_caps);
-      break;
-    case PROP_MISSING_PASSIVE:
-      g_value_set_enum (value, priv->missing_passive);
-      break;
-    case PROP_MAX_SIZE:
-      g_value_set_uint (value, priv->max_size);
-      break;
-    case PROP_OFFER_INTERVAL:
-      g_value_set_uint (value, priv->offer_interval);
-      break;
-    case PROP_KEEPALIVE_INTERVAL:
-      g_value_set_int (value, priv->keepalive_interval);
-      break;
-    case PROP_KEEPALIVE_PAYLOAD_TYPE:
-      g_value_set_int (value, priv->keepalive_pt);
-      break;
-    case PROP_TRANSPORT:
-      g_value_set_enum (value, priv->transport);
-      break;
-    case PROP_PREFER_TRANSPORT:
-      g_value_set_enum (value, priv->prefer_transport);
-      break;
-    case PROP_RESTRICT_SOURCE:
-      g_value_set_boolean (value, priv->restrict_source);
-      break;
-    case PROP_STUN_SERVER:
-      g_value_set_string (value, priv->stun_server.empty () ? nullptr :
-          priv->stun_server.c_str ());
-      break;
-    case PROP_TURN_SERVER:
-      g_value_set_string (value, priv->turn_server.empty () ? nullptr :
-          priv->turn_server.c_str ());
-      break;
-    case PROP_ICE_ADDRESSES:
-      g_value_set_string (value, priv->ice_addresses.empty () ? nullptr :
-          priv->ice_addresses.c_str ());
-      break;
     case PROP_LOCAL_DESCRIPTION:
       g_value_set_boxed (value, priv->local_description.get ());
       break;
@@ -850,206 +513,22 @@ comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
       g_value_set_boxed (value, priv->remote_description.get ());
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (!comedia::get_negotiator_property (*priv, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
 }
 
 /* ---- ICE: the NiceAgent of nicesrc/nicesink --------------------------- */
 
-/* The name of @element's factory, or "". */
-static std::string
-factory_name (GstElement * element)
-{
-  GstElementFactory *f = gst_element_get_factory (element);
-  return f ? gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (f)) : "";
-}
-
-static bool
-is_nice_element (GstElement * element)
-{
-  std::string f = factory_name (element);
-  return f == "nicesrc" || f == "nicesink";
-}
-
-/* The outermost bin holding @self (a new reference; @self if none). */
-static GstObject *
-top_of (ComediaSdpNegotiator * self)
-{
-  GstObject *top = GST_OBJECT (gst_object_ref (self));
-  while (GstObject *parent = gst_object_get_parent (top)) {
-    gst_object_unref (top);
-    top = parent;
-  }
-  return top;
-}
-
-/* Calls @func on every element inside the bin @top, at any depth. */
-template <typename F> static void
-for_each_element (GstObject * top, F func)
-{
-  if (!GST_IS_BIN (top))
-    return;
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (top));
-  GValue item = G_VALUE_INIT;
-  bool done = false;
-  while (!done) {
-    switch (gst_iterator_next (it, &item)) {
-      case GST_ITERATOR_OK:
-        func (GST_ELEMENT (g_value_get_object (&item)));
-        g_value_reset (&item);
-        break;
-      case GST_ITERATOR_RESYNC:
-        gst_iterator_resync (it);
-        break;
-      default:
-        done = true;
-        break;
-    }
-  }
-  g_value_unset (&item);
-  gst_iterator_free (it);
-}
-
-static comedia::IceAgent *
-get_ice (ComediaSdpNegotiator * self)
-{
-  std::lock_guard<std::mutex> guard (self->priv->lock);
-  return self->priv->ice.get ();
-}
-
-static void post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e);
-
-/* The agent, made on first use. */
-static comedia::IceAgent *
-ensure_ice (ComediaSdpNegotiator * self)
-{
-  std::lock_guard<std::mutex> guard (self->priv->lock);
-  if (!self->priv->ice)
-    self->priv->ice = std::make_unique<comedia::IceAgent> ([self] (const comedia::IceEvent & e) {
-          post_ice_event (self, e);
-        });
-  return self->priv->ice.get ();
-}
-
-/* Whether @element uses our agent (NULL: it has none). */
-static bool
-uses_agent (GstElement * element, NiceAgent * ours, NiceAgent ** theirs_out = nullptr)
-{
-  NiceAgent *theirs = nullptr;
-  g_object_get (element, "agent", &theirs, nullptr);
-  bool same = theirs != nullptr && theirs == ours;
-  if (theirs_out)
-    *theirs_out = theirs;
-  else if (theirs)
-    g_object_unref (theirs);
-  return same;
-}
-
-/* Gives @element our agent if it is a nicesrc/nicesink without one, and
- * counts the components of the streams that use it. */
-static void
-provision_element (ComediaSdpNegotiator * self, GstElement * element)
-{
-  if (!is_nice_element (element))
-    return;
-  ComediaSdpNegotiatorPrivate *priv = self->priv;
-  guint stream = 0, component = 0;
-  NiceAgent *theirs = nullptr;
-  comedia::IceAgent *ice = get_ice (self);
-  bool ours = uses_agent (element, ice ? ice->agent () : nullptr, &theirs);
-  g_object_get (element, "stream", &stream, "component", &component, nullptr);
-  if (theirs != nullptr && !ours) {
-    /* The application drives that one itself. */
-    g_object_unref (theirs);
-    return;
-  }
-  g_clear_object (&theirs);
-  if (stream == 0 || component == 0) {
-    GST_WARNING_OBJECT (self, "%s has no stream or component set: it does not get "
-        "the ICE agent", GST_ELEMENT_NAME (element));
-    return;
-  }
-  if (!ours) {
-    ice = ensure_ice (self);
-    g_object_set (element, "agent", ice->agent (), nullptr);
-    GST_INFO_OBJECT (self, "gave the ICE agent to %s (stream %u, component %u)",
-        GST_ELEMENT_NAME (element), stream, component);
-  }
-  bool made;
-  {
-    std::lock_guard<std::mutex> guard (priv->lock);
-    guint & n = priv->ice_components[stream];
-    n = std::max (n, component);
-    made = priv->ice_streams_made;
-  }
-  /* Elements added to a running pipeline. */
-  std::string error;
-  if (made && !ice->ensure_stream (stream, component, error))
-    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("%s", error.c_str ()), (nullptr));
-}
-
-static void
-on_deep_element_added (GstBin * bin, GstBin * sub_bin, GstElement * element,
-    gpointer data)
-{
-  ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (data);
-  if (element != GST_ELEMENT (self)) {
-    provision_element (self, element);
-    return;
-  }
-  /* We were just added: the nicesrc/nicesink before us in a gst-launch line
-   * are there already. */
-  GstObject *top = top_of (self);
-  for_each_element (top, [self] (GstElement * e) { provision_element (self, e); });
-  gst_object_unref (top);
-}
-
-static void
-unwatch_bin (ComediaSdpNegotiator * self)
-{
-  ComediaSdpNegotiatorPrivate *priv = self->priv;
-  GObject *bin = G_OBJECT (g_weak_ref_get (&priv->watched_bin));
-  if (bin != nullptr) {
-    g_signal_handler_disconnect (bin, priv->watch_id);
-    g_object_unref (bin);
-  }
-  g_weak_ref_set (&priv->watched_bin, nullptr);
-  priv->watch_id = 0;
-}
-
-/* nicesrc/nicesink refuse to leave NULL without an agent, so ours must
- * reach them as soon as they share a bin with us.  A bin gives its bus to
- * an element it adds (and takes it back when it removes it), which is the
- * only hook GstObject offers for a new parent.  The bin's lock is held
- * here: only connect, and let deep-element-added (for us as well) do the
- * rest.  A weak reference, since the bin owns us. */
 static void
 comedia_sdp_negotiator_set_bus (GstElement * element, GstBus * bus)
 {
   ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (element);
   GST_ELEMENT_CLASS (parent_class)->set_bus (element, bus);
-  unwatch_bin (self);
-  GstObject *parent = GST_OBJECT_PARENT (element);
-  if (bus != nullptr && parent != nullptr && GST_IS_BIN (parent)) {
-    self->priv->watch_id = g_signal_connect (parent, "deep-element-added",
-        G_CALLBACK (on_deep_element_added), self);
-    g_weak_ref_set (&self->priv->watched_bin, parent);
-  }
-}
-
-static std::vector<std::string>
-split_addresses (const std::string & list)
-{
-  std::vector<std::string> out;
-  gchar **parts = g_strsplit (list.c_str (), ",", -1);
-  for (gchar **p = parts; *p; p++) {
-    gchar *a = g_strstrip (*p);
-    if (*a)
-      out.push_back (a);
-  }
-  g_strfreev (parts);
-  return out;
+  /* nicesrc/nicesink refuse to leave NULL without an agent, so ours must
+   * reach them as soon as they share a bin with us. */
+  self->priv->nice.watch (bus);
 }
 
 /* NULL -> READY: every nicesrc/nicesink of the pipeline has our agent, and
@@ -1058,54 +537,19 @@ static bool
 prepare_ice (ComediaSdpNegotiator * self)
 {
   ComediaSdpNegotiatorPrivate *priv = self->priv;
-  GstObject *top = top_of (self);
-  for_each_element (top, [self] (GstElement * e) { provision_element (self, e); });
-  comedia::IceAgent *ice = get_ice (self);
-  if (ice == nullptr) {
-    gst_object_unref (top);
-    return true;
-  }
-  /* A nicesrc that reached READY before us attached its receive callback
-   * to a stream that did not exist yet: it must attach again. */
-  std::vector<GstElement *> restart;
-  for_each_element (top, [&] (GstElement * e) {
-        if (factory_name (e) == "nicesrc" && GST_STATE (e) >= GST_STATE_READY
-            && uses_agent (e, ice->agent ()))
-          restart.push_back (GST_ELEMENT (gst_object_ref (e)));
-      });
-  gst_object_unref (top);
-
   std::string stun, turn, addresses, error;
-  std::map<guint, guint> components;
-  bool configure;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
     stun = priv->stun_server;
     turn = priv->turn_server;
     addresses = priv->ice_addresses;
-    components = priv->ice_components;
-    configure = !priv->ice_configured;
-    priv->ice_configured = true;
   }
-  bool ok = !configure || ice->configure (stun, turn, split_addresses (addresses), error);
-  for (auto it = components.begin (); ok && it != components.end (); ++it)
-    ok = ice->ensure_stream (it->first, it->second, error);
-  if (!ok) {
+  if (!priv->nice.prepare (stun, turn, addresses, error)) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Cannot set up ICE: %s", error.c_str ()),
         (nullptr));
-  } else {
-    std::lock_guard<std::mutex> guard (priv->lock);
-    priv->ice_streams_made = true;
+    return false;
   }
-  for (GstElement *e : restart) {
-    if (ok) {
-      GstState state = GST_STATE (e);
-      gst_element_set_state (e, GST_STATE_NULL);
-      gst_element_set_state (e, state);
-    }
-    gst_object_unref (e);
-  }
-  return ok;
+  return true;
 }
 
 static std::string
@@ -1115,56 +559,18 @@ session_name_of (ComediaSdpNegotiator * self)
   return self->priv->session_name;
 }
 
-/* From the agent's thread: a bus message for each state change and selected
- * pair, and an error when a stream failed. */
+/* From the agent's thread. */
 static void
 post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e)
 {
   ComediaSdpNegotiatorPrivate *priv = self->priv;
-  std::lock_guard<std::mutex> closing (priv->ice_event_lock);
-  if (priv->ice_closing)
-    return;
-  std::string session = session_name_of (self);
-  GstStructure *s;
-  if (e.type == comedia::IceEvent::Type::State) {
-    GST_INFO_OBJECT (self, "ICE stream %u component %u: %s", e.stream, e.component,
-        e.state.c_str ());
-    s = gst_structure_new ("sdp-negotiator-ice-state",
-        "session", G_TYPE_STRING, session.c_str (),
-        "stream", G_TYPE_UINT, e.stream,
-        "component", G_TYPE_UINT, e.component,
-        "state", G_TYPE_STRING, e.state.c_str (), nullptr);
-  } else {
-    GST_INFO_OBJECT (self, "ICE stream %u component %u: selected pair %s %s -> %s %s",
-        e.stream, e.component, e.local_type.c_str (), e.local.c_str (),
-        e.remote_type.c_str (), e.remote.c_str ());
-    s = gst_structure_new ("sdp-negotiator-ice-selected-pair",
-        "session", G_TYPE_STRING, session.c_str (),
-        "stream", G_TYPE_UINT, e.stream,
-        "component", G_TYPE_UINT, e.component,
-        "local", G_TYPE_STRING, e.local.c_str (),
-        "local-type", G_TYPE_STRING, e.local_type.c_str (),
-        "remote", G_TYPE_STRING, e.remote.c_str (),
-        "remote-type", G_TYPE_STRING, e.remote_type.c_str (), nullptr);
-  }
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self), s));
-
-  if (e.type == comedia::IceEvent::Type::State && e.state == "failed") {
-    bool first;
-    {
-      std::lock_guard<std::mutex> guard (priv->lock);
-      first = priv->ice_failed.insert (e.stream).second;
-    }
-    comedia::IceAgent *ice = get_ice (self);
-    if (first && ice != nullptr) {
-      std::string tried = ice->tried (e.stream);
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
-          ("ICE failed on stream %u (component %u): no candidate pair passed the "
-              "connectivity checks; tried %s", e.stream, e.component, tried.c_str ()),
-          ("session %s", session.c_str ()));
-    }
-  }
+  priv->ice_messages.post (e, session_name_of (self),
+      [priv] (guint stream, std::string & tried) {
+        std::shared_ptr<comedia::IceAgent> ice = priv->nice.agent ();
+        if (ice)
+          tried = ice->tried (stream);
+        return ice != nullptr;
+      });
 }
 
 /* ---- the session's sockets -------------------------------------------- */
@@ -1183,166 +589,8 @@ get_session (ComediaSdpNegotiator * self)
   return priv->session;
 }
 
-static std::string
-address_string (GInetSocketAddress * addr)
-{
-  if (addr == nullptr)
-    return "";
-  gchar *s = g_inet_address_to_string (g_inet_socket_address_get_address (addr));
-  std::string out (s);
-  g_free (s);
-  g_object_unref (addr);
-  return out;
-}
-
-/* LocalSockets on a ComediaSession: a stream exists when an element of the
- * pipeline opened one of its components (comedia-rtpsrc binds at READY). */
-class SessionStreams : public comedia::LocalSockets {
- public:
-  explicit SessionStreams (ComediaSession * session) : session_ (session) {}
-
-  bool has_stream (guint stream) override {
-    return comedia_session_find_component (session_, stream, comedia::COMPONENT_RTP)
-        || comedia_session_find_component (session_, stream, comedia::COMPONENT_RTCP);
-  }
-
-  bool open_stream (guint stream, bool want_rtcp_mux, comedia::TransportAddress & local,
-      std::string & error) override {
-    GError *err = nullptr;
-    comedia::Component *rtp = comedia_session_open_component (session_, stream,
-        comedia::COMPONENT_RTP, nullptr, &err);
-    comedia::Component *rtcp = rtp ? comedia_session_open_component (session_, stream,
-        comedia::COMPONENT_RTCP, nullptr, &err) : nullptr;
-    if (rtcp == nullptr) {
-      error = err ? err->message : "unknown error";
-      g_clear_error (&err);
-      return false;
-    }
-    local.address = address_string (rtp->local_address ());
-    local.rtp_port = rtp->local_port ();
-    local.rtcp_port = rtcp->local_port ();
-    /* Muxing is the comedia-rtpsrc's choice: only it can demultiplex. */
-    local.rtcp_mux = want_rtcp_mux && comedia_session_get_rtcp_mux (session_, stream);
-    return true;
-  }
-
- private:
-  ComediaSession *session_;
-};
-
-/* LocalIce on the negotiator's IceAgent, the one its nicesrc/nicesink use. */
-class NegotiatorIce : public comedia::LocalIce {
- public:
-  explicit NegotiatorIce (ComediaSdpNegotiator * self) : self_ (self) {}
-
-  /* The components of @stream among the pipeline's nicesrc/nicesink. */
-  guint ice_components (guint stream) override {
-    std::lock_guard<std::mutex> guard (self_->priv->lock);
-    if (!self_->priv->ice || !self_->priv->ice_streams_made)
-      return 0;
-    auto it = self_->priv->ice_components.find (stream);
-    return it == self_->priv->ice_components.end () ? 0 : it->second;
-  }
-
-  bool gather_ice (guint stream, comedia::IceDescription & local,
-      std::string & error) override {
-    comedia::IceAgent *ice = get_ice (self_);
-    if (ice == nullptr) {
-      error = "the pipeline has no nicesrc/nicesink";
-      return false;
-    }
-    return ice->gather (stream, ICE_GATHERING_TIMEOUT_MS, local, error);
-  }
-
- private:
-  ComediaSdpNegotiator *self_;
-};
-
-static GSocketAddress *
-socket_address (const std::string & ip, guint16 port)
-{
-  GInetAddress *ia = g_inet_address_new_from_string (ip.c_str ());
-  if (ia == nullptr)
-    return nullptr;
-  GSocketAddress *addr = g_inet_socket_address_new (ia, port);
-  g_object_unref (ia);
-  return addr;
-}
-
-/* The negotiated destination is pinned: what the SDP says wins over a
- * latched source (see Component::set_static_destination). */
-static void
-set_destination (ComediaSession * session, guint stream, guint component,
-    const std::string & ip, guint16 port)
-{
-  comedia::Component *c = comedia_session_open_component (session, stream,
-      component, nullptr, nullptr);
-  if (c == nullptr)
-    return;
-  GSocketAddress *addr = ip.empty () ? nullptr : socket_address (ip, port);
-  c->set_static_destination (addr, true);
-  g_clear_object (&addr);
-}
-
-/* What comedia-rtpsrc may learn from (the plan's allowed source, "" for
- * anywhere), on both components of the stream. */
-static void
-set_allowed_source (ComediaSession * session, guint stream, const std::string & prefix)
-{
-  for (guint component : { comedia::COMPONENT_RTP, comedia::COMPONENT_RTCP })
-    if (comedia::Component *c = comedia_session_find_component (session, stream,
-            component))
-      c->set_negotiated_allowed_source (prefix);
-}
-
-/* Gives the session's sinks their destinations and tells the bus. */
-static void
-apply_plans (ComediaSdpNegotiator * self, ComediaSession * session,
-    const std::vector<StreamPlan> & plans)
-{
-  for (const StreamPlan & p : plans) {
-    if (p.kind == StreamPlan::Kind::Ice) {
-      comedia::IceAgent *ice = get_ice (self);
-      std::string error = "the pipeline has no nicesrc/nicesink";
-      if (ice == nullptr || !ice->set_remote (p.stream, p.remote_ice, p.ice_controlling,
-              error))
-        GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-            ("Cannot start ICE on stream %u: %s", p.stream, error.c_str ()), (nullptr));
-    }
-    if (p.kind == StreamPlan::Kind::Static) {
-      set_destination (session, p.stream, comedia::COMPONENT_RTP, p.remote.address,
-          p.remote.rtp_port);
-      set_destination (session, p.stream, comedia::COMPONENT_RTCP, p.remote.address,
-          p.remote.rtcp_port);
-    }
-    if (p.kind == StreamPlan::Kind::Static || p.kind == StreamPlan::Kind::Latch)
-      set_allowed_source (session, p.stream, p.allowed_source);
-    GST_INFO_OBJECT (self, "stream %u (%s): %s %s:%u/%u, %s", p.stream,
-        p.media.c_str (), comedia::stream_plan_kind_name (p.kind),
-        p.remote.address.c_str (), p.remote.rtp_port, p.remote.rtcp_port,
-        p.note.c_str ());
-    GstStructure *s = gst_structure_new ("sdp-negotiator-stream",
-        "session", G_TYPE_STRING, comedia_session_get_name (session),
-        "stream", G_TYPE_UINT, p.stream,
-        "media", G_TYPE_STRING, p.media.c_str (),
-        "plan", G_TYPE_STRING, comedia::stream_plan_kind_name (p.kind),
-        "transport", G_TYPE_STRING,
-        comedia::transport_name (comedia::stream_plan_transport (p.kind)),
-        "address", G_TYPE_STRING, p.remote.address.c_str (),
-        "rtp-port", G_TYPE_UINT, (guint) p.remote.rtp_port,
-        "rtcp-port", G_TYPE_UINT, (guint) p.remote.rtcp_port,
-        "local-rtp-port", G_TYPE_UINT, (guint) p.local.rtp_port,
-        "local-rtcp-port", G_TYPE_UINT, (guint) p.local.rtcp_port,
-        "rtcp-mux", G_TYPE_BOOLEAN, (gboolean) (p.local.rtcp_mux || p.remote.rtcp_mux),
-        "allowed-source", G_TYPE_STRING, p.allowed_source.c_str (),
-        "note", G_TYPE_STRING, p.note.c_str (), nullptr);
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_element (GST_OBJECT (self), s));
-  }
-}
-
-/* Starts NAT keepalives for the streams of @plans that send somewhere, if
- * this role wants them; @burst: send the initial burst now. */
+/* Starts NAT keepalives for the streams of @plans, if this role wants them;
+ * @burst: send the initial burst now. */
 static void
 start_keepalives (ComediaSdpNegotiator * self, ComediaSession * session,
     const std::vector<StreamPlan> & plans, bool burst)
@@ -1352,20 +600,9 @@ start_keepalives (ComediaSdpNegotiator * self, ComediaSession * session,
   gint interval = priv->keepalive_interval;
   if (interval < 0)
     interval = priv->role == COMEDIA_SDP_ROLE_OFFERER ? AUTO_KEEPALIVE_INTERVAL_MS : 0;
-  if (interval == 0)
-    return;
-  for (const StreamPlan & p : plans) {
-    /* ICE keeps its own bindings alive (libnice's consent checks). */
-    if (p.kind != StreamPlan::Kind::Latch && p.kind != StreamPlan::Kind::Static)
-      continue;
-    comedia_keepalive_start (session, p.stream, interval, (guint8) priv->keepalive_pt,
-        burst);
-    if (std::find (priv->keepalive_streams.begin (), priv->keepalive_streams.end (),
-            p.stream) == priv->keepalive_streams.end ())
-      priv->keepalive_streams.push_back (p.stream);
-    GST_INFO_OBJECT (self, "stream %u: keepalives every %d ms of silence", p.stream,
-        interval);
-  }
+  if (interval != 0)
+    comedia::start_plan_keepalives (GST_ELEMENT (self), session, plans, interval,
+        (guint8) priv->keepalive_pt, burst, priv->keepalive_streams);
 }
 
 static void
@@ -1385,11 +622,7 @@ static void
 post_description (ComediaSdpNegotiator * self, const char *name,
     const GstSDPMessage * msg)
 {
-  std::string session;
-  {
-    std::lock_guard<std::mutex> guard (self->priv->lock);
-    session = self->priv->session_name;
-  }
+  std::string session = session_name_of (self);
   std::string text = comedia::sdp_message_to_text (msg);
   GST_DEBUG_OBJECT (self, "%s:\n%s", name, text.c_str ());
   GstStructure *s = gst_structure_new (name,
@@ -1414,6 +647,7 @@ static void
 post_no_comedia (ComediaSdpNegotiator * self, const std::string & reason)
 {
   GstStructure *s = gst_structure_new ("sdp-negotiator-no-comedia",
+      "session", G_TYPE_STRING, session_name_of (self).c_str (),
       "reason", G_TYPE_STRING, reason.c_str (), nullptr);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
@@ -1454,15 +688,16 @@ handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer)
   std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
   post_description (self, "sdp-negotiator-offer-received", offer.message ());
   ComediaSession *session = get_session (self);
-  SessionStreams streams (session);
-  NegotiatorIce ice (self);
+  comedia::SessionStreams streams (session);
+  comedia::NegotiatorIce ice (&self->priv->nice);
   comedia::Negotiated answer;
   SdpError err;
   if (!comedia::build_answer (offer, streams, ice, answer_options (self), answer, err)) {
     post_sdp_error (self, "offer", err);
     return nullptr;
   }
-  apply_plans (self, session, answer.streams);
+  comedia::apply_stream_plans (GST_ELEMENT (self), session, self->priv->nice,
+      answer.streams);
   start_keepalives (self, session, answer.streams, false);
   store_descriptions (self, answer.sdp.get (), offer.message ());
   post_description (self, "sdp-negotiator-answer-created", answer.sdp.get ());
@@ -1475,7 +710,7 @@ handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
 {
   std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
   ComediaSession *session = get_session (self);
-  SessionStreams streams (session);
+  comedia::SessionStreams streams (session);
   comedia::Negotiated rewritten;
   SdpError err;
   if (!comedia::rewrite_answer (offer, answer, streams, answer_options (self),
@@ -1483,133 +718,11 @@ handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
     post_sdp_error (self, "answer to rewrite", err);
     return nullptr;
   }
-  apply_plans (self, session, rewritten.streams);
+  comedia::apply_stream_plans (GST_ELEMENT (self), session, self->priv->nice,
+      rewritten.streams);
   store_descriptions (self, rewritten.sdp.get (), offer.message ());
   post_description (self, "sdp-negotiator-answer-created", rewritten.sdp.get ());
   return std::move (rewritten.sdp);
-}
-
-/* Offerer: the formats of each stream, from offer-caps or from the caps of
- * the session's comedia-rtpsrc (component 1) elements in this pipeline.
- * Fills @owned with the caps it references. */
-static bool
-collect_offered_streams (ComediaSdpNegotiator * self, ComediaSession * session,
-    std::vector<comedia::OfferedStream> & out, std::vector<GstCaps *> & owned,
-    SdpError & err)
-{
-  ComediaSdpNegotiatorPrivate *priv = self->priv;
-  std::string session_name;
-  GstCaps *offer_caps = nullptr;
-  bool offer_caps_given = false;
-  bool rtcp_mux;
-  {
-    std::lock_guard<std::mutex> guard (priv->lock);
-    session_name = priv->session_name;
-    if (priv->offer_caps)
-      offer_caps = gst_caps_ref (priv->offer_caps);
-    offer_caps_given = offer_caps != nullptr;
-    rtcp_mux = priv->rtcp_mux;
-  }
-
-  std::map<guint, GstCaps *> by_stream;
-  if (offer_caps) {
-    for (guint i = 0; i < gst_caps_get_size (offer_caps); i++)
-      by_stream[i + 1] = gst_caps_copy_nth (offer_caps, i);
-    gst_caps_unref (offer_caps);
-  }
-  /* The session's elements: the formats (comedia-rtpsrc caps, unless
-   * offer-caps gives them) and who sends and receives RTP, for the
-   * direction: a stream with no comedia-rtpsink of RTP only receives, one
-   * with no comedia-rtpsrc of RTP only sends. */
-  std::set<guint> receivers, senders;
-  comedia::IceAgent *ice = get_ice (self);
-  GstObject *top = top_of (self);
-  for_each_element (top, [&] (GstElement * e) {
-        std::string factory = factory_name (e);
-        bool is_src = factory == "comedia-rtpsrc" || factory == "nicesrc";
-        guint stream = 0, component = 0;
-        if (factory == "nicesrc" || factory == "nicesink") {
-          /* ICE's elements have no session: those with our agent count. */
-          if (!ice || !uses_agent (e, ice->agent ()))
-            return;
-          g_object_get (e, "stream", &stream, "component", &component, nullptr);
-          if (component == comedia::COMPONENT_RTP)
-            (is_src ? receivers : senders).insert (stream);
-          return;
-        }
-        if (!is_src && factory != "comedia-rtpsink")
-          return;
-        gchar *name = nullptr;
-        g_object_get (e, "session", &name, "stream", &stream, "component",
-            &component, nullptr);
-        if (g_strcmp0 (name, session_name.c_str ()) == 0
-            && component == comedia::COMPONENT_RTP) {
-          (is_src ? receivers : senders).insert (stream);
-          GstCaps *caps = nullptr;
-          if (is_src && !offer_caps_given && !by_stream.count (stream))
-            g_object_get (e, "caps", &caps, nullptr);
-          if (caps)
-            by_stream[stream] = caps;
-        }
-        g_free (name);
-      });
-  gst_object_unref (top);
-
-  guint expected = 1;
-  bool ok = true;
-  for (auto & [stream, caps] : by_stream) {
-    owned.push_back (caps);
-    if (ok && stream != expected) {
-      gchar *msg = g_strdup_printf ("stream %u has no formats to offer: give its "
-          "comedia-rtpsrc caps, or set offer-caps (nicesrc has no caps)", expected);
-      err.set (msg);
-      g_free (msg);
-      ok = false;
-    }
-    expected++;
-    comedia::OfferedStream os;
-    os.caps = caps;
-    os.rtcp_mux = rtcp_mux && comedia_session_get_rtcp_mux (session, stream);
-    bool receives = receivers.count (stream) != 0, sends = senders.count (stream) != 0;
-    if (receives && !sends)
-      os.direction = comedia::MediaDirection::RecvOnly;
-    else if (sends && !receives)
-      os.direction = comedia::MediaDirection::SendOnly;
-    out.push_back (os);
-  }
-  return ok;
-}
-
-/* Offerer with transport=ice: gathers each stream's candidates into @ice
- * and points the streams at them. */
-static bool
-offer_ice (ComediaSdpNegotiator * self, std::vector<comedia::OfferedStream> & streams,
-    std::vector<comedia::IceDescription> & ice, SdpError & err)
-{
-  bool rtcp_mux;
-  {
-    std::lock_guard<std::mutex> guard (self->priv->lock);
-    if (self->priv->transport != COMEDIA_SDP_TRANSPORT_ICE)
-      return true;
-    rtcp_mux = self->priv->rtcp_mux;
-  }
-  NegotiatorIce local (self);
-  ice.resize (streams.size ());
-  for (guint i = 0; i < streams.size (); i++) {
-    guint stream = i + 1;
-    guint components = local.ice_components (stream);
-    if (components == 0)
-      return err.set ("transport=ice, but stream " + std::to_string (stream) +
-          " has no nicesrc/nicesink with stream=" + std::to_string (stream));
-    std::string error;
-    if (!local.gather_ice (stream, ice[i], error))
-      return err.set ("cannot gather the ICE candidates of stream " +
-          std::to_string (stream) + ": " + error);
-    /* Without component 2 in the pipeline RTCP can only share component 1. */
-    streams[i].rtcp_mux = rtcp_mux && components == 1;
-    streams[i].ice = &ice[i];
-  }
-  return true;
 }
 
 /* Offerer: a new offer, remembered for the answer, or nullptr after an
@@ -1623,21 +736,32 @@ make_offer (ComediaSdpNegotiator * self)
   std::vector<GstCaps *> owned;
   SdpError err;
   comedia::OfferOptions options;
+  std::string session_name;
+  GstCaps *offer_caps = nullptr;
+  bool rtcp_mux, ice_offer;
   {
     std::lock_guard<std::mutex> guard (self->priv->lock);
     options.session_name = self->priv->sdp_session_name;
+    session_name = self->priv->session_name;
+    if (self->priv->offer_caps)
+      offer_caps = gst_caps_ref (self->priv->offer_caps);
+    rtcp_mux = self->priv->rtcp_mux;
+    ice_offer = self->priv->transport == COMEDIA_SDP_TRANSPORT_ICE;
   }
   /* IPv6 when the first stream's socket is bound to an IPv6 address. */
   if (comedia::Component *c = comedia_session_find_component (session, 1,
           comedia::COMPONENT_RTP)) {
-    std::string bound = address_string (c->local_address ());
+    std::string bound = comedia::local_ip_of (c);
     options.ipv6 = bound.find (':') != std::string::npos;
   }
   SdpMessagePtr offer;
   std::vector<comedia::IceDescription> ice;
-  bool ok = collect_offered_streams (self, session, streams, owned, err)
-      && offer_ice (self, streams, ice, err)
+  bool ok = comedia::collect_offered_streams (GST_ELEMENT (self), session,
+      self->priv->nice, session_name, offer_caps, rtcp_mux, streams, owned, err)
+      && (!ice_offer || comedia::gather_offered_ice (self->priv->nice, rtcp_mux,
+              streams, ice, err))
       && comedia::build_offer (streams, options, offer, err);
+  gst_clear_caps (&offer_caps);
   for (GstCaps *c : owned)
     gst_caps_unref (c);
   if (!ok) {
@@ -1694,7 +818,8 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer)
         ("%s; sending to the answer's address as a static destination",
             reading.warning.c_str ()), (nullptr));
   }
-  apply_plans (self, get_session (self), reading.streams);
+  comedia::apply_stream_plans (GST_ELEMENT (self), get_session (self), priv->nice,
+      reading.streams);
   start_keepalives (self, get_session (self), reading.streams, true);
   store_descriptions (self, offer_msg.get (), answer.message ());
   {
@@ -1813,78 +938,38 @@ handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size)
   return push_description (self, answer.get ());
 }
 
-/* Length of the message at the start of @data up to and including the
- * line end before an empty line, or 0 if no empty line follows yet. */
-static gsize
-message_length (const guint8 * data, gsize size)
-{
-  for (gsize i = 0; i + 1 < size; i++) {
-    if (data[i] != '\n')
-      continue;
-    if (data[i + 1] == '\n')
-      return i + 1;
-    if (data[i + 1] == '\r' && i + 2 < size && data[i + 2] == '\n')
-      return i + 1;
-  }
-  return 0;
-}
-
-/* Takes every complete message out of the adapter; at EOS what is left is
- * one too. */
+/* Answers (or applies) every complete message of the sink pad's stream; at
+ * EOS what is left is one too. */
 static GstFlowReturn
 drain (ComediaSdpNegotiator * self, bool at_eos)
 {
   ComediaSdpNegotiatorPrivate *priv = self->priv;
-  guint max_size;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
-    max_size = priv->max_size;
+    priv->framing.set_max_size (priv->max_size);
   }
-
-  for (;;) {
-    gsize avail = gst_adapter_available (priv->adapter);
-    if (avail == 0)
-      return GST_FLOW_OK;
-    const guint8 *data = (const guint8 *) gst_adapter_map (priv->adapter, avail);
-    /* The empty lines that ended the previous message. */
-    gsize skip = 0;
-    while (skip < avail && (data[skip] == '\n' || data[skip] == '\r'))
-      skip++;
-    const guint8 *msg = data + skip;
-    gsize left = avail - skip;
-    gsize len = message_length (msg, left);
-    if (len == 0) {
-      /* Fail early, without buffering, on what cannot become SDP. */
-      bool hopeless = left > max_size
-          || (left >= 2 && (msg[0] != 'v' || msg[1] != '='));
-      if (left == 0 || (!at_eos && !hopeless)) {
-        gst_adapter_unmap (priv->adapter);
-        if (left == 0)
-          gst_adapter_flush (priv->adapter, avail);
-        return GST_FLOW_OK;
-      }
-      len = left;
-      if (left >= 2 && (msg[0] != 'v' || msg[1] != '=')) {
-        /* Not SDP: its first line is enough to say so. */
-        const guint8 *nl = (const guint8 *) memchr (msg, '\n', MIN (left, max_size));
-        len = nl ? (gsize) (nl - msg) + 1 : MIN (left, max_size);
-      }
-    }
-    GstFlowReturn ret = handle_text (self, msg, len);
-    gst_adapter_unmap (priv->adapter);
-    gst_adapter_flush (priv->adapter, skip + len);
+  std::string message;
+  while (priv->framing.next (message, at_eos)) {
+    GstFlowReturn ret = handle_text (self, (const guint8 *) message.data (),
+        message.size ());
     if (ret != GST_FLOW_OK) {
-      gst_adapter_clear (priv->adapter);
+      priv->framing.clear ();
       return ret;
     }
   }
+  return GST_FLOW_OK;
 }
 
 static GstFlowReturn
 comedia_sdp_negotiator_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
   ComediaSdpNegotiator *self = COMEDIA_SDP_NEGOTIATOR (parent);
-  gst_adapter_push (self->priv->adapter, buffer);
+  GstMapInfo map;
+  if (gst_buffer_map (buffer, &map, GST_MAP_READ)) {
+    self->priv->framing.push (map.data, map.size);
+    gst_buffer_unmap (buffer, &map);
+  }
+  gst_buffer_unref (buffer);
   return drain (self, false);
 }
 
@@ -1903,10 +988,10 @@ comedia_sdp_negotiator_sink_event (GstPad * pad, GstObject * parent,
       return TRUE;
     case GST_EVENT_EOS:
       drain (self, true);
-      gst_adapter_clear (self->priv->adapter);
+      self->priv->framing.clear ();
       break;
     case GST_EVENT_FLUSH_STOP:
-      gst_adapter_clear (self->priv->adapter);
+      self->priv->framing.clear ();
       break;
     default:
       break;
@@ -1992,7 +1077,7 @@ comedia_sdp_negotiator_change_state (GstElement * element, GstStateChange transi
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       gst_pad_stop_task (self->srcpad);
       stop_keepalives (self);
-      gst_adapter_clear (priv->adapter);
+      priv->framing.clear ();
       {
         std::lock_guard<std::mutex> guard (priv->push_lock);
         priv->src_started = false;

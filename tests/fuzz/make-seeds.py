@@ -71,3 +71,17 @@ answer = (
 write("sdp", "offer-and-answer", (kurento_offer + "\n--\n" + answer).encode())
 write("sdp", "bad-direction", kurento_offer.replace("direction:active", "direction:sideways", 1).encode())
 write("sdp", "not-sdp", b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+
+# Framing inputs follow fuzz_sdpframing.cpp's layout: a byte for the limit
+# (16 + 4 * b), a count of piece sizes, the sizes (1 + b), then the stream.
+def framing(limit_byte, sizes, stream):
+    return bytes([limit_byte, len(sizes)] + [s - 1 for s in sizes]) + stream
+
+
+write("sdpframing", "one-offer-eos", framing(255, [7], kurento_offer.encode()))
+write("sdpframing", "two-offers-crlf", framing(255, [5, 1, 13],
+      (kurento_offer + "\r\n" + kurento_offer + "\r\n").encode()))
+write("sdpframing", "lf-and-blank-lines", framing(200, [3], ("\n\r\n" + plain_offer + "\n\n\n" + mux_offer).encode()))
+write("sdpframing", "not-sdp-first-line", framing(255, [2], b"GET / HTTP/1.1\r\nHost: x\r\n\r\nv=0\n"))
+write("sdpframing", "over-the-limit", framing(4, [9], b"v=0\n" + b"a=x\n" * 20 + b"\n"))
+write("sdpframing", "cr-before-lf-split", framing(255, [1], b"v=0\n\r\nv=0\n\rv=0\r\r\n\n"))

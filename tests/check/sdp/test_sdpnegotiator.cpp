@@ -710,6 +710,9 @@ GST_START_TEST (test_offerer_missing_passive_error)
       GST_FLOW_ERROR);
   GstMessage *msg = pop_element_message (n.bus, "sdp-negotiator-no-comedia");
   fail_unless (msg != nullptr, "no sdp-negotiator-no-comedia");
+  /* The session field, as every other message of the element has. */
+  fail_unless_equals_string (gst_structure_get_string (gst_message_get_structure (msg),
+          "session"), "sdp-h-nocomedia");
   gst_message_unref (msg);
   PostedError e = pop_error (n.bus);
   fail_unless (e.found);

@@ -1,0 +1,53 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+/* SDP messages out of a byte stream (TCP, a pipe, a file read in blocks):
+ * sdp-negotiator's sink pad gets bytes cut anywhere, and answers whole
+ * messages.
+ *
+ * A message ends at an empty line ("\n\n" or "\n\r\n", so "\r\n\r\n" too)
+ * or at the end of the stream; the line ends and empty lines between two
+ * messages belong to neither.  What cannot become SDP comes out at once,
+ * without waiting for the rest, so the reader can refuse it: text whose
+ * first two bytes are not "v=" (its first line only, at most the limit),
+ * and more than the limit without an empty line (all of it).  Nothing
+ * checks here that a message is valid SDP: SdpDocument::parse does. */
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace comedia {
+
+class SdpFraming {
+ public:
+  /* @max_size: the largest message worth buffering (max-size). */
+  explicit SdpFraming (size_t max_size);
+
+  void set_max_size (size_t max_size) { max_size_ = max_size; }
+
+  /* Appends bytes as they arrived. */
+  void push (const uint8_t * data, size_t size);
+
+  /* Takes the next message out into @message, if one is complete;
+   * @at_eos: no more bytes will come, so what is left is one too.  False
+   * when nothing (more) is to be had: at EOS, everything was taken. */
+  bool next (std::string & message, bool at_eos);
+
+  /* Forgets a partial message (an error, a flush, EOS handled). */
+  void clear ();
+
+  /* Bytes held for a message not complete yet: after next() returned
+   * false without EOS, at most the limit. */
+  size_t buffered () const { return buffer_.size () - start_; }
+
+ private:
+  std::string buffer_;
+  size_t start_ = 0;            /* where the unread bytes begin in buffer_ */
+  size_t max_size_;
+};
+
+}  // namespace comedia

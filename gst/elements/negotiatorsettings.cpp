@@ -1,0 +1,297 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "negotiatorsettings.h"
+
+namespace comedia {
+
+void
+install_negotiator_properties (GObjectClass * gobject_class)
+{
+  g_object_class_install_property (gobject_class, PROP_SESSION,
+      g_param_spec_string ("session", "Session",
+          "Name of the session whose comedia-rtpsrc/comedia-rtpsink elements "
+          "this negotiates for: the same name as their session property",
+          DEFAULT_SESSION, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_ROLE,
+      g_param_spec_enum ("role", "Role",
+          "Which side of the exchange this peer is.  answerer: the public, "
+          "passive peer, answers the offers that arrive on the sink pad; "
+          "offerer: the active peer behind NAT, sends an offer "
+          "on the source pad when it first goes to PLAYING and reads the answer",
+          COMEDIA_TYPE_SDP_ROLE, DEFAULT_ROLE, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_PUBLIC_ADDRESS,
+      g_param_spec_string ("public-address", "Public address",
+          "Answerer: the IP address put in the answer's c= line, the one peers "
+          "reach this host at.  Unset: the address the session's sockets are "
+          "bound to if it is specific, else that of the interface holding the "
+          "default route", DEFAULT_PUBLIC_ADDRESS,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_SESSION_NAME,
+      g_param_spec_string ("session-name", "SDP session name",
+          "The s= line of the offers and answers this element writes",
+          DEFAULT_SESSION_NAME, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_RTCP_MUX,
+      g_param_spec_boolean ("rtcp-mux", "RTCP mux",
+          "Answer a=rtcp-mux when the offer has it, and offer it, for streams "
+          "whose comedia-rtpsrc has rtcp-mux=true (RTP and RTCP on one port, "
+          "RFC 5761).  Other streams always use a separate RTCP port",
+          DEFAULT_RTCP_MUX, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_FORMATS,
+      g_param_spec_string ("formats", "Formats",
+          "Answerer: comma-separated encoding names (e.g. \"VP8,OPUS\", any "
+          "case) or payload type numbers the answer keeps; an m-line left "
+          "without format is rejected.  Unset: every offered format is kept",
+          DEFAULT_FORMATS, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_OFFER_CAPS,
+      g_param_spec_boxed ("offer-caps", "Offer caps",
+          "Offerer: the formats to offer, one application/x-rtp structure per "
+          "stream in stream order (media, payload, encoding-name, clock-rate, "
+          "...).  Unset: the caps of the session's comedia-rtpsrc elements",
+          GST_TYPE_CAPS, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_MISSING_PASSIVE,
+      g_param_spec_enum ("missing-passive", "Missing passive",
+          "Offerer: what to do when the answer lacks a=direction:passive, "
+          "i.e. the peer does not do COMEDIA: fail with an error, or warn and "
+          "send to the answer's address anyway (works only if this host is "
+          "not behind NAT)", COMEDIA_TYPE_SDP_MISSING_PASSIVE,
+          DEFAULT_MISSING_PASSIVE, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_MAX_SIZE,
+      g_param_spec_uint ("max-size", "Maximum size",
+          "Largest SDP message accepted, in bytes; more is an error, not "
+          "something to buffer", 64, G_MAXINT32, DEFAULT_MAX_SIZE,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_OFFER_INTERVAL,
+      g_param_spec_uint ("offer-interval", "Offer interval",
+          "Offerer: milliseconds after which the offer is sent again while no "
+          "answer has arrived (the other side may have connected the way back "
+          "late and missed the first answer); 0 sends it once", 0, G_MAXINT32,
+          DEFAULT_OFFER_INTERVAL, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_INTERVAL,
+      g_param_spec_int ("keepalive-interval", "Keepalive interval",
+          "NAT keepalives (RFC 6263) once the exchange is done: a burst at "
+          "once, so the passive peer can latch before any media flows, then "
+          "one whenever a component has sent nothing for this many "
+          "milliseconds, so the NAT keeps its mapping while media is silent "
+          "(a receive-only peer, muted audio).  -1: automatic, 15000 for "
+          "role=offerer (the active peer behind NAT) and off for "
+          "role=answerer; 0: off", -1, G_MAXINT32, DEFAULT_KEEPALIVE_INTERVAL,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_PAYLOAD_TYPE,
+      g_param_spec_int ("keepalive-payload-type", "Keepalive payload type",
+          "Payload type of the RTP keepalives: one the session does not use, "
+          "so a standard receiver drops them and comedia-rtpsrc consumes them "
+          "(20 is unassigned in RFC 3551).  RTCP keepalives are empty "
+          "Receiver Reports", 0, 127, DEFAULT_KEEPALIVE_PAYLOAD_TYPE,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_LOCAL_DESCRIPTION,
+      g_param_spec_boxed ("local-description", "Local description",
+          "The last offer or answer this element made", GST_TYPE_SDP_MESSAGE,
+          (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  g_object_class_install_property (gobject_class, PROP_REMOTE_DESCRIPTION,
+      g_param_spec_boxed ("remote-description", "Remote description",
+          "The last offer or answer received from the peer",
+          GST_TYPE_SDP_MESSAGE, (GParamFlags) (G_PARAM_READABLE |
+              G_PARAM_STATIC_STRINGS)));
+  g_object_class_install_property (gobject_class, PROP_TRANSPORT,
+      g_param_spec_enum ("transport", "Transport",
+          "Offerer: comedia offers port 9 and a=direction:active; ice offers "
+          "the credentials and candidates of this element's NiceAgent, which "
+          "the pipeline's nicesrc/nicesink elements use",
+          COMEDIA_TYPE_SDP_TRANSPORT, DEFAULT_TRANSPORT, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_PREFER_TRANSPORT,
+      g_param_spec_enum ("prefer-transport", "Preferred transport",
+          "Answerer: what answers an offer with both ICE attributes and "
+          "a=direction:active, for a stream the pipeline has both "
+          "nicesrc/nicesink and comedia elements for",
+          COMEDIA_TYPE_SDP_PREFER_TRANSPORT, DEFAULT_PREFER_TRANSPORT,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_RESTRICT_SOURCE,
+      g_param_spec_boolean ("restrict-source", "Restrict source",
+          "Answerer: when an offer's c= address is public (not 0.0.0.0, not "
+          "private), the session's comedia-rtpsrc elements learn only from "
+          "that address (unless their own allowed-source is set), so an "
+          "attacker elsewhere cannot take the stream, as rtpengine does",
+          DEFAULT_RESTRICT_SOURCE, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_STUN_SERVER,
+      g_param_spec_string ("stun-server", "STUN server",
+          "ICE: the STUN server for server-reflexive candidates, as "
+          "stun://host[:port] (port 3478 by default)", DEFAULT_STUN_SERVER,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_TURN_SERVER,
+      g_param_spec_string ("turn-server", "TURN server",
+          "ICE: the TURN server for relayed candidates, as "
+          "turn://user:password@host[:port] (UDP; ?transport=tcp for TCP; "
+          "turns:// for TLS)", DEFAULT_TURN_SERVER,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_ICE_ADDRESSES,
+      g_param_spec_string ("ice-addresses", "ICE addresses",
+          "ICE: comma-separated local IP addresses to gather host candidates "
+          "on.  Unset: every interface but loopback", DEFAULT_ICE_ADDRESSES,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+}
+
+bool
+set_negotiator_property (NegotiatorSettings & settings, guint prop_id,
+    const GValue * value)
+{
+  const gchar *s;
+
+  switch (prop_id) {
+    case PROP_SESSION:
+      s = g_value_get_string (value);
+      settings.session_name = s ? s : DEFAULT_SESSION;
+      break;
+    case PROP_ROLE:
+      settings.role = (ComediaSdpRole) g_value_get_enum (value);
+      break;
+    case PROP_PUBLIC_ADDRESS:
+      s = g_value_get_string (value);
+      settings.public_address = s ? s : "";
+      break;
+    case PROP_SESSION_NAME:
+      s = g_value_get_string (value);
+      settings.sdp_session_name = s ? s : DEFAULT_SESSION_NAME;
+      break;
+    case PROP_RTCP_MUX:
+      settings.rtcp_mux = g_value_get_boolean (value);
+      break;
+    case PROP_FORMATS:
+      s = g_value_get_string (value);
+      settings.formats = s ? s : "";
+      break;
+    case PROP_OFFER_CAPS:
+      gst_caps_replace (&settings.offer_caps, (GstCaps *) g_value_get_boxed (value));
+      break;
+    case PROP_MISSING_PASSIVE:
+      settings.missing_passive = (ComediaSdpMissingPassive) g_value_get_enum (value);
+      break;
+    case PROP_MAX_SIZE:
+      settings.max_size = g_value_get_uint (value);
+      break;
+    case PROP_OFFER_INTERVAL:
+      settings.offer_interval = g_value_get_uint (value);
+      break;
+    case PROP_KEEPALIVE_INTERVAL:
+      settings.keepalive_interval = g_value_get_int (value);
+      break;
+    case PROP_KEEPALIVE_PAYLOAD_TYPE:
+      settings.keepalive_pt = g_value_get_int (value);
+      break;
+    case PROP_TRANSPORT:
+      settings.transport = (ComediaSdpTransport) g_value_get_enum (value);
+      break;
+    case PROP_PREFER_TRANSPORT:
+      settings.prefer_transport = (ComediaSdpPreferTransport) g_value_get_enum (value);
+      break;
+    case PROP_RESTRICT_SOURCE:
+      settings.restrict_source = g_value_get_boolean (value);
+      break;
+    case PROP_STUN_SERVER:
+      s = g_value_get_string (value);
+      settings.stun_server = s ? s : "";
+      break;
+    case PROP_TURN_SERVER:
+      s = g_value_get_string (value);
+      settings.turn_server = s ? s : "";
+      break;
+    case PROP_ICE_ADDRESSES:
+      s = g_value_get_string (value);
+      settings.ice_addresses = s ? s : "";
+      break;
+    default:
+      return false;
+  }
+  return true;
+}
+
+bool
+get_negotiator_property (const NegotiatorSettings & settings, guint prop_id,
+    GValue * value)
+{
+  switch (prop_id) {
+    case PROP_SESSION:
+      g_value_set_string (value, settings.session_name.c_str ());
+      break;
+    case PROP_ROLE:
+      g_value_set_enum (value, settings.role);
+      break;
+    case PROP_PUBLIC_ADDRESS:
+      g_value_set_string (value, settings.public_address.empty () ? nullptr :
+          settings.public_address.c_str ());
+      break;
+    case PROP_SESSION_NAME:
+      g_value_set_string (value, settings.sdp_session_name.c_str ());
+      break;
+    case PROP_RTCP_MUX:
+      g_value_set_boolean (value, settings.rtcp_mux);
+      break;
+    case PROP_FORMATS:
+      g_value_set_string (value, settings.formats.empty () ? nullptr :
+          settings.formats.c_str ());
+      break;
+    case PROP_OFFER_CAPS:
+      g_value_set_boxed (value, settings.offer_caps);
+      break;
+    case PROP_MISSING_PASSIVE:
+      g_value_set_enum (value, settings.missing_passive);
+      break;
+    case PROP_MAX_SIZE:
+      g_value_set_uint (value, settings.max_size);
+      break;
+    case PROP_OFFER_INTERVAL:
+      g_value_set_uint (value, settings.offer_interval);
+      break;
+    case PROP_KEEPALIVE_INTERVAL:
+      g_value_set_int (value, settings.keepalive_interval);
+      break;
+    case PROP_KEEPALIVE_PAYLOAD_TYPE:
+      g_value_set_int (value, settings.keepalive_pt);
+      break;
+    case PROP_TRANSPORT:
+      g_value_set_enum (value, settings.transport);
+      break;
+    case PROP_PREFER_TRANSPORT:
+      g_value_set_enum (value, settings.prefer_transport);
+      break;
+    case PROP_RESTRICT_SOURCE:
+      g_value_set_boolean (value, settings.restrict_source);
+      break;
+    case PROP_STUN_SERVER:
+      g_value_set_string (value, settings.stun_server.empty () ? nullptr :
+          settings.stun_server.c_str ());
+      break;
+    case PROP_TURN_SERVER:
+      g_value_set_string (value, settings.turn_server.empty () ? nullptr :
+          settings.turn_server.c_str ());
+      break;
+    case PROP_ICE_ADDRESSES:
+      g_value_set_string (value, settings.ice_addresses.empty () ? nullptr :
+          settings.ice_addresses.c_str ());
+      break;
+    default:
+      return false;
+  }
+  return true;
+}
+
+}  // namespace comedia

@@ -1,0 +1,125 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "sessionstreams.h"
+#include "keepaliveservice.h"
+
+#include <algorithm>
+
+#include "negotiatordebug.h"
+
+namespace comedia {
+
+std::string
+local_ip_of (const Component * component)
+{
+  GInetSocketAddress *addr = component->local_address ();
+  if (addr == nullptr)
+    return "";
+  gchar *s = g_inet_address_to_string (g_inet_socket_address_get_address (addr));
+  std::string out (s);
+  g_free (s);
+  g_object_unref (addr);
+  return out;
+}
+
+static GSocketAddress *
+socket_address (const std::string & ip, guint16 port)
+{
+  GInetAddress *ia = g_inet_address_new_from_string (ip.c_str ());
+  if (ia == nullptr)
+    return nullptr;
+  GSocketAddress *addr = g_inet_socket_address_new (ia, port);
+  g_object_unref (ia);
+  return addr;
+}
+
+/* The negotiated destination is pinned: what the SDP says wins over a
+ * latched source (see Component::set_static_destination). */
+static void
+set_destination (ComediaSession * session, guint stream, guint component,
+    const std::string & ip, guint16 port)
+{
+  Component *c = comedia_session_open_component (session, stream,
+      component, nullptr, nullptr);
+  if (c == nullptr)
+    return;
+  GSocketAddress *addr = ip.empty () ? nullptr : socket_address (ip, port);
+  c->set_static_destination (addr, true);
+  g_clear_object (&addr);
+}
+
+/* What comedia-rtpsrc may learn from (the plan's allowed source, "" for
+ * anywhere), on both components of the stream. */
+static void
+set_allowed_source (ComediaSession * session, guint stream, const std::string & prefix)
+{
+  for (guint component : { COMPONENT_RTP, COMPONENT_RTCP })
+    if (Component *c = comedia_session_find_component (session, stream,
+            component))
+      c->set_negotiated_allowed_source (prefix);
+}
+
+void
+apply_stream_plans (GstElement * self, ComediaSession * session,
+    NiceProvisioner & nice, const std::vector<StreamPlan> & plans)
+{
+  for (const StreamPlan & p : plans) {
+    if (p.kind == StreamPlan::Kind::Ice) {
+      std::shared_ptr<IceAgent> ice = nice.agent ();
+      std::string error = "the pipeline has no nicesrc/nicesink";
+      if (ice == nullptr || !ice->set_remote (p.stream, p.remote_ice, p.ice_controlling,
+              error))
+        GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+            ("Cannot start ICE on stream %u: %s", p.stream, error.c_str ()), (nullptr));
+    }
+    if (p.kind == StreamPlan::Kind::Static) {
+      set_destination (session, p.stream, COMPONENT_RTP, p.remote.address,
+          p.remote.rtp_port);
+      set_destination (session, p.stream, COMPONENT_RTCP, p.remote.address,
+          p.remote.rtcp_port);
+    }
+    if (p.kind == StreamPlan::Kind::Static || p.kind == StreamPlan::Kind::Latch)
+      set_allowed_source (session, p.stream, p.allowed_source);
+    GST_INFO_OBJECT (self, "stream %u (%s): %s %s:%u/%u, %s", p.stream,
+        p.media.c_str (), stream_plan_kind_name (p.kind),
+        p.remote.address.c_str (), p.remote.rtp_port, p.remote.rtcp_port,
+        p.note.c_str ());
+    GstStructure *s = gst_structure_new ("sdp-negotiator-stream",
+        "session", G_TYPE_STRING, comedia_session_get_name (session),
+        "stream", G_TYPE_UINT, p.stream,
+        "media", G_TYPE_STRING, p.media.c_str (),
+        "plan", G_TYPE_STRING, stream_plan_kind_name (p.kind),
+        "transport", G_TYPE_STRING,
+        transport_name (stream_plan_transport (p.kind)),
+        "address", G_TYPE_STRING, p.remote.address.c_str (),
+        "rtp-port", G_TYPE_UINT, (guint) p.remote.rtp_port,
+        "rtcp-port", G_TYPE_UINT, (guint) p.remote.rtcp_port,
+        "local-rtp-port", G_TYPE_UINT, (guint) p.local.rtp_port,
+        "local-rtcp-port", G_TYPE_UINT, (guint) p.local.rtcp_port,
+        "rtcp-mux", G_TYPE_BOOLEAN, (gboolean) (p.local.rtcp_mux || p.remote.rtcp_mux),
+        "allowed-source", G_TYPE_STRING, p.allowed_source.c_str (),
+        "note", G_TYPE_STRING, p.note.c_str (), nullptr);
+    gst_element_post_message (self, gst_message_new_element (GST_OBJECT (self), s));
+  }
+}
+
+void
+start_plan_keepalives (GstElement * self, ComediaSession * session,
+    const std::vector<StreamPlan> & plans, gint interval, guint8 payload_type,
+    bool burst, std::vector<guint> & started)
+{
+  for (const StreamPlan & p : plans) {
+    /* ICE keeps its own bindings alive (libnice's consent checks). */
+    if (p.kind != StreamPlan::Kind::Latch && p.kind != StreamPlan::Kind::Static)
+      continue;
+    comedia_keepalive_start (session, p.stream, interval, payload_type, burst);
+    if (std::find (started.begin (), started.end (), p.stream) == started.end ())
+      started.push_back (p.stream);
+    GST_INFO_OBJECT (self, "stream %u: keepalives every %d ms of silence", p.stream,
+        interval);
+  }
+}
+
+}  // namespace comedia

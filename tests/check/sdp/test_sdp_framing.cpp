@@ -1,0 +1,219 @@
+/* Unit tests of the SDP framing: messages out of a byte stream cut
+ * anywhere, no pipeline (sdp-negotiator's sink pad, at unit level).
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+
+#include "sdpframing.h"
+
+#include <string>
+#include <vector>
+
+using comedia::SdpFraming;
+
+#define OFFER \
+    "v=0\r\no=- 0 0 IN IP4 198.51.100.10\r\ns=x\r\nt=0 0\r\n" \
+    "m=audio 9 RTP/AVP 0\r\na=direction:active\r\n"
+#define OFFER2 "v=0\no=- 1 1 IN IP4 198.51.100.11\ns=y\nt=0 0\nm=video 9 RTP/AVP 96\n"
+
+static void
+push (SdpFraming & f, const std::string & bytes)
+{
+  f.push ((const uint8_t *) bytes.data (), bytes.size ());
+}
+
+/* Everything next() gives now. */
+static std::vector<std::string>
+take (SdpFraming & f, bool at_eos = false)
+{
+  std::vector<std::string> out;
+  std::string m;
+  while (f.next (m, at_eos))
+    out.push_back (m);
+  return out;
+}
+
+/* @text in pieces of @sizes (the last one repeated), taking the messages
+ * after each piece, then EOS if @eos. */
+static std::vector<std::string>
+feed (const std::string & text, std::vector<size_t> sizes, bool eos,
+    size_t max_size = 65536)
+{
+  SdpFraming f (max_size);
+  std::vector<std::string> out;
+  size_t pos = 0, i = 0;
+  while (pos < text.size ()) {
+    size_t n = std::min (sizes[std::min (i++, sizes.size () - 1)], text.size () - pos);
+    push (f, text.substr (pos, n));
+    pos += n;
+    for (const std::string & m : take (f))
+      out.push_back (m);
+  }
+  if (eos)
+    for (const std::string & m : take (f, true))
+      out.push_back (m);
+  return out;
+}
+
+GST_START_TEST (test_one_message_ends_at_empty_line)
+{
+  SdpFraming f (65536);
+  push (f, OFFER);
+  fail_unless (take (f).empty (), "a message before its empty line");
+  fail_unless_equals_int (f.buffered (), strlen (OFFER));
+  push (f, "\r\n");
+  std::vector<std::string> got = take (f);
+  fail_unless_equals_int (got.size (), 1);
+  /* The last line keeps its end; the empty line belongs to no message. */
+  fail_unless_equals_string (got[0].c_str (), OFFER);
+  fail_unless_equals_int (f.buffered (), 0);
+  fail_unless (take (f, true).empty ());
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_one_message_ends_at_eos)
+{
+  SdpFraming f (65536);
+  push (f, OFFER);
+  fail_unless (take (f).empty ());
+  std::vector<std::string> got = take (f, true);
+  fail_unless_equals_int (got.size (), 1);
+  fail_unless_equals_string (got[0].c_str (), OFFER);
+  fail_unless_equals_int (f.buffered (), 0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_two_messages_in_one_chunk)
+{
+  /* Extra empty lines, before and between, of either kind. */
+  std::string two = "\r\n\n" OFFER "\r\n\r\n\n" OFFER2 "\n";
+  std::vector<std::string> got = feed (two, {two.size ()}, false);
+  fail_unless_equals_int (got.size (), 2);
+  fail_unless_equals_string (got[0].c_str (), OFFER);
+  fail_unless_equals_string (got[1].c_str (), OFFER2);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_split_at_every_byte)
+{
+  std::string two = OFFER "\r\n" OFFER2 "\n" OFFER;
+  std::vector<std::string> whole = feed (two, {two.size ()}, true);
+  fail_unless_equals_int (whole.size (), 3);
+  for (size_t cut = 1; cut < two.size (); cut++) {
+    std::vector<std::string> got = feed (two, {cut, two.size ()}, true);
+    fail_unless (got == whole, "cut at byte %u: %u messages", (guint) cut,
+        (guint) got.size ());
+  }
+  fail_unless (feed (two, {1}, true) == whole, "byte by byte");
+  fail_unless (feed (two, {5}, true) == whole, "5-byte pieces");
+  fail_unless (feed (two, {7}, true) == whole, "7-byte pieces");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_separation_rule)
+{
+  /* An empty line is "\n\n" or "\n\r\n"; a lone "\r" is no line end. */
+  fail_unless_equals_int (feed ("v=0\n\nv=1\n", {100}, false).size (), 1);
+  fail_unless_equals_int (feed ("v=0\r\n\r\nv=1\n", {100}, false).size (), 1);
+  fail_unless_equals_int (feed ("v=0\n\r\nv=1\n", {100}, false).size (), 1);
+  fail_unless (feed ("v=0\r\rv=1\n", {100}, false).empty ());
+  fail_unless (feed ("v=0\n\rv=1\n", {100}, false).empty ());
+  /* "\n\r" at the end of what arrived: the "\n" may still come. */
+  fail_unless (feed ("v=0\n\r", {100}, false).empty ());
+  fail_unless_equals_int (feed ("v=0\n\r", {100}, true).size (), 1);
+  /* Only line ends: no message, nothing held. */
+  SdpFraming f (65536);
+  push (f, "\r\n\r\n\n\r");
+  fail_unless (take (f, true).empty ());
+  fail_unless_equals_int (f.buffered (), 0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_not_sdp_comes_out_at_once)
+{
+  /* Two bytes that are not "v=" are enough: the first line goes out
+   * without waiting for an empty line or EOS, so it is refused at once. */
+  std::vector<std::string> got = feed ("Hello, not SDP\nmore\n", {100}, false);
+  fail_unless_equals_int (got.size (), 2);
+  fail_unless_equals_string (got[0].c_str (), "Hello, not SDP\n");
+  fail_unless_equals_string (got[1].c_str (), "more\n");
+  /* As far as it arrived when it arrives in pieces. */
+  got = feed ("Hello\n", {1}, false);
+  fail_unless_equals_string (got[0].c_str (), "He");
+  /* One byte could still be "v": it waits, except at EOS. */
+  fail_unless (feed ("x", {1}, false).empty ());
+  got = feed ("x", {1}, true);
+  fail_unless_equals_int (got.size (), 1);
+  fail_unless_equals_string (got[0].c_str (), "x");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_limit)
+{
+  /* Up to the limit a message waits for its end; past it, out it goes. */
+  std::string at_limit = "v=0\n" + std::string (60, 'a');
+  fail_unless (feed (at_limit, {100}, false, 64).empty ());
+  std::vector<std::string> got = feed (at_limit + "b", {100}, false, 64);
+  fail_unless_equals_int (got.size (), 1);
+  fail_unless_equals_int (got[0].size (), 65);
+  /* In pieces it goes out as soon as it is over, with what arrived. */
+  got = feed (at_limit + "bcdefgh", {10}, false, 64);
+  fail_unless_equals_int (got.size (), 1);
+  fail_unless_equals_int (got[0].size (), 70);
+  /* A complete message longer than the limit comes out whole: the parser
+   * refuses it. */
+  got = feed (at_limit + "bb\n\n", {200}, false, 64);
+  fail_unless_equals_int (got.size (), 1);
+  fail_unless_equals_int (got[0].size (), 67);
+  /* Not SDP and no line end: the limit's worth. */
+  got = feed (std::string (200, 'z'), {200}, false, 64);
+  fail_unless_equals_int (got[0].size (), 64);
+  /* What is held waiting is never more than the limit. */
+  SdpFraming f (64);
+  for (int i = 0; i < 100; i++) {
+    push (f, "\r\nv=0\n");
+    take (f);
+    fail_unless (f.buffered () <= 64, "%u bytes held", (guint) f.buffered ());
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_clear_forgets_partial_message)
+{
+  SdpFraming f (65536);
+  push (f, "v=0\no=- 0 0 IN IP4 1.2.3.4\n");
+  f.clear ();
+  fail_unless_equals_int (f.buffered (), 0);
+  push (f, OFFER2 "\n");
+  std::vector<std::string> got = take (f);
+  fail_unless_equals_int (got.size (), 1);
+  fail_unless_equals_string (got[0].c_str (), OFFER2);
+}
+
+GST_END_TEST;
+
+static Suite *
+sdp_framing_suite (void)
+{
+  Suite *s = suite_create ("sdp-framing");
+  TCase *tc = tcase_create ("general");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_one_message_ends_at_empty_line);
+  tcase_add_test (tc, test_one_message_ends_at_eos);
+  tcase_add_test (tc, test_two_messages_in_one_chunk);
+  tcase_add_test (tc, test_split_at_every_byte);
+  tcase_add_test (tc, test_separation_rule);
+  tcase_add_test (tc, test_not_sdp_comes_out_at_once);
+  tcase_add_test (tc, test_limit);
+  tcase_add_test (tc, test_clear_forgets_partial_message);
+  return s;
+}
+
+GST_CHECK_MAIN (sdp_framing);
