@@ -227,6 +227,8 @@ stream_plan_kind_name (StreamPlan::Kind kind)
       return "rejected";
     case StreamPlan::Kind::Ice:
       return "ice";
+    case StreamPlan::Kind::Symmetric:
+      return "symmetric";
   }
   return "?";
 }
@@ -236,6 +238,7 @@ stream_plan_transport (StreamPlan::Kind kind)
 {
   switch (kind) {
     case StreamPlan::Kind::Latch:
+    case StreamPlan::Kind::Symmetric:
       return Transport::Comedia;
     case StreamPlan::Kind::Static:
       return Transport::Static;
@@ -467,13 +470,24 @@ accept_stream (const SdpDocument & offer, guint i, LocalSockets & sockets, Local
       if (!remote_transport (offer, i, plan.local.rtcp_mux, plan.remote, plan.note, err))
         return false;
       break;
-    case ComediaDirection::None:
-      plan.kind = StreamPlan::Kind::Static;
-      if (!remote_transport (offer, i, plan.local.rtcp_mux, plan.remote, plan.note, err))
+    case ComediaDirection::None: {
+      std::string hold;
+      if (!remote_transport (offer, i, plan.local.rtcp_mux, plan.remote, hold, err))
         return false;
-      if (plan.note.empty ())
-        plan.note = "no a=direction: send to the offer's address";
+      std::string why;
+      if (wants_symmetric_rtp (options.symmetric, plan.remote.address, why)) {
+        /* An ordinary answer (the peer offered no a=direction, RFC 4145),
+         * and the peer learnt from its packets.  The learning ranks the
+         * signalled address first, instead of allowing it alone. */
+        plan.kind = StreamPlan::Kind::Symmetric;
+        plan.send_before_latch = options.symmetric == SymmetricRtp::Always;
+        plan.note = "symmetric RTP: " + why;
+        return true;
+      }
+      plan.kind = StreamPlan::Kind::Static;
+      plan.note = hold.empty () ? "no a=direction: send to the offer's address" : hold;
       break;
+    }
   }
   if (options.restrict_source && oc != nullptr && is_public_address (oc->address))
     plan.allowed_source = oc->address;
@@ -582,8 +596,11 @@ build_answer (const SdpDocument & offer, LocalSockets & sockets, LocalIce & ice,
       const GstSDPAttribute *attr = gst_sdp_media_get_attribute (om, a);
       bool per_format = g_str_equal (attr->key, "rtpmap") || g_str_equal (attr->key, "fmtp")
           || g_str_equal (attr->key, "rtcp-fb");
+      /* rtcp-rsize: reduced-size RTCP accepted (RFC 5506 5): comedia-rtpsrc
+       * takes it wherever RTCP goes. */
       bool media_wide = g_str_equal (attr->key, "ptime") || g_str_equal (attr->key, "maxptime")
-          || g_str_equal (attr->key, "framerate") || g_str_equal (attr->key, "mid");
+          || g_str_equal (attr->key, "framerate") || g_str_equal (attr->key, "mid")
+          || g_str_equal (attr->key, "rtcp-rsize");
       if (media_wide || (per_format && attribute_for_formats (attr->value, kept)))
         gst_sdp_media_add_attribute (am, attr->key, attr->value);
     }
@@ -806,8 +823,47 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
 }
 
 bool
+wants_symmetric_rtp (SymmetricRtp mode, const std::string & address, std::string & why)
+{
+  switch (mode) {
+    case SymmetricRtp::Never:
+      return false;
+    case SymmetricRtp::Always:
+      why = "learn the peer from its packets (symmetric-rtp=always), sending to " +
+          (address.empty () ? std::string ("nobody (on hold)") : address) + " until then";
+      return true;
+    case SymmetricRtp::Auto:
+      break;
+  }
+  /* Out of reach from a public server: the peer is behind a NAT (or on
+   * hold), and only its packets say where it is.  Loopback is reachable
+   * from this host, the only place a loopback sender can be; multicast and
+   * public addresses are where the peer said. */
+  AddressScope scope = address.empty () ? AddressScope::Unspecified : address_scope (address);
+  switch (scope) {
+    case AddressScope::Unspecified:
+    case AddressScope::LinkLocal:
+    case AddressScope::Private:
+    case AddressScope::Shared:
+    case AddressScope::Reserved:
+    case AddressScope::UniqueLocal:
+      why = string_printf ("the signalled address %s is %s: learn the peer from its packets "
+          "(symmetric-rtp=auto), send nothing before", address.empty () ? "0.0.0.0" :
+          address.c_str (), address_scope_description (scope));
+      return true;
+    case AddressScope::Public:
+    case AddressScope::NotAnAddress:
+    case AddressScope::Loopback:
+    case AddressScope::Multicast:
+      break;
+  }
+  return false;
+}
+
+bool
 read_answer (const SdpDocument & offer, const SdpDocument & answer,
-    MissingPassive missing_passive, AnswerReading & out, SdpError & err)
+    MissingPassive missing_passive, AnswerReading & out, SdpError & err,
+    SymmetricRtp symmetric)
 {
   out = AnswerReading ();
   if (offer.empty () || answer.empty ())
@@ -860,6 +916,20 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
       return err.set (string_printf ("%s: the answer says a=direction:active but so did the "
               "offer: one side must be passive", answer.where_attribute (i,
                   "direction").c_str ()), answer.attribute_line (i, "direction"));
+    bool mux = media_has_attribute (am, "rtcp-mux") && media_has_attribute (om, "rtcp-mux");
+    std::string hold, why;
+    if (!remote_transport (answer, i, mux, plan.remote, hold, err))
+      return false;
+    plan.local.rtcp_mux = mux;
+    if (offered_comedia && theirs == ComediaDirection::None &&
+        wants_symmetric_rtp (symmetric, plan.remote.address, why)) {
+      /* Not COMEDIA, but symmetric: whatever it sends tells where it is. */
+      plan.kind = StreamPlan::Kind::Symmetric;
+      plan.send_before_latch = symmetric == SymmetricRtp::Always;
+      plan.note = "no a=direction:passive, symmetric RTP: " + why;
+      out.streams.push_back (plan);
+      continue;
+    }
     if (offered_comedia && theirs == ComediaDirection::None) {
       std::string msg = string_printf ("the peer does not support COMEDIA: answer %s has no "
           "a=direction:passive", answer.where_media (i).c_str ());
@@ -875,15 +945,10 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
       plan.note = "COMEDIA: the peer latches on what we send";
     }
 
-    bool mux = media_has_attribute (am, "rtcp-mux") && media_has_attribute (om, "rtcp-mux");
-    std::string hold;
-    if (!remote_transport (answer, i, mux, plan.remote, hold, err))
-      return false;
     if (plan.remote.address.empty ())
       return err.set (string_printf ("answer %s: its c= address is unspecified: nowhere to send",
               answer.where_media (i).c_str ()), answer.media_line (i));
     plan.kind = StreamPlan::Kind::Static;
-    plan.local.rtcp_mux = mux;
     if (plan.note.empty ())
       plan.note = "send to the answer's address";
     out.streams.push_back (plan);

@@ -111,6 +111,21 @@ class NoIce : public LocalIce {
   }
 };
 
+/* Symmetric RTP for media without a=direction: when a stream learns its
+ * peer from its packets instead of sending where the SDP says.  The values
+ * are the sdp-negotiator's ComediaSdpSymmetricRtp ones. */
+enum class SymmetricRtp {
+  Auto = 0,     /* when the signalled address is out of reach (private...) */
+  Always = 1,   /* always; the signalled address until a source latches */
+  Never = 2,    /* never: send where the SDP says */
+};
+
+/* Whether a stream whose peer signalled @address (empty: on hold) without
+ * a=direction learns its peer from its packets under @mode; @why says why,
+ * for the plan's note, when it does. */
+bool wants_symmetric_rtp (SymmetricRtp mode, const std::string & address,
+    std::string & why);
+
 /* What this peer does with one stream once the exchange is done. */
 struct StreamPlan {
   enum class Kind {
@@ -118,13 +133,21 @@ struct StreamPlan {
     Static,     /* send to a fixed destination (the peer's SDP) */
     Rejected,   /* port 0: the stream is not used */
     Ice,        /* ICE through the session's NiceAgent (nicesrc/nicesink) */
+    /* Symmetric RTP (RFC 4961) for a peer that knows nothing of COMEDIA (no
+     * a=direction): learn its address from its packets, as Latch does, and
+     * answer an ordinary answer.  remote is what the peer signalled. */
+    Symmetric,
   };
   guint stream = 0;                /* 1-based */
   Kind kind = Kind::Rejected;
   std::string media;               /* "audio", "video", ... */
   TransportAddress local;          /* our sockets (not for Rejected) */
   TransportAddress remote;         /* Static: where to send; empty address:
-                                    * the peer is on hold (c= 0.0.0.0) */
+                                    * the peer is on hold (c= 0.0.0.0).
+                                    * Symmetric: what the peer signalled */
+  /* Symmetric: send to remote until a source latches (symmetric-rtp=always);
+   * else nothing is sent before the latch (an address out of reach). */
+  bool send_before_latch = false;
   MediaDirection direction = MediaDirection::Unspecified;  /* ours */
   std::string note;                /* why, for logs and bus messages */
   /* Ice: the peer's credentials and candidates for the agent, and whether
@@ -160,6 +183,8 @@ struct AnswerOptions {
   PreferTransport prefer = PreferTransport::Ice;
   /* Fill StreamPlan::allowed_source from a public c= in the offer. */
   bool restrict_source = true;
+  /* Offers without a=direction: when to learn the peer from its packets. */
+  SymmetricRtp symmetric = SymmetricRtp::Auto;
   /* Address of the interface holding the default route, for the wildcard
    * case; @ipv6 asks for an IPv6 one. */
   std::function<std::string (bool ipv6)> default_route_address;
@@ -231,9 +256,13 @@ struct AnswerReading {
 /* Offerer role: reads the answer to our @offer.  A stream whose answer is
  * passive gets the answer's address and RTP port (and a=rtcp, or port + 1,
  * or rtcp-mux) as its destination.  A stream offered with ICE needs ICE
- * attributes in the answer and gets an Ice plan with them. */
+ * attributes in the answer and gets an Ice plan with them.  An answer
+ * without a=direction:passive to media offered active learns its peer
+ * (Symmetric) when @symmetric wants it for the answer's address, and is
+ * @missing_passive's business otherwise. */
 bool read_answer (const SdpDocument & offer, const SdpDocument & answer,
-    MissingPassive missing_passive, AnswerReading & out, SdpError & err);
+    MissingPassive missing_passive, AnswerReading & out, SdpError & err,
+    SymmetricRtp symmetric = SymmetricRtp::Never);
 
 /* "VP8, opus,96" -> {"VP8", "opus", "96"}. */
 std::vector<std::string> split_format_list (const std::string & list);

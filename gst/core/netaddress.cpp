@@ -67,28 +67,71 @@ is_ip_address (const std::string & s)
   return g_hostname_is_ip_address (s.c_str ()) && s.find ('/') == std::string::npos;
 }
 
-bool
-is_public_address (const std::string & ip)
+AddressScope
+address_scope (const std::string & ip)
 {
   if (!is_ip_address (ip))
-    return false;
+    return AddressScope::NotAnAddress;
   GInetAddress *parsed = g_inet_address_new_from_string (ip.c_str ());
   if (parsed == nullptr)
-    return false;
+    return AddressScope::NotAnAddress;
   GInetAddress *a = inet_address_unmapped (parsed);
   g_object_unref (parsed);
   bool v4 = g_inet_address_get_family (a) == G_SOCKET_FAMILY_IPV4;
   const guint8 *b = g_inet_address_to_bytes (a);
-  bool special = g_inet_address_get_is_any (a) || g_inet_address_get_is_loopback (a) ||
-      g_inet_address_get_is_link_local (a) || g_inet_address_get_is_site_local (a) ||
-      g_inet_address_get_is_multicast (a);
-  if (v4)
-    special = special || b[0] == 0 || (b[0] == 100 && (b[1] & 0xc0) == 64) ||
-        b[0] >= 240;                               /* 0/8, 100.64/10, 240/4 */
-  else
-    special = special || (b[0] & 0xfe) == 0xfc;    /* fc00::/7 */
+  AddressScope scope = AddressScope::Public;
+  if (g_inet_address_get_is_any (a))
+    scope = AddressScope::Unspecified;
+  else if (g_inet_address_get_is_loopback (a))
+    scope = AddressScope::Loopback;
+  else if (g_inet_address_get_is_link_local (a))
+    scope = AddressScope::LinkLocal;
+  else if (g_inet_address_get_is_multicast (a))
+    scope = AddressScope::Multicast;
+  else if (v4 && g_inet_address_get_is_site_local (a))
+    scope = AddressScope::Private;                 /* 10/8, 172.16/12, 192.168/16 */
+  else if (v4 && b[0] == 100 && (b[1] & 0xc0) == 64)
+    scope = AddressScope::Shared;                  /* 100.64/10 */
+  else if (v4 && (b[0] == 0 || b[0] >= 240))
+    scope = AddressScope::Reserved;                /* 0/8, 240/4 */
+  else if (!v4 && ((b[0] & 0xfe) == 0xfc || g_inet_address_get_is_site_local (a)))
+    scope = AddressScope::UniqueLocal;             /* fc00::/7, old fec0::/10 */
   g_object_unref (a);
-  return !special;
+  return scope;
+}
+
+const char *
+address_scope_description (AddressScope scope)
+{
+  switch (scope) {
+    case AddressScope::Public:
+      return "public";
+    case AddressScope::NotAnAddress:
+      return "not an IP address";
+    case AddressScope::Unspecified:
+      return "unspecified (on hold, or not known to the peer)";
+    case AddressScope::Loopback:
+      return "loopback";
+    case AddressScope::LinkLocal:
+      return "link-local";
+    case AddressScope::Multicast:
+      return "multicast";
+    case AddressScope::Private:
+      return "private (RFC 1918)";
+    case AddressScope::Shared:
+      return "carrier-grade NAT space (RFC 6598)";
+    case AddressScope::Reserved:
+      return "reserved";
+    case AddressScope::UniqueLocal:
+      return "unique local (RFC 4193)";
+  }
+  return "?";
+}
+
+bool
+is_public_address (const std::string & ip)
+{
+  return address_scope (ip) == AddressScope::Public;
 }
 
 GInetAddress *

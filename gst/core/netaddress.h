@@ -27,9 +27,25 @@ GSocketAddress *address_for_socket (GSocket * socket, GSocketAddress * addr);
 std::string inet_address_text (GInetAddress * address);
 /* Whether @s is an IP address (no host name, no prefix length). */
 bool is_ip_address (const std::string & s);
-/* Whether @ip is an address a peer on the Internet can send from: not
- * unspecified, loopback, link-local, private (RFC 1918, RFC 4193 ULA),
- * shared (RFC 6598 carrier-grade NAT) or multicast. */
+/* Where an address can be reached from: only a Public one from anywhere on
+ * the Internet.  IPv4-mapped IPv6 is its IPv4 address. */
+enum class AddressScope {
+  Public,
+  NotAnAddress,  /* a host name, or rubbish */
+  Unspecified,   /* 0.0.0.0, :: */
+  Loopback,      /* 127/8, ::1 */
+  LinkLocal,     /* 169.254/16, fe80::/10 */
+  Multicast,
+  Private,       /* RFC 1918: 10/8, 172.16/12, 192.168/16 */
+  Shared,        /* RFC 6598: 100.64/10, carrier-grade NAT */
+  Reserved,      /* 0/8, 240/4 */
+  UniqueLocal,   /* RFC 4193: fc00::/7 (and the old site-local fec0::/10) */
+};
+AddressScope address_scope (const std::string & ip);
+/* "private (RFC 1918)", for messages. */
+const char *address_scope_description (AddressScope scope);
+/* address_scope (ip) == Public: an address a peer on the Internet can send
+ * from, and be sent to. */
 bool is_public_address (const std::string & ip);
 
 /* @host as an address: parsed if it is one, else its first address from

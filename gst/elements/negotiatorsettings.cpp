@@ -129,6 +129,20 @@ install_negotiator_properties (GObjectClass * gobject_class)
           "attacker elsewhere cannot take the stream, as rtpengine does",
           DEFAULT_RESTRICT_SOURCE, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_SYMMETRIC_RTP,
+      g_param_spec_enum ("symmetric-rtp", "Symmetric RTP",
+          "Media whose peer says no a=direction (a SIP phone, a stock "
+          "endpoint): auto learns the peer from its packets, as COMEDIA does "
+          "(probation, relatch, timeout), when the address it signalled is out "
+          "of reach (private, carrier-grade NAT, link-local, unique local, "
+          "0.0.0.0), and sends nothing before; always does so for every such "
+          "media, sending to the signalled address until a source latches and "
+          "ranking that address first; never sends where the SDP says. The "
+          "answer stays an ordinary one. The offerer applies the same to "
+          "answers without a=direction:passive",
+          COMEDIA_TYPE_SDP_SYMMETRIC_RTP, DEFAULT_SYMMETRIC_RTP,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property (gobject_class, PROP_STUN_SERVER,
       g_param_spec_string ("stun-server", "STUN server",
           "ICE: the STUN server for server-reflexive candidates, as "
@@ -203,6 +217,9 @@ set_negotiator_property (NegotiatorSettings & settings, guint prop_id,
     case PROP_PREFER_TRANSPORT:
       settings.prefer_transport = (ComediaSdpPreferTransport) g_value_get_enum (value);
       break;
+    case PROP_SYMMETRIC_RTP:
+      settings.symmetric_rtp = (ComediaSdpSymmetricRtp) g_value_get_enum (value);
+      break;
     case PROP_RESTRICT_SOURCE:
       settings.restrict_source = g_value_get_boolean (value);
       break;
@@ -272,6 +289,9 @@ get_negotiator_property (const NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_PREFER_TRANSPORT:
       g_value_set_enum (value, settings.prefer_transport);
+      break;
+    case PROP_SYMMETRIC_RTP:
+      g_value_set_enum (value, settings.symmetric_rtp);
       break;
     case PROP_RESTRICT_SOURCE:
       g_value_set_boolean (value, settings.restrict_source);

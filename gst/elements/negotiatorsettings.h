@@ -33,6 +33,7 @@
 #define DEFAULT_TURN_SERVER nullptr
 #define DEFAULT_ICE_ADDRESSES nullptr
 #define DEFAULT_RESTRICT_SOURCE TRUE
+#define DEFAULT_SYMMETRIC_RTP COMEDIA_SDP_SYMMETRIC_RTP_AUTO
 
 enum
 {
@@ -57,6 +58,7 @@ enum
   PROP_TURN_SERVER,
   PROP_ICE_ADDRESSES,
   PROP_RESTRICT_SOURCE,
+  PROP_SYMMETRIC_RTP,
 };
 
 namespace comedia {
@@ -82,6 +84,7 @@ struct NegotiatorSettings {
   ComediaSdpTransport transport = DEFAULT_TRANSPORT;
   ComediaSdpPreferTransport prefer_transport = DEFAULT_PREFER_TRANSPORT;
   gboolean restrict_source = DEFAULT_RESTRICT_SOURCE;
+  ComediaSdpSymmetricRtp symmetric_rtp = DEFAULT_SYMMETRIC_RTP;
   std::string stun_server, turn_server, ice_addresses;
 };
 

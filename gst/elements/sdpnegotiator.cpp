@@ -266,6 +266,24 @@ comedia_sdp_prefer_transport_get_type (void)
   return type;
 }
 
+GType
+comedia_sdp_symmetric_rtp_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_SDP_SYMMETRIC_RTP_AUTO, "Learn the peer from its packets when its "
+          "signalled address is out of reach (private, CGN, link-local, ULA, 0.0.0.0)",
+        "auto"},
+    {COMEDIA_SDP_SYMMETRIC_RTP_ALWAYS, "Always learn the peer from its packets "
+          "(the signalled address until then)", "always"},
+    {COMEDIA_SDP_SYMMETRIC_RTP_NEVER, "Send where the SDP says", "never"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaSdpSymmetricRtp", values));
+  return type;
+}
+
 static void post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e);
 
 /* The core's enums have these values: the element casts between them. */
@@ -275,6 +293,10 @@ static_assert ((int) comedia::MissingPassive::Error == COMEDIA_SDP_MISSING_PASSI
 static_assert ((int) comedia::PreferTransport::Ice == COMEDIA_SDP_PREFER_TRANSPORT_ICE
     && (int) comedia::PreferTransport::Comedia == COMEDIA_SDP_PREFER_TRANSPORT_COMEDIA,
     "prefer-transport values");
+static_assert ((int) comedia::SymmetricRtp::Auto == COMEDIA_SDP_SYMMETRIC_RTP_AUTO
+    && (int) comedia::SymmetricRtp::Always == COMEDIA_SDP_SYMMETRIC_RTP_ALWAYS
+    && (int) comedia::SymmetricRtp::Never == COMEDIA_SDP_SYMMETRIC_RTP_NEVER,
+    "symmetric-rtp values");
 
 /* The properties (NegotiatorSettings) and the element's state. */
 struct ComediaSdpNegotiatorPrivate : comedia::NegotiatorSettings {
@@ -440,6 +462,7 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
   gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_MISSING_PASSIVE,
       (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_TRANSPORT, (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_SYMMETRIC_RTP, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_PREFER_TRANSPORT,
       (GstPluginAPIFlags) 0);
 }
@@ -667,6 +690,7 @@ answer_options (ComediaSdpNegotiator * self)
   o.formats = comedia::split_format_list (priv->formats);
   o.default_route_address = comedia::default_route_address;
   o.prefer = (comedia::PreferTransport) priv->prefer_transport;
+  o.symmetric = (comedia::SymmetricRtp) priv->symmetric_rtp;
   o.restrict_source = priv->restrict_source;
   return o;
 }
@@ -789,12 +813,14 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer)
 
   SdpMessagePtr offer_msg;
   comedia::MissingPassive missing;
+  comedia::SymmetricRtp symmetric;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
     /* Answers to a resent offer may come more than once: each is applied. */
     if (priv->offer)
       offer_msg = comedia::sdp_message_copy (priv->offer.get ());
     missing = (comedia::MissingPassive) priv->missing_passive;
+    symmetric = (comedia::SymmetricRtp) priv->symmetric_rtp;
   }
   SdpError err;
   if (!offer_msg) {
@@ -806,7 +832,7 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer)
   SdpDocument offer;
   comedia::AnswerReading reading;
   if (!SdpDocument::from_message (offer_msg.get (), offer, err)
-      || !comedia::read_answer (offer, answer, missing, reading, err)) {
+      || !comedia::read_answer (offer, answer, missing, reading, err, symmetric)) {
     if (reading.missing_passive)
       post_no_comedia (self, err.message);
     post_sdp_error (self, "answer", err);

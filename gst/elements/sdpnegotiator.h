@@ -69,4 +69,26 @@ typedef enum {
 #define COMEDIA_TYPE_SDP_PREFER_TRANSPORT (comedia_sdp_prefer_transport_get_type ())
 GType comedia_sdp_prefer_transport_get_type (void);
 
+/**
+ * ComediaSdpSymmetricRtp:
+ * @COMEDIA_SDP_SYMMETRIC_RTP_AUTO: learn the peer from its packets when the
+ *   address it signalled is out of reach (private, carrier-grade NAT,
+ *   link-local, unique local, unspecified); else send where it said
+ * @COMEDIA_SDP_SYMMETRIC_RTP_ALWAYS: always learn the peer from its packets;
+ *   send to the signalled address until a source latches
+ * @COMEDIA_SDP_SYMMETRIC_RTP_NEVER: send where the SDP says
+ *
+ * Symmetric RTP (RFC 4961) for media whose peer says no a=direction: a SIP
+ * phone behind NAT offers its private address and sends from the port it
+ * offered, so its packets tell where it really is.
+ */
+typedef enum {
+  COMEDIA_SDP_SYMMETRIC_RTP_AUTO,
+  COMEDIA_SDP_SYMMETRIC_RTP_ALWAYS,
+  COMEDIA_SDP_SYMMETRIC_RTP_NEVER,
+} ComediaSdpSymmetricRtp;
+
+#define COMEDIA_TYPE_SDP_SYMMETRIC_RTP (comedia_sdp_symmetric_rtp_get_type ())
+GType comedia_sdp_symmetric_rtp_get_type (void);
+
 G_END_DECLS

@@ -35,18 +35,19 @@ socket_address (const std::string & ip, guint16 port)
   return addr;
 }
 
-/* The negotiated destination is pinned: what the SDP says wins over a
- * latched source (see Component::set_static_destination). */
+/* A pinned destination is what the SDP says, and wins over a latched
+ * source (see Component::set_static_destination); an unpinned one serves
+ * until a source latches (symmetric RTP). */
 static void
 set_destination (ComediaSession * session, guint stream, guint component,
-    const std::string & ip, guint16 port)
+    const std::string & ip, guint16 port, bool pinned)
 {
   Component *c = comedia_session_open_component (session, stream,
       component, nullptr, nullptr);
   if (c == nullptr)
     return;
   GSocketAddress *addr = ip.empty () ? nullptr : socket_address (ip, port);
-  c->set_static_destination (addr, true);
+  c->set_static_destination (addr, pinned);
   g_clear_object (&addr);
 }
 
@@ -74,13 +75,15 @@ apply_stream_plans (GstElement * self, ComediaSession * session,
         GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
             ("Cannot start ICE on stream %u: %s", p.stream, error.c_str ()), (nullptr));
     }
-    if (p.kind == StreamPlan::Kind::Static) {
-      set_destination (session, p.stream, COMPONENT_RTP, p.remote.address,
-          p.remote.rtp_port);
-      set_destination (session, p.stream, COMPONENT_RTCP, p.remote.address,
-          p.remote.rtcp_port);
+    if (p.kind == StreamPlan::Kind::Static || p.kind == StreamPlan::Kind::Symmetric) {
+      /* Symmetric: the signalled address until a source latches (always),
+       * or nothing at all before (auto: it is out of reach). */
+      bool pinned = p.kind == StreamPlan::Kind::Static;
+      std::string to = pinned || p.send_before_latch ? p.remote.address : "";
+      set_destination (session, p.stream, COMPONENT_RTP, to, p.remote.rtp_port, pinned);
+      set_destination (session, p.stream, COMPONENT_RTCP, to, p.remote.rtcp_port, pinned);
     }
-    if (p.kind == StreamPlan::Kind::Static || p.kind == StreamPlan::Kind::Latch)
+    if (p.kind != StreamPlan::Kind::Rejected && p.kind != StreamPlan::Kind::Ice)
       set_allowed_source (session, p.stream, p.allowed_source);
     GST_INFO_OBJECT (self, "stream %u (%s): %s %s:%u/%u, %s", p.stream,
         p.media.c_str (), stream_plan_kind_name (p.kind),
@@ -112,7 +115,7 @@ start_plan_keepalives (GstElement * self, ComediaSession * session,
 {
   for (const StreamPlan & p : plans) {
     /* ICE keeps its own bindings alive (libnice's consent checks). */
-    if (p.kind != StreamPlan::Kind::Latch && p.kind != StreamPlan::Kind::Static)
+    if (p.kind == StreamPlan::Kind::Rejected || p.kind == StreamPlan::Kind::Ice)
       continue;
     comedia_keepalive_start (session, p.stream, interval, payload_type, burst);
     if (std::find (started.begin (), started.end (), p.stream) == started.end ())

@@ -148,6 +148,57 @@ GST_START_TEST (test_resolve_literal)
 
 GST_END_TEST;
 
+/* Every range an offer's address can be in, v4, v6 and v4-mapped: what
+ * symmetric-rtp=auto decides on. */
+GST_START_TEST (test_address_scope)
+{
+  struct Case {
+    const char *ip;
+    AddressScope scope;
+  };
+  const Case cases[] = {
+    {"203.0.113.10", AddressScope::Public},
+    {"198.51.100.7", AddressScope::Public},
+    {"2001:db8::1", AddressScope::Public},
+    {"::ffff:198.51.100.7", AddressScope::Public},
+    {"10.1.2.3", AddressScope::Private},
+    {"172.16.0.1", AddressScope::Private},
+    {"172.31.255.254", AddressScope::Private},
+    {"192.168.1.20", AddressScope::Private},
+    {"::ffff:192.168.1.20", AddressScope::Private},
+    {"172.32.0.1", AddressScope::Public},        /* just past 172.16/12 */
+    {"100.64.0.1", AddressScope::Shared},
+    {"100.127.255.254", AddressScope::Shared},
+    {"100.128.0.1", AddressScope::Public},       /* just past 100.64/10 */
+    {"::ffff:100.64.0.1", AddressScope::Shared},
+    {"169.254.10.1", AddressScope::LinkLocal},
+    {"fe80::1", AddressScope::LinkLocal},
+    {"127.0.0.1", AddressScope::Loopback},
+    {"127.8.9.10", AddressScope::Loopback},
+    {"::1", AddressScope::Loopback},
+    {"::ffff:127.0.0.1", AddressScope::Loopback},
+    {"fd00:77::2", AddressScope::UniqueLocal},
+    {"fc00::1", AddressScope::UniqueLocal},
+    {"fec0::1", AddressScope::UniqueLocal},
+    {"0.0.0.0", AddressScope::Unspecified},
+    {"::", AddressScope::Unspecified},
+    {"224.0.0.1", AddressScope::Multicast},
+    {"ff02::1", AddressScope::Multicast},
+    {"0.1.2.3", AddressScope::Reserved},
+    {"240.0.0.1", AddressScope::Reserved},
+    {"phone.example", AddressScope::NotAnAddress},
+    {"192.168.1.0/24", AddressScope::NotAnAddress},
+  };
+  for (const Case & c : cases) {
+    AddressScope got = address_scope (c.ip);
+    fail_unless (got == c.scope, "%s: %s, expected %s", c.ip,
+        address_scope_description (got), address_scope_description (c.scope));
+    fail_unless (is_public_address (c.ip) == (c.scope == AddressScope::Public), "%s", c.ip);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 netaddress_suite (void)
 {
@@ -158,6 +209,7 @@ netaddress_suite (void)
   tcase_add_test (tc, test_peer_address);
   tcase_add_test (tc, test_address_for_socket);
   tcase_add_test (tc, test_resolve_literal);
+  tcase_add_test (tc, test_address_scope);
   return s;
 }
 

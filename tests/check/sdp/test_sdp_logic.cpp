@@ -97,6 +97,10 @@ describe (const StreamPlan & p)
       return "rejected";
     case StreamPlan::Kind::Ice:
       return "ice";
+    case StreamPlan::Kind::Symmetric:
+      return std::string (p.send_before_latch ? "symmetric, first to " : "symmetric, from ") +
+          (p.remote.address.empty () ? "0.0.0.0" : p.remote.address) + ":" +
+          std::to_string (p.remote.rtp_port) + "/" + std::to_string (p.remote.rtcp_port);
     case StreamPlan::Kind::Static:
       if (p.remote.address.empty ())
         return "static hold";
@@ -302,11 +306,55 @@ static const AnswerCase answer_cases[] = {
         nullptr,
         "m=audio 40000 RTP/AVP 0\na=rtcp-mux\n",
         {"static mux 198.51.100.7:5004"}, "c=IN IP4 203.0.113.5"},
-  {"no direction attribute and c= 0.0.0.0: on hold, nothing to send to",
+  {"no direction attribute and c= 0.0.0.0, symmetric-rtp=never: on hold, nothing to send to",
+        HEAD "c=IN IP4 0.0.0.0\nm=audio 5004 RTP/AVP 0\n",
+        [] (AnswerOptions & o, FakeStreams &) { o.symmetric = SymmetricRtp::Never; },
+        "m=audio 40000 RTP/AVP 0\na=rtcp:40001\n",
+        {"static hold"}, "c=IN IP4 203.0.113.5"},
+  /* symmetric-rtp=auto (the default) for offers without a=direction, as SIP
+   * phones behind NAT send them (baresip 1.0: its private c=, its own port,
+   * a=sendrecv): the address decides. */
+  {"no direction attribute, a private c= (RFC 1918): symmetric, nothing sent before the "
+        "latch, an ordinary answer that accepts reduced-size RTCP",
+        HEAD "c=IN IP4 192.168.1.20\nm=audio 4766 RTP/AVP 0 8 101\na=rtpmap:0 PCMU/8000\n"
+        "a=rtpmap:8 PCMA/8000\na=rtpmap:101 telephone-event/8000\na=fmtp:101 0-15\n"
+        "a=sendrecv\na=rtcp-rsize\na=ptime:20\n",
+        nullptr,
+        "m=audio 40000 RTP/AVP 0 8 101\na=rtpmap:0 PCMU/8000\na=rtpmap:8 PCMA/8000\n"
+        "a=rtpmap:101 telephone-event/8000\na=fmtp:101 0-15\na=rtcp-rsize\na=ptime:20\n"
+        "a=rtcp:40001\na=sendrecv\n",
+        {"symmetric, from 192.168.1.20:4766/4767"}, "c=IN IP4 203.0.113.5"},
+  {"no direction attribute, carrier-grade NAT c= (100.64/10): symmetric",
+        HEAD "c=IN IP4 100.72.1.2\nm=audio 5004 RTP/AVP 0\n",
+        nullptr,
+        "m=audio 40000 RTP/AVP 0\na=rtcp:40001\n",
+        {"symmetric, from 100.72.1.2:5004/5005"}, "c=IN IP4 203.0.113.5"},
+  {"no direction attribute, a ULA c= (fc00::/7): symmetric",
+        HEAD "c=IN IP6 fd00:77::2\nm=audio 5004 RTP/AVP 0\n",
+        nullptr,
+        "m=audio 40000 RTP/AVP 0\na=rtcp:40001\n",
+        {"symmetric, from fd00:77::2:5004/5005"}, "c=IN IP4 203.0.113.5"},
+  {"no direction attribute and c= 0.0.0.0: symmetric (the peer's packets say where it is)",
         HEAD "c=IN IP4 0.0.0.0\nm=audio 5004 RTP/AVP 0\n",
         nullptr,
         "m=audio 40000 RTP/AVP 0\na=rtcp:40001\n",
-        {"static hold"}, "c=IN IP4 203.0.113.5"},
+        {"symmetric, from 0.0.0.0:5004/5005"}, "c=IN IP4 203.0.113.5"},
+  {"no direction attribute, a loopback c=: static (reachable from this host)",
+        HEAD "c=IN IP4 127.0.0.1\nm=audio 5004 RTP/AVP 0\n",
+        nullptr,
+        "m=audio 40000 RTP/AVP 0\na=rtcp:40001\n",
+        {"static 127.0.0.1:5004/5005"}, "c=IN IP4 203.0.113.5"},
+  {"no direction attribute, a private c=, symmetric-rtp=never: static, as before",
+        HEAD "c=IN IP4 192.168.1.20\nm=audio 5004 RTP/AVP 0\n",
+        [] (AnswerOptions & o, FakeStreams &) { o.symmetric = SymmetricRtp::Never; },
+        "m=audio 40000 RTP/AVP 0\na=rtcp:40001\n",
+        {"static 192.168.1.20:5004/5005"}, "c=IN IP4 203.0.113.5"},
+  {"no direction attribute, a public c=, symmetric-rtp=always: symmetric, sending to the "
+        "signalled address until a source latches",
+        HEAD "c=IN IP4 198.51.100.7\nm=audio 5004 RTP/AVP 0\n",
+        [] (AnswerOptions & o, FakeStreams &) { o.symmetric = SymmetricRtp::Always; },
+        "m=audio 40000 RTP/AVP 0\na=rtcp:40001\n",
+        {"symmetric, first to 198.51.100.7:5004/5005"}, "c=IN IP4 203.0.113.5"},
   {"a=direction:passive in the offer: we start, sending to its address",
         HEAD "c=IN IP4 198.51.100.7\nm=audio 5004 RTP/AVP 0\na=direction:passive\n",
         nullptr,
