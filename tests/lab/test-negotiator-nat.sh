@@ -1,6 +1,7 @@
 #!/bin/bash
 # test-negotiator-nat.sh [--build DIR] comedia preserve|random
 # test-negotiator-nat.sh [--build DIR] static
+# test-negotiator-nat.sh [--build DIR] private
 #
 # Both peers as gst-launch-1.0 lines with sdp-negotiator, SDP over TCP,
 # through the real NAT of tests/lab/lib.sh:
@@ -10,15 +11,22 @@
 #   static:  a peer without COMEDIA on the public segment offers without
 #            a=direction (stock udpsrc/udpsink, offer from a file): an
 #            ordinary answer, a static destination, video both ways.
+#   private: the same stock peer, but behind the port-random NAT, as a SIP
+#            phone is: it offers its private address and port, without
+#            a=direction, and sends from the port it listens on (udpsink
+#            bind-port, udpsrc bound to its own address: tests/lab/
+#            test-reuseport.sh).  Under symmetric-rtp=auto the server learns
+#            the NAT's mapping from its packets: video and RTCP both ways.
 # LAB_KEEP=1 keeps the logs.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${COMEDIA_BUILD_DIR:-$HERE/../../build-lab}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
-SCENARIO=${1:?usage: test-negotiator-nat.sh comedia preserve|random | static}
+SCENARIO=${1:?usage: test-negotiator-nat.sh comedia preserve|random | static | private}
 MODE=${2:-preserve}
-case $SCENARIO in comedia|static) ;; *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;; esac
+case $SCENARIO in comedia|static|private) ;; *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;; esac
+[ "$SCENARIO" = private ] && MODE=random
 case $MODE in preserve|random) ;; *) echo "unknown NAT mode $MODE" >&2; exit 2 ;; esac
 SDP_IN=7000 SDP_OUT=7001           # the server's TCP ports: offers in, answers out
 RTP=5004 RTCP=5005                 # the server's media ports
@@ -87,19 +95,29 @@ if [ "$SCENARIO" = comedia ]; then
     lab_bg "$LAB_NS_CLIENT" "$CLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $CALL_S \
         gst-launch-1.0 -m -v "${client[@]}"
 else
-    lab_add_public_host plain "$PLAIN_IP"
-    PLAIN_NS=$LAB_LAST_NS
-    lab_count_in "$PLAIN_NS" rtcp_in ip saddr "$LAB_SERVER_IP" udp sport $RTCP udp dport $CRTCP
+    if [ "$SCENARIO" = private ]; then
+        PLAIN_IP=$LAB_CLIENT_IP PLAIN_NS=$LAB_NS_CLIENT
+    else
+        lab_add_public_host plain "$PLAIN_IP"
+        PLAIN_NS=$LAB_LAST_NS
+    fi
+    [ "$SCENARIO" = private ] || lab_count_in "$PLAIN_NS" rtcp_in ip saddr "$LAB_SERVER_IP" udp sport $RTCP udp dport $CRTCP
     printf 'v=0\r\no=- 1 1 IN IP4 %s\r\ns=plain\r\nc=IN IP4 %s\r\nt=0 0\r\nm=video %s RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\na=rtcp:%s\r\n\r\n' \
         "$PLAIN_IP" "$PLAIN_IP" $CRTP $CRTCP >"$LAB_TMP/plain-offer.sdp"
-    # Stock elements only; it sends from ports it does not listen on.
+    # Stock elements only.  Public: it sends from ports it does not listen
+    # on.  Private: from the ports it listens on (symmetric), as a phone.
+    recv_bind= send_bind_rtp= send_bind_rtcp=
+    if [ "$SCENARIO" = private ]; then
+        recv_bind="address=$LAB_CLIENT_IP" send_bind_rtp="bind-port=$CRTP" send_bind_rtcp="bind-port=$CRTCP"
+    fi
+    # shellcheck disable=SC2206  # the optional properties are single words
     client=(rtpbin name=rb
         tcpclientsrc host=$LAB_SERVER_IP port=$SDP_OUT ! filesink location="$LAB_TMP/plain-answer.sdp" buffer-mode=unbuffered async=false
-        udpsrc port=$CRTP caps=$VP8CAPS ! rb.recv_rtp_sink_0
-        udpsrc port=$CRTCP ! rb.recv_rtcp_sink_0
+        udpsrc $recv_bind port=$CRTP caps=$VP8CAPS ! rb.recv_rtp_sink_0
+        udpsrc $recv_bind port=$CRTCP ! rb.recv_rtcp_sink_0
         videotestsrc is-live=true ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay ! rb.send_rtp_sink_0
-        rb.send_rtp_src_0 ! udpsink host=$LAB_SERVER_IP port=$RTP
-        rb.send_rtcp_src_0 ! udpsink host=$LAB_SERVER_IP port=$RTCP sync=false async=false
+        rb.send_rtp_src_0 ! udpsink host=$LAB_SERVER_IP port=$RTP $send_bind_rtp
+        rb.send_rtcp_src_0 ! udpsink host=$LAB_SERVER_IP port=$RTCP $send_bind_rtcp sync=false async=false
         rb. ! rtpvp8depay ! vp8dec ! fakesink name=decoded silent=false async=false)
     lab_bg "$PLAIN_NS" "$CLOG" "${LAB_STOCK[@]}" timeout --foreground -s INT -k 3 $CALL_S \
         gst-launch-1.0 -m -v "${client[@]}"
@@ -116,7 +134,7 @@ fi
 CLIENT_PID=$LAB_LAST_PID
 
 MAP_RTP= MAP_RTCP=
-if [ "$SCENARIO" = comedia ]; then
+if [ "$SCENARIO" != static ]; then
     for _ in $(seq 100); do
         MAP_RTP=$(lab_nat_mapping $CRTP) MAP_RTCP=$(lab_nat_mapping $CRTCP)
         [ -n "$MAP_RTP" ] && [ -n "$MAP_RTCP" ] && break
@@ -158,6 +176,18 @@ if [ "$SCENARIO" = comedia ]; then
     n_cli=$(lab_counter "$LAB_NS_CLIENT" lab_obs rtcp_in)
     lab_check "RTCP reached the passive peer through the NAT ($n_srv datagrams)" eval 'is_int "$n_srv" && [ "$n_srv" -ge 1 ]'
     lab_check "RTCP reached the active peer through the NAT ($n_cli datagrams)" eval 'is_int "$n_cli" && [ "$n_cli" -ge 1 ]'
+elif [ "$SCENARIO" = private ]; then
+    lab_check "the passive peer learns the peer from its packets (plan=symmetric)" has "$SLOG" 'plan=(string)symmetric'
+    lab_check "the answer has no a=direction" eval '! grep -q "a=direction" "$LAB_TMP/plain-answer.sdp"'
+    for c in 1 2; do
+        if [ $c = 1 ]; then want=$MAP_RTP; else want=$MAP_RTCP; fi
+        a=$(latched "$SLOG" $c address) p=$(latched "$SLOG" $c port)
+        lab_check "passive peer latched component $c on the NAT's mapping ($a:$p = ${want/ /:})" \
+            [ -n "$a" -a "$a $p" = "$want" -a "$a" = "$LAB_NAT_PUB_IP" ]
+    done
+    n_cli=$(lab_counter "$PLAIN_NS" lab_obs rtcp_in)
+    lab_check "RTCP reached the passive peer ($n_srv datagrams)" eval 'is_int "$n_srv" && [ "$n_srv" -ge 1 ]'
+    lab_check "RTCP reached the private peer through the NAT ($n_cli datagrams)" eval 'is_int "$n_cli" && [ "$n_cli" -ge 1 ]'
 else
     lab_check "the passive peer planned a static destination (plan=static)" has "$SLOG" 'plan=(string)static'
     lab_check "the answer reached the plain peer, with the server's port" has "$LAB_TMP/plain-answer.sdp" "m=video $RTP RTP/AVP 96"
