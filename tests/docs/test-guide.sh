@@ -17,7 +17,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 GUIDE=$ROOT/docs/user-guide.md
 BUILD=${COMEDIA_BUILD_DIR:-$ROOT/build}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
-SCENARIO=${1:?usage: test-guide.sh [--build DIR] camera|call|active|mux|ice|ipv6}
+SCENARIO=${1:?usage: test-guide.sh [--build DIR] camera|call|active|mux|ice|phone|ipv6}
 RUN_S=${GUIDE_RUN_SECONDS:-8}
 
 # shellcheck source=../lab/lib.sh
@@ -188,6 +188,36 @@ active|mux)
             lab_check "$(basename "$side" .log) decoded audio ($n level messages)" test "${n:-0}" -gt 20
         done
     fi
+    ;;
+phone)
+    example phone-server "$LAB_NS_SERVER" "$SLOG"
+    lab_wait_udp "$LAB_NS_SERVER" 5005 15 && lab_wait_tcp "$LAB_NS_SERVER" 7001 10 \
+        || { lab_fail "server did not bind udp 5005 and tcp 7001"; show "$SLOG"; exit 1; }
+    example phone-client "$LAB_NS_CLIENT" "$CLOG" stock
+    # The phone's offer, as the guide shows it, once its answer connection
+    # is up (an answer sent before would go nowhere).
+    printf 'v=0\r\no=- 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\nm=audio 4766 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\na=rtcp-rsize\r\na=ptime:20\r\n\r\n' \
+        "$LAB_CLIENT_IP" "$LAB_CLIENT_IP" >"$LAB_TMP/phone.sdp"
+    for _ in $(seq 50); do
+        ip netns exec "$LAB_NS_CLIENT" ss -Htn state established "( dport = :7001 )" | grep -q . && break
+        sleep 0.1
+    done
+    sleep 0.5
+    ip netns exec "$LAB_NS_CLIENT" bash -c 'cat "$1" >/dev/tcp/$2/7000' _ "$LAB_TMP/phone.sdp" "$LAB_SERVER_IP"
+    settle server_reached_client
+    stop_all
+    lab_check "the server chose symmetric RTP for the private offer" \
+        grep -aq "sdp-negotiator-stream.*plan=(string)symmetric" "$SLOG"
+    lab_check "the answer has no a=direction" eval '! grep -aq "sdp-negotiator-answer-created.*a.=direction" "$SLOG"'
+    lab_check "server latched RTP through the NAT" latched "$SLOG" 1
+    lab_check "server latched RTCP through the NAT" latched "$SLOG" 2
+    lab_check "the latched address is the NAT's" grep -aq "comedia-latched.*address=(string)$LAB_NAT_PUB_IP" "$SLOG"
+    for side in "$SLOG" "$CLOG"; do
+        n=$(levels "$side"); lab_log "$(basename "$side" .log): $n level messages"
+        lab_check "$(basename "$side" .log) decoded audio ($n level messages)" test "${n:-0}" -gt 20
+    done
+    lab_check "no error in the server's log" no_errors "$SLOG"
+    lab_check "no error in the client's log" no_errors "$CLOG"
     ;;
 ipv6)
     # IPv6 beside the lab's IPv4, without NAT but behind the same kind of
