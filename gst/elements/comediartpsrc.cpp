@@ -79,6 +79,7 @@
 #include "comediaelements.h"
 #include "comediasession.h"
 #include "keepalive.h"
+#include "packetdispatch.h"
 #include "receiveloop.h"
 
 #include <gst/net/gstnetaddressmeta.h>
@@ -97,9 +98,10 @@ GST_DEBUG_CATEGORY_STATIC (comedia_rtp_src_debug);
 #define GST_CAT_DEFAULT comedia_rtp_src_debug
 
 using comedia::Component;
-using comedia::LatchDecision;
+using comedia::LatchEvent;
 using comedia::LatchPolicy;
 using comedia::PeerAddress;
+using comedia::Side;
 
 #define DEFAULT_SESSION "default"
 #define DEFAULT_STREAM 1
@@ -122,9 +124,6 @@ using comedia::PeerAddress;
 /* Receive slots armed while idle: a quiet source keeps only this many
  * buffers in hand, a busy one grows towards batch-size. */
 #define MIN_ARMED_SLOTS 2
-
-/* How often held RTCP is re-examined while the RTP peer is unknown. */
-#define RTCP_RETRY_INTERVAL_US (50 * 1000)
 
 /* Per-packet rubbish is reported at most this often. */
 #define WARNING_INTERVAL_US G_USEC_PER_SEC
@@ -190,12 +189,12 @@ struct ReceiveSlot {
   GstMapInfo map = GST_MAP_INFO_INIT;
 };
 
-/* Latching state of one component as seen by this receiver. */
+/* A component this receiver latches for, and its side of the dispatch. */
 struct LatchedComponent {
+  explicit LatchedComponent (Side s) : side (s) {}
   Component *component = nullptr;
-  LatchPolicy policy;
+  const Side side;
   guint64 allowed_generation = 0;   /* negotiated allowed source applied */
-  guint32 published_ssrc = 0;       /* the SSRC on the component (RTP) */
 };
 
 /* The element as a client of its receive thread (ReceiveLoop): serve() is
@@ -230,8 +229,11 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   /* Set up on NULL->READY, used by the receive thread. */
   ComediaSession *session = nullptr;
   std::shared_ptr<comedia::ReceiveLoop> loop;
-  LatchedComponent own;        /* the component this element reads */
-  LatchedComponent muxed_rtcp; /* component 2 when rtcp-mux */
+  /* What each datagram becomes; its configuration is the receive thread's
+   * copy of the properties. */
+  comedia::PacketDispatch dispatch;
+  LatchedComponent own{Side::Own};        /* the component this element reads */
+  LatchedComponent muxed_rtcp{Side::MuxedRtcp}; /* component 2 when rtcp-mux */
 
   GstPad *srcpad = nullptr;
   GstPad *rtcp_pad = nullptr;
@@ -243,7 +245,6 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   /* Rejected packets since the last comedia-rejected summary. */
   gint64 last_rejected_report_us = 0;
   guint64 rejected_since_report = 0;
-  std::vector<GstBuffer *> released;   /* scratch for latches */
 
   /* Batched receive (receive thread only).  Datagrams land in buffers
    * of a pool, so a steady stream allocates nothing. */
@@ -255,7 +256,6 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   std::vector<GInputMessage> messages;
   std::vector<GInputVector> vectors;
   std::vector<GSocketAddress *> senders;
-  std::vector<GstBuffer *> rtcp_out;   /* muxed RTCP of one batch */
   /* The last sender converted to a PeerAddress: GSocket hands out the same
    * address object for a repeat sender, so one pointer compare saves the
    * conversion. */
@@ -842,7 +842,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   ComediaRtpSrcPrivate *priv = self->priv;
   comedia::BindRequest request;
   GError *err = nullptr;
-  LatchPolicy::Config own_config, rtcp_config;
+  comedia::PacketDispatch::Config dispatch_config;
 
   {
     std::lock_guard<std::mutex> guard (priv->lock);
@@ -855,8 +855,13 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
       return FALSE;
     }
     priv->negotiated_source = priv->allowed_source.empty ();
-    own_config = policy_config (priv, priv->component, allowed);
-    rtcp_config = policy_config (priv, comedia::COMPONENT_RTCP, allowed);
+    dispatch_config.component = priv->component;
+    dispatch_config.rtcp_mux = priv->rtcp_mux;
+    dispatch_config.keepalive_pt = priv->keepalive_pt;
+    dispatch_config.mtu = priv->mtu;
+    dispatch_config.own = policy_config (priv, priv->component, allowed);
+    dispatch_config.rtcp = policy_config (priv, comedia::COMPONENT_RTCP,
+        allowed);
     if (priv->rtcp_mux && priv->component != comedia::COMPONENT_RTP) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("rtcp-mux needs component=1"),
@@ -890,10 +895,9 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
     return FALSE;
   }
   priv->own.component = component;
-  priv->own.policy = LatchPolicy (own_config);
   priv->own.allowed_generation = 0;
 
-  if (priv->rtcp_mux) {
+  if (dispatch_config.rtcp_mux) {
     priv->muxed_rtcp.component = comedia_session_open_component (priv->session,
         priv->stream, comedia::COMPONENT_RTCP, nullptr, &err);
     if (!priv->muxed_rtcp.component) {
@@ -902,9 +906,9 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
       g_clear_error (&err);
       return FALSE;
     }
-    priv->muxed_rtcp.policy = LatchPolicy (rtcp_config);
     priv->muxed_rtcp.allowed_generation = 0;
   }
+  priv->dispatch = comedia::PacketDispatch (dispatch_config);
 
   guint mtu;
   gint buffer_size;
@@ -952,9 +956,8 @@ comedia_rtp_src_close (ComediaRtpSrc * self)
   if (priv->own.component)
     priv->own.component->has_reader.store (false);
   priv->own.component = nullptr;
-  priv->own.policy.reset ();
   priv->muxed_rtcp.component = nullptr;
-  priv->muxed_rtcp.policy.reset ();
+  priv->dispatch.reset ();
   g_clear_object (&priv->session);
   priv->loop.reset ();
 
@@ -1149,12 +1152,13 @@ report_rejected (ComediaRtpSrc * self, Component * component,
 
 static void
 announce_latch (ComediaRtpSrc * self, LatchedComponent & target,
-    const LatchDecision & decision, const PeerAddress & peer, bool muxed_rtcp)
+    const LatchEvent & latch)
 {
   Component *component = target.component;
+  const comedia::LatchDecision & decision = latch.decision;
+  const PeerAddress & peer = latch.peer;
   component->counters.latched.fetch_add (1, std::memory_order_relaxed);
-  component->publish_latched_peer (peer, target.policy.peer_ssrc ());
-  target.published_ssrc = target.policy.peer_ssrc ();
+  component->publish_latched_peer (peer, latch.ssrc);
 
   if (decision.relatched) {
     component->counters.relatched.fetch_add (1, std::memory_order_relaxed);
@@ -1173,46 +1177,26 @@ announce_latch (ComediaRtpSrc * self, LatchedComponent & target,
     post_message (self, component_message (self, "comedia-latched", component,
             peer));
   }
-  if (!muxed_rtcp)
+  if (target.side == Side::Own)
     g_object_notify (G_OBJECT (self), "latched-address");
 }
 
 static void
 check_timeout (ComediaRtpSrc * self, LatchedComponent & lc, gint64 now)
 {
-  if (!lc.component || !lc.policy.check_timeout (now))
+  if (!lc.component || !self->priv->dispatch.check_timeout (lc.side, now))
     return;
+  const LatchPolicy & policy = self->priv->dispatch.policy (lc.side);
   lc.component->counters.timeouts.fetch_add (1, std::memory_order_relaxed);
-  const PeerAddress & peer = lc.policy.peer ();
+  const PeerAddress & peer = policy.peer ();
   GST_WARNING_OBJECT (self, "stream %u component %u: nothing from %s for "
       "%" G_GINT64_FORMAT " ms", lc.component->stream, lc.component->component,
-      peer.to_string ().c_str (), lc.policy.config ().timeout_us / 1000);
+      peer.to_string ().c_str (), policy.config ().timeout_us / 1000);
   GstStructure *s = component_message (self, "comedia-timeout", lc.component,
       peer);
   gst_structure_set (s, "timeout", G_TYPE_UINT,
-      (guint) (lc.policy.config ().timeout_us / 1000), nullptr);
+      (guint) (policy.config ().timeout_us / 1000), nullptr);
   post_message (self, s);
-}
-
-/* How long the next wait for a packet may last, in microseconds (-1: until
- * a packet comes): bounded by the timeouts to watch and held RTCP. */
-static gint64
-wait_budget (ComediaRtpSrc * self, gint64 now)
-{
-  ComediaRtpSrcPrivate *priv = self->priv;
-  gint64 budget = -1;
-  auto bound = [&budget] (gint64 t) {
-    if (t >= 0 && (budget < 0 || t < budget))
-      budget = t;
-  };
-  for (LatchedComponent * lc : { &priv->own, &priv->muxed_rtcp }) {
-    if (!lc->component)
-      continue;
-    bound (lc->policy.time_to_timeout (now));
-    if (lc->policy.waiting_for_rtp_peer ())
-      bound (RTCP_RETRY_INTERVAL_US);
-  }
-  return budget;
 }
 
 /* When streaming starts with rtcp-mux. */
@@ -1280,7 +1264,7 @@ start_streaming (ComediaRtpSrc * self)
   caps = gst_caps_fixate (caps);
   start_pad (self, priv->srcpad, caps, nullptr, group_id);
   gst_caps_unref (caps);
-  if (priv->rtcp_mux) {
+  if (priv->dispatch.config ().rtcp_mux) {
     if (!priv->rtcp_pad)
       add_rtcp_pad (self);
     caps = gst_caps_new_empty_simple ("application/x-rtcp");
@@ -1380,8 +1364,8 @@ refresh_allowed_source (ComediaRtpSrc * self, LatchedComponent & lc)
   GST_INFO_OBJECT (self, "stream %u component %u: learning only from %s",
       lc.component->stream, lc.component->component,
       prefix_text.empty () ? "anywhere" : prefix_text.c_str ());
-  PeerAddress old = lc.policy.peer ();
-  if (lc.policy.set_allowed (prefix)) {
+  PeerAddress old = self->priv->dispatch.policy (lc.side).peer ();
+  if (self->priv->dispatch.set_allowed (lc.side, prefix)) {
     lc.component->clear_latched_peer ();
     GstStructure *s = component_message (self, "comedia-unlatched",
         lc.component, old);
@@ -1398,35 +1382,32 @@ refresh_allowed_source (ComediaRtpSrc * self, LatchedComponent & lc)
 static bool
 refresh_rtp_peer (ComediaRtpSrc * self, LatchedComponent & lc)
 {
-  if (!lc.component || lc.component->component != comedia::COMPONENT_RTCP)
+  ComediaRtpSrcPrivate *priv = self->priv;
+  if (!lc.component || !priv->dispatch.reads_rtcp (lc.side))
     return false;
-  Component *rtp = comedia_session_find_component (self->priv->session,
+  Component *rtp = comedia_session_find_component (priv->session,
       lc.component->stream, comedia::COMPONENT_RTP);
   guint32 ssrc = 0;
   bool known = rtp && rtp->latched_ssrc (ssrc);
-  lc.policy.set_rtp_peer_ssrc (known, ssrc);
-  lc.policy.set_rtp_peer_address (known ? rtp->latched_peer () : PeerAddress ());
+  priv->dispatch.set_rtp_peer (lc.side, known, ssrc,
+      known ? rtp->latched_peer () : PeerAddress ());
   return known;
 }
 
 /* The RTCP side learns the SSRC of the stream's RTP peer from the session,
- * and latches a held report once it matches: the released packets are
- * appended to @out (and not counted: the caller does).  Returns how many. */
+ * and latches a held report once it matches: the released packets are in
+ * the dispatch's output (and not counted: the caller does).  Returns how
+ * many. */
 static size_t
-retry_waiting_rtcp (ComediaRtpSrc * self, LatchedComponent & lc,
-    bool muxed_rtcp, gint64 now, std::vector<GstBuffer *> &out)
+retry_waiting_rtcp (ComediaRtpSrc * self, LatchedComponent & lc, gint64 now)
 {
-  if (!refresh_rtp_peer (self, lc) || lc.policy.latched () ||
-      !lc.policy.waiting_for_rtp_peer ())
+  if (!refresh_rtp_peer (self, lc))
     return 0;
-
-  LatchDecision d = lc.policy.retry_waiting (now);
-  if (!d.latched_now ())
+  LatchEvent latch = self->priv->dispatch.retry_waiting (lc.side, now);
+  if (!latch.happened)
     return 0;
-  announce_latch (self, lc, d, lc.policy.peer (), muxed_rtcp);
-  size_t before = out.size ();
-  lc.policy.take_released (out);
-  return out.size () - before;
+  announce_latch (self, lc, latch);
+  return latch.released;
 }
 
 /* Hands the armed receive slots back to the pool. */
@@ -1549,45 +1530,49 @@ set_sender (GstBuffer * buf, GSocketAddress * from)
   meta->meta.flags = (GstMetaFlags) (meta->meta.flags | GST_META_FLAG_POOLED);
 }
 
-/* Whether @buf is an RTP keepalive (an RTP packet of the keepalive payload
- * type).  Only asked of RTP that passed the policy. */
-static bool
-is_keepalive (ComediaRtpSrcPrivate * priv, GstBuffer * buf)
+/* Acts on what the dispatch made of one datagram from @peer (@len bytes):
+ * publishes and announces latches, counts, reports drops. */
+static void
+act_on_verdict (ComediaRtpSrc * self, const comedia::PacketVerdict & v,
+    const PeerAddress & peer, gsize len, gint64 now)
 {
-  if (priv->keepalive_pt < 0)
-    return false;
-  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-  if (!gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp))
-    return false;
-  bool keepalive = gst_rtp_buffer_get_payload_type (&rtp) == priv->keepalive_pt;
-  gst_rtp_buffer_unmap (&rtp);
-  return keepalive;
+  ComediaRtpSrcPrivate *priv = self->priv;
+  Component *own = priv->own.component;
+  LatchedComponent & target = v.side == Side::Own ? priv->own :
+      priv->muxed_rtcp;
+
+  if (v.latch.happened)
+    announce_latch (self, target, v.latch);
+  if (G_UNLIKELY (v.follow_ssrc))
+    target.component->follow_latched_ssrc (v.ssrc);
+  if (G_UNLIKELY (v.keepalives))
+    own->counters.keepalives_received.fetch_add (v.keepalives,
+        std::memory_order_relaxed);
+  if (v.rtcp_latch.happened)
+    announce_latch (self, priv->muxed_rtcp, v.rtcp_latch);
+
+  switch (v.action) {
+    case comedia::Action::Hold:
+      target.component->counters.learning.fetch_add (1,
+          std::memory_order_relaxed);
+      break;
+    case comedia::Action::Drop:
+      if (v.reason == comedia::DropReason::Malformed)
+        report_malformed (self, own, peer, len, v.malformed);
+      else
+        report_rejected (self, target.component, peer, v.reason, now);
+      break;
+    case comedia::Action::Forward:
+    case comedia::Action::Keepalive:
+      break;
+  }
 }
 
-/* Keepalives latch like media but stop here: drops those among @bufs from
- * index @from on, counting them. */
+/* Runs the @n datagrams just read through the dispatch, packet by packet
+ * and in order: what passes is in its outputs, for the src pad and (muxed
+ * RTCP) the rtcp_src pad. */
 static void
-drop_keepalives (ComediaRtpSrcPrivate * priv, std::vector<GstBuffer *> &bufs,
-    size_t from)
-{
-  auto first = bufs.begin () + from;
-  auto kept = std::remove_if (first, bufs.end (), [priv] (GstBuffer * b) {
-        if (!is_keepalive (priv, b))
-          return false;
-        gst_buffer_unref (b);
-        return true;
-      });
-  priv->own.component->counters.keepalives_received.fetch_add (bufs.end () - kept,
-      std::memory_order_relaxed);
-  bufs.erase (kept, bufs.end ());
-}
-
-/* Runs the @n datagrams just read through the latching policies, packet by
- * packet and in order: what passes goes to @out (the src pad) or
- * priv->rtcp_out (muxed RTCP). */
-static void
-process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts,
-    std::vector<GstBuffer *> &out)
+process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
   Component *own = priv->own.component;
@@ -1606,81 +1591,19 @@ process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts,
     const PeerAddress & peer = sender_peer (priv, from);
     set_sender (buf, from);
 
-    /* One byte more than the MTU was offered: filling it means the
-     * datagram was longer than anything we accept. */
-    if (G_UNLIKELY (len > priv->mtu)) {
-      report_malformed (self, own, peer, len, "longer than the mtu property");
-      gst_buffer_unref (buf);
-      continue;
-    }
-
-    comedia::PacketFacts facts = comedia::inspect_packet (buf,
-        priv->component, priv->rtcp_mux);
-    bool muxed_rtcp = priv->rtcp_mux && facts.kind == comedia::PacketKind::Rtcp;
-    LatchedComponent & target = muxed_rtcp ? priv->muxed_rtcp : priv->own;
-    std::vector<GstBuffer *> &dest = muxed_rtcp ? priv->rtcp_out : out;
-
-    bool keepalive = facts.kind == comedia::PacketKind::Rtp &&
-        facts.payload_type == priv->keepalive_pt;
-    LatchDecision decision = target.policy.on_packet (peer, facts, now, buf);
-    switch (decision.verdict) {
-      case comedia::Verdict::Accept:
-        if (G_UNLIKELY (keepalive)) {
-          own->counters.keepalives_received.fetch_add (1, std::memory_order_relaxed);
-          break;
-        }
-        /* Media from the latched peer under another SSRC than the one it
-         * latched on (its keepalives'): the stream's RTCP speaks for it. */
-        if (G_UNLIKELY (facts.ssrc != target.published_ssrc) &&
-            facts.kind == comedia::PacketKind::Rtp) {
-          target.component->follow_latched_ssrc (facts.ssrc);
-          target.published_ssrc = facts.ssrc;
-        }
-        dest.push_back (buf);
-        continue;
-      case comedia::Verdict::Latch:
-        announce_latch (self, target, decision, peer, muxed_rtcp);
-        {
-          size_t released_from = dest.size ();
-          target.policy.take_released (dest);
-          if (!muxed_rtcp)
-            drop_keepalives (priv, dest, released_from);
-        }
-        if (G_UNLIKELY (keepalive)) {
-          own->counters.keepalives_received.fetch_add (1, std::memory_order_relaxed);
-          gst_buffer_unref (buf);
-        } else {
-          dest.push_back (buf);
-        }
-        /* RTCP held for this RTP peer may latch now, before the rest of the
-         * batch, just as if the packets had been read one by one. */
-        if (!muxed_rtcp && priv->muxed_rtcp.component)
-          retry_waiting_rtcp (self, priv->muxed_rtcp, true, now,
-              priv->rtcp_out);
-        continue;
-      case comedia::Verdict::Hold:
-        target.component->counters.learning.fetch_add (1,
-            std::memory_order_relaxed);
-        break;
-      case comedia::Verdict::Drop:
-        if (decision.reason == comedia::DropReason::Malformed)
-          report_malformed (self, own, peer, len, priv->component ==
-              comedia::COMPONENT_RTCP || muxed_rtcp ?
-              "not a valid RTCP compound" : "not an RTP packet");
-        else
-          report_rejected (self, target.component, peer, decision.reason, now);
-        break;
-    }
-    gst_buffer_unref (buf);   /* a held packet has its own reference */
+    comedia::PacketVerdict v = priv->dispatch.dispatch (peer, buf, now);
+    act_on_verdict (self, v, peer, len, now);
   }
 
   priv->slots.erase (priv->slots.begin (), priv->slots.begin () + n);
   /* Counted once per batch: the counters are shared with other threads. */
   own->counters.received.fetch_add (n, std::memory_order_relaxed);
-  own->counters.passed.fetch_add (out.size (), std::memory_order_relaxed);
-  if (!priv->rtcp_out.empty ())
-    priv->muxed_rtcp.component->counters.passed.fetch_add
-        (priv->rtcp_out.size (), std::memory_order_relaxed);
+  own->counters.passed.fetch_add (priv->dispatch.output (Side::Own).size (),
+      std::memory_order_relaxed);
+  size_t rtcp_passed = priv->dispatch.output (Side::MuxedRtcp).size ();
+  if (rtcp_passed)
+    priv->muxed_rtcp.component->counters.passed.fetch_add (rtcp_passed,
+        std::memory_order_relaxed);
 }
 
 /* One turn of the receiver, on the receive thread: what is due by time
@@ -1688,20 +1611,18 @@ process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts,
 gint64
 ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
 {
-  std::vector<GstBuffer *> &out = released;
-
   if (G_UNLIKELY (stopped))
     return -1;
 
   check_timeout (self, own, now);
   check_timeout (self, muxed_rtcp, now);
-  if (size_t n = retry_waiting_rtcp (self, muxed_rtcp, true, now, out))
+  if (size_t n = retry_waiting_rtcp (self, muxed_rtcp, now))
     muxed_rtcp.component->counters.passed.fetch_add (n,
         std::memory_order_relaxed);
-  deliver (self, rtcp_pad, out);
-  if (size_t n = retry_waiting_rtcp (self, own, false, now, out))
+  deliver (self, rtcp_pad, dispatch.output (Side::MuxedRtcp));
+  if (size_t n = retry_waiting_rtcp (self, own, now))
     own.component->counters.passed.fetch_add (n, std::memory_order_relaxed);
-  deliver (self, srcpad, out);
+  deliver (self, srcpad, dispatch.output (Side::Own));
 
   guint n = readable ? receive_batch (self, own.component->socket ()) : 0;
   if (n > 0) {
@@ -1713,9 +1634,9 @@ ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
     refresh_rtp_peer (self, muxed_rtcp);
     /* One arrival time for the batch: its datagrams were read together. */
     now = g_get_monotonic_time ();
-    process_batch (self, n, now, arrival_running_time (self), out);
-    deliver (self, rtcp_pad, rtcp_out);
-    deliver (self, srcpad, out);
+    process_batch (self, n, now, arrival_running_time (self));
+    deliver (self, rtcp_pad, dispatch.output (Side::MuxedRtcp));
+    deliver (self, srcpad, dispatch.output (Side::Own));
   }
   /* On a shared thread the pool is shared too: slots left over go back to
    * it for the next element rather than wait here for this one's next
@@ -1730,6 +1651,8 @@ ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
     return -1;
   }
 
-  gint64 budget = wait_budget (self, now);
+  /* How long the next wait for a packet may last: bounded by the timeouts
+   * to watch and held RTCP. */
+  gint64 budget = dispatch.wait_us (now);
   return budget < 0 ? -1 : now + budget;
 }
