@@ -80,16 +80,10 @@
 #include "comediasession.h"
 #include "keepalive.h"
 #include "packetdispatch.h"
+#include "receiveengine.h"
 #include "receiveloop.h"
 
-#include <gst/net/gstnetaddressmeta.h>
-#include <gst/rtp/rtp.h>
-
-#include <sys/socket.h>
-
-#include <algorithm>
 #include <atomic>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -120,10 +114,6 @@ using comedia::Side;
 #define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
 #define DEFAULT_RECEIVE_THREAD ""
 #define DEFAULT_BUFFER_SIZE 0
-
-/* Receive slots armed while idle: a quiet source keeps only this many
- * buffers in hand, a busy one grows towards batch-size. */
-#define MIN_ARMED_SLOTS 2
 
 /* Per-packet rubbish is reported at most this often. */
 #define WARNING_INTERVAL_US G_USEC_PER_SEC
@@ -183,12 +173,6 @@ static GstStaticPadTemplate rtcp_src_template =
 GST_STATIC_PAD_TEMPLATE ("rtcp_src", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("application/x-rtcp"));
 
-/* A pool buffer mapped for writing, ready to receive one datagram. */
-struct ReceiveSlot {
-  GstBuffer *buffer = nullptr;
-  GstMapInfo map = GST_MAP_INFO_INIT;
-};
-
 /* A component this receiver latches for, and its side of the dispatch. */
 struct LatchedComponent {
   explicit LatchedComponent (Side s) : side (s) {}
@@ -246,22 +230,8 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   gint64 last_rejected_report_us = 0;
   guint64 rejected_since_report = 0;
 
-  /* Batched receive (receive thread only).  Datagrams land in buffers
-   * of a pool, so a steady stream allocates nothing. */
-  GstBufferPool *pool = nullptr;
-  std::string pool_key;    /* the receive thread whose pool it is */
-  guint max_batch = DEFAULT_BATCH_SIZE;
-  guint armed_target = MIN_ARMED_SLOTS;
-  std::vector<ReceiveSlot> slots;
-  std::vector<GInputMessage> messages;
-  std::vector<GInputVector> vectors;
-  std::vector<GSocketAddress *> senders;
-  /* The last sender converted to a PeerAddress: GSocket hands out the same
-   * address object for a repeat sender, so one pointer compare saves the
-   * conversion. */
-  GSocketAddress *last_sender = nullptr;
-  PeerAddress last_peer;
-  std::atomic<guint64> receive_calls{0};
+  /* Batched reads into pool buffers (receive thread only). */
+  comedia::ReceiveEngine engine;
 };
 
 struct _ComediaRtpSrc {
@@ -284,7 +254,6 @@ static GstStateChangeReturn comedia_rtp_src_change_state (GstElement * element,
 static gboolean comedia_rtp_src_send_event (GstElement * element,
     GstEvent * event);
 static void remove_rtcp_pad (ComediaRtpSrc * self);
-static void release_slots (ComediaRtpSrcPrivate * priv);
 static void start_streaming (ComediaRtpSrc * self);
 
 static void
@@ -557,7 +526,7 @@ create_stats (ComediaRtpSrc * self)
       "rejected", G_TYPE_UINT64, c ? get (c->counters.rejected) : 0,
       "malformed", G_TYPE_UINT64, c ? get (c->counters.malformed) : 0,
       "keepalives", G_TYPE_UINT64, c ? get (c->counters.keepalives_received) : 0,
-      "receive-calls", G_TYPE_UINT64, get (priv->receive_calls),
+      "receive-calls", G_TYPE_UINT64, priv->engine.receive_calls (),
       "peer", G_TYPE_STRING, peer_string (priv->own).c_str (), nullptr);
   if (priv->muxed_rtcp.component)
     gst_structure_set (s, "rtcp-peer", G_TYPE_STRING,
@@ -743,95 +712,25 @@ policy_config (ComediaRtpSrcPrivate * priv, guint component,
   return config;
 }
 
-/* Receive buffers.  The elements of a shared receive thread share one pool
- * per MTU, so a thousand quiet receivers keep a handful of buffers between
- * them instead of a few each; an element with its own thread has its own.
- * Counted by hand rather than by weak reference: the last user must also
- * deactivate the pool, which frees what it holds. */
-struct SharedReceivePool {
-  GstBufferPool *pool;
-  guint users;
-};
-static std::mutex receive_pools_lock;
-static std::map<std::pair<std::string, guint>, SharedReceivePool> receive_pools;
-
-static GstBufferPool *
-new_receive_pool (guint mtu)
-{
-  /* One byte more than the MTU, to tell an over-long datagram from one that
-   * fits exactly.  No upper bound: packets held in probation or queued
-   * downstream must never make the receiver wait for a buffer. */
-  GstBufferPool *pool = gst_buffer_pool_new ();
-  GstStructure *config = gst_buffer_pool_get_config (pool);
-  gst_buffer_pool_config_set_params (config, nullptr, mtu + 1, 0, 0);
-  if (!gst_buffer_pool_set_config (pool, config) ||
-      !gst_buffer_pool_set_active (pool, TRUE)) {
-    gst_object_unref (pool);
-    return nullptr;
-  }
-  return pool;
-}
-
-static GstBufferPool *
-receive_pool_acquire (const std::string & thread_name, guint mtu)
-{
-  if (thread_name.empty ())
-    return new_receive_pool (mtu);
-  std::lock_guard<std::mutex> guard (receive_pools_lock);
-  auto key = std::make_pair (thread_name, mtu);
-  auto it = receive_pools.find (key);
-  if (it != receive_pools.end ()) {
-    it->second.users++;
-    return it->second.pool;
-  }
-  GstBufferPool *pool = new_receive_pool (mtu);
-  if (pool)
-    receive_pools[key] = SharedReceivePool { pool, 1 };
-  return pool;
-}
-
-static void
-receive_pool_release (const std::string & thread_name, GstBufferPool * pool)
-{
-  if (!thread_name.empty ()) {
-    std::lock_guard<std::mutex> guard (receive_pools_lock);
-    for (auto it = receive_pools.begin (); it != receive_pools.end (); ++it) {
-      if (it->second.pool != pool)
-        continue;
-      if (--it->second.users > 0)
-        return;
-      receive_pools.erase (it);
-      break;
-    }
-  }
-  gst_buffer_pool_set_active (pool, FALSE);
-  gst_object_unref (pool);
-}
-
-/* SO_RCVBUF of @socket to @size bytes: forced past net.core.rmem_max when
- * the process may (CAP_NET_ADMIN), else as much as the kernel allows, with a
- * warning when that is less than asked. */
+/* SO_RCVBUF of @socket to @size bytes, with a warning when the kernel
+ * allowed less. */
 static void
 set_receive_buffer (ComediaRtpSrc * self, GSocket * socket, gint size)
 {
   GError *err = nullptr;
-  if (!g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUFFORCE, size, nullptr))
-    g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, size, nullptr);
-  gint got = 0;
-  if (!g_socket_get_option (socket, SOL_SOCKET, SO_RCVBUF, &got, &err)) {
+  gint got = comedia::set_receive_buffer (socket, size, &err);
+  if (got < 0) {
     GST_WARNING_OBJECT (self, "could not read the receive buffer size: %s",
         err->message);
     g_clear_error (&err);
-    return;
-  }
-  /* Linux reports twice the size set: the other half is its bookkeeping. */
-  if (got / 2 < size)
+  } else if (got < size) {
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
         ("Receive buffer of %d bytes asked for, the kernel allowed %d",
-            size, got / 2),
+            size, got),
         ("raise net.core.rmem_max, or run with CAP_NET_ADMIN"));
-  else
-    GST_DEBUG_OBJECT (self, "receive buffer %d bytes", got / 2);
+  } else {
+    GST_DEBUG_OBJECT (self, "receive buffer %d bytes", got);
+  }
 }
 
 /* NULL->READY: find the session and bind the socket, so the bound port is
@@ -910,14 +809,13 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   }
   priv->dispatch = comedia::PacketDispatch (dispatch_config);
 
-  guint mtu;
+  guint max_batch;
   gint buffer_size;
   std::string thread_name;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
     priv->port = component->local_port ();
-    priv->max_batch = priv->batch_size;
-    mtu = priv->mtu;
+    max_batch = priv->batch_size;
     buffer_size = priv->buffer_size;
     thread_name = priv->receive_thread;
   }
@@ -932,14 +830,11 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
     return FALSE;
   }
 
-  priv->pool = receive_pool_acquire (thread_name, mtu);
-  if (!priv->pool) {
+  if (!priv->engine.open (thread_name, dispatch_config.mtu, max_batch)) {
     GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
         ("Could not set up a pool of receive buffers"), (nullptr));
     return FALSE;
   }
-  priv->pool_key = thread_name;
-  priv->armed_target = MIN (MIN_ARMED_SLOTS, priv->max_batch);
 
   GST_INFO_OBJECT (self, "session '%s' stream %u component %u listening on "
       "port %u", comedia_session_get_name (priv->session), priv->stream,
@@ -961,12 +856,7 @@ comedia_rtp_src_close (ComediaRtpSrc * self)
   g_clear_object (&priv->session);
   priv->loop.reset ();
 
-  release_slots (priv);
-  g_clear_object (&priv->last_sender);
-  if (priv->pool) {
-    receive_pool_release (priv->pool_key, priv->pool);
-    priv->pool = nullptr;
-  }
+  priv->engine.close ();
 }
 
 static GstStateChangeReturn
@@ -1410,124 +1300,25 @@ retry_waiting_rtcp (ComediaRtpSrc * self, LatchedComponent & lc, gint64 now)
   return latch.released;
 }
 
-/* Hands the armed receive slots back to the pool. */
-static void
-release_slots (ComediaRtpSrcPrivate * priv)
-{
-  for (ReceiveSlot & slot : priv->slots) {
-    gst_buffer_unmap (slot.buffer, &slot.map);
-    gst_buffer_unref (slot.buffer);
-  }
-  priv->slots.clear ();
-}
-
-/* Keeps @n receive slots armed.  Slots beyond @n stay armed too: handing
- * them back only to take them again would cost more than it saves. */
-static bool
-arm_slots (ComediaRtpSrcPrivate * priv, guint n)
-{
-  while (priv->slots.size () < n) {
-    ReceiveSlot slot;
-    if (gst_buffer_pool_acquire_buffer (priv->pool, &slot.buffer,
-            nullptr) != GST_FLOW_OK)
-      return false;
-    if (!gst_buffer_map (slot.buffer, &slot.map, GST_MAP_WRITE)) {
-      gst_buffer_unref (slot.buffer);
-      return false;
-    }
-    priv->slots.push_back (slot);
-  }
-  return true;
-}
-
-/* Reads up to armed_target datagrams with one recvmmsg into the armed
- * slots, without waiting: the receive thread calls this when the socket is
- * readable.  Returns how many were read. */
+/* Reads a batch from @socket, which is readable; returns how many
+ * datagrams. */
 static guint
 receive_batch (ComediaRtpSrc * self, GSocket * socket)
 {
-  ComediaRtpSrcPrivate *priv = self->priv;
-
-  guint want = priv->armed_target;
-  if (G_UNLIKELY (!arm_slots (priv, want))) {
+  GError *err = nullptr;
+  gint n = self->priv->engine.receive (socket, &err);
+  if (G_UNLIKELY (n < 0)) {
     GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
         ("Could not get a buffer to receive into"), (nullptr));
-    stop_reading (priv);
+    stop_reading (self->priv);
     return 0;
   }
-  /* Sized as reads grow: a quiet source keeps a few slots, not a full
-   * batch, which matters with a thousand of them. */
-  if (priv->messages.size () < want) {
-    priv->messages.resize (want);
-    priv->vectors.resize (want);
-    priv->senders.resize (want);
-  }
-  for (guint i = 0; i < want; i++) {
-    priv->vectors[i].buffer = priv->slots[i].map.data;
-    priv->vectors[i].size = priv->slots[i].map.size;
-    priv->senders[i] = nullptr;
-    GInputMessage & m = priv->messages[i];
-    m.address = &priv->senders[i];
-    m.vectors = &priv->vectors[i];
-    m.num_vectors = 1;
-    m.bytes_received = 0;
-    m.flags = 0;
-    m.control_messages = nullptr;
-    m.num_control_messages = nullptr;
-  }
-
-  /* Through GDatagramBased with a zero timeout: GSocket's own blocking
-   * mode would wait until every slot is filled. */
-  GError *err = nullptr;
-  gint n = g_datagram_based_receive_messages (G_DATAGRAM_BASED (socket),
-      priv->messages.data (), want, 0, 0, nullptr, &err);
-  if (G_LIKELY (n > 0)) {
-    priv->receive_calls.fetch_add (1, std::memory_order_relaxed);
-    /* A full read means more is queued: grow towards batch-size. */
-    if ((guint) n == want)
-      priv->armed_target = MIN (want * 2, priv->max_batch);
-    else if ((guint) n * 4 <= want)
-      priv->armed_target = MAX (want / 2, MIN (MIN_ARMED_SLOTS,
-              priv->max_batch));
-    return n;
-  }
-  if (err && !g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+  if (err) {
     /* ICMP errors for what the sink sent may surface here: not fatal. */
     GST_DEBUG_OBJECT (self, "receive error ignored: %s", err->message);
-  g_clear_error (&err);
-  return 0;
-}
-
-/* The sender as a PeerAddress.  GSocket hands out the same address object
- * for a repeat sender; holding a reference keeps the pointer from being
- * reused, so one compare usually replaces the conversion. */
-static const PeerAddress &
-sender_peer (ComediaRtpSrcPrivate * priv, GSocketAddress * from)
-{
-  if (G_UNLIKELY (from != priv->last_sender)) {
-    PeerAddress peer;
-    comedia::peer_address_from_gsocket (from, peer);
-    g_set_object (&priv->last_sender, from);
-    priv->last_peer = peer;
+    g_clear_error (&err);
   }
-  return priv->last_peer;
-}
-
-/* Gives @buf its sender (@from, owned).  The meta is marked POOLED so it
- * stays with the buffer when the pool takes it back: a reused buffer only
- * swaps the address instead of allocating a meta per packet. */
-static void
-set_sender (GstBuffer * buf, GSocketAddress * from)
-{
-  GstNetAddressMeta *meta = gst_buffer_get_net_address_meta (buf);
-  if (G_LIKELY (meta)) {
-    g_object_unref (meta->addr);
-    meta->addr = from;
-    return;
-  }
-  meta = gst_buffer_add_net_address_meta (buf, from);
-  g_object_unref (from);
-  meta->meta.flags = (GstMetaFlags) (meta->meta.flags | GST_META_FLAG_POOLED);
+  return n;
 }
 
 /* Acts on what the dispatch made of one datagram from @peer (@len bytes):
@@ -1578,24 +1369,17 @@ process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts)
   Component *own = priv->own.component;
 
   for (guint i = 0; i < n; i++) {
-    GstBuffer *buf = priv->slots[i].buffer;
-    gst_buffer_unmap (buf, &priv->slots[i].map);
-    gsize len = priv->messages[i].bytes_received;
-    GSocketAddress *from = priv->senders[i];
-    if (G_UNLIKELY (!from)) {
-      gst_buffer_unref (buf);
+    gsize len;
+    const PeerAddress *peer;
+    GstBuffer *buf = priv->engine.take (i, len, peer);
+    if (G_UNLIKELY (!buf))
       continue;
-    }
-    gst_buffer_set_size (buf, len);
     GST_BUFFER_PTS (buf) = pts;
-    const PeerAddress & peer = sender_peer (priv, from);
-    set_sender (buf, from);
-
-    comedia::PacketVerdict v = priv->dispatch.dispatch (peer, buf, now);
-    act_on_verdict (self, v, peer, len, now);
+    comedia::PacketVerdict v = priv->dispatch.dispatch (*peer, buf, now);
+    act_on_verdict (self, v, *peer, len, now);
   }
 
-  priv->slots.erase (priv->slots.begin (), priv->slots.begin () + n);
+  priv->engine.consumed (n);
   /* Counted once per batch: the counters are shared with other threads. */
   own->counters.received.fetch_add (n, std::memory_order_relaxed);
   own->counters.passed.fetch_add (priv->dispatch.output (Side::Own).size (),
@@ -1641,8 +1425,7 @@ ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
   /* On a shared thread the pool is shared too: slots left over go back to
    * it for the next element rather than wait here for this one's next
    * packet. */
-  if (!pool_key.empty () && !slots.empty ())
-    release_slots (this);
+  engine.release_idle_slots ();
 
   /* After the packets already read, as a GstBaseSrc would. */
   if (G_UNLIKELY (eos_pending.exchange (false)) && !stopped) {
