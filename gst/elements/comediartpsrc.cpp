@@ -80,6 +80,7 @@
 #include "comediasession.h"
 #include "keepalive.h"
 #include "packetdispatch.h"
+#include "ratelimit.h"
 #include "receiveengine.h"
 #include "receiveloop.h"
 
@@ -224,11 +225,9 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   /* Streaming state, reset on READY->PAUSED; receive thread only. */
   bool stopped = false;    /* EOS or a fatal flow return: nothing more */
   std::atomic<bool> eos_pending{false};   /* EOS sent to the element */
-  gint64 last_warning_us = 0;
-  guint64 malformed_since_warning = 0;
-  /* Rejected packets since the last comedia-rejected summary. */
-  gint64 last_rejected_report_us = 0;
-  guint64 rejected_since_report = 0;
+  /* The malformed-packet warning and the comedia-rejected summary. */
+  comedia::RateLimit malformed_warning{WARNING_INTERVAL_US};
+  comedia::RateLimit rejected_report{WARNING_INTERVAL_US};
 
   /* Batched reads into pool buffers (receive thread only). */
   comedia::ReceiveEngine engine;
@@ -441,6 +440,8 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
 
   element_class->change_state = comedia_rtp_src_change_state;
   element_class->send_event = comedia_rtp_src_send_event;
+
+  gst_type_mark_as_plugin_api (COMEDIA_TYPE_RELATCH, (GstPluginAPIFlags) 0);
 }
 
 static GstCaps *output_caps (ComediaRtpSrc * self, GstCaps * filter);
@@ -993,20 +994,14 @@ report_malformed (ComediaRtpSrc * self, Component * component,
 {
   ComediaRtpSrcPrivate *priv = self->priv;
   component->counters.malformed.fetch_add (1, std::memory_order_relaxed);
-  priv->malformed_since_warning++;
-
-  gint64 now = g_get_monotonic_time ();
-  if (priv->last_warning_us != 0 &&
-      now - priv->last_warning_us < WARNING_INTERVAL_US)
+  if (!priv->malformed_warning.allow (g_get_monotonic_time ()))
     return;
 
   GST_ELEMENT_WARNING (self, STREAM, DECODE,
       ("Dropped %" G_GUINT64_FORMAT " malformed packet(s) on component %u",
-          priv->malformed_since_warning, component->component),
+          priv->malformed_warning.count (), component->component),
       ("last one: %" G_GSIZE_FORMAT " bytes from %s, %s", size,
           from.to_string ().c_str (), what));
-  priv->last_warning_us = now;
-  priv->malformed_since_warning = 0;
 }
 
 /* Well-formed packets refused by the policy: counted, and summed up in a
@@ -1017,27 +1012,23 @@ report_rejected (ComediaRtpSrc * self, Component * component,
 {
   ComediaRtpSrcPrivate *priv = self->priv;
   component->counters.rejected.fetch_add (1, std::memory_order_relaxed);
-  priv->rejected_since_report++;
   /* Formatting the address is the costly part: only when asked for. */
   if (G_UNLIKELY (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >=
           GST_LEVEL_LOG))
     GST_LOG_OBJECT (self, "dropped packet from %s: %s",
         from.to_string ().c_str (), comedia::drop_reason_name (reason));
 
-  if (priv->last_rejected_report_us != 0 &&
-      now - priv->last_rejected_report_us < WARNING_INTERVAL_US)
+  if (!priv->rejected_report.allow (now))
     return;
 
   GstStructure *s = component_message (self, "comedia-rejected", component,
       from);
   gst_structure_set (s,
-      "count", G_TYPE_UINT64, priv->rejected_since_report,
+      "count", G_TYPE_UINT64, priv->rejected_report.count (),
       "total", G_TYPE_UINT64,
       component->counters.rejected.load (std::memory_order_relaxed),
       "reason", G_TYPE_STRING, comedia::drop_reason_name (reason), nullptr);
   post_message (self, s);
-  priv->last_rejected_report_us = now;
-  priv->rejected_since_report = 0;
 }
 
 static void
