@@ -79,8 +79,8 @@
 #include "comediaelements.h"
 #include "comediasession.h"
 #include "keepalive.h"
+#include "latchbridge.h"
 #include "packetdispatch.h"
-#include "ratelimit.h"
 #include "receiveengine.h"
 #include "receiveloop.h"
 
@@ -89,11 +89,11 @@
 #include <string>
 #include <vector>
 
-GST_DEBUG_CATEGORY_STATIC (comedia_rtp_src_debug);
+/* Not static: latchbridge.cpp logs in it too. */
+GST_DEBUG_CATEGORY (comedia_rtp_src_debug);
 #define GST_CAT_DEFAULT comedia_rtp_src_debug
 
 using comedia::Component;
-using comedia::LatchEvent;
 using comedia::LatchPolicy;
 using comedia::PeerAddress;
 using comedia::Side;
@@ -115,9 +115,6 @@ using comedia::Side;
 #define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
 #define DEFAULT_RECEIVE_THREAD ""
 #define DEFAULT_BUFFER_SIZE 0
-
-/* Per-packet rubbish is reported at most this often. */
-#define WARNING_INTERVAL_US G_USEC_PER_SEC
 
 enum
 {
@@ -174,18 +171,11 @@ static GstStaticPadTemplate rtcp_src_template =
 GST_STATIC_PAD_TEMPLATE ("rtcp_src", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("application/x-rtcp"));
 
-/* A component this receiver latches for, and its side of the dispatch. */
-struct LatchedComponent {
-  explicit LatchedComponent (Side s) : side (s) {}
-  Component *component = nullptr;
-  const Side side;
-  guint64 allowed_generation = 0;   /* negotiated allowed source applied */
-};
-
 /* The element as a client of its receive thread (ReceiveLoop): serve() is
  * what a GstBaseSrc's create() loop would do, one turn at a time. */
 struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
-  explicit ComediaRtpSrcPrivate (ComediaRtpSrc * element) : self (element) {}
+  explicit ComediaRtpSrcPrivate (ComediaRtpSrc * element)
+    : self (element), latching (GST_ELEMENT (element), dispatch) {}
   gint64 serve (gint64 now, bool readable) override;
 
   ComediaRtpSrc *self;
@@ -201,8 +191,6 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   guint probation = DEFAULT_PROBATION;
   guint probation_time = DEFAULT_PROBATION_TIME;
   std::string allowed_source = DEFAULT_ALLOWED_SOURCE;
-  /* allowed-source is empty: sdp-negotiator may restrict learning instead */
-  bool negotiated_source = true;
   ComediaRelatch relatch = DEFAULT_RELATCH;
   guint timeout = DEFAULT_TIMEOUT;
   gboolean rtcp_without_rtp = DEFAULT_RTCP_WITHOUT_RTP;
@@ -217,17 +205,15 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   /* What each datagram becomes; its configuration is the receive thread's
    * copy of the properties. */
   comedia::PacketDispatch dispatch;
-  LatchedComponent own{Side::Own};        /* the component this element reads */
-  LatchedComponent muxed_rtcp{Side::MuxedRtcp}; /* component 2 when rtcp-mux */
+  /* The components it latches for: the one it reads (Side::Own), and
+   * component 2 with rtcp-mux (Side::MuxedRtcp). */
+  comedia::LatchBridge latching;
 
   GstPad *srcpad = nullptr;
   GstPad *rtcp_pad = nullptr;
   /* Streaming state, reset on READY->PAUSED; receive thread only. */
   bool stopped = false;    /* EOS or a fatal flow return: nothing more */
   std::atomic<bool> eos_pending{false};   /* EOS sent to the element */
-  /* The malformed-packet warning and the comedia-rejected summary. */
-  comedia::RateLimit malformed_warning{WARNING_INTERVAL_US};
-  comedia::RateLimit rejected_report{WARNING_INTERVAL_US};
 
   /* Batched reads into pool buffers (receive thread only). */
   comedia::ReceiveEngine engine;
@@ -503,18 +489,11 @@ comedia_rtp_src_finalize (GObject * object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
-static std::string
-peer_string (const LatchedComponent & lc)
-{
-  return lc.component && lc.component->latched () ?
-      lc.component->latched_peer ().to_string () : std::string ();
-}
-
 static GstStructure *
 create_stats (ComediaRtpSrc * self)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
-  Component *c = priv->own.component;
+  Component *c = priv->latching.component (Side::Own);
   auto get = [] (const std::atomic<guint64> &v) { return v.load (std::memory_order_relaxed); };
 
   GstStructure *s = gst_structure_new ("comedia-rtpsrc-stats",
@@ -528,10 +507,11 @@ create_stats (ComediaRtpSrc * self)
       "malformed", G_TYPE_UINT64, c ? get (c->counters.malformed) : 0,
       "keepalives", G_TYPE_UINT64, c ? get (c->counters.keepalives_received) : 0,
       "receive-calls", G_TYPE_UINT64, priv->engine.receive_calls (),
-      "peer", G_TYPE_STRING, peer_string (priv->own).c_str (), nullptr);
-  if (priv->muxed_rtcp.component)
+      "peer", G_TYPE_STRING, priv->latching.peer_string (Side::Own).c_str (),
+      nullptr);
+  if (priv->latching.component (Side::MuxedRtcp))
     gst_structure_set (s, "rtcp-peer", G_TYPE_STRING,
-        peer_string (priv->muxed_rtcp).c_str (), nullptr);
+        priv->latching.peer_string (Side::MuxedRtcp).c_str (), nullptr);
   return s;
 }
 
@@ -676,7 +656,8 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
       g_value_set_string (value, priv->receive_thread.c_str ());
       break;
     case PROP_LATCHED_ADDRESS:
-      g_value_set_string (value, peer_string (priv->own).c_str ());
+      g_value_set_string (value,
+          priv->latching.peer_string (Side::Own).c_str ());
       break;
     case PROP_STATS:
       g_value_take_boxed (value, create_stats (self));
@@ -754,7 +735,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
           ("expected e.g. 203.0.113.7, 198.51.100.0/24 or 2001:db8::/32"));
       return FALSE;
     }
-    priv->negotiated_source = priv->allowed_source.empty ();
+    bool negotiated_source = priv->allowed_source.empty ();
     dispatch_config.component = priv->component;
     dispatch_config.rtcp_mux = priv->rtcp_mux;
     dispatch_config.keepalive_pt = priv->keepalive_pt;
@@ -770,6 +751,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
       return FALSE;
     }
     priv->session = comedia_session_acquire (priv->session_name.c_str ());
+    priv->latching.set_session (priv->session, negotiated_source);
     request.address = priv->address;
     request.port = priv->port;
     if (priv->rtcp_mux)
@@ -794,19 +776,18 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
             priv->stream, priv->component), (nullptr));
     return FALSE;
   }
-  priv->own.component = component;
-  priv->own.allowed_generation = 0;
+  priv->latching.attach (Side::Own, component);
 
   if (dispatch_config.rtcp_mux) {
-    priv->muxed_rtcp.component = comedia_session_open_component (priv->session,
+    Component *rtcp = comedia_session_open_component (priv->session,
         priv->stream, comedia::COMPONENT_RTCP, nullptr, &err);
-    if (!priv->muxed_rtcp.component) {
+    if (!rtcp) {
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
           ("Could not use the RTP socket for RTCP"), ("%s", err->message));
       g_clear_error (&err);
       return FALSE;
     }
-    priv->muxed_rtcp.allowed_generation = 0;
+    priv->latching.attach (Side::MuxedRtcp, rtcp);
   }
   priv->dispatch = comedia::PacketDispatch (dispatch_config);
 
@@ -849,10 +830,9 @@ comedia_rtp_src_close (ComediaRtpSrc * self)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
 
-  if (priv->own.component)
-    priv->own.component->has_reader.store (false);
-  priv->own.component = nullptr;
-  priv->muxed_rtcp.component = nullptr;
+  if (Component *own = priv->latching.component (Side::Own))
+    own->has_reader.store (false);
+  priv->latching.close ();
   priv->dispatch.reset ();
   g_clear_object (&priv->session);
   priv->loop.reset ();
@@ -876,7 +856,8 @@ comedia_rtp_src_change_state (GstElement * element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       priv->stopped = false;
-      priv->loop->add (priv, g_socket_get_fd (priv->own.component->socket ()));
+      priv->loop->add (priv,
+          g_socket_get_fd (priv->latching.component (Side::Own)->socket ()));
       break;
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
       /* Like a live GstBaseSrc: nothing is read while paused. */
@@ -965,119 +946,6 @@ comedia_rtp_src_send_event (GstElement * element, GstEvent * event)
   }
   gst_event_unref (event);
   return handled;
-}
-
-static void
-post_message (ComediaRtpSrc * self, GstStructure * s)
-{
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self), s));
-}
-
-static GstStructure *
-component_message (ComediaRtpSrc * self, const char *name,
-    const Component * component, const PeerAddress & peer)
-{
-  return gst_structure_new (name,
-      "session", G_TYPE_STRING, comedia_session_get_name (self->priv->session),
-      "stream", G_TYPE_UINT, component->stream,
-      "component", G_TYPE_UINT, component->component,
-      "address", G_TYPE_STRING, peer.ip_string ().c_str (),
-      "port", G_TYPE_INT, (gint) peer.port, nullptr);
-}
-
-/* Counts a dropped datagram that is not RTP/RTCP and warns, at most once a
- * second, so a flood of rubbish cannot flood the bus. */
-static void
-report_malformed (ComediaRtpSrc * self, Component * component,
-    const PeerAddress & from, gsize size, const char *what)
-{
-  ComediaRtpSrcPrivate *priv = self->priv;
-  component->counters.malformed.fetch_add (1, std::memory_order_relaxed);
-  if (!priv->malformed_warning.allow (g_get_monotonic_time ()))
-    return;
-
-  GST_ELEMENT_WARNING (self, STREAM, DECODE,
-      ("Dropped %" G_GUINT64_FORMAT " malformed packet(s) on component %u",
-          priv->malformed_warning.count (), component->component),
-      ("last one: %" G_GSIZE_FORMAT " bytes from %s, %s", size,
-          from.to_string ().c_str (), what));
-}
-
-/* Well-formed packets refused by the policy: counted, and summed up in a
- * comedia-rejected message at most once a second. */
-static void
-report_rejected (ComediaRtpSrc * self, Component * component,
-    const PeerAddress & from, comedia::DropReason reason, gint64 now)
-{
-  ComediaRtpSrcPrivate *priv = self->priv;
-  component->counters.rejected.fetch_add (1, std::memory_order_relaxed);
-  /* Formatting the address is the costly part: only when asked for. */
-  if (G_UNLIKELY (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >=
-          GST_LEVEL_LOG))
-    GST_LOG_OBJECT (self, "dropped packet from %s: %s",
-        from.to_string ().c_str (), comedia::drop_reason_name (reason));
-
-  if (!priv->rejected_report.allow (now))
-    return;
-
-  GstStructure *s = component_message (self, "comedia-rejected", component,
-      from);
-  gst_structure_set (s,
-      "count", G_TYPE_UINT64, priv->rejected_report.count (),
-      "total", G_TYPE_UINT64,
-      component->counters.rejected.load (std::memory_order_relaxed),
-      "reason", G_TYPE_STRING, comedia::drop_reason_name (reason), nullptr);
-  post_message (self, s);
-}
-
-static void
-announce_latch (ComediaRtpSrc * self, LatchedComponent & target,
-    const LatchEvent & latch)
-{
-  Component *component = target.component;
-  const comedia::LatchDecision & decision = latch.decision;
-  const PeerAddress & peer = latch.peer;
-  component->counters.latched.fetch_add (1, std::memory_order_relaxed);
-  component->publish_latched_peer (peer, latch.ssrc);
-
-  if (decision.relatched) {
-    component->counters.relatched.fetch_add (1, std::memory_order_relaxed);
-    GST_INFO_OBJECT (self, "stream %u component %u re-latched from %s to %s",
-        component->stream, component->component,
-        decision.previous.to_string ().c_str (), peer.to_string ().c_str ());
-    GstStructure *s = component_message (self, "comedia-relatched", component,
-        peer);
-    gst_structure_set (s,
-        "old-address", G_TYPE_STRING, decision.previous.ip_string ().c_str (),
-        "old-port", G_TYPE_INT, (gint) decision.previous.port, nullptr);
-    post_message (self, s);
-  } else {
-    GST_INFO_OBJECT (self, "stream %u component %u latched %s",
-        component->stream, component->component, peer.to_string ().c_str ());
-    post_message (self, component_message (self, "comedia-latched", component,
-            peer));
-  }
-  if (target.side == Side::Own)
-    g_object_notify (G_OBJECT (self), "latched-address");
-}
-
-static void
-check_timeout (ComediaRtpSrc * self, LatchedComponent & lc, gint64 now)
-{
-  if (!lc.component || !self->priv->dispatch.check_timeout (lc.side, now))
-    return;
-  const LatchPolicy & policy = self->priv->dispatch.policy (lc.side);
-  lc.component->counters.timeouts.fetch_add (1, std::memory_order_relaxed);
-  const PeerAddress & peer = policy.peer ();
-  GST_WARNING_OBJECT (self, "stream %u component %u: nothing from %s for "
-      "%" G_GINT64_FORMAT " ms", lc.component->stream, lc.component->component,
-      peer.to_string ().c_str (), policy.config ().timeout_us / 1000);
-  GstStructure *s = component_message (self, "comedia-timeout", lc.component,
-      peer);
-  gst_structure_set (s, "timeout", G_TYPE_UINT,
-      (guint) (policy.config ().timeout_us / 1000), nullptr);
-  post_message (self, s);
 }
 
 /* When streaming starts with rtcp-mux. */
@@ -1224,73 +1092,6 @@ deliver (ComediaRtpSrc * self, GstPad * pad, std::vector<GstBuffer *> &bufs)
   handle_flow (self, pad, push_buffers (self, pad, bufs));
 }
 
-/* Applies the allowed source that sdp-negotiator put on @lc's component
- * (the offer's public c= address), when the allowed-source property leaves
- * it to the negotiator.  A latched peer outside it is forgotten: nothing
- * more is sent to it, and learning starts again. */
-static void
-refresh_allowed_source (ComediaRtpSrc * self, LatchedComponent & lc)
-{
-  std::string prefix_text;
-  if (!lc.component || !self->priv->negotiated_source ||
-      !lc.component->negotiated_allowed_source (lc.allowed_generation,
-          prefix_text))
-    return;
-  comedia::SourcePrefix prefix;
-  if (!comedia::SourcePrefix::parse (prefix_text, prefix)) {
-    GST_WARNING_OBJECT (self, "negotiated allowed source \"%s\" ignored: not an "
-        "IP address or prefix", prefix_text.c_str ());
-    return;
-  }
-  GST_INFO_OBJECT (self, "stream %u component %u: learning only from %s",
-      lc.component->stream, lc.component->component,
-      prefix_text.empty () ? "anywhere" : prefix_text.c_str ());
-  PeerAddress old = self->priv->dispatch.policy (lc.side).peer ();
-  if (self->priv->dispatch.set_allowed (lc.side, prefix)) {
-    lc.component->clear_latched_peer ();
-    GstStructure *s = component_message (self, "comedia-unlatched",
-        lc.component, old);
-    gst_structure_set (s, "reason", G_TYPE_STRING,
-        comedia::drop_reason_name (comedia::DropReason::OutsideAllowed), nullptr);
-    post_message (self, s);
-  }
-}
-
-/* An RTCP side learns the SSRC and address of the stream's RTP peer from
- * the session; kept current while latched too, since RTCP re-latches
- * (relatch=ssrc after a rebinding, relatch=silence after a timeout) only as
- * the voice of the RTP peer of now.  Returns whether that peer is known. */
-static bool
-refresh_rtp_peer (ComediaRtpSrc * self, LatchedComponent & lc)
-{
-  ComediaRtpSrcPrivate *priv = self->priv;
-  if (!lc.component || !priv->dispatch.reads_rtcp (lc.side))
-    return false;
-  Component *rtp = comedia_session_find_component (priv->session,
-      lc.component->stream, comedia::COMPONENT_RTP);
-  guint32 ssrc = 0;
-  bool known = rtp && rtp->latched_ssrc (ssrc);
-  priv->dispatch.set_rtp_peer (lc.side, known, ssrc,
-      known ? rtp->latched_peer () : PeerAddress ());
-  return known;
-}
-
-/* The RTCP side learns the SSRC of the stream's RTP peer from the session,
- * and latches a held report once it matches: the released packets are in
- * the dispatch's output (and not counted: the caller does).  Returns how
- * many. */
-static size_t
-retry_waiting_rtcp (ComediaRtpSrc * self, LatchedComponent & lc, gint64 now)
-{
-  if (!refresh_rtp_peer (self, lc))
-    return 0;
-  LatchEvent latch = self->priv->dispatch.retry_waiting (lc.side, now);
-  if (!latch.happened)
-    return 0;
-  announce_latch (self, lc, latch);
-  return latch.released;
-}
-
 /* Reads a batch from @socket, which is readable; returns how many
  * datagrams. */
 static guint
@@ -1312,44 +1113,6 @@ receive_batch (ComediaRtpSrc * self, GSocket * socket)
   return n;
 }
 
-/* Acts on what the dispatch made of one datagram from @peer (@len bytes):
- * publishes and announces latches, counts, reports drops. */
-static void
-act_on_verdict (ComediaRtpSrc * self, const comedia::PacketVerdict & v,
-    const PeerAddress & peer, gsize len, gint64 now)
-{
-  ComediaRtpSrcPrivate *priv = self->priv;
-  Component *own = priv->own.component;
-  LatchedComponent & target = v.side == Side::Own ? priv->own :
-      priv->muxed_rtcp;
-
-  if (v.latch.happened)
-    announce_latch (self, target, v.latch);
-  if (G_UNLIKELY (v.follow_ssrc))
-    target.component->follow_latched_ssrc (v.ssrc);
-  if (G_UNLIKELY (v.keepalives))
-    own->counters.keepalives_received.fetch_add (v.keepalives,
-        std::memory_order_relaxed);
-  if (v.rtcp_latch.happened)
-    announce_latch (self, priv->muxed_rtcp, v.rtcp_latch);
-
-  switch (v.action) {
-    case comedia::Action::Hold:
-      target.component->counters.learning.fetch_add (1,
-          std::memory_order_relaxed);
-      break;
-    case comedia::Action::Drop:
-      if (v.reason == comedia::DropReason::Malformed)
-        report_malformed (self, own, peer, len, v.malformed);
-      else
-        report_rejected (self, target.component, peer, v.reason, now);
-      break;
-    case comedia::Action::Forward:
-    case comedia::Action::Keepalive:
-      break;
-  }
-}
-
 /* Runs the @n datagrams just read through the dispatch, packet by packet
  * and in order: what passes is in its outputs, for the src pad and (muxed
  * RTCP) the rtcp_src pad. */
@@ -1357,7 +1120,6 @@ static void
 process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
-  Component *own = priv->own.component;
 
   for (guint i = 0; i < n; i++) {
     gsize len;
@@ -1367,18 +1129,10 @@ process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts)
       continue;
     GST_BUFFER_PTS (buf) = pts;
     comedia::PacketVerdict v = priv->dispatch.dispatch (*peer, buf, now);
-    act_on_verdict (self, v, *peer, len, now);
+    priv->latching.act_on_verdict (v, *peer, len, now);
   }
-
   priv->engine.consumed (n);
-  /* Counted once per batch: the counters are shared with other threads. */
-  own->counters.received.fetch_add (n, std::memory_order_relaxed);
-  own->counters.passed.fetch_add (priv->dispatch.output (Side::Own).size (),
-      std::memory_order_relaxed);
-  size_t rtcp_passed = priv->dispatch.output (Side::MuxedRtcp).size ();
-  if (rtcp_passed)
-    priv->muxed_rtcp.component->counters.passed.fetch_add (rtcp_passed,
-        std::memory_order_relaxed);
+  priv->latching.count_batch (n);
 }
 
 /* One turn of the receiver, on the receive thread: what is due by time
@@ -1389,24 +1143,16 @@ ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
   if (G_UNLIKELY (stopped))
     return -1;
 
-  check_timeout (self, own, now);
-  check_timeout (self, muxed_rtcp, now);
-  if (size_t n = retry_waiting_rtcp (self, muxed_rtcp, now))
-    muxed_rtcp.component->counters.passed.fetch_add (n,
-        std::memory_order_relaxed);
+  latching.check_timeouts (now);
+  latching.retry_waiting_rtcp (Side::MuxedRtcp, now);
   deliver (self, rtcp_pad, dispatch.output (Side::MuxedRtcp));
-  if (size_t n = retry_waiting_rtcp (self, own, now))
-    own.component->counters.passed.fetch_add (n, std::memory_order_relaxed);
+  latching.retry_waiting_rtcp (Side::Own, now);
   deliver (self, srcpad, dispatch.output (Side::Own));
 
-  guint n = readable ? receive_batch (self, own.component->socket ()) : 0;
+  guint n = readable ?
+      receive_batch (self, latching.component (Side::Own)->socket ()) : 0;
   if (n > 0) {
-    /* The RTP peer may have moved, and the negotiator may have restricted
-     * the source, since the last batch. */
-    refresh_allowed_source (self, own);
-    refresh_allowed_source (self, muxed_rtcp);
-    refresh_rtp_peer (self, own);
-    refresh_rtp_peer (self, muxed_rtcp);
+    latching.refresh ();
     /* One arrival time for the batch: its datagrams were read together. */
     now = g_get_monotonic_time ();
     process_batch (self, n, now, arrival_running_time (self));
