@@ -83,6 +83,7 @@
 #include "packetdispatch.h"
 #include "receiveengine.h"
 #include "receiveloop.h"
+#include "sourcepads.h"
 
 #include <atomic>
 #include <memory>
@@ -171,11 +172,15 @@ static GstStaticPadTemplate rtcp_src_template =
 GST_STATIC_PAD_TEMPLATE ("rtcp_src", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("application/x-rtcp"));
 
+static gboolean src_query (GstPad * pad, GstObject * parent, GstQuery * query);
+
 /* The element as a client of its receive thread (ReceiveLoop): serve() is
  * what a GstBaseSrc's create() loop would do, one turn at a time. */
 struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   explicit ComediaRtpSrcPrivate (ComediaRtpSrc * element)
-    : self (element), latching (GST_ELEMENT (element), dispatch) {}
+    : self (element), latching (GST_ELEMENT (element), dispatch),
+      pads (GST_ELEMENT (element), &src_template, &rtcp_src_template,
+          src_query) {}
   gint64 serve (gint64 now, bool readable) override;
 
   ComediaRtpSrc *self;
@@ -209,10 +214,8 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
    * component 2 with rtcp-mux (Side::MuxedRtcp). */
   comedia::LatchBridge latching;
 
-  GstPad *srcpad = nullptr;
-  GstPad *rtcp_pad = nullptr;
+  comedia::SourcePads pads;
   /* Streaming state, reset on READY->PAUSED; receive thread only. */
-  bool stopped = false;    /* EOS or a fatal flow return: nothing more */
   std::atomic<bool> eos_pending{false};   /* EOS sent to the element */
 
   /* Batched reads into pool buffers (receive thread only). */
@@ -238,7 +241,6 @@ static GstStateChangeReturn comedia_rtp_src_change_state (GstElement * element,
     GstStateChange transition);
 static gboolean comedia_rtp_src_send_event (GstElement * element,
     GstEvent * event);
-static void remove_rtcp_pad (ComediaRtpSrc * self);
 static void start_streaming (ComediaRtpSrc * self);
 
 static void
@@ -455,25 +457,11 @@ src_query (GstPad * pad, GstObject * parent, GstQuery * query)
   }
 }
 
-static gboolean
-src_event (GstPad * pad, GstObject * parent, GstEvent * event)
-{
-  /* A live network source: nothing to seek, nothing to renegotiate. */
-  gboolean handled = GST_EVENT_TYPE (event) != GST_EVENT_SEEK;
-  gst_event_unref (event);
-  return handled;
-}
-
 static void
 comedia_rtp_src_init (ComediaRtpSrc * self)
 {
+  /* Adds the src pad. */
   self->priv = new ComediaRtpSrcPrivate (self);
-
-  GstPad *pad = gst_pad_new_from_static_template (&src_template, "src");
-  gst_pad_set_query_function (pad, src_query);
-  gst_pad_set_event_function (pad, src_event);
-  self->priv->srcpad = pad;
-  gst_element_add_pad (GST_ELEMENT (self), pad);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 }
 
@@ -668,6 +656,11 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
   }
 }
 
+static_assert ((int) comedia::Relatch::Never == COMEDIA_RELATCH_NEVER &&
+    (int) comedia::Relatch::Ssrc == COMEDIA_RELATCH_SSRC &&
+    (int) comedia::Relatch::Silence == COMEDIA_RELATCH_SILENCE,
+    "ComediaRelatch mirrors comedia::Relatch");
+
 /* The policy configuration from the properties (called with the lock). */
 static LatchPolicy::Config
 policy_config (ComediaRtpSrcPrivate * priv, guint component,
@@ -678,17 +671,8 @@ policy_config (ComediaRtpSrcPrivate * priv, guint component,
   config.probation_packets = priv->probation;
   config.probation_min_us = (int64_t) priv->probation_time * 1000;
   config.allowed = allowed;
-  switch (priv->relatch) {
-    case COMEDIA_RELATCH_NEVER:
-      config.relatch = comedia::Relatch::Never;
-      break;
-    case COMEDIA_RELATCH_SSRC:
-      config.relatch = comedia::Relatch::Ssrc;
-      break;
-    case COMEDIA_RELATCH_SILENCE:
-      config.relatch = comedia::Relatch::Silence;
-      break;
-  }
+  /* The GEnum mirrors the policy's values (static_assert below). */
+  config.relatch = (comedia::Relatch) priv->relatch;
   config.timeout_us = (int64_t) priv->timeout * 1000;
   config.rtcp_requires_rtp_peer = !priv->rtcp_without_rtp;
   return config;
@@ -855,7 +839,7 @@ comedia_rtp_src_change_state (GstElement * element, GstStateChange transition)
       }
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      priv->stopped = false;
+      priv->pads.set_stopped (false);
       priv->loop->add (priv,
           g_socket_get_fd (priv->latching.component (Side::Own)->socket ()));
       break;
@@ -891,7 +875,7 @@ comedia_rtp_src_change_state (GstElement * element, GstStateChange transition)
       /* The pads flush now, so a push in progress returns at once. */
       priv->loop->remove (priv);
       priv->eos_pending = false;
-      remove_rtcp_pad (self);
+      priv->pads.remove_rtcp ();
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
       comedia_rtp_src_close (self);
@@ -948,109 +932,14 @@ comedia_rtp_src_send_event (GstElement * element, GstEvent * event)
   return handled;
 }
 
-/* When streaming starts with rtcp-mux. */
-static void
-add_rtcp_pad (ComediaRtpSrc * self)
-{
-  ComediaRtpSrcPrivate *priv = self->priv;
-  GstPad *pad = gst_pad_new_from_static_template (&rtcp_src_template,
-      "rtcp_src");
-  gst_pad_use_fixed_caps (pad);
-  gst_pad_set_event_function (pad, src_event);
-  gst_pad_set_active (pad, TRUE);
-  priv->rtcp_pad = pad;
-  gst_element_add_pad (GST_ELEMENT (self), pad);
-}
-
-static void
-remove_rtcp_pad (ComediaRtpSrc * self)
-{
-  ComediaRtpSrcPrivate *priv = self->priv;
-  if (!priv->rtcp_pad)
-    return;
-  gst_pad_set_active (priv->rtcp_pad, FALSE);
-  gst_element_remove_pad (GST_ELEMENT (self), priv->rtcp_pad);
-  priv->rtcp_pad = nullptr;
-}
-
-static GstClockTime
-arrival_running_time (ComediaRtpSrc * self)
-{
-  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
-  if (!clock)
-    return GST_CLOCK_TIME_NONE;
-  GstClockTime now = gst_clock_get_time (clock);
-  GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
-  gst_object_unref (clock);
-  return now > base ? now - base : 0;
-}
-
-/* The sticky events that open a stream on @pad. */
-static void
-start_pad (ComediaRtpSrc * self, GstPad * pad, GstCaps * caps,
-    const char *stream_name, guint group_id)
-{
-  gchar *stream_id = gst_pad_create_stream_id (pad, GST_ELEMENT (self),
-      stream_name);
-  GstEvent *event = gst_event_new_stream_start (stream_id);
-  gst_event_set_group_id (event, group_id);
-  gst_pad_push_event (pad, event);
-  g_free (stream_id);
-  gst_pad_push_event (pad, gst_event_new_caps (caps));
-  GstSegment segment;
-  gst_segment_init (&segment, GST_FORMAT_TIME);
-  gst_pad_push_event (pad, gst_event_new_segment (&segment));
-}
-
 /* On READY->PAUSED, before the first buffer: what a GstBaseSrc sends. */
 static void
 start_streaming (ComediaRtpSrc * self)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
-  guint group_id = gst_util_group_id_next ();
-
-  GstCaps *caps = output_caps (self, nullptr);
-  caps = gst_caps_fixate (caps);
-  start_pad (self, priv->srcpad, caps, nullptr, group_id);
+  GstCaps *caps = gst_caps_fixate (output_caps (self, nullptr));
+  priv->pads.start (caps, priv->dispatch.config ().rtcp_mux);
   gst_caps_unref (caps);
-  if (priv->dispatch.config ().rtcp_mux) {
-    if (!priv->rtcp_pad)
-      add_rtcp_pad (self);
-    caps = gst_caps_new_empty_simple ("application/x-rtcp");
-    start_pad (self, priv->rtcp_pad, caps, "rtcp", group_id);
-    gst_caps_unref (caps);
-  }
-}
-
-/* Pushes @bufs (owned, in order) on @pad: one buffer alone, more as a
- * buffer list. */
-static GstFlowReturn
-push_buffers (ComediaRtpSrc * self, GstPad * pad,
-    std::vector<GstBuffer *> &bufs)
-{
-  GstFlowReturn ret;
-  if (G_UNLIKELY (self->priv->stopped)) {
-    for (GstBuffer *b : bufs)
-      gst_buffer_unref (b);
-    ret = GST_FLOW_EOS;
-  } else if (bufs.size () == 1) {
-    ret = gst_pad_push (pad, bufs[0]);
-  } else {
-    GstBufferList *list = gst_buffer_list_new_sized (bufs.size ());
-    for (GstBuffer *b : bufs)
-      gst_buffer_list_add (list, b);
-    ret = gst_pad_push_list (pad, list);
-  }
-  bufs.clear ();
-  return ret;
-}
-
-static void
-push_eos (ComediaRtpSrc * self)
-{
-  gst_pad_push_event (self->priv->srcpad, gst_event_new_eos ());
-  if (self->priv->rtcp_pad)
-    gst_pad_push_event (self->priv->rtcp_pad, gst_event_new_eos ());
 }
 
 /* After EOS or a fatal error: the receive thread no longer serves this
@@ -1058,38 +947,16 @@ push_eos (ComediaRtpSrc * self)
 static void
 stop_reading (ComediaRtpSrcPrivate * priv)
 {
-  priv->stopped = true;
+  priv->pads.set_stopped (true);
   priv->loop->set_active (priv, false);
 }
 
-/* What a GstBaseSrc does when downstream refuses: EOS ends the stream, an
- * error (not-linked included) is posted; either way nothing more is read.
- * Flushing means the element is stopping: the packets are dropped. */
+/* Pushes what passed on the side's pad: src, or rtcp_src for muxed RTCP. */
 static void
-handle_flow (ComediaRtpSrc * self, GstPad * pad, GstFlowReturn ret)
+deliver (ComediaRtpSrcPrivate * priv, Side side)
 {
-  ComediaRtpSrcPrivate *priv = self->priv;
-  if (G_LIKELY (ret == GST_FLOW_OK) || ret == GST_FLOW_FLUSHING ||
-      priv->stopped)
-    return;
-  if (pad == priv->rtcp_pad && ret == GST_FLOW_NOT_LINKED)
-    return;   /* muxed RTCP nobody asked for */
-  GST_DEBUG_OBJECT (self, "%s: push returned %s, stopping",
-      GST_PAD_NAME (pad), gst_flow_get_name (ret));
-  if (ret != GST_FLOW_EOS)
-    GST_ELEMENT_FLOW_ERROR (self, ret);
-  push_eos (self);
-  stop_reading (priv);
-}
-
-/* Pushes @bufs (owned, in order) on @pad: src, or rtcp_src for muxed
- * RTCP. */
-static void
-deliver (ComediaRtpSrc * self, GstPad * pad, std::vector<GstBuffer *> &bufs)
-{
-  if (bufs.empty ())
-    return;
-  handle_flow (self, pad, push_buffers (self, pad, bufs));
+  if (priv->pads.deliver (side, priv->dispatch.output (side)))
+    stop_reading (priv);
 }
 
 /* Reads a batch from @socket, which is readable; returns how many
@@ -1140,14 +1007,14 @@ process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts)
 gint64
 ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
 {
-  if (G_UNLIKELY (stopped))
+  if (G_UNLIKELY (pads.stopped ()))
     return -1;
 
   latching.check_timeouts (now);
   latching.retry_waiting_rtcp (Side::MuxedRtcp, now);
-  deliver (self, rtcp_pad, dispatch.output (Side::MuxedRtcp));
+  deliver (this, Side::MuxedRtcp);
   latching.retry_waiting_rtcp (Side::Own, now);
-  deliver (self, srcpad, dispatch.output (Side::Own));
+  deliver (this, Side::Own);
 
   guint n = readable ?
       receive_batch (self, latching.component (Side::Own)->socket ()) : 0;
@@ -1155,9 +1022,9 @@ ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
     latching.refresh ();
     /* One arrival time for the batch: its datagrams were read together. */
     now = g_get_monotonic_time ();
-    process_batch (self, n, now, arrival_running_time (self));
-    deliver (self, rtcp_pad, dispatch.output (Side::MuxedRtcp));
-    deliver (self, srcpad, dispatch.output (Side::Own));
+    process_batch (self, n, now, pads.running_time ());
+    deliver (this, Side::MuxedRtcp);
+    deliver (this, Side::Own);
   }
   /* On a shared thread the pool is shared too: slots left over go back to
    * it for the next element rather than wait here for this one's next
@@ -1165,8 +1032,8 @@ ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
   engine.release_idle_slots ();
 
   /* After the packets already read, as a GstBaseSrc would. */
-  if (G_UNLIKELY (eos_pending.exchange (false)) && !stopped) {
-    push_eos (self);
+  if (G_UNLIKELY (eos_pending.exchange (false)) && !pads.stopped ()) {
+    pads.push_eos ();
     stop_reading (this);
     return -1;
   }
