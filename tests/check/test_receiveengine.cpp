@@ -104,7 +104,8 @@ GST_START_TEST (test_batches_grow_and_carry_senders)
     fail_unless (buf);
     fail_unless_equals_int (gst_buffer_get_size (buf), len);
     fail_unless_equals_int (peer->port, tx_port);
-    fail_unless_equals_string (peer->ip_string ().c_str (), "127.0.0.1");
+    std::string ip = peer->ip_string ();
+    fail_unless_equals_string (ip.c_str (), "127.0.0.1");
     GstNetAddressMeta *meta = gst_buffer_get_net_address_meta (buf);
     fail_unless (meta && G_IS_INET_SOCKET_ADDRESS (meta->addr));
     sizes.push_back (len);
