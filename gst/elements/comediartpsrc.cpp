@@ -214,9 +214,9 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
    * component 2 with rtcp-mux (Side::MuxedRtcp). */
   comedia::LatchBridge latching;
 
-  comedia::SourcePads pads;
-  /* Streaming state, reset on READY->PAUSED; receive thread only. */
-  std::atomic<bool> eos_pending{false};   /* EOS sent to the element */
+  comedia::SourcePads pads;   /* src, rtcp_src, and whether the stream ended */
+  /* EOS sent to the element, for the receive thread to push. */
+  std::atomic<bool> eos_pending{false};
 
   /* Batched reads into pool buffers (receive thread only). */
   comedia::ReceiveEngine engine;
