@@ -85,8 +85,7 @@ SourcePrefix::contains (const PeerAddress &addr) const
 LatchPolicy::~LatchPolicy ()
 {
   clear_candidates ();
-  for (GstBuffer *b : released_)
-    gst_buffer_unref (b);
+  drop_released ();
 }
 
 LatchPolicy::LatchPolicy (LatchPolicy &&other) noexcept
@@ -181,7 +180,7 @@ LatchPolicy::on_packet (const PeerAddress &from, const PacketFacts &facts,
       if (continues_peer (facts)) {
         if (!from_rtp_peer_ip (from))
           return drop (DropReason::NotRtpPeerIp);
-        return latch (from, facts, arrival_us, nullptr, nullptr);
+        return latch (from, facts, arrival_us, nullptr);
       }
       break;
     case Relatch::Silence:
@@ -192,14 +191,6 @@ LatchPolicy::on_packet (const PeerAddress &from, const PacketFacts &facts,
       break;
   }
   return drop (DropReason::ForeignSource);
-}
-
-LatchDecision
-LatchPolicy::on_packet_bytes (const PeerAddress &from, GstBuffer *packet,
-    int64_t arrival_us, bool rtcp_mux)
-{
-  return on_packet (from, inspect_packet (packet, config_.component, rtcp_mux),
-      arrival_us, nullptr);
 }
 
 LatchDecision
@@ -219,8 +210,7 @@ LatchPolicy::learn (const PeerAddress &from, const PacketFacts &facts,
         c.ssrc = facts.ssrc;
         c.count = 1;
         c.first_us = c.last_us = now;
-        if (packet)
-          c.held.push_back (gst_buffer_ref (packet));
+        hold (c, facts, packet);
         LatchDecision d;
         d.verdict = Verdict::Hold;
         d.reason = DropReason::WaitingForRtp;
@@ -231,7 +221,7 @@ LatchPolicy::learn (const PeerAddress &from, const PacketFacts &facts,
       if (!from_rtp_peer_ip (from))
         return drop (DropReason::NotRtpPeerIp);
     }
-    return latch (from, facts, now, nullptr, packet);
+    return latch (from, facts, now, nullptr);
   }
 
   Candidate &c = candidate_for (from);
@@ -252,25 +242,39 @@ LatchPolicy::learn (const PeerAddress &from, const PacketFacts &facts,
   if (c.count >= config_.probation_packets &&
       (config_.probation_packets <= 1 ||
           now - c.first_us >= config_.probation_min_us))
-    return latch (from, facts, now, &c, packet);
+    return latch (from, facts, now, &c);
 
-  if (packet) {
-    if (c.held.size () >= MAX_HELD_PER_CANDIDATE) {
-      gst_buffer_unref (c.held.front ());
-      c.held.erase (c.held.begin ());
-    }
-    c.held.push_back (gst_buffer_ref (packet));
+  if (c.held.size () >= MAX_HELD_PER_CANDIDATE && packet) {
+    gst_buffer_unref (c.held.front ().packet);
+    c.held.erase (c.held.begin ());
   }
+  hold (c, facts, packet);
   LatchDecision d;
   d.verdict = Verdict::Hold;
   return d;
 }
 
+void
+LatchPolicy::hold (Candidate &c, const PacketFacts &facts, GstBuffer *packet)
+{
+  if (packet)
+    c.held.push_back (Held { gst_buffer_ref (packet), facts });
+}
+
+void
+LatchPolicy::drop_released ()
+{
+  for (Held &h : released_)
+    gst_buffer_unref (h.packet);
+  released_.clear ();
+}
+
+/* The latching packet itself is the caller's: only the held ones are
+ * released. */
 LatchDecision
 LatchPolicy::latch (const PeerAddress &from, const PacketFacts &facts,
-    int64_t now, Candidate *candidate, GstBuffer *packet)
+    int64_t now, Candidate *candidate)
 {
-  (void) packet;   /* the caller passes the latching packet itself */
   LatchDecision d;
   d.verdict = Verdict::Latch;
   if (latched_) {
@@ -285,9 +289,7 @@ LatchPolicy::latch (const PeerAddress &from, const PacketFacts &facts,
   peer_seq_ = facts.seq;
   last_peer_us_ = now;
 
-  for (GstBuffer *b : released_)
-    gst_buffer_unref (b);
-  released_.clear ();
+  drop_released ();
   if (candidate) {
     released_.swap (candidate->held);
     d.released = released_.size ();
@@ -327,8 +329,8 @@ LatchPolicy::candidate_for (const PeerAddress &from)
 void
 LatchPolicy::clear_candidate (Candidate &c)
 {
-  for (GstBuffer *b : c.held)
-    gst_buffer_unref (b);
+  for (Held &h : c.held)
+    gst_buffer_unref (h.packet);
   c.held.clear ();
   c.count = 0;
   c.ssrc = 0;
@@ -351,10 +353,34 @@ LatchPolicy::candidates () const
       [] (const Candidate &c) { return c.in_use (); });
 }
 
-void
-LatchPolicy::take_released (std::vector<GstBuffer *> &out)
+size_t
+LatchPolicy::held_packets () const
 {
-  out.insert (out.end (), released_.begin (), released_.end ());
+  size_t n = 0;
+  for (const Candidate &c : candidates_)
+    n += c.held.size ();
+  return n;
+}
+
+size_t
+LatchPolicy::held_bytes () const
+{
+  size_t n = 0;
+  for (const Candidate &c : candidates_)
+    for (const Held &h : c.held)
+      n += gst_buffer_get_size (h.packet);
+  return n;
+}
+
+void
+LatchPolicy::take_released (std::vector<GstBuffer *> &out,
+    std::vector<PacketFacts> *facts)
+{
+  for (const Held &h : released_) {
+    out.push_back (h.packet);
+    if (facts)
+      facts->push_back (h.facts);
+  }
   released_.clear ();
 }
 
@@ -383,7 +409,7 @@ LatchPolicy::retry_waiting (int64_t now_us)
       facts.kind = PacketKind::Rtcp;
       facts.ssrc = c.ssrc;
       PeerAddress from = c.from;
-      return latch (from, facts, now_us, &c, nullptr);
+      return latch (from, facts, now_us, &c);
     }
   }
   /* None of the held reports came from the RTP peer. */
@@ -427,9 +453,7 @@ void
 LatchPolicy::reset ()
 {
   clear_candidates ();
-  for (GstBuffer *b : released_)
-    gst_buffer_unref (b);
-  released_.clear ();
+  drop_released ();
   latched_ = false;
   timed_out_ = false;
   peer_ = PeerAddress ();

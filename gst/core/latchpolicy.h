@@ -103,13 +103,12 @@ class LatchPolicy {
   LatchDecision on_packet (const PeerAddress &from, const PacketFacts &facts,
       int64_t arrival_us, GstBuffer *packet = nullptr);
 
-  /* Convenience: inspects @packet and decides (never holds it). */
-  LatchDecision on_packet_bytes (const PeerAddress &from, GstBuffer *packet,
-      int64_t arrival_us, bool rtcp_mux = false);
-
   /* After a Latch: moves the released packets (owned references, in
-   * arrival order) into @out. */
-  void take_released (std::vector<GstBuffer *> &out);
+   * arrival order) into @out, and, if @facts is given, what each of them
+   * is (as on_packet was told) into @facts, so that nothing is parsed
+   * twice. */
+  void take_released (std::vector<GstBuffer *> &out,
+      std::vector<PacketFacts> *facts = nullptr);
 
   /* RTCP: the SSRC of the stream's RTP peer, once known. */
   void set_rtp_peer_ssrc (bool known, uint32_t ssrc);
@@ -136,6 +135,10 @@ class LatchPolicy {
   int64_t last_peer_packet_us () const { return last_peer_us_; }
   bool timed_out () const { return timed_out_; }
   size_t candidates () const;
+  /* Packets held in probation, and their bytes: bounded by MAX_CANDIDATES
+   * times MAX_HELD_PER_CANDIDATE packets. */
+  size_t held_packets () const;
+  size_t held_bytes () const;
 
   const Config &config () const { return config_; }
   /* A new allowed-source prefix (e.g. negotiated from the peer's SDP after
@@ -145,6 +148,10 @@ class LatchPolicy {
   void reset ();
 
  private:
+  struct Held {
+    GstBuffer *packet;
+    PacketFacts facts;
+  };
   struct Candidate {
     PeerAddress from;
     uint32_t ssrc = 0;
@@ -152,14 +159,16 @@ class LatchPolicy {
     guint count = 0;
     int64_t first_us = 0;
     int64_t last_us = 0;
-    std::vector<GstBuffer *> held;
+    std::vector<Held> held;
     bool in_use () const { return count != 0; }
   };
 
   LatchDecision learn (const PeerAddress &from, const PacketFacts &facts,
       int64_t now, GstBuffer *packet);
   LatchDecision latch (const PeerAddress &from, const PacketFacts &facts,
-      int64_t now, Candidate *candidate, GstBuffer *packet);
+      int64_t now, Candidate *candidate);
+  void hold (Candidate &c, const PacketFacts &facts, GstBuffer *packet);
+  void drop_released ();
   Candidate &candidate_for (const PeerAddress &from);
   void clear_candidate (Candidate &c);
   void clear_candidates ();
@@ -179,7 +188,7 @@ class LatchPolicy {
   /* Grows up to MAX_CANDIDATES while learning and is emptied on latching:
    * a thousand latched receivers keep no table. */
   std::vector<Candidate> candidates_;
-  std::vector<GstBuffer *> released_;
+  std::vector<Held> released_;
 };
 
 }  // namespace comedia

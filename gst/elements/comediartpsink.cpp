@@ -57,6 +57,7 @@
 #include "comediaelements.h"
 #include "comediasession.h"
 #include "keepaliveservice.h"
+#include "ratelimit.h"
 
 #include <gst/rtp/rtp.h>
 
@@ -101,6 +102,15 @@ struct ComediaRtpSinkPrivate {
   guint port = DEFAULT_PORT;
   guint keepalive_interval = DEFAULT_KEEPALIVE_INTERVAL;
   gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
+
+  /* The properties as they were at NULL->READY: what the state changes and
+   * the streaming thread read, without the lock. */
+  struct Opened {
+    guint stream = DEFAULT_STREAM;
+    guint component = DEFAULT_COMPONENT;
+    guint keepalive_interval = DEFAULT_KEEPALIVE_INTERVAL;
+    gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
+  } opened;
   bool keepalives_started = false;
 
   ComediaSession *session = nullptr;
@@ -112,10 +122,13 @@ struct ComediaRtpSinkPrivate {
   guint64 destination_generation = 0;
   GSocketAddress *destination = nullptr;
 
-  /* When the SSRC of the media sent was last recorded (streaming thread). */
-  gint64 ssrc_noted_us = 0;
+  /* The SSRC of the media sent is recorded once a second (streaming
+   * thread). */
+  comedia::RateLimit ssrc_note{G_USEC_PER_SEC};
 
-  /* Scratch for sending buffer lists (streaming thread only). */
+  /* Scratch for sending (streaming thread only): it only grows, so a
+   * steady stream allocates nothing. */
+  std::vector<GstBuffer *> buffers;
   std::vector<GOutputVector> vectors;
   std::vector<GstMapInfo> maps;
   std::vector<GOutputMessage> messages;
@@ -383,6 +396,10 @@ comedia_rtp_sink_open (ComediaRtpSink * self)
     priv->session = comedia_session_acquire (priv->session_name.c_str ());
     host = priv->host;
     port = priv->port;
+    priv->opened.stream = priv->stream;
+    priv->opened.component = priv->component;
+    priv->opened.keepalive_interval = priv->keepalive_interval;
+    priv->opened.keepalive_pt = priv->keepalive_pt;
   }
 
   if (!host.empty () && port == 0) {
@@ -429,15 +446,17 @@ comedia_rtp_sink_change_state (GstElement * element, GstStateChange transition)
   ComediaRtpSinkPrivate *priv = self->priv;
   /* Keepalives need the socket and its destination before any buffer
    * comes: a silent sink is the reason they exist. */
-  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED && priv->keepalive_interval > 0) {
+  const ComediaRtpSinkPrivate::Opened & opened = priv->opened;
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED &&
+      opened.keepalive_interval > 0) {
     if (shared_component (self) == nullptr)
       return GST_STATE_CHANGE_FAILURE;
-    comedia_keepalive_start (priv->session, priv->stream, priv->keepalive_interval,
-        (guint8) priv->keepalive_pt, FALSE);
+    comedia_keepalive_start (priv->session, opened.stream,
+        opened.keepalive_interval, (guint8) opened.keepalive_pt, FALSE);
     priv->keepalives_started = true;
   }
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY && priv->keepalives_started) {
-    comedia_keepalive_stop (priv->session, priv->stream);
+    comedia_keepalive_stop (priv->session, opened.stream);
     priv->keepalives_started = false;
   }
 
@@ -475,8 +494,8 @@ shared_component (ComediaRtpSink * self)
     return c;
 
   GError *err = nullptr;
-  c = comedia_session_open_component (priv->session, priv->stream,
-      priv->component, nullptr, &err);
+  c = comedia_session_open_component (priv->session, priv->opened.stream,
+      priv->opened.component, nullptr, &err);
   if (!c) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
         ("Could not open a UDP socket to send from"), ("%s", err->message));
@@ -540,9 +559,6 @@ unmap_all (GstMapInfo * maps, guint n)
     gst_memory_unmap (maps[i].memory, &maps[i]);
 }
 
-/* A buffer holds at most 16 memories (GstBuffer's fixed limit). */
-#define MAX_MEMORIES 16
-
 /* Records, at most once a second, the SSRC of the RTP that @buffer (just
  * sent on @c) carries, for the stream's RTCP keepalives. */
 static void
@@ -550,10 +566,9 @@ note_media_ssrc (ComediaRtpSink * self, Component * c, GstBuffer * buffer,
     gint64 now)
 {
   ComediaRtpSinkPrivate *priv = self->priv;
-  if (G_LIKELY (now - priv->ssrc_noted_us < G_USEC_PER_SEC) ||
-      c->component != comedia::COMPONENT_RTP)
+  if (c->component != comedia::COMPONENT_RTP ||
+      G_LIKELY (!priv->ssrc_note.allow (now)))
     return;
-  priv->ssrc_noted_us = now;
   GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
   if (!gst_rtp_buffer_map (buffer, GST_MAP_READ, &rtp))
     return;   /* RTCP on a muxed component, or not RTP at all */
@@ -561,69 +576,26 @@ note_media_ssrc (ComediaRtpSink * self, Component * c, GstBuffer * buffer,
   gst_rtp_buffer_unmap (&rtp);
 }
 
+/* Sends @n buffers to the component's destination with one sendmmsg, as
+ * many as it takes: the one path of render and render_list, as
+ * multiudpsink has. */
 static GstFlowReturn
-comedia_rtp_sink_render (GstBaseSink * sink, GstBuffer * buffer)
+send_buffers (ComediaRtpSink * self, GstBuffer ** buffers, guint n)
 {
-  ComediaRtpSink *self = COMEDIA_RTP_SINK (sink);
-  Component *c = shared_component (self);
-  if (G_UNLIKELY (!c))
-    return GST_FLOW_ERROR;
-
-  GSocketAddress *dest = current_destination (self, c);
-  if (!dest) {
-    c->counters.dropped_no_peer.fetch_add (1, std::memory_order_relaxed);
-    return GST_FLOW_OK;
-  }
-
-  /* On the stack: a single buffer costs no allocation. */
-  GOutputVector vectors[MAX_MEMORIES];
-  GstMapInfo maps[MAX_MEMORIES];
-  guint n = map_buffer (buffer, vectors, maps, 0);
-
-  GError *err = nullptr;
-  gssize sent = g_socket_send_message (c->socket (), dest, vectors, n,
-      nullptr, 0, 0, self->priv->cancellable, &err);
-  unmap_all (maps, n);
-
-  if (sent < 0) {
-    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-      g_clear_error (&err);
-      return GST_FLOW_FLUSHING;
-    }
-    count_send_error (self, c, err);
-    g_clear_error (&err);
-    return GST_FLOW_OK;
-  }
-  gint64 now = g_get_monotonic_time ();
-  c->last_sent_us.store (now, std::memory_order_relaxed);
-  note_media_ssrc (self, c, buffer, now);
-  c->counters.send_calls.fetch_add (1, std::memory_order_relaxed);
-  c->counters.sent.fetch_add (1, std::memory_order_relaxed);
-  c->counters.sent_bytes.fetch_add (sent, std::memory_order_relaxed);
-  return GST_FLOW_OK;
-}
-
-static GstFlowReturn
-comedia_rtp_sink_render_list (GstBaseSink * sink, GstBufferList * list)
-{
-  ComediaRtpSink *self = COMEDIA_RTP_SINK (sink);
   ComediaRtpSinkPrivate *priv = self->priv;
   Component *c = shared_component (self);
   if (G_UNLIKELY (!c))
     return GST_FLOW_ERROR;
 
-  guint n = gst_buffer_list_length (list);
   GSocketAddress *dest = current_destination (self, c);
   if (!dest) {
     c->counters.dropped_no_peer.fetch_add (n, std::memory_order_relaxed);
     return GST_FLOW_OK;
   }
 
-  /* Scratch arrays kept between lists: they only grow, so a steady stream
-   * of lists allocates nothing. */
   guint total_memories = 0;
   for (guint i = 0; i < n; i++)
-    total_memories += gst_buffer_n_memory (gst_buffer_list_get (list, i));
+    total_memories += gst_buffer_n_memory (buffers[i]);
   if (priv->vectors.size () < total_memories) {
     priv->vectors.resize (total_memories);
     priv->maps.resize (total_memories);
@@ -634,7 +606,7 @@ comedia_rtp_sink_render_list (GstBaseSink * sink, GstBufferList * list)
   guint mapped = 0;
   for (guint i = 0; i < n; i++) {
     guint first = mapped;
-    mapped += map_buffer (gst_buffer_list_get (list, i), priv->vectors.data (),
+    mapped += map_buffer (buffers[i], priv->vectors.data (),
         priv->maps.data (), mapped);
     GOutputMessage & m = priv->messages[i];
     m.address = dest;
@@ -672,14 +644,32 @@ comedia_rtp_sink_render_list (GstBaseSink * sink, GstBufferList * list)
   }
   unmap_all (priv->maps.data (), mapped);
 
-  /* Counted once per list: the counters are shared with other threads. */
+  /* Counted once per call: the counters are shared with other threads. */
   if (sent > 0) {
     gint64 now = g_get_monotonic_time ();
     c->last_sent_us.store (now, std::memory_order_relaxed);
-    note_media_ssrc (self, c, gst_buffer_list_get (list, (guint) sent - 1), now);
+    note_media_ssrc (self, c, buffers[sent - 1], now);
   }
   c->counters.send_calls.fetch_add (calls, std::memory_order_relaxed);
   c->counters.sent.fetch_add (sent, std::memory_order_relaxed);
   c->counters.sent_bytes.fetch_add (sent_bytes, std::memory_order_relaxed);
   return ret;
+}
+
+static GstFlowReturn
+comedia_rtp_sink_render (GstBaseSink * sink, GstBuffer * buffer)
+{
+  return send_buffers (COMEDIA_RTP_SINK (sink), &buffer, 1);
+}
+
+static GstFlowReturn
+comedia_rtp_sink_render_list (GstBaseSink * sink, GstBufferList * list)
+{
+  ComediaRtpSink *self = COMEDIA_RTP_SINK (sink);
+  std::vector<GstBuffer *> &buffers = self->priv->buffers;
+  guint n = gst_buffer_list_length (list);
+  buffers.resize (n);
+  for (guint i = 0; i < n; i++)
+    buffers[i] = gst_buffer_list_get (list, i);
+  return send_buffers (self, buffers.data (), n);
 }

@@ -79,27 +79,25 @@
 #include "comediaelements.h"
 #include "comediasession.h"
 #include "keepalive.h"
+#include "latchbridge.h"
+#include "packetdispatch.h"
+#include "receiveengine.h"
 #include "receiveloop.h"
+#include "sourcepads.h"
 
-#include <gst/net/gstnetaddressmeta.h>
-#include <gst/rtp/rtp.h>
-
-#include <sys/socket.h>
-
-#include <algorithm>
 #include <atomic>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-GST_DEBUG_CATEGORY_STATIC (comedia_rtp_src_debug);
+/* Not static: latchbridge.cpp logs in it too. */
+GST_DEBUG_CATEGORY (comedia_rtp_src_debug);
 #define GST_CAT_DEFAULT comedia_rtp_src_debug
 
 using comedia::Component;
-using comedia::LatchDecision;
 using comedia::LatchPolicy;
 using comedia::PeerAddress;
+using comedia::Side;
 
 #define DEFAULT_SESSION "default"
 #define DEFAULT_STREAM 1
@@ -118,16 +116,6 @@ using comedia::PeerAddress;
 #define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
 #define DEFAULT_RECEIVE_THREAD ""
 #define DEFAULT_BUFFER_SIZE 0
-
-/* Receive slots armed while idle: a quiet source keeps only this many
- * buffers in hand, a busy one grows towards batch-size. */
-#define MIN_ARMED_SLOTS 2
-
-/* How often held RTCP is re-examined while the RTP peer is unknown. */
-#define RTCP_RETRY_INTERVAL_US (50 * 1000)
-
-/* Per-packet rubbish is reported at most this often. */
-#define WARNING_INTERVAL_US G_USEC_PER_SEC
 
 enum
 {
@@ -184,24 +172,15 @@ static GstStaticPadTemplate rtcp_src_template =
 GST_STATIC_PAD_TEMPLATE ("rtcp_src", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("application/x-rtcp"));
 
-/* A pool buffer mapped for writing, ready to receive one datagram. */
-struct ReceiveSlot {
-  GstBuffer *buffer = nullptr;
-  GstMapInfo map = GST_MAP_INFO_INIT;
-};
-
-/* Latching state of one component as seen by this receiver. */
-struct LatchedComponent {
-  Component *component = nullptr;
-  LatchPolicy policy;
-  guint64 allowed_generation = 0;   /* negotiated allowed source applied */
-  guint32 published_ssrc = 0;       /* the SSRC on the component (RTP) */
-};
+static gboolean src_query (GstPad * pad, GstObject * parent, GstQuery * query);
 
 /* The element as a client of its receive thread (ReceiveLoop): serve() is
  * what a GstBaseSrc's create() loop would do, one turn at a time. */
 struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
-  explicit ComediaRtpSrcPrivate (ComediaRtpSrc * element) : self (element) {}
+  explicit ComediaRtpSrcPrivate (ComediaRtpSrc * element)
+    : self (element), latching (GST_ELEMENT (element), dispatch),
+      pads (GST_ELEMENT (element), &src_template, &rtcp_src_template,
+          src_query) {}
   gint64 serve (gint64 now, bool readable) override;
 
   ComediaRtpSrc *self;
@@ -217,8 +196,6 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   guint probation = DEFAULT_PROBATION;
   guint probation_time = DEFAULT_PROBATION_TIME;
   std::string allowed_source = DEFAULT_ALLOWED_SOURCE;
-  /* allowed-source is empty: sdp-negotiator may restrict learning instead */
-  bool negotiated_source = true;
   ComediaRelatch relatch = DEFAULT_RELATCH;
   guint timeout = DEFAULT_TIMEOUT;
   gboolean rtcp_without_rtp = DEFAULT_RTCP_WITHOUT_RTP;
@@ -230,38 +207,19 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   /* Set up on NULL->READY, used by the receive thread. */
   ComediaSession *session = nullptr;
   std::shared_ptr<comedia::ReceiveLoop> loop;
-  LatchedComponent own;        /* the component this element reads */
-  LatchedComponent muxed_rtcp; /* component 2 when rtcp-mux */
+  /* What each datagram becomes; its configuration is the receive thread's
+   * copy of the properties. */
+  comedia::PacketDispatch dispatch;
+  /* The components it latches for: the one it reads (Side::Own), and
+   * component 2 with rtcp-mux (Side::MuxedRtcp). */
+  comedia::LatchBridge latching;
 
-  GstPad *srcpad = nullptr;
-  GstPad *rtcp_pad = nullptr;
-  /* Streaming state, reset on READY->PAUSED; receive thread only. */
-  bool stopped = false;    /* EOS or a fatal flow return: nothing more */
-  std::atomic<bool> eos_pending{false};   /* EOS sent to the element */
-  gint64 last_warning_us = 0;
-  guint64 malformed_since_warning = 0;
-  /* Rejected packets since the last comedia-rejected summary. */
-  gint64 last_rejected_report_us = 0;
-  guint64 rejected_since_report = 0;
-  std::vector<GstBuffer *> released;   /* scratch for latches */
+  comedia::SourcePads pads;   /* src, rtcp_src, and whether the stream ended */
+  /* EOS sent to the element, for the receive thread to push. */
+  std::atomic<bool> eos_pending{false};
 
-  /* Batched receive (receive thread only).  Datagrams land in buffers
-   * of a pool, so a steady stream allocates nothing. */
-  GstBufferPool *pool = nullptr;
-  std::string pool_key;    /* the receive thread whose pool it is */
-  guint max_batch = DEFAULT_BATCH_SIZE;
-  guint armed_target = MIN_ARMED_SLOTS;
-  std::vector<ReceiveSlot> slots;
-  std::vector<GInputMessage> messages;
-  std::vector<GInputVector> vectors;
-  std::vector<GSocketAddress *> senders;
-  std::vector<GstBuffer *> rtcp_out;   /* muxed RTCP of one batch */
-  /* The last sender converted to a PeerAddress: GSocket hands out the same
-   * address object for a repeat sender, so one pointer compare saves the
-   * conversion. */
-  GSocketAddress *last_sender = nullptr;
-  PeerAddress last_peer;
-  std::atomic<guint64> receive_calls{0};
+  /* Batched reads into pool buffers (receive thread only). */
+  comedia::ReceiveEngine engine;
 };
 
 struct _ComediaRtpSrc {
@@ -283,8 +241,6 @@ static GstStateChangeReturn comedia_rtp_src_change_state (GstElement * element,
     GstStateChange transition);
 static gboolean comedia_rtp_src_send_event (GstElement * element,
     GstEvent * event);
-static void remove_rtcp_pad (ComediaRtpSrc * self);
-static void release_slots (ComediaRtpSrcPrivate * priv);
 static void start_streaming (ComediaRtpSrc * self);
 
 static void
@@ -472,6 +428,8 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
 
   element_class->change_state = comedia_rtp_src_change_state;
   element_class->send_event = comedia_rtp_src_send_event;
+
+  gst_type_mark_as_plugin_api (COMEDIA_TYPE_RELATCH, (GstPluginAPIFlags) 0);
 }
 
 static GstCaps *output_caps (ComediaRtpSrc * self, GstCaps * filter);
@@ -499,25 +457,11 @@ src_query (GstPad * pad, GstObject * parent, GstQuery * query)
   }
 }
 
-static gboolean
-src_event (GstPad * pad, GstObject * parent, GstEvent * event)
-{
-  /* A live network source: nothing to seek, nothing to renegotiate. */
-  gboolean handled = GST_EVENT_TYPE (event) != GST_EVENT_SEEK;
-  gst_event_unref (event);
-  return handled;
-}
-
 static void
 comedia_rtp_src_init (ComediaRtpSrc * self)
 {
+  /* Adds the src pad. */
   self->priv = new ComediaRtpSrcPrivate (self);
-
-  GstPad *pad = gst_pad_new_from_static_template (&src_template, "src");
-  gst_pad_set_query_function (pad, src_query);
-  gst_pad_set_event_function (pad, src_event);
-  self->priv->srcpad = pad;
-  gst_element_add_pad (GST_ELEMENT (self), pad);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 }
 
@@ -533,18 +477,11 @@ comedia_rtp_src_finalize (GObject * object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
-static std::string
-peer_string (const LatchedComponent & lc)
-{
-  return lc.component && lc.component->latched () ?
-      lc.component->latched_peer ().to_string () : std::string ();
-}
-
 static GstStructure *
 create_stats (ComediaRtpSrc * self)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
-  Component *c = priv->own.component;
+  Component *c = priv->latching.component (Side::Own);
   auto get = [] (const std::atomic<guint64> &v) { return v.load (std::memory_order_relaxed); };
 
   GstStructure *s = gst_structure_new ("comedia-rtpsrc-stats",
@@ -557,11 +494,12 @@ create_stats (ComediaRtpSrc * self)
       "rejected", G_TYPE_UINT64, c ? get (c->counters.rejected) : 0,
       "malformed", G_TYPE_UINT64, c ? get (c->counters.malformed) : 0,
       "keepalives", G_TYPE_UINT64, c ? get (c->counters.keepalives_received) : 0,
-      "receive-calls", G_TYPE_UINT64, get (priv->receive_calls),
-      "peer", G_TYPE_STRING, peer_string (priv->own).c_str (), nullptr);
-  if (priv->muxed_rtcp.component)
+      "receive-calls", G_TYPE_UINT64, priv->engine.receive_calls (),
+      "peer", G_TYPE_STRING, priv->latching.peer_string (Side::Own).c_str (),
+      nullptr);
+  if (priv->latching.component (Side::MuxedRtcp))
     gst_structure_set (s, "rtcp-peer", G_TYPE_STRING,
-        peer_string (priv->muxed_rtcp).c_str (), nullptr);
+        priv->latching.peer_string (Side::MuxedRtcp).c_str (), nullptr);
   return s;
 }
 
@@ -706,7 +644,8 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
       g_value_set_string (value, priv->receive_thread.c_str ());
       break;
     case PROP_LATCHED_ADDRESS:
-      g_value_set_string (value, peer_string (priv->own).c_str ());
+      g_value_set_string (value,
+          priv->latching.peer_string (Side::Own).c_str ());
       break;
     case PROP_STATS:
       g_value_take_boxed (value, create_stats (self));
@@ -716,6 +655,11 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
   }
 }
+
+static_assert ((int) comedia::Relatch::Never == COMEDIA_RELATCH_NEVER &&
+    (int) comedia::Relatch::Ssrc == COMEDIA_RELATCH_SSRC &&
+    (int) comedia::Relatch::Silence == COMEDIA_RELATCH_SILENCE,
+    "ComediaRelatch mirrors comedia::Relatch");
 
 /* The policy configuration from the properties (called with the lock). */
 static LatchPolicy::Config
@@ -727,111 +671,32 @@ policy_config (ComediaRtpSrcPrivate * priv, guint component,
   config.probation_packets = priv->probation;
   config.probation_min_us = (int64_t) priv->probation_time * 1000;
   config.allowed = allowed;
-  switch (priv->relatch) {
-    case COMEDIA_RELATCH_NEVER:
-      config.relatch = comedia::Relatch::Never;
-      break;
-    case COMEDIA_RELATCH_SSRC:
-      config.relatch = comedia::Relatch::Ssrc;
-      break;
-    case COMEDIA_RELATCH_SILENCE:
-      config.relatch = comedia::Relatch::Silence;
-      break;
-  }
+  /* The GEnum mirrors the policy's values (static_assert below). */
+  config.relatch = (comedia::Relatch) priv->relatch;
   config.timeout_us = (int64_t) priv->timeout * 1000;
   config.rtcp_requires_rtp_peer = !priv->rtcp_without_rtp;
   return config;
 }
 
-/* Receive buffers.  The elements of a shared receive thread share one pool
- * per MTU, so a thousand quiet receivers keep a handful of buffers between
- * them instead of a few each; an element with its own thread has its own.
- * Counted by hand rather than by weak reference: the last user must also
- * deactivate the pool, which frees what it holds. */
-struct SharedReceivePool {
-  GstBufferPool *pool;
-  guint users;
-};
-static std::mutex receive_pools_lock;
-static std::map<std::pair<std::string, guint>, SharedReceivePool> receive_pools;
-
-static GstBufferPool *
-new_receive_pool (guint mtu)
-{
-  /* One byte more than the MTU, to tell an over-long datagram from one that
-   * fits exactly.  No upper bound: packets held in probation or queued
-   * downstream must never make the receiver wait for a buffer. */
-  GstBufferPool *pool = gst_buffer_pool_new ();
-  GstStructure *config = gst_buffer_pool_get_config (pool);
-  gst_buffer_pool_config_set_params (config, nullptr, mtu + 1, 0, 0);
-  if (!gst_buffer_pool_set_config (pool, config) ||
-      !gst_buffer_pool_set_active (pool, TRUE)) {
-    gst_object_unref (pool);
-    return nullptr;
-  }
-  return pool;
-}
-
-static GstBufferPool *
-receive_pool_acquire (const std::string & thread_name, guint mtu)
-{
-  if (thread_name.empty ())
-    return new_receive_pool (mtu);
-  std::lock_guard<std::mutex> guard (receive_pools_lock);
-  auto key = std::make_pair (thread_name, mtu);
-  auto it = receive_pools.find (key);
-  if (it != receive_pools.end ()) {
-    it->second.users++;
-    return it->second.pool;
-  }
-  GstBufferPool *pool = new_receive_pool (mtu);
-  if (pool)
-    receive_pools[key] = SharedReceivePool { pool, 1 };
-  return pool;
-}
-
-static void
-receive_pool_release (const std::string & thread_name, GstBufferPool * pool)
-{
-  if (!thread_name.empty ()) {
-    std::lock_guard<std::mutex> guard (receive_pools_lock);
-    for (auto it = receive_pools.begin (); it != receive_pools.end (); ++it) {
-      if (it->second.pool != pool)
-        continue;
-      if (--it->second.users > 0)
-        return;
-      receive_pools.erase (it);
-      break;
-    }
-  }
-  gst_buffer_pool_set_active (pool, FALSE);
-  gst_object_unref (pool);
-}
-
-/* SO_RCVBUF of @socket to @size bytes: forced past net.core.rmem_max when
- * the process may (CAP_NET_ADMIN), else as much as the kernel allows, with a
- * warning when that is less than asked. */
+/* SO_RCVBUF of @socket to @size bytes, with a warning when the kernel
+ * allowed less. */
 static void
 set_receive_buffer (ComediaRtpSrc * self, GSocket * socket, gint size)
 {
   GError *err = nullptr;
-  if (!g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUFFORCE, size, nullptr))
-    g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, size, nullptr);
-  gint got = 0;
-  if (!g_socket_get_option (socket, SOL_SOCKET, SO_RCVBUF, &got, &err)) {
+  gint got = comedia::set_receive_buffer (socket, size, &err);
+  if (got < 0) {
     GST_WARNING_OBJECT (self, "could not read the receive buffer size: %s",
         err->message);
     g_clear_error (&err);
-    return;
-  }
-  /* Linux reports twice the size set: the other half is its bookkeeping. */
-  if (got / 2 < size)
+  } else if (got < size) {
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
         ("Receive buffer of %d bytes asked for, the kernel allowed %d",
-            size, got / 2),
+            size, got),
         ("raise net.core.rmem_max, or run with CAP_NET_ADMIN"));
-  else
-    GST_DEBUG_OBJECT (self, "receive buffer %d bytes", got / 2);
+  } else {
+    GST_DEBUG_OBJECT (self, "receive buffer %d bytes", got);
+  }
 }
 
 /* NULL->READY: find the session and bind the socket, so the bound port is
@@ -842,7 +707,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   ComediaRtpSrcPrivate *priv = self->priv;
   comedia::BindRequest request;
   GError *err = nullptr;
-  LatchPolicy::Config own_config, rtcp_config;
+  comedia::PacketDispatch::Config dispatch_config;
 
   {
     std::lock_guard<std::mutex> guard (priv->lock);
@@ -854,9 +719,14 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
           ("expected e.g. 203.0.113.7, 198.51.100.0/24 or 2001:db8::/32"));
       return FALSE;
     }
-    priv->negotiated_source = priv->allowed_source.empty ();
-    own_config = policy_config (priv, priv->component, allowed);
-    rtcp_config = policy_config (priv, comedia::COMPONENT_RTCP, allowed);
+    bool negotiated_source = priv->allowed_source.empty ();
+    dispatch_config.component = priv->component;
+    dispatch_config.rtcp_mux = priv->rtcp_mux;
+    dispatch_config.keepalive_pt = priv->keepalive_pt;
+    dispatch_config.mtu = priv->mtu;
+    dispatch_config.own = policy_config (priv, priv->component, allowed);
+    dispatch_config.rtcp = policy_config (priv, comedia::COMPONENT_RTCP,
+        allowed);
     if (priv->rtcp_mux && priv->component != comedia::COMPONENT_RTP) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("rtcp-mux needs component=1"),
@@ -865,6 +735,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
       return FALSE;
     }
     priv->session = comedia_session_acquire (priv->session_name.c_str ());
+    priv->latching.set_session (priv->session, negotiated_source);
     request.address = priv->address;
     request.port = priv->port;
     if (priv->rtcp_mux)
@@ -889,31 +760,28 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
             priv->stream, priv->component), (nullptr));
     return FALSE;
   }
-  priv->own.component = component;
-  priv->own.policy = LatchPolicy (own_config);
-  priv->own.allowed_generation = 0;
+  priv->latching.attach (Side::Own, component);
 
-  if (priv->rtcp_mux) {
-    priv->muxed_rtcp.component = comedia_session_open_component (priv->session,
+  if (dispatch_config.rtcp_mux) {
+    Component *rtcp = comedia_session_open_component (priv->session,
         priv->stream, comedia::COMPONENT_RTCP, nullptr, &err);
-    if (!priv->muxed_rtcp.component) {
+    if (!rtcp) {
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
           ("Could not use the RTP socket for RTCP"), ("%s", err->message));
       g_clear_error (&err);
       return FALSE;
     }
-    priv->muxed_rtcp.policy = LatchPolicy (rtcp_config);
-    priv->muxed_rtcp.allowed_generation = 0;
+    priv->latching.attach (Side::MuxedRtcp, rtcp);
   }
+  priv->dispatch = comedia::PacketDispatch (dispatch_config);
 
-  guint mtu;
+  guint max_batch;
   gint buffer_size;
   std::string thread_name;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
     priv->port = component->local_port ();
-    priv->max_batch = priv->batch_size;
-    mtu = priv->mtu;
+    max_batch = priv->batch_size;
     buffer_size = priv->buffer_size;
     thread_name = priv->receive_thread;
   }
@@ -928,14 +796,11 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
     return FALSE;
   }
 
-  priv->pool = receive_pool_acquire (thread_name, mtu);
-  if (!priv->pool) {
+  if (!priv->engine.open (thread_name, dispatch_config.mtu, max_batch)) {
     GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
         ("Could not set up a pool of receive buffers"), (nullptr));
     return FALSE;
   }
-  priv->pool_key = thread_name;
-  priv->armed_target = MIN (MIN_ARMED_SLOTS, priv->max_batch);
 
   GST_INFO_OBJECT (self, "session '%s' stream %u component %u listening on "
       "port %u", comedia_session_get_name (priv->session), priv->stream,
@@ -949,21 +814,14 @@ comedia_rtp_src_close (ComediaRtpSrc * self)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
 
-  if (priv->own.component)
-    priv->own.component->has_reader.store (false);
-  priv->own.component = nullptr;
-  priv->own.policy.reset ();
-  priv->muxed_rtcp.component = nullptr;
-  priv->muxed_rtcp.policy.reset ();
+  if (Component *own = priv->latching.component (Side::Own))
+    own->has_reader.store (false);
+  priv->latching.close ();
+  priv->dispatch.reset ();
   g_clear_object (&priv->session);
   priv->loop.reset ();
 
-  release_slots (priv);
-  g_clear_object (&priv->last_sender);
-  if (priv->pool) {
-    receive_pool_release (priv->pool_key, priv->pool);
-    priv->pool = nullptr;
-  }
+  priv->engine.close ();
 }
 
 static GstStateChangeReturn
@@ -981,8 +839,9 @@ comedia_rtp_src_change_state (GstElement * element, GstStateChange transition)
       }
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      priv->stopped = false;
-      priv->loop->add (priv, g_socket_get_fd (priv->own.component->socket ()));
+      priv->pads.set_stopped (false);
+      priv->loop->add (priv,
+          g_socket_get_fd (priv->latching.component (Side::Own)->socket ()));
       break;
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
       /* Like a live GstBaseSrc: nothing is read while paused. */
@@ -1016,7 +875,7 @@ comedia_rtp_src_change_state (GstElement * element, GstStateChange transition)
       /* The pads flush now, so a push in progress returns at once. */
       priv->loop->remove (priv);
       priv->eos_pending = false;
-      remove_rtcp_pad (self);
+      priv->pads.remove_rtcp ();
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
       comedia_rtp_src_close (self);
@@ -1073,251 +932,14 @@ comedia_rtp_src_send_event (GstElement * element, GstEvent * event)
   return handled;
 }
 
-static void
-post_message (ComediaRtpSrc * self, GstStructure * s)
-{
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self), s));
-}
-
-static GstStructure *
-component_message (ComediaRtpSrc * self, const char *name,
-    const Component * component, const PeerAddress & peer)
-{
-  return gst_structure_new (name,
-      "session", G_TYPE_STRING, comedia_session_get_name (self->priv->session),
-      "stream", G_TYPE_UINT, component->stream,
-      "component", G_TYPE_UINT, component->component,
-      "address", G_TYPE_STRING, peer.ip_string ().c_str (),
-      "port", G_TYPE_INT, (gint) peer.port, nullptr);
-}
-
-/* Counts a dropped datagram that is not RTP/RTCP and warns, at most once a
- * second, so a flood of rubbish cannot flood the bus. */
-static void
-report_malformed (ComediaRtpSrc * self, Component * component,
-    const PeerAddress & from, gsize size, const char *what)
-{
-  ComediaRtpSrcPrivate *priv = self->priv;
-  component->counters.malformed.fetch_add (1, std::memory_order_relaxed);
-  priv->malformed_since_warning++;
-
-  gint64 now = g_get_monotonic_time ();
-  if (priv->last_warning_us != 0 &&
-      now - priv->last_warning_us < WARNING_INTERVAL_US)
-    return;
-
-  GST_ELEMENT_WARNING (self, STREAM, DECODE,
-      ("Dropped %" G_GUINT64_FORMAT " malformed packet(s) on component %u",
-          priv->malformed_since_warning, component->component),
-      ("last one: %" G_GSIZE_FORMAT " bytes from %s, %s", size,
-          from.to_string ().c_str (), what));
-  priv->last_warning_us = now;
-  priv->malformed_since_warning = 0;
-}
-
-/* Well-formed packets refused by the policy: counted, and summed up in a
- * comedia-rejected message at most once a second. */
-static void
-report_rejected (ComediaRtpSrc * self, Component * component,
-    const PeerAddress & from, comedia::DropReason reason, gint64 now)
-{
-  ComediaRtpSrcPrivate *priv = self->priv;
-  component->counters.rejected.fetch_add (1, std::memory_order_relaxed);
-  priv->rejected_since_report++;
-  /* Formatting the address is the costly part: only when asked for. */
-  if (G_UNLIKELY (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >=
-          GST_LEVEL_LOG))
-    GST_LOG_OBJECT (self, "dropped packet from %s: %s",
-        from.to_string ().c_str (), comedia::drop_reason_name (reason));
-
-  if (priv->last_rejected_report_us != 0 &&
-      now - priv->last_rejected_report_us < WARNING_INTERVAL_US)
-    return;
-
-  GstStructure *s = component_message (self, "comedia-rejected", component,
-      from);
-  gst_structure_set (s,
-      "count", G_TYPE_UINT64, priv->rejected_since_report,
-      "total", G_TYPE_UINT64,
-      component->counters.rejected.load (std::memory_order_relaxed),
-      "reason", G_TYPE_STRING, comedia::drop_reason_name (reason), nullptr);
-  post_message (self, s);
-  priv->last_rejected_report_us = now;
-  priv->rejected_since_report = 0;
-}
-
-static void
-announce_latch (ComediaRtpSrc * self, LatchedComponent & target,
-    const LatchDecision & decision, const PeerAddress & peer, bool muxed_rtcp)
-{
-  Component *component = target.component;
-  component->counters.latched.fetch_add (1, std::memory_order_relaxed);
-  component->publish_latched_peer (peer, target.policy.peer_ssrc ());
-  target.published_ssrc = target.policy.peer_ssrc ();
-
-  if (decision.relatched) {
-    component->counters.relatched.fetch_add (1, std::memory_order_relaxed);
-    GST_INFO_OBJECT (self, "stream %u component %u re-latched from %s to %s",
-        component->stream, component->component,
-        decision.previous.to_string ().c_str (), peer.to_string ().c_str ());
-    GstStructure *s = component_message (self, "comedia-relatched", component,
-        peer);
-    gst_structure_set (s,
-        "old-address", G_TYPE_STRING, decision.previous.ip_string ().c_str (),
-        "old-port", G_TYPE_INT, (gint) decision.previous.port, nullptr);
-    post_message (self, s);
-  } else {
-    GST_INFO_OBJECT (self, "stream %u component %u latched %s",
-        component->stream, component->component, peer.to_string ().c_str ());
-    post_message (self, component_message (self, "comedia-latched", component,
-            peer));
-  }
-  if (!muxed_rtcp)
-    g_object_notify (G_OBJECT (self), "latched-address");
-}
-
-static void
-check_timeout (ComediaRtpSrc * self, LatchedComponent & lc, gint64 now)
-{
-  if (!lc.component || !lc.policy.check_timeout (now))
-    return;
-  lc.component->counters.timeouts.fetch_add (1, std::memory_order_relaxed);
-  const PeerAddress & peer = lc.policy.peer ();
-  GST_WARNING_OBJECT (self, "stream %u component %u: nothing from %s for "
-      "%" G_GINT64_FORMAT " ms", lc.component->stream, lc.component->component,
-      peer.to_string ().c_str (), lc.policy.config ().timeout_us / 1000);
-  GstStructure *s = component_message (self, "comedia-timeout", lc.component,
-      peer);
-  gst_structure_set (s, "timeout", G_TYPE_UINT,
-      (guint) (lc.policy.config ().timeout_us / 1000), nullptr);
-  post_message (self, s);
-}
-
-/* How long the next wait for a packet may last, in microseconds (-1: until
- * a packet comes): bounded by the timeouts to watch and held RTCP. */
-static gint64
-wait_budget (ComediaRtpSrc * self, gint64 now)
-{
-  ComediaRtpSrcPrivate *priv = self->priv;
-  gint64 budget = -1;
-  auto bound = [&budget] (gint64 t) {
-    if (t >= 0 && (budget < 0 || t < budget))
-      budget = t;
-  };
-  for (LatchedComponent * lc : { &priv->own, &priv->muxed_rtcp }) {
-    if (!lc->component)
-      continue;
-    bound (lc->policy.time_to_timeout (now));
-    if (lc->policy.waiting_for_rtp_peer ())
-      bound (RTCP_RETRY_INTERVAL_US);
-  }
-  return budget;
-}
-
-/* When streaming starts with rtcp-mux. */
-static void
-add_rtcp_pad (ComediaRtpSrc * self)
-{
-  ComediaRtpSrcPrivate *priv = self->priv;
-  GstPad *pad = gst_pad_new_from_static_template (&rtcp_src_template,
-      "rtcp_src");
-  gst_pad_use_fixed_caps (pad);
-  gst_pad_set_event_function (pad, src_event);
-  gst_pad_set_active (pad, TRUE);
-  priv->rtcp_pad = pad;
-  gst_element_add_pad (GST_ELEMENT (self), pad);
-}
-
-static void
-remove_rtcp_pad (ComediaRtpSrc * self)
-{
-  ComediaRtpSrcPrivate *priv = self->priv;
-  if (!priv->rtcp_pad)
-    return;
-  gst_pad_set_active (priv->rtcp_pad, FALSE);
-  gst_element_remove_pad (GST_ELEMENT (self), priv->rtcp_pad);
-  priv->rtcp_pad = nullptr;
-}
-
-static GstClockTime
-arrival_running_time (ComediaRtpSrc * self)
-{
-  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
-  if (!clock)
-    return GST_CLOCK_TIME_NONE;
-  GstClockTime now = gst_clock_get_time (clock);
-  GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
-  gst_object_unref (clock);
-  return now > base ? now - base : 0;
-}
-
-/* The sticky events that open a stream on @pad. */
-static void
-start_pad (ComediaRtpSrc * self, GstPad * pad, GstCaps * caps,
-    const char *stream_name, guint group_id)
-{
-  gchar *stream_id = gst_pad_create_stream_id (pad, GST_ELEMENT (self),
-      stream_name);
-  GstEvent *event = gst_event_new_stream_start (stream_id);
-  gst_event_set_group_id (event, group_id);
-  gst_pad_push_event (pad, event);
-  g_free (stream_id);
-  gst_pad_push_event (pad, gst_event_new_caps (caps));
-  GstSegment segment;
-  gst_segment_init (&segment, GST_FORMAT_TIME);
-  gst_pad_push_event (pad, gst_event_new_segment (&segment));
-}
-
 /* On READY->PAUSED, before the first buffer: what a GstBaseSrc sends. */
 static void
 start_streaming (ComediaRtpSrc * self)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
-  guint group_id = gst_util_group_id_next ();
-
-  GstCaps *caps = output_caps (self, nullptr);
-  caps = gst_caps_fixate (caps);
-  start_pad (self, priv->srcpad, caps, nullptr, group_id);
+  GstCaps *caps = gst_caps_fixate (output_caps (self, nullptr));
+  priv->pads.start (caps, priv->dispatch.config ().rtcp_mux);
   gst_caps_unref (caps);
-  if (priv->rtcp_mux) {
-    if (!priv->rtcp_pad)
-      add_rtcp_pad (self);
-    caps = gst_caps_new_empty_simple ("application/x-rtcp");
-    start_pad (self, priv->rtcp_pad, caps, "rtcp", group_id);
-    gst_caps_unref (caps);
-  }
-}
-
-/* Pushes @bufs (owned, in order) on @pad: one buffer alone, more as a
- * buffer list. */
-static GstFlowReturn
-push_buffers (ComediaRtpSrc * self, GstPad * pad,
-    std::vector<GstBuffer *> &bufs)
-{
-  GstFlowReturn ret;
-  if (G_UNLIKELY (self->priv->stopped)) {
-    for (GstBuffer *b : bufs)
-      gst_buffer_unref (b);
-    ret = GST_FLOW_EOS;
-  } else if (bufs.size () == 1) {
-    ret = gst_pad_push (pad, bufs[0]);
-  } else {
-    GstBufferList *list = gst_buffer_list_new_sized (bufs.size ());
-    for (GstBuffer *b : bufs)
-      gst_buffer_list_add (list, b);
-    ret = gst_pad_push_list (pad, list);
-  }
-  bufs.clear ();
-  return ret;
-}
-
-static void
-push_eos (ComediaRtpSrc * self)
-{
-  gst_pad_push_event (self->priv->srcpad, gst_event_new_eos ());
-  if (self->priv->rtcp_pad)
-    gst_pad_push_event (self->priv->rtcp_pad, gst_event_new_eos ());
 }
 
 /* After EOS or a fatal error: the receive thread no longer serves this
@@ -1325,362 +947,59 @@ push_eos (ComediaRtpSrc * self)
 static void
 stop_reading (ComediaRtpSrcPrivate * priv)
 {
-  priv->stopped = true;
+  priv->pads.set_stopped (true);
   priv->loop->set_active (priv, false);
 }
 
-/* What a GstBaseSrc does when downstream refuses: EOS ends the stream, an
- * error (not-linked included) is posted; either way nothing more is read.
- * Flushing means the element is stopping: the packets are dropped. */
+/* Pushes what passed on the side's pad: src, or rtcp_src for muxed RTCP. */
 static void
-handle_flow (ComediaRtpSrc * self, GstPad * pad, GstFlowReturn ret)
+deliver (ComediaRtpSrcPrivate * priv, Side side)
 {
-  ComediaRtpSrcPrivate *priv = self->priv;
-  if (G_LIKELY (ret == GST_FLOW_OK) || ret == GST_FLOW_FLUSHING ||
-      priv->stopped)
-    return;
-  if (pad == priv->rtcp_pad && ret == GST_FLOW_NOT_LINKED)
-    return;   /* muxed RTCP nobody asked for */
-  GST_DEBUG_OBJECT (self, "%s: push returned %s, stopping",
-      GST_PAD_NAME (pad), gst_flow_get_name (ret));
-  if (ret != GST_FLOW_EOS)
-    GST_ELEMENT_FLOW_ERROR (self, ret);
-  push_eos (self);
-  stop_reading (priv);
+  if (priv->pads.deliver (side, priv->dispatch.output (side)))
+    stop_reading (priv);
 }
 
-/* Pushes @bufs (owned, in order) on @pad: src, or rtcp_src for muxed
- * RTCP. */
-static void
-deliver (ComediaRtpSrc * self, GstPad * pad, std::vector<GstBuffer *> &bufs)
-{
-  if (bufs.empty ())
-    return;
-  handle_flow (self, pad, push_buffers (self, pad, bufs));
-}
-
-/* Applies the allowed source that sdp-negotiator put on @lc's component
- * (the offer's public c= address), when the allowed-source property leaves
- * it to the negotiator.  A latched peer outside it is forgotten: nothing
- * more is sent to it, and learning starts again. */
-static void
-refresh_allowed_source (ComediaRtpSrc * self, LatchedComponent & lc)
-{
-  std::string prefix_text;
-  if (!lc.component || !self->priv->negotiated_source ||
-      !lc.component->negotiated_allowed_source (lc.allowed_generation,
-          prefix_text))
-    return;
-  comedia::SourcePrefix prefix;
-  if (!comedia::SourcePrefix::parse (prefix_text, prefix)) {
-    GST_WARNING_OBJECT (self, "negotiated allowed source \"%s\" ignored: not an "
-        "IP address or prefix", prefix_text.c_str ());
-    return;
-  }
-  GST_INFO_OBJECT (self, "stream %u component %u: learning only from %s",
-      lc.component->stream, lc.component->component,
-      prefix_text.empty () ? "anywhere" : prefix_text.c_str ());
-  PeerAddress old = lc.policy.peer ();
-  if (lc.policy.set_allowed (prefix)) {
-    lc.component->clear_latched_peer ();
-    GstStructure *s = component_message (self, "comedia-unlatched",
-        lc.component, old);
-    gst_structure_set (s, "reason", G_TYPE_STRING,
-        comedia::drop_reason_name (comedia::DropReason::OutsideAllowed), nullptr);
-    post_message (self, s);
-  }
-}
-
-/* An RTCP side learns the SSRC and address of the stream's RTP peer from
- * the session; kept current while latched too, since RTCP re-latches
- * (relatch=ssrc after a rebinding, relatch=silence after a timeout) only as
- * the voice of the RTP peer of now.  Returns whether that peer is known. */
-static bool
-refresh_rtp_peer (ComediaRtpSrc * self, LatchedComponent & lc)
-{
-  if (!lc.component || lc.component->component != comedia::COMPONENT_RTCP)
-    return false;
-  Component *rtp = comedia_session_find_component (self->priv->session,
-      lc.component->stream, comedia::COMPONENT_RTP);
-  guint32 ssrc = 0;
-  bool known = rtp && rtp->latched_ssrc (ssrc);
-  lc.policy.set_rtp_peer_ssrc (known, ssrc);
-  lc.policy.set_rtp_peer_address (known ? rtp->latched_peer () : PeerAddress ());
-  return known;
-}
-
-/* The RTCP side learns the SSRC of the stream's RTP peer from the session,
- * and latches a held report once it matches: the released packets are
- * appended to @out (and not counted: the caller does).  Returns how many. */
-static size_t
-retry_waiting_rtcp (ComediaRtpSrc * self, LatchedComponent & lc,
-    bool muxed_rtcp, gint64 now, std::vector<GstBuffer *> &out)
-{
-  if (!refresh_rtp_peer (self, lc) || lc.policy.latched () ||
-      !lc.policy.waiting_for_rtp_peer ())
-    return 0;
-
-  LatchDecision d = lc.policy.retry_waiting (now);
-  if (!d.latched_now ())
-    return 0;
-  announce_latch (self, lc, d, lc.policy.peer (), muxed_rtcp);
-  size_t before = out.size ();
-  lc.policy.take_released (out);
-  return out.size () - before;
-}
-
-/* Hands the armed receive slots back to the pool. */
-static void
-release_slots (ComediaRtpSrcPrivate * priv)
-{
-  for (ReceiveSlot & slot : priv->slots) {
-    gst_buffer_unmap (slot.buffer, &slot.map);
-    gst_buffer_unref (slot.buffer);
-  }
-  priv->slots.clear ();
-}
-
-/* Keeps @n receive slots armed.  Slots beyond @n stay armed too: handing
- * them back only to take them again would cost more than it saves. */
-static bool
-arm_slots (ComediaRtpSrcPrivate * priv, guint n)
-{
-  while (priv->slots.size () < n) {
-    ReceiveSlot slot;
-    if (gst_buffer_pool_acquire_buffer (priv->pool, &slot.buffer,
-            nullptr) != GST_FLOW_OK)
-      return false;
-    if (!gst_buffer_map (slot.buffer, &slot.map, GST_MAP_WRITE)) {
-      gst_buffer_unref (slot.buffer);
-      return false;
-    }
-    priv->slots.push_back (slot);
-  }
-  return true;
-}
-
-/* Reads up to armed_target datagrams with one recvmmsg into the armed
- * slots, without waiting: the receive thread calls this when the socket is
- * readable.  Returns how many were read. */
+/* Reads a batch from @socket, which is readable; returns how many
+ * datagrams. */
 static guint
 receive_batch (ComediaRtpSrc * self, GSocket * socket)
 {
-  ComediaRtpSrcPrivate *priv = self->priv;
-
-  guint want = priv->armed_target;
-  if (G_UNLIKELY (!arm_slots (priv, want))) {
+  GError *err = nullptr;
+  gint n = self->priv->engine.receive (socket, &err);
+  if (G_UNLIKELY (n < 0)) {
     GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
         ("Could not get a buffer to receive into"), (nullptr));
-    stop_reading (priv);
+    stop_reading (self->priv);
     return 0;
   }
-  /* Sized as reads grow: a quiet source keeps a few slots, not a full
-   * batch, which matters with a thousand of them. */
-  if (priv->messages.size () < want) {
-    priv->messages.resize (want);
-    priv->vectors.resize (want);
-    priv->senders.resize (want);
-  }
-  for (guint i = 0; i < want; i++) {
-    priv->vectors[i].buffer = priv->slots[i].map.data;
-    priv->vectors[i].size = priv->slots[i].map.size;
-    priv->senders[i] = nullptr;
-    GInputMessage & m = priv->messages[i];
-    m.address = &priv->senders[i];
-    m.vectors = &priv->vectors[i];
-    m.num_vectors = 1;
-    m.bytes_received = 0;
-    m.flags = 0;
-    m.control_messages = nullptr;
-    m.num_control_messages = nullptr;
-  }
-
-  /* Through GDatagramBased with a zero timeout: GSocket's own blocking
-   * mode would wait until every slot is filled. */
-  GError *err = nullptr;
-  gint n = g_datagram_based_receive_messages (G_DATAGRAM_BASED (socket),
-      priv->messages.data (), want, 0, 0, nullptr, &err);
-  if (G_LIKELY (n > 0)) {
-    priv->receive_calls.fetch_add (1, std::memory_order_relaxed);
-    /* A full read means more is queued: grow towards batch-size. */
-    if ((guint) n == want)
-      priv->armed_target = MIN (want * 2, priv->max_batch);
-    else if ((guint) n * 4 <= want)
-      priv->armed_target = MAX (want / 2, MIN (MIN_ARMED_SLOTS,
-              priv->max_batch));
-    return n;
-  }
-  if (err && !g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+  if (err) {
     /* ICMP errors for what the sink sent may surface here: not fatal. */
     GST_DEBUG_OBJECT (self, "receive error ignored: %s", err->message);
-  g_clear_error (&err);
-  return 0;
-}
-
-/* The sender as a PeerAddress.  GSocket hands out the same address object
- * for a repeat sender; holding a reference keeps the pointer from being
- * reused, so one compare usually replaces the conversion. */
-static const PeerAddress &
-sender_peer (ComediaRtpSrcPrivate * priv, GSocketAddress * from)
-{
-  if (G_UNLIKELY (from != priv->last_sender)) {
-    PeerAddress peer;
-    comedia::peer_address_from_gsocket (from, peer);
-    g_set_object (&priv->last_sender, from);
-    priv->last_peer = peer;
+    g_clear_error (&err);
   }
-  return priv->last_peer;
+  return n;
 }
 
-/* Gives @buf its sender (@from, owned).  The meta is marked POOLED so it
- * stays with the buffer when the pool takes it back: a reused buffer only
- * swaps the address instead of allocating a meta per packet. */
+/* Runs the @n datagrams just read through the dispatch, packet by packet
+ * and in order: what passes is in its outputs, for the src pad and (muxed
+ * RTCP) the rtcp_src pad. */
 static void
-set_sender (GstBuffer * buf, GSocketAddress * from)
-{
-  GstNetAddressMeta *meta = gst_buffer_get_net_address_meta (buf);
-  if (G_LIKELY (meta)) {
-    g_object_unref (meta->addr);
-    meta->addr = from;
-    return;
-  }
-  meta = gst_buffer_add_net_address_meta (buf, from);
-  g_object_unref (from);
-  meta->meta.flags = (GstMetaFlags) (meta->meta.flags | GST_META_FLAG_POOLED);
-}
-
-/* Whether @buf is an RTP keepalive (an RTP packet of the keepalive payload
- * type).  Only asked of RTP that passed the policy. */
-static bool
-is_keepalive (ComediaRtpSrcPrivate * priv, GstBuffer * buf)
-{
-  if (priv->keepalive_pt < 0)
-    return false;
-  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-  if (!gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp))
-    return false;
-  bool keepalive = gst_rtp_buffer_get_payload_type (&rtp) == priv->keepalive_pt;
-  gst_rtp_buffer_unmap (&rtp);
-  return keepalive;
-}
-
-/* Keepalives latch like media but stop here: drops those among @bufs from
- * index @from on, counting them. */
-static void
-drop_keepalives (ComediaRtpSrcPrivate * priv, std::vector<GstBuffer *> &bufs,
-    size_t from)
-{
-  auto first = bufs.begin () + from;
-  auto kept = std::remove_if (first, bufs.end (), [priv] (GstBuffer * b) {
-        if (!is_keepalive (priv, b))
-          return false;
-        gst_buffer_unref (b);
-        return true;
-      });
-  priv->own.component->counters.keepalives_received.fetch_add (bufs.end () - kept,
-      std::memory_order_relaxed);
-  bufs.erase (kept, bufs.end ());
-}
-
-/* Runs the @n datagrams just read through the latching policies, packet by
- * packet and in order: what passes goes to @out (the src pad) or
- * priv->rtcp_out (muxed RTCP). */
-static void
-process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts,
-    std::vector<GstBuffer *> &out)
+process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
-  Component *own = priv->own.component;
 
   for (guint i = 0; i < n; i++) {
-    GstBuffer *buf = priv->slots[i].buffer;
-    gst_buffer_unmap (buf, &priv->slots[i].map);
-    gsize len = priv->messages[i].bytes_received;
-    GSocketAddress *from = priv->senders[i];
-    if (G_UNLIKELY (!from)) {
-      gst_buffer_unref (buf);
+    gsize len;
+    const PeerAddress *peer;
+    GstBuffer *buf = priv->engine.take (i, len, peer);
+    if (G_UNLIKELY (!buf))
       continue;
-    }
-    gst_buffer_set_size (buf, len);
     GST_BUFFER_PTS (buf) = pts;
-    const PeerAddress & peer = sender_peer (priv, from);
-    set_sender (buf, from);
-
-    /* One byte more than the MTU was offered: filling it means the
-     * datagram was longer than anything we accept. */
-    if (G_UNLIKELY (len > priv->mtu)) {
-      report_malformed (self, own, peer, len, "longer than the mtu property");
-      gst_buffer_unref (buf);
-      continue;
-    }
-
-    comedia::PacketFacts facts = comedia::inspect_packet (buf,
-        priv->component, priv->rtcp_mux);
-    bool muxed_rtcp = priv->rtcp_mux && facts.kind == comedia::PacketKind::Rtcp;
-    LatchedComponent & target = muxed_rtcp ? priv->muxed_rtcp : priv->own;
-    std::vector<GstBuffer *> &dest = muxed_rtcp ? priv->rtcp_out : out;
-
-    bool keepalive = facts.kind == comedia::PacketKind::Rtp &&
-        facts.payload_type == priv->keepalive_pt;
-    LatchDecision decision = target.policy.on_packet (peer, facts, now, buf);
-    switch (decision.verdict) {
-      case comedia::Verdict::Accept:
-        if (G_UNLIKELY (keepalive)) {
-          own->counters.keepalives_received.fetch_add (1, std::memory_order_relaxed);
-          break;
-        }
-        /* Media from the latched peer under another SSRC than the one it
-         * latched on (its keepalives'): the stream's RTCP speaks for it. */
-        if (G_UNLIKELY (facts.ssrc != target.published_ssrc) &&
-            facts.kind == comedia::PacketKind::Rtp) {
-          target.component->follow_latched_ssrc (facts.ssrc);
-          target.published_ssrc = facts.ssrc;
-        }
-        dest.push_back (buf);
-        continue;
-      case comedia::Verdict::Latch:
-        announce_latch (self, target, decision, peer, muxed_rtcp);
-        {
-          size_t released_from = dest.size ();
-          target.policy.take_released (dest);
-          if (!muxed_rtcp)
-            drop_keepalives (priv, dest, released_from);
-        }
-        if (G_UNLIKELY (keepalive)) {
-          own->counters.keepalives_received.fetch_add (1, std::memory_order_relaxed);
-          gst_buffer_unref (buf);
-        } else {
-          dest.push_back (buf);
-        }
-        /* RTCP held for this RTP peer may latch now, before the rest of the
-         * batch, just as if the packets had been read one by one. */
-        if (!muxed_rtcp && priv->muxed_rtcp.component)
-          retry_waiting_rtcp (self, priv->muxed_rtcp, true, now,
-              priv->rtcp_out);
-        continue;
-      case comedia::Verdict::Hold:
-        target.component->counters.learning.fetch_add (1,
-            std::memory_order_relaxed);
-        break;
-      case comedia::Verdict::Drop:
-        if (decision.reason == comedia::DropReason::Malformed)
-          report_malformed (self, own, peer, len, priv->component ==
-              comedia::COMPONENT_RTCP || muxed_rtcp ?
-              "not a valid RTCP compound" : "not an RTP packet");
-        else
-          report_rejected (self, target.component, peer, decision.reason, now);
-        break;
-    }
-    gst_buffer_unref (buf);   /* a held packet has its own reference */
+    comedia::PacketVerdict v = priv->dispatch.dispatch (*peer, buf, now);
+    priv->latching.act_on_verdict (v, *peer, len, now);
   }
-
-  priv->slots.erase (priv->slots.begin (), priv->slots.begin () + n);
-  /* Counted once per batch: the counters are shared with other threads. */
-  own->counters.received.fetch_add (n, std::memory_order_relaxed);
-  own->counters.passed.fetch_add (out.size (), std::memory_order_relaxed);
-  if (!priv->rtcp_out.empty ())
-    priv->muxed_rtcp.component->counters.passed.fetch_add
-        (priv->rtcp_out.size (), std::memory_order_relaxed);
+  priv->engine.consumed (n);
+  priv->latching.count_batch (n);
 }
 
 /* One turn of the receiver, on the receive thread: what is due by time
@@ -1688,48 +1007,39 @@ process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts,
 gint64
 ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
 {
-  std::vector<GstBuffer *> &out = released;
-
-  if (G_UNLIKELY (stopped))
+  if (G_UNLIKELY (pads.stopped ()))
     return -1;
 
-  check_timeout (self, own, now);
-  check_timeout (self, muxed_rtcp, now);
-  if (size_t n = retry_waiting_rtcp (self, muxed_rtcp, true, now, out))
-    muxed_rtcp.component->counters.passed.fetch_add (n,
-        std::memory_order_relaxed);
-  deliver (self, rtcp_pad, out);
-  if (size_t n = retry_waiting_rtcp (self, own, false, now, out))
-    own.component->counters.passed.fetch_add (n, std::memory_order_relaxed);
-  deliver (self, srcpad, out);
+  latching.check_timeouts (now);
+  latching.retry_waiting_rtcp (Side::MuxedRtcp, now);
+  deliver (this, Side::MuxedRtcp);
+  latching.retry_waiting_rtcp (Side::Own, now);
+  deliver (this, Side::Own);
 
-  guint n = readable ? receive_batch (self, own.component->socket ()) : 0;
+  guint n = readable ?
+      receive_batch (self, latching.component (Side::Own)->socket ()) : 0;
   if (n > 0) {
-    /* The RTP peer may have moved, and the negotiator may have restricted
-     * the source, since the last batch. */
-    refresh_allowed_source (self, own);
-    refresh_allowed_source (self, muxed_rtcp);
-    refresh_rtp_peer (self, own);
-    refresh_rtp_peer (self, muxed_rtcp);
+    latching.refresh ();
     /* One arrival time for the batch: its datagrams were read together. */
     now = g_get_monotonic_time ();
-    process_batch (self, n, now, arrival_running_time (self), out);
-    deliver (self, rtcp_pad, rtcp_out);
-    deliver (self, srcpad, out);
+    process_batch (self, n, now, pads.running_time ());
+    deliver (this, Side::MuxedRtcp);
+    deliver (this, Side::Own);
   }
   /* On a shared thread the pool is shared too: slots left over go back to
    * it for the next element rather than wait here for this one's next
    * packet. */
-  if (!pool_key.empty () && !slots.empty ())
-    release_slots (this);
+  engine.release_idle_slots ();
 
   /* After the packets already read, as a GstBaseSrc would. */
-  if (G_UNLIKELY (eos_pending.exchange (false)) && !stopped) {
-    push_eos (self);
+  if (G_UNLIKELY (eos_pending.exchange (false)) && !pads.stopped ()) {
+    pads.push_eos ();
     stop_reading (this);
     return -1;
   }
 
-  gint64 budget = wait_budget (self, now);
+  /* How long the next wait for a packet may last: bounded by the timeouts
+   * to watch and held RTCP. */
+  gint64 budget = dispatch.wait_us (now);
   return budget < 0 ? -1 : now + budget;
 }

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "comediasession.h"
+#include "destination.h"
 #include "sharedbyname.h"
 
 #include <map>
@@ -133,7 +134,19 @@ Component::destination (guint64 &cache_generation, GSocketAddress *&cache) const
     return cache;
 
   std::lock_guard<std::mutex> guard (lock_);
-  GSocketAddress *dest = (latched_address_ && !static_pinned_) ? latched_address_ : static_address_;
+  GSocketAddress *dest = nullptr;
+  switch (choose_destination (static_address_ != nullptr, static_pinned_,
+          latched_address_ != nullptr)) {
+    case DestinationChoice::PinnedStatic:
+    case DestinationChoice::Static:
+      dest = static_address_;
+      break;
+    case DestinationChoice::Latched:
+      dest = latched_address_;
+      break;
+    case DestinationChoice::None:
+      break;
+  }
   if (cache)
     g_object_unref (cache);
   cache = dest ? G_SOCKET_ADDRESS (g_object_ref (dest)) : nullptr;

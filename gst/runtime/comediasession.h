@@ -107,8 +107,9 @@ class Component {
    * not listen on; answering to the source would lose the stream. */
   void set_static_destination (GSocketAddress * addr, bool pinned = false);
 
-  /* The address sending goes to: the pinned static destination, else the
-   * latched peer, else the static destination, else NULL.  @cache_generation / @cache let a sender keep a
+  /* The address sending goes to, as choose_destination() orders them: the
+   * pinned static destination, else the latched peer, else the static
+   * destination, else NULL.  @cache_generation / @cache let a sender keep a
    * reference and only take the lock when the destination changed:
    * returns the (possibly updated) cached address, not a new reference. */
   GSocketAddress *destination (guint64 & cache_generation, GSocketAddress * &cache) const;

@@ -548,6 +548,33 @@ GST_START_TEST (test_reset_forgets_peer_and_held)
 }
 GST_END_TEST;
 
+/* What a released packet is comes back with it, so that nothing parses it
+ * twice; held packets and bytes are counted. */
+GST_START_TEST (test_released_packets_keep_their_facts)
+{
+  LatchPolicy policy (rtp_config (3));
+  PeerAddress peer = addr ("203.0.113.7", 40000);
+  feed (policy, peer, make_rtp (5, 10, 20, 0), 0);
+  feed (policy, peer, make_rtp (5, 11, 96, 8), 0);
+  fail_unless_equals_int (policy.held_packets (), 2);
+  fail_unless_equals_int (policy.held_bytes (), 12 + 20);
+  fail_unless (feed (policy, peer, make_rtp (5, 12), 0).latched_now ());
+  fail_unless_equals_int (policy.held_packets (), 0);
+
+  std::vector<GstBuffer *> bufs;
+  std::vector<PacketFacts> facts;
+  policy.take_released (bufs, &facts);
+  fail_unless_equals_int (bufs.size (), 2);
+  fail_unless_equals_int (facts.size (), 2);
+  fail_unless_equals_int (facts[0].payload_type, 20);
+  fail_unless_equals_int (facts[0].seq, 10);
+  fail_unless_equals_int (facts[1].payload_type, 96);
+  fail_unless_equals_int (facts[1].seq, 11);
+  for (GstBuffer *b : bufs)
+    gst_buffer_unref (b);
+}
+GST_END_TEST;
+
 static Suite *
 latchpolicy_suite (void)
 {
@@ -576,6 +603,7 @@ latchpolicy_suite (void)
   tcase_add_test (tc, test_empty_datagram_is_malformed);
   tcase_add_test (tc, test_ipv4_mapped_is_ipv4);
   tcase_add_test (tc, test_reset_forgets_peer_and_held);
+  tcase_add_test (tc, test_released_packets_keep_their_facts);
   return s;
 }
 

@@ -85,3 +85,56 @@ write("sdpframing", "lf-and-blank-lines", framing(200, [3], ("\n\r\n" + plain_of
 write("sdpframing", "not-sdp-first-line", framing(255, [2], b"GET / HTTP/1.1\r\nHost: x\r\n\r\nv=0\n"))
 write("sdpframing", "over-the-limit", framing(4, [9], b"v=0\n" + b"a=x\n" * 20 + b"\n"))
 write("sdpframing", "cr-before-lf-split", framing(255, [1], b"v=0\n\r\nv=0\n\rv=0\r\r\n\n"))
+
+
+# Dispatch inputs follow fuzz_dispatch.cpp's layout: a header (flags,
+# probation, probation time, timeout, mtu), then operations: a batch of
+# datagrams (op = 3 + 8 * (n - 1)), time passing (0), the RTP peer (1),
+# the allowed source (2), each with a time step.
+def dispatch_header(flags, probation=1, min_ms=0, timeout=0, mtu=1500):
+    return bytes([flags, probation - 1, min_ms, timeout, (mtu - 16) // 8])
+
+
+def d_rtp(addr, ssrc, seq, keepalive=False):
+    return bytes([addr, 0x10 if keepalive else 0x00, ssrc]) + struct.pack("<H", seq)
+
+
+def d_rr(addr, ssrc, truncated=False):
+    return bytes([addr, 2 | (4 if truncated else 0), ssrc])
+
+
+def d_raw(addr, data):
+    return bytes([addr, 3, len(data)]) + data
+
+
+def batch(time_step, *datagrams):
+    assert 1 <= len(datagrams) <= 16
+    return bytes([3 + 8 * (len(datagrams) - 1), time_step]) + b"".join(datagrams)
+
+
+peer, other = 0, 1
+write("dispatch", "probation-in-a-batch", dispatch_header(0x08, probation=4, min_ms=20)
+      + batch(1, *[d_rtp(other, 0xBA, i) for i in range(3)])
+      + batch(40, *[d_rtp(peer, 0x60, s) for s in range(2)])
+      + batch(40, *[d_rtp(peer, 0x60, s) for s in range(2, 6)]))
+write("dispatch", "keepalive-latch-then-media-ssrc", dispatch_header(0x08)
+      + batch(1, *[d_rtp(peer, 0xAA, s, keepalive=True) for s in range(3)])
+      + batch(1, d_rtp(peer, 0xBB, 100), d_rtp(peer, 0xAA, 3, keepalive=True), d_rtp(peer, 0xBB, 101)))
+write("dispatch", "muxed-rtcp-before-rtp", dispatch_header(0x06)
+      + batch(1, d_rr(peer, 5), d_rr(other, 5))
+      + bytes([0, 120])
+      + batch(1, d_rtp(peer, 5, 1), d_rr(peer, 5), d_rtp(peer, 5, 2)))
+write("dispatch", "rtcp-component-waits", dispatch_header(0x05)
+      + batch(1, d_rr(peer, 9), d_rr(other, 9))
+      + bytes([1 | 0x10, 10, 9, peer])
+      + bytes([0, 120])
+      + batch(1, d_rr(peer, 9), d_rr(other, 9)))
+write("dispatch", "silence-relatch-and-allowed", dispatch_header(0x10, probation=2, timeout=10)
+      + batch(1, d_rtp(peer, 1, 1), d_rtp(peer, 1, 2))
+      + bytes([0, 250]) * 2
+      + batch(1, d_rtp(other, 2, 7), d_rtp(other, 2, 8), d_rtp(peer, 1, 3))
+      + bytes([2 | 0x10, 1])
+      + batch(1, d_rtp(other, 2, 9), d_rtp(peer, 1, 4), d_rtp(peer, 1, 5)))
+write("dispatch", "malformed-and-mtu", dispatch_header(0x00, mtu=64)
+      + batch(1, d_raw(peer, b"\x80"), d_raw(peer, b"\x80\x60" + b"\x00" * 70),
+              d_raw(peer, b""), d_rr(peer, 3, truncated=True), d_rtp(peer, 3, 1)))

@@ -1,0 +1,233 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "packetdispatch.h"
+
+#include <algorithm>
+
+namespace comedia {
+
+void
+PacketDispatch::SideState::clear_output ()
+{
+  for (GstBuffer *b : out)
+    gst_buffer_unref (b);
+  out.clear ();
+}
+
+PacketDispatch::PacketDispatch (const Config &config) : config_ (config)
+{
+  own_.policy = LatchPolicy (config.own);
+  if (config.rtcp_mux)
+    rtcp_.policy = LatchPolicy (config.rtcp);
+}
+
+PacketDispatch::~PacketDispatch ()
+{
+  own_.clear_output ();
+  rtcp_.clear_output ();
+}
+
+PacketDispatch &
+PacketDispatch::operator= (PacketDispatch &&other) noexcept
+{
+  if (this == &other)
+    return *this;
+  config_ = other.config_;
+  for (Side side : { Side::Own, Side::MuxedRtcp }) {
+    SideState &mine = side_ (side), &theirs = other.side_ (side);
+    mine.policy = std::move (theirs.policy);
+    mine.published_ssrc = theirs.published_ssrc;
+    mine.clear_output ();
+    mine.out.swap (theirs.out);
+  }
+  return *this;
+}
+
+bool
+PacketDispatch::reads_rtcp (Side side) const
+{
+  return side == Side::Own ? config_.component == COMPONENT_RTCP :
+      config_.rtcp_mux;
+}
+
+/* The one keepalive test: an RTP packet of the keepalive payload type. */
+bool
+PacketDispatch::is_keepalive (const PacketFacts &facts) const
+{
+  return facts.kind == PacketKind::Rtp && config_.keepalive_pt >= 0 &&
+      facts.payload_type == config_.keepalive_pt;
+}
+
+/* After @decision latched @s: the SSRC to publish, and the held packets
+ * into its output, less the keepalives among them (counted in
+ * @keepalives). */
+LatchEvent
+PacketDispatch::latched (SideState &s, const LatchDecision &decision,
+    size_t &keepalives)
+{
+  LatchEvent e;
+  e.happened = true;
+  e.decision = decision;
+  e.peer = s.policy.peer ();
+  e.ssrc = s.policy.peer_ssrc ();
+  s.published_ssrc = e.ssrc;
+
+  size_t first = s.out.size ();
+  released_facts_.clear ();
+  s.policy.take_released (s.out, &released_facts_);
+  size_t kept = first;
+  for (size_t i = first; i < s.out.size (); i++) {
+    if (is_keepalive (released_facts_[i - first])) {
+      gst_buffer_unref (s.out[i]);
+      keepalives++;
+    } else {
+      s.out[kept++] = s.out[i];
+    }
+  }
+  s.out.resize (kept);
+  e.released = kept - first;
+  return e;
+}
+
+PacketVerdict
+PacketDispatch::dispatch (const PeerAddress &from, GstBuffer *packet,
+    int64_t now_us)
+{
+  PacketVerdict v;
+
+  /* The element offers one byte more than the MTU: filling it means the
+   * datagram was longer than anything accepted. */
+  if (G_UNLIKELY (gst_buffer_get_size (packet) > config_.mtu)) {
+    v.reason = DropReason::Malformed;
+    v.malformed = "longer than the mtu property";
+    gst_buffer_unref (packet);
+    return v;
+  }
+
+  PacketFacts facts = inspect_packet (packet, config_.component,
+      config_.rtcp_mux);
+  bool muxed = config_.rtcp_mux && facts.kind == PacketKind::Rtcp;
+  v.side = muxed ? Side::MuxedRtcp : Side::Own;
+  SideState &s = side_ (v.side);
+  bool keepalive = is_keepalive (facts);
+
+  LatchDecision d = s.policy.on_packet (from, facts, now_us, packet);
+  switch (d.verdict) {
+    case Verdict::Accept:
+      if (G_UNLIKELY (keepalive))
+        break;
+      if (G_UNLIKELY (facts.ssrc != s.published_ssrc) &&
+          facts.kind == PacketKind::Rtp) {
+        v.follow_ssrc = true;
+        v.ssrc = facts.ssrc;
+        s.published_ssrc = facts.ssrc;
+      }
+      v.action = Action::Forward;
+      s.out.push_back (packet);
+      return v;
+    case Verdict::Latch:
+      v.latch = latched (s, d, v.keepalives);
+      if (!keepalive) {
+        v.action = Action::Forward;
+        s.out.push_back (packet);
+      }
+      /* RTCP held for this RTP peer may latch now, before the rest of the
+       * batch, just as if the packets had been read one by one. */
+      if (!muxed && has (Side::MuxedRtcp)) {
+        set_rtp_peer (Side::MuxedRtcp, true, own_.published_ssrc,
+            own_.policy.peer ());
+        v.rtcp_latch = retry_waiting (Side::MuxedRtcp, now_us);
+      }
+      if (!keepalive)
+        return v;
+      break;
+    case Verdict::Hold:
+      v.action = Action::Hold;
+      gst_buffer_unref (packet);   /* the policy has its own reference */
+      return v;
+    case Verdict::Drop:
+      v.reason = d.reason;
+      if (d.reason == DropReason::Malformed)
+        v.malformed = config_.component == COMPONENT_RTCP || muxed ?
+            "not a valid RTCP compound" : "not an RTP packet";
+      gst_buffer_unref (packet);
+      return v;
+  }
+
+  /* A keepalive from the peer: it latched or kept the peer, and ends here. */
+  v.action = Action::Keepalive;
+  v.keepalives++;
+  gst_buffer_unref (packet);
+  return v;
+}
+
+void
+PacketDispatch::set_rtp_peer (Side side, bool known, uint32_t ssrc,
+    const PeerAddress &address)
+{
+  if (!reads_rtcp (side))
+    return;
+  LatchPolicy &policy = side_ (side).policy;
+  policy.set_rtp_peer_ssrc (known, ssrc);
+  policy.set_rtp_peer_address (known ? address : PeerAddress ());
+}
+
+LatchEvent
+PacketDispatch::retry_waiting (Side side, int64_t now_us)
+{
+  SideState &s = side_ (side);
+  if (!reads_rtcp (side) || s.policy.latched () ||
+      !s.policy.waiting_for_rtp_peer ())
+    return LatchEvent ();
+  LatchDecision d = s.policy.retry_waiting (now_us);
+  if (!d.latched_now ())
+    return LatchEvent ();
+  size_t keepalives = 0;   /* RTCP: never any */
+  return latched (s, d, keepalives);
+}
+
+bool
+PacketDispatch::set_allowed (Side side, const SourcePrefix &allowed)
+{
+  return has (side) && side_ (side).policy.set_allowed (allowed);
+}
+
+bool
+PacketDispatch::check_timeout (Side side, int64_t now_us)
+{
+  return has (side) && side_ (side).policy.check_timeout (now_us);
+}
+
+int64_t
+PacketDispatch::wait_us (int64_t now_us) const
+{
+  int64_t budget = -1;
+  auto bound = [&budget] (int64_t t) {
+    if (t >= 0 && (budget < 0 || t < budget))
+      budget = t;
+  };
+  for (Side side : { Side::Own, Side::MuxedRtcp }) {
+    if (!has (side))
+      continue;
+    const LatchPolicy &policy = side_ (side).policy;
+    bound (policy.time_to_timeout (now_us));
+    if (policy.waiting_for_rtp_peer ())
+      bound (RTCP_RETRY_INTERVAL_US);
+  }
+  return budget;
+}
+
+void
+PacketDispatch::reset ()
+{
+  for (Side side : { Side::Own, Side::MuxedRtcp }) {
+    SideState &s = side_ (side);
+    s.policy.reset ();
+    s.published_ssrc = 0;
+    s.clear_output ();
+  }
+}
+
+}  // namespace comedia

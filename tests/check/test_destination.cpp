@@ -1,0 +1,47 @@
+/* Unit test of the destination rule: the table of docs/design.md ("The
+ * latched-address object"), row by row.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+
+#include "destination.h"
+
+using namespace comedia;
+
+struct Row {
+  bool have_static, static_pinned, have_latched;
+  DestinationChoice expected;
+};
+
+GST_START_TEST (test_destination_order)
+{
+  const Row rows[] = {
+    /* 1. a pinned static destination wins over a latched peer */
+    {true, true, true, DestinationChoice::PinnedStatic},
+    {true, true, false, DestinationChoice::PinnedStatic},
+    /* 2. the latched peer, over an unpinned static destination */
+    {true, false, true, DestinationChoice::Latched},
+    {false, false, true, DestinationChoice::Latched},
+    /* 3. an unpinned static destination */
+    {true, false, false, DestinationChoice::Static},
+    /* 4. none */
+    {false, false, false, DestinationChoice::None},
+  };
+  for (const Row & r : rows)
+    fail_unless (choose_destination (r.have_static, r.static_pinned,
+            r.have_latched) == r.expected, "static %d pinned %d latched %d",
+        r.have_static, r.static_pinned, r.have_latched);
+}
+GST_END_TEST;
+
+static Suite *
+destination_suite (void)
+{
+  Suite *s = suite_create ("destination");
+  TCase *tc = tcase_create ("general");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_destination_order);
+  return s;
+}
+
+GST_CHECK_MAIN (destination);

@@ -1,0 +1,352 @@
+/* Unit tests of the per-packet dispatch of comedia-rtpsrc: what each
+ * datagram becomes, packet by packet, no pipeline.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+
+#include "packetdispatch.h"
+#include "packets.h"
+
+#include <vector>
+
+using namespace comedia;
+
+#define KEEPALIVE_PT 20
+
+static PeerAddress
+addr (const char *ip, uint16_t port)
+{
+  PeerAddress a;
+  fail_unless (PeerAddress::parse (ip, port, a));
+  return a;
+}
+
+static PacketDispatch::Config
+config (guint probation = 1, bool rtcp_mux = false)
+{
+  PacketDispatch::Config c;
+  c.component = COMPONENT_RTP;
+  c.rtcp_mux = rtcp_mux;
+  c.keepalive_pt = KEEPALIVE_PT;
+  c.own.component = COMPONENT_RTP;
+  c.own.probation_packets = probation;
+  c.rtcp.component = COMPONENT_RTCP;
+  c.rtcp.rtcp_requires_rtp_peer = true;
+  return c;
+}
+
+static PacketVerdict
+feed (PacketDispatch & d, const PeerAddress & from, GstBuffer * packet,
+    int64_t t_ms)
+{
+  return d.dispatch (from, packet, t_ms * 1000);
+}
+
+/* The sequence numbers (RTP) or SSRCs (RTCP) of a side's output, which it
+ * empties. */
+static std::vector<guint32>
+take_output (PacketDispatch & d, Side side)
+{
+  std::vector<guint32> ids;
+  for (GstBuffer *b : d.output (side)) {
+    PacketFacts f = inspect_packet (b, side == Side::Own ?
+        d.config ().component : COMPONENT_RTCP, false);
+    ids.push_back (f.kind == PacketKind::Rtcp ? f.ssrc : f.seq);
+    gst_buffer_unref (b);
+  }
+  d.output (side).clear ();
+  return ids;
+}
+
+GST_START_TEST (test_forward_from_peer_drop_others)
+{
+  PacketDispatch d (config ());
+  PeerAddress peer = addr ("203.0.113.7", 40000);
+
+  PacketVerdict v = feed (d, peer, make_rtp (0x600D, 1), 0);
+  fail_unless (v.action == Action::Forward);
+  fail_unless (v.side == Side::Own);
+  fail_unless (v.latch.happened && !v.latch.decision.relatched);
+  fail_unless (v.latch.peer == peer);
+  fail_unless_equals_int (v.latch.ssrc, 0x600D);
+  fail_if (v.follow_ssrc);   /* latched on this very SSRC */
+
+  v = feed (d, addr ("198.51.100.66", 5000), make_rtp (0xBAD, 1), 1);
+  fail_unless (v.action == Action::Drop);
+  fail_unless (v.reason == DropReason::ForeignSource);
+
+  v = feed (d, peer, make_rtp (0x600D, 2), 2);
+  fail_unless (v.action == Action::Forward);
+  fail_if (v.latch.happened);
+  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({1, 2}));
+}
+GST_END_TEST;
+
+GST_START_TEST (test_probation_holds_then_releases_in_order)
+{
+  PacketDispatch d (config (3));
+  PeerAddress peer = addr ("203.0.113.7", 40000);
+
+  fail_unless (feed (d, peer, make_rtp (5, 10), 0).action == Action::Hold);
+  fail_unless (feed (d, peer, make_rtp (5, 11), 20).action == Action::Hold);
+  fail_unless (d.output (Side::Own).empty ());
+  fail_unless_equals_int (d.policy (Side::Own).held_packets (), 2);
+
+  PacketVerdict v = feed (d, peer, make_rtp (5, 12), 40);
+  fail_unless (v.action == Action::Forward);
+  fail_unless (v.latch.happened);
+  fail_unless_equals_int (v.latch.released, 2);
+  fail_unless (take_output (d, Side::Own) ==
+      std::vector<guint32> ({10, 11, 12}));
+  fail_unless_equals_int (d.policy (Side::Own).held_packets (), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_keepalives_latch_but_are_consumed)
+{
+  PacketDispatch d (config (3));
+  PeerAddress peer = addr ("203.0.113.7", 40000);
+
+  /* Two keepalives held in probation, then media of the same run latches:
+   * the keepalives are consumed on release, the media passes. */
+  fail_unless (feed (d, peer, make_rtp (7, 1, KEEPALIVE_PT, 0), 0).action ==
+      Action::Hold);
+  fail_unless (feed (d, peer, make_rtp (7, 2, KEEPALIVE_PT, 0), 20).action ==
+      Action::Hold);
+  PacketVerdict v = feed (d, peer, make_rtp (7, 3), 40);
+  fail_unless (v.action == Action::Forward);
+  fail_unless (v.latch.happened);
+  fail_unless_equals_int (v.latch.released, 0);
+  fail_unless_equals_int (v.keepalives, 2);
+  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({3}));
+
+  /* A keepalive from the latched peer: consumed. */
+  v = feed (d, peer, make_rtp (7, 4, KEEPALIVE_PT, 0), 60);
+  fail_unless (v.action == Action::Keepalive);
+  fail_unless_equals_int (v.keepalives, 1);
+  fail_unless (d.output (Side::Own).empty ());
+}
+GST_END_TEST;
+
+GST_START_TEST (test_keepalive_latch_consumes_the_latching_packet)
+{
+  PacketDispatch d (config (1));
+  PeerAddress peer = addr ("203.0.113.7", 40000);
+
+  PacketVerdict v = feed (d, peer, make_rtp (7, 1, KEEPALIVE_PT, 0), 0);
+  fail_unless (v.action == Action::Keepalive);
+  fail_unless (v.latch.happened);
+  fail_unless_equals_int (v.keepalives, 1);
+  fail_unless (d.output (Side::Own).empty ());
+
+  /* keepalive-payload-type=-1: the same packet is media. */
+  PacketDispatch::Config c = config (1);
+  c.keepalive_pt = -1;
+  PacketDispatch plain (c);
+  v = feed (plain, peer, make_rtp (7, 1, KEEPALIVE_PT, 0), 0);
+  fail_unless (v.action == Action::Forward);
+  fail_unless_equals_int (v.keepalives, 0);
+  fail_unless (take_output (plain, Side::Own) == std::vector<guint32> ({1}));
+}
+GST_END_TEST;
+
+/* The rule of 45251f2: a peer that latched on its keepalives (an SSRC of
+ * their own) then sends media under another SSRC; the component follows
+ * the media's, once, so the stream's RTCP latches on the media sender. */
+GST_START_TEST (test_ssrc_follow_after_keepalive_latch)
+{
+  PacketDispatch d (config (1));
+  PeerAddress peer = addr ("203.0.113.7", 40000);
+
+  PacketVerdict v = feed (d, peer, make_rtp (0xAAAA, 1, KEEPALIVE_PT, 0), 0);
+  fail_unless (v.latch.happened);
+  fail_unless_equals_int (v.latch.ssrc, 0xAAAA);
+
+  v = feed (d, peer, make_rtp (0xBBBB, 100), 10);
+  fail_unless (v.action == Action::Forward);
+  fail_unless (v.follow_ssrc);
+  fail_unless_equals_int (v.ssrc, 0xBBBB);
+
+  v = feed (d, peer, make_rtp (0xBBBB, 101), 20);
+  fail_unless (v.action == Action::Forward);
+  fail_if (v.follow_ssrc);   /* already followed */
+
+  /* A keepalive under the old SSRC: consumed, followed nothing. */
+  v = feed (d, peer, make_rtp (0xAAAA, 2, KEEPALIVE_PT, 0), 30);
+  fail_unless (v.action == Action::Keepalive);
+  fail_if (v.follow_ssrc);
+  v = feed (d, peer, make_rtp (0xBBBB, 102), 40);
+  fail_if (v.follow_ssrc);
+  fail_unless (take_output (d, Side::Own) ==
+      std::vector<guint32> ({100, 101, 102}));
+}
+GST_END_TEST;
+
+GST_START_TEST (test_muxed_rtcp_split_and_latches_with_rtp)
+{
+  PacketDispatch d (config (1, true));
+  PeerAddress peer = addr ("203.0.113.7", 40000);
+  fail_unless (d.has (Side::MuxedRtcp));
+  fail_unless (d.reads_rtcp (Side::MuxedRtcp));
+  fail_if (d.reads_rtcp (Side::Own));
+
+  /* RTCP before the RTP peer is known: held. */
+  PacketVerdict v = feed (d, peer, make_rtcp_rr (0x600D), 0);
+  fail_unless (v.side == Side::MuxedRtcp);
+  fail_unless (v.action == Action::Hold);
+  fail_unless (d.wait_us (0) == PacketDispatch::RTCP_RETRY_INTERVAL_US);
+
+  /* RTP latches, and the held report of its SSRC with it. */
+  v = feed (d, peer, make_rtp (0x600D, 1), 10);
+  fail_unless (v.side == Side::Own);
+  fail_unless (v.action == Action::Forward);
+  fail_unless (v.latch.happened);
+  fail_unless (v.rtcp_latch.happened);
+  fail_unless (v.rtcp_latch.peer == peer);
+  fail_unless_equals_int (v.rtcp_latch.ssrc, 0x600D);
+  fail_unless_equals_int (v.rtcp_latch.released, 1);
+  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({1}));
+  fail_unless (take_output (d, Side::MuxedRtcp) ==
+      std::vector<guint32> ({0x600D}));
+
+  /* From then on each goes its own way. */
+  v = feed (d, peer, make_rtcp_rr (0x600D), 20);
+  fail_unless (v.side == Side::MuxedRtcp && v.action == Action::Forward);
+  fail_if (v.follow_ssrc);
+  v = feed (d, peer, make_rtp (0x600D, 2), 20);
+  fail_unless (v.side == Side::Own && v.action == Action::Forward);
+  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({2}));
+  fail_unless (take_output (d, Side::MuxedRtcp) ==
+      std::vector<guint32> ({0x600D}));
+  fail_unless (d.wait_us (0) == -1);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_muxed_rtcp_of_another_ssrc_is_not_released)
+{
+  PacketDispatch d (config (1, true));
+  PeerAddress peer = addr ("203.0.113.7", 40000);
+
+  fail_unless (feed (d, peer, make_rtcp_rr (0xBAD), 0).action == Action::Hold);
+  PacketVerdict v = feed (d, peer, make_rtp (0x600D, 1), 10);
+  fail_unless (v.latch.happened);
+  fail_if (v.rtcp_latch.happened);
+  fail_unless (d.output (Side::MuxedRtcp).empty ());
+  v = feed (d, peer, make_rtcp_rr (0xBAD), 20);
+  fail_unless (v.action == Action::Drop);
+  fail_unless (v.reason == DropReason::SsrcMismatch);
+  take_output (d, Side::Own);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_drop_reasons)
+{
+  PacketDispatch::Config c = config (1);
+  c.mtu = 100;
+  SourcePrefix::parse ("203.0.113.0/24", c.own.allowed);
+  PacketDispatch d (c);
+  PeerAddress peer = addr ("203.0.113.7", 40000);
+
+  PacketVerdict v = feed (d, peer, make_bytes ({0x80, 0x60, 0x00}), 0);
+  fail_unless (v.action == Action::Drop);
+  fail_unless (v.reason == DropReason::Malformed);
+  fail_unless_equals_string (v.malformed, "not an RTP packet");
+
+  v = feed (d, peer, make_rtp (1, 1, 96, 100), 0);
+  fail_unless (v.reason == DropReason::Malformed);
+  fail_unless_equals_string (v.malformed, "longer than the mtu property");
+
+  v = feed (d, addr ("198.51.100.66", 5000), make_rtp (1, 1), 0);
+  fail_unless (v.reason == DropReason::OutsideAllowed);
+  fail_unless (v.malformed == nullptr);
+
+  /* A broken RTCP compound on a muxed port is none of the RTCP side's
+   * business: the component's (RTP) drop. */
+  PacketDispatch muxed (config (1, true));
+  v = feed (muxed, peer, make_bytes ({0x80, 0xc9, 0x00, 0x07}), 0);
+  fail_unless (v.reason == DropReason::Malformed);
+  fail_unless_equals_string (v.malformed, "not an RTP packet");
+
+  /* The RTCP component. */
+  PacketDispatch::Config rc = config (1);
+  rc.component = COMPONENT_RTCP;
+  rc.own = rc.rtcp;
+  PacketDispatch rtcp (rc);
+  v = feed (rtcp, peer, make_rtp (1, 1), 0);
+  fail_unless (v.reason == DropReason::Malformed);
+  fail_unless_equals_string (v.malformed, "not a valid RTCP compound");
+}
+GST_END_TEST;
+
+GST_START_TEST (test_rtcp_component_waits_for_rtp_peer)
+{
+  PacketDispatch::Config c = config (1);
+  c.component = COMPONENT_RTCP;
+  c.own = c.rtcp;
+  c.own.timeout_us = 500 * 1000;
+  PacketDispatch d (c);
+  PeerAddress peer = addr ("203.0.113.7", 40001);
+  fail_unless (d.reads_rtcp (Side::Own));
+  fail_if (d.has (Side::MuxedRtcp));
+
+  PacketVerdict v = feed (d, peer, make_rtcp_rr (0x600D), 0);
+  fail_unless (v.action == Action::Hold);
+  fail_unless (v.reason == DropReason::None);
+  /* Nothing to retry while the RTP peer is unknown. */
+  fail_if (d.retry_waiting (Side::Own, 10 * 1000).happened);
+
+  d.set_rtp_peer (Side::Own, true, 0x600D, addr ("203.0.113.7", 40000));
+  LatchEvent e = d.retry_waiting (Side::Own, 20 * 1000);
+  fail_unless (e.happened);
+  fail_unless (e.peer == peer);
+  fail_unless_equals_int (e.released, 1);
+  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({0x600D}));
+
+  /* The timeout, once per silence. */
+  fail_unless (d.wait_us (20 * 1000) == 500 * 1000);
+  fail_if (d.check_timeout (Side::Own, 100 * 1000));
+  fail_unless (d.check_timeout (Side::Own, 520 * 1000));
+  fail_if (d.check_timeout (Side::Own, 600 * 1000));
+}
+GST_END_TEST;
+
+GST_START_TEST (test_set_allowed_unlatches_and_reset)
+{
+  PacketDispatch d (config (1));
+  PeerAddress peer = addr ("198.51.100.66", 40000);
+  fail_unless (feed (d, peer, make_rtp (1, 1), 0).latch.happened);
+
+  SourcePrefix prefix;
+  fail_unless (SourcePrefix::parse ("203.0.113.0/24", prefix));
+  fail_unless (d.set_allowed (Side::Own, prefix));
+  fail_if (d.policy (Side::Own).latched ());
+  fail_if (d.set_allowed (Side::MuxedRtcp, prefix));   /* no such side */
+
+  /* Outputs not yet pushed are dropped with the rest. */
+  d.reset ();
+  fail_unless (d.output (Side::Own).empty ());
+  PacketVerdict v = feed (d, peer, make_rtp (1, 2), 10);
+  fail_unless (v.reason == DropReason::OutsideAllowed);
+}
+GST_END_TEST;
+
+static Suite *
+packetdispatch_suite (void)
+{
+  Suite *s = suite_create ("packetdispatch");
+  TCase *tc = tcase_create ("general");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_forward_from_peer_drop_others);
+  tcase_add_test (tc, test_probation_holds_then_releases_in_order);
+  tcase_add_test (tc, test_keepalives_latch_but_are_consumed);
+  tcase_add_test (tc, test_keepalive_latch_consumes_the_latching_packet);
+  tcase_add_test (tc, test_ssrc_follow_after_keepalive_latch);
+  tcase_add_test (tc, test_muxed_rtcp_split_and_latches_with_rtp);
+  tcase_add_test (tc, test_muxed_rtcp_of_another_ssrc_is_not_released);
+  tcase_add_test (tc, test_drop_reasons);
+  tcase_add_test (tc, test_rtcp_component_waits_for_rtp_peer);
+  tcase_add_test (tc, test_set_allowed_unlatches_and_reset);
+  return s;
+}
+
+GST_CHECK_MAIN (packetdispatch);
