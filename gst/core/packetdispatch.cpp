@@ -151,7 +151,7 @@ PacketDispatch::dispatch (const PeerAddress &from, GstBuffer *packet,
       v.reason = d.reason;
       if (d.reason == DropReason::Malformed)
         v.malformed = config_.component == COMPONENT_RTCP || muxed ?
-            "not a valid RTCP compound" : "not an RTP packet";
+            "not valid RTCP" : "not an RTP packet";
       gst_buffer_unref (packet);
       return v;
   }

@@ -274,7 +274,8 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
       g_param_spec_uint ("component", "Component",
           "Component within the stream, as ICE numbers them: 1 = RTP, "
           "2 = RTCP.  Decides which packets may latch: RTP (version 2, at "
-          "least 12 bytes) or a valid RTCP compound", 1, 2, DEFAULT_COMPONENT,
+          "least 12 bytes) or valid RTCP (a compound, or reduced-size RTCP "
+          "as RFC 5506 allows)", 1, 2, DEFAULT_COMPONENT,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property (gobject_class, PROP_ADDRESS,

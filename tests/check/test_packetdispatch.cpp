@@ -274,7 +274,7 @@ GST_START_TEST (test_drop_reasons)
   PacketDispatch rtcp (rc);
   v = feed (rtcp, peer, make_rtp (1, 1), 0);
   fail_unless (v.reason == DropReason::Malformed);
-  fail_unless_equals_string (v.malformed, "not a valid RTCP compound");
+  fail_unless_equals_string (v.malformed, "not valid RTCP");
 }
 GST_END_TEST;
 

@@ -6,15 +6,11 @@
 #include <gst/gst.h>
 
 #include "comediasdp.h"
+#include "fuzzinput.h"
 
-#include <cstdlib>
 #include <cstring>
 
 using namespace comedia;
-
-#define CHECK(cond) do { if (!(cond)) { \
-      fprintf (stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-      abort (); } } while (0)
 
 /* Two streams with fixed fake ports: no socket is opened. */
 class FakeStreams : public LocalSockets {
@@ -31,17 +27,6 @@ class FakeStreams : public LocalSockets {
   }
 };
 
-extern "C" int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-  /* Only GStreamer's core and libraries are needed: no plugin scan (whose
-   * allocations live until exit and would read as leaks). */
-  g_setenv ("GST_REGISTRY_DISABLE", "yes", TRUE);
-  gst_init (argc, argv);
-  /* A g_critical is a bug in the code under test (or in the harness). */
-  g_log_set_always_fatal ((GLogLevelFlags) (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING));
-  return 0;
-}
 
 extern "C" int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
