@@ -113,6 +113,10 @@ LatchPolicy::operator= (LatchPolicy &&other) noexcept
   other.candidates_.clear ();
   released_ = std::move (other.released_);
   other.released_.clear ();
+  held_total_ = other.held_total_;
+  other.held_total_ = 0;
+  held_dropped_ = other.held_dropped_;
+  other.held_dropped_ = 0;
   return *this;
 }
 
@@ -175,6 +179,14 @@ LatchPolicy::on_packet (const PeerAddress &from, const PacketFacts &facts,
   if (!latched_)
     return learn (from, facts, arrival_us, packet);
 
+  /* symmetric-rtp=always: the source the SDP names wins over any other,
+   * through probation; nothing of a lower rank takes the latch from it. */
+  int from_rank = rank (from), peer_rank = rank (peer_);
+  if (from_rank > peer_rank)
+    return learn (from, facts, arrival_us, packet);
+  if (from_rank < peer_rank)
+    return drop (DropReason::ForeignSource);
+
   switch (config_.relatch) {
     case Relatch::Ssrc:
       if (continues_peer (facts)) {
@@ -210,7 +222,7 @@ LatchPolicy::learn (const PeerAddress &from, const PacketFacts &facts,
         c.ssrc = facts.ssrc;
         c.count = 1;
         c.first_us = c.last_us = now;
-        hold (c, facts, packet);
+        hold (c, facts, packet, now);
         LatchDecision d;
         d.verdict = Verdict::Hold;
         d.reason = DropReason::WaitingForRtp;
@@ -244,21 +256,85 @@ LatchPolicy::learn (const PeerAddress &from, const PacketFacts &facts,
           now - c.first_us >= config_.probation_min_us))
     return latch (from, facts, now, &c);
 
-  if (c.held.size () >= MAX_HELD_PER_CANDIDATE && packet) {
-    gst_buffer_unref (c.held.front ().packet);
-    c.held.erase (c.held.begin ());
-  }
-  hold (c, facts, packet);
+  hold (c, facts, packet, now);
   LatchDecision d;
   d.verdict = Verdict::Hold;
   return d;
 }
 
 void
-LatchPolicy::hold (Candidate &c, const PacketFacts &facts, GstBuffer *packet)
+LatchPolicy::hold (Candidate &c, const PacketFacts &facts, GstBuffer *packet,
+    int64_t now)
 {
-  if (packet)
-    c.held.push_back (Held { gst_buffer_ref (packet), facts });
+  if (!packet)
+    return;
+  size_t size = gst_buffer_get_size (packet);
+  bound_held (c, size, now);
+  if (size > config_.max_held_bytes_per_candidate || size > config_.max_held_bytes) {
+    held_dropped_++;
+    return;
+  }
+  c.held.push_back (Held { gst_buffer_ref (packet), facts, now, size });
+  c.held_bytes += size;
+  held_total_ += size;
+}
+
+void
+LatchPolicy::drop_held_front (Candidate &c)
+{
+  Held &h = c.held.front ();
+  c.held_bytes -= h.size;
+  held_total_ -= h.size;
+  gst_buffer_unref (h.packet);
+  c.held.pop_front ();
+  held_dropped_++;
+}
+
+/* Room for @incoming more bytes in @c: its oldest packets go when they are
+ * too old or it would pass its own bound; the whole hold of the least
+ * advanced other candidates (a spray's one-packet sources) goes before a
+ * candidate's own when the total would pass.  A legitimate start is the
+ * most advanced candidate, and loses nothing until it alone fills it. */
+void
+LatchPolicy::bound_held (Candidate &c, size_t incoming, int64_t now)
+{
+  while (!c.held.empty () && now - c.held.front ().arrival_us > config_.max_hold_us)
+    drop_held_front (c);
+  while (!c.held.empty () && c.held_bytes + incoming > config_.max_held_bytes_per_candidate)
+    drop_held_front (c);
+  while (held_total_ + incoming > config_.max_held_bytes) {
+    Candidate *victim = nullptr;
+    for (Candidate &o : candidates_)
+      if (&o != &c && !o.held.empty () && (!victim || o.count < victim->count ||
+              (o.count == victim->count && o.last_us < victim->last_us)))
+        victim = &o;
+    if (victim && victim->count <= c.count) {
+      while (!victim->held.empty ())
+        drop_held_front (*victim);
+    } else if (!c.held.empty ()) {
+      drop_held_front (c);
+    } else {
+      break;
+    }
+  }
+}
+
+size_t
+LatchPolicy::take_held_dropped ()
+{
+  size_t n = held_dropped_;
+  held_dropped_ = 0;
+  return n;
+}
+
+int
+LatchPolicy::rank (const PeerAddress &from) const
+{
+  if (!config_.preferred.valid () || config_.component != COMPONENT_RTP)
+    return 0;
+  if (from == config_.preferred)
+    return 2;
+  return from.same_ip (config_.preferred) ? 1 : 0;
 }
 
 void
@@ -292,6 +368,8 @@ LatchPolicy::latch (const PeerAddress &from, const PacketFacts &facts,
   drop_released ();
   if (candidate) {
     released_.swap (candidate->held);
+    held_total_ -= candidate->held_bytes;
+    candidate->held_bytes = 0;
     d.released = released_.size ();
   }
   clear_candidates ();
@@ -332,6 +410,8 @@ LatchPolicy::clear_candidate (Candidate &c)
   for (Held &h : c.held)
     gst_buffer_unref (h.packet);
   c.held.clear ();
+  held_total_ -= c.held_bytes;
+  c.held_bytes = 0;
   c.count = 0;
   c.ssrc = 0;
   c.from = PeerAddress ();
@@ -365,11 +445,7 @@ LatchPolicy::held_packets () const
 size_t
 LatchPolicy::held_bytes () const
 {
-  size_t n = 0;
-  for (const Candidate &c : candidates_)
-    for (const Held &h : c.held)
-      n += gst_buffer_get_size (h.packet);
-  return n;
+  return held_total_;
 }
 
 void

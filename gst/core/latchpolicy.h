@@ -8,6 +8,7 @@
 #include "peeraddress.h"
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -84,10 +85,26 @@ class LatchPolicy {
     int64_t timeout_us = 0;            /* 0: never time out */
     bool rtcp_requires_rtp_peer = false;
     uint16_t max_seq_jump = 100;       /* sequence continuity window */
+    /* RTP: where the peer's SDP says it sends from (symmetric-rtp=always;
+     * invalid: no ranking).  Sources rank as rtpengine's heuristic does:
+     * this address and port, then this IP, then any.  A source of a higher
+     * rank takes the latch from a lower one through probation; a lower one
+     * never takes it from a higher one. */
+    PeerAddress preferred;
+    /* What probation may hold, by bytes and by age rather than by count,
+     * so that an unpaced start (a camera's key frame, back to back) is
+     * held whole: per candidate, in total over the candidates, and for how
+     * long.  What a bound drops is counted (held_dropped()). */
+    size_t max_held_bytes_per_candidate = DEFAULT_MAX_HELD_BYTES_PER_CANDIDATE;
+    size_t max_held_bytes = DEFAULT_MAX_HELD_BYTES;
+    int64_t max_hold_us = DEFAULT_MAX_HOLD_US;
   };
 
   static constexpr size_t MAX_CANDIDATES = 64;
-  static constexpr size_t MAX_HELD_PER_CANDIDATE = 64;
+  /* 1 000 packets of 1 200 bytes, and room to spare. */
+  static constexpr size_t DEFAULT_MAX_HELD_BYTES_PER_CANDIDATE = 2 * 1024 * 1024;
+  static constexpr size_t DEFAULT_MAX_HELD_BYTES = 4 * 1024 * 1024;
+  static constexpr int64_t DEFAULT_MAX_HOLD_US = 5 * G_USEC_PER_SEC;
 
   LatchPolicy () = default;
   explicit LatchPolicy (const Config &config) : config_ (config) {}
@@ -135,10 +152,14 @@ class LatchPolicy {
   int64_t last_peer_packet_us () const { return last_peer_us_; }
   bool timed_out () const { return timed_out_; }
   size_t candidates () const;
-  /* Packets held in probation, and their bytes: bounded by MAX_CANDIDATES
-   * times MAX_HELD_PER_CANDIDATE packets. */
+  /* Packets held in probation, and their bytes: at most max_held_bytes
+   * (and max_held_bytes_per_candidate each), none older than max_hold_us. */
   size_t held_packets () const;
   size_t held_bytes () const;
+  /* Held packets a bound dropped since the last call (then zero). */
+  size_t take_held_dropped ();
+  /* A new preferred source (see Config::preferred). */
+  void set_preferred (const PeerAddress &preferred) { config_.preferred = preferred; }
 
   const Config &config () const { return config_; }
   /* A new allowed-source prefix (e.g. negotiated from the peer's SDP after
@@ -151,6 +172,8 @@ class LatchPolicy {
   struct Held {
     GstBuffer *packet;
     PacketFacts facts;
+    int64_t arrival_us;
+    size_t size;
   };
   struct Candidate {
     PeerAddress from;
@@ -159,7 +182,8 @@ class LatchPolicy {
     guint count = 0;
     int64_t first_us = 0;
     int64_t last_us = 0;
-    std::vector<Held> held;
+    std::deque<Held> held;
+    size_t held_bytes = 0;
     bool in_use () const { return count != 0; }
   };
 
@@ -167,7 +191,10 @@ class LatchPolicy {
       int64_t now, GstBuffer *packet);
   LatchDecision latch (const PeerAddress &from, const PacketFacts &facts,
       int64_t now, Candidate *candidate);
-  void hold (Candidate &c, const PacketFacts &facts, GstBuffer *packet);
+  void hold (Candidate &c, const PacketFacts &facts, GstBuffer *packet, int64_t now);
+  void drop_held_front (Candidate &c);
+  void bound_held (Candidate &c, size_t incoming, int64_t now);
+  int rank (const PeerAddress &from) const;
   void drop_released ();
   Candidate &candidate_for (const PeerAddress &from);
   void clear_candidate (Candidate &c);
@@ -188,7 +215,9 @@ class LatchPolicy {
   /* Grows up to MAX_CANDIDATES while learning and is emptied on latching:
    * a thousand latched receivers keep no table. */
   std::vector<Candidate> candidates_;
-  std::vector<Held> released_;
+  std::deque<Held> released_;
+  size_t held_total_ = 0;       /* bytes held over all candidates */
+  size_t held_dropped_ = 0;     /* since take_held_dropped() */
 };
 
 }  // namespace comedia

@@ -194,6 +194,19 @@ PacketDispatch::set_allowed (Side side, const SourcePrefix &allowed)
   return has (side) && side_ (side).policy.set_allowed (allowed);
 }
 
+void
+PacketDispatch::set_preferred (Side side, const PeerAddress &preferred)
+{
+  if (has (side))
+    side_ (side).policy.set_preferred (preferred);
+}
+
+size_t
+PacketDispatch::take_held_dropped (Side side)
+{
+  return has (side) ? side_ (side).policy.take_held_dropped () : 0;
+}
+
 bool
 PacketDispatch::check_timeout (Side side, int64_t now_us)
 {

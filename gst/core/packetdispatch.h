@@ -111,6 +111,10 @@ class PacketDispatch {
   /* A new allowed-source prefix; true if the latched peer is outside it and
    * was forgotten. */
   bool set_allowed (Side side, const SourcePrefix &allowed);
+  /* The source the SDP names (see LatchPolicy::Config::preferred). */
+  void set_preferred (Side side, const PeerAddress &preferred);
+  /* Held packets the side's probation bounds dropped since the last call. */
+  size_t take_held_dropped (Side side);
   /* True once per silence of the side's latched peer. */
   bool check_timeout (Side side, int64_t now_us);
   /* Microseconds the receiver may wait for a packet before something is

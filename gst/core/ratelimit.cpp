@@ -7,15 +7,15 @@
 namespace comedia {
 
 bool
-RateLimit::allow (int64_t now_us)
+RateLimit::allow (int64_t now_us, uint64_t events)
 {
   if (any_ && now_us - last_us_ < interval_us_) {
-    held_back_++;
+    held_back_ += events;
     return false;
   }
   any_ = true;
   last_us_ = now_us;
-  count_ = held_back_ + 1;
+  count_ = held_back_ + events;
   held_back_ = 0;
   return true;
 }

@@ -17,10 +17,10 @@ class RateLimit {
  public:
   explicit RateLimit (int64_t interval_us) : interval_us_ (interval_us) {}
 
-  /* One event at @now_us (monotonic); true if it is let through.  count()
-   * then tells how many events it stands for: itself and those held back
-   * since the last one let through. */
-  bool allow (int64_t now_us);
+  /* @events (one by default) at @now_us (monotonic); true if they are let
+   * through.  count() then tells how many events that stands for: these
+   * and those held back since the last ones let through. */
+  bool allow (int64_t now_us, uint64_t events = 1);
   uint64_t count () const { return count_; }
 
  private:

@@ -317,7 +317,9 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "RTP packets a new source must send (one SSRC, consecutive "
           "sequence numbers) before it latches.  Stops a spray of forged "
           "packets from taking the call (\"RTP Bleed\"); the packets are "
-          "held, not lost, and pass once the source latches.  1 latches on "
+          "held, not lost, and pass in order once the source latches (up to "
+          "2 MiB per source and 4 MiB in all, for 5 s: a key frame sent back "
+          "to back fits).  1 latches on "
           "the first packet, as the COMEDIA drafts describe", 1, 64,
           DEFAULT_PROBATION, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
@@ -410,7 +412,8 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "Counters of this receiver: received (datagrams read), passed "
           "(pushed downstream), latched (times a peer was latched), "
           "relatched (of which replaced an earlier peer), timeouts, held "
-          "(packets held in probation), "
+          "(packets held in probation), held-dropped (held, then dropped by "
+          "a bound of probation: bytes per source, in all, or age), "
           "rejected (well-formed but from another source), malformed (not "
           "RTP/RTCP, dropped), keepalives (NAT keepalives consumed), "
           "receive-calls (system calls that read "
@@ -492,6 +495,7 @@ create_stats (ComediaRtpSrc * self)
       "relatched", G_TYPE_UINT64, c ? get (c->counters.relatched) : 0,
       "timeouts", G_TYPE_UINT64, c ? get (c->counters.timeouts) : 0,
       "held", G_TYPE_UINT64, c ? get (c->counters.learning) : 0,
+      "held-dropped", G_TYPE_UINT64, c ? get (c->counters.held_dropped) : 0,
       "rejected", G_TYPE_UINT64, c ? get (c->counters.rejected) : 0,
       "malformed", G_TYPE_UINT64, c ? get (c->counters.malformed) : 0,
       "keepalives", G_TYPE_UINT64, c ? get (c->counters.keepalives_received) : 0,

@@ -76,6 +76,22 @@ LatchBridge::report_malformed (const PeerAddress &from, gsize size,
           from.to_string ().c_str (), what));
 }
 
+/* Packets probation held and then had to drop (a bound of bytes or age):
+ * counted, and said at most once a second.  A legitimate start fits the
+ * bounds; a flood of candidates does not. */
+void
+LatchBridge::report_held_dropped (Side side, size_t dropped)
+{
+  Component *component = side_ (side).component;
+  component->counters.held_dropped.fetch_add (dropped, std::memory_order_relaxed);
+  if (!held_dropped_warning_.allow (g_get_monotonic_time (), dropped))
+    return;
+  GST_ELEMENT_WARNING (element_, STREAM, FAILED,
+      ("Probation dropped %" G_GUINT64_FORMAT " held packet(s) on component %u",
+          held_dropped_warning_.count (), component->component),
+      ("held packets are bounded by bytes per source and in total, and by age"));
+}
+
 /* Well-formed packets refused by the policy: counted, and summed up in a
  * comedia-rejected message at most once a second. */
 void
@@ -163,10 +179,12 @@ LatchBridge::refresh_allowed_source (Side side)
 {
   Latched &lc = side_ (side);
   std::string prefix_text;
+  PeerAddress preferred;
   if (!lc.component || !negotiated_source_ ||
       !lc.component->negotiated_allowed_source (lc.allowed_generation,
-          prefix_text))
+          prefix_text, &preferred))
     return;
+  dispatch_.set_preferred (side, preferred);
   SourcePrefix prefix;
   if (!SourcePrefix::parse (prefix_text, prefix)) {
     GST_WARNING_OBJECT (element_, "negotiated allowed source \"%s\" ignored: "
@@ -268,6 +286,9 @@ LatchBridge::act_on_verdict (const PacketVerdict &v, const PeerAddress &peer,
 void
 LatchBridge::count_batch (guint n)
 {
+  for (Side side : {Side::Own, Side::MuxedRtcp})
+    if (size_t dropped = dispatch_.take_held_dropped (side))
+      report_held_dropped (side, dropped);
   own_.component->counters.received.fetch_add (n, std::memory_order_relaxed);
   own_.component->counters.passed.fetch_add (dispatch_.output (Side::Own).size (),
       std::memory_order_relaxed);

@@ -70,6 +70,7 @@ class LatchBridge {
   void refresh_allowed_source (Side side);
   bool refresh_rtp_peer (Side side);
   void report_malformed (const PeerAddress &from, gsize size, const char *what);
+  void report_held_dropped (Side side, size_t dropped);
   void report_rejected (Component *component, const PeerAddress &from,
       DropReason reason, gint64 now);
 
@@ -83,6 +84,7 @@ class LatchBridge {
    * second. */
   RateLimit malformed_warning_{G_USEC_PER_SEC};
   RateLimit rejected_report_{G_USEC_PER_SEC};
+  RateLimit held_dropped_warning_{G_USEC_PER_SEC};
 };
 
 }  // namespace comedia

@@ -87,21 +87,26 @@ Component::clear_latched_peer ()
 }
 
 void
-Component::set_negotiated_allowed_source (const std::string &prefix)
+Component::set_negotiated_allowed_source (const std::string &prefix,
+    const PeerAddress &preferred)
 {
   std::lock_guard<std::mutex> guard (lock_);
   negotiated_allowed_ = prefix;
+  negotiated_preferred_ = preferred;
   allowed_generation_.fetch_add (1, std::memory_order_acq_rel);
 }
 
 bool
-Component::negotiated_allowed_source (guint64 &generation, std::string &prefix) const
+Component::negotiated_allowed_source (guint64 &generation, std::string &prefix,
+    PeerAddress *preferred) const
 {
   /* Per batch on the receiving thread: one atomic load when unchanged. */
   if (G_LIKELY (allowed_generation_.load (std::memory_order_acquire) == generation))
     return false;
   std::lock_guard<std::mutex> guard (lock_);
   prefix = negotiated_allowed_;
+  if (preferred)
+    *preferred = negotiated_preferred_;
   generation = allowed_generation_.load (std::memory_order_acquire);
   return true;
 }

@@ -40,6 +40,7 @@ struct ComponentCounters {
   std::atomic<guint64> rejected{0};       /* well-formed, wrong source */
   std::atomic<guint64> malformed{0};      /* not RTP/RTCP */
   std::atomic<guint64> learning{0};       /* held while in probation */
+  std::atomic<guint64> held_dropped{0};   /* held, then dropped by a bound */
   std::atomic<guint64> sent{0};           /* datagrams sent */
   std::atomic<guint64> sent_bytes{0};
   std::atomic<guint64> send_calls{0};     /* system calls: a batch is one */
@@ -96,9 +97,13 @@ class Component {
   /* The source restriction negotiated from the peer's SDP (sdp-negotiator:
    * the offer's c= when public), as an allowed-source prefix; "" for none.
    * The receiving element applies it unless its own allowed-source is set. */
-  void set_negotiated_allowed_source (const std::string &prefix);
+  /* @preferred: the source the SDP names, ranked first while learning
+   * (symmetric-rtp=always; invalid: none). */
+  void set_negotiated_allowed_source (const std::string &prefix,
+      const PeerAddress &preferred = PeerAddress ());
   /* If it changed since @generation: updates both and returns true. */
-  bool negotiated_allowed_source (guint64 &generation, std::string &prefix) const;
+  bool negotiated_allowed_source (guint64 &generation, std::string &prefix,
+      PeerAddress *preferred = nullptr) const;
 
   /* Destination for packets without a latched peer; NULL clears it.
    * @pinned: the destination comes from the peer's own SDP without COMEDIA
@@ -157,6 +162,7 @@ class Component {
   std::atomic<guint64> latched_generation_{0};
   std::atomic<guint64> latched_ssrc_{0};   /* bit 32 set: known */
   std::string negotiated_allowed_;         /* guarded by lock_ */
+  PeerAddress negotiated_preferred_;       /* guarded by lock_ */
   std::atomic<guint64> allowed_generation_{0};
 };
 

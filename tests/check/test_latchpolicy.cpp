@@ -575,6 +575,130 @@ GST_START_TEST (test_released_packets_keep_their_facts)
 }
 GST_END_TEST;
 
+/* A camera's first key frame: 1 000 packets of 1 200 bytes back to back
+ * (within a millisecond: no probation span yet), then paced packets.  All
+ * of it is held and released in order when probation passes. */
+GST_START_TEST (test_unpaced_start_released_whole_in_order)
+{
+  LatchPolicy policy (rtp_config (4, 20));
+  PeerAddress cam = addr ("203.0.113.1", 40001);
+  for (guint16 seq = 0; seq < 1000; seq++)
+    fail_unless (feed (policy, cam, make_rtp (7, seq, 96, 1188), seq / 1000).verdict
+        == Verdict::Hold);
+  fail_unless_equals_int (policy.held_packets (), 1000);
+  fail_unless_equals_int (policy.held_bytes (), 1000 * 1200);
+  LatchDecision d = feed (policy, cam, make_rtp (7, 1000, 96, 1188), 25);
+  fail_unless (d.verdict == Verdict::Latch);
+  fail_unless_equals_int (d.released, 1000);
+  std::vector<guint16> seqs = released_seqs (policy);
+  fail_unless_equals_int (seqs.size (), 1000);
+  for (guint16 i = 0; i < 1000; i++)
+    fail_unless_equals_int (seqs[i], i);
+  fail_unless_equals_int (policy.take_held_dropped (), 0);
+  fail_unless_equals_int (policy.held_bytes (), 0);
+}
+GST_END_TEST;
+
+/* The bound per candidate: the oldest held packets go, counted. */
+GST_START_TEST (test_held_bytes_bound_per_candidate)
+{
+  LatchPolicy::Config c = rtp_config (4, 20);
+  c.max_held_bytes_per_candidate = 10 * 1200;
+  LatchPolicy policy (c);
+  PeerAddress cam = addr ("203.0.113.1", 40001);
+  for (guint16 seq = 0; seq < 25; seq++)
+    feed (policy, cam, make_rtp (7, seq, 96, 1188), 0);
+  fail_unless_equals_int (policy.held_packets (), 10);
+  fail_unless (policy.held_bytes () <= c.max_held_bytes_per_candidate);
+  fail_unless_equals_int (policy.take_held_dropped (), 15);
+  fail_unless_equals_int (policy.take_held_dropped (), 0);
+  fail_unless (feed (policy, cam, make_rtp (7, 25, 96, 1188), 30).verdict == Verdict::Latch);
+  std::vector<guint16> seqs = released_seqs (policy);
+  fail_unless (seqs == std::vector<guint16> ({15, 16, 17, 18, 19, 20, 21, 22, 23, 24}));
+}
+GST_END_TEST;
+
+/* The bound in total: a spray of one-packet sources loses its holds before
+ * the legitimate start, the most advanced candidate, loses anything. */
+GST_START_TEST (test_held_bytes_bound_in_total)
+{
+  LatchPolicy::Config c = rtp_config (4, 20);
+  c.max_held_bytes = 100 * 1200;
+  LatchPolicy policy (c);
+  PeerAddress cam = addr ("203.0.113.1", 40001);
+  for (guint16 seq = 0; seq < 50; seq++)
+    feed (policy, cam, make_rtp (7, seq, 96, 1188), 0);
+  for (guint i = 0; i < 60; i++)
+    feed (policy, addr ("198.51.100.9", 10000 + i), make_rtp (100 + i, 0, 96, 1188), 1);
+  fail_unless (policy.held_bytes () <= c.max_held_bytes);
+  for (guint16 seq = 50; seq < 90; seq++)
+    feed (policy, cam, make_rtp (7, seq, 96, 1188), 2);
+  fail_unless (policy.held_bytes () <= c.max_held_bytes);
+  fail_unless (feed (policy, cam, make_rtp (7, 90, 96, 1188), 30).verdict == Verdict::Latch);
+  fail_unless_equals_int (released_seqs (policy).size (), 90);
+  fail_unless (policy.take_held_dropped () > 0);   /* the spray's */
+}
+GST_END_TEST;
+
+/* And by age: nothing is held longer than max_hold_us. */
+GST_START_TEST (test_held_packets_expire)
+{
+  LatchPolicy::Config c = rtp_config (4, 2000);
+  c.max_hold_us = 500 * 1000;
+  LatchPolicy policy (c);
+  PeerAddress slow = addr ("203.0.113.1", 40001);
+  for (guint16 seq = 0; seq < 3; seq++)
+    feed (policy, slow, make_rtp (7, seq), seq * 400);
+  /* At 800 ms the packet of 0 ms is older than 500 ms. */
+  fail_unless_equals_int (policy.held_packets (), 2);
+  fail_unless_equals_int (policy.take_held_dropped (), 1);
+}
+GST_END_TEST;
+
+/* symmetric-rtp=always ranks sources as rtpengine's heuristic: the
+ * signalled address and port, then its IP, then any. */
+GST_START_TEST (test_preferred_source_ranking)
+{
+  LatchPolicy::Config c = rtp_config (4, 20);
+  c.relatch = Relatch::Ssrc;
+  c.preferred = addr ("198.51.100.20", 4000);
+  LatchPolicy policy (c);
+  PeerAddress spray = addr ("203.0.113.66", 5555);
+  PeerAddress same_ip = addr ("198.51.100.20", 4002);
+  PeerAddress phone = addr ("198.51.100.20", 4000);
+
+  /* A streamer elsewhere starts first and latches... */
+  for (guint16 seq = 0; seq < 4; seq++)
+    feed (policy, spray, make_rtp (0xbad, seq), seq * 20);
+  fail_unless (policy.peer () == spray);
+  released_seqs (policy);
+  /* ... the same IP takes it, through probation ... */
+  for (guint16 seq = 0; seq < 3; seq++)
+    fail_unless (feed (policy, same_ip, make_rtp (0x51, seq), 100 + seq * 20).verdict
+        == Verdict::Hold);
+  LatchDecision d = feed (policy, same_ip, make_rtp (0x51, 3), 160);
+  fail_unless (d.verdict == Verdict::Latch && d.relatched && d.previous == spray);
+  released_seqs (policy);
+  /* ... the signalled address and port take it from the same IP ... */
+  for (guint16 seq = 0; seq < 3; seq++)
+    feed (policy, phone, make_rtp (0xf00, seq), 200 + seq * 20);
+  d = feed (policy, phone, make_rtp (0xf00, 3), 260);
+  fail_unless (d.verdict == Verdict::Latch && d.previous == same_ip);
+  released_seqs (policy);
+  /* ... and nothing of a lower rank takes it back, not even by continuing
+   * the phone's SSRC and sequence numbers (relatch=ssrc). */
+  d = feed (policy, spray, make_rtp (0xf00, 4), 280);
+  fail_unless (d.verdict == Verdict::Drop && d.reason == DropReason::ForeignSource);
+  d = feed (policy, same_ip, make_rtp (0xf00, 5), 290);
+  fail_unless (d.verdict == Verdict::Drop);
+  fail_unless (policy.peer () == phone);
+  /* Without a preferred source, the same rule lets the copy take over. */
+  LatchPolicy plain (rtp_config (1));
+  feed (plain, phone, make_rtp (1, 1), 0);
+  fail_unless (plain.peer () == phone);
+}
+GST_END_TEST;
+
 static Suite *
 latchpolicy_suite (void)
 {
@@ -603,6 +727,11 @@ latchpolicy_suite (void)
   tcase_add_test (tc, test_empty_datagram_is_malformed);
   tcase_add_test (tc, test_ipv4_mapped_is_ipv4);
   tcase_add_test (tc, test_reset_forgets_peer_and_held);
+  tcase_add_test (tc, test_unpaced_start_released_whole_in_order);
+  tcase_add_test (tc, test_held_bytes_bound_per_candidate);
+  tcase_add_test (tc, test_held_bytes_bound_in_total);
+  tcase_add_test (tc, test_held_packets_expire);
+  tcase_add_test (tc, test_preferred_source_ranking);
   tcase_add_test (tc, test_released_packets_keep_their_facts);
   return s;
 }

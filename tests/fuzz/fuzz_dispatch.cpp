@@ -102,6 +102,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   config.own.timeout_us = config.rtcp.timeout_us = in.byte () * 10000;
   config.rtcp.component = COMPONENT_RTCP;
   config.mtu = 16 + in.byte () * 8;
+  /* Probation's bounds, small enough for the input to reach. */
+  config.own.max_held_bytes_per_candidate = config.rtcp.max_held_bytes_per_candidate = 8 * config.mtu;
+  config.own.max_held_bytes = config.rtcp.max_held_bytes = 24 * config.mtu;
 
   PacketDispatch dispatch;
   dispatch = PacketDispatch (config);
@@ -199,7 +202,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         CHECK ((v.reason == DropReason::Malformed) == (v.malformed != nullptr));
       if (v.latch.happened)
         CHECK (v.latch.peer == from &&
-            v.latch.released <= LatchPolicy::MAX_HELD_PER_CANDIDATE);
+            v.latch.released <= config.own.max_held_bytes_per_candidate);
       if (v.rtcp_latch.happened)
         CHECK (v.side == Side::Own && config.rtcp_mux);
       if (v.follow_ssrc)
@@ -207,8 +210,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       for (Side side : sides) {
         check_new_output (side, before[(int) side]);
         const LatchPolicy &policy = dispatch.policy (side);
-        CHECK (policy.held_packets () <=
-            LatchPolicy::MAX_CANDIDATES * LatchPolicy::MAX_HELD_PER_CANDIDATE);
+        CHECK (policy.held_bytes () <= policy.config ().max_held_bytes);
         CHECK (policy.held_bytes () <= policy.held_packets () * config.mtu);
       }
     }

@@ -49,6 +49,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   config.probation_packets = 1 + in.byte () % 8;
   config.probation_min_us = in.byte () * 1000;
   config.timeout_us = in.byte () * 10000;
+  /* Bounds small enough for the input to reach: from the same bytes. */
+  config.max_held_bytes_per_candidate = 256 + config.probation_min_us / 100;
+  config.max_held_bytes = 2 * config.max_held_bytes_per_candidate + config.timeout_us / 2000;
+  config.max_hold_us = 1000 + config.timeout_us;
   if (flags & 0x40)
     SourcePrefix::parse ((flags & 0x80) ? "203.0.113.0/26" : "2001:db8::/32",
         config.allowed);
@@ -105,10 +109,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       CHECK (policy.peer () == old_peer);
     CHECK (policy.candidates () <= LatchPolicy::MAX_CANDIDATES);
 
+    CHECK (policy.held_bytes () <= config.max_held_bytes);
     policy.take_released (released);
-    CHECK (released.size () <= LatchPolicy::MAX_HELD_PER_CANDIDATE);
-    for (GstBuffer *b : released)
+    size_t released_bytes = 0;
+    for (GstBuffer *b : released) {
+      released_bytes += gst_buffer_get_size (b);
       gst_buffer_unref (b);
+    }
+    CHECK (released_bytes <= config.max_held_bytes_per_candidate);
     released.clear ();
   }
   for (GstBuffer *b : released)
