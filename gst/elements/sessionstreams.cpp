@@ -52,14 +52,21 @@ set_destination (ComediaSession * session, guint stream, guint component,
 }
 
 /* What comedia-rtpsrc may learn from (the plan's allowed source, "" for
- * anywhere), on both components of the stream. */
+ * anywhere), on both components of the stream, and for symmetric RTP the
+ * source the SDP names, which learning ranks first. */
 static void
-set_allowed_source (ComediaSession * session, guint stream, const std::string & prefix)
+set_allowed_source (ComediaSession * session, const StreamPlan & p)
 {
-  for (guint component : { COMPONENT_RTP, COMPONENT_RTCP })
-    if (Component *c = comedia_session_find_component (session, stream,
-            component))
-      c->set_negotiated_allowed_source (prefix);
+  for (guint component : { COMPONENT_RTP, COMPONENT_RTCP }) {
+    Component *c = comedia_session_find_component (session, p.stream, component);
+    if (c == nullptr)
+      continue;
+    PeerAddress preferred;
+    if (p.kind == StreamPlan::Kind::Symmetric && !p.remote.address.empty ())
+      PeerAddress::parse (p.remote.address, component == COMPONENT_RTP ?
+          p.remote.rtp_port : p.remote.rtcp_port, preferred);
+    c->set_negotiated_allowed_source (p.allowed_source, preferred);
+  }
 }
 
 void
@@ -84,7 +91,7 @@ apply_stream_plans (GstElement * self, ComediaSession * session,
       set_destination (session, p.stream, COMPONENT_RTCP, to, p.remote.rtcp_port, pinned);
     }
     if (p.kind != StreamPlan::Kind::Rejected && p.kind != StreamPlan::Kind::Ice)
-      set_allowed_source (session, p.stream, p.allowed_source);
+      set_allowed_source (session, p);
     GST_INFO_OBJECT (self, "stream %u (%s): %s %s:%u/%u, %s", p.stream,
         p.media.c_str (), stream_plan_kind_name (p.kind),
         p.remote.address.c_str (), p.remote.rtp_port, p.remote.rtcp_port,

@@ -16,6 +16,11 @@ same sockets.  Plain sockets, no GStreamer: every packet is counted.
   --recv-log FILE   one line per RTP packet received: "seq monotonic-time ip port"
   --offer PORT      first an SDP offer/answer over TCP with the server's
                     sdp-negotiator (c= --offer-address)
+  --plain-offer     ... a SIP phone's offer instead of COMEDIA's: its own
+                    port, no a=direction
+  --burst N         the first N RTP packets back to back, as a camera sends
+                    a key frame (then paced at --rate)
+  --payload BYTES   RTP payload size (default 160, 20 ms of PCMU)
 
 At the end (--seconds, SIGINT or SIGTERM) it prints key=value lines:
   ssrc, seq.first, seq.last, sent.rtp, sent.rtcp, t.first, t.last,
@@ -53,10 +58,12 @@ def offer_answer(a):
     answer's text."""
     host, port = a.server, a.offer
     fam = "IP6" if ":" in a.offer_address else "IP4"
+    port_line, direction = ("m=audio 9 RTP/AVP 0\r\n", "a=direction:active\r\n")
+    if a.plain_offer:
+        port_line, direction = (f"m=audio {a.local_port} RTP/AVP 0\r\n", "")
     offer = (f"v=0\r\no=- 1 1 IN {fam} {a.offer_address}\r\ns=lab peer\r\n"
-             f"c=IN {fam} {a.offer_address}\r\nt=0 0\r\n"
-             "m=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n"
-             "a=direction:active\r\n\r\n").encode()
+             f"c=IN {fam} {a.offer_address}\r\nt=0 0\r\n" + port_line +
+             "a=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n" + direction + "\r\n").encode()
     answers = socket.create_connection((host, port + 1), timeout=5)
     answers.settimeout(1)
     offers = None
@@ -102,6 +109,10 @@ def main():
     ap.add_argument("--offer", type=int, default=0,
                     help="first send an SDP offer to this TCP port of the server (answer: port+1)")
     ap.add_argument("--offer-address", default="0.0.0.0", help="the offer's c= address")
+    ap.add_argument("--plain-offer", action="store_true",
+                    help="offer as a SIP phone does: its own port, no a=direction")
+    ap.add_argument("--burst", type=int, default=0, help="the first N RTP packets back to back")
+    ap.add_argument("--payload", type=int, default=rtplab.PCMU_SAMPLES, help="RTP payload bytes")
     ap.add_argument("--status")
     ap.add_argument("--sent-log")
     ap.add_argument("--recv-log")
@@ -110,6 +121,7 @@ def main():
     if a.offer:
         answer = offer_answer(a)
         print("answer.passive=%s" % ("true" if "a=direction:passive" in answer else "false"), flush=True)
+        print("answer.direction=%s" % ("true" if "a=direction" in answer else "false"), flush=True)
     rnd = random.SystemRandom()
     ssrc = a.ssrc if a.ssrc is not None else rnd.getrandbits(32)
     seq = a.seq if a.seq is not None else rnd.getrandbits(16)
@@ -174,18 +186,29 @@ def main():
     next_rtp, next_rtcp = start, start + a.rtcp_interval
     sent = dict(rtp=0, rtcp=0)
     first_seq, t_first, t_last, t_last_rtcp = seq, None, None, None
+    payload = b"\xff" * a.payload
+
+    def send_one():
+        nonlocal seq, ts, t_first, t_last
+        send_rtp(rtplab.rtp_packet(ssrc, seq, ts, payload=payload))
+        t_last = time.monotonic()
+        t_first = t_first or t_last
+        if sent_log:
+            sent_log.write("%d %.6f\n" % (seq, t_last))
+        write_status(seq)
+        sent["rtp"] += 1
+        seq = (seq + 1) & 0xFFFF
+        ts += rtplab.PCMU_SAMPLES
+
+    # A key frame, back to back: no pacing, no reading in between.
+    for _ in range(a.burst):
+        send_one()
+    if a.burst:
+        next_rtp = time.monotonic() + interval
     while not stop and time.monotonic() - start < a.seconds:
         now = time.monotonic()
         if now >= next_rtp:
-            send_rtp(rtplab.rtp_packet(ssrc, seq, ts))
-            t_last = time.monotonic()
-            t_first = t_first or t_last
-            if sent_log:
-                sent_log.write("%d %.6f\n" % (seq, t_last))
-            write_status(seq)
-            sent["rtp"] += 1
-            seq = (seq + 1) & 0xFFFF
-            ts += rtplab.PCMU_SAMPLES
+            send_one()
             next_rtp += interval
         if now >= next_rtcp:
             send_rtcp(rtplab.rtcp_sr(ssrc, ts, sent["rtp"], sent["rtp"] * rtplab.PCMU_SAMPLES))

@@ -21,6 +21,13 @@
 #                      offer arrives with the NAT's public address in c=:
 #                      sdp-negotiator restricts the source to it, the
 #                      attacker is unlatched and the peer latches
+#   spray-symmetric    the spray is on before a peer that offers as a SIP
+#                      phone does (its private address and port, no
+#                      a=direction): symmetric-rtp=auto learns, and only
+#                      probation stands between the spray and the latch
+#   burst              no attacker: the peer starts with 1 000 packets of
+#                      1 200 bytes back to back (a key frame), then 50/s;
+#                      every one of them must reach the server's downstream
 #   rebind             conntrack -F in the NAT mid-call: a new public port
 #   timeout-never|timeout-ssrc|timeout-silence
 #                      the peer vanishes; a new peer on the public segment
@@ -45,6 +52,7 @@ if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
 SCENARIO=${1:?usage: test-attack.sh [--build DIR] SCENARIO (see the header)}
 case $SCENARIO in
     spray|sustained-never|sustained-ssrc|sustained-silence|sustained-allowed|rebind) ;;
+    spray-symmetric|burst) ;;
     sustained-negotiated|ipv6-latch|ipv6-spray|dualstack-latch) ;;
     timeout-never|timeout-ssrc|timeout-silence|icmp|flood) ;;
     *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
@@ -128,7 +136,9 @@ case $SCENARIO in
     sustained-ssrc)    PROPS="relatch=ssrc" ;;
     sustained-silence) PROPS="relatch=silence timeout=1000" ;;
     sustained-allowed) PROPS="allowed-source=$NATPUB" ;;
-    sustained-negotiated) server_args=(--negotiate $SDP_PORT --public-address "$SRV") ;;
+    sustained-negotiated|spray-symmetric) server_args=(--negotiate $SDP_PORT --public-address "$SRV") ;;
+    # The kernel must not drop the burst before comedia-rtpsrc reads it.
+    burst)             PROPS="buffer-size=4194304" ;;
     timeout-*)         PROPS="relatch=${SCENARIO#timeout-} timeout=1000" ;;
 esac
 # ATTACK_PROPS: more comedia-rtpsrc properties, to see a test fail (e.g.
@@ -259,6 +269,40 @@ spray|ipv6-spray)
     ms=$(awk -v a="$at" -v f="$first" 'BEGIN { printf "%d", (a - f) * 1000 }')
     lab_check "the legitimate peer latched ${ms} ms after its first packet (<= 100 ms)" \
         eval 'is_int "$ms" && [ "$ms" -le 100 ]'
+    ;;
+
+spray-symmetric)
+    start_attacker spray --sockets 4
+    for _ in $(seq 50); do ss -H -N "$LAB_NS_SERVER" -ltn "sport = :$((SDP_PORT + 1))" | grep -q . && break; sleep 0.1; done
+    sleep 1                          # the spray is on before the phone starts
+    start_peer 4 --offer $SDP_PORT --plain-offer --offer-address "$CLI"
+    MAP_RTP=$(mapping $RTP) MAP_RTCP=$(mapping $RTCP)
+    wait_peer
+    sleep 0.3
+    finish
+    line=$(grep -m1 '^event=sdp-negotiator-stream' "$SLOG" || true)
+    lab_check "the private offer was planned symmetric (${line:-no sdp-negotiator-stream})" \
+        eval '[[ "$line" == *" plan=symmetric "* ]]'
+    lab_check "the answer has no a=direction" [ "$(value "$PLOG" answer.direction)" = false ]
+    legit_won
+    attack_arrived
+    ;;
+
+burst)
+    start_peer 4 --burst 1000 --payload 1188
+    MAP_RTP=$(mapping $RTP) MAP_RTCP=$(mapping $RTCP)
+    wait_peer
+    sleep 0.3
+    finish
+    ssrc=$(value "$PLOG" ssrc) sent=$(value "$PLOG" sent.rtp)
+    lost=$(sent_lost "$T/sent.log" "$ssrc")
+    lab_check "the peer sent its burst and more ($sent RTP packets)" ge "$sent" 1100
+    lab_check "every packet reached the server's downstream, the burst included ($lost of $sent lost)" \
+        eval 'ge "$sent" 1100 && [ "$lost" = 0 ]'
+    ooo=$(awk 'NR > 1 && $2 != (prev + 1) % 65536 { n++ } { prev = $2 } END { print n + 0 }' "$T/recv.log")
+    lab_check "passed downstream in order ($ooo out of order)" [ "$ooo" = 0 ]
+    lab_check "probation dropped nothing (held-dropped $(value "$SLOG" src.1.held-dropped))" \
+        [ "$(value "$SLOG" src.1.held-dropped)" = 0 ]
     ;;
 
 sustained-negotiated)
