@@ -57,8 +57,10 @@
  * pipeline, a nicesrc/nicesink without an agent fails to leave NULL.
  *
  * A message may arrive split over any number of buffers.  It ends at an
- * empty line or at EOS; every message this element sends ends with an
- * empty line, so two of them can talk over a TCP connection or a pipe.
+ * empty line or at EOS (where its last line may lack its line end); every
+ * message this element sends ends with an empty line, so two of them can
+ * talk over a TCP connection or a pipe.  Two messages without an empty
+ * line between them (a second `v=` line) are an error.
  *
  * Bus messages (element messages, each with the fields `session` (string),
  * `sdp` (#GstSDPMessage) and `text` (string) where they carry SDP):
@@ -80,7 +82,7 @@
  * stream whose checks all fail is a #GST_RESOURCE_ERROR_OPEN_READ_WRITE
  * error naming the stream and the candidates and servers tried.
  *
- * Invalid SDP (not SDP, no `v=`, a bad m= port, truncated, too big, an
+ * Invalid SDP (not SDP, no `v=`, a second `v=`, a bad m= port, truncated, too big, an
  * unknown `a=direction` value, an answer whose m-lines do not match the
  * offer) is a #GST_STREAM_ERROR_FORMAT error whose text names the line;
  * its details carry `line` (uint, 0 if unknown).
@@ -912,8 +914,10 @@ push_description (ComediaSdpNegotiator * self, const GstSDPMessage * msg)
   return ret;
 }
 
+/* @at_eos: the sink pad's stream ended after @data, so its last line may
+ * lack its line end. */
 static GstFlowReturn
-handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size)
+handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size, bool at_eos)
 {
   ComediaSdpNegotiatorPrivate *priv = self->priv;
   ComediaSdpRole role;
@@ -926,7 +930,7 @@ handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size)
   const char *what = role == COMEDIA_SDP_ROLE_ANSWERER ? "offer" : "answer";
   SdpDocument doc;
   SdpError err;
-  if (!SdpDocument::parse ((const char *) data, size, doc, err, max_size)) {
+  if (!SdpDocument::parse ((const char *) data, size, doc, err, max_size, at_eos)) {
     post_sdp_error (self, what, err);
     return GST_FLOW_ERROR;
   }
@@ -951,7 +955,7 @@ drain (ComediaSdpNegotiator * self, bool at_eos)
   std::string message;
   while (priv->framing.next (message, at_eos)) {
     GstFlowReturn ret = handle_text (self, (const guint8 *) message.data (),
-        message.size ());
+        message.size (), at_eos);
     if (ret != GST_FLOW_OK) {
       priv->framing.clear ();
       return ret;

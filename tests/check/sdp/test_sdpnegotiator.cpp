@@ -334,6 +334,31 @@ GST_START_TEST (test_answerer_seed_offer_split)
 
 GST_END_TEST;
 
+/* Several real stacks end the last line without its line end: at EOS that
+ * is the end of the message, not a truncation. */
+GST_START_TEST (test_answerer_last_line_without_end_at_eos)
+{
+  Streams session = make_streams ("sdp-h-noeol", 2);
+  Negotiator n = make_negotiator ("session=sdp-h-noeol public-address=203.0.113.5");
+  std::string offer = SEED_OFFER;
+  offer.resize (offer.size () - 2);
+  fail_unless_equals_int (push_text (n.h, offer, 7), GST_FLOW_OK);
+  fail_unless (pull_text (n.h).empty ());
+  fail_unless (gst_harness_push_event (n.h, gst_event_new_eos ()));
+  std::string text = pull_text (n.h);
+  fail_if (text.empty (), "no answer");
+  fail_if (pop_error (n.bus).found);
+  comedia::SdpDocument answer = parse_ok (text);
+  /* The last line, a=direction:active, was read. */
+  fail_unless_equals_string (gst_sdp_media_get_attribute_val (
+          gst_sdp_message_get_media (answer.message (), 1), "direction"), "passive");
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_answerer_empty_line_ends_message)
 {
   Streams session = make_streams ("sdp-h-framing", 2);
@@ -478,8 +503,14 @@ static const BadInput bad_inputs[] = {
   {"an m-line with a bad port",
         "v=0\no=- 0 0 IN IP4 198.51.100.10\ns=x\nt=0 0\nm=audio 9x RTP/AVP 0\n", true,
         "line 5: m= port '9x' is not a number from 0 to 65535", 5},
+  /* At EOS a last line may lack its line end (issue 15): a cut one must
+   * still be a whole SDP line. */
   {"a message truncated at EOS", std::string (SEED_OFFER).substr (0, 100), true,
-        "has no end of line: the message is truncated", 6},
+        "line 6: 'm=audio 9 RTP/AV' needs a media, a port, a protocol", 6},
+  {"two messages without the empty line between them",
+        std::string (SEED_OFFER) + SEED_OFFER, false,
+        "line 14: a second v= line inside one message: SDP messages are separated by "
+        "an empty line", 14},
   {"a message truncated after an m-line",
         std::string (SEED_OFFER).substr (0, std::string (SEED_OFFER).find ("a=rtpmap:96")),
         true, "line 6 (m=audio 9 RTP/AVPF 96): dynamic payload type 96 has no a=rtpmap", 6},
@@ -917,6 +948,7 @@ sdpnegotiator_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_answerer_seed_offer_split);
   tcase_add_test (tc, test_answerer_empty_line_ends_message);
+  tcase_add_test (tc, test_answerer_last_line_without_end_at_eos);
   tcase_add_test (tc, test_answerer_static_destination);
   tcase_add_test (tc, test_answerer_static_destination_wins_over_latch);
   tcase_add_test (tc, test_answerer_rejects_unknown_stream);
