@@ -56,6 +56,11 @@
  * #ComediaSdpNegotiator:prefer-transport says.  Without a negotiator in the
  * pipeline, a nicesrc/nicesink without an agent fails to leave NULL.
  *
+ * A re-offer (an offer after an answer: hold, resume, a new address) is
+ * answered on the same ports with its direction mirrored; a component
+ * whose peer the offer moved (its address or port, not `c=0.0.0.0`)
+ * reopens learning, and its `sdp-negotiator-stream` note says so.
+ *
  * A message may arrive split over any number of buffers.  It ends at an
  * empty line or at EOS (where its last line may lack its line end); every
  * message this element sends ends with an empty line, so two of them can
@@ -173,6 +178,7 @@
 #include "negotiatorsettings.h"
 #include "niceprovisioner.h"
 #include "offeredstreams.h"
+#include "reoffer.h"
 #include "sdpframing.h"
 #include "sessionstreams.h"
 
@@ -300,6 +306,10 @@ struct ComediaSdpNegotiatorPrivate : comedia::NegotiatorSettings {
   /* One negotiation at a time: the streaming thread, the offer task and
    * action signals may all start one. */
   std::mutex negotiation_lock;
+  /* Answerer: the last answer, for re-offers (with negotiation_lock), and
+   * the session it was for. */
+  comedia::AnsweredSession last_answer;
+  std::string answered_session;
 
   comedia::SdpFraming framing {DEFAULT_MAX_SIZE};   /* streaming thread only */
 
@@ -682,6 +692,36 @@ store_descriptions (ComediaSdpNegotiator * self, const GstSDPMessage * local,
   self->priv->remote_description = remote ? comedia::sdp_message_copy (remote) : nullptr;
 }
 
+/* Answerer, with negotiation_lock: what @plans, the answer to @offer,
+ * change against the last answer of the session (said in their notes),
+ * reopening learning where the offer moved the peer; then remembers them. */
+static void
+apply_reoffer (ComediaSdpNegotiator * self, ComediaSession * session,
+    const SdpDocument & offer, std::vector<StreamPlan> & plans)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  std::string name = comedia_session_get_name (session);
+  if (priv->answered_session != name) {
+    priv->last_answer.forget ();
+    priv->answered_session = name;
+  }
+  std::vector<comedia::StreamChange> changes = priv->last_answer.compare (offer, plans);
+  for (const comedia::StreamChange & c : changes) {
+    for (guint component : { comedia::COMPONENT_RTP, comedia::COMPONENT_RTCP }) {
+      bool relearn = component == comedia::COMPONENT_RTP ? c.relearn_rtp : c.relearn_rtcp;
+      if (!relearn)
+        continue;
+      if (comedia::Component *comp = comedia_session_find_component (session,
+              c.stream, component))
+        comp->reopen_learning ();
+    }
+    if (!c.ports_kept)
+      GST_WARNING_OBJECT (self, "stream %u: %s", c.stream, c.note.c_str ());
+  }
+  comedia::annotate_plans (changes, plans);
+  priv->last_answer.remember (offer, plans);
+}
+
 /* Answerer: the answer to @offer with the session configured, or nullptr
  * after an error was posted. */
 static SdpMessagePtr
@@ -698,6 +738,7 @@ handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer)
     post_sdp_error (self, "offer", err);
     return nullptr;
   }
+  apply_reoffer (self, session, offer, answer.streams);
   comedia::apply_stream_plans (GST_ELEMENT (self), session, self->priv->nice,
       answer.streams);
   start_keepalives (self, session, answer.streams, false);
@@ -720,6 +761,7 @@ handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
     post_sdp_error (self, "answer to rewrite", err);
     return nullptr;
   }
+  apply_reoffer (self, session, offer, rewritten.streams);
   comedia::apply_stream_plans (GST_ELEMENT (self), session, self->priv->nice,
       rewritten.streams);
   store_descriptions (self, rewritten.sdp.get (), offer.message ());
@@ -1093,6 +1135,11 @@ comedia_sdp_negotiator_change_state (GstElement * element, GstStateChange transi
       }
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:{
+      {
+        /* The session's sockets may go with it: the next offer is a first. */
+        std::lock_guard<std::mutex> negotiating (priv->negotiation_lock);
+        priv->last_answer.forget ();
+      }
       std::lock_guard<std::mutex> guard (priv->lock);
       g_clear_object (&priv->session);
       break;

@@ -100,6 +100,17 @@ class Component {
   /* If it changed since @generation: updates both and returns true. */
   bool negotiated_allowed_source (guint64 &generation, std::string &prefix) const;
 
+  /* Reopens learning (sdp-negotiator: a re-offer moved the peer): the
+   * receiving side forgets the peer it latched and learns again through
+   * probation, so that a stray packet from the old address cannot take the
+   * component back (rtpengine #817).  Only bumps a generation; the latched
+   * peer stays the destination until the receiving side replaces it. */
+  void reopen_learning ();
+  /* If learning was reopened since @generation: updates it and returns
+   * true.  One atomic load when not, so the receiving side may ask per
+   * batch. */
+  bool learning_reopened (guint64 &generation) const;
+
   /* Destination for packets without a latched peer; NULL clears it.
    * @pinned: the destination comes from the peer's own SDP without COMEDIA
    * (RFC 3264: send where the peer said), so it wins over a latched peer.
@@ -157,6 +168,7 @@ class Component {
   std::atomic<guint64> latched_ssrc_{0};   /* bit 32 set: known */
   std::string negotiated_allowed_;         /* guarded by lock_ */
   std::atomic<guint64> allowed_generation_{0};
+  std::atomic<guint64> relearn_generation_{0};   /* bumped by reopen_learning */
 };
 
 }  // namespace comedia
