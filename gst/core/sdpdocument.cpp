@@ -103,7 +103,7 @@ sdp_media_new ()
 
 bool
 SdpDocument::parse (const char *text, gsize size, SdpDocument & out,
-    SdpError & err, gsize max_size)
+    SdpError & err, gsize max_size, bool at_eos)
 {
   out = SdpDocument ();
   if (size > max_size)
@@ -147,11 +147,16 @@ SdpDocument::parse (const char *text, gsize size, SdpDocument & out,
         return err.set (string_printf ("line %u: an SDP message starts with v=0, found %s",
                 number, quote (start, len).c_str ()), number);
       seen_version = true;
+    } else if (len >= 2 && start[0] == 'v' && start[1] == '=') {
+      /* Two messages sent without the empty line between them; merged,
+       * they would be one offer with the m-lines of both. */
+      return err.set (string_printf ("line %u: a second v= line inside one message: SDP "
+              "messages are separated by an empty line", number), number);
     } else if (len < 2 || !g_ascii_islower (start[0]) || start[1] != '=') {
       return err.set (string_printf ("line %u: %s is not an SDP line (<letter>=<value>)",
               number, quote (start, len).c_str ()), number);
     }
-    if (!nl)
+    if (!nl && !at_eos)
       return err.set (string_printf ("line %u (%s) has no end of line: the message is "
               "truncated", number, quote (start, len).c_str ()), number);
 

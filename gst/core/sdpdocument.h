@@ -54,12 +54,15 @@ class SdpDocument {
  public:
   SdpDocument () = default;
 
-  /* Checks that @text looks like SDP (starts with v=, every line is
-   * "<letter>=<value>", ends with an end of line, m-lines have a numeric
-   * port), parses it with gst_sdp_message_parse_buffer() and validates the
-   * result (see validate_sdp()).  On error, @out is left empty. */
+  /* Checks that @text looks like SDP (starts with v=, has no second v=
+   * line, every line is "<letter>=<value>", ends with an end of line,
+   * m-lines have a numeric port), parses it with
+   * gst_sdp_message_parse_buffer() and validates the result (see
+   * validate_sdp()).  @at_eos: the text ended with its stream (EOS), so a
+   * last line without its line end is complete, not truncated; several
+   * real stacks send SDP that way.  On error, @out is left empty. */
   static bool parse (const char *text, gsize size, SdpDocument & out,
-      SdpError & err, gsize max_size = DEFAULT_MAX_SDP_SIZE);
+      SdpError & err, gsize max_size = DEFAULT_MAX_SDP_SIZE, bool at_eos = false);
 
   /* A message that did not come from text (an action signal): validated
    * like parsed text, but errors name the m-line instead of the line. */

@@ -10,7 +10,11 @@
 namespace comedia {
 
 /* Length of the message at the start of @data up to and including the
- * line end before an empty line, or 0 if no empty line follows yet. */
+ * line end before an empty line, or 0 if no empty line follows yet.  A
+ * second "v=" line ends it too, just after that "v=": two messages sent
+ * without an empty line between them cannot become one SDP message, so
+ * they come out at once for the parser to refuse (SdpDocument::parse names
+ * the line), rather than as one offer with the m-lines of both. */
 static size_t
 message_length (const uint8_t * data, size_t size)
 {
@@ -21,6 +25,8 @@ message_length (const uint8_t * data, size_t size)
       return i + 1;
     if (data[i + 1] == '\r' && i + 2 < size && data[i + 2] == '\n')
       return i + 1;
+    if (data[i + 1] == 'v' && i + 2 < size && data[i + 2] == '=')
+      return i + 3;
   }
   return 0;
 }

@@ -13,8 +13,12 @@
  * messages belong to neither.  What cannot become SDP comes out at once,
  * without waiting for the rest, so the reader can refuse it: text whose
  * first two bytes are not "v=" (its first line only, at most the limit),
- * and more than the limit without an empty line (all of it).  Nothing
- * checks here that a message is valid SDP: SdpDocument::parse does. */
+ * more than the limit without an empty line (all of it), and a message
+ * with a second "v=" line, which is two messages without the empty line
+ * that separates them (up to and including that "v=").  A message at the
+ * end of the stream may lack its last line end.  Nothing checks here that
+ * a message is valid SDP: SdpDocument::parse does (with at_eos for the
+ * last one). */
 
 #include <cstddef>
 #include <cstdint>

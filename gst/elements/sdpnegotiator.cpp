@@ -56,9 +56,16 @@
  * #ComediaSdpNegotiator:prefer-transport says.  Without a negotiator in the
  * pipeline, a nicesrc/nicesink without an agent fails to leave NULL.
  *
+ * A re-offer (an offer after an answer: hold, resume, a new address) is
+ * answered on the same ports with its direction mirrored; a component
+ * whose peer the offer moved (its address or port, not `c=0.0.0.0`)
+ * reopens learning, and its `sdp-negotiator-stream` note says so.
+ *
  * A message may arrive split over any number of buffers.  It ends at an
- * empty line or at EOS; every message this element sends ends with an
- * empty line, so two of them can talk over a TCP connection or a pipe.
+ * empty line or at EOS (where its last line may lack its line end); every
+ * message this element sends ends with an empty line, so two of them can
+ * talk over a TCP connection or a pipe.  Two messages without an empty
+ * line between them (a second `v=` line) are an error.
  *
  * Bus messages (element messages, each with the fields `session` (string),
  * `sdp` (#GstSDPMessage) and `text` (string) where they carry SDP):
@@ -80,7 +87,7 @@
  * stream whose checks all fail is a #GST_RESOURCE_ERROR_OPEN_READ_WRITE
  * error naming the stream and the candidates and servers tried.
  *
- * Invalid SDP (not SDP, no `v=`, a bad m= port, truncated, too big, an
+ * Invalid SDP (not SDP, no `v=`, a second `v=`, a bad m= port, truncated, too big, an
  * unknown `a=direction` value, an answer whose m-lines do not match the
  * offer) is a #GST_STREAM_ERROR_FORMAT error whose text names the line;
  * its details carry `line` (uint, 0 if unknown).
@@ -171,6 +178,7 @@
 #include "negotiatorsettings.h"
 #include "niceprovisioner.h"
 #include "offeredstreams.h"
+#include "reoffer.h"
 #include "sdpframing.h"
 #include "sessionstreams.h"
 
@@ -320,6 +328,10 @@ struct ComediaSdpNegotiatorPrivate : comedia::NegotiatorSettings {
   /* One negotiation at a time: the streaming thread, the offer task and
    * action signals may all start one. */
   std::mutex negotiation_lock;
+  /* Answerer: the last answer, for re-offers (with negotiation_lock), and
+   * the session it was for. */
+  comedia::AnsweredSession last_answer;
+  std::string answered_session;
 
   comedia::SdpFraming framing {DEFAULT_MAX_SIZE};   /* streaming thread only */
 
@@ -704,6 +716,36 @@ store_descriptions (ComediaSdpNegotiator * self, const GstSDPMessage * local,
   self->priv->remote_description = remote ? comedia::sdp_message_copy (remote) : nullptr;
 }
 
+/* Answerer, with negotiation_lock: what @plans, the answer to @offer,
+ * change against the last answer of the session (said in their notes),
+ * reopening learning where the offer moved the peer; then remembers them. */
+static void
+apply_reoffer (ComediaSdpNegotiator * self, ComediaSession * session,
+    const SdpDocument & offer, std::vector<StreamPlan> & plans)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  std::string name = comedia_session_get_name (session);
+  if (priv->answered_session != name) {
+    priv->last_answer.forget ();
+    priv->answered_session = name;
+  }
+  std::vector<comedia::StreamChange> changes = priv->last_answer.compare (offer, plans);
+  for (const comedia::StreamChange & c : changes) {
+    for (guint component : { comedia::COMPONENT_RTP, comedia::COMPONENT_RTCP }) {
+      bool relearn = component == comedia::COMPONENT_RTP ? c.relearn_rtp : c.relearn_rtcp;
+      if (!relearn)
+        continue;
+      if (comedia::Component *comp = comedia_session_find_component (session,
+              c.stream, component))
+        comp->reopen_learning ();
+    }
+    if (!c.ports_kept)
+      GST_WARNING_OBJECT (self, "stream %u: %s", c.stream, c.note.c_str ());
+  }
+  comedia::annotate_plans (changes, plans);
+  priv->last_answer.remember (offer, plans);
+}
+
 /* Answerer: the answer to @offer with the session configured, or nullptr
  * after an error was posted. */
 static SdpMessagePtr
@@ -720,6 +762,7 @@ handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer)
     post_sdp_error (self, "offer", err);
     return nullptr;
   }
+  apply_reoffer (self, session, offer, answer.streams);
   comedia::apply_stream_plans (GST_ELEMENT (self), session, self->priv->nice,
       answer.streams);
   start_keepalives (self, session, answer.streams, false);
@@ -742,6 +785,7 @@ handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
     post_sdp_error (self, "answer to rewrite", err);
     return nullptr;
   }
+  apply_reoffer (self, session, offer, rewritten.streams);
   comedia::apply_stream_plans (GST_ELEMENT (self), session, self->priv->nice,
       rewritten.streams);
   store_descriptions (self, rewritten.sdp.get (), offer.message ());
@@ -938,8 +982,10 @@ push_description (ComediaSdpNegotiator * self, const GstSDPMessage * msg)
   return ret;
 }
 
+/* @at_eos: the sink pad's stream ended after @data, so its last line may
+ * lack its line end. */
 static GstFlowReturn
-handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size)
+handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size, bool at_eos)
 {
   ComediaSdpNegotiatorPrivate *priv = self->priv;
   ComediaSdpRole role;
@@ -952,7 +998,7 @@ handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size)
   const char *what = role == COMEDIA_SDP_ROLE_ANSWERER ? "offer" : "answer";
   SdpDocument doc;
   SdpError err;
-  if (!SdpDocument::parse ((const char *) data, size, doc, err, max_size)) {
+  if (!SdpDocument::parse ((const char *) data, size, doc, err, max_size, at_eos)) {
     post_sdp_error (self, what, err);
     return GST_FLOW_ERROR;
   }
@@ -977,7 +1023,7 @@ drain (ComediaSdpNegotiator * self, bool at_eos)
   std::string message;
   while (priv->framing.next (message, at_eos)) {
     GstFlowReturn ret = handle_text (self, (const guint8 *) message.data (),
-        message.size ());
+        message.size (), at_eos);
     if (ret != GST_FLOW_OK) {
       priv->framing.clear ();
       return ret;
@@ -1115,6 +1161,11 @@ comedia_sdp_negotiator_change_state (GstElement * element, GstStateChange transi
       }
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:{
+      {
+        /* The session's sockets may go with it: the next offer is a first. */
+        std::lock_guard<std::mutex> negotiating (priv->negotiation_lock);
+        priv->last_answer.forget ();
+      }
       std::lock_guard<std::mutex> guard (priv->lock);
       g_clear_object (&priv->session);
       break;

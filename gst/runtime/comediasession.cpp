@@ -111,6 +111,22 @@ Component::negotiated_allowed_source (guint64 &generation, std::string &prefix,
   return true;
 }
 
+void
+Component::reopen_learning ()
+{
+  relearn_generation_.fetch_add (1, std::memory_order_acq_rel);
+}
+
+bool
+Component::learning_reopened (guint64 &generation) const
+{
+  guint64 current = relearn_generation_.load (std::memory_order_acquire);
+  if (G_LIKELY (current == generation))
+    return false;
+  generation = current;
+  return true;
+}
+
 PeerAddress
 Component::latched_peer () const
 {

@@ -105,6 +105,17 @@ class Component {
   bool negotiated_allowed_source (guint64 &generation, std::string &prefix,
       PeerAddress *preferred = nullptr) const;
 
+  /* Reopens learning (sdp-negotiator: a re-offer moved the peer): the
+   * receiving side forgets the peer it latched and learns again through
+   * probation, so that a stray packet from the old address cannot take the
+   * component back (rtpengine #817).  Only bumps a generation; the latched
+   * peer stays the destination until the receiving side replaces it. */
+  void reopen_learning ();
+  /* If learning was reopened since @generation: updates it and returns
+   * true.  One atomic load when not, so the receiving side may ask per
+   * batch. */
+  bool learning_reopened (guint64 &generation) const;
+
   /* Destination for packets without a latched peer; NULL clears it.
    * @pinned: the destination comes from the peer's own SDP without COMEDIA
    * (RFC 3264: send where the peer said), so it wins over a latched peer.
@@ -164,6 +175,7 @@ class Component {
   std::string negotiated_allowed_;         /* guarded by lock_ */
   PeerAddress negotiated_preferred_;       /* guarded by lock_ */
   std::atomic<guint64> allowed_generation_{0};
+  std::atomic<guint64> relearn_generation_{0};   /* bumped by reopen_learning */
 };
 
 }  // namespace comedia

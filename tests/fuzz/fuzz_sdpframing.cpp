@@ -67,11 +67,13 @@ check_covers (const std::string & stream, const std::vector<std::string> & messa
     CHECK (stream[pos] == '\n' || stream[pos] == '\r');
 }
 
-/* One the element refuses whatever the rest: not SDP, or at the limit. */
+/* One the element refuses whatever the rest: not SDP, at the limit, or cut
+ * at a second v= line. */
 static bool
 cannot_be_sdp (const std::string & m, size_t max_size)
 {
-  return m.compare (0, 2, "v=") != 0 || m.size () >= max_size;
+  return m.compare (0, 2, "v=") != 0 || m.size () >= max_size
+      || (m.size () >= 3 && m.compare (m.size () - 3, 3, "\nv=") == 0);
 }
 
 extern "C" int

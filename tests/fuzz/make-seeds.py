@@ -85,6 +85,12 @@ write("sdpframing", "lf-and-blank-lines", framing(200, [3], ("\n\r\n" + plain_of
 write("sdpframing", "not-sdp-first-line", framing(255, [2], b"GET / HTTP/1.1\r\nHost: x\r\n\r\nv=0\n"))
 write("sdpframing", "over-the-limit", framing(4, [9], b"v=0\n" + b"a=x\n" * 20 + b"\n"))
 write("sdpframing", "cr-before-lf-split", framing(255, [1], b"v=0\n\r\nv=0\n\rv=0\r\r\n\n"))
+# Two messages without the empty line between them (cut at the second v=),
+# and a last line without its line end at EOS.
+write("sdpframing", "second-v-no-empty-line", framing(255, [3, 11],
+      (kurento_offer + kurento_offer).encode()))
+write("sdpframing", "no-final-line-end-eos", framing(255, [6],
+      kurento_offer.rstrip("\r\n").encode()))
 
 
 # Dispatch inputs follow fuzz_dispatch.cpp's layout: a header (flags,

@@ -1,9 +1,11 @@
 /* Unit tests of the SDP framing: messages out of a byte stream cut
- * anywhere, no pipeline (sdp-negotiator's sink pad, at unit level).
+ * anywhere, no pipeline (sdp-negotiator's sink pad, at unit level), and
+ * what the parser then says of them (the framing errors).
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gst/check/gstcheck.h>
 
+#include "sdpdocument.h"
 #include "sdpframing.h"
 
 #include <string>
@@ -199,6 +201,76 @@ GST_START_TEST (test_clear_forgets_partial_message)
 
 GST_END_TEST;
 
+GST_START_TEST (test_second_v_line_is_an_error)
+{
+  /* Two messages without the empty line between them: the first comes out
+   * at once, cut just after the second "v=", and the parser refuses it
+   * naming that line, instead of one offer with the m-lines of both. */
+  std::string two = OFFER OFFER2;
+  std::string cut_first = std::string (OFFER) + "v=";
+  std::vector<std::string> got = feed (two, {two.size ()}, false);
+  fail_unless (got.size () >= 1);
+  fail_unless_equals_string (got[0].c_str (), cut_first.c_str ());
+  for (size_t cut = 1; cut < two.size (); cut++) {
+    std::vector<std::string> pieces = feed (two, {cut, two.size ()}, false);
+    fail_unless (!pieces.empty () && pieces[0] == cut_first, "cut at byte %u", (guint) cut);
+  }
+  /* "\nv" at the end of what arrived: the "=" may still come, so it waits. */
+  fail_unless (feed ("v=0\no=x\nv", {100}, false).empty ());
+
+  comedia::SdpDocument doc;
+  comedia::SdpError err;
+  fail_if (comedia::SdpDocument::parse (got[0].data (), got[0].size (), doc, err));
+  fail_unless (err.message.find ("line 7: a second v= line inside one message: SDP "
+          "messages are separated by an empty line") == 0, "%s", err.message.c_str ());
+  fail_unless_equals_int (err.line, 7);
+  /* The same whole text given to the parser at once (a file, an action
+   * signal's caller): the same error, at EOS too. */
+  fail_if (comedia::SdpDocument::parse (two.data (), two.size (), doc, err,
+          comedia::DEFAULT_MAX_SDP_SIZE, true));
+  fail_unless_equals_int (err.line, 7);
+  fail_unless (err.message.find ("separated by an empty line") != std::string::npos);
+  /* With the empty line, two messages that both parse. */
+  got = feed (OFFER "\r\n" OFFER, {7}, true);
+  fail_unless_equals_int (got.size (), 2);
+  for (const std::string & m : got)
+    fail_unless (comedia::SdpDocument::parse (m.data (), m.size (), doc, err,
+            comedia::DEFAULT_MAX_SDP_SIZE, true), "%s", err.message.c_str ());
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_last_line_without_end_at_eos)
+{
+  /* Several real stacks end the last line at EOS without its line end. */
+  std::string offer = OFFER;
+  offer.resize (offer.size () - 2);
+  std::vector<std::string> got = feed (offer, {5}, true);
+  fail_unless_equals_int (got.size (), 1);
+  fail_unless_equals_string (got[0].c_str (), offer.c_str ());
+  comedia::SdpDocument doc;
+  comedia::SdpError err;
+  fail_unless (comedia::SdpDocument::parse (got[0].data (), got[0].size (), doc, err,
+          comedia::DEFAULT_MAX_SDP_SIZE, true), "%s", err.message.c_str ());
+  const GstSDPMessage *msg = doc.message ();
+  fail_unless_equals_int (gst_sdp_message_medias_len (msg), 1);
+  const GstSDPMedia *m = gst_sdp_message_get_media (msg, 0);
+  fail_unless_equals_string (gst_sdp_media_get_attribute_val (m, "direction"), "active");
+  /* Not at EOS, the same text is a truncated message. */
+  fail_if (comedia::SdpDocument::parse (got[0].data (), got[0].size (), doc, err));
+  fail_unless (err.message.find ("has no end of line: the message is truncated")
+      != std::string::npos, "%s", err.message.c_str ());
+  fail_unless_equals_int (err.line, 6);
+  /* A line cut at EOS still has to be a whole SDP line. */
+  std::string cut = std::string (OFFER).substr (0, std::string (OFFER).find ("RTP/AVP"));
+  fail_if (comedia::SdpDocument::parse (cut.data (), cut.size (), doc, err,
+          comedia::DEFAULT_MAX_SDP_SIZE, true));
+  fail_unless (err.message.find ("needs a media, a port, a protocol") != std::string::npos,
+      "%s", err.message.c_str ());
+}
+
+GST_END_TEST;
+
 static Suite *
 sdp_framing_suite (void)
 {
@@ -213,6 +285,8 @@ sdp_framing_suite (void)
   tcase_add_test (tc, test_not_sdp_comes_out_at_once);
   tcase_add_test (tc, test_limit);
   tcase_add_test (tc, test_clear_forgets_partial_message);
+  tcase_add_test (tc, test_second_v_line_is_an_error);
+  tcase_add_test (tc, test_last_line_without_end_at_eos);
   return s;
 }
 

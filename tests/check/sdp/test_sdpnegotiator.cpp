@@ -334,6 +334,31 @@ GST_START_TEST (test_answerer_seed_offer_split)
 
 GST_END_TEST;
 
+/* Several real stacks end the last line without its line end: at EOS that
+ * is the end of the message, not a truncation. */
+GST_START_TEST (test_answerer_last_line_without_end_at_eos)
+{
+  Streams session = make_streams ("sdp-h-noeol", 2);
+  Negotiator n = make_negotiator ("session=sdp-h-noeol public-address=203.0.113.5");
+  std::string offer = SEED_OFFER;
+  offer.resize (offer.size () - 2);
+  fail_unless_equals_int (push_text (n.h, offer, 7), GST_FLOW_OK);
+  fail_unless (pull_text (n.h).empty ());
+  fail_unless (gst_harness_push_event (n.h, gst_event_new_eos ()));
+  std::string text = pull_text (n.h);
+  fail_if (text.empty (), "no answer");
+  fail_if (pop_error (n.bus).found);
+  comedia::SdpDocument answer = parse_ok (text);
+  /* The last line, a=direction:active, was read. */
+  fail_unless_equals_string (gst_sdp_media_get_attribute_val (
+          gst_sdp_message_get_media (answer.message (), 1), "direction"), "passive");
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_answerer_empty_line_ends_message)
 {
   Streams session = make_streams ("sdp-h-framing", 2);
@@ -446,6 +471,101 @@ GST_START_TEST (test_answerer_rejects_unknown_stream)
 
 GST_END_TEST;
 
+/* ---- re-offers -------------------------------------------------------- */
+
+/* The note of the first sdp-negotiator-stream message for @stream ("" if
+ * none); earlier ones of other streams stay queued. */
+static std::string
+pop_stream_note (GstBus * bus, guint stream)
+{
+  GstMessage *m = take_message (bus, [stream] (GstMessage * msg) {
+    guint s = 0;
+    return GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
+        && gst_message_has_name (msg, "sdp-negotiator-stream")
+        && gst_structure_get_uint (gst_message_get_structure (msg), "stream", &s)
+        && s == stream;
+  });
+  if (m == nullptr)
+    return "";
+  std::string note = gst_structure_get_string (gst_message_get_structure (m), "note");
+  gst_message_unref (m);
+  return note;
+}
+
+static std::string
+loopback_offer (guint version, const std::string & address, const Peer & rtp,
+    const Peer & rtcp, const char *direction, const std::string & more = "")
+{
+  return "v=0\no=phone 1 " + std::to_string (version) + " IN IP4 127.0.0.1\ns=-\n"
+      "c=IN IP4 " + address + "\nt=0 0\nm=audio " + std::to_string (rtp.port) +
+      " RTP/AVP 0\na=rtcp:" + std::to_string (rtcp.port) + "\na=" + direction + "\n" + more +
+      "\n";
+}
+
+/* A SIP call renegotiating through the element: the answer keeps the
+ * ports, mirrors the direction, follows the phone to its new ports and
+ * says that learning reopened; an added m-line gets its own ports. */
+GST_START_TEST (test_answerer_reoffer)
+{
+  Streams session = make_streams ("sdp-h-reoffer", 2);
+  Negotiator n = make_negotiator ("session=sdp-h-reoffer public-address=127.0.0.1");
+  Peer rtp, rtcp, new_rtp, new_rtcp, video_rtp, video_rtcp;
+
+  fail_unless_equals_int (push_text (n.h, loopback_offer (1, "127.0.0.1", rtp, rtcp,
+              "sendrecv"), 64), GST_FLOW_OK);
+  comedia::SdpDocument answer = parse_ok (pull_text (n.h));
+  guint audio_port = port_of (session, 1, 1);
+  fail_unless_equals_int (gst_sdp_message_get_media (answer.message (), 0)->port, audio_port);
+  fail_if (pop_stream_note (n.bus, 1).find ("re-offer") != std::string::npos);
+  fail_unless (sink_reaches (session, 1, 1, rtp));
+
+  /* Hold: c=0.0.0.0 and a=sendonly.  Same ports, recvonly, nothing sent,
+   * no learning reopened. */
+  fail_unless_equals_int (push_text (n.h, loopback_offer (2, "0.0.0.0", rtp, rtcp,
+              "sendonly"), 64), GST_FLOW_OK);
+  answer = parse_ok (pull_text (n.h));
+  const GstSDPMedia *m = gst_sdp_message_get_media (answer.message (), 0);
+  fail_unless_equals_int (m->port, audio_port);
+  fail_unless (gst_sdp_media_get_attribute_val (m, "recvonly") != nullptr);
+  std::string note = pop_stream_note (n.bus, 1);
+  fail_unless (note.find ("re-offer: no address in c= (hold)") != std::string::npos, "%s",
+      note.c_str ());
+  fail_unless (note.find ("direction sendrecv -> recvonly") != std::string::npos, "%s",
+      note.c_str ());
+  fail_unless (note.find ("learning reopened") == std::string::npos, "%s", note.c_str ());
+  fail_if (sink_reaches (session, 1, 1, rtp, 300), "media sent while on hold at 0.0.0.0");
+
+  /* Resumed from new ports (the phone changed network), with video added. */
+  std::string video = "m=video " + std::to_string (video_rtp.port) + " RTP/AVP 96\n"
+      "a=rtpmap:96 VP8/90000\na=rtcp:" + std::to_string (video_rtcp.port) + "\n";
+  fail_unless_equals_int (push_text (n.h, loopback_offer (3, "127.0.0.1", new_rtp, new_rtcp,
+              "sendrecv", video), 64), GST_FLOW_OK);
+  answer = parse_ok (pull_text (n.h));
+  fail_unless_equals_int (gst_sdp_message_medias_len (answer.message ()), 2);
+  m = gst_sdp_message_get_media (answer.message (), 0);
+  fail_unless_equals_int (m->port, audio_port);
+  fail_unless (gst_sdp_media_get_attribute_val (m, "sendrecv") != nullptr);
+  const GstSDPMedia *v = gst_sdp_message_get_media (answer.message (), 1);
+  fail_unless_equals_int (v->port, port_of (session, 2, 1));
+  fail_unless (v->port != audio_port);
+  note = pop_stream_note (n.bus, 1);
+  fail_unless (note.find ("learning reopened on RTP and RTCP") != std::string::npos, "%s",
+      note.c_str ());
+  fail_unless (note.find ("the same local ports") != std::string::npos, "%s", note.c_str ());
+  note = pop_stream_note (n.bus, 2);
+  fail_unless (note.find ("a stream the last answer did not accept") != std::string::npos,
+      "%s", note.c_str ());
+  fail_unless (sink_reaches (session, 1, 1, new_rtp));
+  fail_unless (sink_reaches (session, 1, 2, new_rtcp));
+  fail_unless (sink_reaches (session, 2, 1, video_rtp));
+  fail_if (pop_error (n.bus).found);
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
 /* ---- bad input -------------------------------------------------------- */
 
 struct BadInput {
@@ -478,8 +598,14 @@ static const BadInput bad_inputs[] = {
   {"an m-line with a bad port",
         "v=0\no=- 0 0 IN IP4 198.51.100.10\ns=x\nt=0 0\nm=audio 9x RTP/AVP 0\n", true,
         "line 5: m= port '9x' is not a number from 0 to 65535", 5},
+  /* At EOS a last line may lack its line end (issue 15): a cut one must
+   * still be a whole SDP line. */
   {"a message truncated at EOS", std::string (SEED_OFFER).substr (0, 100), true,
-        "has no end of line: the message is truncated", 6},
+        "line 6: 'm=audio 9 RTP/AV' needs a media, a port, a protocol", 6},
+  {"two messages without the empty line between them",
+        std::string (SEED_OFFER) + SEED_OFFER, false,
+        "line 14: a second v= line inside one message: SDP messages are separated by "
+        "an empty line", 14},
   {"a message truncated after an m-line",
         std::string (SEED_OFFER).substr (0, std::string (SEED_OFFER).find ("a=rtpmap:96")),
         true, "line 6 (m=audio 9 RTP/AVPF 96): dynamic payload type 96 has no a=rtpmap", 6},
@@ -917,9 +1043,11 @@ sdpnegotiator_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_answerer_seed_offer_split);
   tcase_add_test (tc, test_answerer_empty_line_ends_message);
+  tcase_add_test (tc, test_answerer_last_line_without_end_at_eos);
   tcase_add_test (tc, test_answerer_static_destination);
   tcase_add_test (tc, test_answerer_static_destination_wins_over_latch);
   tcase_add_test (tc, test_answerer_rejects_unknown_stream);
+  tcase_add_test (tc, test_answerer_reoffer);
   tcase_add_loop_test (tc, test_answerer_bad_input, 0, G_N_ELEMENTS (bad_inputs));
   tcase_add_test (tc, test_offerer_exchange);
   tcase_add_test (tc, test_offerer_keepalives_after_answer);
