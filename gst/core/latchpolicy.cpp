@@ -102,6 +102,7 @@ LatchPolicy::operator= (LatchPolicy &&other) noexcept
   config_ = other.config_;
   latched_ = other.latched_;
   timed_out_ = other.timed_out_;
+  reopened_ = other.reopened_;
   peer_ = other.peer_;
   peer_ssrc_ = other.peer_ssrc_;
   peer_seq_ = other.peer_seq_;
@@ -186,6 +187,8 @@ LatchPolicy::on_packet (const PeerAddress &from, const PacketFacts &facts,
     return learn (from, facts, arrival_us, packet);
   if (from_rank < peer_rank)
     return drop (DropReason::ForeignSource);
+  if (reopened_)
+    return learn (from, facts, arrival_us, packet);
 
   switch (config_.relatch) {
     case Relatch::Ssrc:
@@ -360,6 +363,7 @@ LatchPolicy::latch (const PeerAddress &from, const PacketFacts &facts,
 
   latched_ = true;
   timed_out_ = false;
+  reopened_ = false;
   peer_ = from;
   peer_ssrc_ = facts.ssrc;
   peer_seq_ = facts.seq;
@@ -532,6 +536,7 @@ LatchPolicy::reset ()
   drop_released ();
   latched_ = false;
   timed_out_ = false;
+  reopened_ = false;
   peer_ = PeerAddress ();
   peer_ssrc_ = 0;
   peer_seq_ = 0;

@@ -158,6 +158,11 @@ class LatchPolicy {
   size_t held_bytes () const;
   /* Held packets a bound dropped since the last call (then zero). */
   size_t take_held_dropped ();
+  /* The peer moved (a re-offer with a new address or port): any source may
+   * take the latch again, through probation.  The latched peer stays until
+   * one does; after that, a stray packet from the old address is foreign. */
+  void reopen_learning () { reopened_ = latched_; }
+  bool learning_reopened () const { return reopened_; }
   /* A new preferred source (see Config::preferred). */
   void set_preferred (const PeerAddress &preferred) { config_.preferred = preferred; }
 
@@ -205,6 +210,7 @@ class LatchPolicy {
   Config config_;
   bool latched_ = false;
   bool timed_out_ = false;
+  bool reopened_ = false;       /* reopen_learning() until the next latch */
   PeerAddress peer_;
   uint32_t peer_ssrc_ = 0;
   uint16_t peer_seq_ = 0;

@@ -201,6 +201,13 @@ PacketDispatch::set_preferred (Side side, const PeerAddress &preferred)
     side_ (side).policy.set_preferred (preferred);
 }
 
+void
+PacketDispatch::reopen_learning (Side side)
+{
+  if (has (side))
+    side_ (side).policy.reopen_learning ();
+}
+
 size_t
 PacketDispatch::take_held_dropped (Side side)
 {

@@ -113,6 +113,8 @@ class PacketDispatch {
   bool set_allowed (Side side, const SourcePrefix &allowed);
   /* The source the SDP names (see LatchPolicy::Config::preferred). */
   void set_preferred (Side side, const PeerAddress &preferred);
+  /* The peer moved: learning reopens (LatchPolicy::reopen_learning). */
+  void reopen_learning (Side side);
   /* Held packets the side's probation bounds dropped since the last call. */
   size_t take_held_dropped (Side side);
   /* True once per silence of the side's latched peer. */

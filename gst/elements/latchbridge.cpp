@@ -22,6 +22,7 @@ LatchBridge::attach (Side side, Component *component)
 {
   side_ (side).component = component;
   side_ (side).allowed_generation = 0;
+  side_ (side).relearn_generation = 0;
 }
 
 void
@@ -205,6 +206,19 @@ LatchBridge::refresh_allowed_source (Side side)
   }
 }
 
+/* sdp-negotiator reopened learning (a re-offer moved the peer): a new
+ * source may latch through probation; the peer latched stays until then. */
+void
+LatchBridge::refresh_learning (Side side)
+{
+  Latched &lc = side_ (side);
+  if (!lc.component || !lc.component->learning_reopened (lc.relearn_generation))
+    return;
+  dispatch_.reopen_learning (side);
+  GST_INFO_OBJECT (element_, "stream %u component %u: learning reopened (the peer moved)",
+      lc.component->stream, lc.component->component);
+}
+
 /* An RTCP side learns the SSRC and address of the stream's RTP peer from
  * the session; kept current while latched too, since RTCP re-latches
  * (relatch=ssrc after a rebinding, relatch=silence after a timeout) only as
@@ -229,6 +243,8 @@ LatchBridge::refresh ()
 {
   refresh_allowed_source (Side::Own);
   refresh_allowed_source (Side::MuxedRtcp);
+  refresh_learning (Side::Own);
+  refresh_learning (Side::MuxedRtcp);
   refresh_rtp_peer (Side::Own);
   refresh_rtp_peer (Side::MuxedRtcp);
 }

@@ -58,6 +58,7 @@ class LatchBridge {
   struct Latched {
     Component *component = nullptr;
     guint64 allowed_generation = 0;   /* negotiated allowed source applied */
+    guint64 relearn_generation = 0;   /* learning reopened by a re-offer */
   };
 
   Latched &side_ (Side side) { return side == Side::Own ? own_ : rtcp_; }
@@ -68,6 +69,7 @@ class LatchBridge {
   void announce_latch (Side side, const LatchEvent &latch);
   void check_timeout (Side side, gint64 now);
   void refresh_allowed_source (Side side);
+  void refresh_learning (Side side);
   bool refresh_rtp_peer (Side side);
   void report_malformed (const PeerAddress &from, gsize size, const char *what);
   void report_held_dropped (Side side, size_t dropped);

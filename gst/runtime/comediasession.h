@@ -106,10 +106,10 @@ class Component {
       PeerAddress *preferred = nullptr) const;
 
   /* Reopens learning (sdp-negotiator: a re-offer moved the peer): the
-   * receiving side forgets the peer it latched and learns again through
-   * probation, so that a stray packet from the old address cannot take the
-   * component back (rtpengine #817).  Only bumps a generation; the latched
-   * peer stays the destination until the receiving side replaces it. */
+   * receiving side lets a new source latch through probation, and once one
+   * has, a stray packet from the old address is foreign and cannot take
+   * the component back (rtpengine #817).  Only bumps a generation; the
+   * latched peer stays the destination until a new one replaces it. */
   void reopen_learning ();
   /* If learning was reopened since @generation: updates it and returns
    * true.  One atomic load when not, so the receiving side may ask per

@@ -699,6 +699,36 @@ GST_START_TEST (test_preferred_source_ranking)
 }
 GST_END_TEST;
 
+/* A re-offer moved the peer: the new address latches through probation;
+ * the old one is accepted until then, and is foreign after. */
+GST_START_TEST (test_reopened_learning)
+{
+  LatchPolicy policy (rtp_config (4, 20));
+  PeerAddress old_port = addr ("203.0.113.1", 40001);
+  PeerAddress new_port = addr ("203.0.113.1", 51234);
+  for (guint16 seq = 0; seq < 4; seq++)
+    feed (policy, old_port, make_rtp (1, seq), seq * 20);
+  fail_unless (policy.peer () == old_port);
+  released_seqs (policy);
+  /* Not reopened: another source with another SSRC is foreign. */
+  fail_unless (feed (policy, new_port, make_rtp (2, 0), 100).reason == DropReason::ForeignSource);
+
+  policy.reopen_learning ();
+  fail_unless (policy.learning_reopened ());
+  fail_unless (feed (policy, old_port, make_rtp (1, 4), 110).verdict == Verdict::Accept);
+  for (guint16 seq = 1; seq < 4; seq++)
+    fail_unless (feed (policy, new_port, make_rtp (2, seq), 100 + seq * 20).verdict
+        == Verdict::Hold);
+  LatchDecision d = feed (policy, new_port, make_rtp (2, 4), 180);
+  fail_unless (d.verdict == Verdict::Latch && d.relatched && d.previous == old_port);
+  fail_if (policy.learning_reopened ());
+  released_seqs (policy);
+  /* A stray packet from the old port cannot take it back. */
+  fail_unless (feed (policy, old_port, make_rtp (1, 5), 200).reason == DropReason::ForeignSource);
+  fail_unless (policy.peer () == new_port);
+}
+GST_END_TEST;
+
 static Suite *
 latchpolicy_suite (void)
 {
@@ -732,6 +762,7 @@ latchpolicy_suite (void)
   tcase_add_test (tc, test_held_bytes_bound_in_total);
   tcase_add_test (tc, test_held_packets_expire);
   tcase_add_test (tc, test_preferred_source_ranking);
+  tcase_add_test (tc, test_reopened_learning);
   tcase_add_test (tc, test_released_packets_keep_their_facts);
   return s;
 }
