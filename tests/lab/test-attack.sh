@@ -28,6 +28,10 @@
 #   burst              no attacker: the peer starts with 1 000 packets of
 #                      1 200 bytes back to back (a key frame), then 50/s;
 #                      every one of them must reach the server's downstream
+#   reoffer            no attacker: a SIP-style phone (reoffer_phone.py)
+#                      renegotiates: hold (a=sendonly), resume, then moves
+#                      to a new port and SSRC with a re-offer, while stray
+#                      packets still leave the old port
 #   rebind             conntrack -F in the NAT mid-call: a new public port
 #   timeout-never|timeout-ssrc|timeout-silence
 #                      the peer vanishes; a new peer on the public segment
@@ -52,7 +56,7 @@ if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
 SCENARIO=${1:?usage: test-attack.sh [--build DIR] SCENARIO (see the header)}
 case $SCENARIO in
     spray|sustained-never|sustained-ssrc|sustained-silence|sustained-allowed|rebind) ;;
-    spray-symmetric|burst) ;;
+    spray-symmetric|burst|reoffer) ;;
     sustained-negotiated|ipv6-latch|ipv6-spray|dualstack-latch) ;;
     timeout-never|timeout-ssrc|timeout-silence|icmp|flood) ;;
     *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
@@ -136,7 +140,7 @@ case $SCENARIO in
     sustained-ssrc)    PROPS="relatch=ssrc" ;;
     sustained-silence) PROPS="relatch=silence timeout=1000" ;;
     sustained-allowed) PROPS="allowed-source=$NATPUB" ;;
-    sustained-negotiated|spray-symmetric) server_args=(--negotiate $SDP_PORT --public-address "$SRV") ;;
+    sustained-negotiated|spray-symmetric|reoffer) server_args=(--negotiate $SDP_PORT --public-address "$SRV") ;;
     # The kernel must not drop the burst before comedia-rtpsrc reads it.
     burst)             PROPS="buffer-size=4194304" ;;
     timeout-*)         PROPS="relatch=${SCENARIO#timeout-} timeout=1000" ;;
@@ -286,6 +290,40 @@ spray-symmetric)
     lab_check "the answer has no a=direction" [ "$(value "$PLOG" answer.direction)" = false ]
     legit_won
     attack_arrived
+    ;;
+
+reoffer)
+    for _ in $(seq 50); do ss -H -N "$LAB_NS_SERVER" -ltn "sport = :$((SDP_PORT + 1))" | grep -q . && break; sleep 0.1; done
+    lab_bg "$LAB_NS_CLIENT" "$PLOG" "$LAB_PY" "$HERE/reoffer_phone.py" --server "$SRV" \
+        --sdp-port $SDP_PORT --rtp-port $RTP --local "$CLI" --port1 4000 --port2 4100
+    PEER_PID=$LAB_LAST_PID
+    M1=$(mapping 4000)
+    wait_peer
+    M2=$(mapping 4100)
+    sleep 0.3
+    finish
+    for phase in call hold resume moved; do
+        lab_check "the $phase answer keeps the server's port ($(value "$PLOG" answer.$phase.port))" \
+            [ "$(value "$PLOG" answer.$phase.port)" = $RTP ]
+    done
+    lab_check "hold: the answer mirrors a=sendonly ($(value "$PLOG" answer.hold.direction))" \
+        [ "$(value "$PLOG" answer.hold.direction)" = recvonly ]
+    lab_check "resume: sendrecv again ($(value "$PLOG" answer.resume.direction))" \
+        [ "$(value "$PLOG" answer.resume.direction)" = sendrecv ]
+    lab_check "the first offer was planned symmetric" grep -q '^event=sdp-negotiator-stream .* plan=symmetric ' "$SLOG"
+    lab_check "the first latch was the NAT's mapping of the old port (${M1/ /:})" \
+        [ -n "$M1" -a "$(event latched 1 address) $(event latched 1 port)" = "$M1" ]
+    lab_check "the phone heard the server in the call and after resuming ($(value "$PLOG" rx.call.4000), $(value "$PLOG" rx.resume.4000) packets)" \
+        eval 'ge "$(value "$PLOG" rx.call.4000)" 30 && ge "$(value "$PLOG" rx.resume.4000)" 30'
+    relatched="$(event relatched 1 address) $(event relatched 1 port)"
+    lab_check "the move re-latched RTP on the new port's mapping (${relatched/ /:} = ${M2/ /:})" \
+        [ -n "$M2" -a "$relatched" = "$M2" ]
+    lab_check "the server's media reached the new port ($(value "$PLOG" rx.moved.4100) packets)" \
+        ge "$(value "$PLOG" rx.moved.4100)" 30
+    at=$(event relatched 1 time)
+    late=$(awk -v t="${at:-0}" -v ip="${M1% *}" -v port="${M1#* }" '$3 > t && $4 == ip && $5 == port { n++ } END { print n + 0 }' "$T/recv.log")
+    lab_check "no stray packet from the old port went downstream after the re-latch ($late of $(value "$PLOG" stray.sent) strays)" \
+        eval 'ge "$(value "$PLOG" stray.sent)" 3 && [ "$late" = 0 ]'
     ;;
 
 burst)
