@@ -15,6 +15,7 @@ PACKAGES=(
     iproute2 nftables conntrack coreutils
     coturn        # ICE lab: the STUN/TURN server (tests/lab/turnserver.conf)
     baresip-core  # NAT lab: a real SIP softphone behind the NAT (test-sip-phone-nat.sh)
+    ffmpeg        # NAT lab: a camera behind the NAT, key frames in bursts (attack-ffmpeg-burst)
     # NAT lab's active peer and the test summary
     python3 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
     gnuplot-nox   # comedia-bench writes its PNG plot with it (bench/)

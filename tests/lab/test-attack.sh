@@ -32,6 +32,10 @@
 #                      renegotiates: hold (a=sendonly), resume, then moves
 #                      to a new port and SSRC with a re-offer, while stray
 #                      packets still leave the old port
+#   ffmpeg-burst       no attacker: ffmpeg behind the NAT streams 1080p VP8
+#                      (its RTP muxer, from the ports it names: symmetric),
+#                      each key frame a back-to-back burst; every datagram
+#                      that reached the server's socket must pass
 #   rebind             conntrack -F in the NAT mid-call: a new public port
 #   timeout-never|timeout-ssrc|timeout-silence
 #                      the peer vanishes; a new peer on the public segment
@@ -56,7 +60,7 @@ if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
 SCENARIO=${1:?usage: test-attack.sh [--build DIR] SCENARIO (see the header)}
 case $SCENARIO in
     spray|sustained-never|sustained-ssrc|sustained-silence|sustained-allowed|rebind) ;;
-    spray-symmetric|burst|reoffer) ;;
+    spray-symmetric|burst|reoffer|ffmpeg-burst) ;;
     sustained-negotiated|ipv6-latch|ipv6-spray|dualstack-latch) ;;
     timeout-never|timeout-ssrc|timeout-silence|icmp|flood) ;;
     *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
@@ -142,7 +146,7 @@ case $SCENARIO in
     sustained-allowed) PROPS="allowed-source=$NATPUB" ;;
     sustained-negotiated|spray-symmetric|reoffer) server_args=(--negotiate $SDP_PORT --public-address "$SRV") ;;
     # The kernel must not drop the burst before comedia-rtpsrc reads it.
-    burst)             PROPS="buffer-size=4194304" ;;
+    burst|ffmpeg-burst) PROPS="buffer-size=4194304" ;;
     timeout-*)         PROPS="relatch=${SCENARIO#timeout-} timeout=1000" ;;
 esac
 # ATTACK_PROPS: more comedia-rtpsrc properties, to see a test fail (e.g.
@@ -290,6 +294,37 @@ spray-symmetric)
     lab_check "the answer has no a=direction" [ "$(value "$PLOG" answer.direction)" = false ]
     legit_won
     attack_arrived
+    ;;
+
+ffmpeg-burst)
+    # ffmpeg 5.1 (Debian 12) as a camera.  What it announces for this stream
+    # (its -sdp_file, no a=direction: it sends, it does not negotiate):
+    #   m=video 5004 RTP/AVP 96
+    #   b=AS:200000
+    #   a=rtpmap:96 VP8/90000
+    # Each key frame leaves back to back (about 100 packets of 1 200 bytes
+    # at this quality), then the other frames 40 ms apart.
+    lab_count_in "$LAB_NS_SERVER" rtp_in udp dport $RTP
+    if ! command -v ffmpeg >/dev/null; then
+        lab_fail "ffmpeg is not installed (scripts/setup-deps.sh)"; exit 1
+    fi
+    lab_bg "$LAB_NS_CLIENT" "$PLOG" timeout -k 3 30 ffmpeg -hide_banner -loglevel error -nostdin \
+        -re -f lavfi -i testsrc2=size=1920x1080:rate=25 -t 3 \
+        -c:v libvpx -deadline realtime -cpu-used 8 -qmin 0 -qmax 2 -b:v 200M -g 25 \
+        -pkt_size 1200 -sdp_file "$T/ffmpeg.sdp" -f rtp "rtp://$SRV:$RTP?localrtpport=$RTP&localrtcpport=$RTCP"
+    PEER_PID=$LAB_LAST_PID
+    MAP_RTP=$(mapping $RTP)
+    wait_peer
+    sleep 0.5
+    finish
+    arrived=$(obs "$LAB_NS_SERVER" rtp_in) passed=$(value "$SLOG" src.1.passed)
+    lab_check "ffmpeg's stream reached the server (${arrived:-?} datagrams)" ge "$arrived" 500
+    lab_check "the server latched ffmpeg on the NAT's mapping ($(event latched 1 address):$(event latched 1 port) = ${MAP_RTP/ /:})" \
+        [ -n "$MAP_RTP" -a "$(event latched 1 address) $(event latched 1 port)" = "$MAP_RTP" ]
+    lab_check "every datagram that arrived passed downstream, key frames whole ($passed of $arrived)" \
+        [ "$passed" = "$arrived" ]
+    lab_check "probation dropped nothing (held-dropped $(value "$SLOG" src.1.held-dropped))" \
+        [ "$(value "$SLOG" src.1.held-dropped)" = 0 ]
     ;;
 
 reoffer)
