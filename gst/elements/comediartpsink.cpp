@@ -227,7 +227,8 @@ comedia_rtp_sink_class_init (ComediaRtpSinkClass * klass)
           "Counters of this sender: sent (datagrams), sent-bytes, "
           "send-calls (system calls; a buffer list is sent in one), "
           "dropped-no-peer (buffers dropped because no peer was latched and "
-          "no destination was set), send-errors (e.g. ICMP port "
+          "no destination was set), dropped-on-hold (media dropped because "
+          "the negotiated direction is recvonly or inactive), send-errors (e.g. ICMP port "
           "unreachable), keepalives-sent (NAT keepalives sent on this "
           "component), and peer (the latched \"IP:port\", or empty)",
           GST_TYPE_STRUCTURE,
@@ -323,6 +324,7 @@ create_stats (ComediaRtpSink * self)
       "sent-bytes", G_TYPE_UINT64, c ? get (c->counters.sent_bytes) : 0,
       "send-calls", G_TYPE_UINT64, c ? get (c->counters.send_calls) : 0,
       "dropped-no-peer", G_TYPE_UINT64, c ? get (c->counters.dropped_no_peer) : 0,
+      "dropped-on-hold", G_TYPE_UINT64, c ? get (c->counters.dropped_on_hold) : 0,
       "send-errors", G_TYPE_UINT64, c ? get (c->counters.send_errors) : 0,
       "keepalives-sent", G_TYPE_UINT64, c ? get (c->counters.keepalives_sent) : 0,
       "peer", G_TYPE_STRING, destination.c_str (), nullptr);
@@ -587,6 +589,10 @@ send_buffers (ComediaRtpSink * self, GstBuffer ** buffers, guint n)
   if (G_UNLIKELY (!c))
     return GST_FLOW_ERROR;
 
+  if (G_UNLIKELY (c->media_on_hold.load (std::memory_order_relaxed))) {
+    c->counters.dropped_on_hold.fetch_add (n, std::memory_order_relaxed);
+    return GST_FLOW_OK;
+  }
   GSocketAddress *dest = current_destination (self, c);
   if (!dest) {
     c->counters.dropped_no_peer.fetch_add (n, std::memory_order_relaxed);

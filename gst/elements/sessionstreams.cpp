@@ -90,8 +90,13 @@ apply_stream_plans (GstElement * self, ComediaSession * session,
       set_destination (session, p.stream, COMPONENT_RTP, to, p.remote.rtp_port, pinned);
       set_destination (session, p.stream, COMPONENT_RTCP, to, p.remote.rtcp_port, pinned);
     }
-    if (p.kind != StreamPlan::Kind::Rejected && p.kind != StreamPlan::Kind::Ice)
+    if (p.kind != StreamPlan::Kind::Rejected && p.kind != StreamPlan::Kind::Ice) {
       set_allowed_source (session, p);
+      /* Hold (RFC 3264 8.4): we answered recvonly or inactive. */
+      if (Component *c = comedia_session_find_component (session, p.stream, COMPONENT_RTP))
+        c->media_on_hold.store (p.direction == MediaDirection::RecvOnly ||
+            p.direction == MediaDirection::Inactive, std::memory_order_relaxed);
+    }
     GST_INFO_OBJECT (self, "stream %u (%s): %s %s:%u/%u, %s", p.stream,
         p.media.c_str (), stream_plan_kind_name (p.kind),
         p.remote.address.c_str (), p.remote.rtp_port, p.remote.rtcp_port,

@@ -45,6 +45,7 @@ struct ComponentCounters {
   std::atomic<guint64> sent_bytes{0};
   std::atomic<guint64> send_calls{0};     /* system calls: a batch is one */
   std::atomic<guint64> dropped_no_peer{0};/* sink had nowhere to send */
+  std::atomic<guint64> dropped_on_hold{0};/* sink's media, negotiated not to send */
   std::atomic<guint64> send_errors{0};    /* e.g. ICMP unreachable */
   std::atomic<guint64> keepalives_sent{0};
   std::atomic<guint64> keepalives_received{0}; /* consumed by the source */
@@ -135,6 +136,11 @@ class Component {
   /* Monotonic time of the last datagram sent (media or keepalive), for
    * NAT keepalives: one relaxed store per send. */
   std::atomic<gint64> last_sent_us{0};
+
+  /* The negotiated direction says this side sends no media (recvonly or
+   * inactive: the peer put the call on hold): comedia-rtpsink drops what it
+   * gets on component 1.  RTCP and keepalives go on (RFC 3264 5.1). */
+  std::atomic<bool> media_on_hold{false};
 
   /* The SSRC of the RTP media sent on this (RTP) component, recorded by the
    * sender from time to time: RTCP keepalives of the stream speak for that

@@ -345,6 +345,8 @@ reoffer)
         [ "$(value "$PLOG" answer.hold.direction)" = recvonly ]
     lab_check "resume: sendrecv again ($(value "$PLOG" answer.resume.direction))" \
         [ "$(value "$PLOG" answer.resume.direction)" = sendrecv ]
+    lab_check "on hold the server sent no media (the phone got $(value "$PLOG" rx.hold.4000) packets; the sink dropped $(value "$SLOG" sink.1.dropped-on-hold) on hold)" \
+        eval 'le "$(value "$PLOG" rx.hold.4000)" 5 && ge "$(value "$SLOG" sink.1.dropped-on-hold)" 40'
     lab_check "the first offer was planned symmetric" grep -q '^event=sdp-negotiator-stream .* plan=symmetric ' "$SLOG"
     lab_check "the first latch was the NAT's mapping of the old port (${M1/ /:})" \
         [ -n "$M1" -a "$(event latched 1 address) $(event latched 1 port)" = "$M1" ]
