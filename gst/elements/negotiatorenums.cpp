@@ -1,0 +1,105 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* sdp-negotiator's enum types, as gst-inspect-1.0 shows their values, and
+ * the check that the core's enums carry the same values, so that the
+ * element casts between them. */
+#include "sdpnegotiator.h"
+#include "comediasdp.h"
+
+/* The core's enums have these values: the element casts between them. */
+static_assert ((int) comedia::MissingPassive::Error == COMEDIA_SDP_MISSING_PASSIVE_ERROR
+    && (int) comedia::MissingPassive::StaticDestination
+    == COMEDIA_SDP_MISSING_PASSIVE_STATIC_DESTINATION, "missing-passive values");
+static_assert ((int) comedia::PreferTransport::Ice == COMEDIA_SDP_PREFER_TRANSPORT_ICE
+    && (int) comedia::PreferTransport::Comedia == COMEDIA_SDP_PREFER_TRANSPORT_COMEDIA,
+    "prefer-transport values");
+static_assert ((int) comedia::SymmetricRtp::Auto == COMEDIA_SDP_SYMMETRIC_RTP_AUTO
+    && (int) comedia::SymmetricRtp::Always == COMEDIA_SDP_SYMMETRIC_RTP_ALWAYS
+    && (int) comedia::SymmetricRtp::Never == COMEDIA_SDP_SYMMETRIC_RTP_NEVER,
+    "symmetric-rtp values");
+
+GType
+comedia_sdp_role_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_SDP_ROLE_ANSWERER, "The public, passive peer: answers offers",
+        "answerer"},
+    {COMEDIA_SDP_ROLE_OFFERER, "The active peer behind NAT: sends an offer "
+          "and reads the answer", "offerer"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaSdpRole", values));
+  return type;
+}
+
+GType
+comedia_sdp_missing_passive_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_SDP_MISSING_PASSIVE_ERROR, "Post an error: the peer does not do "
+          "COMEDIA", "error"},
+    {COMEDIA_SDP_MISSING_PASSIVE_STATIC_DESTINATION, "Post a warning and send "
+          "to the answer's address as a plain static destination",
+        "static-destination"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaSdpMissingPassive",
+            values));
+  return type;
+}
+
+GType
+comedia_sdp_transport_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_SDP_TRANSPORT_COMEDIA, "COMEDIA: port 9 and a=direction:active",
+        "comedia"},
+    {COMEDIA_SDP_TRANSPORT_ICE, "ICE: the credentials and candidates of the "
+          "NiceAgent that nicesrc/nicesink use", "ice"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaSdpTransport", values));
+  return type;
+}
+
+GType
+comedia_sdp_prefer_transport_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_SDP_PREFER_TRANSPORT_ICE, "Answer with ICE", "ice"},
+    {COMEDIA_SDP_PREFER_TRANSPORT_COMEDIA, "Answer a=direction:passive",
+        "comedia"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaSdpPreferTransport",
+            values));
+  return type;
+}
+
+GType
+comedia_sdp_symmetric_rtp_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_SDP_SYMMETRIC_RTP_AUTO, "Learn the peer from its packets when its "
+          "signalled address is out of reach (private, CGN, link-local, ULA, 0.0.0.0)",
+        "auto"},
+    {COMEDIA_SDP_SYMMETRIC_RTP_ALWAYS, "Always learn the peer from its packets "
+          "(the signalled address until then)", "always"},
+    {COMEDIA_SDP_SYMMETRIC_RTP_NEVER, "Send where the SDP says", "never"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaSdpSymmetricRtp", values));
+  return type;
+}
