@@ -929,6 +929,40 @@ static const ReadCase read_cases[] = {
         MissingPassive::Error, {}, "has format 8, which the offer's m-line 1 does not have", 6},
 };
 
+/* Offerer role: an answer without a=direction:passive whose address is out
+ * of reach is learnt from its packets under symmetric-rtp=auto; a public
+ * one is missing-passive's business, as before. */
+GST_START_TEST (test_read_answer_symmetric)
+{
+  const char *private_answer =
+      "v=0\no=- 9 9 IN IP4 10.0.0.7\ns=x\nc=IN IP4 10.0.0.7\nt=0 0\n"
+      "m=audio 40000 RTP/AVP 0\n"
+      "m=video 40010 RTP/AVP 96\na=rtpmap:96 VP8/90000\n";
+  const char *public_answer = ANSWER_HEAD "m=audio 40000 RTP/AVP 0\n"
+      "m=video 40010 RTP/AVP 96\na=rtpmap:96 VP8/90000\n";
+  AnswerReading reading;
+  SdpError err;
+  fail_unless (read_answer (parse_ok (OFFER2), parse_ok (private_answer),
+          MissingPassive::Error, reading, err, SymmetricRtp::Auto), "%s", err.message.c_str ());
+  fail_unless (join (describe (reading.streams)) ==
+      join ({"symmetric, from 10.0.0.7:40000/40001", "symmetric, from 10.0.0.7:40010/40011"}),
+      "%s", join (describe (reading.streams)).c_str ());
+  fail_if (reading.missing_passive);
+  fail_unless (reading.streams[0].note.find ("private (RFC 1918)") != std::string::npos);
+
+  AnswerReading pub;
+  fail_if (read_answer (parse_ok (OFFER2), parse_ok (public_answer), MissingPassive::Error,
+          pub, err, SymmetricRtp::Auto));
+  fail_unless (pub.missing_passive);
+  fail_unless (err.message.find ("the peer does not support COMEDIA") != std::string::npos);
+
+  AnswerReading never;
+  fail_if (read_answer (parse_ok (OFFER2), parse_ok (private_answer), MissingPassive::Error,
+          never, err, SymmetricRtp::Never));
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_read_answer)
 {
   const ReadCase & c = read_cases[__i__];
@@ -1141,6 +1175,7 @@ sdp_logic_suite (void)
   tcase_add_test (tc, test_good_input_variants);
   tcase_add_loop_test (tc, test_offer_rules, 0, G_N_ELEMENTS (offer_cases));
   tcase_add_loop_test (tc, test_read_answer, 0, G_N_ELEMENTS (read_cases));
+  tcase_add_test (tc, test_read_answer_symmetric);
   tcase_add_loop_test (tc, test_rewrite_answer, 0, G_N_ELEMENTS (rewrite_cases));
   tcase_add_test (tc, test_offer_answer_round_trip);
   tcase_add_test (tc, test_media_transport);
