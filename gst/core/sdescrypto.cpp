@@ -225,9 +225,17 @@ lifetime_text (uint64_t lifetime)
   return std::to_string (lifetime);
 }
 
-/* Everything but the base64 key: shared by the writer and the log form. */
+/* A session parameter's name only: FEC_KEY= carries a key of its own. */
 static std::string
-write_with_key (const CryptoLine & line, const std::string & key)
+param_name (const std::string & param)
+{
+  return param.substr (0, std::min<size_t> (param.find_first_of ("=:"), 24));
+}
+
+/* Everything but the base64 key: shared by the writer and the log form,
+ * which gives only the names of the session parameters. */
+static std::string
+write_with_key (const CryptoLine & line, const std::string & key, bool full)
 {
   std::string out = std::to_string (line.tag) + " "
       + srtp_suite_info (line.suite).name + " inline:" + key;
@@ -236,7 +244,7 @@ write_with_key (const CryptoLine & line, const std::string & key)
   if (line.mki_value)
     out += "|" + std::to_string (*line.mki_value) + ":" + std::to_string (line.mki_length);
   for (const std::string & p : line.session_params)
-    out += " " + p;
+    out += " " + (full ? p : param_name (p) + "...");
   return out;
 }
 
@@ -244,7 +252,7 @@ std::string
 write_crypto (const CryptoLine & line)
 {
   gchar *b64 = g_base64_encode (line.key_salt.data (), line.key_salt.size ());
-  std::string out = write_with_key (line, b64);
+  std::string out = write_with_key (line, b64, true);
   g_free (b64);
   return out;
 }
@@ -252,7 +260,7 @@ write_crypto (const CryptoLine & line)
 std::string
 crypto_for_log (const CryptoLine & line)
 {
-  return write_with_key (line, "<key>");
+  return write_with_key (line, "<key>", false);
 }
 
 std::vector<CryptoParse>
@@ -292,7 +300,7 @@ why_not_honoured (const CryptoLine & line)
   if (line.mki_value)
     return "MKI is not supported (one key per direction)";
   if (!line.session_params.empty ())
-    return "session parameter " + line.session_params[0] + " is not supported";
+    return "session parameter " + param_name (line.session_params[0]) + " is not supported";
   return "";
 }
 

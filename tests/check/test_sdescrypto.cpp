@@ -56,6 +56,18 @@ GST_START_TEST (test_every_suite)
     fail_unless (crypto_for_log (*p.line).find (key_b64 (lengths[i])) == std::string::npos);
   }
   fail_unless (srtp_suite_by_name ("F8_128_HMAC_SHA1_80") == nullptr);
+
+  /* FEC_KEY= carries a key of its own: the log form and the skip reason
+   * give the parameter's name only. */
+  std::string fec = "inline:" + key_b64 (30);
+  CryptoParse p = parse_crypto ("1 AES_CM_128_HMAC_SHA1_80 inline:" + key_b64 (30)
+      + " FEC_KEY=" + fec);
+  fail_unless (p.line.has_value ());
+  fail_unless (crypto_for_log (*p.line).find ("FEC_KEY...") != std::string::npos);
+  fail_unless (crypto_for_log (*p.line).find (fec) == std::string::npos);
+  CryptoChoice c = choose_crypto ({p}, srtp_suites_by_strength (), counting_random);
+  fail_unless (c.skipped_summary ().find ("FEC_KEY is not supported") != std::string::npos,
+      "%s", c.skipped_summary ().c_str ());
 }
 GST_END_TEST;
 

@@ -89,59 +89,64 @@ GST_START_TEST (test_round_trip_every_suite)
 }
 GST_END_TEST;
 
+/* A packet protected by @out: RTP with @seq, or an RTCP receiver report. */
+static std::vector<uint8_t>
+sealed (SrtpSession & out, bool is_rtcp, uint16_t seq, size_t & len)
+{
+  std::vector<uint8_t> buf = is_rtcp ? rtcp_rr (len) : rtp (seq, len);
+  SrtpResult r = is_rtcp ? out.protect_rtcp (buf.data (), len, buf.size ())
+      : out.protect (buf.data (), len, buf.size ());
+  fail_unless (r == SrtpResult::Ok);
+  return buf;
+}
+
+static SrtpResult
+opened (SrtpSession & in, bool is_rtcp, std::vector<uint8_t> buf, size_t len)
+{
+  return is_rtcp ? in.unprotect_rtcp (buf.data (), len) : in.unprotect (buf.data (), len);
+}
+
 GST_START_TEST (test_flipped_bit_fails_auth)
 {
-  for (SrtpSuite suite : kAll) {
-    auto out = session (suite, SrtpDirection::Outbound);
-    auto in = session (suite, SrtpDirection::Inbound);
-    size_t len = 0;
-    std::vector<uint8_t> buf = rtp (1, len);
-    out->protect (buf.data (), len, buf.size ());
-    buf[20] ^= 0x01;
-    fail_unless (in->unprotect (buf.data (), len) == SrtpResult::AuthFailed,
-        "%s", srtp_suite_info (suite).name);
-    buf = rtcp_rr (len);
-    out->protect_rtcp (buf.data (), len, buf.size ());
-    buf[5] ^= 0x80;
-    fail_unless (in->unprotect_rtcp (buf.data (), len) == SrtpResult::AuthFailed);
-  }
+  for (SrtpSuite suite : kAll)
+    for (bool is_rtcp : {false, true}) {
+      auto out = session (suite, SrtpDirection::Outbound);
+      auto in = session (suite, SrtpDirection::Inbound);
+      size_t len = 0;
+      std::vector<uint8_t> buf = sealed (*out, is_rtcp, 1, len);
+      buf[is_rtcp ? 5 : 20] ^= 0x01;
+      fail_unless (opened (*in, is_rtcp, buf, len) == SrtpResult::AuthFailed,
+          "%s rtcp=%d", srtp_suite_info (suite).name, is_rtcp);
+    }
 }
 GST_END_TEST;
 
 GST_START_TEST (test_replayed_is_reported)
 {
-  for (SrtpSuite suite : kAll) {
-    auto out = session (suite, SrtpDirection::Outbound);
-    auto in = session (suite, SrtpDirection::Inbound);
-    size_t len = 0;
-    std::vector<uint8_t> buf = rtp (7, len);
-    out->protect (buf.data (), len, buf.size ());
-    std::vector<uint8_t> copy (buf);
-    size_t copy_len = len;
-    fail_unless (in->unprotect (buf.data (), len) == SrtpResult::Ok);
-    fail_unless (in->unprotect (copy.data (), copy_len) == SrtpResult::Replayed);
-
-    buf = rtcp_rr (len);
-    out->protect_rtcp (buf.data (), len, buf.size ());
-    copy = buf;
-    copy_len = len;
-    fail_unless (in->unprotect_rtcp (buf.data (), len) == SrtpResult::Ok);
-    fail_unless (in->unprotect_rtcp (copy.data (), copy_len) == SrtpResult::Replayed);
-  }
+  for (SrtpSuite suite : kAll)
+    for (bool is_rtcp : {false, true}) {
+      auto out = session (suite, SrtpDirection::Outbound);
+      auto in = session (suite, SrtpDirection::Inbound);
+      size_t len = 0;
+      std::vector<uint8_t> buf = sealed (*out, is_rtcp, 7, len);
+      fail_unless (opened (*in, is_rtcp, buf, len) == SrtpResult::Ok);
+      fail_unless (opened (*in, is_rtcp, buf, len) == SrtpResult::Replayed,
+          "%s rtcp=%d", srtp_suite_info (suite).name, is_rtcp);
+    }
   fail_unless_equals_string (srtp_result_name (SrtpResult::Replayed), "replayed");
 }
 GST_END_TEST;
 
 GST_START_TEST (test_wrong_key_fails_auth)
 {
-  for (SrtpSuite suite : kAll) {
-    auto out = session (suite, SrtpDirection::Outbound, 1);
-    auto in = session (suite, SrtpDirection::Inbound, 2);
-    size_t len = 0;
-    std::vector<uint8_t> buf = rtp (1, len);
-    out->protect (buf.data (), len, buf.size ());
-    fail_unless (in->unprotect (buf.data (), len) == SrtpResult::AuthFailed);
-  }
+  for (SrtpSuite suite : kAll)
+    for (bool is_rtcp : {false, true}) {
+      auto out = session (suite, SrtpDirection::Outbound, 1);
+      auto in = session (suite, SrtpDirection::Inbound, 2);
+      size_t len = 0;
+      std::vector<uint8_t> buf = sealed (*out, is_rtcp, 1, len);
+      fail_unless (opened (*in, is_rtcp, buf, len) == SrtpResult::AuthFailed);
+    }
 }
 GST_END_TEST;
 

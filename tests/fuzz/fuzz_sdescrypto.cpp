@@ -60,6 +60,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     CHECK (write_crypto (*again.line) == written);
     gchar *b64 = g_base64_encode (p.line->key_salt.data (), p.line->key_salt.size ());
     CHECK (crypto_for_log (*p.line).find (b64) == std::string::npos);
+    CHECK (choose_crypto ({p}, srtp_suites_by_strength (), zero_random).skipped_summary ()
+        .find (b64) == std::string::npos);
     g_free (b64);
   }
   CryptoChoice c = choose_crypto (lines, srtp_suites_by_strength (), zero_random);

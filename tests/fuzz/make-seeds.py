@@ -160,3 +160,5 @@ write("sdescrypto", "bad-lines", f"1 F8_128_HMAC_SHA1_80 inline:{key30}\n"
       f"2 AES_CM_128_HMAC_SHA1_80 inline:{key28}\n3 AES_CM_128_HMAC_SHA1_80 inline:!!!!\n"
       f"x AES_CM_128_HMAC_SHA1_80 inline:{key30}\n4 AES_CM_128_HMAC_SHA1_80 inline:{key30};inline:{key30}".encode())
 write("sdescrypto", "session-params", f"1 AES_CM_128_HMAC_SHA1_80 inline:{key30} KDR=23 UNENCRYPTED_SRTP".encode())
+# A session parameter that carries a key: the log form must leave it out.
+write("sdescrypto", "fec-key", f"1 AES_CM_128_HMAC_SHA1_80 inline:{key30} FEC_KEY=inline:{key30}".encode())
