@@ -144,3 +144,21 @@ write("dispatch", "silence-relatch-and-allowed", dispatch_header(0x10, probation
 write("dispatch", "malformed-and-mtu", dispatch_header(0x00, mtu=64)
       + batch(1, d_raw(peer, b"\x80"), d_raw(peer, b"\x80\x60" + b"\x00" * 70),
               d_raw(peer, b""), d_rr(peer, 3, truncated=True), d_rtp(peer, 3, 1)))
+
+# a=crypto values, one per line (fuzz_sdescrypto.cpp).
+key30 = "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"  # RFC 4568's example key
+key28 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGw=="
+key46 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLQ=="
+key44 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKis="
+write("sdescrypto", "every-suite", (
+    f"1 AES_CM_128_HMAC_SHA1_80 inline:{key30}\n2 AES_CM_128_HMAC_SHA1_32 inline:{key30}\n"
+    f"3 AES_256_CM_HMAC_SHA1_80 inline:{key46}\n4 AES_256_CM_HMAC_SHA1_32 inline:{key46}\n"
+    f"5 AEAD_AES_128_GCM inline:{key28}\n6 AEAD_AES_256_GCM inline:{key44}").encode())
+write("sdescrypto", "lifetime-mki", f"1 AES_CM_128_HMAC_SHA1_80 inline:{key30}|2^20|1:4\n"
+      f"2 AES_CM_128_HMAC_SHA1_32 inline:{key30}|2^31\n3 AES_CM_128_HMAC_SHA1_80 inline:{key30}|1:1".encode())
+write("sdescrypto", "bad-lines", f"1 F8_128_HMAC_SHA1_80 inline:{key30}\n"
+      f"2 AES_CM_128_HMAC_SHA1_80 inline:{key28}\n3 AES_CM_128_HMAC_SHA1_80 inline:!!!!\n"
+      f"x AES_CM_128_HMAC_SHA1_80 inline:{key30}\n4 AES_CM_128_HMAC_SHA1_80 inline:{key30};inline:{key30}".encode())
+write("sdescrypto", "session-params", f"1 AES_CM_128_HMAC_SHA1_80 inline:{key30} KDR=23 UNENCRYPTED_SRTP".encode())
+# A session parameter that carries a key: the log form must leave it out.
+write("sdescrypto", "fec-key", f"1 AES_CM_128_HMAC_SHA1_80 inline:{key30} FEC_KEY=inline:{key30}".encode())
