@@ -154,7 +154,8 @@ run_generator (const Options & o)
   int64_t start = monotonic_ns ();
   int64_t window_start = start + (int64_t) (warmup_s * 1e9);
   int64_t window_end = window_start + (int64_t) (measured_s * 1e9);
-  int64_t stop = window_end + (int64_t) (drain_s * 1e9);
+  /* Set when the window closes: the drain follows the last measured send. */
+  int64_t stop = INT64_MAX;
   int64_t next_slot = start;
   int slot = 0;
   bool announced_start = false, announced_end = false;
@@ -166,16 +167,21 @@ run_generator (const Options & o)
       fflush (stdout);
       announced_start = true;
     }
-    if (!announced_end && now >= window_end) {
+    /* A late generator is still sending the window's last slots after its
+     * end: the window closes when they are out, so that the relay's CPU
+     * is sampled over all the packets counted as sent. */
+    if (!announced_end && now >= window_end && next_slot >= window_end) {
       printf ("window-end\n");
       fflush (stdout);
       announced_end = true;
+      stop = now + (int64_t) (drain_s * 1e9);
     }
     if (now >= stop)
       break;
-    /* Send every slot that is due; a late generator catches up rather than
-     * sending fewer packets, and says how late it was. */
-    while (now >= next_slot && next_slot < window_end) {
+    /* Send the slot that is due; a late generator catches up rather than
+     * sending fewer packets, and says how late it was.  One slot between
+     * two reads: catching up must not starve the endpoints' receiving. */
+    if (now >= next_slot && next_slot < window_end) {
       Phase phase = next_slot < window_start ? WARMUP : MEASURED;
       int64_t lag_us = (now - next_slot) / 1000;
       worst_lag_us = std::max (worst_lag_us, lag_us);
@@ -193,12 +199,15 @@ run_generator (const Options & o)
       next_slot += SLOT_US * 1000;
       now = monotonic_ns ();
     }
-    int64_t wake = std::min (next_slot < window_end ? next_slot : stop,
-        announced_start ? (announced_end ? stop : window_end) : window_start);
+    int64_t next_event = !announced_start ? window_start :
+        !announced_end ? window_end : stop;
+    int64_t wake = next_slot < window_end ?
+        std::min (next_slot, next_event) : next_event;
     /* A timeout in nanoseconds: epoll_wait's milliseconds would either
      * spin through the last one or oversleep a 1 ms slot. */
     int64_t wait_ns = std::max<int64_t> (0, wake - now);
-    timespec timeout = { (time_t) (wait_ns / 1000000000), (long) (wait_ns % 1000000000) };
+    timespec timeout = { (time_t) (wait_ns / 1000000000),
+      (long) (wait_ns % 1000000000) };
     int n = epoll_pwait2 (ep, events, 256, &timeout, nullptr);
     for (int k = 0; k < n; k++) {
       uint32_t receiver = events[k].data.u32;
