@@ -293,21 +293,23 @@ write_plot (const std::vector<Row> & rows, const std::vector<std::string> &kinds
   auto panel = [&] (const char *ylabel, const char *columns_title) {
     g << "set title '" << columns_title << "'\nset ylabel '" << ylabel << "'\n";
   };
-  auto series = [&] (int column, const std::string & suffix) {
+  /* One colour per relay kind; the second series of a panel dashed. */
+  auto series = [&] (int column, const std::string & suffix, bool dashed) {
     std::string s;
-    for (auto &kind : kinds)
+    for (size_t k = 0; k < kinds.size (); k++)
       s += (s.empty () ? "" : ", ") + std::string ("'") + out_dir + "/relay-" +
-          kind + ".dat' using 1:" + std::to_string (column) +
-          " with linespoints title '" + kind + suffix + "'";
+          kinds[k] + ".dat' using 1:" + std::to_string (column) +
+          " with linespoints lc " + std::to_string (k + 1) + " dt " +
+          (dashed ? "2" : "1") + " title '" + kinds[k] + suffix + "'";
     return s;
   };
   panel ("microseconds", "relay CPU per relayed packet");
-  g << plot << series (2, "") << "\n";
+  g << plot << series (2, "", false) << "\n";
   panel ("milliseconds", "trip through the relay: p50 and p99");
-  g << "set logscale y\nset yrange [*:*]\n" << plot << series (3, " p50")
-      << ", " << series (4, " p99") << "\nunset logscale y\nset yrange [0:*]\n";
+  g << "set logscale y\nset yrange [*:*]\n" << plot << series (3, " p50", false)
+      << ", " << series (4, " p99", true) << "\nunset logscale y\nset yrange [0:*]\n";
   panel ("cores", "CPU: relay and generator");
-  g << plot << series (5, " relay") << ", " << series (6, " generator") << "\n"
+  g << plot << series (5, " relay", false) << ", " << series (6, " generator", true) << "\n"
       "unset multiplot\n";
   g.close ();
   bench::run_gnuplot (gp, png);
