@@ -60,7 +60,7 @@ struct SetupClock {
 int
 announce_ready (const std::string & ports_path,
     const std::vector<CallPorts> & calls, const SetupClock & clock,
-    long rss0_kib)
+    long rss0_kib, const Fields & extra = {})
 {
   if (!write_ports_file (ports_path, calls)) {
     fprintf (stderr, "cannot write %s\n", ports_path.c_str ());
@@ -68,6 +68,7 @@ announce_ready (const std::string & ports_path,
   }
   Fields f = clock.fields ();
   f["rss0_kib"] = format_number ((double) rss0_kib);
+  f.insert (extra.begin (), extra.end ());
   printf ("%s\n", fields_line ("ready", f).c_str ());
   fflush (stdout);
   return 0;
@@ -134,14 +135,18 @@ call_bus_clean (GstElement * pipeline)
 
 }  // namespace
 
-/* comedia: one pipeline per call, as a server adds calls while others run,
- * so that each call's setup is timed on its own.  All sources share one
- * receive-thread. */
+/* comedia: by default one pipeline per call, as a server adds calls while
+ * others run, so that each call's setup is timed on its own; with
+ * --calls-per-pipeline K, each call is a bin added to a running pipeline of
+ * K calls (0: all in one).  All sources share one receive-thread.  A call
+ * that will not start ends the setup (the row then says how many calls
+ * there are): where it stops is a result too. */
 int
 run_comedia_relay (const Options & o)
 {
   raise_fd_limit ();
   long n = option_long (o, "calls", 100);
+  long per_pipeline = option_long (o, "calls-per-pipeline", 1);
   double limit_s = option_double (o, "setup-limit", 120);
   /* Load the plugin and its classes before the baseline. */
   gst_object_unref (make_element ("comedia-rtpsrc"));
@@ -151,31 +156,45 @@ run_comedia_relay (const Options & o)
   SetupClock clock;
   std::vector<CallPorts> calls;
   std::vector<GstElement *> pipelines;
-  for (long i = 0; i < n; i++) {
+  std::string stopped;
+  for (long i = 0; i < n && stopped.empty (); i++) {
     if ((monotonic_ns () - clock.began) / 1e9 > limit_s) {
       fprintf (stderr, "relay-comedia: setup limit of %.0f s reached at %ld "
           "calls\n", limit_s, i);
+      stopped = "time-limit";
       break;
     }
     int64_t t0 = monotonic_ns ();
-    std::string name = "call" + std::to_string (i);
     std::string a = "a" + std::to_string (i), b = "b" + std::to_string (i);
-    GstElement *pipeline = gst_pipeline_new (name.c_str ());
-    GstElement *src_a = add_direction (pipeline, a, b);
-    GstElement *src_b = add_direction (pipeline, b, a);
-    if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
-        GST_STATE_CHANGE_FAILURE || !call_bus_clean (pipeline)) {
+    GstElement *call = gst_bin_new (("call" + std::to_string (i)).c_str ());
+    GstElement *src_a = add_direction (call, a, b);
+    GstElement *src_b = add_direction (call, b, a);
+    bool started;
+    if (pipelines.empty () || (per_pipeline > 0 && i % per_pipeline == 0)) {
+      GstElement *pipeline = gst_pipeline_new (nullptr);
+      gst_bin_add (GST_BIN (pipeline), call);
+      pipelines.push_back (pipeline);
+      started = gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+          GST_STATE_CHANGE_FAILURE;
+    } else {
+      gst_bin_add (GST_BIN (pipelines.back ()), call);
+      started = gst_element_sync_state_with_parent (call);
+    }
+    if (!started || !call_bus_clean (pipelines.back ())) {
       fprintf (stderr, "relay-comedia: call %ld would not start\n", i);
-      return 1;
+      stopped = "error";
+      break;
     }
     gint port_a = 0, port_b = 0;
     g_object_get (src_a, "port", &port_a, nullptr);
     g_object_get (src_b, "port", &port_b, nullptr);
     clock.per_call_us.push_back ((monotonic_ns () - t0) / 1e3);
     calls.push_back ({(uint16_t) port_a, (uint16_t) port_b});
-    pipelines.push_back (pipeline);
   }
-  if (announce_ready (option_string (o, "ports", ""), calls, clock, rss0))
+  Fields extra = {{"setup_stopped", stopped.empty () ? "no" : stopped},
+    {"pipelines", format_number ((double) pipelines.size ())}};
+  if (announce_ready (option_string (o, "ports", ""), calls, clock, rss0,
+          extra))
     return 1;
   wait_for_stdin_eof ();
   bool clean = true;
@@ -183,7 +202,7 @@ run_comedia_relay (const Options & o)
     clean = call_bus_clean (p) && clean;
   /* Tearing down thousands of pipelines tells nothing: leave. */
   fflush (stdout);
-  _exit (clean ? 0 : 1);
+  _exit (clean || !stopped.empty () ? 0 : 1);
 }
 
 /* The floor: one thread, epoll over every socket, recvmmsg what is there
@@ -208,9 +227,11 @@ run_raw_relay (const Options & o)
   std::vector<CallPorts> calls;
   std::vector<Side> sides;
   sides.reserve (2 * n);
+  std::string stopped;
   for (long i = 0; i < n; i++) {
     if ((monotonic_ns () - clock.began) / 1e9 > limit_s) {
       fprintf (stderr, "relay-raw: setup limit reached at %ld calls\n", i);
+      stopped = "time-limit";
       break;
     }
     int64_t t0 = monotonic_ns ();
@@ -220,13 +241,22 @@ run_raw_relay (const Options & o)
       s.fd = loopback_socket (k ? &ports.b : &ports.a);
       if (s.fd < 0) {
         fprintf (stderr, "relay-raw: socket: %s\n", strerror (errno));
-        return 1;
+        stopped = "error";
+        break;
       }
       epoll_event ev = { };
       ev.events = EPOLLIN;
       ev.data.u32 = (uint32_t) sides.size ();
       epoll_ctl (ep, EPOLL_CTL_ADD, s.fd, &ev);
       sides.push_back (s);
+    }
+    if (!stopped.empty ()) {
+      /* The half-made call's socket, if any, leaves with it. */
+      while (sides.size () > 2 * calls.size ()) {
+        close (sides.back ().fd);
+        sides.pop_back ();
+      }
+      break;
     }
     clock.per_call_us.push_back ((monotonic_ns () - t0) / 1e3);
     calls.push_back (ports);
@@ -235,7 +265,8 @@ run_raw_relay (const Options & o)
   stdin_ev.events = EPOLLIN;
   stdin_ev.data.u32 = UINT32_MAX;
   epoll_ctl (ep, EPOLL_CTL_ADD, 0, &stdin_ev);
-  if (announce_ready (option_string (o, "ports", ""), calls, clock, rss0))
+  if (announce_ready (option_string (o, "ports", ""), calls, clock, rss0,
+          {{"setup_stopped", stopped.empty () ? "no" : stopped}}))
     return 1;
 
   uint8_t bufs[BATCH][2048];
