@@ -1,12 +1,13 @@
 /* comedia-relay-bench: the relays under test.
  *
- *   relay-comedia --calls N --ports FILE [--setup-limit S]
+ *   relay-comedia --calls N --ports FILE [--setup-limit S] [--calls-per-pipeline K]
  *   relay-raw     --calls N --ports FILE [--setup-limit S]
  *
  * Each sets its calls up one by one, timing each, writes the two ports of
  * every call to FILE, prints a "ready" line and relays until its standard
  * input closes.  --setup-limit bounds the setup: a relay slower than that
- * stops adding calls, and says how many it has.
+ * stops adding calls, and says how many it has (as it does when a call
+ * will not start).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
