@@ -15,6 +15,8 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include "bench-common.h"
+
 #include <gst/gst.h>
 #include <gst/base/gstpushsrc.h>
 #include <gst/rtp/rtp.h>
@@ -47,7 +49,7 @@ namespace {
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                        */
 
-using Args = std::map<std::string, std::string>;
+using Args = bench::Options;
 using Result = std::map<std::string, std::string>;
 
 gint64
@@ -63,88 +65,6 @@ cpu_seconds ()
   getrusage (RUSAGE_SELF, &ru);
   return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-/* A field of /proc/self/status ("VmRSS" in KiB, "Threads"). */
-long
-proc_status (const char *field)
-{
-  std::ifstream f ("/proc/self/status");
-  std::string line;
-  size_t len = strlen (field);
-  while (std::getline (f, line))
-    if (line.compare (0, len, field) == 0 && line[len] == ':')
-      return atol (line.c_str () + len + 1);
-  return -1;
-}
-
-/* Pins this process (and every thread it starts later) to @cpu, so the
- * measured side and the traffic side never share a core. */
-void
-pin_to_cpu (int cpu)
-{
-  if (cpu < 0 || cpu >= (int) sysconf (_SC_NPROCESSORS_ONLN))
-    return;
-  cpu_set_t set;
-  CPU_ZERO (&set);
-  CPU_SET (cpu, &set);
-  sched_setaffinity (0, sizeof (set), &set);
-}
-
-/* A thousand sessions need a few thousand sockets. */
-void
-raise_fd_limit ()
-{
-  struct rlimit rl;
-  if (getrlimit (RLIMIT_NOFILE, &rl) == 0) {
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit (RLIMIT_NOFILE, &rl);
-  }
-}
-
-Args
-parse_args (int argc, char **argv, int first)
-{
-  Args a;
-  for (int i = first; i < argc; i++) {
-    std::string k = argv[i];
-    if (k.rfind ("--", 0) != 0)
-      continue;
-    k = k.substr (2);
-    if (i + 1 < argc && std::string (argv[i + 1]).rfind ("--", 0) != 0)
-      a[k] = argv[++i];
-    else
-      a[k] = "1";
-  }
-  return a;
-}
-
-long
-arg_long (const Args & a, const char *k, long def)
-{
-  auto it = a.find (k);
-  return it == a.end () ? def : atol (it->second.c_str ());
-}
-
-std::string
-arg_str (const Args & a, const char *k, const std::string & def)
-{
-  auto it = a.find (k);
-  return it == a.end () ? def : it->second;
-}
-
-Result
-parse_kv (const std::string & line)
-{
-  Result r;
-  std::istringstream in (line);
-  std::string tok;
-  while (in >> tok) {
-    size_t eq = tok.find ('=');
-    if (eq != std::string::npos)
-      r[tok.substr (0, eq)] = tok.substr (eq + 1);
-  }
-  return r;
 }
 
 double
@@ -341,7 +261,7 @@ result_line (const std::string & output)
   std::string line;
   while (std::getline (in, line))
     if (line.rfind ("RESULT ", 0) == 0)
-      return parse_kv (line.substr (7));
+      return bench::parse_key_values (line.substr (7));
   return {};
 }
 
@@ -354,11 +274,11 @@ result_line (const std::string & output)
 int
 cmd_flood (const Args & a)
 {
-  guint16 port = arg_long (a, "port", 0);
-  long count = arg_long (a, "count", 300000);
-  long rate = arg_long (a, "rate", 0);
-  gsize size = arg_long (a, "size", 200);
-  long sources = std::max (1L, arg_long (a, "sources", 1));
+  guint16 port = bench::option_long (a, "port", 0);
+  long count = bench::option_long (a, "count", 300000);
+  long rate = bench::option_long (a, "rate", 0);
+  gsize size = bench::option_long (a, "size", 200);
+  long sources = std::max (1L, bench::option_long (a, "sources", 1));
   const int batch = 64;
 
   std::vector<int> fds;
@@ -421,8 +341,8 @@ cmd_drain (const Args & a)
   printf ("port=%u\n", port);
   fflush (stdout);
 
-  long idle_ms = arg_long (a, "idle-ms", 500);
-  long max_s = arg_long (a, "max-seconds", 120);
+  long idle_ms = bench::option_long (a, "idle-ms", 500);
+  long max_s = bench::option_long (a, "max-seconds", 120);
   const int batch = 64;
   std::vector<std::vector<guint8>> bufs (batch, std::vector<guint8> (2048));
   std::vector<mmsghdr> msgs (batch);
@@ -461,16 +381,16 @@ cmd_drain (const Args & a)
 int
 cmd_sessions_flood (const Args & a)
 {
-  raise_fd_limit ();
-  std::ifstream f (arg_str (a, "ports-file", ""));
+  bench::raise_fd_limit ();
+  std::ifstream f (bench::option_string (a, "ports-file", ""));
   std::vector<std::pair<guint16, guint16>> ports;
   int rtp, rtcp;
   while (f >> rtp >> rtcp)
     ports.push_back ({ (guint16) rtp, (guint16) rtcp });
-  double seconds = atof (arg_str (a, "seconds", "5").c_str ());
-  long rate = arg_long (a, "rate", 50);
-  long rtcp_rate = arg_long (a, "rtcp-rate", 1);
-  gsize size = arg_long (a, "size", 200);
+  double seconds = bench::option_double (a, "seconds", 5);
+  long rate = bench::option_long (a, "rate", 50);
+  long rtcp_rate = bench::option_long (a, "rtcp-rate", 1);
+  gsize size = bench::option_long (a, "size", 200);
   size_t n = ports.size ();
 
   struct Peer {
@@ -650,9 +570,9 @@ wait_eos (GstElement * pipeline, int timeout_s)
 int
 cmd_recv (const Args & a)
 {
-  std::string impl = arg_str (a, "impl", "comedia");
-  long count = arg_long (a, "count", 300000);
-  long size = arg_long (a, "size", 200);
+  std::string impl = bench::option_string (a, "impl", "comedia");
+  long count = bench::option_long (a, "count", 300000);
+  long size = bench::option_long (a, "size", 200);
   guint16 port = free_port ();
   std::vector<std::string> flood_args = { "flood", "--port",
     std::to_string (port), "--count", std::to_string (count), "--size",
@@ -775,7 +695,7 @@ cmd_recv (const Args & a)
     gst_object_unref (pipeline);
   }
 
-  Result f = parse_kv (finish_child (flood));
+  Result f = bench::parse_key_values (finish_child (flood));
   double sent = num (f, "sent");
   double window = last > first ? (last - first) / 1e6 : NAN;
   print_result ("recv", {
@@ -794,14 +714,14 @@ cmd_recv (const Args & a)
 int
 cmd_send (const Args & a)
 {
-  std::string impl = arg_str (a, "impl", "comedia");
-  std::string mode = arg_str (a, "mode", "single");
-  long count = arg_long (a, "count", 300000);
-  long size = arg_long (a, "size", 200);
+  std::string impl = bench::option_string (a, "impl", "comedia");
+  std::string mode = bench::option_string (a, "mode", "single");
+  long count = bench::option_long (a, "count", 300000);
+  long size = bench::option_long (a, "size", 200);
   const guint list_size = 64;
 
   Child drain = spawn_self ({ "drain" });
-  Result d0 = parse_kv (read_line (drain.out));
+  Result d0 = bench::parse_key_values (read_line (drain.out));
   guint16 port = (guint16) num (d0, "port");
 
   PacketRing ring (0x3000, size, 1024);
@@ -869,7 +789,7 @@ cmd_send (const Args & a)
       gst_buffer_unref (b);
   }
 
-  Result d = parse_kv (finish_child (drain));
+  Result d = bench::parse_key_values (finish_child (drain));
   double secs = (t1 - t0) / 1e6;
   print_result ("send", {
         {"impl", impl}, {"mode", mode}, {"sent", fmt (count)},
@@ -888,7 +808,7 @@ cmd_send (const Args & a)
 int
 cmd_latency (const Args & a)
 {
-  long trials = arg_long (a, "trials", 50);
+  long trials = bench::option_long (a, "trials", 50);
   std::vector<double> lat;
   for (long t = 0; t < trials; t++) {
     std::string session = "bench-latch-" + std::to_string (t);
@@ -950,12 +870,12 @@ cmd_latency (const Args & a)
 int
 cmd_scale (const Args & a)
 {
-  raise_fd_limit ();
-  long n = arg_long (a, "sessions", 100);
-  double seconds = atof (arg_str (a, "seconds", "10").c_str ());
-  double warmup = atof (arg_str (a, "warmup", "2").c_str ());
-  long rate = arg_long (a, "rate", 50);
-  std::string thread = arg_str (a, "thread", "own");
+  bench::raise_fd_limit ();
+  long n = bench::option_long (a, "sessions", 100);
+  double seconds = bench::option_double (a, "seconds", 10);
+  double warmup = bench::option_double (a, "warmup", 2);
+  long rate = bench::option_long (a, "rate", 50);
+  std::string thread = bench::option_string (a, "thread", "own");
   if (thread != "own" && thread != "shared") {
     fprintf (stderr, "--thread must be own or shared\n");
     return 1;
@@ -964,7 +884,7 @@ cmd_scale (const Args & a)
   /* Load the plugin and the element classes before the baseline. */
   gst_object_unref (make ("comedia-rtpsrc"));
   gst_object_unref (make ("fakesink"));
-  long rss0 = proc_status ("VmRSS"), threads0 = proc_status ("Threads");
+  long rss0 = bench::proc_status ("self", "VmRSS"), threads0 = bench::proc_status ("self", "Threads");
 
   GstElement *pipeline = gst_pipeline_new ("scale");
   std::vector<GstElement *> srcs;
@@ -991,7 +911,7 @@ cmd_scale (const Args & a)
   }
   gst_element_get_state (pipeline, nullptr, nullptr, 30 * GST_SECOND);
   double setup_s = (now_us () - setup0) / 1e6;
-  long rss_idle = proc_status ("VmRSS");
+  long rss_idle = bench::proc_status ("self", "VmRSS");
 
   gchar *ports_file = nullptr;
   int pf = g_file_open_tmp ("comedia-bench-ports-XXXXXX", &ports_file, nullptr);
@@ -1013,9 +933,9 @@ cmd_scale (const Args & a)
   g_usleep ((gulong) (seconds * G_USEC_PER_SEC));
   double cpu1 = cpu_seconds ();
   gint64 t1 = now_us ();
-  long rss1 = proc_status ("VmRSS"), threads1 = proc_status ("Threads");
+  long rss1 = bench::proc_status ("self", "VmRSS"), threads1 = bench::proc_status ("self", "Threads");
 
-  Result g = parse_kv (finish_child (gen));
+  Result g = bench::parse_key_values (finish_child (gen));
   g_usleep (300000);
   guint64 passed = 0, latched = 0;
   for (GstElement *src : srcs) {
@@ -1115,16 +1035,16 @@ int
 cmd_all (const Args & a)
 {
   bool quick = a.count ("quick");
-  std::string out_dir = arg_str (a, "out", "bench-out");
-  std::string only = arg_str (a, "only", "recv,send,latency,scale");
+  std::string out_dir = bench::option_string (a, "out", "bench-out");
+  std::string only = bench::option_string (a, "only", "recv,send,latency,scale");
   auto want = [&only] (const char *what) {
     return only.find (what) != std::string::npos;
   };
   g_mkdir_with_parents (out_dir.c_str (), 0755);
 
-  long flood = arg_long (a, "count", quick ? 20000 : 300000);
-  int reps = arg_long (a, "reps", quick ? 1 : 3);
-  std::string scale_sessions = arg_str (a, "sessions", quick ? "20" : "100,500,1000");
+  long flood = bench::option_long (a, "count", quick ? 20000 : 300000);
+  int reps = bench::option_long (a, "reps", quick ? 1 : 3);
+  std::string scale_sessions = bench::option_string (a, "sessions", quick ? "20" : "100,500,1000");
   std::string scale_seconds = quick ? "1" : "10";
   long trials = quick ? 5 : 100;
   std::string machine = machine_description ();
@@ -1347,12 +1267,7 @@ cmd_all (const Args & a)
       "'' using 0:3 axes x1y2 with points pt 7 ps 1.5 lc 'black' title 'KiB/session'\n"
       "unset multiplot\n";
   g.close ();
-  std::string cmd = "gnuplot '" + gp + "' 2>/dev/null";
-  if (system (cmd.c_str ()) == 0)
-    printf ("plot: %s\n", png.c_str ());
-  else
-    printf ("plot: not written (is gnuplot installed? apt-get install "
-        "gnuplot-nox)\n");
+  bench::run_gnuplot (gp, png);
   printf ("tables: %s/results.md, data: %s/results.csv\n", out_dir.c_str (),
       out_dir.c_str ());
   return r.failures ? 1 : 0;
@@ -1366,16 +1281,14 @@ main (int argc, char **argv)
   std::string cmd = argc > 1 && argv[1][0] != '-' ? argv[1] : "all";
   /* Before anything starts a thread: every later thread inherits it. */
   if (cmd == "flood" || cmd == "drain" || cmd == "sessions-flood")
-    pin_to_cpu (1);
+    bench::pin_to_cpu (1);
   else if (cmd == "recv" || cmd == "send" || cmd == "scale")
-    pin_to_cpu (0);
+    bench::pin_to_cpu (0);
 
   gst_init (nullptr, nullptr);
-  gchar *exe = g_file_read_link ("/proc/self/exe", nullptr);
-  self_exe = exe ? exe : argv[0];
-  g_free (exe);
+  self_exe = bench::self_executable (argv[0]);
 
-  Args a = parse_args (argc, argv, cmd == "all" ? 1 : 2);
+  Args a = bench::parse_options (argc, argv, cmd == "all" ? 1 : 2);
   if (cmd == "flood")
     return cmd_flood (a);
   if (cmd == "drain")

@@ -1,18 +1,28 @@
 #!/bin/bash
 # The whole benchmark in one command:
 #   bench/run.sh [BUILDDIR] [--quick] [--only recv,send,latency,scale] [--reps N]
-# Builds BUILDDIR (default build-perf, set up if missing), runs comedia-bench
+# and the relay benchmark (comedia-relay-bench):
+#   bench/run.sh [BUILDDIR] relay [--quick] [--calls 100,1000,5000] [--kinds comedia,raw]
+# Builds BUILDDIR (default build-perf, set up if missing), runs the benchmark
 # against the freshly built plugin only, and leaves the table, CSV and PNG in
-# BUILDDIR/bench-out.  Needs gnuplot for the PNG (Debian: gnuplot-nox).
+# BUILDDIR/bench-out (BUILDDIR/relay-bench-out).  Needs gnuplot for the PNG
+# (Debian: gnuplot-nox).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$root/build-perf
-if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then
+if [ $# -gt 0 ] && [ "${1#--}" = "$1" ] && [ "$1" != relay ]; then
     build=$(realpath -m "$1")
+    shift
+fi
+program=comedia-bench
+out=bench-out
+if [ "${1:-}" = relay ]; then
+    program=comedia-relay-bench
+    out=relay-bench-out
     shift
 fi
 [ -d "$build" ] || meson setup "$build" "$root" >/dev/null
 ninja -C "$build" >/dev/null
 export GST_PLUGIN_PATH_1_0=$build/gst
 export GST_REGISTRY_1_0=$build/bench/bench-registry.bin
-exec "$build/bench/comedia-bench" --out "$build/bench-out" "$@"
+exec "$build/bench/$program" --out "$build/$out" "$@"
