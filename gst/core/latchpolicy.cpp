@@ -272,11 +272,12 @@ LatchPolicy::hold (Candidate &c, const PacketFacts &facts, GstBuffer *packet,
   if (!packet)
     return;
   size_t size = gst_buffer_get_size (packet);
-  bound_held (c, size, now);
+  /* A packet no bound can take is dropped before it makes room for itself. */
   if (size > config_.max_held_bytes_per_candidate || size > config_.max_held_bytes) {
     held_dropped_++;
     return;
   }
+  bound_held (c, size, now);
   c.held.push_back (Held { gst_buffer_ref (packet), facts, now, size });
   c.held_bytes += size;
   held_total_ += size;

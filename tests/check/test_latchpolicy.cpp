@@ -692,10 +692,16 @@ GST_START_TEST (test_preferred_source_ranking)
   d = feed (policy, same_ip, make_rtp (0xf00, 5), 290);
   fail_unless (d.verdict == Verdict::Drop);
   fail_unless (policy.peer () == phone);
-  /* Without a preferred source, the same rule lets the copy take over. */
-  LatchPolicy plain (rtp_config (1));
-  feed (plain, phone, make_rtp (1, 1), 0);
+  /* The control: without a preferred source, relatch=ssrc lets the same
+   * copy take over, so the ranking is what stopped it above. */
+  LatchPolicy::Config unranked = rtp_config (1);
+  unranked.relatch = Relatch::Ssrc;
+  LatchPolicy plain (unranked);
+  feed (plain, phone, make_rtp (0xf00, 3), 0);
   fail_unless (plain.peer () == phone);
+  d = feed (plain, spray, make_rtp (0xf00, 4), 20);
+  fail_unless (d.verdict == Verdict::Latch && d.relatched);
+  fail_unless (plain.peer () == spray);
 }
 GST_END_TEST;
 
