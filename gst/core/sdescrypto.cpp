@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace comedia {
 
@@ -351,6 +352,29 @@ choose_crypto (const std::vector<CryptoParse> & offered,
   random (answer.key_salt.data (), answer.key_salt.size ());
   choice.answer = answer;
   return choice;
+}
+
+bool
+parse_srtp_key (SrtpSuite suite, const std::string & base64, SrtpKey & out,
+    std::string & error)
+{
+  const SrtpSuiteInfo & info = srtp_suite_info (suite);
+  std::vector<uint8_t> bytes;
+  if (!decode_base64 (base64, bytes)) {
+    error = "the key is not base64 (RFC 4648, with its padding)";
+    return false;
+  }
+  size_t want = info.key_len + info.salt_len;
+  if (bytes.size () != want) {
+    error = std::string (info.name) + " needs " + std::to_string (want)
+        + " bytes of master key and salt, and the key has "
+        + std::to_string (bytes.size ());
+    std::fill (bytes.begin (), bytes.end (), 0);
+    return false;
+  }
+  out.suite = suite;
+  out.key_salt = std::move (bytes);
+  return true;
 }
 
 }  // namespace comedia

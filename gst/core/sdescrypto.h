@@ -37,6 +37,25 @@ const SrtpSuiteInfo * srtp_suite_by_name (const std::string & name);
 /* Every suite, strongest first: the default preference order. */
 const std::vector<SrtpSuite> & srtp_suites_by_strength ();
 
+/* One direction's SRTP keying: a suite and its master key||salt.  Empty
+ * key_salt: plain RTP. */
+struct SrtpKey {
+  SrtpSuite suite = SrtpSuite::AesCm128HmacSha1_80;
+  std::vector<uint8_t> key_salt;
+
+  bool enabled () const { return !key_salt.empty (); }
+  bool operator== (const SrtpKey & o) const
+  { return suite == o.suite && key_salt == o.key_salt; }
+  bool operator!= (const SrtpKey & o) const { return !(*this == o); }
+};
+
+/* A key given as an element property: @base64 is key||salt as a=crypto's
+ * inline (and ffmpeg's srtp_out_params) writes it.  False with @error
+ * saying why (bad base64, the wrong length for @suite); the key is never in
+ * @error. */
+bool parse_srtp_key (SrtpSuite suite, const std::string & base64, SrtpKey & out,
+    std::string & error);
+
 /* One a=crypto line: tag, suite, inline key||salt and its parameters.  A
  * line carries a single key (no ';'-separated second key-param). */
 struct CryptoLine {

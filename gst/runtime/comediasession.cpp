@@ -112,6 +112,83 @@ Component::negotiated_allowed_source (guint64 &generation, std::string &prefix,
 }
 
 void
+Component::set_negotiated_inbound_srtp (const SrtpKey &key)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  if (key == negotiated_inbound_)
+    return;
+  negotiated_inbound_ = key;
+  inbound_generation_.fetch_add (1, std::memory_order_acq_rel);
+}
+
+bool
+Component::negotiated_inbound_srtp (guint64 &generation, SrtpKey &key) const
+{
+  if (G_LIKELY (inbound_generation_.load (std::memory_order_acquire) == generation))
+    return false;
+  std::lock_guard<std::mutex> guard (lock_);
+  key = negotiated_inbound_;
+  generation = inbound_generation_.load (std::memory_order_acquire);
+  return true;
+}
+
+bool
+Component::set_outbound_srtp (const SrtpKey &key, bool fixed, std::string *error)
+{
+  std::unique_ptr<SrtpSession> session;
+  if (key.enabled ()) {
+    session = SrtpSession::create (key, SrtpDirection::Outbound, error);
+    if (!session)
+      return false;
+  }
+  std::unique_ptr<SrtpSession> old;
+  std::lock_guard<std::mutex> guard (srtp_lock_);
+  if (!fixed) {
+    negotiated_outbound_ = key;
+    if (outbound_fixed_)
+      return true;   /* the element's own key wins */
+  }
+  outbound_fixed_ = fixed;
+  old = std::move (outbound_);
+  outbound_ = std::move (session);
+  sends_srtp_.store (outbound_ != nullptr, std::memory_order_release);
+  return true;
+}
+
+void
+Component::clear_fixed_outbound_srtp ()
+{
+  SrtpKey negotiated;
+  {
+    std::lock_guard<std::mutex> guard (srtp_lock_);
+    if (!outbound_fixed_)
+      return;
+    outbound_fixed_ = false;
+    negotiated = negotiated_outbound_;
+  }
+  std::string error;
+  if (!set_outbound_srtp (negotiated, false, &error))
+    GST_WARNING ("stream %u component %u: negotiated SRTP key refused: %s",
+        stream, component, error.c_str ());
+}
+
+OutgoingProtection
+Component::protect_outgoing (uint8_t *data, size_t &len, size_t capacity, bool rtcp)
+{
+  if (!sends_srtp_.load (std::memory_order_acquire))
+    return OutgoingProtection::Plain;
+  std::lock_guard<std::mutex> guard (srtp_lock_);
+  if (!outbound_)
+    return OutgoingProtection::Plain;
+  SrtpResult r = rtcp ? outbound_->protect_rtcp (data, len, capacity)
+      : outbound_->protect (data, len, capacity);
+  if (r == SrtpResult::Ok)
+    return OutgoingProtection::Protected;
+  counters.protect_errors.fetch_add (1, std::memory_order_relaxed);
+  return OutgoingProtection::Failed;
+}
+
+void
 Component::reopen_learning ()
 {
   relearn_generation_.fetch_add (1, std::memory_order_acq_rel);

@@ -9,9 +9,12 @@
 
 #include "latchpolicy.h"
 #include "netaddress.h"
+#include "sdescrypto.h"
+#include "srtpsession.h"
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -49,6 +52,16 @@ struct ComponentCounters {
   std::atomic<guint64> send_errors{0};    /* e.g. ICMP unreachable */
   std::atomic<guint64> keepalives_sent{0};
   std::atomic<guint64> keepalives_received{0}; /* consumed by the source */
+  std::atomic<guint64> auth_failed{0};    /* SRTP/SRTCP whose tag did not match */
+  std::atomic<guint64> replayed{0};       /* SRTP/SRTCP libsrtp saw before */
+  std::atomic<guint64> protect_errors{0}; /* sink: libsrtp refused to protect */
+};
+
+/* How a packet leaves the component (Component::protect_outgoing). */
+enum class OutgoingProtection : uint8_t {
+  Plain,       /* no outbound SRTP: send as it is */
+  Protected,   /* encrypted in place, @len grew by the tag */
+  Failed,      /* libsrtp refused: do not send it (counted) */
 };
 
 /* Where to bind a component's socket; given by comedia-rtpsrc. */
@@ -158,6 +171,31 @@ class Component {
     return (v >> 32) != 0;
   }
 
+  /* SRTP (docs/design.md, "SRTP").  Two sources of keys per direction:
+   * the negotiator's (SDES) and the element's own properties (fixed keys),
+   * which win.  Empty keys: plain RTP. */
+
+  /* Inbound: the key the receiving element authenticates with.  The
+   * receiving thread owns its libsrtp session (replay windows are per
+   * receiver); it asks per batch whether the key changed. */
+  void set_negotiated_inbound_srtp (const SrtpKey &key);
+  /* If the negotiated inbound key changed since @generation: updates both
+   * and returns true.  One atomic load when not. */
+  bool negotiated_inbound_srtp (guint64 &generation, SrtpKey &key) const;
+
+  /* Outbound: one libsrtp session per component, shared by every sender
+   * (comedia-rtpsink, the keepalive thread) under its own lock.
+   * @fixed: from an element property; a negotiated key never replaces a
+   * fixed one.  False with @error when libsrtp refuses the key. */
+  bool set_outbound_srtp (const SrtpKey &key, bool fixed, std::string *error);
+  /* The element that set a fixed key stops: negotiated keys apply again. */
+  void clear_fixed_outbound_srtp ();
+  bool sends_srtp () const { return sends_srtp_.load (std::memory_order_acquire); }
+  /* Protects @data in place before it is sent: SRTCP when @rtcp.  Needs
+   * @capacity >= @len + SrtpSession::kMaxTrailer.  Counts failures. */
+  OutgoingProtection protect_outgoing (uint8_t *data, size_t &len, size_t capacity,
+      bool rtcp);
+
   /* Only for ComediaSession. */
   void attach_socket (GSocket * socket, guint16 port);
 
@@ -182,6 +220,14 @@ class Component {
   PeerAddress negotiated_preferred_;       /* guarded by lock_ */
   std::atomic<guint64> allowed_generation_{0};
   std::atomic<guint64> relearn_generation_{0};   /* bumped by reopen_learning */
+
+  SrtpKey negotiated_inbound_;             /* guarded by lock_ */
+  std::atomic<guint64> inbound_generation_{0};
+  std::mutex srtp_lock_;                   /* guards the outbound state below */
+  std::unique_ptr<SrtpSession> outbound_;
+  bool outbound_fixed_ = false;
+  SrtpKey negotiated_outbound_;            /* kept while a fixed key wins */
+  std::atomic<bool> sends_srtp_{false};
 };
 
 }  // namespace comedia

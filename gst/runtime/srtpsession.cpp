@@ -24,17 +24,6 @@ library_status ()
   return status;
 }
 
-const char *
-srtp_result_name (SrtpResult result)
-{
-  switch (result) {
-    case SrtpResult::Ok: return "ok";
-    case SrtpResult::AuthFailed: return "auth-failed";
-    case SrtpResult::Replayed: return "replayed";
-    case SrtpResult::Error: break;
-  }
-  return "error";
-}
 
 /* RTCP keeps an 80-bit tag under the _32 suites (RFC 4568 section 6.2). */
 static void

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "packetprotection.h"
 #include "sdescrypto.h"
 
 #include <cstddef>
@@ -15,19 +16,13 @@ namespace comedia {
 
 enum class SrtpDirection { Inbound, Outbound };
 
-enum class SrtpResult {
-  Ok,
-  AuthFailed,  /* the tag does not match: wrong key, or altered on the way */
-  Replayed,    /* libsrtp's replay window: seen before, or too old */
-  Error,       /* anything else: too short, no room for the tag, ... */
-};
-
-const char * srtp_result_name (SrtpResult result);
+/* Replayed is libsrtp's replay window (128 packets). */
+using SrtpResult = ProtectionResult;
 
 /* One direction of SRTP and SRTCP under one master key and salt: a libsrtp
  * srtp_t for any SSRC.  The library is initialised once per process, on the
  * first session.  Not thread-safe: one streaming thread uses a session. */
-class SrtpSession {
+class SrtpSession : public PacketProtection {
  public:
   /* The room protect() and protect_rtcp() need after the packet. */
   static const size_t kMaxTrailer;
@@ -37,7 +32,10 @@ class SrtpSession {
   static std::unique_ptr<SrtpSession> create (SrtpSuite suite,
       SrtpDirection direction, const std::vector<uint8_t> & key_salt,
       std::string * error);
-  ~SrtpSession ();
+  static std::unique_ptr<SrtpSession> create (const SrtpKey & key,
+      SrtpDirection direction, std::string * error)
+  { return create (key.suite, direction, key.key_salt, error); }
+  ~SrtpSession () override;
   SrtpSession (const SrtpSession &) = delete;
   SrtpSession & operator= (const SrtpSession &) = delete;
 
@@ -49,6 +47,10 @@ class SrtpSession {
   SrtpResult unprotect (uint8_t * data, size_t & len);
   SrtpResult protect_rtcp (uint8_t * data, size_t & len, size_t capacity);
   SrtpResult unprotect_rtcp (uint8_t * data, size_t & len);
+
+  /* PacketProtection, for an Inbound session. */
+  ProtectionResult unprotect (uint8_t * data, size_t & len, bool rtcp) override
+  { return rtcp ? unprotect_rtcp (data, len) : unprotect (data, len); }
 
  private:
   SrtpSession (SrtpDirection direction, void *srtp)

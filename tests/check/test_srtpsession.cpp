@@ -133,7 +133,7 @@ GST_START_TEST (test_replayed_is_reported)
       fail_unless (opened (*in, is_rtcp, buf, len) == SrtpResult::Replayed,
           "%s rtcp=%d", srtp_suite_info (suite).name, is_rtcp);
     }
-  fail_unless_equals_string (srtp_result_name (SrtpResult::Replayed), "replayed");
+  fail_unless_equals_string (protection_result_name (SrtpResult::Replayed), "replayed");
 }
 GST_END_TEST;
 
