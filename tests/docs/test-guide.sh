@@ -8,7 +8,7 @@
 # each block out of the guide by name; every `example NAME` line below runs
 # one, and guide_examples.py check fails for an example that none runs.
 #
-# SCENARIO: camera | call | active | mux | ipv6.  LAB_KEEP=1 keeps the logs.
+# SCENARIO: camera | call | active | mux | ice | phone | ipv6 | srtp | srtp-active.  LAB_KEEP=1 keeps the logs.
 # SPDX-License-Identifier: LGPL-2.1-or-later
 set -euo pipefail
 
@@ -17,7 +17,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 GUIDE=$ROOT/docs/user-guide.md
 BUILD=${COMEDIA_BUILD_DIR:-$ROOT/build}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
-SCENARIO=${1:?usage: test-guide.sh [--build DIR] camera|call|active|mux|ice|phone|ipv6}
+SCENARIO=${1:?usage: test-guide.sh [--build DIR] camera|call|active|mux|ice|phone|ipv6|srtp|srtp-active}
 RUN_S=${GUIDE_RUN_SECONDS:-8}
 
 # shellcheck source=../lab/lib.sh
@@ -87,6 +87,10 @@ no_errors() {  # and shows the first offending lines, for the CI log
     return 1
 }
 
+no_auth_failures() {  # LOG...: no comedia-rtpsrc warned of an SRTP failure
+    ! grep -aiE "WARNING.*(authenticat|replay)" "$@"
+}
+
 SLOG=$LAB_TMP/server.log CLOG=$LAB_TMP/client.log
 server_reached_client() {
     latched "$SLOG" 2 && [ "$(lab_counter "$LAB_NS_CLIENT" lab_obs from_server)" -gt 0 ] 2>/dev/null
@@ -151,8 +155,8 @@ ice)
         lab_check "no error in the $who's log" no_errors "$side"
     done
     ;;
-active|mux)
-    if [ "$SCENARIO" = active ]; then
+active|mux|srtp-active)
+    if [ "$SCENARIO" != mux ]; then
         example active-server "$LAB_NS_SERVER" "$SLOG"
     else
         example mux-server "$LAB_NS_SERVER" "$SLOG"
@@ -161,6 +165,8 @@ active|mux)
         || { lab_fail "server did not bind udp 5004 and tcp 7000"; show "$SLOG"; exit 1; }
     if [ "$SCENARIO" = active ]; then
         example active-client "$LAB_NS_CLIENT" "$CLOG"
+    elif [ "$SCENARIO" = srtp-active ]; then
+        example srtp-active-client "$LAB_NS_CLIENT" "$CLOG"
     else
         example mux-client "$LAB_NS_CLIENT" "$CLOG"
     fi
@@ -176,7 +182,14 @@ active|mux)
         lab_check "no error in the $who's log" no_errors "$side"
     done
     lab_check "the server latched the NAT's address" grep -aq "comedia-latched.*address=(string)$LAB_NAT_PUB_IP" "$SLOG"
-    if [ "$SCENARIO" = active ]; then
+    if [ "$SCENARIO" = srtp-active ]; then
+        lab_check "the client offered RTP/SAVP with a=crypto" \
+            grep -aq "sdp-negotiator-offer-created.*RTP/SAVP.*a.=crypto:1 " "$CLOG"
+        lab_check "the server answered RTP/SAVP with one a=crypto" \
+            grep -aq "sdp-negotiator-answer-created.*RTP/SAVP.*a.=crypto:" "$SLOG"
+        lab_check "no packet failed authentication" no_auth_failures "$SLOG" "$CLOG"
+    fi
+    if [ "$SCENARIO" != mux ]; then
         for side in "$SLOG" "$CLOG"; do
             n=$(rendered "$side"); lab_log "$(basename "$side" .log) rendered $n frames"
             lab_check "$(basename "$side" .log) decoded video ($n frames)" test "${n:-0}" -gt 30
@@ -188,6 +201,27 @@ active|mux)
             lab_check "$(basename "$side" .log) decoded audio ($n level messages)" test "${n:-0}" -gt 20
         done
     fi
+    ;;
+srtp)
+    # Fixed keys: the server's comedia elements, a stock srtpenc/srtpdec client.
+    lab_count_in "$LAB_NS_CLIENT" from_server_rtcp ip saddr "$LAB_SERVER_IP" udp sport 5005
+    example srtp-server "$LAB_NS_SERVER" "$SLOG"
+    lab_wait_udp "$LAB_NS_SERVER" 5005 15 || { lab_fail "server did not bind 5005"; show "$SLOG"; exit 1; }
+    example srtp-client "$LAB_NS_CLIENT" "$CLOG" stock
+    settle server_reached_client
+    stop_all
+    lab_check "server latched SRTP through the NAT" latched "$SLOG" 1
+    lab_check "server latched SRTCP through the NAT" latched "$SLOG" 2
+    lab_check "the latched address is the NAT's" grep -aq "comedia-latched.*address=(string)$LAB_NAT_PUB_IP" "$SLOG"
+    n=$(lab_counter "$LAB_NS_CLIENT" lab_obs from_server_rtcp)
+    lab_check "the server's SRTCP got through the NAT to the client ($n)" test "${n:-0}" -gt 0
+    for side in "$SLOG" "$CLOG"; do
+        n=$(levels "$side"); lab_log "$(basename "$side" .log): $n level messages"
+        lab_check "$(basename "$side" .log) decrypted and decoded audio ($n level messages)" test "${n:-0}" -gt 20
+    done
+    lab_check "no packet failed authentication" no_auth_failures "$SLOG"
+    lab_check "no error in the server's log" no_errors "$SLOG"
+    lab_check "no error in the client's log" no_errors "$CLOG"
     ;;
 phone)
     example phone-server "$LAB_NS_SERVER" "$SLOG"
