@@ -25,6 +25,10 @@ drop_reason_name (DropReason r)
       return "rtcp-ssrc-mismatch";
     case DropReason::WaitingForRtp:
       return "rtcp-before-rtp-peer";
+    case DropReason::AuthFailed:
+      return "srtp-auth-failed";
+    case DropReason::Replayed:
+      return "srtp-replayed";
     case DropReason::NotRtpPeerIp:
       return "rtcp-not-from-rtp-peer-ip";
   }

@@ -31,6 +31,8 @@ enum class DropReason : uint8_t {
   SsrcMismatch,     /* RTCP whose SSRC is not the RTP peer's */
   WaitingForRtp,    /* (Hold) RTCP before the stream's RTP peer is known */
   NotRtpPeerIp,     /* RTCP from another IP than the stream's RTP peer */
+  AuthFailed,       /* SRTP/SRTCP whose authentication tag does not match */
+  Replayed,         /* SRTP/SRTCP the replay window has seen before */
 };
 
 const char *drop_reason_name (DropReason r);

@@ -35,6 +35,7 @@ PacketDispatch::operator= (PacketDispatch &&other) noexcept
   if (this == &other)
     return *this;
   config_ = other.config_;
+  protection_ = std::move (other.protection_);
   for (Side side : { Side::Own, Side::MuxedRtcp }) {
     SideState &mine = side_ (side), &theirs = other.side_ (side);
     mine.policy = std::move (theirs.policy);
@@ -106,6 +107,20 @@ PacketDispatch::dispatch (const PeerAddress &from, GstBuffer *packet,
     return v;
   }
 
+  if (protection_) {
+    /* SRTCP keeps the first 8 bytes in the clear (RFC 3711 3.4), so the
+     * RFC 5761 payload-type test tells it from SRTP before decrypting. */
+    guint8 head[2] = { 0, 0 };
+    bool rtcp = config_.component == COMPONENT_RTCP || (config_.rtcp_mux &&
+        gst_buffer_extract (packet, 0, head, 2) == 2 &&
+        looks_like_rtcp (head, 2));
+    if (!unprotect (packet, rtcp, v)) {
+      v.side = rtcp && config_.rtcp_mux ? Side::MuxedRtcp : Side::Own;
+      gst_buffer_unref (packet);
+      return v;
+    }
+  }
+
   PacketFacts facts = inspect_packet (packet, config_.component,
       config_.rtcp_mux);
   bool muxed = config_.rtcp_mux && facts.kind == PacketKind::Rtcp;
@@ -161,6 +176,42 @@ PacketDispatch::dispatch (const PeerAddress &from, GstBuffer *packet,
   v.keepalives++;
   gst_buffer_unref (packet);
   return v;
+}
+
+void
+PacketDispatch::set_protection (std::unique_ptr<PacketProtection> protection)
+{
+  protection_ = std::move (protection);
+}
+
+bool
+PacketDispatch::unprotect (GstBuffer *packet, bool rtcp, PacketVerdict &v)
+{
+  GstMapInfo map;
+  if (G_UNLIKELY (!gst_buffer_map (packet, &map, GST_MAP_READWRITE))) {
+    v.reason = DropReason::Malformed;
+    v.malformed = "not writable";
+    return false;
+  }
+  size_t len = map.size;
+  ProtectionResult r = protection_->unprotect (map.data, len, rtcp);
+  gst_buffer_unmap (packet, &map);
+  switch (r) {
+    case ProtectionResult::Ok:
+      gst_buffer_set_size (packet, (gssize) len);
+      return true;
+    case ProtectionResult::AuthFailed:
+      v.reason = DropReason::AuthFailed;
+      break;
+    case ProtectionResult::Replayed:
+      v.reason = DropReason::Replayed;
+      break;
+    case ProtectionResult::Error:
+      v.reason = DropReason::Malformed;
+      v.malformed = rtcp ? "not SRTCP" : "not SRTP";
+      break;
+  }
+  return false;
 }
 
 void

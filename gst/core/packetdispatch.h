@@ -10,7 +10,9 @@
  *
  * One dispatch per receiving element: the latching policy of the component
  * it reads ("own") and, with rtcp-mux, of the RTCP muxed onto it.  Per
- * datagram it checks the length, tells muxed RTCP from RTP, runs the
+ * datagram it checks the length, tells muxed RTCP from RTP, authenticates
+ * and decrypts SRTP/SRTCP when it has a protection (before anything else
+ * may look at the packet: only what authenticates can latch), runs the
  * side's policy, consumes NAT keepalives (they latch like media but go no
  * further), follows the latched peer's media SSRC, and lets RTCP held for
  * the RTP peer latch as soon as that peer does.  Plain C++: no GstElement,
@@ -18,9 +20,11 @@
 
 #include "latchpolicy.h"
 #include "packetfacts.h"
+#include "packetprotection.h"
 #include "peeraddress.h"
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace comedia {
@@ -91,6 +95,13 @@ class PacketDispatch {
   PacketVerdict dispatch (const PeerAddress &from, GstBuffer *packet,
       int64_t now_us);
 
+  /* SRTP: every datagram is unprotected by @protection (nullptr: plain
+   * RTP) before it is inspected; one that fails is dropped with
+   * DropReason::AuthFailed or Replayed, or as malformed.  Replaces the
+   * previous one (a new key): libsrtp's replay window starts anew. */
+  void set_protection (std::unique_ptr<PacketProtection> protection);
+  bool protected_ () const { return protection_ != nullptr; }
+
   /* Packets to push, per side (owned references, in order); the caller
    * empties them. */
   std::vector<GstBuffer *> &output (Side side) { return side_ (side).out; }
@@ -140,7 +151,11 @@ class PacketDispatch {
   LatchEvent latched (SideState &s, const LatchDecision &decision,
       size_t &keepalives);
 
+  /* False (with @v filled in) when @packet does not unprotect. */
+  bool unprotect (GstBuffer *packet, bool rtcp, PacketVerdict &v);
+
   Config config_;
+  std::unique_ptr<PacketProtection> protection_;
   SideState own_;
   SideState rtcp_;
   std::vector<PacketFacts> released_facts_;   /* scratch */

@@ -50,6 +50,18 @@
  * gst-launch-1.0 videotestsrc is-live=true ! vp8enc deadline=1 ! rtpvp8pay ! \
  *   comedia-rtpsink session=s stream=1 component=1 host=203.0.113.10 port=5004
  * ]|
+ *
+ * ## SRTP
+ *
+ * With #ComediaRtpSink:srtp-suite and #ComediaRtpSink:srtp-key (or a key
+ * sdp-negotiator negotiated from a=crypto), everything the component sends
+ * is protected with libsrtp: SRTP, SRTCP on component 2, and the NAT
+ * keepalives too, so a peer that authenticates every packet accepts them.
+ * |[
+ * gst-launch-1.0 audiotestsrc is-live=true ! mulawenc ! rtppcmupay ! \
+ *   comedia-rtpsink session=s stream=1 component=1 host=203.0.113.10 port=5004 \
+ *     srtp-suite=aes-cm-128-hmac-sha1-80 srtp-key=68IpTKJtqhR3xoVyPTEQxonPz1E3Umoi8n65a7V3
+ * ]|
  */
 #include "config.h"
 
@@ -58,6 +70,9 @@
 #include "comediasession.h"
 #include "keepaliveservice.h"
 #include "ratelimit.h"
+#include "packetfacts.h"
+#include "srtpproperties.h"
+#include "srtpsession.h"
 
 #include <gst/rtp/rtp.h>
 
@@ -87,6 +102,8 @@ enum
   PROP_PORT,
   PROP_KEEPALIVE_INTERVAL,
   PROP_KEEPALIVE_PAYLOAD_TYPE,
+  PROP_SRTP_SUITE,
+  PROP_SRTP_KEY,
   PROP_STATS,
 };
 
@@ -102,6 +119,8 @@ struct ComediaRtpSinkPrivate {
   guint port = DEFAULT_PORT;
   guint keepalive_interval = DEFAULT_KEEPALIVE_INTERVAL;
   gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
+  ComediaSrtpSuite srtp_suite = DEFAULT_SRTP_SUITE;
+  std::string srtp_key;         /* base64; empty: none */
 
   /* The properties as they were at NULL->READY: what the state changes and
    * the streaming thread read, without the lock. */
@@ -110,7 +129,9 @@ struct ComediaRtpSinkPrivate {
     guint component = DEFAULT_COMPONENT;
     guint keepalive_interval = DEFAULT_KEEPALIVE_INTERVAL;
     gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
+    comedia::SrtpKey srtp_key;  /* fixed: set on the component when opened */
   } opened;
+  bool fixed_srtp_set = false;  /* this sink fixed its component's key */
   bool keepalives_started = false;
 
   ComediaSession *session = nullptr;
@@ -132,6 +153,9 @@ struct ComediaRtpSinkPrivate {
   std::vector<GOutputVector> vectors;
   std::vector<GstMapInfo> maps;
   std::vector<GOutputMessage> messages;
+  /* SRTP: each packet protected in its own slot of this, its vector
+   * pointing there instead of at the buffer (which is not ours to write). */
+  std::vector<guint8> protected_packets;
 };
 
 struct _ComediaRtpSink {
@@ -222,6 +246,14 @@ comedia_rtp_sink_class_init (ComediaRtpSinkClass * klass)
           "3551).  RTCP keepalives are empty Receiver Reports", 0, 127,
           DEFAULT_KEEPALIVE_PAYLOAD_TYPE, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  comedia::install_srtp_properties (gobject_class, PROP_SRTP_SUITE,
+      PROP_SRTP_KEY,
+      "SRTP suite of what this component sends, with srtp-key: SRTP on "
+      "component 1, SRTCP on component 2, keepalives included.  none: the "
+      "key sdp-negotiator negotiated, if any, else plain RTP",
+      "The SRTP master key and salt to send with, base64 as in a=crypto "
+      "(30 bytes for the AES-128 suites, 46 for AES-256, 28 and 44 for "
+      "GCM); it wins over a negotiated key");
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Counters of this sender: sent (datagrams), sent-bytes, "
@@ -230,7 +262,8 @@ comedia_rtp_sink_class_init (ComediaRtpSinkClass * klass)
           "no destination was set), dropped-on-hold (media dropped because "
           "the negotiated direction is recvonly or inactive), send-errors (e.g. ICMP port "
           "unreachable), keepalives-sent (NAT keepalives sent on this "
-          "component), and peer (the latched \"IP:port\", or empty)",
+          "component), protect-errors (packets libsrtp refused to protect, "
+          "not sent), and peer (the latched \"IP:port\", or empty)",
           GST_TYPE_STRUCTURE,
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
@@ -302,6 +335,12 @@ comedia_rtp_sink_set_property (GObject * object, guint prop_id,
     case PROP_KEEPALIVE_PAYLOAD_TYPE:
       priv->keepalive_pt = g_value_get_int (value);
       break;
+    case PROP_SRTP_SUITE:
+      priv->srtp_suite = (ComediaSrtpSuite) g_value_get_enum (value);
+      break;
+    case PROP_SRTP_KEY:
+      priv->srtp_key = g_value_get_string (value) ? g_value_get_string (value) : "";
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -327,6 +366,7 @@ create_stats (ComediaRtpSink * self)
       "dropped-on-hold", G_TYPE_UINT64, c ? get (c->counters.dropped_on_hold) : 0,
       "send-errors", G_TYPE_UINT64, c ? get (c->counters.send_errors) : 0,
       "keepalives-sent", G_TYPE_UINT64, c ? get (c->counters.keepalives_sent) : 0,
+      "protect-errors", G_TYPE_UINT64, c ? get (c->counters.protect_errors) : 0,
       "peer", G_TYPE_STRING, destination.c_str (), nullptr);
 }
 
@@ -361,6 +401,13 @@ comedia_rtp_sink_get_property (GObject * object, guint prop_id,
     case PROP_KEEPALIVE_PAYLOAD_TYPE:
       g_value_set_int (value, priv->keepalive_pt);
       break;
+    case PROP_SRTP_SUITE:
+      g_value_set_enum (value, priv->srtp_suite);
+      break;
+    case PROP_SRTP_KEY:
+      g_value_set_string (value, priv->srtp_key.empty () ? nullptr :
+          priv->srtp_key.c_str ());
+      break;
     case PROP_STATS:
       g_value_take_boxed (value, create_stats (self));
       break;
@@ -392,9 +439,16 @@ comedia_rtp_sink_open (ComediaRtpSink * self)
   ComediaRtpSinkPrivate *priv = self->priv;
   std::string host;
   guint port;
+  std::string srtp_error;
 
   {
     std::lock_guard<std::mutex> guard (priv->lock);
+    if (!comedia::srtp_key_from_properties (priv->srtp_suite,
+            priv->srtp_key.c_str (), priv->opened.srtp_key, srtp_error)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("Invalid SRTP settings: %s", srtp_error.c_str ()), (nullptr));
+      return FALSE;
+    }
     priv->session = comedia_session_acquire (priv->session_name.c_str ());
     host = priv->host;
     port = priv->port;
@@ -425,7 +479,10 @@ comedia_rtp_sink_close (ComediaRtpSink * self)
 {
   ComediaRtpSinkPrivate *priv = self->priv;
 
-  priv->shared.store (nullptr);
+  Component *c = priv->shared.exchange (nullptr);
+  if (c && priv->fixed_srtp_set)
+    c->clear_fixed_outbound_srtp ();
+  priv->fixed_srtp_set = false;
   priv->destination_generation = 0;
   g_clear_object (&priv->destination);
   g_clear_object (&priv->configured_destination);
@@ -505,6 +562,15 @@ shared_component (ComediaRtpSink * self)
     return nullptr;
   }
   GST_INFO_OBJECT (self, "sending from port %u", c->local_port ());
+  if (priv->opened.srtp_key.enabled ()) {
+    std::string error;
+    if (!c->set_outbound_srtp (priv->opened.srtp_key, true, &error)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("libsrtp refused the srtp-key"), ("%s", error.c_str ()));
+      return nullptr;
+    }
+    priv->fixed_srtp_set = true;
+  }
   if (priv->configured_destination) {
     /* host may be IPv4 while the socket is dual-stack (::). */
     GSocketAddress *sendable = comedia::address_for_socket (c->socket (),
@@ -578,6 +644,40 @@ note_media_ssrc (ComediaRtpSink * self, Component * c, GstBuffer * buffer,
   gst_rtp_buffer_unmap (&rtp);
 }
 
+/* Room for @n protected packets: each buffer's size and libsrtp's tag. */
+static void
+reserve_protected (ComediaRtpSinkPrivate * priv, GstBuffer ** buffers, guint n)
+{
+  gsize total = 0;
+  for (guint i = 0; i < n; i++)
+    total += gst_buffer_get_size (buffers[i]) + comedia::SrtpSession::kMaxTrailer;
+  if (priv->protected_packets.size () < total)
+    priv->protected_packets.resize (total);
+}
+
+/* Copies @buffer into the scratch at @slot and protects it there (SRTCP
+ * for RTCP: on component 2, or muxed on 1), pointing vector @at at it.
+ * False when libsrtp refused (counted in protect-errors): not sent. */
+static bool
+protect_into_slot (ComediaRtpSinkPrivate * priv, Component * c,
+    GstBuffer * buffer, gsize & slot, guint at)
+{
+  guint8 *data = priv->protected_packets.data () + slot;
+  gsize size = gst_buffer_get_size (buffer);
+  gsize capacity = size + comedia::SrtpSession::kMaxTrailer;
+  gst_buffer_extract (buffer, 0, data, size);
+  bool rtcp = c->component == comedia::COMPONENT_RTCP ||
+      comedia::looks_like_rtcp (data, size);
+  size_t len = size;
+  if (c->protect_outgoing (data, len, capacity, rtcp) ==
+      comedia::OutgoingProtection::Failed)
+    return false;
+  slot += capacity;
+  priv->vectors[at].buffer = data;
+  priv->vectors[at].size = len;
+  return true;
+}
+
 /* Sends @n buffers to the component's destination with one sendmmsg, as
  * many as it takes: the one path of render and render_list, as
  * multiudpsink has. */
@@ -599,9 +699,11 @@ send_buffers (ComediaRtpSink * self, GstBuffer ** buffers, guint n)
     return GST_FLOW_OK;
   }
 
+  /* Protected, each packet is one vector into our scratch. */
+  bool srtp = c->sends_srtp ();
   guint total_memories = 0;
   for (guint i = 0; i < n; i++)
-    total_memories += gst_buffer_n_memory (buffers[i]);
+    total_memories += srtp ? 1 : gst_buffer_n_memory (buffers[i]);
   if (priv->vectors.size () < total_memories) {
     priv->vectors.resize (total_memories);
     priv->maps.resize (total_memories);
@@ -610,11 +712,21 @@ send_buffers (ComediaRtpSink * self, GstBuffer ** buffers, guint n)
     priv->messages.resize (n);
 
   guint mapped = 0;
+  if (G_UNLIKELY (srtp))
+    reserve_protected (priv, buffers, n);
+  gsize slot = 0;
+  guint queued = 0;
   for (guint i = 0; i < n; i++) {
     guint first = mapped;
-    mapped += map_buffer (buffers[i], priv->vectors.data (),
-        priv->maps.data (), mapped);
-    GOutputMessage & m = priv->messages[i];
+    if (G_UNLIKELY (srtp)) {
+      if (!protect_into_slot (priv, c, buffers[i], slot, first))
+        continue;
+      mapped++;
+    } else {
+      mapped += map_buffer (buffers[i], priv->vectors.data (),
+          priv->maps.data (), mapped);
+    }
+    GOutputMessage & m = priv->messages[queued++];
     m.address = dest;
     m.vectors = priv->vectors.data () + first;
     m.num_vectors = mapped - first;
@@ -626,10 +738,10 @@ send_buffers (ComediaRtpSink * self, GstBuffer ** buffers, guint n)
   GstFlowReturn ret = GST_FLOW_OK;
   guint done = 0;
   guint64 sent = 0, sent_bytes = 0, calls = 0;
-  while (done < n) {
+  while (done < queued) {
     GError *err = nullptr;
     gint count = g_socket_send_messages (c->socket (),
-        priv->messages.data () + done, n - done, 0, priv->cancellable, &err);
+        priv->messages.data () + done, queued - done, 0, priv->cancellable, &err);
     if (count < 0) {
       if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
         g_clear_error (&err);
@@ -648,13 +760,14 @@ send_buffers (ComediaRtpSink * self, GstBuffer ** buffers, guint n)
     sent += count;
     done += count;
   }
-  unmap_all (priv->maps.data (), mapped);
+  if (G_LIKELY (!srtp))
+    unmap_all (priv->maps.data (), mapped);
 
   /* Counted once per call: the counters are shared with other threads. */
   if (sent > 0) {
     gint64 now = g_get_monotonic_time ();
     c->last_sent_us.store (now, std::memory_order_relaxed);
-    note_media_ssrc (self, c, buffers[sent - 1], now);
+    note_media_ssrc (self, c, buffers[n - 1], now);
   }
   c->counters.send_calls.fetch_add (calls, std::memory_order_relaxed);
   c->counters.sent.fetch_add (sent, std::memory_order_relaxed);

@@ -72,6 +72,20 @@
  *   comedia-rtpsrc session=b port=5006 receive-thread=rx ! fakesink sync=false \
  *   comedia-rtpsrc session=b port=5007 component=2 receive-thread=rx ! fakesink sync=false
  * ]|
+ *
+ * ## SRTP
+ *
+ * With #ComediaRtpSrc:srtp-suite and #ComediaRtpSrc:srtp-key (or a key
+ * sdp-negotiator negotiated from a=crypto), each datagram is authenticated
+ * and decrypted with libsrtp before the latching rules see it: only what
+ * authenticates can latch, and what does not is counted (auth-failed,
+ * replayed) and dropped, with a warning at most once a second.
+ * |[
+ * gst-launch-1.0 comedia-rtpsrc port=5004 srtp-suite=aes-cm-128-hmac-sha1-80 \
+ *     srtp-key=0VYd/GBqV92DODerMN9FluysFcGICFEuRX4IWXs4 \
+ *     caps="application/x-rtp,media=audio,clock-rate=8000,encoding-name=PCMU,payload=0" ! \
+ *   rtppcmudepay ! mulawdec ! autoaudiosink
+ * ]|
  */
 #include "config.h"
 
@@ -84,6 +98,7 @@
 #include "receiveengine.h"
 #include "receiveloop.h"
 #include "sourcepads.h"
+#include "srtpproperties.h"
 
 #include <atomic>
 #include <memory>
@@ -138,6 +153,8 @@ enum
   PROP_BUFFER_SIZE,
   PROP_KEEPALIVE_PAYLOAD_TYPE,
   PROP_RECEIVE_THREAD,
+  PROP_SRTP_SUITE,
+  PROP_SRTP_KEY,
   PROP_LATCHED_ADDRESS,
   PROP_STATS,
 };
@@ -203,6 +220,8 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   gint buffer_size = DEFAULT_BUFFER_SIZE;
   gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
   std::string receive_thread = DEFAULT_RECEIVE_THREAD;
+  ComediaSrtpSuite srtp_suite = DEFAULT_SRTP_SUITE;
+  std::string srtp_key;       /* base64; empty: none */
 
   /* Set up on NULL->READY, used by the receive thread. */
   ComediaSession *session = nullptr;
@@ -401,6 +420,16 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "this element has a thread of its own, as udpsrc does",
           DEFAULT_RECEIVE_THREAD, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  comedia::install_srtp_properties (gobject_class, PROP_SRTP_SUITE,
+      PROP_SRTP_KEY,
+      "SRTP suite of what the peer sends, with srtp-key: every datagram is "
+      "authenticated and decrypted (SRTP, and SRTCP on component 2 or "
+      "muxed) before it may latch or pass; one that fails is dropped and "
+      "counted (auth-failed, replayed in stats).  none: the key "
+      "sdp-negotiator negotiated, if any, else plain RTP",
+      "The peer's SRTP master key and salt, base64 as in a=crypto (30 "
+      "bytes for the AES-128 suites, 46 for AES-256, 28 and 44 for GCM); "
+      "it wins over a negotiated key");
   g_object_class_install_property (gobject_class, PROP_LATCHED_ADDRESS,
       g_param_spec_string ("latched-address", "Latched address",
           "Public address and port of the peer this component latched, as "
@@ -416,7 +445,9 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "a bound of probation: bytes per source, in all, or age), "
           "rejected (well-formed but from another source), malformed (not "
           "RTP/RTCP, dropped), keepalives (NAT keepalives consumed), "
-          "receive-calls (system calls that read "
+          "auth-failed (SRTP/SRTCP whose authentication tag did not match, "
+          "dropped before latching), replayed (SRTP/SRTCP the replay window "
+          "had seen, dropped), receive-calls (system calls that read "
           "datagrams: a batch is one), and peer (the latched \"IP:port\", "
           "or empty); with rtcp-mux also rtcp-peer", GST_TYPE_STRUCTURE,
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
@@ -499,6 +530,8 @@ create_stats (ComediaRtpSrc * self)
       "rejected", G_TYPE_UINT64, c ? get (c->counters.rejected) : 0,
       "malformed", G_TYPE_UINT64, c ? get (c->counters.malformed) : 0,
       "keepalives", G_TYPE_UINT64, c ? get (c->counters.keepalives_received) : 0,
+      "auth-failed", G_TYPE_UINT64, c ? get (c->counters.auth_failed) : 0,
+      "replayed", G_TYPE_UINT64, c ? get (c->counters.replayed) : 0,
       "receive-calls", G_TYPE_UINT64, priv->engine.receive_calls (),
       "peer", G_TYPE_STRING, priv->latching.peer_string (Side::Own).c_str (),
       nullptr);
@@ -579,6 +612,12 @@ comedia_rtp_src_set_property (GObject * object, guint prop_id,
       priv->receive_thread = name ? name : "";
       break;
     }
+    case PROP_SRTP_SUITE:
+      priv->srtp_suite = (ComediaSrtpSuite) g_value_get_enum (value);
+      break;
+    case PROP_SRTP_KEY:
+      priv->srtp_key = g_value_get_string (value) ? g_value_get_string (value) : "";
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -648,6 +687,13 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_RECEIVE_THREAD:
       g_value_set_string (value, priv->receive_thread.c_str ());
       break;
+    case PROP_SRTP_SUITE:
+      g_value_set_enum (value, priv->srtp_suite);
+      break;
+    case PROP_SRTP_KEY:
+      g_value_set_string (value, priv->srtp_key.empty () ? nullptr :
+          priv->srtp_key.c_str ());
+      break;
     case PROP_LATCHED_ADDRESS:
       g_value_set_string (value,
           priv->latching.peer_string (Side::Own).c_str ());
@@ -713,9 +759,17 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   comedia::BindRequest request;
   GError *err = nullptr;
   comedia::PacketDispatch::Config dispatch_config;
+  comedia::SrtpKey srtp_key;
+  std::string srtp_error;
 
   {
     std::lock_guard<std::mutex> guard (priv->lock);
+    if (!comedia::srtp_key_from_properties (priv->srtp_suite,
+            priv->srtp_key.c_str (), srtp_key, srtp_error)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("Invalid SRTP settings: %s", srtp_error.c_str ()), (nullptr));
+      return FALSE;
+    }
     comedia::SourcePrefix allowed;
     if (!comedia::SourcePrefix::parse (priv->allowed_source, allowed)) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
@@ -779,6 +833,11 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
     priv->latching.attach (Side::MuxedRtcp, rtcp);
   }
   priv->dispatch = comedia::PacketDispatch (dispatch_config);
+  if (!priv->latching.set_fixed_srtp (srtp_key, srtp_error)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("libsrtp refused the srtp-key"), ("%s", srtp_error.c_str ()));
+    return FALSE;
+  }
 
   guint max_batch;
   gint buffer_size;

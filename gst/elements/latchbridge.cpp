@@ -4,6 +4,8 @@
  */
 #include "latchbridge.h"
 
+#include "srtpsession.h"
+
 /* comedia-rtpsrc's category: this is its latching half. */
 GST_DEBUG_CATEGORY_EXTERN (comedia_rtp_src_debug);
 #define GST_CAT_DEFAULT comedia_rtp_src_debug
@@ -31,6 +33,69 @@ LatchBridge::close ()
   own_ = Latched ();
   rtcp_ = Latched ();
   session_ = nullptr;
+  fixed_srtp_ = false;
+  srtp_generation_ = 0;
+}
+
+namespace {
+
+/* In place of a key libsrtp refused: nothing authenticates, rather than
+ * everything passing as if the call were plain. */
+class RefuseAll : public PacketProtection {
+ public:
+  ProtectionResult unprotect (uint8_t *, size_t &, bool) override
+  { return ProtectionResult::AuthFailed; }
+};
+
+}  // namespace
+
+bool
+LatchBridge::set_fixed_srtp (const SrtpKey &key, std::string &error)
+{
+  fixed_srtp_ = key.enabled ();
+  srtp_generation_ = 0;
+  if (!fixed_srtp_)
+    return true;
+  /* One session for both kinds: SRTP and SRTCP share the master key. */
+  auto session = SrtpSession::create (key, SrtpDirection::Inbound, &error);
+  if (!session)
+    return false;
+  dispatch_.set_protection (std::move (session));
+  return true;
+}
+
+void
+LatchBridge::use_srtp_key (const SrtpKey &key)
+{
+  if (!key.enabled ()) {
+    dispatch_.set_protection (nullptr);
+    GST_INFO_OBJECT (element_, "the negotiated media is plain RTP");
+    return;
+  }
+  std::string error;
+  auto session = SrtpSession::create (key, SrtpDirection::Inbound, &error);
+  if (session) {
+    GST_INFO_OBJECT (element_, "authenticating with the negotiated %s key",
+        srtp_suite_info (key.suite).name);
+    dispatch_.set_protection (std::move (session));
+    return;
+  }
+  GST_ELEMENT_WARNING (element_, STREAM, DECRYPT_NOKEY,
+      ("The negotiated SRTP key cannot be used: every packet is dropped"),
+      ("%s", error.c_str ()));
+  dispatch_.set_protection (std::unique_ptr<PacketProtection> (new RefuseAll ()));
+}
+
+/* A fixed key wins; otherwise the Component's negotiated one, when it
+ * changed (one atomic load when not). */
+void
+LatchBridge::refresh_srtp ()
+{
+  if (fixed_srtp_ || !own_.component)
+    return;
+  SrtpKey key;
+  if (own_.component->negotiated_inbound_srtp (srtp_generation_, key))
+    use_srtp_key (key);
 }
 
 std::string
@@ -75,6 +140,34 @@ LatchBridge::report_malformed (const PeerAddress &from, gsize size,
           malformed_warning_.count (), component->component),
       ("last one: %" G_GSIZE_FORMAT " bytes from %s, %s", size,
           from.to_string ().c_str (), what));
+}
+
+/* SRTP that did not authenticate, or that the replay window refused:
+ * counted, and said at most once a second each.  A key mismatch looks like
+ * this from the first packet on; an attacker, or a duplicating path, in
+ * the middle of a call. */
+void
+LatchBridge::report_srtp_failure (Component *component, const PeerAddress &from,
+    DropReason reason, gint64 now)
+{
+  bool auth = reason == DropReason::AuthFailed;
+  (auth ? component->counters.auth_failed : component->counters.replayed)
+      .fetch_add (1, std::memory_order_relaxed);
+  RateLimit &limit = auth ? auth_failed_warning_ : replayed_warning_;
+  if (!limit.allow (now))
+    return;
+  if (auth)
+    GST_ELEMENT_WARNING (element_, STREAM, DECRYPT,
+        ("Dropped %" G_GUINT64_FORMAT " SRTP packet(s) on component %u that "
+            "failed authentication", limit.count (), component->component),
+        ("last one from %s: a wrong key or suite, plain RTP, or someone "
+            "else's packets", from.to_string ().c_str ()));
+  else
+    GST_ELEMENT_WARNING (element_, STREAM, DECRYPT,
+        ("Dropped %" G_GUINT64_FORMAT " replayed SRTP packet(s) on component %u",
+            limit.count (), component->component),
+        ("last one from %s: a packet seen before (a duplicating path, or a "
+            "copy)", from.to_string ().c_str ()));
 }
 
 /* Packets probation held and then had to drop (a bound of bytes or age):
@@ -241,6 +334,7 @@ LatchBridge::refresh_rtp_peer (Side side)
 void
 LatchBridge::refresh ()
 {
+  refresh_srtp ();
   refresh_allowed_source (Side::Own);
   refresh_allowed_source (Side::MuxedRtcp);
   refresh_learning (Side::Own);
@@ -290,6 +384,9 @@ LatchBridge::act_on_verdict (const PacketVerdict &v, const PeerAddress &peer,
     case Action::Drop:
       if (v.reason == DropReason::Malformed)
         report_malformed (peer, len, v.malformed);
+      else if (v.reason == DropReason::AuthFailed ||
+          v.reason == DropReason::Replayed)
+        report_srtp_failure (target, peer, v.reason, now);
       else
         report_rejected (target, peer, v.reason, now);
       break;

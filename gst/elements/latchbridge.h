@@ -8,7 +8,9 @@
  * into the session's Components what the dispatch decides (latched peers,
  * followed SSRCs, counters), feeds the dispatch what the session knows
  * (the stream's RTP peer, the negotiated allowed source), and posts the
- * comedia-* messages and the malformed-packet warning.  The receive
+ * comedia-* messages and the malformed-packet and SRTP warnings.  It also
+ * keeps the dispatch's SRTP key: the element's fixed one, or the one the
+ * negotiator gave the Component, looked at once per batch.  The receive
  * thread's, apart from open/close at the state changes. */
 
 #include <gst/gst.h>
@@ -16,6 +18,7 @@
 #include "comediasession.h"
 #include "packetdispatch.h"
 #include "ratelimit.h"
+#include "sdescrypto.h"
 
 #include <string>
 
@@ -42,8 +45,12 @@ class LatchBridge {
    * latch now (its released packets in the dispatch's output, counted). */
   void check_timeouts (gint64 now);
   size_t retry_waiting_rtcp (Side side, gint64 now);
-  /* Before a batch: the negotiator may have restricted the source, and the
-   * RTP peer may have moved, since the last one. */
+  /* NULL->READY, after the components are attached and the dispatch made:
+   * the element's srtp-key (an empty key: plain, or whatever the negotiator
+   * sets).  False with @error when libsrtp refuses it. */
+  bool set_fixed_srtp (const SrtpKey &key, std::string &error);
+  /* Before a batch: the negotiator may have restricted the source, given
+   * an SRTP key, and the RTP peer may have moved, since the last one. */
   void refresh ();
   /* Acts on what the dispatch made of one datagram from @peer (@len
    * bytes): publishes and announces latches, counts, reports drops. */
@@ -75,6 +82,10 @@ class LatchBridge {
   void report_held_dropped (Side side, size_t dropped);
   void report_rejected (Component *component, const PeerAddress &from,
       DropReason reason, gint64 now);
+  void report_srtp_failure (Component *component, const PeerAddress &from,
+      DropReason reason, gint64 now);
+  void refresh_srtp ();
+  void use_srtp_key (const SrtpKey &key);
 
   GstElement *element_;
   PacketDispatch &dispatch_;
@@ -82,11 +93,15 @@ class LatchBridge {
   bool negotiated_source_ = true;
   Latched own_;
   Latched rtcp_;
+  bool fixed_srtp_ = false;
+  guint64 srtp_generation_ = 0;   /* the negotiated key in use */
   /* Per-packet rubbish and refused sources are reported at most once a
    * second. */
   RateLimit malformed_warning_{G_USEC_PER_SEC};
   RateLimit rejected_report_{G_USEC_PER_SEC};
   RateLimit held_dropped_warning_{G_USEC_PER_SEC};
+  RateLimit auth_failed_warning_{G_USEC_PER_SEC};
+  RateLimit replayed_warning_{G_USEC_PER_SEC};
 };
 
 }  // namespace comedia

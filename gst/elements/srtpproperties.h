@@ -30,7 +30,15 @@ GType comedia_srtp_suite_get_type (void);
 
 G_END_DECLS
 
+#define DEFAULT_SRTP_SUITE COMEDIA_SRTP_SUITE_NONE
+#define DEFAULT_SRTP_KEY nullptr
+
 namespace comedia {
+
+/* Installs srtp-suite (@suite_id) and srtp-key (@key_id) on @klass, both
+ * mutable in READY; @what says whose packets the key is for. */
+void install_srtp_properties (GObjectClass * klass, guint suite_id,
+    guint key_id, const char *suite_blurb, const char *key_blurb);
 
 /* The key the properties give: false with @error (for an element error
  * message; never the key) when @base64 does not fit @suite.  NONE gives an

@@ -146,19 +146,27 @@ class Service {
       GstBuffer *ka = component == comedia::COMPONENT_RTP ?
           comedia::make_rtp_keepalive (s.ssrc, s.seq++, s.payload_type) :
           comedia::make_rtcp_keepalive (rtcp_ssrc (s, session));
-      GstMapInfo map;
-      gst_buffer_map (ka, &map, GST_MAP_READ);
+      /* Protected like media when the component sends SRTP: a peer that
+       * authenticates everything drops a plain keepalive. */
+      guint8 packet[256];
+      size_t len = gst_buffer_extract (ka, 0, packet, sizeof (packet) -
+          comedia::SrtpSession::kMaxTrailer);
+      gst_buffer_unref (ka);
+      if (c->protect_outgoing (packet, len, sizeof (packet),
+              component == comedia::COMPONENT_RTCP) ==
+          comedia::OutgoingProtection::Failed) {
+        GST_DEBUG ("keepalive not sent: libsrtp refused to protect it");
+        continue;
+      }
       GError *err = nullptr;
-      if (g_socket_send_to (c->socket (), dest, (const gchar *) map.data,
-              map.size, nullptr, &err) < 0) {
+      if (g_socket_send_to (c->socket (), dest, (const gchar *) packet,
+              len, nullptr, &err) < 0) {
         c->counters.send_errors.fetch_add (1, std::memory_order_relaxed);
         GST_DEBUG ("keepalive send failed: %s", err->message);
         g_clear_error (&err);
       } else {
         c->counters.keepalives_sent.fetch_add (1, std::memory_order_relaxed);
       }
-      gst_buffer_unmap (ka, &map);
-      gst_buffer_unref (ka);
       c->last_sent_us.store (now, std::memory_order_relaxed);
       if (!bursting)
         bound (s.schedule.wait_us (now, now));
