@@ -43,6 +43,51 @@ is_rtp_proto (const char *proto)
   return proto != nullptr && (g_str_equal (proto, "RTP/AVP") || g_str_equal (proto, "RTP/AVPF"));
 }
 
+bool
+is_srtp_proto (const char *proto)
+{
+  return proto != nullptr && (g_str_equal (proto, "RTP/SAVP") || g_str_equal (proto, "RTP/SAVPF"));
+}
+
+SrtpKey
+key_of (const CryptoLine & line)
+{
+  SrtpKey key;
+  key.suite = line.suite;
+  key.key_salt = line.key_salt;
+  return key;
+}
+
+/* The answerer's SRTP for offer m-line @om (after the transport checks):
+ * the decision, and with SRTP both keys into @plan. */
+SrtpDecision
+answer_srtp (const GstSDPMedia * om, const AnswerOptions & options, StreamPlan & plan)
+{
+  RandomBytes none;
+  SrtpDecision d = decide_srtp (om, options.plain_rtp, srtp_suites_by_strength (),
+      options.random ? options.random : none);
+  if (d.kind == SrtpAnswerKind::Srtp && !options.random) {
+    d.kind = SrtpAnswerKind::Reject;
+    d.note = "no source of SRTP keys";
+  }
+  if (d.kind == SrtpAnswerKind::Srtp) {
+    plan.srtp_inbound = key_of (*d.crypto.offered);
+    plan.srtp_outbound = key_of (*d.crypto.answer);
+  }
+  return d;
+}
+
+/* "; SRTP AES_CM_128_HMAC_SHA1_80 (tag 1)": what a note says of the keys,
+ * never the keys. */
+std::string
+srtp_note (const StreamPlan & plan, bool osrtp)
+{
+  if (!plan.srtp_outbound.enabled ())
+    return "";
+  return string_printf ("; %sSRTP %s", osrtp ? "best-effort " : "",
+      srtp_suite_info (plan.srtp_outbound.suite).name);
+}
+
 /* The encoding name of payload type @pt in @media: from a=rtpmap, else the
  * static RTP/AVP table; "" if unknown. */
 std::string
@@ -366,8 +411,9 @@ rejection_reason (const GstSDPMedia * m, guint stream, LocalSockets & sockets,
 {
   if (m->port == 0)
     return "the offer disabled it (port 0)";
-  if (!is_rtp_proto (m->proto))
-    return string_printf ("protocol %s is not RTP/AVP or RTP/AVPF", m->proto);
+  if (!is_rtp_proto (m->proto) && !is_srtp_proto (m->proto))
+    return string_printf ("protocol %s is not RTP/AVP, RTP/AVPF, RTP/SAVP or RTP/SAVPF",
+        m->proto);
   bool has_sockets = sockets.has_stream (stream);
   bool has_ice = ice.ice_components (stream) > 0;
   if (!has_sockets && !has_ice)
@@ -575,6 +621,12 @@ build_answer (const SdpDocument & offer, LocalSockets & sockets, LocalIce & ice,
 
     std::string reason = rejection_reason (om, acc.plan.stream, sockets, ice, kept,
         has_ice_attributes (omsg, i));
+    SrtpDecision srtp;
+    if (reason.empty ()) {
+      srtp = answer_srtp (om, options, acc.plan);
+      if (srtp.kind == SrtpAnswerKind::Reject)
+        reason = srtp.note;
+    }
     if (!reason.empty ()) {
       /* RFC 3264 6: a rejected stream stays, with port 0. */
       acc.plan.kind = StreamPlan::Kind::Rejected;
@@ -588,6 +640,9 @@ build_answer (const SdpDocument & offer, LocalSockets & sockets, LocalIce & ice,
 
     if (!accept_stream (offer, i, sockets, ice, options, true, acc, err))
       return false;
+    if (acc.plan.kind == StreamPlan::Kind::Ice && acc.plan.srtp_outbound.enabled ())
+      return err.set (string_printf ("%s offers SRTP over ICE: nicesrc/nicesink carry no "
+              "SRTP keys", offer.where_media (i).c_str ()), offer.media_line (i));
     gst_sdp_media_set_port_info (am, acc.plan.local.rtp_port, 0);
     for (const auto & pt : kept)
       gst_sdp_media_add_format (am, pt.c_str ());
@@ -609,6 +664,12 @@ build_answer (const SdpDocument & offer, LocalSockets & sockets, LocalIce & ice,
     else
       add_transport_attributes (am, acc.plan.local);
     add_direction_attributes (am, acc);
+    if (srtp.kind == SrtpAnswerKind::Srtp) {
+      add_crypto (am, *srtp.crypto.answer);
+      acc.plan.note += srtp_note (acc.plan, srtp.osrtp);
+    } else if (!srtp.note.empty ()) {
+      acc.plan.note += "; " + srtp.note;
+    }
     draft.streams.push_back (std::move (acc));
   }
 
@@ -690,6 +751,10 @@ rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
       formats.push_back (gst_sdp_media_get_format (am, f));
     std::string reason = am->port == 0 ? std::string ("the answer rejected it (port 0)")
         : rejection_reason (om, acc.plan.stream, sockets, no_ice, formats, false);
+    /* The other stack's keys never reach the elements: no SRTP here. */
+    if (reason.empty () && (is_srtp_proto (am->proto) ||
+            gst_sdp_media_get_attribute_val (am, "crypto")))
+      reason = "rewrite-answer does not take SRTP keys: let sdp-negotiator answer SRTP offers";
     if (!reason.empty ()) {
       acc.plan.kind = StreamPlan::Kind::Rejected;
       acc.plan.note = reason;
@@ -736,6 +801,79 @@ rewrite_answer (const SdpDocument & offer, const SdpDocument & answer,
 }
 
 /* ---- offerer ---------------------------------------------------------- */
+
+namespace {
+
+/* One a=crypto line per suite, strongest first, tags 1..N, each with a
+ * fresh key; RTP/SAVP(F) when SRTP is required. */
+bool
+offer_srtp (GstSDPMedia * media, const OfferOptions & options, guint stream, SdpError & err)
+{
+  if (!options.random)
+    return err.set (string_printf ("stream %u: no source of SRTP keys", stream));
+  if (options.srtp == SrtpOffer::Require)
+    gst_sdp_media_set_proto (media, g_str_equal (media->proto, "RTP/AVPF") ? "RTP/SAVPF"
+        : "RTP/SAVP");
+  uint32_t tag = 1;
+  for (SrtpSuite suite : srtp_suites_by_strength ()) {
+    const SrtpSuiteInfo & info = srtp_suite_info (suite);
+    CryptoLine line;
+    line.tag = tag++;
+    line.suite = suite;
+    line.key_salt.resize (info.key_len + info.salt_len);
+    options.random (line.key_salt.data (), line.key_salt.size ());
+    add_crypto (media, line);
+  }
+  return true;
+}
+
+/* The offerer's SRTP for answer m-line @am to our @om: the answer's one
+ * a=crypto must name a tag we offered, with its suite. */
+bool
+read_answer_srtp (const SdpDocument & answer, guint i, const GstSDPMedia * om,
+    const GstSDPMedia * am, StreamPlan & plan, SdpError & err)
+{
+  std::vector<CryptoParse> ours = read_crypto (om), theirs = read_crypto (am);
+  bool required = is_srtp_proto (om->proto);
+  if (ours.empty ()) {
+    if (!theirs.empty ())
+      return err.set (string_printf ("answer %s has a=crypto but the offer offered no SRTP",
+              answer.where_media (i).c_str ()), answer.media_line (i));
+    return true;
+  }
+  if (theirs.empty ()) {
+    if (required || is_srtp_proto (am->proto))
+      return err.set (string_printf ("answer %s is %s without a=crypto: no SRTP key",
+              answer.where_media (i).c_str (), am->proto), answer.media_line (i));
+    plan.note = "the peer answered the best-effort SRTP offer plain";
+    return true;
+  }
+  if (theirs.size () != 1 || !theirs[0].line)
+    return err.set (string_printf ("answer %s must have one valid a=crypto line%s%s",
+            answer.where_media (i).c_str (), theirs[0].line ? "" : ": ",
+            theirs[0].line ? "" : theirs[0].reason.c_str ()), answer.media_line (i));
+  const CryptoLine & answered = *theirs[0].line;
+  for (const CryptoParse & o : ours) {
+    if (!o.line || o.line->tag != answered.tag)
+      continue;
+    if (o.line->suite != answered.suite)
+      return err.set (string_printf ("answer %s: a=crypto tag %u is %s, but we offered %s "
+              "with that tag", answer.where_media (i).c_str (), answered.tag,
+              srtp_suite_info (answered.suite).name, srtp_suite_info (o.line->suite).name),
+          answer.media_line (i));
+    if (answered.mki_length > 0 || answered.lifetime)
+      return err.set (string_printf ("answer %s: a=crypto %s asks for a key lifetime or MKI, "
+              "which we did not offer", answer.where_media (i).c_str (),
+              crypto_for_log (answered).c_str ()), answer.media_line (i));
+    plan.srtp_outbound = key_of (*o.line);
+    plan.srtp_inbound = key_of (answered);
+    return true;
+  }
+  return err.set (string_printf ("answer %s: a=crypto tag %u was not offered",
+          answer.where_media (i).c_str (), answered.tag), answer.media_line (i));
+}
+
+}  // namespace
 
 bool
 build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & options,
@@ -811,6 +949,8 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
       continue;
     }
     gst_sdp_media_set_port_info (media, DISCARD_PORT, 0);
+    if (options.srtp != SrtpOffer::Plain && !offer_srtp (media, options, stream, err))
+      return false;
     if (os.rtcp_mux)
       gst_sdp_media_add_attribute (media, "rtcp-mux", "");
     if (const char *dir = media_direction_name (os.direction))
@@ -921,12 +1061,15 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
     if (!remote_transport (answer, i, mux, plan.remote, hold, err))
       return false;
     plan.local.rtcp_mux = mux;
+    if (!read_answer_srtp (answer, i, om, am, plan, err))
+      return false;
+    std::string srtp = srtp_note (plan, !is_srtp_proto (am->proto));
     if (offered_comedia && theirs == ComediaDirection::None &&
         wants_symmetric_rtp (symmetric, plan.remote.address, why)) {
       /* Not COMEDIA, but symmetric: whatever it sends tells where it is. */
       plan.kind = StreamPlan::Kind::Symmetric;
       plan.send_before_latch = symmetric == SymmetricRtp::Always;
-      plan.note = "no a=direction:passive, symmetric RTP: " + why;
+      plan.note = "no a=direction:passive, symmetric RTP: " + why + srtp;
       out.streams.push_back (plan);
       continue;
     }
@@ -951,6 +1094,7 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
     plan.kind = StreamPlan::Kind::Static;
     if (plan.note.empty ())
       plan.note = "send to the answer's address";
+    plan.note += srtp;
     out.streams.push_back (plan);
   }
   return true;

@@ -22,6 +22,7 @@
 #include "icesdp.h"
 #include "netaddress.h"     /* is_public_address, default_route_address */
 #include "sdpdocument.h"
+#include "srtpnegotiation.h"
 
 #include <functional>
 #include <memory>
@@ -160,6 +161,10 @@ struct StreamPlan {
    * empty: any.  rtpengine's heuristic: a peer that knows and announces its
    * public address sends from it. */
   std::string allowed_source;
+  /* SDES-SRTP (RFC 4568): the key the peer sends with (from its a=crypto)
+   * and ours; empty keys: plain RTP. */
+  SrtpKey srtp_inbound;
+  SrtpKey srtp_outbound;
 };
 
 const char *stream_plan_kind_name (StreamPlan::Kind kind);
@@ -188,6 +193,10 @@ struct AnswerOptions {
   /* Address of the interface holding the default route, for the wildcard
    * case; @ipv6 asks for an IPv6 one. */
   std::function<std::string (bool ipv6)> default_route_address;
+  /* Media that offer no usable SRTP: answered plain, or rejected. */
+  PlainRtpPolicy plain_rtp = PlainRtpPolicy::Accept;
+  /* Our SRTP keys; without it SRTP offers are answered as if unusable. */
+  RandomBytes random;
 };
 
 struct Negotiated {
@@ -223,7 +232,16 @@ struct OfferedStream {
   const IceDescription *ice = nullptr;   /* borrowed */
 };
 
+/* What the offerer offers of SRTP (the sdp-negotiator's srtp values). */
+enum class SrtpOffer {
+  Plain = 0,       /* RTP/AVP(F), no a=crypto */
+  BestEffort = 1,  /* RTP/AVP(F) with a=crypto (OSRTP, RFC 8643) */
+  Require = 2,     /* RTP/SAVP(F) with a=crypto */
+};
+
 struct OfferOptions {
+  SrtpOffer srtp = SrtpOffer::Plain;
+  RandomBytes random;              /* the keys, when srtp is not Plain */
   std::string session_name = "comedia";
   bool ipv6 = false;               /* c=IN IP6 :: instead of IN IP4 0.0.0.0 */
   guint64 session_id = 0;          /* 0: fresh random */

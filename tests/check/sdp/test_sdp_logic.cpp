@@ -7,6 +7,7 @@
 #include "comediasdp.h"
 #include "mediatransport.h"
 
+#include <cstring>
 #include <functional>
 #include <map>
 #include <string>
@@ -1161,6 +1162,230 @@ GST_START_TEST (test_helpers)
 
 GST_END_TEST;
 
+/* ---- SDES-SRTP (RFC 4568) --------------------------------------------- */
+
+/* Our keys in these tests: every byte 0xaa. */
+static void
+fake_random (uint8_t *out, size_t len)
+{
+  memset (out, 0xaa, len);
+}
+
+#define KEY30 "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0e"   /* bytes 1..30 */
+#define KEY46 "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLg=="
+#define OURS30 "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
+#define OURS46 "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqg=="
+
+struct SrtpCase {
+  const char *name;
+  const char *offer_media;      /* after HEAD */
+  PlainRtpPolicy policy;
+  const char *answer_media;     /* media_text of the answer */
+  const char *plan;             /* describe() of the one stream */
+  const char *note_has;         /* in the plan's note */
+  SrtpSuite inbound;            /* with SRTP: the suite both keys have */
+  size_t inbound_first_byte;    /* 0: plain; else the peer's key's first byte */
+};
+
+static const SrtpCase srtp_cases[] = {
+  {"RTP/SAVP with one suite: the same profile, its tag, a fresh key of ours",
+      "m=audio 9 RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "\n"
+      "a=direction:active\n", PlainRtpPolicy::Accept,
+      "m=audio 40000 RTP/SAVP 0\na=rtcp:40001\na=direction:passive\n"
+      "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" OURS30 "\n",
+      "latch", "SRTP AES_CM_128_HMAC_SHA1_80", SrtpSuite::AesCm128HmacSha1_80, 1},
+  {"RTP/SAVPF with several lines: the strongest suite, with its own tag",
+      "m=video 9 RTP/SAVPF 96\na=rtpmap:96 VP8/90000\n"
+      "a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:" KEY30 "\n"
+      "a=crypto:2 AES_256_CM_HMAC_SHA1_80 inline:" KEY46 "\n"
+      "a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "\n"
+      "a=direction:active\n", PlainRtpPolicy::Accept,
+      "m=video 40000 RTP/SAVPF 96\na=rtpmap:96 VP8/90000\na=rtcp:40001\na=direction:passive\n"
+      "a=crypto:2 AES_256_CM_HMAC_SHA1_80 inline:" OURS46 "\n",
+      "latch", "SRTP AES_256_CM_HMAC_SHA1_80", SrtpSuite::Aes256CmHmacSha1_80, 1},
+  {"best-effort SRTP (RTP/AVP with a=crypto, RFC 8643) is answered with crypto",
+      "m=audio 9 RTP/AVP 0\na=crypto:7 AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "\n"
+      "a=direction:active\n", PlainRtpPolicy::Accept,
+      "m=audio 40000 RTP/AVP 0\na=rtcp:40001\na=direction:passive\n"
+      "a=crypto:7 AES_CM_128_HMAC_SHA1_80 inline:" OURS30 "\n",
+      "latch", "best-effort SRTP", SrtpSuite::AesCm128HmacSha1_80, 1},
+  {"a suite this build does not know is skipped, the next line taken",
+      "m=audio 9 RTP/SAVP 0\na=crypto:1 F8_128_HMAC_SHA1_80 inline:" KEY30 "\n"
+      "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "\na=direction:active\n",
+      PlainRtpPolicy::Accept,
+      "m=audio 40000 RTP/SAVP 0\na=rtcp:40001\na=direction:passive\n"
+      "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" OURS30 "\n",
+      "latch", "SRTP", SrtpSuite::AesCm128HmacSha1_80, 1},
+  {"a short key lifetime and an MKI cannot be honoured: those lines are skipped",
+      "m=audio 9 RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "|2^20\n"
+      "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "|2^31|1:4\n"
+      "a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "|2^31\na=direction:active\n",
+      PlainRtpPolicy::Accept,
+      "m=audio 40000 RTP/SAVP 0\na=rtcp:40001\na=direction:passive\n"
+      "a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:" OURS30 "\n",
+      "latch", "SRTP", SrtpSuite::AesCm128HmacSha1_80, 1},
+  {"RTP/SAVP with no usable suite is rejected with port 0, saying why",
+      "m=audio 9 RTP/SAVP 0\na=crypto:1 F8_128_HMAC_SHA1_80 inline:" KEY30 "\n"
+      "a=direction:active\n", PlainRtpPolicy::Accept,
+      "m=audio 0 RTP/SAVP 0\n", "rejected", "no usable a=crypto", SrtpSuite::AesCm128HmacSha1_80, 0},
+  {"RTP/SAVP without a=crypto (DTLS-SRTP keys it, or nothing) is rejected",
+      "m=audio 9 RTP/SAVP 0\na=direction:active\n", PlainRtpPolicy::Accept,
+      "m=audio 0 RTP/SAVP 0\n", "rejected", "no a=crypto", SrtpSuite::AesCm128HmacSha1_80, 0},
+  {"plain RTP/AVP is answered plain under accept",
+      "m=audio 9 RTP/AVP 0\na=direction:active\n", PlainRtpPolicy::Accept,
+      "m=audio 40000 RTP/AVP 0\na=rtcp:40001\na=direction:passive\n",
+      "latch", "COMEDIA", SrtpSuite::AesCm128HmacSha1_80, 0},
+  {"plain RTP/AVP is rejected under require, saying why",
+      "m=audio 9 RTP/AVP 0\na=direction:active\n", PlainRtpPolicy::RequireSrtp,
+      "m=audio 0 RTP/AVP 0\n", "rejected", "SRTP is required", SrtpSuite::AesCm128HmacSha1_80, 0},
+  {"require accepts best-effort SRTP",
+      "m=audio 9 RTP/AVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "\n"
+      "a=direction:active\n", PlainRtpPolicy::RequireSrtp,
+      "m=audio 40000 RTP/AVP 0\na=rtcp:40001\na=direction:passive\n"
+      "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" OURS30 "\n",
+      "latch", "SRTP", SrtpSuite::AesCm128HmacSha1_80, 1},
+};
+
+GST_START_TEST (test_srtp_answer_table)
+{
+  const SrtpCase & c = srtp_cases[__i__];
+  FakeStreams streams;
+  streams.n_streams = 1;
+  AnswerOptions options = default_answer_options ();
+  options.plain_rtp = c.policy;
+  options.random = fake_random;
+  Negotiated answer;
+  SdpError err;
+  fail_unless (build_answer (parse_ok (std::string (HEAD) + c.offer_media), streams, no_ice,
+          options, answer, err), "%s: %s", c.name, err.message.c_str ());
+  const std::string media = media_text (answer.sdp.get ());
+  fail_unless_equals_string (media.c_str (), c.answer_media);
+  const StreamPlan & plan = answer.streams.at (0);
+  const std::string described = describe (plan);
+  fail_unless_equals_string (described.c_str (), c.plan);
+  fail_unless (plan.note.find (c.note_has) != std::string::npos, "%s: note '%s'", c.name,
+      plan.note.c_str ());
+  /* Notes go to the bus and the log: never a key. */
+  fail_unless (plan.note.find ("inline") == std::string::npos &&
+      plan.note.find (OURS30) == std::string::npos, "%s: a key in '%s'", c.name,
+      plan.note.c_str ());
+  if (c.inbound_first_byte == 0) {
+    fail_if (plan.srtp_inbound.enabled () || plan.srtp_outbound.enabled (), "%s", c.name);
+    return;
+  }
+  fail_unless (plan.srtp_inbound.suite == c.inbound, "%s", c.name);
+  fail_unless (plan.srtp_outbound.suite == c.inbound, "%s", c.name);
+  const SrtpSuiteInfo & info = srtp_suite_info (c.inbound);
+  fail_unless_equals_int (plan.srtp_inbound.key_salt.size (), info.key_len + info.salt_len);
+  fail_unless_equals_int (plan.srtp_inbound.key_salt[0], c.inbound_first_byte);
+  fail_unless_equals_int (plan.srtp_inbound.key_salt.back (),
+      info.key_len + info.salt_len);
+  fail_unless (plan.srtp_outbound.key_salt == std::vector<uint8_t> (
+          info.key_len + info.salt_len, 0xaa), "%s", c.name);
+}
+
+GST_END_TEST;
+
+/* What the offerer offers for each srtp setting, and that the keys cross:
+ * the answerer receives with the key the offerer sends with. */
+GST_START_TEST (test_srtp_offer_answer_round_trip)
+{
+  GstCaps *caps = gst_caps_from_string (
+      "application/x-rtp,media=audio,payload=0,encoding-name=PCMU,clock-rate=8000");
+  std::vector<OfferedStream> offered (1);
+  offered[0].caps = caps;
+  guint8 counter = 0;
+  RandomBytes counting = [&counter] (uint8_t *out, size_t len) {
+    for (size_t i = 0; i < len; i++)
+      out[i] = ++counter;
+  };
+
+  for (SrtpOffer mode : {SrtpOffer::Require, SrtpOffer::BestEffort, SrtpOffer::Plain}) {
+    OfferOptions oo;
+    oo.srtp = mode;
+    oo.random = counting;
+    SdpMessagePtr offer;
+    SdpError err;
+    fail_unless (build_offer (offered, oo, offer, err), "%s", err.message.c_str ());
+    const GstSDPMedia *om = gst_sdp_message_get_media (offer.get (), 0);
+    std::vector<CryptoParse> lines = read_crypto (om);
+    if (mode == SrtpOffer::Plain) {
+      fail_unless_equals_string (om->proto, "RTP/AVP");
+      fail_unless (lines.empty ());
+    } else {
+      fail_unless_equals_string (om->proto, mode == SrtpOffer::Require ? "RTP/SAVP" : "RTP/AVP");
+      /* Every suite, strongest first, tags 1..N, each its own key. */
+      fail_unless_equals_int (lines.size (), srtp_suites_by_strength ().size ());
+      for (size_t i = 0; i < lines.size (); i++) {
+        fail_unless (lines[i].line.has_value ());
+        fail_unless_equals_int (lines[i].line->tag, i + 1);
+        fail_unless (lines[i].line->suite == srtp_suites_by_strength ()[i]);
+        if (i > 0)
+          fail_if (lines[i].line->key_salt == lines[i - 1].line->key_salt);
+      }
+    }
+    SdpDocument offer_doc = parse_ok (sdp_message_to_text (offer.get ()));
+
+    FakeStreams streams;
+    streams.n_streams = 1;
+    AnswerOptions ao = default_answer_options ();
+    ao.random = fake_random;
+    Negotiated answer;
+    fail_unless (build_answer (offer_doc, streams, no_ice, ao, answer, err), "%s",
+        err.message.c_str ());
+    SdpDocument answer_doc = parse_ok (sdp_message_to_text (answer.sdp.get ()));
+    AnswerReading reading;
+    fail_unless (read_answer (offer_doc, answer_doc, MissingPassive::Error, reading, err),
+        "%s", err.message.c_str ());
+    const StreamPlan & a = reading.streams.at (0), & b = answer.streams.at (0);
+    fail_unless (a.srtp_outbound == b.srtp_inbound);
+    fail_unless (b.srtp_outbound == a.srtp_inbound);
+    fail_unless_equals_int (a.srtp_outbound.enabled (), mode != SrtpOffer::Plain);
+    if (mode != SrtpOffer::Plain) {
+      /* The strongest suite, which GCM is. */
+      fail_unless (a.srtp_outbound.suite == srtp_suites_by_strength ()[0]);
+      fail_unless (a.note.find ("SRTP") != std::string::npos, "%s", a.note.c_str ());
+    }
+  }
+  gst_caps_unref (caps);
+}
+
+GST_END_TEST;
+
+/* Answers the offerer must refuse: the keys would not match. */
+GST_START_TEST (test_srtp_bad_answers)
+{
+  const std::string offer_text = HEAD "c=IN IP4 0.0.0.0\n"
+      "m=audio 9 RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "\n"
+      "a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:" KEY30 "\na=direction:active\n";
+  const std::string answer_head = HEAD "c=IN IP4 203.0.113.5\n";
+  struct {
+    const char *media;
+    const char *error_has;
+  } cases[] = {
+    {"m=audio 40000 RTP/SAVP 0\na=direction:passive\n"
+        "a=crypto:5 AES_CM_128_HMAC_SHA1_80 inline:" OURS30 "\n", "tag 5 was not offered"},
+    {"m=audio 40000 RTP/SAVP 0\na=direction:passive\n"
+        "a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:" OURS30 "\n", "we offered"},
+    {"m=audio 40000 RTP/SAVP 0\na=direction:passive\n", "without a=crypto"},
+    {"m=audio 40000 RTP/SAVP 0\na=direction:passive\n"
+        "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" OURS30 "\n"
+        "a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:" OURS30 "\n", "one valid a=crypto"},
+  };
+  for (const auto & c : cases) {
+    AnswerReading reading;
+    SdpError err;
+    fail_if (read_answer (parse_ok (offer_text), parse_ok (answer_head + c.media),
+            MissingPassive::Error, reading, err), "accepted: %s", c.media);
+    fail_unless (err.message.find (c.error_has) != std::string::npos, "'%s' lacks '%s'",
+        err.message.c_str (), c.error_has);
+    fail_unless (err.message.find (OURS30) == std::string::npos, "a key in '%s'",
+        err.message.c_str ());
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 sdp_logic_suite (void)
 {
@@ -1180,6 +1405,9 @@ sdp_logic_suite (void)
   tcase_add_test (tc, test_offer_answer_round_trip);
   tcase_add_test (tc, test_media_transport);
   tcase_add_test (tc, test_helpers);
+  tcase_add_loop_test (tc, test_srtp_answer_table, 0, G_N_ELEMENTS (srtp_cases));
+  tcase_add_test (tc, test_srtp_offer_answer_round_trip);
+  tcase_add_test (tc, test_srtp_bad_answers);
   tcase_add_test (tc, test_is_public_address);
   tcase_add_loop_test (tc, test_allowed_source_from_offer, 0, G_N_ELEMENTS (allowed_cases));
   return s;
