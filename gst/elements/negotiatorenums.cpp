@@ -19,6 +19,10 @@ static_assert ((int) comedia::SymmetricRtp::Auto == COMEDIA_SDP_SYMMETRIC_RTP_AU
     && (int) comedia::SymmetricRtp::Always == COMEDIA_SDP_SYMMETRIC_RTP_ALWAYS
     && (int) comedia::SymmetricRtp::Never == COMEDIA_SDP_SYMMETRIC_RTP_NEVER,
     "symmetric-rtp values");
+static_assert ((int) comedia::SrtpOffer::Plain == COMEDIA_SDP_SRTP_ACCEPT
+    && (int) comedia::SrtpOffer::BestEffort == COMEDIA_SDP_SRTP_BEST_EFFORT
+    && (int) comedia::SrtpOffer::Require == COMEDIA_SDP_SRTP_REQUIRE,
+    "srtp values");
 
 GType
 comedia_sdp_role_get_type (void)
@@ -101,5 +105,23 @@ comedia_sdp_symmetric_rtp_get_type (void)
   };
   if (g_once_init_enter (&type))
     g_once_init_leave (&type, g_enum_register_static ("ComediaSdpSymmetricRtp", values));
+  return type;
+}
+
+GType
+comedia_sdp_srtp_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_SDP_SRTP_ACCEPT, "Answer SRTP offers with SRTP, plain ones plain; "
+          "offer plain RTP", "accept"},
+    {COMEDIA_SDP_SRTP_BEST_EFFORT, "As accept, and offer RTP/AVP with a=crypto "
+          "(best-effort SRTP, RFC 8643)", "best-effort"},
+    {COMEDIA_SDP_SRTP_REQUIRE, "Reject media without usable SRTP; offer RTP/SAVP",
+        "require"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaSdpSrtp", values));
   return type;
 }

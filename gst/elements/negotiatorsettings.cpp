@@ -143,6 +143,18 @@ install_negotiator_properties (GObjectClass * gobject_class)
           COMEDIA_TYPE_SDP_SYMMETRIC_RTP, DEFAULT_SYMMETRIC_RTP,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_SRTP,
+      g_param_spec_enum ("srtp", "SRTP",
+          "SDES-SRTP (RFC 4568, a=crypto): accept answers an SRTP offer with "
+          "SRTP (one suite, the offer's tag, a fresh key) and a plain one "
+          "plain, and offers plain RTP; best-effort also offers RTP/AVP with "
+          "a=crypto (RFC 8643); require rejects media without usable SRTP "
+          "(port 0) and offers RTP/SAVP.  The keys go to the session's "
+          "comedia-rtpsrc and comedia-rtpsink (unless they have a fixed "
+          "srtp-key).  The SDP texts on the bus carry them",
+          COMEDIA_TYPE_SDP_SRTP, DEFAULT_SRTP,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property (gobject_class, PROP_STUN_SERVER,
       g_param_spec_string ("stun-server", "STUN server",
           "ICE: the STUN server for server-reflexive candidates, as "
@@ -217,6 +229,9 @@ set_negotiator_property (NegotiatorSettings & settings, guint prop_id,
     case PROP_PREFER_TRANSPORT:
       settings.prefer_transport = (ComediaSdpPreferTransport) g_value_get_enum (value);
       break;
+    case PROP_SRTP:
+      settings.srtp = (ComediaSdpSrtp) g_value_get_enum (value);
+      break;
     case PROP_SYMMETRIC_RTP:
       settings.symmetric_rtp = (ComediaSdpSymmetricRtp) g_value_get_enum (value);
       break;
@@ -289,6 +304,9 @@ get_negotiator_property (const NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_PREFER_TRANSPORT:
       g_value_set_enum (value, settings.prefer_transport);
+      break;
+    case PROP_SRTP:
+      g_value_set_enum (value, settings.srtp);
       break;
     case PROP_SYMMETRIC_RTP:
       g_value_set_enum (value, settings.symmetric_rtp);

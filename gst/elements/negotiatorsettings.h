@@ -34,6 +34,7 @@
 #define DEFAULT_ICE_ADDRESSES nullptr
 #define DEFAULT_RESTRICT_SOURCE TRUE
 #define DEFAULT_SYMMETRIC_RTP COMEDIA_SDP_SYMMETRIC_RTP_AUTO
+#define DEFAULT_SRTP COMEDIA_SDP_SRTP_ACCEPT
 
 enum
 {
@@ -59,6 +60,7 @@ enum
   PROP_ICE_ADDRESSES,
   PROP_RESTRICT_SOURCE,
   PROP_SYMMETRIC_RTP,
+  PROP_SRTP,
 };
 
 namespace comedia {
@@ -85,6 +87,7 @@ struct NegotiatorSettings {
   ComediaSdpPreferTransport prefer_transport = DEFAULT_PREFER_TRANSPORT;
   gboolean restrict_source = DEFAULT_RESTRICT_SOURCE;
   ComediaSdpSymmetricRtp symmetric_rtp = DEFAULT_SYMMETRIC_RTP;
+  ComediaSdpSrtp srtp = DEFAULT_SRTP;
   std::string stun_server, turn_server, ice_addresses;
 };
 

@@ -181,6 +181,7 @@
 #include "reoffer.h"
 #include "sdpframing.h"
 #include "sessionstreams.h"
+#include "srtpsession.h"
 
 #include <gst/sdp/sdp.h>
 
@@ -379,6 +380,7 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
       (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_TRANSPORT, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_SYMMETRIC_RTP, (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_SRTP, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_PREFER_TRANSPORT,
       (GstPluginAPIFlags) 0);
 }
@@ -608,6 +610,9 @@ answer_options (ComediaSdpNegotiator * self)
   o.prefer = (comedia::PreferTransport) priv->prefer_transport;
   o.symmetric = (comedia::SymmetricRtp) priv->symmetric_rtp;
   o.restrict_source = priv->restrict_source;
+  o.plain_rtp = priv->srtp == COMEDIA_SDP_SRTP_REQUIRE ?
+      comedia::PlainRtpPolicy::RequireSrtp : comedia::PlainRtpPolicy::Accept;
+  o.random = comedia::srtp_random_bytes;
   return o;
 }
 
@@ -714,6 +719,8 @@ make_offer (ComediaSdpNegotiator * self)
   {
     std::lock_guard<std::mutex> guard (self->priv->lock);
     options.session_name = self->priv->sdp_session_name;
+    options.srtp = (comedia::SrtpOffer) self->priv->srtp;
+    options.random = comedia::srtp_random_bytes;
     session_name = self->priv->session_name;
     if (self->priv->offer_caps)
       offer_caps = gst_caps_ref (self->priv->offer_caps);

@@ -91,4 +91,24 @@ typedef enum {
 #define COMEDIA_TYPE_SDP_SYMMETRIC_RTP (comedia_sdp_symmetric_rtp_get_type ())
 GType comedia_sdp_symmetric_rtp_get_type (void);
 
+/**
+ * ComediaSdpSrtp:
+ * @COMEDIA_SDP_SRTP_ACCEPT: answer SRTP offers (RTP/SAVP(F), or RTP/AVP(F)
+ *   with a=crypto) with SRTP and plain ones plain; offer plain RTP
+ * @COMEDIA_SDP_SRTP_BEST_EFFORT: as accept, and offer RTP/AVP(F) with
+ *   a=crypto (best-effort SRTP, RFC 8643): a peer without SRTP answers plain
+ * @COMEDIA_SDP_SRTP_REQUIRE: reject media without usable SRTP (port 0);
+ *   offer RTP/SAVP(F) with a=crypto
+ *
+ * SDES-SRTP (RFC 4568): what the negotiator offers and accepts.
+ */
+typedef enum {
+  COMEDIA_SDP_SRTP_ACCEPT,
+  COMEDIA_SDP_SRTP_BEST_EFFORT,
+  COMEDIA_SDP_SRTP_REQUIRE,
+} ComediaSdpSrtp;
+
+#define COMEDIA_TYPE_SDP_SRTP (comedia_sdp_srtp_get_type ())
+GType comedia_sdp_srtp_get_type (void);
+
 G_END_DECLS

@@ -69,6 +69,28 @@ set_allowed_source (ComediaSession * session, const StreamPlan & p)
   }
 }
 
+/* One master key per direction covers SRTP and SRTCP: both components get
+ * it (with rtcp-mux, component 1 carries both).  Empty keys: plain again,
+ * as a re-offer without a=crypto says. */
+static void
+set_srtp_keys (GstElement * self, ComediaSession * session, const StreamPlan & p)
+{
+  for (guint component : { COMPONENT_RTP, COMPONENT_RTCP }) {
+    Component *c = comedia_session_find_component (session, p.stream, component);
+    if (c == nullptr)
+      continue;
+    c->set_negotiated_inbound_srtp (p.srtp_inbound);
+    std::string error;
+    if (!c->set_outbound_srtp (p.srtp_outbound, false, &error))
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("Cannot use the negotiated SRTP key of stream %u", p.stream),
+          ("%s", error.c_str ()));
+  }
+  if (p.srtp_outbound.enabled ())
+    GST_DEBUG_OBJECT (self, "stream %u: SRTP %s", p.stream,
+        srtp_suite_info (p.srtp_outbound.suite).name);
+}
+
 void
 apply_stream_plans (GstElement * self, ComediaSession * session,
     NiceProvisioner & nice, const std::vector<StreamPlan> & plans)
@@ -91,6 +113,7 @@ apply_stream_plans (GstElement * self, ComediaSession * session,
       set_destination (session, p.stream, COMPONENT_RTCP, to, p.remote.rtcp_port, pinned);
     }
     if (p.kind != StreamPlan::Kind::Rejected && p.kind != StreamPlan::Kind::Ice) {
+      set_srtp_keys (self, session, p);
       set_allowed_source (session, p);
       /* Hold (RFC 3264 8.4): we answered recvonly or inactive. */
       if (Component *c = comedia_session_find_component (session, p.stream, COMPONENT_RTP))
@@ -115,6 +138,8 @@ apply_stream_plans (GstElement * self, ComediaSession * session,
         "local-rtcp-port", G_TYPE_UINT, (guint) p.local.rtcp_port,
         "rtcp-mux", G_TYPE_BOOLEAN, (gboolean) (p.local.rtcp_mux || p.remote.rtcp_mux),
         "allowed-source", G_TYPE_STRING, p.allowed_source.c_str (),
+        "srtp", G_TYPE_STRING, p.srtp_outbound.enabled () ?
+            srtp_suite_info (p.srtp_outbound.suite).name : "",
         "note", G_TYPE_STRING, p.note.c_str (), nullptr);
     gst_element_post_message (self, gst_message_new_element (GST_OBJECT (self), s));
   }

@@ -6,12 +6,32 @@
  */
 #include "srtpsession.h"
 
+#include <glib.h>
+#include <cerrno>
+#include <sys/random.h>
+
 #include <srtp2/srtp.h>
 
 #include <climits>
 #include <cstring>
 
 namespace comedia {
+
+void
+srtp_random_bytes (uint8_t * out, size_t len)
+{
+  while (len > 0) {
+    ssize_t n = getrandom (out, len, 0);
+    if (n < 0) {
+      /* Only EINTR: Linux always has the call.  Never weaker keys. */
+      if (errno != EINTR)
+        g_error ("getrandom: %s", g_strerror (errno));
+      continue;
+    }
+    out += n;
+    len -= (size_t) n;
+  }
+}
 
 const size_t SrtpSession::kMaxTrailer = SRTP_MAX_TRAILER_LEN;
 

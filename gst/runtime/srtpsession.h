@@ -16,6 +16,10 @@ namespace comedia {
 
 enum class SrtpDirection { Inbound, Outbound };
 
+/* Key material: the kernel's CSPRNG (getrandom(2)).  GLib's g_random is
+ * not one, so keys never come from it.  A RandomBytes for the SDP rules. */
+void srtp_random_bytes (uint8_t * out, size_t len);
+
 /* Replayed is libsrtp's replay window (128 packets). */
 using SrtpResult = ProtectionResult;
 
