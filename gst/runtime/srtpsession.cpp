@@ -36,11 +36,17 @@ srtp_random_bytes (uint8_t * out, size_t len)
 const size_t SrtpSession::kMaxTrailer = SRTP_MAX_TRAILER_LEN;
 
 /* srtp_init once per process, on first use; never shut down, since
- * sessions may live until exit. */
+ * sessions may live until exit.  Another user of libsrtp in the process
+ * (GStreamer's srtpenc, say) may have initialised it first: a second
+ * srtp_init then fails to load its debug module again (bad_param) with the
+ * library ready, which is not an error here. */
 static srtp_err_status_t
 library_status ()
 {
-  static const srtp_err_status_t status = srtp_init ();
+  static const srtp_err_status_t status = [] {
+    srtp_err_status_t r = srtp_init ();
+    return r == srtp_err_status_bad_param ? srtp_err_status_ok : r;
+  } ();
   return status;
 }
 
