@@ -2,7 +2,7 @@
  * stock udpsrc / udpsink and with plain recvmmsg / sendmmsg loops, on the
  * same loopback flood, in one invocation.
  *
- *   comedia-bench [--quick] [--out DIR] [--only recv,send,latency,scale]
+ *   comedia-bench [--quick] [--out DIR] [--only recv,send,latency,scale,srtp]
  *
  * Every measurement runs in a child process of its own (this binary again,
  * with a sub-command), pinned to CPU 0, while its traffic generator or
@@ -13,9 +13,15 @@
  * All traffic stays on 127.0.0.1.  The numbers are ratios measured in one
  * run; nothing here asserts a speed (the quick mode is a CI smoke test).
  *
+ * The srtp part sends and receives the same flood with a fixed SRTP key
+ * (AES_CM_128_HMAC_SHA1_80): comedia-rtpsink / comedia-rtpsrc plain and
+ * with srtp-key, against stock srtpenc ! udpsink and udpsrc ! srtpdec.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "bench-common.h"
+#include "sdescrypto.h"
+#include "srtpsession.h"
 
 #include <gst/gst.h>
 #include <gst/base/gstpushsrc.h>
@@ -40,6 +46,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -48,6 +55,43 @@ namespace {
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                        */
+
+/* The srtp part's fixed key: 30 bytes (0..29) of master key and salt, as
+ * the comedia elements take it and as srtpenc / srtpdec do. */
+const char *SRTP_SUITE = "aes-cm-128-hmac-sha1-80";
+const char *SRTP_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd";
+const char *SRTP_KEY_HEX =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d";
+const guint32 FLOOD_SSRC = 0x1000;   /* the flood's first source */
+
+GstBuffer *
+srtp_key_buffer ()
+{
+  std::vector<guint8> k (30);
+  for (size_t i = 0; i < k.size (); i++)
+    k[i] = (guint8) i;
+  return gst_buffer_new_memdup (k.data (), k.size ());
+}
+
+/* An outbound libsrtp session under SRTP_KEY. */
+std::unique_ptr<comedia::SrtpSession>
+srtp_sender ()
+{
+  comedia::SrtpKey key;
+  std::string error;
+  if (!comedia::parse_srtp_key (comedia::SrtpSuite::AesCm128HmacSha1_80,
+          SRTP_KEY, key, error)) {
+    fprintf (stderr, "bench key: %s\n", error.c_str ());
+    exit (2);
+  }
+  auto s = comedia::SrtpSession::create (key,
+      comedia::SrtpDirection::Outbound, &error);
+  if (!s) {
+    fprintf (stderr, "libsrtp: %s\n", error.c_str ());
+    exit (2);
+  }
+  return s;
+}
 
 using Args = bench::Options;
 using Result = std::map<std::string, std::string>;
@@ -268,9 +312,11 @@ result_line (const std::string & output)
 /* ------------------------------------------------------------------ */
 /* Traffic: flood, paced sessions, drain                                */
 
-/* flood --port P --count N [--rate PPS] [--size B] [--sources S]
+/* flood --port P --count N [--rate PPS] [--size B] [--sources S] [--srtp]
  * Sends N RTP packets to 127.0.0.1:P with sendmmsg, flat out or at a set
- * rate, from S source sockets taking turns per batch. */
+ * rate, from S source sockets taking turns per batch.  --srtp: as SRTP
+ * under SRTP_KEY, one source, all N protected before the clock starts (a
+ * ring would repeat packets, and libsrtp drops replays). */
 int
 cmd_flood (const Args & a)
 {
@@ -281,11 +327,26 @@ cmd_flood (const Args & a)
   long sources = std::max (1L, bench::option_long (a, "sources", 1));
   const int batch = 64;
 
+  bool srtp = a.count ("srtp");
+  if (srtp)
+    sources = 1;
   std::vector<int> fds;
   std::vector<PacketRing> rings;
   for (long s = 0; s < sources; s++) {
     fds.push_back (bound_socket (0, nullptr));
-    rings.emplace_back (0x1000 + s, size, 4096);
+    rings.emplace_back (FLOOD_SSRC + s, size, srtp ? count : 4096);
+  }
+  if (srtp) {
+    auto tx = srtp_sender ();
+    for (auto &p : rings[0].packets) {
+      size_t len = p.size ();
+      p.resize (len + comedia::SrtpSession::kMaxTrailer);
+      if (tx->protect (p.data (), len, p.size ()) != comedia::SrtpResult::Ok) {
+        fprintf (stderr, "flood: libsrtp refused to protect\n");
+        return 1;
+      }
+      p.resize (len);
+    }
   }
   sockaddr_in dest = loopback (port);
   std::vector<mmsghdr> msgs (batch);
@@ -560,7 +621,8 @@ wait_eos (GstElement * pipeline, int timeout_s)
   return ok;
 }
 
-/* recv --impl raw|udpsrc|comedia --count N [--size B] [--queued]
+/* recv --impl raw|udpsrc|comedia|comedia-srtp|srtpdec --count N [--size B]
+ *   [--queued]
  * One flood of N packets at the receiver: delivered, lost, rate over the
  * receive window, and CPU time per delivered packet.
  * --queued: the whole flood is queued first in a socket buffer big enough
@@ -577,6 +639,9 @@ cmd_recv (const Args & a)
   std::vector<std::string> flood_args = { "flood", "--port",
     std::to_string (port), "--count", std::to_string (count), "--size",
     std::to_string (size) };
+  bool srtp = impl == "comedia-srtp" || impl == "srtpdec";
+  if (srtp)
+    flood_args.push_back ("--srtp");
 
   bool queued = a.count ("queued");
   /* Room for the whole flood: each datagram costs about 1 KiB of socket
@@ -639,8 +704,8 @@ cmd_recv (const Args & a)
     close (fd);
   } else {
     GstElement *pipeline = gst_pipeline_new ("recv");
-    GstElement *src;
-    if (impl == "udpsrc") {
+    GstElement *src, *dec = nullptr;
+    if (impl == "udpsrc" || impl == "srtpdec") {
       src = make ("udpsrc");
       g_object_set (src, "address", "127.0.0.1", "port", (gint) port,
           "buffer-size", rcvbuf, nullptr);
@@ -652,11 +717,40 @@ cmd_recv (const Args & a)
           "probation", 1, "session", "bench-recv", "buffer-size", rcvbuf,
           nullptr);
     }
+    if (impl == "comedia-srtp") {
+      if (!g_object_class_find_property (G_OBJECT_GET_CLASS (src), "srtp-key")) {
+        /* A comedia-rtpsrc without SRTP: nothing to measure. */
+        print_result ("recv", { {"impl", impl}, {"queued", queued ? "yes" : "no"},
+              {"skipped", "no-srtp-key-property"} });
+        gst_object_unref (src);
+        gst_object_unref (pipeline);
+        return 0;
+      }
+      gst_util_set_object_arg (G_OBJECT (src), "srtp-suite", SRTP_SUITE);
+      g_object_set (src, "srtp-key", SRTP_KEY, nullptr);
+    }
+    if (impl == "srtpdec") {
+      /* srtpdec (GStreamer 1.22) finds its key by SSRC in the caps. */
+      std::string caps = "application/x-srtp,media=audio,clock-rate=8000,"
+          "encoding-name=PCMU,payload=(int)96,ssrc=(uint)" +
+          std::to_string (FLOOD_SSRC) + ",srtp-key=(buffer)" + SRTP_KEY_HEX +
+          ",srtp-cipher=aes-128-icm,srtp-auth=hmac-sha1-80,"
+          "srtcp-cipher=aes-128-icm,srtcp-auth=hmac-sha1-80";
+      GstCaps *c = gst_caps_from_string (caps.c_str ());
+      g_object_set (src, "caps", c, nullptr);
+      gst_caps_unref (c);
+      dec = make ("srtpdec");
+    }
     GstElement *sink = make ("fakesink");
     g_object_set (sink, "sync", FALSE, "async", FALSE, "enable-last-sample",
           FALSE, nullptr);
     gst_bin_add_many (GST_BIN (pipeline), src, sink, nullptr);
-    gst_element_link (src, sink);
+    if (dec) {
+      gst_bin_add (GST_BIN (pipeline), dec);
+      gst_element_link_many (src, dec, sink, nullptr);
+    } else {
+      gst_element_link (src, sink);
+    }
     /* A live source reads nothing in PAUSED: the flood queues up. */
     if (gst_element_set_state (pipeline, queued ? GST_STATE_PAUSED :
             GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
@@ -698,6 +792,10 @@ cmd_recv (const Args & a)
   Result f = bench::parse_key_values (finish_child (flood));
   double sent = num (f, "sent");
   double window = last > first ? (last - first) / 1e6 : NAN;
+  if (srtp && delivered == 0) {
+    fprintf (stderr, "recv %s: nothing decrypted\n", impl.c_str ());
+    return 1;
+  }
   print_result ("recv", {
         {"impl", impl}, {"queued", queued ? "yes" : "no"},
         {"sent", fmt (sent)}, {"delivered", fmt (delivered)},
@@ -708,7 +806,11 @@ cmd_recv (const Args & a)
   return 0;
 }
 
-/* send --impl raw|udpsink|comedia --mode single|list --count N
+/* send --impl raw|udpsink|comedia|comedia-srtp|srtpenc --mode single|list
+ *   --count N [--unique]
+ * --unique: N distinct packets instead of a ring of 1024, as SRTP needs (a
+ * sender's libsrtp refuses to protect a sequence number twice); the srtp
+ * part runs its plain senders this way too, for like with like.
  * N packets from the same prepared source, as single buffers or as lists
  * of 64, to a drain on CPU 1. */
 int
@@ -724,7 +826,8 @@ cmd_send (const Args & a)
   Result d0 = bench::parse_key_values (read_line (drain.out));
   guint16 port = (guint16) num (d0, "port");
 
-  PacketRing ring (0x3000, size, 1024);
+  bool unique = a.count ("unique") || impl == "comedia-srtp" || impl == "srtpenc";
+  PacketRing ring (0x3000, size, unique ? count : 1024);
   double cpu0 = cpu_seconds (), cpu1;
   gint64 t0 = now_us (), t1;
 
@@ -764,8 +867,8 @@ cmd_send (const Args & a)
     feed->count = count;
     feed->list_size = mode == "list" ? list_size : 0;
     feed->ring = &buffers;
-    GstElement *sink;
-    if (impl == "udpsink") {
+    GstElement *sink, *enc = nullptr;
+    if (impl == "udpsink" || impl == "srtpenc") {
       sink = make ("udpsink");
       g_object_set (sink, "host", "127.0.0.1", "port", (gint) port,
           "enable-last-sample", FALSE, nullptr);
@@ -773,10 +876,37 @@ cmd_send (const Args & a)
       sink = make ("comedia-rtpsink");
       g_object_set (sink, "host", "127.0.0.1", "port", (gint) port,
           "session", "bench-send", nullptr);
+      if (impl == "comedia-srtp") {
+        gst_util_set_object_arg (G_OBJECT (sink), "srtp-suite", SRTP_SUITE);
+        g_object_set (sink, "srtp-key", SRTP_KEY, nullptr);
+      }
     }
     g_object_set (sink, "sync", FALSE, "async", FALSE, nullptr);
     gst_bin_add_many (GST_BIN (pipeline), src, sink, nullptr);
-    gst_element_link (src, sink);
+    if (impl == "srtpenc") {
+      enc = make ("srtpenc");
+      GstBuffer *key = srtp_key_buffer ();
+      g_object_set (enc, "key", key, nullptr);
+      gst_buffer_unref (key);
+      for (const char *p : { "rtp-cipher", "rtcp-cipher" })
+        gst_util_set_object_arg (G_OBJECT (enc), p, "aes-128-icm");
+      for (const char *p : { "rtp-auth", "rtcp-auth" })
+        gst_util_set_object_arg (G_OBJECT (enc), p, "hmac-sha1-80");
+      gst_bin_add (GST_BIN (pipeline), enc);
+      GstPad *in = gst_element_request_pad_simple (enc, "rtp_sink_0");
+      GstPad *feed_out = gst_element_get_static_pad (src, "src");
+      GstPad *out = gst_element_get_static_pad (enc, "rtp_src_0");
+      GstPad *sink_in = gst_element_get_static_pad (sink, "sink");
+      if (gst_pad_link (feed_out, in) != GST_PAD_LINK_OK ||
+          gst_pad_link (out, sink_in) != GST_PAD_LINK_OK) {
+        fprintf (stderr, "srtpenc would not link\n");
+        return 1;
+      }
+      for (GstPad *p : { in, feed_out, out, sink_in })
+        gst_object_unref (p);
+    } else {
+      gst_element_link (src, sink);
+    }
     gst_element_set_state (pipeline, GST_STATE_PLAYING);
     if (!wait_eos (pipeline, 120))
       return 1;
@@ -796,6 +926,30 @@ cmd_send (const Args & a)
         {"delivered", fmt (num (d, "received"))},
         {"rate", fmt (count / secs)},
         {"cpu_us_per_packet", fmt ((cpu1 - cpu0) * 1e6 / count, 3)}});
+  return 0;
+}
+
+/* protect --count N [--size B]
+ * libsrtp alone: SrtpSession::protect over N distinct prepared packets, in
+ * place, no socket: the floor of what SRTP adds per packet. */
+int
+cmd_protect (const Args & a)
+{
+  long count = bench::option_long (a, "count", 300000);
+  long size = bench::option_long (a, "size", 200);
+  PacketRing ring (0x3000, size, count);
+  for (auto &p : ring.packets)
+    p.resize (p.size () + comedia::SrtpSession::kMaxTrailer);
+  auto tx = srtp_sender ();
+  double cpu0 = cpu_seconds ();
+  for (auto &p : ring.packets) {
+    size_t len = size;
+    if (tx->protect (p.data (), len, p.size ()) != comedia::SrtpResult::Ok)
+      return 1;
+  }
+  double cpu1 = cpu_seconds ();
+  print_result ("protect", { {"impl", "libsrtp"}, {"sent", fmt (count)},
+        {"cpu_us_per_packet", fmt ((cpu1 - cpu0) * 1e6 / count, 3)} });
   return 0;
 }
 
@@ -1036,7 +1190,7 @@ cmd_all (const Args & a)
 {
   bool quick = a.count ("quick");
   std::string out_dir = bench::option_string (a, "out", "bench-out");
-  std::string only = bench::option_string (a, "only", "recv,send,latency,scale");
+  std::string only = bench::option_string (a, "only", "recv,send,latency,scale,srtp");
   auto want = [&only] (const char *what) {
     return only.find (what) != std::string::npos;
   };
@@ -1057,6 +1211,8 @@ cmd_all (const Args & a)
   const char *recv_impls[] = { "comedia", "udpsrc", "raw" };
   const char *send_impls[] = { "comedia", "udpsink", "raw" };
   const char *modes[] = { "single", "list" };
+  const char *srtp_send_impls[] = { "comedia", "comedia-srtp", "udpsink", "srtpenc" };
+  const char *srtp_recv_impls[] = { "comedia", "comedia-srtp", "udpsrc", "srtpdec" };
   std::map<std::string, std::vector<Result>> by;
 
   /* Repetitions go round the implementations, so a slow moment of the
@@ -1076,6 +1232,18 @@ cmd_all (const Args & a)
           by[std::string ("send/") + mode + "/" + impl].push_back (r.run ({
                   "send", "--impl", impl, "--mode", mode, "--count",
                   std::to_string (flood) }));
+    if (want ("srtp")) {
+      for (const char *mode : modes)
+        for (const char *impl : srtp_send_impls)
+          by[std::string ("srtp-send/") + mode + "/" + impl].push_back (r.run ({
+                  "send", "--impl", impl, "--mode", mode, "--count",
+                  std::to_string (flood), "--unique" }));
+      for (const char *impl : srtp_recv_impls)
+        by[std::string ("srtp-recv/") + impl].push_back (r.run ({ "recv",
+                "--impl", impl, "--count", std::to_string (flood), "--queued" }));
+      by["srtp-protect"].push_back (r.run ({ "protect", "--count",
+              std::to_string (flood) }));
+    }
   }
   Result latency;
   if (want ("latency"))
@@ -1173,6 +1341,81 @@ cmd_all (const Args & a)
         cs / us, cl / rl, cl / ul);
     printf ("%s", line);
     md << line;
+  }
+
+  if (want ("srtp")) {
+    /* ns per packet: CPU time of the measured process per packet. */
+    auto ns = [&med] (const std::string & k) {
+      return med (k, "cpu_us_per_packet") * 1000;
+    };
+    auto label = [] (const char *impl) -> const char * {
+      return !strcmp (impl, "comedia") ? "comedia-rtpsink (plain)" :
+          !strcmp (impl, "comedia-srtp") ? "comedia-rtpsink srtp-key" :
+          !strcmp (impl, "udpsink") ? "udpsink (plain)" : "srtpenc ! udpsink";
+    };
+    auto rlabel = [] (const char *impl) -> const char * {
+      return !strcmp (impl, "comedia") ? "comedia-rtpsrc (plain)" :
+          !strcmp (impl, "comedia-srtp") ? "comedia-rtpsrc srtp-key" :
+          !strcmp (impl, "udpsrc") ? "udpsrc (plain)" : "udpsrc ! srtpdec";
+    };
+    md << "### SRTP (AES_CM_128_HMAC_SHA1_80, fixed key), 200-byte packets\n\n"
+        "Send: the prepared source (distinct packets) into X.  Receive: the "
+        "flood queued, then drained into X ! fakesink.\n\n"
+        "| part | element | buffers | ns/packet (CPU) | packets/s | delivered |\n"
+        "|---|---|---|---:|---:|---:|\n";
+    printf ("%-30s %-7s %12s %14s %12s\n", "srtp", "as", "ns/pkt", "packets/s",
+        "delivered");
+    for (const char *mode : modes)
+      for (const char *impl : srtp_send_impls) {
+        std::string k = std::string ("srtp-send/") + mode + "/" + impl;
+        printf ("%-30s %-7s %12.0f %14.0f %12.0f\n", label (impl), mode, ns (k),
+            med (k, "rate"), med (k, "delivered"));
+        snprintf (line, sizeof (line), "| send | %s | %s | %.0f | %.0f | %.0f of %.0f |\n",
+            label (impl), !strcmp (mode, "list") ? "lists of 64" : "single",
+            ns (k), med (k, "rate"), med (k, "delivered"), med (k, "sent"));
+        md << line;
+        csv << "srtp-send," << impl << "," << mode << "," << med (k, "rate")
+            << "," << med (k, "cpu_us_per_packet") << "," << med (k, "delivered")
+            << "," << med (k, "sent") << "\n";
+      }
+    for (const char *impl : srtp_recv_impls) {
+      std::string k = std::string ("srtp-recv/") + impl;
+      printf ("%-30s %-7s %12.0f %14.0f %12.0f\n", rlabel (impl), "queued",
+          ns (k), med (k, "rate"), med (k, "delivered"));
+      snprintf (line, sizeof (line), "| receive | %s | queued | %.0f | %.0f | %.0f of %.0f |\n",
+          rlabel (impl), ns (k), med (k, "rate"), med (k, "delivered"),
+          med (k, "sent"));
+      md << line;
+      csv << "srtp-recv," << impl << ",queued," << med (k, "rate") << ","
+          << med (k, "cpu_us_per_packet") << "," << med (k, "delivered") << ","
+          << med (k, "sent") << "\n";
+    }
+    double lib = ns ("srtp-protect");
+    snprintf (line, sizeof (line), "| (libsrtp alone) | SrtpSession::protect, "
+        "no socket | | %.0f | | |\n", lib);
+    md << line;
+    csv << "srtp-protect,libsrtp,,," << lib / 1000 << ",,\n";
+    printf ("%-30s %-7s %12.0f\n", "libsrtp protect alone", "", lib);
+
+    std::string ratios = "\nRatios (ns/packet), target SRTP/plain <= 1.3:";
+    for (const char *mode : modes) {
+      std::string p = std::string ("srtp-send/") + mode + "/";
+      snprintf (line, sizeof (line), "\n- send, %s: comedia SRTP / plain = %.2f; "
+          "comedia SRTP / stock srtpenc = %.2f; stock srtpenc / udpsink = %.2f",
+          !strcmp (mode, "list") ? "lists of 64" : "single buffers",
+          ns (p + "comedia-srtp") / ns (p + "comedia"),
+          ns (p + "comedia-srtp") / ns (p + "srtpenc"),
+          ns (p + "srtpenc") / ns (p + "udpsink"));
+      ratios += line;
+    }
+    snprintf (line, sizeof (line), "\n- receive: comedia SRTP / plain = %.2f; "
+        "comedia SRTP / stock srtpdec = %.2f; stock srtpdec / udpsrc = %.2f\n\n",
+        ns ("srtp-recv/comedia-srtp") / ns ("srtp-recv/comedia"),
+        ns ("srtp-recv/comedia-srtp") / ns ("srtp-recv/srtpdec"),
+        ns ("srtp-recv/srtpdec") / ns ("srtp-recv/udpsrc"));
+    ratios += line;
+    printf ("%s", ratios.c_str ());
+    md << ratios;
   }
 
   if (!latency.empty ()) {
@@ -1282,7 +1525,8 @@ main (int argc, char **argv)
   /* Before anything starts a thread: every later thread inherits it. */
   if (cmd == "flood" || cmd == "drain" || cmd == "sessions-flood")
     bench::pin_to_cpu (1);
-  else if (cmd == "recv" || cmd == "send" || cmd == "scale")
+  else if (cmd == "recv" || cmd == "send" || cmd == "scale" ||
+      cmd == "protect")
     bench::pin_to_cpu (0);
 
   gst_init (nullptr, nullptr);
@@ -1299,13 +1543,15 @@ main (int argc, char **argv)
     return cmd_recv (a);
   if (cmd == "send")
     return cmd_send (a);
+  if (cmd == "protect")
+    return cmd_protect (a);
   if (cmd == "latency")
     return cmd_latency (a);
   if (cmd == "scale")
     return cmd_scale (a);
   if (cmd == "all")
     return cmd_all (a);
-  fprintf (stderr, "usage: %s [--quick] [--out DIR] [--only recv,send,latency,scale]\n"
+  fprintf (stderr, "usage: %s [--quick] [--out DIR] [--only recv,send,latency,scale,srtp]\n"
       "       %s flood|drain|sessions-flood|recv|send|latency|scale [options]\n",
       argv[0], argv[0]);
   return 2;
