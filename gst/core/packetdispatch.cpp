@@ -200,15 +200,14 @@ PacketDispatch::unprotect (GstBuffer *packet, bool rtcp, PacketVerdict &v)
     case ProtectionResult::Ok:
       gst_buffer_set_size (packet, (gssize) len);
       return true;
-    case ProtectionResult::AuthFailed:
-      v.reason = DropReason::AuthFailed;
-      break;
     case ProtectionResult::Replayed:
       v.reason = DropReason::Replayed;
       break;
+    case ProtectionResult::AuthFailed:
     case ProtectionResult::Error:
-      v.reason = DropReason::Malformed;
-      v.malformed = rtcp ? "not SRTCP" : "not SRTP";
+      /* Too short for a tag, or plain RTCP: to an SRTP receiver that is
+       * one more packet that does not authenticate. */
+      v.reason = DropReason::AuthFailed;
       break;
   }
   return false;

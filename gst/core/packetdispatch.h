@@ -97,8 +97,9 @@ class PacketDispatch {
 
   /* SRTP: every datagram is unprotected by @protection (nullptr: plain
    * RTP) before it is inspected; one that fails is dropped with
-   * DropReason::AuthFailed or Replayed, or as malformed.  Replaces the
-   * previous one (a new key): libsrtp's replay window starts anew. */
+   * DropReason::Replayed, or AuthFailed (also what is not SRTP at all).
+   * Replaces the previous one (a new key): libsrtp's replay window starts
+   * anew. */
   void set_protection (std::unique_ptr<PacketProtection> protection);
   bool protected_ () const { return protection_ != nullptr; }
 

@@ -445,8 +445,8 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "a bound of probation: bytes per source, in all, or age), "
           "rejected (well-formed but from another source), malformed (not "
           "RTP/RTCP, dropped), keepalives (NAT keepalives consumed), "
-          "auth-failed (SRTP/SRTCP whose authentication tag did not match, "
-          "dropped before latching), replayed (SRTP/SRTCP the replay window "
+          "auth-failed (SRTP/SRTCP that did not authenticate: a wrong tag, "
+          "or not SRTP at all; dropped before latching), replayed (SRTP/SRTCP the replay window "
           "had seen, dropped), receive-calls (system calls that read "
           "datagrams: a batch is one), and peer (the latched \"IP:port\", "
           "or empty); with rtcp-mux also rtcp-peer", GST_TYPE_STRUCTURE,

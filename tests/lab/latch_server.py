@@ -18,12 +18,19 @@ Each comedia-* bus message is printed as it is posted (sync handler):
   event=sdp-negotiator-stream time=T stream=S plan=P allowed-source=A  (--negotiate, --sip)
   event=sip-METHOD time=T source=A:P                                   (--sip)
 --sdp-log FILE (with --sip) gets each offer and answer, as text.
+--sink-props adds properties to both comedia-rtpsink (e.g. an srtp-key);
+--marker HEX counts the RTP packets passed downstream whose payload
+starts with those bytes (rtp.marked, e.g. an attacker's); --decode sends
+the first SSRC through rtppcmudepay ! mulawdec ! level (level.* lines: what
+decrypted audio sounds like).
 At the end (SIGINT/SIGTERM or --seconds) key=value lines:
   state                   the pipeline's state just before stopping
   rtp.passed.SSRC / rtcp.passed.SSRC   packets passed downstream, per SSRC
   rtp.ssrcs / rtcp.ssrcs  SSRCs passed downstream
   src.C.FIELD             comedia-rtpsrc stats of component C
   sink.C.FIELD            comedia-rtpsink stats of component C
+  rtp.marked              (--marker) packets passed with the marker payload
+  level.messages / level.rms.min / level.rms.max   (--decode) dB of the audio
   errors / warnings       bus errors and warnings (error= lines follow)
 """
 import argparse
@@ -52,9 +59,9 @@ def description(a):
         "audiotestsrc is-live=true wave=silence samplesperbuffer=160 "
         "! audio/x-raw,rate=8000,channels=1 ! mulawenc ! rtppcmupay ! rb.send_rtp_sink_0 "
         "rb.send_rtp_src_0 ! comedia-rtpsink name=rtpsink session=s stream=1 component=1 "
-        "sync=false async=false "
+        f"sync=false async=false {a.sink_props} "
         "rb.send_rtcp_src_0 ! comedia-rtpsink name=rtcpsink session=s stream=1 component=2 "
-        "sync=false async=false"
+        f"sync=false async=false {a.sink_props}"
     ) + (
         f" tcpserversrc host=0.0.0.0 port={a.negotiate} ! sdp-negotiator name=neg session=s "
         f"public-address={a.public_address} ! tcpserversink host=0.0.0.0 port={a.negotiate + 1} "
@@ -63,12 +70,21 @@ def description(a):
         f"{a.negotiator_props}" if a.sip else "")
 
 
-def sink_every_ssrc(rtpbin, pad):
+def sink_every_ssrc(rtpbin, pad, decode=False):
     """rtpbin adds a pad per SSRC that passed: each gets a fakesink.  A plain
     "rb. ! depay" links only the first, and a second SSRC (a peer that
     changes it, an attacker that latched and copies the peer's) would stop
     the pipeline with not-linked."""
     if not pad.get_name().startswith("recv_rtp_src_"):
+        return
+    if decode and not decode[0]:
+        decode[0] = True      # the first SSRC only: one stream of audio to judge
+        bin_ = Gst.parse_bin_from_description(
+            "rtppcmudepay ! mulawdec ! level interval=100000000 post-messages=true "
+            "! fakesink sync=false async=false", True)
+        rtpbin.get_parent().add(bin_)
+        bin_.sync_state_with_parent()
+        pad.link(bin_.get_static_pad("sink"))
         return
     sink = Gst.ElementFactory.make("fakesink")
     sink.set_property("sync", False)
@@ -130,13 +146,19 @@ def main():
                     help="answer SIP INVITEs on this UDP port with sdp-negotiator's process-offer")
     ap.add_argument("--negotiator-props", default="", help="extra sdp-negotiator properties (--sip)")
     ap.add_argument("--sdp-log", help="offers and answers, as text (--sip)")
+    ap.add_argument("--sink-props", default="", help="extra comedia-rtpsink properties")
+    ap.add_argument("--marker", help="hex: count passed RTP packets whose payload starts so")
+    ap.add_argument("--decode", action="store_true", help="decode PCMU into a level element")
     ap.add_argument("--rtcp-interval-ms", type=int, default=500,
                     help="rtpbin's minimum RTCP interval (so RTCP flows within a short test)")
     a = ap.parse_args()
 
     Gst.init(None)
     pipe = Gst.parse_launch(description(a))
-    pipe.get_by_name("rb").connect("pad-added", sink_every_ssrc)
+    pipe.get_by_name("rb").connect("pad-added", sink_every_ssrc, [False] if a.decode else None)
+    marker = bytes.fromhex(a.marker) if a.marker else None
+    marked = [0]
+    levels = []
     out_lock = threading.Lock()
 
     def say(line):
@@ -155,6 +177,8 @@ def main():
         if len(data) < 12:
             return
         seq, _, ssrc = struct.unpack_from("!HII", data, 2)
+        if marker and data[12 + 4 * (data[0] & 0x0F):].startswith(marker):
+            marked[0] += 1
         passed["rtp"][ssrc] = passed["rtp"].get(ssrc, 0) + 1
         if recv_log:
             ip, port = sender(buf)
@@ -192,6 +216,10 @@ def main():
         if msg.type == Gst.MessageType.ELEMENT:
             s = msg.get_structure()
             name = s.get_name() if s else ""
+            if name == "level":
+                rms = s.get_value("rms")
+                if rms:
+                    levels.append(max(rms))
             if name == "sdp-negotiator-stream":
                 say("event=%s time=%.6f stream=%s plan=%s allowed-source=%s address=%s" % (
                     name, t, s.get_value("stream"), s.get_value("plan"),
@@ -254,6 +282,13 @@ def main():
         for ssrc, n in sorted(passed[kind].items()):
             lines.append(f"{kind}.passed.{ssrc}={n}")
         lines.append(f"{kind}.ssrcs={','.join(str(s) for s in sorted(passed[kind]))}")
+    if marker:
+        lines.append(f"rtp.marked={marked[0]}")
+    if a.decode:
+        lines.append(f"level.messages={len(levels)}")
+        if levels:
+            lines.append(f"level.rms.min={min(levels):.1f}")
+            lines.append(f"level.rms.max={max(levels):.1f}")
     for el, prefix in (("rtpsrc", "src.1"), ("rtcpsrc", "src.2"), ("rtpsink", "sink.1"), ("rtcpsink", "sink.2")):
         s = stats[el]
         for i in range(s.n_fields()):

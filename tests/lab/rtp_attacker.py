@@ -14,13 +14,20 @@ Modes:
              well-formed stream.  With --copy-from FILE (the legitimate peer's
              "ssrc seq", what an on-path observer sees) it switches to the
              legitimate SSRC --copy-at seconds after it started, continuing its
-             own sequence numbers.
+             own sequence numbers; with --copy-seq too, it then sends each
+             packet with the sequence number after the peer's last one (the
+             copycat of docs/threat-model.md).
+             --srtp-key B64 protects all it sends as SRTP/SRTCP with that
+             key (the wrong one: it does not know the call's);
+             --payload-marker HEX fills its RTP payload with that pattern,
+             so that a receiver can count what of it went downstream.
   flood      --rate packets/s in all, spread over --sockets source ports on
              each --ips address: RTP (random SSRC and sequence number per
              packet) and, one in five, RTCP.
 
 key=value lines at the end: sent.rtp, sent.rtcp, rx (datagrams received on
-any attacker socket), rx.from, ssrc.first / ssrc.copied (sustained),
+any attacker socket), rx.from, ssrc.first / ssrc.copied / sent.copied
+(sustained: packets sent under the copied SSRC),
 t.first (monotonic time of the first packet), seconds (from the first to
 the last), sources (the local addresses it sent from).
 """
@@ -49,6 +56,10 @@ def main():
     ap.add_argument("--seq", type=int, default=None)
     ap.add_argument("--copy-from")
     ap.add_argument("--copy-at", type=float, default=-1)
+    ap.add_argument("--copy-seq", action="store_true",
+                    help="with --copy-from: send the peer's next sequence numbers")
+    ap.add_argument("--srtp-key", help="send SRTP/SRTCP with this base64 key (AES_CM_128_HMAC_SHA1_80)")
+    ap.add_argument("--payload-marker", help="hex bytes repeated as the RTP payload (sustained)")
     ap.add_argument("--recv-log", help='one line per datagram received: "monotonic-time ip port"')
     a = ap.parse_args()
 
@@ -66,6 +77,18 @@ def main():
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
 
+    srtp = rtplab.srtp_session(a.srtp_key, True, repeat=True) if a.srtp_key else None
+
+    def rtp_out(p):
+        return srtp.protect(p) if srtp else p
+
+    def rtcp_out(p):
+        return srtp.protect_rtcp(p) if srtp else p
+    payload = b"\xff" * rtplab.PCMU_SAMPLES
+    if a.payload_marker:
+        m = bytes.fromhex(a.payload_marker)
+        payload = (m * (rtplab.PCMU_SAMPLES // len(m) + 1))[:rtplab.PCMU_SAMPLES]
+
     rx = dict(n=0, src=set())
     recv_log = open(a.recv_log, "w") if a.recv_log else None
 
@@ -75,7 +98,7 @@ def main():
         if recv_log:
             recv_log.write("%.6f %s %d\n" % (time.monotonic(), addr[0], addr[1]))
 
-    sent = dict(rtp=0, rtcp=0)
+    sent = dict(rtp=0, rtcp=0, copied=0)
     ssrc = a.ssrc if a.ssrc is not None else rnd.getrandbits(32)
     first_ssrc, copied = ssrc, None
     seq = a.seq if a.seq is not None else rnd.getrandbits(16)
@@ -120,12 +143,19 @@ def main():
                         fields = f.read().split()
                     if fields:
                         ssrc = copied = int(fields[0])
-                socks[0].sendto(rtplab.rtp_packet(ssrc, seq, ts), rtp_dst)
+                if copied is not None and a.copy_seq:
+                    # The peer's last sequence number, as an on-path observer sees it
+                    with open(a.copy_from) as f:
+                        fields = f.read().split()
+                    if len(fields) == 2:
+                        seq = (int(fields[1]) + 1) & 0xFFFF
+                socks[0].sendto(rtp_out(rtplab.rtp_packet(ssrc, seq, ts, payload=payload)), rtp_dst)
                 sent["rtp"] += 1
+                sent["copied"] += copied is not None
                 seq = (seq + 1) & 0xFFFF
                 ts += rtplab.PCMU_SAMPLES
                 if now >= next_rtcp:
-                    socks[1].sendto(rtplab.rtcp_sr(ssrc, ts, sent["rtp"], 160 * sent["rtp"]), rtcp_dst)
+                    socks[1].sendto(rtcp_out(rtplab.rtcp_sr(ssrc, ts, sent["rtp"], 160 * sent["rtp"])), rtcp_dst)
                     sent["rtcp"] += 1
                     next_rtcp += 0.25
             else:
@@ -167,6 +197,7 @@ def main():
     if a.mode == "sustained":
         print(f"ssrc.first={first_ssrc}")
         print(f"ssrc.copied={'' if copied is None else copied}")
+        print(f"sent.copied={sent['copied']}")
     return 0
 
 

@@ -21,11 +21,15 @@ same sockets.  Plain sockets, no GStreamer: every packet is counted.
   --burst N         the first N RTP packets back to back, as a camera sends
                     a key frame (then paced at --rate)
   --payload BYTES   RTP payload size (default 160, 20 ms of PCMU)
+  --srtp-key B64    send SRTP and SRTCP (AES_CM_128_HMAC_SHA1_80, this
+                    base64 master key || salt; libsrtp2 via pylibsrtp)
+  --srtp-rx-key B64 what comes back is SRTP/SRTCP with this key: only what
+                    authenticates is counted (rx.auth-failed: the rest)
 
 At the end (--seconds, SIGINT or SIGTERM) it prints key=value lines:
   ssrc, seq.first, seq.last, sent.rtp, sent.rtcp, t.first, t.last,
   t.last.rtcp (monotonic times of the first and last RTP, the last RTCP)
-  rx.rtp, rx.rtp.missing (gaps between the first and last sequence number
+  rx.rtp, rx.rtp.missing, rx.auth-failed (gaps between the first and last sequence number
   received), rx.rtp.from (source addresses), rx.rtcp, rx.rtcp.from
 """
 import argparse
@@ -113,6 +117,8 @@ def main():
                     help="offer as a SIP phone does: its own port, no a=direction")
     ap.add_argument("--burst", type=int, default=0, help="the first N RTP packets back to back")
     ap.add_argument("--payload", type=int, default=rtplab.PCMU_SAMPLES, help="RTP payload bytes")
+    ap.add_argument("--srtp-key")
+    ap.add_argument("--srtp-rx-key")
     ap.add_argument("--status")
     ap.add_argument("--sent-log")
     ap.add_argument("--recv-log")
@@ -129,6 +135,20 @@ def main():
     srv_rtp = (a.server, a.rtp_port)
     srv_rtcp = (a.server, a.rtp_port + 1)
 
+    tx = rtplab.srtp_session(a.srtp_key, True) if a.srtp_key else None
+    rxs = rtplab.srtp_session(a.srtp_rx_key, False) if a.srtp_rx_key else None
+    rx_failed = [0]
+
+    def inbound(data, rtcp):
+        """data as sent in the clear, or None if it does not authenticate."""
+        if rxs is None:
+            return data
+        try:
+            return rxs.unprotect_rtcp(data) if rtcp else rxs.unprotect(data)
+        except Exception:     # pylibsrtp.Error: bad tag, replay, too short
+            rx_failed[0] += 1
+            return None
+
     socks = []
     if a.raw:
         raw = raw_sender(a.server)
@@ -144,10 +164,10 @@ def main():
         socks = [rtp_sock, rtcp_sock]
 
         def send_rtp(p):
-            rtp_sock.sendto(p, srv_rtp)
+            rtp_sock.sendto(tx.protect(p) if tx else p, srv_rtp)
 
         def send_rtcp(p):
-            rtcp_sock.sendto(p, srv_rtcp)
+            rtcp_sock.sendto(tx.protect_rtcp(p) if tx else p, srv_rtcp)
 
     stop = []
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
@@ -160,6 +180,9 @@ def main():
     rx_from = {"rtp": set(), "rtcp": set()}
 
     def on_rtp(data, addr):
+        data = inbound(data, False)
+        if data is None:
+            return
         rx["rtp"] += 1
         rx_from["rtp"].add("%s:%d" % addr[:2])
         h = rtplab.parse_rtp(data)
@@ -169,6 +192,8 @@ def main():
                 recv_log.write("%d %.6f %s %d\n" % (h[1], time.monotonic(), addr[0], addr[1]))
 
     def on_rtcp(data, addr):
+        if inbound(data, True) is None:
+            return
         rx["rtcp"] += 1
         rx_from["rtcp"].add("%s:%d" % addr[:2])
 
@@ -249,6 +274,7 @@ def main():
     print(f"rx.rtp.missing={missing}")
     print(f"rx.rtp.from={','.join(sorted(rx_from['rtp']))}")
     print(f"rx.rtcp={rx['rtcp']}")
+    print(f"rx.auth-failed={rx_failed[0]}")
     print(f"rx.rtcp.from={','.join(sorted(rx_from['rtcp']))}")
     for f in (sent_log, recv_log):
         if f:

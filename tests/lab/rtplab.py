@@ -3,6 +3,7 @@ rtp_attacker.py): real RFC 3550 headers, built and read with struct.
 
 Imported by scripts in this directory only; it opens no socket itself.
 """
+import base64
 import socket
 import struct
 import time
@@ -97,3 +98,21 @@ class Pacer:
 
     def tick(self):
         self.i += 1
+
+
+def srtp_session(key_b64, outbound, repeat=False):
+    """A libsrtp2 session (Debian's python3-pylibsrtp, a thin binding: no
+    crypto here) for AES_CM_128_HMAC_SHA1_80 with KEY_B64 (base64 of the 30
+    bytes master key || salt), any SSRC, one direction.  protect(),
+    protect_rtcp(), unprotect(), unprotect_rtcp(); unprotect raises
+    pylibsrtp.Error on a bad tag or a replay.  repeat: protect() takes a
+    sequence number again (a copycat that sends the peer's next one twice)."""
+    import pylibsrtp
+    key = base64.b64decode(key_b64)
+    if len(key) != 30:
+        raise ValueError("an AES_CM_128_HMAC_SHA1_80 key is 30 bytes, not %d" % len(key))
+    kind = pylibsrtp.Policy.SSRC_ANY_OUTBOUND if outbound else pylibsrtp.Policy.SSRC_ANY_INBOUND
+    policy = pylibsrtp.Policy(key=key, ssrc_type=kind,
+                              srtp_profile=pylibsrtp.Policy.SRTP_PROFILE_AES128_CM_SHA1_80)
+    policy.allow_repeat_tx = repeat
+    return pylibsrtp.Session(policy)
