@@ -7,6 +7,8 @@
 #include "packetdispatch.h"
 #include "packets.h"
 
+#include <set>
+#include <utility>
 #include <vector>
 
 using namespace comedia;
@@ -330,6 +332,100 @@ GST_START_TEST (test_set_allowed_unlatches_and_reset)
 }
 GST_END_TEST;
 
+/* A stand-in for SRTP: a packet "authenticates" when its last byte is the
+ * tag 0xA5, which unprotect strips; an (SSRC, sequence) seen before is a
+ * replay.  Records whether it was asked for SRTCP. */
+class FakeProtection : public PacketProtection {
+ public:
+  std::vector<bool> *rtcp_calls;
+  explicit FakeProtection (std::vector<bool> *calls) : rtcp_calls (calls) {}
+  ProtectionResult unprotect (uint8_t *data, size_t &len, bool rtcp) override {
+    rtcp_calls->push_back (rtcp);
+    if (len < 9 || data[len - 1] != 0xA5)
+      return ProtectionResult::AuthFailed;
+    uint32_t key = rtcp ? 0x10000u | data[7] : (uint32_t (data[2]) << 8) | data[3];
+    if (!seen_.insert (key).second)
+      return ProtectionResult::Replayed;
+    len--;
+    return ProtectionResult::Ok;
+  }
+ private:
+  std::set<uint32_t> seen_;
+};
+
+/* @plain (taken) with the fake tag, or a wrong one. */
+static GstBuffer *
+tagged (GstBuffer * plain, bool good = true)
+{
+  std::vector<guint8> bytes = buffer_bytes (plain);
+  gst_buffer_unref (plain);
+  bytes.push_back (good ? 0xA5 : 0x5A);
+  return make_bytes (bytes);
+}
+
+/* Authentication comes before everything the policy does: what fails
+ * neither latches, nor counts for probation, nor passes, nor is a
+ * keepalive; what passes is the plain packet. */
+GST_START_TEST (test_protection_runs_before_the_policy)
+{
+  std::vector<bool> calls;
+  PacketDispatch d (config (3));
+  d.set_protection (std::unique_ptr<PacketProtection> (new FakeProtection (&calls)));
+  PeerAddress peer = addr ("203.0.113.7", 40000);
+  PeerAddress attacker = addr ("198.51.100.66", 5004);
+
+  fail_unless (feed (d, peer, tagged (make_rtp (5, 1)), 0).action == Action::Hold);
+  PacketVerdict v = feed (d, attacker, tagged (make_rtp (5, 2), false), 10);
+  fail_unless (v.action == Action::Drop && v.reason == DropReason::AuthFailed);
+  v = feed (d, peer, tagged (make_rtp (5, 3), false), 15);
+  fail_unless (v.reason == DropReason::AuthFailed, "a bad tag from the peer too");
+  fail_unless (feed (d, peer, tagged (make_rtp (5, 2)), 20).action == Action::Hold);
+  fail_unless_equals_int (d.policy (Side::Own).held_packets (), 2);
+  /* A forged keepalive is no keepalive. */
+  v = feed (d, peer, tagged (make_rtp (5, 3, KEEPALIVE_PT, 0), false), 30);
+  fail_unless (v.action == Action::Drop && v.keepalives == 0);
+
+  v = feed (d, peer, tagged (make_rtp (5, 3)), 40);
+  fail_unless (v.action == Action::Forward && v.latch.happened);
+  fail_unless (v.latch.peer == peer);
+  std::vector<GstBuffer *> &out = d.output (Side::Own);
+  fail_unless_equals_int (out.size (), 3);
+  for (GstBuffer *b : out)
+    fail_unless_equals_int (gst_buffer_get_size (b), 12 + 20);   /* tag gone */
+  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({1, 2, 3}));
+
+  /* A copy of the peer's SSRC and next sequence from elsewhere does not
+   * re-latch without the key; a replay of the peer's own packet is caught. */
+  v = feed (d, attacker, tagged (make_rtp (5, 4), false), 60);
+  fail_unless (v.reason == DropReason::AuthFailed && !v.latch.happened);
+  v = feed (d, attacker, tagged (make_rtp (5, 3)), 70);
+  fail_unless (v.action == Action::Drop && v.reason == DropReason::Replayed);
+  fail_unless (d.policy (Side::Own).peer () == peer);
+  fail_unless (d.output (Side::Own).empty ());
+  for (bool rtcp : calls)
+    fail_if (rtcp, "RTP unprotected as SRTCP");
+}
+GST_END_TEST;
+
+/* With rtcp-mux, RTCP on the RTP socket is unprotected as SRTCP, RTP as
+ * SRTP, each to its own side. */
+GST_START_TEST (test_protection_of_muxed_rtcp)
+{
+  std::vector<bool> calls;
+  PacketDispatch d (config (1, true));
+  d.set_protection (std::unique_ptr<PacketProtection> (new FakeProtection (&calls)));
+  PeerAddress peer = addr ("203.0.113.7", 40000);
+
+  fail_unless (feed (d, peer, tagged (make_rtp (9, 1)), 0).action == Action::Forward);
+  PacketVerdict v = feed (d, peer, tagged (make_rtcp_rr (9)), 10);
+  fail_unless (v.side == Side::MuxedRtcp && v.action == Action::Forward);
+  fail_unless (take_output (d, Side::MuxedRtcp) == std::vector<guint32> ({9}));
+  v = feed (d, peer, tagged (make_rtcp_rr (8), false), 20);
+  fail_unless (v.side == Side::MuxedRtcp && v.reason == DropReason::AuthFailed);
+  fail_unless (calls == std::vector<bool> ({false, true, true}));
+}
+GST_END_TEST;
+
 static Suite *
 packetdispatch_suite (void)
 {
@@ -346,6 +442,8 @@ packetdispatch_suite (void)
   tcase_add_test (tc, test_drop_reasons);
   tcase_add_test (tc, test_rtcp_component_waits_for_rtp_peer);
   tcase_add_test (tc, test_set_allowed_unlatches_and_reset);
+  tcase_add_test (tc, test_protection_runs_before_the_policy);
+  tcase_add_test (tc, test_protection_of_muxed_rtcp);
   return s;
 }
 

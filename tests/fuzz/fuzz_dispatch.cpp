@@ -3,7 +3,8 @@
  * RTP peer, the allowed source and timeouts changing in between, checking
  * what a user relies on: among the packets passed on a side, those of one
  * source keep their order; nothing passes but from the side's latched
- * peer; no keepalive passes; what is held stays bounded.
+ * peer; no keepalive passes; what is held stays bounded; with a
+ * protection (SRTP's place), nothing that failed it passes.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "fuzzinput.h"
@@ -75,9 +76,24 @@ make_datagram (Input & in, uint8_t keepalive_pt)
   }
 }
 
+/* SRTP's stand-in: a datagram "authenticates" when its last byte is 0 (what
+ * make_datagram builds, and some raw ones); nothing is decrypted. */
+static bool
+authentic (const uint8_t *data, size_t len)
+{
+  return len > 0 && data[len - 1] == 0;
+}
+
+class FakeProtection : public PacketProtection {
+ public:
+  ProtectionResult unprotect (uint8_t *data, size_t &len, bool) override
+  { return authentic (data, len) ? ProtectionResult::Ok : ProtectionResult::AuthFailed; }
+};
+
 struct Origin {
   size_t index;          /* arrival order */
   PeerAddress from;
+  bool authentic;        /* what the protection, if any, lets through */
 };
 
 extern "C" int
@@ -86,7 +102,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   Input in { data, size };
 
   /* flags: bit0 RTCP component, bit1 rtcp-mux (component 1 only), bit2
-   * RTCP needs the RTP peer, bits 3-4 relatch, bit5 no keepalives; then
+   * RTCP needs the RTP peer, bits 3-4 relatch, bit5 no keepalives, bit6 a
+   * protection; then
    * probation, probation time, timeout, mtu. */
   uint8_t flags = in.byte ();
   PacketDispatch::Config config;
@@ -108,6 +125,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   PacketDispatch dispatch;
   dispatch = PacketDispatch (config);
+  bool protection = flags & 0x40;
+  if (protection)
+    dispatch.set_protection (std::unique_ptr<PacketProtection> (new FakeProtection ()));
   const Side sides[] = { Side::Own, Side::MuxedRtcp };
 
   int64_t now = 0;
@@ -124,6 +144,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       auto it = origin.find (out[i]);
       CHECK (it != origin.end ());
       CHECK (policy.latched () && it->second.from == policy.peer ());
+      CHECK (!protection || it->second.authentic);
       PacketFacts f = inspect_packet (out[i], side == Side::Own ?
           config.component : COMPONENT_RTCP, false);
       CHECK (!(f.kind == PacketKind::Rtp && side == Side::Own &&
@@ -187,11 +208,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     for (size_t i = 0; i < n && !in.done (); i++) {
       PeerAddress from = pick_address (in);
       GstBuffer *packet = make_datagram (in, 20);
-      origin[packet] = Origin { arrivals++, from };
+      GstMapInfo map;
+      bool ok = gst_buffer_map (packet, &map, GST_MAP_READ);
+      bool genuine = ok && authentic (map.data, map.size);
+      if (ok)
+        gst_buffer_unmap (packet, &map);
+      origin[packet] = Origin { arrivals++, from, genuine };
       size_t before[2] = { dispatch.output (Side::Own).size (),
         dispatch.output (Side::MuxedRtcp).size () };
 
       PacketVerdict v = dispatch.dispatch (from, packet, now);
+      /* Only a packet that authenticates latches its side. */
+      CHECK (!protection || !v.latch.happened || genuine);
 
       CHECK (dispatch.has (v.side));
       const std::vector<GstBuffer *> &out = dispatch.output (v.side);
