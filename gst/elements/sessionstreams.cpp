@@ -96,6 +96,10 @@ apply_stream_plans (GstElement * self, ComediaSession * session,
     NiceProvisioner & nice, const std::vector<StreamPlan> & plans)
 {
   for (const StreamPlan & p : plans) {
+    /* Keys before destinations: a sink that could send before it has its
+     * key would send plain RTP, which the peer drops. */
+    if (p.kind != StreamPlan::Kind::Rejected && p.kind != StreamPlan::Kind::Ice)
+      set_srtp_keys (self, session, p);
     if (p.kind == StreamPlan::Kind::Ice) {
       std::shared_ptr<IceAgent> ice = nice.agent ();
       std::string error = "the pipeline has no nicesrc/nicesink";
@@ -113,7 +117,6 @@ apply_stream_plans (GstElement * self, ComediaSession * session,
       set_destination (session, p.stream, COMPONENT_RTCP, to, p.remote.rtcp_port, pinned);
     }
     if (p.kind != StreamPlan::Kind::Rejected && p.kind != StreamPlan::Kind::Ice) {
-      set_srtp_keys (self, session, p);
       set_allowed_source (session, p);
       /* Hold (RFC 3264 8.4): we answered recvonly or inactive. */
       if (Component *c = comedia_session_find_component (session, p.stream, COMPONENT_RTP))

@@ -49,8 +49,7 @@ class PeerSrtp {
 
   /* @plain (taken) protected, as bytes. */
   std::vector<guint8> protect (GstBuffer * plain, bool rtcp = false) {
-    std::vector<guint8> data = buffer_bytes (plain);
-    gst_buffer_unref (plain);
+    std::vector<guint8> data = take_bytes (plain);
     int len = (int) data.size ();
     data.resize (data.size () + SRTP_MAX_TRAILER_LEN);
     srtp_err_status_t r = rtcp ? srtp_protect_rtcp (srtp_, data.data (), &len)
@@ -119,7 +118,7 @@ GST_START_TEST (test_srtp_round_trip)
   guint16 port = bound_port (sh.src);
 
   for (guint16 seq = 1; seq <= 3; seq++) {
-    std::vector<guint8> plain = buffer_bytes (make_rtp (0x1111, seq));
+    std::vector<guint8> plain = take_bytes (make_rtp (0x1111, seq));
     std::vector<guint8> wire = peer_srtp.protect (make_bytes (plain));
     fail_unless (wire.size () == plain.size () + 10, "an 80-bit tag");
     send_bytes (peer, port, wire);
@@ -246,7 +245,7 @@ GST_START_TEST (test_srtcp_on_both_components)
   PeerSrtp peer_srtp (KEY_B64, true);
   GSocket *peer = make_peer ();
 
-  std::vector<guint8> plain = buffer_bytes (make_rtcp_rr (0x5555));
+  std::vector<guint8> plain = take_bytes (make_rtcp_rr (0x5555));
   send_bytes (peer, bound_port (rtcp_sh.src), peer_srtp.protect (make_bytes (plain), true));
   GstBuffer *out = gst_harness_pull (rtcp_sh.h);
   fail_unless (buffer_bytes (out) == plain);
@@ -265,7 +264,7 @@ GST_START_TEST (test_srtcp_on_both_components)
   gst_object_unref (pad);
   GstHarness *rtcp = gst_harness_new_with_element (src, nullptr, "rtcp_src");
   guint16 port = bound_port (src);
-  std::vector<guint8> rr = buffer_bytes (make_rtcp_rr (0x6666));
+  std::vector<guint8> rr = take_bytes (make_rtcp_rr (0x6666));
   send_bytes (peer, port, peer_srtp.protect (make_rtp (0x6666, 1)));
   send_bytes (peer, port, peer_srtp.protect (make_bytes (rr), true));
   gst_buffer_unref (gst_harness_pull (sh.h));
@@ -336,7 +335,7 @@ GST_START_TEST (test_sink_protects_everything_it_sends)
     gst_harness_set_src_caps_str (h, component == 1 ? "application/x-rtp" :
         "application/x-rtcp");
     GstElement *sink = gst_harness_find_element (h, "comedia-rtpsink");
-    std::vector<guint8> plain = buffer_bytes (component == 1 ?
+    std::vector<guint8> plain = take_bytes (component == 1 ?
         make_rtp (0x7777, 1) : make_rtcp_rr (0x7777));
     fail_unless_equals_int (gst_harness_push (h, make_bytes (plain)), GST_FLOW_OK);
     std::vector<guint8> got (2048);

@@ -95,6 +95,9 @@ SLOG=$LAB_TMP/server.log CLOG=$LAB_TMP/client.log
 server_reached_client() {
     latched "$SLOG" 2 && [ "$(lab_counter "$LAB_NS_CLIENT" lab_obs from_server)" -gt 0 ] 2>/dev/null
 }
+server_srtcp_reached_client() {
+    server_reached_client && [ "$(lab_counter "$LAB_NS_CLIENT" lab_obs from_server_rtcp)" -gt 0 ] 2>/dev/null
+}
 rtcp6_arrived() {
     local n
     n=$(lab_nsexec "$LAB_NS_CLIENT" nft list counter ip6 lab_obs6 from_server6 | sed -n 's/.*packets \([0-9]*\).*/\1/p')
@@ -213,7 +216,9 @@ srtp)
     example srtp-server "$LAB_NS_SERVER" "$SLOG"
     lab_wait_udp "$LAB_NS_SERVER" 5005 15 || { lab_fail "server did not bind 5005"; show "$SLOG"; exit 1; }
     example srtp-client "$LAB_NS_CLIENT" "$CLOG" stock
-    settle server_reached_client
+    # The server's first SRTCP leaves only once it latched the client's, an
+    # RTCP interval (up to 7.5 s) after the client's first.
+    settle server_srtcp_reached_client
     stop_all
     lab_check "server latched SRTP through the NAT" latched "$SLOG" 1
     lab_check "server latched SRTCP through the NAT" latched "$SLOG" 2
