@@ -153,7 +153,8 @@ GST_START_TEST (test_srtp_bad_tag_neither_latches_nor_passes)
   fail_unless (wait_stat (sh.src, "auth-failed", 3));
   fail_unless_equals_int (stat_u64 (sh.src, "latched"), 0);
   fail_unless_equals_int (stat_u64 (sh.src, "passed"), 0);
-  fail_unless_equals_string (latched_address (sh.src).c_str (), "");
+  const std::string latched = latched_address (sh.src);
+  fail_unless_equals_string (latched.c_str (), "");
   fail_unless (gst_harness_try_pull (sh.h) == nullptr);
 
   /* Said in a warning, which names no key. */
