@@ -88,7 +88,8 @@ std::string crypto_for_log (const CryptoLine & line);
 std::vector<CryptoParse> read_crypto (const GstSDPMedia * media);
 void add_crypto (GstSDPMedia * media, const CryptoLine & line);
 
-/* Fills a buffer with random bytes: g_random or libsrtp's at run time,
+/* Fills a buffer with random bytes: a cryptographic source at run time
+ * (srtp_random_bytes, getrandom; never g_random, which is predictable),
  * something fixed in tests. */
 using RandomBytes = std::function<void (uint8_t * out, size_t len)>;
 

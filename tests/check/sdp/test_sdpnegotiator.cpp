@@ -9,6 +9,11 @@
 #include <gst/sdp/sdp.h>
 
 #include "comediasdp.h"
+#include "sdescrypto.h"
+
+#include "../packets.h"
+
+#include <srtp2/srtp.h>
 
 #include <cstring>
 #include <string>
@@ -1035,6 +1040,268 @@ GST_START_TEST (test_signals_offerer)
 
 GST_END_TEST;
 
+/* ---- SRTP ------------------------------------------------------------- */
+
+/* The phone's keys (30 bytes each, AES_CM_128_HMAC_SHA1_80): its first
+ * offer's, its re-offer's, and one it never offered. */
+static const char *PHONE_KEY = "0VYd/GBqV92DODerMN9FluysFcGICFEuRX4IWXs4";
+static const char *PHONE_KEY2 = "t2vMRU3ROGd5qVUAC3bE6OapJXa5lu5Rd9K8nHLX";
+static const char *WRONG_KEY = "68IpTKJtqhR3xoVyPTEQxonPz1E3Umoi8n65a7V3";
+
+/* One direction of the phone's SRTP, libsrtp's own: the element's keys are
+ * checked against the library, not against comedia's wrapper. */
+class PhoneSrtp {
+ public:
+  PhoneSrtp (const std::vector<guint8> & key, bool sending) : key_ (key) {
+    fail_unless_equals_int (key_.size (), 30);
+    /* bad_param: the plugin's runtime initialised it first. */
+    srtp_err_status_t init = srtp_init ();
+    fail_unless (init == srtp_err_status_ok || init == srtp_err_status_bad_param);
+    srtp_policy_t policy;
+    memset (&policy, 0, sizeof policy);
+    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80 (&policy.rtp);
+    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80 (&policy.rtcp);
+    policy.ssrc.type = sending ? ssrc_any_outbound : ssrc_any_inbound;
+    policy.key = key_.data ();
+    policy.window_size = 128;
+    fail_unless_equals_int (srtp_create (&srtp_, &policy), srtp_err_status_ok);
+  }
+  ~PhoneSrtp () { srtp_dealloc (srtp_); }
+
+  std::vector<guint8> protect (GstBuffer * plain, bool rtcp) {
+    std::vector<guint8> data = take_bytes (plain);
+    int len = (int) data.size ();
+    data.resize (data.size () + SRTP_MAX_TRAILER_LEN);
+    fail_unless_equals_int (rtcp ? srtp_protect_rtcp (srtp_, data.data (), &len) :
+        srtp_protect (srtp_, data.data (), &len), srtp_err_status_ok);
+    data.resize (len);
+    return data;
+  }
+  bool unprotect (std::vector<guint8> & data, bool rtcp) {
+    int len = (int) data.size ();
+    if ((rtcp ? srtp_unprotect_rtcp (srtp_, data.data (), &len) :
+            srtp_unprotect (srtp_, data.data (), &len)) != srtp_err_status_ok)
+      return false;
+    data.resize (len);
+    return true;
+  }
+
+ private:
+  std::vector<guint8> key_;
+  srtp_t srtp_ = nullptr;
+};
+
+static std::vector<guint8>
+b64 (const char *text)
+{
+  gsize len = 0;
+  guchar *raw = g_base64_decode (text, &len);
+  std::vector<guint8> out (raw, raw + len);
+  g_free (raw);
+  return out;
+}
+
+static void
+send_to (Peer & from, guint port, const std::vector<guint8> & bytes)
+{
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *dest = g_inet_socket_address_new (lo, port);
+  fail_unless_equals_int (g_socket_send_to (from.socket, dest, (const gchar *) bytes.data (),
+          bytes.size (), nullptr, nullptr), (gssize) bytes.size ());
+  g_object_unref (dest);
+  g_object_unref (lo);
+}
+
+static guint64
+src_stat (const Streams & s, guint stream, guint component, const char *field)
+{
+  std::string name = "s" + std::to_string (stream) + "c" + std::to_string (component);
+  GstElement *e = gst_bin_get_by_name (GST_BIN (s.pipeline), name.c_str ());
+  fail_unless (e != nullptr);
+  GstStructure *st = nullptr;
+  guint64 v = 0;
+  g_object_get (e, "stats", &st, nullptr);
+  fail_unless (st != nullptr && gst_structure_get_uint64 (st, field, &v), "no %s", field);
+  gst_structure_free (st);
+  gst_object_unref (e);
+  return v;
+}
+
+/* Waits until stats @field of the session's rtpsrc reaches @n. */
+static bool
+wait_src_stat (const Streams & s, guint stream, guint component, const char *field,
+    guint64 n)
+{
+  for (int i = 0; i < 300; i++) {
+    if (src_stat (s, stream, component, field) >= n)
+      return true;
+    g_usleep (10 * 1000);
+  }
+  return false;
+}
+
+/* Whether the rtpsrc of (1, @component) authenticates what @key protects:
+ * one packet under WRONG_KEY must fail, then three under @key must be
+ * received without another failure. */
+static bool
+src_accepts_key (const Streams & s, guint component, Peer & from, const char *key,
+    guint16 first_seq)
+{
+  bool rtcp = component == 2;
+  guint port = port_of (s, 1, component);
+  guint64 failed = src_stat (s, 1, component, "auth-failed");
+  guint64 received = src_stat (s, 1, component, "received");
+  PhoneSrtp wrong (b64 (WRONG_KEY), true), right (b64 (key), true);
+  send_to (from, port, wrong.protect (rtcp ? make_rtcp_rr (0x5eed) :
+          make_rtp (0x5eed, first_seq, 0), rtcp));
+  fail_unless (wait_src_stat (s, 1, component, "auth-failed", failed + 1),
+      "a wrong key authenticated on component %u", component);
+  for (guint16 i = 1; i <= 3; i++)
+    send_to (from, port, right.protect (rtcp ? make_rtcp_rr (0x5eed) :
+            make_rtp (0x5eed, first_seq + i, 0), rtcp));
+  fail_unless (wait_src_stat (s, 1, component, "received", received + 4));
+  return src_stat (s, 1, component, "auth-failed") == failed + 1;
+}
+
+/* What comedia-rtpsink (1, @component) puts on the wire for one plain
+ * packet, as @peer receives it. */
+static std::vector<guint8>
+sink_sends (const Streams & s, guint component, Peer & peer, GstBuffer * plain)
+{
+  std::string desc = "comedia-rtpsink session=" + s.session + " stream=1 component=" +
+      std::to_string (component) + " sync=false async=false";
+  GstHarness *h = gst_harness_new_parse (desc.c_str ());
+  gst_harness_set_src_caps_str (h, component == 1 ? "application/x-rtp" :
+      "application/x-rtcp");
+  fail_unless_equals_int (gst_harness_push (h, plain), GST_FLOW_OK);
+  gst_harness_teardown (h);
+  /* The first datagram that is not a keepalive (those are short). */
+  guint8 data[2048];
+  for (int tries = 0; tries < 20; tries++) {
+    if (!g_socket_condition_timed_wait (peer.socket, G_IO_IN, 2 * G_USEC_PER_SEC,
+            nullptr, nullptr))
+      break;
+    gssize n = g_socket_receive (peer.socket, (gchar *) data, sizeof data, nullptr,
+        nullptr);
+    if (n > 24)
+      return std::vector<guint8> (data, data + n);
+  }
+  fail ("nothing from the sink of component %u", component);
+  return {};
+}
+
+/* The one a=crypto of the answer's first m-line, checked for @tag. */
+static comedia::CryptoLine
+answered_crypto (const comedia::SdpDocument & answer, guint tag)
+{
+  const GstSDPMedia *m = gst_sdp_message_get_media (answer.message (), 0);
+  fail_unless_equals_string (gst_sdp_media_get_proto (m), "RTP/SAVP");
+  std::vector<comedia::CryptoParse> lines = comedia::read_crypto (m);
+  fail_unless_equals_int (lines.size (), 1);
+  fail_unless (lines[0].line.has_value (), "%s", lines[0].reason.c_str ());
+  fail_unless_equals_int (lines[0].line->tag, tag);
+  fail_unless (lines[0].line->suite == comedia::SrtpSuite::AesCm128HmacSha1_80);
+  fail_unless (!lines[0].line->lifetime && lines[0].line->mki_length == 0);
+  return *lines[0].line;
+}
+
+static std::string
+srtp_offer (guint version, const Peer & rtp, const Peer & rtcp, guint tag, const char *key)
+{
+  return "v=0\no=phone 1 " + std::to_string (version) + " IN IP4 127.0.0.1\ns=-\n"
+      "c=IN IP4 127.0.0.1\nt=0 0\nm=audio " + std::to_string (rtp.port) +
+      " RTP/SAVP 0\na=rtcp:" + std::to_string (rtcp.port) + "\na=sendrecv\n"
+      "a=crypto:" + std::to_string (tag) + " AES_CM_128_HMAC_SHA1_80 inline:" + key +
+      "\n\n";
+}
+
+/* An RTP/SAVP offer under the default srtp=accept: the answer is RTP/SAVP
+ * with the offer's tag and a fresh key; comedia-rtpsrc authenticates the
+ * offer's key on both components (and not another), comedia-rtpsink
+ * protects under the answered key.  A re-offer with a new key replaces
+ * both.  No key reaches the stream note. */
+GST_START_TEST (test_answerer_srtp)
+{
+  Streams session = make_streams ("sdp-h-srtp", 1);
+  fail_unless (gst_element_set_state (session.pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  Negotiator n = make_negotiator ("session=sdp-h-srtp public-address=127.0.0.1");
+  Peer rtp, rtcp;
+
+  fail_unless_equals_int (push_text (n.h, srtp_offer (1, rtp, rtcp, 7, PHONE_KEY), 64),
+      GST_FLOW_OK);
+  comedia::SdpDocument answer = parse_ok (pull_text (n.h));
+  fail_unless_equals_int (gst_sdp_message_get_media (answer.message (), 0)->port,
+      port_of (session, 1, 1));
+  comedia::CryptoLine ours = answered_crypto (answer, 7);
+  fail_unless (ours.key_salt != b64 (PHONE_KEY), "our key is the phone's");
+  std::string note = pop_stream_note (n.bus, 1);
+  fail_unless (note.find (PHONE_KEY) == std::string::npos, "%s", note.c_str ());
+  gchar *our_b64 = g_base64_encode (ours.key_salt.data (), ours.key_salt.size ());
+  fail_unless (note.find (our_b64) == std::string::npos, "%s", note.c_str ());
+  g_free (our_b64);
+
+  /* Inbound: the offer's key, on RTP and on RTCP. */
+  fail_unless (src_accepts_key (session, 1, rtp, PHONE_KEY, 1));
+  fail_unless (src_accepts_key (session, 2, rtcp, PHONE_KEY, 1));
+  /* Outbound: our answered key, SRTP and SRTCP. */
+  {
+    PhoneSrtp in (ours.key_salt, false);
+    std::vector<guint8> plain = take_bytes (make_rtp (0xabc, 9, 0));
+    std::vector<guint8> wire = sink_sends (session, 1, rtp, make_bytes (plain));
+    fail_unless (wire != plain, "sent plain");
+    fail_unless (in.unprotect (wire, false), "not SRTP under the answered key");
+    fail_unless (wire == plain);
+    std::vector<guint8> rr = take_bytes (make_rtcp_rr (0xabc));
+    wire = sink_sends (session, 2, rtcp, make_bytes (rr));
+    fail_unless (in.unprotect (wire, true), "not SRTCP under the answered key");
+    fail_unless (wire == rr);
+  }
+
+  /* A re-offer with a new key (and tag): the old key no longer
+   * authenticates, the new one does; the sinks use the new answer's key. */
+  fail_unless_equals_int (push_text (n.h, srtp_offer (2, rtp, rtcp, 3, PHONE_KEY2), 64),
+      GST_FLOW_OK);
+  answer = parse_ok (pull_text (n.h));
+  comedia::CryptoLine ours2 = answered_crypto (answer, 3);
+  fail_unless (!src_accepts_key (session, 1, rtp, PHONE_KEY, 10),
+      "the first offer's key still authenticates after the re-offer");
+  fail_unless (src_accepts_key (session, 1, rtp, PHONE_KEY2, 20));
+  fail_unless (src_accepts_key (session, 2, rtcp, PHONE_KEY2, 20));
+  {
+    PhoneSrtp in (ours2.key_salt, false);
+    std::vector<guint8> plain = take_bytes (make_rtp (0xabc, 30, 0));
+    std::vector<guint8> wire = sink_sends (session, 1, rtp, make_bytes (plain));
+    fail_unless (in.unprotect (wire, false), "not SRTP under the re-answered key");
+    fail_unless (wire == plain);
+  }
+  fail_if (pop_error (n.bus).found);
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
+/* srtp=require rejects a plain offer with port 0 and says why. */
+GST_START_TEST (test_answerer_srtp_require_rejects_plain)
+{
+  Streams session = make_streams ("sdp-h-srtp-req", 1);
+  Negotiator n = make_negotiator ("session=sdp-h-srtp-req public-address=127.0.0.1 "
+      "srtp=require");
+  Peer rtp, rtcp;
+  fail_unless_equals_int (push_text (n.h, loopback_offer (1, "127.0.0.1", rtp, rtcp,
+              "sendrecv"), 64), GST_FLOW_OK);
+  comedia::SdpDocument answer = parse_ok (pull_text (n.h));
+  fail_unless_equals_int (gst_sdp_message_get_media (answer.message (), 0)->port, 0);
+  std::string note = pop_stream_note (n.bus, 1);
+  fail_unless (note.find ("SRTP is required") != std::string::npos, "%s", note.c_str ());
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
 static Suite *
 sdpnegotiator_suite (void)
 {
@@ -1048,6 +1315,8 @@ sdpnegotiator_suite (void)
   tcase_add_test (tc, test_answerer_static_destination_wins_over_latch);
   tcase_add_test (tc, test_answerer_rejects_unknown_stream);
   tcase_add_test (tc, test_answerer_reoffer);
+  tcase_add_test (tc, test_answerer_srtp);
+  tcase_add_test (tc, test_answerer_srtp_require_rejects_plain);
   tcase_add_loop_test (tc, test_answerer_bad_input, 0, G_N_ELEMENTS (bad_inputs));
   tcase_add_test (tc, test_offerer_exchange);
   tcase_add_test (tc, test_offerer_keepalives_after_answer);
