@@ -130,6 +130,7 @@ using comedia::Side;
 #define DEFAULT_BATCH_SIZE 64
 #define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
 #define DEFAULT_RECEIVE_THREAD ""
+#define DEFAULT_RECEIVE_THREADS 1
 #define DEFAULT_BUFFER_SIZE 0
 
 enum
@@ -153,6 +154,7 @@ enum
   PROP_BUFFER_SIZE,
   PROP_KEEPALIVE_PAYLOAD_TYPE,
   PROP_RECEIVE_THREAD,
+  PROP_RECEIVE_THREADS,
   PROP_SRTP_SUITE,
   PROP_SRTP_KEY,
   PROP_LATCHED_ADDRESS,
@@ -220,6 +222,7 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   gint buffer_size = DEFAULT_BUFFER_SIZE;
   gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
   std::string receive_thread = DEFAULT_RECEIVE_THREAD;
+  guint receive_threads = DEFAULT_RECEIVE_THREADS;
   ComediaSrtpSuite srtp_suite = DEFAULT_SRTP_SUITE;
   std::string srtp_key;       /* base64; empty: none */
 
@@ -420,6 +423,17 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "this element has a thread of its own, as udpsrc does",
           DEFAULT_RECEIVE_THREAD, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_RECEIVE_THREADS,
+      g_param_spec_uint ("receive-threads", "Receive threads",
+          "How many threads the named receive-thread stands for, to use "
+          "more than one core: its elements are spread over them, the "
+          "elements of one session on the same thread, so each one's "
+          "packets stay in order.  The first element to name the "
+          "receive-thread sets it, for as long as the thread lives; a later "
+          "element asking for another number gets a warning.  0: one per "
+          "CPU core.  Ignored without receive-thread", 0, 256,
+          DEFAULT_RECEIVE_THREADS, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   comedia::install_srtp_properties (gobject_class, PROP_SRTP_SUITE,
       PROP_SRTP_KEY,
       "SRTP suite of what the peer sends, with srtp-key: every datagram is "
@@ -612,6 +626,9 @@ comedia_rtp_src_set_property (GObject * object, guint prop_id,
       priv->receive_thread = name ? name : "";
       break;
     }
+    case PROP_RECEIVE_THREADS:
+      priv->receive_threads = g_value_get_uint (value);
+      break;
     case PROP_SRTP_SUITE:
       priv->srtp_suite = (ComediaSrtpSuite) g_value_get_enum (value);
       break;
@@ -686,6 +703,9 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_RECEIVE_THREAD:
       g_value_set_string (value, priv->receive_thread.c_str ());
+      break;
+    case PROP_RECEIVE_THREADS:
+      g_value_set_uint (value, priv->receive_threads);
       break;
     case PROP_SRTP_SUITE:
       g_value_set_enum (value, priv->srtp_suite);
@@ -842,23 +862,34 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   guint max_batch;
   gint buffer_size;
   std::string thread_name;
+  guint threads;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
     priv->port = component->local_port ();
     max_batch = priv->batch_size;
     buffer_size = priv->buffer_size;
     thread_name = priv->receive_thread;
+    threads = priv->receive_threads;
   }
+  if (threads == 0)
+    threads = g_get_num_processors ();
   if (buffer_size > 0)
     set_receive_buffer (self, component->socket (), buffer_size);
 
-  priv->loop = comedia::ReceiveLoop::get (thread_name, &err);
+  priv->loop = comedia::ReceiveLoop::get (thread_name,
+      thread_name.empty () ? 1 : threads, &err);
   if (!priv->loop) {
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
         ("Could not start the receive thread"), ("%s", err->message));
     g_clear_error (&err);
     return FALSE;
   }
+  if (!thread_name.empty () && priv->loop->threads () != threads)
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("Receive thread '%s' already runs with %u threads, not %u",
+            thread_name.c_str (), priv->loop->threads (), threads),
+        ("receive-threads is set by the first element that names a "
+            "receive-thread"));
 
   if (!priv->engine.open (thread_name, dispatch_config.mtu, max_batch)) {
     GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
@@ -904,8 +935,10 @@ comedia_rtp_src_change_state (GstElement * element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       priv->pads.set_stopped (false);
+      /* One session's elements on one thread of a pool. */
       priv->loop->add (priv,
-          g_socket_get_fd (priv->latching.component (Side::Own)->socket ()));
+          g_socket_get_fd (priv->latching.component (Side::Own)->socket ()),
+          comedia_session_get_name (priv->session));
       break;
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
       /* Like a live GstBaseSrc: nothing is read while paused. */

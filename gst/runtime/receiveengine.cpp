@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace comedia {
 
@@ -148,24 +150,26 @@ ReceiveEngine::receive (GSocket *socket, GError **error)
     senders_.resize (want);
   }
   for (guint i = 0; i < want; i++) {
-    vectors_[i].buffer = slots_[i].map.data;
-    vectors_[i].size = slots_[i].map.size;
-    senders_[i] = nullptr;
-    GInputMessage &m = messages_[i];
-    m.address = &senders_[i];
-    m.vectors = &vectors_[i];
-    m.num_vectors = 1;
-    m.bytes_received = 0;
-    m.flags = 0;
-    m.control_messages = nullptr;
-    m.num_control_messages = nullptr;
+    vectors_[i].iov_base = slots_[i].map.data;
+    vectors_[i].iov_len = slots_[i].map.size;
+    msghdr &h = messages_[i].msg_hdr;
+    h = msghdr ();
+    h.msg_name = &senders_[i];
+    h.msg_namelen = sizeof senders_[i];
+    h.msg_iov = &vectors_[i];
+    h.msg_iovlen = 1;
+    messages_[i].msg_len = 0;
   }
 
-  /* Through GDatagramBased with a zero timeout: GSocket's own blocking
-   * mode would wait until every slot is filled. */
-  GError *err = nullptr;
-  gint n = g_datagram_based_receive_messages (G_DATAGRAM_BASED (socket),
-      messages_.data (), want, 0, 0, nullptr, &err);
+  /* recvmmsg itself, not g_socket_receive_messages(): GLib's calls
+   * recvmmsg again until the batch is full or the socket would block, a
+   * second system call on every wake-up of a quiet stream, and converts
+   * every sender into a new GSocketAddress. */
+  int n;
+  do {
+    n = recvmmsg (g_socket_get_fd (socket), messages_.data (), want,
+        MSG_DONTWAIT, nullptr);
+  } while (G_UNLIKELY (n < 0 && errno == EINTR));
   if (G_LIKELY (n > 0)) {
     receive_calls_.fetch_add (1, std::memory_order_relaxed);
     /* A full read means more is queued: grow towards batch-size. */
@@ -177,29 +181,41 @@ ReceiveEngine::receive (GSocket *socket, GError **error)
     return n;
   }
   /* ICMP errors for what was sent from this socket may surface here. */
-  if (err && !g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    g_propagate_error (error, err);
-  else
-    g_clear_error (&err);
+  if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+    int saved = errno;
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+        "Error receiving message: %s", g_strerror (saved));
+  }
   return 0;
 }
 
-/* The sender as a PeerAddress, converted only when it changed. */
-const PeerAddress &
-ReceiveEngine::sender_peer (GSocketAddress *from)
+/* Makes @from the last sender, converted once; false if it is no address
+ * GIO knows. */
+bool
+ReceiveEngine::note_sender (const sockaddr_storage &from, socklen_t len)
 {
-  if (G_UNLIKELY (from != last_sender_)) {
-    PeerAddress peer;
-    peer_address_from_gsocket (from, peer);
-    g_set_object (&last_sender_, from);
-    last_peer_ = peer;
-  }
-  return last_peer_;
+  if (G_LIKELY (last_sender_ && len == last_native_len_ &&
+          memcmp (&from, &last_native_, len) == 0))
+    return true;
+  if (G_UNLIKELY (len < sizeof (sa_family_t)))
+    return false;
+  GSocketAddress *addr = g_socket_address_new_from_native (
+      const_cast<sockaddr_storage *> (&from), len);
+  if (!addr)
+    return false;
+  PeerAddress peer;
+  peer_address_from_gsocket (addr, peer);
+  g_clear_object (&last_sender_);
+  last_sender_ = addr;
+  last_native_ = from;
+  last_native_len_ = len;
+  last_peer_ = peer;
+  return true;
 }
 
-/* Gives @buf its sender (@from, owned).  The meta is marked POOLED so it
- * stays with the buffer when the pool takes it back: a reused buffer only
- * swaps the address instead of allocating a meta per packet. */
+/* Gives @buf its sender (@from, a new reference).  The meta is marked
+ * POOLED so it stays with the buffer when the pool takes it back: a reused
+ * buffer only swaps the address instead of allocating a meta per packet. */
 static void
 set_sender (GstBuffer *buf, GSocketAddress *from)
 {
@@ -219,15 +235,15 @@ ReceiveEngine::take (guint i, gsize &len, const PeerAddress *&peer)
 {
   GstBuffer *buf = slots_[i].buffer;
   gst_buffer_unmap (buf, &slots_[i].map);
-  len = messages_[i].bytes_received;
-  GSocketAddress *from = senders_[i];
-  if (G_UNLIKELY (!from)) {
+  len = messages_[i].msg_len;
+  if (G_UNLIKELY (!note_sender (senders_[i],
+              messages_[i].msg_hdr.msg_namelen))) {
     gst_buffer_unref (buf);
     return nullptr;
   }
   gst_buffer_set_size (buf, len);
-  peer = &sender_peer (from);
-  set_sender (buf, from);
+  peer = &last_peer_;
+  set_sender (buf, G_SOCKET_ADDRESS (g_object_ref (last_sender_)));
   return buf;
 }
 

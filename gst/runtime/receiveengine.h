@@ -14,6 +14,8 @@
 
 #include "peeraddress.h"
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <memory>
 #include <string>
@@ -73,7 +75,9 @@ class ReceiveEngine {
   void close ();
 
   /* Reads what is queued on @socket with one recvmmsg, into as many slots
-   * as recent reads needed, never waiting.  Returns how many datagrams
+   * as recent reads needed, never waiting and never calling again: a read
+   * that got fewer than it asked for has emptied the queue, and what came
+   * since is reported by the next wait.  Returns how many datagrams
    * were read; 0 for none (a receive error other than would-block, which
    * is not fatal, in @error); -1 if no buffer could be had. */
   gint receive (GSocket *socket, GError **error);
@@ -99,18 +103,19 @@ class ReceiveEngine {
 
   bool arm_slots (guint n);
   void release_slots ();
-  const PeerAddress &sender_peer (GSocketAddress *from);
+  bool note_sender (const sockaddr_storage &from, socklen_t len);
 
   std::shared_ptr<ReceivePool> pool_;
   guint max_batch_ = 1;
   guint armed_target_ = 1;
   std::vector<Slot> slots_;
-  std::vector<GInputMessage> messages_;
-  std::vector<GInputVector> vectors_;
-  std::vector<GSocketAddress *> senders_;
-  /* GSocket hands out the same address object for a repeat sender: holding
-   * a reference keeps the pointer from being reused, so one compare saves
-   * the conversion. */
+  std::vector<mmsghdr> messages_;
+  std::vector<iovec> vectors_;
+  std::vector<sockaddr_storage> senders_;
+  /* The last sender, as the kernel gave it and converted: a repeat sender
+   * (nearly every packet) costs one compare and a reference. */
+  sockaddr_storage last_native_{};
+  socklen_t last_native_len_ = 0;
   GSocketAddress *last_sender_ = nullptr;
   PeerAddress last_peer_;
   std::atomic<guint64> receive_calls_{0};

@@ -7,10 +7,12 @@
 
 #include <gio/gio.h>
 
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <map>
@@ -25,20 +27,36 @@ namespace comedia {
 
 namespace {
 
+struct Worker;
+
+/* One registered client.  Its address is what epoll hands back, so a
+ * wake-up finds it without a lookup; a removed entry is freed only after
+ * the wake-up that may still name it (Worker::graveyard). */
 struct Entry {
   ReceiveClient *client;
   int fd;
-  guint64 id;          /* what epoll reports: an entry may be gone by then */
+  Worker *worker;
+  std::string affinity;
   bool active = false;
+  bool removed = false;
+  /* When the client asked to be called again (-1: never), and the time it
+   * is filed under in Worker::deadlines (-1: not filed).  A deadline that
+   * moves later, as it does with every packet, is not refiled: the early
+   * filing fires, sees the later wish and files that instead, so a steady
+   * stream costs no tree operation per packet. */
   gint64 deadline = -1;
+  gint64 filed = -1;
 };
 
 /* Events taken from epoll per wait. */
-constexpr int MAX_EVENTS = 64;
+constexpr int MAX_EVENTS = 256;
 
-}  // namespace
+/* What epoll reports for the eventfd (no Entry has this address). */
+constexpr guint64 WAKE_TAG = 0;
 
-struct ReceiveLoop::Impl {
+/* One thread of a loop, with its own epoll instance and lock: the threads
+ * of a pool share nothing on the packet path. */
+struct Worker {
   std::string name;
   int epoll_fd = -1;
   int wake_fd = -1;       /* eventfd: wakes the thread for control work */
@@ -48,19 +66,37 @@ struct ReceiveLoop::Impl {
   std::mutex lock;
   std::condition_variable served;   /* signalled after each serve() */
   bool quit = false;
-  guint64 next_id = 1;
-  std::unordered_map<ReceiveClient *, Entry> entries;
-  std::unordered_map<guint64, ReceiveClient *> by_id;
-  std::set<std::pair<gint64, guint64>> deadlines;
-  std::vector<guint64> woken;
-  guint64 serving = 0;    /* id of the client in serve(), 0 if none */
+  std::set<std::pair<gint64, Entry *>> deadlines;
+  std::vector<Entry *> woken;
+  std::vector<Entry *> graveyard;   /* removed, freed after this wake-up */
+  Entry *serving = nullptr;
+  guint clients = 0;                /* with the loop's lock */
 
-  ~Impl ()
+  ~Worker ()
   {
     if (epoll_fd >= 0)
       close (epoll_fd);
     if (wake_fd >= 0)
       close (wake_fd);
+    for (Entry *e : graveyard)
+      delete e;
+  }
+
+  bool open (GError ** error)
+  {
+    epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
+    wake_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+    epoll_event ev = { };
+    ev.events = EPOLLIN;
+    ev.data.u64 = WAKE_TAG;
+    if (epoll_fd < 0 || wake_fd < 0 ||
+        epoll_ctl (epoll_fd, EPOLL_CTL_ADD, wake_fd, &ev) < 0) {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+          "Could not set up a receive thread: %s", g_strerror (saved));
+      return false;
+    }
+    return true;
   }
 
   void poke ()
@@ -72,17 +108,33 @@ struct ReceiveLoop::Impl {
   }
 
   /* With the lock held. */
-  void set_deadline (Entry & e, gint64 deadline)
+  void file (Entry * e, gint64 at)
   {
-    if (e.deadline >= 0)
-      deadlines.erase ({e.deadline, e.id});
-    e.deadline = deadline;
-    if (deadline >= 0 && e.active)
-      deadlines.insert ({deadline, e.id});
+    if (e->filed >= 0)
+      deadlines.erase ({e->filed, e});
+    e->filed = at;
+    if (at >= 0)
+      deadlines.insert ({at, e});
   }
 
-  /* Milliseconds epoll may wait: until the earliest deadline, rounded up so
-   * a deadline is never met early. */
+  /* With the lock held: @e wants to be called at @deadline (-1: never). */
+  void set_deadline (Entry * e, gint64 deadline)
+  {
+    e->deadline = deadline;
+    if (deadline >= 0 && e->active && (e->filed < 0 || deadline < e->filed))
+      file (e, deadline);
+  }
+
+  /* With the lock held: @e is no longer called, nor named anywhere. */
+  void forget (Entry * e)
+  {
+    file (e, -1);
+    e->deadline = -1;
+    woken.erase (std::remove (woken.begin (), woken.end (), e), woken.end ());
+  }
+
+  /* Milliseconds epoll may wait: until the earliest filed deadline,
+   * rounded up so a deadline is never met early. */
   int wait_ms (gint64 now)
   {
     std::lock_guard<std::mutex> guard (lock);
@@ -96,44 +148,55 @@ struct ReceiveLoop::Impl {
     return (int) MIN ((until + 999) / 1000, (gint64) G_MAXINT);
   }
 
+  /* With the lock held: what is due at @now into @due; filings that a later
+   * wish has overtaken are refiled. */
+  void take_due (gint64 now, std::vector<Entry *> & due)
+  {
+    due.swap (woken);
+    while (!deadlines.empty () && deadlines.begin ()->first <= now) {
+      Entry *e = deadlines.begin ()->second;
+      deadlines.erase (deadlines.begin ());
+      e->filed = -1;
+      if (e->deadline < 0)
+        continue;
+      if (e->deadline <= now)
+        due.push_back (e);
+      else
+        file (e, e->deadline);
+    }
+  }
+
   void run ();
-  void serve_one (guint64 id, gint64 now, bool readable);
+  void serve_one (Entry * e, gint64 now, bool readable);
 };
 
 void
-ReceiveLoop::Impl::serve_one (guint64 id, gint64 now, bool readable)
+Worker::serve_one (Entry * e, gint64 now, bool readable)
 {
-  ReceiveClient *client;
   {
     std::lock_guard<std::mutex> guard (lock);
-    auto it = by_id.find (id);
-    if (it == by_id.end ())
-      return;                 /* removed since epoll reported it */
-    Entry & e = entries.at (it->second);
-    if (!e.active)
+    if (e->removed || !e->active)
       return;
-    client = e.client;
-    set_deadline (e, -1);
-    serving = id;
+    serving = e;
   }
 
-  gint64 next = client->serve (now, readable);
+  gint64 next = e->client->serve (now, readable);
 
   {
     std::lock_guard<std::mutex> guard (lock);
-    serving = 0;
-    auto it = by_id.find (id);
-    if (it != by_id.end ())
-      set_deadline (entries.at (it->second), next);
+    serving = nullptr;
+    if (!e->removed)
+      set_deadline (e, next);
   }
   served.notify_all ();
 }
 
 void
-ReceiveLoop::Impl::run ()
+Worker::run ()
 {
   epoll_event events[MAX_EVENTS];
-  std::vector<guint64> due;
+  std::vector<Entry *> due;
+  std::vector<Entry *> dead;
 
   for (;;) {
     int n = epoll_wait (epoll_fd, events, MAX_EVENTS,
@@ -143,17 +206,19 @@ ReceiveLoop::Impl::run ()
           name.c_str (), g_strerror (errno));
       return;
     }
+    /* One clock read per wake-up: the clients read it again once they
+     * have packets. */
     gint64 now = g_get_monotonic_time ();
 
     for (int i = 0; i < n; i++) {
-      if (events[i].data.u64 == 0) {
+      if (events[i].data.u64 == WAKE_TAG) {
         guint64 count;
         if (read (wake_fd, &count, sizeof count) < 0) {
           /* EAGAIN: another read took it */
         }
         continue;
       }
-      serve_one (events[i].data.u64, now, true);
+      serve_one (static_cast<Entry *> (events[i].data.ptr), now, true);
     }
 
     due.clear ();
@@ -161,15 +226,67 @@ ReceiveLoop::Impl::run ()
       std::lock_guard<std::mutex> guard (lock);
       if (quit)
         return;
-      due.swap (woken);
-      for (auto it = deadlines.begin ();
-          it != deadlines.end () && it->first <= now; ++it)
-        due.push_back (it->second);
+      take_due (now, due);
     }
-    for (guint64 id : due)
-      serve_one (id, now, false);
+    for (Entry *e : due)
+      serve_one (e, now, false);
+
+    /* Nothing this wake-up took from epoll or the deadlines names them any
+     * more, and the next epoll_wait cannot: they were unwatched before they
+     * were buried. */
+    {
+      std::lock_guard<std::mutex> guard (lock);
+      dead.swap (graveyard);
+    }
+    for (Entry *e : dead)
+      delete e;
+    dead.clear ();
   }
 }
+
+}  // namespace
+
+struct ReceiveLoop::Impl {
+  std::string name;
+  std::vector<std::unique_ptr<Worker>> workers;
+
+  /* Control path only (add, remove, activation, wake): the packet path
+   * takes only its worker's lock.  Taken before a worker's lock. */
+  mutable std::mutex lock;
+  std::unordered_map<ReceiveClient *, Entry *> entries;
+  std::map<std::string, std::pair<Worker *, guint>> affinities;
+
+  Entry *find (ReceiveClient * client) const
+  {
+    auto it = entries.find (client);
+    return it == entries.end () ? nullptr : it->second;
+  }
+
+  Worker *pick_worker (const std::string & affinity)
+  {
+    if (!affinity.empty ()) {
+      auto it = affinities.find (affinity);
+      if (it != affinities.end ()) {
+        it->second.second++;
+        return it->second.first;
+      }
+    }
+    Worker *best = workers.front ().get ();
+    for (auto &w : workers)
+      if (w->clients < best->clients)
+        best = w.get ();
+    if (!affinity.empty ())
+      affinities.emplace (affinity, std::make_pair (best, 1u));
+    return best;
+  }
+
+  void release_affinity (const std::string & affinity)
+  {
+    auto it = affinities.find (affinity);
+    if (it != affinities.end () && --it->second.second == 0)
+      affinities.erase (it);
+  }
+};
 
 namespace {
 
@@ -183,47 +300,73 @@ loop_table ()
   return table;
 }
 
+/* "comedia-rx" and the thread's index, for top and gdb (15 characters at
+ * most). */
+void
+name_thread (std::thread & thread, guint index)
+{
+  gchar *label = g_strdup_printf ("comedia-rx%u", index);
+  pthread_setname_np (thread.native_handle (), label);
+  g_free (label);
+}
+
 }  // namespace
 
 /* A running loop, or nullptr and @error.  Nothing is wrapped in a
- * ReceiveLoop until its thread runs, so a failed start never reaches the
+ * ReceiveLoop until its threads run, so a failed start never reaches the
  * destructor (which leaves the table, under whose lock this may run). */
 std::shared_ptr<ReceiveLoop>
-ReceiveLoop::start (const std::string & name, GError ** error)
+ReceiveLoop::start (const std::string & name, guint threads, GError ** error)
 {
   auto impl = std::make_unique<Impl> ();
   impl->name = name;
-  impl->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
-  impl->wake_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
-  epoll_event ev = { };
-  ev.events = EPOLLIN;
-  ev.data.u64 = 0;
-  if (impl->epoll_fd < 0 || impl->wake_fd < 0 ||
-      epoll_ctl (impl->epoll_fd, EPOLL_CTL_ADD, impl->wake_fd, &ev) < 0) {
-    int saved = errno;
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-        "Could not set up a receive thread: %s", g_strerror (saved));
-    return nullptr;
+  threads = CLAMP (threads, 1u, 256u);
+  for (guint i = 0; i < threads; i++) {
+    auto w = std::make_unique<Worker> ();
+    w->name = name;
+    if (!w->open (error))
+      break;
+    impl->workers.push_back (std::move (w));
   }
 
-  Impl *p = impl.get ();
-  try {
-    p->thread = std::thread (&Impl::run, p);
-  } catch (const std::system_error & e) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-        "Could not start a receive thread: %s", e.what ());
+  bool started = impl->workers.size () == threads;
+  for (guint i = 0; started && i < threads; i++) {
+    Worker *w = impl->workers[i].get ();
+    try {
+      w->thread = std::thread (&Worker::run, w);
+    } catch (const std::system_error & e) {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+          "Could not start a receive thread: %s", e.what ());
+      started = false;
+      break;
+    }
+    w->thread_id = w->thread.get_id ();
+    name_thread (w->thread, i);
+  }
+  if (!started) {
+    for (auto &w : impl->workers) {
+      if (!w->thread.joinable ())
+        continue;
+      {
+        std::lock_guard<std::mutex> guard (w->lock);
+        w->quit = true;
+      }
+      w->poke ();
+      w->thread.join ();
+    }
     return nullptr;
   }
-  p->thread_id = p->thread.get_id ();
   return std::shared_ptr<ReceiveLoop> (new ReceiveLoop (std::move (impl)));
 }
 
 std::shared_ptr<ReceiveLoop>
-ReceiveLoop::get (const std::string & name, GError ** error)
+ReceiveLoop::get (const std::string & name, guint threads, GError ** error)
 {
   if (name.empty ())
-    return start (name, error);
-  return loop_table ().acquire (name, [&] () { return start (name, error); });
+    return start (name, threads, error);
+  return loop_table ().acquire (name, [&] () {
+        return start (name, threads, error);
+      });
 }
 
 ReceiveLoop::ReceiveLoop (std::unique_ptr<Impl> impl) : impl_ (std::move (impl))
@@ -235,32 +378,52 @@ ReceiveLoop::~ReceiveLoop ()
   /* A new loop of the same name may have replaced this one already. */
   if (!impl_->name.empty ())
     loop_table ().forget (impl_->name);
-  {
-    std::lock_guard<std::mutex> guard (impl_->lock);
-    impl_->quit = true;
+  for (auto &w : impl_->workers) {
+    {
+      std::lock_guard<std::mutex> guard (w->lock);
+      w->quit = true;
+    }
+    w->poke ();
   }
-  impl_->poke ();
-  if (impl_->thread.joinable ()) {
-    if (std::this_thread::get_id () == impl_->thread_id) {
+  bool detached = false;
+  for (auto &w : impl_->workers) {
+    if (!w->thread.joinable ())
+      continue;
+    if (std::this_thread::get_id () == w->thread_id) {
       /* The last user let go from inside serve(): the thread returns on
-       * its own once it sees quit, but Impl must outlive it. */
-      impl_->thread.detach ();
-      (void) impl_.release ();
+       * its own once it sees quit, but what it uses must outlive it. */
+      w->thread.detach ();
+      detached = true;
     } else {
-      impl_->thread.join ();
+      w->thread.join ();
     }
   }
+  if (detached) {
+    (void) impl_.release ();
+    return;
+  }
+  for (auto &kv : impl_->entries)
+    delete kv.second;
+}
+
+guint
+ReceiveLoop::threads () const
+{
+  return impl_->workers.size ();
 }
 
 void
-ReceiveLoop::add (ReceiveClient * client, int fd)
+ReceiveLoop::add (ReceiveClient * client, int fd, const std::string & affinity)
 {
   std::lock_guard<std::mutex> guard (impl_->lock);
-  Entry e;
-  e.client = client;
-  e.fd = fd;
-  e.id = impl_->next_id++;
-  impl_->by_id[e.id] = client;
+  if (impl_->find (client))
+    return;
+  Entry *e = new Entry;
+  e->client = client;
+  e->fd = fd;
+  e->affinity = affinity;
+  e->worker = impl_->pick_worker (affinity);
+  e->worker->clients++;
   impl_->entries.emplace (client, e);
 }
 
@@ -268,26 +431,29 @@ void
 ReceiveLoop::set_active (ReceiveClient * client, bool active)
 {
   std::lock_guard<std::mutex> guard (impl_->lock);
-  auto it = impl_->entries.find (client);
-  if (it == impl_->entries.end () || it->second.active == active)
+  Entry *e = impl_->find (client);
+  if (!e)
     return;
-  Entry & e = it->second;
-  e.active = active;
+  Worker *w = e->worker;
+  std::lock_guard<std::mutex> worker_guard (w->lock);
+  if (e->active == active)
+    return;
+  e->active = active;
   if (active) {
     /* Level-triggered: a socket with datagrams queued while inactive is
-     * reported at once. */
+     * reported at once, and one read per wake-up never strands a packet. */
     epoll_event ev = { };
     ev.events = EPOLLIN;
-    ev.data.u64 = e.id;
-    if (epoll_ctl (impl_->epoll_fd, EPOLL_CTL_ADD, e.fd, &ev) < 0)
+    ev.data.ptr = e;
+    if (epoll_ctl (w->epoll_fd, EPOLL_CTL_ADD, e->fd, &ev) < 0)
       g_critical ("comedia receive thread '%s': cannot watch socket %d: %s",
-          impl_->name.c_str (), e.fd, g_strerror (errno));
+          impl_->name.c_str (), e->fd, g_strerror (errno));
     /* A first call without a packet, for what is due at start. */
-    impl_->woken.push_back (e.id);
-    impl_->poke ();
+    w->woken.push_back (e);
+    w->poke ();
   } else {
-    epoll_ctl (impl_->epoll_fd, EPOLL_CTL_DEL, e.fd, nullptr);
-    impl_->set_deadline (e, -1);
+    epoll_ctl (w->epoll_fd, EPOLL_CTL_DEL, e->fd, nullptr);
+    w->forget (e);
   }
 }
 
@@ -295,31 +461,56 @@ void
 ReceiveLoop::wake (ReceiveClient * client)
 {
   std::lock_guard<std::mutex> guard (impl_->lock);
-  auto it = impl_->entries.find (client);
-  if (it == impl_->entries.end ())
+  Entry *e = impl_->find (client);
+  if (!e)
     return;
-  impl_->woken.push_back (it->second.id);
-  impl_->poke ();
+  Worker *w = e->worker;
+  std::lock_guard<std::mutex> worker_guard (w->lock);
+  if (std::find (w->woken.begin (), w->woken.end (), e) == w->woken.end ())
+    w->woken.push_back (e);
+  w->poke ();
 }
 
 void
 ReceiveLoop::remove (ReceiveClient * client)
 {
-  std::unique_lock<std::mutex> guard (impl_->lock);
-  auto it = impl_->entries.find (client);
-  if (it == impl_->entries.end ())
-    return;
-  Entry & e = it->second;
-  if (e.active)
-    epoll_ctl (impl_->epoll_fd, EPOLL_CTL_DEL, e.fd, nullptr);
-  impl_->set_deadline (e, -1);
-  guint64 id = e.id;
-  impl_->by_id.erase (id);
-  impl_->entries.erase (it);
+  Entry *e;
+  {
+    std::lock_guard<std::mutex> guard (impl_->lock);
+    e = impl_->find (client);
+    if (!e)
+      return;
+    impl_->entries.erase (client);
+    e->worker->clients--;
+    if (!e->affinity.empty ())
+      impl_->release_affinity (e->affinity);
+  }
 
-  if (std::this_thread::get_id () == impl_->thread_id)
+  Worker *w = e->worker;
+  std::unique_lock<std::mutex> guard (w->lock);
+  if (e->active)
+    epoll_ctl (w->epoll_fd, EPOLL_CTL_DEL, e->fd, nullptr);
+  e->removed = true;
+  w->forget (e);
+  w->graveyard.push_back (e);
+  w->poke ();   /* so that the graveyard is emptied soon */
+
+  if (std::this_thread::get_id () == w->thread_id)
     return;
-  impl_->served.wait (guard, [this, id] { return impl_->serving != id; });
+  w->served.wait (guard, [w, e] { return w->serving != e; });
+}
+
+int
+ReceiveLoop::thread_of (ReceiveClient * client) const
+{
+  std::lock_guard<std::mutex> guard (impl_->lock);
+  Entry *e = impl_->find (client);
+  if (!e)
+    return -1;
+  for (size_t i = 0; i < impl_->workers.size (); i++)
+    if (impl_->workers[i].get () == e->worker)
+      return (int) i;
+  return -1;
 }
 
 }  // namespace comedia

@@ -23,43 +23,57 @@ public:
   virtual gint64 serve (gint64 now, bool readable) = 0;
 };
 
-/* One thread that waits (epoll) on the sockets of many clients and calls
- * each one when it has something to do, so that a thousand receivers need
- * one thread instead of a thousand.  Loops are shared by name within the
- * process, like sessions: a global map of weak references, an entry removed
- * when its last user lets go.  Clients are identified by their address. */
+/* Threads that wait (epoll) on the sockets of many clients and call each
+ * one when it has something to do, so that a thousand receivers need one
+ * thread instead of a thousand.  A loop may stand for a small pool of such
+ * threads, to use more than one core: each client is served by one of
+ * them, always the same, so its packets stay in order, and the clients of
+ * one affinity key (a session) share a thread.  Loops are shared by name
+ * within the process, like sessions: a global map of weak references, an
+ * entry removed when its last user lets go.  Clients are identified by
+ * their address. */
 class ReceiveLoop {
 public:
-  /* The loop called @name, started on first use; an empty name gives a new
-   * loop of the caller's own.  NULL with @error set if no thread or epoll
-   * instance can be had. */
+  /* The loop called @name, started on first use with @threads threads (the
+   * first user's choice holds while the loop lives); an empty name gives a
+   * new loop of the caller's own.  NULL with @error set if no thread or
+   * epoll instance can be had. */
   static std::shared_ptr<ReceiveLoop> get (const std::string & name,
-      GError ** error);
+      guint threads, GError ** error);
+  static std::shared_ptr<ReceiveLoop> get (const std::string & name,
+      GError ** error) { return get (name, 1, error); }
 
   ~ReceiveLoop ();
   ReceiveLoop (const ReceiveLoop &) = delete;
   ReceiveLoop & operator= (const ReceiveLoop &) = delete;
 
+  /* How many threads serve this loop's clients. */
+  guint threads () const;
+
   /* Registers @client with the socket @fd, not yet active: it is not
-   * called until set_active (true). */
-  void add (ReceiveClient * client, int fd);
+   * called until set_active (true).  Clients with the same non-empty
+   * @affinity are served by the same thread; others go to the thread with
+   * the fewest clients. */
+  void add (ReceiveClient * client, int fd, const std::string & affinity = "");
   /* Active clients are called when their socket is readable or their
    * deadline has come; inactive ones are not called at all. */
   void set_active (ReceiveClient * client, bool active);
   /* Has @client called soon, readable or not (for example to push a pending
    * EOS). */
   void wake (ReceiveClient * client);
-  /* Unregisters @client.  Once this returns, the loop's thread is not in
-   * @client's serve() and never will be again, except when called from
+  /* Unregisters @client.  Once this returns, no thread of the loop is in
+   * @client's serve() and none ever will be again, except when called from
    * serve() itself. */
   void remove (ReceiveClient * client);
+  /* The index (0 .. threads () - 1) of the thread serving @client, or -1. */
+  int thread_of (ReceiveClient * client) const;
 
   struct Impl;
 
 private:
   explicit ReceiveLoop (std::unique_ptr<Impl> impl);
   static std::shared_ptr<ReceiveLoop> start (const std::string & name,
-      GError ** error);
+      guint threads, GError ** error);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -827,6 +827,57 @@ GST_START_TEST (test_shared_receive_thread_serves_many)
 }
 GST_END_TEST;
 
+/* receive-threads=2: the named receive thread is two threads, whatever the
+ * number of sources; each source's packets still come in order; a later
+ * source asking for another number is told it has what the first one
+ * asked for. */
+GST_START_TEST (test_receive_thread_pool)
+{
+  const guint n = 4;
+  const guint16 packets = 300;
+  std::vector<SrcHarness> pool;
+  gint before = thread_count ();
+  for (guint i = 0; i < n; i++) {
+    std::string session = "pool-" + std::to_string (i);
+    pool.push_back (start_src (make_src (session.c_str (), 1,
+                "receive-thread=test-pool receive-threads=2")));
+  }
+  fail_unless_equals_int (thread_count () - before, 2);
+  for (SrcHarness & sh : pool) {
+    guint threads;
+    g_object_get (sh.src, "receive-threads", &threads, nullptr);
+    fail_unless_equals_int (threads, 2);
+  }
+
+  guint16 peer_port;
+  GSocket *peer = make_peer (&peer_port);
+  for (guint16 seq = 1; seq <= packets; seq++)
+    for (guint i = 0; i < n; i++)
+      peer_send (peer, bound_port (pool[i].src), make_rtp (0x200 + i, seq));
+  std::vector<guint16> seqs;
+  for (guint16 seq = 1; seq <= packets; seq++)
+    seqs.push_back (seq);
+  for (guint i = 0; i < n; i++)
+    pull_in_order (pool[i].h, seqs, 0x200 + i, peer_port);
+
+  SrcHarness late = start_src (make_src ("threads-late", 1,
+          "receive-thread=test-pool receive-threads=3"));
+  GstMessage *warning = gst_bus_pop_filtered (late.bus, GST_MESSAGE_WARNING);
+  fail_unless (warning != nullptr, "no warning for another receive-threads");
+  GError *err = nullptr;
+  gst_message_parse_warning (warning, &err, nullptr);
+  fail_unless (strstr (err->message, "already runs with 2 threads, not 3"),
+      "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (warning);
+  stop_src (late);
+
+  g_object_unref (peer);
+  for (SrcHarness & sh : pool)
+    stop_src (sh);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_eos_sent_to_element_leaves_after_packets)
 {
   for (const char *extra : { "", "receive-thread=test-eos" }) {
@@ -957,6 +1008,7 @@ elements_suite (void)
   tcase_add_test (tc, test_keepalives_latch_but_stay_here);
   tcase_add_test (tc, test_rtcp_follows_media_ssrc_after_keepalive_latch);
   tcase_add_test (tc, test_shared_receive_thread_serves_many);
+  tcase_add_test (tc, test_receive_thread_pool);
   tcase_add_test (tc, test_eos_sent_to_element_leaves_after_packets);
   tcase_add_test (tc, test_muxed_pads_with_queues_end_on_eos);
   tcase_add_test (tc, test_pause_and_restart);

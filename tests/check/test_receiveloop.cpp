@@ -1,6 +1,7 @@
 /* Unit tests of comedia::ReceiveLoop, the receive thread that comedia-rtpsrc
  * elements share: sharing by name, readable sockets, deadlines, wake-ups,
- * inactive clients, and remove() waiting for a serve() in progress.
+ * inactive clients, remove() waiting for a serve() in progress, and a loop
+ * that stands for a pool of threads.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gst/check/gstcheck.h>
@@ -11,7 +12,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <mutex>
+#include <set>
 #include <thread>
+#include <vector>
 
 using comedia::ReceiveClient;
 using comedia::ReceiveLoop;
@@ -172,6 +176,155 @@ GST_START_TEST (test_remove_waits_for_serve_in_progress)
 }
 GST_END_TEST;
 
+/* Reads one numbered datagram per call and checks that the numbers come
+ * one after the other: nothing skipped, nothing twice, nothing out of
+ * order. */
+class SequenceClient : public ReceiveClient {
+public:
+  explicit SequenceClient (int fd, guint32 first = 0) : next (first), fd_ (fd) {}
+
+  gint64 serve (gint64, bool readable) override
+  {
+    if (!readable)
+      return -1;
+    guint32 seq;
+    if (read (fd_, &seq, sizeof seq) != sizeof seq)
+      return -1;
+    if (seq != next.load ())
+      gaps++;
+    next = seq + 1;
+    {
+      std::lock_guard<std::mutex> guard (lock);
+      threads.insert (std::this_thread::get_id ());
+    }
+    return -1;
+  }
+
+  std::atomic<guint32> next;
+  std::atomic<int> gaps{0};
+  std::mutex lock;
+  std::set<std::thread::id> threads;
+
+private:
+  int fd_;
+};
+
+/* Writes @count numbered datagrams from @first to @fd, waiting whenever the
+ * socket is full. */
+static void
+send_numbered (int fd, guint32 first, guint32 count)
+{
+  for (guint32 seq = first; seq < first + count;) {
+    if (write (fd, &seq, sizeof seq) == sizeof seq)
+      seq++;
+    else
+      g_usleep (100);
+  }
+}
+
+static bool
+wait_for_next (const std::atomic<guint32> &next, guint32 value)
+{
+  for (int i = 0; i < 2500 && next.load () < value; i++)
+    g_usleep (2000);
+  return next.load () >= value;
+}
+
+GST_START_TEST (test_pool_spreads_clients_and_keeps_affinity)
+{
+  GError *err = nullptr;
+  auto loop = ReceiveLoop::get ("unit-pool", 2, &err);
+  fail_unless (loop != nullptr);
+  fail_unless_equals_int (loop->threads (), 2);
+  /* The first user's size holds while the loop lives. */
+  auto again = ReceiveLoop::get ("unit-pool", 3, &err);
+  fail_unless (again == loop);
+  fail_unless_equals_int (again->threads (), 2);
+
+  SocketPair p1, p2, p3;
+  CountingClient a_rtp (p1.fds[0]), a_rtcp (p2.fds[0]), b_rtp (p3.fds[0]);
+  loop->add (&a_rtp, p1.fds[0], "session-a");
+  loop->add (&a_rtcp, p2.fds[0], "session-a");
+  loop->add (&b_rtp, p3.fds[0], "session-b");
+  /* One session on one thread; the next session on the other. */
+  fail_unless_equals_int (loop->thread_of (&a_rtp), loop->thread_of (&a_rtcp));
+  fail_unless (loop->thread_of (&b_rtp) != loop->thread_of (&a_rtp));
+
+  for (ReceiveClient *c : { (ReceiveClient *) &a_rtp,
+          (ReceiveClient *) &a_rtcp, (ReceiveClient *) &b_rtp })
+    loop->set_active (c, true);
+  p1.send ();
+  p2.send ();
+  p3.send ();
+  fail_unless (wait_for (a_rtp.reads, 1));
+  fail_unless (wait_for (a_rtcp.reads, 1));
+  fail_unless (wait_for (b_rtp.reads, 1));
+  fail_unless (a_rtp.thread.load () == a_rtcp.thread.load ());
+  fail_unless (a_rtp.thread.load () != b_rtp.thread.load (),
+      "two sessions on one thread of a pool of two");
+
+  loop->remove (&a_rtp);
+  loop->remove (&a_rtcp);
+  loop->remove (&b_rtp);
+  fail_unless_equals_int (loop->thread_of (&a_rtp), -1);
+}
+GST_END_TEST;
+
+/* Four clients on a pool of two under a steady stream each: every client
+ * gets its datagrams in order on one thread.  One is then taken off the
+ * pool while its writer goes on, and added to another loop on the same
+ * socket: the numbers go on where they stopped, so nothing it had read was
+ * lost and nothing was read twice. */
+GST_START_TEST (test_pool_keeps_order_and_moves_without_loss)
+{
+  const guint32 per_client = 5000;
+  GError *err = nullptr;
+  auto pool = ReceiveLoop::get ("unit-pool-order", 2, &err);
+  fail_unless (pool != nullptr);
+  auto other = ReceiveLoop::get ("unit-pool-other", 1, &err);
+  fail_unless (other != nullptr);
+
+  SocketPair pairs[4];
+  std::vector<std::unique_ptr<SequenceClient>> clients;
+  for (guint i = 0; i < 4; i++) {
+    clients.emplace_back (new SequenceClient (pairs[i].fds[0]));
+    pool->add (clients[i].get (), pairs[i].fds[0],
+        "session-" + std::to_string (i));
+    pool->set_active (clients[i].get (), true);
+  }
+
+  std::vector<std::thread> writers;
+  for (guint i = 0; i < 4; i++)
+    writers.emplace_back (send_numbered, pairs[i].fds[1], 0, per_client);
+
+  /* Mid-stream, client 0 leaves the pool... */
+  fail_unless (wait_for_next (clients[0]->next, per_client / 4));
+  pool->remove (clients[0].get ());
+  guint32 stopped_at = clients[0]->next.load ();
+  g_usleep (20 * 1000);
+  fail_unless_equals_int (clients[0]->next.load (), stopped_at);
+  /* ...and goes on elsewhere from the very next datagram. */
+  SequenceClient moved (pairs[0].fds[0], stopped_at);
+  other->add (&moved, pairs[0].fds[0], "session-0");
+  other->set_active (&moved, true);
+
+  for (std::thread & w : writers)
+    w.join ();
+  fail_unless (wait_for_next (moved.next, per_client),
+      "the moved client stopped at %u", moved.next.load ());
+  fail_unless_equals_int (moved.gaps.load (), 0);
+  fail_unless_equals_int (clients[0]->gaps.load (), 0);
+  for (guint i = 1; i < 4; i++) {
+    fail_unless (wait_for_next (clients[i]->next, per_client),
+        "client %u stopped at %u", i, clients[i]->next.load ());
+    fail_unless_equals_int (clients[i]->gaps.load (), 0);
+    fail_unless_equals_int (clients[i]->threads.size (), 1);
+    pool->remove (clients[i].get ());
+  }
+  other->remove (&moved);
+}
+GST_END_TEST;
+
 static Suite *
 receiveloop_suite (void)
 {
@@ -182,6 +335,8 @@ receiveloop_suite (void)
   tcase_add_test (tc, test_readable_sockets_served_on_one_thread);
   tcase_add_test (tc, test_deadline_and_wake);
   tcase_add_test (tc, test_remove_waits_for_serve_in_progress);
+  tcase_add_test (tc, test_pool_spreads_clients_and_keeps_affinity);
+  tcase_add_test (tc, test_pool_keeps_order_and_moves_without_loss);
   return s;
 }
 
