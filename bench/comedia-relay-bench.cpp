@@ -166,7 +166,10 @@ measure (const std::string & kind, long calls, const Options & o,
   if (!spawn_child ({"relay-" + kind, "--calls", std::to_string (calls),
               "--ports", ports, "--setup-limit", format_number (setup_limit),
               "--calls-per-pipeline",
-              option_string (o, "calls-per-pipeline", "1")},
+              option_string (o, "calls-per-pipeline", "1"),
+              "--threads", option_string (o, "threads", "1"),
+              "--coalesce", option_string (o, "coalesce", "0"),
+              "--relay-cpus", option_string (o, "relay-cpus", "0")},
           true, relay)) {
     row.failure = "would not spawn";
     return row;
@@ -179,6 +182,14 @@ measure (const std::string & kind, long calls, const Options & o,
     return row;
   }
 
+  /* A relay that is another program (rtpengine) names its process: its
+   * threads are measured, with the driver's. */
+  GPid measured = ready.count ("cpu_pid") ? (GPid) num (ready, "cpu_pid") : 0;
+  auto relay_cpu_s = [&] () {
+    return process_cpu_s (relay.pid) + (measured ? process_cpu_s (measured) : 0);
+  };
+  std::string status_pid = std::to_string (measured ? measured : relay.pid);
+
   Child gen;
   double seconds = option_double (o, "seconds", 5);
   spawn_child ({"generate", "--ports", ports, "--warmup",
@@ -186,15 +197,15 @@ measure (const std::string & kind, long calls, const Options & o,
           format_number (seconds, 1)}, false, gen);
   double wait_s = option_double (o, "warmup", 2) + seconds + 120;
   std::string opened = wait_for_line (gen, "window-start", wait_s);
-  double relay_cpu0 = process_cpu_s (relay.pid);
+  double relay_cpu0 = relay_cpu_s ();
   double gen_cpu0 = process_cpu_s (gen.pid);
   int64_t t0 = monotonic_ns ();
   std::string closed = wait_for_line (gen, "window-end", wait_s);
-  double relay_cpu1 = process_cpu_s (relay.pid);
+  double relay_cpu1 = relay_cpu_s ();
   double gen_cpu1 = process_cpu_s (gen.pid);
   int64_t t1 = monotonic_ns ();
-  long rss = proc_status (std::to_string (relay.pid), "VmRSS");
-  long threads = proc_status (std::to_string (relay.pid), "Threads");
+  long rss = proc_status (status_pid, "VmRSS");
+  long threads = proc_status (status_pid, "Threads");
   Fields result = parse_fields (wait_for_line (gen, "result", 30));
   bool gen_clean = finish_child (gen, 10);
   bool relay_clean = finish_child (relay, 10);
@@ -345,8 +356,9 @@ run_all (const Options & o)
   std::string machine = machine_line ();
   printf ("comedia-relay-bench (%s): %s\n", quick ? "quick" : "full",
       machine.c_str ());
-  printf ("relay on CPU 0, generator on CPU 1; %d packets/s per direction, "
+  printf ("relay on CPU %s, generator on CPU 1; %d packets/s per direction, "
       "%d-byte packets; window %s s after %s s of warm-up\n\n",
+      option_string (opts, "relay-cpus", "0") == "any" ? "0 and 1" : "0",
       PACKETS_PER_SECOND, PACKET_BYTES, option_string (opts, "seconds", "5").c_str (),
       option_string (opts, "warmup", "2").c_str ());
 
@@ -354,20 +366,12 @@ run_all (const Options & o)
   std::vector<std::string> ran;
   int failures = 0;
   for (auto &kind : kinds) {
-    if (kind == "rtpengine") {
-      gchar *path = g_find_program_in_path ("rtpengine");
-      if (!path && g_file_test ("/usr/sbin/rtpengine", G_FILE_TEST_EXISTS))
-        path = g_strdup ("/usr/sbin/rtpengine");
-      if (!path)
-        printf ("rtpengine: not installed (Debian package rtpengine): row "
-            "skipped\n");
-      else
-        printf ("rtpengine: found at %s, but this benchmark has no ng-protocol "
-            "driver yet: row skipped\n", path);
-      g_free (path);
+    if (kind == "rtpengine" && !rtpengine_installed ()) {
+      printf ("rtpengine: not installed (Debian package rtpengine-daemon): "
+          "row skipped\n");
       continue;
     }
-    if (kind != "comedia" && kind != "raw") {
+    if (kind != "comedia" && kind != "raw" && kind != "rtpengine") {
       fprintf (stderr, "unknown relay kind %s (comedia, raw, rtpengine)\n",
           kind.c_str ());
       return 2;
@@ -435,10 +439,14 @@ int
 main (int argc, char **argv)
 {
   std::string cmd = argc > 1 && argv[1][0] != '-' ? argv[1] : "all";
-  /* Before anything starts a thread: every later thread inherits it. */
+  Options o = parse_options (argc, argv, cmd == "all" ? 1 : 2);
+  /* Before anything starts a thread: every later thread inherits it.
+   * --relay-cpus any leaves the relay to the scheduler, on both cores (the
+   * generator's among them). */
   if (cmd == "generate")
     pin_to_cpu (1);
-  else if (cmd.rfind ("relay-", 0) == 0)
+  else if (cmd.rfind ("relay-", 0) == 0 &&
+      option_string (o, "relay-cpus", "0") != "any")
     pin_to_cpu (0);
   /* A relay or generator left behind by a killed run ends by itself. */
   if (cmd != "all")
@@ -447,17 +455,18 @@ main (int argc, char **argv)
   gst_init (nullptr, nullptr);
   self_exe = bench::self_executable (argv[0]);
 
-  Options o = parse_options (argc, argv, cmd == "all" ? 1 : 2);
   if (cmd == "generate")
     return run_generator (o);
   if (cmd == "relay-comedia")
     return run_comedia_relay (o);
   if (cmd == "relay-raw")
     return run_raw_relay (o);
+  if (cmd == "relay-rtpengine")
+    return run_rtpengine_relay (o);
   if (cmd == "all")
     return run_all (o);
   fprintf (stderr, "usage: %s [--quick] [--calls 100,1000,5000] "
       "[--kinds comedia,raw,rtpengine] [--seconds S] [--warmup S] "
-      "[--setup-limit S] [--calls-per-pipeline K] [--out DIR]\n", argv[0]);
+      "[--setup-limit S] [--calls-per-pipeline K] [--threads T] [--coalesce US] [--relay-cpus 0|any] [--out DIR]\n", argv[0]);
   return 2;
 }

@@ -12,6 +12,8 @@
 
 #include "bench-common.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -61,9 +63,45 @@ bool write_ports_file (const std::string & path,
     const std::vector<CallPorts> & calls);
 std::vector<CallPorts> read_ports_file (const std::string & path);
 
+/* Times the calls' setup: in all, and its first and last tenth, since the
+ * cost of adding a call may grow with the calls already there. */
+struct SetupClock {
+  std::vector<double> per_call_us;
+  int64_t began = monotonic_ns ();
+
+  Fields fields () const {
+    size_t n = per_call_us.size (), tenth = std::max<size_t> (1, n / 10);
+    double all = 0, first = 0, last = 0;
+    for (size_t i = 0; i < n; i++) {
+      all += per_call_us[i];
+      if (i < tenth)
+        first += per_call_us[i];
+      if (i + tenth >= n)
+        last += per_call_us[i];
+    }
+    return {
+      {"calls", format_number ((double) n)},
+      {"setup_s", format_number ((monotonic_ns () - began) / 1e9, 2)},
+      {"setup_us_per_call", format_number (n ? all / n : NAN, 1)},
+      {"setup_first10_us", format_number (n ? first / tenth : NAN, 1)},
+      {"setup_last10_us", format_number (n ? last / tenth : NAN, 1)},
+    };
+  }
+};
+
+/* Writes the ports file and prints "ready" with the setup times and
+ * @extra; non-zero if the file could not be written. */
+int announce_ready (const std::string & ports_path,
+    const std::vector<CallPorts> & calls, const SetupClock & clock,
+    long rss0_kib, const Fields & extra = {});
+/* Returns when the orchestrator closes the relay's standard input. */
+void wait_for_stdin_eof ();
+
 /* The sub-commands. */
 int run_generator (const Options & o);
 int run_comedia_relay (const Options & o);
 int run_raw_relay (const Options & o);
+int run_rtpengine_relay (const Options & o);
+bool rtpengine_installed ();
 
 }  // namespace relaybench

@@ -86,4 +86,30 @@ read_ports_file (const std::string & path)
   return calls;
 }
 
+/* Writes the ports file and prints "ready" with the setup times. */
+int
+announce_ready (const std::string & ports_path,
+    const std::vector<CallPorts> & calls, const SetupClock & clock,
+    long rss0_kib, const Fields & extra)
+{
+  if (!write_ports_file (ports_path, calls)) {
+    fprintf (stderr, "cannot write %s\n", ports_path.c_str ());
+    return 1;
+  }
+  Fields f = clock.fields ();
+  f["rss0_kib"] = format_number ((double) rss0_kib);
+  f.insert (extra.begin (), extra.end ());
+  printf ("%s\n", fields_line ("ready", f).c_str ());
+  fflush (stdout);
+  return 0;
+}
+
+void
+wait_for_stdin_eof ()
+{
+  char buf[64];
+  while (read (0, buf, sizeof (buf)) > 0) {
+  }
+}
+
 }  // namespace relaybench

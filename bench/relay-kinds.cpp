@@ -1,6 +1,6 @@
 /* comedia-relay-bench: the relays under test.
  *
- *   relay-comedia --calls N --ports FILE [--setup-limit S] [--calls-per-pipeline K]
+ *   relay-comedia --calls N --ports FILE [--setup-limit S] [--calls-per-pipeline K] [--threads T] [--coalesce US]
  *   relay-raw     --calls N --ports FILE [--setup-limit S]
  *
  * Each sets its calls up one by one, timing each, writes the two ports of
@@ -31,58 +31,6 @@
 namespace relaybench {
 namespace {
 
-/* Times the calls' setup: in all, and its first and last tenth, since the
- * cost of adding a call may grow with the calls already there. */
-struct SetupClock {
-  std::vector<double> per_call_us;
-  int64_t began = monotonic_ns ();
-
-  Fields fields () const {
-    size_t n = per_call_us.size (), tenth = std::max<size_t> (1, n / 10);
-    double all = 0, first = 0, last = 0;
-    for (size_t i = 0; i < n; i++) {
-      all += per_call_us[i];
-      if (i < tenth)
-        first += per_call_us[i];
-      if (i + tenth >= n)
-        last += per_call_us[i];
-    }
-    return {
-      {"calls", format_number ((double) n)},
-      {"setup_s", format_number ((monotonic_ns () - began) / 1e9, 2)},
-      {"setup_us_per_call", format_number (n ? all / n : NAN, 1)},
-      {"setup_first10_us", format_number (n ? first / tenth : NAN, 1)},
-      {"setup_last10_us", format_number (n ? last / tenth : NAN, 1)},
-    };
-  }
-};
-
-/* Writes the ports file and prints "ready" with the setup times. */
-int
-announce_ready (const std::string & ports_path,
-    const std::vector<CallPorts> & calls, const SetupClock & clock,
-    long rss0_kib, const Fields & extra = {})
-{
-  if (!write_ports_file (ports_path, calls)) {
-    fprintf (stderr, "cannot write %s\n", ports_path.c_str ());
-    return 1;
-  }
-  Fields f = clock.fields ();
-  f["rss0_kib"] = format_number ((double) rss0_kib);
-  f.insert (extra.begin (), extra.end ());
-  printf ("%s\n", fields_line ("ready", f).c_str ());
-  fflush (stdout);
-  return 0;
-}
-
-void
-wait_for_stdin_eof ()
-{
-  char buf[64];
-  while (read (0, buf, sizeof (buf)) > 0) {
-  }
-}
-
 GstElement *
 make_element (const char *factory)
 {
@@ -98,14 +46,15 @@ make_element (const char *factory)
  * @to_session, to the endpoint that session latched. */
 GstElement *
 add_direction (GstElement * pipeline, const std::string & from_session,
-    const std::string & to_session)
+    const std::string & to_session, guint receive_threads, guint coalesce_us)
 {
   GstElement *src = make_element ("comedia-rtpsrc");
   GstElement *sink = make_element ("comedia-rtpsink");
   /* probation=1: the first packet latches, as an endpoint-learning relay
    * does; the default would hold the first packets of every call. */
   g_object_set (src, "address", LOOPBACK, "session", from_session.c_str (),
-      "probation", 1, "receive-thread", "relay", nullptr);
+      "probation", 1, "receive-thread", "relay", "receive-threads",
+      receive_threads, "receive-coalesce", coalesce_us, nullptr);
   g_object_set (sink, "session", to_session.c_str (), "sync", FALSE,
       "async", FALSE, nullptr);
   gst_bin_add_many (GST_BIN (pipeline), src, sink, nullptr);
@@ -148,6 +97,8 @@ run_comedia_relay (const Options & o)
   raise_fd_limit ();
   long n = option_long (o, "calls", 100);
   long per_pipeline = option_long (o, "calls-per-pipeline", 1);
+  guint threads = (guint) option_long (o, "threads", 1);
+  guint coalesce_us = (guint) option_long (o, "coalesce", 0);
   double limit_s = option_double (o, "setup-limit", 120);
   /* Load the plugin and its classes before the baseline. */
   gst_object_unref (make_element ("comedia-rtpsrc"));
@@ -168,8 +119,8 @@ run_comedia_relay (const Options & o)
     int64_t t0 = monotonic_ns ();
     std::string a = "a" + std::to_string (i), b = "b" + std::to_string (i);
     GstElement *call = gst_bin_new (("call" + std::to_string (i)).c_str ());
-    GstElement *src_a = add_direction (call, a, b);
-    GstElement *src_b = add_direction (call, b, a);
+    GstElement *src_a = add_direction (call, a, b, threads, coalesce_us);
+    GstElement *src_b = add_direction (call, b, a, threads, coalesce_us);
     bool started;
     if (pipelines.empty () || (per_pipeline > 0 && i % per_pipeline == 0)) {
       GstElement *pipeline = gst_pipeline_new (nullptr);

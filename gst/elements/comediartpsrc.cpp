@@ -131,6 +131,7 @@ using comedia::Side;
 #define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
 #define DEFAULT_RECEIVE_THREAD ""
 #define DEFAULT_RECEIVE_THREADS 1
+#define DEFAULT_RECEIVE_COALESCE 0
 #define DEFAULT_BUFFER_SIZE 0
 
 enum
@@ -155,6 +156,7 @@ enum
   PROP_KEEPALIVE_PAYLOAD_TYPE,
   PROP_RECEIVE_THREAD,
   PROP_RECEIVE_THREADS,
+  PROP_RECEIVE_COALESCE,
   PROP_SRTP_SUITE,
   PROP_SRTP_KEY,
   PROP_LATCHED_ADDRESS,
@@ -223,6 +225,7 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
   std::string receive_thread = DEFAULT_RECEIVE_THREAD;
   guint receive_threads = DEFAULT_RECEIVE_THREADS;
+  guint receive_coalesce = DEFAULT_RECEIVE_COALESCE;
   ComediaSrtpSuite srtp_suite = DEFAULT_SRTP_SUITE;
   std::string srtp_key;       /* base64; empty: none */
 
@@ -434,6 +437,16 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "CPU core.  Ignored without receive-thread", 0, 256,
           DEFAULT_RECEIVE_THREADS, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_RECEIVE_COALESCE,
+      g_param_spec_uint ("receive-coalesce", "Receive coalescing (µs)",
+          "Interrupt moderation for the named receive-thread: after serving "
+          "a wake-up, its threads wait until this many microseconds have "
+          "passed since it began, so that the next wake-up reads the packets "
+          "of many sockets.  Saves CPU at many quiet streams; every packet "
+          "may wait up to this long (docs/performance.md).  Set by the first "
+          "element, like receive-threads.  0: none", 0, 20000,
+          DEFAULT_RECEIVE_COALESCE, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   comedia::install_srtp_properties (gobject_class, PROP_SRTP_SUITE,
       PROP_SRTP_KEY,
       "SRTP suite of what the peer sends, with srtp-key: every datagram is "
@@ -629,6 +642,9 @@ comedia_rtp_src_set_property (GObject * object, guint prop_id,
     case PROP_RECEIVE_THREADS:
       priv->receive_threads = g_value_get_uint (value);
       break;
+    case PROP_RECEIVE_COALESCE:
+      priv->receive_coalesce = g_value_get_uint (value);
+      break;
     case PROP_SRTP_SUITE:
       priv->srtp_suite = (ComediaSrtpSuite) g_value_get_enum (value);
       break;
@@ -706,6 +722,9 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_RECEIVE_THREADS:
       g_value_set_uint (value, priv->receive_threads);
+      break;
+    case PROP_RECEIVE_COALESCE:
+      g_value_set_uint (value, priv->receive_coalesce);
       break;
     case PROP_SRTP_SUITE:
       g_value_set_enum (value, priv->srtp_suite);
@@ -862,34 +881,40 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   guint max_batch;
   gint buffer_size;
   std::string thread_name;
-  guint threads;
+  comedia::ReceiveLoop::Settings loop_settings;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
     priv->port = component->local_port ();
     max_batch = priv->batch_size;
     buffer_size = priv->buffer_size;
     thread_name = priv->receive_thread;
-    threads = priv->receive_threads;
+    loop_settings.threads = priv->receive_threads;
+    loop_settings.coalesce_us = priv->receive_coalesce;
   }
-  if (threads == 0)
-    threads = g_get_num_processors ();
+  if (loop_settings.threads == 0)
+    loop_settings.threads = g_get_num_processors ();
+  /* An element's own thread: one, and no reason to wait. */
+  if (thread_name.empty ())
+    loop_settings = comedia::ReceiveLoop::Settings ();
   if (buffer_size > 0)
     set_receive_buffer (self, component->socket (), buffer_size);
 
-  priv->loop = comedia::ReceiveLoop::get (thread_name,
-      thread_name.empty () ? 1 : threads, &err);
+  priv->loop = comedia::ReceiveLoop::get (thread_name, loop_settings, &err);
   if (!priv->loop) {
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
         ("Could not start the receive thread"), ("%s", err->message));
     g_clear_error (&err);
     return FALSE;
   }
-  if (!thread_name.empty () && priv->loop->threads () != threads)
+  const comedia::ReceiveLoop::Settings & running = priv->loop->settings ();
+  if (!(running == loop_settings))
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
-        ("Receive thread '%s' already runs with %u threads, not %u",
-            thread_name.c_str (), priv->loop->threads (), threads),
-        ("receive-threads is set by the first element that names a "
-            "receive-thread"));
+        ("Receive thread '%s' already runs with %u threads, not %u, and "
+            "%u µs of coalescing, not %u", thread_name.c_str (),
+            running.threads, loop_settings.threads, running.coalesce_us,
+            loop_settings.coalesce_us),
+        ("receive-threads and receive-coalesce are set by the first element "
+            "that names a receive-thread"));
 
   if (!priv->engine.open (thread_name, dispatch_config.mtu, max_batch)) {
     GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,

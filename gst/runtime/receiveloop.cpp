@@ -58,6 +58,7 @@ constexpr guint64 WAKE_TAG = 0;
  * of a pool share nothing on the packet path. */
 struct Worker {
   std::string name;
+  gint64 coalesce_us = 0;
   int epoll_fd = -1;
   int wake_fd = -1;       /* eventfd: wakes the thread for control work */
   std::thread thread;
@@ -198,7 +199,15 @@ Worker::run ()
   std::vector<Entry *> due;
   std::vector<Entry *> dead;
 
+  gint64 began = 0;
   for (;;) {
+    if (coalesce_us > 0) {
+      /* At most one wake-up per coalescing interval: what arrives in it
+       * waits, to be read with the rest. */
+      gint64 rest = began + coalesce_us - g_get_monotonic_time ();
+      if (rest > 0)
+        g_usleep (rest);
+    }
     int n = epoll_wait (epoll_fd, events, MAX_EVENTS,
         wait_ms (g_get_monotonic_time ()));
     if (n < 0 && errno != EINTR) {
@@ -209,6 +218,7 @@ Worker::run ()
     /* One clock read per wake-up: the clients read it again once they
      * have packets. */
     gint64 now = g_get_monotonic_time ();
+    began = now;
 
     for (int i = 0; i < n; i++) {
       if (events[i].data.u64 == WAKE_TAG) {
@@ -248,6 +258,7 @@ Worker::run ()
 
 struct ReceiveLoop::Impl {
   std::string name;
+  Settings settings;
   std::vector<std::unique_ptr<Worker>> workers;
 
   /* Control path only (add, remove, activation, wake): the packet path
@@ -316,14 +327,18 @@ name_thread (std::thread & thread, guint index)
  * ReceiveLoop until its threads run, so a failed start never reaches the
  * destructor (which leaves the table, under whose lock this may run). */
 std::shared_ptr<ReceiveLoop>
-ReceiveLoop::start (const std::string & name, guint threads, GError ** error)
+ReceiveLoop::start (const std::string & name, const Settings & settings,
+    GError ** error)
 {
   auto impl = std::make_unique<Impl> ();
   impl->name = name;
-  threads = CLAMP (threads, 1u, 256u);
+  impl->settings = settings;
+  impl->settings.threads = CLAMP (settings.threads, 1u, 256u);
+  guint threads = impl->settings.threads;
   for (guint i = 0; i < threads; i++) {
     auto w = std::make_unique<Worker> ();
     w->name = name;
+    w->coalesce_us = settings.coalesce_us;
     if (!w->open (error))
       break;
     impl->workers.push_back (std::move (w));
@@ -360,12 +375,13 @@ ReceiveLoop::start (const std::string & name, guint threads, GError ** error)
 }
 
 std::shared_ptr<ReceiveLoop>
-ReceiveLoop::get (const std::string & name, guint threads, GError ** error)
+ReceiveLoop::get (const std::string & name, const Settings & settings,
+    GError ** error)
 {
   if (name.empty ())
-    return start (name, threads, error);
+    return start (name, settings, error);
   return loop_table ().acquire (name, [&] () {
-        return start (name, threads, error);
+        return start (name, settings, error);
       });
 }
 
@@ -406,10 +422,10 @@ ReceiveLoop::~ReceiveLoop ()
     delete kv.second;
 }
 
-guint
-ReceiveLoop::threads () const
+const ReceiveLoop::Settings &
+ReceiveLoop::settings () const
 {
-  return impl_->workers.size ();
+  return impl_->settings;
 }
 
 void

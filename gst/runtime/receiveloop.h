@@ -34,21 +34,35 @@ public:
  * their address. */
 class ReceiveLoop {
 public:
-  /* The loop called @name, started on first use with @threads threads (the
-   * first user's choice holds while the loop lives); an empty name gives a
-   * new loop of the caller's own.  NULL with @error set if no thread or
-   * epoll instance can be had. */
+  struct Settings {
+    /* Threads of the pool. */
+    guint threads = 1;
+    /* Interrupt moderation: a thread that has just served a wake-up waits
+     * until this many µs have passed since it began, so that the next
+     * wake-up finds the packets of many sockets; 0: none.  What it costs is
+     * latency, up to this much per packet. */
+    guint coalesce_us = 0;
+    bool operator== (const Settings & o) const {
+      return threads == o.threads && coalesce_us == o.coalesce_us;
+    }
+  };
+
+  /* The loop called @name, started on first use with @settings (the first
+   * user's choice holds while the loop lives); an empty name gives a new
+   * loop of the caller's own.  NULL with @error set if no thread or epoll
+   * instance can be had. */
   static std::shared_ptr<ReceiveLoop> get (const std::string & name,
-      guint threads, GError ** error);
+      const Settings & settings, GError ** error);
   static std::shared_ptr<ReceiveLoop> get (const std::string & name,
-      GError ** error) { return get (name, 1, error); }
+      GError ** error) { return get (name, Settings (), error); }
 
   ~ReceiveLoop ();
   ReceiveLoop (const ReceiveLoop &) = delete;
   ReceiveLoop & operator= (const ReceiveLoop &) = delete;
 
-  /* How many threads serve this loop's clients. */
-  guint threads () const;
+  /* What the loop was started with. */
+  const Settings & settings () const;
+  guint threads () const { return settings ().threads; }
 
   /* Registers @client with the socket @fd, not yet active: it is not
    * called until set_active (true).  Clients with the same non-empty
@@ -73,7 +87,7 @@ public:
 private:
   explicit ReceiveLoop (std::unique_ptr<Impl> impl);
   static std::shared_ptr<ReceiveLoop> start (const std::string & name,
-      guint threads, GError ** error);
+      const Settings & settings, GError ** error);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -233,11 +233,11 @@ wait_for_next (const std::atomic<guint32> &next, guint32 value)
 GST_START_TEST (test_pool_spreads_clients_and_keeps_affinity)
 {
   GError *err = nullptr;
-  auto loop = ReceiveLoop::get ("unit-pool", 2, &err);
+  auto loop = ReceiveLoop::get ("unit-pool", {2, 0}, &err);
   fail_unless (loop != nullptr);
   fail_unless_equals_int (loop->threads (), 2);
   /* The first user's size holds while the loop lives. */
-  auto again = ReceiveLoop::get ("unit-pool", 3, &err);
+  auto again = ReceiveLoop::get ("unit-pool", {3, 0}, &err);
   fail_unless (again == loop);
   fail_unless_equals_int (again->threads (), 2);
 
@@ -279,9 +279,9 @@ GST_START_TEST (test_pool_keeps_order_and_moves_without_loss)
 {
   const guint32 per_client = 5000;
   GError *err = nullptr;
-  auto pool = ReceiveLoop::get ("unit-pool-order", 2, &err);
+  auto pool = ReceiveLoop::get ("unit-pool-order", {2, 0}, &err);
   fail_unless (pool != nullptr);
-  auto other = ReceiveLoop::get ("unit-pool-other", 1, &err);
+  auto other = ReceiveLoop::get ("unit-pool-other", {1, 0}, &err);
   fail_unless (other != nullptr);
 
   SocketPair pairs[4];
@@ -325,6 +325,63 @@ GST_START_TEST (test_pool_keeps_order_and_moves_without_loss)
 }
 GST_END_TEST;
 
+/* Reads everything queued at each call, as comedia-rtpsrc's batches do. */
+class DrainingClient : public ReceiveClient {
+public:
+  explicit DrainingClient (int fd) : fd_ (fd) {}
+
+  gint64 serve (gint64, bool readable) override
+  {
+    if (!readable)
+      return -1;
+    calls++;
+    char byte;
+    while (recv (fd_, &byte, 1, MSG_DONTWAIT) == 1)
+      reads++;
+    return -1;
+  }
+
+  std::atomic<int> calls{0};
+  std::atomic<int> reads{0};
+
+private:
+  int fd_;
+};
+
+/* 200 datagrams, one every 0.5 ms: without coalescing nearly each is its
+ * own wake-up; with 5 ms of coalescing a wake-up takes about ten. */
+static int
+wake_ups_for_paced_stream (guint coalesce_us)
+{
+  GError *err = nullptr;
+  auto loop = ReceiveLoop::get ("", {1, coalesce_us}, &err);
+  fail_unless (loop != nullptr);
+  fail_unless_equals_int (loop->settings ().coalesce_us, coalesce_us);
+  SocketPair p;
+  DrainingClient c (p.fds[0]);
+  loop->add (&c, p.fds[0]);
+  loop->set_active (&c, true);
+  for (int i = 0; i < 200; i++) {
+    p.send ();
+    g_usleep (500);
+  }
+  fail_unless (wait_for (c.reads, 200), "%d of 200 read", c.reads.load ());
+  loop->remove (&c);
+  return c.calls.load ();
+}
+
+GST_START_TEST (test_coalescing_serves_many_packets_per_wake_up)
+{
+  int plain = wake_ups_for_paced_stream (0);
+  int coalesced = wake_ups_for_paced_stream (5000);
+  /* Paced at 0.5 ms, 200 datagrams take at least 100 ms: 5 ms wake-ups
+   * make about 20 of them, where a plain loop makes one per datagram. */
+  fail_unless (coalesced <= 40, "%d wake-ups with 5 ms coalescing", coalesced);
+  fail_unless (plain > 2 * coalesced, "plain %d, coalesced %d", plain,
+      coalesced);
+}
+GST_END_TEST;
+
 static Suite *
 receiveloop_suite (void)
 {
@@ -337,6 +394,7 @@ receiveloop_suite (void)
   tcase_add_test (tc, test_remove_waits_for_serve_in_progress);
   tcase_add_test (tc, test_pool_spreads_clients_and_keeps_affinity);
   tcase_add_test (tc, test_pool_keeps_order_and_moves_without_loss);
+  tcase_add_test (tc, test_coalescing_serves_many_packets_per_wake_up);
   return s;
 }
 
