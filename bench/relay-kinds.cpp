@@ -1,6 +1,6 @@
 /* comedia-relay-bench: the relays under test.
  *
- *   relay-comedia --calls N --ports FILE [--setup-limit S] [--calls-per-pipeline K] [--threads T] [--coalesce US]
+ *   relay-comedia --calls N --ports FILE [--setup-limit S] [--calls-per-pipeline K] [--calls-per-group G] [--threads T] [--coalesce US]
  *   relay-raw     --calls N --ports FILE [--setup-limit S]
  *
  * Each sets its calls up one by one, timing each, writes the two ports of
@@ -99,6 +99,12 @@ run_comedia_relay (const Options & o)
   long per_pipeline = option_long (o, "calls-per-pipeline", 1);
   guint threads = (guint) option_long (o, "threads", 1);
   guint coalesce_us = (guint) option_long (o, "coalesce", 0);
+  /* --calls-per-group G: in a shared pipeline, calls go into bins of G
+   * calls each, not straight into the pipeline.  GstBin checks a new
+   * child's name against every child it has (gst_object_check_uniqueness),
+   * so a flat bin of N calls costs O(N) per call. */
+  long per_group = option_long (o, "calls-per-group", 0);
+  GstElement *group = nullptr;
   double limit_s = option_double (o, "setup-limit", 120);
   /* Load the plugin and its classes before the baseline. */
   gst_object_unref (make_element ("comedia-rtpsrc"));
@@ -128,6 +134,14 @@ run_comedia_relay (const Options & o)
       pipelines.push_back (pipeline);
       started = gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
           GST_STATE_CHANGE_FAILURE;
+    } else if (per_group > 0) {
+      if (!group || i % per_group == 0) {
+        group = gst_bin_new (("group" + std::to_string (i / per_group)).c_str ());
+        gst_bin_add (GST_BIN (pipelines.back ()), group);
+        gst_element_sync_state_with_parent (group);
+      }
+      gst_bin_add (GST_BIN (group), call);
+      started = gst_element_sync_state_with_parent (call);
     } else {
       gst_bin_add (GST_BIN (pipelines.back ()), call);
       started = gst_element_sync_state_with_parent (call);

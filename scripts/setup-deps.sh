@@ -21,6 +21,7 @@ PACKAGES=(
     python3 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
     python3-pylibsrtp  # NAT lab: libsrtp2 for the SRTP peer and attacker (test-srtp-nat.sh)
     gnuplot-nox   # comedia-bench writes its PNG plot with it (bench/)
+    rtpengine-daemon  # relay bench: the reference relay, userspace (bench/relay-rtpengine.cpp)
     # CI's fuzz stage: clang with libFuzzer and the sanitizer runtimes
     clang libclang-rt-14-dev
 )
