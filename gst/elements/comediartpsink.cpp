@@ -68,6 +68,7 @@
 #include "comediartpsink.h"
 #include "comediaelements.h"
 #include "comediasession.h"
+#include "datagramsender.h"
 #include "keepaliveservice.h"
 #include "ratelimit.h"
 #include "packetfacts.h"
@@ -153,6 +154,7 @@ struct ComediaRtpSinkPrivate {
   std::vector<GOutputVector> vectors;
   std::vector<GstMapInfo> maps;
   std::vector<GOutputMessage> messages;
+  comedia::DatagramSender sender;
   /* SRTP: each packet protected in its own slot of this, its vector
    * pointing there instead of at the buffer (which is not ours to write). */
   std::vector<guint8> protected_packets;
@@ -727,7 +729,7 @@ send_buffers (ComediaRtpSink * self, GstBuffer ** buffers, guint n)
           priv->maps.data (), mapped);
     }
     GOutputMessage & m = priv->messages[queued++];
-    m.address = dest;
+    m.address = nullptr;      /* all to @dest: the sender has it */
     m.vectors = priv->vectors.data () + first;
     m.num_vectors = mapped - first;
     m.bytes_sent = 0;
@@ -735,31 +737,11 @@ send_buffers (ComediaRtpSink * self, GstBuffer ** buffers, guint n)
     m.num_control_messages = 0;
   }
 
-  GstFlowReturn ret = GST_FLOW_OK;
-  guint done = 0;
-  guint64 sent = 0, sent_bytes = 0, calls = 0;
-  while (done < queued) {
-    GError *err = nullptr;
-    gint count = g_socket_send_messages (c->socket (),
-        priv->messages.data () + done, queued - done, 0, priv->cancellable, &err);
-    if (count < 0) {
-      if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-        g_clear_error (&err);
-        ret = GST_FLOW_FLUSHING;
-        break;
-      }
-      /* The message at @done failed; skip it and send the rest. */
-      count_send_error (self, c, err);
-      g_clear_error (&err);
-      done++;
-      continue;
-    }
-    calls++;
-    for (gint i = 0; i < count; i++)
-      sent_bytes += priv->messages[done + i].bytes_sent;
-    sent += count;
-    done += count;
-  }
+  comedia::DatagramSender::Result r = priv->sender.send (c->socket (), dest,
+      priv->messages.data (), queued, priv->cancellable,
+      [self, c] (GError * err) { count_send_error (self, c, err); });
+  GstFlowReturn ret = r.cancelled ? GST_FLOW_FLUSHING : GST_FLOW_OK;
+  guint64 sent = r.sent, sent_bytes = r.bytes, calls = r.calls;
   if (G_LIKELY (!srtp))
     unmap_all (priv->maps.data (), mapped);
 

@@ -96,7 +96,10 @@ ReceiveEngine::close ()
 {
   release_slots ();
   g_clear_object (&last_sender_);
+  last_native_len_ = 0;
   last_peer_ = PeerAddress ();
+  socket_ = nullptr;
+  fd_ = -1;
   pool_.reset ();
 }
 
@@ -136,6 +139,19 @@ ReceiveEngine::arm_slots (guint n)
   return true;
 }
 
+/* The descriptor of @socket, asked of GSocket only when the socket
+ * changes: a thousand quiet receivers would each touch its private data
+ * once per packet. */
+int
+ReceiveEngine::socket_fd (GSocket *socket)
+{
+  if (G_UNLIKELY (socket != socket_)) {
+    socket_ = socket;
+    fd_ = g_socket_get_fd (socket);
+  }
+  return fd_;
+}
+
 gint
 ReceiveEngine::receive (GSocket *socket, GError **error)
 {
@@ -167,7 +183,7 @@ ReceiveEngine::receive (GSocket *socket, GError **error)
    * every sender into a new GSocketAddress. */
   int n;
   do {
-    n = recvmmsg (g_socket_get_fd (socket), messages_.data (), want,
+    n = recvmmsg (socket_fd (socket), messages_.data (), want,
         MSG_DONTWAIT, nullptr);
   } while (G_UNLIKELY (n < 0 && errno == EINTR));
   if (G_LIKELY (n > 0)) {

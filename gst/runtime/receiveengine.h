@@ -104,8 +104,11 @@ class ReceiveEngine {
   bool arm_slots (guint n);
   void release_slots ();
   bool note_sender (const sockaddr_storage &from, socklen_t len);
+  int socket_fd (GSocket *socket);
 
   std::shared_ptr<ReceivePool> pool_;
+  GSocket *socket_ = nullptr;   /* whose descriptor fd_ is */
+  int fd_ = -1;
   guint max_batch_ = 1;
   guint armed_target_ = 1;
   std::vector<Slot> slots_;
