@@ -223,7 +223,7 @@ run_rtpengine_relay (const Options & o)
     "--foreground", "--log-stderr", "--log-level=4", "--table=-1",
     "--interface=127.0.0.1",
     "--listen-ng=127.0.0.1:" + std::to_string (ng_port),
-    "--port-min=20000", "--port-max=60000",
+    "--port-min=10000", "--port-max=65000",
     "--num-threads=" + std::to_string (threads), "--delete-delay=0" };
 
   pid_t pid = fork ();
