@@ -8,6 +8,7 @@
 #include <gst/rtp/rtp.h>
 
 #include "elementharness.h"
+#include "peersrtp.h"
 
 #include <srtp2/srtp.h>
 
@@ -18,61 +19,6 @@
 /* The peer's key (30 bytes, AES_CM_128_HMAC_SHA1_80) and a wrong one. */
 static const char *KEY_B64 = "0VYd/GBqV92DODerMN9FluysFcGICFEuRX4IWXs4";
 static const char *WRONG_B64 = "68IpTKJtqhR3xoVyPTEQxonPz1E3Umoi8n65a7V3";
-
-static std::vector<guint8>
-decode (const char *b64)
-{
-  gsize len = 0;
-  guchar *raw = g_base64_decode (b64, &len);
-  std::vector<guint8> out (raw, raw + len);
-  g_free (raw);
-  return out;
-}
-
-/* One direction of the peer's SRTP, straight from libsrtp. */
-class PeerSrtp {
- public:
-  PeerSrtp (const char *b64, bool sending) : key_ (decode (b64)) {
-    /* bad_param: the plugin's copy of the runtime initialised it first. */
-    srtp_err_status_t init = srtp_init ();
-    fail_unless (init == srtp_err_status_ok || init == srtp_err_status_bad_param);
-    srtp_policy_t policy;
-    memset (&policy, 0, sizeof policy);
-    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80 (&policy.rtp);
-    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80 (&policy.rtcp);
-    policy.ssrc.type = sending ? ssrc_any_outbound : ssrc_any_inbound;
-    policy.key = key_.data ();
-    policy.window_size = 128;
-    fail_unless_equals_int (srtp_create (&srtp_, &policy), srtp_err_status_ok);
-  }
-  ~PeerSrtp () { srtp_dealloc (srtp_); }
-
-  /* @plain (taken) protected, as bytes. */
-  std::vector<guint8> protect (GstBuffer * plain, bool rtcp = false) {
-    std::vector<guint8> data = take_bytes (plain);
-    int len = (int) data.size ();
-    data.resize (data.size () + SRTP_MAX_TRAILER_LEN);
-    srtp_err_status_t r = rtcp ? srtp_protect_rtcp (srtp_, data.data (), &len)
-        : srtp_protect (srtp_, data.data (), &len);
-    fail_unless_equals_int (r, srtp_err_status_ok);
-    data.resize (len);
-    return data;
-  }
-  /* True with @data now plain when it authenticates. */
-  bool unprotect (std::vector<guint8> & data, bool rtcp = false) {
-    int len = (int) data.size ();
-    srtp_err_status_t r = rtcp ? srtp_unprotect_rtcp (srtp_, data.data (), &len)
-        : srtp_unprotect (srtp_, data.data (), &len);
-    if (r != srtp_err_status_ok)
-      return false;
-    data.resize (len);
-    return true;
-  }
-
- private:
-  std::vector<guint8> key_;
-  srtp_t srtp_ = nullptr;
-};
 
 static void
 send_bytes (GSocket * peer, guint16 port, const std::vector<guint8> & bytes)

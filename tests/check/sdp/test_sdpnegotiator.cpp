@@ -12,6 +12,7 @@
 #include "sdescrypto.h"
 
 #include "../packets.h"
+#include "../peersrtp.h"
 
 #include <srtp2/srtp.h>
 
@@ -1048,59 +1049,6 @@ static const char *PHONE_KEY = "0VYd/GBqV92DODerMN9FluysFcGICFEuRX4IWXs4";
 static const char *PHONE_KEY2 = "t2vMRU3ROGd5qVUAC3bE6OapJXa5lu5Rd9K8nHLX";
 static const char *WRONG_KEY = "68IpTKJtqhR3xoVyPTEQxonPz1E3Umoi8n65a7V3";
 
-/* One direction of the phone's SRTP, libsrtp's own: the element's keys are
- * checked against the library, not against comedia's wrapper. */
-class PhoneSrtp {
- public:
-  PhoneSrtp (const std::vector<guint8> & key, bool sending) : key_ (key) {
-    fail_unless_equals_int (key_.size (), 30);
-    /* bad_param: the plugin's runtime initialised it first. */
-    srtp_err_status_t init = srtp_init ();
-    fail_unless (init == srtp_err_status_ok || init == srtp_err_status_bad_param);
-    srtp_policy_t policy;
-    memset (&policy, 0, sizeof policy);
-    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80 (&policy.rtp);
-    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80 (&policy.rtcp);
-    policy.ssrc.type = sending ? ssrc_any_outbound : ssrc_any_inbound;
-    policy.key = key_.data ();
-    policy.window_size = 128;
-    fail_unless_equals_int (srtp_create (&srtp_, &policy), srtp_err_status_ok);
-  }
-  ~PhoneSrtp () { srtp_dealloc (srtp_); }
-
-  std::vector<guint8> protect (GstBuffer * plain, bool rtcp) {
-    std::vector<guint8> data = take_bytes (plain);
-    int len = (int) data.size ();
-    data.resize (data.size () + SRTP_MAX_TRAILER_LEN);
-    fail_unless_equals_int (rtcp ? srtp_protect_rtcp (srtp_, data.data (), &len) :
-        srtp_protect (srtp_, data.data (), &len), srtp_err_status_ok);
-    data.resize (len);
-    return data;
-  }
-  bool unprotect (std::vector<guint8> & data, bool rtcp) {
-    int len = (int) data.size ();
-    if ((rtcp ? srtp_unprotect_rtcp (srtp_, data.data (), &len) :
-            srtp_unprotect (srtp_, data.data (), &len)) != srtp_err_status_ok)
-      return false;
-    data.resize (len);
-    return true;
-  }
-
- private:
-  std::vector<guint8> key_;
-  srtp_t srtp_ = nullptr;
-};
-
-static std::vector<guint8>
-b64 (const char *text)
-{
-  gsize len = 0;
-  guchar *raw = g_base64_decode (text, &len);
-  std::vector<guint8> out (raw, raw + len);
-  g_free (raw);
-  return out;
-}
-
 static void
 send_to (Peer & from, guint port, const std::vector<guint8> & bytes)
 {
@@ -1151,7 +1099,7 @@ src_accepts_key (const Streams & s, guint component, Peer & from, const char *ke
   guint port = port_of (s, 1, component);
   guint64 failed = src_stat (s, 1, component, "auth-failed");
   guint64 received = src_stat (s, 1, component, "received");
-  PhoneSrtp wrong (b64 (WRONG_KEY), true), right (b64 (key), true);
+  PeerSrtp wrong (base64_bytes (WRONG_KEY), true), right (base64_bytes (key), true);
   send_to (from, port, wrong.protect (rtcp ? make_rtcp_rr (0x5eed) :
           make_rtp (0x5eed, first_seq, 0), rtcp));
   fail_unless (wait_src_stat (s, 1, component, "auth-failed", failed + 1),
@@ -1234,7 +1182,7 @@ GST_START_TEST (test_answerer_srtp)
   fail_unless_equals_int (gst_sdp_message_get_media (answer.message (), 0)->port,
       port_of (session, 1, 1));
   comedia::CryptoLine ours = answered_crypto (answer, 7);
-  fail_unless (ours.key_salt != b64 (PHONE_KEY), "our key is the phone's");
+  fail_unless (ours.key_salt != base64_bytes (PHONE_KEY), "our key is the phone's");
   std::string note = pop_stream_note (n.bus, 1);
   fail_unless (note.find (PHONE_KEY) == std::string::npos, "%s", note.c_str ());
   gchar *our_b64 = g_base64_encode (ours.key_salt.data (), ours.key_salt.size ());
@@ -1246,7 +1194,7 @@ GST_START_TEST (test_answerer_srtp)
   fail_unless (src_accepts_key (session, 2, rtcp, PHONE_KEY, 1));
   /* Outbound: our answered key, SRTP and SRTCP. */
   {
-    PhoneSrtp in (ours.key_salt, false);
+    PeerSrtp in (ours.key_salt, false);
     std::vector<guint8> plain = take_bytes (make_rtp (0xabc, 9, 0));
     std::vector<guint8> wire = sink_sends (session, 1, rtp, make_bytes (plain));
     fail_unless (wire != plain, "sent plain");
@@ -1269,7 +1217,7 @@ GST_START_TEST (test_answerer_srtp)
   fail_unless (src_accepts_key (session, 1, rtp, PHONE_KEY2, 20));
   fail_unless (src_accepts_key (session, 2, rtcp, PHONE_KEY2, 20));
   {
-    PhoneSrtp in (ours2.key_salt, false);
+    PeerSrtp in (ours2.key_salt, false);
     std::vector<guint8> plain = take_bytes (make_rtp (0xabc, 30, 0));
     std::vector<guint8> wire = sink_sends (session, 1, rtp, make_bytes (plain));
     fail_unless (in.unprotect (wire, false), "not SRTP under the re-answered key");
