@@ -120,8 +120,7 @@ struct ComediaRtpSinkPrivate {
   guint port = DEFAULT_PORT;
   guint keepalive_interval = DEFAULT_KEEPALIVE_INTERVAL;
   gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
-  ComediaSrtpSuite srtp_suite = DEFAULT_SRTP_SUITE;
-  std::string srtp_key;         /* base64; empty: none */
+  comedia::SrtpKeyProperties srtp;   /* srtp-suite, srtp-key */
 
   /* The properties as they were at NULL->READY: what the state changes and
    * the streaming thread read, without the lock. */
@@ -338,10 +337,8 @@ comedia_rtp_sink_set_property (GObject * object, guint prop_id,
       priv->keepalive_pt = g_value_get_int (value);
       break;
     case PROP_SRTP_SUITE:
-      priv->srtp_suite = (ComediaSrtpSuite) g_value_get_enum (value);
-      break;
     case PROP_SRTP_KEY:
-      priv->srtp_key = g_value_get_string (value) ? g_value_get_string (value) : "";
+      priv->srtp.set (prop_id == PROP_SRTP_SUITE, value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -404,11 +401,8 @@ comedia_rtp_sink_get_property (GObject * object, guint prop_id,
       g_value_set_int (value, priv->keepalive_pt);
       break;
     case PROP_SRTP_SUITE:
-      g_value_set_enum (value, priv->srtp_suite);
-      break;
     case PROP_SRTP_KEY:
-      g_value_set_string (value, priv->srtp_key.empty () ? nullptr :
-          priv->srtp_key.c_str ());
+      priv->srtp.get (prop_id == PROP_SRTP_SUITE, value);
       break;
     case PROP_STATS:
       g_value_take_boxed (value, create_stats (self));
@@ -445,8 +439,7 @@ comedia_rtp_sink_open (ComediaRtpSink * self)
 
   {
     std::lock_guard<std::mutex> guard (priv->lock);
-    if (!comedia::srtp_key_from_properties (priv->srtp_suite,
-            priv->srtp_key.c_str (), priv->opened.srtp_key, srtp_error)) {
+    if (!priv->srtp.resolve (priv->opened.srtp_key, srtp_error)) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("Invalid SRTP settings: %s", srtp_error.c_str ()), (nullptr));
       return FALSE;

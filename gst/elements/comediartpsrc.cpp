@@ -226,8 +226,7 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   std::string receive_thread = DEFAULT_RECEIVE_THREAD;
   guint receive_threads = DEFAULT_RECEIVE_THREADS;
   guint receive_coalesce = DEFAULT_RECEIVE_COALESCE;
-  ComediaSrtpSuite srtp_suite = DEFAULT_SRTP_SUITE;
-  std::string srtp_key;       /* base64; empty: none */
+  comedia::SrtpKeyProperties srtp;   /* srtp-suite, srtp-key */
 
   /* Set up on NULL->READY, used by the receive thread. */
   ComediaSession *session = nullptr;
@@ -646,10 +645,8 @@ comedia_rtp_src_set_property (GObject * object, guint prop_id,
       priv->receive_coalesce = g_value_get_uint (value);
       break;
     case PROP_SRTP_SUITE:
-      priv->srtp_suite = (ComediaSrtpSuite) g_value_get_enum (value);
-      break;
     case PROP_SRTP_KEY:
-      priv->srtp_key = g_value_get_string (value) ? g_value_get_string (value) : "";
+      priv->srtp.set (prop_id == PROP_SRTP_SUITE, value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -727,11 +724,8 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
       g_value_set_uint (value, priv->receive_coalesce);
       break;
     case PROP_SRTP_SUITE:
-      g_value_set_enum (value, priv->srtp_suite);
-      break;
     case PROP_SRTP_KEY:
-      g_value_set_string (value, priv->srtp_key.empty () ? nullptr :
-          priv->srtp_key.c_str ());
+      priv->srtp.get (prop_id == PROP_SRTP_SUITE, value);
       break;
     case PROP_LATCHED_ADDRESS:
       g_value_set_string (value,
@@ -803,8 +797,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
 
   {
     std::lock_guard<std::mutex> guard (priv->lock);
-    if (!comedia::srtp_key_from_properties (priv->srtp_suite,
-            priv->srtp_key.c_str (), srtp_key, srtp_error)) {
+    if (!priv->srtp.resolve (srtp_key, srtp_error)) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("Invalid SRTP settings: %s", srtp_error.c_str ()), (nullptr));
       return FALSE;

@@ -86,4 +86,24 @@ srtp_key_from_properties (ComediaSrtpSuite suite, const gchar * base64,
   return true;
 }
 
+void
+SrtpKeyProperties::set (bool is_suite, const GValue * value)
+{
+  if (is_suite) {
+    suite = (ComediaSrtpSuite) g_value_get_enum (value);
+    return;
+  }
+  const gchar *text = g_value_get_string (value);
+  key = text ? text : "";
+}
+
+void
+SrtpKeyProperties::get (bool is_suite, GValue * value) const
+{
+  if (is_suite)
+    g_value_set_enum (value, suite);
+  else
+    g_value_set_string (value, key.empty () ? nullptr : key.c_str ());
+}
+
 }  // namespace comedia

@@ -46,4 +46,19 @@ void install_srtp_properties (GObjectClass * klass, guint suite_id,
 bool srtp_key_from_properties (ComediaSrtpSuite suite, const gchar * base64,
     SrtpKey & out, std::string & error);
 
+/* The two properties' values as an element keeps them (under its own
+ * lock), with what set_property, get_property and NULL->READY do with
+ * them. */
+struct SrtpKeyProperties {
+  ComediaSrtpSuite suite = DEFAULT_SRTP_SUITE;
+  std::string key;              /* base64; empty: none */
+
+  /* @is_suite: srtp-suite, else srtp-key. */
+  void set (bool is_suite, const GValue * value);
+  void get (bool is_suite, GValue * value) const;
+  bool resolve (SrtpKey & out, std::string & error) const {
+    return srtp_key_from_properties (suite, key.c_str (), out, error);
+  }
+};
+
 }  // namespace comedia
