@@ -55,7 +55,11 @@ DatagramSender::send (GSocket *socket, GSocketAddress *dest,
       h.msg_iovlen = messages[i].num_vectors;
       headers_[i].msg_len = 0;
     }
-    int fd = g_socket_get_fd (socket);
+    if (G_UNLIKELY (socket != socket_)) {
+      g_set_object (&socket_, socket);
+      fd_ = g_socket_get_fd (socket);
+    }
+    int fd = fd_;
     while (done < n) {
       int count = sendmmsg (fd, headers_.data () + done, n - done,
           MSG_DONTWAIT | MSG_NOSIGNAL);

@@ -20,7 +20,7 @@ namespace comedia {
 class DatagramSender {
  public:
   DatagramSender () = default;
-  ~DatagramSender () { g_clear_object (&dest_); }
+  ~DatagramSender () { g_clear_object (&dest_); g_clear_object (&socket_); }
   DatagramSender (const DatagramSender &) = delete;
   DatagramSender &operator= (const DatagramSender &) = delete;
 
@@ -47,6 +47,11 @@ class DatagramSender {
   sockaddr_storage native_{};
   socklen_t native_len_ = 0;
   std::vector<mmsghdr> headers_;
+  /* The descriptor of the socket last sent from: reading it through GLib
+   * per batch touches the GSocket, a cache miss per packet at many calls.
+   * The reference keeps the pointer from being reused for another socket. */
+  GSocket *socket_ = nullptr;
+  int fd_ = -1;
 };
 
 }  // namespace comedia
