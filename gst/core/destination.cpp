@@ -7,7 +7,8 @@
 namespace comedia {
 
 DestinationChoice
-choose_destination (bool have_static, bool static_pinned, bool have_latched)
+choose_destination (bool have_static, bool static_pinned, bool have_latched,
+    bool have_configured)
 {
   if (have_static && static_pinned)
     return DestinationChoice::PinnedStatic;
@@ -15,6 +16,8 @@ choose_destination (bool have_static, bool static_pinned, bool have_latched)
     return DestinationChoice::Latched;
   if (have_static)
     return DestinationChoice::Static;
+  if (have_configured)
+    return DestinationChoice::Configured;
   return DestinationChoice::None;
 }
 

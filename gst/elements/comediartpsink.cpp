@@ -478,6 +478,8 @@ comedia_rtp_sink_close (ComediaRtpSink * self)
   if (c && priv->fixed_srtp_set)
     c->clear_fixed_outbound_srtp ();
   priv->fixed_srtp_set = false;
+  if (c && priv->configured_destination)
+    c->set_configured_destination (nullptr);
   priv->destination_generation = 0;
   g_clear_object (&priv->destination);
   g_clear_object (&priv->configured_destination);
@@ -566,13 +568,9 @@ shared_component (ComediaRtpSink * self)
     }
     priv->fixed_srtp_set = true;
   }
-  if (priv->configured_destination) {
-    /* host may be IPv4 while the socket is dual-stack (::). */
-    GSocketAddress *sendable = comedia::address_for_socket (c->socket (),
-        priv->configured_destination);
-    g_object_unref (priv->configured_destination);
-    priv->configured_destination = sendable;
-  }
+  /* In the component, so the keepalive thread sends there too. */
+  if (priv->configured_destination)
+    c->set_configured_destination (priv->configured_destination);
   priv->shared.store (c, std::memory_order_release);
   return c;
 }
@@ -581,9 +579,7 @@ static GSocketAddress *
 current_destination (ComediaRtpSink * self, Component * c)
 {
   ComediaRtpSinkPrivate *priv = self->priv;
-  GSocketAddress *dest = c->destination (priv->destination_generation,
-      priv->destination);
-  return dest ? dest : priv->configured_destination;
+  return c->destination (priv->destination_generation, priv->destination);
 }
 
 static void

@@ -26,6 +26,7 @@ Component::~Component ()
   g_clear_object (&socket_);
   g_clear_object (&latched_address_);
   g_clear_object (&static_address_);
+  g_clear_object (&configured_address_);
 }
 
 void
@@ -222,6 +223,16 @@ Component::set_static_destination (GSocketAddress *addr, bool pinned)
   destination_generation_.fetch_add (1, std::memory_order_acq_rel);
 }
 
+void
+Component::set_configured_destination (GSocketAddress *addr)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  g_clear_object (&configured_address_);
+  /* host may be IPv4 while the socket is dual-stack (::). */
+  configured_address_ = addr ? address_for_socket (socket_, addr) : nullptr;
+  destination_generation_.fetch_add (1, std::memory_order_acq_rel);
+}
+
 GSocketAddress *
 Component::destination (guint64 &cache_generation, GSocketAddress *&cache) const
 {
@@ -234,13 +245,16 @@ Component::destination (guint64 &cache_generation, GSocketAddress *&cache) const
   std::lock_guard<std::mutex> guard (lock_);
   GSocketAddress *dest = nullptr;
   switch (choose_destination (static_address_ != nullptr, static_pinned_,
-          latched_address_ != nullptr)) {
+          latched_address_ != nullptr, configured_address_ != nullptr)) {
     case DestinationChoice::PinnedStatic:
     case DestinationChoice::Static:
       dest = static_address_;
       break;
     case DestinationChoice::Latched:
       dest = latched_address_;
+      break;
+    case DestinationChoice::Configured:
+      dest = configured_address_;
       break;
     case DestinationChoice::None:
       break;

@@ -137,9 +137,14 @@ class Component {
    * not listen on; answering to the source would lose the stream. */
   void set_static_destination (GSocketAddress * addr, bool pinned = false);
 
+  /* The sending element's own destination (comedia-rtpsink host/port),
+   * used when nothing else is known; NULL clears it.  Here rather than in
+   * the element so the keepalive thread sends there too. */
+  void set_configured_destination (GSocketAddress * addr);
+
   /* The address sending goes to, as choose_destination() orders them: the
    * pinned static destination, else the latched peer, else the static
-   * destination, else NULL.  @cache_generation / @cache let a sender keep a
+   * destination, else the configured one, else NULL.  @cache_generation / @cache let a sender keep a
    * reference and only take the lock when the destination changed:
    * returns the (possibly updated) cached address, not a new reference. */
   GSocketAddress *destination (guint64 & cache_generation, GSocketAddress * &cache) const;
@@ -212,6 +217,7 @@ class Component {
   GSocketAddress *latched_address_ = nullptr;
   GSocketAddress *static_address_ = nullptr;
   bool static_pinned_ = false;
+  GSocketAddress *configured_address_ = nullptr;
   /* Bumped whenever the destination changes; odd values never used. */
   std::atomic<guint64> destination_generation_{1};
   std::atomic<guint64> latched_generation_{0};

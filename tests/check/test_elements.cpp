@@ -768,6 +768,38 @@ GST_START_TEST (test_keepalives_latch_but_stay_here)
 }
 GST_END_TEST;
 
+/* A send-only active peer without a negotiator: comedia-rtpsink with host,
+ * port and keepalive-interval, and nothing to send.  The keepalives go to
+ * host:port from the sink's socket, again and again, before any media. */
+GST_START_TEST (test_keepalives_to_configured_destination)
+{
+  guint16 peer_port;
+  GSocket *peer = make_peer (&peer_port);
+  std::string desc = "comedia-rtpsink session=keepalive-out keepalive-interval=50 "
+      "host=127.0.0.1 port=" + std::to_string (peer_port) + " sync=false async=false";
+  GstElement *sink = gst_parse_launch (desc.c_str (), nullptr);
+  fail_unless (sink != nullptr);
+  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_PLAYING),
+      GST_STATE_CHANGE_SUCCESS);
+  guint16 first_from = 0;
+  for (int i = 0; i < 3; i++) {
+    guint8 got[2048];
+    guint16 from = 0;
+    gssize n = peer_receive (peer, &from, got, sizeof got);
+    fail_unless (n >= 12, "keepalive %d did not come to host:port", i);
+    fail_unless_equals_int (got[0] >> 6, 2);      /* RTP */
+    fail_unless_equals_int (got[1] & 0x7f, 20);   /* the keepalive payload type */
+    if (i == 0)
+      first_from = from;
+    fail_unless_equals_int (from, first_from);   /* one socket, one mapping */
+  }
+  fail_unless (stat_u64 (sink, "keepalives-sent") >= 3);
+  gst_element_set_state (sink, GST_STATE_NULL);
+  gst_object_unref (sink);
+  g_object_unref (peer);
+}
+GST_END_TEST;
+
 /* Threads of this process, from /proc/self/status. */
 static gint
 thread_count (void)
@@ -1006,6 +1038,7 @@ elements_suite (void)
   tcase_add_test (tc, test_batch_order_and_meta_across_batches);
   tcase_add_test (tc, test_batch_muxed_rtcp_split_within_batch);
   tcase_add_test (tc, test_keepalives_latch_but_stay_here);
+  tcase_add_test (tc, test_keepalives_to_configured_destination);
   tcase_add_test (tc, test_rtcp_follows_media_ssrc_after_keepalive_latch);
   tcase_add_test (tc, test_shared_receive_thread_serves_many);
   tcase_add_test (tc, test_receive_thread_pool);
