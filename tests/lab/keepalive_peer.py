@@ -7,8 +7,11 @@ gst_parse_launch() string, offering over TCP to the passive server.
               a=recvonly and the peer sends no RTP media at all;
   otherwise:  a two-way VP8 call whose outgoing media a valve mutes from
               --silence-at for --silence-for seconds.
+  --static:   no negotiator (with --recvonly): the comedia-rtpsinks have
+              the server's address as host/port and the RTP one has
+              keepalive-interval, which alone open and keep the mapping.
 Python only mutes the valve and observes.  Times are seconds since the
-answer was applied.  It prints key=value lines:
+answer was applied (--static: since PLAYING).  It prints key=value lines:
   offer.direction / answer.direction   the media direction attributes
   frames / rtcp                        VP8 frames decoded, RTCP datagrams in
   NAME.frames / NAME.rtcp              the same within each --window NAME:FROM:TO
@@ -29,7 +32,19 @@ VP8_CAPS = "application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,pay
 
 def description(a):
     d = dict(srv=a.server, sdp_in=a.sdp_in, sdp_out=a.sdp_out, rtp=a.rtp_port, rtcp=a.rtcp_port,
-             caps=VP8_CAPS, ka=a.keepalive_interval)
+             caps=VP8_CAPS, ka=a.keepalive_interval, srv_rtp=a.server_rtp, srv_rtcp=a.server_rtcp)
+    if a.static:
+        # A sink with nothing upstream: it only sends the keepalives.
+        return (
+            "rtpbin name=rb "
+            "comedia-rtpsink session=s stream=1 component=1 host={srv} port={srv_rtp} "
+            "keepalive-interval={ka} sync=false async=false "
+            "comedia-rtpsrc session=s stream=1 component=1 port={rtp} caps=\"{caps}\" ! rb.recv_rtp_sink_0 "
+            "comedia-rtpsrc name=rtcp_in session=s stream=1 component=2 port={rtcp} ! rb.recv_rtcp_sink_0 "
+            "rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 host={srv} "
+            "port={srv_rtcp} sync=false async=false "
+            "rb. ! rtpvp8depay ! vp8dec ! fakesink name=decoded signal-handoffs=true sync=false async=false"
+        ).format(**d)
     desc = "rtpbin name=rb "
     if not a.recvonly:
         # The sending branch before "rb. ! depay", as in the gst-launch lines.
@@ -63,6 +78,9 @@ def main():
     p.add_argument("--rtp-port", type=int, default=5006)
     p.add_argument("--rtcp-port", type=int, default=5007)
     p.add_argument("--recvonly", action="store_true")
+    p.add_argument("--static", action="store_true")
+    p.add_argument("--server-rtp", type=int, default=5004)
+    p.add_argument("--server-rtcp", type=int, default=5005)
     p.add_argument("--keepalive-interval", type=int, default=-1)
     p.add_argument("--silence-at", type=float, default=-1)
     p.add_argument("--silence-for", type=float, default=0)
@@ -122,6 +140,9 @@ def main():
     # No answer at all must end the run too.
     GLib.timeout_add(int((a.duration + 15) * 1000), lambda: loop.quit())
     pipeline.set_state(Gst.State.PLAYING)
+    if a.static:
+        answered[0] = time.monotonic()
+        start_timeline()
     loop.run()
     pipeline.set_state(Gst.State.NULL)
 

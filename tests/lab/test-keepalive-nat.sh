@@ -1,5 +1,5 @@
 #!/bin/bash
-# test-keepalive-nat.sh [--build DIR] recvonly | silence | silence-without-keepalives
+# test-keepalive-nat.sh [--build DIR] recvonly | recvonly-static | silence | silence-without-keepalives
 #
 # NAT keepalives (issue 8), through the real NAT of tests/lab/lib.sh with a
 # port-random mapping that the NAT forgets after NAT_TIMEOUT seconds without
@@ -10,6 +10,10 @@
 #   recvonly: the active peer only receives (a=recvonly, no RTP of its own);
 #     its keepalives let the passive peer latch and keep the mapping, and VP8
 #     flows to it for longer than the NAT's timeout.
+#   recvonly-static: the same viewer without a negotiator on either side: its
+#     comedia-rtpsink has host/port and keepalive-interval and nothing to
+#     send; the server latches the keepalives and its VP8 must still reach
+#     the viewer after the NAT's timeout.
 #   silence: a two-way call whose active peer mutes its media for 3x the
 #     NAT's timeout: media and RTCP from the passive peer keep arriving.
 #   silence-without-keepalives: the same with keepalive-interval=0: the
@@ -21,8 +25,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${COMEDIA_BUILD_DIR:-$HERE/../../build-lab}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
-SCENARIO=${1:?usage: test-keepalive-nat.sh recvonly | silence | silence-without-keepalives}
-case $SCENARIO in recvonly|silence|silence-without-keepalives) ;; *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;; esac
+SCENARIO=${1:?usage: test-keepalive-nat.sh recvonly | recvonly-static | silence | silence-without-keepalives}
+case $SCENARIO in recvonly|recvonly-static|silence|silence-without-keepalives) ;; *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;; esac
 SDP_IN=7000 SDP_OUT=7001 RTP=5004 RTCP=5005 CRTP=5006 CRTCP=5007
 NAT_TIMEOUT=5          # seconds without an outgoing packet before the NAT forgets
 KEEPALIVE_MS=2000      # well below the NAT's timeout
@@ -47,16 +51,18 @@ server=(rtpbin name=rb
     videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=15/1 !
     vp8enc deadline=1 keyframe-max-dist=15 ! rtpvp8pay ! rb.send_rtp_sink_0
     rb.send_rtp_src_0 ! comedia-rtpsink session=s stream=1 component=1
-    rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false
-    tcpserversrc host=0.0.0.0 port=$SDP_IN ! sdp-negotiator session=s public-address=$LAB_SERVER_IP !
-    tcpserversink host=0.0.0.0 port=$SDP_OUT async=false)
-if [ "$SCENARIO" = recvonly ]; then
+    rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false)
+[ "$SCENARIO" = recvonly-static ] ||
+    server+=(tcpserversrc host=0.0.0.0 port=$SDP_IN ! sdp-negotiator session=s public-address=$LAB_SERVER_IP !
+        tcpserversink host=0.0.0.0 port=$SDP_OUT async=false)
+if [ "$SCENARIO" = recvonly ] || [ "$SCENARIO" = recvonly-static ]; then
     # A send-only server still needs the RTP source, only to latch the viewer.
     server+=(comedia-rtpsrc session=s stream=1 component=1 port=$RTP caps=$VP8CAPS
         timeout=$((NAT_TIMEOUT * 1000)) ! fakesink async=false)
     duration=$((3 * NAT_TIMEOUT))
     client_args=(--recvonly --keepalive-interval $KEEPALIVE_MS --duration $duration
         --window "late:$((NAT_TIMEOUT + 2)):$duration")
+    [ "$SCENARIO" = recvonly-static ] && client_args+=(--static --server-rtp $RTP --server-rtcp $RTCP)
 else
     server+=(comedia-rtpsrc session=s stream=1 component=1 port=$RTP caps=$VP8CAPS
         timeout=$((NAT_TIMEOUT * 1000)) ! rb.recv_rtp_sink_0
@@ -84,7 +90,8 @@ is_int() { [[ $1 =~ ^[0-9]+$ ]]; }
 lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env) timeout --foreground -s INT -k 3 $((duration + 25)) \
     gst-launch-1.0 -m -v "${server[@]}"
 SERVER_PID=$LAB_LAST_PID
-if ! lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || ! lab_wait_udp "$LAB_NS_SERVER" $RTCP 5; then
+if { [ "$SCENARIO" != recvonly-static ] && ! lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15; } ||
+    ! lab_wait_udp "$LAB_NS_SERVER" $RTCP 15; then
     lab_fail "the passive peer did not start"; dump_logs; exit 1
 fi
 # shellcheck disable=SC2046
@@ -102,16 +109,18 @@ SERVER_RC=$LAB_STOP_RC
 # --- verdicts ----------------------------------------------------------------
 problems=$(grep -acE 'AddressSanitizer|LeakSanitizer|runtime error:|CRITICAL|^ERROR: ' "$SLOG" || true)
 lab_check "passive peer ended cleanly (exit $SERVER_RC, $problems error lines)" [ "$SERVER_RC" = 0 -a "$problems" = 0 ]
-lab_check "active peer ran to the end and applied the answer (exit $CLIENT_RC)" [ "$CLIENT_RC" = 0 ]
+lab_check "active peer ran to the end (exit $CLIENT_RC; with a negotiator: applied the answer)" [ "$CLIENT_RC" = 0 ]
 rtp_expired=$(grep -c "^expired $LAB_CLIENT_IP:$CRTP " "$LAB_TMP/nat-expiry.log" || true)
 timeouts=$(grep -ac 'comedia-timeout.*component=(uint)1[,;]' "$SLOG" || true)
 late_frames=$(value "$CLOG" late.frames) late_rtcp=$(value "$CLOG" late.rtcp)
 late_gap=$(value "$CLOG" late.max_gap)
 
 case $SCENARIO in
-recvonly)
-    lab_check "the offer is recvonly ($(value "$CLOG" offer.direction))" [ "$(value "$CLOG" offer.direction)" = recvonly ]
-    lab_check "the answer is sendonly ($(value "$CLOG" answer.direction))" [ "$(value "$CLOG" answer.direction)" = sendonly ]
+recvonly|recvonly-static)
+    if [ "$SCENARIO" = recvonly ]; then
+        lab_check "the offer is recvonly ($(value "$CLOG" offer.direction))" [ "$(value "$CLOG" offer.direction)" = recvonly ]
+        lab_check "the answer is sendonly ($(value "$CLOG" answer.direction))" [ "$(value "$CLOG" answer.direction)" = sendonly ]
+    fi
     lab_check "the passive peer latched the viewer's RTP port on the NAT's public address" \
         grep -aqE "comedia-latched.*component=\(uint\)1[,;].*address=\(string\)\"?$LAB_NAT_PUB_IP" "$SLOG"
     lab_check "the viewer's mapping never expired ($rtp_expired expiries)" [ "$rtp_expired" = 0 ]
