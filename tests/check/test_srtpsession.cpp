@@ -144,8 +144,13 @@ GST_START_TEST (test_wrong_key_fails_auth)
       auto out = session (suite, SrtpDirection::Outbound, 1);
       auto in = session (suite, SrtpDirection::Inbound, 2);
       size_t len = 0;
-      std::vector<uint8_t> buf = sealed (*out, is_rtcp, 1, len);
-      fail_unless (opened (*in, is_rtcp, buf, len) == SrtpResult::AuthFailed);
+      /* Every one of them, not only the first: a stream libsrtp made for
+       * a packet that then failed must not make the next ones "replayed". */
+      for (guint16 seq = 1; seq <= 4; seq++) {
+        std::vector<uint8_t> buf = sealed (*out, is_rtcp, seq, len);
+        fail_unless (opened (*in, is_rtcp, buf, len) == SrtpResult::AuthFailed,
+            "%s rtcp=%d packet %u", srtp_suite_info (suite).name, is_rtcp, seq);
+      }
     }
 }
 GST_END_TEST;
