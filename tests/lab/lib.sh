@@ -356,6 +356,38 @@ lab_show_logs() {
     done
 }
 
+# lab_dump_tails LINES LOG...: after a failure, the last LINES of each log
+# (the per-packet comedia-rejected events left out), then the NAT's UDP
+# conntrack table.
+lab_dump_tails() {
+    local lines=$1 f; shift
+    for f in "$@"; do
+        [ -f "$f" ] || continue
+        echo "----- $(basename "$f") -----"
+        grep -av '^event=comedia-rejected' "$f" | tail -"$lines" || true
+    done
+    echo "----- NAT conntrack -----"
+    lab_nsexec "$LAB_NS_NAT" conntrack -L -p udp 2>/dev/null || true
+    [ -n "${LAB_KEEP:-}" ] && echo "logs kept in $LAB_TMP"
+    return 0
+}
+
+# lab_baresip_config DIR MODULE...: a baresip configuration in DIR for the
+# client namespace: SIP on LAB_CLIENT_IP:5070, DIR/tone.wav as the microphone
+# and DIR/received.wav as the speaker (aufile), RTP statistics at hang-up,
+# G.711, and the extra MODULEs (srtp.so, say).
+lab_baresip_config() {
+    local dir=$1 m; shift
+    {
+        printf '%s\t\t%s\n' sip_listen "$LAB_CLIENT_IP:5070" net_interface priv0 \
+            dns_server "$LAB_CLIENT_IP:53" audio_source "aufile,$dir/tone.wav" \
+            audio_player "aufile,$dir/received.wav" audio_alert aufile,/dev/null \
+            rtp_stats yes module_path /usr/lib/baresip/modules
+        for m in g711.so aufile.so "$@" account.so; do printf 'module\t\t\t%s\n' "$m"; done
+        printf 'module_app\t\tmenu.so\n'
+    } >"$dir/config"
+}
+
 # lab_udp_send NS SRC_PORT DST_IP DST_PORT [COUNT]: send small UDP probes from a
 # chosen source port (inside the lab only).
 lab_udp_send() {

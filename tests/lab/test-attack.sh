@@ -111,18 +111,7 @@ sent_lost() {
 # passed_from IP [PORT]: RTP packets the server passed downstream from IP(:PORT)
 passed_from() { awk -v ip="$1" -v port="${2:-}" '$4 == ip && (port == "" || $5 == port) { n++ } END { print n + 0 }' "$T/recv.log"; }
 
-dump_logs() {
-    local f
-    for f in "$SLOG" "$PLOG" "$ALOG" "$NLOG"; do
-        [ -f "$f" ] || continue
-        echo "----- $(basename "$f") -----"
-        grep -v '^event=comedia-rejected' "$f" | tail -70 || true
-    done
-    echo "----- NAT conntrack -----"
-    lab_nsexec "$LAB_NS_NAT" conntrack -L -p udp 2>/dev/null || true
-    [ -n "${LAB_KEEP:-}" ] && echo "logs kept in $T"
-    return 0
-}
+dump_logs() { lab_dump_tails 70 "$SLOG" "$PLOG" "$ALOG" "$NLOG"; }
 
 # --- who is where -------------------------------------------------------------
 lab_add_public_host attacker "$ATTACKER_IP4"

@@ -62,20 +62,7 @@ PHONE=$LAB_TMP/phone
 mkdir -p "$PHONE"
 "${LAB_STOCK[@]}" gst-launch-1.0 -q audiotestsrc num-buffers=60 samplesperbuffer=800 freq=440 \
     ! audio/x-raw,rate=8000,channels=1,format=S16LE ! wavenc ! filesink location="$PHONE/tone.wav"
-cat >"$PHONE/config" <<EOF
-sip_listen		$LAB_CLIENT_IP:5070
-net_interface		priv0
-dns_server		$LAB_CLIENT_IP:53
-audio_source		aufile,$PHONE/tone.wav
-audio_player		aufile,$PHONE/received.wav
-audio_alert		aufile,/dev/null
-rtp_stats		yes
-module_path		/usr/lib/baresip/modules
-module			g711.so
-module			aufile.so
-module			account.so
-module_app		menu.so
-EOF
+lab_baresip_config "$PHONE"
 echo "<sip:phone@$LAB_CLIENT_IP>;regint=0" >"$PHONE/accounts"
 
 props=

@@ -84,18 +84,7 @@ mapping() {   # the NAT's public "ip port" for the client's flow from port $1
         sleep 0.1
     done
 }
-dump_logs() {
-    local f
-    for f in "$SLOG" "$PLOG" "$ALOG" "$T/sdp.log"; do
-        [ -f "$f" ] || continue
-        echo "----- $(basename "$f") -----"
-        grep -av '^event=comedia-rejected' "$f" | tail -60 || true
-    done
-    echo "----- NAT conntrack -----"
-    lab_nsexec "$LAB_NS_NAT" conntrack -L -p udp 2>/dev/null || true
-    [ -n "${LAB_KEEP:-}" ] && echo "logs kept in $T"
-    return 0
-}
+dump_logs() { lab_dump_tails 60 "$SLOG" "$PLOG" "$ALOG" "$T/sdp.log"; }
 
 # start_server SECONDS ARGS...: latch_server.py in the server namespace
 start_server() {
@@ -224,21 +213,7 @@ sip-phone)
     # A quiet tone (-23 dB RMS): audio left encrypted would decode as far louder noise.
     "${LAB_STOCK[@]}" gst-launch-1.0 -q audiotestsrc num-buffers=60 samplesperbuffer=800 freq=440 volume=0.1 \
         ! audio/x-raw,rate=8000,channels=1,format=S16LE ! wavenc ! filesink location="$PHONE/tone.wav"
-    cat >"$PHONE/config" <<EOF
-sip_listen		$LAB_CLIENT_IP:5070
-net_interface		priv0
-dns_server		$LAB_CLIENT_IP:53
-audio_source		aufile,$PHONE/tone.wav
-audio_player		aufile,$PHONE/received.wav
-audio_alert		aufile,/dev/null
-rtp_stats		yes
-module_path		/usr/lib/baresip/modules
-module			g711.so
-module			aufile.so
-module			srtp.so
-module			account.so
-module_app		menu.so
-EOF
+    lab_baresip_config "$PHONE" srtp.so
     echo "<sip:phone@$LAB_CLIENT_IP>;regint=0;mediaenc=srtp-mand" >"$PHONE/accounts"
     CALL_S=8
     start_server $((CALL_S + 4)) --sip $SIP --public-address "$LAB_SERVER_IP" --sdp-log "$T/sdp.log" --decode
