@@ -1231,6 +1231,48 @@ GST_START_TEST (test_answerer_srtp)
 
 GST_END_TEST;
 
+/* A re-offer that repeats the offer's a=crypto (a SIP session refresh,
+ * RFC 4028, re-sends the same SDP) keeps the phone's crypto context: its
+ * sender has gone on through a sequence number wrap (its roll-over counter
+ * is 1), which a context made afresh would take as 0, failing every
+ * packet from then on (RFC 3711 3.3.1). */
+GST_START_TEST (test_answerer_srtp_same_key_keeps_context)
+{
+  Streams session = make_streams ("sdp-h-srtp-refresh", 1);
+  fail_unless (gst_element_set_state (session.pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  Negotiator n = make_negotiator ("session=sdp-h-srtp-refresh public-address=127.0.0.1");
+  Peer rtp, rtcp;
+  guint port = port_of (session, 1, 1);
+
+  fail_unless_equals_int (push_text (n.h, srtp_offer (1, rtp, rtcp, 7, PHONE_KEY), 64),
+      GST_FLOW_OK);
+  parse_ok (pull_text (n.h));
+  /* The phone's one sending context, across the wrap: 65530 .. 65535, 0 .. 5. */
+  PeerSrtp phone (base64_bytes (PHONE_KEY), true);
+  guint16 seq = 65530;
+  for (int i = 0; i < 12; i++)
+    send_to (rtp, port, phone.protect (make_rtp (0x5eed, seq++, 0)));
+  fail_unless (wait_src_stat (session, 1, 1, "received", 12));
+  fail_unless_equals_int (src_stat (session, 1, 1, "auth-failed"), 0);
+
+  fail_unless_equals_int (push_text (n.h, srtp_offer (2, rtp, rtcp, 7, PHONE_KEY), 64),
+      GST_FLOW_OK);
+  parse_ok (pull_text (n.h));
+  /* The answer is applied before it leaves: the next packets meet it. */
+  for (int i = 0; i < 5; i++)
+    send_to (rtp, port, phone.protect (make_rtp (0x5eed, seq++, 0)));
+  fail_unless (wait_src_stat (session, 1, 1, "received", 17));
+  fail_unless_equals_int (src_stat (session, 1, 1, "auth-failed"), 0);
+  fail_unless_equals_int (src_stat (session, 1, 1, "replayed"), 0);
+  fail_if (pop_error (n.bus).found);
+
+  free_negotiator (n);
+  free_streams (session);
+}
+
+GST_END_TEST;
+
 /* srtp=require rejects a plain offer with port 0 and says why. */
 GST_START_TEST (test_answerer_srtp_require_rejects_plain)
 {
@@ -1264,6 +1306,7 @@ sdpnegotiator_suite (void)
   tcase_add_test (tc, test_answerer_rejects_unknown_stream);
   tcase_add_test (tc, test_answerer_reoffer);
   tcase_add_test (tc, test_answerer_srtp);
+  tcase_add_test (tc, test_answerer_srtp_same_key_keeps_context);
   tcase_add_test (tc, test_answerer_srtp_require_rejects_plain);
   tcase_add_loop_test (tc, test_answerer_bad_input, 0, G_N_ELEMENTS (bad_inputs));
   tcase_add_test (tc, test_offerer_exchange);
