@@ -97,6 +97,7 @@
 #include "packetdispatch.h"
 #include "receiveengine.h"
 #include "receiveloop.h"
+#include "rtpsrcsettings.h"
 #include "sourcepads.h"
 #include "srtpproperties.h"
 
@@ -114,76 +115,6 @@ using comedia::LatchPolicy;
 using comedia::PeerAddress;
 using comedia::Side;
 
-#define DEFAULT_SESSION "default"
-#define DEFAULT_STREAM 1
-#define DEFAULT_COMPONENT comedia::COMPONENT_RTP
-#define DEFAULT_ADDRESS "0.0.0.0"
-#define DEFAULT_PORT 0
-#define DEFAULT_RTCP_MUX FALSE
-#define DEFAULT_MTU 1500
-#define DEFAULT_PROBATION 4
-#define DEFAULT_PROBATION_TIME 20
-#define DEFAULT_ALLOWED_SOURCE ""
-#define DEFAULT_RELATCH COMEDIA_RELATCH_SSRC
-#define DEFAULT_TIMEOUT 0
-#define DEFAULT_RTCP_WITHOUT_RTP FALSE
-#define DEFAULT_BATCH_SIZE 64
-#define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
-#define DEFAULT_RECEIVE_THREAD ""
-#define DEFAULT_RECEIVE_THREADS 1
-#define DEFAULT_RECEIVE_COALESCE 0
-#define DEFAULT_BUFFER_SIZE 0
-
-enum
-{
-  PROP_0,
-  PROP_SESSION,
-  PROP_STREAM,
-  PROP_COMPONENT,
-  PROP_ADDRESS,
-  PROP_PORT,
-  PROP_CAPS,
-  PROP_RTCP_MUX,
-  PROP_MTU,
-  PROP_PROBATION,
-  PROP_PROBATION_TIME,
-  PROP_ALLOWED_SOURCE,
-  PROP_RELATCH,
-  PROP_TIMEOUT,
-  PROP_RTCP_WITHOUT_RTP,
-  PROP_BATCH_SIZE,
-  PROP_BUFFER_SIZE,
-  PROP_KEEPALIVE_PAYLOAD_TYPE,
-  PROP_RECEIVE_THREAD,
-  PROP_RECEIVE_THREADS,
-  PROP_RECEIVE_COALESCE,
-  PROP_SRTP_SUITE,
-  PROP_SRTP_KEY,
-  PROP_LATCHED_ADDRESS,
-  PROP_STATS,
-};
-
-GType
-comedia_relatch_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {COMEDIA_RELATCH_NEVER, "Never: the first peer stays until the element "
-          "stops", "never"},
-    {COMEDIA_RELATCH_SSRC, "A new address that continues the peer's SSRC "
-          "and sequence numbers takes over at once (NAT rebinding, a phone "
-          "changing network)", "ssrc"},
-    {COMEDIA_RELATCH_SILENCE, "After the peer was silent for 'timeout', any "
-          "source may latch again through probation", "silence"},
-    {0, nullptr, nullptr},
-  };
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("ComediaRelatch", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
@@ -197,7 +128,8 @@ static gboolean src_query (GstPad * pad, GstObject * parent, GstQuery * query);
 
 /* The element as a client of its receive thread (ReceiveLoop): serve() is
  * what a GstBaseSrc's create() loop would do, one turn at a time. */
-struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
+struct ComediaRtpSrcPrivate : public comedia::ReceiveClient,
+    public comedia::RtpSrcSettings {
   explicit ComediaRtpSrcPrivate (ComediaRtpSrc * element)
     : self (element), latching (GST_ELEMENT (element), dispatch),
       pads (GST_ELEMENT (element), &src_template, &rtcp_src_template,
@@ -205,28 +137,7 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient {
   gint64 serve (gint64 now, bool readable) override;
 
   ComediaRtpSrc *self;
-  std::mutex lock;            /* guards the properties */
-  std::string session_name = DEFAULT_SESSION;
-  guint stream = DEFAULT_STREAM;
-  guint component = DEFAULT_COMPONENT;
-  std::string address = DEFAULT_ADDRESS;
-  guint port = DEFAULT_PORT;
-  GstCaps *caps = nullptr;
-  gboolean rtcp_mux = DEFAULT_RTCP_MUX;
-  guint mtu = DEFAULT_MTU;
-  guint probation = DEFAULT_PROBATION;
-  guint probation_time = DEFAULT_PROBATION_TIME;
-  std::string allowed_source = DEFAULT_ALLOWED_SOURCE;
-  ComediaRelatch relatch = DEFAULT_RELATCH;
-  guint timeout = DEFAULT_TIMEOUT;
-  gboolean rtcp_without_rtp = DEFAULT_RTCP_WITHOUT_RTP;
-  guint batch_size = DEFAULT_BATCH_SIZE;
-  gint buffer_size = DEFAULT_BUFFER_SIZE;
-  gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
-  std::string receive_thread = DEFAULT_RECEIVE_THREAD;
-  guint receive_threads = DEFAULT_RECEIVE_THREADS;
-  guint receive_coalesce = DEFAULT_RECEIVE_COALESCE;
-  comedia::SrtpKeyProperties srtp;   /* srtp-suite, srtp-key */
+  std::mutex lock;            /* guards the settings (the properties) */
 
   /* Set up on NULL->READY, used by the receive thread. */
   ComediaSession *session = nullptr;
@@ -280,182 +191,7 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
   gobject_class->set_property = comedia_rtp_src_set_property;
   gobject_class->get_property = comedia_rtp_src_get_property;
 
-  g_object_class_install_property (gobject_class, PROP_SESSION,
-      g_param_spec_string ("session", "Session",
-          "Name of the shared session.  Every comedia element with the same "
-          "name shares its sockets and latched peers: a comedia-rtpsink with "
-          "the same session, stream and component sends from this element's "
-          "socket to the peer it latched", DEFAULT_SESSION,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_STREAM,
-      g_param_spec_uint ("stream", "Stream",
-          "Stream number within the session, as ICE numbers them: 1 for the "
-          "first SDP m-line, 2 for the second, ...", 1, G_MAXUINT16,
-          DEFAULT_STREAM, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_COMPONENT,
-      g_param_spec_uint ("component", "Component",
-          "Component within the stream, as ICE numbers them: 1 = RTP, "
-          "2 = RTCP.  Decides which packets may latch: RTP (version 2, at "
-          "least 12 bytes) or valid RTCP (a compound, or reduced-size RTCP "
-          "as RFC 5506 allows)", 1, 2, DEFAULT_COMPONENT,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_ADDRESS,
-      g_param_spec_string ("address", "Address",
-          "Local IP address to bind: 0.0.0.0 for every IPv4 interface, :: "
-          "for IPv4 and IPv6 (dual stack), or one specific address",
-          DEFAULT_ADDRESS, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_PORT,
-      g_param_spec_int ("port", "Port",
-          "UDP port to bind; 0 lets the kernel choose a free one.  From the "
-          "READY state on, reading it gives the port actually bound (and it "
-          "is notified when bound)", 0, G_MAXUINT16, DEFAULT_PORT,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_CAPS,
-      g_param_spec_boxed ("caps", "Caps",
-          "Caps of the outgoing buffers, e.g. application/x-rtp with "
-          "media, clock-rate, encoding-name and payload, as rtpbin needs "
-          "them.  Default: application/x-rtp on component 1, "
-          "application/x-rtcp on component 2", GST_TYPE_CAPS,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_RTCP_MUX,
-      g_param_spec_boolean ("rtcp-mux", "RTCP mux",
-          "Component 1 also carries RTCP (RFC 5761): packets whose second "
-          "byte is 192..223 are RTCP, leave on the rtcp_src pad and latch the "
-          "RTCP side (component 2 then shares this socket)", DEFAULT_RTCP_MUX,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_MTU,
-      g_param_spec_uint ("mtu", "MTU",
-          "Largest datagram expected, in bytes; longer ones are counted as "
-          "malformed and dropped", 28, G_MAXUINT16, DEFAULT_MTU,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_PROBATION,
-      g_param_spec_uint ("probation", "Probation",
-          "RTP packets a new source must send (one SSRC, consecutive "
-          "sequence numbers) before it latches.  Stops a spray of forged "
-          "packets from taking the call (\"RTP Bleed\"); the packets are "
-          "held, not lost, and pass in order once the source latches (up to "
-          "2 MiB per source and 4 MiB in all, for 5 s: a key frame sent back "
-          "to back fits).  1 latches on "
-          "the first packet, as the COMEDIA drafts describe", 1, 64,
-          DEFAULT_PROBATION, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_PROBATION_TIME,
-      g_param_spec_uint ("probation-time", "Probation time",
-          "Milliseconds the probation packets must span at least, so a "
-          "quick burst of forged packets cannot latch (unused with "
-          "probation=1)", 0, 10000,
-          DEFAULT_PROBATION_TIME, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_ALLOWED_SOURCE,
-      g_param_spec_string ("allowed-source", "Allowed source",
-          "Only sources in this IP address or CIDR prefix (e.g. "
-          "203.0.113.7 or 198.51.100.0/24) may latch or send; empty allows "
-          "any.  The one defence against an attacker who copies SSRC and "
-          "sequence numbers.  Left empty, sdp-negotiator restricts learning "
-          "to the offer's c= address when that is public (its "
-          "restrict-source property)", DEFAULT_ALLOWED_SOURCE,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_RELATCH,
-      g_param_spec_enum ("relatch", "Re-latching",
-          "When a latched peer may be replaced by another address",
-          COMEDIA_TYPE_RELATCH, DEFAULT_RELATCH,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_TIMEOUT,
-      g_param_spec_uint ("timeout", "Timeout",
-          "Milliseconds without a packet from the latched peer after which "
-          "a comedia-timeout message is posted (and, with relatch=silence, "
-          "another source may latch); 0 = never", 0, G_MAXUINT,
-          DEFAULT_TIMEOUT, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_RTCP_WITHOUT_RTP,
-      g_param_spec_boolean ("rtcp-without-rtp", "RTCP without RTP",
-          "Let RTCP latch from any sender, for peers that send RTCP only.  "
-          "By default RTCP latches (and re-latches) only from the SSRC and IP "
-          "that the stream's RTP component latched (and waits for it)",
-          DEFAULT_RTCP_WITHOUT_RTP,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_BUFFER_SIZE,
-      g_param_spec_int ("buffer-size", "Buffer size",
-          "Size of the socket's kernel receive buffer in bytes (SO_RCVBUF), "
-          "as udpsrc's property of the same name: a larger one rides out "
-          "bursts and moments when the receiving thread is busy.  0 keeps "
-          "the system default (net.core.rmem_default).  Above "
-          "net.core.rmem_max it takes CAP_NET_ADMIN; without it the kernel "
-          "caps it there and a warning says so", 0, G_MAXINT / 2,
-          DEFAULT_BUFFER_SIZE, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
-      g_param_spec_uint ("batch-size", "Batch size",
-          "Most datagrams read with one system call (recvmmsg) and pushed "
-          "downstream together as one buffer list.  Larger batches cost "
-          "less CPU per packet under load; a quiet source still reads and "
-          "pushes each packet as soon as it arrives.  1 reads one datagram "
-          "at a time", 1, 1024, DEFAULT_BATCH_SIZE,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_PAYLOAD_TYPE,
-      g_param_spec_int ("keepalive-payload-type", "Keepalive payload type",
-          "RTP packets of this payload type are NAT keepalives (RFC 6263, "
-          "as comedia-rtpsink and sdp-negotiator send them): they may latch "
-          "the peer like any RTP packet, then are counted and dropped "
-          "instead of going downstream.  -1: none, every packet goes "
-          "downstream", -1, 127, DEFAULT_KEEPALIVE_PAYLOAD_TYPE,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_RECEIVE_THREAD,
-      g_param_spec_string ("receive-thread", "Receive thread",
-          "Name of a receive thread to share.  Every comedia-rtpsrc of the "
-          "process with the same name is served by one thread, which waits "
-          "on all their sockets at once (epoll) and pushes their packets "
-          "downstream: a server with a thousand sessions needs one thread "
-          "instead of two thousand (docs/performance.md).  Whatever is "
-          "downstream then must not block (sinks with sync=false, or a "
-          "queue), or it holds up every element of that thread.  Empty: "
-          "this element has a thread of its own, as udpsrc does",
-          DEFAULT_RECEIVE_THREAD, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_RECEIVE_THREADS,
-      g_param_spec_uint ("receive-threads", "Receive threads",
-          "How many threads the named receive-thread stands for, to use "
-          "more than one core: its elements are spread over them, the "
-          "elements of one session on the same thread, so each one's "
-          "packets stay in order.  The first element to name the "
-          "receive-thread sets it, for as long as the thread lives; a later "
-          "element asking for another number gets a warning.  0: one per "
-          "CPU core.  Ignored without receive-thread", 0, 256,
-          DEFAULT_RECEIVE_THREADS, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_RECEIVE_COALESCE,
-      g_param_spec_uint ("receive-coalesce", "Receive coalescing (µs)",
-          "Interrupt moderation for the named receive-thread: after serving "
-          "a wake-up, its threads wait until this many microseconds have "
-          "passed since it began, so that the next wake-up reads the packets "
-          "of many sockets.  Saves CPU at many quiet streams; every packet "
-          "may wait up to this long (docs/performance.md).  Set by the first "
-          "element, like receive-threads.  0: none", 0, 20000,
-          DEFAULT_RECEIVE_COALESCE, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  comedia::install_srtp_properties (gobject_class, PROP_SRTP_SUITE,
-      PROP_SRTP_KEY,
-      "SRTP suite of what the peer sends, with srtp-key: every datagram is "
-      "authenticated and decrypted (SRTP, and SRTCP on component 2 or "
-      "muxed) before it may latch or pass; one that fails is dropped and "
-      "counted (auth-failed, replayed in stats).  none: the key "
-      "sdp-negotiator negotiated, if any, else plain RTP",
-      "The peer's SRTP master key and salt, base64 as in a=crypto (30 "
-      "bytes for the AES-128 suites, 46 for AES-256, 28 and 44 for GCM); "
-      "it wins over a negotiated key");
+  comedia::install_rtpsrc_properties (gobject_class);
   g_object_class_install_property (gobject_class, PROP_LATCHED_ADDRESS,
       g_param_spec_string ("latched-address", "Latched address",
           "Public address and port of the peer this component latched, as "
@@ -531,7 +267,6 @@ comedia_rtp_src_finalize (GObject * object)
 {
   ComediaRtpSrc *self = COMEDIA_RTP_SRC (object);
 
-  gst_clear_caps (&self->priv->caps);
   g_clear_object (&self->priv->session);
   delete self->priv;
 
@@ -575,83 +310,8 @@ comedia_rtp_src_set_property (GObject * object, guint prop_id,
   ComediaRtpSrcPrivate *priv = self->priv;
   std::lock_guard<std::mutex> guard (priv->lock);
 
-  switch (prop_id) {
-    case PROP_SESSION:
-      priv->session_name = g_value_get_string (value) ?
-          g_value_get_string (value) : DEFAULT_SESSION;
-      break;
-    case PROP_STREAM:
-      priv->stream = g_value_get_uint (value);
-      break;
-    case PROP_COMPONENT:
-      priv->component = g_value_get_uint (value);
-      break;
-    case PROP_ADDRESS:
-      priv->address = g_value_get_string (value) ?
-          g_value_get_string (value) : DEFAULT_ADDRESS;
-      break;
-    case PROP_PORT:
-      priv->port = g_value_get_int (value);
-      break;
-    case PROP_CAPS:{
-      const GstCaps *caps = gst_value_get_caps (value);
-      gst_clear_caps (&priv->caps);
-      priv->caps = caps ? gst_caps_copy (caps) : nullptr;
-      break;
-    }
-    case PROP_RTCP_MUX:
-      priv->rtcp_mux = g_value_get_boolean (value);
-      break;
-    case PROP_MTU:
-      priv->mtu = g_value_get_uint (value);
-      break;
-    case PROP_PROBATION:
-      priv->probation = g_value_get_uint (value);
-      break;
-    case PROP_PROBATION_TIME:
-      priv->probation_time = g_value_get_uint (value);
-      break;
-    case PROP_ALLOWED_SOURCE:
-      priv->allowed_source = g_value_get_string (value) ?
-          g_value_get_string (value) : "";
-      break;
-    case PROP_RELATCH:
-      priv->relatch = (ComediaRelatch) g_value_get_enum (value);
-      break;
-    case PROP_TIMEOUT:
-      priv->timeout = g_value_get_uint (value);
-      break;
-    case PROP_RTCP_WITHOUT_RTP:
-      priv->rtcp_without_rtp = g_value_get_boolean (value);
-      break;
-    case PROP_BATCH_SIZE:
-      priv->batch_size = g_value_get_uint (value);
-      break;
-    case PROP_BUFFER_SIZE:
-      priv->buffer_size = g_value_get_int (value);
-      break;
-    case PROP_KEEPALIVE_PAYLOAD_TYPE:
-      priv->keepalive_pt = g_value_get_int (value);
-      break;
-    case PROP_RECEIVE_THREAD:{
-      const gchar *name = g_value_get_string (value);
-      priv->receive_thread = name ? name : "";
-      break;
-    }
-    case PROP_RECEIVE_THREADS:
-      priv->receive_threads = g_value_get_uint (value);
-      break;
-    case PROP_RECEIVE_COALESCE:
-      priv->receive_coalesce = g_value_get_uint (value);
-      break;
-    case PROP_SRTP_SUITE:
-    case PROP_SRTP_KEY:
-      priv->srtp.set (prop_id == PROP_SRTP_SUITE, value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  if (!comedia::set_rtpsrc_property (*priv, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -662,71 +322,9 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
   ComediaRtpSrcPrivate *priv = self->priv;
   std::lock_guard<std::mutex> guard (priv->lock);
 
+  if (comedia::get_rtpsrc_property (*priv, prop_id, value))
+    return;
   switch (prop_id) {
-    case PROP_SESSION:
-      g_value_set_string (value, priv->session_name.c_str ());
-      break;
-    case PROP_STREAM:
-      g_value_set_uint (value, priv->stream);
-      break;
-    case PROP_COMPONENT:
-      g_value_set_uint (value, priv->component);
-      break;
-    case PROP_ADDRESS:
-      g_value_set_string (value, priv->address.c_str ());
-      break;
-    case PROP_PORT:
-      g_value_set_int (value, priv->port);
-      break;
-    case PROP_CAPS:
-      gst_value_set_caps (value, priv->caps);
-      break;
-    case PROP_RTCP_MUX:
-      g_value_set_boolean (value, priv->rtcp_mux);
-      break;
-    case PROP_MTU:
-      g_value_set_uint (value, priv->mtu);
-      break;
-    case PROP_PROBATION:
-      g_value_set_uint (value, priv->probation);
-      break;
-    case PROP_PROBATION_TIME:
-      g_value_set_uint (value, priv->probation_time);
-      break;
-    case PROP_ALLOWED_SOURCE:
-      g_value_set_string (value, priv->allowed_source.c_str ());
-      break;
-    case PROP_RELATCH:
-      g_value_set_enum (value, priv->relatch);
-      break;
-    case PROP_TIMEOUT:
-      g_value_set_uint (value, priv->timeout);
-      break;
-    case PROP_RTCP_WITHOUT_RTP:
-      g_value_set_boolean (value, priv->rtcp_without_rtp);
-      break;
-    case PROP_BATCH_SIZE:
-      g_value_set_uint (value, priv->batch_size);
-      break;
-    case PROP_BUFFER_SIZE:
-      g_value_set_int (value, priv->buffer_size);
-      break;
-    case PROP_KEEPALIVE_PAYLOAD_TYPE:
-      g_value_set_int (value, priv->keepalive_pt);
-      break;
-    case PROP_RECEIVE_THREAD:
-      g_value_set_string (value, priv->receive_thread.c_str ());
-      break;
-    case PROP_RECEIVE_THREADS:
-      g_value_set_uint (value, priv->receive_threads);
-      break;
-    case PROP_RECEIVE_COALESCE:
-      g_value_set_uint (value, priv->receive_coalesce);
-      break;
-    case PROP_SRTP_SUITE:
-    case PROP_SRTP_KEY:
-      priv->srtp.get (prop_id == PROP_SRTP_SUITE, value);
-      break;
     case PROP_LATCHED_ADDRESS:
       g_value_set_string (value,
           priv->latching.peer_string (Side::Own).c_str ());
