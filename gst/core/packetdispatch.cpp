@@ -5,6 +5,7 @@
 #include "packetdispatch.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace comedia {
 
@@ -36,6 +37,8 @@ PacketDispatch::operator= (PacketDispatch &&other) noexcept
     return *this;
   config_ = other.config_;
   protection_ = std::move (other.protection_);
+  previous_protection_ = std::move (other.previous_protection_);
+  previous_until_us_ = other.previous_until_us_;
   for (Side side : { Side::Own, Side::MuxedRtcp }) {
     SideState &mine = side_ (side), &theirs = other.side_ (side);
     mine.policy = std::move (theirs.policy);
@@ -114,7 +117,7 @@ PacketDispatch::dispatch (const PeerAddress &from, GstBuffer *packet,
     bool rtcp = config_.component == COMPONENT_RTCP || (config_.rtcp_mux &&
         gst_buffer_extract (packet, 0, head, 2) == 2 &&
         looks_like_rtcp (head, 2));
-    if (!unprotect (packet, rtcp, v)) {
+    if (!unprotect (packet, rtcp, v, now_us)) {
       v.side = rtcp && config_.rtcp_mux ? Side::MuxedRtcp : Side::Own;
       gst_buffer_unref (packet);
       return v;
@@ -179,13 +182,53 @@ PacketDispatch::dispatch (const PeerAddress &from, GstBuffer *packet,
 }
 
 void
-PacketDispatch::set_protection (std::unique_ptr<PacketProtection> protection)
+PacketDispatch::set_protection (std::unique_ptr<PacketProtection> protection,
+    bool rekey)
 {
+  if (rekey && protection_ && protection) {
+    previous_protection_ = std::move (protection_);
+    previous_until_us_ = -1;
+  } else {
+    previous_protection_.reset ();
+  }
   protection_ = std::move (protection);
 }
 
+/* Under the new key, else (in the grace period) the old one.  The packet
+ * is kept: an AEAD suite may have decrypted in place before its tag
+ * failed. */
+ProtectionResult
+PacketDispatch::unprotect_rekeyed (uint8_t *data, size_t &len, bool rtcp,
+    int64_t now_us)
+{
+  if (previous_until_us_ < 0)
+    previous_until_us_ = now_us + REKEY_GRACE_US;
+  if (now_us > previous_until_us_) {
+    previous_protection_.reset ();
+    return protection_->unprotect (data, len, rtcp);
+  }
+  rekey_copy_.assign (data, data + len);
+  size_t n = len;
+  ProtectionResult r = protection_->unprotect (data, n, rtcp);
+  if (r == ProtectionResult::Ok) {
+    previous_protection_.reset ();   /* the peer has the new key */
+    len = n;
+    return r;
+  }
+  if (r != ProtectionResult::AuthFailed)
+    return r;
+  memcpy (data, rekey_copy_.data (), rekey_copy_.size ());
+  n = rekey_copy_.size ();
+  /* Failing under the old key too, it is counted as the new key says. */
+  if (previous_protection_->unprotect (data, n, rtcp) != ProtectionResult::Ok)
+    return r;
+  len = n;
+  return ProtectionResult::Ok;
+}
+
 bool
-PacketDispatch::unprotect (GstBuffer *packet, bool rtcp, PacketVerdict &v)
+PacketDispatch::unprotect (GstBuffer *packet, bool rtcp, PacketVerdict &v,
+    int64_t now_us)
 {
   GstMapInfo map;
   if (G_UNLIKELY (!gst_buffer_map (packet, &map, GST_MAP_READWRITE))) {
@@ -194,7 +237,9 @@ PacketDispatch::unprotect (GstBuffer *packet, bool rtcp, PacketVerdict &v)
     return false;
   }
   size_t len = map.size;
-  ProtectionResult r = protection_->unprotect (map.data, len, rtcp);
+  ProtectionResult r = G_UNLIKELY (previous_protection_) ?
+      unprotect_rekeyed (map.data, len, rtcp, now_us) :
+      protection_->unprotect (map.data, len, rtcp);
   gst_buffer_unmap (packet, &map);
   switch (r) {
     case ProtectionResult::Ok:

@@ -99,8 +99,14 @@ class PacketDispatch {
    * RTP) before it is inspected; one that fails is dropped with
    * DropReason::Replayed, or AuthFailed (also what is not SRTP at all).
    * Replaces the previous one (a new key): libsrtp's replay window starts
-   * anew. */
-  void set_protection (std::unique_ptr<PacketProtection> protection);
+   * anew.  @rekey: the peer's key changed in a call (a re-offer).  The
+   * peer may go on sending under its old key until it has our answer, so
+   * what the new key does not authenticate is tried under the old one,
+   * until the new one has authenticated a packet or REKEY_GRACE_US have
+   * passed since the first packet after the change. */
+  void set_protection (std::unique_ptr<PacketProtection> protection,
+      bool rekey = false);
+  static constexpr int64_t REKEY_GRACE_US = 2 * 1000 * 1000;
   bool protected_ () const { return protection_ != nullptr; }
 
   /* Packets to push, per side (owned references, in order); the caller
@@ -153,10 +159,18 @@ class PacketDispatch {
       size_t &keepalives);
 
   /* False (with @v filled in) when @packet does not unprotect. */
-  bool unprotect (GstBuffer *packet, bool rtcp, PacketVerdict &v);
+  bool unprotect (GstBuffer *packet, bool rtcp, PacketVerdict &v,
+      int64_t now_us);
+  ProtectionResult unprotect_rekeyed (uint8_t *data, size_t &len, bool rtcp,
+      int64_t now_us);
 
   Config config_;
   std::unique_ptr<PacketProtection> protection_;
+  /* The key before a re-key, for its grace period; the period's end (-1:
+   * set at the next packet). */
+  std::unique_ptr<PacketProtection> previous_protection_;
+  int64_t previous_until_us_ = -1;
+  std::vector<uint8_t> rekey_copy_;   /* scratch */
   SideState own_;
   SideState rtcp_;
   std::vector<PacketFacts> released_facts_;   /* scratch */

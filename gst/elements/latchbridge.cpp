@@ -77,7 +77,8 @@ LatchBridge::use_srtp_key (const SrtpKey &key)
   if (session) {
     GST_INFO_OBJECT (element_, "authenticating with the negotiated %s key",
         srtp_suite_info (key.suite).name);
-    dispatch_.set_protection (std::move (session));
+    /* A re-key in a call: the old key keeps its grace period. */
+    dispatch_.set_protection (std::move (session), dispatch_.protected_ ());
     return;
   }
   GST_ELEMENT_WARNING (element_, STREAM, DECRYPT_NOKEY,

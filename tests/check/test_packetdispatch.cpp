@@ -338,11 +338,17 @@ GST_END_TEST;
 class FakeProtection : public PacketProtection {
  public:
   std::vector<bool> *rtcp_calls;
-  explicit FakeProtection (std::vector<bool> *calls) : rtcp_calls (calls) {}
+  guint8 tag;   /* the "key" */
+  explicit FakeProtection (std::vector<bool> *calls, guint8 tag_ = 0xA5)
+    : rtcp_calls (calls), tag (tag_) {}
   ProtectionResult unprotect (uint8_t *data, size_t &len, bool rtcp) override {
     rtcp_calls->push_back (rtcp);
-    if (len < 9 || data[len - 1] != 0xA5)
+    if (len < 9 || data[len - 1] != tag) {
+      /* As an AEAD suite may: the packet is left garbled. */
+      if (len > 0)
+        data[0] ^= 0xff;
       return ProtectionResult::AuthFailed;
+    }
     uint32_t key = rtcp ? 0x10000u | data[7] : (uint32_t (data[2]) << 8) | data[3];
     if (!seen_.insert (key).second)
       return ProtectionResult::Replayed;
@@ -353,14 +359,21 @@ class FakeProtection : public PacketProtection {
   std::set<uint32_t> seen_;
 };
 
+/* @plain (taken) with the fake tag @tag. */
+static GstBuffer *
+tagged_with (GstBuffer * plain, guint8 tag)
+{
+  std::vector<guint8> bytes = buffer_bytes (plain);
+  gst_buffer_unref (plain);
+  bytes.push_back (tag);
+  return make_bytes (bytes);
+}
+
 /* @plain (taken) with the fake tag, or a wrong one. */
 static GstBuffer *
 tagged (GstBuffer * plain, bool good = true)
 {
-  std::vector<guint8> bytes = buffer_bytes (plain);
-  gst_buffer_unref (plain);
-  bytes.push_back (good ? 0xA5 : 0x5A);
-  return make_bytes (bytes);
+  return tagged_with (plain, good ? 0xA5 : 0x5A);
 }
 
 /* Authentication comes before everything the policy does: what fails
@@ -407,6 +420,55 @@ GST_START_TEST (test_protection_runs_before_the_policy)
 }
 GST_END_TEST;
 
+/* A re-key in a call (a re-offer with a new key): the peer's packets under
+ * its old key, sent before it had the answer, still pass, until one under
+ * the new key has; then the old key is refused.  Without a packet under
+ * the new key, the old one is refused REKEY_GRACE_US after the change. */
+GST_START_TEST (test_rekey_grace)
+{
+  std::vector<bool> calls;
+  PeerAddress peer = addr ("203.0.113.7", 40000);
+  const guint8 OLD = 0xA5, NEW = 0xB6;
+
+  PacketDispatch d (config (1));
+  d.set_protection (std::unique_ptr<PacketProtection> (new FakeProtection (&calls, OLD)));
+  fail_unless (feed (d, peer, tagged_with (make_rtp (5, 1), OLD), 0).action == Action::Forward);
+  d.set_protection (std::unique_ptr<PacketProtection> (new FakeProtection (&calls, NEW)), true);
+  PacketVerdict v = feed (d, peer, tagged_with (make_rtp (5, 2), OLD), 20);
+  fail_unless (v.action == Action::Forward, "an old-key packet in flight was dropped");
+  fail_unless (feed (d, peer, tagged_with (make_rtp (5, 3), NEW), 40).action == Action::Forward);
+  v = feed (d, peer, tagged_with (make_rtp (5, 4), OLD), 60);
+  fail_unless (v.action == Action::Drop && v.reason == DropReason::AuthFailed,
+      "the old key still authenticates after the new one did");
+  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({1, 2, 3}));
+  /* What passed is the plain packet, not the garbled copy. */
+  fail_unless (feed (d, peer, tagged_with (make_rtp (5, 5), NEW), 80).action == Action::Forward);
+  std::vector<GstBuffer *> &out = d.output (Side::Own);
+  fail_unless_equals_int (out.size (), 1);
+  fail_unless_equals_int (gst_buffer_get_size (out[0]), 12 + 20);
+  take_output (d, Side::Own);
+
+  /* Only old-key packets: accepted for the grace period, then not. */
+  PacketDispatch e (config (1));
+  e.set_protection (std::unique_ptr<PacketProtection> (new FakeProtection (&calls, OLD)));
+  fail_unless (feed (e, peer, tagged_with (make_rtp (6, 1), OLD), 0).action == Action::Forward);
+  e.set_protection (std::unique_ptr<PacketProtection> (new FakeProtection (&calls, NEW)), true);
+  const int64_t grace_ms = PacketDispatch::REKEY_GRACE_US / 1000;
+  fail_unless (feed (e, peer, tagged_with (make_rtp (6, 2), OLD), 100).action == Action::Forward);
+  fail_unless (feed (e, peer, tagged_with (make_rtp (6, 3), OLD), 100 + grace_ms).action ==
+      Action::Forward);
+  v = feed (e, peer, tagged_with (make_rtp (6, 4), OLD), 100 + grace_ms + 1);
+  fail_unless (v.reason == DropReason::AuthFailed, "the grace period did not end");
+  take_output (e, Side::Own);
+
+  /* A first key (no re-key) has no grace: nothing before it. */
+  PacketDispatch f (config (1));
+  f.set_protection (std::unique_ptr<PacketProtection> (new FakeProtection (&calls, NEW)), true);
+  v = feed (f, peer, tagged_with (make_rtp (7, 1), OLD), 0);
+  fail_unless (v.reason == DropReason::AuthFailed);
+}
+GST_END_TEST;
+
 /* With rtcp-mux, RTCP on the RTP socket is unprotected as SRTCP, RTP as
  * SRTP, each to its own side. */
 GST_START_TEST (test_protection_of_muxed_rtcp)
@@ -444,6 +506,7 @@ packetdispatch_suite (void)
   tcase_add_test (tc, test_set_allowed_unlatches_and_reset);
   tcase_add_test (tc, test_protection_runs_before_the_policy);
   tcase_add_test (tc, test_protection_of_muxed_rtcp);
+  tcase_add_test (tc, test_rekey_grace);
   return s;
 }
 

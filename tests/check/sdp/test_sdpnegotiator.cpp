@@ -1167,7 +1167,8 @@ srtp_offer (guint version, const Peer & rtp, const Peer & rtcp, guint tag, const
  * with the offer's tag and a fresh key; comedia-rtpsrc authenticates the
  * offer's key on both components (and not another), comedia-rtpsink
  * protects under the answered key.  A re-offer with a new key replaces
- * both.  No key reaches the stream note. */
+ * both, the phone's old one after a grace period.  No key reaches the
+ * stream note. */
 GST_START_TEST (test_answerer_srtp)
 {
   Streams session = make_streams ("sdp-h-srtp", 1);
@@ -1206,15 +1207,19 @@ GST_START_TEST (test_answerer_srtp)
     fail_unless (wire == rr);
   }
 
-  /* A re-offer with a new key (and tag): the old key no longer
-   * authenticates, the new one does; the sinks use the new answer's key. */
+  /* A re-offer with a new key (and tag): what the phone sent under its
+   * old key before it had the answer still authenticates; the new key
+   * does; once it has, the old one no longer does.  The sinks use the new
+   * answer's key. */
   fail_unless_equals_int (push_text (n.h, srtp_offer (2, rtp, rtcp, 3, PHONE_KEY2), 64),
       GST_FLOW_OK);
   answer = parse_ok (pull_text (n.h));
   comedia::CryptoLine ours2 = answered_crypto (answer, 3);
-  fail_unless (!src_accepts_key (session, 1, rtp, PHONE_KEY, 10),
-      "the first offer's key still authenticates after the re-offer");
+  fail_unless (src_accepts_key (session, 1, rtp, PHONE_KEY, 10),
+      "packets under the old key, in flight at the re-key, were dropped");
   fail_unless (src_accepts_key (session, 1, rtp, PHONE_KEY2, 20));
+  fail_unless (!src_accepts_key (session, 1, rtp, PHONE_KEY, 30),
+      "the first offer's key still authenticates after the new one did");
   fail_unless (src_accepts_key (session, 2, rtcp, PHONE_KEY2, 20));
   {
     PeerSrtp in (ours2.key_salt, false);
