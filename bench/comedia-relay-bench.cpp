@@ -1,7 +1,9 @@
 /* comedia-relay-bench: comedia relaying calls, against a plain epoll relay
- * (the floor) and rtpengine (when installed), in one run.
+ * (the floor) and rtpengine (when installed), in one run; and comedia's
+ * units relaying without its elements (relay-units.cpp: what a relay
+ * element without pads would cost).
  *
- *   comedia-relay-bench [--quick] [--calls 100,1000,5000] [--kinds comedia,raw]
+ *   comedia-relay-bench [--quick] [--calls 100,1000,5000] [--kinds comedia,units,raw,rtpengine]
  *                       [--seconds S] [--warmup S] [--setup-limit S] [--out DIR]
  *                       [--calls-per-pipeline K]
  *
@@ -347,7 +349,7 @@ run_all (const Options & o)
           quick ? "20" : "100,1000,5000"));
   std::vector<std::string> kinds;
   {
-    std::istringstream in (option_string (opts, "kinds", "comedia,raw,rtpengine"));
+    std::istringstream in (option_string (opts, "kinds", "comedia,units,raw,rtpengine"));
     std::string k;
     while (std::getline (in, k, ','))
       kinds.push_back (k);
@@ -374,8 +376,8 @@ run_all (const Options & o)
       failures += quick;
       continue;
     }
-    if (kind != "comedia" && kind != "raw" && kind != "rtpengine") {
-      fprintf (stderr, "unknown relay kind %s (comedia, raw, rtpengine)\n",
+    if (kind != "comedia" && kind != "raw" && kind != "rtpengine" && kind != "units") {
+      fprintf (stderr, "unknown relay kind %s (comedia, raw, rtpengine, units)\n",
           kind.c_str ());
       return 2;
     }
@@ -464,12 +466,14 @@ main (int argc, char **argv)
     return run_comedia_relay (o);
   if (cmd == "relay-raw")
     return run_raw_relay (o);
+  if (cmd == "relay-units")
+    return run_units_relay (o);
   if (cmd == "relay-rtpengine")
     return run_rtpengine_relay (o);
   if (cmd == "all")
     return run_all (o);
   fprintf (stderr, "usage: %s [--quick] [--calls 100,1000,5000] "
-      "[--kinds comedia,raw,rtpengine] [--seconds S] [--warmup S] "
+      "[--kinds comedia,units,raw,rtpengine] [--seconds S] [--warmup S] "
       "[--setup-limit S] [--calls-per-pipeline K] [--calls-per-group G] [--threads T] [--coalesce US] [--relay-cpus 0|any] [--out DIR]\n", argv[0]);
   return 2;
 }

@@ -101,6 +101,7 @@ void wait_for_stdin_eof ();
 int run_generator (const Options & o);
 int run_comedia_relay (const Options & o);
 int run_raw_relay (const Options & o);
+int run_units_relay (const Options & o);
 int run_rtpengine_relay (const Options & o);
 bool rtpengine_installed ();
 

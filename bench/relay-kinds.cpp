@@ -2,6 +2,7 @@
  *
  *   relay-comedia --calls N --ports FILE [--setup-limit S] [--calls-per-pipeline K] [--calls-per-group G] [--threads T] [--coalesce US]
  *   relay-raw     --calls N --ports FILE [--setup-limit S]
+ *   (relay-units: relay-units.cpp)
  *
  * Each sets its calls up one by one, timing each, writes the two ports of
  * every call to FILE, prints a "ready" line and relays until its standard

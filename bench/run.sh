@@ -2,7 +2,7 @@
 # The whole benchmark in one command:
 #   bench/run.sh [BUILDDIR] [--quick] [--only recv,send,latency,scale] [--reps N]
 # and the relay benchmark (comedia-relay-bench):
-#   bench/run.sh [BUILDDIR] relay [--quick] [--calls 100,1000,5000] [--kinds comedia,raw]
+#   bench/run.sh [BUILDDIR] relay [--quick] [--calls 100,1000,5000] [--kinds comedia,units,raw,rtpengine]
 # Builds BUILDDIR (default build-perf, set up if missing), runs the benchmark
 # against the freshly built plugin only, and leaves the table, CSV and PNG in
 # BUILDDIR/bench-out (BUILDDIR/relay-bench-out).  Needs gnuplot for the PNG
