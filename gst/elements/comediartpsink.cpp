@@ -31,9 +31,11 @@
  * On the active side, #ComediaRtpSink:keepalive-interval sends NAT
  * keepalives (RFC 6263: an RTP packet of an unused payload type, an empty
  * RTCP Receiver Report) whenever the component has sent nothing for that
- * long, so the NAT does not forget the mapping while media is silent.
- * sdp-negotiator role=offerer does this by itself; the property is for
- * pipelines without a negotiator.
+ * long, so the NAT does not forget the mapping while media is silent.  They
+ * start with a short burst (5 packets 10 ms apart) once the sink has a
+ * destination, so the passive side passes its probation and latches at
+ * once.  sdp-negotiator role=offerer does this by itself; the property is
+ * for pipelines without a negotiator.
  *
  * ## Example launch line: send Receiver Reports back through the peer's NAT
  * |[
@@ -235,8 +237,9 @@ comedia_rtp_sink_class_init (ComediaRtpSinkClass * klass)
           "NAT keepalives (RFC 6263) for this sink's stream: milliseconds "
           "without anything sent on a component after which a keepalive "
           "goes out through its socket, to where media would go, so a NAT "
-          "in front of this peer keeps its mapping while media is silent.  "
-          "0 = off (the passive, public side needs none; sdp-negotiator "
+          "in front of this peer keeps its mapping while media is silent; "
+          "they start with a burst of 5 that passes the passive side's "
+          "probation at once.  0 = off (the passive, public side needs none; sdp-negotiator "
           "role=offerer turns them on by itself)", 0, G_MAXUINT,
           DEFAULT_KEEPALIVE_INTERVAL, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
@@ -507,8 +510,10 @@ comedia_rtp_sink_change_state (GstElement * element, GstStateChange transition)
       opened.keepalive_interval > 0) {
     if (shared_component (self) == nullptr)
       return GST_STATE_CHANGE_FAILURE;
+    /* With the burst, as after an answer: the passive side latches at once
+     * instead of after probation's worth of intervals. */
     comedia_keepalive_start (priv->session, opened.stream,
-        opened.keepalive_interval, (guint8) opened.keepalive_pt, FALSE);
+        opened.keepalive_interval, (guint8) opened.keepalive_pt, TRUE);
     priv->keepalives_started = true;
   }
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY && priv->keepalives_started) {

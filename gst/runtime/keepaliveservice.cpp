@@ -30,7 +30,9 @@ struct Stream {
   guint8 payload_type = comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
   guint32 ssrc = 0;
   guint16 seq = 0;
-  guint burst_left = 0;
+  /* Burst packets still to send, per component (RTP, RTCP); each waits
+   * for its component's destination. */
+  guint burst_left[2] = {0, 0};
   Destination destinations[2];
 
   ~Stream ()
@@ -64,8 +66,11 @@ class Service {
     }
     s->schedule = KeepaliveSchedule ((int64_t) interval_ms * 1000);
     s->payload_type = pt;
-    if (burst)
-      s->burst_left = comedia::INITIAL_KEEPALIVE_BURST;
+    if (burst) {
+      /* The RTCP side gets one report per burst, not five. */
+      s->burst_left[0] = comedia::INITIAL_KEEPALIVE_BURST;
+      s->burst_left[1] = 1;
+    }
     if (!thread_.joinable ())
       thread_ = std::thread (&Service::run, this);
     wake_.notify_all ();
@@ -107,6 +112,36 @@ class Service {
     return rtp && rtp->sent_rtp_ssrc (ssrc) ? ssrc : s.ssrc;
   }
 
+  /* One keepalive of @s on @c (protected like media when @c sends SRTP: a
+   * peer that authenticates everything drops a plain keepalive).  False
+   * when libsrtp refused it, so nothing went out. */
+  static bool send_keepalive (Stream & s, ComediaSession * session,
+      Component & c, GSocketAddress * dest)
+  {
+    bool rtcp = c.component == comedia::COMPONENT_RTCP;
+    GstBuffer *ka = rtcp ? comedia::make_rtcp_keepalive (rtcp_ssrc (s, session)) :
+        comedia::make_rtp_keepalive (s.ssrc, s.seq++, s.payload_type);
+    guint8 packet[256];
+    size_t len = gst_buffer_extract (ka, 0, packet, sizeof (packet) -
+        comedia::SrtpSession::kMaxTrailer);
+    gst_buffer_unref (ka);
+    if (c.protect_outgoing (packet, len, sizeof (packet), rtcp) ==
+        comedia::OutgoingProtection::Failed) {
+      GST_DEBUG ("keepalive not sent: libsrtp refused to protect it");
+      return false;
+    }
+    GError *err = nullptr;
+    if (g_socket_send_to (c.socket (), dest, (const gchar *) packet, len,
+            nullptr, &err) < 0) {
+      c.counters.send_errors.fetch_add (1, std::memory_order_relaxed);
+      GST_DEBUG ("keepalive send failed: %s", err->message);
+      g_clear_error (&err);
+    } else {
+      c.counters.keepalives_sent.fetch_add (1, std::memory_order_relaxed);
+    }
+    return true;
+  }
+
   /* Sends what is due for @s; returns microseconds until the next send
    * (-1: nothing to wait for). */
   int64_t service (Stream & s, ComediaSession * session, int64_t now)
@@ -116,7 +151,6 @@ class Service {
       if (t >= 0 && (next < 0 || t < next))
         next = t;
     };
-    bool bursting = s.burst_left > 0;
     bool muxed = comedia_session_get_rtcp_mux (session, s.stream);
 
     for (guint component = 1; component <= 2; component++) {
@@ -127,54 +161,26 @@ class Service {
           component);
       if (!c || !c->is_open ())
         continue;
+      /* A burst waits for a destination (host/port, an answer, a latch, or
+       * for the RTCP sink its first report): spent into the void it would
+       * open nothing. */
       Destination & d = s.destinations[component - 1];
       GSocketAddress *dest = c->destination (d.generation, d.address);
       if (!dest)
         continue;
 
+      guint & burst_left = s.burst_left[component - 1];
       gint64 last = c->last_sent_us.load (std::memory_order_relaxed);
-      if (!bursting && !s.schedule.due (now, last)) {
+      if (burst_left == 0 && !s.schedule.due (now, last)) {
         bound (s.schedule.wait_us (now, last));
         continue;
       }
-      /* The RTCP side gets one report per burst, not five. */
-      if (bursting && component == comedia::COMPONENT_RTCP &&
-          s.burst_left != comedia::INITIAL_KEEPALIVE_BURST) {
-        continue;
-      }
 
-      GstBuffer *ka = component == comedia::COMPONENT_RTP ?
-          comedia::make_rtp_keepalive (s.ssrc, s.seq++, s.payload_type) :
-          comedia::make_rtcp_keepalive (rtcp_ssrc (s, session));
-      /* Protected like media when the component sends SRTP: a peer that
-       * authenticates everything drops a plain keepalive. */
-      guint8 packet[256];
-      size_t len = gst_buffer_extract (ka, 0, packet, sizeof (packet) -
-          comedia::SrtpSession::kMaxTrailer);
-      gst_buffer_unref (ka);
-      if (c->protect_outgoing (packet, len, sizeof (packet),
-              component == comedia::COMPONENT_RTCP) ==
-          comedia::OutgoingProtection::Failed) {
-        GST_DEBUG ("keepalive not sent: libsrtp refused to protect it");
-        continue;
-      }
-      GError *err = nullptr;
-      if (g_socket_send_to (c->socket (), dest, (const gchar *) packet,
-              len, nullptr, &err) < 0) {
-        c->counters.send_errors.fetch_add (1, std::memory_order_relaxed);
-        GST_DEBUG ("keepalive send failed: %s", err->message);
-        g_clear_error (&err);
-      } else {
-        c->counters.keepalives_sent.fetch_add (1, std::memory_order_relaxed);
-      }
-      c->last_sent_us.store (now, std::memory_order_relaxed);
-      if (!bursting)
-        bound (s.schedule.wait_us (now, now));
-    }
-
-    if (bursting) {
-      s.burst_left--;
-      bound (s.burst_left > 0 ? comedia::INITIAL_KEEPALIVE_SPACING_US :
+      if (send_keepalive (s, session, *c, dest))
+        c->last_sent_us.store (now, std::memory_order_relaxed);
+      if (burst_left > 0)
+        burst_left--;
+      bound (burst_left > 0 ? comedia::INITIAL_KEEPALIVE_SPACING_US :
           s.schedule.wait_us (now, now));
     }
     return next;

@@ -16,7 +16,8 @@
 
 /* Starts (or reconfigures) keepalives for @stream of @session every
  * @interval_ms milliseconds of silence, with RTP keepalives of
- * @payload_type.  @burst: send the initial burst now. */
+ * @payload_type.  @burst: send the initial burst, as soon as the stream
+ * has a destination. */
 void comedia_keepalive_start (ComediaSession * session, guint stream,
     guint interval_ms, guint8 payload_type, gboolean burst);
 void comedia_keepalive_stop (ComediaSession * session, guint stream);

@@ -265,6 +265,50 @@ rtcp_keepalive_ssrc (GSocket * sock)
 /* Once media has gone out on the RTP component, RTCP keepalives speak for
  * its sender: the passive side latches RTCP only from the SSRC that its RTP
  * side latched, which is the media's if media latched first. */
+/* A burst started before the stream has anywhere to send (a sink whose
+ * peer is not latched yet) waits for the destination instead of being spent
+ * into the void: the passive side must still get probation's worth at once. */
+GST_START_TEST (test_service_burst_waits_for_destination)
+{
+  ComediaSession *session = comedia_session_acquire ("keepalive-burst-wait");
+  GError *err = nullptr;
+  comedia::BindRequest req;
+  req.address = "127.0.0.1";
+  Component *c = comedia_session_open_component (session, 1, 1, &req, &err);
+  fail_unless (c != nullptr, "%s", err ? err->message : "");
+
+  comedia_keepalive_start (session, 1, 10000, DEFAULT_KEEPALIVE_PAYLOAD_TYPE, TRUE);
+  g_usleep (200 * 1000);        /* 20 burst spacings with no destination */
+  fail_unless_equals_int (c->counters.keepalives_sent.load (), 0);
+
+  GSocketAddress *peer_addr = nullptr;
+  GSocket *peer = loopback_peer (&peer_addr);
+  c->set_static_destination (peer_addr);
+  g_object_unref (peer_addr);
+  auto burst = collect_keepalives (peer, c->local_port (), 400);
+  fail_unless_equals_int (burst.size (), INITIAL_KEEPALIVE_BURST);
+  for (size_t i = 1; i < burst.size (); i++)
+    fail_unless_equals_int ((guint16) (burst[i].first - burst[i - 1].first), 1);
+
+  /* An RTCP side whose destination comes later (a comedia-rtpsink learns
+   * its host/port with its first report) still gets the burst's report,
+   * long before the 10 s interval. */
+  Component *rtcp = comedia_session_open_component (session, 1, 2, &req, &err);
+  fail_unless (rtcp != nullptr, "%s", err ? err->message : "");
+  GSocketAddress *rtcp_addr = nullptr;
+  GSocket *rtcp_peer = loopback_peer (&rtcp_addr);
+  rtcp->last_sent_us.store (g_get_monotonic_time ());   /* that report */
+  rtcp->set_static_destination (rtcp_addr);
+  g_object_unref (rtcp_addr);
+  rtcp_keepalive_ssrc (rtcp_peer);
+
+  comedia_keepalive_stop (session, 1);
+  g_object_unref (rtcp_peer);
+  g_object_unref (peer);
+  g_object_unref (session);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_rtcp_keepalive_speaks_for_media_sender)
 {
   ComediaSession *session = comedia_session_acquire ("keepalive-rtcp-ssrc");
@@ -304,6 +348,7 @@ keepalive_suite (void)
   tcase_add_test (tc, test_passive_side_latches_on_initial_burst);
   tcase_add_test (tc, test_malformed_keepalive_does_not_latch);
   tcase_add_test (tc, test_service_burst_then_after_silence_only);
+  tcase_add_test (tc, test_service_burst_waits_for_destination);
   tcase_add_test (tc, test_rtcp_keepalive_speaks_for_media_sender);
   return s;
 }
