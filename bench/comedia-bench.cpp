@@ -2,7 +2,7 @@
  * stock udpsrc / udpsink and with plain recvmmsg / sendmmsg loops, on the
  * same loopback flood, in one invocation.
  *
- *   comedia-bench [--quick] [--out DIR] [--only recv,send,latency,scale,srtp]
+ *   comedia-bench [--quick] [--out DIR] [--only recv,send,latency,scale,srtp,pool]
  *
  * Every measurement runs in a child process of its own (this binary again,
  * with a sub-command), pinned to CPU 0, while its traffic generator or
@@ -16,6 +16,10 @@
  * The srtp part sends and receives the same flood with a fixed SRTP key
  * (AES_CM_128_HMAC_SHA1_80): comedia-rtpsink / comedia-rtpsrc plain and
  * with srtp-key, against stock srtpenc ! udpsink and udpsrc ! srtpdec.
+ *
+ * The pool part is the one not pinned: many sources with packets queued,
+ * drained on one receive-thread name of 1 and of 2 threads (and udpsrc's
+ * thread per source), to show what the second core carries.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -39,6 +43,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -49,6 +54,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -1190,12 +1196,152 @@ machine_description ()
   return b;
 }
 
+/* A pad probe that counts buffers (and a list's buffers) into @user_data,
+ * a std::atomic<guint64>. */
+GstPadProbeReturn
+count_buffers (GstPad *, GstPadProbeInfo * info, gpointer user_data)
+{
+  guint n = GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER_LIST ?
+      gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info)) : 1;
+  static_cast<std::atomic<guint64> *> (user_data)->fetch_add (n,
+      std::memory_order_relaxed);
+  return GST_PAD_PROBE_OK;
+}
+
+/* pool --impl comedia|udpsrc --threads T --sessions N --packets K
+ * What a second core gives: N sources of K queued RTP packets each, drained
+ * into fakesinks.  comedia: all N on one receive-thread name standing for T
+ * threads (receive-threads); udpsrc: a thread per source, as it comes.  The
+ * packets are queued while the pipeline is PAUSED (live sources read
+ * nothing then), so no sender shares the cores with the receivers: the rate
+ * is what the receivers can do with every core the process may use. */
+int
+cmd_pool (const Args & a)
+{
+  bench::raise_fd_limit ();
+  std::string impl = bench::option_string (a, "impl", "comedia");
+  long threads = bench::option_long (a, "threads", 1);
+  long n = bench::option_long (a, "sessions", 200);
+  long k = bench::option_long (a, "packets", 500);
+  gsize size = bench::option_long (a, "size", 200);
+  /* About 1 KiB of socket buffer per queued datagram on loopback. */
+  gint rcvbuf = (gint) std::min<long> (k * 2048, G_MAXINT / 2);
+
+  GstElement *pipeline = gst_pipeline_new ("pool");
+  std::vector<GstElement *> srcs;
+  std::atomic<guint64> arrived{0};
+  for (long i = 0; i < n; i++) {
+    GstElement *src;
+    if (impl == "udpsrc") {
+      src = make ("udpsrc");
+      g_object_set (src, "address", "127.0.0.1", "port", 0, "buffer-size",
+          rcvbuf, nullptr);
+    } else {
+      src = make ("comedia-rtpsrc");
+      std::string session = "bench-pool-" + std::to_string (i);
+      g_object_set (src, "address", "127.0.0.1", "session", session.c_str (),
+          "probation", 1, "buffer-size", rcvbuf, "receive-thread",
+          "bench-pool", "receive-threads", (guint) threads, nullptr);
+    }
+    GstElement *sink = make ("fakesink");
+    g_object_set (sink, "sync", FALSE, "async", FALSE, "enable-last-sample",
+        FALSE, nullptr);
+    gst_bin_add_many (GST_BIN (pipeline), src, sink, nullptr);
+    gst_element_link (src, sink);
+    /* One shared count, cheap to poll (a sink's stats are a structure). */
+    GstPad *pad = gst_element_get_static_pad (sink, "sink");
+    gst_pad_add_probe (pad, (GstPadProbeType) (GST_PAD_PROBE_TYPE_BUFFER |
+            GST_PAD_PROBE_TYPE_BUFFER_LIST), count_buffers, &arrived, nullptr);
+    gst_object_unref (pad);
+    srcs.push_back (src);
+  }
+  if (gst_element_set_state (pipeline, GST_STATE_PAUSED) ==
+      GST_STATE_CHANGE_FAILURE) {
+    fprintf (stderr, "pool pipeline would not start\n");
+    return 1;
+  }
+  gst_element_get_state (pipeline, nullptr, nullptr, 30 * GST_SECOND);
+
+  /* Queue K packets in every source's socket, one SSRC and consecutive
+   * sequence numbers per source, from one thread per CPU taking every
+   * other source: Linux frees a read packet back on the CPU that made it,
+   * so a queue made on one CPU would load that one. */
+  std::vector<sockaddr_in> dests (n);
+  for (long i = 0; i < n; i++) {
+    gint port = 0;
+    g_object_get (srcs[i], "port", &port, nullptr);
+    dests[i] = loopback ((guint16) port);
+  }
+  long cpus = std::max (1L, sysconf (_SC_NPROCESSORS_ONLN));
+  std::atomic<long> queued{0};
+  std::vector<std::thread> fillers;
+  for (long cpu = 0; cpu < cpus; cpu++)
+    fillers.emplace_back ([&, cpu] () {
+      bench::pin_to_cpu ((int) cpu);
+      int fd = bound_socket (0, nullptr);
+      GstBuffer *scratch = gst_rtp_buffer_new_allocate (size - 12, 0, 0);
+      for (long seq = 0; seq < k; seq++)
+        for (long i = cpu; i < n; i += cpus) {
+          GstRTPBuffer r = GST_RTP_BUFFER_INIT;
+          gst_rtp_buffer_map (scratch, GST_MAP_WRITE, &r);
+          gst_rtp_buffer_set_ssrc (&r, 0x30000 + i);
+          gst_rtp_buffer_set_seq (&r, (guint16) seq);
+          gst_rtp_buffer_set_timestamp (&r, seq * 160u);
+          gst_rtp_buffer_set_payload_type (&r, 96);
+          gst_rtp_buffer_unmap (&r);
+          GstMapInfo map;
+          gst_buffer_map (scratch, &map, GST_MAP_READ);
+          if (sendto (fd, map.data, map.size, 0, (sockaddr *) & dests[i],
+                  sizeof (dests[i])) == (ssize_t) map.size)
+            queued++;
+          gst_buffer_unmap (scratch, &map);
+        }
+      gst_buffer_unref (scratch);
+      close (fd);
+    });
+  for (std::thread & t : fillers)
+    t.join ();
+  g_usleep (100000);
+
+  double cpu0 = cpu_seconds ();
+  gint64 t0 = now_us (), last = 0;
+  guint64 delivered = 0;
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  /* Until everything queued came out, or nothing more for 300 ms. */
+  for (;;) {
+    g_usleep (1000);
+    guint64 d = arrived.load (std::memory_order_relaxed);
+    gint64 t = now_us ();
+    if (d != delivered) {
+      delivered = d;
+      last = t;
+    }
+    if ((long) delivered >= queued.load () || (last ? t - last : t - t0) > 300000)
+      break;
+  }
+  double cpu1 = cpu_seconds ();
+  long process_threads = bench::proc_status ("self", "Threads");
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+
+  double window = last > t0 ? (last - t0) / 1e6 : NAN;
+  print_result ("pool", {
+        {"impl", impl}, {"threads", fmt (threads)}, {"sessions", fmt (n)},
+        {"packets", fmt (k)}, {"queued", fmt (queued.load ())},
+        {"delivered", fmt (delivered)}, {"lost", fmt (queued.load () - (double) delivered)},
+        {"rate", fmt (delivered / window)},
+        {"cpu_cores", fmt ((cpu1 - cpu0) / window, 2)},
+        {"cpu_us_per_packet", fmt ((cpu1 - cpu0) * 1e6 / std::max<double> (1, delivered), 3)},
+        {"process_threads", fmt (process_threads)}});
+  return delivered > 0 ? 0 : 1;
+}
+
 int
 cmd_all (const Args & a)
 {
   bool quick = a.count ("quick");
   std::string out_dir = bench::option_string (a, "out", "bench-out");
-  std::string only = bench::option_string (a, "only", "recv,send,latency,scale,srtp");
+  std::string only = bench::option_string (a, "only", "recv,send,latency,scale,srtp,pool");
   auto want = [&only] (const char *what) {
     return only.find (what) != std::string::npos;
   };
@@ -1250,6 +1396,17 @@ cmd_all (const Args & a)
               std::to_string (flood) }));
     }
   }
+  /* The pool: both receive-threads settings and udpsrc, rounds alternating. */
+  const std::vector<std::pair<std::string, std::string>> pool_runs = {
+    {"comedia", "1"}, {"comedia", "2"}, {"udpsrc", "1"} };
+  std::string pool_sessions = quick ? "20" : "200";
+  std::string pool_packets = quick ? "100" : "1000";
+  if (want ("pool"))
+    for (int rep = 0; rep < reps; rep++)
+      for (auto &run : pool_runs)
+        by["pool/" + run.first + "/" + run.second].push_back (r.run ({ "pool",
+                "--impl", run.first, "--threads", run.second, "--sessions",
+                pool_sessions, "--packets", pool_packets }));
   Result latency;
   if (want ("latency"))
     latency = r.run ({ "latency", "--trials", std::to_string (trials) });
@@ -1467,6 +1624,44 @@ cmd_all (const Args & a)
     md << "\n";
     printf ("\n");
   }
+  if (want ("pool")) {
+    /* Linux 6.x frees a read skb on the CPU that made it (deferred, as that
+     * CPU's softirq work) unless this is 0: with a queue made on one CPU and
+     * read on two it decides much of the result. */
+    std::string defer = "unknown";
+    std::ifstream d ("/proc/sys/net/core/skb_defer_max");
+    if (d)
+      d >> defer;
+    md << "### Pool: " << pool_sessions << " sources of " << pool_packets <<
+        " queued packets each, drained, median of " << reps <<
+        " (net.core.skb_defer_max " << defer << ")\n\n"
+        "| receiver | threads | packets/s | CPU cores | CPU µs/packet | lost |\n"
+        "|---|---:|---:|---:|---:|---:|\n";
+    printf ("pool, net.core.skb_defer_max %s\n", defer.c_str ());
+    printf ("%-36s %8s %12s %10s %12s %8s\n", "pool", "threads", "packets/s",
+        "CPU cores", "CPU us/pkt", "lost");
+    for (auto &run : pool_runs) {
+      std::string k = "pool/" + run.first + "/" + run.second;
+      bool comedia = run.first == "comedia";
+      std::string label = comedia ? "comedia-rtpsrc receive-threads=" +
+          run.second : "udpsrc (a thread per source)";
+      std::string threads = comedia ? run.second : pool_sessions;
+      double rate = med (k, "rate"), cores = med (k, "cpu_cores"),
+          cpu = med (k, "cpu_us_per_packet"), lost = med (k, "lost");
+      printf ("%-36s %8s %12.0f %10.2f %12.3f %8.0f\n", label.c_str (),
+          threads.c_str (), rate, cores, cpu, lost);
+      snprintf (line, sizeof (line), "| %s | %s | %.0f | %.2f | %.3f | %.0f |\n",
+          label.c_str (), threads.c_str (), rate, cores, cpu, lost);
+      md << line;
+      csv << "pool," << run.first << "," << run.second << "," << rate << ","
+          << cpu << "," << med (k, "delivered") << "," << med (k, "queued") << "\n";
+    }
+    double one = med ("pool/comedia/1", "rate"), two = med ("pool/comedia/2", "rate");
+    printf ("receive-threads=2 against 1: %.2fx\n\n", two / one);
+    snprintf (line, sizeof (line), "\nreceive-threads=2 against 1: **%.2f×**\n\n",
+        two / one);
+    md << line;
+  }
   csv.close ();
 
   std::ofstream mdf (out_dir + "/results.md");
@@ -1554,10 +1749,12 @@ main (int argc, char **argv)
     return cmd_latency (a);
   if (cmd == "scale")
     return cmd_scale (a);
+  if (cmd == "pool")
+    return cmd_pool (a);
   if (cmd == "all")
     return cmd_all (a);
-  fprintf (stderr, "usage: %s [--quick] [--out DIR] [--only recv,send,latency,scale,srtp]\n"
-      "       %s flood|drain|sessions-flood|recv|send|latency|scale [options]\n",
+  fprintf (stderr, "usage: %s [--quick] [--out DIR] [--only recv,send,latency,scale,srtp,pool]\n"
+      "       %s flood|drain|sessions-flood|recv|send|latency|scale|pool [options]\n",
       argv[0], argv[0]);
   return 2;
 }

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The whole benchmark in one command:
-#   bench/run.sh [BUILDDIR] [--quick] [--only recv,send,latency,scale] [--reps N]
+#   bench/run.sh [BUILDDIR] [--quick] [--only recv,send,latency,scale,srtp,pool] [--reps N]
 # and the relay benchmark (comedia-relay-bench):
 #   bench/run.sh [BUILDDIR] relay [--quick] [--calls 100,1000,5000] [--kinds comedia,units,raw,rtpengine]
 # Builds BUILDDIR (default build-perf, set up if missing), runs the benchmark
