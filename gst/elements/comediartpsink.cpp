@@ -239,8 +239,9 @@ comedia_rtp_sink_class_init (ComediaRtpSinkClass * klass)
           "goes out through its socket, to where media would go, so a NAT "
           "in front of this peer keeps its mapping while media is silent; "
           "they start with a burst of 5 that passes the passive side's "
-          "probation at once.  0 = off (the passive, public side needs none; sdp-negotiator "
-          "role=offerer turns them on by itself)", 0, G_MAXUINT,
+          "probation at once.  0 = off (the passive, public side needs "
+          "none; sdp-negotiator role=offerer turns them on by itself)", 0,
+          G_MAXUINT,
           DEFAULT_KEEPALIVE_INTERVAL, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property (gobject_class, PROP_KEEPALIVE_PAYLOAD_TYPE,
