@@ -80,7 +80,7 @@ PHONE_PID=$LAB_LAST_PID
 # Wait for the phone's RTP to have a NAT mapping, and read it.
 MAP=
 for _ in $(seq 100); do
-    port=$(sed -n 's/^m=audio \([0-9]*\) .*/\1/p' "$LAB_TMP/sdp.log" 2>/dev/null | head -1)
+    port=$(sed -n 's/^m=audio \([0-9]*\) .*/\1/p' "$LAB_TMP/sdp.log" 2>/dev/null | head -1 || true)
     [ -n "$port" ] && MAP=$(lab_nat_mapping "$port") && [ -n "$MAP" ] && break
     sleep 0.1
 done
