@@ -1,8 +1,13 @@
 """A minimal SIP user agent server over UDP, for the NAT-lab tests with real
 SIP phones (baresip): it answers INVITE (and re-INVITE) with 200 OK and the
 SDP that a callback returns, ACK needs nothing, BYE and OPTIONS get 200 OK.
-No registrar, no authentication, no retransmission timers: the phone in the
-lab calls it directly, and the lab does not lose datagrams.
+No registrar, no authentication, no retransmission timers of its own: the
+phone in the lab calls it directly, and the lab does not lose datagrams.  It
+does absorb the phone's retransmissions (RFC 3261 17.2.1): a request it has
+answered gets the same response again, not a second answer.  Without that, an
+INVITE whose answer took over T1 (500 ms; a sanitizer build can) reached the
+negotiator twice, and the phone kept the SDES key of the first 200 OK while
+the server sent with the second's.
 
 This is test scaffolding, not a SIP stack: it parses only the headers a
 response must copy (RFC 3261 8.2.6: Via, From, To, Call-ID, CSeq).
@@ -68,6 +73,18 @@ class Uas:
         self.on_event = on_event
         self.to_tag = uuid.uuid4().hex[:12]
         self.running = True
+        self.answered = {}          # transaction -> the response sent
+
+    @staticmethod
+    def transaction(method, headers):
+        """What identifies a request's server transaction: the top Via's
+        branch, the method and the CSeq (RFC 3261 17.2.3), with the Call-ID."""
+        fields = {}
+        for name, value in headers:
+            fields.setdefault(name.lower(), value)
+        via = fields.get("via", "")
+        branch = via.partition("branch=")[2].split(";")[0].strip()
+        return (branch, method, fields.get("cseq", ""), fields.get("call-id", ""))
 
     def serve(self):
         while self.running:
@@ -85,6 +102,10 @@ class Uas:
             self.on_event("sip-" + method.lower(), source=f"{peer[0]}:{peer[1]}")
             # The response goes where the request came from (RFC 3581 rport:
             # the phone is behind NAT and its Via names its private address).
+            key = self.transaction(method, headers)
+            if key in self.answered:
+                self.sock.sendto(self.answered[key], peer)
+                continue
             if method == "INVITE":
                 answer = self.on_offer(body) if body else None
                 if answer is None:
@@ -95,6 +116,9 @@ class Uas:
                 reply = response(headers, 200, "OK", self.to_tag)
             else:               # ACK: nothing to answer
                 continue
+            if len(self.answered) > 256:
+                self.answered.clear()
+            self.answered[key] = reply
             self.sock.sendto(reply, peer)
 
     def stop(self):
