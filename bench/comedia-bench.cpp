@@ -445,6 +445,27 @@ cmd_drain (const Args & a)
  * For each line "RTP-port RTCP-port" of F: one peer (an RTP and an RTCP
  * source socket) sending RTP at --rate and Receiver Reports at --rtcp-rate
  * packets per second, spread evenly in time over all peers. */
+/* Rewrites @scratch (an RTP buffer) as packet @seq of @ssrc, PT 96, 20 ms
+ * of 8 kHz per packet, and sends it on @fd to @dest; whether it all went. */
+bool
+send_rtp_packet (int fd, GstBuffer * scratch, guint32 ssrc, guint16 seq,
+    const sockaddr_in & dest)
+{
+  GstRTPBuffer r = GST_RTP_BUFFER_INIT;
+  gst_rtp_buffer_map (scratch, GST_MAP_WRITE, &r);
+  gst_rtp_buffer_set_ssrc (&r, ssrc);
+  gst_rtp_buffer_set_seq (&r, seq);
+  gst_rtp_buffer_set_timestamp (&r, seq * 160u);
+  gst_rtp_buffer_set_payload_type (&r, 96);
+  gst_rtp_buffer_unmap (&r);
+  GstMapInfo map;
+  gst_buffer_map (scratch, &map, GST_MAP_READ);
+  bool sent = sendto (fd, map.data, map.size, 0, (const sockaddr *) & dest,
+      sizeof (dest)) == (ssize_t) map.size;
+  gst_buffer_unmap (scratch, &map);
+  return sent;
+}
+
 int
 cmd_sessions_flood (const Args & a)
 {
@@ -492,19 +513,7 @@ cmd_sessions_flood (const Args & a)
     long due_rtcp = (long) (elapsed * (double) rtcp_rate * n / 1e6) - sent_rtcp;
     for (; due_rtp > 0; due_rtp--, sent_rtp++) {
       Peer & p = peers[sent_rtp % n];
-      GstRTPBuffer r = GST_RTP_BUFFER_INIT;
-      gst_rtp_buffer_map (scratch, GST_MAP_WRITE, &r);
-      gst_rtp_buffer_set_ssrc (&r, p.ssrc);
-      gst_rtp_buffer_set_seq (&r, p.seq);
-      gst_rtp_buffer_set_timestamp (&r, p.seq * 160u);
-      gst_rtp_buffer_set_payload_type (&r, 96);
-      gst_rtp_buffer_unmap (&r);
-      p.seq++;
-      GstMapInfo map;
-      gst_buffer_map (scratch, &map, GST_MAP_READ);
-      sendto (p.rtp_fd, map.data, map.size, 0, (sockaddr *) & p.rtp_dest,
-          sizeof (p.rtp_dest));
-      gst_buffer_unmap (scratch, &map);
+      send_rtp_packet (p.rtp_fd, scratch, p.ssrc, p.seq++, p.rtp_dest);
     }
     /* RTCP of a peer only once its RTP has started. */
     for (; due_rtcp > 0 && sent_rtcp < sent_rtp; due_rtcp--, sent_rtcp++) {
@@ -1281,21 +1290,9 @@ cmd_pool (const Args & a)
       int fd = bound_socket (0, nullptr);
       GstBuffer *scratch = gst_rtp_buffer_new_allocate (size - 12, 0, 0);
       for (long seq = 0; seq < k; seq++)
-        for (long i = cpu; i < n; i += cpus) {
-          GstRTPBuffer r = GST_RTP_BUFFER_INIT;
-          gst_rtp_buffer_map (scratch, GST_MAP_WRITE, &r);
-          gst_rtp_buffer_set_ssrc (&r, 0x30000 + i);
-          gst_rtp_buffer_set_seq (&r, (guint16) seq);
-          gst_rtp_buffer_set_timestamp (&r, seq * 160u);
-          gst_rtp_buffer_set_payload_type (&r, 96);
-          gst_rtp_buffer_unmap (&r);
-          GstMapInfo map;
-          gst_buffer_map (scratch, &map, GST_MAP_READ);
-          if (sendto (fd, map.data, map.size, 0, (sockaddr *) & dests[i],
-                  sizeof (dests[i])) == (ssize_t) map.size)
+        for (long i = cpu; i < n; i += cpus)
+          if (send_rtp_packet (fd, scratch, 0x30000 + i, (guint16) seq, dests[i]))
             queued++;
-          gst_buffer_unmap (scratch, &map);
-        }
       gst_buffer_unref (scratch);
       close (fd);
     });
