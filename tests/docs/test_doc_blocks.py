@@ -1,12 +1,12 @@
 #!/usr/bin/python3
 """The documentation in the code, element by element of the registry.
 
-tests/check/test_docs.cpp checks what gst-inspect-1.0 shows (descriptions,
+tests/check/elements/test_docs.cpp checks what gst-inspect-1.0 shows (descriptions,
 property blurbs, enum values).  This checks what GObject cannot hold and
 docs/reference.md takes from the source, for every element the plugin
 registers (so elements added later are covered too):
 
-- a doc block (`SECTION:element-NAME` in gst/elements/*.cpp) with a long
+- a doc block (`SECTION:element-NAME` in gst/elements/*/*.cpp) with a long
   description, @see_also, and at least one gst-launch-1.0 example that
   uses the element; every such example builds with gst_parse_launch();
 - every signal defined by the element's own type has a doc comment

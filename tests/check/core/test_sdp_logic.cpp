@@ -44,7 +44,7 @@ class FakeStreams : public LocalSockets {
   }
 };
 
-/* These pipelines have no nicesrc/nicesink (tests/check/ice has them). */
+/* These pipelines have no nicesrc/nicesink (tests/check/elements/test_ice_elements.cpp has them). */
 static NoIce no_ice;
 
 static AnswerOptions

@@ -11,8 +11,8 @@
 #include "comediasdp.h"
 #include "sdescrypto.h"
 
-#include "../packets.h"
-#include "../peersrtp.h"
+#include "packets.h"
+#include "peersrtp.h"
 
 #include <srtp2/srtp.h>
 

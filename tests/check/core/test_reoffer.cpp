@@ -1,4 +1,4 @@
-/* Unit tests of the re-offer rules (gst/core/reoffer.h), offer by offer,
+/* Unit tests of the re-offer rules (gst/core/sdp/reoffer.h), offer by offer,
  * no pipeline: what a renegotiation of a running call changes (hold,
  * resume, a new address or port, a codec change, an added m-line), which
  * components reopen learning, and that the local ports stay.
