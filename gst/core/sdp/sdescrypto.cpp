@@ -35,8 +35,10 @@ srtp_suite_info (SrtpSuite suite)
 const SrtpSuiteInfo *
 srtp_suite_by_name (const std::string & name)
 {
+  /* ABNF literals are case-insensitive (RFC 5234 section 2.3): pjsip's
+   * own tests offer "AeS_Cm_128_HmAC_shA1_80". */
   for (const SrtpSuiteInfo & s : kSuites)
-    if (name == s.name)
+    if (g_ascii_strcasecmp (name.c_str (), s.name) == 0)
       return &s;
   return nullptr;
 }
@@ -178,7 +180,7 @@ parse_crypto (const std::string & value)
   const std::string & key_params = words[2];
   if (key_params.find (';') != std::string::npos)
     return skip ("several keys in one line are not supported");
-  if (key_params.compare (0, 7, "inline:") != 0)
+  if (g_ascii_strncasecmp (key_params.c_str (), "inline:", 7) != 0)
     return skip ("key method is not inline:");
   std::vector<std::string> parts;
   {

@@ -71,6 +71,29 @@ GST_START_TEST (test_every_suite)
 }
 GST_END_TEST;
 
+/* Suite names and the key method are ABNF literals, case-insensitive
+ * (RFC 5234 section 2.3): pjsip's own test offer writes the suite
+ * "AeS_Cm_128_HmAC_shA1_80", and pjsip accepts it.  Our answer writes the
+ * registered spelling. */
+GST_START_TEST (test_suite_name_case)
+{
+  std::string key = key_b64 (30);
+  CryptoParse p = parse_crypto ("1 AeS_Cm_128_HmAC_shA1_80 inline:" + key);
+  fail_unless (p.line.has_value (), "%s", p.reason.c_str ());
+  fail_unless (p.line->suite == SrtpSuite::AesCm128HmacSha1_80);
+  p = parse_crypto ("2 aead_aes_256_gcm INLINE:" + key_b64 (44));
+  fail_unless (p.line.has_value (), "%s", p.reason.c_str ());
+  fail_unless (p.line->suite == SrtpSuite::AeadAes256Gcm);
+  fail_unless (write_crypto (*p.line) == "2 AEAD_AES_256_GCM inline:" + key_b64 (44));
+  CryptoChoice c = choose_crypto ({parse_crypto ("1 aes_cm_128_hmac_sha1_32 inline:" + key)},
+      srtp_suites_by_strength (), counting_random);
+  fail_unless (c.chosen (), "%s", c.skipped_summary ().c_str ());
+  fail_unless (c.answer->suite == SrtpSuite::AesCm128HmacSha1_32);
+  fail_unless (write_crypto (*c.answer).find (" AES_CM_128_HMAC_SHA1_32 inline:") != std::string::npos,
+      "%s", write_crypto (*c.answer).c_str ());
+}
+GST_END_TEST;
+
 GST_START_TEST (test_lifetime_and_mki)
 {
   std::string key = key_b64 (30);
@@ -265,6 +288,7 @@ sdescrypto_suite (void)
   TCase *tc = tcase_create ("general");
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_every_suite);
+  tcase_add_test (tc, test_suite_name_case);
   tcase_add_test (tc, test_lifetime_and_mki);
   tcase_add_test (tc, test_bad_lines);
   tcase_add_test (tc, test_several_lines_and_choice);
