@@ -11,12 +11,13 @@ namespace comedia {
 
 /* Length of the message at the start of @data up to and including the
  * line end before an empty line, or 0 if no empty line follows yet.  A
- * second "v=" line ends it too, just after that "v=": two messages sent
- * without an empty line between them cannot become one SDP message, so
- * they come out at once for the parser to refuse (SdpDocument::parse names
- * the line), rather than as one offer with the m-lines of both. */
+ * second "v=" line ends it too, just after that "v=" (@second_v): two
+ * messages sent without an empty line between them cannot become one SDP
+ * message, so they come out at once for the parser to refuse
+ * (SdpDocument::parse names the line), rather than as one offer with the
+ * m-lines of both. */
 static size_t
-message_length (const uint8_t * data, size_t size)
+message_length (const uint8_t * data, size_t size, bool & second_v)
 {
   for (size_t i = 0; i + 1 < size; i++) {
     if (data[i] != '\n')
@@ -25,8 +26,10 @@ message_length (const uint8_t * data, size_t size)
       return i + 1;
     if (data[i + 1] == '\r' && i + 2 < size && data[i + 2] == '\n')
       return i + 1;
-    if (data[i + 1] == 'v' && i + 2 < size && data[i + 2] == '=')
+    if (data[i + 1] == 'v' && i + 2 < size && data[i + 2] == '=') {
+      second_v = true;
       return i + 3;
+    }
   }
   return 0;
 }
@@ -48,9 +51,51 @@ SdpFraming::push (const uint8_t * data, size_t size)
   buffer_.append ((const char *) data, size);
 }
 
+void
+SdpFraming::drop (size_t n)
+{
+  start_ += n;
+  discarded_ += n;
+}
+
+bool
+SdpFraming::skip_to_message_start (bool at_eos)
+{
+  while (start_ < buffer_.size ()) {
+    const char *p = buffer_.data () + start_;
+    size_t left = buffer_.size () - start_;
+    if (line_start_) {
+      /* An empty line ends the bad message; "v=" starts the next one. */
+      if (p[0] == '\n' || (p[0] == '\r' && left >= 2 && p[1] == '\n')
+          || (p[0] == 'v' && left >= 2 && p[1] == '=')) {
+        resync_ = false;
+        return true;
+      }
+      /* "\r" or "v" alone: the next byte decides. */
+      if (left < 2 && !at_eos)
+        return false;
+    }
+    const void *nl = memchr (p, '\n', left);
+    if (!nl) {
+      /* Nothing of a line's middle is worth keeping: memory stays bounded
+       * however long the junk runs. */
+      drop (left);
+      line_start_ = false;
+      break;
+    }
+    drop ((size_t) ((const char *) nl - p) + 1);
+    line_start_ = true;
+  }
+  if (at_eos)
+    clear ();
+  return false;
+}
+
 bool
 SdpFraming::next (std::string & message, bool at_eos)
 {
+  if (resync_ && !skip_to_message_start (at_eos))
+    return false;
   /* The empty lines that ended the previous message. */
   while (start_ < buffer_.size ()
       && (buffer_[start_] == '\n' || buffer_[start_] == '\r'))
@@ -61,21 +106,28 @@ SdpFraming::next (std::string & message, bool at_eos)
   }
   const uint8_t *msg = (const uint8_t *) buffer_.data () + start_;
   size_t left = buffer_.size () - start_;
-  size_t len = message_length (msg, left);
-  if (len == 0) {
-    bool not_sdp = left >= 2 && (msg[0] != 'v' || msg[1] != '=');
-    /* Fail early, without buffering, on what cannot become SDP. */
-    if (!at_eos && left <= max_size_ && !not_sdp)
+  /* Fail early, without buffering, on what cannot become SDP: two bytes
+   * that are not "v=", whatever follows them. */
+  bool not_sdp = left >= 2 && (msg[0] != 'v' || msg[1] != '=');
+  bool bad = not_sdp;
+  size_t len;
+  if (not_sdp) {
+    /* Its first line is enough to say so. */
+    const void *nl = memchr (msg, '\n', std::min (left, max_size_));
+    len = nl ? (size_t) ((const uint8_t *) nl - msg) + 1 : std::min (left, max_size_);
+  } else if ((len = message_length (msg, left, bad)) == 0) {
+    if (!at_eos && left <= max_size_)
       return false;
+    /* Over the limit: out with what arrived; the rest of it is dropped. */
     len = left;
-    if (not_sdp) {
-      /* Not SDP: its first line is enough to say so. */
-      const void *nl = memchr (msg, '\n', std::min (left, max_size_));
-      len = nl ? (size_t) ((const uint8_t *) nl - msg) + 1 : std::min (left, max_size_);
-    }
+    bad = !at_eos;
   }
   message.assign ((const char *) msg, len);
   start_ += len;
+  if (bad) {
+    resync_ = true;
+    line_start_ = msg[len - 1] == '\n';
+  }
   return true;
 }
 
@@ -84,6 +136,8 @@ SdpFraming::clear ()
 {
   buffer_.clear ();
   start_ = 0;
+  resync_ = false;
+  line_start_ = true;
 }
 
 }  // namespace comedia

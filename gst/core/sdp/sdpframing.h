@@ -18,7 +18,13 @@
  * that separates them (up to and including that "v=").  A message at the
  * end of the stream may lack its last line end.  Nothing checks here that
  * a message is valid SDP: SdpDocument::parse does (with at_eos for the
- * last one). */
+ * last one).
+ *
+ * After such a piece the framing resynchronises: it drops what follows up
+ * to the next place a message can start (after an empty line, or at a line
+ * that begins with "v="), so the rest of an HTTP request, of a message over
+ * the limit or of binary data is neither buffered nor handed out line by
+ * line, and the next offer on the same stream is read whole. */
 
 #include <cstddef>
 #include <cstdint>
@@ -48,10 +54,20 @@ class SdpFraming {
    * false without EOS, at most the limit. */
   size_t buffered () const { return buffer_.size () - start_; }
 
+  /* Bytes dropped while resynchronising, since construction. */
+  uint64_t discarded () const { return discarded_; }
+
  private:
+  /* Drops bytes up to the next message start; false while none has come. */
+  bool skip_to_message_start (bool at_eos);
+  void drop (size_t n);
+
   std::string buffer_;
   size_t start_ = 0;            /* where the unread bytes begin in buffer_ */
   size_t max_size_;
+  bool resync_ = false;         /* after a piece that cannot be SDP */
+  bool line_start_ = true;      /* resync_: start_ is at the start of a line */
+  uint64_t discarded_ = 0;
 };
 
 }  // namespace comedia
