@@ -56,6 +56,49 @@ quote (const std::string & s)
   return quote (s.data (), s.size ());
 }
 
+/* What a message that does not start as SDP is, for its error: people
+ * point curl, browsers, SIP phones and TLS clients at the negotiator's
+ * port.  A hint in words, not a parse: "" when nothing is recognised. */
+std::string
+foreign_protocol (const char *text, gsize size)
+{
+  const guchar *u = (const guchar *) text;
+  if (size >= 3 && u[0] == 0x16 && u[1] == 0x03)
+    return "a TLS handshake (ClientHello): the byte stream carries bare SDP, not TLS";
+  const char *nl = (const char *) memchr (text, '\n', size);
+  std::string line (text, nl ? (gsize) (nl - text) : size);
+  if (!line.empty () && line.back () == '\r')
+    line.pop_back ();
+  gsize space = line.find (' ');
+  bool method = space != std::string::npos && space > 0;
+  for (gsize i = 0; method && i < space; i++)
+    method = g_ascii_isupper (line[i]);
+  if (g_str_has_prefix (line.c_str (), "HTTP/"))
+    return "an HTTP response: the byte stream carries bare SDP, not HTTP";
+  if (method && line.find (" HTTP/") != std::string::npos)
+    return "an HTTP request: the byte stream carries bare SDP, not HTTP";
+  if (g_str_has_prefix (line.c_str (), "SIP/2.0 ")
+      || (method && g_str_has_suffix (line.c_str (), " SIP/2.0")))
+    return "a SIP message: give the negotiator its SDP body only";
+  if (g_str_has_prefix (line.c_str (), "SSH-"))
+    return "an SSH client";
+  if (!line.empty () && (line[0] == '{' || line[0] == '['))
+    return "JSON: give the negotiator the SDP text itself (a WebRTC description's "
+        "'sdp' field)";
+  for (gsize i = 0; i < size && i < 16; i++)
+    if ((u[i] < 0x20 && !g_ascii_isspace (u[i])) || u[i] >= 0x7f)
+      return "binary data";
+  return "";
+}
+
+/* @message, followed by what the text is when it is another protocol. */
+std::string
+naming_foreign (std::string message, const char *text, gsize size)
+{
+  std::string what = foreign_protocol (text, size);
+  return what.empty () ? message : message + " (" + what + ")";
+}
+
 }  // namespace
 
 bool
@@ -129,8 +172,8 @@ SdpDocument::parse (const char *text, gsize size, SdpDocument & out,
     for (gsize i = 0; i < len; i++) {
       unsigned char c = start[i];
       if ((c < 0x20 && c != '\t') || c == 0x7f)
-        return err.set (string_printf ("line %u contains the byte 0x%02x: not SDP text",
-                number, c), number);
+        return err.set (naming_foreign (string_printf ("line %u contains the byte 0x%02x: "
+                    "not SDP text", number, c), text, number == 1 ? size : 0), number);
     }
     if (len == 0) {
       /* Blank lines may surround a message (they frame it on a stream),
@@ -144,8 +187,9 @@ SdpDocument::parse (const char *text, gsize size, SdpDocument & out,
               "SDP has no empty lines", blank_line, number), blank_line);
     if (!seen_version) {
       if (!(len == 3 && memcmp (start, "v=0", 3) == 0))
-        return err.set (string_printf ("line %u: an SDP message starts with v=0, found %s",
-                number, quote (start, len).c_str ()), number);
+        return err.set (naming_foreign (string_printf ("line %u: an SDP message starts "
+                    "with v=0, found %s", number, quote (start, len).c_str ()),
+                text, number == 1 ? size : 0), number);
       seen_version = true;
     } else if (len >= 2 && start[0] == 'v' && start[1] == '=') {
       /* Two messages sent without the empty line between them; merged,

@@ -218,6 +218,47 @@ GST_START_TEST (test_resynchronises_after_bad_input)
 
 GST_END_TEST;
 
+/* The refusal of a message in another protocol says which, so the person
+ * reading the warning knows someone pointed the wrong client at the port. */
+GST_START_TEST (test_foreign_protocols_are_named)
+{
+  std::string tls ("\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03", 11);
+  struct {
+    std::string text;
+    const char *named;
+  } cases[] = {
+    {"GET / HTTP/1.0\r\n", "(an HTTP request: the byte stream carries bare SDP, not HTTP)"},
+    {"PRI * HTTP/2.0\r\n", "(an HTTP request"},
+    {"HTTP/1.1 200 OK\r\n", "(an HTTP response"},
+    {tls, "(a TLS handshake (ClientHello)"},
+    {"INVITE sip:bob@203.0.113.5 SIP/2.0\r\n", "(a SIP message: give the negotiator its SDP body only)"},
+    {"SIP/2.0 200 OK\r\n", "(a SIP message"},
+    {"SSH-2.0-OpenSSH_9.2\r\n", "(an SSH client)"},
+    {"{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}\n", "(JSON: give the negotiator the SDP text"},
+    {"\xff\xfe\x01garbage\n", "(binary data)"},
+  };
+  for (const auto & c : cases) {
+    /* As the framing hands it over: the first line. */
+    SdpFraming f (65536);
+    push (f, c.text + "more of it\n\n");
+    std::vector<std::string> got = take (f);
+    fail_unless_equals_int (got.size (), 1);
+    comedia::SdpDocument doc;
+    comedia::SdpError err;
+    fail_if (comedia::SdpDocument::parse (got[0].data (), got[0].size (), doc, err));
+    fail_unless (err.message.find (c.named) != std::string::npos, "%s", err.message.c_str ());
+    fail_unless_equals_int (err.line, 1);
+  }
+  /* Text that is simply not SDP is not given a protocol. */
+  comedia::SdpDocument doc;
+  comedia::SdpError err;
+  fail_if (comedia::SdpDocument::parse ("hello world\n", 12, doc, err));
+  fail_unless_equals_string (err.message.c_str (),
+      "line 1: an SDP message starts with v=0, found 'hello world'");
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_limit)
 {
   /* Up to the limit a message waits for its end; past it, out it goes. */
@@ -346,6 +387,7 @@ sdp_framing_suite (void)
   tcase_add_test (tc, test_separation_rule);
   tcase_add_test (tc, test_not_sdp_comes_out_at_once);
   tcase_add_test (tc, test_resynchronises_after_bad_input);
+  tcase_add_test (tc, test_foreign_protocols_are_named);
   tcase_add_test (tc, test_limit);
   tcase_add_test (tc, test_clear_forgets_partial_message);
   tcase_add_test (tc, test_second_v_line_is_an_error);
