@@ -616,10 +616,6 @@ GST_START_TEST (test_batch_muxed_rtcp_split_within_batch)
 }
 GST_END_TEST;
 
-/* NAT keepalives from an active peer (RTP of payload type 20, as
- * comedia-rtpsink and sdp-negotiator send them) pass probation and latch the
- * peer, so a receive-only peer can be reached, but never go downstream;
- * keepalive-payload-type=-1 lets them through like media. */
 /* RTP latched on the active peer's NAT keepalives, which carry an SSRC of
  * their own; the media that follows from the same peer has another.  The
  * stream's RTCP must then latch on the media sender's reports (rtpbin's,
@@ -655,6 +651,10 @@ GST_START_TEST (test_rtcp_follows_media_ssrc_after_keepalive_latch)
 }
 GST_END_TEST;
 
+/* NAT keepalives from an active peer (RTP of payload type 20, as
+ * comedia-rtpsink and sdp-negotiator send them) pass probation and latch the
+ * peer, so a receive-only peer can be reached, but never go downstream;
+ * keepalive-payload-type=-1 lets them through like media. */
 GST_START_TEST (test_keepalives_latch_but_stay_here)
 {
   for (const char *extra : {"probation=4", "probation=4 keepalive-payload-type=-1"}) {
