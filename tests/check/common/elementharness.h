@@ -1,5 +1,5 @@
 /* The element tests' harness: a loopback peer socket, comedia-rtpsrc in a
- * GstHarness with a bus, its stats.  For test_elements.cpp and
+ * GstHarness with a bus, its stats.  For test_rtpsrc.cpp, test_rtpsink.cpp and
  * test_srtp_elements.cpp.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

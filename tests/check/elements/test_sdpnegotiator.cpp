@@ -134,38 +134,48 @@ sink_reaches (const Streams & s, guint stream, guint component, Peer & peer,
   }
 }
 
-struct Negotiator {
+/* The set-up most tests share: streams 1..@n_streams of @session on
+ * loopback (playing when the test sends media to them), then an
+ * sdp-negotiator of that session in a harness, @props ("role=offerer ...")
+ * as gst-launch would take them, its messages on bus; both are freed at
+ * the end of the test's scope. */
+enum class StreamsState { Ready, Playing };
+
+struct NegotiatorFixture {
+  Streams streams;
   GstHarness *h;
   GstBus *bus;
+
+  NegotiatorFixture (const char *session, guint n_streams, const std::string & props,
+      StreamsState state = StreamsState::Ready)
+      : streams (make_streams (session, n_streams)) {
+    if (state == StreamsState::Playing)
+      fail_unless (gst_element_set_state (streams.pipeline, GST_STATE_PLAYING) !=
+          GST_STATE_CHANGE_FAILURE);
+    std::string desc = std::string ("sdp-negotiator session=") + session + " " + props;
+    GError *err = nullptr;
+    GstElement *e = gst_parse_launch (desc.c_str (), &err);
+    fail_unless (e != nullptr, "%s", err ? err->message : "?");
+    h = gst_harness_new_with_element (e, "sink", "src");
+    gst_object_unref (e);
+    bus = gst_bus_new ();
+    gst_element_set_bus (h->element, bus);
+    gst_harness_play (h);
+    /* stream-start, caps and segment, as filesrc or tcpclientsrc send them. */
+    gst_harness_set_src_caps_str (h, "application/sdp");
+  }
+
+  ~NegotiatorFixture () {
+    /* Queued messages hold the element, which holds the bus: drop them. */
+    gst_bus_set_flushing (bus, TRUE);
+    gst_harness_teardown (h);
+    gst_object_unref (bus);
+    free_streams (streams);
+  }
+
+  NegotiatorFixture (const NegotiatorFixture &) = delete;
+  NegotiatorFixture &operator= (const NegotiatorFixture &) = delete;
 };
-
-/* @props: "session=x role=offerer ..." as gst-launch would take them. */
-static Negotiator
-make_negotiator (const char *props)
-{
-  std::string desc = std::string ("sdp-negotiator ") + props;
-  GError *err = nullptr;
-  GstElement *e = gst_parse_launch (desc.c_str (), &err);
-  fail_unless (e != nullptr, "%s", err ? err->message : "?");
-  Negotiator n;
-  n.h = gst_harness_new_with_element (e, "sink", "src");
-  gst_object_unref (e);
-  n.bus = gst_bus_new ();
-  gst_element_set_bus (n.h->element, n.bus);
-  gst_harness_play (n.h);
-  /* stream-start, caps and segment, as filesrc or tcpclientsrc send them. */
-  gst_harness_set_src_caps_str (n.h, "application/sdp");
-  return n;
-}
-
-static void
-free_negotiator (Negotiator & n)
-{
-  /* Queued messages hold the element, which holds the bus: drop them. */
-  gst_bus_set_flushing (n.bus, TRUE);
-  gst_harness_teardown (n.h);
-  gst_object_unref (n.bus);
-}
 
 /* Pushes @text in @chunk-byte buffers, as `filesrc blocksize=N` would;
  * returns the first flow that is not OK. */
@@ -287,8 +297,7 @@ pop_error (GstBus * bus, GstMessageType type = GST_MESSAGE_ERROR)
 
 GST_START_TEST (test_answerer_seed_offer_split)
 {
-  Streams session = make_streams ("sdp-h-seed", 2);
-  Negotiator n = make_negotiator ("session=sdp-h-seed public-address=203.0.113.5");
+  NegotiatorFixture n ("sdp-h-seed", 2, "public-address=203.0.113.5");
 
   /* Split like filesrc blocksize=7; the message ends at EOS. */
   fail_unless_equals_int (push_text (n.h, SEED_OFFER, 7), GST_FLOW_OK);
@@ -306,8 +315,8 @@ GST_START_TEST (test_answerer_seed_offer_split)
   for (guint i = 0; i < 2; i++) {
     const GstSDPMedia *m = gst_sdp_message_get_media (msg, i);
     /* Real bound ports: these sockets exist and listen. */
-    fail_unless_equals_int (m->port, port_of (session, i + 1, 1));
-    gchar *rtcp = g_strdup_printf ("%u", port_of (session, i + 1, 2));
+    fail_unless_equals_int (m->port, port_of (n.streams, i + 1, 1));
+    gchar *rtcp = g_strdup_printf ("%u", port_of (n.streams, i + 1, 2));
     fail_unless_equals_string (gst_sdp_media_get_attribute_val (m, "rtcp"), rtcp);
     g_free (rtcp);
     fail_unless_equals_string (gst_sdp_media_get_attribute_val (m, "direction"), "passive");
@@ -335,11 +344,8 @@ GST_START_TEST (test_answerer_seed_offer_split)
   GstSDPMessage *local = nullptr;
   g_object_get (n.h->element, "local-description", &local, nullptr);
   fail_unless (local != nullptr);
-  fail_unless_equals_int (gst_sdp_message_get_media (local, 0)->port, port_of (session, 1, 1));
+  fail_unless_equals_int (gst_sdp_message_get_media (local, 0)->port, port_of (n.streams, 1, 1));
   gst_sdp_message_free (local);
-
-  free_negotiator (n);
-  free_streams (session);
 }
 
 GST_END_TEST;
@@ -348,8 +354,7 @@ GST_END_TEST;
  * is the end of the message, not a truncation. */
 GST_START_TEST (test_answerer_last_line_without_end_at_eos)
 {
-  Streams session = make_streams ("sdp-h-noeol", 2);
-  Negotiator n = make_negotiator ("session=sdp-h-noeol public-address=203.0.113.5");
+  NegotiatorFixture n ("sdp-h-noeol", 2, "public-address=203.0.113.5");
   std::string offer = SEED_OFFER;
   offer.resize (offer.size () - 2);
   fail_unless_equals_int (push_text (n.h, offer, 7), GST_FLOW_OK);
@@ -362,17 +367,13 @@ GST_START_TEST (test_answerer_last_line_without_end_at_eos)
   /* The last line, a=direction:active, was read. */
   fail_unless_equals_string (gst_sdp_media_get_attribute_val (
           gst_sdp_message_get_media (answer.message (), 1), "direction"), "passive");
-
-  free_negotiator (n);
-  free_streams (session);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_answerer_empty_line_ends_message)
 {
-  Streams session = make_streams ("sdp-h-framing", 2);
-  Negotiator n = make_negotiator ("session=sdp-h-framing public-address=203.0.113.5");
+  NegotiatorFixture n ("sdp-h-framing", 2, "public-address=203.0.113.5");
 
   /* On a stream (TCP, a pipe) there is no EOS: an empty line ends it.
    * Two offers in a row, each split in 5-byte pieces. */
@@ -386,17 +387,13 @@ GST_START_TEST (test_answerer_empty_line_ends_message)
   parse_ok (second);
   fail_unless (pull_text (n.h).empty ());
   fail_if (pop_error (n.bus).found);
-
-  free_negotiator (n);
-  free_streams (session);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_answerer_static_destination)
 {
-  Streams session = make_streams ("sdp-h-static", 1);
-  Negotiator n = make_negotiator ("session=sdp-h-static public-address=127.0.0.1");
+  NegotiatorFixture n ("sdp-h-static", 1, "public-address=127.0.0.1");
   Peer rtp, rtcp;
   const std::string offer = "v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n"
       "m=video " + std::to_string (rtp.port) + " RTP/AVP 96\na=rtpmap:96 VP8/90000\n"
@@ -406,13 +403,10 @@ GST_START_TEST (test_answerer_static_destination)
   const GstSDPMedia *m = gst_sdp_message_get_media (answer.message (), 0);
   fail_unless (gst_sdp_media_get_attribute_val (m, "direction") == nullptr,
       "no a=direction in the offer, none in the answer");
-  fail_unless_equals_int (m->port, port_of (session, 1, 1));
+  fail_unless_equals_int (m->port, port_of (n.streams, 1, 1));
   /* No latching: the sinks send to the offer's address right away. */
-  fail_unless (sink_reaches (session, 1, 1, rtp));
-  fail_unless (sink_reaches (session, 1, 2, rtcp));
-
-  free_negotiator (n);
-  free_streams (session);
+  fail_unless (sink_reaches (n.streams, 1, 1, rtp));
+  fail_unless (sink_reaches (n.streams, 1, 2, rtcp));
 }
 
 GST_END_TEST;
@@ -423,10 +417,8 @@ GST_END_TEST;
  * nothing back. */
 GST_START_TEST (test_answerer_static_destination_wins_over_latch)
 {
-  Streams session = make_streams ("sdp-h-pinned", 1);
-  fail_unless (gst_element_set_state (session.pipeline, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  Negotiator n = make_negotiator ("session=sdp-h-pinned public-address=127.0.0.1");
+  NegotiatorFixture n ("sdp-h-pinned", 1, "public-address=127.0.0.1",
+      StreamsState::Playing);
   Peer rtp, rtcp, sender;
   const std::string offer = "v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n"
       "m=video " + std::to_string (rtp.port) + " RTP/AVP 96\na=rtpmap:96 VP8/90000\n"
@@ -436,8 +428,8 @@ GST_START_TEST (test_answerer_static_destination_wins_over_latch)
 
   /* Media from the sender's port, until comedia-rtpsrc latches it. */
   GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  GSocketAddress *to = g_inet_socket_address_new (lo, port_of (session, 1, 1));
-  GstBus *bus = gst_element_get_bus (session.pipeline);
+  GSocketAddress *to = g_inet_socket_address_new (lo, port_of (n.streams, 1, 1));
+  GstBus *bus = gst_element_get_bus (n.streams.pipeline);
   GstMessage *latched = nullptr;
   for (guint16 seq = 1; seq < 50 && latched == nullptr; seq++) {
     guint8 pkt[] = {0x80, 96, 0, (guint8) seq, 0, 0, 0, 1, 0, 0, 0, 42, 1, 2, 3, 4};
@@ -449,7 +441,7 @@ GST_START_TEST (test_answerer_static_destination_wins_over_latch)
   fail_unless (latched != nullptr, "the sender's packets were never latched");
   gst_message_unref (latched);
 
-  fail_unless (sink_reaches (session, 1, 1, rtp), "media must go to the offer's port");
+  fail_unless (sink_reaches (n.streams, 1, 1, rtp), "media must go to the offer's port");
   guint8 data[64];
   g_socket_set_timeout (sender.socket, 0);
   fail_if (g_socket_condition_timed_wait (sender.socket, G_IO_IN, 200000, nullptr, nullptr) &&
@@ -459,24 +451,18 @@ GST_START_TEST (test_answerer_static_destination_wins_over_latch)
   gst_object_unref (bus);
   g_object_unref (to);
   g_object_unref (lo);
-  free_negotiator (n);
-  free_streams (session);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_answerer_rejects_unknown_stream)
 {
-  Streams session = make_streams ("sdp-h-reject", 1);
-  Negotiator n = make_negotiator ("session=sdp-h-reject public-address=203.0.113.5");
+  NegotiatorFixture n ("sdp-h-reject", 1, "public-address=203.0.113.5");
   fail_unless_equals_int (push_text (n.h, SEED_OFFER "\r\n", 100), GST_FLOW_OK);
   comedia::SdpDocument answer = parse_ok (pull_text (n.h));
   fail_unless_equals_int (gst_sdp_message_get_media (answer.message (), 0)->port,
-      port_of (session, 1, 1));
+      port_of (n.streams, 1, 1));
   fail_unless_equals_int (gst_sdp_message_get_media (answer.message (), 1)->port, 0);
-
-  free_negotiator (n);
-  free_streams (session);
 }
 
 GST_END_TEST;
@@ -517,17 +503,16 @@ loopback_offer (guint version, const std::string & address, const Peer & rtp,
  * says that learning reopened; an added m-line gets its own ports. */
 GST_START_TEST (test_answerer_reoffer)
 {
-  Streams session = make_streams ("sdp-h-reoffer", 2);
-  Negotiator n = make_negotiator ("session=sdp-h-reoffer public-address=127.0.0.1");
+  NegotiatorFixture n ("sdp-h-reoffer", 2, "public-address=127.0.0.1");
   Peer rtp, rtcp, new_rtp, new_rtcp, video_rtp, video_rtcp;
 
   fail_unless_equals_int (push_text (n.h, loopback_offer (1, "127.0.0.1", rtp, rtcp,
               "sendrecv"), 64), GST_FLOW_OK);
   comedia::SdpDocument answer = parse_ok (pull_text (n.h));
-  guint audio_port = port_of (session, 1, 1);
+  guint audio_port = port_of (n.streams, 1, 1);
   fail_unless_equals_int (gst_sdp_message_get_media (answer.message (), 0)->port, audio_port);
   fail_if (pop_stream_note (n.bus, 1).find ("re-offer") != std::string::npos);
-  fail_unless (sink_reaches (session, 1, 1, rtp));
+  fail_unless (sink_reaches (n.streams, 1, 1, rtp));
 
   /* Hold: c=0.0.0.0 and a=sendonly.  Same ports, recvonly, nothing sent,
    * no learning reopened. */
@@ -543,7 +528,7 @@ GST_START_TEST (test_answerer_reoffer)
   fail_unless (note.find ("direction sendrecv -> recvonly") != std::string::npos, "%s",
       note.c_str ());
   fail_unless (note.find ("learning reopened") == std::string::npos, "%s", note.c_str ());
-  fail_if (sink_reaches (session, 1, 1, rtp, 300), "media sent while on hold at 0.0.0.0");
+  fail_if (sink_reaches (n.streams, 1, 1, rtp, 300), "media sent while on hold at 0.0.0.0");
 
   /* Resumed from new ports (the phone changed network), with video added. */
   std::string video = "m=video " + std::to_string (video_rtp.port) + " RTP/AVP 96\n"
@@ -556,7 +541,7 @@ GST_START_TEST (test_answerer_reoffer)
   fail_unless_equals_int (m->port, audio_port);
   fail_unless (gst_sdp_media_get_attribute_val (m, "sendrecv") != nullptr);
   const GstSDPMedia *v = gst_sdp_message_get_media (answer.message (), 1);
-  fail_unless_equals_int (v->port, port_of (session, 2, 1));
+  fail_unless_equals_int (v->port, port_of (n.streams, 2, 1));
   fail_unless (v->port != audio_port);
   note = pop_stream_note (n.bus, 1);
   fail_unless (note.find ("learning reopened on RTP and RTCP") != std::string::npos, "%s",
@@ -565,13 +550,10 @@ GST_START_TEST (test_answerer_reoffer)
   note = pop_stream_note (n.bus, 2);
   fail_unless (note.find ("a stream the last answer did not accept") != std::string::npos,
       "%s", note.c_str ());
-  fail_unless (sink_reaches (session, 1, 1, new_rtp));
-  fail_unless (sink_reaches (session, 1, 2, new_rtcp));
-  fail_unless (sink_reaches (session, 2, 1, video_rtp));
+  fail_unless (sink_reaches (n.streams, 1, 1, new_rtp));
+  fail_unless (sink_reaches (n.streams, 1, 2, new_rtcp));
+  fail_unless (sink_reaches (n.streams, 2, 1, video_rtp));
   fail_if (pop_error (n.bus).found);
-
-  free_negotiator (n);
-  free_streams (session);
 }
 
 GST_END_TEST;
@@ -632,8 +614,7 @@ static const BadInput bad_inputs[] = {
 GST_START_TEST (test_answerer_bad_input)
 {
   const BadInput & c = bad_inputs[__i__];
-  Streams session = make_streams ("sdp-h-bad", 2);
-  Negotiator n = make_negotiator ("session=sdp-h-bad public-address=203.0.113.5");
+  NegotiatorFixture n ("sdp-h-bad", 2, "public-address=203.0.113.5");
 
   GstFlowReturn ret = push_text (n.h, c.text, 7000);
   if (c.eos) {
@@ -653,9 +634,6 @@ GST_START_TEST (test_answerer_bad_input)
   /* Never an answer built from garbage. */
   fail_unless (pull_text (n.h).empty (), "rule '%s': an answer left", c.rule);
   fail_unless (pop_element_message (n.bus, "sdp-negotiator-answer-created") == nullptr);
-
-  free_negotiator (n);
-  free_streams (session);
 }
 
 GST_END_TEST;
@@ -699,8 +677,7 @@ pull_offer (GstHarness * h)
 
 GST_START_TEST (test_offerer_exchange)
 {
-  Streams session = make_streams ("sdp-h-offer", 1);
-  Negotiator n = make_negotiator ("session=sdp-h-offer role=offerer offer-caps=\""
+  NegotiatorFixture n ("sdp-h-offer", 1, "role=offerer offer-caps=\""
       VP8_CAPS "\"");
 
   std::string offer_text = pull_offer (n.h);
@@ -715,14 +692,11 @@ GST_START_TEST (test_offerer_exchange)
 
   fail_unless_equals_int (push_text (n.h, answer_for (offer_text, true, rtp, rtcp), 3), GST_FLOW_OK);
   fail_if (pop_error (n.bus).found);
-  fail_unless (sink_reaches (session, 1, 1, rtp));
-  fail_unless (sink_reaches (session, 1, 2, rtcp));
+  fail_unless (sink_reaches (n.streams, 1, 1, rtp));
+  fail_unless (sink_reaches (n.streams, 1, 2, rtcp));
   GstMessage *msg = pop_element_message (n.bus, "sdp-negotiator-answered");
   fail_unless (msg != nullptr, "no sdp-negotiator-answered");
   gst_message_unref (msg);
-
-  free_negotiator (n);
-  free_streams (session);
 }
 
 GST_END_TEST;
@@ -778,17 +752,16 @@ GST_START_TEST (test_offerer_keepalives_after_answer)
 {
   for (gint interval : {-1, 0}) {
     std::string name = "sdp-h-ka" + std::to_string (interval + 1);
-    Streams session = make_streams (name.c_str (), 1);
-    std::string props = "session=" + name + " role=offerer keepalive-interval=" +
+    std::string props = "role=offerer keepalive-interval=" +
         std::to_string (interval) + " offer-caps=\"" VP8_CAPS "\"";
-    Negotiator n = make_negotiator (props.c_str ());
+    NegotiatorFixture n (name.c_str (), 1, props);
     std::string offer_text = pull_offer (n.h);
 
     Peer rtp, rtcp;
     fail_unless_equals_int (push_text (n.h, answer_for (offer_text, true, rtp, rtcp), 64),
         GST_FLOW_OK);
-    guint n_rtp = count_keepalives (rtp, 1, port_of (session, 1, 1), 300);
-    guint n_rtcp = count_keepalives (rtcp, 2, port_of (session, 1, 2), 100);
+    guint n_rtp = count_keepalives (rtp, 1, port_of (n.streams, 1, 1), 300);
+    guint n_rtcp = count_keepalives (rtcp, 2, port_of (n.streams, 1, 2), 100);
     if (interval < 0) {
       fail_unless (n_rtp >= 4, "%u RTP keepalives after the answer", n_rtp);
       fail_unless (n_rtcp >= 1, "%u RTCP keepalives after the answer", n_rtcp);
@@ -796,8 +769,6 @@ GST_START_TEST (test_offerer_keepalives_after_answer)
       fail_unless_equals_int (n_rtp, 0);
       fail_unless_equals_int (n_rtcp, 0);
     }
-    free_negotiator (n);
-    free_streams (session);
   }
 }
 
@@ -805,8 +776,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_offerer_resends_until_answered)
 {
-  Streams session = make_streams ("sdp-h-resend", 1);
-  Negotiator n = make_negotiator ("session=sdp-h-resend role=offerer offer-interval=100 "
+  NegotiatorFixture n ("sdp-h-resend", 1, "role=offerer offer-interval=100 "
       "offer-caps=\"" VP8_CAPS "\"");
   /* The answerer may have accepted the way back late and lost the first
    * answer: without one, the same offer comes again. */
@@ -826,18 +796,14 @@ GST_START_TEST (test_offerer_resends_until_answered)
     gst_buffer_unref (b);
   g_usleep (300 * 1000);
   fail_unless (gst_harness_try_pull (n.h) == nullptr, "offers go on after the answer");
-  fail_unless (sink_reaches (session, 1, 1, rtp));
-
-  free_negotiator (n);
-  free_streams (session);
+  fail_unless (sink_reaches (n.streams, 1, 1, rtp));
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_offerer_missing_passive_error)
 {
-  Streams session = make_streams ("sdp-h-nocomedia", 1);
-  Negotiator n = make_negotiator ("session=sdp-h-nocomedia role=offerer offer-caps=\""
+  NegotiatorFixture n ("sdp-h-nocomedia", 1, "role=offerer offer-caps=\""
       VP8_CAPS "\"");
   std::string offer_text = pull_offer (n.h);
   Peer rtp, rtcp;
@@ -854,18 +820,14 @@ GST_START_TEST (test_offerer_missing_passive_error)
   fail_unless (e.found);
   fail_unless (e.message.find ("the peer does not support COMEDIA") != std::string::npos,
       "%s", e.message.c_str ());
-  fail_if (sink_reaches (session, 1, 1, rtp, 300), "sending after an error");
-
-  free_negotiator (n);
-  free_streams (session);
+  fail_if (sink_reaches (n.streams, 1, 1, rtp, 300), "sending after an error");
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_offerer_missing_passive_static)
 {
-  Streams session = make_streams ("sdp-h-nocomedia-static", 1);
-  Negotiator n = make_negotiator ("session=sdp-h-nocomedia-static role=offerer "
+  NegotiatorFixture n ("sdp-h-nocomedia-static", 1, "role=offerer "
       "missing-passive=static-destination offer-caps=\"" VP8_CAPS "\"");
   std::string offer_text = pull_offer (n.h);
   Peer rtp, rtcp;
@@ -877,18 +839,14 @@ GST_START_TEST (test_offerer_missing_passive_static)
   GstMessage *msg = pop_element_message (n.bus, "sdp-negotiator-no-comedia");
   fail_unless (msg != nullptr);
   gst_message_unref (msg);
-  fail_unless (sink_reaches (session, 1, 1, rtp));
-
-  free_negotiator (n);
-  free_streams (session);
+  fail_unless (sink_reaches (n.streams, 1, 1, rtp));
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_offerer_answer_mismatch)
 {
-  Streams session = make_streams ("sdp-h-mismatch", 1);
-  Negotiator n = make_negotiator ("session=sdp-h-mismatch role=offerer offer-caps=\""
+  NegotiatorFixture n ("sdp-h-mismatch", 1, "role=offerer offer-caps=\""
       VP8_CAPS "\"");
   std::string offer_text = pull_offer (n.h);
   Peer rtp, rtcp;
@@ -901,10 +859,7 @@ GST_START_TEST (test_offerer_answer_mismatch)
       e.message.find (" RTP/AVP 96) is 'audio' but the offer's m-line 1 is 'video'")
       != std::string::npos, "%s", e.message.c_str ());
   fail_unless_equals_int (e.line, 6);
-  fail_if (sink_reaches (session, 1, 1, rtp, 300));
-
-  free_negotiator (n);
-  free_streams (session);
+  fail_if (sink_reaches (n.streams, 1, 1, rtp, 300));
 }
 
 GST_END_TEST;
@@ -947,15 +902,14 @@ sdp_from (const std::string & text)
 
 GST_START_TEST (test_signals_answerer_and_rewrite)
 {
-  Streams session = make_streams ("sdp-h-signals", 2);
-  Negotiator n = make_negotiator ("session=sdp-h-signals public-address=203.0.113.9");
+  NegotiatorFixture n ("sdp-h-signals", 2, "public-address=203.0.113.9");
 
   GstSDPMessage *offer = sdp_from (SEED_OFFER);
   GstSDPMessage *answer = nullptr;
   g_signal_emit_by_name (n.h->element, "process-offer", offer, &answer);
   fail_unless (answer != nullptr);
   fail_unless_equals_string (gst_sdp_message_get_connection (answer)->address, "203.0.113.9");
-  fail_unless_equals_int (gst_sdp_message_get_media (answer, 1)->port, port_of (session, 2, 1));
+  fail_unless_equals_int (gst_sdp_message_get_media (answer, 1)->port, port_of (n.streams, 2, 1));
   /* Signals do not push. */
   fail_unless (pull_text (n.h).empty ());
   gst_sdp_message_free (answer);
@@ -971,7 +925,7 @@ GST_START_TEST (test_signals_answerer_and_rewrite)
       "203.0.113.9");
   for (guint i = 0; i < 2; i++) {
     const GstSDPMedia *m = gst_sdp_message_get_media (rewritten, i);
-    fail_unless_equals_int (m->port, port_of (session, i + 1, 1));
+    fail_unless_equals_int (m->port, port_of (n.streams, i + 1, 1));
     fail_unless_equals_string (gst_sdp_media_get_attribute_val (m, "direction"), "passive");
   }
   gst_sdp_message_free (rewritten);
@@ -1000,8 +954,6 @@ GST_START_TEST (test_signals_answerer_and_rewrite)
   gst_sdp_message_free (theirs);
   gst_sdp_message_free (short_answer);
   gst_sdp_message_free (bad);
-  free_negotiator (n);
-  free_streams (session);
 }
 
 GST_END_TEST;
@@ -1176,17 +1128,15 @@ srtp_offer (guint version, const Peer & rtp, const Peer & rtcp, guint tag, const
  * stream note. */
 GST_START_TEST (test_answerer_srtp)
 {
-  Streams session = make_streams ("sdp-h-srtp", 1);
-  fail_unless (gst_element_set_state (session.pipeline, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  Negotiator n = make_negotiator ("session=sdp-h-srtp public-address=127.0.0.1");
+  NegotiatorFixture n ("sdp-h-srtp", 1, "public-address=127.0.0.1",
+      StreamsState::Playing);
   Peer rtp, rtcp;
 
   fail_unless_equals_int (push_text (n.h, srtp_offer (1, rtp, rtcp, 7, PHONE_KEY), 64),
       GST_FLOW_OK);
   comedia::SdpDocument answer = parse_ok (pull_text (n.h));
   fail_unless_equals_int (gst_sdp_message_get_media (answer.message (), 0)->port,
-      port_of (session, 1, 1));
+      port_of (n.streams, 1, 1));
   comedia::CryptoLine ours = answered_crypto (answer, 7);
   fail_unless (ours.key_salt != base64_bytes (PHONE_KEY), "our key is the phone's");
   std::string note = pop_stream_note (n.bus, 1);
@@ -1196,18 +1146,18 @@ GST_START_TEST (test_answerer_srtp)
   g_free (our_b64);
 
   /* Inbound: the offer's key, on RTP and on RTCP. */
-  fail_unless (src_accepts_key (session, 1, rtp, PHONE_KEY, 1));
-  fail_unless (src_accepts_key (session, 2, rtcp, PHONE_KEY, 1));
+  fail_unless (src_accepts_key (n.streams, 1, rtp, PHONE_KEY, 1));
+  fail_unless (src_accepts_key (n.streams, 2, rtcp, PHONE_KEY, 1));
   /* Outbound: our answered key, SRTP and SRTCP. */
   {
     PeerSrtp in (ours.key_salt, false);
     std::vector<guint8> plain = take_bytes (make_rtp (0xabc, 9, 0));
-    std::vector<guint8> wire = sink_sends (session, 1, rtp, make_bytes (plain));
+    std::vector<guint8> wire = sink_sends (n.streams, 1, rtp, make_bytes (plain));
     fail_unless (wire != plain, "sent plain");
     fail_unless (in.unprotect (wire, false), "not SRTP under the answered key");
     fail_unless (wire == plain);
     std::vector<guint8> rr = take_bytes (make_rtcp_rr (0xabc));
-    wire = sink_sends (session, 2, rtcp, make_bytes (rr));
+    wire = sink_sends (n.streams, 2, rtcp, make_bytes (rr));
     fail_unless (in.unprotect (wire, true), "not SRTCP under the answered key");
     fail_unless (wire == rr);
   }
@@ -1220,23 +1170,20 @@ GST_START_TEST (test_answerer_srtp)
       GST_FLOW_OK);
   answer = parse_ok (pull_text (n.h));
   comedia::CryptoLine ours2 = answered_crypto (answer, 3);
-  fail_unless (src_accepts_key (session, 1, rtp, PHONE_KEY, 10),
+  fail_unless (src_accepts_key (n.streams, 1, rtp, PHONE_KEY, 10),
       "packets under the old key, in flight at the re-key, were dropped");
-  fail_unless (src_accepts_key (session, 1, rtp, PHONE_KEY2, 20));
-  fail_unless (!src_accepts_key (session, 1, rtp, PHONE_KEY, 30),
+  fail_unless (src_accepts_key (n.streams, 1, rtp, PHONE_KEY2, 20));
+  fail_unless (!src_accepts_key (n.streams, 1, rtp, PHONE_KEY, 30),
       "the first offer's key still authenticates after the new one did");
-  fail_unless (src_accepts_key (session, 2, rtcp, PHONE_KEY2, 20));
+  fail_unless (src_accepts_key (n.streams, 2, rtcp, PHONE_KEY2, 20));
   {
     PeerSrtp in (ours2.key_salt, false);
     std::vector<guint8> plain = take_bytes (make_rtp (0xabc, 30, 0));
-    std::vector<guint8> wire = sink_sends (session, 1, rtp, make_bytes (plain));
+    std::vector<guint8> wire = sink_sends (n.streams, 1, rtp, make_bytes (plain));
     fail_unless (in.unprotect (wire, false), "not SRTP under the re-answered key");
     fail_unless (wire == plain);
   }
   fail_if (pop_error (n.bus).found);
-
-  free_negotiator (n);
-  free_streams (session);
 }
 
 GST_END_TEST;
@@ -1248,12 +1195,10 @@ GST_END_TEST;
  * packet from then on (RFC 3711 3.3.1). */
 GST_START_TEST (test_answerer_srtp_same_key_keeps_context)
 {
-  Streams session = make_streams ("sdp-h-srtp-refresh", 1);
-  fail_unless (gst_element_set_state (session.pipeline, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  Negotiator n = make_negotiator ("session=sdp-h-srtp-refresh public-address=127.0.0.1");
+  NegotiatorFixture n ("sdp-h-srtp-refresh", 1,
+      "public-address=127.0.0.1", StreamsState::Playing);
   Peer rtp, rtcp;
-  guint port = port_of (session, 1, 1);
+  guint port = port_of (n.streams, 1, 1);
 
   fail_unless_equals_int (push_text (n.h, srtp_offer (1, rtp, rtcp, 7, PHONE_KEY), 64),
       GST_FLOW_OK);
@@ -1263,8 +1208,8 @@ GST_START_TEST (test_answerer_srtp_same_key_keeps_context)
   guint16 seq = 65530;
   for (int i = 0; i < 12; i++)
     send_to (rtp, port, phone.protect (make_rtp (0x5eed, seq++, 0)));
-  fail_unless (wait_src_stat (session, 1, 1, "received", 12));
-  fail_unless_equals_int (src_stat (session, 1, 1, "auth-failed"), 0);
+  fail_unless (wait_src_stat (n.streams, 1, 1, "received", 12));
+  fail_unless_equals_int (src_stat (n.streams, 1, 1, "auth-failed"), 0);
 
   fail_unless_equals_int (push_text (n.h, srtp_offer (2, rtp, rtcp, 7, PHONE_KEY), 64),
       GST_FLOW_OK);
@@ -1272,13 +1217,10 @@ GST_START_TEST (test_answerer_srtp_same_key_keeps_context)
   /* The answer is applied before it leaves: the next packets meet it. */
   for (int i = 0; i < 5; i++)
     send_to (rtp, port, phone.protect (make_rtp (0x5eed, seq++, 0)));
-  fail_unless (wait_src_stat (session, 1, 1, "received", 17));
-  fail_unless_equals_int (src_stat (session, 1, 1, "auth-failed"), 0);
-  fail_unless_equals_int (src_stat (session, 1, 1, "replayed"), 0);
+  fail_unless (wait_src_stat (n.streams, 1, 1, "received", 17));
+  fail_unless_equals_int (src_stat (n.streams, 1, 1, "auth-failed"), 0);
+  fail_unless_equals_int (src_stat (n.streams, 1, 1, "replayed"), 0);
   fail_if (pop_error (n.bus).found);
-
-  free_negotiator (n);
-  free_streams (session);
 }
 
 GST_END_TEST;
@@ -1286,8 +1228,7 @@ GST_END_TEST;
 /* srtp=require rejects a plain offer with port 0 and says why. */
 GST_START_TEST (test_answerer_srtp_require_rejects_plain)
 {
-  Streams session = make_streams ("sdp-h-srtp-req", 1);
-  Negotiator n = make_negotiator ("session=sdp-h-srtp-req public-address=127.0.0.1 "
+  NegotiatorFixture n ("sdp-h-srtp-req", 1, "public-address=127.0.0.1 "
       "srtp=require");
   Peer rtp, rtcp;
   fail_unless_equals_int (push_text (n.h, loopback_offer (1, "127.0.0.1", rtp, rtcp,
@@ -1296,8 +1237,6 @@ GST_START_TEST (test_answerer_srtp_require_rejects_plain)
   fail_unless_equals_int (gst_sdp_message_get_media (answer.message (), 0)->port, 0);
   std::string note = pop_stream_note (n.bus, 1);
   fail_unless (note.find ("SRTP is required") != std::string::npos, "%s", note.c_str ());
-  free_negotiator (n);
-  free_streams (session);
 }
 
 GST_END_TEST;

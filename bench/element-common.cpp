@@ -1,0 +1,293 @@
+/* comedia-bench: what its sub-commands share: the SRTP key, numbers and
+ * result lines, loopback sockets and packets, child processes, pipelines.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "element-bench.h"
+
+#include "sdescrypto.h"
+
+#include <gst/rtp/rtp.h>
+
+#include <arpa/inet.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+namespace elementbench {
+
+GstBuffer *
+srtp_key_buffer ()
+{
+  std::vector<guint8> k (30);
+  for (size_t i = 0; i < k.size (); i++)
+    k[i] = (guint8) i;
+  return gst_buffer_new_memdup (k.data (), k.size ());
+}
+
+/* An outbound libsrtp session under SRTP_KEY. */
+std::unique_ptr<comedia::SrtpSession>
+srtp_sender ()
+{
+  comedia::SrtpKey key;
+  std::string error;
+  if (!comedia::parse_srtp_key (comedia::SrtpSuite::AesCm128HmacSha1_80,
+          SRTP_KEY, key, error)) {
+    fprintf (stderr, "bench key: %s\n", error.c_str ());
+    exit (2);
+  }
+  auto s = comedia::SrtpSession::create (key,
+      comedia::SrtpDirection::Outbound, &error);
+  if (!s) {
+    fprintf (stderr, "libsrtp: %s\n", error.c_str ());
+    exit (2);
+  }
+  return s;
+}
+
+gint64
+now_us ()
+{
+  return g_get_monotonic_time ();
+}
+
+double
+cpu_seconds ()
+{
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+double
+num (const Result & r, const char *k)
+{
+  auto it = r.find (k);
+  return it == r.end () ? NAN : atof (it->second.c_str ());
+}
+
+void
+print_result (const char *test, const std::vector<std::pair<std::string,
+    std::string>> &fields)
+{
+  printf ("RESULT test=%s", test);
+  for (auto &f : fields)
+    printf (" %s=%s", f.first.c_str (), f.second.c_str ());
+  printf ("\n");
+  fflush (stdout);
+}
+
+std::string
+fmt (double v, int decimals)
+{
+  char b[64];
+  snprintf (b, sizeof (b), "%.*f", decimals, v);
+  return b;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sockets and packets                                                  */
+
+sockaddr_in
+loopback (guint16 port)
+{
+  sockaddr_in a = {};
+  a.sin_family = AF_INET;
+  a.sin_port = htons (port);
+  a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  return a;
+}
+
+/* A UDP socket bound to 127.0.0.1:@port (0: any free port). */
+int
+bound_socket (guint16 port, guint16 * bound)
+{
+  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a = loopback (port);
+  if (fd < 0 || bind (fd, (sockaddr *) & a, sizeof (a)) < 0) {
+    perror ("bind");
+    exit (2);
+  }
+  socklen_t len = sizeof (a);
+  getsockname (fd, (sockaddr *) & a, &len);
+  if (bound)
+    *bound = ntohs (a.sin_port);
+  return fd;
+}
+
+/* A port that was free a moment ago, for elements that take a port. */
+guint16
+free_port ()
+{
+  guint16 port;
+  int fd = bound_socket (0, &port);
+  close (fd);
+  return port;
+}
+
+/* A real RTP packet of @size bytes, made by GstRTPBuffer. */
+std::vector<guint8>
+rtp_packet (guint32 ssrc, guint16 seq, guint32 ts, gsize size)
+{
+  GstBuffer *buf = gst_rtp_buffer_new_allocate (size - 12, 0, 0);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  gst_rtp_buffer_map (buf, GST_MAP_WRITE, &rtp);
+  gst_rtp_buffer_set_ssrc (&rtp, ssrc);
+  gst_rtp_buffer_set_seq (&rtp, seq);
+  gst_rtp_buffer_set_timestamp (&rtp, ts);
+  gst_rtp_buffer_set_payload_type (&rtp, 96);
+  memset (gst_rtp_buffer_get_payload (&rtp), 0x5a, size - 12);
+  gst_rtp_buffer_unmap (&rtp);
+  std::vector<guint8> v (size);
+  gst_buffer_extract (buf, 0, v.data (), size);
+  gst_buffer_unref (buf);
+  return v;
+}
+
+/* A Receiver Report from @ssrc, made by GstRTCPBuffer. */
+std::vector<guint8>
+rtcp_rr (guint32 ssrc)
+{
+  GstBuffer *buf = gst_rtcp_buffer_new (1400);
+  GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+  GstRTCPPacket packet;
+  gst_rtcp_buffer_map (buf, GST_MAP_READWRITE, &rtcp);
+  gst_rtcp_buffer_add_packet (&rtcp, GST_RTCP_TYPE_RR, &packet);
+  gst_rtcp_packet_rr_set_ssrc (&packet, ssrc);
+  gst_rtcp_buffer_add_packet (&rtcp, GST_RTCP_TYPE_SDES, &packet);
+  gst_rtcp_packet_sdes_add_item (&packet, ssrc);
+  gst_rtcp_packet_sdes_add_entry (&packet, GST_RTCP_SDES_CNAME, 5,
+      (const guint8 *) "bench");
+  gst_rtcp_buffer_unmap (&rtcp);
+  std::vector<guint8> v (gst_buffer_get_size (buf));
+  gst_buffer_extract (buf, 0, v.data (), v.size ());
+  gst_buffer_unref (buf);
+  return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* Child processes                                                      */
+
+std::string self_exe;
+
+Child
+spawn_self (const std::vector<std::string> &args)
+{
+  std::vector<gchar *> argv;
+  argv.push_back ((gchar *) self_exe.c_str ());
+  for (auto &a : args)
+    argv.push_back ((gchar *) a.c_str ());
+  argv.push_back (nullptr);
+  Child c;
+  GError *err = nullptr;
+  if (!g_spawn_async_with_pipes (nullptr, argv.data (), nullptr,
+          G_SPAWN_DO_NOT_REAP_CHILD, nullptr, nullptr, &c.pid, nullptr,
+          &c.out, nullptr, &err)) {
+    fprintf (stderr, "spawn failed: %s\n", err->message);
+    exit (2);
+  }
+  return c;
+}
+
+std::string
+read_line (int fd)
+{
+  std::string line;
+  char ch;
+  while (read (fd, &ch, 1) == 1 && ch != '\n')
+    line += ch;
+  return line;
+}
+
+bool
+child_running (Child & c)
+{
+  if (c.exited)
+    return false;
+  if (waitpid (c.pid, &c.status, WNOHANG) == c.pid)
+    c.exited = true;
+  return !c.exited;
+}
+
+/* Waits for @c and returns the rest of what it printed. */
+std::string
+finish_child (Child & c)
+{
+  std::string all;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read (c.out, buf, sizeof (buf))) > 0)
+    all.append (buf, n);
+  close (c.out);
+  if (!c.exited) {
+    waitpid (c.pid, &c.status, 0);
+    c.exited = true;
+  }
+  return all;
+}
+
+Result
+result_line (const std::string & output)
+{
+  std::istringstream in (output);
+  std::string line;
+  while (std::getline (in, line))
+    if (line.rfind ("RESULT ", 0) == 0)
+      return bench::parse_key_values (line.substr (7));
+  return {};
+}
+
+/* ------------------------------------------------------------------ */
+/* Pipelines                                                            */
+
+GstElement *
+make (const char *factory, const char *name)
+{
+  GstElement *e = gst_element_factory_make (factory, name);
+  if (!e) {
+    fprintf (stderr, "element %s is missing (GST_PLUGIN_PATH?)\n", factory);
+    exit (3);
+  }
+  return e;
+}
+
+guint64
+rendered (GstElement * sink)
+{
+  GstStructure *s = nullptr;
+  guint64 v = 0;
+  g_object_get (sink, "stats", &s, nullptr);
+  gst_structure_get_uint64 (s, "rendered", &v);
+  gst_structure_free (s);
+  return v;
+}
+
+/* Waits for EOS or an error; returns FALSE on error or after @timeout_s. */
+bool
+wait_eos (GstElement * pipeline, int timeout_s)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, timeout_s * GST_SECOND,
+      (GstMessageType) (GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  bool ok = msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS;
+  if (msg && !ok) {
+    GError *err = nullptr;
+    gst_message_parse_error (msg, &err, nullptr);
+    fprintf (stderr, "pipeline error: %s\n", err->message);
+    g_error_free (err);
+  }
+  if (msg)
+    gst_message_unref (msg);
+  gst_object_unref (bus);
+  return ok;
+}
+
+}  // namespace elementbench
