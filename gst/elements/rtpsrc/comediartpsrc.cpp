@@ -338,11 +338,6 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
   }
 }
 
-static_assert ((int) comedia::Relatch::Never == COMEDIA_RELATCH_NEVER &&
-    (int) comedia::Relatch::Ssrc == COMEDIA_RELATCH_SSRC &&
-    (int) comedia::Relatch::Silence == COMEDIA_RELATCH_SILENCE,
-    "ComediaRelatch mirrors comedia::Relatch");
-
 /* The policy configuration from the properties (called with the lock). */
 static LatchPolicy::Config
 policy_config (ComediaRtpSrcPrivate * priv, guint component,
@@ -353,7 +348,7 @@ policy_config (ComediaRtpSrcPrivate * priv, guint component,
   config.probation_packets = priv->probation;
   config.probation_min_us = (int64_t) priv->probation_time * 1000;
   config.allowed = allowed;
-  /* The GEnum mirrors the policy's values (static_assert below). */
+  /* The GEnum mirrors the policy's values (static_assert in comediaenums.cpp). */
   config.relatch = (comedia::Relatch) priv->relatch;
   config.timeout_us = (int64_t) priv->timeout * 1000;
   config.rtcp_requires_rtp_peer = !priv->rtcp_without_rtp;
