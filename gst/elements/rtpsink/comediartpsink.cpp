@@ -299,13 +299,20 @@ comedia_rtp_sink_open (ComediaRtpSink * self)
   guint port;
   std::string srtp_error;
 
+  /* Checked after the lock, as gst/udp does: a synchronous bus handler may
+   * read the properties (stats), which take it. */
+  comedia::SrtpKeyProperties srtp;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
-    if (!priv->srtp.resolve (priv->opened.srtp_key, srtp_error)) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          ("Invalid SRTP settings: %s", srtp_error.c_str ()), (nullptr));
-      return FALSE;
-    }
+    srtp = priv->srtp;
+  }
+  if (!srtp.resolve (priv->opened.srtp_key, srtp_error)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Invalid SRTP settings: %s", srtp_error.c_str ()), (nullptr));
+    return FALSE;
+  }
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
     priv->session = comedia_session_acquire (priv->session_name.c_str ());
     host = priv->host;
     port = priv->port;
