@@ -4,45 +4,6 @@
  */
 #include "srtpproperties.h"
 
-/* The element's values follow the core's suites, in order, after NONE. */
-static_assert ((int) comedia::SrtpSuite::AesCm128HmacSha1_80 + 1
-    == COMEDIA_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80
-    && (int) comedia::SrtpSuite::AesCm128HmacSha1_32 + 1
-    == COMEDIA_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32
-    && (int) comedia::SrtpSuite::Aes256CmHmacSha1_80 + 1
-    == COMEDIA_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80
-    && (int) comedia::SrtpSuite::Aes256CmHmacSha1_32 + 1
-    == COMEDIA_SRTP_SUITE_AES_256_CM_HMAC_SHA1_32
-    && (int) comedia::SrtpSuite::AeadAes128Gcm + 1 == COMEDIA_SRTP_SUITE_AEAD_AES_128_GCM
-    && (int) comedia::SrtpSuite::AeadAes256Gcm + 1 == COMEDIA_SRTP_SUITE_AEAD_AES_256_GCM,
-    "SRTP suite values");
-
-/* The nicks are the suites' names in a=crypto, lowercase and dashed. */
-GType
-comedia_srtp_suite_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {COMEDIA_SRTP_SUITE_NONE, "No SRTP: plain RTP", "none"},
-    {COMEDIA_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, "AES_CM_128_HMAC_SHA1_80: AES-128 counter mode, "
-        "an 80-bit HMAC-SHA1 tag (the common default)", "aes-cm-128-hmac-sha1-80"},
-    {COMEDIA_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32, "AES_CM_128_HMAC_SHA1_32: AES-128 counter mode, "
-        "a 32-bit HMAC-SHA1 tag on SRTP (80-bit on SRTCP)", "aes-cm-128-hmac-sha1-32"},
-    {COMEDIA_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80, "AES_256_CM_HMAC_SHA1_80: AES-256 counter mode, "
-        "an 80-bit HMAC-SHA1 tag (RFC 6188)", "aes-256-cm-hmac-sha1-80"},
-    {COMEDIA_SRTP_SUITE_AES_256_CM_HMAC_SHA1_32, "AES_256_CM_HMAC_SHA1_32: AES-256 counter mode, "
-        "a 32-bit HMAC-SHA1 tag on SRTP (RFC 6188)", "aes-256-cm-hmac-sha1-32"},
-    {COMEDIA_SRTP_SUITE_AEAD_AES_128_GCM, "AEAD_AES_128_GCM: AES-128 in "
-        "Galois/counter mode, a 16-byte tag (RFC 7714)", "aead-aes-128-gcm"},
-    {COMEDIA_SRTP_SUITE_AEAD_AES_256_GCM, "AEAD_AES_256_GCM: AES-256 in "
-        "Galois/counter mode, a 16-byte tag (RFC 7714)", "aead-aes-256-gcm"},
-    {0, nullptr, nullptr},
-  };
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("ComediaSrtpSuite", values));
-  return type;
-}
-
 namespace comedia {
 
 void
@@ -86,24 +47,32 @@ srtp_key_from_properties (ComediaSrtpSuite suite, const gchar * base64,
   return true;
 }
 
-void
-SrtpKeyProperties::set (bool is_suite, const GValue * value)
+bool
+SrtpKeyProperties::set (guint suite_id, guint key_id, guint prop_id,
+    const GValue * value)
 {
-  if (is_suite) {
+  if (prop_id == suite_id) {
     suite = (ComediaSrtpSuite) g_value_get_enum (value);
-    return;
+  } else if (prop_id == key_id) {
+    const gchar *text = g_value_get_string (value);
+    key = text ? text : "";
+  } else {
+    return false;
   }
-  const gchar *text = g_value_get_string (value);
-  key = text ? text : "";
+  return true;
 }
 
-void
-SrtpKeyProperties::get (bool is_suite, GValue * value) const
+bool
+SrtpKeyProperties::get (guint suite_id, guint key_id, guint prop_id,
+    GValue * value) const
 {
-  if (is_suite)
+  if (prop_id == suite_id)
     g_value_set_enum (value, suite);
-  else
+  else if (prop_id == key_id)
     g_value_set_string (value, key.empty () ? nullptr : key.c_str ());
+  else
+    return false;
+  return true;
 }
 
 }  // namespace comedia

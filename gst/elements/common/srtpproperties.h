@@ -9,26 +9,10 @@
 
 #include <gst/gst.h>
 
+#include "comediaenums.h"
 #include "sdescrypto.h"
 
 #include <string>
-
-G_BEGIN_DECLS
-
-typedef enum {
-  COMEDIA_SRTP_SUITE_NONE = 0,
-  COMEDIA_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80,
-  COMEDIA_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32,
-  COMEDIA_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80,
-  COMEDIA_SRTP_SUITE_AES_256_CM_HMAC_SHA1_32,
-  COMEDIA_SRTP_SUITE_AEAD_AES_128_GCM,
-  COMEDIA_SRTP_SUITE_AEAD_AES_256_GCM,
-} ComediaSrtpSuite;
-
-#define COMEDIA_TYPE_SRTP_SUITE (comedia_srtp_suite_get_type ())
-GType comedia_srtp_suite_get_type (void);
-
-G_END_DECLS
 
 #define DEFAULT_SRTP_SUITE COMEDIA_SRTP_SUITE_NONE
 #define DEFAULT_SRTP_KEY nullptr
@@ -53,9 +37,10 @@ struct SrtpKeyProperties {
   ComediaSrtpSuite suite = DEFAULT_SRTP_SUITE;
   std::string key;              /* base64; empty: none */
 
-  /* @is_suite: srtp-suite, else srtp-key. */
-  void set (bool is_suite, const GValue * value);
-  void get (bool is_suite, GValue * value) const;
+  /* srtp-suite is @suite_id and srtp-key @key_id; false if @prop_id is
+   * neither. */
+  bool set (guint suite_id, guint key_id, guint prop_id, const GValue * value);
+  bool get (guint suite_id, guint key_id, guint prop_id, GValue * value) const;
   bool resolve (SrtpKey & out, std::string & error) const {
     return srtp_key_from_properties (suite, key.c_str (), out, error);
   }

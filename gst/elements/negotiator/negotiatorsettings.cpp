@@ -80,12 +80,13 @@ install_negotiator_properties (GObjectClass * gobject_class)
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property (gobject_class, PROP_KEEPALIVE_INTERVAL,
       g_param_spec_int ("keepalive-interval", "Keepalive interval",
-          "NAT keepalives (RFC 6263) once the exchange is done: a burst at "
-          "once, so the passive peer can latch before any media flows, then "
-          "one whenever a component has sent nothing for this many "
+          "NAT keepalives (RFC 6263) once the exchange is done: one "
+          "whenever a component has sent nothing for this many "
           "milliseconds, so the NAT keeps its mapping while media is silent "
-          "(a receive-only peer, muted audio).  -1: automatic, 15000 for "
-          "role=offerer (the active peer behind NAT) and off for "
+          "(a receive-only peer, muted audio).  The offerer also sends a "
+          "burst right after the answer, so the passive peer can latch "
+          "before any media flows; the answerer sends none.  -1: automatic, "
+          "15000 for role=offerer (the active peer behind NAT) and off for "
           "role=answerer; 0: off", -1, G_MAXINT32, DEFAULT_KEEPALIVE_INTERVAL,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY)));

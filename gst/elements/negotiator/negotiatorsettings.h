@@ -8,7 +8,7 @@
  * writing them.  The element's private struct is a NegotiatorSettings,
  * guarded by the element's lock. */
 
-#include "sdpnegotiator.h"
+#include "comediaenums.h"
 #include "comediasdp.h"
 #include "keepalive.h"
 

@@ -74,7 +74,7 @@
 #include "keepaliveservice.h"
 #include "ratelimit.h"
 #include "packetfacts.h"
-#include "srtpproperties.h"
+#include "rtpsinksettings.h"
 #include "srtpsession.h"
 
 #include <gst/rtp/rtp.h>
@@ -87,42 +87,12 @@ GST_DEBUG_CATEGORY_STATIC (comedia_rtp_sink_debug);
 
 using comedia::Component;
 
-#define DEFAULT_SESSION "default"
-#define DEFAULT_STREAM 1
-#define DEFAULT_COMPONENT comedia::COMPONENT_RTP
-#define DEFAULT_HOST nullptr
-#define DEFAULT_PORT 0
-#define DEFAULT_KEEPALIVE_INTERVAL 0
-#define DEFAULT_KEEPALIVE_PAYLOAD_TYPE comedia::DEFAULT_KEEPALIVE_PAYLOAD_TYPE
-
-enum
-{
-  PROP_0,
-  PROP_SESSION,
-  PROP_STREAM,
-  PROP_COMPONENT,
-  PROP_HOST,
-  PROP_PORT,
-  PROP_KEEPALIVE_INTERVAL,
-  PROP_KEEPALIVE_PAYLOAD_TYPE,
-  PROP_SRTP_SUITE,
-  PROP_SRTP_KEY,
-  PROP_STATS,
-};
-
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
-struct ComediaRtpSinkPrivate {
-  std::mutex lock;              /* guards the properties */
-  std::string session_name = DEFAULT_SESSION;
-  guint stream = DEFAULT_STREAM;
-  guint component = DEFAULT_COMPONENT;
-  std::string host;
-  guint port = DEFAULT_PORT;
-  guint keepalive_interval = DEFAULT_KEEPALIVE_INTERVAL;
-  gint keepalive_pt = DEFAULT_KEEPALIVE_PAYLOAD_TYPE;
-  comedia::SrtpKeyProperties srtp;   /* srtp-suite, srtp-key */
+/* The properties (RtpSinkSettings) and the element's state. */
+struct ComediaRtpSinkPrivate : comedia::RtpSinkSettings {
+  std::mutex lock;              /* guards the settings (the properties) */
 
   /* The properties as they were at NULL->READY: what the state changes and
    * the streaming thread read, without the lock. */
@@ -199,66 +169,7 @@ comedia_rtp_sink_class_init (ComediaRtpSinkClass * klass)
   gobject_class->set_property = comedia_rtp_sink_set_property;
   gobject_class->get_property = comedia_rtp_sink_get_property;
 
-  g_object_class_install_property (gobject_class, PROP_SESSION,
-      g_param_spec_string ("session", "Session",
-          "Name of the shared session.  This sink sends from the socket of "
-          "the comedia-rtpsrc with the same session, stream and component, "
-          "to the peer that source latched", DEFAULT_SESSION,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_STREAM,
-      g_param_spec_uint ("stream", "Stream",
-          "Stream number within the session, as ICE numbers them: 1 for the "
-          "first SDP m-line, 2 for the second, ...", 1, G_MAXUINT16,
-          DEFAULT_STREAM, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_COMPONENT,
-      g_param_spec_uint ("component", "Component",
-          "Component within the stream, as ICE numbers them: 1 = RTP, "
-          "2 = RTCP", 1, 2, DEFAULT_COMPONENT,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_HOST,
-      g_param_spec_string ("host", "Host",
-          "Static destination (IP address or host name) used until a peer "
-          "is latched, for peers that are not behind NAT or to open the "
-          "NAT mapping from the active side.  Unset: nothing is sent before "
-          "latching", DEFAULT_HOST,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_PORT,
-      g_param_spec_int ("port", "Port",
-          "UDP port of the static destination (see host); 0 = none", 0,
-          G_MAXUINT16, DEFAULT_PORT,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_INTERVAL,
-      g_param_spec_uint ("keepalive-interval", "Keepalive interval",
-          "NAT keepalives (RFC 6263) for this sink's stream: milliseconds "
-          "without anything sent on a component after which a keepalive "
-          "goes out through its socket, to where media would go, so a NAT "
-          "in front of this peer keeps its mapping while media is silent; "
-          "they start with a burst of 5 that passes the passive side's "
-          "probation at once.  0 = off (the passive, public side needs "
-          "none; sdp-negotiator role=offerer turns them on by itself)", 0,
-          G_MAXUINT,
-          DEFAULT_KEEPALIVE_INTERVAL, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_PAYLOAD_TYPE,
-      g_param_spec_int ("keepalive-payload-type", "Keepalive payload type",
-          "Payload type of the RTP keepalives: one the session does not "
-          "use, so a standard receiver drops them (20 is unassigned in RFC "
-          "3551).  RTCP keepalives are empty Receiver Reports", 0, 127,
-          DEFAULT_KEEPALIVE_PAYLOAD_TYPE, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  comedia::install_srtp_properties (gobject_class, PROP_SRTP_SUITE,
-      PROP_SRTP_KEY,
-      "SRTP suite of what this component sends, with srtp-key: SRTP on "
-      "component 1, SRTCP on component 2, keepalives included.  none: the "
-      "key sdp-negotiator negotiated, if any, else plain RTP",
-      "The SRTP master key and salt to send with, base64 as in a=crypto "
-      "(30 bytes for the AES-128 suites, 46 for AES-256, 28 and 44 for "
-      "GCM); it wins over a negotiated key");
+  comedia::install_rtpsink_properties (gobject_class);
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Counters of this sender: sent (datagrams), sent-bytes, "
@@ -317,37 +228,8 @@ comedia_rtp_sink_set_property (GObject * object, guint prop_id,
   ComediaRtpSinkPrivate *priv = COMEDIA_RTP_SINK (object)->priv;
   std::lock_guard<std::mutex> guard (priv->lock);
 
-  switch (prop_id) {
-    case PROP_SESSION:
-      priv->session_name = g_value_get_string (value) ?
-          g_value_get_string (value) : DEFAULT_SESSION;
-      break;
-    case PROP_STREAM:
-      priv->stream = g_value_get_uint (value);
-      break;
-    case PROP_COMPONENT:
-      priv->component = g_value_get_uint (value);
-      break;
-    case PROP_HOST:
-      priv->host = g_value_get_string (value) ? g_value_get_string (value) : "";
-      break;
-    case PROP_PORT:
-      priv->port = g_value_get_int (value);
-      break;
-    case PROP_KEEPALIVE_INTERVAL:
-      priv->keepalive_interval = g_value_get_uint (value);
-      break;
-    case PROP_KEEPALIVE_PAYLOAD_TYPE:
-      priv->keepalive_pt = g_value_get_int (value);
-      break;
-    case PROP_SRTP_SUITE:
-    case PROP_SRTP_KEY:
-      priv->srtp.set (prop_id == PROP_SRTP_SUITE, value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  if (!comedia::set_rtpsink_property (*priv, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static GstStructure *
@@ -381,33 +263,9 @@ comedia_rtp_sink_get_property (GObject * object, guint prop_id,
   ComediaRtpSinkPrivate *priv = self->priv;
   std::lock_guard<std::mutex> guard (priv->lock);
 
+  if (comedia::get_rtpsink_property (*priv, prop_id, value))
+    return;
   switch (prop_id) {
-    case PROP_SESSION:
-      g_value_set_string (value, priv->session_name.c_str ());
-      break;
-    case PROP_STREAM:
-      g_value_set_uint (value, priv->stream);
-      break;
-    case PROP_COMPONENT:
-      g_value_set_uint (value, priv->component);
-      break;
-    case PROP_HOST:
-      g_value_set_string (value, priv->host.empty () ? nullptr :
-          priv->host.c_str ());
-      break;
-    case PROP_PORT:
-      g_value_set_int (value, priv->port);
-      break;
-    case PROP_KEEPALIVE_INTERVAL:
-      g_value_set_uint (value, priv->keepalive_interval);
-      break;
-    case PROP_KEEPALIVE_PAYLOAD_TYPE:
-      g_value_set_int (value, priv->keepalive_pt);
-      break;
-    case PROP_SRTP_SUITE:
-    case PROP_SRTP_KEY:
-      priv->srtp.get (prop_id == PROP_SRTP_SUITE, value);
-      break;
     case PROP_STATS:
       g_value_take_boxed (value, create_stats (self));
       break;
@@ -441,13 +299,20 @@ comedia_rtp_sink_open (ComediaRtpSink * self)
   guint port;
   std::string srtp_error;
 
+  /* Checked after the lock, as gst/udp does: a synchronous bus handler may
+   * read the properties (stats), which take it. */
+  comedia::SrtpKeyProperties srtp;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
-    if (!priv->srtp.resolve (priv->opened.srtp_key, srtp_error)) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          ("Invalid SRTP settings: %s", srtp_error.c_str ()), (nullptr));
-      return FALSE;
-    }
+    srtp = priv->srtp;
+  }
+  if (!srtp.resolve (priv->opened.srtp_key, srtp_error)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Invalid SRTP settings: %s", srtp_error.c_str ()), (nullptr));
+    return FALSE;
+  }
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
     priv->session = comedia_session_acquire (priv->session_name.c_str ());
     host = priv->host;
     port = priv->port;

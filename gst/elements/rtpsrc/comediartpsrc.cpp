@@ -338,11 +338,6 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
   }
 }
 
-static_assert ((int) comedia::Relatch::Never == COMEDIA_RELATCH_NEVER &&
-    (int) comedia::Relatch::Ssrc == COMEDIA_RELATCH_SSRC &&
-    (int) comedia::Relatch::Silence == COMEDIA_RELATCH_SILENCE,
-    "ComediaRelatch mirrors comedia::Relatch");
-
 /* The policy configuration from the properties (called with the lock). */
 static LatchPolicy::Config
 policy_config (ComediaRtpSrcPrivate * priv, guint component,
@@ -353,7 +348,7 @@ policy_config (ComediaRtpSrcPrivate * priv, guint component,
   config.probation_packets = priv->probation;
   config.probation_min_us = (int64_t) priv->probation_time * 1000;
   config.allowed = allowed;
-  /* The GEnum mirrors the policy's values (static_assert below). */
+  /* The GEnum mirrors the policy's values (static_assert in comediaenums.cpp). */
   config.relatch = (comedia::Relatch) priv->relatch;
   config.timeout_us = (int64_t) priv->timeout * 1000;
   config.rtcp_requires_rtp_peer = !priv->rtcp_without_rtp;
@@ -393,21 +388,43 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   comedia::SrtpKey srtp_key;
   std::string srtp_error;
 
+  /* What is checked is copied under the lock and the errors are posted
+   * after it, as gst/udp does: a synchronous bus handler may read the
+   * properties (stats), which take the lock. */
+  comedia::SrtpKeyProperties srtp;
+  std::string allowed_source;
+  bool rtcp_mux;
+  guint component_id;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
-    if (!priv->srtp.resolve (srtp_key, srtp_error)) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          ("Invalid SRTP settings: %s", srtp_error.c_str ()), (nullptr));
-      return FALSE;
-    }
-    comedia::SourcePrefix allowed;
-    if (!comedia::SourcePrefix::parse (priv->allowed_source, allowed)) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          ("allowed-source \"%s\" is not an IP address or CIDR prefix",
-              priv->allowed_source.c_str ()),
-          ("expected e.g. 203.0.113.7, 198.51.100.0/24 or 2001:db8::/32"));
-      return FALSE;
-    }
+    srtp = priv->srtp;
+    allowed_source = priv->allowed_source;
+    rtcp_mux = priv->rtcp_mux;
+    component_id = priv->component;
+  }
+  if (!srtp.resolve (srtp_key, srtp_error)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Invalid SRTP settings: %s", srtp_error.c_str ()), (nullptr));
+    return FALSE;
+  }
+  comedia::SourcePrefix allowed;
+  if (!comedia::SourcePrefix::parse (allowed_source, allowed)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("allowed-source \"%s\" is not an IP address or CIDR prefix",
+            allowed_source.c_str ()),
+        ("expected e.g. 203.0.113.7, 198.51.100.0/24 or 2001:db8::/32"));
+    return FALSE;
+  }
+  if (rtcp_mux && component_id != comedia::COMPONENT_RTP) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("rtcp-mux needs component=1"),
+        ("rtcp-mux carries RTCP on the RTP component; this element reads "
+            "component %u", component_id));
+    return FALSE;
+  }
+
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
     bool negotiated_source = priv->allowed_source.empty ();
     dispatch_config.component = priv->component;
     dispatch_config.rtcp_mux = priv->rtcp_mux;
@@ -416,13 +433,6 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
     dispatch_config.own = policy_config (priv, priv->component, allowed);
     dispatch_config.rtcp = policy_config (priv, comedia::COMPONENT_RTCP,
         allowed);
-    if (priv->rtcp_mux && priv->component != comedia::COMPONENT_RTP) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          ("rtcp-mux needs component=1"),
-          ("rtcp-mux carries RTCP on the RTP component; this element reads "
-              "component %u", priv->component));
-      return FALSE;
-    }
     priv->session = comedia_session_acquire (priv->session_name.c_str ());
     priv->latching.set_session (priv->session, negotiated_source);
     request.address = priv->address;

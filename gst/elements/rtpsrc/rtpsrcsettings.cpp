@@ -4,54 +4,24 @@
  */
 #include "rtpsrcsettings.h"
 
-GType
-comedia_relatch_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {COMEDIA_RELATCH_NEVER, "Never: the first peer stays until the element "
-          "stops", "never"},
-    {COMEDIA_RELATCH_SSRC, "A new address that continues the peer's SSRC "
-          "and sequence numbers takes over at once (NAT rebinding, a phone "
-          "changing network)", "ssrc"},
-    {COMEDIA_RELATCH_SILENCE, "After the peer was silent for 'timeout', any "
-          "source may latch again through probation", "silence"},
-    {0, nullptr, nullptr},
-  };
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("ComediaRelatch", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
 namespace comedia {
+
+static const ComponentPropertyIds component_ids = {
+  PROP_SESSION, PROP_STREAM, PROP_COMPONENT
+};
 
 void
 install_rtpsrc_properties (GObjectClass * gobject_class)
 {
-  g_object_class_install_property (gobject_class, PROP_SESSION,
-      g_param_spec_string ("session", "Session",
-          "Name of the shared session.  Every comedia element with the same "
-          "name shares its sockets and latched peers: a comedia-rtpsink with "
-          "the same session, stream and component sends from this element's "
-          "socket to the peer it latched", DEFAULT_SESSION,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_STREAM,
-      g_param_spec_uint ("stream", "Stream",
-          "Stream number within the session, as ICE numbers them: 1 for the "
-          "first SDP m-line, 2 for the second, ...", 1, G_MAXUINT16,
-          DEFAULT_STREAM, (GParamFlags) (G_PARAM_READWRITE |
-              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property (gobject_class, PROP_COMPONENT,
-      g_param_spec_uint ("component", "Component",
-          "Component within the stream, as ICE numbers them: 1 = RTP, "
-          "2 = RTCP.  Decides which packets may latch: RTP (version 2, at "
-          "least 12 bytes) or valid RTCP (a compound, or reduced-size RTCP "
-          "as RFC 5506 allows)", 1, 2, DEFAULT_COMPONENT,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY)));
+  comedia::install_component_properties (gobject_class, component_ids,
+      "Name of the shared session.  Every comedia element with the same "
+      "name shares its sockets and latched peers: a comedia-rtpsink with "
+      "the same session, stream and component sends from this element's "
+      "socket to the peer it latched",
+      "Component within the stream, as ICE numbers them: 1 = RTP, "
+      "2 = RTCP.  Decides which packets may latch: RTP (version 2, at "
+      "least 12 bytes) or valid RTCP (a compound, or reduced-size RTCP "
+      "as RFC 5506 allows)");
   g_object_class_install_property (gobject_class, PROP_ADDRESS,
       g_param_spec_string ("address", "Address",
           "Local IP address to bind: 0.0.0.0 for every IPv4 interface, :: "
@@ -212,17 +182,10 @@ bool
 set_rtpsrc_property (RtpSrcSettings & settings, guint prop_id,
     const GValue * value)
 {
+  if (set_component_property (settings, component_ids, prop_id, value)
+      || settings.srtp.set (PROP_SRTP_SUITE, PROP_SRTP_KEY, prop_id, value))
+    return true;
   switch (prop_id) {
-    case PROP_SESSION:
-      settings.session_name = g_value_get_string (value) ?
-          g_value_get_string (value) : DEFAULT_SESSION;
-      break;
-    case PROP_STREAM:
-      settings.stream = g_value_get_uint (value);
-      break;
-    case PROP_COMPONENT:
-      settings.component = g_value_get_uint (value);
-      break;
     case PROP_ADDRESS:
       settings.address = g_value_get_string (value) ?
           g_value_get_string (value) : DEFAULT_ADDRESS;
@@ -281,10 +244,6 @@ set_rtpsrc_property (RtpSrcSettings & settings, guint prop_id,
     case PROP_RECEIVE_COALESCE:
       settings.receive_coalesce = g_value_get_uint (value);
       break;
-    case PROP_SRTP_SUITE:
-    case PROP_SRTP_KEY:
-      settings.srtp.set (prop_id == PROP_SRTP_SUITE, value);
-      break;
     default:
       return false;
   }
@@ -295,16 +254,10 @@ bool
 get_rtpsrc_property (const RtpSrcSettings & settings, guint prop_id,
     GValue * value)
 {
+  if (get_component_property (settings, component_ids, prop_id, value)
+      || settings.srtp.get (PROP_SRTP_SUITE, PROP_SRTP_KEY, prop_id, value))
+    return true;
   switch (prop_id) {
-    case PROP_SESSION:
-      g_value_set_string (value, settings.session_name.c_str ());
-      break;
-    case PROP_STREAM:
-      g_value_set_uint (value, settings.stream);
-      break;
-    case PROP_COMPONENT:
-      g_value_set_uint (value, settings.component);
-      break;
     case PROP_ADDRESS:
       g_value_set_string (value, settings.address.c_str ());
       break;
@@ -355,10 +308,6 @@ get_rtpsrc_property (const RtpSrcSettings & settings, guint prop_id,
       break;
     case PROP_RECEIVE_COALESCE:
       g_value_set_uint (value, settings.receive_coalesce);
-      break;
-    case PROP_SRTP_SUITE:
-    case PROP_SRTP_KEY:
-      settings.srtp.get (prop_id == PROP_SRTP_SUITE, value);
       break;
     default:
       return false;

@@ -9,18 +9,15 @@
  * by the element's lock; latched-address and stats, which show the
  * element's state, are the element's own. */
 
-#include "comediartpsrc.h"
+#include "comediaenums.h"
+#include "componentproperties.h"
 #include "keepalive.h"
-#include "packetfacts.h"
 #include "srtpproperties.h"
 
 #include <gst/gst.h>
 
 #include <string>
 
-#define DEFAULT_SESSION "default"
-#define DEFAULT_STREAM 1
-#define DEFAULT_COMPONENT comedia::COMPONENT_RTP
 #define DEFAULT_ADDRESS "0.0.0.0"
 #define DEFAULT_PORT 0
 #define DEFAULT_RTCP_MUX FALSE
@@ -69,15 +66,14 @@ enum
 
 namespace comedia {
 
-struct RtpSrcSettings {
+/* session, stream and component are ComponentProperties' (shared with
+ * comedia-rtpsink). */
+struct RtpSrcSettings : ComponentProperties {
   RtpSrcSettings () = default;
   ~RtpSrcSettings () { gst_clear_caps (&caps); }
   RtpSrcSettings (const RtpSrcSettings &) = delete;
   RtpSrcSettings &operator= (const RtpSrcSettings &) = delete;
 
-  std::string session_name = DEFAULT_SESSION;
-  guint stream = DEFAULT_STREAM;
-  guint component = DEFAULT_COMPONENT;
   std::string address = DEFAULT_ADDRESS;
   guint port = DEFAULT_PORT;
   GstCaps *caps = nullptr;

@@ -2,13 +2,31 @@
  * Copyright (C) 2026 comedia developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* sdp-negotiator's enum types, as gst-inspect-1.0 shows their values, and
- * the check that the core's enums carry the same values, so that the
- * element casts between them. */
-#include "sdpnegotiator.h"
+/* Every enum type of the elements' properties, registered here, as
+ * gst-inspect-1.0 shows their values; and the check that the core's enums
+ * carry the same values, so that the elements cast between them. */
+#include "comediaenums.h"
 #include "comediasdp.h"
+#include "latchpolicy.h"
+#include "sdescrypto.h"
 
-/* The core's enums have these values: the element casts between them. */
+/* The core's enums have these values: the elements cast between them (the
+ * SRTP suites follow the core's, in order, after NONE). */
+static_assert ((int) comedia::Relatch::Never == COMEDIA_RELATCH_NEVER &&
+    (int) comedia::Relatch::Ssrc == COMEDIA_RELATCH_SSRC &&
+    (int) comedia::Relatch::Silence == COMEDIA_RELATCH_SILENCE,
+    "ComediaRelatch mirrors comedia::Relatch");
+static_assert ((int) comedia::SrtpSuite::AesCm128HmacSha1_80 + 1
+    == COMEDIA_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80
+    && (int) comedia::SrtpSuite::AesCm128HmacSha1_32 + 1
+    == COMEDIA_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32
+    && (int) comedia::SrtpSuite::Aes256CmHmacSha1_80 + 1
+    == COMEDIA_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80
+    && (int) comedia::SrtpSuite::Aes256CmHmacSha1_32 + 1
+    == COMEDIA_SRTP_SUITE_AES_256_CM_HMAC_SHA1_32
+    && (int) comedia::SrtpSuite::AeadAes128Gcm + 1 == COMEDIA_SRTP_SUITE_AEAD_AES_128_GCM
+    && (int) comedia::SrtpSuite::AeadAes256Gcm + 1 == COMEDIA_SRTP_SUITE_AEAD_AES_256_GCM,
+    "SRTP suite values");
 static_assert ((int) comedia::MissingPassive::Error == COMEDIA_SDP_MISSING_PASSIVE_ERROR
     && (int) comedia::MissingPassive::StaticDestination
     == COMEDIA_SDP_MISSING_PASSIVE_STATIC_DESTINATION, "missing-passive values");
@@ -23,6 +41,59 @@ static_assert ((int) comedia::SrtpOffer::Plain == COMEDIA_SDP_SRTP_ACCEPT
     && (int) comedia::SrtpOffer::BestEffort == COMEDIA_SDP_SRTP_BEST_EFFORT
     && (int) comedia::SrtpOffer::Require == COMEDIA_SDP_SRTP_REQUIRE,
     "srtp values");
+
+/* ---- comedia-rtpsrc ---------------------------------------------------- */
+
+GType
+comedia_relatch_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_RELATCH_NEVER, "Never: the first peer stays until the element "
+          "stops", "never"},
+    {COMEDIA_RELATCH_SSRC, "A new address that continues the peer's SSRC "
+          "and sequence numbers takes over at once (NAT rebinding, a phone "
+          "changing network)", "ssrc"},
+    {COMEDIA_RELATCH_SILENCE, "After the peer was silent for 'timeout', any "
+          "source may latch again through probation", "silence"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("ComediaRelatch", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+/* ---- comedia-rtpsrc and comedia-rtpsink -------------------------------- */
+
+/* The nicks are the suites' names in a=crypto, lowercase and dashed. */
+GType
+comedia_srtp_suite_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_SRTP_SUITE_NONE, "No SRTP: plain RTP", "none"},
+    {COMEDIA_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, "AES_CM_128_HMAC_SHA1_80: AES-128 counter mode, "
+        "an 80-bit HMAC-SHA1 tag (the common default)", "aes-cm-128-hmac-sha1-80"},
+    {COMEDIA_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32, "AES_CM_128_HMAC_SHA1_32: AES-128 counter mode, "
+        "a 32-bit HMAC-SHA1 tag on SRTP (80-bit on SRTCP)", "aes-cm-128-hmac-sha1-32"},
+    {COMEDIA_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80, "AES_256_CM_HMAC_SHA1_80: AES-256 counter mode, "
+        "an 80-bit HMAC-SHA1 tag (RFC 6188)", "aes-256-cm-hmac-sha1-80"},
+    {COMEDIA_SRTP_SUITE_AES_256_CM_HMAC_SHA1_32, "AES_256_CM_HMAC_SHA1_32: AES-256 counter mode, "
+        "a 32-bit HMAC-SHA1 tag on SRTP (RFC 6188)", "aes-256-cm-hmac-sha1-32"},
+    {COMEDIA_SRTP_SUITE_AEAD_AES_128_GCM, "AEAD_AES_128_GCM: AES-128 in "
+        "Galois/counter mode, a 16-byte tag (RFC 7714)", "aead-aes-128-gcm"},
+    {COMEDIA_SRTP_SUITE_AEAD_AES_256_GCM, "AEAD_AES_256_GCM: AES-256 in "
+        "Galois/counter mode, a 16-byte tag (RFC 7714)", "aead-aes-256-gcm"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaSrtpSuite", values));
+  return type;
+}
+
+/* ---- sdp-negotiator ---------------------------------------------------- */
 
 GType
 comedia_sdp_role_get_type (void)
