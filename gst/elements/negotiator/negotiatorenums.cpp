@@ -6,7 +6,7 @@
  * the check that the core's enums carry the same values, so that the
  * element casts between them. */
 #include "sdpnegotiator.h"
-#include "comediasdp.h"
+#include "offerer.h"
 
 /* The core's enums have these values: the element casts between them. */
 static_assert ((int) comedia::MissingPassive::Error == COMEDIA_SDP_MISSING_PASSIVE_ERROR
