@@ -5,28 +5,14 @@
  */
 #include <gst/gst.h>
 
-#include "comediasdp.h"
+#include "answerer.h"
 #include "fuzzinput.h"
+#include "offerer.h"
+#include "../check/common/sdpfakes.h"
 
 #include <cstring>
 
 using namespace comedia;
-
-/* Two streams with fixed fake ports: no socket is opened. */
-class FakeStreams : public LocalSockets {
- public:
-  bool has_stream (guint stream) override { return stream <= 2; }
-  bool open_stream (guint stream, bool want_rtcp_mux, TransportAddress & local,
-      std::string & error) override
-  {
-    local.address = "0.0.0.0";
-    local.rtp_port = 40000 + stream * 2;
-    local.rtcp_mux = want_rtcp_mux;
-    local.rtcp_port = want_rtcp_mux ? local.rtp_port : local.rtp_port + 1;
-    return true;
-  }
-};
-
 
 extern "C" int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
@@ -51,14 +37,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     return 0;
   }
 
-  FakeStreams local;
-  NoIce no_ice;
+  /* Two streams with fake ports: no socket is opened. */
+  FakePipeline local;
   AnswerOptions options;
   options.public_address = "203.0.113.10";
   options.default_route_address = [] (bool) { return std::string ("203.0.113.10"); };
   Negotiated answer;
   SdpError answer_err;
-  if (build_answer (offer, local, no_ice, options, answer, answer_err)) {
+  if (answer_offer (offer, local, options, answer, answer_err)) {
     /* Whatever we answer must itself be valid SDP. */
     std::string out = sdp_message_to_text (answer.sdp.get ());
     SdpDocument reparsed;
@@ -85,7 +71,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         CHECK (!e3.message.empty ());
       Negotiated rewritten;
       SdpError e4;
-      if (!rewrite_answer (offer, theirs, local, options, rewritten, e4))
+      if (!rewrite_offer_answer (offer, theirs, local, options, rewritten, e4))
         CHECK (!e4.message.empty ());
     }
   }

@@ -9,7 +9,7 @@
  * a=end-of-candidates and a=rtcp-mux of a media and writing them into one.
  * Their checks (RFC 5245 15) run when a message is read, in validate_sdp();
  * the choice between ICE, COMEDIA and a static destination is the offer/
- * answer rules' (comediasdp.h).  Candidates stay text here; libnice parses
+ * answer rules' (streamplan.h, answerer.h).  Candidates stay text here; libnice parses
  * them (IceAgent). */
 
 #include <gst/gst.h>

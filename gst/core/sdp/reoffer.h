@@ -28,7 +28,7 @@
  * gets the sockets it got before (a changed port breaks peers, rtpengine
  * #1354); ports_kept checks it. */
 
-#include "comediasdp.h"
+#include "streamplan.h"
 #include "sdpdocument.h"
 
 #include <gst/gst.h>

@@ -109,6 +109,40 @@ SdpError::set (std::string msg, guint at_line)
   return false;
 }
 
+bool
+media_has_attribute (const GstSDPMedia * media, const char *key)
+{
+  return gst_sdp_media_get_attribute_val (media, key) != nullptr;
+}
+
+const char *
+addrtype_of (const std::string & address)
+{
+  return address.find (':') != std::string::npos ? "IP6" : "IP4";
+}
+
+guint64
+fresh_session_id ()
+{
+  return ((guint64) g_random_int () << 30) ^ g_random_int ();
+}
+
+void
+set_origin (GstSDPMessage * msg, guint64 id, const std::string & address)
+{
+  gchar *ids = g_strdup_printf ("%" G_GUINT64_FORMAT, id);
+  gst_sdp_message_set_origin (msg, "-", ids, ids, "IN", addrtype_of (address),
+      address.c_str ());
+  g_free (ids);
+}
+
+void
+add_connection (GstSDPMedia * media, const std::string & address)
+{
+  gst_sdp_media_add_connection (media, "IN", addrtype_of (address),
+      address.c_str (), 0, 0);
+}
+
 SdpMessagePtr
 sdp_message_copy (const GstSDPMessage * msg)
 {

@@ -45,6 +45,17 @@ SdpMediaPtr sdp_media_new ();
 SdpMessagePtr sdp_message_copy (const GstSDPMessage * msg);
 std::string sdp_message_to_text (const GstSDPMessage * msg);
 
+/* Small pieces shared by the answerer and the offerer. */
+bool media_has_attribute (const GstSDPMedia * media, const char *key);
+/* "IP6" for an IPv6 address, else "IP4". */
+const char *addrtype_of (const std::string & address);
+/* A fresh o= session id: a positive 62-bit number, as NTP-derived ids are. */
+guint64 fresh_session_id ();
+/* o=- @id @id IN IP4|IP6 @address */
+void set_origin (GstSDPMessage * msg, guint64 id, const std::string & address);
+/* c=IN IP4|IP6 @address on @media */
+void add_connection (GstSDPMedia * media, const std::string & address);
+
 /* Largest SDP text accepted by default; real messages are a few kB. */
 constexpr gsize DEFAULT_MAX_SDP_SIZE = 64 * 1024;
 

@@ -5,6 +5,8 @@
 #pragma once
 
 #include "sdescrypto.h"
+#include "sdpdocument.h"
+#include "streamplan.h"
 
 #include <gst/sdp/sdp.h>
 
@@ -43,5 +45,31 @@ SrtpDecision decide_srtp (const std::string & protocol,
 /* The same for an offered media. */
 SrtpDecision decide_srtp (const GstSDPMedia * offer, PlainRtpPolicy policy,
     const std::vector<SrtpSuite> & preference, const RandomBytes & random);
+
+/* RTP/SAVP or RTP/SAVPF. */
+bool is_srtp_proto (const char *proto);
+SrtpKey srtp_key_of (const CryptoLine & line);
+
+/* The answerer's SRTP for offer m-line @om (after the transport checks):
+ * the decision, and with SRTP both keys into @plan.  Without @random an
+ * SRTP offer is rejected. */
+SrtpDecision answer_srtp (const GstSDPMedia * om, PlainRtpPolicy policy,
+    const RandomBytes & random, StreamPlan & plan);
+
+/* "; SRTP AES_CM_128_HMAC_SHA1_80": what a plan's note says of its keys
+ * (never the keys); "" for plain RTP. */
+std::string srtp_note (const StreamPlan & plan, bool osrtp);
+
+/* The offerer's a=crypto lines on @media (stream @stream): one per suite,
+ * strongest first, tags 1..N, each with a fresh key from @random; with
+ * @require the m-line becomes RTP/SAVP(F). */
+bool offer_srtp (GstSDPMedia * media, bool require, const RandomBytes & random,
+    guint stream, SdpError & err);
+
+/* The offerer's SRTP for answer m-line @i (@am) to our @om: the answer's
+ * one a=crypto must name a tag we offered, with its suite; the keys go to
+ * @plan. */
+bool read_answer_srtp (const SdpDocument & answer, guint i, const GstSDPMedia * om,
+    const GstSDPMedia * am, StreamPlan & plan, SdpError & err);
 
 }  // namespace comedia

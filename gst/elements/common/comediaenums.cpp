@@ -6,8 +6,8 @@
  * gst-inspect-1.0 shows their values; and the check that the core's enums
  * carry the same values, so that the elements cast between them. */
 #include "comediaenums.h"
-#include "comediasdp.h"
 #include "latchpolicy.h"
+#include "offerer.h"
 #include "sdescrypto.h"
 
 /* The core's enums have these values: the elements cast between them (the

@@ -9,7 +9,7 @@
  * guarded by the element's lock. */
 
 #include "comediaenums.h"
-#include "comediasdp.h"
+#include "sdpdocument.h"
 #include "keepalive.h"
 
 #include <gst/gst.h>

@@ -90,16 +90,15 @@ gather_offered_ice (NiceProvisioner & nice, bool rtcp_mux,
     std::vector<OfferedStream> & streams, std::vector<IceDescription> & ice,
     SdpError & err)
 {
-  NegotiatorIce local (&nice);
   ice.resize (streams.size ());
   for (guint i = 0; i < streams.size (); i++) {
     guint stream = i + 1;
-    guint components = local.ice_components (stream);
+    guint components = nice.components (stream);
     if (components == 0)
       return err.set ("transport=ice, but stream " + std::to_string (stream) +
           " has no nicesrc/nicesink with stream=" + std::to_string (stream));
     std::string error;
-    if (!local.gather_ice (stream, ice[i], error))
+    if (!gather_stream_ice (nice, stream, ice[i], error))
       return err.set ("cannot gather the ICE candidates of stream " +
           std::to_string (stream) + ": " + error);
     /* Without component 2 in the pipeline RTCP can only share component 1. */

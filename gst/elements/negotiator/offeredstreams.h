@@ -9,7 +9,7 @@
  * (found by type) and the nicesrc/nicesink with its agent, and with
  * transport=ice their gathered candidates. */
 
-#include "comediasdp.h"
+#include "offerer.h"
 #include "comediasession.h"
 #include "niceprovisioner.h"
 

@@ -170,27 +170,15 @@
 
 #include "sdpnegotiator.h"
 #include "comediaelements.h"
-#include "comediasdp.h"
-#include "comediasession.h"
-#include "icebusmessages.h"
-#include "keepaliveservice.h"
-#include "iceagent.h"
-#include "negotiatorsettings.h"
-#include "niceprovisioner.h"
-#include "offeredstreams.h"
-#include "reoffer.h"
-#include "sdpframing.h"
-#include "sessionstreams.h"
-#include "srtpsession.h"
+#include "negotiationsteps.h"
+#include "negotiatorprivate.h"
+#include "sdpdocument.h"
 
 #include <gst/sdp/sdp.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <memory>
 #include <mutex>
 #include <string>
-#include <vector>
 
 #include "negotiatordebug.h"
 GST_DEBUG_CATEGORY (comedia_sdp_negotiator_debug);
@@ -198,11 +186,14 @@ GST_DEBUG_CATEGORY (comedia_sdp_negotiator_debug);
 using comedia::SdpDocument;
 using comedia::SdpError;
 using comedia::SdpMessagePtr;
-using comedia::StreamPlan;
-
-/* RFC 6263 section 4: 15 s keeps the shortest common UDP NAT timeout (30 s)
- * open with one loss to spare. */
-#define AUTO_KEEPALIVE_INTERVAL_MS 15000
+using comedia::get_session;
+using comedia::handle_answer;
+using comedia::handle_offer;
+using comedia::handle_rewrite;
+using comedia::make_offer;
+using comedia::post_sdp_error;
+using comedia::session_name_of;
+using comedia::stop_keepalives;
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/sdp"));
@@ -210,51 +201,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/sdp"));
 
 static void post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e);
-
-/* The properties (NegotiatorSettings) and the element's state. */
-struct ComediaSdpNegotiatorPrivate : comedia::NegotiatorSettings {
-  explicit ComediaSdpNegotiatorPrivate (ComediaSdpNegotiator * self)
-      : nice ((GstElement *) self, [self] (const comedia::IceEvent & e) {
-            post_ice_event (self, e);
-          }),
-        ice_messages ((GstElement *) self) {}
-
-  std::mutex lock;              /* guards the properties and descriptions */
-  std::vector<guint> keepalive_streams;   /* started by this element */
-  SdpMessagePtr local_description;
-  SdpMessagePtr remote_description;
-  ComediaSession *session = nullptr;
-  bool offer_started = false;   /* the offer task ran since READY */
-  SdpMessagePtr offer;          /* the offer answers answer, once made */
-  bool answered = false;        /* an answer to it was applied */
-  bool stopping = false;        /* the offer task must end */
-  std::condition_variable answered_cond;   /* with lock */
-
-  /* One negotiation at a time: the streaming thread, the offer task and
-   * action signals may all start one. */
-  std::mutex negotiation_lock;
-  /* Answerer: the last answer, for re-offers (with negotiation_lock), and
-   * the session it was for. */
-  comedia::AnsweredSession last_answer;
-  std::string answered_session;
-
-  comedia::SdpFraming framing {DEFAULT_MAX_SIZE};   /* streaming thread only */
-
-  /* No IceAgent call is made with lock held, since the agent's thread
-   * takes it to post its events. */
-  comedia::NiceProvisioner nice;   /* the agent, made when a nice element is found */
-  comedia::IceBusMessages ice_messages;
-
-  std::mutex push_lock;         /* the offer task and the streaming thread push */
-  bool src_started = false;     /* stream-start, caps and segment sent */
-};
-
-struct _ComediaSdpNegotiator {
-  GstElement parent;
-  GstPad *sinkpad;
-  GstPad *srcpad;
-  ComediaSdpNegotiatorPrivate *priv;
-};
 
 #define comedia_sdp_negotiator_parent_class parent_class
 G_DEFINE_TYPE (ComediaSdpNegotiator, comedia_sdp_negotiator, GST_TYPE_ELEMENT);
@@ -388,7 +334,8 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
 static void
 comedia_sdp_negotiator_init (ComediaSdpNegotiator * self)
 {
-  self->priv = new ComediaSdpNegotiatorPrivate (self);
+  self->priv = new ComediaSdpNegotiatorPrivate (self,
+      [self] (const comedia::IceEvent & e) { post_ice_event (self, e); });
 
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_chain_function (self->sinkpad,
@@ -493,13 +440,6 @@ prepare_ice (ComediaSdpNegotiator * self)
   return true;
 }
 
-static std::string
-session_name_of (ComediaSdpNegotiator * self)
-{
-  std::lock_guard<std::mutex> guard (self->priv->lock);
-  return self->priv->session_name;
-}
-
 /* From the agent's thread. */
 static void
 post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e)
@@ -512,304 +452,6 @@ post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e)
           tried = ice->tried (stream);
         return ice != nullptr;
       });
-}
-
-/* ---- the session's sockets -------------------------------------------- */
-
-/* The session named by the property, acquired on first use. */
-static ComediaSession *
-get_session (ComediaSdpNegotiator * self)
-{
-  ComediaSdpNegotiatorPrivate *priv = self->priv;
-  std::lock_guard<std::mutex> guard (priv->lock);
-  if (priv->session != nullptr
-      && priv->session_name != comedia_session_get_name (priv->session))
-    g_clear_object (&priv->session);
-  if (priv->session == nullptr)
-    priv->session = comedia_session_acquire (priv->session_name.c_str ());
-  return priv->session;
-}
-
-/* Starts NAT keepalives for the streams of @plans, if this role wants them;
- * @burst: send the initial burst now. */
-static void
-start_keepalives (ComediaSdpNegotiator * self, ComediaSession * session,
-    const std::vector<StreamPlan> & plans, bool burst)
-{
-  ComediaSdpNegotiatorPrivate *priv = self->priv;
-  std::lock_guard<std::mutex> guard (priv->lock);
-  gint interval = priv->keepalive_interval;
-  if (interval < 0)
-    interval = priv->role == COMEDIA_SDP_ROLE_OFFERER ? AUTO_KEEPALIVE_INTERVAL_MS : 0;
-  if (interval != 0)
-    comedia::start_plan_keepalives (GST_ELEMENT (self), session, plans, interval,
-        (guint8) priv->keepalive_pt, burst, priv->keepalive_streams);
-}
-
-static void
-stop_keepalives (ComediaSdpNegotiator * self)
-{
-  ComediaSdpNegotiatorPrivate *priv = self->priv;
-  std::lock_guard<std::mutex> guard (priv->lock);
-  if (priv->session)
-    for (guint stream : priv->keepalive_streams)
-      comedia_keepalive_stop (priv->session, stream);
-  priv->keepalive_streams.clear ();
-}
-
-/* ---- bus messages ----------------------------------------------------- */
-
-static void
-post_description (ComediaSdpNegotiator * self, const char *name,
-    const GstSDPMessage * msg)
-{
-  std::string session = session_name_of (self);
-  std::string text = comedia::sdp_message_to_text (msg);
-  GST_DEBUG_OBJECT (self, "%s:\n%s", name, text.c_str ());
-  GstStructure *s = gst_structure_new (name,
-      "session", G_TYPE_STRING, session.c_str (),
-      "sdp", GST_TYPE_SDP_MESSAGE, msg,
-      "text", G_TYPE_STRING, text.c_str (), nullptr);
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self), s));
-}
-
-/* @what: "offer", "answer"... for the error text. */
-static void
-post_sdp_error (ComediaSdpNegotiator * self, const char *what, const SdpError & err)
-{
-  GST_ELEMENT_ERROR_WITH_DETAILS (self, STREAM, FORMAT,
-      ("Invalid SDP %s: %s", what, err.message.c_str ()),
-      ("sdp-negotiator could not use the %s: %s", what, err.message.c_str ()),
-      ("line", G_TYPE_UINT, err.line, nullptr));
-}
-
-static void
-post_no_comedia (ComediaSdpNegotiator * self, const std::string & reason)
-{
-  GstStructure *s = gst_structure_new ("sdp-negotiator-no-comedia",
-      "session", G_TYPE_STRING, session_name_of (self).c_str (),
-      "reason", G_TYPE_STRING, reason.c_str (), nullptr);
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self), s));
-}
-
-/* ---- the negotiation steps -------------------------------------------- */
-
-static comedia::AnswerOptions
-answer_options (ComediaSdpNegotiator * self)
-{
-  ComediaSdpNegotiatorPrivate *priv = self->priv;
-  std::lock_guard<std::mutex> guard (priv->lock);
-  comedia::AnswerOptions o;
-  o.public_address = priv->public_address;
-  o.session_name = priv->sdp_session_name;
-  o.rtcp_mux = priv->rtcp_mux;
-  o.formats = comedia::split_format_list (priv->formats);
-  o.default_route_address = comedia::default_route_address;
-  o.prefer = (comedia::PreferTransport) priv->prefer_transport;
-  o.symmetric = (comedia::SymmetricRtp) priv->symmetric_rtp;
-  o.restrict_source = priv->restrict_source;
-  o.plain_rtp = priv->srtp == COMEDIA_SDP_SRTP_REQUIRE ?
-      comedia::PlainRtpPolicy::RequireSrtp : comedia::PlainRtpPolicy::Accept;
-  o.random = comedia::srtp_random_bytes;
-  return o;
-}
-
-static void
-store_descriptions (ComediaSdpNegotiator * self, const GstSDPMessage * local,
-    const GstSDPMessage * remote)
-{
-  std::lock_guard<std::mutex> guard (self->priv->lock);
-  self->priv->local_description = local ? comedia::sdp_message_copy (local) : nullptr;
-  self->priv->remote_description = remote ? comedia::sdp_message_copy (remote) : nullptr;
-}
-
-/* Answerer, with negotiation_lock: what @plans, the answer to @offer,
- * change against the last answer of the session (said in their notes),
- * reopening learning where the offer moved the peer; then remembers them. */
-static void
-apply_reoffer (ComediaSdpNegotiator * self, ComediaSession * session,
-    const SdpDocument & offer, std::vector<StreamPlan> & plans)
-{
-  ComediaSdpNegotiatorPrivate *priv = self->priv;
-  std::string name = comedia_session_get_name (session);
-  if (priv->answered_session != name) {
-    priv->last_answer.forget ();
-    priv->answered_session = name;
-  }
-  std::vector<comedia::StreamChange> changes = priv->last_answer.compare (offer, plans);
-  for (const comedia::StreamChange & c : changes) {
-    for (guint component : { comedia::COMPONENT_RTP, comedia::COMPONENT_RTCP }) {
-      bool relearn = component == comedia::COMPONENT_RTP ? c.relearn_rtp : c.relearn_rtcp;
-      if (!relearn)
-        continue;
-      if (comedia::Component *comp = comedia_session_find_component (session,
-              c.stream, component))
-        comp->reopen_learning ();
-    }
-    if (!c.ports_kept)
-      GST_WARNING_OBJECT (self, "stream %u: %s", c.stream, c.note.c_str ());
-  }
-  comedia::annotate_plans (changes, plans);
-  priv->last_answer.remember (offer, plans);
-}
-
-/* Answerer: the answer to @offer with the session configured, or nullptr
- * after an error was posted. */
-static SdpMessagePtr
-handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer)
-{
-  std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
-  post_description (self, "sdp-negotiator-offer-received", offer.message ());
-  ComediaSession *session = get_session (self);
-  comedia::SessionStreams streams (session);
-  comedia::NegotiatorIce ice (&self->priv->nice);
-  comedia::Negotiated answer;
-  SdpError err;
-  if (!comedia::build_answer (offer, streams, ice, answer_options (self), answer, err)) {
-    post_sdp_error (self, "offer", err);
-    return nullptr;
-  }
-  apply_reoffer (self, session, offer, answer.streams);
-  comedia::apply_stream_plans (GST_ELEMENT (self), session, self->priv->nice,
-      answer.streams);
-  start_keepalives (self, session, answer.streams, false);
-  store_descriptions (self, answer.sdp.get (), offer.message ());
-  post_description (self, "sdp-negotiator-answer-created", answer.sdp.get ());
-  return std::move (answer.sdp);
-}
-
-static SdpMessagePtr
-handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
-    const SdpDocument & answer)
-{
-  std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
-  ComediaSession *session = get_session (self);
-  comedia::SessionStreams streams (session);
-  comedia::Negotiated rewritten;
-  SdpError err;
-  if (!comedia::rewrite_answer (offer, answer, streams, answer_options (self),
-          rewritten, err)) {
-    post_sdp_error (self, "answer to rewrite", err);
-    return nullptr;
-  }
-  apply_reoffer (self, session, offer, rewritten.streams);
-  comedia::apply_stream_plans (GST_ELEMENT (self), session, self->priv->nice,
-      rewritten.streams);
-  store_descriptions (self, rewritten.sdp.get (), offer.message ());
-  post_description (self, "sdp-negotiator-answer-created", rewritten.sdp.get ());
-  return std::move (rewritten.sdp);
-}
-
-/* Offerer: a new offer, remembered for the answer, or nullptr after an
- * error was posted. */
-static SdpMessagePtr
-make_offer (ComediaSdpNegotiator * self)
-{
-  std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
-  ComediaSession *session = get_session (self);
-  std::vector<comedia::OfferedStream> streams;
-  std::vector<GstCaps *> owned;
-  SdpError err;
-  comedia::OfferOptions options;
-  std::string session_name;
-  GstCaps *offer_caps = nullptr;
-  bool rtcp_mux, ice_offer;
-  {
-    std::lock_guard<std::mutex> guard (self->priv->lock);
-    options.session_name = self->priv->sdp_session_name;
-    options.srtp = (comedia::SrtpOffer) self->priv->srtp;
-    options.random = comedia::srtp_random_bytes;
-    session_name = self->priv->session_name;
-    if (self->priv->offer_caps)
-      offer_caps = gst_caps_ref (self->priv->offer_caps);
-    rtcp_mux = self->priv->rtcp_mux;
-    ice_offer = self->priv->transport == COMEDIA_SDP_TRANSPORT_ICE;
-  }
-  /* IPv6 when the first stream's socket is bound to an IPv6 address. */
-  if (comedia::Component *c = comedia_session_find_component (session, 1,
-          comedia::COMPONENT_RTP)) {
-    std::string bound = comedia::local_ip_of (c);
-    options.ipv6 = bound.find (':') != std::string::npos;
-  }
-  SdpMessagePtr offer;
-  std::vector<comedia::IceDescription> ice;
-  bool ok = comedia::collect_offered_streams (GST_ELEMENT (self), session,
-      self->priv->nice, session_name, offer_caps, rtcp_mux, streams, owned, err)
-      && (!ice_offer || comedia::gather_offered_ice (self->priv->nice, rtcp_mux,
-              streams, ice, err))
-      && comedia::build_offer (streams, options, offer, err);
-  gst_clear_caps (&offer_caps);
-  for (GstCaps *c : owned)
-    gst_caps_unref (c);
-  if (!ok) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-        ("Cannot make an SDP offer: %s", err.message.c_str ()), (nullptr));
-    return nullptr;
-  }
-  store_descriptions (self, offer.get (), nullptr);
-  {
-    std::lock_guard<std::mutex> guard (self->priv->lock);
-    self->priv->offer = comedia::sdp_message_copy (offer.get ());
-    self->priv->answered = false;
-  }
-  post_description (self, "sdp-negotiator-offer-created", offer.get ());
-  return offer;
-}
-
-/* Offerer: applies the answer to the last offer. */
-static bool
-handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer)
-{
-  ComediaSdpNegotiatorPrivate *priv = self->priv;
-  std::lock_guard<std::mutex> negotiating (priv->negotiation_lock);
-  post_description (self, "sdp-negotiator-answer-received", answer.message ());
-
-  SdpMessagePtr offer_msg;
-  comedia::MissingPassive missing;
-  comedia::SymmetricRtp symmetric;
-  {
-    std::lock_guard<std::mutex> guard (priv->lock);
-    /* Answers to a resent offer may come more than once: each is applied. */
-    if (priv->offer)
-      offer_msg = comedia::sdp_message_copy (priv->offer.get ());
-    missing = (comedia::MissingPassive) priv->missing_passive;
-    symmetric = (comedia::SymmetricRtp) priv->symmetric_rtp;
-  }
-  SdpError err;
-  if (!offer_msg) {
-    err.set ("an answer arrived but this element has no offer waiting for one "
-        "(role=offerer sends one in PLAYING; create-offer makes one)");
-    post_sdp_error (self, "answer", err);
-    return false;
-  }
-  SdpDocument offer;
-  comedia::AnswerReading reading;
-  if (!SdpDocument::from_message (offer_msg.get (), offer, err)
-      || !comedia::read_answer (offer, answer, missing, reading, err, symmetric)) {
-    if (reading.missing_passive)
-      post_no_comedia (self, err.message);
-    post_sdp_error (self, "answer", err);
-    return false;
-  }
-  if (reading.missing_passive) {
-    post_no_comedia (self, reading.warning);
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-        ("%s; sending to the answer's address as a static destination",
-            reading.warning.c_str ()), (nullptr));
-  }
-  comedia::apply_stream_plans (GST_ELEMENT (self), get_session (self), priv->nice,
-      reading.streams);
-  start_keepalives (self, get_session (self), reading.streams, true);
-  store_descriptions (self, offer_msg.get (), answer.message ());
-  {
-    std::lock_guard<std::mutex> guard (priv->lock);
-    priv->answered = true;
-  }
-  priv->answered_cond.notify_all ();
-  post_description (self, "sdp-negotiator-answered", answer.message ());
-  return true;
 }
 
 /* ---- action signals --------------------------------------------------- */

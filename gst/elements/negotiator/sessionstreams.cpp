@@ -24,6 +24,78 @@ local_ip_of (const Component * component)
   return out;
 }
 
+LocalStreams
+local_streams_of (ComediaSession * session, NiceProvisioner & nice, guint count)
+{
+  LocalStreams out (count);
+  for (guint stream = 1; stream <= count; stream++) {
+    out[stream - 1].sockets = comedia_session_find_component (session, stream, COMPONENT_RTP)
+        || comedia_session_find_component (session, stream, COMPONENT_RTCP);
+    out[stream - 1].ice_components = nice.components (stream);
+  }
+  return out;
+}
+
+/* Opens both components of @stream; rtcp-mux when @want_rtcp_mux and the
+ * session's comedia-rtpsrc muxes (only it can demultiplex). */
+static bool
+open_stream_sockets (ComediaSession * session, guint stream, bool want_rtcp_mux,
+    TransportAddress & local, std::string & error)
+{
+  GError *err = nullptr;
+  Component *rtp = comedia_session_open_component (session, stream, COMPONENT_RTP,
+      nullptr, &err);
+  Component *rtcp = rtp ? comedia_session_open_component (session, stream,
+      COMPONENT_RTCP, nullptr, &err) : nullptr;
+  if (rtcp == nullptr) {
+    error = err ? err->message : "unknown error";
+    g_clear_error (&err);
+    return false;
+  }
+  local.address = local_ip_of (rtp);
+  local.rtp_port = rtp->local_port ();
+  local.rtcp_port = rtcp->local_port ();
+  local.rtcp_mux = want_rtcp_mux && comedia_session_get_rtcp_mux (session, stream);
+  return true;
+}
+
+bool
+gather_stream_ice (NiceProvisioner & nice, guint stream, IceDescription & local,
+    std::string & error)
+{
+  std::shared_ptr<IceAgent> ice = nice.agent ();
+  if (ice == nullptr) {
+    error = "the pipeline has no nicesrc/nicesink";
+    return false;
+  }
+  return ice->gather (stream, ICE_GATHERING_TIMEOUT_MS, local, error);
+}
+
+StreamSupplies
+supply_stream_needs (ComediaSession * session, NiceProvisioner & nice,
+    const AnswerPlan & plan)
+{
+  StreamSupplies supplies (plan.streams.size ());
+  for (guint i = 0; i < plan.streams.size (); i++) {
+    const StreamDecision & d = plan.streams[i];
+    StreamSupply & s = supplies[i];
+    switch (d.need) {
+      case StreamNeed::Nothing:
+        continue;
+      case StreamNeed::Sockets:
+        s.ok = open_stream_sockets (session, d.plan.stream, d.want_rtcp_mux, s.local,
+            s.error);
+        break;
+      case StreamNeed::Ice:
+        s.ok = gather_stream_ice (nice, d.plan.stream, s.ice, s.error);
+        break;
+    }
+    if (!s.ok)
+      break;
+  }
+  return supplies;
+}
+
 static GSocketAddress *
 socket_address (const std::string & ip, guint16 port)
 {

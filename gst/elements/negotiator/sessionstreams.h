@@ -4,13 +4,14 @@
  */
 #pragma once
 
-/* sdp-negotiator's side of a ComediaSession: the streams offer/answer sees
- * (SessionStreams and NegotiatorIce, the LocalSockets and LocalIce of
- * comediasdp.h), and what a
- * negotiation's StreamPlans do to the session: pinned destinations, allowed
- * sources, the remote ICE candidates, keepalives, one bus message each. */
+/* sdp-negotiator's side of a ComediaSession: what the pipeline has of
+ * each stream for the answerer to decide on (local_streams_of), what it
+ * supplies once the answerer said what each stream needs (sockets opened,
+ * ICE candidates gathered: supply_stream_needs), and what a negotiation's
+ * StreamPlans do to the session (pinned destinations, allowed sources, the
+ * remote ICE candidates, keepalives, one bus message each). */
 
-#include "comediasdp.h"
+#include "answerer.h"
 #include "comediasession.h"
 #include "niceprovisioner.h"
 
@@ -29,64 +30,22 @@ constexpr guint ICE_GATHERING_TIMEOUT_MS = 20000;
 /* The IP address @component's socket is bound to, as text ("" if none). */
 std::string local_ip_of (const Component * component);
 
-/* LocalSockets on a ComediaSession: a stream exists when an element of the
- * pipeline opened one of its components (comedia-rtpsrc binds at READY). */
-class SessionStreams : public comedia::LocalSockets {
- public:
-  explicit SessionStreams (ComediaSession * session) : session_ (session) {}
+/* What the pipeline has of streams 1..@count: a stream has sockets when an
+ * element opened one of its components (comedia-rtpsrc binds at READY),
+ * and ICE components when nicesrc/nicesink use it with the agent. */
+LocalStreams local_streams_of (ComediaSession * session, NiceProvisioner & nice,
+    guint count);
 
-  bool has_stream (guint stream) override {
-    return comedia_session_find_component (session_, stream, comedia::COMPONENT_RTP)
-        || comedia_session_find_component (session_, stream, comedia::COMPONENT_RTCP);
-  }
+/* The answer's second phase: opens the sockets (binding if need be) and
+ * gathers the candidates that @plan says its streams need, one supply per
+ * m-line.  It stops at the first failure, which fails the answer. */
+StreamSupplies supply_stream_needs (ComediaSession * session, NiceProvisioner & nice,
+    const AnswerPlan & plan);
 
-  bool open_stream (guint stream, bool want_rtcp_mux, comedia::TransportAddress & local,
-      std::string & error) override {
-    GError *err = nullptr;
-    comedia::Component *rtp = comedia_session_open_component (session_, stream,
-        comedia::COMPONENT_RTP, nullptr, &err);
-    comedia::Component *rtcp = rtp ? comedia_session_open_component (session_, stream,
-        comedia::COMPONENT_RTCP, nullptr, &err) : nullptr;
-    if (rtcp == nullptr) {
-      error = err ? err->message : "unknown error";
-      g_clear_error (&err);
-      return false;
-    }
-    local.address = local_ip_of (rtp);
-    local.rtp_port = rtp->local_port ();
-    local.rtcp_port = rtcp->local_port ();
-    /* Muxing is the comedia-rtpsrc's choice: only it can demultiplex. */
-    local.rtcp_mux = want_rtcp_mux && comedia_session_get_rtcp_mux (session_, stream);
-    return true;
-  }
-
- private:
-  ComediaSession *session_;
-};
-
-/* LocalIce on the negotiator's IceAgent, the one its nicesrc/nicesink use. */
-class NegotiatorIce : public comedia::LocalIce {
- public:
-  explicit NegotiatorIce (comedia::NiceProvisioner * nice) : nice_ (nice) {}
-
-  /* The components of @stream among the pipeline's nicesrc/nicesink. */
-  guint ice_components (guint stream) override {
-    return nice_->components (stream);
-  }
-
-  bool gather_ice (guint stream, comedia::IceDescription & local,
-      std::string & error) override {
-    std::shared_ptr<comedia::IceAgent> ice = nice_->agent ();
-    if (ice == nullptr) {
-      error = "the pipeline has no nicesrc/nicesink";
-      return false;
-    }
-    return ice->gather (stream, ICE_GATHERING_TIMEOUT_MS, local, error);
-  }
-
- private:
-  comedia::NiceProvisioner *nice_;
-};
+/* Gathers (once) the local candidates of @stream with the negotiator's
+ * agent: credentials, candidates and default candidate into @local. */
+bool gather_stream_ice (NiceProvisioner & nice, guint stream, IceDescription & local,
+    std::string & error);
 
 /* Gives the session's sinks their destinations and tells the bus (one
  * sdp-negotiator-stream message per plan, posted on @element). */

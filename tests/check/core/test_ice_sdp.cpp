@@ -5,8 +5,10 @@
  */
 #include <gst/check/gstcheck.h>
 
-#include "comediasdp.h"
+#include "answerer.h"
 #include "icesdp.h"
+#include "offerer.h"
+#include "sdpfakes.h"
 
 #include <functional>
 #include <map>
@@ -21,71 +23,6 @@ using namespace comedia;
 #define CAND_HOST1 "1 1 UDP 2130706431 192.168.1.10 50000 typ host"
 #define CAND_HOST2 "1 2 UDP 2130706430 192.168.1.10 50001 typ host"
 #define CAND_SRFLX1 "2 1 UDP 1694498815 198.51.100.10 61000 typ srflx raddr 192.168.1.10 rport 50000"
-
-/* Sockets (comedia-rtpsrc) and ICE components (nicesrc/nicesink) per
- * stream, as a pipeline would have them; gathering gives fixed candidates:
- * a host and a relay one per component, the relay one being the default. */
-class FakeStreams : public LocalSockets, public LocalIce {
- public:
-  std::map<guint, bool> sockets;           /* stream -> has comedia-rtpsrc */
-  std::map<guint, guint> ice;              /* stream -> components */
-  std::vector<guint> gathered;
-  bool fail_gather = false;
-
-  bool has_stream (guint stream) override { return sockets.count (stream) && sockets[stream]; }
-  bool open_stream (guint stream, bool want_rtcp_mux, TransportAddress & local,
-      std::string & error) override {
-    local.address = "0.0.0.0";
-    local.rtp_port = 40000 + 10 * (stream - 1);
-    local.rtcp_mux = want_rtcp_mux;
-    local.rtcp_port = want_rtcp_mux ? local.rtp_port : local.rtp_port + 1;
-    return true;
-  }
-  guint ice_components (guint stream) override { return ice.count (stream) ? ice[stream] : 0; }
-  bool gather_ice (guint stream, IceDescription & local, std::string & error) override {
-    if (fail_gather) {
-      error = "gathering timed out";
-      return false;
-    }
-    gathered.push_back (stream);
-    local.ufrag = "LoCa";
-    local.pwd = "localpasswordlocalpass";
-    guint base = 50000 + 10 * (stream - 1);
-    for (guint c = 1; c <= ice[stream]; c++) {
-      local.candidates.push_back ("1 " + std::to_string (c) + " UDP 2130706431 10.0.0.2 "
-          + std::to_string (base + c - 1) + " typ host");
-      local.candidates.push_back ("3 " + std::to_string (c) + " UDP 16777215 203.0.113.9 "
-          + std::to_string (base + 100 + c - 1) + " typ relay raddr 10.0.0.2 rport "
-          + std::to_string (base + c - 1));
-    }
-    local.default_address = "203.0.113.9";
-    local.default_rtp_port = base + 100;
-    local.default_rtcp_port = ice[stream] > 1 ? base + 101 : 0;
-    return true;
-  }
-};
-
-static std::string
-strip_cr (std::string s)
-{
-  std::string out;
-  for (char c : s)
-    if (c != '\r')
-      out += c;
-  return out;
-}
-
-static std::string
-media_text (const GstSDPMessage * msg)
-{
-  std::string out;
-  for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++) {
-    gchar *t = gst_sdp_media_as_text (gst_sdp_message_get_media (msg, i));
-    out += t;
-    g_free (t);
-  }
-  return strip_cr (out);
-}
 
 static SdpDocument
 parse_ok (const std::string & text)
@@ -206,7 +143,7 @@ GST_END_TEST;
 struct AnswerCase {
   const char *what;
   const char *offer;
-  std::function<void (FakeStreams &, AnswerOptions &)> setup;
+  std::function<void (FakePipeline &, AnswerOptions &)> setup;
   const char *expected_transports;
   /* lines the answer's media must have, and must not have ("" = none) */
   std::vector<std::string> has, lacks;
@@ -219,7 +156,7 @@ static const AnswerCase answer_cases[] = {
         "component 2, end-of-candidates, no a=direction",
         HEAD "c=IN IP4 198.51.100.10\nm=video 61000 RTP/AVP 96\na=rtpmap:96 VP8/90000\n"
         ICE_MEDIA "a=candidate:" CAND_HOST1 "\na=candidate:" CAND_HOST2 "\n",
-        [] (FakeStreams & s, AnswerOptions &) { s.ice[1] = 2; },
+        [] (FakePipeline & s, AnswerOptions &) { s.ice[1] = 2; },
         "ice",
         {"m=video 50100 RTP/AVP 96", "a=ice-ufrag:LoCa", "a=ice-pwd:localpasswordlocalpass",
          "a=candidate:1 1 UDP 2130706431 10.0.0.2 50000 typ host",
@@ -230,32 +167,32 @@ static const AnswerCase answer_cases[] = {
   {"ICE offer with rtcp-mux, one component in the pipeline: muxed, no component 2",
         HEAD "c=IN IP4 198.51.100.10\nm=video 61000 RTP/AVP 96\na=rtpmap:96 VP8/90000\n"
         ICE_MEDIA "a=rtcp-mux\na=candidate:" CAND_HOST1 "\n",
-        [] (FakeStreams & s, AnswerOptions &) { s.ice[1] = 1; },
+        [] (FakePipeline & s, AnswerOptions &) { s.ice[1] = 1; },
         "ice", {"m=video 50100 RTP/AVP 96", "a=rtcp-mux"}, {"a=rtcp:", " 2 UDP"}},
   {"ICE offer with rtcp-mux, components 1 and 2 in the pipeline: not muxed",
         HEAD "c=IN IP4 198.51.100.10\nm=video 61000 RTP/AVP 96\na=rtpmap:96 VP8/90000\n"
         ICE_MEDIA "a=rtcp-mux\na=candidate:" CAND_HOST1 "\n",
-        [] (FakeStreams & s, AnswerOptions &) { s.ice[1] = 2; },
+        [] (FakePipeline & s, AnswerOptions &) { s.ice[1] = 2; },
         "ice", {"a=rtcp:50101", "a=candidate:1 2 UDP"}, {"a=rtcp-mux"}},
   {"ICE offer with rtcp-mux but rtcp-mux=false: not muxed",
         HEAD "c=IN IP4 198.51.100.10\nm=video 61000 RTP/AVP 96\na=rtpmap:96 VP8/90000\n"
         ICE_MEDIA "a=rtcp-mux\na=candidate:" CAND_HOST1 "\n",
-        [] (FakeStreams & s, AnswerOptions & o) { s.ice[1] = 1; o.rtcp_mux = false; },
+        [] (FakePipeline & s, AnswerOptions & o) { s.ice[1] = 1; o.rtcp_mux = false; },
         "ice", {"a=candidate:1 1 UDP"}, {"a=rtcp-mux"}},
   {"ICE offer, only comedia elements: the default candidate as static destination",
         HEAD "c=IN IP4 198.51.100.10\nm=audio 61000 RTP/AVP 0\n" ICE_MEDIA
         "a=candidate:" CAND_SRFLX1 "\n",
-        [] (FakeStreams & s, AnswerOptions &) { s.sockets[1] = true; },
+        [] (FakePipeline & s, AnswerOptions &) { s.sockets[1] = true; },
         "static", {"m=audio 40000 RTP/AVP 0", "a=rtcp:40001"}, {"a=ice-ufrag", "a=candidate"}},
   {"ICE and a=direction:active, both kinds of elements: ICE by default",
         HEAD "c=IN IP4 198.51.100.10\nm=audio 61000 RTP/AVP 0\n" ICE_MEDIA
         "a=candidate:" CAND_SRFLX1 "\na=direction:active\n",
-        [] (FakeStreams & s, AnswerOptions &) { s.sockets[1] = true; s.ice[1] = 2; },
+        [] (FakePipeline & s, AnswerOptions &) { s.sockets[1] = true; s.ice[1] = 2; },
         "ice", {"a=ice-ufrag:LoCa"}, {"a=direction"}},
   {"ICE and a=direction:active, both kinds of elements, prefer COMEDIA",
         HEAD "c=IN IP4 198.51.100.10\nm=audio 61000 RTP/AVP 0\n" ICE_MEDIA
         "a=candidate:" CAND_SRFLX1 "\na=direction:active\n",
-        [] (FakeStreams & s, AnswerOptions & o) {
+        [] (FakePipeline & s, AnswerOptions & o) {
           s.sockets[1] = true;
           s.ice[1] = 2;
           o.prefer = PreferTransport::Comedia;
@@ -264,37 +201,37 @@ static const AnswerCase answer_cases[] = {
   {"ICE and a=direction:active, prefer COMEDIA but only ICE elements: ICE",
         HEAD "c=IN IP4 198.51.100.10\nm=audio 61000 RTP/AVP 0\n" ICE_MEDIA
         "a=candidate:" CAND_SRFLX1 "\na=direction:active\n",
-        [] (FakeStreams & s, AnswerOptions & o) { s.ice[1] = 2; o.prefer = PreferTransport::Comedia; },
+        [] (FakePipeline & s, AnswerOptions & o) { s.ice[1] = 2; o.prefer = PreferTransport::Comedia; },
         "ice", {"a=ice-ufrag:LoCa"}, {"a=direction"}},
   {"ICE and a=direction:active, prefer ICE but only comedia elements: COMEDIA",
         HEAD "c=IN IP4 198.51.100.10\nm=audio 61000 RTP/AVP 0\n" ICE_MEDIA
         "a=candidate:" CAND_SRFLX1 "\na=direction:active\n",
-        [] (FakeStreams & s, AnswerOptions &) { s.sockets[1] = true; },
+        [] (FakePipeline & s, AnswerOptions &) { s.sockets[1] = true; },
         "comedia", {"a=direction:passive"}, {"a=ice-ufrag"}},
   {"a=direction:active only, both kinds of elements: COMEDIA",
         HEAD "m=audio 9 RTP/AVP 0\na=direction:active\n",
-        [] (FakeStreams & s, AnswerOptions &) { s.sockets[1] = true; s.ice[1] = 2; },
+        [] (FakePipeline & s, AnswerOptions &) { s.sockets[1] = true; s.ice[1] = 2; },
         "comedia", {"a=direction:passive"}, {"a=ice-ufrag"}},
   {"neither, both kinds of elements: static destination",
         HEAD "c=IN IP4 198.51.100.10\nm=audio 5004 RTP/AVP 0\n",
-        [] (FakeStreams & s, AnswerOptions &) { s.sockets[1] = true; s.ice[1] = 2; },
+        [] (FakePipeline & s, AnswerOptions &) { s.sockets[1] = true; s.ice[1] = 2; },
         "static", {"m=audio 40000 RTP/AVP 0"}, {"a=ice-ufrag", "a=direction"}},
   {"neither, only ICE elements: rejected, saying why",
         HEAD "c=IN IP4 198.51.100.10\nm=audio 5004 RTP/AVP 0\n",
-        [] (FakeStreams & s, AnswerOptions &) { s.ice[1] = 2; },
+        [] (FakePipeline & s, AnswerOptions &) { s.ice[1] = 2; },
         "none", {"m=audio 0 RTP/AVP 0"}, {"a=ice-ufrag"}},
   {"two streams, one each way: ICE for the first, COMEDIA for the second",
         HEAD "c=IN IP4 198.51.100.10\nm=audio 61000 RTP/AVP 0\n" ICE_MEDIA
         "a=candidate:" CAND_SRFLX1 "\nm=video 9 RTP/AVP 96\na=rtpmap:96 VP8/90000\n"
         "a=direction:active\n",
-        [] (FakeStreams & s, AnswerOptions &) { s.ice[1] = 2; s.sockets[2] = true; },
+        [] (FakePipeline & s, AnswerOptions &) { s.ice[1] = 2; s.sockets[2] = true; },
         "ice comedia", {"m=audio 50100 RTP/AVP 0", "m=video 40010 RTP/AVP 96",
           "a=direction:passive"}, NONE},
   {"ICE-lite offer: understood the same way, our agent will control",
         "v=0\no=- 0 0 IN IP4 198.51.100.10\ns=peer\na=ice-lite\nt=0 0\n"
         "c=IN IP4 198.51.100.10\nm=audio 61000 RTP/AVP 0\n" ICE_MEDIA
         "a=candidate:" CAND_SRFLX1 "\n",
-        [] (FakeStreams & s, AnswerOptions &) { s.ice[1] = 2; },
+        [] (FakePipeline & s, AnswerOptions &) { s.ice[1] = 2; },
         "ice", {"a=ice-ufrag:LoCa", "a=end-of-candidates"}, {"a=ice-lite"}},
 };
 
@@ -307,7 +244,8 @@ contains_line (const std::string & text, const std::string & line)
 GST_START_TEST (test_answer_ice)
 {
   const AnswerCase & c = answer_cases[__i__];
-  FakeStreams streams;
+  FakePipeline streams;
+  streams.n_streams = 0;        /* sockets only where the case says */
   AnswerOptions options;
   options.public_address = "203.0.113.5";
   options.session_id = 7;
@@ -315,7 +253,7 @@ GST_START_TEST (test_answer_ice)
   Negotiated answer;
   SdpError err;
   SdpDocument offer = parse_ok (c.offer);
-  fail_unless (build_answer (offer, streams, streams, options, answer, err), "case '%s': %s",
+  fail_unless (answer_offer (offer, streams, options, answer, err), "case '%s': %s",
       c.what, err.message.c_str ());
   std::string media = media_text (answer.sdp.get ());
   const std::string chosen = transports (answer.streams);
@@ -352,14 +290,15 @@ GST_END_TEST;
 
 GST_START_TEST (test_answer_gather_failure)
 {
-  FakeStreams streams;
+  FakePipeline streams;
+  streams.n_streams = 0;        /* sockets only where the case says */
   streams.ice[1] = 2;
   streams.fail_gather = true;
   AnswerOptions options;
   Negotiated answer;
   SdpError err;
-  fail_if (build_answer (parse_ok (HEAD "c=IN IP4 198.51.100.10\nm=audio 61000 RTP/AVP 0\n"
-              ICE_MEDIA "a=candidate:" CAND_SRFLX1 "\n"), streams, streams, options, answer, err));
+  fail_if (answer_offer (parse_ok (HEAD "c=IN IP4 198.51.100.10\nm=audio 61000 RTP/AVP 0\n"
+              ICE_MEDIA "a=candidate:" CAND_SRFLX1 "\n"), streams, options, answer, err));
   fail_unless_equals_string (err.message.c_str (), "cannot gather the ICE candidates of "
       "stream 1 (line 6 (m=audio 61000 RTP/AVP 0)): gathering timed out");
   fail_unless_equals_int (err.line, 6);
@@ -371,7 +310,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_offer_and_answer_ice)
 {
-  FakeStreams streams;
+  FakePipeline streams;
+  streams.n_streams = 0;        /* sockets only where the case says */
   streams.ice[1] = 2;
   streams.ice[2] = 1;
   IceDescription ice1, ice2;

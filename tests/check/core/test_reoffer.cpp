@@ -6,8 +6,9 @@
  */
 #include <gst/check/gstcheck.h>
 
-#include "comediasdp.h"
+#include "answerer.h"
 #include "reoffer.h"
+#include "sdpfakes.h"
 
 #include <map>
 #include <string>
@@ -15,29 +16,6 @@
 
 using namespace comedia;
 
-/* The session's sockets as Components are: a stream's ports are bound
- * once, the first time it is opened, and stay; @shift moves the ports of
- * streams opened later (a pipeline that binds on demand). */
-class StickySockets : public LocalSockets {
- public:
-  guint n_streams = 2;
-  guint shift = 0;
-  std::map<guint, guint16> bound;
-
-  bool has_stream (guint stream) override { return stream >= 1 && stream <= n_streams; }
-  bool open_stream (guint stream, bool want_rtcp_mux, TransportAddress & local,
-      std::string &) override {
-    if (bound.count (stream) == 0)
-      bound[stream] = 40000 + 10 * (stream - 1) + shift;
-    local.address = "0.0.0.0";
-    local.rtp_port = bound[stream];
-    local.rtcp_mux = want_rtcp_mux;
-    local.rtcp_port = local.rtcp_mux ? local.rtp_port : local.rtp_port + 1;
-    return true;
-  }
-};
-
-static NoIce no_ice;
 
 static AnswerOptions
 options ()
@@ -70,16 +48,16 @@ struct Round {
   std::vector<StreamChange> changes;
 };
 
-/* Answers @text as the element does: build_answer, compare with the last
- * answer, annotate the plans, remember. */
+/* Answers @text as the element does: plan, supply, write, compare with
+ * the last answer, annotate the plans, remember. */
 static Round
-negotiate (AnsweredSession & session, StickySockets & sockets, const std::string & text)
+negotiate (AnsweredSession & session, FakePipeline & sockets, const std::string & text)
 {
   Round r;
   SdpError err;
   fail_unless (SdpDocument::parse (text.data (), text.size (), r.offer, err), "%s\n%s",
       err.message.c_str (), text.c_str ());
-  fail_unless (build_answer (r.offer, sockets, no_ice, options (), r.answer, err), "%s",
+  fail_unless (answer_offer (r.offer, sockets, options (), r.answer, err), "%s",
       err.message.c_str ());
   r.changes = session.compare (r.offer, r.answer.streams);
   fail_unless_equals_int (r.changes.size (), r.answer.streams.size ());
@@ -103,7 +81,7 @@ note_has (const Round & r, guint media, const char *text)
 GST_START_TEST (test_first_offer_changes_nothing)
 {
   AnsweredSession session;
-  StickySockets sockets;
+  FakePipeline sockets;
   fail_if (session.answered ());
   Round r = negotiate (session, sockets, phone_offer ("198.51.100.7", 4000));
   fail_unless (session.answered ());
@@ -122,7 +100,7 @@ GST_END_TEST;
 GST_START_TEST (test_same_offer_same_ports_no_relearn)
 {
   AnsweredSession session;
-  StickySockets sockets;
+  FakePipeline sockets;
   Round call = negotiate (session, sockets, phone_offer ("198.51.100.7", 4000));
   Round again = negotiate (session, sockets, phone_offer ("198.51.100.7", 4000));
   fail_unless_equals_int (answered_port (again, 0), answered_port (call, 0));
@@ -147,7 +125,7 @@ GST_END_TEST;
 GST_START_TEST (test_new_address_reopens_learning)
 {
   AnsweredSession session;
-  StickySockets sockets;
+  FakePipeline sockets;
   negotiate (session, sockets, phone_offer ("198.51.100.7", 4000));
   /* The phone changed network. */
   Round moved = negotiate (session, sockets, phone_offer ("198.51.100.9", 4000));
@@ -168,7 +146,7 @@ GST_END_TEST;
 GST_START_TEST (test_new_port_reopens_its_component)
 {
   AnsweredSession session;
-  StickySockets sockets;
+  FakePipeline sockets;
   /* a=rtcp stays while the RTP port moves: only RTP relearns. */
   negotiate (session, sockets, phone_offer ("198.51.100.7", 4000, "sendrecv", "0", false,
           "a=rtcp:4500\r\n"));
@@ -192,7 +170,7 @@ GST_END_TEST;
 GST_START_TEST (test_hold_and_resume)
 {
   AnsweredSession session;
-  StickySockets sockets;
+  FakePipeline sockets;
   negotiate (session, sockets, phone_offer ("198.51.100.7", 4000));
 
   /* RFC 2543 hold: c=0.0.0.0.  Nothing is sent to it, nothing relearns. */
@@ -223,7 +201,7 @@ GST_END_TEST;
 GST_START_TEST (test_direction_hold_applied)
 {
   AnsweredSession session;
-  StickySockets sockets;
+  FakePipeline sockets;
   Round call = negotiate (session, sockets, phone_offer ("198.51.100.7", 4000, nullptr));
   fail_unless (call.answer.streams[0].direction == MediaDirection::Unspecified);
 
@@ -257,7 +235,7 @@ GST_END_TEST;
 GST_START_TEST (test_codec_change)
 {
   AnsweredSession session;
-  StickySockets sockets;
+  FakePipeline sockets;
   negotiate (session, sockets, phone_offer ("198.51.100.7", 4000, "sendrecv", "0"));
   Round r = negotiate (session, sockets, phone_offer ("198.51.100.7", 4000, "sendrecv", "8"));
   const GstSDPMedia *m = gst_sdp_message_get_media (r.answer.sdp.get (), 0);
@@ -272,7 +250,7 @@ GST_END_TEST;
 GST_START_TEST (test_added_mline_gets_its_own_ports)
 {
   AnsweredSession session;
-  StickySockets sockets;
+  FakePipeline sockets;
   sockets.shift = 100;   /* stream 2 bound only now: other ports */
   Round audio = negotiate (session, sockets, phone_offer ("198.51.100.7", 4000));
   Round both = negotiate (session, sockets, phone_offer ("198.51.100.7", 4000, "sendrecv",
@@ -298,7 +276,7 @@ GST_END_TEST;
 GST_START_TEST (test_rejected_stream_is_not_compared)
 {
   AnsweredSession session;
-  StickySockets sockets;
+  FakePipeline sockets;
   negotiate (session, sockets, phone_offer ("198.51.100.7", 4000, "sendrecv", "0", true));
   /* Video disabled (port 0), then offered again from elsewhere: a new
    * stream (RFC 3264 8.2), not a move. */
@@ -318,7 +296,7 @@ GST_END_TEST;
 GST_START_TEST (test_comedia_reoffer)
 {
   AnsweredSession session;
-  StickySockets sockets;
+  FakePipeline sockets;
   /* COMEDIA's own offerer: port 9 and 0.0.0.0 every time, nothing to
    * compare: relatching and timeouts follow the peer instead. */
   std::string active = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n"
@@ -347,9 +325,9 @@ GST_START_TEST (test_changed_local_ports_are_reported)
 {
   /* Cannot happen with Components that stay open; said if it ever does. */
   AnsweredSession session;
-  StickySockets sockets;
+  FakePipeline sockets;
   negotiate (session, sockets, phone_offer ("198.51.100.7", 4000));
-  sockets.bound.clear ();
+  sockets.ports.clear ();
   sockets.shift = 2;
   Round r = negotiate (session, sockets, phone_offer ("198.51.100.7", 4000));
   fail_if (r.changes[0].ports_kept);

@@ -4,8 +4,11 @@
  */
 #include <gst/check/gstcheck.h>
 
-#include "comediasdp.h"
+#include "answerer.h"
 #include "mediatransport.h"
+#include "netaddress.h"
+#include "offerer.h"
+#include "sdpfakes.h"
 
 #include <cstring>
 #include <functional>
@@ -16,36 +19,6 @@
 using namespace comedia;
 
 /* ---- fixtures --------------------------------------------------------- */
-
-/* Stream s listens on 40000 + 10 (s - 1) (RTP) and the next port (RTCP). */
-class FakeStreams : public LocalSockets {
- public:
-  guint n_streams = 2;
-  std::string bound = "0.0.0.0";
-  bool can_mux = true;
-  bool fail_open = false;
-  std::vector<guint> opened;
-
-  bool has_stream (guint stream) override {
-    return stream >= 1 && stream <= n_streams;
-  }
-  bool open_stream (guint stream, bool want_rtcp_mux, TransportAddress & local,
-      std::string & error) override {
-    if (fail_open) {
-      error = "Address already in use";
-      return false;
-    }
-    opened.push_back (stream);
-    local.address = bound;
-    local.rtp_port = 40000 + 10 * (stream - 1);
-    local.rtcp_mux = want_rtcp_mux && can_mux;
-    local.rtcp_port = local.rtcp_mux ? local.rtp_port : local.rtp_port + 1;
-    return true;
-  }
-};
-
-/* These pipelines have no nicesrc/nicesink (tests/check/elements/test_ice_elements.cpp has them). */
-static NoIce no_ice;
 
 static AnswerOptions
 default_answer_options ()
@@ -60,32 +33,9 @@ default_answer_options ()
 }
 
 static std::string
-strip_cr (std::string s)
-{
-  std::string out;
-  for (char c : s)
-    if (c != '\r')
-      out += c;
-  return out;
-}
-
-static std::string
 sdp_text (const GstSDPMessage * msg)
 {
   return strip_cr (sdp_message_to_text (msg));
-}
-
-/* The m= sections of @msg, as text, concatenated. */
-static std::string
-media_text (const GstSDPMessage * msg)
-{
-  std::string out;
-  for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++) {
-    gchar *t = gst_sdp_media_as_text (gst_sdp_message_get_media (msg, i));
-    out += t;
-    g_free (t);
-  }
-  return strip_cr (out);
 }
 
 static std::string
@@ -168,13 +118,13 @@ static const char *SEED_OFFER =
 
 GST_START_TEST (test_seed_example)
 {
-  FakeStreams streams;
+  FakePipeline streams;
   AnswerOptions options = default_answer_options ();
   options.session_name = "Kurento Media Server";
   options.session_id = 3696336115u;
   Negotiated answer;
   SdpError err;
-  fail_unless (build_answer (parse_ok (SEED_OFFER), streams, no_ice, options, answer, err),
+  fail_unless (answer_offer (parse_ok (SEED_OFFER), streams, options, answer, err),
       "%s", err.message.c_str ());
 
   /* Shaped like the seed's answer: the public address in c=, real bound
@@ -215,7 +165,7 @@ GST_END_TEST;
 struct AnswerCase {
   const char *rule;
   const char *offer;
-  std::function<void (AnswerOptions &, FakeStreams &)> setup;
+  std::function<void (AnswerOptions &, FakePipeline &)> setup;
   const char *expected_media;           /* all m= sections of the answer */
   std::vector<std::string> expected_plans;
   const char *expected_session_c;       /* the answer's session-level c= */
@@ -250,7 +200,7 @@ static const AnswerCase answer_cases[] = {
         {"latch"}, "c=IN IP4 203.0.113.5"},
   {"without public-address, c= is the bound address when it is specific",
         HEAD "m=audio 9 RTP/AVP 0\na=direction:active\n",
-        [] (AnswerOptions & o, FakeStreams & s) {
+        [] (AnswerOptions & o, FakePipeline & s) {
           o.public_address.clear ();
           s.bound = "198.51.100.20";
         },
@@ -259,13 +209,13 @@ static const AnswerCase answer_cases[] = {
   {"without public-address and bound to the wildcard, c= is the default "
         "route's interface address",
         HEAD "m=audio 9 RTP/AVP 0\na=direction:active\n",
-        [] (AnswerOptions & o, FakeStreams &) { o.public_address.clear (); },
+        [] (AnswerOptions & o, FakePipeline &) { o.public_address.clear (); },
         "m=audio 40000 RTP/AVP 0\na=rtcp:40001\na=direction:passive\n",
         {"latch"}, "c=IN IP4 192.0.2.50"},
   {"an IPv6 offer and a dual-stack socket get the IPv6 default route address",
         "v=0\no=- 0 0 IN IP6 2001:db8::10\ns=peer\nc=IN IP6 ::\nt=0 0\n"
         "m=audio 9 RTP/AVP 0\na=direction:active\n",
-        [] (AnswerOptions & o, FakeStreams & s) {
+        [] (AnswerOptions & o, FakePipeline & s) {
           o.public_address.clear ();
           s.bound = "::";
         },
@@ -278,12 +228,12 @@ static const AnswerCase answer_cases[] = {
         {"latch mux"}, "c=IN IP4 203.0.113.5"},
   {"a=rtcp-mux offered but disabled is answered with a=rtcp",
         HEAD "m=audio 9 RTP/AVP 0\na=rtcp-mux\na=direction:active\n",
-        [] (AnswerOptions & o, FakeStreams &) { o.rtcp_mux = false; },
+        [] (AnswerOptions & o, FakePipeline &) { o.rtcp_mux = false; },
         "m=audio 40000 RTP/AVP 0\na=rtcp:40001\na=direction:passive\n",
         {"latch"}, "c=IN IP4 203.0.113.5"},
   {"a=rtcp-mux offered but the stream's RTCP socket is separate already",
         HEAD "m=audio 9 RTP/AVP 0\na=rtcp-mux\na=direction:active\n",
-        [] (AnswerOptions &, FakeStreams & s) { s.can_mux = false; },
+        [] (AnswerOptions &, FakePipeline & s) { s.can_mux = false; },
         "m=audio 40000 RTP/AVP 0\na=rtcp:40001\na=direction:passive\n",
         {"latch"}, "c=IN IP4 203.0.113.5"},
   {"no direction attribute: an ordinary answer, static destination from c= and "
@@ -309,7 +259,7 @@ static const AnswerCase answer_cases[] = {
         {"static mux 198.51.100.7:5004"}, "c=IN IP4 203.0.113.5"},
   {"no direction attribute and c= 0.0.0.0, symmetric-rtp=never: on hold, nothing to send to",
         HEAD "c=IN IP4 0.0.0.0\nm=audio 5004 RTP/AVP 0\n",
-        [] (AnswerOptions & o, FakeStreams &) { o.symmetric = SymmetricRtp::Never; },
+        [] (AnswerOptions & o, FakePipeline &) { o.symmetric = SymmetricRtp::Never; },
         "m=audio 40000 RTP/AVP 0\na=rtcp:40001\n",
         {"static hold"}, "c=IN IP4 203.0.113.5"},
   /* symmetric-rtp=auto (the default) for offers without a=direction, as SIP
@@ -347,13 +297,13 @@ static const AnswerCase answer_cases[] = {
         {"static 127.0.0.1:5004/5005"}, "c=IN IP4 203.0.113.5"},
   {"no direction attribute, a private c=, symmetric-rtp=never: static, as before",
         HEAD "c=IN IP4 192.168.1.20\nm=audio 5004 RTP/AVP 0\n",
-        [] (AnswerOptions & o, FakeStreams &) { o.symmetric = SymmetricRtp::Never; },
+        [] (AnswerOptions & o, FakePipeline &) { o.symmetric = SymmetricRtp::Never; },
         "m=audio 40000 RTP/AVP 0\na=rtcp:40001\n",
         {"static 192.168.1.20:5004/5005"}, "c=IN IP4 203.0.113.5"},
   {"no direction attribute, a public c=, symmetric-rtp=always: symmetric, sending to the "
         "signalled address until a source latches",
         HEAD "c=IN IP4 198.51.100.7\nm=audio 5004 RTP/AVP 0\n",
-        [] (AnswerOptions & o, FakeStreams &) { o.symmetric = SymmetricRtp::Always; },
+        [] (AnswerOptions & o, FakePipeline &) { o.symmetric = SymmetricRtp::Always; },
         "m=audio 40000 RTP/AVP 0\na=rtcp:40001\n",
         {"symmetric, first to 198.51.100.7:5004/5005"}, "c=IN IP4 203.0.113.5"},
   {"a=direction:passive in the offer: we start, sending to its address",
@@ -410,28 +360,28 @@ static const AnswerCase answer_cases[] = {
         HEAD "m=video 9 RTP/AVPF 96 97\na=rtpmap:96 VP8/90000\na=rtcp-fb:96 nack\n"
         "a=rtpmap:97 H264/90000\na=fmtp:97 packetization-mode=1\na=rtcp-fb:* ccm fir\n"
         "a=direction:active\n",
-        [] (AnswerOptions & o, FakeStreams &) { o.formats = {"h264"}; },
+        [] (AnswerOptions & o, FakePipeline &) { o.formats = {"h264"}; },
         "m=video 40000 RTP/AVPF 97\na=rtpmap:97 H264/90000\n"
         "a=fmtp:97 packetization-mode=1\na=rtcp-fb:* ccm fir\n"
         "a=rtcp:40001\na=direction:passive\n",
         {"latch"}, "c=IN IP4 203.0.113.5"},
   {"formats narrowed by payload type number, static types by their RTP/AVP name",
         HEAD "m=audio 9 RTP/AVP 0 8 96\na=rtpmap:96 opus/48000/2\na=direction:active\n",
-        [] (AnswerOptions & o, FakeStreams &) { o.formats = {"96", "PCMA"}; },
+        [] (AnswerOptions & o, FakePipeline &) { o.formats = {"96", "PCMA"}; },
         "m=audio 40000 RTP/AVP 8 96\na=rtpmap:96 opus/48000/2\n"
         "a=rtcp:40001\na=direction:passive\n",
         {"latch"}, "c=IN IP4 203.0.113.5"},
   {"narrowing that leaves no format rejects the m-line with port 0",
         HEAD "m=audio 9 RTP/AVP 0\na=direction:active\n"
         "m=video 9 RTP/AVP 96\na=rtpmap:96 VP8/90000\na=direction:active\n",
-        [] (AnswerOptions & o, FakeStreams &) { o.formats = {"VP8"}; },
+        [] (AnswerOptions & o, FakePipeline &) { o.formats = {"VP8"}; },
         "m=audio 0 RTP/AVP 0\n"
         "m=video 40010 RTP/AVP 96\na=rtpmap:96 VP8/90000\na=rtcp:40011\na=direction:passive\n",
         {"rejected", "latch"}, "c=IN IP4 203.0.113.5"},
   {"an m-line the pipeline has no stream for is rejected with port 0",
         HEAD "m=audio 9 RTP/AVP 0\na=direction:active\n"
         "m=video 9 RTP/AVP 96\na=rtpmap:96 VP8/90000\na=direction:active\n",
-        [] (AnswerOptions &, FakeStreams & s) { s.n_streams = 1; },
+        [] (AnswerOptions &, FakePipeline & s) { s.n_streams = 1; },
         "m=audio 40000 RTP/AVP 0\na=rtcp:40001\na=direction:passive\n"
         "m=video 0 RTP/AVP 96\n",
         {"latch", "rejected"}, "c=IN IP4 203.0.113.5"},
@@ -450,7 +400,7 @@ static const AnswerCase answer_cases[] = {
   {"streams bound to different specific addresses get media-level c=",
         HEAD "m=audio 9 RTP/AVP 0\na=direction:active\n"
         "m=audio 9 RTP/AVP 0\na=direction:active\n",
-        [] (AnswerOptions & o, FakeStreams & s) {
+        [] (AnswerOptions & o, FakePipeline & s) {
           o.public_address.clear ();
           s.bound = "198.51.100.20";
         },
@@ -462,13 +412,13 @@ static const AnswerCase answer_cases[] = {
 GST_START_TEST (test_answer_rules)
 {
   const AnswerCase & c = answer_cases[__i__];
-  FakeStreams streams;
+  FakePipeline streams;
   AnswerOptions options = default_answer_options ();
   if (c.setup)
     c.setup (options, streams);
   Negotiated answer;
   SdpError err;
-  fail_unless (build_answer (parse_ok (c.offer), streams, no_ice, options, answer, err),
+  fail_unless (answer_offer (parse_ok (c.offer), streams, options, answer, err),
       "rule '%s': %s", c.rule, err.message.c_str ());
   std::string media = media_text (answer.sdp.get ());
   fail_unless (media == c.expected_media, "rule '%s':\nexpected\n%s\ngot\n%s",
@@ -542,12 +492,12 @@ static const AllowedCase allowed_cases[] = {
 GST_START_TEST (test_allowed_source_from_offer)
 {
   const AllowedCase & c = allowed_cases[__i__];
-  FakeStreams streams;
+  FakePipeline streams;
   AnswerOptions options = default_answer_options ();
   options.restrict_source = c.restrict_source;
   Negotiated answer;
   SdpError err;
-  fail_unless (build_answer (parse_ok (c.offer), streams, no_ice, options, answer, err),
+  fail_unless (answer_offer (parse_ok (c.offer), streams, options, answer, err),
       "%s", err.message.c_str ());
   fail_unless_equals_int (answer.streams.size (), 1);
   fail_unless_equals_string (answer.streams[0].allowed_source.c_str (), c.expected);
@@ -560,14 +510,14 @@ GST_START_TEST (test_answer_origin_and_session_name)
   const char *offer = HEAD "m=audio 9 RTP/AVP 0\na=direction:active\n";
   std::string with_times = std::string ("v=0\no=- 0 0 IN IP4 198.51.100.10\ns=peer\n"
       "t=3034423619 3042462419\nm=audio 9 RTP/AVP 0\na=direction:active\n");
-  FakeStreams streams;
+  FakePipeline streams;
   AnswerOptions options = default_answer_options ();
   options.session_id = 0;       /* fresh */
   options.session_name = "my answerer";
   Negotiated a1, a2;
   SdpError err;
-  fail_unless (build_answer (parse_ok (offer), streams, no_ice, options, a1, err));
-  fail_unless (build_answer (parse_ok (offer), streams, no_ice, options, a2, err));
+  fail_unless (answer_offer (parse_ok (offer), streams, options, a1, err));
+  fail_unless (answer_offer (parse_ok (offer), streams, options, a2, err));
   const GstSDPOrigin *o1 = gst_sdp_message_get_origin (a1.sdp.get ());
   const GstSDPOrigin *o2 = gst_sdp_message_get_origin (a2.sdp.get ());
   fail_if (g_str_equal (o1->sess_id, "0"), "the offer's o= id was reused");
@@ -577,7 +527,7 @@ GST_START_TEST (test_answer_origin_and_session_name)
   fail_unless_equals_string (gst_sdp_message_get_session_name (a1.sdp.get ()), "my answerer");
 
   Negotiated a3;
-  fail_unless (build_answer (parse_ok (with_times), streams, no_ice, options, a3, err));
+  fail_unless (answer_offer (parse_ok (with_times), streams, options, a3, err));
   const GstSDPTime *t = gst_sdp_message_get_time (a3.sdp.get (), 0);
   fail_unless_equals_string (t->start, "3034423619");
   fail_unless_equals_string (t->stop, "3042462419");
@@ -588,7 +538,7 @@ GST_END_TEST;
 struct AnswerErrorCase {
   const char *rule;
   const char *offer;
-  std::function<void (AnswerOptions &, FakeStreams &)> setup;
+  std::function<void (AnswerOptions &, FakePipeline &)> setup;
   const char *error;            /* part of the message */
   guint line;
 };
@@ -602,16 +552,16 @@ static const AnswerErrorCase answer_error_cases[] = {
         "c= address 'peer.example.com' is not an IP address", 6},
   {"a socket that cannot be opened fails the answer",
         HEAD "m=audio 9 RTP/AVP 0\na=direction:active\n",
-        [] (AnswerOptions &, FakeStreams & s) { s.fail_open = true; },
+        [] (AnswerOptions &, FakePipeline & s) { s.fail_open = true; },
         "cannot open the sockets of stream 1 (line 5 (m=audio 9 RTP/AVP 0)): "
         "Address already in use", 5},
   {"a public-address that is not an IP address",
         HEAD "m=audio 9 RTP/AVP 0\na=direction:active\n",
-        [] (AnswerOptions & o, FakeStreams &) { o.public_address = "my.host"; },
+        [] (AnswerOptions & o, FakePipeline &) { o.public_address = "my.host"; },
         "public-address 'my.host' is not an IP address", 0},
   {"wildcard socket, no public-address and no default route",
         HEAD "m=audio 9 RTP/AVP 0\na=direction:active\n",
-        [] (AnswerOptions & o, FakeStreams &) {
+        [] (AnswerOptions & o, FakePipeline &) {
           o.public_address.clear ();
           o.default_route_address = [] (bool) { return std::string (); };
         },
@@ -621,13 +571,13 @@ static const AnswerErrorCase answer_error_cases[] = {
 GST_START_TEST (test_answer_errors)
 {
   const AnswerErrorCase & c = answer_error_cases[__i__];
-  FakeStreams streams;
+  FakePipeline streams;
   AnswerOptions options = default_answer_options ();
   if (c.setup)
     c.setup (options, streams);
   Negotiated answer;
   SdpError err;
-  fail_if (build_answer (parse_ok (c.offer), streams, no_ice, options, answer, err),
+  fail_if (answer_offer (parse_ok (c.offer), streams, options, answer, err),
       "rule '%s': an answer was built", c.rule);
   fail_unless (answer.sdp == nullptr, "rule '%s': half an answer left", c.rule);
   fail_unless (err.message.find (c.error) != std::string::npos,
@@ -1044,11 +994,11 @@ static const RewriteCase rewrite_cases[] = {
 GST_START_TEST (test_rewrite_answer)
 {
   const RewriteCase & c = rewrite_cases[__i__];
-  FakeStreams streams;
+  FakePipeline streams;
   AnswerOptions options = default_answer_options ();
   Negotiated out;
   SdpError err;
-  bool ok = rewrite_answer (parse_ok (c.offer), parse_ok (c.answer), streams, options,
+  bool ok = rewrite_offer_answer (parse_ok (c.offer), parse_ok (c.answer), streams, options,
       out, err);
   if (c.expected) {
     fail_unless (ok, "rule '%s': %s", c.rule, err.message.c_str ());
@@ -1082,9 +1032,9 @@ GST_START_TEST (test_offer_answer_round_trip)
   std::string offer_text = sdp_message_to_text (offer.get ());
   SdpDocument offer_doc = parse_ok (offer_text);
 
-  FakeStreams streams;
+  FakePipeline streams;
   Negotiated answer;
-  fail_unless (build_answer (offer_doc, streams, no_ice, default_answer_options (), answer,
+  fail_unless (answer_offer (offer_doc, streams, default_answer_options (), answer,
           err),
       "%s", err.message.c_str ());
   SdpDocument answer_doc = parse_ok (sdp_message_to_text (answer.sdp.get ()));
@@ -1249,14 +1199,14 @@ static const SrtpCase srtp_cases[] = {
 GST_START_TEST (test_srtp_answer_table)
 {
   const SrtpCase & c = srtp_cases[__i__];
-  FakeStreams streams;
+  FakePipeline streams;
   streams.n_streams = 1;
   AnswerOptions options = default_answer_options ();
   options.plain_rtp = c.policy;
   options.random = fake_random;
   Negotiated answer;
   SdpError err;
-  fail_unless (build_answer (parse_ok (std::string (HEAD) + c.offer_media), streams, no_ice,
+  fail_unless (answer_offer (parse_ok (std::string (HEAD) + c.offer_media), streams,
           options, answer, err), "%s: %s", c.name, err.message.c_str ());
   const std::string media = media_text (answer.sdp.get ());
   fail_unless_equals_string (media.c_str (), c.answer_media);
@@ -1326,12 +1276,12 @@ GST_START_TEST (test_srtp_offer_answer_round_trip)
     }
     SdpDocument offer_doc = parse_ok (sdp_message_to_text (offer.get ()));
 
-    FakeStreams streams;
+    FakePipeline streams;
     streams.n_streams = 1;
     AnswerOptions ao = default_answer_options ();
     ao.random = fake_random;
     Negotiated answer;
-    fail_unless (build_answer (offer_doc, streams, no_ice, ao, answer, err), "%s",
+    fail_unless (answer_offer (offer_doc, streams, ao, answer, err), "%s",
         err.message.c_str ());
     SdpDocument answer_doc = parse_ok (sdp_message_to_text (answer.sdp.get ()));
     AnswerReading reading;

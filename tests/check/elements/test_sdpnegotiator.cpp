@@ -8,7 +8,7 @@
 #include <gst/rtp/rtp.h>
 #include <gst/sdp/sdp.h>
 
-#include "comediasdp.h"
+#include "sdpdocument.h"
 #include "sdescrypto.h"
 
 #include "packets.h"

@@ -1,0 +1,250 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "offerer.h"
+#include "srtpnegotiation.h"
+
+namespace comedia {
+
+namespace {
+
+/* The discard port, as RFC 4145 4.1 has an active endpoint write: behind
+ * NAT our own port means nothing to the peer, which latches instead. */
+constexpr guint DISCARD_PORT = 9;
+
+}  // namespace
+
+bool
+build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & options,
+    SdpMessagePtr & out, SdpError & err)
+{
+  out.reset ();
+  if (streams.empty ())
+    return err.set ("there is no stream to offer: give offer-caps or add comedia "
+        "elements with caps to the session");
+  const std::string unspecified = options.ipv6 ? "::" : "0.0.0.0";
+
+  SdpMessagePtr owned = sdp_message_new ();
+  GstSDPMessage *offer = owned.get ();
+  gst_sdp_message_set_version (offer, "0");
+  set_origin (offer, options.session_id ? options.session_id : fresh_session_id (),
+      unspecified);
+  gst_sdp_message_set_session_name (offer, options.session_name.c_str ());
+  /* Behind NAT our own address means nothing to the peer. */
+  gst_sdp_message_set_connection (offer, "IN", addrtype_of (unspecified),
+      unspecified.c_str (), 0, 0);
+  gst_sdp_message_add_time (offer, "0", "0", nullptr);
+
+  for (guint s = 0; s < streams.size (); s++) {
+    const OfferedStream & os = streams[s];
+    guint stream = s + 1;
+    if (os.caps == nullptr || gst_caps_is_empty (os.caps) || gst_caps_is_any (os.caps))
+      return err.set (string_printf ("stream %u has no caps to describe its formats", stream));
+
+    SdpMediaPtr owned_media = sdp_media_new ();
+    GstSDPMedia *media = owned_media.get ();
+    for (guint k = 0; k < gst_caps_get_size (os.caps); k++) {
+      GstCaps *one = gst_caps_copy_nth (os.caps, k);
+      SdpMediaPtr part = sdp_media_new ();
+      bool rtp = gst_structure_has_name (gst_caps_get_structure (one, 0), "application/x-rtp")
+          && gst_sdp_media_set_media_from_caps (one, part.get ()) == GST_SDP_OK;
+      if (!rtp) {
+        gchar *text = gst_caps_to_string (one);
+        err.set (string_printf ("stream %u: caps '%s' do not describe an RTP format "
+                "(application/x-rtp with media, payload, encoding-name and clock-rate)",
+                stream, text));
+        g_free (text);
+      }
+      gst_caps_unref (one);
+      if (!rtp)
+        return false;
+      if (media->media != nullptr && g_strcmp0 (media->media, part->media) != 0)
+        return err.set (string_printf ("stream %u mixes media '%s' and '%s' in one m-line",
+                stream, media->media, part->media));
+      if (media->media == nullptr)
+        gst_sdp_media_set_media (media, part->media);
+      for (guint f = 0; f < gst_sdp_media_formats_len (part.get ()); f++)
+        gst_sdp_media_add_format (media, gst_sdp_media_get_format (part.get (), f));
+      for (guint a = 0; a < gst_sdp_media_attributes_len (part.get ()); a++) {
+        const GstSDPAttribute *attr = gst_sdp_media_get_attribute (part.get (), a);
+        gst_sdp_media_add_attribute (media, attr->key, attr->value);
+      }
+    }
+    gst_sdp_media_set_proto (media,
+        gst_sdp_media_get_attribute_val (media, "rtcp-fb") ? "RTP/AVPF" : "RTP/AVP");
+    if (os.ice != nullptr) {
+      if (!os.ice->present () || os.ice->default_address.empty ())
+        return err.set (string_printf ("stream %u has no ICE credentials or candidates to "
+                "offer", stream));
+      /* RFC 5245 4.3: m= and c= carry the default candidate. */
+      IceDescription ice = *os.ice;
+      ice.rtcp_mux = os.rtcp_mux;
+      gst_sdp_media_set_port_info (media, ice.default_rtp_port, 0);
+      add_connection (media, ice.default_address);
+      write_ice (media, ice);
+      if (const char *dir = media_direction_name (os.direction))
+        gst_sdp_media_add_attribute (media, dir, "");
+      gst_sdp_message_add_media (offer, media);
+      continue;
+    }
+    gst_sdp_media_set_port_info (media, DISCARD_PORT, 0);
+    if (options.srtp != SrtpOffer::Plain && !offer_srtp (media,
+            options.srtp == SrtpOffer::Require, options.random, stream, err))
+      return false;
+    if (os.rtcp_mux)
+      gst_sdp_media_add_attribute (media, "rtcp-mux", "");
+    if (const char *dir = media_direction_name (os.direction))
+      gst_sdp_media_add_attribute (media, dir, "");
+    gst_sdp_media_add_attribute (media, "direction", "active");
+    gst_sdp_message_add_media (offer, media);
+  }
+  out = std::move (owned);
+  return true;
+}
+
+bool
+check_answer_matches_offer (const SdpDocument & offer, const SdpDocument & answer,
+    SdpError & err)
+{
+  const GstSDPMessage *o = offer.message ();
+  const GstSDPMessage *a = answer.message ();
+  guint on = gst_sdp_message_medias_len (o), an = gst_sdp_message_medias_len (a);
+  if (on != an)
+    return err.set (string_printf ("the answer has %u m-line%s but the offer has %u: an answer "
+            "has one m-line per offered m-line, in order", an, an == 1 ? "" : "s", on),
+        an > on ? answer.media_line (on) : 0);
+  for (guint i = 0; i < an; i++) {
+    const GstSDPMedia *om = gst_sdp_message_get_media (o, i);
+    const GstSDPMedia *am = gst_sdp_message_get_media (a, i);
+    if (!g_str_equal (om->media, am->media))
+      return err.set (string_printf ("answer %s is '%s' but the offer's m-line %u is '%s'",
+              answer.where_media (i).c_str (), am->media, i + 1, om->media),
+          answer.media_line (i));
+    if (am->port == 0)
+      continue;
+    if (om->port == 0)
+      return err.set (string_printf ("answer %s accepts a stream the offer disabled (port 0)",
+              answer.where_media (i).c_str ()), answer.media_line (i));
+    for (guint f = 0; f < gst_sdp_media_formats_len (am); f++) {
+      const char *pt = gst_sdp_media_get_format (am, f);
+      bool offered = false;
+      for (guint g = 0; g < gst_sdp_media_formats_len (om); g++)
+        offered |= g_str_equal (pt, gst_sdp_media_get_format (om, g));
+      if (!offered)
+        return err.set (string_printf ("answer %s has format %s, which the offer's m-line %u "
+                "does not have", answer.where_media (i).c_str (), pt, i + 1),
+            answer.media_line (i));
+    }
+  }
+  return true;
+}
+
+bool
+check_answer_pair (const SdpDocument & offer, const SdpDocument & answer,
+    const char *missing, SdpError & err)
+{
+  if (offer.empty () || answer.empty ())
+    return err.set (missing);
+  return check_answer_matches_offer (offer, answer, err);
+}
+
+bool
+read_answer (const SdpDocument & offer, const SdpDocument & answer,
+    MissingPassive missing_passive, AnswerReading & out, SdpError & err,
+    SymmetricRtp symmetric)
+{
+  out = AnswerReading ();
+  if (!check_answer_pair (offer, answer, "reading an answer needs the offer it answers", err))
+    return false;
+  const GstSDPMessage *omsg = offer.message ();
+  const GstSDPMessage *amsg = answer.message ();
+
+  for (guint i = 0; i < gst_sdp_message_medias_len (amsg); i++) {
+    const GstSDPMedia *om = gst_sdp_message_get_media (omsg, i);
+    const GstSDPMedia *am = gst_sdp_message_get_media (amsg, i);
+    StreamPlan plan;
+    plan.stream = i + 1;
+    plan.media = am->media;
+    plan.direction = media_direction_of (omsg, i);
+    if (am->port == 0) {
+      plan.kind = StreamPlan::Kind::Rejected;
+      plan.note = "the answer rejected it (port 0)";
+      out.streams.push_back (plan);
+      continue;
+    }
+
+    if (has_ice_attributes (omsg, i)) {
+      IceDescription remote = read_ice (amsg, i);
+      if (!remote.present ())
+        return err.set (string_printf ("the peer does not do ICE: answer %s has no "
+                "a=ice-ufrag and a=ice-pwd", answer.where_media (i).c_str ()),
+            answer.media_line (i));
+      bool mux = remote.rtcp_mux && media_has_attribute (om, "rtcp-mux");
+      plan.kind = StreamPlan::Kind::Ice;
+      plan.local.rtcp_mux = mux;
+      plan.remote.address = remote.default_address;
+      plan.remote.rtp_port = remote.default_rtp_port;
+      plan.remote.rtcp_port = mux ? remote.default_rtp_port : remote.default_rtcp_port;
+      plan.remote.rtcp_mux = mux;
+      /* The offerer controls (a lite answerer never does). */
+      plan.ice_controlling = true;
+      plan.note = string_printf ("ICE with a %s peer: %u remote candidates",
+          remote.lite ? "lite" : "full", (guint) remote.candidates.size ());
+      plan.remote_ice = std::move (remote);
+      out.streams.push_back (plan);
+      continue;
+    }
+
+    ComediaDirection ours = comedia_direction_of (omsg, i);
+    ComediaDirection theirs = comedia_direction_of (amsg, i);
+    bool offered_comedia = ours == ComediaDirection::Active || ours == ComediaDirection::Both;
+    if (offered_comedia && theirs == ComediaDirection::Active)
+      return err.set (string_printf ("%s: the answer says a=direction:active but so did the "
+              "offer: one side must be passive", answer.where_attribute (i,
+                  "direction").c_str ()), answer.attribute_line (i, "direction"));
+    bool mux = media_has_attribute (am, "rtcp-mux") && media_has_attribute (om, "rtcp-mux");
+    std::string hold, why;
+    if (!remote_transport (answer, i, mux, plan.remote, hold, err))
+      return false;
+    plan.local.rtcp_mux = mux;
+    if (!read_answer_srtp (answer, i, om, am, plan, err))
+      return false;
+    std::string srtp = srtp_note (plan, !is_srtp_proto (am->proto));
+    if (offered_comedia && theirs == ComediaDirection::None &&
+        wants_symmetric_rtp (symmetric, plan.remote.address, why)) {
+      /* Not COMEDIA, but symmetric: whatever it sends tells where it is. */
+      plan.kind = StreamPlan::Kind::Symmetric;
+      plan.send_before_latch = symmetric == SymmetricRtp::Always;
+      plan.note = "no a=direction:passive, symmetric RTP: " + why + srtp;
+      out.streams.push_back (plan);
+      continue;
+    }
+    if (offered_comedia && theirs == ComediaDirection::None) {
+      std::string msg = string_printf ("the peer does not support COMEDIA: answer %s has no "
+          "a=direction:passive", answer.where_media (i).c_str ());
+      out.missing_passive = true;
+      if (missing_passive == MissingPassive::Error)
+        return err.set (msg + " (set missing-passive=static-destination to send to its "
+            "address anyway)", answer.media_line (i));
+      if (!out.warning.empty ())
+        out.warning += "; ";
+      out.warning += msg;
+      plan.note = "no a=direction:passive: plain static destination";
+    } else if (offered_comedia) {
+      plan.note = "COMEDIA: the peer latches on what we send";
+    }
+
+    if (plan.remote.address.empty ())
+      return err.set (string_printf ("answer %s: its c= address is unspecified: nowhere to send",
+              answer.where_media (i).c_str ()), answer.media_line (i));
+    plan.kind = StreamPlan::Kind::Static;
+    if (plan.note.empty ())
+      plan.note = "send to the answer's address";
+    plan.note += srtp;
+    out.streams.push_back (plan);
+  }
+  return true;
+}
+
+}  // namespace comedia

@@ -1,0 +1,97 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+/* The offerer role (the active peer behind NAT) as plain C++ on
+ * GstSDPMessage: the offer from what the pipeline offers (OfferedStream,
+ * with the ICE candidates the element gathered first), and the StreamPlans
+ * read from the peer's answer. */
+
+#include <gst/gst.h>
+#include <gst/sdp/sdp.h>
+
+#include "icesdp.h"
+#include "sdescrypto.h"
+#include "sdpdocument.h"
+#include "streamplan.h"
+
+#include <string>
+#include <vector>
+
+namespace comedia {
+
+struct OfferedStream {
+  /* One application/x-rtp structure per format, as RTP payloaders and
+   * udpsrc caps describe them (media, payload, encoding-name, clock-rate,
+   * encoding-params, fmtp fields, rtcp-fb-*). */
+  GstCaps *caps = nullptr;         /* borrowed */
+  bool rtcp_mux = false;
+  MediaDirection direction = MediaDirection::Unspecified;
+  /* Set: offer ICE (credentials, candidates, the default candidate in c=
+   * and m=) instead of COMEDIA. */
+  const IceDescription *ice = nullptr;   /* borrowed */
+};
+
+/* What the offerer offers of SRTP (the sdp-negotiator's srtp values). */
+enum class SrtpOffer {
+  Plain = 0,       /* RTP/AVP(F), no a=crypto */
+  BestEffort = 1,  /* RTP/AVP(F) with a=crypto (OSRTP, RFC 8643) */
+  Require = 2,     /* RTP/SAVP(F) with a=crypto */
+};
+
+struct OfferOptions {
+  SrtpOffer srtp = SrtpOffer::Plain;
+  RandomBytes random;              /* the keys, when srtp is not Plain */
+  std::string session_name = "comedia";
+  bool ipv6 = false;               /* c=IN IP6 :: instead of IN IP4 0.0.0.0 */
+  guint64 session_id = 0;          /* 0: fresh random */
+};
+
+/* Offerer role (the active peer behind NAT): port 9, c= unspecified,
+ * a=direction:active on every media; or, for streams with ice set, their
+ * default candidate, the ICE attributes and no a=direction. */
+bool build_offer (const std::vector<OfferedStream> & streams,
+    const OfferOptions & options, SdpMessagePtr & out, SdpError & err);
+
+/* What to do with media the offer made active whose answer lacks
+ * a=direction:passive.  The values are the sdp-negotiator's
+ * ComediaSdpMissingPassive ones, so that the element casts. */
+enum class MissingPassive {
+  Error = 0,              /* the peer does not do COMEDIA: fail */
+  StaticDestination = 1,  /* warn, send to the answer's address anyway */
+};
+
+struct AnswerReading {
+  std::vector<StreamPlan> streams;
+  /* Set when some media lacked a=direction:passive and the reaction was
+   * StaticDestination: the message to warn with. */
+  std::string warning;
+  /* Some media lacked a=direction:passive (also set when that failed the
+   * reading), so the element can say the peer does not do COMEDIA. */
+  bool missing_passive = false;
+};
+
+/* Offerer role: reads the answer to our @offer.  A stream whose answer is
+ * passive gets the answer's address and RTP port (and a=rtcp, or port + 1,
+ * or rtcp-mux) as its destination.  A stream offered with ICE needs ICE
+ * attributes in the answer and gets an Ice plan with them.  An answer
+ * without a=direction:passive to media offered active learns its peer
+ * (Symmetric) when @symmetric wants it for the answer's address, and is
+ * @missing_passive's business otherwise. */
+bool read_answer (const SdpDocument & offer, const SdpDocument & answer,
+    MissingPassive missing_passive, AnswerReading & out, SdpError & err,
+    SymmetricRtp symmetric = SymmetricRtp::Never);
+
+/* Checks that @answer answers @offer: same number of m-lines, same media
+ * types, only offered payload types. */
+bool check_answer_matches_offer (const SdpDocument & offer,
+    const SdpDocument & answer, SdpError & err);
+
+/* Both messages present (else the error @missing) and @answer answers
+ * @offer (check_answer_matches_offer). */
+bool check_answer_pair (const SdpDocument & offer, const SdpDocument & answer,
+    const char *missing, SdpError & err);
+
+}  // namespace comedia
