@@ -56,13 +56,12 @@ le() { is_int "$1" && is_int "$2" && [ "$1" -le "$2" ]; }
 ge() { is_int "$1" && is_int "$2" && [ "$1" -ge "$2" ]; }
 event_line() { grep -m1 "^event=comedia-$1 .* component=$2 " "$SLOG" || true; }
 events() { grep -c "^event=comedia-$1 .* component=$2 " "$SLOG" || true; }
-mapping() {   # the NAT's current public "ip port" for the client's flow from port $1
-    local m i
-    for i in $(seq 50); do
-        m=$(lab_nat_mapping "$1")
-        [ -n "$m" ] && { echo "$m"; return 0; }
-        sleep 0.1
-    done
+# mapping PORT: the NAT's public "ip port" for the client's flow from PORT,
+# once there is one (5 s at most)
+mapping() {
+    local i m=
+    for i in $(seq 50); do m=$(lab_nat_mapping "$1"); [ -n "$m" ] && break; sleep 0.1; done
+    echo "$m"
 }
 # ms_after T0 LOG FIELD [AWK-CONDITION]: ms from T0 to the first line of LOG
 # whose time FIELD is after T0 (and that meets the condition)
@@ -166,8 +165,13 @@ done
 # passed downstream from the new mapping, and to the first one back at the peer.
 up_ms=$(ms_after "$T_RESUME" "$T/recv.log" 3 "\$4 == \"${NEW_RTP% *}\" && \$5 == \"${NEW_RTP#* }\"")
 back_ms=$(ms_after "$T_RESUME" "$T/peer-recv.log" 2)
+# ... and from the peer sending the first packet that passed from the new
+# mapping (probation's share: 4 packets, 60 ms, without SRTP).
+first=$(awk -v ip="${NEW_RTP% *}" -v port="${NEW_RTP#* }" '$4 == ip && $5 == port { print $2, $3; exit }' "$T/recv.log")
+probation_ms=$(awk -v seq="${first% *}" -v t="${first#* }" '$1 == seq { printf "%d", (t - $2) * 1000; exit }' "$T/sent.log")
 echo "relatch.rtp.ms=${up_ms:-never}"
 echo "relatch.back.ms=${back_ms:-never}"
+echo "relatch.after-first-packet.ms=${probation_ms:-never}"
 ssrc=$(value "$PLOG" ssrc)
 if [ "$SCENARIO" = flush ]; then
     sent=$(value "$PLOG" sent.rtp)
