@@ -45,6 +45,13 @@ rebind = legit + b"".join(packet_op(4, 41000, 40, rtp(0x600D, s)) for s in range
 write("latchpolicy", "nat-rebinding", header(0x08, probation=1) + rebind)
 silence = legit + bytes([0, 250]) * 3 + b"".join(packet_op(8, 42000, 40, rtp(0x7777, s)) for s in range(5))
 write("latchpolicy", "relatch-after-silence", header(0x10) + silence)
+# A NAT reboot: 30 packets 20 ms apart (the peer's clock is learnt), 5 s
+# without any (40 steps of 125 ms), then the stream from a new port, 250
+# sequence numbers and 5 s of timestamps on: a continuation after silence.
+call = b"".join(packet_op(4, 40000, 40, rtp(0x600D, s)) for s in range(30))
+outage = bytes([0, 250]) * 40
+back = b"".join(packet_op(4, 41000, 40, rtp(0x600D, s)) for s in range(280, 286))
+write("latchpolicy", "continuation-after-outage", header(0x08) + call + outage + back)
 rtcp = packet_op(4, 40001, 10, rtcp_rr(0xBAD)) + packet_op(4, 40001, 10, rtcp_rr(0x600D))
 write("latchpolicy", "rtcp-waiting", header(0x05) + rtcp + bytes([1 | 0x10, 5]) + b"\x0d\x60")
 write("latchpolicy", "rtcp-mux", header(0x02, probation=1) + packet_op(4, 40000, 1, rtcp_rr(1)) + packet_op(4, 40000, 1, rtp(1, 1)))
@@ -141,6 +148,12 @@ write("dispatch", "silence-relatch-and-allowed", dispatch_header(0x10, probation
       + batch(1, d_rtp(other, 2, 7), d_rtp(other, 2, 8), d_rtp(peer, 1, 3))
       + bytes([2 | 0x10, 1])
       + batch(1, d_rtp(other, 2, 9), d_rtp(peer, 1, 4), d_rtp(peer, 1, 5)))
+# Under SRTP (flag 0x40), after an outage, one authenticated packet of the
+# peer's SSRC from a new port, far ahead, re-latches.
+write("dispatch", "srtp-continuation-after-outage", dispatch_header(0x48)
+      + batch(1, *[d_rtp(peer, 0x60, s) for s in range(1, 4)])
+      + bytes([0, 250]) * 40
+      + batch(1, d_rtp(peer + 0x10, 0x60, 300), d_rtp(peer + 0x10, 0x60, 301)))
 write("dispatch", "malformed-and-mtu", dispatch_header(0x00, mtu=64)
       + batch(1, d_raw(peer, b"\x80"), d_raw(peer, b"\x80\x60" + b"\x00" * 70),
               d_raw(peer, b""), d_rr(peer, 3, truncated=True), d_rtp(peer, 3, 1)))

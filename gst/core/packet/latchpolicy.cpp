@@ -5,6 +5,7 @@
 #include "latchpolicy.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 namespace comedia {
@@ -31,6 +32,26 @@ drop_reason_name (DropReason r)
       return "srtp-replayed";
     case DropReason::NotRtpPeerIp:
       return "rtcp-not-from-rtp-peer-ip";
+  }
+  return "unknown";
+}
+
+const char *
+latch_reason_name (LatchReason r)
+{
+  switch (r) {
+    case LatchReason::Learned:
+      return "learned";
+    case LatchReason::Rebinding:
+      return "rebinding";
+    case LatchReason::ContinuationAfterSilence:
+      return "continuation-after-silence";
+    case LatchReason::AfterTimeout:
+      return "after-timeout";
+    case LatchReason::PreferredSource:
+      return "preferred-source";
+    case LatchReason::Reopened:
+      return "re-offer";
   }
   return "unknown";
 }
@@ -111,6 +132,8 @@ LatchPolicy::operator= (LatchPolicy &&other) noexcept
   peer_ssrc_ = other.peer_ssrc_;
   peer_seq_ = other.peer_seq_;
   last_peer_us_ = other.last_peer_us_;
+  clock_ = other.clock_;
+  continuing_ = other.continuing_;
   rtp_peer_known_ = other.rtp_peer_known_;
   rtp_peer_ssrc_ = other.rtp_peer_ssrc_;
   rtp_peer_addr_ = other.rtp_peer_addr_;
@@ -173,6 +196,10 @@ LatchPolicy::on_packet (const PeerAddress &from, const PacketFacts &facts,
     timed_out_ = false;
     peer_ssrc_ = facts.ssrc;
     peer_seq_ = facts.seq;
+    observe_peer (facts, arrival_us);
+    /* The peer is not silent: nobody continues its stream elsewhere. */
+    if (G_UNLIKELY (continuing_))
+      clear_continuation ();
     LatchDecision d;
     d.verdict = Verdict::Accept;
     return d;
@@ -182,29 +209,24 @@ LatchPolicy::on_packet (const PeerAddress &from, const PacketFacts &facts,
     return drop (DropReason::OutsideAllowed);
 
   if (!latched_)
-    return learn (from, facts, arrival_us, packet);
+    return learn (from, facts, arrival_us, packet, LatchReason::Learned);
 
   /* symmetric-rtp=always: the source the SDP names wins over any other,
    * through probation; nothing of a lower rank takes the latch from it. */
   int from_rank = rank (from), peer_rank = rank (peer_);
   if (from_rank > peer_rank)
-    return learn (from, facts, arrival_us, packet);
+    return learn (from, facts, arrival_us, packet, LatchReason::PreferredSource);
   if (from_rank < peer_rank)
     return drop (DropReason::ForeignSource);
   if (reopened_)
-    return learn (from, facts, arrival_us, packet);
+    return learn (from, facts, arrival_us, packet, LatchReason::Reopened);
 
   switch (config_.relatch) {
     case Relatch::Ssrc:
-      if (continues_peer (facts)) {
-        if (!from_rtp_peer_ip (from))
-          return drop (DropReason::NotRtpPeerIp);
-        return latch (from, facts, arrival_us, nullptr);
-      }
-      break;
+      return relatch_ssrc (from, facts, arrival_us, packet);
     case Relatch::Silence:
       if (timed_out_)
-        return learn (from, facts, arrival_us, packet);
+        return learn (from, facts, arrival_us, packet, LatchReason::AfterTimeout);
       break;
     case Relatch::Never:
       break;
@@ -212,9 +234,119 @@ LatchPolicy::on_packet (const PeerAddress &from, const PacketFacts &facts,
   return drop (DropReason::ForeignSource);
 }
 
+/* relatch=ssrc: another address sends the latched peer's SSRC.  The
+ * next sequence numbers re-latch at once (a rebinding; the timestamp is
+ * not asked: a sender paused with its clock, as a GStreamer pipeline
+ * does, comes back with an old one); further ahead, through probation
+ * once the peer has gone silent. */
+LatchDecision
+LatchPolicy::relatch_ssrc (const PeerAddress &from, const PacketFacts &facts,
+    int64_t now, GstBuffer *packet)
+{
+  if (continues_peer (facts)) {
+    if (!from_rtp_peer_ip (from))
+      return drop (DropReason::NotRtpPeerIp);
+    return latch (from, facts, now, nullptr, LatchReason::Rebinding);
+  }
+  if (continues_after_silence (facts, now)) {
+    if (facts.authenticated)
+      return latch (from, facts, now, nullptr,
+          LatchReason::ContinuationAfterSilence);
+    return learn (from, facts, now, packet,
+        LatchReason::ContinuationAfterSilence, true);
+  }
+  return drop (DropReason::ForeignSource);
+}
+
+/* The latched peer's RTP packet at @now: its clock and packet rates. */
+void
+LatchPolicy::observe_peer (const PacketFacts &facts, int64_t now)
+{
+  if (facts.kind != PacketKind::Rtp || config_.component != COMPONENT_RTP)
+    return;
+  PeerClock &k = clock_;
+  if (!k.started || facts.ssrc != k.ssrc) {
+    k = PeerClock ();
+    k.started = true;
+    k.ssrc = facts.ssrc;
+    k.first_us = k.newest_us = now;
+    k.newest_ts = facts.timestamp;
+    k.packets = 1;
+    return;
+  }
+  k.packets++;
+  /* Late (reordered) packets and the packets of one frame do not advance. */
+  int32_t ahead = (int32_t) (facts.timestamp - k.newest_ts);
+  if (ahead > 0) {
+    k.ts_advance += ahead;
+    k.newest_ts = facts.timestamp;
+    k.newest_us = now;
+  }
+}
+
+/* The peer's RTP clock is known: half a second of its stream at least. */
+bool
+LatchPolicy::clock_known () const
+{
+  return clock_.started && clock_.ts_advance > 0 &&
+      clock_.newest_us - clock_.first_us >= MIN_CLOCK_SPAN_US;
+}
+
+/* @facts (of the peer's SSRC) has the timestamp the peer's clock would
+ * have reached by @now (within CONTINUATION_SLACK_US and an eighth of the
+ * time since its newest packet).  The clock must be known. */
+bool
+LatchPolicy::timestamp_fits (const PacketFacts &facts, int64_t now) const
+{
+  const PeerClock &k = clock_;
+  int64_t span = k.newest_us - k.first_us;
+  int64_t elapsed = std::max<int64_t> (0, now - k.newest_us);
+  int32_t ts_ahead = (int32_t) (facts.timestamp - k.newest_ts);
+  double said_us = (double) ts_ahead * (double) span / (double) k.ts_advance;
+  return std::fabs (said_us - (double) elapsed) <=
+      (double) (CONTINUATION_SLACK_US + elapsed / 8);
+}
+
+/* Whether @facts, arriving at @now from another address, continues the
+ * latched peer's stream after a silence: its timestamp fits, and its
+ * sequence number is ahead by no more than twice the peer's rate could
+ * have sent meanwhile (SRTP: authentication is the proof, the sequence
+ * number must still be ahead).  While the peer sends, the time since its
+ * newest packet is short, and so is the window. */
+bool
+LatchPolicy::continues_after_silence (const PacketFacts &facts,
+    int64_t now) const
+{
+  if (config_.component != COMPONENT_RTP || facts.kind != PacketKind::Rtp ||
+      !clock_.started || facts.ssrc != clock_.ssrc || facts.ssrc != peer_ssrc_)
+    return false;
+  uint16_t ahead = (uint16_t) (facts.seq - peer_seq_);
+  if (ahead == 0 || ahead >= 0x8000)
+    return false;
+  if (facts.authenticated)
+    return true;
+  if (!clock_known () || !timestamp_fits (facts, now))
+    return false;
+  const PeerClock &k = clock_;
+  int64_t elapsed = std::max<int64_t> (0, now - k.newest_us);
+  double max_ahead = config_.max_seq_jump + 2.0 * (double) k.packets *
+      (double) elapsed / (double) (k.newest_us - k.first_us);
+  return ahead <= max_ahead;
+}
+
+/* Forgets the sources in continuation probation (the peer spoke). */
+void
+LatchPolicy::clear_continuation ()
+{
+  for (Candidate &c : candidates_)
+    if (c.continuation)
+      clear_candidate (c);
+  continuing_ = false;
+}
+
 LatchDecision
 LatchPolicy::learn (const PeerAddress &from, const PacketFacts &facts,
-    int64_t now, GstBuffer *packet)
+    int64_t now, GstBuffer *packet, LatchReason why, bool continuation)
 {
   if (config_.component == COMPONENT_RTCP) {
     /* RTCP is rare and cheap to forge: it latches only as the voice of the
@@ -240,28 +372,33 @@ LatchPolicy::learn (const PeerAddress &from, const PacketFacts &facts,
       if (!from_rtp_peer_ip (from))
         return drop (DropReason::NotRtpPeerIp);
     }
-    return latch (from, facts, now, nullptr);
+    return latch (from, facts, now, nullptr, why);
   }
 
   Candidate &c = candidate_for (from);
   bool continues = c.in_use () && c.ssrc == facts.ssrc &&
+      c.continuation == continuation &&
       facts.seq == (uint16_t) (c.last_seq + 1);
   if (!continues) {
     clear_candidate (c);
     c.from = from;
     c.ssrc = facts.ssrc;
     c.first_us = now;
+    c.continuation = continuation;
+    continuing_ = continuing_ || continuation;
   }
   c.count++;
   c.last_seq = facts.seq;
   c.last_us = now;
 
   /* One-packet probation is the drafts' "latch on the first packet": no
-   * span to wait for. */
-  if (c.count >= config_.probation_packets &&
-      (config_.probation_packets <= 1 ||
-          now - c.first_us >= config_.probation_min_us))
-    return latch (from, facts, now, &c);
+   * span to wait for.  A continuation is never taken on one packet. */
+  guint needed = continuation ?
+      std::max (config_.probation_packets, CONTINUATION_PACKETS) :
+      config_.probation_packets;
+  if (c.count >= needed &&
+      (needed <= 1 || now - c.first_us >= config_.probation_min_us))
+    return latch (from, facts, now, &c, why);
 
   hold (c, facts, packet, now);
   LatchDecision d;
@@ -357,10 +494,11 @@ LatchPolicy::drop_released ()
  * released. */
 LatchDecision
 LatchPolicy::latch (const PeerAddress &from, const PacketFacts &facts,
-    int64_t now, Candidate *candidate)
+    int64_t now, Candidate *candidate, LatchReason why)
 {
   LatchDecision d;
   d.verdict = Verdict::Latch;
+  d.why = why;
   if (latched_) {
     d.relatched = true;
     d.previous = peer_;
@@ -373,6 +511,8 @@ LatchPolicy::latch (const PeerAddress &from, const PacketFacts &facts,
   peer_ssrc_ = facts.ssrc;
   peer_seq_ = facts.seq;
   last_peer_us_ = now;
+  /* A continuation keeps the stream's clock; another stream restarts it. */
+  observe_peer (facts, now);
 
   drop_released ();
   if (candidate) {
@@ -423,6 +563,7 @@ LatchPolicy::clear_candidate (Candidate &c)
   c.held_bytes = 0;
   c.count = 0;
   c.ssrc = 0;
+  c.continuation = false;
   c.from = PeerAddress ();
 }
 
@@ -433,6 +574,7 @@ LatchPolicy::clear_candidates ()
     if (c.in_use () || !c.held.empty ())
       clear_candidate (c);
   std::vector<Candidate> ().swap (candidates_);
+  continuing_ = false;
 }
 
 size_t
@@ -494,7 +636,7 @@ LatchPolicy::retry_waiting (int64_t now_us)
       facts.kind = PacketKind::Rtcp;
       facts.ssrc = c.ssrc;
       PeerAddress from = c.from;
-      return latch (from, facts, now_us, &c);
+      return latch (from, facts, now_us, &c, LatchReason::Learned);
     }
   }
   /* None of the held reports came from the RTP peer. */
@@ -546,6 +688,7 @@ LatchPolicy::reset ()
   peer_ssrc_ = 0;
   peer_seq_ = 0;
   last_peer_us_ = 0;
+  clock_ = PeerClock ();
 }
 
 }  // namespace comedia

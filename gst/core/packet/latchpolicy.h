@@ -41,16 +41,35 @@ const char *drop_reason_name (DropReason r);
 enum class Relatch : uint8_t {
   Never,     /* first peer stays until the element stops */
   Ssrc,      /* a new address continuing the peer's SSRC and sequence
-              * numbers takes over at once (NAT rebinding, roaming) */
+              * numbers takes over at once (NAT rebinding, roaming); after
+              * the peer fell silent, one continuing its stream as the time
+              * that passed says takes over through probation (a NAT reboot,
+              * a handover) */
   Silence,   /* after the peer was silent for the timeout, any source may
               * latch again through probation */
 };
+
+/* Why a source latched (LatchDecision::why). */
+enum class LatchReason : uint8_t {
+  Learned,                  /* probation (or the first packet) */
+  Rebinding,                /* relatch=ssrc: the next sequence numbers of
+                             * the peer's SSRC from a new address */
+  ContinuationAfterSilence, /* relatch=ssrc: the peer fell silent, and a new
+                             * address continued its stream (see
+                             * LatchPolicy::continues_after_silence) */
+  AfterTimeout,             /* relatch=silence: a new source after the timeout */
+  PreferredSource,          /* a source of a higher rank (Config::preferred) */
+  Reopened,                 /* learning reopened by a re-offer */
+};
+
+const char *latch_reason_name (LatchReason r);
 
 struct LatchDecision {
   Verdict verdict = Verdict::Drop;
   DropReason reason = DropReason::None;
   bool relatched = false;     /* Latch replaced an earlier peer ... */
   PeerAddress previous;       /* ... which was this one */
+  LatchReason why = LatchReason::Learned;   /* Latch: why */
   size_t released = 0;        /* held packets to pass before this one */
 
   bool passes () const { return verdict == Verdict::Accept || verdict == Verdict::Latch; }
@@ -75,7 +94,21 @@ struct SourcePrefix {
  * with one SSRC and consecutive sequence numbers spanning at least
  * `probation_min_us` (RTCP: one valid compound whose SSRC is the stream's
  * RTP peer).  Packets of a source in probation are held, and released in
- * order when it latches, so a legitimate peer loses nothing. */
+ * order when it latches, so a legitimate peer loses nothing.
+ *
+ * Continuation after silence (relatch=ssrc): a NAT that reboots, or a
+ * phone handed over to another network, comes back from a new address
+ * with sequence numbers too far ahead for a rebinding.  Once the peer has
+ * gone silent, a source sending its SSRC continues its stream when each
+ * packet's timestamp advanced as the peer's clock would have over the time
+ * that passed (within CONTINUATION_SLACK_US and an eighth of that time),
+ * and its sequence number by at least one and by no more than twice the
+ * peer's packet rate allows; the clock and packet rates are learnt from the
+ * peer's own packets (MIN_CLOCK_SPAN_US of them at least).  Such a source
+ * latches through probation (CONTINUATION_PACKETS consecutive packets at
+ * least, each consistent, spanning probation_min_us); a word from the old
+ * address ends that probation, since the peer is not silent.  With SRTP
+ * one packet that authenticated (PacketFacts::authenticated) is the proof. */
 class LatchPolicy {
  public:
   struct Config {
@@ -107,6 +140,10 @@ class LatchPolicy {
   static constexpr size_t DEFAULT_MAX_HELD_BYTES_PER_CANDIDATE = 2 * 1024 * 1024;
   static constexpr size_t DEFAULT_MAX_HELD_BYTES = 4 * 1024 * 1024;
   static constexpr int64_t DEFAULT_MAX_HOLD_US = 5 * G_USEC_PER_SEC;
+  /* Continuation after silence (see above). */
+  static constexpr guint CONTINUATION_PACKETS = 4;
+  static constexpr int64_t CONTINUATION_SLACK_US = 250 * 1000;
+  static constexpr int64_t MIN_CLOCK_SPAN_US = G_USEC_PER_SEC / 2;
 
   LatchPolicy () = default;
   explicit LatchPolicy (const Config &config) : config_ (config) {}
@@ -191,13 +228,33 @@ class LatchPolicy {
     int64_t last_us = 0;
     std::deque<Held> held;
     size_t held_bytes = 0;
+    bool continuation = false;   /* continues the silent peer's stream */
     bool in_use () const { return count != 0; }
+  };
+  /* The latched peer's RTP stream as it arrived: how fast its timestamps
+   * and sequence numbers advance against the arrival clock. */
+  struct PeerClock {
+    bool started = false;
+    uint32_t ssrc = 0;
+    int64_t first_us = 0;      /* arrival of its first packet */
+    int64_t newest_us = 0;     /* arrival of the newest timestamp */
+    uint32_t newest_ts = 0;
+    int64_t ts_advance = 0;    /* timestamp units from the first to the newest */
+    uint64_t packets = 0;
   };
 
   LatchDecision learn (const PeerAddress &from, const PacketFacts &facts,
-      int64_t now, GstBuffer *packet);
+      int64_t now, GstBuffer *packet, LatchReason why,
+      bool continuation = false);
   LatchDecision latch (const PeerAddress &from, const PacketFacts &facts,
-      int64_t now, Candidate *candidate);
+      int64_t now, Candidate *candidate, LatchReason why);
+  LatchDecision relatch_ssrc (const PeerAddress &from, const PacketFacts &facts,
+      int64_t now, GstBuffer *packet);
+  void observe_peer (const PacketFacts &facts, int64_t now);
+  bool clock_known () const;
+  bool timestamp_fits (const PacketFacts &facts, int64_t now) const;
+  bool continues_after_silence (const PacketFacts &facts, int64_t now) const;
+  void clear_continuation ();
   void hold (Candidate &c, const PacketFacts &facts, GstBuffer *packet, int64_t now);
   void drop_held_front (Candidate &c);
   void bound_held (Candidate &c, size_t incoming, int64_t now);
@@ -217,6 +274,8 @@ class LatchPolicy {
   uint32_t peer_ssrc_ = 0;
   uint16_t peer_seq_ = 0;
   int64_t last_peer_us_ = 0;
+  PeerClock clock_;
+  bool continuing_ = false;     /* a continuation candidate is in probation */
   bool rtp_peer_known_ = false;
   uint32_t rtp_peer_ssrc_ = 0;
   PeerAddress rtp_peer_addr_;

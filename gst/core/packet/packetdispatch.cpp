@@ -126,6 +126,9 @@ PacketDispatch::dispatch (const PeerAddress &from, GstBuffer *packet,
 
   PacketFacts facts = inspect_packet (packet, config_.component,
       config_.rtcp_mux);
+  /* What reaches here under a protection authenticated: proof enough that
+   * it continues the peer's stream (LatchPolicy::continues_after_silence). */
+  facts.authenticated = protection_ != nullptr;
   bool muxed = config_.rtcp_mux && facts.kind == PacketKind::Rtcp;
   v.side = muxed ? Side::MuxedRtcp : Side::Own;
   SideState &s = side_ (v.side);

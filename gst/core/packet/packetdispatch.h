@@ -47,7 +47,7 @@ enum class Action : uint8_t {
  * ssrc on its component and announces it. */
 struct LatchEvent {
   bool happened = false;
-  LatchDecision decision;      /* relatched, previous */
+  LatchDecision decision;      /* relatched, previous, why */
   PeerAddress peer;
   uint32_t ssrc = 0;
   size_t released = 0;         /* held packets now in the side's output */

@@ -28,6 +28,7 @@ inspect_rtp (GstBuffer *packet)
   facts.kind = PacketKind::Rtp;
   facts.ssrc = gst_rtp_buffer_get_ssrc (&rtp);
   facts.seq = gst_rtp_buffer_get_seq (&rtp);
+  facts.timestamp = gst_rtp_buffer_get_timestamp (&rtp);
   facts.payload_type = gst_rtp_buffer_get_payload_type (&rtp);
   gst_rtp_buffer_unmap (&rtp);
   return facts;

@@ -20,8 +20,10 @@ struct PacketFacts {
   PacketKind kind = PacketKind::Malformed;
   uint32_t ssrc = 0;      /* RTP SSRC, or the SSRC the first RTCP packet speaks for */
   uint16_t seq = 0;       /* RTP sequence number */
+  uint32_t timestamp = 0; /* RTP timestamp */
   uint8_t payload_type = 0;
   uint8_t rtcp_type = 0;  /* packet type of the first RTCP packet */
+  bool authenticated = false;   /* SRTP/SRTCP whose tag matched (the dispatch) */
 };
 
 /* Component numbers as ICE/libnice use them. */

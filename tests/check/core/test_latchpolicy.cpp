@@ -735,6 +735,265 @@ GST_START_TEST (test_reopened_learning)
 }
 GST_END_TEST;
 
+/* A 20 ms audio stream at 8 kHz (50 packets/s), as a phone sends it: packet
+ * @i leaves at i * 20 ms with sequence number seq0 + i and timestamp
+ * ts0 + 160 i; @delay_ms is the path's delay. */
+struct AudioStream {
+  guint32 ssrc;
+  guint16 seq0;
+  guint32 ts0;
+
+  GstBuffer *packet (guint i, gint32 ts_shift = 0) const {
+    GstBuffer *buf = make_rtp (ssrc, (guint16) (seq0 + i));
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+    gst_rtp_buffer_map (buf, GST_MAP_WRITE, &rtp);
+    gst_rtp_buffer_set_timestamp (&rtp, ts0 + 160u * i + (guint32) ts_shift);
+    gst_rtp_buffer_unmap (&rtp);
+    return buf;
+  }
+  static int64_t ms (guint i, int64_t delay_ms = 0) { return i * 20 + delay_ms; }
+};
+
+/* relatch=ssrc with the element's default probation: the peer latched
+ * from @peer and sent packets 0..@last. */
+static LatchPolicy::Config
+relatch_ssrc_config ()
+{
+  LatchPolicy::Config config = rtp_config (4, 20);
+  config.relatch = Relatch::Ssrc;
+  return config;
+}
+
+static void
+stream_until (LatchPolicy & policy, const AudioStream & s,
+    const PeerAddress & peer, guint first, guint last)
+{
+  for (guint i = first; i <= last; i++)
+    feed (policy, peer, s.packet (i), AudioStream::ms (i));
+  released_seqs (policy);
+  fail_unless (policy.peer () == peer);
+}
+
+/* A NAT reboot: the peer's NAT forwards nothing for 5 s, then maps it to a
+ * new port.  Its sequence numbers jump 250 (the continuity window is 100),
+ * its timestamps 5 s: the stream re-latches through probation on the 4th
+ * packet from the new port, 60 ms after the first, losing none of them;
+ * over a sequence number and timestamp wrap, and with a slower new path. */
+GST_START_TEST (test_continuation_after_silence_relatches)
+{
+  const AudioStream streams[] = {
+    { 0x600d, 1000, 123456 },
+    { 0xfeed, 65500, 0xfffff000u },   /* both wrap in the outage */
+  };
+  for (const AudioStream &s : streams) {
+    for (int64_t delay_ms : { 0, 180 }) {
+      LatchPolicy policy (relatch_ssrc_config ());
+      PeerAddress old_mapping = addr ("203.0.113.1", 1000);
+      PeerAddress new_mapping = addr ("203.0.113.1", 2000);
+      stream_until (policy, s, old_mapping, 0, 149);   /* 3 s of call */
+
+      /* Packets 150..399 die in the NAT; 400 on arrive from the new port. */
+      LatchDecision d;
+      for (guint i = 400; i < 403; i++) {
+        d = feed (policy, new_mapping, s.packet (i), AudioStream::ms (i, delay_ms));
+        fail_unless (d.verdict == Verdict::Hold, "packet %u not held", i);
+      }
+      fail_unless (policy.peer () == old_mapping);
+      d = feed (policy, new_mapping, s.packet (403), AudioStream::ms (403, delay_ms));
+      fail_unless (d.verdict == Verdict::Latch);
+      fail_unless (d.relatched && d.previous == old_mapping);
+      fail_unless (d.why == LatchReason::ContinuationAfterSilence);
+      fail_unless_equals_string (latch_reason_name (d.why), "continuation-after-silence");
+      fail_unless (policy.peer () == new_mapping);
+      fail_unless (released_seqs (policy) == std::vector<guint16> ({
+                  (guint16) (s.seq0 + 400), (guint16) (s.seq0 + 401),
+                  (guint16) (s.seq0 + 402)}));
+      fail_unless (feed (policy, new_mapping, s.packet (404),
+              AudioStream::ms (404, delay_ms)).verdict == Verdict::Accept);
+      /* The old mapping's last packets, late, do not move it back. */
+      fail_unless (feed (policy, old_mapping, s.packet (149), AudioStream::ms (405))
+          .reason == DropReason::ForeignSource);
+    }
+  }
+}
+GST_END_TEST;
+
+/* A plain mapping flush (no outage) stays what it was: the next packet
+ * from the new port re-latches at once, as a rebinding. */
+GST_START_TEST (test_rebinding_without_outage_is_immediate)
+{
+  const AudioStream s = { 0x600d, 1000, 5000 };
+  LatchPolicy policy (relatch_ssrc_config ());
+  PeerAddress old_mapping = addr ("203.0.113.1", 1000);
+  PeerAddress new_mapping = addr ("203.0.113.1", 2000);
+  stream_until (policy, s, old_mapping, 0, 149);
+  LatchDecision d = feed (policy, new_mapping, s.packet (150), AudioStream::ms (150));
+  fail_unless (d.verdict == Verdict::Latch && d.relatched);
+  fail_unless (d.why == LatchReason::Rebinding);
+}
+GST_END_TEST;
+
+/* After the same 5 s outage, what does not fit the time that passed does
+ * not continue the stream: a timestamp that says 1 s or 10 s, a sequence
+ * number far beyond what 50 packets/s could send, or behind; nor does a
+ * stream whose clock the policy has not learnt (under half a second of it).
+ * Four consistent packets within a millisecond wait for probation's span,
+ * and the old address speaking again ends the new one's probation. */
+GST_START_TEST (test_continuation_must_fit_the_time_that_passed)
+{
+  const AudioStream s = { 0x600d, 1000, 123456 };
+  PeerAddress old_mapping = addr ("203.0.113.1", 1000);
+  PeerAddress new_mapping = addr ("203.0.113.1", 2000);
+
+  struct Case {
+    const char *what;
+    guint index;         /* the packet's place in the stream ... */
+    gint32 ts_shift;     /* ... and its timestamp off by this */
+    int64_t at_ms;       /* when it arrives */
+  } cases[] = {
+    { "timestamps 4 s behind", 400, -4 * 8000, AudioStream::ms (400) },
+    { "timestamps 5 s ahead", 400, 5 * 8000, AudioStream::ms (400) },
+    { "sequence 30 000 ahead", 30000, (gint32) (160 * (400 - 30000)), AudioStream::ms (400) },
+    { "sequence behind", 100, 160 * 300, AudioStream::ms (400) },
+  };
+  for (const Case &c : cases) {
+    LatchPolicy policy (relatch_ssrc_config ());
+    stream_until (policy, s, old_mapping, 0, 149);
+    for (guint k = 0; k < 8; k++) {
+      LatchDecision d = feed (policy, new_mapping, s.packet (c.index + k, c.ts_shift),
+          c.at_ms + 20 * k);
+      fail_unless (d.reason == DropReason::ForeignSource, "%s: packet %u taken", c.what, k);
+    }
+    fail_unless (policy.peer () == old_mapping, "%s", c.what);
+    fail_unless_equals_int (policy.candidates (), 0);
+  }
+
+  /* Latched 200 ms before the outage: the peer's clock is not known. */
+  LatchPolicy young (relatch_ssrc_config ());
+  stream_until (young, s, old_mapping, 0, 10);
+  for (guint i = 260; i < 270; i++)
+    fail_unless (feed (young, new_mapping, s.packet (i), AudioStream::ms (i)).verdict
+        == Verdict::Drop);
+  fail_unless (young.peer () == old_mapping);
+
+  /* Consistent, but four at once: probation's 20 ms are not spanned. */
+  LatchPolicy burst (relatch_ssrc_config ());
+  stream_until (burst, s, old_mapping, 0, 149);
+  for (guint i = 400; i < 404; i++)
+    fail_unless (feed (burst, new_mapping, s.packet (i), AudioStream::ms (400)).verdict
+        == Verdict::Hold);
+  fail_unless (burst.peer () == old_mapping);
+
+  /* The old address is not silent after all: the probation ends. */
+  LatchPolicy back (relatch_ssrc_config ());
+  stream_until (back, s, old_mapping, 0, 149);
+  for (guint i = 400; i < 403; i++)
+    fail_unless (feed (back, new_mapping, s.packet (i), AudioStream::ms (i)).verdict
+        == Verdict::Hold);
+  fail_unless (feed (back, old_mapping, s.packet (403), AudioStream::ms (403)).verdict
+      == Verdict::Accept);
+  fail_unless_equals_int (back.candidates (), 0);
+  fail_unless_equals_int (back.held_packets (), 0);
+  fail_unless (back.peer () == old_mapping);
+}
+GST_END_TEST;
+
+/* An attacker who has the SSRC (on-path, or from leaked RTCP) while the
+ * peer is silent: with its own sequence numbers and timestamps, or, once
+ * they are beyond the rebinding window (100, reached after 2 s here), the
+ * peer's sequence numbers under its own timestamps, it latches nothing and
+ * holds nothing; a spray holds nothing either.  The peer, back from its
+ * new port, re-latches meanwhile. */
+GST_START_TEST (test_attacker_with_the_ssrc_during_silence)
+{
+  const AudioStream peer_stream = { 0x600d, 1000, 123456 };
+  const AudioStream own_numbers = { 0x600d, 31000, 987654321 };
+  const AudioStream peer_seq_own_ts = { 0x600d, 1000, 987654321 };
+  PeerAddress old_mapping = addr ("203.0.113.1", 1000);
+  PeerAddress new_mapping = addr ("203.0.113.1", 2000);
+  PeerAddress attacker = addr ("198.51.100.66", 40000);
+
+  LatchPolicy policy (relatch_ssrc_config ());
+  stream_until (policy, peer_stream, old_mapping, 0, 149);
+  /* The outage starts at 3 s; the attacker streams 50 packets/s through it. */
+  for (guint i = 160; i < 400; i++) {
+    LatchDecision d = feed (policy, attacker, own_numbers.packet (i), AudioStream::ms (i));
+    fail_unless (d.reason == DropReason::ForeignSource);
+    if (i >= 250) {
+      d = feed (policy, attacker, peer_seq_own_ts.packet (i), AudioStream::ms (i) + 1);
+      fail_unless (d.reason == DropReason::ForeignSource);
+    }
+    /* A spray: a new SSRC each time. */
+    GstBuffer *spray = make_rtp (0x5000 + i, (guint16) (i * 7919));
+    fail_unless (feed (policy, addr ("198.51.100.67", 1000 + i % 4), spray,
+            AudioStream::ms (i) + 2).reason == DropReason::ForeignSource);
+  }
+  fail_unless_equals_int (policy.candidates (), 0);
+  fail_unless_equals_int (policy.held_packets (), 0);
+  fail_unless (policy.peer () == old_mapping);
+
+  /* The peer comes back, and the attacker goes on. */
+  LatchDecision d;
+  for (guint i = 400; i < 404; i++) {
+    fail_unless (feed (policy, attacker, own_numbers.packet (i), AudioStream::ms (i)).verdict
+        == Verdict::Drop);
+    d = feed (policy, new_mapping, peer_stream.packet (i), AudioStream::ms (i) + 1);
+  }
+  fail_unless (d.verdict == Verdict::Latch && d.why == LatchReason::ContinuationAfterSilence);
+  fail_unless (policy.peer () == new_mapping);
+  fail_unless (feed (policy, attacker, own_numbers.packet (404), AudioStream::ms (404))
+      .reason == DropReason::ForeignSource);
+}
+GST_END_TEST;
+
+/* With SRTP the dispatch marks what authenticated: one such packet of the
+ * peer's SSRC, ahead of its sequence numbers, is the proof whatever its
+ * timestamp says; the same packet not authenticated is not. */
+GST_START_TEST (test_authenticated_continuation_is_proof)
+{
+  const AudioStream s = { 0x600d, 1000, 123456 };
+  PeerAddress old_mapping = addr ("203.0.113.1", 1000);
+  PeerAddress new_mapping = addr ("203.0.113.1", 2000);
+  LatchPolicy policy (relatch_ssrc_config ());
+  stream_until (policy, s, old_mapping, 0, 149);
+
+  GstBuffer *packet = s.packet (400, 12345678);
+  PacketFacts facts = inspect_packet (packet, COMPONENT_RTP, false);
+  LatchDecision d = policy.on_packet (new_mapping, facts, AudioStream::ms (400) * 1000, packet);
+  fail_unless (d.reason == DropReason::ForeignSource);
+  facts.authenticated = true;
+  d = policy.on_packet (new_mapping, facts, AudioStream::ms (400) * 1000, packet);
+  fail_unless (d.verdict == Verdict::Latch && d.relatched);
+  fail_unless (d.why == LatchReason::ContinuationAfterSilence);
+  /* Authenticated but behind the peer: a replay window's business, not a move. */
+  GstBuffer *old = s.packet (100);
+  PacketFacts old_facts = inspect_packet (old, COMPONENT_RTP, false);
+  old_facts.authenticated = true;
+  fail_unless (policy.on_packet (old_mapping, old_facts, AudioStream::ms (401) * 1000, old)
+      .reason == DropReason::ForeignSource);
+  gst_buffer_unref (old);
+  gst_buffer_unref (packet);
+}
+GST_END_TEST;
+
+/* RTCP after the same outage: the peer's reports from the NAT's new port
+ * (same IP, same SSRC) re-latch at once, as a rebinding. */
+GST_START_TEST (test_rtcp_relatches_after_outage)
+{
+  LatchPolicy::Config config = rtcp_config (true);
+  config.relatch = Relatch::Ssrc;
+  LatchPolicy policy (config);
+  policy.set_rtp_peer_ssrc (true, 0x600d);
+  policy.set_rtp_peer_address (addr ("203.0.113.1", 1000));
+  fail_unless (feed (policy, addr ("203.0.113.1", 1001), make_rtcp_rr (0x600d), 0).verdict
+      == Verdict::Latch);
+  fail_unless (feed (policy, addr ("198.51.100.66", 1001), make_rtcp_rr (0x600d), 4000).reason
+      == DropReason::NotRtpPeerIp);
+  LatchDecision d = feed (policy, addr ("203.0.113.1", 2001), make_rtcp_rr (0x600d), 8000);
+  fail_unless (d.verdict == Verdict::Latch && d.relatched && d.why == LatchReason::Rebinding);
+}
+GST_END_TEST;
+
 static Suite *
 latchpolicy_suite (void)
 {
@@ -770,6 +1029,12 @@ latchpolicy_suite (void)
   tcase_add_test (tc, test_preferred_source_ranking);
   tcase_add_test (tc, test_reopened_learning);
   tcase_add_test (tc, test_released_packets_keep_their_facts);
+  tcase_add_test (tc, test_continuation_after_silence_relatches);
+  tcase_add_test (tc, test_rebinding_without_outage_is_immediate);
+  tcase_add_test (tc, test_continuation_must_fit_the_time_that_passed);
+  tcase_add_test (tc, test_attacker_with_the_ssrc_during_silence);
+  tcase_add_test (tc, test_authenticated_continuation_is_proof);
+  tcase_add_test (tc, test_rtcp_relatches_after_outage);
   return s;
 }
 

@@ -488,6 +488,84 @@ GST_START_TEST (test_protection_of_muxed_rtcp)
 }
 GST_END_TEST;
 
+/* The element's defaults for a re-latch: relatch=ssrc, probation 4/20 ms. */
+static PacketDispatch::Config
+relatch_config ()
+{
+  PacketDispatch::Config c = config (4);
+  c.own.relatch = Relatch::Ssrc;
+  c.own.probation_min_us = 20 * 1000;
+  return c;
+}
+
+/* The peer sends packets @first..@last (20 ms apart, make_rtp's timestamps
+ * advance with them) from @peer, @tag'ged unless 0; the output is emptied. */
+static void
+call_until (PacketDispatch & d, const PeerAddress & peer, guint16 first,
+    guint16 last, guint8 tag = 0)
+{
+  for (guint16 seq = first; seq <= last; seq++) {
+    GstBuffer *p = make_rtp (0x600D, seq);
+    feed (d, peer, tag ? tagged_with (p, tag) : p, seq * 20);
+  }
+  take_output (d, Side::Own);
+  fail_unless (d.policy (Side::Own).peer () == peer);
+}
+
+/* A NAT reboot through the dispatch, plain RTP: the peer comes back from a
+ * new port 5 s later, 250 packets on; its timestamps (read by
+ * inspect_packet) fit, so it re-latches on its 4th packet, and the held
+ * three go out first. */
+GST_START_TEST (test_continuation_after_outage)
+{
+  PacketDispatch d (relatch_config ());
+  PeerAddress old_mapping = addr ("203.0.113.7", 40000);
+  PeerAddress new_mapping = addr ("203.0.113.7", 51000);
+  call_until (d, old_mapping, 1, 150);
+
+  for (guint16 seq = 401; seq < 404; seq++)
+    fail_unless (feed (d, new_mapping, make_rtp (0x600D, seq), seq * 20).action
+        == Action::Hold);
+  PacketVerdict v = feed (d, new_mapping, make_rtp (0x600D, 404), 404 * 20);
+  fail_unless (v.action == Action::Forward && v.latch.happened);
+  fail_unless (v.latch.decision.relatched && v.latch.decision.previous == old_mapping);
+  fail_unless (v.latch.decision.why == LatchReason::ContinuationAfterSilence);
+  fail_unless (v.latch.peer == new_mapping);
+  fail_unless_equals_int (v.latch.released, 3);
+  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({401, 402, 403, 404}));
+}
+GST_END_TEST;
+
+/* The same outage under SRTP: one packet from the new port that
+ * authenticates re-latches; a copy of the SSRC that does not (plain, or
+ * another key) never reaches the policy. */
+GST_START_TEST (test_srtp_continuation_after_outage)
+{
+  std::vector<bool> calls;
+  PacketDispatch d (relatch_config ());
+  d.set_protection (std::unique_ptr<PacketProtection> (new FakeProtection (&calls)));
+  PeerAddress old_mapping = addr ("203.0.113.7", 40000);
+  PeerAddress new_mapping = addr ("203.0.113.7", 51000);
+  PeerAddress attacker = addr ("198.51.100.66", 40000);
+  call_until (d, old_mapping, 1, 150, 0xA5);
+
+  PacketVerdict v = feed (d, attacker, tagged (make_rtp (0x600D, 300), false), 6000);
+  fail_unless (v.reason == DropReason::AuthFailed && !v.latch.happened);
+  v = feed (d, attacker, make_rtp (0x600D, 301), 6020);
+  fail_unless (v.reason == DropReason::AuthFailed && !v.latch.happened);
+  v = feed (d, new_mapping, tagged (make_rtp (0x600D, 401), false), 8020);
+  fail_unless (v.reason == DropReason::AuthFailed && !v.latch.happened);
+  fail_unless (d.policy (Side::Own).peer () == old_mapping);
+
+  v = feed (d, new_mapping, tagged (make_rtp (0x600D, 402)), 8040);
+  fail_unless (v.action == Action::Forward && v.latch.happened);
+  fail_unless (v.latch.decision.relatched && v.latch.decision.previous == old_mapping);
+  fail_unless (v.latch.decision.why == LatchReason::ContinuationAfterSilence);
+  fail_unless (d.policy (Side::Own).peer () == new_mapping);
+  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({402}));
+}
+GST_END_TEST;
+
 static Suite *
 packetdispatch_suite (void)
 {
@@ -507,6 +585,8 @@ packetdispatch_suite (void)
   tcase_add_test (tc, test_protection_runs_before_the_policy);
   tcase_add_test (tc, test_protection_of_muxed_rtcp);
   tcase_add_test (tc, test_rekey_grace);
+  tcase_add_test (tc, test_continuation_after_outage);
+  tcase_add_test (tc, test_srtp_continuation_after_outage);
   return s;
 }
 
