@@ -53,7 +53,9 @@ comedia_relatch_get_type (void)
           "stops", "never"},
     {COMEDIA_RELATCH_SSRC, "A new address that continues the peer's SSRC "
           "and sequence numbers takes over at once (NAT rebinding, a phone "
-          "changing network)", "ssrc"},
+          "changing network); after the peer fell silent, one continuing its "
+          "stream as the time that passed says takes over through probation "
+          "(NAT reboot)", "ssrc"},
     {COMEDIA_RELATCH_SILENCE, "After the peer was silent for 'timeout', any "
           "source may latch again through probation", "silence"},
     {0, nullptr, nullptr},
