@@ -53,8 +53,8 @@ class SessionStreams : public comedia::LocalSockets {
       return false;
     }
     local.address = local_ip_of (rtp);
-    local.rtp_port = rtp->local_port ();
-    local.rtcp_port = rtcp->local_port ();
+    local.rtp_port = rtp->slot.local_port ();
+    local.rtcp_port = rtcp->slot.local_port ();
     /* Muxing is the comedia-rtpsrc's choice: only it can demultiplex. */
     local.rtcp_mux = want_rtcp_mux && comedia_session_get_rtcp_mux (session_, stream);
     return true;

@@ -6,6 +6,16 @@
 
 #include "comediasession.h"
 
+using comedia::ReceiveTerms;
+
+/* What the receiving side asks once per batch: did learning reopen since
+ * its snapshot? */
+static bool
+learning_reopened (const comedia::Component *c, ReceiveTerms::Snapshot &seen)
+{
+  return c->receive_terms.refresh (seen).relearn;
+}
+
 GST_START_TEST (test_reopen_learning_generation)
 {
   ComediaSession *session = comedia_session_acquire ("test-relearn");
@@ -13,25 +23,25 @@ GST_START_TEST (test_reopen_learning_generation)
       comedia::COMPONENT_RTP, nullptr, nullptr);
   fail_unless (c != nullptr);
   /* The receiving side starts at 0: nothing to relearn. */
-  guint64 seen = 0;
-  fail_if (c->learning_reopened (seen));
-  c->reopen_learning ();
-  fail_unless (c->learning_reopened (seen));
+  ReceiveTerms::Snapshot seen;
+  fail_if (learning_reopened (c, seen));
+  c->receive_terms.reopen_learning ();
+  fail_unless (learning_reopened (c, seen));
   /* Once per reopening, however often it asks (per batch). */
-  fail_if (c->learning_reopened (seen));
-  c->reopen_learning ();
-  c->reopen_learning ();
-  fail_unless (c->learning_reopened (seen));
-  fail_if (c->learning_reopened (seen));
+  fail_if (learning_reopened (c, seen));
+  c->receive_terms.reopen_learning ();
+  c->receive_terms.reopen_learning ();
+  fail_unless (learning_reopened (c, seen));
+  fail_if (learning_reopened (c, seen));
   /* Only a signal: the latched peer, the destination, stays meanwhile. */
   comedia::PeerAddress peer;
   fail_unless (comedia::PeerAddress::parse ("198.51.100.7", 4000, peer));
-  c->publish_latched_peer (peer, 42);
-  c->reopen_learning ();
-  fail_unless (c->latched ());
+  c->destination.publish_latched (peer, 42);
+  c->receive_terms.reopen_learning ();
+  fail_unless (c->destination.latched ());
   /* Another reader (a restarted source) sees it too, from its own start. */
-  guint64 other = 0;
-  fail_unless (c->learning_reopened (other));
+  ReceiveTerms::Snapshot other;
+  fail_unless (learning_reopened (c, other));
   g_object_unref (session);
 }
 
