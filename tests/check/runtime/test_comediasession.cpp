@@ -16,12 +16,29 @@ learning_reopened (const comedia::Component *c, ReceiveTerms::Snapshot &seen)
   return c->receive_terms.refresh (seen).relearn;
 }
 
-GST_START_TEST (test_reopen_learning_generation)
+/* Component 1 of stream 1 of a session of its own (@session: unref it). */
+static comedia::Component *
+open_rtp_component (const char *name, ComediaSession **session)
 {
-  ComediaSession *session = comedia_session_acquire ("test-relearn");
-  comedia::Component *c = comedia_session_open_component (session, 1,
+  *session = comedia_session_acquire (name);
+  comedia::Component *c = comedia_session_open_component (*session, 1,
       comedia::COMPONENT_RTP, nullptr, nullptr);
   fail_unless (c != nullptr);
+  return c;
+}
+
+static comedia::PeerAddress
+peer_at (const char *ip, guint16 port)
+{
+  comedia::PeerAddress peer;
+  fail_unless (comedia::PeerAddress::parse (ip, port, peer));
+  return peer;
+}
+
+GST_START_TEST (test_reopen_learning_generation)
+{
+  ComediaSession *session;
+  comedia::Component *c = open_rtp_component ("test-relearn", &session);
   /* The receiving side starts at 0: nothing to relearn. */
   ReceiveTerms::Snapshot seen;
   fail_if (learning_reopened (c, seen));
@@ -34,8 +51,7 @@ GST_START_TEST (test_reopen_learning_generation)
   fail_unless (learning_reopened (c, seen));
   fail_if (learning_reopened (c, seen));
   /* Only a signal: the latched peer, the destination, stays meanwhile. */
-  comedia::PeerAddress peer;
-  fail_unless (comedia::PeerAddress::parse ("198.51.100.7", 4000, peer));
+  comedia::PeerAddress peer = peer_at ("198.51.100.7", 4000);
   c->destination.publish_latched (peer, 42);
   c->receive_terms.reopen_learning ();
   fail_unless (c->destination.latched ());
@@ -51,16 +67,13 @@ GST_END_TEST;
  * each change is said once, and only what changed. */
 GST_START_TEST (test_receive_terms_snapshot)
 {
-  ComediaSession *session = comedia_session_acquire ("test-terms");
-  comedia::Component *c = comedia_session_open_component (session, 1,
-      comedia::COMPONENT_RTP, nullptr, nullptr);
-  fail_unless (c != nullptr);
+  ComediaSession *session;
+  comedia::Component *c = open_rtp_component ("test-terms", &session);
   ReceiveTerms::Snapshot seen;
   ReceiveTerms::Changes none = c->receive_terms.refresh (seen);
   fail_if (none.allowed_source || none.relearn || none.inbound_key);
 
-  comedia::PeerAddress preferred;
-  fail_unless (comedia::PeerAddress::parse ("198.51.100.7", 4000, preferred));
+  comedia::PeerAddress preferred = peer_at ("198.51.100.7", 4000);
   c->receive_terms.set_allowed_source ("198.51.100.0/24", preferred);
   ReceiveTerms::Changes changed = c->receive_terms.refresh (seen);
   fail_unless (changed.allowed_source);
@@ -95,10 +108,8 @@ GST_END_TEST;
  * generation: a latch, a followed SSRC and a clear each show once. */
 GST_START_TEST (test_latched_peer_since)
 {
-  ComediaSession *session = comedia_session_acquire ("test-latched");
-  comedia::Component *c = comedia_session_open_component (session, 1,
-      comedia::COMPONENT_RTP, nullptr, nullptr);
-  fail_unless (c != nullptr);
+  ComediaSession *session;
+  comedia::Component *c = open_rtp_component ("test-latched", &session);
   guint64 generation = 0;
   comedia::Destination::LatchedPeer peer;
   /* A reader at 0 looks once, and sees nothing latched. */
@@ -106,8 +117,7 @@ GST_START_TEST (test_latched_peer_since)
   fail_if (peer.known);
   fail_if (c->destination.latched_peer_since (generation, peer));
 
-  comedia::PeerAddress address;
-  fail_unless (comedia::PeerAddress::parse ("203.0.113.9", 5000, address));
+  comedia::PeerAddress address = peer_at ("203.0.113.9", 5000);
   c->destination.publish_latched (address, 42);
   fail_unless (c->destination.latched_peer_since (generation, peer));
   fail_unless (peer.known && peer.ssrc == 42 && peer.address == address);
