@@ -73,7 +73,7 @@ class UnitsLeg : public comedia::ReceiveClient {
     }
     if (n > 0)
       engine_.consumed (n);
-    send (dispatch_.output (comedia::Side::Own));
+    send (dispatch_.output (comedia::Side::ReadComponent));
     engine_.release_idle_slots ();
     return -1;
   }

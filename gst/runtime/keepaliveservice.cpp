@@ -109,7 +109,7 @@ class Service {
     Component *rtp = comedia_session_find_component (session, s.stream,
         comedia::COMPONENT_RTP);
     guint32 ssrc;
-    return rtp && rtp->sent_rtp_ssrc (ssrc) ? ssrc : s.ssrc;
+    return rtp && rtp->sending.rtp_ssrc (ssrc) ? ssrc : s.ssrc;
   }
 
   /* One keepalive of @s on @c (protected like media when @c sends SRTP: a
@@ -125,19 +125,19 @@ class Service {
     size_t len = gst_buffer_extract (ka, 0, packet, sizeof (packet) -
         comedia::SrtpSession::kMaxTrailer);
     gst_buffer_unref (ka);
-    if (c.protect_outgoing (packet, len, sizeof (packet), rtcp) ==
+    if (c.srtp_out.protect (packet, len, sizeof (packet), rtcp) ==
         comedia::OutgoingProtection::Failed) {
       GST_DEBUG ("keepalive not sent: libsrtp refused to protect it");
       return false;
     }
     GError *err = nullptr;
-    if (g_socket_send_to (c.socket (), dest, (const gchar *) packet, len,
+    if (g_socket_send_to (c.slot.socket (), dest, (const gchar *) packet, len,
             nullptr, &err) < 0) {
-      c.counters.send_errors.fetch_add (1, std::memory_order_relaxed);
+      c.counters.add (comedia::Count::SendErrors);
       GST_DEBUG ("keepalive send failed: %s", err->message);
       g_clear_error (&err);
     } else {
-      c.counters.keepalives_sent.fetch_add (1, std::memory_order_relaxed);
+      c.counters.add (comedia::Count::KeepalivesSent);
     }
     return true;
   }
@@ -159,25 +159,25 @@ class Service {
         continue;
       Component *c = comedia_session_find_component (session, s.stream,
           component);
-      if (!c || !c->is_open ())
+      if (!c || !c->slot.is_open ())
         continue;
       /* A burst waits for a destination (host/port, an answer, a latch, or
        * for the RTCP sink its first report): spent into the void it would
        * open nothing. */
       Destination & d = s.destinations[component - 1];
-      GSocketAddress *dest = c->destination (d.generation, d.address);
+      GSocketAddress *dest = c->destination.current (d.generation, d.address);
       if (!dest)
         continue;
 
       guint & burst_left = s.burst_left[component - 1];
-      gint64 last = c->last_sent_us.load (std::memory_order_relaxed);
+      gint64 last = c->sending.last_sent_us ();
       if (burst_left == 0 && !s.schedule.due (now, last)) {
         bound (s.schedule.wait_us (now, last));
         continue;
       }
 
       if (send_keepalive (s, session, *c, dest))
-        c->last_sent_us.store (now, std::memory_order_relaxed);
+        c->sending.note_sent (now);
       if (burst_left > 0)
         burst_left--;
       bound (burst_left > 0 ? comedia::INITIAL_KEEPALIVE_SPACING_US :

@@ -4,7 +4,7 @@
  */
 #include "receiveengine.h"
 
-#include "comediasession.h"   /* peer_address_from_gsocket */
+#include "peeraddress.h"
 #include "sharedbyname.h"
 
 #include <gst/net/gstnetaddressmeta.h>

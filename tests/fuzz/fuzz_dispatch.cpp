@@ -128,7 +128,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   bool protection = flags & 0x40;
   if (protection)
     dispatch.set_protection (std::unique_ptr<PacketProtection> (new FakeProtection ()));
-  const Side sides[] = { Side::Own, Side::MuxedRtcp };
+  const Side sides[] = { Side::ReadComponent, Side::MuxedRtcp };
 
   int64_t now = 0;
   size_t arrivals = 0;
@@ -145,9 +145,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       CHECK (it != origin.end ());
       CHECK (policy.latched () && it->second.from == policy.peer ());
       CHECK (!protection || it->second.authentic);
-      PacketFacts f = inspect_packet (out[i], side == Side::Own ?
+      PacketFacts f = inspect_packet (out[i], side == Side::ReadComponent ?
           config.component : COMPONENT_RTCP, false);
-      CHECK (!(f.kind == PacketKind::Rtp && side == Side::Own &&
+      CHECK (!(f.kind == PacketKind::Rtp && side == Side::ReadComponent &&
               config.keepalive_pt >= 0 && f.payload_type == config.keepalive_pt));
       std::string key = std::to_string ((int) side) + it->second.from.to_string ();
       auto last = last_passed.find (key);
@@ -185,7 +185,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         bool known = op & 0x10;
         uint32_t ssrc = in.byte ();
         PeerAddress address = pick_address (in);
-        dispatch.set_rtp_peer ((op & 0x20) ? Side::MuxedRtcp : Side::Own,
+        dispatch.set_rtp_peer ((op & 0x20) ? Side::MuxedRtcp : Side::ReadComponent,
             known, ssrc, address);
         continue;
       }
@@ -214,7 +214,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       if (ok)
         gst_buffer_unmap (packet, &map);
       origin[packet] = Origin { arrivals++, from, genuine };
-      size_t before[2] = { dispatch.output (Side::Own).size (),
+      size_t before[2] = { dispatch.output (Side::ReadComponent).size (),
         dispatch.output (Side::MuxedRtcp).size () };
 
       PacketVerdict v = dispatch.dispatch (from, packet, now);
@@ -232,7 +232,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         CHECK (v.latch.peer == from &&
             v.latch.released <= config.own.max_held_bytes_per_candidate);
       if (v.rtcp_latch.happened)
-        CHECK (v.side == Side::Own && config.rtcp_mux);
+        CHECK (v.side == Side::ReadComponent && config.rtcp_mux);
       if (v.follow_ssrc)
         CHECK (v.action == Action::Forward);
       for (Side side : sides) {

@@ -160,6 +160,12 @@ for c in 1 2; do
     lab_check "component $c re-latched once, ${old/ /:} -> ${new/ /:} ($(events relatched $c) times: ${relatched:-none})" \
         eval '[ "$(events relatched $c)" = 1 ] && [[ "$relatched" == *" address=${new% *} port=${new#* } old=${old/ /:} "* ]]'
 done
+# The RTP side says why it moved: a flush is a rebinding (the next sequence
+# numbers), a reboot a continuation after the outage's silence.
+why=continuation-after-silence
+[ "$SCENARIO" = flush ] && why=rebinding
+lab_check "the RTP re-latch names its reason ($why: $(event_line relatched 1))" \
+    eval '[[ "$(event_line relatched 1) " == *" reason=$why "* ]]'
 
 # Re-latch times: from the NAT forwarding again to the first RTP packet
 # passed downstream from the new mapping, and to the first one back at the peer.

@@ -39,8 +39,8 @@ PacketDispatch::operator= (PacketDispatch &&other) noexcept
   protection_ = std::move (other.protection_);
   previous_protection_ = std::move (other.previous_protection_);
   previous_until_us_ = other.previous_until_us_;
-  for (Side side : { Side::Own, Side::MuxedRtcp }) {
-    SideState &mine = side_ (side), &theirs = other.side_ (side);
+  for (Side side : { Side::ReadComponent, Side::MuxedRtcp }) {
+    SideState &mine = state_of (side), &theirs = other.state_of (side);
     mine.policy = std::move (theirs.policy);
     mine.published_ssrc = theirs.published_ssrc;
     mine.clear_output ();
@@ -52,7 +52,7 @@ PacketDispatch::operator= (PacketDispatch &&other) noexcept
 bool
 PacketDispatch::reads_rtcp (Side side) const
 {
-  return side == Side::Own ? config_.component == COMPONENT_RTCP :
+  return side == Side::ReadComponent ? config_.component == COMPONENT_RTCP :
       config_.rtcp_mux;
 }
 
@@ -118,7 +118,7 @@ PacketDispatch::dispatch (const PeerAddress &from, GstBuffer *packet,
         gst_buffer_extract (packet, 0, head, 2) == 2 &&
         looks_like_rtcp (head, 2));
     if (!unprotect (packet, rtcp, v, now_us)) {
-      v.side = rtcp && config_.rtcp_mux ? Side::MuxedRtcp : Side::Own;
+      v.side = rtcp && config_.rtcp_mux ? Side::MuxedRtcp : Side::ReadComponent;
       gst_buffer_unref (packet);
       return v;
     }
@@ -130,8 +130,8 @@ PacketDispatch::dispatch (const PeerAddress &from, GstBuffer *packet,
    * it continues the peer's stream (LatchPolicy::continues_after_silence). */
   facts.authenticated = protection_ != nullptr;
   bool muxed = config_.rtcp_mux && facts.kind == PacketKind::Rtcp;
-  v.side = muxed ? Side::MuxedRtcp : Side::Own;
-  SideState &s = side_ (v.side);
+  v.side = muxed ? Side::MuxedRtcp : Side::ReadComponent;
+  SideState &s = state_of (v.side);
   bool keepalive = is_keepalive (facts);
 
   LatchDecision d = s.policy.on_packet (from, facts, now_us, packet);
@@ -267,7 +267,7 @@ PacketDispatch::set_rtp_peer (Side side, bool known, uint32_t ssrc,
 {
   if (!reads_rtcp (side))
     return;
-  LatchPolicy &policy = side_ (side).policy;
+  LatchPolicy &policy = state_of (side).policy;
   policy.set_rtp_peer_ssrc (known, ssrc);
   policy.set_rtp_peer_address (known ? address : PeerAddress ());
 }
@@ -275,7 +275,7 @@ PacketDispatch::set_rtp_peer (Side side, bool known, uint32_t ssrc,
 LatchEvent
 PacketDispatch::retry_waiting (Side side, int64_t now_us)
 {
-  SideState &s = side_ (side);
+  SideState &s = state_of (side);
   if (!reads_rtcp (side) || s.policy.latched () ||
       !s.policy.waiting_for_rtp_peer ())
     return LatchEvent ();
@@ -289,33 +289,33 @@ PacketDispatch::retry_waiting (Side side, int64_t now_us)
 bool
 PacketDispatch::set_allowed (Side side, const SourcePrefix &allowed)
 {
-  return has (side) && side_ (side).policy.set_allowed (allowed);
+  return has (side) && state_of (side).policy.set_allowed (allowed);
 }
 
 void
 PacketDispatch::set_preferred (Side side, const PeerAddress &preferred)
 {
   if (has (side))
-    side_ (side).policy.set_preferred (preferred);
+    state_of (side).policy.set_preferred (preferred);
 }
 
 void
 PacketDispatch::reopen_learning (Side side)
 {
   if (has (side))
-    side_ (side).policy.reopen_learning ();
+    state_of (side).policy.reopen_learning ();
 }
 
 size_t
 PacketDispatch::take_held_dropped (Side side)
 {
-  return has (side) ? side_ (side).policy.take_held_dropped () : 0;
+  return has (side) ? state_of (side).policy.take_held_dropped () : 0;
 }
 
 bool
 PacketDispatch::check_timeout (Side side, int64_t now_us)
 {
-  return has (side) && side_ (side).policy.check_timeout (now_us);
+  return has (side) && state_of (side).policy.check_timeout (now_us);
 }
 
 int64_t
@@ -326,10 +326,10 @@ PacketDispatch::wait_us (int64_t now_us) const
     if (t >= 0 && (budget < 0 || t < budget))
       budget = t;
   };
-  for (Side side : { Side::Own, Side::MuxedRtcp }) {
+  for (Side side : { Side::ReadComponent, Side::MuxedRtcp }) {
     if (!has (side))
       continue;
-    const LatchPolicy &policy = side_ (side).policy;
+    const LatchPolicy &policy = state_of (side).policy;
     bound (policy.time_to_timeout (now_us));
     if (policy.waiting_for_rtp_peer ())
       bound (RTCP_RETRY_INTERVAL_US);
@@ -340,8 +340,8 @@ PacketDispatch::wait_us (int64_t now_us) const
 void
 PacketDispatch::reset ()
 {
-  for (Side side : { Side::Own, Side::MuxedRtcp }) {
-    SideState &s = side_ (side);
+  for (Side side : { Side::ReadComponent, Side::MuxedRtcp }) {
+    SideState &s = state_of (side);
     s.policy.reset ();
     s.published_ssrc = 0;
     s.clear_output ();

@@ -31,8 +31,8 @@ namespace comedia {
 
 /* Which latching side a datagram belongs to. */
 enum class Side : uint8_t {
-  Own,         /* the component the element reads (its src pad) */
-  MuxedRtcp,   /* RTCP muxed onto component 1 (rtcp-mux; the rtcp_src pad) */
+  ReadComponent,   /* the component the element reads (its src pad) */
+  MuxedRtcp,       /* RTCP muxed onto component 1 (rtcp-mux; the rtcp_src pad) */
 };
 
 /* What the element does with the datagram itself. */
@@ -55,7 +55,7 @@ struct LatchEvent {
 
 struct PacketVerdict {
   Action action = Action::Drop;
-  Side side = Side::Own;
+  Side side = Side::ReadComponent;
   DropReason reason = DropReason::None;   /* Drop */
   const char *malformed = nullptr;        /* Drop, Malformed: what it was not */
   /* Forward: the latched peer's media now has this SSRC (it latched on its
@@ -107,16 +107,16 @@ class PacketDispatch {
   void set_protection (std::unique_ptr<PacketProtection> protection,
       bool rekey = false);
   static constexpr int64_t REKEY_GRACE_US = 2 * 1000 * 1000;
-  bool protected_ () const { return protection_ != nullptr; }
+  bool has_protection () const { return protection_ != nullptr; }
 
   /* Packets to push, per side (owned references, in order); the caller
    * empties them. */
-  std::vector<GstBuffer *> &output (Side side) { return side_ (side).out; }
+  std::vector<GstBuffer *> &output (Side side) { return state_of (side).out; }
 
-  bool has (Side side) const { return side == Side::Own || config_.rtcp_mux; }
+  bool has (Side side) const { return side == Side::ReadComponent || config_.rtcp_mux; }
   /* The side latches on RTCP, as the voice of the stream's RTP peer. */
   bool reads_rtcp (Side side) const;
-  const LatchPolicy &policy (Side side) const { return side_ (side).policy; }
+  const LatchPolicy &policy (Side side) const { return state_of (side).policy; }
   const Config &config () const { return config_; }
 
   /* RTCP sides: the stream's RTP peer as its component publishes it
@@ -152,8 +152,8 @@ class PacketDispatch {
     void clear_output ();
   };
 
-  SideState &side_ (Side side) { return side == Side::Own ? own_ : rtcp_; }
-  const SideState &side_ (Side side) const { return side == Side::Own ? own_ : rtcp_; }
+  SideState &state_of (Side side) { return side == Side::ReadComponent ? own_ : rtcp_; }
+  const SideState &state_of (Side side) const { return side == Side::ReadComponent ? own_ : rtcp_; }
   bool is_keepalive (const PacketFacts &facts) const;
   LatchEvent latched (SideState &s, const LatchDecision &decision,
       size_t &keepalives);

@@ -166,7 +166,7 @@ apply_reoffer (ComediaSdpNegotiator * self, ComediaSession * session,
         continue;
       if (Component *comp = comedia_session_find_component (session,
               c.stream, component))
-        comp->reopen_learning ();
+        comp->receive_terms.reopen_learning ();
     }
     if (!c.ports_kept)
       GST_WARNING_OBJECT (self, "stream %u: %s", c.stream, c.note.c_str ());

@@ -14,7 +14,7 @@ namespace comedia {
 std::string
 local_ip_of (const Component * component)
 {
-  GInetSocketAddress *addr = component->local_address ();
+  GInetSocketAddress *addr = component->slot.local_address ();
   if (addr == nullptr)
     return "";
   gchar *s = g_inet_address_to_string (g_inet_socket_address_get_address (addr));
@@ -53,8 +53,8 @@ open_stream_sockets (ComediaSession * session, guint stream, bool want_rtcp_mux,
     return false;
   }
   local.address = local_ip_of (rtp);
-  local.rtp_port = rtp->local_port ();
-  local.rtcp_port = rtcp->local_port ();
+  local.rtp_port = rtp->slot.local_port ();
+  local.rtcp_port = rtcp->slot.local_port ();
   local.rtcp_mux = want_rtcp_mux && comedia_session_get_rtcp_mux (session, stream);
   return true;
 }
@@ -108,7 +108,7 @@ socket_address (const std::string & ip, guint16 port)
 }
 
 /* A pinned destination is what the SDP says, and wins over a latched
- * source (see Component::set_static_destination); an unpinned one serves
+ * source (see Destination::set_static); an unpinned one serves
  * until a source latches (symmetric RTP). */
 static void
 set_destination (ComediaSession * session, guint stream, guint component,
@@ -119,7 +119,7 @@ set_destination (ComediaSession * session, guint stream, guint component,
   if (c == nullptr)
     return;
   GSocketAddress *addr = ip.empty () ? nullptr : socket_address (ip, port);
-  c->set_static_destination (addr, pinned);
+  c->destination.set_static (addr, pinned);
   g_clear_object (&addr);
 }
 
@@ -137,7 +137,7 @@ set_allowed_source (ComediaSession * session, const StreamPlan & p)
     if (p.kind == StreamPlan::Kind::Symmetric && !p.remote.address.empty ())
       PeerAddress::parse (p.remote.address, component == COMPONENT_RTP ?
           p.remote.rtp_port : p.remote.rtcp_port, preferred);
-    c->set_negotiated_allowed_source (p.allowed_source, preferred);
+    c->receive_terms.set_allowed_source (p.allowed_source, preferred);
   }
 }
 
@@ -151,9 +151,9 @@ set_srtp_keys (GstElement * self, ComediaSession * session, const StreamPlan & p
     Component *c = comedia_session_find_component (session, p.stream, component);
     if (c == nullptr)
       continue;
-    c->set_negotiated_inbound_srtp (p.srtp_inbound);
+    c->receive_terms.set_inbound_srtp (p.srtp_inbound);
     std::string error;
-    if (!c->set_outbound_srtp (p.srtp_outbound, false, &error))
+    if (!c->srtp_out.set_key (p.srtp_outbound, false, &error))
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("Cannot use the negotiated SRTP key of stream %u", p.stream),
           ("%s", error.c_str ()));
@@ -192,8 +192,8 @@ apply_stream_plans (GstElement * self, ComediaSession * session,
       set_allowed_source (session, p);
       /* Hold (RFC 3264 8.4): we answered recvonly or inactive. */
       if (Component *c = comedia_session_find_component (session, p.stream, COMPONENT_RTP))
-        c->media_on_hold.store (p.direction == MediaDirection::RecvOnly ||
-            p.direction == MediaDirection::Inactive, std::memory_order_relaxed);
+        c->sending.set_on_hold (p.direction == MediaDirection::RecvOnly ||
+            p.direction == MediaDirection::Inactive);
     }
     GST_INFO_OBJECT (self, "stream %u (%s): %s %s:%u/%u, %s", p.stream,
         p.media.c_str (), stream_plan_kind_name (p.kind),

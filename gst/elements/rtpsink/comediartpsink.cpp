@@ -72,6 +72,7 @@
 #include "comediasession.h"
 #include "datagramsender.h"
 #include "keepaliveservice.h"
+#include "netaddress.h"
 #include "ratelimit.h"
 #include "packetfacts.h"
 #include "rtpsinksettings.h"
@@ -237,21 +238,23 @@ create_stats (ComediaRtpSink * self)
 {
   ComediaRtpSinkPrivate *priv = self->priv;
   Component *c = priv->shared.load ();
-  auto get = [] (const std::atomic<guint64> &v) { return v.load (std::memory_order_relaxed); };
+  auto get = [c] (comedia::Count which) {
+    return c ? c->counters.get (which) : G_GUINT64_CONSTANT (0);
+  };
 
   std::string destination;
-  if (c && c->latched ())
-    destination = c->latched_peer ().to_string ();
+  if (c && c->destination.latched ())
+    destination = c->destination.latched_peer ().to_string ();
 
   return gst_structure_new ("comedia-rtpsink-stats",
-      "sent", G_TYPE_UINT64, c ? get (c->counters.sent) : 0,
-      "sent-bytes", G_TYPE_UINT64, c ? get (c->counters.sent_bytes) : 0,
-      "send-calls", G_TYPE_UINT64, c ? get (c->counters.send_calls) : 0,
-      "dropped-no-peer", G_TYPE_UINT64, c ? get (c->counters.dropped_no_peer) : 0,
-      "dropped-on-hold", G_TYPE_UINT64, c ? get (c->counters.dropped_on_hold) : 0,
-      "send-errors", G_TYPE_UINT64, c ? get (c->counters.send_errors) : 0,
-      "keepalives-sent", G_TYPE_UINT64, c ? get (c->counters.keepalives_sent) : 0,
-      "protect-errors", G_TYPE_UINT64, c ? get (c->counters.protect_errors) : 0,
+      "sent", G_TYPE_UINT64, get (comedia::Count::Sent),
+      "sent-bytes", G_TYPE_UINT64, get (comedia::Count::SentBytes),
+      "send-calls", G_TYPE_UINT64, get (comedia::Count::SendCalls),
+      "dropped-no-peer", G_TYPE_UINT64, get (comedia::Count::DroppedNoPeer),
+      "dropped-on-hold", G_TYPE_UINT64, get (comedia::Count::DroppedOnHold),
+      "send-errors", G_TYPE_UINT64, get (comedia::Count::SendErrors),
+      "keepalives-sent", G_TYPE_UINT64, get (comedia::Count::KeepalivesSent),
+      "protect-errors", G_TYPE_UINT64, get (comedia::Count::ProtectErrors),
       "peer", G_TYPE_STRING, destination.c_str (), nullptr);
 }
 
@@ -344,11 +347,13 @@ comedia_rtp_sink_close (ComediaRtpSink * self)
   ComediaRtpSinkPrivate *priv = self->priv;
 
   Component *c = priv->shared.exchange (nullptr);
-  if (c && priv->fixed_srtp_set)
-    c->clear_fixed_outbound_srtp ();
+  std::string srtp_error;
+  if (c && priv->fixed_srtp_set && !c->srtp_out.clear_fixed (&srtp_error))
+    GST_WARNING_OBJECT (self, "stream %u component %u: negotiated SRTP key "
+        "refused: %s", c->stream, c->component, srtp_error.c_str ());
   priv->fixed_srtp_set = false;
   if (c && priv->configured_destination)
-    c->set_configured_destination (nullptr);
+    c->destination.set_configured (nullptr);
   priv->destination_generation = 0;
   g_clear_object (&priv->destination);
   g_clear_object (&priv->configured_destination);
@@ -429,10 +434,10 @@ shared_component (ComediaRtpSink * self)
     g_clear_error (&err);
     return nullptr;
   }
-  GST_INFO_OBJECT (self, "sending from port %u", c->local_port ());
+  GST_INFO_OBJECT (self, "sending from port %u", c->slot.local_port ());
   if (priv->opened.srtp_key.enabled ()) {
     std::string error;
-    if (!c->set_outbound_srtp (priv->opened.srtp_key, true, &error)) {
+    if (!c->srtp_out.set_key (priv->opened.srtp_key, true, &error)) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("libsrtp refused the srtp-key"), ("%s", error.c_str ()));
       return nullptr;
@@ -441,7 +446,7 @@ shared_component (ComediaRtpSink * self)
   }
   /* In the component, so the keepalive thread sends there too. */
   if (priv->configured_destination)
-    c->set_configured_destination (priv->configured_destination);
+    c->destination.set_configured (priv->configured_destination);
   priv->shared.store (c, std::memory_order_release);
   return c;
 }
@@ -450,13 +455,14 @@ static GSocketAddress *
 current_destination (ComediaRtpSink * self, Component * c)
 {
   ComediaRtpSinkPrivate *priv = self->priv;
-  return c->destination (priv->destination_generation, priv->destination);
+  return c->destination.current (priv->destination_generation,
+      priv->destination);
 }
 
 static void
 count_send_error (ComediaRtpSink * self, Component * c, GError * err)
 {
-  c->counters.send_errors.fetch_add (1, std::memory_order_relaxed);
+  c->counters.add (comedia::Count::SendErrors);
   /* Unreachable peers are expected in NAT traversal (a port not open yet, a
    * peer gone): counted, never fatal. */
   GST_DEBUG_OBJECT (self, "send failed: %s", err->message);
@@ -502,7 +508,7 @@ note_media_ssrc (ComediaRtpSink * self, Component * c, GstBuffer * buffer,
   GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
   if (!gst_rtp_buffer_map (buffer, GST_MAP_READ, &rtp))
     return;   /* RTCP on a muxed component, or not RTP at all */
-  c->note_sent_rtp_ssrc (gst_rtp_buffer_get_ssrc (&rtp));
+  c->sending.note_rtp_ssrc (gst_rtp_buffer_get_ssrc (&rtp));
   gst_rtp_buffer_unmap (&rtp);
 }
 
@@ -531,7 +537,7 @@ protect_into_slot (ComediaRtpSinkPrivate * priv, Component * c,
   bool rtcp = c->component == comedia::COMPONENT_RTCP ||
       comedia::looks_like_rtcp (data, size);
   size_t len = size;
-  if (c->protect_outgoing (data, len, capacity, rtcp) ==
+  if (c->srtp_out.protect (data, len, capacity, rtcp) ==
       comedia::OutgoingProtection::Failed)
     return false;
   slot += capacity;
@@ -551,18 +557,18 @@ send_buffers (ComediaRtpSink * self, GstBuffer ** buffers, guint n)
   if (G_UNLIKELY (!c))
     return GST_FLOW_ERROR;
 
-  if (G_UNLIKELY (c->media_on_hold.load (std::memory_order_relaxed))) {
-    c->counters.dropped_on_hold.fetch_add (n, std::memory_order_relaxed);
+  if (G_UNLIKELY (c->sending.on_hold ())) {
+    c->counters.add (comedia::Count::DroppedOnHold, n);
     return GST_FLOW_OK;
   }
   GSocketAddress *dest = current_destination (self, c);
   if (!dest) {
-    c->counters.dropped_no_peer.fetch_add (n, std::memory_order_relaxed);
+    c->counters.add (comedia::Count::DroppedNoPeer, n);
     return GST_FLOW_OK;
   }
 
   /* Protected, each packet is one vector into our scratch. */
-  bool srtp = c->sends_srtp ();
+  bool srtp = c->srtp_out.active ();
   guint total_memories = 0;
   for (guint i = 0; i < n; i++)
     total_memories += srtp ? 1 : gst_buffer_n_memory (buffers[i]);
@@ -597,7 +603,7 @@ send_buffers (ComediaRtpSink * self, GstBuffer ** buffers, guint n)
     m.num_control_messages = 0;
   }
 
-  comedia::DatagramSender::Result r = priv->sender.send (c->socket (), dest,
+  comedia::DatagramSender::Result r = priv->sender.send (c->slot.socket (), dest,
       priv->messages.data (), queued, priv->cancellable,
       [self, c] (GError * err) { count_send_error (self, c, err); });
   GstFlowReturn ret = r.cancelled ? GST_FLOW_FLUSHING : GST_FLOW_OK;
@@ -608,12 +614,12 @@ send_buffers (ComediaRtpSink * self, GstBuffer ** buffers, guint n)
   /* Counted once per call: the counters are shared with other threads. */
   if (sent > 0) {
     gint64 now = g_get_monotonic_time ();
-    c->last_sent_us.store (now, std::memory_order_relaxed);
+    c->sending.note_sent (now);
     note_media_ssrc (self, c, buffers[n - 1], now);
   }
-  c->counters.send_calls.fetch_add (calls, std::memory_order_relaxed);
-  c->counters.sent.fetch_add (sent, std::memory_order_relaxed);
-  c->counters.sent_bytes.fetch_add (sent_bytes, std::memory_order_relaxed);
+  c->counters.add (comedia::Count::SendCalls, calls);
+  c->counters.add (comedia::Count::Sent, sent);
+  c->counters.add (comedia::Count::SentBytes, sent_bytes);
   return ret;
 }
 

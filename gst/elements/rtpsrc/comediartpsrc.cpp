@@ -21,8 +21,9 @@
  * separately.  Each latch posts an element message `comedia-latched` with
  * the fields `session` (string), `stream` (uint), `component` (uint),
  * `address` (string) and `port` (int).  With the same fields:
- * `comedia-relatched` (plus `old-address`, `old-port`) when another address
- * takes over, `comedia-timeout` (plus `timeout`, ms) when the peer falls
+ * `comedia-relatched` (plus `old-address`, `old-port` and `reason`:
+ * rebinding, continuation-after-silence, after-timeout, preferred-source,
+ * re-offer) when another address takes over, `comedia-timeout` (plus `timeout`, ms) when the peer falls
  * silent, a summary `comedia-rejected` (plus `count`, `total`, `reason`) at
  * most once a second for refused packets, and `comedia-unlatched` (plus
  * `reason`) when sdp-negotiator restricts the source after the peer latched
@@ -93,20 +94,21 @@
 #include "comediaelements.h"
 #include "comediasession.h"
 #include "keepalive.h"
-#include "latchbridge.h"
+#include "dispatchterms.h"
 #include "packetdispatch.h"
 #include "receiveengine.h"
 #include "receiveloop.h"
 #include "rtpsrcsettings.h"
 #include "sourcepads.h"
 #include "srtpproperties.h"
+#include "verdictreporter.h"
 
 #include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
-/* Not static: latchbridge.cpp logs in it too. */
+/* Not static: dispatchterms.cpp and verdictreporter.cpp log in it too. */
 GST_DEBUG_CATEGORY (comedia_rtp_src_debug);
 #define GST_CAT_DEFAULT comedia_rtp_src_debug
 
@@ -131,7 +133,8 @@ static gboolean src_query (GstPad * pad, GstObject * parent, GstQuery * query);
 struct ComediaRtpSrcPrivate : public comedia::ReceiveClient,
     public comedia::RtpSrcSettings {
   explicit ComediaRtpSrcPrivate (ComediaRtpSrc * element)
-    : self (element), latching (GST_ELEMENT (element), dispatch),
+    : self (element), reporter (GST_ELEMENT (element), dispatch),
+      terms (GST_ELEMENT (element), dispatch, reporter),
       pads (GST_ELEMENT (element), &src_template, &rtcp_src_template,
           src_query) {}
   gint64 serve (gint64 now, bool readable) override;
@@ -145,9 +148,12 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient,
   /* What each datagram becomes; its configuration is the receive thread's
    * copy of the properties. */
   comedia::PacketDispatch dispatch;
-  /* The components it latches for: the one it reads (Side::Own), and
-   * component 2 with rtcp-mux (Side::MuxedRtcp). */
-  comedia::LatchBridge latching;
+  /* What the dispatch decided, told to the components it latches for
+   * (the one it reads, Side::ReadComponent, and component 2 with rtcp-mux,
+   * Side::MuxedRtcp) and to the bus; and what the session tells the
+   * dispatch, read once per turn. */
+  comedia::VerdictReporter reporter;
+  comedia::DispatchTerms terms;
 
   comedia::SourcePads pads;   /* src, rtcp_src, and whether the stream ended */
   /* EOS sent to the element, for the receive thread to push. */
@@ -277,28 +283,30 @@ static GstStructure *
 create_stats (ComediaRtpSrc * self)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
-  Component *c = priv->latching.component (Side::Own);
-  auto get = [] (const std::atomic<guint64> &v) { return v.load (std::memory_order_relaxed); };
+  Component *c = priv->reporter.component (Side::ReadComponent);
+  auto get = [c] (comedia::Count which) {
+    return c ? c->counters.get (which) : G_GUINT64_CONSTANT (0);
+  };
 
   GstStructure *s = gst_structure_new ("comedia-rtpsrc-stats",
-      "received", G_TYPE_UINT64, c ? get (c->counters.received) : 0,
-      "passed", G_TYPE_UINT64, c ? get (c->counters.passed) : 0,
-      "latched", G_TYPE_UINT64, c ? get (c->counters.latched) : 0,
-      "relatched", G_TYPE_UINT64, c ? get (c->counters.relatched) : 0,
-      "timeouts", G_TYPE_UINT64, c ? get (c->counters.timeouts) : 0,
-      "held", G_TYPE_UINT64, c ? get (c->counters.learning) : 0,
-      "held-dropped", G_TYPE_UINT64, c ? get (c->counters.held_dropped) : 0,
-      "rejected", G_TYPE_UINT64, c ? get (c->counters.rejected) : 0,
-      "malformed", G_TYPE_UINT64, c ? get (c->counters.malformed) : 0,
-      "keepalives", G_TYPE_UINT64, c ? get (c->counters.keepalives_received) : 0,
-      "auth-failed", G_TYPE_UINT64, c ? get (c->counters.auth_failed) : 0,
-      "replayed", G_TYPE_UINT64, c ? get (c->counters.replayed) : 0,
+      "received", G_TYPE_UINT64, get (comedia::Count::Received),
+      "passed", G_TYPE_UINT64, get (comedia::Count::Passed),
+      "latched", G_TYPE_UINT64, get (comedia::Count::Latched),
+      "relatched", G_TYPE_UINT64, get (comedia::Count::Relatched),
+      "timeouts", G_TYPE_UINT64, get (comedia::Count::Timeouts),
+      "held", G_TYPE_UINT64, get (comedia::Count::Learning),
+      "held-dropped", G_TYPE_UINT64, get (comedia::Count::HeldDropped),
+      "rejected", G_TYPE_UINT64, get (comedia::Count::Rejected),
+      "malformed", G_TYPE_UINT64, get (comedia::Count::Malformed),
+      "keepalives", G_TYPE_UINT64, get (comedia::Count::KeepalivesReceived),
+      "auth-failed", G_TYPE_UINT64, get (comedia::Count::AuthFailed),
+      "replayed", G_TYPE_UINT64, get (comedia::Count::Replayed),
       "receive-calls", G_TYPE_UINT64, priv->engine.receive_calls (),
-      "peer", G_TYPE_STRING, priv->latching.peer_string (Side::Own).c_str (),
+      "peer", G_TYPE_STRING, priv->reporter.peer_string (Side::ReadComponent).c_str (),
       nullptr);
-  if (priv->latching.component (Side::MuxedRtcp))
+  if (priv->reporter.component (Side::MuxedRtcp))
     gst_structure_set (s, "rtcp-peer", G_TYPE_STRING,
-        priv->latching.peer_string (Side::MuxedRtcp).c_str (), nullptr);
+        priv->reporter.peer_string (Side::MuxedRtcp).c_str (), nullptr);
   return s;
 }
 
@@ -327,7 +335,7 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
   switch (prop_id) {
     case PROP_LATCHED_ADDRESS:
       g_value_set_string (value,
-          priv->latching.peer_string (Side::Own).c_str ());
+          priv->reporter.peer_string (Side::ReadComponent).c_str ());
       break;
     case PROP_STATS:
       g_value_take_boxed (value, create_stats (self));
@@ -415,6 +423,8 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
         ("expected e.g. 203.0.113.7, 198.51.100.0/24 or 2001:db8::/32"));
     return FALSE;
   }
+  /* The negotiator may restrict the source only where the application did not. */
+  bool negotiated_source = allowed_source.empty ();
   if (rtcp_mux && component_id != comedia::COMPONENT_RTP) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("rtcp-mux needs component=1"),
@@ -425,7 +435,6 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
 
   {
     std::lock_guard<std::mutex> guard (priv->lock);
-    bool negotiated_source = priv->allowed_source.empty ();
     dispatch_config.component = priv->component;
     dispatch_config.rtcp_mux = priv->rtcp_mux;
     dispatch_config.keepalive_pt = priv->keepalive_pt;
@@ -434,7 +443,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
     dispatch_config.rtcp = policy_config (priv, comedia::COMPONENT_RTCP,
         allowed);
     priv->session = comedia_session_acquire (priv->session_name.c_str ());
-    priv->latching.set_session (priv->session, negotiated_source);
+    priv->reporter.set_session (priv->session);
     request.address = priv->address;
     request.port = priv->port;
     if (priv->rtcp_mux)
@@ -451,15 +460,14 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
     return FALSE;
   }
 
-  bool expected = false;
-  if (!component->has_reader.compare_exchange_strong (expected, true)) {
+  if (!component->receive_terms.claim_reader ()) {
     GST_ELEMENT_ERROR (self, RESOURCE, BUSY,
         ("Another comedia-rtpsrc already receives session '%s' stream %u "
             "component %u", comedia_session_get_name (priv->session),
             priv->stream, priv->component), (nullptr));
     return FALSE;
   }
-  priv->latching.attach (Side::Own, component);
+  priv->reporter.attach (Side::ReadComponent, component);
 
   if (dispatch_config.rtcp_mux) {
     Component *rtcp = comedia_session_open_component (priv->session,
@@ -470,10 +478,10 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
       g_clear_error (&err);
       return FALSE;
     }
-    priv->latching.attach (Side::MuxedRtcp, rtcp);
+    priv->reporter.attach (Side::MuxedRtcp, rtcp);
   }
   priv->dispatch = comedia::PacketDispatch (dispatch_config);
-  if (!priv->latching.set_fixed_srtp (srtp_key, srtp_error)) {
+  if (!priv->terms.start (negotiated_source, srtp_key, srtp_error)) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("libsrtp refused the srtp-key"), ("%s", srtp_error.c_str ()));
     return FALSE;
@@ -485,7 +493,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   comedia::ReceiveLoop::Settings loop_settings;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
-    priv->port = component->local_port ();
+    priv->port = component->slot.local_port ();
     max_batch = priv->batch_size;
     buffer_size = priv->buffer_size;
     thread_name = priv->receive_thread;
@@ -498,7 +506,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   if (thread_name.empty ())
     loop_settings = comedia::ReceiveLoop::Settings ();
   if (buffer_size > 0)
-    set_receive_buffer (self, component->socket (), buffer_size);
+    set_receive_buffer (self, component->slot.socket (), buffer_size);
 
   priv->loop = comedia::ReceiveLoop::get (thread_name, loop_settings, &err);
   if (!priv->loop) {
@@ -525,7 +533,7 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
 
   GST_INFO_OBJECT (self, "session '%s' stream %u component %u listening on "
       "port %u", comedia_session_get_name (priv->session), priv->stream,
-      priv->component, component->local_port ());
+      priv->component, component->slot.local_port ());
   g_object_notify (G_OBJECT (self), "port");
   return TRUE;
 }
@@ -535,9 +543,10 @@ comedia_rtp_src_close (ComediaRtpSrc * self)
 {
   ComediaRtpSrcPrivate *priv = self->priv;
 
-  if (Component *own = priv->latching.component (Side::Own))
-    own->has_reader.store (false);
-  priv->latching.close ();
+  if (Component *read = priv->reporter.component (Side::ReadComponent))
+    read->receive_terms.release_reader ();
+  priv->terms.close ();
+  priv->reporter.close ();
   priv->dispatch.reset ();
   g_clear_object (&priv->session);
   priv->loop.reset ();
@@ -563,7 +572,7 @@ comedia_rtp_src_change_state (GstElement * element, GstStateChange transition)
       priv->pads.set_stopped (false);
       /* One session's elements on one thread of a pool. */
       priv->loop->add (priv,
-          g_socket_get_fd (priv->latching.component (Side::Own)->socket ()),
+          g_socket_get_fd (priv->reporter.component (Side::ReadComponent)->slot.socket ()),
           comedia_session_get_name (priv->session));
       break;
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
@@ -682,6 +691,19 @@ deliver (ComediaRtpSrcPrivate * priv, Side side)
     stop_reading (priv);
 }
 
+/* RTCP held before the stream's RTP peer was known latches once that peer
+ * is: what it releases is pushed. */
+static void
+retry_held_rtcp (ComediaRtpSrcPrivate * priv, Side side, gint64 now)
+{
+  if (!priv->terms.rtp_peer_known (side))
+    return;
+  comedia::LatchEvent latch = priv->dispatch.retry_waiting (side, now);
+  if (latch.happened)
+    priv->reporter.report_retried_latch (side, latch);
+  deliver (priv, side);
+}
+
 /* Reads a batch from @socket, which is readable; returns how many
  * datagrams. */
 static guint
@@ -719,10 +741,10 @@ process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts)
       continue;
     GST_BUFFER_PTS (buf) = pts;
     comedia::PacketVerdict v = priv->dispatch.dispatch (*peer, buf, now);
-    priv->latching.act_on_verdict (v, *peer, len, now);
+    priv->reporter.report (v, *peer, len, now);
   }
   priv->engine.consumed (n);
-  priv->latching.count_batch (n);
+  priv->reporter.count_batch (n);
 }
 
 /* One turn of the receiver, on the receive thread: what is due by time
@@ -733,21 +755,21 @@ ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
   if (G_UNLIKELY (pads.stopped ()))
     return -1;
 
-  latching.check_timeouts (now);
-  latching.retry_waiting_rtcp (Side::MuxedRtcp, now);
-  deliver (this, Side::MuxedRtcp);
-  latching.retry_waiting_rtcp (Side::Own, now);
-  deliver (this, Side::Own);
+  reporter.check_timeouts (now);
+  guint n = readable ? receive_batch (self,
+      reporter.component (Side::ReadComponent)->slot.socket ()) : 0;
+  /* The one look at the session of this turn, after the read: whatever it
+   * set before these datagrams were sent applies to them. */
+  terms.update ();
+  retry_held_rtcp (this, Side::MuxedRtcp, now);
+  retry_held_rtcp (this, Side::ReadComponent, now);
 
-  guint n = readable ?
-      receive_batch (self, latching.component (Side::Own)->socket ()) : 0;
   if (n > 0) {
-    latching.refresh ();
     /* One arrival time for the batch: its datagrams were read together. */
     now = g_get_monotonic_time ();
     process_batch (self, n, now, pads.running_time ());
     deliver (this, Side::MuxedRtcp);
-    deliver (this, Side::Own);
+    deliver (this, Side::ReadComponent);
   }
   /* On a shared thread the pool is shared too: slots left over go back to
    * it for the next element rather than wait here for this one's next

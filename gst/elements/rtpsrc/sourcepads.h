@@ -25,7 +25,7 @@ class SourcePads {
   SourcePads (GstElement *element, GstStaticPadTemplate *src_template,
       GstStaticPadTemplate *rtcp_template, GstPadQueryFunction query);
 
-  GstPad *pad (Side side) const { return side == Side::Own ? src_ : rtcp_; }
+  GstPad *pad (Side side) const { return side == Side::ReadComponent ? src_ : rtcp_; }
 
   /* READY->PAUSED, before the first buffer: stream-start, caps (@caps on
    * src) and segment, and with @rtcp the same on rtcp_src, added now. */

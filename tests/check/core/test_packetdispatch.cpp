@@ -51,7 +51,7 @@ take_output (PacketDispatch & d, Side side)
 {
   std::vector<guint32> ids;
   for (GstBuffer *b : d.output (side)) {
-    PacketFacts f = inspect_packet (b, side == Side::Own ?
+    PacketFacts f = inspect_packet (b, side == Side::ReadComponent ?
         d.config ().component : COMPONENT_RTCP, false);
     ids.push_back (f.kind == PacketKind::Rtcp ? f.ssrc : f.seq);
     gst_buffer_unref (b);
@@ -67,7 +67,7 @@ GST_START_TEST (test_forward_from_peer_drop_others)
 
   PacketVerdict v = feed (d, peer, make_rtp (0x600D, 1), 0);
   fail_unless (v.action == Action::Forward);
-  fail_unless (v.side == Side::Own);
+  fail_unless (v.side == Side::ReadComponent);
   fail_unless (v.latch.happened && !v.latch.decision.relatched);
   fail_unless (v.latch.peer == peer);
   fail_unless_equals_int (v.latch.ssrc, 0x600D);
@@ -80,7 +80,7 @@ GST_START_TEST (test_forward_from_peer_drop_others)
   v = feed (d, peer, make_rtp (0x600D, 2), 2);
   fail_unless (v.action == Action::Forward);
   fail_if (v.latch.happened);
-  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({1, 2}));
+  fail_unless (take_output (d, Side::ReadComponent) == std::vector<guint32> ({1, 2}));
 }
 GST_END_TEST;
 
@@ -91,16 +91,16 @@ GST_START_TEST (test_probation_holds_then_releases_in_order)
 
   fail_unless (feed (d, peer, make_rtp (5, 10), 0).action == Action::Hold);
   fail_unless (feed (d, peer, make_rtp (5, 11), 20).action == Action::Hold);
-  fail_unless (d.output (Side::Own).empty ());
-  fail_unless_equals_int (d.policy (Side::Own).held_packets (), 2);
+  fail_unless (d.output (Side::ReadComponent).empty ());
+  fail_unless_equals_int (d.policy (Side::ReadComponent).held_packets (), 2);
 
   PacketVerdict v = feed (d, peer, make_rtp (5, 12), 40);
   fail_unless (v.action == Action::Forward);
   fail_unless (v.latch.happened);
   fail_unless_equals_int (v.latch.released, 2);
-  fail_unless (take_output (d, Side::Own) ==
+  fail_unless (take_output (d, Side::ReadComponent) ==
       std::vector<guint32> ({10, 11, 12}));
-  fail_unless_equals_int (d.policy (Side::Own).held_packets (), 0);
+  fail_unless_equals_int (d.policy (Side::ReadComponent).held_packets (), 0);
 }
 GST_END_TEST;
 
@@ -120,13 +120,13 @@ GST_START_TEST (test_keepalives_latch_but_are_consumed)
   fail_unless (v.latch.happened);
   fail_unless_equals_int (v.latch.released, 0);
   fail_unless_equals_int (v.keepalives, 2);
-  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({3}));
+  fail_unless (take_output (d, Side::ReadComponent) == std::vector<guint32> ({3}));
 
   /* A keepalive from the latched peer: consumed. */
   v = feed (d, peer, make_rtp (7, 4, KEEPALIVE_PT, 0), 60);
   fail_unless (v.action == Action::Keepalive);
   fail_unless_equals_int (v.keepalives, 1);
-  fail_unless (d.output (Side::Own).empty ());
+  fail_unless (d.output (Side::ReadComponent).empty ());
 }
 GST_END_TEST;
 
@@ -139,7 +139,7 @@ GST_START_TEST (test_keepalive_latch_consumes_the_latching_packet)
   fail_unless (v.action == Action::Keepalive);
   fail_unless (v.latch.happened);
   fail_unless_equals_int (v.keepalives, 1);
-  fail_unless (d.output (Side::Own).empty ());
+  fail_unless (d.output (Side::ReadComponent).empty ());
 
   /* keepalive-payload-type=-1: the same packet is media. */
   PacketDispatch::Config c = config (1);
@@ -148,7 +148,7 @@ GST_START_TEST (test_keepalive_latch_consumes_the_latching_packet)
   v = feed (plain, peer, make_rtp (7, 1, KEEPALIVE_PT, 0), 0);
   fail_unless (v.action == Action::Forward);
   fail_unless_equals_int (v.keepalives, 0);
-  fail_unless (take_output (plain, Side::Own) == std::vector<guint32> ({1}));
+  fail_unless (take_output (plain, Side::ReadComponent) == std::vector<guint32> ({1}));
 }
 GST_END_TEST;
 
@@ -179,7 +179,7 @@ GST_START_TEST (test_ssrc_follow_after_keepalive_latch)
   fail_if (v.follow_ssrc);
   v = feed (d, peer, make_rtp (0xBBBB, 102), 40);
   fail_if (v.follow_ssrc);
-  fail_unless (take_output (d, Side::Own) ==
+  fail_unless (take_output (d, Side::ReadComponent) ==
       std::vector<guint32> ({100, 101, 102}));
 }
 GST_END_TEST;
@@ -190,7 +190,7 @@ GST_START_TEST (test_muxed_rtcp_split_and_latches_with_rtp)
   PeerAddress peer = addr ("203.0.113.7", 40000);
   fail_unless (d.has (Side::MuxedRtcp));
   fail_unless (d.reads_rtcp (Side::MuxedRtcp));
-  fail_if (d.reads_rtcp (Side::Own));
+  fail_if (d.reads_rtcp (Side::ReadComponent));
 
   /* RTCP before the RTP peer is known: held. */
   PacketVerdict v = feed (d, peer, make_rtcp_rr (0x600D), 0);
@@ -200,14 +200,14 @@ GST_START_TEST (test_muxed_rtcp_split_and_latches_with_rtp)
 
   /* RTP latches, and the held report of its SSRC with it. */
   v = feed (d, peer, make_rtp (0x600D, 1), 10);
-  fail_unless (v.side == Side::Own);
+  fail_unless (v.side == Side::ReadComponent);
   fail_unless (v.action == Action::Forward);
   fail_unless (v.latch.happened);
   fail_unless (v.rtcp_latch.happened);
   fail_unless (v.rtcp_latch.peer == peer);
   fail_unless_equals_int (v.rtcp_latch.ssrc, 0x600D);
   fail_unless_equals_int (v.rtcp_latch.released, 1);
-  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({1}));
+  fail_unless (take_output (d, Side::ReadComponent) == std::vector<guint32> ({1}));
   fail_unless (take_output (d, Side::MuxedRtcp) ==
       std::vector<guint32> ({0x600D}));
 
@@ -216,8 +216,8 @@ GST_START_TEST (test_muxed_rtcp_split_and_latches_with_rtp)
   fail_unless (v.side == Side::MuxedRtcp && v.action == Action::Forward);
   fail_if (v.follow_ssrc);
   v = feed (d, peer, make_rtp (0x600D, 2), 20);
-  fail_unless (v.side == Side::Own && v.action == Action::Forward);
-  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({2}));
+  fail_unless (v.side == Side::ReadComponent && v.action == Action::Forward);
+  fail_unless (take_output (d, Side::ReadComponent) == std::vector<guint32> ({2}));
   fail_unless (take_output (d, Side::MuxedRtcp) ==
       std::vector<guint32> ({0x600D}));
   fail_unless (d.wait_us (0) == -1);
@@ -237,7 +237,7 @@ GST_START_TEST (test_muxed_rtcp_of_another_ssrc_is_not_released)
   v = feed (d, peer, make_rtcp_rr (0xBAD), 20);
   fail_unless (v.action == Action::Drop);
   fail_unless (v.reason == DropReason::SsrcMismatch);
-  take_output (d, Side::Own);
+  take_output (d, Side::ReadComponent);
 }
 GST_END_TEST;
 
@@ -288,27 +288,27 @@ GST_START_TEST (test_rtcp_component_waits_for_rtp_peer)
   c.own.timeout_us = 500 * 1000;
   PacketDispatch d (c);
   PeerAddress peer = addr ("203.0.113.7", 40001);
-  fail_unless (d.reads_rtcp (Side::Own));
+  fail_unless (d.reads_rtcp (Side::ReadComponent));
   fail_if (d.has (Side::MuxedRtcp));
 
   PacketVerdict v = feed (d, peer, make_rtcp_rr (0x600D), 0);
   fail_unless (v.action == Action::Hold);
   fail_unless (v.reason == DropReason::None);
   /* Nothing to retry while the RTP peer is unknown. */
-  fail_if (d.retry_waiting (Side::Own, 10 * 1000).happened);
+  fail_if (d.retry_waiting (Side::ReadComponent, 10 * 1000).happened);
 
-  d.set_rtp_peer (Side::Own, true, 0x600D, addr ("203.0.113.7", 40000));
-  LatchEvent e = d.retry_waiting (Side::Own, 20 * 1000);
+  d.set_rtp_peer (Side::ReadComponent, true, 0x600D, addr ("203.0.113.7", 40000));
+  LatchEvent e = d.retry_waiting (Side::ReadComponent, 20 * 1000);
   fail_unless (e.happened);
   fail_unless (e.peer == peer);
   fail_unless_equals_int (e.released, 1);
-  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({0x600D}));
+  fail_unless (take_output (d, Side::ReadComponent) == std::vector<guint32> ({0x600D}));
 
   /* The timeout, once per silence. */
   fail_unless (d.wait_us (20 * 1000) == 500 * 1000);
-  fail_if (d.check_timeout (Side::Own, 100 * 1000));
-  fail_unless (d.check_timeout (Side::Own, 520 * 1000));
-  fail_if (d.check_timeout (Side::Own, 600 * 1000));
+  fail_if (d.check_timeout (Side::ReadComponent, 100 * 1000));
+  fail_unless (d.check_timeout (Side::ReadComponent, 520 * 1000));
+  fail_if (d.check_timeout (Side::ReadComponent, 600 * 1000));
 }
 GST_END_TEST;
 
@@ -320,13 +320,13 @@ GST_START_TEST (test_set_allowed_unlatches_and_reset)
 
   SourcePrefix prefix;
   fail_unless (SourcePrefix::parse ("203.0.113.0/24", prefix));
-  fail_unless (d.set_allowed (Side::Own, prefix));
-  fail_if (d.policy (Side::Own).latched ());
+  fail_unless (d.set_allowed (Side::ReadComponent, prefix));
+  fail_if (d.policy (Side::ReadComponent).latched ());
   fail_if (d.set_allowed (Side::MuxedRtcp, prefix));   /* no such side */
 
   /* Outputs not yet pushed are dropped with the rest. */
   d.reset ();
-  fail_unless (d.output (Side::Own).empty ());
+  fail_unless (d.output (Side::ReadComponent).empty ());
   PacketVerdict v = feed (d, peer, make_rtp (1, 2), 10);
   fail_unless (v.reason == DropReason::OutsideAllowed);
 }
@@ -393,7 +393,7 @@ GST_START_TEST (test_protection_runs_before_the_policy)
   v = feed (d, peer, tagged (make_rtp (5, 3), false), 15);
   fail_unless (v.reason == DropReason::AuthFailed, "a bad tag from the peer too");
   fail_unless (feed (d, peer, tagged (make_rtp (5, 2)), 20).action == Action::Hold);
-  fail_unless_equals_int (d.policy (Side::Own).held_packets (), 2);
+  fail_unless_equals_int (d.policy (Side::ReadComponent).held_packets (), 2);
   /* A forged keepalive is no keepalive. */
   v = feed (d, peer, tagged (make_rtp (5, 3, KEEPALIVE_PT, 0), false), 30);
   fail_unless (v.action == Action::Drop && v.keepalives == 0);
@@ -401,11 +401,11 @@ GST_START_TEST (test_protection_runs_before_the_policy)
   v = feed (d, peer, tagged (make_rtp (5, 3)), 40);
   fail_unless (v.action == Action::Forward && v.latch.happened);
   fail_unless (v.latch.peer == peer);
-  std::vector<GstBuffer *> &out = d.output (Side::Own);
+  std::vector<GstBuffer *> &out = d.output (Side::ReadComponent);
   fail_unless_equals_int (out.size (), 3);
   for (GstBuffer *b : out)
     fail_unless_equals_int (gst_buffer_get_size (b), 12 + 20);   /* tag gone */
-  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({1, 2, 3}));
+  fail_unless (take_output (d, Side::ReadComponent) == std::vector<guint32> ({1, 2, 3}));
 
   /* A copy of the peer's SSRC and next sequence from elsewhere does not
    * re-latch without the key; a replay of the peer's own packet is caught. */
@@ -413,8 +413,8 @@ GST_START_TEST (test_protection_runs_before_the_policy)
   fail_unless (v.reason == DropReason::AuthFailed && !v.latch.happened);
   v = feed (d, attacker, tagged (make_rtp (5, 3)), 70);
   fail_unless (v.action == Action::Drop && v.reason == DropReason::Replayed);
-  fail_unless (d.policy (Side::Own).peer () == peer);
-  fail_unless (d.output (Side::Own).empty ());
+  fail_unless (d.policy (Side::ReadComponent).peer () == peer);
+  fail_unless (d.output (Side::ReadComponent).empty ());
   for (bool rtcp : calls)
     fail_if (rtcp, "RTP unprotected as SRTCP");
 }
@@ -440,13 +440,13 @@ GST_START_TEST (test_rekey_grace)
   v = feed (d, peer, tagged_with (make_rtp (5, 4), OLD), 60);
   fail_unless (v.action == Action::Drop && v.reason == DropReason::AuthFailed,
       "the old key still authenticates after the new one did");
-  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({1, 2, 3}));
+  fail_unless (take_output (d, Side::ReadComponent) == std::vector<guint32> ({1, 2, 3}));
   /* What passed is the plain packet, not the garbled copy. */
   fail_unless (feed (d, peer, tagged_with (make_rtp (5, 5), NEW), 80).action == Action::Forward);
-  std::vector<GstBuffer *> &out = d.output (Side::Own);
+  std::vector<GstBuffer *> &out = d.output (Side::ReadComponent);
   fail_unless_equals_int (out.size (), 1);
   fail_unless_equals_int (gst_buffer_get_size (out[0]), 12 + 20);
-  take_output (d, Side::Own);
+  take_output (d, Side::ReadComponent);
 
   /* Only old-key packets: accepted for the grace period, then not. */
   PacketDispatch e (config (1));
@@ -459,7 +459,7 @@ GST_START_TEST (test_rekey_grace)
       Action::Forward);
   v = feed (e, peer, tagged_with (make_rtp (6, 4), OLD), 100 + grace_ms + 1);
   fail_unless (v.reason == DropReason::AuthFailed, "the grace period did not end");
-  take_output (e, Side::Own);
+  take_output (e, Side::ReadComponent);
 
   /* A first key (no re-key) has no grace: nothing before it. */
   PacketDispatch f (config (1));
@@ -508,8 +508,8 @@ call_until (PacketDispatch & d, const PeerAddress & peer, guint16 first,
     GstBuffer *p = make_rtp (0x600D, seq);
     feed (d, peer, tag ? tagged_with (p, tag) : p, seq * 20);
   }
-  take_output (d, Side::Own);
-  fail_unless (d.policy (Side::Own).peer () == peer);
+  take_output (d, Side::ReadComponent);
+  fail_unless (d.policy (Side::ReadComponent).peer () == peer);
 }
 
 /* A NAT reboot through the dispatch, plain RTP: the peer comes back from a
@@ -532,7 +532,7 @@ GST_START_TEST (test_continuation_after_outage)
   fail_unless (v.latch.decision.why == LatchReason::ContinuationAfterSilence);
   fail_unless (v.latch.peer == new_mapping);
   fail_unless_equals_int (v.latch.released, 3);
-  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({401, 402, 403, 404}));
+  fail_unless (take_output (d, Side::ReadComponent) == std::vector<guint32> ({401, 402, 403, 404}));
 }
 GST_END_TEST;
 
@@ -555,14 +555,14 @@ GST_START_TEST (test_srtp_continuation_after_outage)
   fail_unless (v.reason == DropReason::AuthFailed && !v.latch.happened);
   v = feed (d, new_mapping, tagged (make_rtp (0x600D, 401), false), 8020);
   fail_unless (v.reason == DropReason::AuthFailed && !v.latch.happened);
-  fail_unless (d.policy (Side::Own).peer () == old_mapping);
+  fail_unless (d.policy (Side::ReadComponent).peer () == old_mapping);
 
   v = feed (d, new_mapping, tagged (make_rtp (0x600D, 402)), 8040);
   fail_unless (v.action == Action::Forward && v.latch.happened);
   fail_unless (v.latch.decision.relatched && v.latch.decision.previous == old_mapping);
   fail_unless (v.latch.decision.why == LatchReason::ContinuationAfterSilence);
-  fail_unless (d.policy (Side::Own).peer () == new_mapping);
-  fail_unless (take_output (d, Side::Own) == std::vector<guint32> ({402}));
+  fail_unless (d.policy (Side::ReadComponent).peer () == new_mapping);
+  fail_unless (take_output (d, Side::ReadComponent) == std::vector<guint32> ({402}));
 }
 GST_END_TEST;
 

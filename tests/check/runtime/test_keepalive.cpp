@@ -172,7 +172,7 @@ open_to_peer (ComediaSession * session, guint component, GSocket ** peer_out)
   fail_unless (c != nullptr, "%s", err ? err->message : "");
   GSocketAddress *peer_addr = nullptr;
   *peer_out = loopback_peer (&peer_addr);
-  c->set_static_destination (peer_addr);
+  c->destination.set_static (peer_addr);
   g_object_unref (peer_addr);
   return c;
 }
@@ -218,27 +218,27 @@ GST_START_TEST (test_service_burst_then_after_silence_only)
   comedia_keepalive_start (session, 1, 300, DEFAULT_KEEPALIVE_PAYLOAD_TYPE, TRUE);
   /* The burst: consecutive sequence numbers, about 10 ms apart, enough for
    * the passive side's probation; then nothing until 300 ms of silence. */
-  auto burst = collect_keepalives (peer, c->local_port (), 150);
+  auto burst = collect_keepalives (peer, c->slot.local_port (), 150);
   fail_unless_equals_int (burst.size (), INITIAL_KEEPALIVE_BURST);
   for (size_t i = 1; i < burst.size (); i++)
     fail_unless_equals_int ((guint16) (burst[i].first - burst[i - 1].first), 1);
   fail_unless (burst.back ().second - burst.front ().second >= 20);
 
-  auto later = collect_keepalives (peer, c->local_port (), 500);
+  auto later = collect_keepalives (peer, c->slot.local_port (), 500);
   fail_unless (later.size () >= 1 && later.size () <= 2, "%zu keepalives", later.size ());
   fail_unless (later[0].second >= 100, "keepalive after %" G_GINT64_FORMAT " ms", later[0].second);
 
   /* Media flowing (a send every 100 ms) means no keepalive at all. */
   for (int i = 0; i < 8; i++) {
-    c->last_sent_us.store (g_get_monotonic_time ());
-    auto none = collect_keepalives (peer, c->local_port (), 100);
+    c->sending.note_sent (g_get_monotonic_time ());
+    auto none = collect_keepalives (peer, c->slot.local_port (), 100);
     fail_unless_equals_int (none.size (), 0);
   }
 
   comedia_keepalive_stop (session, 1);
-  auto stopped = collect_keepalives (peer, c->local_port (), 500);
+  auto stopped = collect_keepalives (peer, c->slot.local_port (), 500);
   fail_unless_equals_int (stopped.size (), 0);
-  fail_unless (c->counters.keepalives_sent.load () >= 6);
+  fail_unless (c->counters.get (comedia::Count::KeepalivesSent) >= 6);
 
   g_object_unref (peer);
   g_object_unref (session);
@@ -279,13 +279,13 @@ GST_START_TEST (test_service_burst_waits_for_destination)
 
   comedia_keepalive_start (session, 1, 10000, DEFAULT_KEEPALIVE_PAYLOAD_TYPE, TRUE);
   g_usleep (200 * 1000);        /* 20 burst spacings with no destination */
-  fail_unless_equals_int (c->counters.keepalives_sent.load (), 0);
+  fail_unless_equals_int (c->counters.get (comedia::Count::KeepalivesSent), 0);
 
   GSocketAddress *peer_addr = nullptr;
   GSocket *peer = loopback_peer (&peer_addr);
-  c->set_static_destination (peer_addr);
+  c->destination.set_static (peer_addr);
   g_object_unref (peer_addr);
-  auto burst = collect_keepalives (peer, c->local_port (), 400);
+  auto burst = collect_keepalives (peer, c->slot.local_port (), 400);
   fail_unless_equals_int (burst.size (), INITIAL_KEEPALIVE_BURST);
   for (size_t i = 1; i < burst.size (); i++)
     fail_unless_equals_int ((guint16) (burst[i].first - burst[i - 1].first), 1);
@@ -297,8 +297,8 @@ GST_START_TEST (test_service_burst_waits_for_destination)
   fail_unless (rtcp != nullptr, "%s", err ? err->message : "");
   GSocketAddress *rtcp_addr = nullptr;
   GSocket *rtcp_peer = loopback_peer (&rtcp_addr);
-  rtcp->last_sent_us.store (g_get_monotonic_time ());   /* that report */
-  rtcp->set_static_destination (rtcp_addr);
+  rtcp->sending.note_sent (g_get_monotonic_time ());   /* that report */
+  rtcp->destination.set_static (rtcp_addr);
   g_object_unref (rtcp_addr);
   rtcp_keepalive_ssrc (rtcp_peer);
 
@@ -319,12 +319,12 @@ GST_START_TEST (test_rtcp_keepalive_speaks_for_media_sender)
   /* No media yet: the keepalives' own SSRC, as the RTP keepalives carry. */
   comedia_keepalive_start (session, 1, 10000, DEFAULT_KEEPALIVE_PAYLOAD_TYPE, TRUE);
   guint32 own = rtcp_keepalive_ssrc (rtcp_peer);
-  auto burst = collect_keepalives (rtp_peer, rtp->local_port (), 150);
+  auto burst = collect_keepalives (rtp_peer, rtp->slot.local_port (), 150);
   fail_unless (!burst.empty ());
   comedia_keepalive_stop (session, 1);
 
   /* Media sent with SSRC 0x5eed (comedia-rtpsink records it). */
-  rtp->note_sent_rtp_ssrc (0x5eed);
+  rtp->sending.note_rtp_ssrc (0x5eed);
   comedia_keepalive_start (session, 1, 10000, DEFAULT_KEEPALIVE_PAYLOAD_TYPE, TRUE);
   fail_unless_equals_int (rtcp_keepalive_ssrc (rtcp_peer), 0x5eed);
   fail_unless (own != 0x5eed);

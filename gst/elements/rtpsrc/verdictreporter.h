@@ -1,0 +1,88 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+/* What comedia-rtpsrc's dispatch decided, told to those who must know:
+ * the session's Components (latched peers, followed SSRCs, counters) and
+ * the bus (the comedia-* messages, the malformed-packet, held-dropped and
+ * SRTP warnings, each at most once a second).  It also knows which
+ * Component each side reads.  The receive thread's, apart from
+ * attach/close at the state changes. */
+
+#include <gst/gst.h>
+
+#include "comediasession.h"
+#include "packetdispatch.h"
+#include "ratelimit.h"
+
+#include <string>
+
+namespace comedia {
+
+class VerdictReporter {
+ public:
+  VerdictReporter (GstElement *element, PacketDispatch &dispatch)
+    : element_ (element), dispatch_ (dispatch) {}
+
+  /* NULL->READY: the session (the element holds the reference), then each
+   * side's component as it is opened. */
+  void set_session (ComediaSession *session) { session_ = session; }
+  void attach (Side side, Component *component) { component_of (side) = component; }
+  /* READY->NULL: forgets them. */
+  void close ();
+
+  ComediaSession *session () const { return session_; }
+  Component *component (Side side) const
+  { return side == Side::ReadComponent ? read_ : muxed_rtcp_; }
+  /* The side's latched peer as "IP:port", or empty. */
+  std::string peer_string (Side side) const;
+
+  /* A turn of the receive thread: the timeouts due. */
+  void check_timeouts (gint64 now);
+  /* Held RTCP of @side latched when looked at again: announced, and its
+   * released packets (in the dispatch's output) counted. */
+  void report_retried_latch (Side side, const LatchEvent &latch);
+  /* What the dispatch made of one datagram from @peer (@len bytes):
+   * publishes and announces latches, counts, reports drops. */
+  void report (const PacketVerdict &v, const PeerAddress &peer, gsize len,
+      gint64 now);
+  /* After a batch of @n datagrams, whose passed packets are in the
+   * dispatch's outputs: counted once per batch, since the counters are
+   * shared with other threads. */
+  void count_batch (guint n);
+  /* The negotiated allowed source excludes the side's latched peer @old,
+   * which the dispatch forgot: the Component forgets it too, and says so. */
+  void report_unlatched (Side side, const PeerAddress &old);
+
+ private:
+  Component *&component_of (Side side)
+  { return side == Side::ReadComponent ? read_ : muxed_rtcp_; }
+  void post (GstStructure *s);
+  GstStructure *component_message (const char *name,
+      const Component *component, const PeerAddress &peer);
+  void announce_latch (Side side, const LatchEvent &latch);
+  void check_timeout (Side side, gint64 now);
+  void report_malformed (const PeerAddress &from, gsize size, const char *what);
+  void report_held_dropped (Side side, size_t dropped);
+  void report_rejected (Component *component, const PeerAddress &from,
+      DropReason reason, gint64 now);
+  void report_srtp_failure (Component *component, const PeerAddress &from,
+      DropReason reason, gint64 now);
+
+  GstElement *element_;
+  PacketDispatch &dispatch_;
+  ComediaSession *session_ = nullptr;
+  Component *read_ = nullptr;         /* the component the element reads */
+  Component *muxed_rtcp_ = nullptr;   /* component 2, with rtcp-mux */
+  /* Per-packet rubbish and refused sources are reported at most once a
+   * second. */
+  RateLimit malformed_warning_{G_USEC_PER_SEC};
+  RateLimit rejected_report_{G_USEC_PER_SEC};
+  RateLimit held_dropped_warning_{G_USEC_PER_SEC};
+  RateLimit auth_failed_warning_{G_USEC_PER_SEC};
+  RateLimit replayed_warning_{G_USEC_PER_SEC};
+};
+
+}  // namespace comedia
