@@ -50,6 +50,8 @@ enum class Count : uint8_t {
   KeepalivesReceived,  /* consumed by the source */
   AuthFailed,          /* SRTP/SRTCP whose tag did not match */
   Replayed,            /* SRTP/SRTCP libsrtp saw before */
+  AuthFailedPeer,      /* of AuthFailed, from the latched (or expected) peer */
+  ReplayedPeer,        /* of Replayed, from the latched (or expected) peer */
   ProtectErrors,       /* sink: libsrtp refused to protect */
   N_COUNTS
 };

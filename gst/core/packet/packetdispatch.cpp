@@ -114,8 +114,17 @@ PacketDispatch::dispatch (const PeerAddress &from, GstBuffer *packet,
     /* SRTCP keeps the first 8 bytes in the clear (RFC 3711 3.4), so the
      * RFC 5761 payload-type test tells it from SRTP before decrypting. */
     guint8 head[2] = { 0, 0 };
+    gst_buffer_extract (packet, 0, head, 2);
+    /* What cannot be SRTP or SRTCP at all (junk, a truncated datagram) is
+     * malformed: counted as a failed authentication it would look like a
+     * key mismatch. */
+    if (G_UNLIKELY (!could_be_srtp (head, gst_buffer_get_size (packet)))) {
+      v.reason = DropReason::Malformed;
+      v.malformed = "not SRTP or SRTCP (shorter than an RTP header, or not version 2)";
+      gst_buffer_unref (packet);
+      return v;
+    }
     bool rtcp = config_.component == COMPONENT_RTCP || (config_.rtcp_mux &&
-        gst_buffer_extract (packet, 0, head, 2) == 2 &&
         looks_like_rtcp (head, 2));
     if (!unprotect (packet, rtcp, v, now_us)) {
       v.side = rtcp && config_.rtcp_mux ? Side::MuxedRtcp : Side::ReadComponent;

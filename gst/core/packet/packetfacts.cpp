@@ -9,6 +9,14 @@
 namespace comedia {
 
 bool
+could_be_srtp (const guint8 *head, gsize size)
+{
+  /* The fixed RTP header (RFC 3550 5.1); SRTCP's smallest packet, a header,
+   * its index and a tag, is longer still. */
+  return size >= 12 && (head[0] >> 6) == 2;
+}
+
+bool
 looks_like_rtcp (const guint8 *data, gsize size)
 {
   return size >= 2 && data[1] >= 192 && data[1] <= 223;

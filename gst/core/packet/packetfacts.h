@@ -33,6 +33,12 @@ constexpr guint COMPONENT_RTCP = 2;
 /* RFC 5761 section 4: on a muxed port, a second byte in 192..223 is RTCP. */
 bool looks_like_rtcp (const guint8 *data, gsize size);
 
+/* Whether a datagram of @size bytes starting with @head (at least 1 byte)
+ * could be SRTP or SRTCP at all: as long as an RTP header, version 2.
+ * Anything else is junk or truncated, not a packet that failed
+ * authentication. */
+bool could_be_srtp (const guint8 *head, gsize size);
+
 /* Classifies @packet as received on @component.  On component 1 with
  * @rtcp_mux, RTCP packets are recognised by the RFC 5761 rule.  Parsing is
  * done by GstRTPBuffer / GstRTCPBuffer. */

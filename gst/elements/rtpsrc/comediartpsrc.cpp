@@ -213,9 +213,12 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "a bound of probation: bytes per source, in all, or age), "
           "rejected (well-formed but from another source), malformed (not "
           "RTP/RTCP, dropped), keepalives (NAT keepalives consumed), "
-          "auth-failed (SRTP/SRTCP that did not authenticate: a wrong tag, "
-          "or not SRTP at all; dropped before latching), replayed (SRTP/SRTCP the replay window "
-          "had seen, dropped), receive-calls (system calls that read "
+          "auth-failed (SRTP/SRTCP that did not authenticate: a wrong tag "
+          "or key, or plain RTP; dropped before latching), replayed "
+          "(SRTP/SRTCP the replay window had seen, dropped), "
+          "auth-failed-peer and replayed-peer (of those, from the latched "
+          "peer, or before it latched the source the SDP names: a key "
+          "mismatch rather than someone else's packets), receive-calls (system calls that read "
           "datagrams: a batch is one), and peer (the latched \"IP:port\", "
           "or empty); with rtcp-mux also rtcp-peer", GST_TYPE_STRUCTURE,
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
@@ -301,6 +304,8 @@ create_stats (ComediaRtpSrc * self)
       "keepalives", G_TYPE_UINT64, get (comedia::Count::KeepalivesReceived),
       "auth-failed", G_TYPE_UINT64, get (comedia::Count::AuthFailed),
       "replayed", G_TYPE_UINT64, get (comedia::Count::Replayed),
+      "auth-failed-peer", G_TYPE_UINT64, get (comedia::Count::AuthFailedPeer),
+      "replayed-peer", G_TYPE_UINT64, get (comedia::Count::ReplayedPeer),
       "receive-calls", G_TYPE_UINT64, priv->engine.receive_calls (),
       "peer", G_TYPE_STRING, priv->reporter.peer_string (Side::ReadComponent).c_str (),
       nullptr);

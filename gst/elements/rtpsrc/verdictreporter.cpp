@@ -64,30 +64,53 @@ VerdictReporter::report_malformed (const PeerAddress &from, gsize size,
 }
 
 /* SRTP that did not authenticate, or that the replay window refused:
- * counted, and said at most once a second each.  A key mismatch looks like
- * this from the first packet on; an attacker, or a duplicating path, in
- * the middle of a call. */
+ * counted, and said at most once a second each, apart for the peer and for
+ * other sources.  Failures from the latched peer (or, before it latched,
+ * the source the negotiated SDP names) are a key mismatch; from anyone
+ * else, someone else's packets (a flood, a copycat), dropped and nothing
+ * to fix.  Junk that cannot be SRTP at all is malformed, not counted here. */
 void
-VerdictReporter::report_srtp_failure (Component *component, const PeerAddress &from,
+VerdictReporter::report_srtp_failure (Side side, const PeerAddress &from,
     DropReason reason, gint64 now)
 {
+  Component *component = component_of (side);
+  const LatchPolicy &policy = dispatch_.policy (side);
+  const PeerAddress &expected = policy.latched () ? policy.peer ()
+      : policy.config ().preferred;
+  bool from_peer = expected.valid () && from == expected;
   bool auth = reason == DropReason::AuthFailed;
   component->counters.add (auth ? Count::AuthFailed : Count::Replayed);
-  RateLimit &limit = auth ? auth_failed_warning_ : replayed_warning_;
-  if (!limit.allow (now))
+  if (from_peer)
+    component->counters.add (auth ? Count::AuthFailedPeer : Count::ReplayedPeer);
+  if (!auth) {
+    if (replayed_warning_.allow (now))
+      GST_ELEMENT_WARNING (element_, STREAM, DECRYPT,
+          ("Dropped %" G_GUINT64_FORMAT " replayed SRTP packet(s) on component %u",
+              replayed_warning_.count (), component->component),
+          ("last one from %s%s: a packet seen before (a duplicating path, or a "
+              "copy)", from.to_string ().c_str (), from_peer ? " (the peer)" : ""));
     return;
-  if (auth)
+  }
+  if (from_peer) {
+    if (auth_failed_peer_warning_.allow (now))
+      GST_ELEMENT_WARNING (element_, STREAM, DECRYPT,
+          ("Dropped %" G_GUINT64_FORMAT " SRTP packet(s) from the peer on "
+              "component %u that failed authentication: the keys or suites of "
+              "the two sides differ", auth_failed_peer_warning_.count (),
+              component->component),
+          ("the peer %s sends under another key than this element's",
+              from.to_string ().c_str ()));
+    return;
+  }
+  if (auth_failed_warning_.allow (now))
     GST_ELEMENT_WARNING (element_, STREAM, DECRYPT,
         ("Dropped %" G_GUINT64_FORMAT " SRTP packet(s) on component %u that "
-            "failed authentication", limit.count (), component->component),
-        ("last one from %s: a wrong key or suite, plain RTP, or someone "
-            "else's packets", from.to_string ().c_str ()));
-  else
-    GST_ELEMENT_WARNING (element_, STREAM, DECRYPT,
-        ("Dropped %" G_GUINT64_FORMAT " replayed SRTP packet(s) on component %u",
-            limit.count (), component->component),
-        ("last one from %s: a packet seen before (a duplicating path, or a "
-            "copy)", from.to_string ().c_str ()));
+            "failed authentication", auth_failed_warning_.count (),
+            component->component),
+        ("last one from %s, %s", from.to_string ().c_str (), policy.latched ()
+            ? "not the latched peer: someone else's packets, dropped"
+            : "nothing latched yet: a wrong key or suite if it is the peer, "
+              "else someone else's packets"));
 }
 
 /* Packets probation held and then had to drop (a bound of bytes or age):
@@ -231,7 +254,7 @@ VerdictReporter::report (const PacketVerdict &v, const PeerAddress &peer, gsize 
         report_malformed (peer, len, v.malformed);
       else if (v.reason == DropReason::AuthFailed ||
           v.reason == DropReason::Replayed)
-        report_srtp_failure (target, peer, v.reason, now);
+        report_srtp_failure (v.side, peer, v.reason, now);
       else
         report_rejected (target, peer, v.reason, now);
       break;

@@ -68,8 +68,8 @@ class VerdictReporter {
   void report_held_dropped (Side side, size_t dropped);
   void report_rejected (Component *component, const PeerAddress &from,
       DropReason reason, gint64 now);
-  void report_srtp_failure (Component *component, const PeerAddress &from,
-      DropReason reason, gint64 now);
+  void report_srtp_failure (Side side, const PeerAddress &from, DropReason reason,
+      gint64 now);
 
   GstElement *element_;
   PacketDispatch &dispatch_;
@@ -82,6 +82,7 @@ class VerdictReporter {
   RateLimit rejected_report_{G_USEC_PER_SEC};
   RateLimit held_dropped_warning_{G_USEC_PER_SEC};
   RateLimit auth_failed_warning_{G_USEC_PER_SEC};
+  RateLimit auth_failed_peer_warning_{G_USEC_PER_SEC};
   RateLimit replayed_warning_{G_USEC_PER_SEC};
 };
 

@@ -81,6 +81,53 @@ GST_START_TEST (test_srtp_round_trip)
 }
 GST_END_TEST;
 
+/* A key mismatch and someone else's packets look different: failures from
+ * the latched peer are counted apart (auth-failed-peer, replayed-peer), and
+ * what cannot be SRTP at all (junk, a truncated datagram) is malformed, not
+ * a failed authentication. */
+GST_START_TEST (test_srtp_failures_told_apart)
+{
+  SrcHarness sh = start_src (make_src ("srtp-apart", 1, srtp_props (KEY_B64).c_str ()));
+  PeerSrtp good (KEY_B64, true), wrong (WRONG_B64, true);
+  GSocket *peer = make_peer (), *stranger = make_peer ();
+  guint16 port = bound_port (sh.src);
+
+  std::vector<guint8> first = good.protect (make_rtp (0x5555, 1));
+  send_bytes (peer, port, first);
+  gst_buffer_unref (gst_harness_pull (sh.h));
+  fail_unless_equals_int (stat_u64 (sh.src, "latched"), 1);
+
+  /* The peer under another key: a mismatch, from the peer. */
+  send_bytes (peer, port, wrong.protect (make_rtp (0x5555, 2)));
+  fail_unless (wait_stat (sh.src, "auth-failed-peer", 1));
+  /* A stranger's forgeries and copies: failures, not the peer's. */
+  send_bytes (stranger, port, wrong.protect (make_rtp (0x5555, 3)));
+  send_bytes (stranger, port, first);
+  fail_unless (wait_stat (sh.src, "auth-failed", 2));
+  fail_unless (wait_stat (sh.src, "replayed", 1));
+  /* The peer's own packet again: a replay from the peer. */
+  send_bytes (peer, port, first);
+  fail_unless (wait_stat (sh.src, "replayed-peer", 1));
+  /* Junk: too short for an RTP header, and a DTLS-like record (version 0). */
+  send_bytes (stranger, port, {0x80, 0x00, 0x01});
+  std::vector<guint8> record (60, 0xab);
+  record[0] = 0x16;
+  send_bytes (stranger, port, record);
+  fail_unless (wait_stat (sh.src, "malformed", 2));
+
+  fail_unless_equals_int (stat_u64 (sh.src, "auth-failed"), 2);
+  fail_unless_equals_int (stat_u64 (sh.src, "auth-failed-peer"), 1);
+  fail_unless_equals_int (stat_u64 (sh.src, "replayed"), 2);
+  fail_unless_equals_int (stat_u64 (sh.src, "replayed-peer"), 1);
+  fail_unless_equals_int (stat_u64 (sh.src, "latched"), 1);
+  fail_unless_equals_int (stat_u64 (sh.src, "passed"), 1);
+
+  g_object_unref (stranger);
+  g_object_unref (peer);
+  stop_src (sh);
+}
+GST_END_TEST;
+
 /* A packet whose tag does not match (altered, a wrong key, or plain RTP)
  * neither latches nor passes: counted, warned about, and the stream goes
  * on to latch the first packet that authenticates. */
@@ -338,6 +385,7 @@ srtp_elements_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_srtp_round_trip);
   tcase_add_test (tc, test_srtp_bad_tag_neither_latches_nor_passes);
+  tcase_add_test (tc, test_srtp_failures_told_apart);
   tcase_add_test (tc, test_srtp_replay_dropped);
   tcase_add_test (tc, test_srtp_probation_counts_only_authenticated);
   tcase_add_test (tc, test_srtcp_on_both_components);
