@@ -12,6 +12,8 @@
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/srtp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -142,6 +144,37 @@ struct DtlsCallbacks {
           + " alert " + SSL_alert_desc_string_long (ret);
   }
 
+  /* HMAC-SHA256 of the transport's cookie context under a secret of the
+   * process: only who receives at that address can echo it. */
+  static bool cookie_for (const SSL * ssl, unsigned char *out, size_t *len)
+  {
+    static unsigned char secret[32];
+    static std::once_flag once;
+    static bool have_secret = false;
+    std::call_once (once, [] { have_secret = RAND_bytes (secret, sizeof secret) == 1; });
+    const std::string & context = of (ssl)->cookie_context_;
+    return have_secret && EVP_Q_mac (nullptr, "HMAC", nullptr, "SHA256", nullptr, secret,
+        sizeof secret, reinterpret_cast<const unsigned char *> (context.data ()),
+        context.size (), out, DTLS1_COOKIE_LENGTH, len) != nullptr;
+  }
+
+  static int generate_cookie (SSL * ssl, unsigned char *cookie, unsigned int *cookie_len)
+  {
+    size_t len = 0;
+    if (!cookie_for (ssl, cookie, &len))
+      return 0;
+    *cookie_len = unsigned (len);
+    return 1;
+  }
+
+  static int verify_cookie (SSL * ssl, const unsigned char *cookie, unsigned int cookie_len)
+  {
+    unsigned char expected[DTLS1_COOKIE_LENGTH];
+    size_t len = 0;
+    return cookie_for (ssl, expected, &len) && len == cookie_len
+        && CRYPTO_memcmp (expected, cookie, len) == 0;
+  }
+
   /* RFC 6347's doubling, from our first delay. */
   static unsigned int timer (SSL * ssl, unsigned int previous_us)
   {
@@ -229,6 +262,8 @@ DtlsContext::create (std::shared_ptr<const DtlsCertificate> certificate,
   SSL_CTX_set_verify (ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
       DtlsCallbacks::verify);
   SSL_CTX_set_info_callback (ctx, DtlsCallbacks::info);
+  SSL_CTX_set_cookie_generate_cb (ctx, DtlsCallbacks::generate_cookie);
+  SSL_CTX_set_cookie_verify_cb (ctx, DtlsCallbacks::verify_cookie);
   return std::shared_ptr<DtlsContext> (new DtlsContext (std::move (certificate), profiles, ctx));
 }
 
@@ -267,10 +302,13 @@ DtlsTransport::create (std::shared_ptr<DtlsContext> context,
     return nullptr;
   }
   DTLS_set_timer_cb (t->ssl_, DtlsCallbacks::timer);
-  if (options.role == DtlsRole::Client)
+  if (options.role == DtlsRole::Client) {
     SSL_set_connect_state (t->ssl_);
-  else
+  } else {
     SSL_set_accept_state (t->ssl_);
+    if (options.cookie_exchange)
+      SSL_set_options (t->ssl_, SSL_OP_COOKIE_EXCHANGE);
+  }
   return t;
 }
 

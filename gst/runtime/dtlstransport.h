@@ -101,6 +101,14 @@ struct DtlsTransportOptions {
    * doubling up to 60 s; OpenSSL gives up after 12. */
   unsigned initial_timeout_ms = 1000;
   DtlsBudget budget;
+  /* Server only: answer a ClientHello first with a HelloVerifyRequest
+   * (RFC 6347 section 4.2.1) whose cookie is bound to @cookie_context (the
+   * candidate's address, say), so a ClientHello from a forged source costs
+   * a small datagram and an HMAC, not a key exchange and a signature.  One
+   * more round trip; every DTLS 1.2 client does it.  Where ICE has checked
+   * the path already it is not needed. */
+  bool cookie_exchange = false;
+  std::string cookie_context;
 };
 
 using Datagram = std::vector<uint8_t>;
@@ -160,7 +168,8 @@ class DtlsTransport {
   DtlsTransport (std::shared_ptr<DtlsContext> context, const DtlsTransportOptions & options)
       : context_ (std::move (context)), role_ (options.role),
         expected_ (options.peer_fingerprints), budget_ (options.budget),
-        initial_timeout_us_ (options.initial_timeout_ms * 1000u) {}
+        initial_timeout_us_ (options.initial_timeout_ms * 1000u),
+        cookie_context_ (options.cookie_context) {}
 
   void begin (gint64 now);
   void drive ();
@@ -177,6 +186,7 @@ class DtlsTransport {
   std::vector<Fingerprint> expected_;
   DtlsBudget budget_;
   unsigned initial_timeout_us_;
+  std::string cookie_context_;
 
   DtlsState state_ = DtlsState::New;
   std::string reason_;

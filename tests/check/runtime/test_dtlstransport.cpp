@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <malloc.h>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -556,6 +557,73 @@ GST_START_TEST (test_budget_time)
 }
 GST_END_TEST;
 
+/* A datagram's first record's handshake type (1 ClientHello, 2
+ * ServerHello, 3 HelloVerifyRequest). */
+static int
+handshake_type (const Datagram & d)
+{
+  return d.size () > 13 && d[0] == 22 ? d[13] : -1;
+}
+
+GST_START_TEST (test_cookie_exchange)
+{
+  DtlsTransportOptions options;
+  options.cookie_exchange = true;
+  options.cookie_context = "198.51.100.7:40000";
+  Pair p (options);
+  std::vector<Datagram> hello = p.client->start (g_get_monotonic_time ());
+  /* The first ClientHello gets a HelloVerifyRequest, no larger than it. */
+  std::vector<Datagram> hvr = p.server->feed (hello[0], g_get_monotonic_time ());
+  fail_unless_equals_int (hvr.size (), 1);
+  fail_unless_equals_int (handshake_type (hvr[0]), 3);
+  fail_unless (hvr[0].size () < hello[0].size ());
+  /* The client echoes the cookie and the handshake goes on. */
+  std::vector<Datagram> hello2 = p.client->feed (hvr[0], g_get_monotonic_time ());
+  fail_unless_equals_int (hello2.size (), 1);
+  fail_unless_equals_int (handshake_type (hello2[0]), 1);
+  shuttle (p, hello2);
+  check_connected (p);
+
+  /* That cookie is worth nothing from another address: the server of
+   * another candidate refuses it (an alert, no ServerHello). */
+  options.cookie_context = "203.0.113.9:40000";
+  auto other = new_transport (new_context (p.server_cert), DtlsRole::Server,
+      {*p.client_cert->fingerprint ()}, options);
+  std::vector<Datagram> out = other->feed (hello[0], g_get_monotonic_time ());
+  fail_unless_equals_int (out.size (), 1);
+  fail_unless_equals_int (handshake_type (out[0]), 3);
+  out = other->feed (hello2[0], g_get_monotonic_time ());
+  for (const Datagram & d : out)
+    fail_if (d[0] != 21, "not an alert");
+  fail_unless (other->state () == DtlsState::Failed);
+  fail_unless (other->reason ().find ("cookie mismatch") != std::string::npos, "%s",
+      other->reason ().c_str ());
+  check_no_keys (*other);
+
+  /* A spray costs a HelloVerifyRequest per ClientHello at most. */
+  auto sprayed = new_transport (new_context (p.server_cert), DtlsRole::Server, {}, options);
+  size_t sent_back = 0;
+  unsigned fed = 0;
+  for (; fed < 100 && sprayed->state () != DtlsState::Failed; fed++)
+    for (const Datagram & d : sprayed->feed (hello[0], g_get_monotonic_time ())) {
+      fail_unless_equals_int (handshake_type (d), 3);
+      sent_back += d.size ();
+    }
+  fail_unless (sprayed->state () == DtlsState::Failed);
+  fail_unless (sent_back <= fed * hello[0].size ());
+  g_print ("ClientHello spray with cookies: %u fed, %u bytes sent back\n", fed,
+      (unsigned) sent_back);
+}
+GST_END_TEST;
+
+/* Heap in use (glibc; what RSS cannot tell once freed memory is reused). */
+static long
+heap_kib ()
+{
+  struct mallinfo2 mi = mallinfo2 ();
+  return long ((mi.uordblks + mi.hblkhd) / 1024);
+}
+
 static long
 rss_kib ()
 {
@@ -569,29 +637,41 @@ rss_kib ()
   return pages_rss * (sysconf (_SC_PAGESIZE) / 1024);
 }
 
-GST_START_TEST (test_many_unfinished_transports)
+/* 1000 candidates, each with one stranger's ClientHello answered. */
+static void
+measure_unfinished (bool cookie_exchange)
 {
-  /* 1000 candidates, each with one stranger's ClientHello answered. */
   const unsigned n = 1000;
   Datagram hello = stranger_client_hello ();
   auto ctx = new_context (new_certificate ());
+  DtlsTransportOptions options;
+  options.cookie_exchange = cookie_exchange;
   std::vector<std::unique_ptr<DtlsTransport>> all;
   all.reserve (n);
-  long before = rss_kib ();
+  long before = rss_kib (), heap_before = heap_kib ();
   gint64 t0 = g_get_monotonic_time ();
   for (unsigned i = 0; i < n; i++) {
-    all.push_back (new_transport (ctx, DtlsRole::Server, {}));
+    options.cookie_context = std::to_string (i);
+    all.push_back (new_transport (ctx, DtlsRole::Server, {}, options));
     fail_if (all.back ()->feed (hello, g_get_monotonic_time ()).empty ());
     fail_unless (all.back ()->state () == DtlsState::Handshaking);
   }
   gint64 took = g_get_monotonic_time () - t0;
-  long after = rss_kib ();
-  g_print ("%u unfinished transports: RSS %ld -> %ld KiB (%ld KiB each), %" G_GINT64_FORMAT
-      " us each to make and answer\n", n, before, after, (after - before) / long (n), took / n);
+  long after = rss_kib (), heap_after = heap_kib ();
+  g_print ("%u unfinished transports%s: heap +%ld KiB each, RSS %ld -> %ld KiB, %"
+      G_GINT64_FORMAT " us each to make and answer\n", n,
+      cookie_exchange ? " (cookie exchange)" : "", (heap_after - heap_before) / long (n),
+      before, after, took / n);
   t0 = g_get_monotonic_time ();
   all.clear ();
   g_print ("dropping them: %" G_GINT64_FORMAT " us each, RSS %ld KiB\n",
       (g_get_monotonic_time () - t0) / n, rss_kib ());
+}
+
+GST_START_TEST (test_many_unfinished_transports)
+{
+  measure_unfinished (false);
+  measure_unfinished (true);
 }
 GST_END_TEST;
 
@@ -618,6 +698,7 @@ dtlstransport_suite (void)
   tcase_add_test (tc, test_budget_client_hello_spray);
   tcase_add_test (tc, test_budget_garbage);
   tcase_add_test (tc, test_budget_time);
+  tcase_add_test (tc, test_cookie_exchange);
   tcase_add_test (tc, test_many_unfinished_transports);
   return s;
 }
