@@ -93,24 +93,22 @@ shuttle (Pair & p, std::vector<Datagram> to_server, const Loss & lost = nullptr,
     size_t mtu = 1200, std::vector<Datagram> to_client = {})
 {
   unsigned sent[2] = {0, 0}, delivered = 0;
+  /* @in delivered to @to (unless lost), what it answers appended to @out. */
+  auto deliver = [&] (bool toward_server, const std::vector<Datagram> & in,
+      DtlsTransport & to, std::vector<Datagram> & out) {
+    for (const Datagram & d : in) {
+      fail_unless (d.size () <= mtu, "a datagram of %u bytes", (unsigned) d.size ());
+      if (lost && lost (toward_server, sent[toward_server]++))
+        continue;
+      delivered++;
+      for (Datagram & answer : to.feed (d, g_get_monotonic_time ()))
+        out.push_back (std::move (answer));
+    }
+  };
   for (int round = 0; round < 100 && (!to_server.empty () || !to_client.empty ()); round++) {
     std::vector<Datagram> next_to_client, next_to_server;
-    for (const Datagram & d : to_server) {
-      fail_unless (d.size () <= mtu, "a datagram of %u bytes", (unsigned) d.size ());
-      if (lost && lost (true, sent[1]++))
-        continue;
-      delivered++;
-      for (Datagram & out : p.server->feed (d, g_get_monotonic_time ()))
-        next_to_client.push_back (std::move (out));
-    }
-    for (const Datagram & d : to_client) {
-      fail_unless (d.size () <= mtu, "a datagram of %u bytes", (unsigned) d.size ());
-      if (lost && lost (false, sent[0]++))
-        continue;
-      delivered++;
-      for (Datagram & out : p.client->feed (d, g_get_monotonic_time ()))
-        next_to_server.push_back (std::move (out));
-    }
+    deliver (true, to_server, *p.server, next_to_client);
+    deliver (false, to_client, *p.client, next_to_server);
     to_server.swap (next_to_server);
     to_client.swap (next_to_client);
   }
