@@ -39,7 +39,7 @@ enum class DtlsState {
   Handshaking,
   Connected,    /* keys available */
   Failed,       /* reason() says why; no keys */
-  Closed,       /* after Connected: close_notify or an alert, either side */
+  Closed,       /* close_notify or an alert after Connected, or close () */
 };
 const char *dtls_state_name (DtlsState state);
 

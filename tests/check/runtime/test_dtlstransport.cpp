@@ -473,6 +473,9 @@ GST_START_TEST (test_non_dtls_is_ignored)
 {
   Pair p;
   std::vector<Datagram> hello = p.client->start (g_get_monotonic_time ());
+  /* A server waits for the ClientHello. */
+  fail_unless (p.server->start (g_get_monotonic_time ()).empty ());
+  fail_unless (p.server->state () == DtlsState::Handshaking);
   /* STUN and RTP on the same port reach the transport by mistake. */
   const Datagram stun = {0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42};
   const Datagram rtp = {0x80, 0x60, 0, 1, 0, 0, 0, 1, 1, 2, 3, 4};
