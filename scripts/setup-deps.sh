@@ -9,6 +9,7 @@ PACKAGES=(
     meson ninja-build pkg-config g++
     libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libnice-dev
     libsrtp2-dev  # SRTP (gst/runtime/srtpsession.*)
+    libssl-dev    # DTLS-SRTP's handshake and keys, OpenSSL 3 (gst/runtime/dtls*)
     # runtime elements: rtpbin, udpsrc/udpsink, vp8enc/vp8dec, videotestsrc, nicesrc
     gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
     gstreamer1.0-plugins-bad gstreamer1.0-nice
