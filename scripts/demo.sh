@@ -38,8 +38,8 @@ fi
 rm -f "$BUILD_LOG"
 say "   plugin: $BUILD/gst/libgstcomedia.so"
 
-# shellcheck source=../tests/lab/lib.sh
-source "$ROOT/tests/lab/lib.sh"
+# shellcheck source=lab/natlab.sh
+source "$ROOT/scripts/lab/natlab.sh"
 lab_trap
 lab_require
 lab_gst_env "$BUILD"
@@ -209,11 +209,11 @@ if ! command -v turnserver >/dev/null 2>&1; then
 fi
 lab_add_natted_host peer $PEER_NAT_IP random >/dev/null
 PEER_NS=$LAB_LAST_NS PEER_NAT_NS=$LAB_LAST_NAT_NS
-lab_bg "$LAB_NS_SERVER" "$TLOG" turnserver -c "$ROOT/tests/lab/turnserver.conf" --log-file=stdout \
+lab_bg "$LAB_NS_SERVER" "$TLOG" turnserver -c "$ROOT/scripts/lab/turnserver.conf" --log-file=stdout \
     --pidfile="$LAB_TMP/turnserver.pid" --userdb="$LAB_TMP/turndb"
 TURN_PID=$LAB_LAST_PID
 lab_wait_udp "$LAB_NS_SERVER" 3478 10 || { say "   PROBLEM: coturn did not start:"; tail "$TLOG"; exit 1; }
-lab_bg "$LAB_NS_SERVER" "$LAB_TMP/relay.log" "$LAB_PY" -u "$ROOT/tests/lab/sdp_relay.py" $((ICE_SECONDS + 15)) \
+lab_bg "$LAB_NS_SERVER" "$LAB_TMP/relay.log" "$LAB_PY" -u "$ROOT/scripts/lab/sdp_relay.py" $((ICE_SECONDS + 15)) \
     $SDP_IN:$SDP_OUT $SDP_IN2:$SDP_OUT2
 RELAY_PID=$LAB_LAST_PID
 lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT2 10 || { say "   PROBLEM: the SDP relay did not start"; exit 1; }
@@ -243,7 +243,7 @@ ice_client=($(ice_media ball)
     sdp-negotiator role=offerer transport=ice offer-caps=$VP8CAPS stun-server=$STUN !
     tcpclientsink host=$LAB_SERVER_IP port=$SDP_IN async=false)
 
-# What reaches each NAT's own address from outside (lib.sh lab_nat_rules'
+# What reaches each NAT's own address from outside (natlab.sh lab_nat_rules'
 # counter): a packet no mapping lets in.
 nat_refused() { lab_counter "$1" "$LAB_NFT_TABLE" public_to_nat_itself || true; }
 REFUSED0=$(nat_refused "$LAB_NS_NAT") PEER_REFUSED0=$(nat_refused "$PEER_NAT_NS")

@@ -15,7 +15,7 @@ PACKAGES=(
     gstreamer1.0-plugins-bad gstreamer1.0-nice
     # NAT lab: namespaces, nftables masquerade, the NAT's mapping table
     iproute2 nftables conntrack coreutils
-    coturn        # ICE lab: the STUN/TURN server (tests/lab/turnserver.conf)
+    coturn        # ICE lab: the STUN/TURN server (scripts/lab/turnserver.conf)
     baresip-core  # NAT lab: a real SIP softphone behind the NAT (test-sip-phone-nat.sh)
     ffmpeg        # NAT lab: a camera behind the NAT, key frames in bursts (attack-ffmpeg-burst)
     # NAT lab's active peer and the test summary

@@ -10,6 +10,13 @@
 - docs/design.md names only files and functions that exist in the code:
   every gst/... file, and every identifier in `backticks` that has an
   underscore or :: in it and is not GLib's or GStreamer's.
+- The table of docs/design.md "The pieces" holds: each row's files exist
+  under gst/ (`core/net/peeraddress.*`, a path under gst/ with * for the
+  extension), every identifier in `backticks` in a row appears somewhere
+  under gst/, and no row says "not called yet", "not used yet" or "unused"
+  of a row's subject (its first identifier, or one named before the words
+  in that sentence) that a file of gst/ other than the row's own uses
+  (under gst/elements/ for "not used by the elements yet", and so on).
 
 Prints each problem, then fails.  SPDX-License-Identifier: LGPL-2.1-or-later
 """
@@ -103,11 +110,100 @@ def check_design(problems):
     print(f"ok: design.md: {n} identifiers looked up")
 
 
+IDENT = r"[A-Za-z_]\w*(?:::~?[A-Za-z_]\w*)*"
+NOT_USED = re.compile(r"\b(?:not\s+(?:called|used)\b[^.;]*?\byet|unused)\b", re.I)
+
+
+def gst_files():
+    return sorted(p for p in glob.glob(os.path.join(ROOT, "gst", "**", "*"), recursive=True)
+                  if os.path.isfile(p) and p.endswith((".c", ".cpp", ".h")))
+
+
+def module(path):
+    return os.path.splitext(os.path.relpath(path, os.path.join(ROOT, "gst")))[0]
+
+
+def pieces_rows(design):
+    """(line number, cells) of each row of the tables in "The pieces"."""
+    lines = design.split("\n")
+    start = next(i for i, l in enumerate(lines) if l.startswith("## The pieces"))
+    rows, header = [], None
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        if line.startswith("## "):
+            break
+        if not line.startswith("|"):
+            header = None
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if header is None:
+            header = cells
+        elif not re.match(r"^-+$", cells[0]) and header[0].startswith("file"):
+            rows.append((i + 1, cells))
+    return rows
+
+
+def row_files(cell):
+    """The gst/ files a row's first cell names: by path under gst/ when it
+    has a folder, by basename anywhere under gst/ otherwise."""
+    named, found = re.findall(r"`([^`]+)`", cell), {}
+    for name in named:
+        pattern = os.path.join(ROOT, "gst", name) if "/" in name else os.path.join(ROOT, "gst", "**", name)
+        found[name] = [p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p)]
+    return found
+
+
+def check_design_table(problems):
+    design = read(os.path.join(ROOT, "docs", "design.md"))
+    files = gst_files()
+    texts = {p: read(p) for p in files}
+    rows = pieces_rows(design)
+    if len(rows) < 20:
+        problems.append(f"docs/design.md: found only {len(rows)} rows in \"The pieces\": is the table's shape out of date?")
+    used_in = {}
+
+    def users(ident):
+        """The gst/ files that name identifier @ident (its last part)."""
+        last = ident.split("::")[-1]
+        if last not in used_in:
+            word = re.compile(rf"(?<![\w]){re.escape(last)}(?![\w])")
+            used_in[last] = [p for p in files if word.search(texts[p])]
+        return used_in[last]
+
+    n = 0
+    for line, cells in rows:
+        where = f"docs/design.md:{line}"
+        own = set()
+        for name, paths in row_files(cells[0]).items():
+            if not paths:
+                problems.append(f"{where}: the row names gst/{name}, which does not exist")
+            own.update(module(p) for p in paths)
+        for cell in cells[1:]:
+            for ident in re.findall(rf"`({IDENT})(?:\s*\(\))?`", cell):
+                n += 1
+                if not users(ident):
+                    problems.append(f"{where}: the row names `{ident}`, which is nowhere under gst/")
+            subject = re.findall(rf"`({IDENT})(?:\s*\(\))?`", cell)[:1]
+            for sentence in re.split(r"(?<=[.;])\s+", cell):
+                for m in NOT_USED.finditer(sentence):
+                    named = re.findall(rf"`({IDENT})(?:\s*\(\))?`", sentence[:m.start()])
+                    # "not used by the elements yet": a use there, else anywhere
+                    layer = re.search(r"\bby the (core|runtime|elements)\b", m.group(0))
+                    for ident in dict.fromkeys(subject + named):
+                        elsewhere = sorted(u for u in {module(p) for p in users(ident)} - own
+                                           if not layer or u.startswith(layer.group(1) + "/"))
+                        if elsewhere:
+                            problems.append(f"{where}: the row says `{ident}` is \"{m.group(0)}\", "
+                                            f"but gst/{elsewhere[0]}.* uses it")
+    print(f"ok: design.md \"The pieces\": {len(rows)} rows, {n} identifiers looked up")
+
+
 def main():
     problems = []
     check_links(problems)
     check_messages(problems)
     check_design(problems)
+    check_design_table(problems)
     for p in problems:
         print("FAIL:", p)
     return 1 if problems else 0

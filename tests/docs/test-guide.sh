@@ -2,7 +2,7 @@
 # test-guide.sh --build DIR SCENARIO
 #
 # Runs the pipelines of docs/user-guide.md exactly as printed there, through
-# the real NAT of tests/lab/lib.sh: the server lines in the server namespace
+# the real NAT of scripts/lab/natlab.sh: the server lines in the server namespace
 # (public 203.0.113.10), the client lines in the client namespace behind the
 # port-randomising NAT (192.168.77.2).  tests/docs/guide_examples.py pulls
 # each block out of the guide by name; every `example NAME` line below runs
@@ -20,8 +20,8 @@ if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
 SCENARIO=${1:?usage: test-guide.sh [--build DIR] camera|call|active|mux|ice|phone|ipv6|srtp|srtp-active}
 RUN_S=${GUIDE_RUN_SECONDS:-8}
 
-# shellcheck source=../lab/lib.sh
-source "$ROOT/tests/lab/lib.sh"
+# shellcheck source=../../scripts/lab/natlab.sh
+source "$ROOT/scripts/lab/natlab.sh"
 lab_trap
 lab_require
 lab_gst_env "$BUILD"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # test-attack.sh [--build DIR] SCENARIO
 #
-# Latching under attack, through the real NAT of tests/lab/lib.sh (port-random
+# Latching under attack, through the real NAT of scripts/lab/natlab.sh (port-random
 # masquerade), with an attacker namespace on the public segment (issue 4).
 # The passive server is latch_server.py (comedia-rtpsrc/-rtpsink around
 # rtpbin, PCMU out at 50 packets/s); the legitimate peer behind the NAT is
@@ -70,8 +70,8 @@ ATTACKER_IP4=203.0.113.66 NEWPEER_IP=203.0.113.20
 ATTACKER_PORT=40000       # the sustained attacker's RTP port (RTCP: +1)
 RATE=50                   # the call's RTP packets/s, both ways
 
-# shellcheck source=lib.sh
-source "$HERE/lib.sh"
+# shellcheck source=../../scripts/lab/natlab.sh
+source "$HERE/../../scripts/lab/natlab.sh"
 lab_trap
 lab_require
 lab_gst_env "$BUILD"

@@ -10,8 +10,8 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${DEMO_OUT:-$HERE/../../demo-out}
-# shellcheck source=lib.sh
-source "$HERE/lib.sh"
+# shellcheck source=../../scripts/lab/natlab.sh
+source "$HERE/../../scripts/lab/natlab.sh"
 
 LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
@@ -57,7 +57,7 @@ lab_check "summary: ICE failed as expected" \
     said '^   ICE through the same NAT, STUN only, to a peer behind a symmetric NAT: failed, as expected'
 lab_check "no PROBLEM reported" eval '! said PROBLEM'
 
-# Its namespaces are named after its pid (lib.sh LAB_ID).
+# Its namespaces are named after its pid (natlab.sh LAB_ID).
 lab_check "the demo removed its network namespaces" eval '! ip netns list | grep -q "^cml$DEMO_PID-"'
 
 if [ "$LAB_FAILS" -gt 0 ]; then

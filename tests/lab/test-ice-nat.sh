@@ -2,8 +2,9 @@
 # test-ice-nat.sh [--build DIR] srflx|symmetric|symmetric-turn|comedia-symmetric
 #
 # ICE through libnice's nicesrc/nicesink, driven by sdp-negotiator, in the
-# NAT lab of lib.sh, with a real STUN/TURN server (coturn, started here in the
-# public server namespace with tests/lab/turnserver.conf, stopped on exit):
+# NAT lab of scripts/lab/natlab.sh, with a real STUN/TURN server (coturn,
+# started here in the public server namespace with scripts/lab/turnserver.conf,
+# stopped on exit):
 #   srflx:             the ICE offerer behind a port-preserving NAT, the
 #                      answerer public; host and server-reflexive candidates;
 #                      VP8 both ways.
@@ -36,8 +37,8 @@ CALL_S=12
 STUN=stun://203.0.113.10:3478
 TURN=turn://comedia:labsecret@203.0.113.10:3478
 
-# shellcheck source=lib.sh
-source "$HERE/lib.sh"
+# shellcheck source=../../scripts/lab/natlab.sh
+source "$HERE/../../scripts/lab/natlab.sh"
 lab_trap
 lab_require
 if ! command -v turnserver >/dev/null 2>&1; then
@@ -106,7 +107,7 @@ pair() {
 # --- the STUN/TURN server ----------------------------------------------------
 TURN_PID=
 if [ "$SCENARIO" != comedia-symmetric ]; then
-    lab_bg "$LAB_NS_SERVER" "$TLOG" turnserver -c "$HERE/turnserver.conf" --log-file=stdout \
+    lab_bg "$LAB_NS_SERVER" "$TLOG" turnserver -c "$HERE/../../scripts/lab/turnserver.conf" --log-file=stdout \
         --pidfile="$LAB_TMP/turnserver.pid" --userdb="$LAB_TMP/turndb"
     TURN_PID=$LAB_LAST_PID
     if ! lab_wait_udp "$LAB_NS_SERVER" 3478 10; then
@@ -158,7 +159,7 @@ srflx|comedia-symmetric)
 symmetric|symmetric-turn)
     lab_add_natted_host peer2 $NAT2_IP random
     B_NS=$LAB_LAST_NS
-    lab_bg "$LAB_NS_SERVER" "$LAB_TMP/relay.log" "$LAB_PY" -u "$HERE/sdp_relay.py" $((CALL_S + 30)) \
+    lab_bg "$LAB_NS_SERVER" "$LAB_TMP/relay.log" "$LAB_PY" -u "$HERE/../../scripts/lab/sdp_relay.py" $((CALL_S + 30)) \
         $SDP_IN:$SDP_OUT $SDP_IN2:$SDP_OUT2
     lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT2 15 || { lab_fail "the SDP relay did not start"; exit 1; }
     # shellcheck disable=SC2207

@@ -1,7 +1,7 @@
 #!/bin/bash
 # test-keepalive-nat.sh [--build DIR] recvonly | recvonly-static | silence | silence-without-keepalives
 #
-# NAT keepalives (issue 8), through the real NAT of tests/lab/lib.sh with a
+# NAT keepalives (issue 8), through the real NAT of scripts/lab/natlab.sh with a
 # port-random mapping that the NAT forgets after NAT_TIMEOUT seconds without
 # an outgoing packet (lab_nat_udp_timeout).  The passive peer is a
 # gst-launch-1.0 line with sdp-negotiator; the active peer is
@@ -32,8 +32,8 @@ NAT_TIMEOUT=5          # seconds without an outgoing packet before the NAT forge
 KEEPALIVE_MS=2000      # well below the NAT's timeout
 SILENCE_AT=3 SILENCE_FOR=$((3 * NAT_TIMEOUT))
 
-# shellcheck source=lib.sh
-source "$HERE/lib.sh"
+# shellcheck source=../../scripts/lab/natlab.sh
+source "$HERE/../../scripts/lab/natlab.sh"
 lab_trap
 lab_require
 lab_gst_env "$BUILD"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # test-nat-latch.sh [--build DIR] MODE [recvonly|sendrecv]
 #
-# COMEDIA latching through a real Linux NAT (tests/lab/lib.sh).  The passive
+# COMEDIA latching through a real Linux NAT (scripts/lab/natlab.sh).  The passive
 # peer (server ns) is the gst-launch pipeline of the issue, with comedia-rtpsrc
 # and comedia-rtpsink; the active peer (client ns, behind the NAT) is stock
 # rtpbin/udpsink/udpsrc (active_peer.py).  MODE: preserve = plain masquerade,
@@ -21,8 +21,8 @@ case $MODE in preserve|random) ;; *) echo "unknown NAT mode $MODE" >&2; exit 2 ;
 case $VARIANT in recvonly|sendrecv) ;; *) echo "unknown variant $VARIANT" >&2; exit 2 ;; esac
 RTP=5004 RTCP=5005 PROBE_PORT_A=6666 PROBE_PORT_B=6667 PROBES=3
 
-# shellcheck source=lib.sh
-source "$HERE/lib.sh"
+# shellcheck source=../../scripts/lab/natlab.sh
+source "$HERE/../../scripts/lab/natlab.sh"
 lab_trap
 lab_require
 lab_gst_env "$BUILD"

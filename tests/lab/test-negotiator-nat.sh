@@ -4,7 +4,7 @@
 # test-negotiator-nat.sh [--build DIR] private
 #
 # Both peers as gst-launch-1.0 lines with sdp-negotiator, SDP over TCP,
-# through the real NAT of tests/lab/lib.sh:
+# through the real NAT of scripts/lab/natlab.sh:
 #   comedia: the active peer (role=offerer) behind the NAT, the passive peer
 #            public; VP8 and RTCP flow both ways; each side latches the
 #            other, the server on the NAT's public mapping.
@@ -34,8 +34,8 @@ CRTP=5006 CRTCP=5007               # the other peer's media ports
 PLAIN_IP=203.0.113.20
 CALL_S=10
 
-# shellcheck source=lib.sh
-source "$HERE/lib.sh"
+# shellcheck source=../../scripts/lab/natlab.sh
+source "$HERE/../../scripts/lab/natlab.sh"
 lab_trap
 lab_require
 lab_gst_env "$BUILD"

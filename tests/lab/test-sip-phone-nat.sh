@@ -1,7 +1,7 @@
 #!/bin/bash
 # test-sip-phone-nat.sh [--build DIR] baresip
 #
-# A real SIP softphone behind the port-random NAT of tests/lab/lib.sh calls a
+# A real SIP softphone behind the port-random NAT of scripts/lab/natlab.sh calls a
 # public comedia endpoint: latch_server.py --sip, whose SIP responder
 # (sip_uas.py) answers the INVITE through sdp-negotiator's process-offer, and
 # whose comedia-rtpsrc/-rtpsink carry PCMU both ways.
@@ -43,8 +43,8 @@ case $SCENARIO in auto|never) ;; *) echo "unknown scenario $SCENARIO" >&2; exit 
 SIP=5060 RTP=5004
 CALL_S=8
 
-# shellcheck source=lib.sh
-source "$HERE/lib.sh"
+# shellcheck source=../../scripts/lab/natlab.sh
+source "$HERE/../../scripts/lab/natlab.sh"
 lab_trap
 lab_require
 if ! command -v baresip >/dev/null; then

@@ -1,7 +1,7 @@
 #!/bin/bash
 # test-srtp-nat.sh [--build DIR] SCENARIO
 #
-# SRTP (issue 16) through the real port-random NAT of tests/lab/lib.sh.  The
+# SRTP (issue 16) through the real port-random NAT of scripts/lab/natlab.sh.  The
 # passive server is latch_server.py (comedia-rtpsrc/-rtpsink around rtpbin,
 # PCMU out at 50 packets/s) with fixed keys (srtp-suite, srtp-key) or, for the
 # phone, the keys sdp-negotiator settles.  Keys are fresh for every run.
@@ -34,8 +34,8 @@ RTP=5004 RTCP=5005 SIP=5060 RATE=50
 ATTACKER_IP=203.0.113.66 ATTACKER_PORT=40000
 MARKER=a77ac0de           # the attacker's RTP payload, counted downstream
 
-# shellcheck source=lib.sh
-source "$HERE/lib.sh"
+# shellcheck source=../../scripts/lab/natlab.sh
+source "$HERE/../../scripts/lab/natlab.sh"
 lab_trap
 lab_require
 # need WHAT COMMAND...: a missing tool skips here, and fails under CI=true

@@ -31,8 +31,8 @@ if [ -n "${COMEDIA_NEWCOMER:-}" ]; then
     exit 77
 fi
 
-# shellcheck source=../lab/lib.sh
-source "$SRC/tests/lab/lib.sh"
+# shellcheck source=../../scripts/lab/natlab.sh
+source "$SRC/scripts/lab/natlab.sh"
 lab_trap
 lab_require
 fails=0

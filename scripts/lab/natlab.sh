@@ -1,7 +1,13 @@
 # shellcheck shell=bash
-# tests/lab/lib.sh — a real Linux NAT built from network namespaces, for the
-# comedia NAT tests and the demo.  Source it; it defines functions and
-# variables only (prefix lab_ / LAB_), it runs nothing by itself.
+# scripts/lab/natlab.sh — a real Linux NAT built from network namespaces,
+# shared by the demo (scripts/demo.sh, the README's first command) and the
+# tests that run through a NAT (tests/lab, tests/docs/test-guide.sh,
+# tests/newcomer).  It lives beside the demo because the demo is what a user
+# runs; a change here is a change to both.  Source it; it defines functions
+# and variables only (prefix lab_ / LAB_), it runs nothing by itself.
+# scripts/lab/ also holds the other pieces the demo and the tests share:
+# nat_outbound_refresh.py (run by lab_nat_udp_timeout), turnserver.conf
+# (coturn) and sdp_relay.py (signalling between two NATted peers).
 #
 #   client ns                nat ns                          server ns
 #   priv0 192.168.77.2/24 -- lan0 192.168.77.1 | pub0 203.0.113.1/24 -- wan0 203.0.113.10/24
@@ -41,7 +47,7 @@ LAB_PIDS=()              # background processes we started (lab_bg)
 LAB_TMP=                 # logs and the private registry of this run (lab_trap)
 LAB_STOCK=()             # command prefix: stock GStreamer only (lab_trap)
 LAB_FAILS=0
-LAB_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # tests/lab
+LAB_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # scripts/lab
 LAB_PY=/usr/bin/python3  # Debian's python: it has python3-gi (a pyenv shim may not)
 
 lab_log()  { printf '[lab %s] %s\n' "$(date +%T)" "$*"; }

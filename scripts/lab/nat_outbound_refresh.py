@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Outbound-refresh UDP expiry for the lab NAT (see lab_nat_udp_timeout in lib.sh).
+"""Outbound-refresh UDP expiry for the lab NAT (see lab_nat_udp_timeout in natlab.sh).
 
 Runs inside the nat namespace.  Linux conntrack refreshes a UDP entry on
 packets in either direction; a typical home router refreshes it only on
