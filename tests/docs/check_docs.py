@@ -198,12 +198,41 @@ def check_design_table(problems):
     print(f"ok: design.md \"The pieces\": {len(rows)} rows, {n} identifiers looked up")
 
 
+def check_walks(problems):
+    """Each step of design.md's "Two walks" names a file under gst/ and a
+    function in it: both must still be there."""
+    design = read(os.path.join(ROOT, "docs", "design.md"))
+    start = design.find("## Two walks")
+    end = design.find("\n## ", start + 1)
+    if start < 0:
+        problems.append("docs/design.md has no \"Two walks\" section")
+        return
+    n = 0
+    for line in design[start:end].split("\n"):
+        m = re.match(r"^\d+\. `([\w/.]+\.(?:cpp|h))`: `(" + IDENT + r")`", line)
+        if not m:
+            if re.match(r"^\d+\. ", line):
+                problems.append(f"docs/design.md: a walk step that names no file and function: {line[:60]}")
+            continue
+        path, func = m.groups()
+        n += 1
+        full = os.path.join(ROOT, "gst", path)
+        if not os.path.isfile(full):
+            problems.append(f"docs/design.md walk names gst/{path}, which does not exist")
+        elif not re.search(rf"\b{re.escape(func.split('::')[-1])}\b", read(full)):
+            problems.append(f"docs/design.md walk names `{func}` in gst/{path}, which is not there")
+    if n < 10:
+        problems.append(f"docs/design.md \"Two walks\": only {n} steps found")
+    print(f"ok: design.md \"Two walks\": {n} steps looked up")
+
+
 def main():
     problems = []
     check_links(problems)
     check_messages(problems)
     check_design(problems)
     check_design_table(problems)
+    check_walks(problems)
     for p in problems:
         print("FAIL:", p)
     return 1 if problems else 0
