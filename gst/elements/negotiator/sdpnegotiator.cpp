@@ -400,6 +400,9 @@ comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
     case PROP_REMOTE_DESCRIPTION:
       g_value_set_boxed (value, priv->remote_description.get ());
       break;
+    case PROP_MESSAGES_REFUSED:
+      g_value_set_uint64 (value, priv->messages_refused);
+      break;
     default:
       if (!comedia::get_negotiator_property (*priv, prop_id, value))
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -472,7 +475,10 @@ comedia_sdp_negotiator_process_offer (ComediaSdpNegotiator * self,
     post_sdp_error (self, "offer", err);
     return nullptr;
   }
-  return handle_offer (self, doc).release ();
+  SdpMessagePtr answer = handle_offer (self, doc, err);
+  if (!answer)
+    post_sdp_error (self, "offer", err);
+  return answer.release ();
 }
 
 static gboolean
@@ -485,7 +491,10 @@ comedia_sdp_negotiator_process_answer (ComediaSdpNegotiator * self,
     post_sdp_error (self, "answer", err);
     return FALSE;
   }
-  return handle_answer (self, doc);
+  if (handle_answer (self, doc, err))
+    return TRUE;
+  post_sdp_error (self, "answer", err);
+  return FALSE;
 }
 
 static GstSDPMessage *
@@ -535,6 +544,48 @@ push_description (ComediaSdpNegotiator * self, const GstSDPMessage * msg)
   return ret;
 }
 
+/* A message from the sink pad that could not be used (@what: "offer" or
+ * "answer", @size: its bytes).  What came from the peer costs that message
+ * only: a warning and an sdp-negotiator-message-refused message, and the
+ * next one is read, so whoever reaches the signalling port (a scanner, a
+ * browser, a half-sent offer) cannot end the pipeline.  A cause on this
+ * side (err.local: settings, sockets, the ICE agent, missing-passive=error)
+ * is the application's to fix, and #ComediaSdpNegotiator:strict asks for
+ * every refusal to be: those stop the sink pad with an error, as before. */
+static GstFlowReturn
+refuse_message (ComediaSdpNegotiator * self, const char *what, const SdpError & err,
+    gsize size)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  bool strict;
+  guint64 refused;
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    strict = priv->strict;
+    refused = ++priv->messages_refused;
+  }
+  if (strict || err.local) {
+    post_sdp_error (self, what, err);
+    return GST_FLOW_ERROR;
+  }
+  std::string session = session_name_of (self);
+  GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FORMAT,
+      ("Refused an SDP %s (session %s): %s", what, session.c_str (), err.message.c_str ()),
+      ("sdp-negotiator refused a message of %" G_GSIZE_FORMAT " bytes on its sink pad "
+          "and reads the next one (%" G_GUINT64_FORMAT " refused so far)", size, refused),
+      ("line", G_TYPE_UINT, err.line, "session", G_TYPE_STRING, session.c_str (),
+          nullptr));
+  GstStructure *s = gst_structure_new ("sdp-negotiator-message-refused",
+      "session", G_TYPE_STRING, session.c_str (),
+      "what", G_TYPE_STRING, what,
+      "reason", G_TYPE_STRING, err.message.c_str (),
+      "line", G_TYPE_UINT, err.line,
+      "bytes", G_TYPE_UINT64, (guint64) size, nullptr);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+  return GST_FLOW_OK;
+}
+
 /* @at_eos: the sink pad's stream ended after @data, so its last line may
  * lack its line end. */
 static GstFlowReturn
@@ -551,15 +602,14 @@ handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size, bool 
   const char *what = role == COMEDIA_SDP_ROLE_ANSWERER ? "offer" : "answer";
   SdpDocument doc;
   SdpError err;
-  if (!SdpDocument::parse ((const char *) data, size, doc, err, max_size, at_eos)) {
-    post_sdp_error (self, what, err);
-    return GST_FLOW_ERROR;
-  }
+  if (!SdpDocument::parse ((const char *) data, size, doc, err, max_size, at_eos))
+    return refuse_message (self, what, err, size);
   if (role == COMEDIA_SDP_ROLE_OFFERER)
-    return handle_answer (self, doc) ? GST_FLOW_OK : GST_FLOW_ERROR;
-  SdpMessagePtr answer = handle_offer (self, doc);
+    return handle_answer (self, doc, err) ? GST_FLOW_OK
+        : refuse_message (self, what, err, size);
+  SdpMessagePtr answer = handle_offer (self, doc, err);
   if (!answer)
-    return GST_FLOW_ERROR;
+    return refuse_message (self, what, err, size);
   return push_description (self, answer.get ());
 }
 
@@ -575,6 +625,8 @@ drain (ComediaSdpNegotiator * self, bool at_eos)
   }
   std::string message;
   while (priv->framing.next (message, at_eos)) {
+    /* A refused message returns OK: the framing has resynchronised past it
+     * by itself, and the next one is read. */
     GstFlowReturn ret = handle_text (self, (const guint8 *) message.data (),
         message.size (), at_eos);
     if (ret != GST_FLOW_OK) {
@@ -718,6 +770,7 @@ comedia_sdp_negotiator_change_state (GstElement * element, GstStateChange transi
         /* The session's sockets may go with it: the next offer is a first. */
         std::lock_guard<std::mutex> negotiating (priv->negotiation_lock);
         priv->last_answer.forget ();
+        priv->offer_origin.forget ();
       }
       std::lock_guard<std::mutex> guard (priv->lock);
       g_clear_object (&priv->session);
