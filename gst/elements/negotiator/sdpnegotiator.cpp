@@ -564,13 +564,19 @@ refuse_message (ComediaSdpNegotiator * self, const char *what, const SdpError & 
     strict = priv->strict;
     refused = ++priv->messages_refused;
   }
+  /* The text may quote what arrived, binary data included: bus messages
+   * carry UTF-8. */
+  SdpError shown = err;
+  gchar *valid = g_utf8_make_valid (err.message.c_str (), -1);
+  shown.message = valid;
+  g_free (valid);
   if (strict || err.local) {
-    post_sdp_error (self, what, err);
+    post_sdp_error (self, what, shown);
     return GST_FLOW_ERROR;
   }
   std::string session = session_name_of (self);
   GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FORMAT,
-      ("Refused an SDP %s (session %s): %s", what, session.c_str (), err.message.c_str ()),
+      ("Refused an SDP %s (session %s): %s", what, session.c_str (), shown.message.c_str ()),
       ("sdp-negotiator refused a message of %" G_GSIZE_FORMAT " bytes on its sink pad "
           "and reads the next one (%" G_GUINT64_FORMAT " refused so far)", size, refused),
       ("line", G_TYPE_UINT, err.line, "session", G_TYPE_STRING, session.c_str (),
@@ -578,7 +584,7 @@ refuse_message (ComediaSdpNegotiator * self, const char *what, const SdpError & 
   GstStructure *s = gst_structure_new ("sdp-negotiator-message-refused",
       "session", G_TYPE_STRING, session.c_str (),
       "what", G_TYPE_STRING, what,
-      "reason", G_TYPE_STRING, err.message.c_str (),
+      "reason", G_TYPE_STRING, shown.message.c_str (),
       "line", G_TYPE_UINT, err.line,
       "bytes", G_TYPE_UINT64, (guint64) size, nullptr);
   gst_element_post_message (GST_ELEMENT (self),
