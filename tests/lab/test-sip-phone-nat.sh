@@ -122,8 +122,13 @@ lab_check "the offer had the phone's private address" grep -q "^c=IN IP4 $LAB_CL
 lab_check "the answer has no a=direction (the phone offered none)" eval '! grep -q "a=direction" "$LAB_TMP/sdp.log"'
 lab_check "the call was established" grep -q 'Call established' "$PLOG"
 lab_check "the NAT mapped the phone's RTP (${MAP:-none})" test -n "$MAP"
+# The phone sends its 6 s tone (about 300 packets in this lab); with the
+# hold and the resume it sent 198 or 199 here (its audio is set up anew on
+# each re-INVITE), so that scenario asks for 150.
+want_passed=200
+[ -n "$REINVITE" ] && want_passed=150
 lab_check "the server received the phone's audio (${passed:-0} packets; the phone sent ${phone_tx:-?})" \
-    [ "${passed:-0}" -ge 200 ]
+    [ "${passed:-0}" -ge $want_passed ]
 if [ "$SCENARIO" = auto ]; then
     lab_check "the stream learned its peer (plan=symmetric)" grep -q 'event=sdp-negotiator-stream.*plan=symmetric' "$SLOG"
     lab_check "the server latched RTP on the NAT's mapping (${latched:-none} = ${MAP:-?})" \

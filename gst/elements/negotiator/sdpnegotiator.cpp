@@ -59,13 +59,17 @@
  * A re-offer (an offer after an answer: hold, resume, a new address) is
  * answered on the same ports with its direction mirrored; a component
  * whose peer the offer moved (its address or port, not `c=0.0.0.0`)
- * reopens learning, and its `sdp-negotiator-stream` note says so.
+ * reopens learning, and its `sdp-negotiator-stream` note says so.  The
+ * answers of a session keep one `o=` session id, and its version goes up
+ * by one when an answer changes (RFC 3264 section 8); the last offer again,
+ * text for text (a retransmission), gets the last answer again, same keys,
+ * ports and version.  The offerer's offers follow the same rule.
  *
  * A message may arrive split over any number of buffers.  It ends at an
  * empty line or at EOS (where its last line may lack its line end); every
  * message this element sends ends with an empty line, so two of them can
  * talk over a TCP connection or a pipe.  Two messages without an empty
- * line between them (a second `v=` line) are an error.
+ * line between them (a second `v=` line) are refused, as below.
  *
  * Bus messages (element messages, each with the fields `session` (string),
  * `sdp` (#GstSDPMessage) and `text` (string) where they carry SDP):
@@ -87,10 +91,21 @@
  * stream whose checks all fail is a #GST_RESOURCE_ERROR_OPEN_READ_WRITE
  * error naming the stream and the candidates and servers tried.
  *
- * Invalid SDP (not SDP, no `v=`, a second `v=`, a bad m= port, truncated, too big, an
+ * A message on the sink pad that cannot be used (not SDP, such as an HTTP
+ * request or a TLS ClientHello, which the text names; no `v=`, a second
+ * `v=`, a bad m= port, truncated, over #ComediaSdpNegotiator:max-size, an
  * unknown `a=direction` value, an answer whose m-lines do not match the
- * offer) is a #GST_STREAM_ERROR_FORMAT error whose text names the line;
- * its details carry `line` (uint, 0 if unknown).
+ * offer) costs that message only: a #GST_STREAM_ERROR_FORMAT warning whose
+ * text names the line and the session (details: `line`, `session`), an
+ * `sdp-negotiator-message-refused` element message (`session`, `what`,
+ * `reason`, `line`, `bytes`), one more in
+ * #ComediaSdpNegotiator:messages-refused, and the next message is read.
+ * With #ComediaSdpNegotiator:strict it is an error instead (details:
+ * `line`), which stops the sink pad; so is, whatever strict says, a cause
+ * on this side (sockets that cannot be opened, no address to announce, ICE
+ * that cannot gather, missing-passive=error).  An m-line that cannot be
+ * served (SRTP over ICE, say) is rejected in the answer (port 0, with a
+ * note), not the offer.  The action signals post an error, as before.
  *
  * ## The passive peer (public address 203.0.113.5), started first
  * |[
