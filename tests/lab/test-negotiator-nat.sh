@@ -2,6 +2,7 @@
 # test-negotiator-nat.sh [--build DIR] comedia preserve|random
 # test-negotiator-nat.sh [--build DIR] static
 # test-negotiator-nat.sh [--build DIR] private
+# test-negotiator-nat.sh [--build DIR] bad-messages
 #
 # Both peers as gst-launch-1.0 lines with sdp-negotiator, SDP over TCP,
 # through the real NAT of scripts/lab/natlab.sh:
@@ -17,15 +18,22 @@
 #            bind-port, udpsrc bound to its own address: tests/lab/
 #            test-reuseport.sh).  Under symmetric-rtp=auto the server learns
 #            the NAT's mapping from its packets: video and RTCP both ways.
+#   bad-messages: private, but the user guide's answering line first gets
+#            "GET / HTTP/1.0" and 3000 random bytes on its offer port, from
+#            behind the NAT, on the connection the offer then comes on
+#            (issue 25): it refuses them with warnings, keeps running,
+#            answers the offer, and the call flows.
 # LAB_KEEP=1 keeps the logs.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${COMEDIA_BUILD_DIR:-$HERE/../../build-lab}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
-SCENARIO=${1:?usage: test-negotiator-nat.sh comedia preserve|random | static | private}
+SCENARIO=${1:?usage: test-negotiator-nat.sh comedia preserve|random | static | private | bad-messages}
 MODE=${2:-preserve}
-case $SCENARIO in comedia|static|private) ;; *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;; esac
+case $SCENARIO in comedia|static|private|bad-messages) ;; *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;; esac
+JUNK=
+[ "$SCENARIO" = bad-messages ] && SCENARIO=private JUNK=1
 [ "$SCENARIO" = private ] && MODE=random
 case $MODE in preserve|random) ;; *) echo "unknown NAT mode $MODE" >&2; exit 2 ;; esac
 SDP_IN=7000 SDP_OUT=7001           # the server's TCP ports: offers in, answers out
@@ -129,7 +137,15 @@ else
         sleep 0.1
     done
     sleep 0.5
-    ip netns exec "$PLAIN_NS" bash -c 'cat "$1" >/dev/tcp/$2/$3' _ "$LAB_TMP/plain-offer.sdp" "$LAB_SERVER_IP" $SDP_IN
+    if [ -n "$JUNK" ]; then
+        # What a browser or a scanner sends, then the offer, on one
+        # connection: tcpserversrc takes a single client.
+        ip netns exec "$PLAIN_NS" bash -c '{ printf "GET / HTTP/1.0\r\n\r\n"; head -c 3000 /dev/urandom;
+            printf "\r\n\r\n"; sleep 1; cat "$1"; } >/dev/tcp/$2/$3' _ \
+            "$LAB_TMP/plain-offer.sdp" "$LAB_SERVER_IP" $SDP_IN
+    else
+        ip netns exec "$PLAIN_NS" bash -c 'cat "$1" >/dev/tcp/$2/$3' _ "$LAB_TMP/plain-offer.sdp" "$LAB_SERVER_IP" $SDP_IN
+    fi
 fi
 CLIENT_PID=$LAB_LAST_PID
 
@@ -177,6 +193,14 @@ if [ "$SCENARIO" = comedia ]; then
     lab_check "RTCP reached the passive peer through the NAT ($n_srv datagrams)" eval 'is_int "$n_srv" && [ "$n_srv" -ge 1 ]'
     lab_check "RTCP reached the active peer through the NAT ($n_cli datagrams)" eval 'is_int "$n_cli" && [ "$n_cli" -ge 1 ]'
 elif [ "$SCENARIO" = private ]; then
+    if [ -n "$JUNK" ]; then
+        lab_check "the HTTP request was refused with a warning naming it" \
+            eval 'grep -aq "Refused an SDP offer (session s): line 1: .*an HTTP request" "$SLOG"'
+        lab_check "each refusal is an sdp-negotiator-message-refused message" \
+            eval '[ "$(grep -ac "sdp-negotiator-message-refused" "$SLOG")" -ge 2 ]'
+        lab_check "no pipeline error, tcpserversrc did not stop" \
+            eval '! grep -aqE "^ERROR: |streaming stopped, reason error" "$SLOG"'
+    fi
     lab_check "the passive peer learns the peer from its packets (plan=symmetric)" has "$SLOG" 'plan=(string)symmetric'
     lab_check "the answer has no a=direction" eval '! grep -q "a=direction" "$LAB_TMP/plain-answer.sdp"'
     for c in 1 2; do
@@ -199,7 +223,7 @@ fi
 
 if [ "$LAB_FAILS" -gt 0 ]; then
     dump_logs
-    echo "negotiator-nat $SCENARIO $MODE: $LAB_FAILS check(s) FAILED"
+    echo "negotiator-nat $SCENARIO${JUNK:+ (bad messages first)} $MODE: $LAB_FAILS check(s) FAILED"
     exit 1
 fi
-echo "negotiator-nat $SCENARIO $MODE: all checks passed"
+echo "negotiator-nat $SCENARIO${JUNK:+ (bad messages first)} $MODE: all checks passed"

@@ -106,12 +106,13 @@ local_announced_address (const AnswerOptions & options, const TransportAddress &
     if (address.empty () && ipv6 && options.default_route_address)
       address = options.default_route_address (false);
     if (address.empty ())
-      return err.set (string_printf ("stream %u is bound to %s and no interface holds a "
+      return err.set_local (string_printf ("stream %u is bound to %s and no interface holds a "
               "default route: set public-address", stream,
               bound.address.empty () ? "the wildcard address" : bound.address.c_str ()));
   }
   if (!is_ip_address (address))
-    return err.set (string_printf ("public-address '%s' is not an IP address", address.c_str ()));
+    return err.set_local (string_printf ("public-address '%s' is not an IP address",
+            address.c_str ()));
   return true;
 }
 
@@ -243,8 +244,8 @@ write_ice_stream (const SdpDocument & offer, guint i, const StreamDecision & d,
   IceDescription remote = read_ice (msg, i);
   guint components = d.ice_components;
   if (!supply.ok)
-    return err.set (string_printf ("cannot gather the ICE candidates of stream %u (%s): %s",
-            stream, offer.where_media (i).c_str (), supply.error.c_str ()),
+    return err.set_local (string_printf ("cannot gather the ICE candidates of stream %u "
+            "(%s): %s", stream, offer.where_media (i).c_str (), supply.error.c_str ()),
         offer.media_line (i));
   out.ice = supply.ice;
   /* Only a pipeline without component 2 for the stream has RTCP on
@@ -288,8 +289,9 @@ write_stream (const SdpDocument & offer, guint i, const StreamDecision & d,
   StreamPlan & plan = out.plan;
   guint stream = i + 1;
   if (!supply.ok)
-    return err.set (string_printf ("cannot open the sockets of stream %u (%s): %s", stream,
-            offer.where_media (i).c_str (), supply.error.c_str ()), offer.media_line (i));
+    return err.set_local (string_printf ("cannot open the sockets of stream %u (%s): %s",
+            stream, offer.where_media (i).c_str (), supply.error.c_str ()),
+        offer.media_line (i));
   plan.local = supply.local;
   if (!d.want_rtcp_mux)
     plan.local.rtcp_mux = false;
@@ -336,7 +338,7 @@ write_supplied_stream (const SdpDocument & offer, guint i, const StreamDecision 
     SdpError & err)
 {
   if (i >= supplies.size ())
-    return err.set (string_printf ("nothing was supplied for stream %u", i + 1));
+    return err.set_local (string_printf ("nothing was supplied for stream %u", i + 1));
   return write_stream (offer, i, d, supplies[i], options, out, err);
 }
 
@@ -355,6 +357,23 @@ add_decision (const SdpDocument & offer, guint i, const LocalStream & local,
   }
   plan.streams.push_back (std::move (d));
   return true;
+}
+
+/* A stream decided for ICE with SRTP cannot be served (nicesrc/nicesink
+ * carry no SRTP keys): the answer rejects that m-line, with the note, and
+ * the others go on (RFC 3264 6), rather than the whole offer failing. */
+void
+reject_srtp_over_ice (const SdpDocument & offer, guint i, StreamDecision & d)
+{
+  if (d.plan.kind != StreamPlan::Kind::Ice || d.srtp.kind != SrtpAnswerKind::Srtp)
+    return;
+  StreamDecision rejected;
+  rejected.plan.stream = d.plan.stream;
+  rejected.plan.media = d.plan.media;
+  rejected.plan.kind = StreamPlan::Kind::Rejected;
+  rejected.plan.note = string_printf ("%s offers SRTP over ICE: nicesrc/nicesink carry no "
+      "SRTP keys", offer.where_media (i).c_str ());
+  d = std::move (rejected);
 }
 
 void
@@ -438,6 +457,7 @@ plan_answer (const SdpDocument & offer, const LocalStreams & local,
     }
     if (!add_decision (offer, i, ls, options, true, reason, d, plan, err))
       return false;
+    reject_srtp_over_ice (offer, i, plan.streams.back ());
   }
   return true;
 }
@@ -473,9 +493,6 @@ write_answer (const SdpDocument & offer, const AnswerPlan & plan,
 
     if (!write_supplied_stream (offer, i, d, supplies, options, acc, err))
       return false;
-    if (acc.plan.kind == StreamPlan::Kind::Ice && acc.plan.srtp_outbound.enabled ())
-      return err.set (string_printf ("%s offers SRTP over ICE: nicesrc/nicesink carry no "
-              "SRTP keys", offer.where_media (i).c_str ()), offer.media_line (i));
     gst_sdp_media_set_port_info (am, acc.plan.local.rtp_port, 0);
     for (const auto & pt : d.formats)
       gst_sdp_media_add_format (am, pt.c_str ());

@@ -57,7 +57,49 @@ add_note (std::string & note, const std::string & part)
   note += (note.empty () ? "" : "; ") + part;
 }
 
+/* @msg as text with a fixed o= line: what a description says, whatever
+ * its version. */
+std::string
+text_without_origin (const GstSDPMessage * msg)
+{
+  SdpMessagePtr copy = sdp_message_copy (msg);
+  gst_sdp_message_set_origin (copy.get (), "-", "0", "0", "IN", "IP4", "0.0.0.0");
+  return sdp_message_to_text (copy.get ());
+}
+
 }  // namespace
+
+void
+SessionOrigin::stamp (GstSDPMessage * msg)
+{
+  const GstSDPOrigin *o = gst_sdp_message_get_origin (msg);
+  std::string text = text_without_origin (msg);
+  if (!started ()) {
+    id_ = o->sess_id ? o->sess_id : "0";
+    if (o->sess_version == nullptr
+        || !g_ascii_string_to_unsigned (o->sess_version, 10, 0, G_MAXUINT64, &version_, nullptr))
+      version_ = 0;
+  } else if (text != last_) {
+    version_++;
+  }
+  last_ = std::move (text);
+  std::string version = string_printf ("%" G_GUINT64_FORMAT, version_);
+  /* The strings are copied before the old ones are freed. */
+  std::string username = o->username ? o->username : "-";
+  std::string nettype = o->nettype ? o->nettype : "IN";
+  std::string addrtype = o->addrtype ? o->addrtype : "IP4";
+  std::string addr = o->addr ? o->addr : "0.0.0.0";
+  gst_sdp_message_set_origin (msg, username.c_str (), id_.c_str (), version.c_str (),
+      nettype.c_str (), addrtype.c_str (), addr.c_str ());
+}
+
+void
+SessionOrigin::forget ()
+{
+  id_.clear ();
+  version_ = 0;
+  last_.clear ();
+}
 
 OfferedPeer
 offered_peer_of (const GstSDPMessage * offer, guint media_index, bool rtcp_mux)
@@ -161,6 +203,25 @@ AnsweredSession::remember (const SdpDocument & offer, const std::vector<StreamPl
   }
   streams_ = std::move (next);
   answered_ = true;
+  offer_text_.clear ();
+  answer_.reset ();
+}
+
+void
+AnsweredSession::stamp_answer (const SdpDocument & offer, GstSDPMessage * answer)
+{
+  origin_.stamp (answer);
+  offer_text_ = sdp_message_to_text (offer.message ());
+  answer_ = sdp_message_copy (answer);
+}
+
+SdpMessagePtr
+AnsweredSession::repeated_answer (const SdpDocument & offer) const
+{
+  if (!answer_ || offer.message () == nullptr
+      || sdp_message_to_text (offer.message ()) != offer_text_)
+    return nullptr;
+  return sdp_message_copy (answer_.get ());
 }
 
 void
@@ -168,6 +229,9 @@ AnsweredSession::forget ()
 {
   answered_ = false;
   streams_.clear ();
+  origin_.forget ();
+  offer_text_.clear ();
+  answer_.reset ();
 }
 
 void

@@ -71,6 +71,27 @@ struct StreamChange {
   bool relearn () const { return relearn_rtp || relearn_rtcp; }
 };
 
+/* RFC 3264 8 (RFC 4566 5.2): the o= line of one side's descriptions in a
+ * session.  One session id throughout; the version raised by one when a
+ * description differs from the previous one in anything but its o= line,
+ * kept when it does not (an unchanged description may repeat). */
+class SessionOrigin {
+ public:
+  /* Gives @msg this session's o= id and version, keeping its username and
+   * address.  The first description fixes the id and version: @msg's own. */
+  void stamp (GstSDPMessage * msg);
+  void forget ();
+
+  bool started () const { return !id_.empty (); }
+  const std::string & id () const { return id_; }
+  guint64 version () const { return version_; }
+
+ private:
+  std::string id_;
+  guint64 version_ = 0;
+  std::string last_;            /* the last description, its o= aside */
+};
+
 /* One session's last answer, offer by offer.  Plain state: the caller
  * serialises (the negotiator's negotiation lock). */
 class AnsweredSession {
@@ -87,6 +108,17 @@ class AnsweredSession {
   /* Remembers @plans, the answer to @offer, for the next re-offer. */
   void remember (const SdpDocument & offer, const std::vector<StreamPlan> & plans);
 
+  /* RFC 3264 8 for our own answers: @answer, the answer to @offer (after
+   * remember()), gets this session's o= id and version (SessionOrigin),
+   * and both are kept for repeated_answer(). */
+  void stamp_answer (const SdpDocument & offer, GstSDPMessage * answer);
+
+  /* A copy of the last answer when @offer is the last offer again, text
+   * for text (a SIP retransmission that reached us, a session refresh that
+   * changes nothing): the identical answer, with the same keys, ports and
+   * o= version; nullptr otherwise. */
+  SdpMessagePtr repeated_answer (const SdpDocument & offer) const;
+
   void forget ();
 
   /* Stream @stream (1-based) as last answered, or nullptr. */
@@ -95,6 +127,11 @@ class AnsweredSession {
  private:
   bool answered_ = false;
   std::vector<AnsweredStream> streams_;    /* [0] is stream 1 */
+  SessionOrigin origin_;
+  /* The last offer's text and our answer to it; empty after a rewritten
+   * answer, which is not ours to repeat. */
+  std::string offer_text_;
+  SdpMessagePtr answer_;
 };
 
 /* Appends each change's note to its plan's (the sdp-negotiator-stream

@@ -106,6 +106,15 @@ SdpError::set (std::string msg, guint at_line)
 {
   message = std::move (msg);
   line = at_line;
+  local = false;
+  return false;
+}
+
+bool
+SdpError::set_local (std::string msg, guint at_line)
+{
+  set (std::move (msg), at_line);
+  local = true;
   return false;
 }
 

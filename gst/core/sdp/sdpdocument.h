@@ -24,9 +24,14 @@ std::string string_printf (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 struct SdpError {
   std::string message;
   guint line = 0;               /* 1-based line of the text, 0 if unknown */
+  /* The cause is on this side (settings, sockets, the ICE agent), not in
+   * the message: the application must fix it, another message will not. */
+  bool local = false;
 
   /* Sets and returns false, so callers can `return err.set (...)`. */
   bool set (std::string msg, guint at_line = 0);
+  /* The same for a cause on this side (local). */
+  bool set_local (std::string msg, guint at_line = 0);
 };
 
 struct SdpMessageFree {

@@ -178,15 +178,18 @@ apply_reoffer (ComediaSdpNegotiator * self, ComediaSession * session,
 /* Answerer, with negotiation_lock: the last steps of an answer (@answer,
  * to @offer) and of a rewritten one: what changed since the last answer,
  * the plans applied to the session, the descriptions stored and posted.
- * @keepalives: start the role's keepalives (see handle_rewrite for why a
- * rewrite does not). */
+ * @own: an answer of ours, which gets the session's o= id and version
+ * (RFC 3264 8) and starts the role's keepalives; a rewritten answer keeps
+ * the other code's o= and starts none (see handle_rewrite for why). */
 static SdpMessagePtr
 finish_answer (ComediaSdpNegotiator * self, ComediaSession * session,
-    const SdpDocument & offer, Negotiated & answer, bool keepalives)
+    const SdpDocument & offer, Negotiated & answer, bool own)
 {
   apply_reoffer (self, session, offer, answer.streams);
+  if (own)
+    self->priv->last_answer.stamp_answer (offer, answer.sdp.get ());
   apply_stream_plans (GST_ELEMENT (self), session, self->priv->nice, answer.streams);
-  if (keepalives)
+  if (own)
     start_keepalives (self, session, answer.streams, false);
   store_descriptions (self, answer.sdp.get (), offer.message ());
   post_description (self, "sdp-negotiator-answer-created", answer.sdp.get ());
@@ -194,25 +197,33 @@ finish_answer (ComediaSdpNegotiator * self, ComediaSession * session,
 }
 
 SdpMessagePtr
-handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer)
+handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer, SdpError & err)
 {
   ComediaSdpNegotiatorPrivate *priv = self->priv;
   std::lock_guard<std::mutex> negotiating (priv->negotiation_lock);
   post_description (self, "sdp-negotiator-offer-received", offer.message ());
   ComediaSession *session = get_session (self);
+  /* The last offer again (RFC 3264 8): the last answer again, keys, ports
+   * and o= version alike, and the session, already set up for it, is left
+   * as it is. */
+  SdpMessagePtr again;
+  if (priv->answered_session == comedia_session_get_name (session)
+      && (again = priv->last_answer.repeated_answer (offer))) {
+    GST_INFO_OBJECT (self, "the last offer again: answered with the last answer");
+    store_descriptions (self, again.get (), offer.message ());
+    post_description (self, "sdp-negotiator-answer-created", again.get ());
+    return again;
+  }
   AnswerOptions options = answer_options (self);
   /* Decide, then open and gather what the decisions need (gathering may
    * take ICE_GATHERING_TIMEOUT_MS), then write the answer from both. */
   AnswerPlan plan;
   Negotiated answer;
-  SdpError err;
   if (!plan_answer (offer, local_streams_of (session, priv->nice,
               gst_sdp_message_medias_len (offer.message ())), options, plan, err)
       || !write_answer (offer, plan, supply_stream_needs (session, priv->nice, plan),
-          options, answer, err)) {
-    post_sdp_error (self, "offer", err);
+          options, answer, err))
     return nullptr;
-  }
   return finish_answer (self, session, offer, answer, true);
 }
 
@@ -234,7 +245,7 @@ handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
     post_sdp_error (self, "answer to rewrite", err);
     return nullptr;
   }
-  /* No keepalives: nothing ever started them here.  When keepalives came
+  /* No keepalives and no o= of ours: nothing ever started them here.  When keepalives came
    * (d0647ef) they went into the offerer's answer handling and the
    * answerer's offer handling only, and nothing since asked for them on
    * rewrite-answer; an answerer has none by default (keepalive-interval -1
@@ -289,6 +300,9 @@ make_offer (ComediaSdpNegotiator * self)
         ("Cannot make an SDP offer: %s", err.message.c_str ()), (nullptr));
     return nullptr;
   }
+  /* RFC 3264 8: our re-offers keep the session id, raising the version
+   * when they change. */
+  self->priv->offer_origin.stamp (offer.get ());
   store_descriptions (self, offer.get (), nullptr);
   {
     std::lock_guard<std::mutex> guard (self->priv->lock);
@@ -301,7 +315,7 @@ make_offer (ComediaSdpNegotiator * self)
 
 /* Offerer: applies the answer to the last offer. */
 bool
-handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer)
+handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer, SdpError & err)
 {
   ComediaSdpNegotiatorPrivate *priv = self->priv;
   std::lock_guard<std::mutex> negotiating (priv->negotiation_lock);
@@ -318,20 +332,18 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer)
     missing = (MissingPassive) priv->missing_passive;
     symmetric = (SymmetricRtp) priv->symmetric_rtp;
   }
-  SdpError err;
-  if (!offer_msg) {
-    err.set ("an answer arrived but this element has no offer waiting for one "
+  if (!offer_msg)
+    return err.set ("an answer arrived but this element has no offer waiting for one "
         "(role=offerer sends one in PLAYING; create-offer makes one)");
-    post_sdp_error (self, "answer", err);
-    return false;
-  }
   SdpDocument offer;
   AnswerReading reading;
   if (!SdpDocument::from_message (offer_msg.get (), offer, err)
       || !read_answer (offer, answer, missing, reading, err, symmetric)) {
-    if (reading.missing_passive)
+    if (reading.missing_passive) {
       post_no_comedia (self, err.message);
-    post_sdp_error (self, "answer", err);
+      /* missing-passive=error: the application asked for the failure. */
+      err.local = true;
+    }
     return false;
   }
   if (reading.missing_passive) {

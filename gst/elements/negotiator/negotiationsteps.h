@@ -21,8 +21,9 @@ ComediaSession *get_session (ComediaSdpNegotiator * self);
 std::string session_name_of (ComediaSdpNegotiator * self);
 
 /* Answerer: the answer to @offer with the session configured, or nullptr
- * after an error was posted. */
-SdpMessagePtr handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer);
+ * with @err set (not posted: the caller says how). */
+SdpMessagePtr handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer,
+    SdpError & err);
 /* rewrite-answer: @answer, made by other code, rewritten for COMEDIA and
  * applied like an answer of ours, or nullptr after an error was posted. */
 SdpMessagePtr handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
@@ -31,9 +32,10 @@ SdpMessagePtr handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & o
 /* Offerer: a new offer, remembered for the answer, or nullptr after an
  * error was posted. */
 SdpMessagePtr make_offer (ComediaSdpNegotiator * self);
-/* Offerer: applies @answer to the last offer; false after an error was
- * posted. */
-bool handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer);
+/* Offerer: applies @answer to the last offer; false with @err set (not
+ * posted: the caller says how). */
+bool handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer,
+    SdpError & err);
 
 /* Stops the keepalives this element started (PAUSED -> READY). */
 void stop_keepalives (ComediaSdpNegotiator * self);

@@ -50,8 +50,11 @@ struct ComediaSdpNegotiatorPrivate : comedia::NegotiatorSettings {
    * the session it was for. */
   comedia::AnsweredSession last_answer;
   std::string answered_session;
+  /* Offerer: the o= of our offers (with negotiation_lock). */
+  comedia::SessionOrigin offer_origin;
 
   comedia::SdpFraming framing {DEFAULT_MAX_SIZE};   /* streaming thread only */
+  guint64 messages_refused = 0;  /* with lock: the messages-refused property */
 
   /* No IceAgent call is made with lock held, since the agent's thread
    * takes it to post its events. */

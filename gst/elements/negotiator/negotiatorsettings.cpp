@@ -156,6 +156,22 @@ install_negotiator_properties (GObjectClass * gobject_class)
           COMEDIA_TYPE_SDP_SRTP, DEFAULT_SRTP,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_STRICT,
+      g_param_spec_boolean ("strict", "Strict",
+          "What a message on the sink pad that cannot be used does (not SDP, "
+          "over max-size, cut short, an offer or answer that cannot be "
+          "served): false: a warning and an sdp-negotiator-message-refused "
+          "message on the bus, and the next message is read (a stranger who "
+          "reaches the signalling port cannot end the pipeline); true: a "
+          "pipeline error, and the sink pad stops",
+          DEFAULT_STRICT, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_MESSAGES_REFUSED,
+      g_param_spec_uint64 ("messages-refused", "Messages refused",
+          "Messages from the sink pad refused since the element was made "
+          "(each with a warning and an sdp-negotiator-message-refused "
+          "message on the bus)", 0, G_MAXUINT64, 0,
+          (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
   g_object_class_install_property (gobject_class, PROP_STUN_SERVER,
       g_param_spec_string ("stun-server", "STUN server",
           "ICE: the STUN server for server-reflexive candidates, as "
@@ -239,6 +255,9 @@ set_negotiator_property (NegotiatorSettings & settings, guint prop_id,
     case PROP_RESTRICT_SOURCE:
       settings.restrict_source = g_value_get_boolean (value);
       break;
+    case PROP_STRICT:
+      settings.strict = g_value_get_boolean (value);
+      break;
     case PROP_STUN_SERVER:
       s = g_value_get_string (value);
       settings.stun_server = s ? s : "";
@@ -314,6 +333,9 @@ get_negotiator_property (const NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_RESTRICT_SOURCE:
       g_value_set_boolean (value, settings.restrict_source);
+      break;
+    case PROP_STRICT:
+      g_value_set_boolean (value, settings.strict);
       break;
     case PROP_STUN_SERVER:
       g_value_set_string (value, settings.stun_server.empty () ? nullptr :

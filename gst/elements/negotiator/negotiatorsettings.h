@@ -35,6 +35,7 @@
 #define DEFAULT_RESTRICT_SOURCE TRUE
 #define DEFAULT_SYMMETRIC_RTP COMEDIA_SDP_SYMMETRIC_RTP_AUTO
 #define DEFAULT_SRTP COMEDIA_SDP_SRTP_ACCEPT
+#define DEFAULT_STRICT FALSE
 
 enum
 {
@@ -61,6 +62,8 @@ enum
   PROP_RESTRICT_SOURCE,
   PROP_SYMMETRIC_RTP,
   PROP_SRTP,
+  PROP_STRICT,
+  PROP_MESSAGES_REFUSED,
 };
 
 namespace comedia {
@@ -88,12 +91,13 @@ struct NegotiatorSettings {
   gboolean restrict_source = DEFAULT_RESTRICT_SOURCE;
   ComediaSdpSymmetricRtp symmetric_rtp = DEFAULT_SYMMETRIC_RTP;
   ComediaSdpSrtp srtp = DEFAULT_SRTP;
+  gboolean strict = DEFAULT_STRICT;
   std::string stun_server, turn_server, ice_addresses;
 };
 
-/* Installs the element's properties, in their order; local-description
- * and remote-description among them, though the element reads those from
- * its own state. */
+/* Installs the element's properties, in their order; local-description,
+ * remote-description and messages-refused among them, though the element
+ * reads those from its own state. */
 void install_negotiator_properties (GObjectClass * gobject_class);
 
 /* False if @prop_id is not one of the settings. */

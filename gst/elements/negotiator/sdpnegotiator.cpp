@@ -59,13 +59,17 @@
  * A re-offer (an offer after an answer: hold, resume, a new address) is
  * answered on the same ports with its direction mirrored; a component
  * whose peer the offer moved (its address or port, not `c=0.0.0.0`)
- * reopens learning, and its `sdp-negotiator-stream` note says so.
+ * reopens learning, and its `sdp-negotiator-stream` note says so.  The
+ * answers of a session keep one `o=` session id, and its version goes up
+ * by one when an answer changes (RFC 3264 section 8); the last offer again,
+ * text for text (a retransmission), gets the last answer again, same keys,
+ * ports and version.  The offerer's offers follow the same rule.
  *
  * A message may arrive split over any number of buffers.  It ends at an
  * empty line or at EOS (where its last line may lack its line end); every
  * message this element sends ends with an empty line, so two of them can
  * talk over a TCP connection or a pipe.  Two messages without an empty
- * line between them (a second `v=` line) are an error.
+ * line between them (a second `v=` line) are refused, as below.
  *
  * Bus messages (element messages, each with the fields `session` (string),
  * `sdp` (#GstSDPMessage) and `text` (string) where they carry SDP):
@@ -87,10 +91,21 @@
  * stream whose checks all fail is a #GST_RESOURCE_ERROR_OPEN_READ_WRITE
  * error naming the stream and the candidates and servers tried.
  *
- * Invalid SDP (not SDP, no `v=`, a second `v=`, a bad m= port, truncated, too big, an
+ * A message on the sink pad that cannot be used (not SDP, such as an HTTP
+ * request or a TLS ClientHello, which the text names; no `v=`, a second
+ * `v=`, a bad m= port, truncated, over #ComediaSdpNegotiator:max-size, an
  * unknown `a=direction` value, an answer whose m-lines do not match the
- * offer) is a #GST_STREAM_ERROR_FORMAT error whose text names the line;
- * its details carry `line` (uint, 0 if unknown).
+ * offer) costs that message only: a #GST_STREAM_ERROR_FORMAT warning whose
+ * text names the line and the session (details: `line`, `session`), an
+ * `sdp-negotiator-message-refused` element message (`session`, `what`,
+ * `reason`, `line`, `bytes`), one more in
+ * #ComediaSdpNegotiator:messages-refused, and the next message is read.
+ * With #ComediaSdpNegotiator:strict it is an error instead (details:
+ * `line`), which stops the sink pad; so is, whatever strict says, a cause
+ * on this side (sockets that cannot be opened, no address to announce, ICE
+ * that cannot gather, missing-passive=error).  An m-line that cannot be
+ * served (SRTP over ICE, say) is rejected in the answer (port 0, with a
+ * note), not the offer.  The action signals post an error, as before.
  *
  * ## The passive peer (public address 203.0.113.5), started first
  * |[
@@ -400,6 +415,9 @@ comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
     case PROP_REMOTE_DESCRIPTION:
       g_value_set_boxed (value, priv->remote_description.get ());
       break;
+    case PROP_MESSAGES_REFUSED:
+      g_value_set_uint64 (value, priv->messages_refused);
+      break;
     default:
       if (!comedia::get_negotiator_property (*priv, prop_id, value))
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -472,7 +490,10 @@ comedia_sdp_negotiator_process_offer (ComediaSdpNegotiator * self,
     post_sdp_error (self, "offer", err);
     return nullptr;
   }
-  return handle_offer (self, doc).release ();
+  SdpMessagePtr answer = handle_offer (self, doc, err);
+  if (!answer)
+    post_sdp_error (self, "offer", err);
+  return answer.release ();
 }
 
 static gboolean
@@ -485,7 +506,10 @@ comedia_sdp_negotiator_process_answer (ComediaSdpNegotiator * self,
     post_sdp_error (self, "answer", err);
     return FALSE;
   }
-  return handle_answer (self, doc);
+  if (handle_answer (self, doc, err))
+    return TRUE;
+  post_sdp_error (self, "answer", err);
+  return FALSE;
 }
 
 static GstSDPMessage *
@@ -535,6 +559,54 @@ push_description (ComediaSdpNegotiator * self, const GstSDPMessage * msg)
   return ret;
 }
 
+/* A message from the sink pad that could not be used (@what: "offer" or
+ * "answer", @size: its bytes).  What came from the peer costs that message
+ * only: a warning and an sdp-negotiator-message-refused message, and the
+ * next one is read, so whoever reaches the signalling port (a scanner, a
+ * browser, a half-sent offer) cannot end the pipeline.  A cause on this
+ * side (err.local: settings, sockets, the ICE agent, missing-passive=error)
+ * is the application's to fix, and #ComediaSdpNegotiator:strict asks for
+ * every refusal to be: those stop the sink pad with an error, as before. */
+static GstFlowReturn
+refuse_message (ComediaSdpNegotiator * self, const char *what, const SdpError & err,
+    gsize size)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  bool strict;
+  guint64 refused;
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    strict = priv->strict;
+    refused = ++priv->messages_refused;
+  }
+  /* The text may quote what arrived, binary data included: bus messages
+   * carry UTF-8. */
+  SdpError shown = err;
+  gchar *valid = g_utf8_make_valid (err.message.c_str (), -1);
+  shown.message = valid;
+  g_free (valid);
+  if (strict || err.local) {
+    post_sdp_error (self, what, shown);
+    return GST_FLOW_ERROR;
+  }
+  std::string session = session_name_of (self);
+  GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FORMAT,
+      ("Refused an SDP %s (session %s): %s", what, session.c_str (), shown.message.c_str ()),
+      ("sdp-negotiator refused a message of %" G_GSIZE_FORMAT " bytes on its sink pad "
+          "and reads the next one (%" G_GUINT64_FORMAT " refused so far)", size, refused),
+      ("line", G_TYPE_UINT, err.line, "session", G_TYPE_STRING, session.c_str (),
+          nullptr));
+  GstStructure *s = gst_structure_new ("sdp-negotiator-message-refused",
+      "session", G_TYPE_STRING, session.c_str (),
+      "what", G_TYPE_STRING, what,
+      "reason", G_TYPE_STRING, shown.message.c_str (),
+      "line", G_TYPE_UINT, err.line,
+      "bytes", G_TYPE_UINT64, (guint64) size, nullptr);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+  return GST_FLOW_OK;
+}
+
 /* @at_eos: the sink pad's stream ended after @data, so its last line may
  * lack its line end. */
 static GstFlowReturn
@@ -551,15 +623,14 @@ handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size, bool 
   const char *what = role == COMEDIA_SDP_ROLE_ANSWERER ? "offer" : "answer";
   SdpDocument doc;
   SdpError err;
-  if (!SdpDocument::parse ((const char *) data, size, doc, err, max_size, at_eos)) {
-    post_sdp_error (self, what, err);
-    return GST_FLOW_ERROR;
-  }
+  if (!SdpDocument::parse ((const char *) data, size, doc, err, max_size, at_eos))
+    return refuse_message (self, what, err, size);
   if (role == COMEDIA_SDP_ROLE_OFFERER)
-    return handle_answer (self, doc) ? GST_FLOW_OK : GST_FLOW_ERROR;
-  SdpMessagePtr answer = handle_offer (self, doc);
+    return handle_answer (self, doc, err) ? GST_FLOW_OK
+        : refuse_message (self, what, err, size);
+  SdpMessagePtr answer = handle_offer (self, doc, err);
   if (!answer)
-    return GST_FLOW_ERROR;
+    return refuse_message (self, what, err, size);
   return push_description (self, answer.get ());
 }
 
@@ -575,6 +646,8 @@ drain (ComediaSdpNegotiator * self, bool at_eos)
   }
   std::string message;
   while (priv->framing.next (message, at_eos)) {
+    /* A refused message returns OK: the framing has resynchronised past it
+     * by itself, and the next one is read. */
     GstFlowReturn ret = handle_text (self, (const guint8 *) message.data (),
         message.size (), at_eos);
     if (ret != GST_FLOW_OK) {
@@ -718,6 +791,7 @@ comedia_sdp_negotiator_change_state (GstElement * element, GstStateChange transi
         /* The session's sockets may go with it: the next offer is a first. */
         std::lock_guard<std::mutex> negotiating (priv->negotiation_lock);
         priv->last_answer.forget ();
+        priv->offer_origin.forget ();
       }
       std::lock_guard<std::mutex> guard (priv->lock);
       g_clear_object (&priv->session);

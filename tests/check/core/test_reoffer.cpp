@@ -7,6 +7,7 @@
 #include <gst/check/gstcheck.h>
 
 #include "answerer.h"
+#include "offerer.h"
 #include "reoffer.h"
 #include "sdpfakes.h"
 
@@ -337,6 +338,201 @@ GST_START_TEST (test_changed_local_ports_are_reported)
 
 GST_END_TEST;
 
+/* ---- RFC 3264 8: the o= line across answers and offers ---------------- */
+
+#define SDES_KEY "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0e"
+
+/* A phone's SRTP offer; @version: its o= version, @extra: more of its m-line. */
+static std::string
+srtp_phone_offer (guint version, const std::string & extra = "")
+{
+  return "v=0\r\no=phone 7 " + std::to_string (version) + " IN IP4 198.51.100.7\r\n"
+      "s=call\r\nc=IN IP4 198.51.100.7\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 0\r\n"
+      "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" SDES_KEY "\r\n" + extra;
+}
+
+/* What the element does with an offer (handle_offer, finish_answer): the
+ * last answer for the last offer again, else a new answer, compared,
+ * remembered and stamped. */
+static std::string
+answer_as_element (AnsweredSession & session, FakePipeline & sockets,
+    const AnswerOptions & o, const std::string & text)
+{
+  SdpDocument offer;
+  SdpError err;
+  fail_unless (SdpDocument::parse (text.data (), text.size (), offer, err), "%s",
+      err.message.c_str ());
+  if (SdpMessagePtr again = session.repeated_answer (offer))
+    return sdp_message_to_text (again.get ());
+  Negotiated answer;
+  fail_unless (answer_offer (offer, sockets, o, answer, err), "%s", err.message.c_str ());
+  std::vector<StreamChange> changes = session.compare (offer, answer.streams);
+  annotate_plans (changes, answer.streams);
+  session.remember (offer, answer.streams);
+  session.stamp_answer (offer, answer.sdp.get ());
+  return sdp_message_to_text (answer.sdp.get ());
+}
+
+/* o= session id and version of SDP text. */
+static std::pair<std::string, std::string>
+origin_of (const std::string & text)
+{
+  SdpDocument doc;
+  SdpError err;
+  fail_unless (SdpDocument::parse (text.data (), text.size (), doc, err), "%s",
+      err.message.c_str ());
+  const GstSDPOrigin *o = gst_sdp_message_get_origin (doc.message ());
+  return {o->sess_id, o->sess_version};
+}
+
+static std::string
+plus_one (const std::string & version)
+{
+  return std::to_string (g_ascii_strtoull (version.c_str (), nullptr, 10) + 1);
+}
+
+/* Every call gives other bytes, as a real key source does. */
+static AnswerOptions
+keyed_options ()
+{
+  AnswerOptions o = options ();
+  o.session_id = 0;             /* fresh ids, as the element has them */
+  auto counter = std::make_shared<guint8> (0);
+  o.random = [counter] (uint8_t * out, size_t len) {
+    for (size_t i = 0; i < len; i++)
+      out[i] = (*counter)++;
+  };
+  return o;
+}
+
+GST_START_TEST (test_origin_id_and_version_across_answers)
+{
+  AnsweredSession session;
+  FakePipeline sockets;
+  AnswerOptions o = keyed_options ();
+  std::string call = answer_as_element (session, sockets, o, srtp_phone_offer (1));
+  auto origin = origin_of (call);
+  fail_unless (call.find ("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:") != std::string::npos);
+
+  /* The same offer again (a SIP retransmission): the identical answer,
+   * same key, same ports, same version. */
+  std::string again = answer_as_element (session, sockets, o, srtp_phone_offer (1));
+  fail_unless_equals_string (again.c_str (), call.c_str ());
+
+  /* Hold: a=sendonly and the offer's version raised.  The same session
+   * id, the version raised by one, a=recvonly answered. */
+  std::string hold = answer_as_element (session, sockets, o,
+      srtp_phone_offer (2, "a=sendonly\r\n"));
+  auto held = origin_of (hold);
+  fail_unless_equals_string (held.first.c_str (), origin.first.c_str ());
+  fail_unless (held.second == plus_one (origin.second), "version %s after %s", held.second.c_str (),
+      origin.second.c_str ());
+  fail_unless (hold.find ("a=recvonly") != std::string::npos, "%s", hold.c_str ());
+  fail_unless (hold.find ("m=audio 40000 ") != std::string::npos, "%s", hold.c_str ());
+
+  /* Resume: changed again, one more. */
+  std::string resume = answer_as_element (session, sockets, o, srtp_phone_offer (3));
+  auto resumed = origin_of (resume);
+  fail_unless_equals_string (resumed.first.c_str (), origin.first.c_str ());
+  fail_unless (resumed.second == plus_one (held.second), "version %s after %s", resumed.second.c_str (),
+      held.second.c_str ());
+
+  /* A new session (the element went to NULL): a new id may come. */
+  session.forget ();
+  fail_if (session.repeated_answer (SdpDocument ()) != nullptr);
+}
+
+GST_END_TEST;
+
+/* An answer that comes out the same (plain RTP: no fresh key) keeps its
+ * version, even when the offer's version moved. */
+GST_START_TEST (test_unchanged_answer_keeps_its_version)
+{
+  AnsweredSession session;
+  FakePipeline sockets;
+  AnswerOptions o = keyed_options ();
+  auto orig = origin_of (answer_as_element (session, sockets, o,
+          phone_offer ("198.51.100.7", 4000)));
+  std::string refresh = phone_offer ("198.51.100.7", 4000);
+  refresh.replace (refresh.find ("o=phone 1 2"), 11, "o=phone 1 3");
+  auto refreshed = origin_of (answer_as_element (session, sockets, o, refresh));
+  fail_unless_equals_string (refreshed.first.c_str (), orig.first.c_str ());
+  fail_unless_equals_string (refreshed.second.c_str (), orig.second.c_str ());
+  /* A new address changes nothing in the answer (the same ports, our
+   * address); a=sendonly does. */
+  auto same = origin_of (answer_as_element (session, sockets, o,
+          phone_offer ("198.51.100.8", 4000)));
+  fail_unless (same == orig);
+  auto moved = origin_of (answer_as_element (session, sockets, o,
+          phone_offer ("198.51.100.8", 4000, "sendonly")));
+  fail_unless_equals_string (moved.first.c_str (), orig.first.c_str ());
+  fail_unless (moved.second == plus_one (orig.second), "version %s after %s", moved.second.c_str (),
+      orig.second.c_str ());
+}
+
+GST_END_TEST;
+
+/* The offerer's re-offers: the same id; the version raised when changed. */
+GST_START_TEST (test_offer_origin_across_offers)
+{
+  GstCaps *caps = gst_caps_from_string ("application/x-rtp,media=audio,payload=0,"
+      "encoding-name=PCMU,clock-rate=8000");
+  OfferedStream os;
+  os.caps = caps;
+  SessionOrigin origin;
+  SdpError err;
+  std::vector<std::pair<std::string, std::string>> seen;
+  std::vector<std::string> texts;
+  for (MediaDirection d : {MediaDirection::Unspecified, MediaDirection::Unspecified,
+          MediaDirection::SendOnly}) {
+    os.direction = d;
+    SdpMessagePtr offer;
+    fail_unless (build_offer ({os}, OfferOptions (), offer, err), "%s", err.message.c_str ());
+    origin.stamp (offer.get ());
+    texts.push_back (sdp_message_to_text (offer.get ()));
+    seen.push_back (origin_of (texts.back ()));
+  }
+  gst_caps_unref (caps);
+  fail_unless_equals_string (texts[1].c_str (), texts[0].c_str ());
+  fail_unless_equals_string (seen[2].first.c_str (), seen[0].first.c_str ());
+  fail_unless (seen[2].second == plus_one (seen[0].second), "version %s after %s", seen[2].second.c_str (),
+      seen[0].second.c_str ());
+  fail_unless (texts[2].find ("a=sendonly") != std::string::npos, "%s", texts[2].c_str ());
+}
+
+GST_END_TEST;
+
+/* SDES over ICE cannot be served: that m-line is rejected with a note, the
+ * other answered, and no error. */
+GST_START_TEST (test_srtp_over_ice_rejects_the_mline)
+{
+  FakePipeline pipeline;
+  pipeline.sockets[1] = false;
+  pipeline.ice[1] = 2;
+  std::string text = "v=0\r\no=- 1 1 IN IP4 198.51.100.7\r\ns=-\r\nc=IN IP4 198.51.100.7\r\n"
+      "t=0 0\r\nm=audio 4000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"
+      SDES_KEY "\r\na=ice-ufrag:8hhY\r\na=ice-pwd:asd88fgpdd777uzjYhagZg\r\n"
+      "a=candidate:1 1 UDP 2130706431 198.51.100.7 4000 typ host\r\n"
+      "m=video 4002 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n";
+  SdpDocument offer;
+  SdpError err;
+  fail_unless (SdpDocument::parse (text.data (), text.size (), offer, err));
+  Negotiated answer;
+  fail_unless (answer_offer (offer, pipeline, keyed_options (), answer, err), "%s",
+      err.message.c_str ());
+  fail_unless_equals_int (answer.streams.size (), 2);
+  fail_unless (answer.streams[0].kind == StreamPlan::Kind::Rejected);
+  fail_unless_equals_string (answer.streams[0].note.c_str (),
+      "line 6 (m=audio 4000 RTP/SAVP 0) offers SRTP over ICE: nicesrc/nicesink carry no "
+      "SRTP keys");
+  fail_unless_equals_int (gst_sdp_message_get_media (answer.sdp.get (), 0)->port, 0);
+  fail_if (answer.streams[0].srtp_outbound.enabled ());
+  fail_unless (pipeline.gathered.empty ());
+  fail_unless (answer.streams[1].kind != StreamPlan::Kind::Rejected);
+}
+
+GST_END_TEST;
+
 static Suite *
 reoffer_suite (void)
 {
@@ -354,6 +550,10 @@ reoffer_suite (void)
   tcase_add_test (tc, test_rejected_stream_is_not_compared);
   tcase_add_test (tc, test_comedia_reoffer);
   tcase_add_test (tc, test_changed_local_ports_are_reported);
+  tcase_add_test (tc, test_origin_id_and_version_across_answers);
+  tcase_add_test (tc, test_unchanged_answer_keeps_its_version);
+  tcase_add_test (tc, test_offer_origin_across_offers);
+  tcase_add_test (tc, test_srtp_over_ice_rejects_the_mline);
   return s;
 }
 

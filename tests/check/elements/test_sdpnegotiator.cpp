@@ -267,6 +267,7 @@ pop_error (GstBus * bus, GstMessageType type = GST_MESSAGE_ERROR)
     gst_message_parse_error_details (m, &details);
   } else {
     gst_message_parse_warning (m, &err, &debug);
+    gst_message_parse_warning_details (m, &details);
   }
   out.found = true;
   out.message = err->message;
@@ -614,7 +615,9 @@ static const BadInput bad_inputs[] = {
 GST_START_TEST (test_answerer_bad_input)
 {
   const BadInput & c = bad_inputs[__i__];
-  NegotiatorFixture n ("sdp-h-bad", 2, "public-address=203.0.113.5");
+  /* strict=true: the error that ends the sink pad, as before; without
+   * it, test_answerer_bad_input_per_message. */
+  NegotiatorFixture n ("sdp-h-bad", 2, "public-address=203.0.113.5 strict=true");
 
   GstFlowReturn ret = push_text (n.h, c.text, 7000);
   if (c.eos) {
@@ -634,6 +637,50 @@ GST_START_TEST (test_answerer_bad_input)
   /* Never an answer built from garbage. */
   fail_unless (pull_text (n.h).empty (), "rule '%s': an answer left", c.rule);
   fail_unless (pop_element_message (n.bus, "sdp-negotiator-answer-created") == nullptr);
+}
+
+GST_END_TEST;
+
+/* The same inputs without strict: each a warning naming the line and an
+ * sdp-negotiator-message-refused message, no error; a valid offer after
+ * it on the same stream is answered. */
+GST_START_TEST (test_answerer_bad_input_per_message)
+{
+  const BadInput & c = bad_inputs[__i__];
+  NegotiatorFixture n ("sdp-h-bad-w", 2, "public-address=203.0.113.5");
+
+  fail_unless_equals_int (push_text (n.h, c.text, 7000), GST_FLOW_OK);
+  if (c.eos)
+    gst_harness_push_event (n.h, gst_event_new_eos ());
+  PostedError w = pop_error (n.bus, GST_MESSAGE_WARNING);
+  fail_unless (w.found, "rule '%s': no warning posted", c.rule);
+  fail_unless (w.message.find ("Refused an SDP offer (session sdp-h-bad-w): ") == 0 &&
+      w.message.find (c.error) != std::string::npos,
+      "rule '%s': warning '%s' lacks '%s'", c.rule, w.message.c_str (), c.error);
+  fail_unless (w.line == c.line, "rule '%s': line %u, expected %u", c.rule, w.line, c.line);
+  fail_if (pop_error (n.bus).found, "rule '%s': an error", c.rule);
+  GstMessage *m = pop_element_message (n.bus, "sdp-negotiator-message-refused");
+  fail_unless (m != nullptr, "rule '%s': no sdp-negotiator-message-refused", c.rule);
+  const GstStructure *st = gst_message_get_structure (m);
+  fail_unless_equals_string (gst_structure_get_string (st, "session"), "sdp-h-bad-w");
+  fail_unless (std::string (gst_structure_get_string (st, "reason")).find (c.error)
+      != std::string::npos);
+  guint64 bytes = 0;
+  fail_unless (gst_structure_get_uint64 (st, "bytes", &bytes) && bytes > 0);
+  gst_message_unref (m);
+  fail_unless (pull_text (n.h).empty (), "rule '%s': an answer left", c.rule);
+  guint64 refused = 0;
+  g_object_get (n.h->element, "messages-refused", &refused, nullptr);
+  fail_unless (refused >= 1);
+  if (c.eos)
+    return;
+  /* The next offer on the same stream is answered. */
+  fail_unless_equals_int (push_text (n.h, std::string ("\r\n\r\n") + SEED_OFFER + "\r\n",
+          7000), GST_FLOW_OK);
+  std::string answer = pull_text (n.h);
+  fail_unless (answer.find ("a=direction:passive") != std::string::npos,
+      "rule '%s': no answer after it: '%s'", c.rule, answer.c_str ());
+  fail_if (pop_error (n.bus).found);
 }
 
 GST_END_TEST;
@@ -844,22 +891,44 @@ GST_START_TEST (test_offerer_missing_passive_static)
 
 GST_END_TEST;
 
+/* __i__ 0: strict=true, the error that ends the sink pad, as before; 1:
+ * without it, a warning, and the right answer after it is applied. */
 GST_START_TEST (test_offerer_answer_mismatch)
 {
-  NegotiatorFixture n ("sdp-h-mismatch", 1, "role=offerer offer-caps=\""
+  bool strict = __i__ == 0;
+  NegotiatorFixture n (strict ? "sdp-h-mismatch" : "sdp-h-mismatch-w", 1,
+      std::string (strict ? "strict=true " : "") + "role=offerer offer-caps=\""
       VP8_CAPS "\"");
   std::string offer_text = pull_offer (n.h);
   Peer rtp, rtcp;
 
-  fail_unless_equals_int (push_text (n.h, answer_for (offer_text, true, rtp, rtcp, "audio"), 7),
-      GST_FLOW_ERROR);
-  PostedError e = pop_error (n.bus);
-  fail_unless (e.found);
-  fail_unless (e.message.find ("Invalid SDP answer: answer line 6 (m=audio ") == 0 &&
-      e.message.find (" RTP/AVP 96) is 'audio' but the offer's m-line 1 is 'video'")
-      != std::string::npos, "%s", e.message.c_str ());
-  fail_unless_equals_int (e.line, 6);
+  GstFlowReturn ret = push_text (n.h, answer_for (offer_text, true, rtp, rtcp, "audio"), 7);
+  if (strict) {
+    fail_unless_equals_int (ret, GST_FLOW_ERROR);
+    PostedError e = pop_error (n.bus);
+    fail_unless (e.found);
+    fail_unless (e.message.find ("Invalid SDP answer: answer line 6 (m=audio ") == 0 &&
+        e.message.find (" RTP/AVP 96) is 'audio' but the offer's m-line 1 is 'video'")
+        != std::string::npos, "%s", e.message.c_str ());
+    fail_unless_equals_int (e.line, 6);
+    fail_if (sink_reaches (n.streams, 1, 1, rtp, 300));
+    return;
+  }
+  fail_unless_equals_int (ret, GST_FLOW_OK);
+  fail_if (pop_error (n.bus).found);
+  PostedError w = pop_error (n.bus, GST_MESSAGE_WARNING);
+  fail_unless (w.found);
+  fail_unless (w.message.find ("Refused an SDP answer (session sdp-h-mismatch-w): answer "
+          "line 6 (m=audio ") == 0, "%s", w.message.c_str ());
+  fail_unless_equals_int (w.line, 6);
+  GstMessage *m = pop_element_message (n.bus, "sdp-negotiator-message-refused");
+  fail_unless (m != nullptr);
+  gst_message_unref (m);
   fail_if (sink_reaches (n.streams, 1, 1, rtp, 300));
+  /* The right answer after it is applied. */
+  fail_unless_equals_int (push_text (n.h, answer_for (offer_text, true, rtp, rtcp), 7),
+      GST_FLOW_OK);
+  fail_unless (sink_reaches (n.streams, 1, 1, rtp));
 }
 
 GST_END_TEST;
@@ -1258,12 +1327,14 @@ sdpnegotiator_suite (void)
   tcase_add_test (tc, test_answerer_srtp_same_key_keeps_context);
   tcase_add_test (tc, test_answerer_srtp_require_rejects_plain);
   tcase_add_loop_test (tc, test_answerer_bad_input, 0, G_N_ELEMENTS (bad_inputs));
+  tcase_add_loop_test (tc, test_answerer_bad_input_per_message, 0,
+      G_N_ELEMENTS (bad_inputs));
   tcase_add_test (tc, test_offerer_exchange);
   tcase_add_test (tc, test_offerer_keepalives_after_answer);
   tcase_add_test (tc, test_offerer_resends_until_answered);
   tcase_add_test (tc, test_offerer_missing_passive_error);
   tcase_add_test (tc, test_offerer_missing_passive_static);
-  tcase_add_test (tc, test_offerer_answer_mismatch);
+  tcase_add_loop_test (tc, test_offerer_answer_mismatch, 0, 2);
   tcase_add_test (tc, test_offerer_formats_from_elements);
   tcase_add_test (tc, test_signals_answerer_and_rewrite);
   tcase_add_test (tc, test_signals_offerer);
