@@ -8,7 +8,7 @@
  * its offer task and its action signals.  Each takes the negotiation lock
  * itself; none is called with the element's lock held. */
 
-#include "sdpnegotiator.h"
+#include "negotiatorprivate.h"
 #include "comediasession.h"
 #include "sdpdocument.h"
 

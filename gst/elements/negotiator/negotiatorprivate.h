@@ -8,7 +8,6 @@
  * (sdpnegotiator.cpp: GObject, pads, state changes, signals) and its
  * offer/answer steps (negotiationsteps.cpp).  Nothing else includes it. */
 
-#include "sdpnegotiator.h"
 #include "comediasession.h"
 #include "iceagent.h"
 #include "icebusmessages.h"
@@ -23,6 +22,11 @@
 #include <mutex>
 #include <string>
 #include <vector>
+
+/* The element's type, as sdpnegotiator.h declares it: the steps use the
+ * instance without the element's header, so that the element includes them
+ * and nothing includes the element back. */
+typedef struct _ComediaSdpNegotiator ComediaSdpNegotiator;
 
 /* The properties (NegotiatorSettings) and the element's state. */
 struct ComediaSdpNegotiatorPrivate : comedia::NegotiatorSettings {
