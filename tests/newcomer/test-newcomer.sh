@@ -24,7 +24,7 @@
 set -euo pipefail
 
 SRC=$(cd "${1:?usage: test-newcomer.sh SOURCE_DIR}" && pwd)
-SUBSET=${NEWCOMER_TESTS:-docs doc-blocks reference docs-consistency elements example-cpp-tcp install}
+SUBSET=${NEWCOMER_TESTS:-docs doc-blocks reference docs-consistency layout rtpsrc rtpsink example-cpp-tcp install}
 
 if [ -n "${COMEDIA_NEWCOMER:-}" ]; then
     echo "already inside the newcomer test: not running it again"
