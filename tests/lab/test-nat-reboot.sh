@@ -2,7 +2,7 @@
 # test-nat-reboot.sh [--build DIR] SCENARIO
 #
 # A NAT that reboots in a call (issue 25, item 2), through the port-random
-# NAT of tests/lab/lib.sh.  The passive server is latch_server.py
+# NAT of scripts/lab/natlab.sh.  The passive server is latch_server.py
 # (comedia-rtpsrc/-rtpsink around rtpbin, PCMU out at 50 packets/s) with the
 # DEFAULT latching properties; the peer behind the NAT is rtp_peer.py (50 RTP
 # packets/s and RTCP every 250 ms, both ways, every packet logged).
@@ -37,8 +37,8 @@ RTP=5004 RTCP=5005 RATE=50
 ATTACKER_IP=203.0.113.66 ATTACKER_PORT=40000
 OUTAGE_AT=3 OUTAGE_S=5 PEER_S=15
 
-# shellcheck source=lib.sh
-source "$HERE/lib.sh"
+# shellcheck source=../../scripts/lab/natlab.sh
+source "$HERE/../../scripts/lab/natlab.sh"
 lab_trap
 lab_require
 if [ "$SCENARIO" = reboot-srtp ] && ! "$LAB_PY" -c 'import pylibsrtp' 2>/dev/null; then
