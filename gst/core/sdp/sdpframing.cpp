@@ -34,6 +34,10 @@ message_length (const uint8_t * data, size_t size, bool & second_v)
   return 0;
 }
 
+/* How much of a line that is not SDP is awaited before it is refused
+ * without its line end: enough to name an HTTP request line. */
+static constexpr size_t NOT_SDP_HEAD = 32;
+
 SdpFraming::SdpFraming (size_t max_size)
     : max_size_ (max_size)
 {
@@ -112,8 +116,12 @@ SdpFraming::next (std::string & message, bool at_eos)
   bool bad = not_sdp;
   size_t len;
   if (not_sdp) {
-    /* Its first line is enough to say so. */
+    /* Its first line is enough to say so, and enough of it to say what it
+     * is instead ("GET / HTTP/1.0"): up to its line end, or a few dozen
+     * bytes of it. */
     const void *nl = memchr (msg, '\n', std::min (left, max_size_));
+    if (!nl && !at_eos && left < std::min (NOT_SDP_HEAD, max_size_))
+      return false;
     len = nl ? (size_t) ((const uint8_t *) nl - msg) + 1 : std::min (left, max_size_);
   } else if ((len = message_length (msg, left, bad)) == 0) {
     if (!at_eos && left <= max_size_)

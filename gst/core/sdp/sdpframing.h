@@ -12,7 +12,9 @@
  * or at the end of the stream; the line ends and empty lines between two
  * messages belong to neither.  What cannot become SDP comes out at once,
  * without waiting for the rest, so the reader can refuse it: text whose
- * first two bytes are not "v=" (its first line only, at most the limit),
+ * first two bytes are not "v=" (its first line only, at most the limit,
+ * out once its line end or 32 bytes of it arrived: enough to tell what it
+ * is),
  * more than the limit without an empty line (all of it), and a message
  * with a second "v=" line, which is two messages without the empty line
  * that separates them (up to and including that "v=").  A message at the
