@@ -12,6 +12,7 @@
 #include <gst/check/gstcheck.h>
 
 #include "dtlscandidates.h"
+#include "dtlsfixtures.h"
 #include "packets.h"
 #include "srtpsession.h"
 
@@ -23,24 +24,6 @@
 #include <vector>
 
 using namespace comedia;
-
-static std::shared_ptr<const DtlsCertificate>
-new_certificate ()
-{
-  std::string error;
-  auto cert = DtlsCertificate::generate (&error);
-  fail_unless (cert != nullptr, "%s", error.c_str ());
-  return cert;
-}
-
-static std::shared_ptr<DtlsContext>
-new_context (std::shared_ptr<const DtlsCertificate> cert)
-{
-  std::string error;
-  auto ctx = DtlsContext::create (std::move (cert), &error);
-  fail_unless (ctx != nullptr, "%s", error.c_str ());
-  return ctx;
-}
 
 static PeerAddress
 address (uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint16_t port)
@@ -377,7 +360,33 @@ GST_START_TEST (test_cookie_of_another_source)
 }
 GST_END_TEST;
 
-GST_START_TEST (test_table_full_and_rate)
+GST_START_TEST (test_rates)
+{
+  DtlsCandidateLimits limits;
+  limits.max_candidates = 10;
+  limits.new_candidates_per_second = 3;
+  limits.hello_verify_per_second = 100;
+  Server s ({*new_certificate ()->fingerprint ()}, limits);
+  gint64 now = g_get_monotonic_time ();
+  /* A second's worth of new candidates at once, then one per 1/3 s. */
+  std::vector<std::unique_ptr<Client>> held;
+  for (uint8_t k = 1; k <= 5; k++)
+    stall (s, *held.emplace_back (new Client (address (198, 51, 100, k, 5000), *s.cert)), now);
+  fail_unless_equals_int (s.table->size (), 3);
+  fail_unless_equals_int (s.table->stats ().dropped_rate, 2);
+  /* HelloVerifyRequests likewise: the rest of a second's worth (5 spent). */
+  Datagram hello = stranger_client_hello ();
+  for (unsigned i = 0; i < 200; i++)
+    s.take (s.table->feed (address (10, 0, uint8_t (i), 1, 1000), hello, now), {});
+  fail_unless_equals_int (s.table->stats ().hello_verify_sent, 100);
+  fail_unless_equals_int (s.table->stats ().dropped_rate, 2 + 105);
+  now += G_USEC_PER_SEC / 3 + 1;
+  stall (s, *held.emplace_back (new Client (address (198, 51, 100, 9, 5000), *s.cert)), now);
+  fail_unless_equals_int (s.table->size (), 4);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_table_full)
 {
   DtlsCandidateLimits limits;
   limits.max_candidates = 2;
@@ -420,9 +429,13 @@ GST_START_TEST (test_lost_flight_retransmitted)
   /* Cookie round trip, then the table's ServerHello flight is lost. */
   step (s, peer, to_table, now);
   step (s, peer, to_table, now);
-  fail_unless_equals_int (to_table.size (), 1);
-  step (s, peer, to_table, now);
+  /* (A loaded machine may have had the client's 20 ms timer run out too:
+   * a retransmission follows its ClientHello then.) */
+  fail_unless (peer.inbox.empty () && !to_table.empty ());
+  for (; !to_table.empty (); to_table.pop_front ())
+    s.take (s.table->feed (peer.address, to_table.front (), now), {&peer});
   fail_unless_equals_int (s.table->size (), 1);
+  fail_if (s.table->verified ());
   fail_if (peer.inbox.empty ());
   peer.inbox.clear ();
   fail_unless (s.table->next_timeout ().has_value ());
@@ -457,7 +470,8 @@ dtlscandidates_suite (void)
   tcase_add_test (tc, test_spray_does_not_take_the_call);
   tcase_add_test (tc, test_stranger_after_verified_is_dropped);
   tcase_add_test (tc, test_cookie_of_another_source);
-  tcase_add_test (tc, test_table_full_and_rate);
+  tcase_add_test (tc, test_rates);
+  tcase_add_test (tc, test_table_full);
   tcase_add_test (tc, test_lost_flight_retransmitted);
   return s;
 }
