@@ -240,7 +240,11 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "peer, or before it latched the source the SDP names: a key "
           "mismatch rather than someone else's packets), receive-calls (system calls that read "
           "datagrams: a batch is one), and peer (the latched \"IP:port\", "
-          "or empty); with rtcp-mux also rtcp-peer", GST_TYPE_STRUCTURE,
+          "or empty); with rtcp-mux also rtcp-peer; with dtls-fingerprint "
+          "also dtls-received (DTLS datagrams), dtls-candidates (sources "
+          "whose handshake started), dtls-failed, dtls-dropped (DTLS not "
+          "taken: a full table, a rate, a bad cookie, after verification) "
+          "and dtls-dropped-media (RTP/RTCP before verification)", GST_TYPE_STRUCTURE,
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -332,6 +336,14 @@ create_stats (ComediaRtpSrc * self)
   if (priv->reporter.component (Side::MuxedRtcp))
     gst_structure_set (s, "rtcp-peer", G_TYPE_STRING,
         priv->reporter.peer_string (Side::MuxedRtcp).c_str (), nullptr);
+  if (priv->dtls.enabled ()) {
+    comedia::DtlsReceiver::Counts d = priv->dtls.counts ();
+    gst_structure_set (s, "dtls-received", G_TYPE_UINT64, d.received,
+        "dtls-candidates", G_TYPE_UINT64, d.candidates,
+        "dtls-failed", G_TYPE_UINT64, d.failed,
+        "dtls-dropped", G_TYPE_UINT64, d.dropped,
+        "dtls-dropped-media", G_TYPE_UINT64, d.dropped_media, nullptr);
+  }
   return s;
 }
 

@@ -48,6 +48,7 @@ DtlsReceiver::start (GstElement * element, Component * component, std::string & 
   element_ = element;
   component_ = component;
   dropped_before_verified_ = 0;
+  publish_counts ();
   std::shared_ptr<const DtlsCertificate> cert = DtlsCertificate::process_default (&error);
   if (!cert)
     return false;
@@ -86,8 +87,30 @@ DtlsReceiver::send (const DtlsCandidateResult & result)
     }
     g_object_unref (to);
   }
+  /* Counted before the bus hears of it. */
+  publish_counts ();
   for (const DtlsCandidateEvent & e : result.events)
     on_event (e);
+}
+
+void
+DtlsReceiver::publish_counts ()
+{
+  DtlsCandidateStats st = table_ ? table_->stats () : DtlsCandidateStats ();
+  received_.store (st.datagrams_received, std::memory_order_relaxed);
+  candidates_.store (st.candidates_started, std::memory_order_relaxed);
+  failed_.store (st.candidates_failed, std::memory_order_relaxed);
+  dropped_.store (st.dropped_table_full + st.dropped_rate + st.dropped_bad_cookie
+      + st.dropped_not_client_hello + st.dropped_after_verified, std::memory_order_relaxed);
+  dropped_media_.store (dropped_before_verified_, std::memory_order_relaxed);
+}
+
+DtlsReceiver::Counts
+DtlsReceiver::counts () const
+{
+  return {received_.load (std::memory_order_relaxed), candidates_.load (std::memory_order_relaxed),
+    failed_.load (std::memory_order_relaxed), dropped_.load (std::memory_order_relaxed),
+    dropped_media_.load (std::memory_order_relaxed)};
 }
 
 void
@@ -136,7 +159,7 @@ DtlsReceiver::intercept (const PeerAddress & from, GstBuffer * buf, gint64 now)
   if (kind == DatagramClass::Dtls)
     send (table_->feed (from, map.data, map.size, now));
   else if (kind == DatagramClass::RtpRtcp && !table_->verified ())
-    dropped_before_verified_++;
+    dropped_media_.store (++dropped_before_verified_, std::memory_order_relaxed);
   else
     consumed = false;
   gst_buffer_unmap (buf, &map);

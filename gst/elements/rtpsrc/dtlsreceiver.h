@@ -19,6 +19,7 @@
 
 #include <gst/gst.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -44,18 +45,24 @@ class DtlsReceiver {
   /* Retransmissions; the earliest time to call again, or -1. */
   gint64 serve_timers (gint64 now);
 
-  guint64 dropped_before_verified () const { return dropped_before_verified_; }
-  const DtlsCandidateTable *table () const { return table_.get (); }
+  /* For the stats property, read from any thread. */
+  struct Counts {
+    guint64 received, candidates, failed, dropped, dropped_media;
+  };
+  Counts counts () const;
 
  private:
   void send (const DtlsCandidateResult & result);
   void on_event (const DtlsCandidateEvent & e);
+  void publish_counts ();
 
   std::vector<Fingerprint> expected_;
   GstElement *element_ = nullptr;
   Component *component_ = nullptr;
   std::unique_ptr<DtlsCandidateTable> table_;
   guint64 dropped_before_verified_ = 0;
+  std::atomic<guint64> received_{0}, candidates_{0}, failed_{0}, dropped_{0},
+      dropped_media_{0};
 };
 
 }  // namespace comedia

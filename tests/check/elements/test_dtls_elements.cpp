@@ -100,6 +100,9 @@ GST_START_TEST (test_dtls_verified_then_srtp_passes)
   gst_structure_free (s);
   /* The plain RTP sent before did not latch (probation=1 would have). */
   fail_unless_equals_int (stat_u64 (sh.src, "latched"), 0);
+  fail_unless_equals_int (stat_u64 (sh.src, "dtls-dropped-media"), 1);
+  fail_unless_equals_int (stat_u64 (sh.src, "dtls-candidates"), 1);
+  fail_unless (stat_u64 (sh.src, "dtls-received") >= 3);
 
   std::string error;
   auto out = SrtpSession::create (client->outbound_key (), SrtpDirection::Outbound, &error);
@@ -144,6 +147,7 @@ GST_START_TEST (test_dtls_wrong_certificate_fails)
   fail_unless (strstr (gst_structure_get_string (s, "reason"), "does not match") != nullptr);
   gst_structure_free (s);
   fail_unless_equals_int (stat_u64 (sh.src, "latched"), 0);
+  fail_unless_equals_int (stat_u64 (sh.src, "dtls-failed"), 1);
   g_object_unref (peer);
   stop_src (sh);
 }
