@@ -427,6 +427,18 @@ void
 DtlsTransport::drive ()
 {
   ERR_clear_error ();
+  if (state_ == DtlsState::Handshaking && listening_) {
+    /* 0: answered (HelloVerifyRequest) or ignored; 1: the cookie is good
+     * and the ClientHello stays buffered for the handshake below. */
+    BIO_ADDR *from = BIO_ADDR_new ();
+    int ret = from ? DTLSv1_listen (ssl_, from) : -1;
+    BIO_ADDR_free (from);
+    if (ret < 0)
+      finish (DtlsState::Failed, "DTLS error: " + take_openssl_errors ());
+    if (ret <= 0)
+      return;
+    listening_ = false;
+  }
   if (state_ == DtlsState::Handshaking) {
     int ret = SSL_do_handshake (ssl_);
     if (ret == 1)

@@ -109,6 +109,13 @@ struct DtlsTransportOptions {
    * the path already it is not needed. */
   bool cookie_exchange = false;
   std::string cookie_context;
+  /* With cookie_exchange: what arrives before a ClientHello with a valid
+   * cookie goes through OpenSSL's stateless DTLSv1_listen: a ClientHello
+   * without one (or with a wrong one) gets a HelloVerifyRequest and is
+   * otherwise forgotten (no failure), so a fresh transport can take the
+   * ClientHello that returns a cookie another transport sent.  For a caller
+   * that keeps transports only for sources that returned their cookie. */
+  bool listen_first = false;
 };
 
 using Datagram = std::vector<uint8_t>;
@@ -169,7 +176,9 @@ class DtlsTransport {
       : context_ (std::move (context)), role_ (options.role),
         expected_ (options.peer_fingerprints), budget_ (options.budget),
         initial_timeout_us_ (options.initial_timeout_ms * 1000u),
-        cookie_context_ (options.cookie_context) {}
+        cookie_context_ (options.cookie_context),
+        listening_ (options.cookie_exchange && options.listen_first
+            && options.role == DtlsRole::Server) {}
 
   void begin (gint64 now);
   void drive ();
@@ -187,6 +196,7 @@ class DtlsTransport {
   DtlsBudget budget_;
   unsigned initial_timeout_us_;
   std::string cookie_context_;
+  bool listening_;  /* before a valid cookie, with listen_first */
 
   DtlsState state_ = DtlsState::New;
   std::string reason_;

@@ -95,6 +95,7 @@
 #include "comediasession.h"
 #include "keepalive.h"
 #include "dispatchterms.h"
+#include "dtlsreceiver.h"
 #include "packetdispatch.h"
 #include "receiveengine.h"
 #include "receiveloop.h"
@@ -154,6 +155,10 @@ struct ComediaRtpSrcPrivate : public comedia::ReceiveClient,
    * dispatch, read once per turn. */
   comedia::VerdictReporter reporter;
   comedia::DispatchTerms terms;
+  /* dtls-fingerprint (under the lock), and the receive thread's DTLS. */
+  std::string dtls_fingerprint;
+  std::string dtls_local_fingerprint;  /* once opened with DTLS */
+  comedia::DtlsReceiver dtls;
 
   comedia::SourcePads pads;   /* src, rtcp_src, and whether the stream ended */
   /* EOS sent to the element, for the receive thread to push. */
@@ -204,6 +209,21 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "\"IP:port\" (\"[IP]:port\" for IPv6); empty until the first "
           "packet latches", "",
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  g_object_class_install_property (gobject_class, PROP_DTLS_FINGERPRINT,
+      g_param_spec_string ("dtls-fingerprint", "DTLS fingerprint",
+          "DTLS-SRTP over COMEDIA, server role: the peer's a=fingerprint "
+          "(\"sha-256 AB:CD:...\", several separated by ','). Each source "
+          "that sends a ClientHello is a candidate with a bounded handshake; "
+          "nothing latches and no RTP passes until one completes with a "
+          "certificate of this fingerprint, whose keys then protect both "
+          "ways. Posts comedia-dtls element messages. Empty: no DTLS", "",
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS)));
+  g_object_class_install_property (gobject_class, PROP_DTLS_LOCAL_FINGERPRINT,
+      g_param_spec_string ("dtls-local-fingerprint", "DTLS local fingerprint",
+          "The sha-256 fingerprint of this process's DTLS certificate, for "
+          "the a=fingerprint of our SDP: set once the element is in READY "
+          "with dtls-fingerprint set, empty before", "",
+          (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Counters of this receiver: received (datagrams read), passed "
@@ -220,7 +240,11 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "peer, or before it latched the source the SDP names: a key "
           "mismatch rather than someone else's packets), receive-calls (system calls that read "
           "datagrams: a batch is one), and peer (the latched \"IP:port\", "
-          "or empty); with rtcp-mux also rtcp-peer", GST_TYPE_STRUCTURE,
+          "or empty); with rtcp-mux also rtcp-peer; with dtls-fingerprint "
+          "also dtls-received (DTLS datagrams), dtls-candidates (sources "
+          "whose handshake started), dtls-failed, dtls-dropped (DTLS not "
+          "taken: a full table, a rate, a bad cookie, after verification) "
+          "and dtls-dropped-media (RTP/RTCP before verification)", GST_TYPE_STRUCTURE,
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -312,6 +336,14 @@ create_stats (ComediaRtpSrc * self)
   if (priv->reporter.component (Side::MuxedRtcp))
     gst_structure_set (s, "rtcp-peer", G_TYPE_STRING,
         priv->reporter.peer_string (Side::MuxedRtcp).c_str (), nullptr);
+  if (priv->dtls.enabled ()) {
+    comedia::DtlsReceiver::Counts d = priv->dtls.counts ();
+    gst_structure_set (s, "dtls-received", G_TYPE_UINT64, d.received,
+        "dtls-candidates", G_TYPE_UINT64, d.candidates,
+        "dtls-failed", G_TYPE_UINT64, d.failed,
+        "dtls-dropped", G_TYPE_UINT64, d.dropped,
+        "dtls-dropped-media", G_TYPE_UINT64, d.dropped_media, nullptr);
+  }
   return s;
 }
 
@@ -323,8 +355,12 @@ comedia_rtp_src_set_property (GObject * object, guint prop_id,
   ComediaRtpSrcPrivate *priv = self->priv;
   std::lock_guard<std::mutex> guard (priv->lock);
 
-  if (!comedia::set_rtpsrc_property (*priv, prop_id, value))
+  if (prop_id == PROP_DTLS_FINGERPRINT) {
+    const gchar *text = g_value_get_string (value);
+    priv->dtls_fingerprint = text ? text : "";
+  } else if (!comedia::set_rtpsrc_property (*priv, prop_id, value)) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
 }
 
 static void
@@ -344,6 +380,12 @@ comedia_rtp_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_STATS:
       g_value_take_boxed (value, create_stats (self));
+      break;
+    case PROP_DTLS_FINGERPRINT:
+      g_value_set_string (value, priv->dtls_fingerprint.c_str ());
+      break;
+    case PROP_DTLS_LOCAL_FINGERPRINT:
+      g_value_set_string (value, priv->dtls_local_fingerprint.c_str ());
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -405,12 +447,14 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
    * after it, as gst/udp does: a synchronous bus handler may read the
    * properties (stats), which take the lock. */
   comedia::SrtpKeyProperties srtp;
+  std::string dtls_fingerprint;
   std::string allowed_source;
   bool rtcp_mux;
   guint component_id;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
     srtp = priv->srtp;
+    dtls_fingerprint = priv->dtls_fingerprint;
     allowed_source = priv->allowed_source;
     rtcp_mux = priv->rtcp_mux;
     component_id = priv->component;
@@ -491,6 +535,18 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
         ("libsrtp refused the srtp-key"), ("%s", srtp_error.c_str ()));
     return FALSE;
   }
+  std::string dtls_error;
+  if (!priv->dtls.configure (dtls_fingerprint, dtls_error)
+      || (priv->dtls.enabled () && !priv->dtls.start (GST_ELEMENT (self), component,
+              dtls_error))) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Invalid DTLS settings: %s", dtls_error.c_str ()), (nullptr));
+    return FALSE;
+  }
+  if (priv->dtls.enabled ()) {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    priv->dtls_local_fingerprint = comedia::DtlsReceiver::local_fingerprint ();
+  }
 
   guint max_batch;
   gint buffer_size;
@@ -551,6 +607,7 @@ comedia_rtp_src_close (ComediaRtpSrc * self)
   if (Component *read = priv->reporter.component (Side::ReadComponent))
     read->receive_terms.release_reader ();
   priv->terms.close ();
+  priv->dtls.stop ();
   priv->reporter.close ();
   priv->dispatch.reset ();
   g_clear_object (&priv->session);
@@ -745,6 +802,10 @@ process_batch (ComediaRtpSrc * self, guint n, gint64 now, GstClockTime pts)
     if (G_UNLIKELY (!buf))
       continue;
     GST_BUFFER_PTS (buf) = pts;
+    if (G_UNLIKELY (priv->dtls.enabled ()) && priv->dtls.intercept (*peer, buf, now)) {
+      gst_buffer_unref (buf);
+      continue;
+    }
     comedia::PacketVerdict v = priv->dispatch.dispatch (*peer, buf, now);
     priv->reporter.report (v, *peer, len, now);
   }
@@ -791,5 +852,11 @@ ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
   /* How long the next wait for a packet may last: bounded by the timeouts
    * to watch and held RTCP. */
   gint64 budget = dispatch.wait_us (now);
-  return budget < 0 ? -1 : now + budget;
+  gint64 next = budget < 0 ? -1 : now + budget;
+  if (G_UNLIKELY (dtls.enabled ())) {
+    gint64 dtls_at = dtls.serve_timers (now);
+    if (dtls_at >= 0 && (next < 0 || dtls_at < next))
+      next = dtls_at;
+  }
+  return next;
 }

@@ -96,6 +96,17 @@ stat_u64 (GstElement * e, const char *field)
   return v;
 }
 
+/* A string property of @e ("" for NULL). */
+static inline std::string
+string_property (GstElement * e, const char *name)
+{
+  gchar *v = nullptr;
+  g_object_get (e, name, &v, nullptr);
+  std::string out = v ? v : "";
+  g_free (v);
+  return out;
+}
+
 /* A harness around a source element, with a bus to catch its messages. */
 struct SrcHarness {
   GstHarness *h;

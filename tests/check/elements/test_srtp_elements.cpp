@@ -47,11 +47,7 @@ wait_stat (GstElement * e, const char *field, guint64 n)
 static std::string
 latched_address (GstElement * e)
 {
-  gchar *a = nullptr;
-  g_object_get (e, "latched-address", &a, nullptr);
-  std::string out = a ? a : "";
-  g_free (a);
-  return out;
+  return string_property (e, "latched-address");
 }
 
 /* SRTP from a real socket comes out of comedia-rtpsrc as the very RTP that

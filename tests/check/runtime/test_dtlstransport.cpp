@@ -10,6 +10,7 @@
 #include <gst/check/gstcheck.h>
 
 #include "dtlstransport.h"
+#include "dtlsfixtures.h"
 #include "packets.h"
 #include "srtpsession.h"
 
@@ -21,25 +22,6 @@
 #include <vector>
 
 using namespace comedia;
-
-static std::shared_ptr<const DtlsCertificate>
-new_certificate ()
-{
-  std::string error;
-  auto cert = DtlsCertificate::generate (&error);
-  fail_unless (cert != nullptr, "%s", error.c_str ());
-  return cert;
-}
-
-static std::shared_ptr<DtlsContext>
-new_context (std::shared_ptr<const DtlsCertificate> cert,
-    const std::vector<SrtpSuite> & profiles = dtls_srtp_suites ())
-{
-  std::string error;
-  auto ctx = DtlsContext::create (std::move (cert), profiles, &error);
-  fail_unless (ctx != nullptr, "%s", error.c_str ());
-  return ctx;
-}
 
 static std::unique_ptr<DtlsTransport>
 new_transport (std::shared_ptr<DtlsContext> ctx, DtlsRole role,
