@@ -160,9 +160,14 @@ def code_text(path):
 
 
 def uses_elements(path, factories):
-    """Whether a test makes one of the plugin's elements (names its factory)
-    or looks the plugin's elements up in the registry by the plugin's name."""
+    """Whether a test makes one of the plugin's elements (names its factory,
+    itself or through a helper of tests/check/common/ it includes) or looks
+    the plugin's elements up in the registry by the plugin's name."""
     text = code_text(path)
+    common = os.path.join(ROOT, "tests", "check", "common")
+    for inc in re.findall(r'#include\s+"([\w.]+)"', read(path)):
+        if os.path.isfile(os.path.join(common, inc)):
+            text += code_text(os.path.join(common, inc))
     if any(re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text) for f in factories):
         return True
     return bool(re.search(r'(find_plugin|by_plugin)\s*\([^;]*"comedia"', read(path)))
