@@ -36,6 +36,8 @@ read_stats_on_post (GstBus * bus, GstMessage * msg, gpointer data)
     reads->stats_read++;
     gst_structure_free (stats);
   }
+  /* A sync handler that drops a message owns it (GstBusSyncHandler). */
+  gst_message_unref (msg);
   return GST_BUS_DROP;
 }
 
