@@ -245,4 +245,23 @@ OutboundSrtp::protect (uint8_t *data, size_t &len, size_t capacity, bool rtcp)
   return OutgoingProtection::Failed;
 }
 
+void
+DtlsTermsSlot::set (const NegotiatedDtls &terms)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  terms_ = terms;
+  generation_.fetch_add (1, std::memory_order_acq_rel);
+}
+
+bool
+DtlsTermsSlot::since (guint64 &generation, NegotiatedDtls &terms) const
+{
+  if (G_LIKELY (generation_.load (std::memory_order_acquire) == generation))
+    return false;
+  std::lock_guard<std::mutex> guard (lock_);
+  terms = terms_;
+  generation = generation_.load (std::memory_order_acquire);
+  return true;
+}
+
 }  // namespace comedia

@@ -14,6 +14,8 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 
+#include "dtlscertificate.h"
+#include "dtlssdp.h"
 #include "peeraddress.h"
 #include "sdescrypto.h"
 #include "srtpsession.h"
@@ -23,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 /* The session's private part, the only one that attaches sockets. */
 struct ComediaSessionPrivate;
@@ -296,6 +299,40 @@ class OutboundSrtp {
   std::atomic<bool> active_{false};  /* session_ is set */
 };
 
+/* DTLS-SRTP (RFC 5763/5764) for the component, as sdp-negotiator decided
+ * it from the offer and answer: the element that carries the component
+ * (comedia-rtpsrc over COMEDIA, comedia-dtlssrtpdec over ICE) runs the
+ * handshake with these terms and keys the component's SRTP from it. */
+struct NegotiatedDtls {
+  bool enabled = false;                 /* false: no DTLS (plain or SDES) */
+  DtlsRole role = DtlsRole::Server;     /* ours */
+  bool connect = true;                  /* false for holdconn: no handshake yet */
+  std::vector<Fingerprint> expected;    /* the peer's a=fingerprint values */
+  /* Client role without ICE: where the ClientHello goes (the peer's SDP
+   * address for this component); invalid: not known. */
+  PeerAddress remote;
+  /* Ours; NULL: the process's (DtlsCertificate::process_default ()). */
+  std::shared_ptr<const DtlsCertificate> certificate;
+  /* A new value asks for a new handshake (RFC 8842: a re-offer with a new
+   * tls-id or fingerprint); a re-offer that changes nothing keeps it, and
+   * the association with it. */
+  guint64 association = 0;
+};
+
+/* Where the negotiator leaves NegotiatedDtls for the carrying element,
+ * which looks per batch: one atomic load when nothing changed. */
+class DtlsTermsSlot {
+ public:
+  void set (const NegotiatedDtls &terms);
+  /* If the terms changed since @generation (start at 0): copies them into
+   * @terms, updates @generation and returns true. */
+  bool since (guint64 &generation, NegotiatedDtls &terms) const;
+ private:
+  mutable std::mutex lock_;
+  NegotiatedDtls terms_;                /* guarded by lock_ */
+  std::atomic<guint64> generation_{0};
+};
+
 /* One (stream, component) of a session: its parts.  Lives as long as the
  * session. */
 class Component {
@@ -314,6 +351,7 @@ class Component {
   SendState sending;
   ComponentCounters counters;
   OutboundSrtp srtp_out{counters};
+  DtlsTermsSlot dtls;
 };
 
 }  // namespace comedia
