@@ -502,3 +502,54 @@ lab_add_natted_host() {
     LAB_LAST_NS=$ns LAB_LAST_NAT_NS=$nat
     lab_log "natted host $name: $LAB_CLIENT2_IP behind a NAT at $pub_ip ($masq)"
 }
+
+# lab_wait_nat_mapping SPORT [TIMEOUT_S] [DST_IP]: wait until the NAT has a
+# mapping for the client's UDP SPORT toward DST_IP (the server by default),
+# and leave it in LAB_MAPPING ("ip port", empty on a timeout: status 1).
+lab_wait_nat_mapping() {
+    local sport=$1 t=${2:-10} dst=${3:-$LAB_SERVER_IP} i
+    LAB_MAPPING=
+    for ((i = 0; i < t * 10; i++)); do
+        LAB_MAPPING=$(lab_nat_mapping "$sport" "$dst")
+        [ -n "$LAB_MAPPING" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# lab_proc_sampler PID FILE: every 0.2 s, "monotonic-s rss-kib cpu-ticks" of
+# PID (VmRSS; utime + stime in clock ticks) appended to FILE, until PID ends.
+# Runs in the background (remembered in LAB_PIDS).
+lab_proc_sampler() {
+    local pid=$1 file=$2
+    "$LAB_PY" - "$pid" "$file" <<'PYEOF' &
+import os, sys, time
+pid, path = sys.argv[1], sys.argv[2]
+with open(path, "w") as out:
+    while True:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                rss = next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ticks = int(fields[11]) + int(fields[12])
+        except (OSError, StopIteration, ValueError, IndexError):
+            break
+        out.write("%.3f %d %d\n" % (time.monotonic(), rss, ticks))
+        out.flush()
+        time.sleep(0.2)
+PYEOF
+    LAB_PIDS+=("$!")
+}
+
+# lab_proc_usage FILE FROM TO: from lab_proc_sampler's FILE, between the
+# monotonic times FROM and TO: "rss-before-kib rss-max-kib cpu-percent"
+# (the CPU of one core the process used in that window).
+lab_proc_usage() {
+    awk -v from="$2" -v to="$3" -v hz="$(getconf CLK_TCK)" '
+        $1 <= from { rss0 = $2; t0 = $1; c0 = $3 }
+        $1 >= from && $1 <= to { if ($2 > max) max = $2; t1 = $1; c1 = $3 }
+        END { if (rss0 == "") { rss0 = max }
+              if (t1 > t0 && t0 != "") printf "%d %d %.1f\n", rss0, max, 100 * (c1 - c0) / hz / (t1 - t0)
+              else printf "%d %d 0\n", rss0, max }' "$1"
+}

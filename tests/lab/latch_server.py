@@ -233,6 +233,9 @@ def main():
                     line += " reason=%s" % s.get_value("reason")
                 if s.has_field("count"):
                     line += " count=%s" % s.get_value("count")
+                for f in ("state", "stream", "suite", "peer-fingerprint", "expected"):
+                    if s.has_field(f):   # comedia-dtls; fingerprints with '_' for ' '
+                        line += " %s=%s" % (f, str(s.get_value(f)).replace(" ", "_"))
                 say(line)
         elif msg.type == Gst.MessageType.ERROR:
             err, dbg = msg.parse_error()
@@ -264,6 +267,10 @@ def main():
     if rtpsession is not None:
         rtpsession.set_property("rtcp-min-interval", a.rtcp_interval_ms * Gst.MSECOND)
     say("listening=%s:%d" % (a.address, a.port))
+    fp = pipe.get_by_name("rtpsrc").get_property("dtls-local-fingerprint") \
+        if "dtls-fingerprint" in a.props else ""
+    if fp:
+        say("dtls-local-fingerprint=%s" % fp)
     uas = start_sip(a, pipe, say) if a.sip else None
     loop.run()
     if uas:

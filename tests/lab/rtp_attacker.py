@@ -24,8 +24,14 @@ Modes:
   flood      --rate packets/s in all, spread over --sockets source ports on
              each --ips address: RTP (random SSRC and sequence number per
              packet) and, one in five, RTCP.
+  hello      a DTLS ClientHello spray: one real ClientHello (--hello FILE;
+             captured first when the file does not exist, from `openssl
+             s_client -dtls1_2 -use_srtp ...` sending to a local socket),
+             replayed byte for byte at --rate datagrams/s in all, round robin
+             over --sockets source ports on each --ips address, to the RTP
+             port.  Each source looks like a new DTLS client to the server.
 
-key=value lines at the end: sent.rtp, sent.rtcp, rx (datagrams received on
+key=value lines at the end: sent.rtp, sent.hello (hello), sent.rtcp, rx (datagrams received on
 any attacker socket), rx.from, ssrc.first / ssrc.copied / sent.copied
 (sustained: packets sent under the copied SSRC),
 t.first (monotonic time of the first packet), seconds (from the first to
@@ -42,9 +48,35 @@ import time
 import rtplab
 
 
+def capture_client_hello(path):
+    """The first datagram `openssl s_client` sends toward a local socket: a
+    real DTLS 1.2 ClientHello offering SRTP, kept in PATH for the next runs."""
+    import socket
+    import subprocess
+    if os.path.exists(path):
+        with open(path, "rb") as f:
+            return f.read()
+    sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sink.bind(("127.0.0.1", 0))
+    sink.settimeout(5)
+    client = subprocess.Popen(
+        ["openssl", "s_client", "-dtls1_2", "-use_srtp",
+         "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80", "-quiet",
+         "-connect", "127.0.0.1:%d" % sink.getsockname()[1]],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        data, _ = sink.recvfrom(4096)
+    finally:
+        client.kill()
+        client.wait()
+    with open(path, "wb") as f:
+        f.write(data)
+    return data
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["spray", "sustained", "flood"])
+    ap.add_argument("mode", choices=["spray", "sustained", "flood", "hello"])
     ap.add_argument("--server", required=True)
     ap.add_argument("--rtp-port", type=int, default=5004, help="RTCP: +1")
     ap.add_argument("--ips", default="0.0.0.0", help="comma-separated local addresses to send from")
@@ -60,6 +92,7 @@ def main():
                     help="with --copy-from: send the peer's next sequence numbers")
     ap.add_argument("--srtp-key", help="send SRTP/SRTCP with this base64 key (AES_CM_128_HMAC_SHA1_80)")
     ap.add_argument("--payload-marker", help="hex bytes repeated as the RTP payload (sustained)")
+    ap.add_argument("--hello", help="hello: the ClientHello datagram's file (captured if missing)")
     ap.add_argument("--recv-log", help='one line per datagram received: "monotonic-time ip port"')
     a = ap.parse_args()
 
@@ -98,7 +131,8 @@ def main():
         if recv_log:
             recv_log.write("%.6f %s %d\n" % (time.monotonic(), addr[0], addr[1]))
 
-    sent = dict(rtp=0, rtcp=0, copied=0)
+    sent = dict(rtp=0, rtcp=0, copied=0, hello=0)
+    hello = capture_client_hello(a.hello) if a.mode == "hello" else b""
     ssrc = a.ssrc if a.ssrc is not None else rnd.getrandbits(32)
     first_ssrc, copied = ssrc, None
     seq = a.seq if a.seq is not None else rnd.getrandbits(16)
@@ -111,7 +145,7 @@ def main():
     elif a.mode == "sustained":
         interval = 1.0 / a.rate
     else:
-        interval = 0.010        # a batch of rate/100 packets every 10 ms
+        interval = 0.010        # a batch of rate/100 packets every 10 ms (flood, hello)
     per_batch = max(1, round(a.rate * interval))
     next_send = start
     next_rtcp = start
@@ -158,6 +192,10 @@ def main():
                     socks[1].sendto(rtcp_out(rtplab.rtcp_sr(ssrc, ts, sent["rtp"], 160 * sent["rtp"])), rtcp_dst)
                     sent["rtcp"] += 1
                     next_rtcp += 0.25
+            elif a.mode == "hello":
+                for _ in range(per_batch):
+                    socks[sent["hello"] % len(socks)].sendto(hello, rtp_dst)
+                    sent["hello"] += 1
             else:
                 for _ in range(per_batch):
                     s = rnd.choice(socks)
@@ -189,6 +227,9 @@ def main():
         recv_log.close()
     print(f"sent.rtp={sent['rtp']}")
     print(f"sent.rtcp={sent['rtcp']}")
+    if a.mode == "hello":
+        print(f"sent.hello={sent['hello']}")
+        print(f"hello.bytes={len(hello)}")
     print(f"rx={rx['n']}")
     print(f"rx.from={','.join(sorted(rx['src']))}")
     print(f"t.first={t_first or 0:.6f}")
