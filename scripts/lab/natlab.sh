@@ -553,3 +553,26 @@ lab_proc_usage() {
               if (t1 > t0 && t0 != "") printf "%d %d %.1f\n", rss0, max, 100 * (c1 - c0) / hz / (t1 - t0)
               else printf "%d %d 0\n", rss0, max }' "$1"
 }
+
+# lab_wait_offer_mapping SDP_LOG [TIMEOUT_S]: a SIP phone behind the NAT (the
+# client) offers its own RTP port: wait until SDP_LOG (latch_server.py's
+# --sdp-log) holds the first offer's m=audio port and the NAT has mapped it
+# toward the server; the mapping in LAB_MAPPING ("ip port", empty on a
+# timeout: status 1).
+lab_wait_offer_mapping() {
+    local log=$1 t=${2:-10} port i
+    LAB_MAPPING=
+    for ((i = 0; i < t * 10; i++)); do
+        port=$(sed -n 's/^m=audio \([0-9]*\) .*/\1/p' "$log" 2>/dev/null | head -1 || true)
+        [ -n "$port" ] && LAB_MAPPING=$(lab_nat_mapping "$port") && [ -n "$LAB_MAPPING" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# lab_baresip_dial DIR LOG SECONDS URI: baresip (lab_baresip_config's DIR) in
+# the client namespace calls URI and hangs up after SECONDS, in the
+# background (LAB_LAST_PID); its RTP statistics at hang-up end LOG.
+lab_baresip_dial() {
+    lab_bg "$LAB_NS_CLIENT" "$2" timeout -k 3 $(($3 + 5)) baresip -f "$1" -t "$3" -e "/dial $4"
+}

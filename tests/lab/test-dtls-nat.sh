@@ -126,6 +126,15 @@ webrtc_peer() {  # webrtc_peer NS LOG ARGS...: stock webrtcbin, never the comedi
     lab_bg "$ns" "$log" "${LAB_STOCK[@]}" timeout -k 3 $((CALL_S + 30)) "$LAB_PY" -u "$HERE/webrtc_peer.py" \
         --seconds $CALL_S "$@"
 }
+# webrtcbin_offers SDP_LOG: webrtcbin behind the NAT offers to the public
+# side's SDP ports, for the call; then the public side ($S) is stopped
+# (its exit status in LAB_STOP_RC).
+webrtcbin_offers() {
+    webrtc_peer "$LAB_NS_CLIENT" "$CLOG" --role offerer --send connect:$LAB_SERVER_IP:$SDP_IN \
+        --recv connect:$LAB_SERVER_IP:$SDP_OUT --sdp-log "$1"
+    wait "$LAB_LAST_PID" || true
+    lab_stop "$S" 5
+}
 # A -m log's element message field: msg_field LOG MESSAGE-REGEX FIELD
 msg_field() {
     grep -am1 -E "$2" "$1" | sed -n "s/.*[ ,]$3=([a-z]*)\"\{0,1\}\([^,;\"]*\).*/\1/p" || true
@@ -178,10 +187,7 @@ webrtcbin-baseline)
         --sdp-log "$LAB_TMP/answerer.sdp"
     S=$LAB_LAST_PID
     lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || { lab_fail "the answerer did not start"; finish; }
-    webrtc_peer "$LAB_NS_CLIENT" "$CLOG" --role offerer --send connect:$LAB_SERVER_IP:$SDP_IN \
-        --recv connect:$LAB_SERVER_IP:$SDP_OUT --sdp-log "$LAB_TMP/offerer.sdp"
-    wait "$LAB_LAST_PID" || true
-    lab_stop "$S" 5
+    webrtcbin_offers "$LAB_TMP/offerer.sdp"
     lab_check "no crash or critical warning ($(problems "$SLOG" "$CLOG"))" [ "$(problems "$SLOG" "$CLOG")" = 0 ]
     lab_check "the offer is UDP/TLS/RTP/SAVPF with a=setup:actpass" \
         eval 'grep -q "^m=audio 9 UDP/TLS/RTP/SAVPF 111" "$LAB_TMP/offerer.sdp" && grep -q "a=setup:actpass" "$LAB_TMP/offerer.sdp"'
@@ -196,10 +202,7 @@ webrtcbin-offers)
     run_gst "$LAB_NS_SERVER" "$SLOG" $((CALL_S + 25)) "${server[@]}"
     S=$LAB_LAST_PID
     lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || { lab_fail "the comedia answerer did not start"; finish; }
-    webrtc_peer "$LAB_NS_CLIENT" "$CLOG" --role offerer --send connect:$LAB_SERVER_IP:$SDP_IN \
-        --recv connect:$LAB_SERVER_IP:$SDP_OUT --sdp-log "$LAB_TMP/webrtcbin.sdp"
-    wait "$LAB_LAST_PID" || true
-    lab_stop "$S" 5
+    webrtcbin_offers "$LAB_TMP/webrtcbin.sdp"
     lab_check "comedia ended cleanly (exit $LAB_STOP_RC, $(problems "$SLOG") error lines)" \
         [ "$LAB_STOP_RC" = 0 -a "$(problems "$SLOG")" = 0 ]
     lab_check "the answer is UDP/TLS/RTP/SAVPF with a=setup:passive and a fingerprint" \
@@ -309,15 +312,10 @@ if [ "${SCENARIO%-ice}" = baresip ]; then
         --sdp-log "$LAB_TMP/sip.sdp" --seconds $((CALL_S + 10))
     S=$LAB_LAST_PID
     lab_wait_udp "$LAB_NS_SERVER" $SIP 15 || { lab_fail "the server did not start"; finish; }
-    lab_bg "$LAB_NS_CLIENT" "$LAB_TMP/phone.log" timeout -k 3 $((CALL_S + 5)) \
-        baresip -f "$PHONE" -t $CALL_S -e "/dial sip:server@$LAB_SERVER_IP:$SIP"
+    lab_baresip_dial "$PHONE" "$LAB_TMP/phone.log" $CALL_S "sip:server@$LAB_SERVER_IP:$SIP"
     P=$LAB_LAST_PID
-    MAP=
-    for _ in $(seq 100); do
-        port=$(sed -n 's/^m=audio \([0-9]*\) .*/\1/p' "$LAB_TMP/sip.sdp" 2>/dev/null | head -1 || true)
-        [ -n "$port" ] && MAP=$(lab_nat_mapping "$port") && [ -n "$MAP" ] && break
-        sleep 0.1
-    done
+    lab_wait_offer_mapping "$LAB_TMP/sip.sdp" 10 || true
+    MAP=$LAB_MAPPING
     wait "$P" || true
     lab_stop "$S" 5
     val() { sed -n "s/^$1=//p" "$SLOG" | tail -1; }

@@ -86,8 +86,7 @@ lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env_python) "$LAB_PY" -u "$HERE/l
 SERVER_PID=$LAB_LAST_PID
 lab_wait_udp "$LAB_NS_SERVER" $SIP 15 || { lab_fail "the server did not start"; cat "$SLOG"; exit 1; }
 
-lab_bg "$LAB_NS_CLIENT" "$PLOG" timeout -k 3 $((CALL_S + 5)) \
-    baresip -f "$PHONE" -t $CALL_S -e "/dial sip:server@$LAB_SERVER_IP:$SIP"
+lab_baresip_dial "$PHONE" "$PLOG" $CALL_S "sip:server@$LAB_SERVER_IP:$SIP"
 PHONE_PID=$LAB_LAST_PID
 if [ -n "$REINVITE" ]; then
     for _ in $(seq 50); do grep -q 'Call established' "$PLOG" && break; sleep 0.1; done
@@ -97,12 +96,8 @@ if [ -n "$REINVITE" ]; then
     ip netns exec "$LAB_NS_CLIENT" bash -c 'printf X >/dev/udp/127.0.0.1/5555'   # resume
 fi
 # Wait for the phone's RTP to have a NAT mapping, and read it.
-MAP=
-for _ in $(seq 100); do
-    port=$(sed -n 's/^m=audio \([0-9]*\) .*/\1/p' "$LAB_TMP/sdp.log" 2>/dev/null | head -1 || true)
-    [ -n "$port" ] && MAP=$(lab_nat_mapping "$port") && [ -n "$MAP" ] && break
-    sleep 0.1
-done
+lab_wait_offer_mapping "$LAB_TMP/sdp.log" 10 || true
+MAP=$LAB_MAPPING
 wait "$PHONE_PID" || true
 lab_stop "$SERVER_PID" 5
 SERVER_RC=$LAB_STOP_RC

@@ -219,15 +219,10 @@ sip-phone)
     start_server $((CALL_S + 4)) --sip $SIP --public-address "$LAB_SERVER_IP" --sdp-log "$T/sdp.log" --decode
     # The SIP side comes up after the media ports (and slowly under ASan).
     lab_wait_udp "$LAB_NS_SERVER" $SIP 15 || { lab_fail "the server's SIP side did not start"; dump_logs; exit 1; }
-    lab_bg "$LAB_NS_CLIENT" "$PLOG" timeout -k 3 $((CALL_S + 5)) \
-        baresip -f "$PHONE" -t $CALL_S -e "/dial sip:server@$LAB_SERVER_IP:$SIP"
+    lab_baresip_dial "$PHONE" "$PLOG" $CALL_S "sip:server@$LAB_SERVER_IP:$SIP"
     PHONE_PID=$LAB_LAST_PID
-    MAP=
-    for _ in $(seq 100); do
-        port=$(sed -n 's/^m=audio \([0-9]*\) .*/\1/p' "$T/sdp.log" 2>/dev/null | head -1 || true)
-        [ -n "$port" ] && MAP=$(lab_nat_mapping "$port") && [ -n "$MAP" ] && break
-        sleep 0.1
-    done
+    lab_wait_offer_mapping "$T/sdp.log" 10 || true
+    MAP=$LAB_MAPPING
     wait "$PHONE_PID" || true
     stop_server
     # No log means no offer came: the checks below say so.
