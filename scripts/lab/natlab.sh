@@ -519,7 +519,7 @@ lab_wait_nat_mapping() {
 
 # lab_proc_sampler PID FILE: every 0.2 s, "monotonic-s rss-kib cpu-ticks" of
 # PID (VmRSS; utime + stime in clock ticks) appended to FILE, until PID ends.
-# Runs in the background (remembered in LAB_PIDS).
+# Runs in the background (remembered in LAB_PIDS); returns after its first sample.
 lab_proc_sampler() {
     local pid=$1 file=$2
     "$LAB_PY" - "$pid" "$file" <<'PYEOF' &
@@ -540,6 +540,9 @@ with open(path, "w") as out:
         time.sleep(0.2)
 PYEOF
     LAB_PIDS+=("$!")
+    # Its first sample before the caller measures anything (python starts slowly on a busy machine).
+    local i
+    for ((i = 0; i < 100; i++)); do [ -s "$file" ] && break; sleep 0.05; done
 }
 
 # lab_proc_usage FILE FROM TO: from lab_proc_sampler's FILE, between the

@@ -508,7 +508,14 @@ attack-spray|attack-copycat)
         af=$(sval src.1.auth-failed)
         lab_check "the copycat sent the peer's SSRC (${copied:-0} plain, ${copied2:-0} SRTP)" \
             [ "${copied:-0}" -ge 50 -a "${copied2:-0}" -ge 50 ]
-        lab_check "all of it dropped as auth failures ($af >= $((copied + copied2)))" [ "${af:-0}" -ge $((copied + copied2)) ]
+        # All of it is dropped by SRTP: auth-failed, or replayed when the peer's
+        # own packet with that sequence number came first (libsrtp checks the
+        # replay window before the tag).  A datagram may be lost on a busy
+        # machine, hence 95 %.
+        rp=$(sval src.1.replayed)
+        lab_check "dropped by SRTP: $af auth-failed + ${rp:-0} replayed of $((copied + copied2)) sent" \
+            [ $((af + rp)) -ge $(((copied + copied2) * 95 / 100)) ]
+        lab_check "none of it passed: the peer's SSRC passed only the peer's packets ($got of $sent)" [ "${got:-0}" -le "$sent" ]
         lab_check "none counted against the peer ($(sval src.1.auth-failed-peer))" [ "$(sval src.1.auth-failed-peer)" = 0 ]
     fi
     lab_check "no error from the server ($(sval errors))" [ "$(sval errors)" = 0 ]
