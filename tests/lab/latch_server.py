@@ -64,7 +64,8 @@ def description(a):
         f"sync=false async=false {a.sink_props}"
     ) + (
         f" tcpserversrc host=0.0.0.0 port={a.negotiate} ! sdp-negotiator name=neg session=s "
-        f"public-address={a.public_address} ! tcpserversink host=0.0.0.0 port={a.negotiate + 1} "
+        f"public-address={a.public_address} {a.negotiator_props} "
+        f"! tcpserversink host=0.0.0.0 port={a.negotiate + 1} "
         "async=false" if a.negotiate else "") + (
         f" sdp-negotiator name=neg session=s public-address={a.public_address} "
         f"{a.negotiator_props}" if a.sip else "")
@@ -144,7 +145,7 @@ def main():
     ap.add_argument("--public-address", default="", help="sdp-negotiator's public-address")
     ap.add_argument("--sip", type=int, default=0,
                     help="answer SIP INVITEs on this UDP port with sdp-negotiator's process-offer")
-    ap.add_argument("--negotiator-props", default="", help="extra sdp-negotiator properties (--sip)")
+    ap.add_argument("--negotiator-props", default="", help="extra sdp-negotiator properties (--negotiate, --sip)")
     ap.add_argument("--sdp-log", help="offers and answers, as text (--sip)")
     ap.add_argument("--sink-props", default="", help="extra comedia-rtpsink properties")
     ap.add_argument("--marker", help="hex: count passed RTP packets whose payload starts so")

@@ -12,8 +12,9 @@
 #   comedia-offers-webrtcbin  comedia behind the NAT offers (transport=ice
 #                       dtls=require) to a public webrtcbin answerer.
 #   comedia-comedia     two comedia peers, DTLS over COMEDIA, the active one
-#                       (dtls=require) behind the NAT: the passive side is
-#                       verified before it latches, on the NAT's mapping.
+#                       (dtls=require, gst-launch) behind the NAT, the passive
+#                       one latch_server.py --negotiate: verified before it
+#                       latches, on the NAT's mapping; PCMU both ways.
 #   baresip             baresip (mediaenc=dtls_srtp, no ICE) behind the NAT
 #                       calls latch_server.py's SIP responder, answered by
 #                       sdp-negotiator: two-way audio.
@@ -246,59 +247,59 @@ comedia-offers-webrtcbin)
 esac
 
 # --- comedia both sides -------------------------------------------------------------
+# The passive side is latch_server.py --negotiate (it stamps each bus message
+# with the time it was posted); the active one a gst-launch line, PCMU both ways.
 if [ "$SCENARIO" = comedia-comedia ]; then
-    VP8CAPS="application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96"
-    media() {  # media [PORT_RTP PORT_RTCP]: comedia two-way VP8
-        local p1= p2=
-        [ -n "${1:-}" ] && p1="port=$1" p2="port=$2"
-        echo "rtpbin name=rb
-            comedia-rtpsrc session=s stream=1 component=1 $p1 caps=$VP8CAPS ! rb.recv_rtp_sink_0
-            comedia-rtpsrc session=s stream=1 component=2 $p2 ! rb.recv_rtcp_sink_0
-            videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=15/1
-            ! vp8enc deadline=1 keyframe-max-dist=15 ! rtpvp8pay ! rb.send_rtp_sink_0
-            rb.send_rtp_src_0 ! comedia-rtpsink session=s stream=1 component=1 async=false
-            rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false
-            rb. ! rtpvp8depay ! vp8dec ! fakesink name=decoded silent=false async=false"
-    }
-    # shellcheck disable=SC2207
-    server=($(media $RTP $RTCP) tcpserversrc host=0.0.0.0 port=$SDP_IN ! sdp-negotiator session=s
-        public-address=$LAB_SERVER_IP ! tcpserversink host=0.0.0.0 port=$SDP_OUT async=false)
-    run_gst "$LAB_NS_SERVER" "$SLOG" $((CALL_S + 25)) "${server[@]}"
+    PCMU="application/x-rtp,media=audio,clock-rate=8000,encoding-name=PCMU,payload=0"
+    # shellcheck disable=SC2046
+    lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env_python) "$LAB_PY" -u "$HERE/latch_server.py" \
+        --address 0.0.0.0 --port $RTP --negotiate $SDP_IN --public-address "$LAB_SERVER_IP" \
+        --seconds $((CALL_S + 10))
     S=$LAB_LAST_PID
     lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || { lab_fail "the passive peer did not start"; finish; }
-    # shellcheck disable=SC2207
-    client=($(media $CRTP $((CRTP + 1))) tcpclientsrc host=$LAB_SERVER_IP port=$SDP_OUT !
-        sdp-negotiator role=offerer session=s dtls=require !
-        tcpclientsink host=$LAB_SERVER_IP port=$SDP_IN async=false)
-    run_gst "$LAB_NS_CLIENT" "$CLOG" $((CALL_S + 2)) "${client[@]}"
+    client=(rtpbin name=rb
+        comedia-rtpsrc session=s stream=1 component=1 port=$CRTP caps=$PCMU ! rb.recv_rtp_sink_0
+        comedia-rtpsrc session=s stream=1 component=2 port=$((CRTP + 1)) ! rb.recv_rtcp_sink_0
+        audiotestsrc is-live=true samplesperbuffer=160 ! audio/x-raw,rate=8000,channels=1 ! mulawenc
+        ! rtppcmupay ! rb.send_rtp_sink_0
+        rb.send_rtp_src_0 ! comedia-rtpsink session=s stream=1 component=1 async=false
+        rb.send_rtcp_src_0 ! comedia-rtpsink session=s stream=1 component=2 sync=false async=false
+        rb. ! rtppcmudepay ! mulawdec ! fakesink name=decoded silent=false async=false
+        tcpclientsrc host=$LAB_SERVER_IP port=$SDP_OUT ! sdp-negotiator role=offerer session=s dtls=require
+        ! tcpclientsink host=$LAB_SERVER_IP port=$SDP_IN async=false)
+    run_gst "$LAB_NS_CLIENT" "$CLOG" $CALL_S "${client[@]}"
     C=$LAB_LAST_PID
     lab_wait_nat_mapping $CRTP 10 || true
     MAP=$LAB_MAPPING
     wait "$C" || true
     lab_stop "$S" 5
-    lab_check "the passive peer ended cleanly (exit $LAB_STOP_RC, $(problems "$SLOG") error lines)" \
-        [ "$LAB_STOP_RC" = 0 -a "$(problems "$SLOG")" = 0 ]
-    lab_check "the offer was DTLS over COMEDIA (UDP/TLS/RTP/SAVPF, a=setup:active)" \
+    sval() { sed -n "s/^$1=//p" "$SLOG" | tail -1; }
+    lab_check "the passive peer ended cleanly (exit $LAB_STOP_RC, $(sval errors) errors)" \
+        [ "$LAB_STOP_RC" = 0 -a "$(sval errors)" = 0 -a "$(problems "$SLOG")" = 0 ]
+    lab_check "the offer was DTLS over COMEDIA (UDP/TLS/RTP/SAVP(F), a=setup:active)" \
         eval 'grep -a "sdp-negotiator-offer-created" "$CLOG" | grep -q "UDP/TLS/RTP/SAVP" &&
               grep -a "sdp-negotiator-offer-created" "$CLOG" | grep -q "a=setup:active"'
     lab_check "the answer was a=setup:passive with a fingerprint" \
-        eval 'grep -a "sdp-negotiator-answer-created" "$SLOG" | grep -q "a=setup:passive" &&
-              grep -a "sdp-negotiator-answer-created" "$SLOG" | grep -q "a=fingerprint:sha-256"'
+        eval 'grep -a "sdp-negotiator-answer-received" "$CLOG" | grep -q "a=setup:passive" &&
+              grep -a "sdp-negotiator-answer-received" "$CLOG" | grep -q "a=fingerprint:sha-256"'
     for c in 1 2; do
-        v=$(grep -anE "comedia-dtls.*state=\(string\)verified.*component=\(uint\)$c[,;]" "$SLOG" | head -1 | cut -d: -f1)
-        l=$(grep -anE "comedia-latched.*component=\(uint\)$c[,;]" "$SLOG" | head -1 | cut -d: -f1)
-        lab_check "component $c: the passive side's comedia-dtls verified (line ${v:-none}) before comedia-latched (line ${l:-none})" \
+        v=$(grep -anE "event=comedia-dtls time=[0-9.]* component=$c .*state=verified" "$SLOG" | head -1 | cut -d: -f1 || true)
+        l=$(grep -anE "event=comedia-latched time=[0-9.]* component=$c " "$SLOG" | head -1 | cut -d: -f1 || true)
+        lab_check "component $c: comedia-dtls verified (line ${v:-none}) before comedia-latched (line ${l:-none})" \
             [ -n "$v" -a -n "$l" ] && [ "${v:-0}" -lt "${l:-0}" ]
     done
-    a=$(msg_field "$SLOG" 'comedia-latched.*component=\(uint\)1[,;]' address)
-    p=$(msg_field "$SLOG" 'comedia-latched.*component=\(uint\)1[,;]' port)
-    lab_check "latched on the NAT's mapping ($a:$p = ${MAP/ /:})" [ -n "$a" -a "$a $p" = "$MAP" ]
+    latched=$(grep -am1 'event=comedia-latched time=[0-9.]* component=1 ' "$SLOG" | sed -n 's/.*address=\([^ ]*\) port=\([0-9]*\).*/\1 \2/p' || true)
+    lab_check "latched on the NAT's mapping (${latched/ /:} = ${MAP/ /:})" [ -n "$latched" -a "$latched" = "$MAP" ]
     lab_check "the active side verified the passive one" has "$CLOG" 'comedia-dtls.*state=(string)verified'
-    sf=$(frames "$SLOG" decoded) cf=$(frames "$CLOG" decoded)
-    lab_check "the passive peer decoded VP8 ($sf frames)" [ "$sf" -ge 30 ]
-    lab_check "the active peer decoded VP8 ($cf frames)" [ "$cf" -ge 30 ]
-    lab_check "no plain RTP passed: nothing before the keys (no comedia-dtls failed)" \
-        eval '! grep -aqE "comedia-dtls.*state=\(string\)failed" "$SLOG" "$CLOG"'
+    passed=$(sval src.1.passed) cf=$(frames "$CLOG" decoded)
+    lab_check "the passive peer passed the active one's audio ($passed packets)" [ "${passed:-0}" -ge 200 ]
+    lab_check "the active peer decoded the passive one's audio ($cf buffers)" [ "$cf" -ge 200 ]
+    lab_check "nothing failed or went unauthenticated (failed: $(count "$SLOG" 'state=failed'), auth-failed $(sval src.1.auth-failed))" \
+        [ "$(count "$SLOG" 'state=failed')" = 0 -a "$(sval src.1.auth-failed)" = 0 ]
+    t_s=$(grep -am1 'event=comedia-dtls time=[0-9.]* component=1 .*state=started' "$SLOG" | sed -n 's/.* time=\([0-9.]*\) .*/\1/p' || true)
+    t_v=$(grep -am1 'event=comedia-dtls time=[0-9.]* component=1 .*state=verified' "$SLOG" | sed -n 's/.* time=\([0-9.]*\) .*/\1/p' || true)
+    [ -n "$t_s" ] && [ -n "$t_v" ] &&
+        lab_log "handshake through the NAT (passive side, started -> verified): $(awk -v a="$t_s" -v b="$t_v" 'BEGIN{printf "%.1f", (b - a) * 1000}') ms"
     finish
 fi
 
@@ -418,7 +419,7 @@ media_peer() {  # media_peer SECONDS
 sval() { sed -n "s/^$1=//p" "$SLOG" | tail -1; }
 pval() { sed -n "s/^$1=//p" "$CLOG" | tail -1; }
 aval() { sed -n "s/^$1=//p" "$ALOG" | tail -1; }
-ev_time() { grep -am1 -E "$1" "$SLOG" | sed -n 's/.* time=\([0-9.]*\) .*/\1/p'; }
+ev_time() { grep -am1 -E "$1" "$SLOG" | sed -n 's/.* time=\([0-9.]*\) .*/\1/p' || true; }
 
 case $SCENARIO in
 attack-mismatch)
