@@ -41,22 +41,6 @@ is_hello_verify_request (const Datagram & d)
   return d.size () > 13 && d[0] == 22 && d[13] == 3;
 }
 
-DtlsCandidateEvent
-event_of (DtlsCandidateEvent::Kind kind, const PeerAddress & address, const DtlsTransport & t)
-{
-  DtlsCandidateEvent e;
-  e.kind = kind;
-  e.address = address;
-  e.reason = t.reason ();
-  if (kind == DtlsCandidateEvent::Kind::Verified) {
-    e.suite = t.suite ();
-    e.inbound_key = t.inbound_key ();
-    e.outbound_key = t.outbound_key ();
-    e.peer_fingerprint = t.peer_fingerprint ();
-  }
-  return e;
-}
-
 void
 send_to (const PeerAddress & to, std::vector<Datagram> out, DtlsCandidateResult & result)
 {
@@ -75,6 +59,22 @@ dtls_candidate_event_name (DtlsCandidateEvent::Kind kind)
     case DtlsCandidateEvent::Kind::Closed: return "closed";
   }
   return "?";
+}
+
+DtlsCandidateEvent
+dtls_event_of (DtlsCandidateEvent::Kind kind, const PeerAddress & address, const DtlsTransport & t)
+{
+  DtlsCandidateEvent e;
+  e.kind = kind;
+  e.address = address;
+  e.reason = t.reason ();
+  if (kind == DtlsCandidateEvent::Kind::Verified) {
+    e.suite = t.suite ();
+    e.inbound_key = t.inbound_key ();
+    e.outbound_key = t.outbound_key ();
+    e.peer_fingerprint = t.peer_fingerprint ();
+  }
+  return e;
 }
 
 bool
@@ -190,18 +190,18 @@ DtlsCandidateTable::collect (Candidate & c, std::vector<Datagram> out,
   switch (c.transport->state ()) {
     case DtlsState::Connected:
       if (!verified_)
-        result.events.push_back (event_of (DtlsCandidateEvent::Kind::Verified, c.address,
+        result.events.push_back (dtls_event_of (DtlsCandidateEvent::Kind::Verified, c.address,
             *c.transport));
       return true;
     case DtlsState::Failed:
     case DtlsState::Closed:
       if (verified_) {
-        result.events.push_back (event_of (DtlsCandidateEvent::Kind::Closed, c.address,
+        result.events.push_back (dtls_event_of (DtlsCandidateEvent::Kind::Closed, c.address,
             *c.transport));
         return true;  /* the verified one stays, keys and all */
       }
       stats_.candidates_failed++;
-      result.events.push_back (event_of (DtlsCandidateEvent::Kind::Failed, c.address,
+      result.events.push_back (dtls_event_of (DtlsCandidateEvent::Kind::Failed, c.address,
           *c.transport));
       return false;
     default:

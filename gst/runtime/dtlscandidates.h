@@ -70,6 +70,10 @@ struct DtlsCandidateEvent {
   std::optional<Fingerprint> peer_fingerprint;
 };
 const char *dtls_candidate_event_name (DtlsCandidateEvent::Kind kind);
+/* What @transport (with @address) tells as an event of @kind: the reason,
+ * and for Verified the suite, keys and matched fingerprint. */
+DtlsCandidateEvent dtls_event_of (DtlsCandidateEvent::Kind kind, const PeerAddress & address,
+    const DtlsTransport & transport);
 
 struct DtlsCandidateResult {
   std::vector<AddressedDatagram> send;  /* in order, from the component's socket */
