@@ -4,6 +4,8 @@
  */
 #include "dtlscandidates.h"
 
+#include "packetclass.h"
+
 #include <algorithm>
 
 namespace comedia {
@@ -49,6 +51,19 @@ send_to (const PeerAddress & to, std::vector<Datagram> out, DtlsCandidateResult 
 }
 
 }  // namespace
+
+DtlsGateAction
+dtls_gate_action (const uint8_t * data, size_t len, bool verified)
+{
+  switch (classify_datagram (data, len)) {
+    case DatagramClass::Dtls:
+      return DtlsGateAction::Handshake;
+    case DatagramClass::RtpRtcp:
+      return verified ? DtlsGateAction::Dispatch : DtlsGateAction::DropMedia;
+    default:
+      return DtlsGateAction::Dispatch;
+  }
+}
 
 const char *
 dtls_candidate_event_name (DtlsCandidateEvent::Kind kind)

@@ -49,6 +49,17 @@ struct DtlsCandidateLimits {
   size_t mtu = 1200;
 };
 
+/* What a datagram on a component that runs DTLS-SRTP is for, by its first
+ * byte (RFC 7983): the handshake's, or the dispatch's, or dropped because
+ * it is RTP/RTCP and no peer has verified yet (so nothing plain, nor any
+ * SRTP before there are keys, can latch or pass). */
+enum class DtlsGateAction {
+  Handshake,   /* a DTLS record */
+  DropMedia,   /* RTP/RTCP before verification */
+  Dispatch,    /* SRTP/SRTCP once verified; STUN and the rest (counted there) */
+};
+DtlsGateAction dtls_gate_action (const uint8_t * data, size_t len, bool verified);
+
 struct AddressedDatagram {
   PeerAddress to;
   Datagram data;

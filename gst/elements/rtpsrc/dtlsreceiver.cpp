@@ -4,8 +4,6 @@
  */
 #include "dtlsreceiver.h"
 
-#include "packetclass.h"
-
 GST_DEBUG_CATEGORY_EXTERN (comedia_rtp_src_debug);
 #define GST_CAT_DEFAULT comedia_rtp_src_debug
 
@@ -342,11 +340,11 @@ DtlsReceiver::intercept (const PeerAddress & from, GstBuffer * buf, gint64 now)
   GstMapInfo map;
   if (!gst_buffer_map (buf, &map, GST_MAP_READ))
     return false;
-  DatagramClass kind = classify_datagram (map.data, map.size);
+  DtlsGateAction action = dtls_gate_action (map.data, map.size, verified ());
   bool consumed = true;
-  if (kind == DatagramClass::Dtls && table_) {
+  if (action == DtlsGateAction::Handshake && table_) {
     send (table_->feed (from, map.data, map.size, now));
-  } else if (kind == DatagramClass::Dtls) {
+  } else if (action == DtlsGateAction::Handshake) {
     /* The client's peer only; nothing to answer on hold or after the end. */
     if (client_ && !client_done_ && from == remote_) {
       client_received_++;
@@ -355,7 +353,7 @@ DtlsReceiver::intercept (const PeerAddress & from, GstBuffer * buf, gint64 now)
       client_dropped_++;
       publish_counts ();
     }
-  } else if (kind == DatagramClass::RtpRtcp && !verified ()) {
+  } else if (action == DtlsGateAction::DropMedia) {
     dropped_media_.store (++dropped_before_verified_, std::memory_order_relaxed);
   } else {
     consumed = false;
