@@ -87,6 +87,19 @@
  *     caps="application/x-rtp,media=audio,clock-rate=8000,encoding-name=PCMU,payload=0" ! \
  *   rtppcmudepay ! mulawdec ! autoaudiosink
  * ]|
+ *
+ * ## DTLS-SRTP
+ *
+ * When sdp-negotiator negotiates DTLS-SRTP for a COMEDIA stream, each
+ * comedia-rtpsrc runs its component's handshake on its own socket.  Passive
+ * (server): each source that sends a ClientHello is a candidate with a
+ * bounded handshake; nothing latches or passes until one completes with a
+ * certificate of the SDP's fingerprint.  Active (client): the ClientHello
+ * leaves this socket for the answer's address, opening our NAT on the way.
+ * The verified peer is then the destination of the component's sinks at
+ * once, its keys protect both ways (comedia-rtpsink sends nothing before),
+ * and `comedia-dtls` messages tell each step.  Without sdp-negotiator,
+ * #ComediaRtpSrc:dtls-fingerprint sets the server role's terms.
  */
 #include "config.h"
 

@@ -19,6 +19,7 @@
 #include "dtlsfixtures.h"
 #include "elementharness.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,11 +46,13 @@ struct Side {
 
 /* The source first: it binds the component's port, where the terms go. */
 static void
-open_side (Side & s, const std::string & session, guint component)
+open_side (Side & s, const std::string & session, guint component,
+    std::string extra = "")
 {
   s.session = session;
   s.component = component;
-  std::string extra = component == 2 ? "rtcp-without-rtp=true" : "";
+  if (component == 2)
+    extra += " rtcp-without-rtp=true";
   s.src = start_src (make_src (session.c_str (), component, extra.c_str ()));
 }
 
@@ -203,7 +206,7 @@ sink_u64 (Side & s, const char *field)
 static void
 connect_pair (Side & a, Side & b, const std::shared_ptr<const DtlsCertificate> & cert_a,
     const std::shared_ptr<const DtlsCertificate> & cert_b, guint32 ssrc_a, guint32 ssrc_b,
-    const std::string & b_sink_extra = "")
+    const std::string & b_sink_extra = "", const std::function<void ()> & before_connect = {})
 {
   guint16 port_a = bound_port (a.src.src);
   set_terms (a, server_terms (cert_a, fingerprint_of (*cert_b), 1));
@@ -223,6 +226,8 @@ connect_pair (Side & a, Side & b, const std::shared_ptr<const DtlsCertificate> &
     fail_unless_equals_int (sink_u64 (*s, "keepalives-sent"), 0);
   }
   fail_unless_equals_int (stat_u64 (a.src.src, "dtls-received"), 0);
+  if (before_connect)
+    before_connect ();
 
   set_terms (b, client_terms (cert_b, fingerprint_of (*cert_a), port_a, 1, true));
   GstStructure *st = wait_dtls (b, "started");
@@ -315,6 +320,57 @@ GST_START_TEST (test_comedia_dtls_rtcp_component)
 }
 GST_END_TEST;
 
+/* The RTCP side of a source's rtcp_src pad (rtcp-mux), and a sink of
+ * component 2, which shares the RTP component's socket, terms and keys. */
+static void
+open_muxed_rtcp (Side & rtcp, Side & rtp)
+{
+  GstPad *pad = nullptr;
+  for (int i = 0; i < 500 && !pad; i++) {
+    pad = gst_element_get_static_pad (rtp.src.src, "rtcp_src");
+    if (!pad)
+      g_usleep (10000);
+  }
+  fail_unless (pad != nullptr, "no rtcp_src pad");
+  gst_object_unref (pad);
+  rtcp.session = rtp.session;
+  rtcp.component = 2;
+  rtcp.src = rtp.src;
+  rtcp.src.h = gst_harness_new_with_element (rtp.src.src, nullptr, "rtcp_src");
+  open_sink (rtcp);
+}
+
+/* With rtcp-mux one handshake on component 1 keys RTCP too: the negotiator
+ * sets no terms on component 2, yet its sink sends nothing plain before the
+ * keys, and SRTCP passes both ways after. */
+GST_START_TEST (test_comedia_dtls_rtcp_mux)
+{
+  auto cert_a = new_certificate (), cert_b = new_certificate ();
+  Side a, b, a_rtcp, b_rtcp;
+  open_side (a, "dtls-mux-server", 1, "rtcp-mux=true");
+  open_side (b, "dtls-mux-client", 1, "rtcp-mux=true");
+  connect_pair (a, b, cert_a, cert_b, 0xA2A2, 0xB2B2, "", [&] {
+    open_muxed_rtcp (a_rtcp, a);
+    open_muxed_rtcp (b_rtcp, b);
+    for (Side *s : {&a_rtcp, &b_rtcp}) {
+      fail_unless_equals_int (gst_harness_push (s->sink, make_rtcp_rr (0x1)), GST_FLOW_OK);
+      fail_unless_equals_int (sink_u64 (*s, "dropped-awaiting-dtls"), 1);
+      fail_unless_equals_int (sink_u64 (*s, "sent"), 0);
+    }
+  });
+  guint16 seq = 0;
+  check_passes (b_rtcp, a_rtcp, 0xB2B2, seq);
+  check_passes (a_rtcp, b_rtcp, 0xA2A2, seq);
+  for (Side *s : {&a_rtcp, &b_rtcp}) {
+    gst_object_unref (s->sink_element);
+    gst_harness_teardown (s->sink);
+    gst_harness_teardown (s->src.h);
+  }
+  close_side (a);
+  close_side (b);
+}
+GST_END_TEST;
+
 /* The client's certificate is not the one the server's SDP names: the
  * server's handshake fails naming both fingerprints, nothing latches,
  * nothing passes, and no sink sends. */
@@ -376,6 +432,7 @@ dtls_comedia_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_comedia_dtls_both_roles);
   tcase_add_test (tc, test_comedia_dtls_rtcp_component);
+  tcase_add_test (tc, test_comedia_dtls_rtcp_mux);
   tcase_add_test (tc, test_comedia_dtls_wrong_fingerprint);
   return s;
 }
