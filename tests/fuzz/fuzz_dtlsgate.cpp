@@ -249,6 +249,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       }
     }
   }
+  /* What a seed reached, for whoever writes one. */
   if (g_getenv ("DTLSGATE_DEBUG"))
     fprintf (stderr, "verified %d passed %zu good %s bad %s\n", verified, passed_total,
         dtls_state_name (good.transport->state ()), dtls_state_name (bad.transport->state ()));
