@@ -4,6 +4,8 @@
  */
 #include "dtlsreceiver.h"
 
+#include "netaddress.h"
+
 GST_DEBUG_CATEGORY_EXTERN (comedia_rtp_src_debug);
 #define GST_CAT_DEFAULT comedia_rtp_src_debug
 
@@ -234,9 +236,12 @@ DtlsReceiver::send (const DtlsCandidateResult & result)
   if (!socket)
     return;
   for (const AddressedDatagram & d : result.send) {
-    GSocketAddress *to = gsocket_address_from_peer (d.to);
-    if (!to)
+    GSocketAddress *plain = gsocket_address_from_peer (d.to);
+    if (!plain)
       continue;
+    /* IPv4-mapped for a dual-stack (::) socket. */
+    GSocketAddress *to = address_for_socket (socket, plain);
+    g_object_unref (plain);
     GError *err = nullptr;
     /* From the component's own socket: the NAT mappings are to it. */
     if (g_socket_send_to (socket, to, reinterpret_cast<const gchar *> (d.data.data ()),

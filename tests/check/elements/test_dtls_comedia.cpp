@@ -342,13 +342,15 @@ open_muxed_rtcp (Side & rtcp, Side & rtp)
 
 /* With rtcp-mux one handshake on component 1 keys RTCP too: the negotiator
  * sets no terms on component 2, yet its sink sends nothing plain before the
- * keys, and SRTCP passes both ways after. */
+ * keys, and SRTCP passes both ways after.  The client side listens on ::. */
 GST_START_TEST (test_comedia_dtls_rtcp_mux)
 {
   auto cert_a = new_certificate (), cert_b = new_certificate ();
   Side a, b, a_rtcp, b_rtcp;
   open_side (a, "dtls-mux-server", 1, "rtcp-mux=true");
-  open_side (b, "dtls-mux-client", 1, "rtcp-mux=true");
+  /* The client on a dual-stack socket: its ClientHello goes to the IPv4
+   * answerer IPv4-mapped. */
+  open_side (b, "dtls-mux-client", 1, "rtcp-mux=true address=::");
   connect_pair (a, b, cert_a, cert_b, 0xA2A2, 0xB2B2, "", [&] {
     open_muxed_rtcp (a_rtcp, a);
     open_muxed_rtcp (b_rtcp, b);
