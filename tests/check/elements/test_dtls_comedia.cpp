@@ -19,6 +19,7 @@
 #include "dtlsfixtures.h"
 #include "elementharness.h"
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -41,7 +42,7 @@ struct Side {
   SrcHarness src{};
   GstHarness *sink = nullptr;
   GstElement *sink_element = nullptr;
-  std::vector<std::string> seen;   /* messages popped while waiting */
+  std::vector<std::string> seen;   /* messages popped while waiting: "name/component" */
 };
 
 /* The source first: it binds the component's port, where the terms go. */
@@ -133,8 +134,12 @@ next_dtls (Side & s, int ms = 5000)
     GstStructure *copy = nullptr;
     if (gst_structure_has_name (st, "comedia-dtls"))
       copy = gst_structure_copy (st);
-    else
-      s.seen.push_back (gst_structure_get_name (st));
+    else {
+      guint component = 0;
+      gst_structure_get_uint (st, "component", &component);
+      s.seen.push_back (std::string (gst_structure_get_name (st)) + "/" +
+          std::to_string (component));
+    }
     gst_message_unref (msg);
     if (copy)
       return copy;
@@ -244,17 +249,50 @@ connect_pair (Side & a, Side & b, const std::shared_ptr<const DtlsCertificate> &
     gst_structure_free (st);
   }
   /* Sending goes to the verified peer at once, announced as a latch. */
+  const std::string latched = "comedia-latched/" + std::to_string (a.component);
   for (Side *s : {&a, &b}) {
     g_usleep (50 * 1000);
     next_dtls (*s, 100);
-    fail_unless (std::find (s->seen.begin (), s->seen.end (), "comedia-latched") != s->seen.end (),
-        "%s: no comedia-latched", s->session.c_str ());
+    fail_unless (std::find (s->seen.begin (), s->seen.end (), latched) != s->seen.end (),
+        "%s: no %s", s->session.c_str (), latched.c_str ());
     fail_unless (!string_property (s->src.src, "latched-address").empty ());
   }
   check_passes (a, b, ssrc_a, seq);
   check_passes (b, a, ssrc_b, seq);
   fail_unless_equals_int (sink_u64 (a, "dropped-awaiting-dtls"), 1);
   fail_unless_equals_int (sink_u64 (b, "dropped-awaiting-dtls"), 1);
+  /* The first media latched the dispatch on the verified peer: counted,
+   * not announced a second time. */
+  for (Side *s : {&a, &b}) {
+    fail_unless (next_dtls (*s, 100) == nullptr);
+    fail_unless_equals_int (std::count (s->seen.begin (), s->seen.end (), latched), 1);
+    fail_unless_equals_int (stat_u64 (s->src.src, "latched"), 1);
+  }
+}
+
+/* A stranger's real ClientHello to @s's port: dropped (a client takes DTLS
+ * from its peer only, a server none from others once verified), the peer
+ * stays. */
+static void
+stranger_hello (Side & s)
+{
+  guint64 dropped = stat_u64 (s.src.src, "dtls-dropped");
+  std::string peer = string_property (s.src.src, "latched-address");
+  DtlsTransportOptions options;
+  options.role = DtlsRole::Client;
+  options.peer_fingerprints = {fingerprint_of (*new_certificate ())};
+  std::string error;
+  auto stranger = DtlsTransport::create (new_context (new_certificate ()), options, &error);
+  fail_unless (stranger != nullptr, "%s", error.c_str ());
+  GSocket *sock = make_peer ();
+  for (const Datagram & d : stranger->start (g_get_monotonic_time ()))
+    peer_send (sock, bound_port (s.src.src), make_bytes (d));
+  for (int i = 0; i < 100 && stat_u64 (s.src.src, "dtls-dropped") == dropped; i++)
+    g_usleep (10 * 1000);
+  fail_unless_equals_int (stat_u64 (s.src.src, "dtls-dropped"), dropped + 1);
+  fail_unless_equals_string (string_property (s.src.src, "latched-address").c_str (),
+      peer.c_str ());
+  g_object_unref (sock);
 }
 
 GST_START_TEST (test_comedia_dtls_both_roles)
@@ -271,6 +309,8 @@ GST_START_TEST (test_comedia_dtls_both_roles)
   fail_unless_equals_int (stat_u64 (b.src.src, "dtls-candidates"), 1);
   fail_unless_equals_int (stat_u64 (a.src.src, "auth-failed"), 0);
   fail_unless_equals_int (stat_u64 (b.src.src, "auth-failed"), 0);
+  stranger_hello (a);
+  stranger_hello (b);
 
   /* A re-offer that keeps the association: the keys stay, no handshake. */
   guint16 port_a = bound_port (a.src.src);
@@ -363,6 +403,11 @@ GST_START_TEST (test_comedia_dtls_rtcp_mux)
   guint16 seq = 0;
   check_passes (b_rtcp, a_rtcp, 0xB2B2, seq);
   check_passes (a_rtcp, b_rtcp, 0xA2A2, seq);
+  /* The RTCP side was announced once, at verification. */
+  for (Side *s : {&a, &b}) {
+    fail_unless (next_dtls (*s, 100) == nullptr);
+    fail_unless_equals_int (std::count (s->seen.begin (), s->seen.end (), "comedia-latched/2"), 1);
+  }
   for (Side *s : {&a_rtcp, &b_rtcp}) {
     gst_object_unref (s->sink_element);
     gst_harness_teardown (s->sink);
