@@ -290,8 +290,8 @@ stranger_hello (Side & s)
   for (int i = 0; i < 100 && stat_u64 (s.src.src, "dtls-dropped") == dropped; i++)
     g_usleep (10 * 1000);
   fail_unless_equals_int (stat_u64 (s.src.src, "dtls-dropped"), dropped + 1);
-  fail_unless_equals_string (string_property (s.src.src, "latched-address").c_str (),
-      peer.c_str ());
+  std::string after = string_property (s.src.src, "latched-address");
+  fail_unless_equals_string (after.c_str (), peer.c_str ());
   g_object_unref (sock);
 }
 
