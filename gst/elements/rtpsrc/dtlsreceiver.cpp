@@ -71,7 +71,7 @@ DtlsReceiver::start (GstElement * element, VerdictReporter & reporter, DispatchT
   terms_generation_ = 0;
   negotiated_ = NegotiatedDtls ();
   running_ = false;
-  past_ = DtlsCandidateStats ();
+  past_ = Counts ();
   client_received_ = client_started_ = client_failed_ = client_dropped_ = 0;
   dropped_before_verified_ = 0;
   publish_counts ();
@@ -98,17 +98,24 @@ DtlsReceiver::stop ()
   reporter_ = nullptr;
 }
 
+/* What a table refused, all reasons together. */
+static guint64
+dropped_of (const DtlsCandidateStats & st)
+{
+  return st.dropped_table_full + st.dropped_rate + st.dropped_bad_cookie
+      + st.dropped_not_client_hello + st.dropped_after_verified;
+}
+
 /* Forgets the handshake in progress (or done), keeping its counts. */
 void
 DtlsReceiver::drop_handshake ()
 {
   if (table_) {
     const DtlsCandidateStats &st = table_->stats ();
-    past_.datagrams_received += st.datagrams_received;
-    past_.candidates_started += st.candidates_started;
-    past_.candidates_failed += st.candidates_failed;
-    past_.dropped_table_full += st.dropped_table_full + st.dropped_rate + st.dropped_bad_cookie
-        + st.dropped_not_client_hello + st.dropped_after_verified;
+    past_.received += st.datagrams_received;
+    past_.candidates += st.candidates_started;
+    past_.failed += st.candidates_failed;
+    past_.dropped += dropped_of (st);
   }
   table_.reset ();
   client_.reset ();
@@ -262,15 +269,13 @@ void
 DtlsReceiver::publish_counts ()
 {
   DtlsCandidateStats st = table_ ? table_->stats () : DtlsCandidateStats ();
-  received_.store (past_.datagrams_received + st.datagrams_received + client_received_,
+  received_.store (past_.received + st.datagrams_received + client_received_,
       std::memory_order_relaxed);
-  candidates_.store (past_.candidates_started + st.candidates_started + client_started_,
+  candidates_.store (past_.candidates + st.candidates_started + client_started_,
       std::memory_order_relaxed);
-  failed_.store (past_.candidates_failed + st.candidates_failed + client_failed_,
+  failed_.store (past_.failed + st.candidates_failed + client_failed_,
       std::memory_order_relaxed);
-  dropped_.store (past_.dropped_table_full + st.dropped_table_full + st.dropped_rate
-      + st.dropped_bad_cookie + st.dropped_not_client_hello + st.dropped_after_verified
-      + client_dropped_, std::memory_order_relaxed);
+  dropped_.store (past_.dropped + dropped_of (st) + client_dropped_, std::memory_order_relaxed);
   dropped_media_.store (dropped_before_verified_, std::memory_order_relaxed);
 }
 

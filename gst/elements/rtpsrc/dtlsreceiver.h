@@ -108,7 +108,7 @@ class DtlsReceiver {
   bool client_done_ = false;                    /* client_ failed or closed */
 
   /* Counted over every handshake of the element's life. */
-  DtlsCandidateStats past_;                     /* of tables dropped */
+  Counts past_{};                               /* of tables dropped */
   guint64 client_received_ = 0, client_started_ = 0, client_failed_ = 0,
       client_dropped_ = 0, dropped_before_verified_ = 0;
   std::atomic<guint64> received_{0}, candidates_{0}, failed_{0}, dropped_{0},
