@@ -138,6 +138,23 @@ no_fingerprint (const DtlsTerms & terms, const char *whose, std::string & note)
   return false;
 }
 
+/* @out's role from the table's @rc, with our a=setup @local_setup; false
+ * with the table's note when it refused. */
+static bool
+take_role (const DtlsRoleChoice & rc, DtlsSetup local_setup, StreamDtls & out,
+    std::string & note)
+{
+  if (!rc.answer) {
+    note = rc.note;
+    return false;
+  }
+  out.enabled = true;
+  out.role = rc.role;
+  out.connect = rc.connect;
+  out.local_setup = local_setup;
+  return true;
+}
+
 bool
 answer_dtls (const GstSDPMessage * offer, guint i, const StreamDtls * previous,
     const RandomBytes & random, StreamDtls & out, std::string & note)
@@ -147,14 +164,8 @@ answer_dtls (const GstSDPMessage * offer, guint i, const StreamDtls * previous,
   if (!terms.has_fingerprint ())
     return no_fingerprint (terms, "the offer", note);
   DtlsRoleChoice rc = answer_dtls_role (terms.setup);
-  if (!rc.answer) {
-    note = rc.note;
+  if (!take_role (rc, rc.answer.value_or (DtlsSetup::Passive), out, note))
     return false;
-  }
-  out.enabled = true;
-  out.role = rc.role;
-  out.connect = rc.connect;
-  out.local_setup = *rc.answer;
   bool keep = previous != nullptr && previous->enabled
       && previous->local_setup == out.local_setup
       && !dtls_needs_new_association (previous->peer, terms);
@@ -212,15 +223,8 @@ read_answer_dtls (const GstSDPMessage * answer, guint i, const GstSDPMedia * om,
   const gchar *setup = gst_sdp_media_get_attribute_val (om, "setup");
   DtlsSetup ours = setup ? parse_setup (setup).value_or (DtlsSetup::ActPass)
       : DtlsSetup::ActPass;
-  DtlsRoleChoice rc = offerer_dtls_role (ours, theirs.setup);
-  if (!rc.answer) {
-    note = rc.note;
+  if (!take_role (offerer_dtls_role (ours, theirs.setup), ours, out, note))
     return false;
-  }
-  out.enabled = true;
-  out.role = rc.role;
-  out.connect = rc.connect;
-  out.local_setup = ours;
   out.peer = std::move (theirs);
   /* Answers to a resent offer may come again: the element starts a new
    * handshake only when the terms differ from those it holds. */

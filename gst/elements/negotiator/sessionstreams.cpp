@@ -178,7 +178,9 @@ static void
 set_dtls_terms (GstElement * self, ComediaSession * session, const StreamPlan & p,
     const std::shared_ptr<const DtlsCertificate> & certificate)
 {
-  bool mux = p.local.rtcp_mux || p.remote.rtcp_mux;
+  /* What we answered or offered: an ICE peer may offer rtcp-mux that a
+   * pipeline with two ICE components does not take. */
+  bool mux = p.local.rtcp_mux;
   for (guint component : { COMPONENT_RTP, COMPONENT_RTCP }) {
     bool used = p.dtls.enabled && (component == COMPONENT_RTP || !mux);
     Component *c = used ? comedia_session_ensure_component (session, p.stream, component)

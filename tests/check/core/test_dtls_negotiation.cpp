@@ -12,6 +12,7 @@
 #include "offerer.h"
 #include "reoffer.h"
 #include "sdpfakes.h"
+#include "sdpparse.h"
 
 #include <string>
 #include <vector>
@@ -55,16 +56,6 @@ dtls_answer_options ()
   o.random = counting_random ();
   o.dtls_fingerprint = fingerprint ("sha-256 " OUR_HEX);
   return o;
-}
-
-static SdpDocument
-parse_ok (const std::string & text)
-{
-  SdpDocument doc;
-  SdpError err;
-  if (!SdpDocument::parse (text.data (), text.size (), doc, err))
-    fail ("valid SDP rejected: %s\n%s", err.message.c_str (), text.c_str ());
-  return doc;
 }
 
 static Negotiated

@@ -15,6 +15,7 @@
 #include "component.h"
 #include "dtlscertificate.h"
 #include "dtlssdp.h"
+#include "negotiatorharness.h"
 
 #include <string>
 
@@ -69,36 +70,20 @@ struct DtlsFixture {
       fail_unless (comedia_session_open_component (session, 1, component, &loopback, &err),
           "%s", err ? err->message : "?");
     }
-    std::string desc = std::string ("sdp-negotiator session=") + name
-        + " public-address=127.0.0.1 " + props;
-    GError *err = nullptr;
-    GstElement *e = gst_parse_launch (desc.c_str (), &err);
-    fail_unless (e != nullptr, "%s", err ? err->message : "?");
-    h = gst_harness_new_with_element (e, "sink", "src");
-    gst_object_unref (e);
-    bus = gst_bus_new ();
-    gst_element_set_bus (h->element, bus);
-    gst_harness_play (h);
-    gst_harness_set_src_caps_str (h, "application/sdp");
+    h = negotiator_harness_new (std::string ("sdp-negotiator session=") + name
+        + " public-address=127.0.0.1 " + props, &bus);
   }
   ~DtlsFixture () {
-    gst_bus_set_flushing (bus, TRUE);
-    gst_harness_teardown (h);
-    gst_object_unref (bus);
+    negotiator_harness_free (h, bus);
     g_object_unref (session);
   }
   DtlsFixture (const DtlsFixture &) = delete;
   DtlsFixture &operator= (const DtlsFixture &) = delete;
 
   std::string answer (const std::string & offer) {
-    fail_unless_equals_int (gst_harness_push (h, gst_buffer_new_memdup (offer.data (),
-                offer.size ())), GST_FLOW_OK);
-    GstBuffer *buf = gst_harness_pull (h);
-    GstMapInfo map;
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    std::string out ((const char *) map.data, map.size);
-    gst_buffer_unmap (buf, &map);
-    gst_buffer_unref (buf);
+    fail_unless_equals_int (push_text (h, offer, offer.size ()), GST_FLOW_OK);
+    std::string out = pull_text (h);
+    fail_if (out.empty (), "no answer");
     return out;
   }
 
