@@ -227,8 +227,8 @@ apply_stream_plans (GstElement * self, ComediaSession * session,
     const std::shared_ptr<const DtlsCertificate> & certificate)
 {
   for (const StreamPlan & p : plans) {
-    if (p.kind != StreamPlan::Kind::Rejected)
-      set_dtls_terms (self, session, p, certificate);
+    /* A rejected stream turns DTLS off where it was on. */
+    set_dtls_terms (self, session, p, certificate);
     /* Keys before destinations: a sink that could send before it has its
      * key would send plain RTP, which the peer drops.  DTLS-SRTP's come
      * from the handshake, into the same components: none from here. */
