@@ -96,7 +96,9 @@ struct StreamDtls {
   DtlsSetup local_setup = DtlsSetup::ActPass;   /* what our SDP said */
   std::string local_tls_id;           /* ours; "" none */
   /* The handshake must start over: a first answer, or a re-offer with a
-   * new tls-id or fingerprint (RFC 8842); false keeps the association. */
+   * new tls-id or fingerprint (RFC 8842); false keeps the association
+   * unless the terms the component holds differ (the offerer's answers
+   * say false and leave it to that comparison). */
   bool new_association = true;
   bool reoffer = false;               /* answerer: the last answer had DTLS too */
 };
