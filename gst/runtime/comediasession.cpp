@@ -210,6 +210,15 @@ comedia_session_find_component (ComediaSession * session, guint stream,
   return it == priv->components.end () ? nullptr : it->second.get ();
 }
 
+Component *
+comedia_session_ensure_component (ComediaSession * session, guint stream,
+    guint component)
+{
+  ComediaSessionPrivate *priv = session->priv;
+  std::lock_guard<std::mutex> guard (priv->lock);
+  return component_entry (priv, stream, component);
+}
+
 void
 comedia_session_set_rtcp_mux (ComediaSession * session, guint stream,
     gboolean rtcp_mux)

@@ -48,6 +48,11 @@ comedia::Component *comedia_session_open_component (ComediaSession * session,
 comedia::Component *comedia_session_find_component (ComediaSession * session,
     guint stream, guint component);
 
+/* The component, made without a socket if it does not exist: for what
+ * sdp-negotiator leaves to ICE streams' elements (Component::dtls). */
+comedia::Component *comedia_session_ensure_component (ComediaSession * session,
+    guint stream, guint component);
+
 /* With rtcp-mux, component 2 of @stream shares component 1's socket. */
 void comedia_session_set_rtcp_mux (ComediaSession * session, guint stream,
     gboolean rtcp_mux);
