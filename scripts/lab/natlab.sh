@@ -579,3 +579,10 @@ lab_wait_offer_mapping() {
 lab_baresip_dial() {
     lab_bg "$LAB_NS_CLIENT" "$2" timeout -k 3 $(($3 + 5)) baresip -f "$1" -t "$3" -e "/dial $4"
 }
+
+# lab_sdp_of LOG MESSAGE: the SDP text of the first MESSAGE (e.g.
+# sdp-negotiator-offer-created) in a gst-launch-1.0 -m log, as SDP lines.
+lab_sdp_of() {
+    grep -am1 "$2" "$1" | sed -n 's/.*text=(string)"\(.*\)";$/\1/p' |
+        sed 's/\\015\\012/\n/g; s/\\\(.\)/\1/g' || true
+}

@@ -194,14 +194,9 @@ lab_log "offerer exit $A_RC after ${A_SECONDS}s, answerer exit $B_RC"
 sanitizer=$(cat "$ALOG" "$BLOG" | grep -acE 'AddressSanitizer|LeakSanitizer|runtime error:|CRITICAL' || true)
 lab_check "no sanitizer report or critical warning ($sanitizer lines)" [ "$sanitizer" = 0 ]
 af=$(frames "$ALOG") bf=$(frames "$BLOG")
-# sdp_of LOG MESSAGE: the SDP text of the first MESSAGE in a -m log, as SDP.
-sdp_of() {
-    grep -am1 "$2" "$1" | sed -n 's/.*text=(string)"\(.*\)";$/\1/p' |
-        sed 's/\\015\\012/\n/g; s/\\\(.\)/\1/g' || true
-}
 offer=$LAB_TMP/offer.sdp answer=$LAB_TMP/answer.sdp
-sdp_of "$ALOG" sdp-negotiator-offer-created >"$offer"
-sdp_of "$BLOG" sdp-negotiator-answer-created >"$answer"
+lab_sdp_of "$ALOG" sdp-negotiator-offer-created >"$offer"
+lab_sdp_of "$BLOG" sdp-negotiator-answer-created >"$answer"
 
 case $SCENARIO in
 srflx|symmetric-turn)

@@ -298,8 +298,8 @@ DtlsReceiver::post (GstStructure * s)
 }
 
 /* The keys go where SDES keys go (with rtcp-mux, component 2 sends SRTCP
- * with the same one); only the verified source may latch, and sending goes
- * to it at once. */
+ * with the same one); only the verified source may latch (on_event then
+ * sends to it at once). */
 void
 DtlsReceiver::install_keys (const DtlsCandidateEvent & e)
 {
@@ -316,7 +316,6 @@ DtlsReceiver::install_keys (const DtlsCandidateEvent & e)
   }
   /* Now, not on the next turn: the rest of this batch is SRTP. */
   terms_->update ();
-  reporter_->announce_verified (e.address);
 }
 
 void
@@ -335,12 +334,16 @@ DtlsReceiver::on_event (const DtlsCandidateEvent & e)
         c->stream, c->component, e.address.to_string ().c_str (),
         srtp_suite_info (e.suite).name);
     install_keys (e);
-  } else {
-    gst_structure_set (s, "reason", G_TYPE_STRING, e.reason.c_str (), nullptr);
-    GST_WARNING_OBJECT (element_, "stream %u component %u: DTLS with %s %s: %s",
-        c->stream, c->component, e.address.to_string ().c_str (),
-        dtls_candidate_event_name (e.kind), e.reason.c_str ());
+    /* The latch follows from the verification: comedia-dtls first, then
+     * the comedia-latched that sending to the peer is announced with. */
+    post (s);
+    reporter_->announce_verified (e.address);
+    return;
   }
+  gst_structure_set (s, "reason", G_TYPE_STRING, e.reason.c_str (), nullptr);
+  GST_WARNING_OBJECT (element_, "stream %u component %u: DTLS with %s %s: %s",
+      c->stream, c->component, e.address.to_string ().c_str (),
+      dtls_candidate_event_name (e.kind), e.reason.c_str ());
   post (s);
 }
 
