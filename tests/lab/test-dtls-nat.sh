@@ -61,7 +61,17 @@
 # baresip with ICE too (medianat=ice, no STUN server; scenario baresip-ice,
 # not registered: it prints what happens): the same plus session-level
 # a=ice-ufrag/a=ice-pwd, a=rtcp:PORT+1 (still no rtcp-mux) and host
-# candidates only, components 1 and 2 of its private address.
+# candidates only, components 1 and 2 of its private address.  Answered by
+# latch_server.py (COMEDIA, no ICE: passive, a=rtcp:5005, our fingerprint)
+# it logs "ice: audio.1: no remote candidates found", "ICE not supported by
+# peer", "Call established", and then sends nothing at all, neither DTLS nor
+# RTP, for the whole call (0 bit/s; comedia-rtpsink drops its media awaiting
+# the keys): baresip 1.0 does not fall back from ICE to the plain path.
+# comedia's answer to the baresip offer above (no ICE, 2026-12-07):
+#   m=audio 5004 UDP/TLS/RTP/SAVPF 0 8 101   c=IN IP4 203.0.113.10
+#   a=rtcp:5005 a=rtcp-rsize a=ptime:20 a=sendrecv
+#   a=fingerprint:sha-256 BB:88:...  a=setup:passive
+# then two handshakes (RTP and RTCP ports), AEAD_AES_256_GCM, both verified.
 # LAB_KEEP=1 keeps the logs.
 set -euo pipefail
 
