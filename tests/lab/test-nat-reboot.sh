@@ -78,12 +78,25 @@ le() { is_int "$1" && is_int "$2" && [ "$1" -le "$2" ]; }
 ge() { is_int "$1" && is_int "$2" && [ "$1" -ge "$2" ]; }
 event_line() { grep -m1 "^event=comedia-$1 .* component=$2 " "$SLOG" || true; }
 events() { grep -c "^event=comedia-$1 .* component=$2 " "$SLOG" || true; }
-# mapping PORT: the NAT's public "ip port" for the client's flow from PORT,
-# once there is one (5 s at most)
-mapping() {
-    local i m=
-    for i in $(seq 50); do m=$(lab_nat_mapping "$1"); [ -n "$m" ] && break; sleep 0.1; done
-    echo "$m"
+# read_mappings OLD|NEW: every call's RTP and RTCP mapping, the NAT's public
+# "ip port" for the client's flow from that port, from one conntrack listing
+# per try (a loaded machine takes a while per listing), once all are there
+# (5 s at most), into OLD_RTP_OF ... or NEW_RTP_OF ...
+read_mappings() {
+    local k i table complete
+    local -n rtp=$1_RTP_OF rtcp=$1_RTCP_OF
+    for ((k = 0; k < 50; k++)); do
+        table=$(ip netns exec "$LAB_NS_NAT" conntrack -L -p udp --orig-src "$LAB_CLIENT_IP" \
+            --orig-dst "$LAB_SERVER_IP" 2>/dev/null || true)
+        complete=1
+        for i in "${!SCENARIOS[@]}"; do
+            rtp[i]=$(grep -E "^udp .* sport=${PORT[i]} dport=${PORT[i]} " <<<"$table" | lab_reply_dst || true)
+            rtcp[i]=$(grep -E "^udp .* sport=$((PORT[i] + 1)) dport=$((PORT[i] + 1)) " <<<"$table" | lab_reply_dst || true)
+            [ -n "${rtp[i]}" ] && [ -n "${rtcp[i]}" ] || complete=0
+        done
+        [ $complete = 1 ] && return
+        sleep 0.1
+    done
 }
 # ms_after T0 LOG FIELD [AWK-CONDITION]: ms from T0 to the first line of LOG
 # whose time FIELD is after T0 (and that meets the condition)
@@ -111,10 +124,11 @@ for i in "${!SCENARIOS[@]}"; do
         peer_args[i]="--srtp-key $KEY --srtp-rx-key $SKEY"
     fi
     # (Their own deadline is a safety net, SIGINT ends them: it leaves room
-    # for the other servers and the attackers' hosts to come up first.)
+    # for the other servers and the attackers' hosts to come up first, which
+    # under ASan on a loaded machine took 20 s.)
     # shellcheck disable=SC2046  # lab_asan_env_python prints nothing or VAR=value words
-    lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env_python) timeout --foreground -s INT -k 3 $((PEER_S + 24)) \
-        "$LAB_PY" -u "$HERE/latch_server.py" --address 0.0.0.0 --port "$RTP" --seconds $((PEER_S + 14)) \
+    lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env_python) timeout --foreground -s INT -k 3 $((PEER_S + 50)) \
+        "$LAB_PY" -u "$HERE/latch_server.py" --address 0.0.0.0 --port "$RTP" --seconds $((PEER_S + 40)) \
         --recv-log "$T/recv.log" "${server_args[@]}"
     SERVER_PID[i]=$LAB_LAST_PID
 done
@@ -141,10 +155,15 @@ for i in "${!SCENARIOS[@]}"; do
         ${peer_args[i]}
     PEER_PID[i]=$LAB_LAST_PID
 done
-for i in "${!SCENARIOS[@]}"; do
-    OLD_RTP_OF[i]=$(mapping "${PORT[i]}") OLD_RTCP_OF[i]=$(mapping $((PORT[i] + 1)))
-done
-sleep $OUTAGE_AT
+CALLS_AT=$EPOCHREALTIME
+# sleep_until T0 S: until S seconds after T0 (an $EPOCHREALTIME): the NAT's
+# steps keep to the calls' clock however long the lookups between them took
+# on a loaded machine (the checks after the resume need the calls' last 3 s).
+sleep_until() {
+    sleep "$(awk -v t="$1" -v s="$2" -v now="$EPOCHREALTIME" 'BEGIN { d = t + s - now; if (d < 0) d = 0; printf "%.3f", d }')"
+}
+read_mappings OLD
+sleep_until "$CALLS_AT" $OUTAGE_AT
 
 # nat_step COMMANDS: runs the shell COMMANDS in the NAT namespace and prints
 # the monotonic time (the clock the logs use) just before they ran: the
@@ -160,6 +179,7 @@ if $FLUSH; then
     T_RESUME=$(nat_step "conntrack -F")
 else
     # The NAT goes dark: nothing is forwarded either way.
+    DOWN_AT=$EPOCHREALTIME
     T_DOWN=$(nat_step "nft add table ip lab_outage; nft add chain ip lab_outage forward '{ type filter hook forward priority -5; policy drop; }'")
     lab_log "NAT forwards nothing from $T_DOWN"
     for i in "${!SCENARIOS[@]}"; do
@@ -176,12 +196,12 @@ else
                 ATTACKER_PID[i]=$LAB_LAST_PID ;;
         esac
     done
-    sleep $OUTAGE_S
+    sleep_until "$DOWN_AT" $OUTAGE_S
     # It comes back with an empty table: new random ports for every flow.
     T_RESUME=$(nat_step "conntrack -F; nft delete table ip lab_outage")
 fi
+read_mappings NEW
 for i in "${!SCENARIOS[@]}"; do
-    NEW_RTP_OF[i]=$(mapping "${PORT[i]}") NEW_RTCP_OF[i]=$(mapping $((PORT[i] + 1)))
     lab_log "${SCENARIOS[i]}: NAT forwarding again at $T_RESUME: RTP ${OLD_RTP_OF[i]/ /:} -> ${NEW_RTP_OF[i]/ /:}, RTCP ${OLD_RTCP_OF[i]/ /:} -> ${NEW_RTCP_OF[i]/ /:}"
 done
 for i in "${!SCENARIOS[@]}"; do
