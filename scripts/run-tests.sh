@@ -18,6 +18,10 @@
 # as failed: CI must never be green without having tested.  Exits non-zero when
 # anything failed.
 set -euo pipefail
+# ccache (meson picks it up) may serve a clone of the same tree, elsewhere
+# on disk, from what this run compiled: not when the build directory is
+# part of the hash, which -g makes it by default.
+export CCACHE_NOHASHDIR=true
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
