@@ -21,6 +21,10 @@
  * drained on one receive-thread name of 1 and of 2 threads (and udpsrc's
  * thread per source), to show what the second core carries.
  *
+ * comedia-bench dtls (element-dtls.cpp) measures DTLS-SRTP: per packet
+ * against SDES and plain, the handshake per profile, and a stranger's
+ * ClientHello.
+ *
  * This file dispatches the sub-commands; each lives in a file of its own
  * (element-bench.h lists them), as the relay bench's do.
  *
@@ -70,8 +74,10 @@ main (int argc, char **argv)
     return cmd_pool (a);
   if (cmd == "all")
     return cmd_all (a);
+  if (cmd == "dtls")
+    return cmd_dtls (a);
   fprintf (stderr, "usage: %s [--quick] [--out DIR] [--only recv,send,latency,scale,srtp,pool]\n"
-      "       %s flood|drain|sessions-flood|recv|send|latency|scale|pool [options]\n",
+      "       %s flood|drain|sessions-flood|recv|send|latency|scale|pool|dtls [options]\n",
       argv[0], argv[0]);
   return 2;
 }

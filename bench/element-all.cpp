@@ -20,38 +20,6 @@ namespace elementbench {
 
 namespace {
 
-double
-median (std::vector<double> v)
-{
-  v.erase (std::remove_if (v.begin (), v.end (), [] (double x) {
-        return std::isnan (x);}), v.end ());
-  if (v.empty ())
-    return NAN;
-  std::sort (v.begin (), v.end ());
-  return v[v.size () / 2];
-}
-
-struct Runner {
-  std::vector<Result> results;
-  int failures = 0;
-
-  Result run (const std::vector<std::string> &args) {
-    Child c = spawn_self (args);
-    std::string out = finish_child (c);
-    Result r = result_line (out);
-    if (r.empty () || !WIFEXITED (c.status) || WEXITSTATUS (c.status) != 0) {
-      std::string cmd;
-      for (auto &s : args)
-        cmd += " " + s;
-      fprintf (stderr, "comedia-bench:%s failed\n%s", cmd.c_str (), out.c_str ());
-      failures++;
-      return {};
-    }
-    results.push_back (r);
-    return r;
-  }
-};
-
 std::string
 machine_description ()
 {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "bench-common.h"
+#include "sdescrypto.h"
 #include "srtpsession.h"
 
 #include <gst/gst.h>
@@ -40,8 +41,16 @@ constexpr guint32 FLOOD_SSRC = 0x1000;   /* the flood's first source */
 
 /* SRTP_KEY as the bytes srtpenc takes. */
 GstBuffer *srtp_key_buffer ();
-/* An outbound libsrtp session under SRTP_KEY. */
-std::unique_ptr<comedia::SrtpSession> srtp_sender ();
+/* The SRTP keying of a sub-command: --srtp-suite NICK (the elements'
+ * srtp-suite nick) and --srtp-key BASE64 (key||salt), SRTP_SUITE and
+ * SRTP_KEY when not given.  The dtls part passes a handshake's keys so. */
+std::string srtp_suite_option (const Args & a);
+std::string srtp_key_option (const Args & a);
+/* The suite of an elements' srtp-suite nick ("aes-cm-128-hmac-sha1-80");
+ * nullptr for none. */
+const comedia::SrtpSuiteInfo *srtp_suite_by_nick (const std::string & nick);
+/* An outbound libsrtp session under the sub-command's key. */
+std::unique_ptr<comedia::SrtpSession> srtp_sender (const Args & a);
 
 /* Numbers and result lines. */
 gint64 now_us ();
@@ -79,6 +88,9 @@ struct PacketRing {
   }
 };
 
+/* The median of what is not NaN; NaN if nothing is. */
+double median (std::vector<double> v);
+
 /* Child processes: this very binary (self_exe) with a sub-command. */
 extern std::string self_exe;
 
@@ -96,6 +108,14 @@ bool child_running (Child & c);
 std::string finish_child (Child & c);
 /* The key=value pairs of the "RESULT " line in @output. */
 Result result_line (const std::string & output);
+
+/* Runs measured children and keeps their results; a child that fails or
+ * prints no RESULT line is reported on stderr and counted. */
+struct Runner {
+  std::vector<Result> results;
+  int failures = 0;
+  Result run (const std::vector<std::string> &args);
+};
 
 /* Pipelines. */
 /* The element, or exit 3 if the plugin is not there. */
@@ -133,5 +153,6 @@ int cmd_latency (const Args & a);
 int cmd_scale (const Args & a);
 int cmd_pool (const Args & a);
 int cmd_all (const Args & a);
+int cmd_dtls (const Args & a);
 
 }  // namespace elementbench

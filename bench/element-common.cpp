@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -32,14 +33,35 @@ srtp_key_buffer ()
   return gst_buffer_new_memdup (k.data (), k.size ());
 }
 
-/* An outbound libsrtp session under SRTP_KEY. */
-std::unique_ptr<comedia::SrtpSession>
-srtp_sender ()
+std::string
+srtp_suite_option (const Args & a)
 {
+  return bench::option_string (a, "srtp-suite", SRTP_SUITE);
+}
+
+std::string
+srtp_key_option (const Args & a)
+{
+  return bench::option_string (a, "srtp-key", SRTP_KEY);
+}
+
+const comedia::SrtpSuiteInfo *
+srtp_suite_by_nick (const std::string & nick)
+{
+  std::string name = nick;
+  for (char &c : name)
+    c = c == '-' ? '_' : g_ascii_toupper (c);
+  return comedia::srtp_suite_by_name (name);
+}
+
+/* An outbound libsrtp session under the sub-command's key. */
+std::unique_ptr<comedia::SrtpSession>
+srtp_sender (const Args & a)
+{
+  const comedia::SrtpSuiteInfo *suite = srtp_suite_by_nick (srtp_suite_option (a));
   comedia::SrtpKey key;
-  std::string error;
-  if (!comedia::parse_srtp_key (comedia::SrtpSuite::AesCm128HmacSha1_80,
-          SRTP_KEY, key, error)) {
+  std::string error = "no such suite " + srtp_suite_option (a);
+  if (!suite || !comedia::parse_srtp_key (suite->suite, srtp_key_option (a), key, error)) {
     fprintf (stderr, "bench key: %s\n", error.c_str ());
     exit (2);
   }
@@ -50,6 +72,35 @@ srtp_sender ()
     exit (2);
   }
   return s;
+}
+
+double
+median (std::vector<double> v)
+{
+  v.erase (std::remove_if (v.begin (), v.end (), [] (double x) {
+        return std::isnan (x);}), v.end ());
+  if (v.empty ())
+    return NAN;
+  std::sort (v.begin (), v.end ());
+  return v[v.size () / 2];
+}
+
+Result
+Runner::run (const std::vector<std::string> &args)
+{
+  Child c = spawn_self (args);
+  std::string out = finish_child (c);
+  Result r = result_line (out);
+  if (r.empty () || !WIFEXITED (c.status) || WEXITSTATUS (c.status) != 0) {
+    std::string cmd;
+    for (auto &s : args)
+      cmd += " " + s;
+    fprintf (stderr, "comedia-bench:%s failed\n%s", cmd.c_str (), out.c_str ());
+    failures++;
+    return {};
+  }
+  results.push_back (r);
+  return r;
 }
 
 gint64

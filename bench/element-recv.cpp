@@ -17,7 +17,7 @@
 namespace elementbench {
 
 /* recv --impl raw|udpsrc|comedia|comedia-srtp|srtpdec --count N [--size B]
- *   [--queued]
+ *   [--queued] [--srtp-suite NICK --srtp-key BASE64]
  * One flood of N packets at the receiver: delivered, lost, rate over the
  * receive window, and CPU time per delivered packet.
  * --queued: the whole flood is queued first in a socket buffer big enough
@@ -36,7 +36,8 @@ cmd_recv (const Args & a)
     std::to_string (size) };
   bool srtp = impl == "comedia-srtp" || impl == "srtpdec";
   if (srtp)
-    flood_args.push_back ("--srtp");
+    flood_args.insert (flood_args.end (), { "--srtp", "--srtp-suite",
+          srtp_suite_option (a), "--srtp-key", srtp_key_option (a) });
 
   bool queued = a.count ("queued");
   /* Room for the whole flood: each datagram costs about 1 KiB of socket
@@ -121,8 +122,9 @@ cmd_recv (const Args & a)
         gst_object_unref (pipeline);
         return 0;
       }
-      gst_util_set_object_arg (G_OBJECT (src), "srtp-suite", SRTP_SUITE);
-      g_object_set (src, "srtp-key", SRTP_KEY, nullptr);
+      gst_util_set_object_arg (G_OBJECT (src), "srtp-suite",
+          srtp_suite_option (a).c_str ());
+      g_object_set (src, "srtp-key", srtp_key_option (a).c_str (), nullptr);
     }
     if (impl == "srtpdec") {
       /* srtpdec (GStreamer 1.22) finds its key by SSRC in the caps. */

@@ -15,7 +15,7 @@
 namespace elementbench {
 
 /* send --impl raw|udpsink|comedia|comedia-srtp|srtpenc --mode single|list
- *   --count N [--unique]
+ *   --count N [--unique] [--srtp-suite NICK --srtp-key BASE64]
  * --unique: N distinct packets instead of a ring of 1024, as SRTP needs (a
  * sender's libsrtp refuses to protect a sequence number twice); the srtp
  * part runs its plain senders this way too, for like with like.
@@ -85,8 +85,9 @@ cmd_send (const Args & a)
       g_object_set (sink, "host", "127.0.0.1", "port", (gint) port,
           "session", "bench-send", nullptr);
       if (impl == "comedia-srtp") {
-        gst_util_set_object_arg (G_OBJECT (sink), "srtp-suite", SRTP_SUITE);
-        g_object_set (sink, "srtp-key", SRTP_KEY, nullptr);
+        gst_util_set_object_arg (G_OBJECT (sink), "srtp-suite",
+            srtp_suite_option (a).c_str ());
+        g_object_set (sink, "srtp-key", srtp_key_option (a).c_str (), nullptr);
       }
     }
     g_object_set (sink, "sync", FALSE, "async", FALSE, nullptr);
@@ -148,7 +149,7 @@ cmd_protect (const Args & a)
   PacketRing ring (0x3000, size, count);
   for (auto &p : ring.packets)
     p.resize (p.size () + comedia::SrtpSession::kMaxTrailer);
-  auto tx = srtp_sender ();
+  auto tx = srtp_sender (a);
   double cpu0 = cpu_seconds ();
   for (auto &p : ring.packets) {
     size_t len = size;

@@ -18,10 +18,11 @@
 
 namespace elementbench {
 
-/* flood --port P --count N [--rate PPS] [--size B] [--sources S] [--srtp]
+/* flood --port P --count N [--rate PPS] [--size B] [--sources S] [--srtp
+ *   [--srtp-suite NICK --srtp-key BASE64]]
  * Sends N RTP packets to 127.0.0.1:P with sendmmsg, flat out or at a set
  * rate, from S source sockets taking turns per batch.  --srtp: as SRTP
- * under SRTP_KEY, one source, all N protected before the clock starts (a
+ * under that key (SRTP_KEY by default), one source, all N protected before the clock starts (a
  * ring would repeat packets, and libsrtp drops replays). */
 int
 cmd_flood (const Args & a)
@@ -43,7 +44,7 @@ cmd_flood (const Args & a)
     rings.emplace_back (FLOOD_SSRC + s, size, srtp ? count : 4096);
   }
   if (srtp) {
-    auto tx = srtp_sender ();
+    auto tx = srtp_sender (a);
     for (auto &p : rings[0].packets) {
       size_t len = p.size ();
       p.resize (len + comedia::SrtpSession::kMaxTrailer);

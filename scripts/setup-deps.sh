@@ -7,6 +7,7 @@ set -euo pipefail
 PACKAGES=(
     # build
     meson ninja-build pkg-config g++
+    ccache        # meson uses it: the newcomer test's fresh clone rebuilds the same sources
     libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libnice-dev
     libsrtp2-dev  # SRTP (gst/runtime/srtpsession.*)
     libssl-dev    # DTLS-SRTP's handshake and keys, OpenSSL 3 (gst/runtime/dtls*)

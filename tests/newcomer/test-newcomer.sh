@@ -12,9 +12,11 @@
 #   README command 2 (bash scripts/run-tests.sh): run as written, but with
 #     COMEDIA_CI_STAGES=plain and COMEDIA_CI_TESTS set to a small subset, so
 #     that CI does not run its own whole suite a second time: dependencies,
-#     the fresh build in the clone, then those tests; it must end with
-#     "N passed, 0 failed" for exactly that subset.  The rest of the suite
-#     is what the CI run around this test checks.
+#     the fresh build in the clone (of what those tests need: the plugin
+#     and their programs, as run-tests.sh builds for a subset), then those
+#     tests; it must end with "N passed, 0 failed" for exactly that subset.
+#     The rest of the suite, and the whole build, is what the CI run around
+#     this test checks.
 #
 # A clone has what is committed: uncommitted changes of SOURCE_DIR are not
 # tested here.  Never recurses: inside it (COMEDIA_NEWCOMER set) it refuses.
