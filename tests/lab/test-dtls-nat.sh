@@ -114,7 +114,7 @@ lab_gst_env "$BUILD"
 lab_up random
 SLOG=$LAB_TMP/server.log CLOG=$LAB_TMP/client.log ALOG=$LAB_TMP/attacker.log
 
-OPUS="application/x-rtp,media=audio,clock-rate=48000,encoding-name=OPUS,payload=111"
+OPUS="application/x-rtp,media=audio,clock-rate=48000,encoding-name=OPUS,payload=111,encoding-params=(string)2"
 VP8="application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96"
 has() { grep -aq -- "$2" "$1"; }
 count() { grep -ac -- "$2" "$1" || true; }

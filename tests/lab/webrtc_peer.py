@@ -24,6 +24,7 @@ uses --send connect:HOST:IN --recv connect:HOST:OUT; an answerer for a
 uses --recv listen:IN --send listen:OUT.
 
 --sdp-log FILE gets both SDP texts ("--- local" / "--- remote").
+--add-mid (diagnosis) adds a=mid to a remote SDP without any.
 --fingerprint HASH:HEX replaces our a=fingerprint in what we send (a peer that
 lies about its certificate).  --stun stun://HOST:PORT sets a STUN server.
 """
@@ -114,6 +115,8 @@ def main():
     ap.add_argument("--sdp-log")
     ap.add_argument("--fingerprint", help="HASH:HEX to announce instead of our certificate's")
     ap.add_argument("--progress", action="store_true")
+    ap.add_argument("--add-mid", action="store_true",
+                    help="diagnosis: number the remote m-lines with a=mid when it has none")
     a = ap.parse_args()
 
     Gst.init(None)
@@ -207,6 +210,10 @@ def main():
             say("error=create-%s returned nothing" % kind)
             GLib.idle_add(finish)
             return
+        if reply.has_field("error"):
+            say("error=create-%s failed: %s" % (kind, reply.get_value("error").message))
+            GLib.idle_add(finish)
+            return
         desc = reply.get_value(kind)
         if desc is None:
             say("error=create-%s failed: %s" % (kind, reply.to_string()))
@@ -216,13 +223,26 @@ def main():
 
     def apply_remote(text, sdp_type):
         log_sdp("remote", text)
+        if a.add_mid and "a=mid:" not in text:
+            # Diagnosis only (off by default): what webrtcbin 1.22 would do
+            # with an offer it otherwise refuses for want of a=mid.
+            parts = re.split(r"(?m)^(?=m=)", text)
+            text = parts[0] + "".join(
+                re.sub(r"(?m)^(m=[^\r\n]*\r?\n)", r"\1a=mid:%d\r\n" % i, part, count=1)
+                for i, part in enumerate(parts[1:]))
         res, msg = GstSdp.SDPMessage.new_from_text(text)
         if res != GstSdp.SDPResult.OK:
             say("error=remote SDP does not parse")
             return finish()
         desc = GstWebRTC.WebRTCSessionDescription.new(sdp_type, msg)
 
-        def applied(_p):
+        def applied(p):
+            reply = p.get_reply()
+            if reply is not None and reply.has_field("error"):
+                # webrtcbin refuses it: e.g. 1.22 wants an a=mid on each m-line
+                say("error=set-remote-description: %s" % reply.get_value("error").message)
+                GLib.idle_add(finish)
+                return
             event("%s-received" % ("answer" if a.role == "offerer" else "offer"))
             if a.role == "answerer":
                 p = Gst.Promise.new_with_change_func(on_created, "answer")
