@@ -396,10 +396,9 @@ IceAgent::set_remote (guint stream, const IceDescription & remote, bool controll
   std::lock_guard<std::mutex> guard (lock_);
   streams_[stream].remote_summary = summary;
   streams_[stream].remote_ufrag = remote.ufrag;
-  if (count == 0) {
-    error = "the peer gave no usable candidate for stream " + std::to_string (stream);
-    return false;
-  }
+  if (count == 0)
+    GST_INFO ("stream %u: the peer gave no usable candidate; waiting for its checks",
+        stream);
   return true;
 }
 

@@ -83,7 +83,10 @@ class IceAgent {
   bool gather (guint stream, guint timeout_ms, IceDescription & local, std::string & error);
 
   /* The peer's credentials and candidates; starts the checks.  The same
-   * credentials again (a resent offer, its answer) change nothing. */
+   * credentials again (a resent offer, its answer) change nothing.  No
+   * usable candidate is no error: the peer's checks still reach us
+   * (peer-reflexive, RFC 8445 7.3.1.3), as with webrtcbin 1.22, which
+   * writes a bundled stream's candidates into the first m-line only. */
   bool set_remote (guint stream, const IceDescription & remote, bool controlling,
       std::string & error);
 

@@ -237,10 +237,15 @@ apply_stream_plans (GstElement * self, ComediaSession * session,
       set_srtp_keys (self, session, p);
     if (p.kind == StreamPlan::Kind::Ice) {
       std::shared_ptr<IceAgent> ice = nice.agent ();
-      std::string error = "the pipeline has no nicesrc/nicesink";
-      if (ice == nullptr || !ice->set_remote (p.stream, p.remote_ice, p.ice_controlling,
-              error))
+      std::string error;
+      /* No nicesrc/nicesink is the pipeline's fault; credentials libnice
+       * refuses are the peer's, and end only that stream. */
+      if (ice == nullptr)
         GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+            ("Cannot start ICE on stream %u: the pipeline has no nicesrc/nicesink",
+                p.stream), (nullptr));
+      else if (!ice->set_remote (p.stream, p.remote_ice, p.ice_controlling, error))
+        GST_ELEMENT_WARNING (self, STREAM, FAILED,
             ("Cannot start ICE on stream %u: %s", p.stream, error.c_str ()), (nullptr));
     }
     if (p.kind == StreamPlan::Kind::Static || p.kind == StreamPlan::Kind::Symmetric) {
