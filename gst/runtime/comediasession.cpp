@@ -201,6 +201,15 @@ comedia_session_open_component (ComediaSession * session, guint stream,
 }
 
 Component *
+comedia_session_ensure_component (ComediaSession * session, guint stream,
+    guint component)
+{
+  ComediaSessionPrivate *priv = session->priv;
+  std::lock_guard<std::mutex> guard (priv->lock);
+  return component_entry (priv, stream, component);
+}
+
+Component *
 comedia_session_find_component (ComediaSession * session, guint stream,
     guint component)
 {

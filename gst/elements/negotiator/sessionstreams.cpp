@@ -29,8 +29,10 @@ local_streams_of (ComediaSession * session, NiceProvisioner & nice, guint count)
 {
   LocalStreams out (count);
   for (guint stream = 1; stream <= count; stream++) {
-    out[stream - 1].sockets = comedia_session_find_component (session, stream, COMPONENT_RTP)
-        || comedia_session_find_component (session, stream, COMPONENT_RTCP);
+    /* Open sockets: comedia-dtlssrtpdec/-enc make components without. */
+    Component *rtp = comedia_session_find_component (session, stream, COMPONENT_RTP);
+    Component *rtcp = comedia_session_find_component (session, stream, COMPONENT_RTCP);
+    out[stream - 1].sockets = (rtp && rtp->slot.is_open ()) || (rtcp && rtcp->slot.is_open ());
     out[stream - 1].ice_components = nice.components (stream);
   }
   return out;
