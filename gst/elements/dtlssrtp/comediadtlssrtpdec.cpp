@@ -53,6 +53,7 @@
 
 #include "comediadtlssrtpdec.h"
 #include "comediaelements.h"
+#include "dtlsreceiver.h"
 #include "dtlssrtpshared.h"
 #include "icedtls.h"
 #include "packetclass.h"
@@ -528,31 +529,36 @@ upstream_agent (ComediaDtlsSrtpDec * self)
   return agent;
 }
 
+/* NULL->READY: the session and component, and our fingerprint (which a
+ * user of dtls-fingerprint gives the peer before READY->PAUSED). */
 static bool
 open_component (ComediaDtlsSrtpDec * self)
 {
   ComediaDtlsSrtpDecPrivate *priv = self->priv;
   std::lock_guard<std::mutex> guard (priv->lock);
-  std::string error;
-  if (!comedia::parse_fingerprint_list (priv->fingerprint_text, priv->fixed_expected,
-          error)) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("Invalid dtls-fingerprint: %s", error.c_str ()), (nullptr));
-    return false;
-  }
-  std::shared_ptr<const comedia::DtlsCertificate> cert =
-      comedia::DtlsCertificate::process_default (&error);
-  std::optional<comedia::Fingerprint> fp = cert ? cert->fingerprint ("sha-256")
-      : std::nullopt;
-  priv->local_fingerprint = fp ? comedia::write_fingerprint (*fp) : "";
+  /* The certificate comedia-rtpsrc's dtls-fingerprint uses too. */
+  priv->local_fingerprint = comedia::DtlsReceiver::local_fingerprint ();
   priv->held.acquire (priv->properties);
   return true;
 }
 
+/* READY->PAUSED: the handshake's link, sending through the agent of the
+ * nicesrc upstream (the element that has it: sdp-negotiator gave it), with
+ * dtls-fingerprint's terms if set. */
 static bool
 start_link (ComediaDtlsSrtpDec * self)
 {
   ComediaDtlsSrtpDecPrivate *priv = self->priv;
+  std::string error;
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    if (!comedia::parse_fingerprint_list (priv->fingerprint_text, priv->fixed_expected,
+            error)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("Invalid dtls-fingerprint: %s", error.c_str ()), (nullptr));
+      return false;
+    }
+  }
   NiceAgent *agent = upstream_agent (self);
   if (!agent) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,

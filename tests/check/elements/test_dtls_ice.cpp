@@ -1,0 +1,239 @@
+/* comedia-dtlssrtpdec/-enc: two pipelines in one process, each
+ * nicesrc ! comedia-dtlssrtpdec ! rtpbin ! comedia-dtlssrtpenc ! nicesink,
+ * over two NiceAgents the test connects on loopback (credentials and
+ * candidates exchanged here, as SDP would carry them).  The DTLS terms come
+ * from the decoders' dtls-fingerprint and dtls-role (one client, one
+ * server): the session API is the plugin's own copy, out of reach of a test
+ * that loads the plugin.  VP8 decoded on both sides, RTCP muxed on
+ * component 1 both ways, and a fingerprint that does not match: nothing
+ * passes, and the message names both fingerprints.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/app/gstappsink.h>
+#include <gst/check/gstcheck.h>
+
+#include "iceagent.h"
+
+#include <memory>
+#include <string>
+
+using comedia::IceAgent;
+using comedia::IceDescription;
+
+#define VP8_CAPS "application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96"
+
+/* A fingerprint no certificate here has. */
+#define STRANGER_FINGERPRINT "sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:" \
+  "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"
+
+struct Peer {
+  std::unique_ptr<IceAgent> ice;
+  IceDescription local;
+  GstElement *pipeline = nullptr;
+
+  Peer (const std::string & session, const char *role)
+  {
+    ice = std::make_unique<IceAgent> (nullptr);
+    std::string error;
+    /* libnice skips loopback when it enumerates interfaces. */
+    fail_unless (ice->configure ("", "", {"127.0.0.1"}, error), "%s", error.c_str ());
+    /* One component: RTCP muxed on it. */
+    fail_unless (ice->ensure_stream (1, 1, error), "%s", error.c_str ());
+    fail_unless (ice->gather (1, 5000, local, error), "%s", error.c_str ());
+    std::string line = "rtpbin name=rb "
+        "nicesrc name=nsrc stream=1 component=1 ! comedia-dtlssrtpdec name=dec session="
+        + session + " stream=1 component=1 dtls-role=" + role + " ! " VP8_CAPS
+        " ! rb.recv_rtp_sink_0 dec.rtcp_src ! rb.recv_rtcp_sink_0 "
+        "videotestsrc is-live=true ! video/x-raw,width=160,height=120,framerate=15/1 ! "
+        "vp8enc deadline=1 ! rtpvp8pay ! rb.send_rtp_sink_0 "
+        "rb.send_rtp_src_0 ! comedia-dtlssrtpenc name=enc session=" + session +
+        " stream=1 component=1 ! nicesink name=nsink stream=1 component=1 sync=false async=false "
+        "rb.send_rtcp_src_0 ! enc.rtcp_sink "
+        "rb. ! rtpvp8depay ! vp8dec ! appsink name=out sync=false";
+    GError *err = nullptr;
+    pipeline = gst_parse_launch (line.c_str (), &err);
+    fail_unless (pipeline != nullptr && err == nullptr, "%s", err ? err->message : "");
+    g_object_set (element ("nsrc"), "agent", ice->agent (), nullptr);
+    g_object_set (element ("nsink"), "agent", ice->agent (), nullptr);
+    fail_unless (gst_element_set_state (pipeline, GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+  }
+  ~Peer ()
+  {
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    gst_object_unref (pipeline);
+  }
+  GstElement *element (const char *name)
+  {
+    GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), name);
+    fail_unless (e != nullptr, "no element %s", name);
+    gst_object_unref (e);       /* the pipeline keeps it */
+    return e;
+  }
+  std::string string_property (const char *element_name, const char *property)
+  {
+    gchar *v = nullptr;
+    g_object_get (element (element_name), property, &v, nullptr);
+    std::string out = v ? v : "";
+    g_free (v);
+    return out;
+  }
+  guint64 stat (const char *element_name, const char *field)
+  {
+    GstStructure *s = nullptr;
+    g_object_get (element (element_name), "stats", &s, nullptr);
+    guint64 v = 0;
+    fail_unless (gst_structure_get_uint64 (s, field, &v), "no %s", field);
+    gst_structure_free (s);
+    return v;
+  }
+  void play ()
+  {
+    fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE);
+  }
+  /* The first comedia-dtls message in @state within @ms (NULL if none). */
+  GstStructure *wait_dtls (const char *state, guint ms)
+  {
+    GstBus *bus = gst_element_get_bus (pipeline);
+    gint64 end = g_get_monotonic_time () + ms * (gint64) 1000;
+    GstStructure *found = nullptr;
+    while (!found && g_get_monotonic_time () < end) {
+      GstMessage *m = gst_bus_timed_pop (bus, 100 * GST_MSECOND);
+      if (!m)
+        continue;
+      fail_if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR, "error from %s",
+          GST_OBJECT_NAME (GST_MESSAGE_SRC (m)));
+      const GstStructure *s = gst_message_get_structure (m);
+      if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT && gst_structure_has_name (s, "comedia-dtls")
+          && g_strcmp0 (gst_structure_get_string (s, "state"), state) == 0)
+        found = gst_structure_copy (s);
+      gst_message_unref (m);
+    }
+    gst_object_unref (bus);
+    return found;
+  }
+  bool decodes (guint ms)
+  {
+    GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (element ("out")),
+        ms * GST_MSECOND);
+    if (sample)
+      gst_sample_unref (sample);
+    return sample != nullptr;
+  }
+};
+
+/* The offerer (a) controls; both have each other's candidates. */
+static void
+connect_ice (Peer & a, Peer & b)
+{
+  std::string error;
+  fail_unless (a.ice->set_remote (1, b.local, true, error), "%s", error.c_str ());
+  fail_unless (b.ice->set_remote (1, a.local, false, error), "%s", error.c_str ());
+}
+
+/* Waits until @check holds, up to @ms. */
+template <typename Check>
+static bool
+eventually (guint ms, Check check)
+{
+  gint64 end = g_get_monotonic_time () + ms * (gint64) 1000;
+  while (!check ()) {
+    if (g_get_monotonic_time () > end)
+      return false;
+    g_usleep (50000);
+  }
+  return true;
+}
+
+GST_START_TEST (test_call_over_ice_with_dtls)
+{
+  Peer a ("dtls-ice-a", "client"), b ("dtls-ice-b", "server");
+  /* One process, one certificate: each expects the other's, the same. */
+  std::string fa = a.string_property ("dec", "dtls-local-fingerprint");
+  std::string fb = b.string_property ("dec", "dtls-local-fingerprint");
+  fail_unless (g_str_has_prefix (fa.c_str (), "sha-256 "), "%s", fa.c_str ());
+  g_object_set (a.element ("dec"), "dtls-fingerprint", fb.c_str (), nullptr);
+  g_object_set (b.element ("dec"), "dtls-fingerprint", fa.c_str (), nullptr);
+  a.play ();
+  b.play ();
+  connect_ice (a, b);
+
+  GstStructure *va = a.wait_dtls ("verified", 20000);
+  fail_unless (va != nullptr, "a: no verified handshake");
+  GstStructure *vb = b.wait_dtls ("verified", 5000);
+  fail_unless (vb != nullptr, "b: no verified handshake");
+  fail_unless_equals_string (gst_structure_get_string (va, "peer-fingerprint"), fb.c_str ());
+  fail_unless_equals_string (gst_structure_get_string (va, "suite"),
+      gst_structure_get_string (vb, "suite"));
+  guint stream = 0;
+  fail_unless (gst_structure_get_uint (va, "stream", &stream) && stream == 1);
+  gst_structure_free (va);
+  gst_structure_free (vb);
+
+  /* VP8 both ways, decoded. */
+  fail_unless (a.decodes (10000), "a decodes nothing");
+  fail_unless (b.decodes (10000), "b decodes nothing");
+  fail_unless (a.stat ("dec", "passed-rtp") > 0 && b.stat ("dec", "passed-rtp") > 0);
+  fail_unless (a.stat ("enc", "sent-rtp") > 0 && b.stat ("enc", "sent-rtp") > 0);
+  fail_unless_equals_int (a.stat ("dec", "auth-failed"), 0);
+  fail_unless (a.stat ("dec", "dtls-received") > 0 && a.stat ("dec", "dtls-sent") > 0);
+  /* rtpbin's RTCP, muxed on component 1, out of the enc's rtcp_sink and
+   * into the other dec's rtcp_src. */
+  fail_unless (eventually (20000, [&] {
+            return a.stat ("dec", "passed-rtcp") > 0 && b.stat ("dec", "passed-rtcp") > 0;
+          }), "no RTCP passed: a %" G_GUINT64_FORMAT ", b %" G_GUINT64_FORMAT,
+      a.stat ("dec", "passed-rtcp"), b.stat ("dec", "passed-rtcp"));
+  fail_unless (a.stat ("enc", "sent-rtcp") > 0 && b.stat ("enc", "sent-rtcp") > 0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_fingerprint_mismatch_passes_nothing)
+{
+  Peer a ("dtls-ice-c", "client"), b ("dtls-ice-d", "server");
+  std::string fa = a.string_property ("dec", "dtls-local-fingerprint");
+  /* b expects another certificate than the one a shows. */
+  g_object_set (a.element ("dec"), "dtls-fingerprint",
+      b.string_property ("dec", "dtls-local-fingerprint").c_str (), nullptr);
+  g_object_set (b.element ("dec"), "dtls-fingerprint", STRANGER_FINGERPRINT, nullptr);
+  a.play ();
+  b.play ();
+  connect_ice (a, b);
+
+  GstStructure *fb = b.wait_dtls ("failed", 20000);
+  fail_unless (fb != nullptr, "b: the handshake did not fail");
+  std::string reason = gst_structure_get_string (fb, "reason");
+  fail_unless (reason.find (fa) != std::string::npos, "%s", reason.c_str ());
+  fail_unless (reason.find (STRANGER_FINGERPRINT) != std::string::npos, "%s", reason.c_str ());
+  guint stream = 0;
+  fail_unless (gst_structure_get_uint (fb, "stream", &stream) && stream == 1);
+  gst_structure_free (fb);
+  /* a hears of it as an alert. */
+  GstStructure *alert = a.wait_dtls ("failed", 5000);
+  fail_unless (alert != nullptr, "a: the handshake did not fail");
+  gst_structure_free (alert);
+
+  /* Nothing decodes, nothing is sent, media is counted as dropped. */
+  fail_if (a.decodes (2000), "a decoded something");
+  fail_if (b.decodes (100), "b decoded something");
+  for (Peer *p : { &a, &b }) {
+    fail_unless_equals_int (p->stat ("enc", "sent-rtp"), 0);
+    fail_unless_equals_int (p->stat ("dec", "passed-rtp"), 0);
+    fail_unless (p->stat ("enc", "dropped-before-handshake") > 0);
+  }
+}
+
+GST_END_TEST;
+
+static Suite *
+dtls_ice_suite (void)
+{
+  Suite *s = suite_create ("dtls-ice");
+  TCase *tc = tcase_create ("general");
+  tcase_set_timeout (tc, 90);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_call_over_ice_with_dtls);
+  tcase_add_test (tc, test_fingerprint_mismatch_passes_nothing);
+  return s;
+}
+
+GST_CHECK_MAIN (dtls_ice);
