@@ -93,11 +93,12 @@ IceDtlsLink::adopt_terms (gint64 now, Pending & out)
       ? terms.certificate : DtlsCertificate::process_default (&error);
   std::shared_ptr<DtlsContext> context = certificate
       ? DtlsContext::create (certificate, &error) : nullptr;
-  DtlsTransportOptions options;
-  options.role = terms.role;
-  options.peer_fingerprints = terms.expected;
-  options.initial_timeout_ms = timing_.initial_timeout_ms;
-  transport_ = context ? DtlsTransport::create (context, options, &error) : nullptr;
+  context_ = context;
+  options_ = DtlsTransportOptions ();
+  options_.role = terms.role;
+  options_.peer_fingerprints = terms.expected;
+  options_.initial_timeout_ms = timing_.initial_timeout_ms;
+  transport_ = context ? DtlsTransport::create (context, options_, &error) : nullptr;
   if (!transport_) {
     IceDtlsEvent e;
     e.state = DtlsState::Failed;
@@ -110,10 +111,35 @@ IceDtlsLink::adopt_terms (gint64 now, Pending & out)
   }
   counts_.handshakes++;
   /* The client sends its ClientHello now; until ICE has a pair the send
-   * fails and OpenSSL's retransmissions try again. */
-  if (terms.role == DtlsRole::Client)
+   * fails, and restart_unsent_start() tries again. */
+  if (terms.role == DtlsRole::Client) {
     out.send = transport_->start (now);
+    out.start_flight = true;
+    next_restart_at_ = now + timing_.terms_poll_ms * (gint64) 1000;
+  }
   note_state (out);
+}
+
+/* The client's ClientHello never left (ICE had no pair): a fresh one at
+ * the next poll rather than after OpenSSL's retransmission timer (1 s, 2 s,
+ * 4 s, ...), so the handshake follows ICE's connection at once.  Under
+ * lock_. */
+void
+IceDtlsLink::restart_unsent_start (gint64 now, Pending & out)
+{
+  if (!start_unsent_ || now < next_restart_at_ || !transport_
+      || transport_->state () != DtlsState::Handshaking
+      || transport_->handshake_datagrams () > 0)
+    return;
+  start_unsent_ = false;
+  std::string error;
+  std::unique_ptr<DtlsTransport> fresh = DtlsTransport::create (context_, options_, &error);
+  if (!fresh)
+    return;   /* keep the one we have: its timer retransmits */
+  transport_ = std::move (fresh);
+  out.send = transport_->start (now);
+  out.start_flight = true;
+  next_restart_at_ = now + timing_.terms_poll_ms * (gint64) 1000;
 }
 
 /* An event when the transport's state moved on.  Under lock_. */
@@ -138,30 +164,59 @@ IceDtlsLink::note_state (Pending & out)
   out.events.push_back (std::move (e));
 }
 
-/* Sends and reports what @out holds, in order, without lock_ (taken by the
- * caller, released here) but under send_lock_, so two threads' datagrams
- * do not cross. */
+/* Queues what @out holds and sends and reports it.  Entered with lock_
+ * held, which it releases: the send and event functions run without it
+ * (an event function may read counts ()), each under a lock of its own
+ * that keeps the queues' order, and no thread waits for those while
+ * holding lock_. */
 void
 IceDtlsLink::flush (Pending & out)
 {
   std::unique_lock<std::mutex> guard (lock_, std::adopt_lock);
-  if (out.send.empty () && out.events.empty ()) {
-    guard.unlock ();
-    return;
-  }
-  std::lock_guard<std::mutex> sending (send_lock_);
+  bool any = !out.send.empty () || !out.events.empty ();
+  for (Datagram & d : out.send)
+    outbox_.push_back ({std::move (d), out.start_flight});
   counts_.datagrams_out += out.send.size ();
+  for (IceDtlsEvent & e : out.events)
+    events_.push_back (std::move (e));
   guard.unlock ();
-  guint64 failed = 0;
-  for (const Datagram & d : out.send)
-    if (!send_ (d.data (), d.size ()))
-      failed++;
-  for (const IceDtlsEvent & e : out.events)
-    on_event_ (e);
-  if (failed) {
-    std::lock_guard<std::mutex> again (lock_);
-    counts_.send_failures += failed;
+  if (any)
+    deliver ();
+}
+
+void
+IceDtlsLink::deliver ()
+{
+  {
+    std::lock_guard<std::mutex> sending (send_lock_);
+    std::deque<Outgoing> batch;
+    {
+      std::lock_guard<std::mutex> guard (lock_);
+      batch.swap (outbox_);
+    }
+    guint64 failed = 0;
+    bool start = false, start_sent = false;
+    for (const Outgoing & o : batch) {
+      bool ok = send_ (o.data.data (), o.data.size ());
+      failed += ok ? 0 : 1;
+      start = start || o.start_flight;
+      start_sent = start_sent || (o.start_flight && ok);
+    }
+    if (failed || start) {
+      std::lock_guard<std::mutex> guard (lock_);
+      counts_.send_failures += failed;
+      if (start)
+        start_unsent_ = !start_sent;
+    }
   }
+  std::lock_guard<std::mutex> reporting (event_lock_);
+  std::deque<IceDtlsEvent> batch;
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    batch.swap (events_);
+  }
+  for (const IceDtlsEvent & e : batch)
+    on_event_ (e);
 }
 
 void
@@ -198,6 +253,8 @@ IceDtlsLink::run ()
     Pending out;
     gint64 now = g_get_monotonic_time ();
     adopt_terms (now, out);
+    if (out.send.empty ())
+      restart_unsent_start (now, out);
     gint64 until = next_deadline ();
     if (now >= until) {
       out.send = transport_->handle_timeout (now);

@@ -8,7 +8,10 @@
  * DtlsTransport at a time, driven by the datagrams its owner feeds and by a
  * timer thread of its own, which also watches the component's negotiated
  * terms (DtlsTermsSlot) so that the client role starts its handshake
- * without waiting for a packet.  No socket and no GStreamer: what the
+ * without waiting for a packet.  While ICE refuses to send (no pair yet),
+ * the client makes its ClientHello again at each poll instead of waiting
+ * for OpenSSL's doubling retransmission timer, so the handshake starts as
+ * soon as ICE connects.  No socket and no GStreamer: what the
  * transport says goes out through a send function (nice_agent_send in
  * comedia-dtlssrtpdec), and state changes reach an event function, both
  * called without the link's lock held.  No cookie exchange: the ICE
@@ -20,6 +23,7 @@
 #include <glib.h>
 
 #include <condition_variable>
+#include <deque>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -62,7 +66,9 @@ class IceDtlsLink {
   using EventFunction = std::function<void (const IceDtlsEvent & event)>;
 
   /* @negotiated: the component's slot, or nullptr; outlives the link.
-   * Starts the thread. */
+   * Starts the thread.  @send and @on_event are called from the thread
+   * that fed a datagram or from the link's thread, never with the link's
+   * lock held; they must not feed a link (queue what goes to another). */
   IceDtlsLink (const DtlsTermsSlot * negotiated, SendFunction send,
       EventFunction on_event, const IceDtlsTiming & timing = IceDtlsTiming ());
   /* Stops and joins the thread. */
@@ -85,6 +91,9 @@ class IceDtlsLink {
   struct Counts {
     guint64 datagrams_in = 0, datagrams_out = 0, send_failures = 0,
         handshakes = 0, failures = 0;
+    /* datagrams_out counts what the link tried to send; send_failures what
+     * the send function refused.  handshakes: transports made for new
+     * terms (a ClientHello made again while ICE refuses is not one). */
   };
   Counts counts () const;
 
@@ -92,12 +101,15 @@ class IceDtlsLink {
   struct Pending {
     std::vector<Datagram> send;
     std::vector<IceDtlsEvent> events;
+    bool start_flight = false;   /* the client's first ClientHello */
   };
   void run ();
   gint64 next_deadline () const;
   void adopt_terms (gint64 now, Pending & out);
   void note_state (Pending & out);
+  void restart_unsent_start (gint64 now, Pending & out);
   void flush (Pending & out);
+  void deliver ();
 
   const DtlsTermsSlot *negotiated_;
   SendFunction send_;
@@ -114,10 +126,22 @@ class IceDtlsLink {
   guint64 current_association_ = 0;
   bool current_enabled_ = false;
   bool have_current_ = false;
+  std::shared_ptr<DtlsContext> context_;   /* of the current association */
+  DtlsTransportOptions options_;
   std::unique_ptr<DtlsTransport> transport_;
+  bool start_unsent_ = false;        /* no datagram of the start flight left */
+  gint64 next_restart_at_ = 0;       /* the next ClientHello made again */
   DtlsState reported_ = DtlsState::New;
   Counts counts_;
-  std::mutex send_lock_;             /* one flush at a time: datagrams in order */
+  /* Queued under lock_, sent and reported in order without it. */
+  struct Outgoing {
+    Datagram data;
+    bool start_flight;
+  };
+  std::deque<Outgoing> outbox_;
+  std::deque<IceDtlsEvent> events_;
+  std::mutex send_lock_;             /* one sender at a time: outbox_ in order */
+  std::mutex event_lock_;            /* one reporter at a time: events_ in order */
   std::thread thread_;
 };
 

@@ -77,6 +77,17 @@ struct Peer {
     g_free (v);
     return out;
   }
+  /* The dec's stats as text, for a failure's message. */
+  std::string dec_stats ()
+  {
+    GstStructure *s = nullptr;
+    g_object_get (element ("dec"), "stats", &s, nullptr);
+    gchar *t = gst_structure_to_string (s);
+    std::string out = t;
+    g_free (t);
+    gst_structure_free (s);
+    return out;
+  }
   guint64 stat (const char *element_name, const char *field)
   {
     GstStructure *s = nullptr;
@@ -158,9 +169,10 @@ GST_START_TEST (test_call_over_ice_with_dtls)
   connect_ice (a, b);
 
   GstStructure *va = a.wait_dtls ("verified", 20000);
-  fail_unless (va != nullptr, "a: no verified handshake");
+  fail_unless (va != nullptr, "a: no verified handshake: %s / %s", a.dec_stats ().c_str (),
+      b.dec_stats ().c_str ());
   GstStructure *vb = b.wait_dtls ("verified", 5000);
-  fail_unless (vb != nullptr, "b: no verified handshake");
+  fail_unless (vb != nullptr, "b: no verified handshake: %s", b.dec_stats ().c_str ());
   fail_unless_equals_string (gst_structure_get_string (va, "peer-fingerprint"), fb.c_str ());
   fail_unless_equals_string (gst_structure_get_string (va, "suite"),
       gst_structure_get_string (vb, "suite"));
@@ -200,7 +212,8 @@ GST_START_TEST (test_fingerprint_mismatch_passes_nothing)
   connect_ice (a, b);
 
   GstStructure *fb = b.wait_dtls ("failed", 20000);
-  fail_unless (fb != nullptr, "b: the handshake did not fail");
+  fail_unless (fb != nullptr, "b: the handshake did not fail: %s / %s",
+      a.dec_stats ().c_str (), b.dec_stats ().c_str ());
   std::string reason = gst_structure_get_string (fb, "reason");
   fail_unless (reason.find (fa) != std::string::npos, "%s", reason.c_str ());
   fail_unless (reason.find (STRANGER_FINGERPRINT) != std::string::npos, "%s", reason.c_str ());
