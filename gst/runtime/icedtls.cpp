@@ -280,13 +280,6 @@ IceDtlsLink::state () const
   return transport_ ? transport_->state () : reported_;
 }
 
-bool
-IceDtlsLink::enabled () const
-{
-  std::lock_guard<std::mutex> guard (lock_);
-  return fixed_terms_.enabled || negotiated_terms_.enabled;
-}
-
 IceDtlsLink::Counts
 IceDtlsLink::counts () const
 {

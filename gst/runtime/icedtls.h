@@ -84,9 +84,6 @@ class IceDtlsLink {
   void feed (const uint8_t * data, size_t len);
 
   DtlsState state () const;
-  /* The current association's terms are enabled: media must wait for
-   * Connected (or be refused after a failure). */
-  bool enabled () const;
 
   struct Counts {
     guint64 datagrams_in = 0, datagrams_out = 0, send_failures = 0,

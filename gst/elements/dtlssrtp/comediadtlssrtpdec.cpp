@@ -542,6 +542,23 @@ open_component (ComediaDtlsSrtpDec * self)
   return true;
 }
 
+static void
+stop_link (ComediaDtlsSrtpDec * self)
+{
+  ComediaDtlsSrtpDecPrivate *priv = self->priv;
+  std::unique_ptr<comedia::IceDtlsLink> link;
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    link = std::move (priv->link);
+  }
+  link.reset ();   /* joins its thread, which may post */
+  if (priv->agent)
+    g_object_unref (priv->agent);
+  priv->agent = nullptr;
+  std::lock_guard<std::mutex> guard (priv->srtp_lock);
+  priv->inbound.reset ();
+}
+
 /* READY->PAUSED: the handshake's link, sending through the agent of the
  * nicesrc upstream (the element that has it: sdp-negotiator gave it), with
  * dtls-fingerprint's terms if set. */
@@ -549,6 +566,7 @@ static bool
 start_link (ComediaDtlsSrtpDec * self)
 {
   ComediaDtlsSrtpDecPrivate *priv = self->priv;
+  stop_link (self);   /* one left by a READY->PAUSED that failed later */
   std::string error;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
@@ -590,23 +608,6 @@ start_link (ComediaDtlsSrtpDec * self)
   priv->agent = agent;
   priv->link = std::move (link);
   return true;
-}
-
-static void
-stop_link (ComediaDtlsSrtpDec * self)
-{
-  ComediaDtlsSrtpDecPrivate *priv = self->priv;
-  std::unique_ptr<comedia::IceDtlsLink> link;
-  {
-    std::lock_guard<std::mutex> guard (priv->lock);
-    link = std::move (priv->link);
-  }
-  link.reset ();   /* joins its thread, which may post */
-  if (priv->agent)
-    g_object_unref (priv->agent);
-  priv->agent = nullptr;
-  std::lock_guard<std::mutex> guard (priv->srtp_lock);
-  priv->inbound.reset ();
 }
 
 static GstStateChangeReturn
