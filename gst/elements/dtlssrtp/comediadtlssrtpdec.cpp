@@ -126,7 +126,7 @@ struct ComediaDtlsSrtpDecPrivate {
   bool started = false;
   GstPad *sink = nullptr;
 
-  std::atomic<guint64> dtls_in{0}, dropped_before{0}, auth_failed{0},
+  std::atomic<guint64> dropped_before{0}, auth_failed{0},
       replayed{0}, passed_rtp{0}, passed_rtcp{0}, not_media{0};
 };
 
@@ -463,10 +463,8 @@ sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
     return GST_FLOW_OK;
   }
   comedia::DatagramClass kind = comedia::classify_datagram (map.data, map.size);
-  if (kind == comedia::DatagramClass::Dtls) {
-    priv->dtls_in.fetch_add (1, std::memory_order_relaxed);
-    priv->link->feed (map.data, map.size);
-  }
+  if (kind == comedia::DatagramClass::Dtls)
+    priv->link->feed (map.data, map.size);   /* counted there */
   gst_buffer_unmap (buf, &map);
   if (kind == comedia::DatagramClass::RtpRtcp)
     return unprotect_and_push (self, component->component, buf);

@@ -5,8 +5,9 @@
  * from the decoders' dtls-fingerprint and dtls-role (one client, one
  * server): the session API is the plugin's own copy, out of reach of a test
  * that loads the plugin.  VP8 decoded on both sides, RTCP muxed on
- * component 1 both ways, and a fingerprint that does not match: nothing
- * passes, and the message names both fingerprints.
+ * component 1 both ways, or on component 2 with a handshake of its own,
+ * and a fingerprint that does not match: nothing passes, and the message
+ * names both fingerprints.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gst/app/gstappsink.h>
@@ -31,30 +32,39 @@ struct Peer {
   IceDescription local;
   GstElement *pipeline = nullptr;
 
-  Peer (const std::string & session, const char *role)
+  /* @mux: RTCP on component 1 (rtcp-mux); else component 2 with its own
+   * elements and handshake. */
+  Peer (const std::string & session, const char *role, bool mux = true)
   {
     ice = std::make_unique<IceAgent> (nullptr);
     std::string error;
     /* libnice skips loopback when it enumerates interfaces. */
     fail_unless (ice->configure ("", "", {"127.0.0.1"}, error), "%s", error.c_str ());
-    /* One component: RTCP muxed on it. */
-    fail_unless (ice->ensure_stream (1, 1, error), "%s", error.c_str ());
+    fail_unless (ice->ensure_stream (1, mux ? 1 : 2, error), "%s", error.c_str ());
     fail_unless (ice->gather (1, 5000, local, error), "%s", error.c_str ());
+    std::string props = " session=" + session + " stream=1 ";
+    std::string dec_props = props + "dtls-role=" + role;
+    std::string rtcp = mux ? "dec.rtcp_src ! rb.recv_rtcp_sink_0 rb.send_rtcp_src_0 ! enc.rtcp_sink "
+        : "nicesrc name=nsrc2 stream=1 component=2 ! comedia-dtlssrtpdec name=dec2 component=2"
+        + dec_props + " ! rb.recv_rtcp_sink_0 "
+        "rb.send_rtcp_src_0 ! comedia-dtlssrtpenc name=enc2 component=2" + props +
+        "! nicesink name=nsink2 stream=1 component=2 sync=false async=false ";
     std::string line = "rtpbin name=rb "
-        "nicesrc name=nsrc stream=1 component=1 ! comedia-dtlssrtpdec name=dec session="
-        + session + " stream=1 component=1 dtls-role=" + role + " ! " VP8_CAPS
-        " ! rb.recv_rtp_sink_0 dec.rtcp_src ! rb.recv_rtcp_sink_0 "
+        "nicesrc name=nsrc stream=1 component=1 ! comedia-dtlssrtpdec name=dec component=1"
+        + dec_props + " ! " VP8_CAPS " ! rb.recv_rtp_sink_0 " + rtcp +
         "videotestsrc is-live=true ! video/x-raw,width=160,height=120,framerate=15/1 ! "
         "vp8enc deadline=1 ! rtpvp8pay ! rb.send_rtp_sink_0 "
-        "rb.send_rtp_src_0 ! comedia-dtlssrtpenc name=enc session=" + session +
-        " stream=1 component=1 ! nicesink name=nsink stream=1 component=1 sync=false async=false "
-        "rb.send_rtcp_src_0 ! enc.rtcp_sink "
+        "rb.send_rtp_src_0 ! comedia-dtlssrtpenc name=enc component=1" + props +
+        "! nicesink name=nsink stream=1 component=1 sync=false async=false "
         "rb. ! rtpvp8depay ! vp8dec ! appsink name=out sync=false";
     GError *err = nullptr;
     pipeline = gst_parse_launch (line.c_str (), &err);
     fail_unless (pipeline != nullptr && err == nullptr, "%s", err ? err->message : "");
-    g_object_set (element ("nsrc"), "agent", ice->agent (), nullptr);
-    g_object_set (element ("nsink"), "agent", ice->agent (), nullptr);
+    for (const char *name : { "nsrc", "nsink", "nsrc2", "nsink2" })
+      if (GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), name)) {
+        g_object_set (e, "agent", ice->agent (), nullptr);
+        gst_object_unref (e);
+      }
     fail_unless (gst_element_set_state (pipeline, GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
   }
   ~Peer ()
@@ -78,10 +88,10 @@ struct Peer {
     return out;
   }
   /* The dec's stats as text, for a failure's message. */
-  std::string dec_stats ()
+  std::string dec_stats (const char *name = "dec")
   {
     GstStructure *s = nullptr;
-    g_object_get (element ("dec"), "stats", &s, nullptr);
+    g_object_get (element (name), "stats", &s, nullptr);
     gchar *t = gst_structure_to_string (s);
     std::string out = t;
     g_free (t);
@@ -101,7 +111,8 @@ struct Peer {
   {
     fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE);
   }
-  /* The first comedia-dtls message in @state within @ms (NULL if none). */
+  /* The first comedia-dtls message in @state within @ms (NULL if none);
+   * the messages before it are dropped. */
   GstStructure *wait_dtls (const char *state, guint ms)
   {
     GstBus *bus = gst_element_get_bus (pipeline);
@@ -237,6 +248,46 @@ GST_START_TEST (test_fingerprint_mismatch_passes_nothing)
 
 GST_END_TEST;
 
+GST_START_TEST (test_rtcp_component_has_its_own_handshake)
+{
+  /* Without rtcp-mux: component 2 carries RTCP with a handshake of its
+   * own, keyed apart from component 1's. */
+  Peer a ("dtls-ice-e", "client", false), b ("dtls-ice-f", "server", false);
+  std::string fa = a.string_property ("dec", "dtls-local-fingerprint");
+  std::string fb = b.string_property ("dec", "dtls-local-fingerprint");
+  for (const char *dec : { "dec", "dec2" }) {
+    g_object_set (a.element (dec), "dtls-fingerprint", fb.c_str (), nullptr);
+    g_object_set (b.element (dec), "dtls-fingerprint", fa.c_str (), nullptr);
+  }
+  a.play ();
+  b.play ();
+  connect_ice (a, b);
+  /* Both components verified, in any order (each message is read once). */
+  bool verified[3] = { false, false, false };
+  for (int i = 0; i < 2; i++) {
+    GstStructure *v = a.wait_dtls ("verified", 20000);
+    fail_unless (v != nullptr, "a: not verified: %s / %s", a.dec_stats ("dec").c_str (),
+        a.dec_stats ("dec2").c_str ());
+    guint component = 0;
+    fail_unless (gst_structure_get_uint (v, "component", &component) && component <= 2);
+    verified[component] = true;
+    gst_structure_free (v);
+  }
+  fail_unless (verified[1] && verified[2]);
+  fail_unless (a.decodes (10000), "a decodes nothing");
+  fail_unless (b.decodes (10000), "b decodes nothing");
+  /* rtpbin's RTCP through component 2 both ways; nothing muxed on 1. */
+  fail_unless (eventually (20000, [&] {
+            return a.stat ("dec2", "passed-rtcp") > 0 && b.stat ("dec2", "passed-rtcp") > 0;
+          }), "no RTCP passed on component 2: %s / %s", a.dec_stats ("dec2").c_str (),
+      b.dec_stats ("dec2").c_str ());
+  fail_unless (a.stat ("enc2", "sent-rtcp") > 0);
+  fail_unless_equals_int (a.stat ("dec", "passed-rtcp"), 0);
+  fail_unless_equals_int (a.stat ("dec2", "passed-rtp"), 0);
+}
+
+GST_END_TEST;
+
 static Suite *
 dtls_ice_suite (void)
 {
@@ -246,6 +297,7 @@ dtls_ice_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_call_over_ice_with_dtls);
   tcase_add_test (tc, test_fingerprint_mismatch_passes_nothing);
+  tcase_add_test (tc, test_rtcp_component_has_its_own_handshake);
   return s;
 }
 
