@@ -201,15 +201,6 @@ comedia_session_open_component (ComediaSession * session, guint stream,
 }
 
 Component *
-comedia_session_ensure_component (ComediaSession * session, guint stream,
-    guint component)
-{
-  ComediaSessionPrivate *priv = session->priv;
-  std::lock_guard<std::mutex> guard (priv->lock);
-  return component_entry (priv, stream, component);
-}
-
-Component *
 comedia_session_find_component (ComediaSession * session, guint stream,
     guint component)
 {
@@ -217,6 +208,15 @@ comedia_session_find_component (ComediaSession * session, guint stream,
   std::lock_guard<std::mutex> guard (priv->lock);
   auto it = priv->components.find ({stream, component});
   return it == priv->components.end () ? nullptr : it->second.get ();
+}
+
+Component *
+comedia_session_ensure_component (ComediaSession * session, guint stream,
+    guint component)
+{
+  ComediaSessionPrivate *priv = session->priv;
+  std::lock_guard<std::mutex> guard (priv->lock);
+  return component_entry (priv, stream, component);
 }
 
 void

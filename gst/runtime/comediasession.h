@@ -44,14 +44,13 @@ comedia::Component *comedia_session_open_component (ComediaSession * session,
     guint stream, guint component, const comedia::BindRequest * request,
     GError ** error);
 
-/* The component, made without a socket if it does not exist: for the
- * elements that carry it over ICE (comedia-dtlssrtpdec/-enc), which need
- * its DTLS terms and outbound SRTP but never its socket. */
-comedia::Component *comedia_session_ensure_component (ComediaSession * session,
-    guint stream, guint component);
-
 /* The component if it exists (open or not), else NULL.  Never creates. */
 comedia::Component *comedia_session_find_component (ComediaSession * session,
+    guint stream, guint component);
+
+/* The component, made without a socket if it does not exist: for what
+ * sdp-negotiator leaves to ICE streams' elements (Component::dtls). */
+comedia::Component *comedia_session_ensure_component (ComediaSession * session,
     guint stream, guint component);
 
 /* With rtcp-mux, component 2 of @stream shares component 1's socket. */

@@ -29,10 +29,12 @@ local_streams_of (ComediaSession * session, NiceProvisioner & nice, guint count)
 {
   LocalStreams out (count);
   for (guint stream = 1; stream <= count; stream++) {
-    /* Open sockets: comedia-dtlssrtpdec/-enc make components without. */
-    Component *rtp = comedia_session_find_component (session, stream, COMPONENT_RTP);
-    Component *rtcp = comedia_session_find_component (session, stream, COMPONENT_RTCP);
-    out[stream - 1].sockets = (rtp && rtp->slot.is_open ()) || (rtcp && rtcp->slot.is_open ());
+    /* Open, not merely there: an ICE stream's components exist for their
+     * DTLS terms without a socket. */
+    for (guint component : { COMPONENT_RTP, COMPONENT_RTCP }) {
+      Component *c = comedia_session_find_component (session, stream, component);
+      out[stream - 1].sockets |= c != nullptr && c->slot.is_open ();
+    }
     out[stream - 1].ice_components = nice.components (stream);
   }
   return out;
