@@ -1,10 +1,11 @@
 /* comedia-dtlssrtpdec/-enc: two pipelines in one process, each
  * nicesrc ! comedia-dtlssrtpdec ! rtpbin ! comedia-dtlssrtpenc ! nicesink,
  * over two NiceAgents the test connects on loopback (credentials and
- * candidates exchanged here, as SDP would carry them).  The DTLS terms come
- * from the decoders' dtls-fingerprint and dtls-role (one client, one
- * server): the session API is the plugin's own copy, out of reach of a test
- * that loads the plugin.  VP8 decoded on both sides, RTCP muxed on
+ * candidates exchanged here, as SDP would carry them).  The DTLS terms (one
+ * client, one server) are set as NegotiatedDtls in each session's
+ * component, as sdp-negotiator sets them: the plugin's elements are built
+ * into this test and registered statically, so that it shares their
+ * runtime; or they come from the decoders' dtls-fingerprint and dtls-role.  VP8 decoded on both sides, RTCP muxed on
  * component 1 both ways, or on component 2 with a handshake of its own,
  * and a fingerprint that does not match: nothing passes, and the message
  * names both fingerprints.
@@ -13,6 +14,9 @@
 #include <gst/app/gstappsink.h>
 #include <gst/check/gstcheck.h>
 
+#include "comediasession.h"
+#include "component.h"
+#include "dtlscertificate.h"
 #include "iceagent.h"
 
 #include <memory>
@@ -20,6 +24,10 @@
 
 using comedia::IceAgent;
 using comedia::IceDescription;
+
+G_BEGIN_DECLS
+GST_PLUGIN_STATIC_DECLARE (comedia);
+G_END_DECLS
 
 #define VP8_CAPS "application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96"
 
@@ -143,6 +151,26 @@ struct Peer {
   }
 };
 
+/* What sdp-negotiator leaves in @session's component 1 of stream 1: our
+ * @role, the peer's @fingerprint, the process's certificate.  The
+ * pipeline holds the session from READY on. */
+static void
+negotiate (const char *session_name, comedia::DtlsRole role, const std::string & fingerprint)
+{
+  ComediaSession *session = comedia_session_acquire (session_name);
+  comedia::Component *c = comedia_session_ensure_component (session, 1, 1);
+  std::string why;
+  std::optional<comedia::Fingerprint> fp = comedia::parse_fingerprint (fingerprint, why);
+  fail_unless (fp.has_value (), "%s", why.c_str ());
+  comedia::NegotiatedDtls terms;
+  terms.enabled = true;
+  terms.role = role;
+  terms.expected = { *fp };
+  terms.association = 1;
+  c->dtls.set (terms);
+  g_object_unref (session);
+}
+
 /* The offerer (a) controls; both have each other's candidates. */
 static void
 connect_ice (Peer & a, Peer & b)
@@ -168,13 +196,19 @@ eventually (guint ms, Check check)
 
 GST_START_TEST (test_call_over_ice_with_dtls)
 {
-  Peer a ("dtls-ice-a", "client"), b ("dtls-ice-b", "server");
+  /* dtls-role is that of the properties, unused here: the negotiated
+   * terms say who is the client. */
+  Peer a ("dtls-ice-a", "server"), b ("dtls-ice-b", "server");
   /* One process, one certificate: each expects the other's, the same. */
   std::string fa = a.string_property ("dec", "dtls-local-fingerprint");
   std::string fb = b.string_property ("dec", "dtls-local-fingerprint");
   fail_unless (g_str_has_prefix (fa.c_str (), "sha-256 "), "%s", fa.c_str ());
-  g_object_set (a.element ("dec"), "dtls-fingerprint", fb.c_str (), nullptr);
-  g_object_set (b.element ("dec"), "dtls-fingerprint", fa.c_str (), nullptr);
+  std::optional<comedia::Fingerprint> ours =
+      comedia::DtlsCertificate::process_default ()->fingerprint ("sha-256");
+  std::string ours_text = comedia::write_fingerprint (*ours);
+  fail_unless_equals_string (fa.c_str (), ours_text.c_str ());
+  negotiate ("dtls-ice-a", comedia::DtlsRole::Client, fb);
+  negotiate ("dtls-ice-b", comedia::DtlsRole::Server, fa);
   a.play ();
   b.play ();
   connect_ice (a, b);
@@ -291,6 +325,7 @@ GST_END_TEST;
 static Suite *
 dtls_ice_suite (void)
 {
+  GST_PLUGIN_STATIC_REGISTER (comedia);
   Suite *s = suite_create ("dtls-ice");
   TCase *tc = tcase_create ("general");
   tcase_set_timeout (tc, 90);
