@@ -52,7 +52,7 @@ for s in $STAGES; do
     sanitize) stage sanitize "$BUILD-asan" "" "-Db_sanitize=address,undefined -Db_lundef=false" "$TESTS" ;;
     fuzz) stage fuzz "$BUILD-fuzz" "CC=clang CXX=clang++" \
         "-Dfuzzing=true -Dfuzz-seconds=$FUZZ_SECONDS -Db_sanitize=address,undefined -Db_lundef=false" \
-        "--suite fuzz" "tests/fuzz/fuzz-latchpolicy tests/fuzz/fuzz-sdp tests/fuzz/fuzz-sdpframing tests/fuzz/fuzz-dispatch tests/fuzz/fuzz-sdescrypto" ;;
+        "--suite fuzz" "tests/fuzz/fuzz-latchpolicy tests/fuzz/fuzz-sdp tests/fuzz/fuzz-sdpframing tests/fuzz/fuzz-dispatch tests/fuzz/fuzz-sdescrypto tests/fuzz/fuzz-dtlsgate" ;;
     *) echo "unknown stage $s (plain, sanitize, fuzz)"; RESULTS+=("$s|build-failed|") ;;
     esac
 done

@@ -39,12 +39,24 @@ Destination::~Destination ()
 void
 Destination::publish_latched (const PeerAddress &peer, guint32 ssrc)
 {
+  publish (peer, true, ssrc);
+}
+
+void
+Destination::publish_verified (const PeerAddress &peer)
+{
+  publish (peer, false, 0);
+}
+
+void
+Destination::publish (const PeerAddress &peer, bool ssrc_known, guint32 ssrc)
+{
   GSocketAddress *plain = gsocket_address_from_peer (peer);
   GSocketAddress *addr = address_for_socket (slot_.socket (), plain);
   g_object_unref (plain);
   std::lock_guard<std::mutex> guard (lock_);
   latched_peer_ = peer;
-  latched_ssrc_known_ = true;
+  latched_ssrc_known_ = ssrc_known;
   latched_ssrc_ = ssrc;
   if (latched_address_)
     g_object_unref (latched_address_);
@@ -248,9 +260,26 @@ OutboundSrtp::protect (uint8_t *data, size_t &len, size_t capacity, bool rtcp)
 void
 DtlsTermsSlot::set (const NegotiatedDtls &terms)
 {
+  std::shared_ptr<const std::function<void ()>> listener;
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    terms_ = terms;
+    enabled_.store (terms.enabled, std::memory_order_release);
+    generation_.fetch_add (1, std::memory_order_acq_rel);
+    listener = listener_;
+  }
+  if (listener)
+    (*listener) ();
+}
+
+void
+DtlsTermsSlot::set_listener (std::function<void ()> listener)
+{
   std::lock_guard<std::mutex> guard (lock_);
-  terms_ = terms;
-  generation_.fetch_add (1, std::memory_order_acq_rel);
+  if (listener)
+    listener_ = std::make_shared<const std::function<void ()>> (std::move (listener));
+  else
+    listener_.reset ();
 }
 
 bool

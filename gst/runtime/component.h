@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -56,6 +57,7 @@ enum class Count : uint8_t {
   AuthFailedPeer,      /* of AuthFailed, from the latched (or expected) peer */
   ReplayedPeer,        /* of Replayed, from the latched (or expected) peer */
   ProtectErrors,       /* sink: libsrtp refused to protect */
+  DroppedAwaitingDtls, /* sink: media of a DTLS component before its keys */
   N_COUNTS
 };
 
@@ -111,6 +113,9 @@ class Destination {
 
   /* The receiving element latched @peer on @ssrc. */
   void publish_latched (const PeerAddress &peer, guint32 ssrc);
+  /* The receiving element verified @peer's DTLS handshake: sending goes
+   * there at once; its SSRC comes with its first media (publish_latched). */
+  void publish_verified (const PeerAddress &peer);
   /* The latched peer's media now comes with @ssrc (it latched on its NAT
    * keepalives, which have an SSRC of their own): RTCP must come from the
    * media's sender. */
@@ -150,6 +155,8 @@ class Destination {
   GSocketAddress *current (guint64 &cache_generation, GSocketAddress *&cache) const;
 
  private:
+  void publish (const PeerAddress &peer, bool ssrc_known, guint32 ssrc);
+
   const SocketSlot &slot_;   /* addresses are made ready for its socket */
   mutable std::mutex lock_;  /* guards everything below but the atomics */
   PeerAddress latched_peer_;
@@ -327,10 +334,19 @@ class DtlsTermsSlot {
   /* If the terms changed since @generation (start at 0): copies them into
    * @terms, updates @generation and returns true. */
   bool since (guint64 &generation, NegotiatedDtls &terms) const;
+  /* The terms say DTLS-SRTP (one atomic load): senders send nothing plain. */
+  bool enabled () const { return enabled_.load (std::memory_order_acquire); }
+  /* Called after each set (), on the setter's thread, outside the lock:
+   * the carrying element's wake-up, so that a client role starts its
+   * handshake without waiting for a datagram.  Empty: none. */
+  void set_listener (std::function<void ()> listener);
+
  private:
   mutable std::mutex lock_;
   NegotiatedDtls terms_;                /* guarded by lock_ */
+  std::shared_ptr<const std::function<void ()>> listener_;  /* guarded by lock_ */
   std::atomic<guint64> generation_{0};
+  std::atomic<bool> enabled_{false};
 };
 
 /* One (stream, component) of a session: its parts.  Lives as long as the
@@ -352,6 +368,15 @@ class Component {
   ComponentCounters counters;
   OutboundSrtp srtp_out{counters};
   DtlsTermsSlot dtls;
+
+  /* DTLS-SRTP was negotiated for this component, or for @stream_rtp (its
+   * stream's RTP component: with rtcp-mux the RTCP component has no terms
+   * of its own), and no outbound key exists yet: nothing may leave plain. */
+  bool awaits_dtls_keys (const Component *stream_rtp = nullptr) const
+  {
+    return !srtp_out.active () &&
+        (dtls.enabled () || (stream_rtp && stream_rtp->dtls.enabled ()));
+  }
 };
 
 }  // namespace comedia

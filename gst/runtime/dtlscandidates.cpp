@@ -4,6 +4,8 @@
  */
 #include "dtlscandidates.h"
 
+#include "packetclass.h"
+
 #include <algorithm>
 
 namespace comedia {
@@ -41,8 +43,41 @@ is_hello_verify_request (const Datagram & d)
   return d.size () > 13 && d[0] == 22 && d[13] == 3;
 }
 
+void
+send_to (const PeerAddress & to, std::vector<Datagram> out, DtlsCandidateResult & result)
+{
+  for (Datagram & d : out)
+    result.send.push_back ({to, std::move (d)});
+}
+
+}  // namespace
+
+DtlsGateAction
+dtls_gate_action (const uint8_t * data, size_t len, bool verified)
+{
+  switch (classify_datagram (data, len)) {
+    case DatagramClass::Dtls:
+      return DtlsGateAction::Handshake;
+    case DatagramClass::RtpRtcp:
+      return verified ? DtlsGateAction::Dispatch : DtlsGateAction::DropMedia;
+    default:
+      return DtlsGateAction::Dispatch;
+  }
+}
+
+const char *
+dtls_candidate_event_name (DtlsCandidateEvent::Kind kind)
+{
+  switch (kind) {
+    case DtlsCandidateEvent::Kind::Verified: return "verified";
+    case DtlsCandidateEvent::Kind::Failed: return "failed";
+    case DtlsCandidateEvent::Kind::Closed: return "closed";
+  }
+  return "?";
+}
+
 DtlsCandidateEvent
-event_of (DtlsCandidateEvent::Kind kind, const PeerAddress & address, const DtlsTransport & t)
+dtls_event_of (DtlsCandidateEvent::Kind kind, const PeerAddress & address, const DtlsTransport & t)
 {
   DtlsCandidateEvent e;
   e.kind = kind;
@@ -55,26 +90,6 @@ event_of (DtlsCandidateEvent::Kind kind, const PeerAddress & address, const Dtls
     e.peer_fingerprint = t.peer_fingerprint ();
   }
   return e;
-}
-
-void
-send_to (const PeerAddress & to, std::vector<Datagram> out, DtlsCandidateResult & result)
-{
-  for (Datagram & d : out)
-    result.send.push_back ({to, std::move (d)});
-}
-
-}  // namespace
-
-const char *
-dtls_candidate_event_name (DtlsCandidateEvent::Kind kind)
-{
-  switch (kind) {
-    case DtlsCandidateEvent::Kind::Verified: return "verified";
-    case DtlsCandidateEvent::Kind::Failed: return "failed";
-    case DtlsCandidateEvent::Kind::Closed: return "closed";
-  }
-  return "?";
 }
 
 bool
@@ -190,18 +205,18 @@ DtlsCandidateTable::collect (Candidate & c, std::vector<Datagram> out,
   switch (c.transport->state ()) {
     case DtlsState::Connected:
       if (!verified_)
-        result.events.push_back (event_of (DtlsCandidateEvent::Kind::Verified, c.address,
+        result.events.push_back (dtls_event_of (DtlsCandidateEvent::Kind::Verified, c.address,
             *c.transport));
       return true;
     case DtlsState::Failed:
     case DtlsState::Closed:
       if (verified_) {
-        result.events.push_back (event_of (DtlsCandidateEvent::Kind::Closed, c.address,
+        result.events.push_back (dtls_event_of (DtlsCandidateEvent::Kind::Closed, c.address,
             *c.transport));
         return true;  /* the verified one stays, keys and all */
       }
       stats_.candidates_failed++;
-      result.events.push_back (event_of (DtlsCandidateEvent::Kind::Failed, c.address,
+      result.events.push_back (dtls_event_of (DtlsCandidateEvent::Kind::Failed, c.address,
           *c.transport));
       return false;
     default:

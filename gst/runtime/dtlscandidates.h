@@ -49,6 +49,17 @@ struct DtlsCandidateLimits {
   size_t mtu = 1200;
 };
 
+/* What a datagram on a component that runs DTLS-SRTP is for, by its first
+ * byte (RFC 7983): the handshake's, or the dispatch's, or dropped because
+ * it is RTP/RTCP and no peer has verified yet (so nothing plain, nor any
+ * SRTP before there are keys, can latch or pass). */
+enum class DtlsGateAction {
+  Handshake,   /* a DTLS record */
+  DropMedia,   /* RTP/RTCP before verification */
+  Dispatch,    /* SRTP/SRTCP once verified; STUN and the rest (counted there) */
+};
+DtlsGateAction dtls_gate_action (const uint8_t * data, size_t len, bool verified);
+
 struct AddressedDatagram {
   PeerAddress to;
   Datagram data;
@@ -70,6 +81,10 @@ struct DtlsCandidateEvent {
   std::optional<Fingerprint> peer_fingerprint;
 };
 const char *dtls_candidate_event_name (DtlsCandidateEvent::Kind kind);
+/* What @transport (with @address) tells as an event of @kind: the reason,
+ * and for Verified the suite, keys and matched fingerprint. */
+DtlsCandidateEvent dtls_event_of (DtlsCandidateEvent::Kind kind, const PeerAddress & address,
+    const DtlsTransport & transport);
 
 struct DtlsCandidateResult {
   std::vector<AddressedDatagram> send;  /* in order, from the component's socket */

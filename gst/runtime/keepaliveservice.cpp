@@ -176,6 +176,13 @@ class Service {
         continue;
       }
 
+      /* A DTLS-SRTP component sends nothing plain: not before its keys. */
+      Component *rtp = component == comedia::COMPONENT_RTCP ?
+          comedia_session_find_component (session, s.stream, comedia::COMPONENT_RTP) : nullptr;
+      if (G_UNLIKELY (c->awaits_dtls_keys (rtp))) {
+        bound (comedia::INITIAL_KEEPALIVE_SPACING_US);
+        continue;
+      }
       if (send_keepalive (s, session, *c, dest))
         c->sending.note_sent (now);
       if (burst_left > 0)

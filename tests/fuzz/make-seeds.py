@@ -175,3 +175,40 @@ write("sdescrypto", "bad-lines", f"1 F8_128_HMAC_SHA1_80 inline:{key30}\n"
 write("sdescrypto", "session-params", f"1 AES_CM_128_HMAC_SHA1_80 inline:{key30} KDR=23 UNENCRYPTED_SRTP".encode())
 # A session parameter that carries a key: the log form must leave it out.
 write("sdescrypto", "fec-key", f"1 AES_CM_128_HMAC_SHA1_80 inline:{key30} FEC_KEY=inline:{key30}".encode())
+
+# DTLS-SRTP over COMEDIA's gate (fuzz_dtlsgate.cpp): a flags byte (bits 0-1
+# max candidates - 1, bit 2 probation 2, bit 4 lossy answers), then
+# operations: op % 7 says what (0 the good client's next datagram from its
+# home, 1 the other client's, 2 a copy of one from anywhere, 3 a raw record,
+# 4 plain RTP, 5 SRTP under the good client's key, 6 time), op >> 5 from
+# which of four sources.
+def g_op(what, source=0):
+    for op in range(32 * source, 32 * source + 32):
+        if op % 7 == what:
+            return bytes([op])
+    raise ValueError(what)
+
+
+# A ClientHello as comedia's DtlsTransport (OpenSSL 3.0, DTLS 1.2, use_srtp)
+# sends it: a real record among the raw ones.
+client_hello = bytes.fromhex(
+    "16feff000000000000000000cb010000bf00000000000000bffefd5f41ab852c"
+    "cf4a9af4f7520ca7e861452591e51d487192f0ee26de1d287fc97000000038c0"
+    "2cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0"
+    "140039c009c0130033009d009c003d003c0035002f00ff0100005d000b000403"
+    "000102000a000c000a001d0017001e00190018000e000b000800080007000100"
+    "02000016000000170000000d002a0028040305030603080708080809080a080b"
+    "080408050806040105010601030303010302040205020602")
+assert client_hello[0] == 22
+raw_hello = g_op(3, 3) + struct.pack("<H", len(client_hello) - 1) + bytes([2]) + client_hello[1:]
+handshake = g_op(0) * 8
+srtp = g_op(5) * 3
+write("dtlsgate", "handshake-then-srtp", bytes([0x00]) + g_op(4, 0) + g_op(4, 2) + raw_hello
+      + g_op(5, 2) + handshake + srtp + g_op(5, 2) + g_op(4, 0))
+# Strangers' ClientHellos, a copy of the good client's from elsewhere, the
+# client with another certificate, mutated copies, then the handshake.
+write("dtlsgate", "spray-copies-and-impostor", bytes([0x01]) + raw_hello * 3
+      + g_op(2, 2) + bytes([0]) + g_op(1) * 6 + g_op(0)
+      + g_op(2, 3) + bytes([1, 40, 7]) + handshake + srtp + g_op(2, 2) + bytes([2, 10]))
+write("dtlsgate", "lost-answers-and-retransmissions", bytes([0x14]) + g_op(0) * 2
+      + (g_op(6) + bytes([250])) * 8 + handshake + (g_op(6) + bytes([200])) * 4 + handshake + srtp)

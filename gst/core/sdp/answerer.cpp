@@ -146,9 +146,9 @@ rejection_reason (const GstSDPMedia * m, guint stream, const LocalStream & local
 {
   if (m->port == 0)
     return "the offer disabled it (port 0)";
-  if (!is_rtp_proto (m->proto) && !is_srtp_proto (m->proto))
-    return string_printf ("protocol %s is not RTP/AVP, RTP/AVPF, RTP/SAVP or RTP/SAVPF",
-        m->proto);
+  if (!is_rtp_proto (m->proto) && !is_srtp_proto (m->proto) && !is_dtls_protocol (m->proto))
+    return string_printf ("protocol %s is not RTP/AVP, RTP/AVPF, RTP/SAVP, RTP/SAVPF or "
+        "UDP/TLS/RTP/SAVP(F)", m->proto);
   bool has_ice = local.ice_components > 0;
   if (!local.sockets && !has_ice)
     return string_printf ("the pipeline has no stream %u", stream);
@@ -359,6 +359,43 @@ add_decision (const SdpDocument & offer, guint i, const LocalStream & local,
   return true;
 }
 
+/* The security of offer m-line @i under the dtls and srtp policies
+ * (choose_answer_security): the DTLS terms or the SDES keys into @d, or
+ * why the m-line is rejected ("" if it is not). */
+std::string
+decide_security (const SdpDocument & offer, guint i, const AnswerOptions & options,
+    StreamDecision & d)
+{
+  const GstSDPMessage *omsg = offer.message ();
+  const GstSDPMedia *om = gst_sdp_message_get_media (omsg, i);
+  StreamPlan keys;
+  SrtpDecision sdes = answer_srtp (om, options.plain_rtp, options.random, keys);
+  MediaSecurity offered = media_security_of (omsg, i, sdes.kind == SrtpAnswerKind::Srtp);
+  SecurityDecision choice = choose_answer_security (offered, options.dtls, options.plain_rtp);
+  if (choice.choice == SecurityChoice::Reject)
+    return choice.note;
+  if (choice.choice != SecurityChoice::Dtls) {
+    if (sdes.kind == SrtpAnswerKind::Reject)
+      return sdes.note;
+    d.srtp = std::move (sdes);
+    d.plan.srtp_inbound = keys.srtp_inbound;
+    d.plan.srtp_outbound = keys.srtp_outbound;
+    return "";
+  }
+  if (!options.dtls_fingerprint)
+    return "DTLS-SRTP offered and there is no certificate to answer it with";
+  const StreamDtls *previous = i < options.previous_dtls.size () ? &options.previous_dtls[i]
+      : nullptr;
+  std::string note;
+  if (!answer_dtls (omsg, i, previous, options.random, d.plan.dtls, note))
+    return offer.where_media (i) + ": " + note;
+  /* No a=crypto in the answer: the keys come from the handshake. */
+  d.srtp = SrtpDecision ();
+  d.srtp.kind = SrtpAnswerKind::Plain;
+  d.srtp.profile = om->proto;
+  return "";
+}
+
 /* A stream decided for ICE with SRTP cannot be served (nicesrc/nicesink
  * carry no SRTP keys): the answer rejects that m-line, with the note, and
  * the others go on (RFC 3264 6), rather than the whole offer failing. */
@@ -450,11 +487,8 @@ plan_answer (const SdpDocument & offer, const LocalStreams & local,
     LocalStream ls = local_stream (local, d.plan.stream);
     std::string reason = rejection_reason (om, d.plan.stream, ls, d.formats,
         has_ice_attributes (omsg, i));
-    if (reason.empty ()) {
-      d.srtp = answer_srtp (om, options.plain_rtp, options.random, d.plan);
-      if (d.srtp.kind == SrtpAnswerKind::Reject)
-        reason = d.srtp.note;
-    }
+    if (reason.empty ())
+      reason = decide_security (offer, i, options, d);
     if (!add_decision (offer, i, ls, options, true, reason, d, plan, err))
       return false;
     reject_srtp_over_ice (offer, i, plan.streams.back ());
@@ -502,7 +536,11 @@ write_answer (const SdpDocument & offer, const AnswerPlan & plan,
     else
       add_transport_attributes (am, acc.plan.local);
     add_direction_attributes (am, acc);
-    if (d.srtp.kind == SrtpAnswerKind::Srtp) {
+    if (d.plan.dtls.enabled) {
+      add_dtls (am, *options.dtls_fingerprint, d.plan.dtls.local_setup,
+          d.plan.dtls.local_tls_id);
+      acc.plan.note += dtls_note (acc.plan.dtls);
+    } else if (d.srtp.kind == SrtpAnswerKind::Srtp) {
       add_crypto (am, *d.srtp.crypto.answer);
       acc.plan.note += srtp_note (acc.plan, d.srtp.osrtp);
     } else if (!d.srtp.note.empty ()) {
@@ -549,9 +587,11 @@ plan_rewrite (const SdpDocument & offer, const SdpDocument & answer,
     std::string reason = am->port == 0 ? std::string ("the answer rejected it (port 0)")
         : rejection_reason (om, d.plan.stream, ls, d.formats, false);
     /* The other stack's keys never reach the elements: no SRTP here. */
-    if (reason.empty () && (is_srtp_proto (am->proto) ||
-            gst_sdp_media_get_attribute_val (am, "crypto")))
-      reason = "rewrite-answer does not take SRTP keys: let sdp-negotiator answer SRTP offers";
+    if (reason.empty () && (is_srtp_proto (am->proto) || is_dtls_protocol (am->proto) ||
+            gst_sdp_media_get_attribute_val (am, "crypto") ||
+            gst_sdp_media_get_attribute_val (am, "fingerprint")))
+      reason = "rewrite-answer does not take SRTP keys or DTLS terms: let sdp-negotiator "
+          "answer SRTP and DTLS-SRTP offers";
     if (!add_decision (offer, i, ls, options, media_has_attribute (am, "rtcp-mux"), reason,
             d, plan, err))
       return false;

@@ -26,12 +26,14 @@
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 
+#include "dtlsnegotiation.h"
 #include "icesdp.h"
 #include "sdpdocument.h"
 #include "srtpnegotiation.h"
 #include "streamplan.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +64,13 @@ struct AnswerOptions {
   PlainRtpPolicy plain_rtp = PlainRtpPolicy::Accept;
   /* Our SRTP keys; without it SRTP offers are answered as if unusable. */
   RandomBytes random;
+  /* DTLS-SRTP: the policy (the table of dtlsnegotiation.h), our
+   * certificate's fingerprint (without it DTLS-SRTP is not answered), and
+   * each stream's DTLS as the last answer agreed on it ([s - 1]), so that a
+   * re-offer that changes nothing keeps the association and our tls-id. */
+  DtlsPolicy dtls = DtlsPolicy::Accept;
+  std::optional<Fingerprint> dtls_fingerprint;
+  std::vector<StreamDtls> previous_dtls;
 };
 
 /* What the pipeline has of one stream, read before the answer is planned. */

@@ -182,7 +182,9 @@ offers_dtls_srtp (const std::string & protocol, const DtlsTerms & terms)
 {
   if (is_dtls_protocol (protocol))
     return true;
-  bool savp = protocol == "RTP/SAVP" || protocol == "RTP/SAVPF";
+  /* Case-insensitive, as is_dtls_protocol: "rtp/savp" is no less SRTP. */
+  bool savp = g_ascii_strcasecmp (protocol.c_str (), "RTP/SAVP") == 0
+      || g_ascii_strcasecmp (protocol.c_str (), "RTP/SAVPF") == 0;
   return savp && terms.has_fingerprint ();
 }
 

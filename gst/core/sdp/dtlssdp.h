@@ -86,6 +86,23 @@ DtlsRoleChoice answer_dtls_role (std::optional<DtlsSetup> offered,
  * answer and a note when the answer breaks the table. */
 DtlsRoleChoice offerer_dtls_role (DtlsSetup offered, std::optional<DtlsSetup> answered);
 
+/* What a stream runs of DTLS-SRTP, as offer/answer decided it
+ * (dtlsnegotiation.h): a StreamPlan's. */
+struct StreamDtls {
+  bool enabled = false;
+  DtlsRole role = DtlsRole::Server;   /* ours */
+  bool connect = true;                /* false for holdconn */
+  DtlsTerms peer;                     /* the peer's fingerprints, setup, tls-id */
+  DtlsSetup local_setup = DtlsSetup::ActPass;   /* what our SDP said */
+  std::string local_tls_id;           /* ours; "" none */
+  /* The handshake must start over: a first answer, or a re-offer with a
+   * new tls-id or fingerprint (RFC 8842); false keeps the association
+   * unless the terms the component holds differ (the offerer's answers
+   * say false and leave it to that comparison). */
+  bool new_association = true;
+  bool reoffer = false;               /* answerer: the last answer had DTLS too */
+};
+
 /* Whether a re-offer's terms need a new handshake (RFC 8842 section 5: a
  * new tls-id, or without tls-id a changed fingerprint); an unchanged one
  * keeps the association. */

@@ -13,7 +13,49 @@ namespace {
  * NAT our own port means nothing to the peer, which latches instead. */
 constexpr guint DISCARD_PORT = 9;
 
+bool
+has_crypto (const GstSDPMedia * media)
+{
+  return gst_sdp_media_get_attribute_val (media, "crypto") != nullptr;
+}
+
+/* The DTLS-SRTP of answer m-line @i into @plan, when our offer or the
+ * answer has it.  An answer that breaks the table or lacks a fingerprint
+ * rejects the stream (false), with a warning in @out, and the others go
+ * on. */
+bool
+read_stream_dtls (const SdpDocument & offer, const SdpDocument & answer, guint i,
+    StreamPlan & plan, AnswerReading & out)
+{
+  const GstSDPMedia *om = gst_sdp_message_get_media (offer.message (), i);
+  const GstSDPMedia *am = gst_sdp_message_get_media (answer.message (), i);
+  MediaSecurity answered = media_security_of (answer.message (), i, has_crypto (am));
+  bool ours = is_dtls_protocol (om->proto);
+  /* An SDES answer with a stray session-level a=fingerprint is SDES. */
+  if (!ours && answered != MediaSecurity::Dtls)
+    return true;
+  MediaSecurity offered = media_security_of (offer.message (), i, has_crypto (om));
+  SecurityDecision d = check_answered_security (offered, false, answered);
+  std::string note = d.note;
+  if (d.choice == SecurityChoice::Dtls && read_answer_dtls (answer.message (), i, om,
+          plan.dtls, note))
+    return true;
+  plan.kind = StreamPlan::Kind::Rejected;
+  plan.dtls = StreamDtls ();
+  plan.note = answer.where_media (i) + ": " + note;
+  out.dtls_warning += (out.dtls_warning.empty () ? "" : "; ") + plan.note;
+  return false;
+}
+
 }  // namespace
+
+MediaSecurity
+offer_security (DtlsPolicy dtls, SrtpOffer srtp)
+{
+  if (dtls == DtlsPolicy::Require)
+    return MediaSecurity::Dtls;
+  return srtp == SrtpOffer::Plain ? MediaSecurity::Plain : MediaSecurity::Sdes;
+}
 
 bool
 build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & options,
@@ -24,6 +66,10 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
     return err.set ("there is no stream to offer: give offer-caps or add comedia "
         "elements with caps to the session");
   const std::string unspecified = options.ipv6 ? "::" : "0.0.0.0";
+  MediaSecurity security = offer_security (options.dtls, options.srtp);
+  bool dtls = security == MediaSecurity::Dtls;
+  if (dtls && !options.dtls_fingerprint)
+    return err.set ("dtls=require and there is no certificate to offer DTLS-SRTP with");
 
   SdpMessagePtr owned = sdp_message_new ();
   GstSDPMessage *offer = owned.get ();
@@ -83,13 +129,17 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
       gst_sdp_media_set_port_info (media, ice.default_rtp_port, 0);
       add_connection (media, ice.default_address);
       write_ice (media, ice);
+      if (dtls)
+        offer_dtls (media, *options.dtls_fingerprint, true);
       if (const char *dir = media_direction_name (os.direction))
         gst_sdp_media_add_attribute (media, dir, "");
       gst_sdp_message_add_media (offer, media);
       continue;
     }
     gst_sdp_media_set_port_info (media, DISCARD_PORT, 0);
-    if (options.srtp != SrtpOffer::Plain && !offer_srtp (media,
+    if (dtls)
+      offer_dtls (media, *options.dtls_fingerprint, false);
+    else if (security == MediaSecurity::Sdes && !offer_srtp (media,
             options.srtp == SrtpOffer::Require, options.random, stream, err))
       return false;
     if (os.rtcp_mux)
@@ -192,6 +242,8 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
       plan.note = string_printf ("ICE with a %s peer: %u remote candidates",
           remote.lite ? "lite" : "full", (guint) remote.candidates.size ());
       plan.remote_ice = std::move (remote);
+      if (read_stream_dtls (offer, answer, i, plan, out))
+        plan.note += dtls_note (plan.dtls);
       out.streams.push_back (plan);
       continue;
     }
@@ -208,9 +260,14 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
     if (!remote_transport (answer, i, mux, plan.remote, hold, err))
       return false;
     plan.local.rtcp_mux = mux;
+    if (!read_stream_dtls (offer, answer, i, plan, out)) {
+      out.streams.push_back (plan);
+      continue;
+    }
     if (!read_answer_srtp (answer, i, om, am, plan, err))
       return false;
-    std::string srtp = srtp_note (plan, !is_srtp_proto (am->proto));
+    std::string srtp = plan.dtls.enabled ? dtls_note (plan.dtls)
+        : srtp_note (plan, !is_srtp_proto (am->proto));
     if (offered_comedia && theirs == ComediaDirection::None &&
         wants_symmetric_rtp (symmetric, plan.remote.address, why)) {
       /* Not COMEDIA, but symmetric: whatever it sends tells where it is. */

@@ -12,11 +12,13 @@
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 
+#include "dtlsnegotiation.h"
 #include "icesdp.h"
 #include "sdescrypto.h"
 #include "sdpdocument.h"
 #include "streamplan.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,12 +43,21 @@ enum class SrtpOffer {
   Require = 2,     /* RTP/SAVP(F) with a=crypto */
 };
 
+/* The offerer's table: what an offer's m-lines carry under dtls x srtp:
+ * DTLS-SRTP with dtls=require, else what srtp says (Sdes for best-effort
+ * and require). */
+MediaSecurity offer_security (DtlsPolicy dtls, SrtpOffer srtp);
+
 struct OfferOptions {
   SrtpOffer srtp = SrtpOffer::Plain;
   RandomBytes random;              /* the keys, when srtp is not Plain */
   std::string session_name = "comedia";
   bool ipv6 = false;               /* c=IN IP6 :: instead of IN IP4 0.0.0.0 */
   guint64 session_id = 0;          /* 0: fresh random */
+  /* DTLS-SRTP: offered (instead of a=crypto) with DtlsPolicy::Require,
+   * with our certificate's fingerprint. */
+  DtlsPolicy dtls = DtlsPolicy::Off;
+  std::optional<Fingerprint> dtls_fingerprint;
 };
 
 /* Offerer role (the active peer behind NAT): port 9, c= unspecified,
@@ -71,6 +82,10 @@ struct AnswerReading {
   /* Some media lacked a=direction:passive (also set when that failed the
    * reading), so the element can say the peer does not do COMEDIA. */
   bool missing_passive = false;
+  /* Streams offered with DTLS-SRTP whose answer lacks a usable
+   * a=fingerprint or breaks the table: rejected, and this says why, for a
+   * warning; "" if none. */
+  std::string dtls_warning;
 };
 
 /* Offerer role: reads the answer to our @offer.  A stream whose answer is

@@ -122,6 +122,15 @@ AnsweredSession::stream (guint stream) const
   return &streams_[stream - 1];
 }
 
+std::vector<StreamDtls>
+AnsweredSession::previous_dtls () const
+{
+  std::vector<StreamDtls> out;
+  for (const AnsweredStream & s : streams_)
+    out.push_back (s.dtls);
+  return out;
+}
+
 std::vector<StreamChange>
 AnsweredSession::compare (const SdpDocument & offer,
     const std::vector<StreamPlan> & plans) const
@@ -191,6 +200,7 @@ AnsweredSession::remember (const SdpDocument & offer, const std::vector<StreamPl
     a.kind = plan.kind;
     a.local = plan.local;
     a.direction = plan.direction;
+    a.dtls = plan.dtls;
     if (uses_session_sockets (plan.kind)) {
       a.peer = offered_peer_of (offer.message (), plan.stream - 1,
           plan.local.rtcp_mux || plan.remote.rtcp_mux);

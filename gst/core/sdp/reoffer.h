@@ -55,6 +55,7 @@ struct AnsweredStream {
   OfferedPeer peer;           /* the last specified one */
   TransportAddress local;     /* the ports answered */
   MediaDirection direction = MediaDirection::Unspecified;   /* ours */
+  StreamDtls dtls;            /* its DTLS-SRTP, any transport */
 };
 
 /* What a re-offer changes on one stream, against the last answer. */
@@ -120,6 +121,12 @@ class AnsweredSession {
   SdpMessagePtr repeated_answer (const SdpDocument & offer) const;
 
   void forget ();
+
+  /* Each stream's DTLS-SRTP as the last answer agreed on it ([s - 1]),
+   * for AnswerOptions::previous_dtls: a re-offer with the same tls-id (or,
+   * without, the same fingerprints) keeps the association
+   * (dtls_needs_new_association) and our tls-id. */
+  std::vector<StreamDtls> previous_dtls () const;
 
   /* Stream @stream (1-based) as last answered, or nullptr. */
   const AnsweredStream *stream (guint stream) const;

@@ -17,6 +17,7 @@
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 
+#include "dtlssdp.h"
 #include "icesdp.h"
 #include "sdescrypto.h"
 #include "sdpdocument.h"
@@ -128,6 +129,8 @@ struct StreamPlan {
    * and ours; empty keys: plain RTP. */
   SrtpKey srtp_inbound;
   SrtpKey srtp_outbound;
+  /* DTLS-SRTP (RFC 5763): the keys come from the handshake, none above. */
+  StreamDtls dtls;
 };
 
 const char *stream_plan_kind_name (StreamPlan::Kind kind);

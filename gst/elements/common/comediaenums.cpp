@@ -41,6 +41,10 @@ static_assert ((int) comedia::SrtpOffer::Plain == COMEDIA_SDP_SRTP_ACCEPT
     && (int) comedia::SrtpOffer::BestEffort == COMEDIA_SDP_SRTP_BEST_EFFORT
     && (int) comedia::SrtpOffer::Require == COMEDIA_SDP_SRTP_REQUIRE,
     "srtp values");
+static_assert ((int) comedia::DtlsPolicy::Off == COMEDIA_SDP_DTLS_OFF
+    && (int) comedia::DtlsPolicy::Accept == COMEDIA_SDP_DTLS_ACCEPT
+    && (int) comedia::DtlsPolicy::Require == COMEDIA_SDP_DTLS_REQUIRE,
+    "dtls values");
 
 /* ---- comedia-rtpsrc ---------------------------------------------------- */
 
@@ -196,5 +200,23 @@ comedia_sdp_srtp_get_type (void)
   };
   if (g_once_init_enter (&type))
     g_once_init_leave (&type, g_enum_register_static ("ComediaSdpSrtp", values));
+  return type;
+}
+
+GType
+comedia_sdp_dtls_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_SDP_DTLS_OFF, "No DTLS-SRTP: reject media that offer only DTLS-SRTP; "
+          "offer none", "off"},
+    {COMEDIA_SDP_DTLS_ACCEPT, "Answer DTLS-SRTP offers with DTLS-SRTP, preferred over "
+          "a=crypto; offer none", "accept"},
+    {COMEDIA_SDP_DTLS_REQUIRE, "Reject media without DTLS-SRTP; offer UDP/TLS/RTP/SAVP(F)",
+          "require"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaSdpDtls", values));
   return type;
 }

@@ -158,4 +158,25 @@ typedef enum {
 #define COMEDIA_TYPE_SDP_SRTP (comedia_sdp_srtp_get_type ())
 GType comedia_sdp_srtp_get_type (void);
 
+/**
+ * ComediaSdpDtls:
+ * @COMEDIA_SDP_DTLS_OFF: no DTLS-SRTP: media offering only DTLS-SRTP are
+ *   rejected (port 0), others as srtp says; offer none
+ * @COMEDIA_SDP_DTLS_ACCEPT: answer DTLS-SRTP offers (UDP/TLS/RTP/SAVP(F), or
+ *   RTP/SAVP(F) with a=fingerprint) with DTLS-SRTP, preferred over a=crypto
+ *   when an m-line offers both (what browsers require); offer none
+ * @COMEDIA_SDP_DTLS_REQUIRE: reject media without DTLS-SRTP; offer
+ *   UDP/TLS/RTP/SAVP(F) with our a=fingerprint
+ *
+ * DTLS-SRTP (RFC 5763/5764): what the negotiator offers and accepts.
+ */
+typedef enum {
+  COMEDIA_SDP_DTLS_OFF,
+  COMEDIA_SDP_DTLS_ACCEPT,
+  COMEDIA_SDP_DTLS_REQUIRE,
+} ComediaSdpDtls;
+
+#define COMEDIA_TYPE_SDP_DTLS (comedia_sdp_dtls_get_type ())
+GType comedia_sdp_dtls_get_type (void);
+
 G_END_DECLS

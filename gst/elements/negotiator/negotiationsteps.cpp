@@ -116,6 +116,58 @@ post_no_comedia (ComediaSdpNegotiator * self, const std::string & reason)
 
 /* ---- the negotiation steps -------------------------------------------- */
 
+/* With priv->lock: the sha-256 fingerprint of our certificate, once
+ * loaded (load_dtls_certificate). */
+static std::optional<Fingerprint>
+local_fingerprint (const ComediaSdpNegotiatorPrivate * priv)
+{
+  std::string why;
+  if (priv->dtls_local_fingerprint.empty ())
+    return std::nullopt;
+  return parse_fingerprint (priv->dtls_local_fingerprint, why);
+}
+
+static std::shared_ptr<const DtlsCertificate>
+dtls_certificate_of (ComediaSdpNegotiator * self)
+{
+  std::lock_guard<std::mutex> guard (self->priv->lock);
+  return self->priv->dtls_certificate;
+}
+
+bool
+load_dtls_certificate (ComediaSdpNegotiator * self)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  std::string path;
+  {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    path = priv->dtls_certificate_path;
+  }
+  std::string error;
+  std::shared_ptr<const DtlsCertificate> loaded, in_use;
+  if (!path.empty ()) {
+    /* One file holds both the certificate and its key. */
+    in_use = loaded = DtlsCertificate::from_pem_files (path, path, &error);
+    if (!loaded) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("Cannot use dtls-certificate '%s': %s", path.c_str (), error.c_str ()),
+          ("it must be a PEM file holding the certificate and its unencrypted private key"));
+      return false;
+    }
+  } else if (!(in_use = DtlsCertificate::process_default (&error))) {
+    /* Not the application's doing: DTLS-SRTP offers are refused, the rest
+     * goes on. */
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("Cannot make a DTLS certificate: %s; DTLS-SRTP is not negotiated", error.c_str ()),
+        (nullptr));
+  }
+  std::optional<Fingerprint> fp = in_use ? in_use->fingerprint ("sha-256") : std::nullopt;
+  std::lock_guard<std::mutex> guard (priv->lock);
+  priv->dtls_certificate = loaded;
+  priv->dtls_local_fingerprint = fp ? write_fingerprint (*fp) : "";
+  return true;
+}
+
 static AnswerOptions
 answer_options (ComediaSdpNegotiator * self)
 {
@@ -133,6 +185,8 @@ answer_options (ComediaSdpNegotiator * self)
   o.plain_rtp = priv->srtp == COMEDIA_SDP_SRTP_REQUIRE ?
       PlainRtpPolicy::RequireSrtp : PlainRtpPolicy::Accept;
   o.random = srtp_random_bytes;
+  o.dtls = (DtlsPolicy) priv->dtls;
+  o.dtls_fingerprint = local_fingerprint (priv);
   return o;
 }
 
@@ -188,7 +242,8 @@ finish_answer (ComediaSdpNegotiator * self, ComediaSession * session,
   apply_reoffer (self, session, offer, answer.streams);
   if (own)
     self->priv->last_answer.stamp_answer (offer, answer.sdp.get ());
-  apply_stream_plans (GST_ELEMENT (self), session, self->priv->nice, answer.streams);
+  apply_stream_plans (GST_ELEMENT (self), session, self->priv->nice, answer.streams,
+      dtls_certificate_of (self));
   if (own)
     start_keepalives (self, session, answer.streams, false);
   store_descriptions (self, answer.sdp.get (), offer.message ());
@@ -215,6 +270,9 @@ handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer, SdpError &
     return again;
   }
   AnswerOptions options = answer_options (self);
+  /* A re-offer keeps each stream's DTLS association when it can. */
+  if (priv->answered_session == comedia_session_get_name (session))
+    options.previous_dtls = priv->last_answer.previous_dtls ();
   /* Decide, then open and gather what the decisions need (gathering may
    * take ICE_GATHERING_TIMEOUT_MS), then write the answer from both. */
   AnswerPlan plan;
@@ -273,6 +331,8 @@ make_offer (ComediaSdpNegotiator * self)
     options.session_name = self->priv->sdp_session_name;
     options.srtp = (SrtpOffer) self->priv->srtp;
     options.random = srtp_random_bytes;
+    options.dtls = (DtlsPolicy) self->priv->dtls;
+    options.dtls_fingerprint = local_fingerprint (self->priv);
     session_name = self->priv->session_name;
     if (self->priv->offer_caps)
       offer_caps = gst_caps_ref (self->priv->offer_caps);
@@ -352,8 +412,12 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer, SdpError
         ("%s; sending to the answer's address as a static destination",
             reading.warning.c_str ()), (nullptr));
   }
+  if (!reading.dtls_warning.empty ())
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("DTLS-SRTP refused: %s", reading.dtls_warning.c_str ()), (nullptr));
   ComediaSession *session = get_session (self);
-  apply_stream_plans (GST_ELEMENT (self), session, priv->nice, reading.streams);
+  apply_stream_plans (GST_ELEMENT (self), session, priv->nice, reading.streams,
+      dtls_certificate_of (self));
   start_keepalives (self, session, reading.streams, true);
   store_descriptions (self, offer_msg.get (), answer.message ());
   {

@@ -37,6 +37,10 @@ SdpMessagePtr make_offer (ComediaSdpNegotiator * self);
 bool handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer,
     SdpError & err);
 
+/* NULL -> READY: loads dtls-certificate (or takes the process's
+ * certificate) and its fingerprint; false after an error naming the file. */
+bool load_dtls_certificate (ComediaSdpNegotiator * self);
+
 /* Stops the keepalives this element started (PAUSED -> READY). */
 void stop_keepalives (ComediaSdpNegotiator * self);
 

@@ -156,6 +156,34 @@ install_negotiator_properties (GObjectClass * gobject_class)
           COMEDIA_TYPE_SDP_SRTP, DEFAULT_SRTP,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_DTLS,
+      g_param_spec_enum ("dtls", "DTLS",
+          "DTLS-SRTP (RFC 5763/5764: a=fingerprint, a=setup, keys from a "
+          "handshake): accept answers UDP/TLS/RTP/SAVP(F) offers, and RTP/SAVP(F) "
+          "with a=fingerprint, with DTLS-SRTP (passive to an actpass offer), in "
+          "preference to a=crypto when an m-line offers both (as browsers need), "
+          "and offers none; off rejects media that offer only DTLS-SRTP (port 0); "
+          "require rejects media without DTLS-SRTP and offers UDP/TLS/RTP/SAVP(F) "
+          "(a=setup:actpass with ICE, a=setup:active with COMEDIA).  The "
+          "handshake's terms go to the elements that carry each component "
+          "(comedia-rtpsrc, or comedia-dtlssrtpdec/-enc over ICE); srtp decides "
+          "the rest",
+          COMEDIA_TYPE_SDP_DTLS, DEFAULT_DTLS,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_DTLS_CERTIFICATE,
+      g_param_spec_string ("dtls-certificate", "DTLS certificate",
+          "Path of a PEM file holding our DTLS certificate and its unencrypted "
+          "private key, read at NULL -> READY (an error names the file and what "
+          "is wrong); empty: the process's certificate (ECDSA P-256, self-signed, "
+          "made at start).  Peers check it against the a=fingerprint of our SDP",
+          DEFAULT_DTLS_CERTIFICATE, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_DTLS_LOCAL_FINGERPRINT,
+      g_param_spec_string ("dtls-local-fingerprint", "DTLS local fingerprint",
+          "The a=fingerprint our SDP carries: \"sha-256 AB:CD:...\" of the "
+          "certificate in use (dtls-certificate); NULL before READY",
+          nullptr, (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
   g_object_class_install_property (gobject_class, PROP_STRICT,
       g_param_spec_boolean ("strict", "Strict",
           "What a message on the sink pad that cannot be used does (not SDP, "
@@ -249,6 +277,13 @@ set_negotiator_property (NegotiatorSettings & settings, guint prop_id,
     case PROP_SRTP:
       settings.srtp = (ComediaSdpSrtp) g_value_get_enum (value);
       break;
+    case PROP_DTLS:
+      settings.dtls = (ComediaSdpDtls) g_value_get_enum (value);
+      break;
+    case PROP_DTLS_CERTIFICATE:
+      s = g_value_get_string (value);
+      settings.dtls_certificate_path = s ? s : "";
+      break;
     case PROP_SYMMETRIC_RTP:
       settings.symmetric_rtp = (ComediaSdpSymmetricRtp) g_value_get_enum (value);
       break;
@@ -327,6 +362,17 @@ get_negotiator_property (const NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_SRTP:
       g_value_set_enum (value, settings.srtp);
+      break;
+    case PROP_DTLS:
+      g_value_set_enum (value, settings.dtls);
+      break;
+    case PROP_DTLS_CERTIFICATE:
+      g_value_set_string (value, settings.dtls_certificate_path.empty () ? nullptr :
+          settings.dtls_certificate_path.c_str ());
+      break;
+    case PROP_DTLS_LOCAL_FINGERPRINT:
+      g_value_set_string (value, settings.dtls_local_fingerprint.empty () ? nullptr :
+          settings.dtls_local_fingerprint.c_str ());
       break;
     case PROP_SYMMETRIC_RTP:
       g_value_set_enum (value, settings.symmetric_rtp);

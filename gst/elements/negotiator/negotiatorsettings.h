@@ -9,11 +9,13 @@
  * guarded by the element's lock. */
 
 #include "comediaenums.h"
+#include "dtlscertificate.h"
 #include "sdpdocument.h"
 #include "keepalive.h"
 
 #include <gst/gst.h>
 
+#include <memory>
 #include <string>
 
 #define DEFAULT_SESSION "default"
@@ -35,6 +37,8 @@
 #define DEFAULT_RESTRICT_SOURCE TRUE
 #define DEFAULT_SYMMETRIC_RTP COMEDIA_SDP_SYMMETRIC_RTP_AUTO
 #define DEFAULT_SRTP COMEDIA_SDP_SRTP_ACCEPT
+#define DEFAULT_DTLS COMEDIA_SDP_DTLS_ACCEPT
+#define DEFAULT_DTLS_CERTIFICATE nullptr
 #define DEFAULT_STRICT FALSE
 
 enum
@@ -62,6 +66,9 @@ enum
   PROP_RESTRICT_SOURCE,
   PROP_SYMMETRIC_RTP,
   PROP_SRTP,
+  PROP_DTLS,
+  PROP_DTLS_CERTIFICATE,
+  PROP_DTLS_LOCAL_FINGERPRINT,
   PROP_STRICT,
   PROP_MESSAGES_REFUSED,
 };
@@ -91,6 +98,13 @@ struct NegotiatorSettings {
   gboolean restrict_source = DEFAULT_RESTRICT_SOURCE;
   ComediaSdpSymmetricRtp symmetric_rtp = DEFAULT_SYMMETRIC_RTP;
   ComediaSdpSrtp srtp = DEFAULT_SRTP;
+  ComediaSdpDtls dtls = DEFAULT_DTLS;
+  std::string dtls_certificate_path;   /* "": the process's certificate */
+  /* Loaded at NULL -> READY: the certificate from dtls_certificate_path
+   * (NULL: the process's, DtlsCertificate::process_default), and the
+   * sha-256 fingerprint of the one in use ("" before READY). */
+  std::shared_ptr<const comedia::DtlsCertificate> dtls_certificate;
+  std::string dtls_local_fingerprint;
   gboolean strict = DEFAULT_STRICT;
   std::string stun_server, turn_server, ice_addresses;
 };

@@ -342,6 +342,7 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
   gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_TRANSPORT, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_SYMMETRIC_RTP, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_SRTP, (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_DTLS, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (COMEDIA_TYPE_SDP_PREFER_TRANSPORT,
       (GstPluginAPIFlags) 0);
 }
@@ -734,7 +735,7 @@ comedia_sdp_negotiator_change_state (GstElement * element, GstStateChange transi
 
   if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
     get_session (self);
-    if (!prepare_ice (self))
+    if (!comedia::load_dtls_certificate (self) || !prepare_ice (self))
       return GST_STATE_CHANGE_FAILURE;
   }
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {

@@ -167,14 +167,73 @@ set_srtp_keys (GstElement * self, ComediaSession * session, const StreamPlan & p
         srtp_suite_info (p.srtp_outbound.suite).name);
 }
 
+/* The DTLS-SRTP terms of @p's stream for the elements that carry its
+ * components (comedia-rtpsrc; comedia-dtlssrtpdec/-enc over ICE): component
+ * 1 and, without rtcp-mux, 2, each with its own handshake.  The association
+ * number goes up for a new handshake: when the plan asks (a first answer, a
+ * re-offer with a new tls-id or fingerprint) or the terms differ from those
+ * the component holds; else it stays, and so does the association.  A
+ * stream without DTLS turns it off where it was on. */
+static void
+set_dtls_terms (GstElement * self, ComediaSession * session, const StreamPlan & p,
+    const std::shared_ptr<const DtlsCertificate> & certificate)
+{
+  /* What we answered or offered: an ICE peer may offer rtcp-mux that a
+   * pipeline with two ICE components does not take. */
+  bool mux = p.local.rtcp_mux;
+  for (guint component : { COMPONENT_RTP, COMPONENT_RTCP }) {
+    bool used = p.dtls.enabled && (component == COMPONENT_RTP || !mux);
+    Component *c = used ? comedia_session_ensure_component (session, p.stream, component)
+        : comedia_session_find_component (session, p.stream, component);
+    if (c == nullptr)
+      continue;
+    NegotiatedDtls current;
+    guint64 generation = 0;
+    c->dtls.since (generation, current);
+    if (!used) {
+      if (current.enabled) {
+        NegotiatedDtls off;
+        off.association = current.association;
+        c->dtls.set (off);
+      }
+      continue;
+    }
+    NegotiatedDtls terms;
+    terms.enabled = true;
+    terms.role = p.dtls.role;
+    terms.connect = p.dtls.connect;
+    terms.expected = p.dtls.peer.fingerprints;
+    terms.certificate = certificate;
+    /* The client sends the ClientHello: without ICE, to the peer's SDP
+     * address for this component. */
+    if (terms.role == DtlsRole::Client && p.kind != StreamPlan::Kind::Ice
+        && !p.remote.address.empty ())
+      PeerAddress::parse (p.remote.address, component == COMPONENT_RTP ?
+          p.remote.rtp_port : p.remote.rtcp_port, terms.remote);
+    bool renew = p.dtls.new_association || !current.enabled || current.role != terms.role
+        || current.connect != terms.connect || current.expected != terms.expected
+        || current.certificate != terms.certificate;
+    terms.association = renew ? current.association + 1 : current.association;
+    c->dtls.set (terms);
+    GST_DEBUG_OBJECT (self, "stream %u component %u: DTLS %s, association %"
+        G_GUINT64_FORMAT "%s", p.stream, component, dtls_role_field (p.dtls),
+        terms.association, renew ? " (new handshake)" : "");
+  }
+}
+
 void
 apply_stream_plans (GstElement * self, ComediaSession * session,
-    NiceProvisioner & nice, const std::vector<StreamPlan> & plans)
+    NiceProvisioner & nice, const std::vector<StreamPlan> & plans,
+    const std::shared_ptr<const DtlsCertificate> & certificate)
 {
   for (const StreamPlan & p : plans) {
+    /* A rejected stream turns DTLS off where it was on. */
+    set_dtls_terms (self, session, p, certificate);
     /* Keys before destinations: a sink that could send before it has its
-     * key would send plain RTP, which the peer drops. */
-    if (p.kind != StreamPlan::Kind::Rejected && p.kind != StreamPlan::Kind::Ice)
+     * key would send plain RTP, which the peer drops.  DTLS-SRTP's come
+     * from the handshake, into the same components: none from here. */
+    if (p.kind != StreamPlan::Kind::Rejected && p.kind != StreamPlan::Kind::Ice
+        && !p.dtls.enabled)
       set_srtp_keys (self, session, p);
     if (p.kind == StreamPlan::Kind::Ice) {
       std::shared_ptr<IceAgent> ice = nice.agent ();
@@ -217,8 +276,9 @@ apply_stream_plans (GstElement * self, ComediaSession * session,
         "local-rtcp-port", G_TYPE_UINT, (guint) p.local.rtcp_port,
         "rtcp-mux", G_TYPE_BOOLEAN, (gboolean) (p.local.rtcp_mux || p.remote.rtcp_mux),
         "allowed-source", G_TYPE_STRING, p.allowed_source.c_str (),
-        "srtp", G_TYPE_STRING, p.srtp_outbound.enabled () ?
+        "srtp", G_TYPE_STRING, p.dtls.enabled ? "dtls" : p.srtp_outbound.enabled () ?
             srtp_suite_info (p.srtp_outbound.suite).name : "",
+        "dtls", G_TYPE_STRING, dtls_role_field (p.dtls),
         "note", G_TYPE_STRING, p.note.c_str (), nullptr);
     gst_element_post_message (self, gst_message_new_element (GST_OBJECT (self), s));
   }

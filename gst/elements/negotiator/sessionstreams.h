@@ -13,6 +13,7 @@
 
 #include "answerer.h"
 #include "comediasession.h"
+#include "dtlscertificate.h"
 #include "niceprovisioner.h"
 
 #include <gst/gst.h>
@@ -47,10 +48,13 @@ StreamSupplies supply_stream_needs (ComediaSession * session, NiceProvisioner & 
 bool gather_stream_ice (NiceProvisioner & nice, guint stream, IceDescription & local,
     std::string & error);
 
-/* Gives the session's sinks their destinations and tells the bus (one
- * sdp-negotiator-stream message per plan, posted on @element). */
+/* Gives the session's sinks their destinations, the components their
+ * SDES keys or DTLS-SRTP terms (with @certificate, NULL for the process's),
+ * and tells the bus (one sdp-negotiator-stream message per plan, posted on
+ * @element). */
 void apply_stream_plans (GstElement * element, ComediaSession * session,
-    NiceProvisioner & nice, const std::vector<StreamPlan> & plans);
+    NiceProvisioner & nice, const std::vector<StreamPlan> & plans,
+    const std::shared_ptr<const DtlsCertificate> & certificate);
 
 /* Starts NAT keepalives, one every @interval_ms of silence with RTP payload
  * type @payload_type, for the streams of @plans that send somewhere;

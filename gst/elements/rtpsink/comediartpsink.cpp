@@ -180,7 +180,10 @@ comedia_rtp_sink_class_init (ComediaRtpSinkClass * klass)
           "the negotiated direction is recvonly or inactive), send-errors (e.g. ICMP port "
           "unreachable), keepalives-sent (NAT keepalives sent on this "
           "component), protect-errors (packets libsrtp refused to protect, "
-          "not sent), and peer (the latched \"IP:port\", or empty)",
+          "not sent), dropped-awaiting-dtls (media dropped because "
+          "DTLS-SRTP was negotiated and its handshake has not given the "
+          "keys yet: nothing leaves plain), and peer (the latched "
+          "\"IP:port\", or the DTLS-verified one, or empty)",
           GST_TYPE_STRUCTURE,
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
@@ -255,6 +258,7 @@ create_stats (ComediaRtpSink * self)
       "send-errors", G_TYPE_UINT64, get (comedia::Count::SendErrors),
       "keepalives-sent", G_TYPE_UINT64, get (comedia::Count::KeepalivesSent),
       "protect-errors", G_TYPE_UINT64, get (comedia::Count::ProtectErrors),
+      "dropped-awaiting-dtls", G_TYPE_UINT64, get (comedia::Count::DroppedAwaitingDtls),
       "peer", G_TYPE_STRING, destination.c_str (), nullptr);
 }
 
@@ -546,6 +550,20 @@ protect_into_slot (ComediaRtpSinkPrivate * priv, Component * c,
   return true;
 }
 
+/* DTLS-SRTP was negotiated and its handshake has not keyed the component
+ * yet: media would leave plain.  The RTCP component of a stream with
+ * rtcp-mux has no terms of its own; its stream's RTP component has. */
+static bool
+awaiting_dtls (ComediaRtpSinkPrivate * priv, Component * c)
+{
+  if (G_LIKELY (c->srtp_out.active ()))
+    return false;
+  Component *rtp = c->component == comedia::COMPONENT_RTCP ?
+      comedia_session_find_component (priv->session, priv->opened.stream,
+          comedia::COMPONENT_RTP) : nullptr;
+  return c->awaits_dtls_keys (rtp);
+}
+
 /* Sends @n buffers to the component's destination with one sendmmsg, as
  * many as it takes: the one path of render and render_list, as
  * multiudpsink has. */
@@ -559,6 +577,10 @@ send_buffers (ComediaRtpSink * self, GstBuffer ** buffers, guint n)
 
   if (G_UNLIKELY (c->sending.on_hold ())) {
     c->counters.add (comedia::Count::DroppedOnHold, n);
+    return GST_FLOW_OK;
+  }
+  if (G_UNLIKELY (awaiting_dtls (priv, c))) {
+    c->counters.add (comedia::Count::DroppedAwaitingDtls, n);
     return GST_FLOW_OK;
   }
   GSocketAddress *dest = current_destination (self, c);

@@ -87,6 +87,19 @@
  *     caps="application/x-rtp,media=audio,clock-rate=8000,encoding-name=PCMU,payload=0" ! \
  *   rtppcmudepay ! mulawdec ! autoaudiosink
  * ]|
+ *
+ * ## DTLS-SRTP
+ *
+ * When sdp-negotiator negotiates DTLS-SRTP for a COMEDIA stream, each
+ * comedia-rtpsrc runs its component's handshake on its own socket.  Passive
+ * (server): each source that sends a ClientHello is a candidate with a
+ * bounded handshake; nothing latches or passes until one completes with a
+ * certificate of the SDP's fingerprint.  Active (client): the ClientHello
+ * leaves this socket for the answer's address, opening our NAT on the way.
+ * The verified peer is then the destination of the component's sinks at
+ * once, its keys protect both ways (comedia-rtpsink sends nothing before),
+ * and `comedia-dtls` messages tell each step.  Without sdp-negotiator,
+ * #ComediaRtpSrc:dtls-fingerprint sets the server role's terms.
  */
 #include "config.h"
 
@@ -216,7 +229,11 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "that sends a ClientHello is a candidate with a bounded handshake; "
           "nothing latches and no RTP passes until one completes with a "
           "certificate of this fingerprint, whose keys then protect both "
-          "ways. Posts comedia-dtls element messages. Empty: no DTLS", "",
+          "ways, and whose source is then the destination. Posts comedia-dtls "
+          "element messages. Empty: the DTLS-SRTP terms sdp-negotiator "
+          "negotiated for the component (either role; in the client role "
+          "the ClientHello leaves from this socket toward the answer's "
+          "address), or no DTLS", "",
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS)));
   g_object_class_install_property (gobject_class, PROP_DTLS_LOCAL_FINGERPRINT,
       g_param_spec_string ("dtls-local-fingerprint", "DTLS local fingerprint",
@@ -240,10 +257,12 @@ comedia_rtp_src_class_init (ComediaRtpSrcClass * klass)
           "peer, or before it latched the source the SDP names: a key "
           "mismatch rather than someone else's packets), receive-calls (system calls that read "
           "datagrams: a batch is one), and peer (the latched \"IP:port\", "
-          "or empty); with rtcp-mux also rtcp-peer; with dtls-fingerprint "
-          "also dtls-received (DTLS datagrams), dtls-candidates (sources "
-          "whose handshake started), dtls-failed, dtls-dropped (DTLS not "
-          "taken: a full table, a rate, a bad cookie, after verification) "
+          "or empty); with rtcp-mux also rtcp-peer; with DTLS-SRTP "
+          "(dtls-fingerprint or negotiated) also dtls-received (DTLS "
+          "datagrams), dtls-candidates (handshakes started: a source each as "
+          "server, one per association as client), dtls-failed, dtls-dropped "
+          "(DTLS not taken: a full table, a rate, a bad cookie, after "
+          "verification, not from the client's peer) "
           "and dtls-dropped-media (RTP/RTCP before verification)", GST_TYPE_STRUCTURE,
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
@@ -535,18 +554,6 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
         ("libsrtp refused the srtp-key"), ("%s", srtp_error.c_str ()));
     return FALSE;
   }
-  std::string dtls_error;
-  if (!priv->dtls.configure (dtls_fingerprint, dtls_error)
-      || (priv->dtls.enabled () && !priv->dtls.start (GST_ELEMENT (self), component,
-              dtls_error))) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("Invalid DTLS settings: %s", dtls_error.c_str ()), (nullptr));
-    return FALSE;
-  }
-  if (priv->dtls.enabled ()) {
-    std::lock_guard<std::mutex> guard (priv->lock);
-    priv->dtls_local_fingerprint = comedia::DtlsReceiver::local_fingerprint ();
-  }
 
   guint max_batch;
   gint buffer_size;
@@ -585,6 +592,21 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
             loop_settings.coalesce_us),
         ("receive-threads and receive-coalesce are set by the first element "
             "that names a receive-thread"));
+
+  /* The property's terms, or the negotiator's, which wake the thread. */
+  std::string dtls_error;
+  std::shared_ptr<comedia::ReceiveLoop> loop = priv->loop;
+  if (!priv->dtls.configure (dtls_fingerprint, dtls_error)
+      || !priv->dtls.start (GST_ELEMENT (self), priv->reporter, priv->terms,
+          [loop, priv] { loop->wake (priv); }, dtls_error)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Invalid DTLS settings: %s", dtls_error.c_str ()), (nullptr));
+    return FALSE;
+  }
+  if (priv->dtls.fixed ()) {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    priv->dtls_local_fingerprint = comedia::DtlsReceiver::local_fingerprint ();
+  }
 
   if (!priv->engine.open (thread_name, dispatch_config.mtu, max_batch)) {
     GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
@@ -827,6 +849,7 @@ ComediaRtpSrcPrivate::serve (gint64 now, bool readable)
   /* The one look at the session of this turn, after the read: whatever it
    * set before these datagrams were sent applies to them. */
   terms.update ();
+  dtls.update (now);
   retry_held_rtcp (this, Side::MuxedRtcp, now);
   retry_held_rtcp (this, Side::ReadComponent, now);
 

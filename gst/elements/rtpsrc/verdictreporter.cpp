@@ -16,6 +16,7 @@ VerdictReporter::close ()
   read_ = nullptr;
   muxed_rtcp_ = nullptr;
   session_ = nullptr;
+  verified_read_ = verified_muxed_rtcp_ = PeerAddress ();
 }
 
 std::string
@@ -162,6 +163,12 @@ VerdictReporter::announce_latch (Side side, const LatchEvent &latch)
   const PeerAddress &peer = latch.peer;
   component->counters.add (Count::Latched);
   component->destination.publish_latched (peer, latch.ssrc);
+  /* The DTLS-verified peer's first media: announced at verification. */
+  PeerAddress &verified = verified_of (side);
+  bool announced = verified.valid () && verified == peer;
+  verified = PeerAddress ();
+  if (announced)
+    return;
 
   if (decision.relatched) {
     component->counters.add (Count::Relatched);
@@ -215,11 +222,40 @@ void
 VerdictReporter::report_unlatched (Side side, const PeerAddress &old)
 {
   Component *component = component_of (side);
-  component->destination.clear_latched ();
+  /* Not a DTLS-verified peer published since, which the terms move to. */
+  if (component->destination.latched_peer () == old)
+    component->destination.clear_latched ();
   GstStructure *s = component_message ("comedia-unlatched", component, old);
   gst_structure_set (s, "reason", G_TYPE_STRING,
       drop_reason_name (DropReason::OutsideAllowed), nullptr);
   post (s);
+}
+
+void
+VerdictReporter::announce_verified (const PeerAddress &peer)
+{
+  for (Side side : {Side::ReadComponent, Side::MuxedRtcp}) {
+    Component *component = component_of (side);
+    if (!component)
+      continue;
+    PeerAddress old = component->destination.latched_peer ();
+    component->destination.publish_verified (peer);
+    verified_of (side) = peer;
+    if (old == peer)
+      continue;   /* a new handshake with the same peer */
+    if (old.valid ()) {
+      component->counters.add (Count::Relatched);
+      GstStructure *s = component_message ("comedia-relatched", component, peer);
+      gst_structure_set (s,
+          "old-address", G_TYPE_STRING, old.ip_string ().c_str (),
+          "old-port", G_TYPE_INT, (gint) old.port,
+          "reason", G_TYPE_STRING, "dtls-verified", nullptr);
+      post (s);
+    } else {
+      post (component_message ("comedia-latched", component, peer));
+    }
+  }
+  g_object_notify (G_OBJECT (element_), "latched-address");
 }
 
 void

@@ -55,10 +55,17 @@ class VerdictReporter {
   /* The negotiated allowed source excludes the side's latched peer @old,
    * which the dispatch forgot: the Component forgets it too, and says so. */
   void report_unlatched (Side side, const PeerAddress &old);
+  /* A DTLS handshake verified @peer on the read component: sending goes to
+   * it at once (with rtcp-mux, RTCP's too), announced as a latch is; the
+   * dispatch's latch on its first media then adds its SSRC, counted and
+   * not announced again. */
+  void announce_verified (const PeerAddress &peer);
 
  private:
   Component *&component_of (Side side)
   { return side == Side::ReadComponent ? read_ : muxed_rtcp_; }
+  PeerAddress &verified_of (Side side)
+  { return side == Side::ReadComponent ? verified_read_ : verified_muxed_rtcp_; }
   void post (GstStructure *s);
   GstStructure *component_message (const char *name,
       const Component *component, const PeerAddress &peer);
@@ -76,6 +83,8 @@ class VerdictReporter {
   ComediaSession *session_ = nullptr;
   Component *read_ = nullptr;         /* the component the element reads */
   Component *muxed_rtcp_ = nullptr;   /* component 2, with rtcp-mux */
+  /* Announced by announce_verified (), until the dispatch latches it. */
+  PeerAddress verified_read_, verified_muxed_rtcp_;
   /* Per-packet rubbish and refused sources are reported at most once a
    * second. */
   RateLimit malformed_warning_{G_USEC_PER_SEC};

@@ -9,6 +9,7 @@
 #include "icesdp.h"
 #include "offerer.h"
 #include "sdpfakes.h"
+#include "sdpparse.h"
 
 #include <functional>
 #include <map>
@@ -23,16 +24,6 @@ using namespace comedia;
 #define CAND_HOST1 "1 1 UDP 2130706431 192.168.1.10 50000 typ host"
 #define CAND_HOST2 "1 2 UDP 2130706430 192.168.1.10 50001 typ host"
 #define CAND_SRFLX1 "2 1 UDP 1694498815 198.51.100.10 61000 typ srflx raddr 192.168.1.10 rport 50000"
-
-static SdpDocument
-parse_ok (const std::string & text)
-{
-  SdpDocument doc;
-  SdpError err;
-  if (!SdpDocument::parse (text.data (), text.size (), doc, err))
-    fail ("valid SDP rejected: %s\n%s", err.message.c_str (), text.c_str ());
-  return doc;
-}
 
 static std::string
 transports (const std::vector<StreamPlan> & plans)

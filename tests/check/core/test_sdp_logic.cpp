@@ -9,6 +9,7 @@
 #include "netaddress.h"
 #include "offerer.h"
 #include "sdpfakes.h"
+#include "sdpparse.h"
 
 #include <cstring>
 #include <functional>
@@ -79,16 +80,6 @@ join (const std::vector<std::string> & v)
   for (const auto & s : v)
     out += (out.empty () ? "" : ", ") + s;
   return "[" + out + "]";
-}
-
-static SdpDocument
-parse_ok (const std::string & text)
-{
-  SdpDocument doc;
-  SdpError err;
-  if (!SdpDocument::parse (text.data (), text.size (), doc, err))
-    fail ("valid SDP rejected: %s\n%s", err.message.c_str (), text.c_str ());
-  return doc;
 }
 
 #define HEAD "v=0\no=- 0 0 IN IP4 198.51.100.10\ns=peer\nt=0 0\n"

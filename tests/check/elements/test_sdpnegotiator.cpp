@@ -11,6 +11,8 @@
 #include "sdpdocument.h"
 #include "sdescrypto.h"
 
+#include "negotiatorharness.h"
+#include "sdpparse.h"
 #include "packets.h"
 #include "peersrtp.h"
 
@@ -152,69 +154,18 @@ struct NegotiatorFixture {
     if (state == StreamsState::Playing)
       fail_unless (gst_element_set_state (streams.pipeline, GST_STATE_PLAYING) !=
           GST_STATE_CHANGE_FAILURE);
-    std::string desc = std::string ("sdp-negotiator session=") + session + " " + props;
-    GError *err = nullptr;
-    GstElement *e = gst_parse_launch (desc.c_str (), &err);
-    fail_unless (e != nullptr, "%s", err ? err->message : "?");
-    h = gst_harness_new_with_element (e, "sink", "src");
-    gst_object_unref (e);
-    bus = gst_bus_new ();
-    gst_element_set_bus (h->element, bus);
-    gst_harness_play (h);
-    /* stream-start, caps and segment, as filesrc or tcpclientsrc send them. */
-    gst_harness_set_src_caps_str (h, "application/sdp");
+    h = negotiator_harness_new (std::string ("sdp-negotiator session=") + session + " "
+        + props, &bus);
   }
 
   ~NegotiatorFixture () {
-    /* Queued messages hold the element, which holds the bus: drop them. */
-    gst_bus_set_flushing (bus, TRUE);
-    gst_harness_teardown (h);
-    gst_object_unref (bus);
+    negotiator_harness_free (h, bus);
     free_streams (streams);
   }
 
   NegotiatorFixture (const NegotiatorFixture &) = delete;
   NegotiatorFixture &operator= (const NegotiatorFixture &) = delete;
 };
-
-/* Pushes @text in @chunk-byte buffers, as `filesrc blocksize=N` would;
- * returns the first flow that is not OK. */
-static GstFlowReturn
-push_text (GstHarness * h, const std::string & text, gsize chunk)
-{
-  for (gsize pos = 0; pos < text.size (); pos += chunk) {
-    gsize len = MIN (chunk, text.size () - pos);
-    GstFlowReturn ret = gst_harness_push (h,
-        gst_buffer_new_memdup (text.data () + pos, len));
-    if (ret != GST_FLOW_OK)
-      return ret;
-  }
-  return GST_FLOW_OK;
-}
-
-static std::string
-pull_text (GstHarness * h)
-{
-  GstBuffer *buf = gst_harness_try_pull (h);
-  if (buf == nullptr)
-    return "";
-  GstMapInfo map;
-  gst_buffer_map (buf, &map, GST_MAP_READ);
-  std::string out ((const char *) map.data, map.size);
-  gst_buffer_unmap (buf, &map);
-  gst_buffer_unref (buf);
-  return out;
-}
-
-static comedia::SdpDocument
-parse_ok (const std::string & text)
-{
-  comedia::SdpDocument doc;
-  comedia::SdpError err;
-  if (!comedia::SdpDocument::parse (text.data (), text.size (), doc, err))
-    fail ("invalid SDP from the element: %s\n%s", err.message.c_str (), text.c_str ());
-  return doc;
-}
 
 /* Takes the first message on @bus that @match accepts; the others stay
  * queued, in order. */
@@ -714,12 +665,7 @@ pull_offer (GstHarness * h)
   /* The offer leaves by itself once PLAYING, from the element's task. */
   GstBuffer *buf = gst_harness_pull (h);
   fail_unless (buf != nullptr, "no offer");
-  GstMapInfo map;
-  gst_buffer_map (buf, &map, GST_MAP_READ);
-  std::string out ((const char *) map.data, map.size);
-  gst_buffer_unmap (buf, &map);
-  gst_buffer_unref (buf);
-  return out;
+  return take_buffer_text (buf);
 }
 
 GST_START_TEST (test_offerer_exchange)
