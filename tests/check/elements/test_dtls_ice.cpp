@@ -13,6 +13,7 @@
  */
 #include <gst/app/gstappsink.h>
 #include <gst/check/gstcheck.h>
+#include <gst/sdp/sdp.h>
 
 #include "comediasession.h"
 #include "component.h"
@@ -41,15 +42,20 @@ struct Peer {
   GstElement *pipeline = nullptr;
 
   /* @mux: RTCP on component 1 (rtcp-mux); else component 2 with its own
-   * elements and handshake. */
-  Peer (const std::string & session, const char *role, bool mux = true)
+   * elements and handshake.  @negotiator: the properties of an
+   * sdp-negotiator that gives the pipeline its agent and the terms; empty:
+   * the test's own agent. */
+  Peer (const std::string & session, const char *role, bool mux = true,
+      const std::string & negotiator = "")
   {
-    ice = std::make_unique<IceAgent> (nullptr);
     std::string error;
-    /* libnice skips loopback when it enumerates interfaces. */
-    fail_unless (ice->configure ("", "", {"127.0.0.1"}, error), "%s", error.c_str ());
-    fail_unless (ice->ensure_stream (1, mux ? 1 : 2, error), "%s", error.c_str ());
-    fail_unless (ice->gather (1, 5000, local, error), "%s", error.c_str ());
+    if (negotiator.empty ()) {
+      ice = std::make_unique<IceAgent> (nullptr);
+      /* libnice skips loopback when it enumerates interfaces. */
+      fail_unless (ice->configure ("", "", {"127.0.0.1"}, error), "%s", error.c_str ());
+      fail_unless (ice->ensure_stream (1, mux ? 1 : 2, error), "%s", error.c_str ());
+      fail_unless (ice->gather (1, 5000, local, error), "%s", error.c_str ());
+    }
     std::string props = " session=" + session + " stream=1 ";
     std::string dec_props = props + "dtls-role=" + role;
     std::string rtcp = mux ? "dec.rtcp_src ! rb.recv_rtcp_sink_0 rb.send_rtcp_src_0 ! enc.rtcp_sink "
@@ -57,7 +63,8 @@ struct Peer {
         + dec_props + " ! rb.recv_rtcp_sink_0 "
         "rb.send_rtcp_src_0 ! comedia-dtlssrtpenc name=enc2 component=2" + props +
         "! nicesink name=nsink2 stream=1 component=2 sync=false async=false ";
-    std::string line = "rtpbin name=rb "
+    std::string line = (negotiator.empty () ? "" : "sdp-negotiator name=neg session=" +
+        session + " ice-addresses=127.0.0.1 " + negotiator + " ") + "rtpbin name=rb "
         "nicesrc name=nsrc stream=1 component=1 ! comedia-dtlssrtpdec name=dec component=1"
         + dec_props + " ! " VP8_CAPS " ! rb.recv_rtp_sink_0 " + rtcp +
         "videotestsrc is-live=true ! video/x-raw,width=160,height=120,framerate=15/1 ! "
@@ -69,7 +76,7 @@ struct Peer {
     pipeline = gst_parse_launch (line.c_str (), &err);
     fail_unless (pipeline != nullptr && err == nullptr, "%s", err ? err->message : "");
     for (const char *name : { "nsrc", "nsink", "nsrc2", "nsink2" })
-      if (GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), name)) {
+      if (GstElement *e = ice ? gst_bin_get_by_name (GST_BIN (pipeline), name) : nullptr) {
         g_object_set (e, "agent", ice->agent (), nullptr);
         gst_object_unref (e);
       }
@@ -322,6 +329,53 @@ GST_START_TEST (test_rtcp_component_has_its_own_handshake)
 
 GST_END_TEST;
 
+/* Two sdp-negotiators: the offerer offers ICE with DTLS-SRTP
+ * (dtls=require: UDP/TLS/RTP/SAVPF, a=setup:actpass), the answerer takes the
+ * server role (passive), both leave the terms in their sessions, and the
+ * elements carry VP8 both ways under the handshake's keys. */
+GST_START_TEST (test_two_negotiators)
+{
+  Peer offerer ("dtls-neg-o", "server", true,
+      "role=offerer transport=ice dtls=require offer-caps=\"" VP8_CAPS "\"");
+  Peer answerer ("dtls-neg-a", "server", true, "dtls=accept");
+  offerer.play ();
+  answerer.play ();
+  GstSDPMessage *offer = nullptr, *answer = nullptr;
+  g_signal_emit_by_name (offerer.element ("neg"), "create-offer", &offer);
+  fail_unless (offer != nullptr);
+  gchar *text = gst_sdp_message_as_text (offer);
+  std::string offer_text = text;
+  g_free (text);
+  fail_unless (offer_text.find ("UDP/TLS/RTP/SAVPF") != std::string::npos, "%s",
+      offer_text.c_str ());
+  fail_unless (offer_text.find ("a=setup:actpass") != std::string::npos, "%s",
+      offer_text.c_str ());
+  g_signal_emit_by_name (answerer.element ("neg"), "process-offer", offer, &answer);
+  fail_unless (answer != nullptr);
+  text = gst_sdp_message_as_text (answer);
+  std::string answer_text = text;
+  g_free (text);
+  fail_unless (answer_text.find ("a=setup:passive") != std::string::npos, "%s",
+      answer_text.c_str ());
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (offerer.element ("neg"), "process-answer", answer, &ok);
+  fail_unless (ok);
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+
+  GstStructure *v = offerer.wait_dtls ("verified", 20000);
+  fail_unless (v != nullptr, "offerer: no verified handshake: %s / %s",
+      offerer.dec_stats ().c_str (), answerer.dec_stats ().c_str ());
+  gst_structure_free (v);
+  v = answerer.wait_dtls ("verified", 5000);
+  fail_unless (v != nullptr, "answerer: no verified handshake");
+  gst_structure_free (v);
+  fail_unless (offerer.decodes (10000), "the offerer decodes nothing");
+  fail_unless (answerer.decodes (10000), "the answerer decodes nothing");
+}
+
+GST_END_TEST;
+
 static Suite *
 dtls_ice_suite (void)
 {
@@ -333,6 +387,7 @@ dtls_ice_suite (void)
   tcase_add_test (tc, test_call_over_ice_with_dtls);
   tcase_add_test (tc, test_fingerprint_mismatch_passes_nothing);
   tcase_add_test (tc, test_rtcp_component_has_its_own_handshake);
+  tcase_add_test (tc, test_two_negotiators);
   return s;
 }
 
