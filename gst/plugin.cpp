@@ -16,6 +16,8 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (comedia_rtpsrc, plugin);
   ret |= GST_ELEMENT_REGISTER (comedia_rtpsink, plugin);
   ret |= GST_ELEMENT_REGISTER (sdp_negotiator, plugin);
+  ret |= GST_ELEMENT_REGISTER (comedia_dtlssrtpdec, plugin);
+  ret |= GST_ELEMENT_REGISTER (comedia_dtlssrtpenc, plugin);
 
   return ret;
 }

@@ -5,7 +5,7 @@
 # does: point GST_PLUGIN_PATH at the installed plugin directory and ask
 # gst-inspect-1.0.  It must find the comedia plugin there (and only there:
 # the build directory is taken out of the environment, the registry is
-# fresh), with its three elements, each loadable.
+# fresh), with its five elements, each loadable.
 # SPDX-License-Identifier: LGPL-2.1-or-later
 set -euo pipefail
 
@@ -41,8 +41,8 @@ out=$(inspect comedia 2>&1) || true
 echo "$out" | sed 's/^/  /'
 check "gst-inspect-1.0 finds the comedia plugin" grep -q '^  Name *comedia$' <<<"$out"
 check "it is loaded from the installed file" grep -q "^  Filename *$plugin\$" <<<"$out"
-check "it has its three elements" grep -q '^  +-- 3 elements$' <<<"$out"
-for e in comedia-rtpsrc comedia-rtpsink sdp-negotiator; do
+check "it has its five elements" grep -q '^  +-- 5 elements$' <<<"$out"
+for e in comedia-rtpsrc comedia-rtpsink sdp-negotiator comedia-dtlssrtpdec comedia-dtlssrtpenc; do
     out=$(inspect "$e" 2>&1) || true
     check "gst-inspect-1.0 $e loads it from the install" grep -q "^  Filename *$plugin\$" <<<"$out"
 done

@@ -1,0 +1,337 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-comedia-dtlssrtpenc
+ * @title: comedia-dtlssrtpenc
+ * @see_also: comedia-dtlssrtpdec, nicesink, nicesrc, sdp-negotiator, rtpbin
+ *
+ * DTLS-SRTP (RFC 5763/5764) on one ICE component, the sending half: put it
+ * between rtpbin and libnice's nicesink.  It protects what it gets with
+ * the outbound SRTP key of the handshake that the comedia-dtlssrtpdec of
+ * the same session, stream and component runs (the decoder receives the
+ * handshake's datagrams, so it owns it): RTP as SRTP, and RTCP (payload
+ * types 192 to 223 by RFC 5761's rule, or everything on component 2) as
+ * SRTCP.  With rtcp-mux, link rtpbin's send_rtcp_src to the `rtcp_sink`
+ * request pad: that RTCP goes out as SRTCP on the same component.
+ *
+ * Until the handshake has completed with a verified peer certificate (and
+ * after it failed), nothing is sent: plain RTP never leaves on a DTLS
+ * component.  What is dropped so, and what libsrtp refused, is counted in
+ * #ComediaDtlsSrtpEnc:stats.
+ *
+ * ## Example launch line: send VP8 over ICE with DTLS-SRTP and rtcp-mux
+ * |[
+ * gst-launch-1.0 rtpbin name=rb \
+ *   tcpserversrc port=7000 ! sdp-negotiator ! tcpserversink port=7001 async=false \
+ *   nicesrc stream=1 component=1 ! comedia-dtlssrtpdec stream=1 component=1 ! \
+ *     "application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96" ! rb.recv_rtp_sink_0 \
+ *   videotestsrc is-live=true ! vp8enc deadline=1 ! rtpvp8pay ! rb.send_rtp_sink_0 \
+ *   rb.send_rtp_src_0 ! comedia-dtlssrtpenc stream=1 component=1 name=enc ! \
+ *     nicesink stream=1 component=1 sync=false async=false \
+ *   rb.send_rtcp_src_0 ! enc.rtcp_sink \
+ *   rb. ! fakesink async=false
+ * ]|
+ */
+#include "config.h"
+
+#include "comediadtlssrtpenc.h"
+#include "comediaelements.h"
+#include "dtlssrtpshared.h"
+#include "packetfacts.h"
+
+#include <atomic>
+#include <mutex>
+
+GST_DEBUG_CATEGORY_STATIC (comedia_dtls_srtp_enc_debug);
+#define GST_CAT_DEFAULT comedia_dtls_srtp_enc_debug
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_STREAM,
+  PROP_COMPONENT,
+  PROP_STATS,
+};
+
+static const comedia::ComponentPropertyIds component_ids = {
+  PROP_SESSION, PROP_STREAM, PROP_COMPONENT
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("application/x-rtp; application/x-rtcp"));
+static GstStaticPadTemplate rtcp_sink_template =
+GST_STATIC_PAD_TEMPLATE ("rtcp_sink", GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("application/x-rtcp"));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+struct ComediaDtlsSrtpEncPrivate {
+  std::mutex lock;            /* guards the properties and held */
+  comedia::ComponentProperties properties;
+  comedia::HeldComponent held;
+
+  GstPad *sink = nullptr, *src = nullptr, *rtcp_sink = nullptr;
+  /* sink and rtcp_sink push from two threads: one at a time on src. */
+  std::mutex push_lock;
+  bool src_opened = false;    /* src had its segment: RTCP may follow */
+
+  std::atomic<guint64> sent_rtp{0}, sent_rtcp{0}, dropped_before{0},
+      protect_errors{0};
+};
+
+struct _ComediaDtlsSrtpEnc {
+  GstElement parent;
+  ComediaDtlsSrtpEncPrivate *priv;
+};
+
+#define comedia_dtls_srtp_enc_parent_class parent_class
+G_DEFINE_TYPE (ComediaDtlsSrtpEnc, comedia_dtls_srtp_enc, GST_TYPE_ELEMENT);
+GST_ELEMENT_REGISTER_DEFINE (comedia_dtlssrtpenc, "comedia-dtlssrtpenc",
+    GST_RANK_NONE, COMEDIA_TYPE_DTLS_SRTP_ENC);
+
+static void comedia_dtls_srtp_enc_finalize (GObject * object);
+static void comedia_dtls_srtp_enc_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void comedia_dtls_srtp_enc_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static GstStateChangeReturn comedia_dtls_srtp_enc_change_state (GstElement * element,
+    GstStateChange transition);
+static GstPad *comedia_dtls_srtp_enc_request_new_pad (GstElement * element,
+    GstPadTemplate * templ, const gchar * name, const GstCaps * caps);
+static void comedia_dtls_srtp_enc_release_pad (GstElement * element, GstPad * pad);
+static GstFlowReturn sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf);
+static gboolean sink_event (GstPad * pad, GstObject * parent, GstEvent * event);
+
+static void
+comedia_dtls_srtp_enc_class_init (ComediaDtlsSrtpEncClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (comedia_dtls_srtp_enc_debug, "comedia-dtlssrtpenc", 0,
+      "comedia DTLS-SRTP over ICE, sending");
+
+  gobject_class->finalize = comedia_dtls_srtp_enc_finalize;
+  gobject_class->set_property = comedia_dtls_srtp_enc_set_property;
+  gobject_class->get_property = comedia_dtls_srtp_enc_get_property;
+
+  comedia::install_component_properties (gobject_class, component_ids,
+      "Name of the shared session: the comedia-dtlssrtpdec with the same "
+      "session, stream and component runs the handshake whose outbound key "
+      "this element protects with",
+      "ICE component the downstream nicesink sends on: 1 for RTP (and RTCP "
+      "on rtcp_sink with rtcp-mux), 2 for RTCP; each has its own handshake");
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Counters as a GstStructure: sent-rtp and sent-rtcp (protected and "
+          "pushed), dropped-before-handshake (no key yet, or the handshake "
+          "failed: never sent in the clear), protect-errors (libsrtp refused)",
+          GST_TYPE_STRUCTURE, (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+
+  element_class->change_state = comedia_dtls_srtp_enc_change_state;
+  element_class->request_new_pad = comedia_dtls_srtp_enc_request_new_pad;
+  element_class->release_pad = comedia_dtls_srtp_enc_release_pad;
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &rtcp_sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "DTLS-SRTP over ICE, sending", "Filter/Network/RTP",
+      "Protects RTP and RTCP with the outbound key of the DTLS handshake of "
+      "one ICE component (for nicesink)", "comedia developers");
+}
+
+static void
+comedia_dtls_srtp_enc_init (ComediaDtlsSrtpEnc * self)
+{
+  ComediaDtlsSrtpEncPrivate *priv = new ComediaDtlsSrtpEncPrivate ();
+  self->priv = priv;
+  priv->sink = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_chain_function (priv->sink, sink_chain);
+  gst_pad_set_event_function (priv->sink, sink_event);
+  GST_PAD_SET_PROXY_CAPS (priv->sink);
+  gst_element_add_pad (GST_ELEMENT (self), priv->sink);
+  priv->src = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_use_fixed_caps (priv->src);
+  gst_element_add_pad (GST_ELEMENT (self), priv->src);
+}
+
+static void
+comedia_dtls_srtp_enc_finalize (GObject * object)
+{
+  delete COMEDIA_DTLS_SRTP_ENC (object)->priv;
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+comedia_dtls_srtp_enc_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  ComediaDtlsSrtpEncPrivate *priv = COMEDIA_DTLS_SRTP_ENC (object)->priv;
+  std::lock_guard<std::mutex> guard (priv->lock);
+  if (!comedia::set_component_property (priv->properties, component_ids, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+comedia_dtls_srtp_enc_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  ComediaDtlsSrtpEncPrivate *priv = COMEDIA_DTLS_SRTP_ENC (object)->priv;
+  if (prop_id == PROP_STATS) {
+    auto get = [] (const std::atomic<guint64> &v) {
+      return v.load (std::memory_order_relaxed);
+    };
+    g_value_take_boxed (value, gst_structure_new ("comedia-dtlssrtpenc-stats",
+            "sent-rtp", G_TYPE_UINT64, get (priv->sent_rtp),
+            "sent-rtcp", G_TYPE_UINT64, get (priv->sent_rtcp),
+            "dropped-before-handshake", G_TYPE_UINT64, get (priv->dropped_before),
+            "protect-errors", G_TYPE_UINT64, get (priv->protect_errors), nullptr));
+    return;
+  }
+  std::lock_guard<std::mutex> guard (priv->lock);
+  if (!comedia::get_component_property (priv->properties, component_ids, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+/* A protected copy of @buf (its timestamps kept), or NULL: no key yet,
+ * or libsrtp refused. */
+static GstBuffer *
+protect (ComediaDtlsSrtpEncPrivate * priv, comedia::Component * component,
+    GstBuffer * buf, bool rtcp)
+{
+  if (!component->srtp_out.active ()) {
+    priv->dropped_before.fetch_add (1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  gsize len = gst_buffer_get_size (buf);
+  gsize capacity = len + comedia::SrtpSession::kMaxTrailer;
+  GstBuffer *out = gst_buffer_new_allocate (nullptr, capacity, nullptr);
+  gst_buffer_copy_into (out, buf, GST_BUFFER_COPY_METADATA, 0, -1);
+  GstMapInfo map;
+  gst_buffer_map (out, &map, GST_MAP_WRITE);
+  gst_buffer_extract (buf, 0, map.data, len);
+  size_t size = len;
+  comedia::OutgoingProtection r = component->srtp_out.protect (map.data, size,
+      capacity, rtcp);
+  gst_buffer_unmap (out, &map);
+  if (r != comedia::OutgoingProtection::Protected) {
+    /* Plain: the key went away in between; Failed: counted by the
+     * component too. */
+    (r == comedia::OutgoingProtection::Plain ? priv->dropped_before
+        : priv->protect_errors).fetch_add (1, std::memory_order_relaxed);
+    gst_buffer_unref (out);
+    return nullptr;
+  }
+  gst_buffer_set_size (out, size);
+  return out;
+}
+
+static GstFlowReturn
+sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  ComediaDtlsSrtpEnc *self = COMEDIA_DTLS_SRTP_ENC (parent);
+  ComediaDtlsSrtpEncPrivate *priv = self->priv;
+  comedia::Component *component = priv->held.component;
+  GstFlowReturn ret = GST_FLOW_OK;
+  GstMapInfo map;
+  bool rtcp = component && (pad == priv->rtcp_sink
+      || component->component == comedia::COMPONENT_RTCP);
+  if (component && !rtcp && gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    rtcp = comedia::looks_like_rtcp (map.data, map.size);
+    gst_buffer_unmap (buf, &map);
+  }
+  GstBuffer *out = component ? protect (priv, component, buf, rtcp) : nullptr;
+  gst_buffer_unref (buf);
+  if (!out)
+    return GST_FLOW_OK;
+  std::lock_guard<std::mutex> guard (priv->push_lock);
+  if (!priv->src_opened) {
+    gst_buffer_unref (out);   /* RTCP before the RTP stream began */
+    return GST_FLOW_OK;
+  }
+  (rtcp ? priv->sent_rtcp : priv->sent_rtp).fetch_add (1, std::memory_order_relaxed);
+  ret = gst_pad_push (priv->src, out);
+  /* nicesink has no peer to refuse: an RTCP pad's error is not the
+   * stream's. */
+  return pad == priv->rtcp_sink && ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
+}
+
+static gboolean
+sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  ComediaDtlsSrtpEncPrivate *priv = COMEDIA_DTLS_SRTP_ENC (parent)->priv;
+  if (pad == priv->rtcp_sink) {
+    /* src carries sink's stream; rtcp_sink's RTCP joins it. */
+    gst_event_unref (event);
+    return TRUE;
+  }
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS) {
+    /* What leaves is SRTP: the RTP caps would say otherwise. */
+    gst_event_unref (event);
+    GstCaps *caps = gst_caps_new_empty_simple ("application/x-srtp");
+    event = gst_event_new_caps (caps);
+    gst_caps_unref (caps);
+  }
+  if (!GST_EVENT_IS_SERIALIZED (event))
+    return gst_pad_push_event (priv->src, event);
+  std::lock_guard<std::mutex> guard (priv->push_lock);
+  if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT)
+    priv->src_opened = true;
+  return gst_pad_push_event (priv->src, event);
+}
+
+static GstPad *
+comedia_dtls_srtp_enc_request_new_pad (GstElement * element, GstPadTemplate * templ,
+    const gchar * name, const GstCaps * caps)
+{
+  ComediaDtlsSrtpEncPrivate *priv = COMEDIA_DTLS_SRTP_ENC (element)->priv;
+  GST_OBJECT_LOCK (element);
+  bool taken = priv->rtcp_sink != nullptr;
+  GST_OBJECT_UNLOCK (element);
+  if (taken)
+    return nullptr;   /* one component, one RTCP stream */
+  GstPad *pad = gst_pad_new_from_template (templ, "rtcp_sink");
+  gst_pad_set_chain_function (pad, sink_chain);
+  gst_pad_set_event_function (pad, sink_event);
+  GST_OBJECT_LOCK (element);
+  priv->rtcp_sink = pad;
+  GST_OBJECT_UNLOCK (element);
+  gst_pad_set_active (pad, TRUE);
+  gst_element_add_pad (element, pad);
+  return pad;
+}
+
+static void
+comedia_dtls_srtp_enc_release_pad (GstElement * element, GstPad * pad)
+{
+  ComediaDtlsSrtpEncPrivate *priv = COMEDIA_DTLS_SRTP_ENC (element)->priv;
+  GST_OBJECT_LOCK (element);
+  if (pad == priv->rtcp_sink)
+    priv->rtcp_sink = nullptr;
+  GST_OBJECT_UNLOCK (element);
+  gst_pad_set_active (pad, FALSE);
+  gst_element_remove_pad (element, pad);
+}
+
+static GstStateChangeReturn
+comedia_dtls_srtp_enc_change_state (GstElement * element, GstStateChange transition)
+{
+  ComediaDtlsSrtpEncPrivate *priv = COMEDIA_DTLS_SRTP_ENC (element)->priv;
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    priv->held.acquire (priv->properties);
+  } else if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    std::lock_guard<std::mutex> guard (priv->push_lock);
+    priv->src_opened = false;
+  }
+  GstStateChangeReturn ret = GST_ELEMENT_CLASS (parent_class)->change_state (element,
+      transition);
+  if (transition == GST_STATE_CHANGE_READY_TO_NULL) {
+    std::lock_guard<std::mutex> guard (priv->lock);
+    priv->held.release ();
+  }
+  return ret;
+}

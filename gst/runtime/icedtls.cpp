@@ -1,0 +1,290 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "icedtls.h"
+
+#include <chrono>
+
+namespace comedia {
+
+bool
+parse_fingerprint_list (const std::string & text, std::vector<Fingerprint> & out,
+    std::string & error)
+{
+  std::vector<Fingerprint> parsed;
+  size_t begin = 0;
+  while (begin <= text.size ()) {
+    size_t end = text.find (',', begin);
+    if (end == std::string::npos)
+      end = text.size ();
+    gchar *one = g_strstrip (g_strndup (text.c_str () + begin, end - begin));
+    std::string why;
+    std::optional<Fingerprint> fp = *one ? parse_fingerprint (one, why) : std::nullopt;
+    if (*one && !fp)
+      error = std::string ("\"") + one + "\": " + why;
+    g_free (one);
+    if (!error.empty ())
+      return false;
+    if (fp)
+      parsed.push_back (*fp);
+    begin = end + 1;
+  }
+  out = std::move (parsed);
+  return true;
+}
+
+IceDtlsLink::IceDtlsLink (const DtlsTermsSlot * negotiated, SendFunction send,
+    EventFunction on_event, const IceDtlsTiming & timing)
+  : negotiated_ (negotiated), send_ (std::move (send)),
+    on_event_ (std::move (on_event)), timing_ (timing)
+{
+  thread_ = std::thread (&IceDtlsLink::run, this);
+}
+
+IceDtlsLink::~IceDtlsLink ()
+{
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    stopping_ = true;
+  }
+  wake_.notify_all ();
+  thread_.join ();
+}
+
+void
+IceDtlsLink::set_fixed_terms (const NegotiatedDtls & terms)
+{
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    fixed_terms_ = terms;
+    fixed_changed_ = true;
+  }
+  wake_.notify_all ();
+}
+
+/* The terms that apply now (fixed ones win); a new association number, or
+ * a change of enabled, makes a new transport.  Under lock_. */
+void
+IceDtlsLink::adopt_terms (gint64 now, Pending & out)
+{
+  bool changed = fixed_changed_;
+  fixed_changed_ = false;
+  if (negotiated_ && negotiated_->since (negotiated_generation_, negotiated_terms_))
+    changed = true;
+  if (!changed)
+    return;
+  const NegotiatedDtls & terms = fixed_terms_.enabled ? fixed_terms_ : negotiated_terms_;
+  /* Fixed terms count as their own association (number 0 is never
+   * negotiated with enabled terms: the negotiator starts at 1). */
+  guint64 association = fixed_terms_.enabled ? G_MAXUINT64 : terms.association;
+  if (have_current_ && association == current_association_
+      && terms.enabled == current_enabled_ && (transport_ || !terms.connect))
+    return;   /* a re-offer that keeps the association */
+  have_current_ = true;
+  current_association_ = association;
+  current_enabled_ = terms.enabled;
+  transport_.reset ();
+  reported_ = DtlsState::New;
+  if (!terms.enabled || !terms.connect)
+    return;
+  std::string error;
+  std::shared_ptr<const DtlsCertificate> certificate = terms.certificate
+      ? terms.certificate : DtlsCertificate::process_default (&error);
+  std::shared_ptr<DtlsContext> context = certificate
+      ? DtlsContext::create (certificate, &error) : nullptr;
+  context_ = context;
+  options_ = DtlsTransportOptions ();
+  options_.role = terms.role;
+  options_.peer_fingerprints = terms.expected;
+  options_.initial_timeout_ms = timing_.initial_timeout_ms;
+  transport_ = context ? DtlsTransport::create (context, options_, &error) : nullptr;
+  if (!transport_) {
+    IceDtlsEvent e;
+    e.state = DtlsState::Failed;
+    e.reason = "cannot make a DTLS transport: " + error;
+    e.association = association;
+    reported_ = DtlsState::Failed;
+    counts_.failures++;
+    out.events.push_back (e);
+    return;
+  }
+  counts_.handshakes++;
+  /* The client sends its ClientHello now; until ICE has a pair the send
+   * fails, and restart_unsent_start() tries again. */
+  if (terms.role == DtlsRole::Client) {
+    out.send = transport_->start (now);
+    out.start_flight = true;
+    next_restart_at_ = now + timing_.terms_poll_ms * (gint64) 1000;
+  }
+  note_state (out);
+}
+
+/* The client's ClientHello never left (ICE had no pair): a fresh one at
+ * the next poll rather than after OpenSSL's retransmission timer (1 s, 2 s,
+ * 4 s, ...), so the handshake follows ICE's connection at once.  Under
+ * lock_. */
+void
+IceDtlsLink::restart_unsent_start (gint64 now, Pending & out)
+{
+  if (!start_unsent_ || now < next_restart_at_ || !transport_
+      || transport_->state () != DtlsState::Handshaking
+      || transport_->handshake_datagrams () > 0)
+    return;
+  start_unsent_ = false;
+  std::string error;
+  std::unique_ptr<DtlsTransport> fresh = DtlsTransport::create (context_, options_, &error);
+  if (!fresh)
+    return;   /* keep the one we have: its timer retransmits */
+  transport_ = std::move (fresh);
+  out.send = transport_->start (now);
+  out.start_flight = true;
+  next_restart_at_ = now + timing_.terms_poll_ms * (gint64) 1000;
+}
+
+/* An event when the transport's state moved on.  Under lock_. */
+void
+IceDtlsLink::note_state (Pending & out)
+{
+  if (!transport_ || transport_->state () == reported_)
+    return;
+  reported_ = transport_->state ();
+  IceDtlsEvent e;
+  e.state = reported_;
+  e.reason = transport_->reason ();
+  e.association = current_association_;
+  if (reported_ == DtlsState::Connected) {
+    e.suite = transport_->suite ();
+    e.peer_fingerprint = transport_->peer_fingerprint ();
+    e.inbound_key = transport_->inbound_key ();
+    e.outbound_key = transport_->outbound_key ();
+  } else if (reported_ == DtlsState::Failed) {
+    counts_.failures++;
+  }
+  out.events.push_back (std::move (e));
+}
+
+/* Queues what @out holds and sends and reports it.  Entered with lock_
+ * held, which it releases: the send and event functions run without it
+ * (an event function may read counts ()), each under a lock of its own
+ * that keeps the queues' order, and no thread waits for those while
+ * holding lock_. */
+void
+IceDtlsLink::flush (Pending & out)
+{
+  std::unique_lock<std::mutex> guard (lock_, std::adopt_lock);
+  bool any = !out.send.empty () || !out.events.empty ();
+  for (Datagram & d : out.send)
+    outbox_.push_back ({std::move (d), out.start_flight});
+  counts_.datagrams_out += out.send.size ();
+  for (IceDtlsEvent & e : out.events)
+    events_.push_back (std::move (e));
+  guard.unlock ();
+  if (any)
+    deliver ();
+}
+
+void
+IceDtlsLink::deliver ()
+{
+  {
+    std::lock_guard<std::mutex> sending (send_lock_);
+    std::deque<Outgoing> batch;
+    {
+      std::lock_guard<std::mutex> guard (lock_);
+      batch.swap (outbox_);
+    }
+    guint64 failed = 0;
+    bool start = false, start_sent = false;
+    for (const Outgoing & o : batch) {
+      bool ok = send_ (o.data.data (), o.data.size ());
+      failed += ok ? 0 : 1;
+      start = start || o.start_flight;
+      start_sent = start_sent || (o.start_flight && ok);
+    }
+    if (failed || start) {
+      std::lock_guard<std::mutex> guard (lock_);
+      counts_.send_failures += failed;
+      if (start)
+        start_unsent_ = !start_sent;
+    }
+  }
+  std::lock_guard<std::mutex> reporting (event_lock_);
+  std::deque<IceDtlsEvent> batch;
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    batch.swap (events_);
+  }
+  for (const IceDtlsEvent & e : batch)
+    on_event_ (e);
+}
+
+void
+IceDtlsLink::feed (const uint8_t * data, size_t len)
+{
+  Pending out;
+  lock_.lock ();
+  counts_.datagrams_in++;
+  gint64 now = g_get_monotonic_time ();
+  adopt_terms (now, out);
+  if (transport_) {
+    std::vector<Datagram> answer = transport_->feed (data, len, now);
+    out.send.insert (out.send.end (), answer.begin (), answer.end ());
+    note_state (out);
+  }
+  flush (out);
+  /* The timer may have changed. */
+  wake_.notify_all ();
+}
+
+/* When the transport's timer runs out; G_MAXINT64: none.  Under lock_. */
+gint64
+IceDtlsLink::next_deadline () const
+{
+  std::optional<gint64> when = transport_ ? transport_->next_timeout () : std::nullopt;
+  return when ? *when : G_MAXINT64;
+}
+
+void
+IceDtlsLink::run ()
+{
+  std::unique_lock<std::mutex> guard (lock_);
+  while (!stopping_) {
+    Pending out;
+    gint64 now = g_get_monotonic_time ();
+    adopt_terms (now, out);
+    if (out.send.empty ())
+      restart_unsent_start (now, out);
+    gint64 until = next_deadline ();
+    if (now >= until) {
+      out.send = transport_->handle_timeout (now);
+      note_state (out);
+      until = next_deadline ();
+    }
+    if (!out.send.empty () || !out.events.empty ()) {
+      guard.release ();
+      flush (out);
+      guard = std::unique_lock<std::mutex> (lock_);
+      continue;
+    }
+    gint64 wait_us = std::min<gint64> (timing_.terms_poll_ms * (gint64) 1000,
+        std::max<gint64> (until - now, 0));
+    wake_.wait_for (guard, std::chrono::microseconds (wait_us));
+  }
+}
+
+DtlsState
+IceDtlsLink::state () const
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  return transport_ ? transport_->state () : reported_;
+}
+
+IceDtlsLink::Counts
+IceDtlsLink::counts () const
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  return counts_;
+}
+
+}  // namespace comedia

@@ -1,0 +1,145 @@
+/* comedia
+ * Copyright (C) 2026 comedia developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+/* DTLS-SRTP over one ICE component (RFC 5764 with RFC 7983's demux): one
+ * DtlsTransport at a time, driven by the datagrams its owner feeds and by a
+ * timer thread of its own, which also watches the component's negotiated
+ * terms (DtlsTermsSlot) so that the client role starts its handshake
+ * without waiting for a packet.  While ICE refuses to send (no pair yet),
+ * the client makes its ClientHello again at each poll instead of waiting
+ * for OpenSSL's doubling retransmission timer, so the handshake starts as
+ * soon as ICE connects.  No socket and no GStreamer: what the
+ * transport says goes out through a send function (nice_agent_send in
+ * comedia-dtlssrtpdec), and state changes reach an event function, both
+ * called without the link's lock held.  No cookie exchange: the ICE
+ * checks proved the path. */
+
+#include "component.h"
+#include "dtlstransport.h"
+
+#include <glib.h>
+
+#include <condition_variable>
+#include <deque>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace comedia {
+
+/* "sha-256 AB:CD:.." values separated by ','; false with @error naming
+ * the one that cannot be read.  Empty text: an empty list. */
+bool parse_fingerprint_list (const std::string & text,
+    std::vector<Fingerprint> & out, std::string & error);
+
+/* A state change of the link's association. */
+struct IceDtlsEvent {
+  DtlsState state = DtlsState::New;   /* Handshaking, Connected, Failed, Closed */
+  std::string reason;                 /* Failed, Closed */
+  SrtpSuite suite = SrtpSuite::AesCm128HmacSha1_80;   /* Connected */
+  std::optional<Fingerprint> peer_fingerprint;        /* Connected */
+  SrtpKey inbound_key, outbound_key;                  /* Connected */
+  guint64 association = 0;            /* the terms' association number */
+};
+
+struct IceDtlsTiming {
+  /* How often the thread looks at the negotiated terms when nothing else
+   * wakes it. */
+  unsigned terms_poll_ms = 50;
+  /* The transport's first retransmission delay. */
+  unsigned initial_timeout_ms = 1000;
+};
+
+class IceDtlsLink {
+ public:
+  /* Returns false when the datagram could not be sent (ICE has no pair
+   * yet): OpenSSL's retransmissions try again. */
+  using SendFunction = std::function<bool (const uint8_t * data, size_t len)>;
+  using EventFunction = std::function<void (const IceDtlsEvent & event)>;
+
+  /* @negotiated: the component's slot, or nullptr; outlives the link.
+   * Starts the thread.  @send and @on_event are called from the thread
+   * that fed a datagram or from the link's thread, never with the link's
+   * lock held; they must not feed a link (queue what goes to another). */
+  IceDtlsLink (const DtlsTermsSlot * negotiated, SendFunction send,
+      EventFunction on_event, const IceDtlsTiming & timing = IceDtlsTiming ());
+  /* Stops and joins the thread. */
+  ~IceDtlsLink ();
+  IceDtlsLink (const IceDtlsLink &) = delete;
+  IceDtlsLink & operator= (const IceDtlsLink &) = delete;
+
+  /* Terms that win over the negotiated ones (an element property); terms
+   * with enabled = false give the negotiated ones back. */
+  void set_fixed_terms (const NegotiatedDtls & terms);
+
+  /* A received DTLS datagram (first byte 20..63). */
+  void feed (const uint8_t * data, size_t len);
+
+  DtlsState state () const;
+
+  struct Counts {
+    guint64 datagrams_in = 0, datagrams_out = 0, send_failures = 0,
+        handshakes = 0, failures = 0;
+    /* datagrams_out counts what the link tried to send; send_failures what
+     * the send function refused.  handshakes: transports made for new
+     * terms (a ClientHello made again while ICE refuses is not one). */
+  };
+  Counts counts () const;
+
+ private:
+  struct Pending {
+    std::vector<Datagram> send;
+    std::vector<IceDtlsEvent> events;
+    bool start_flight = false;   /* the client's first ClientHello */
+  };
+  void run ();
+  gint64 next_deadline () const;
+  void adopt_terms (gint64 now, Pending & out);
+  void note_state (Pending & out);
+  void restart_unsent_start (gint64 now, Pending & out);
+  void flush (Pending & out);
+  void deliver ();
+
+  const DtlsTermsSlot *negotiated_;
+  SendFunction send_;
+  EventFunction on_event_;
+  IceDtlsTiming timing_;
+
+  mutable std::mutex lock_;          /* guards everything below */
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  guint64 negotiated_generation_ = 0;
+  NegotiatedDtls negotiated_terms_;
+  NegotiatedDtls fixed_terms_;
+  bool fixed_changed_ = false;
+  guint64 current_association_ = 0;
+  bool current_enabled_ = false;
+  bool have_current_ = false;
+  std::shared_ptr<DtlsContext> context_;   /* of the current association */
+  DtlsTransportOptions options_;
+  std::unique_ptr<DtlsTransport> transport_;
+  bool start_unsent_ = false;        /* no datagram of the start flight left */
+  gint64 next_restart_at_ = 0;       /* the next ClientHello made again */
+  DtlsState reported_ = DtlsState::New;
+  Counts counts_;
+  /* Queued under lock_, sent and reported in order without it. */
+  struct Outgoing {
+    Datagram data;
+    bool start_flight;
+  };
+  std::deque<Outgoing> outbox_;
+  std::deque<IceDtlsEvent> events_;
+  std::mutex send_lock_;             /* one sender at a time: outbox_ in order */
+  std::mutex event_lock_;            /* one reporter at a time: events_ in order */
+  std::thread thread_;
+};
+
+}  // namespace comedia
