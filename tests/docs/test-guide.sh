@@ -8,7 +8,7 @@
 # each block out of the guide by name; every `example NAME` line below runs
 # one, and guide_examples.py check fails for an example that none runs.
 #
-# SCENARIO: camera | call | active | mux | ice | phone | ipv6 | srtp | srtp-active.  LAB_KEEP=1 keeps the logs.
+# SCENARIO: camera | call | active | mux | ice | phone | ipv6 | srtp | srtp-active | dtls-active | ice-dtls.  LAB_KEEP=1 keeps the logs.
 # SPDX-License-Identifier: LGPL-2.1-or-later
 set -euo pipefail
 
@@ -17,7 +17,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 GUIDE=$ROOT/docs/user-guide.md
 BUILD=${COMEDIA_BUILD_DIR:-$ROOT/build}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
-SCENARIO=${1:?usage: test-guide.sh [--build DIR] camera|call|active|mux|ice|phone|ipv6|srtp|srtp-active}
+SCENARIO=${1:?usage: test-guide.sh [--build DIR] camera|call|active|mux|ice|phone|ipv6|srtp|srtp-active|dtls-active|ice-dtls}
 RUN_S=${GUIDE_RUN_SECONDS:-8}
 
 # shellcheck source=../../scripts/lab/natlab.sh
@@ -104,6 +104,12 @@ rtcp6_arrived() {
     [ "${n:-0}" -gt 0 ]
 }
 both_latched_rtcp() { latched "$SLOG" 2 && latched "$CLOG" 2; }
+verified() {  # verified LOG COMPONENT: a comedia-dtls verified message for it
+    grep -aq "comedia-dtls.*state=(string)verified.*component=(uint)$2\|comedia-dtls.*component=(uint)$2.*state=(string)verified" "$1"
+}
+both_verified() {
+    verified "$SLOG" 1 && verified "$SLOG" 2 && verified "$CLOG" 1 && verified "$CLOG" 2
+}
 both_selected_pair() {
     grep -aq sdp-negotiator-ice-selected-pair "$SLOG" && grep -aq sdp-negotiator-ice-selected-pair "$CLOG"
 }
@@ -139,11 +145,29 @@ camera|call)
     lab_check "no error in the server's log" no_errors "$SLOG"
     lab_check "no error in the client's log" no_errors "$CLOG"
     ;;
-ice)
-    example ice-server "$LAB_NS_SERVER" "$SLOG"
+ice|ice-dtls)
+    if [ "$SCENARIO" = ice ]; then
+        example ice-server "$LAB_NS_SERVER" "$SLOG"
+    else
+        example ice-dtls-server "$LAB_NS_SERVER" "$SLOG"
+    fi
     lab_wait_tcp "$LAB_NS_SERVER" 7000 15 || { lab_fail "server did not listen on tcp 7000"; show "$SLOG"; exit 1; }
-    example ice-client "$LAB_NS_CLIENT" "$CLOG"
-    settle both_selected_pair
+    if [ "$SCENARIO" = ice ]; then
+        example ice-client "$LAB_NS_CLIENT" "$CLOG"
+        settle both_selected_pair
+    else
+        example ice-dtls-client "$LAB_NS_CLIENT" "$CLOG"
+        settle both_verified
+        lab_check "the client offered DTLS-SRTP with a=setup:actpass" \
+            grep -aq "sdp-negotiator-offer-created.*UDP/TLS/RTP/SAVPF.*a.=setup:actpass" "$CLOG"
+        lab_check "the server answered a=setup:passive with its fingerprint" \
+            grep -aq "sdp-negotiator-answer-created.*a.=fingerprint:sha-256.*a.=setup:passive" "$SLOG"
+        for side in "$SLOG" "$CLOG"; do
+            for c in 1 2; do
+                lab_check "$(basename "$side" .log): DTLS verified on component $c" verified "$side" "$c"
+            done
+        done
+    fi
     stop_all
     lab_check "the client offered ICE" grep -aq "sdp-negotiator-offer-created.*a.=ice-ufrag" "$CLOG"
     lab_check "the server answered with ICE" grep -aq "sdp-negotiator-stream.*transport=(string)ice" "$SLOG"
@@ -158,7 +182,7 @@ ice)
         lab_check "no error in the $who's log" no_errors "$side"
     done
     ;;
-active|mux|srtp-active)
+active|mux|srtp-active|dtls-active)
     if [ "$SCENARIO" != mux ]; then
         example active-server "$LAB_NS_SERVER" "$SLOG"
     else
@@ -170,6 +194,8 @@ active|mux|srtp-active)
         example active-client "$LAB_NS_CLIENT" "$CLOG"
     elif [ "$SCENARIO" = srtp-active ]; then
         example srtp-active-client "$LAB_NS_CLIENT" "$CLOG"
+    elif [ "$SCENARIO" = dtls-active ]; then
+        example dtls-active-client "$LAB_NS_CLIENT" "$CLOG"
     else
         example mux-client "$LAB_NS_CLIENT" "$CLOG"
     fi
@@ -194,6 +220,18 @@ active|mux|srtp-active)
         for side in "$SLOG" "$CLOG"; do
             lab_check "$(basename "$side" .log) applied the strongest suite" \
                 grep -aq "sdp-negotiator-stream.*srtp=(string)AEAD_AES_256_GCM" "$side"
+        done
+        lab_check "no packet failed authentication" no_auth_failures "$SLOG" "$CLOG"
+    fi
+    if [ "$SCENARIO" = dtls-active ]; then
+        lab_check "the client offered DTLS-SRTP with a=setup:active" \
+            grep -aq "sdp-negotiator-offer-created.*UDP/TLS/RTP/SAVP.*a.=setup:active" "$CLOG"
+        lab_check "the server answered a=setup:passive with its fingerprint" \
+            grep -aq "sdp-negotiator-answer-created.*a.=fingerprint:sha-256.*a.=setup:passive" "$SLOG"
+        for side in "$SLOG" "$CLOG"; do
+            for c in 1 2; do
+                lab_check "$(basename "$side" .log): DTLS verified on component $c" verified "$side" "$c"
+            done
         done
         lab_check "no packet failed authentication" no_auth_failures "$SLOG" "$CLOG"
     fi
