@@ -128,6 +128,8 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
       ice.rtcp_mux = os.rtcp_mux;
       gst_sdp_media_set_port_info (media, ice.default_rtp_port, 0);
       add_connection (media, ice.default_address);
+      /* RFC 5888: WebRTC peers (webrtcbin) refuse an ICE offer without mids. */
+      gst_sdp_media_add_attribute (media, "mid", std::to_string (s).c_str ());
       write_ice (media, ice);
       if (dtls)
         offer_dtls (media, *options.dtls_fingerprint, true);
