@@ -133,8 +133,10 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
       write_ice (media, ice);
       if (dtls)
         offer_dtls (media, *options.dtls_fingerprint, true);
-      if (const char *dir = media_direction_name (os.direction))
-        gst_sdp_media_add_attribute (media, dir, "");
+      /* Explicit, as JSEP peers write it: webrtcbin 1.22 rejects (port 0)
+       * an m-line without a direction attribute. */
+      const char *dir = media_direction_name (os.direction);
+      gst_sdp_media_add_attribute (media, dir ? dir : "sendrecv", "");
       gst_sdp_message_add_media (offer, media);
       continue;
     }

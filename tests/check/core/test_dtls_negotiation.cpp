@@ -542,6 +542,8 @@ GST_START_TEST (test_offerer_offer)
   fail_if_contains (media, "a=crypto");
   /* RFC 5888: an ICE offer names each m-line (webrtcbin wants it). */
   fail_unless_contains (media, "a=mid:0\n");
+  /* ... and its direction, also sendrecv (webrtcbin rejects none). */
+  fail_unless_contains (media, "a=sendrecv\n");
   /* accept and off offer no DTLS: srtp says (here require: a=crypto). */
   media = media_text (build_ok (false, DtlsPolicy::Accept).get ());
   fail_unless_contains (media, "m=audio 9 RTP/SAVP 0\n");
