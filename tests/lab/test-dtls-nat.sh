@@ -54,6 +54,16 @@
 #   puts the video transport's candidates in the audio m-line (the answerer
 #   learns the video path peer-reflexively).
 # webrtcbin as the answerer: a=setup:active per m-line, BUNDLE kept.
+# comedia's answer to webrtcbin (bundle-policy=none): no a=group, per m-line
+#   m=audio PORT UDP/TLS/RTP/SAVPF 111 a=mid:audio0 a=ice-ufrag/pwd (its own)
+#   a=candidate:1 1 UDP ... 203.0.113.10 PORT typ host a=end-of-candidates
+#   a=rtcp-mux a=sendrecv a=fingerprint:sha-256 ... a=setup:passive
+# comedia's offer (transport=ice dtls=require), per m-line:
+#   m=audio PORT UDP/TLS/RTP/SAVPF 111 c=IN IP4 192.168.77.2 a=rtpmap:111
+#   OPUS/48000/2 a=mid:0 a=ice-ufrag/pwd a=candidate (host) a=end-of-candidates
+#   a=rtcp-mux a=fingerprint a=setup:actpass a=sendrecv (webrtcbin 1.22 refuses
+#   an offer without a=mid and answers port 0 to an m-line without direction);
+#   webrtcbin answers m=audio 9 ... a=mid:0 a=setup:active, its candidates.
 # baresip 1.0 (mediaenc=dtls_srtp, no ICE) behind the NAT:
 #   c=IN IP4 192.168.77.2   a=setup:actpass (session level)
 #   a=fingerprint:SHA-256 67:A4:...       (session level, upper-case hash name)
