@@ -23,6 +23,10 @@ uses --send connect:HOST:IN --recv connect:HOST:OUT; an answerer for a
 `tcpclientsrc port=OUT ! sdp-negotiator role=offerer ! tcpclientsink port=IN`
 uses --recv listen:IN --send listen:OUT.
 
+--bundle-policy none: 1.22 under max-compat still offers one bundled
+transport (the same ufrag and all candidates on the first m-line) and stops
+with a not-linked video source when the answer declines BUNDLE; under none
+each m-line has its own transport and candidates.
 --sdp-log FILE gets both SDP texts ("--- local" / "--- remote").
 --add-mid (diagnosis) adds a=mid to a remote SDP without any.
 --fingerprint HASH:HEX replaces our a=fingerprint in what we send (a peer that
@@ -115,13 +119,15 @@ def main():
     ap.add_argument("--sdp-log")
     ap.add_argument("--fingerprint", help="HASH:HEX to announce instead of our certificate's")
     ap.add_argument("--progress", action="store_true")
+    ap.add_argument("--bundle-policy", default="max-compat",
+                    help="webrtcbin's bundle-policy; 'none' for a peer that declines BUNDLE")
     ap.add_argument("--add-mid", action="store_true",
                     help="diagnosis: number the remote m-lines with a=mid when it has none")
     a = ap.parse_args()
 
     Gst.init(None)
     pipe = Gst.parse_launch(
-        "webrtcbin name=w bundle-policy=max-compat latency=100 "
+        f"webrtcbin name=w bundle-policy={a.bundle_policy} latency=100 "
         "audiotestsrc is-live=true wave=sine freq=440 ! audioconvert ! audioresample "
         f"! opusenc ! rtpopuspay pt=111 ! {OPUS_CAPS} ! w. "
         "videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=15/1 "

@@ -521,6 +521,10 @@ write_answer (const SdpDocument & offer, const AnswerPlan & plan,
       gst_sdp_media_set_port_info (am, 0, 0);
       for (guint f = 0; f < gst_sdp_media_formats_len (om); f++)
         gst_sdp_media_add_format (am, gst_sdp_media_get_format (om, f));
+      /* RFC 5888 9.1: the offer's mid on every answered m-line, rejected
+       * ones too (webrtcbin refuses an answer with an m-line without). */
+      if (const char *mid = gst_sdp_media_get_attribute_val (om, "mid"))
+        gst_sdp_media_add_attribute (am, "mid", mid);
       draft.streams.push_back (std::move (acc));
       continue;
     }

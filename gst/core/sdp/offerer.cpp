@@ -128,11 +128,15 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
       ice.rtcp_mux = os.rtcp_mux;
       gst_sdp_media_set_port_info (media, ice.default_rtp_port, 0);
       add_connection (media, ice.default_address);
+      /* RFC 5888: WebRTC peers (webrtcbin) refuse an ICE offer without mids. */
+      gst_sdp_media_add_attribute (media, "mid", std::to_string (s).c_str ());
       write_ice (media, ice);
       if (dtls)
         offer_dtls (media, *options.dtls_fingerprint, true);
-      if (const char *dir = media_direction_name (os.direction))
-        gst_sdp_media_add_attribute (media, dir, "");
+      /* Explicit, as JSEP peers write it: webrtcbin 1.22 rejects (port 0)
+       * an m-line without a direction attribute. */
+      const char *dir = media_direction_name (os.direction);
+      gst_sdp_media_add_attribute (media, dir ? dir : "sendrecv", "");
       gst_sdp_message_add_media (offer, media);
       continue;
     }

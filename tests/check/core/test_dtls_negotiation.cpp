@@ -290,6 +290,8 @@ GST_START_TEST (test_answer_chromium_offer)
   out = answer_ok (CHROMIUM_OFFER, pipeline, off);
   fail_unless (out.streams[0].kind == StreamPlan::Kind::Rejected);
   fail_unless_contains (media_text (out.sdp.get ()), "m=audio 0 UDP/TLS/RTP/SAVPF 111\n");
+  /* RFC 5888 9.1: the rejected m-line keeps the offer's mid too. */
+  fail_unless_contains (media_text (out.sdp.get ()), "a=mid:0\n");
   fail_unless_contains (out.streams[0].note, "DTLS-SRTP only and dtls=off");
 
   /* No certificate: DTLS-SRTP cannot be answered. */
@@ -538,6 +540,10 @@ GST_START_TEST (test_offerer_offer)
   fail_unless_contains (media, "a=setup:actpass\n");
   fail_unless_contains (media, "a=fingerprint:sha-256 " OUR_HEX "\n");
   fail_if_contains (media, "a=crypto");
+  /* RFC 5888: an ICE offer names each m-line (webrtcbin wants it). */
+  fail_unless_contains (media, "a=mid:0\n");
+  /* ... and its direction, also sendrecv (webrtcbin rejects none). */
+  fail_unless_contains (media, "a=sendrecv\n");
   /* accept and off offer no DTLS: srtp says (here require: a=crypto). */
   media = media_text (build_ok (false, DtlsPolicy::Accept).get ());
   fail_unless_contains (media, "m=audio 9 RTP/SAVP 0\n");
