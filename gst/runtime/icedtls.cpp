@@ -5,6 +5,7 @@
 #include "icedtls.h"
 
 #include <chrono>
+#include <iterator>
 
 namespace comedia {
 
@@ -164,76 +165,51 @@ IceDtlsLink::note_state (Pending & out)
   out.events.push_back (std::move (e));
 }
 
-/* Queues what @out holds and sends and reports it.  Entered with lock_
- * held, which it releases: the send and event functions run without it
- * (an event function may read counts ()), each under a lock of its own
- * that keeps the queues' order, and no thread waits for those while
- * holding lock_. */
+/* The datagrams fed since the last look, into the transport.  Under
+ * lock_. */
 void
-IceDtlsLink::flush (Pending & out)
+IceDtlsLink::take_received (gint64 now, Pending & out)
 {
-  std::unique_lock<std::mutex> guard (lock_, std::adopt_lock);
-  bool any = !out.send.empty () || !out.events.empty ();
-  for (Datagram & d : out.send)
-    outbox_.push_back ({std::move (d), out.start_flight});
-  counts_.datagrams_out += out.send.size ();
-  for (IceDtlsEvent & e : out.events)
-    events_.push_back (std::move (e));
-  guard.unlock ();
-  if (any)
-    deliver ();
+  std::deque<Datagram> received;
+  received.swap (received_);
+  if (!transport_)
+    return;   /* no terms yet, or none that connect */
+  for (const Datagram & d : received) {
+    std::vector<Datagram> answer = transport_->feed (d.data (), d.size (), now);
+    out.send.insert (out.send.end (), std::make_move_iterator (answer.begin ()),
+        std::make_move_iterator (answer.end ()));
+    note_state (out);
+  }
 }
 
+/* Sends, then reports, what @out holds.  On the link's thread, without
+ * lock_: an event function may read counts (). */
 void
-IceDtlsLink::deliver ()
+IceDtlsLink::deliver (Pending & out)
 {
-  {
-    std::lock_guard<std::mutex> sending (send_lock_);
-    std::deque<Outgoing> batch;
-    {
-      std::lock_guard<std::mutex> guard (lock_);
-      batch.swap (outbox_);
-    }
-    guint64 failed = 0;
-    bool start = false, start_sent = false;
-    for (const Outgoing & o : batch) {
-      bool ok = send_ (o.data.data (), o.data.size ());
-      failed += ok ? 0 : 1;
-      start = start || o.start_flight;
-      start_sent = start_sent || (o.start_flight && ok);
-    }
-    if (failed || start) {
-      std::lock_guard<std::mutex> guard (lock_);
-      counts_.send_failures += failed;
-      if (start)
-        start_unsent_ = !start_sent;
-    }
-  }
-  std::lock_guard<std::mutex> reporting (event_lock_);
-  std::deque<IceDtlsEvent> batch;
+  guint64 failed = 0;
+  for (const Datagram & d : out.send)
+    failed += send_ (d.data (), d.size ()) ? 0 : 1;
   {
     std::lock_guard<std::mutex> guard (lock_);
-    batch.swap (events_);
+    counts_.send_failures += failed;
+    if (out.start_flight && !out.send.empty ())
+      start_unsent_ = failed == out.send.size ();
   }
-  for (const IceDtlsEvent & e : batch)
+  for (const IceDtlsEvent & e : out.events)
     on_event_ (e);
 }
 
 void
 IceDtlsLink::feed (const uint8_t * data, size_t len)
 {
-  Pending out;
-  lock_.lock ();
-  counts_.datagrams_in++;
-  gint64 now = g_get_monotonic_time ();
-  adopt_terms (now, out);
-  if (transport_) {
-    std::vector<Datagram> answer = transport_->feed (data, len, now);
-    out.send.insert (out.send.end (), answer.begin (), answer.end ());
-    note_state (out);
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    counts_.datagrams_in++;
+    if (received_.size () >= kMaxQueued)
+      return;
+    received_.emplace_back (data, data + len);
   }
-  flush (out);
-  /* The timer may have changed. */
   wake_.notify_all ();
 }
 
@@ -253,24 +229,31 @@ IceDtlsLink::run ()
     Pending out;
     gint64 now = g_get_monotonic_time ();
     adopt_terms (now, out);
+    take_received (now, out);
     if (out.send.empty ())
       restart_unsent_start (now, out);
     gint64 until = next_deadline ();
     if (now >= until) {
-      out.send = transport_->handle_timeout (now);
+      std::vector<Datagram> again = transport_->handle_timeout (now);
+      out.send.insert (out.send.end (), std::make_move_iterator (again.begin ()),
+          std::make_move_iterator (again.end ()));
       note_state (out);
       until = next_deadline ();
     }
     if (!out.send.empty () || !out.events.empty ()) {
-      guard.release ();
-      flush (out);
-      guard = std::unique_lock<std::mutex> (lock_);
+      counts_.datagrams_out += out.send.size ();
+      guard.unlock ();
+      deliver (out);
+      guard.lock ();
       continue;
     }
     gint64 wait_us = std::min<gint64> (timing_.terms_poll_ms * (gint64) 1000,
         std::max<gint64> (until - now, 0));
     wake_.wait_for (guard, std::chrono::microseconds (wait_us));
   }
+  /* Freed where they were used (see icedtls.h). */
+  transport_.reset ();
+  context_.reset ();
 }
 
 DtlsState

@@ -15,7 +15,14 @@
  * transport says goes out through a send function (nice_agent_send in
  * comedia-dtlssrtpdec), and state changes reach an event function, both
  * called without the link's lock held.  No cookie exchange: the ICE
- * checks proved the path. */
+ * checks proved the path.
+ *
+ * Every OpenSSL call happens on the link's thread (feed () only queues):
+ * OpenSSL 3.0 keeps state per thread that it frees when the thread exits,
+ * and frees all of it, unlocked, in its exit-time cleanup.  A GStreamer
+ * streaming thread (a pool thread) that had run the handshake could exit
+ * during that cleanup: a double free.  The link's thread is joined when the
+ * link goes, long before the process exits. */
 
 #include "component.h"
 #include "dtlstransport.h"
@@ -66,9 +73,8 @@ class IceDtlsLink {
   using EventFunction = std::function<void (const IceDtlsEvent & event)>;
 
   /* @negotiated: the component's slot, or nullptr; outlives the link.
-   * Starts the thread.  @send and @on_event are called from the thread
-   * that fed a datagram or from the link's thread, never with the link's
-   * lock held; they must not feed a link (queue what goes to another). */
+   * Starts the thread.  @send and @on_event are called from the link's
+   * thread only, never with the link's lock held. */
   IceDtlsLink (const DtlsTermsSlot * negotiated, SendFunction send,
       EventFunction on_event, const IceDtlsTiming & timing = IceDtlsTiming ());
   /* Stops and joins the thread. */
@@ -80,8 +86,11 @@ class IceDtlsLink {
    * with enabled = false give the negotiated ones back. */
   void set_fixed_terms (const NegotiatedDtls & terms);
 
-  /* A received DTLS datagram (first byte 20..63). */
+  /* A received DTLS datagram (first byte 20..63): copied and handed to
+   * the link's thread; beyond kMaxQueued waiting, dropped (the peer
+   * retransmits). */
   void feed (const uint8_t * data, size_t len);
+  static constexpr size_t kMaxQueued = 64;
 
   DtlsState state () const;
 
@@ -105,8 +114,8 @@ class IceDtlsLink {
   void adopt_terms (gint64 now, Pending & out);
   void note_state (Pending & out);
   void restart_unsent_start (gint64 now, Pending & out);
-  void flush (Pending & out);
-  void deliver ();
+  void take_received (gint64 now, Pending & out);
+  void deliver (Pending & out);
 
   const DtlsTermsSlot *negotiated_;
   SendFunction send_;
@@ -130,15 +139,7 @@ class IceDtlsLink {
   gint64 next_restart_at_ = 0;       /* the next ClientHello made again */
   DtlsState reported_ = DtlsState::New;
   Counts counts_;
-  /* Queued under lock_, sent and reported in order without it. */
-  struct Outgoing {
-    Datagram data;
-    bool start_flight;
-  };
-  std::deque<Outgoing> outbox_;
-  std::deque<IceDtlsEvent> events_;
-  std::mutex send_lock_;             /* one sender at a time: outbox_ in order */
-  std::mutex event_lock_;            /* one reporter at a time: events_ in order */
+  std::deque<Datagram> received_;    /* fed, for the thread */
   std::thread thread_;
 };
 

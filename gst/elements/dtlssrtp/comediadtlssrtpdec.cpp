@@ -324,8 +324,8 @@ event_state_name (DtlsState state)
   }
 }
 
-/* From the link's thread or the streaming thread, without the link's lock:
- * keys where they go, then the bus. */
+/* From the link's thread, without the link's lock: keys where they go,
+ * then the bus. */
 static void
 on_dtls_event (ComediaDtlsSrtpDec * self, comedia::Component * component,
     const IceDtlsEvent & e)
@@ -464,7 +464,7 @@ sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   }
   comedia::DatagramClass kind = comedia::classify_datagram (map.data, map.size);
   if (kind == comedia::DatagramClass::Dtls)
-    priv->link->feed (map.data, map.size);   /* counted there */
+    priv->link->feed (map.data, map.size);   /* copied, counted there */
   gst_buffer_unmap (buf, &map);
   if (kind == comedia::DatagramClass::RtpRtcp)
     return unprotect_and_push (self, component->component, buf);
