@@ -22,6 +22,7 @@ PACKAGES=(
     # NAT lab's active peer and the test summary
     python3 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
     gir1.2-gst-plugins-bad-1.0  # NAT lab: webrtcbin from Python (tests/lab/webrtc_peer.py)
+    openssl       # NAT lab: openssl s_client is the DTLS-SRTP peer of the attack scenarios (test-dtls-nat.sh)
     python3-pylibsrtp  # NAT lab: libsrtp2 for the SRTP peer and attacker (test-srtp-nat.sh)
     gnuplot-nox   # comedia-bench writes its PNG plot with it (bench/)
     rtpengine-daemon  # relay bench: the reference relay, userspace (bench/relay-rtpengine.cpp)
