@@ -107,6 +107,18 @@ both_latched_rtcp() { latched "$SLOG" 2 && latched "$CLOG" 2; }
 verified() {  # verified LOG COMPONENT: a comedia-dtls verified message for it
     grep -aq "comedia-dtls.*state=(string)verified.*component=(uint)$2\|comedia-dtls.*component=(uint)$2.*state=(string)verified" "$1"
 }
+dtls_checks() {  # dtls_checks PROTOCOL SETUP: the offer, the answer, both sides verified
+    lab_check "the client offered DTLS-SRTP ($1) with a=setup:$2" \
+        grep -aq "sdp-negotiator-offer-created.*$1.*a.=setup:$2" "$CLOG"
+    lab_check "the server answered a=setup:passive with its fingerprint" \
+        grep -aq "sdp-negotiator-answer-created.*a.=fingerprint:sha-256.*a.=setup:passive" "$SLOG"
+    local side c
+    for side in "$SLOG" "$CLOG"; do
+        for c in 1 2; do
+            lab_check "$(basename "$side" .log): DTLS verified on component $c" verified "$side" "$c"
+        done
+    done
+}
 both_verified() {
     verified "$SLOG" 1 && verified "$SLOG" 2 && verified "$CLOG" 1 && verified "$CLOG" 2
 }
@@ -158,15 +170,7 @@ ice|ice-dtls)
     else
         example ice-dtls-client "$LAB_NS_CLIENT" "$CLOG"
         settle both_verified
-        lab_check "the client offered DTLS-SRTP with a=setup:actpass" \
-            grep -aq "sdp-negotiator-offer-created.*UDP/TLS/RTP/SAVPF.*a.=setup:actpass" "$CLOG"
-        lab_check "the server answered a=setup:passive with its fingerprint" \
-            grep -aq "sdp-negotiator-answer-created.*a.=fingerprint:sha-256.*a.=setup:passive" "$SLOG"
-        for side in "$SLOG" "$CLOG"; do
-            for c in 1 2; do
-                lab_check "$(basename "$side" .log): DTLS verified on component $c" verified "$side" "$c"
-            done
-        done
+        dtls_checks UDP/TLS/RTP/SAVPF actpass
     fi
     stop_all
     lab_check "the client offered ICE" grep -aq "sdp-negotiator-offer-created.*a.=ice-ufrag" "$CLOG"
@@ -224,15 +228,7 @@ active|mux|srtp-active|dtls-active)
         lab_check "no packet failed authentication" no_auth_failures "$SLOG" "$CLOG"
     fi
     if [ "$SCENARIO" = dtls-active ]; then
-        lab_check "the client offered DTLS-SRTP with a=setup:active" \
-            grep -aq "sdp-negotiator-offer-created.*UDP/TLS/RTP/SAVP.*a.=setup:active" "$CLOG"
-        lab_check "the server answered a=setup:passive with its fingerprint" \
-            grep -aq "sdp-negotiator-answer-created.*a.=fingerprint:sha-256.*a.=setup:passive" "$SLOG"
-        for side in "$SLOG" "$CLOG"; do
-            for c in 1 2; do
-                lab_check "$(basename "$side" .log): DTLS verified on component $c" verified "$side" "$c"
-            done
-        done
+        dtls_checks UDP/TLS/RTP/SAVP active
         lab_check "no packet failed authentication" no_auth_failures "$SLOG" "$CLOG"
     fi
     if [ "$SCENARIO" != mux ]; then
