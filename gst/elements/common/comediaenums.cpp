@@ -220,3 +220,19 @@ comedia_sdp_dtls_get_type (void)
     g_once_init_leave (&type, g_enum_register_static ("ComediaSdpDtls", values));
   return type;
 }
+
+GType
+comedia_dtls_role_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_DTLS_ROLE_SERVER, "DTLS server: wait for the peer's ClientHello "
+          "(our a=setup:passive)", "server"},
+    {COMEDIA_DTLS_ROLE_CLIENT, "DTLS client: send the ClientHello once ICE "
+          "lets it through (our a=setup:active)", "client"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaDtlsRole", values));
+  return type;
+}

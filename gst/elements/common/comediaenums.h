@@ -179,4 +179,19 @@ typedef enum {
 #define COMEDIA_TYPE_SDP_DTLS (comedia_sdp_dtls_get_type ())
 GType comedia_sdp_dtls_get_type (void);
 
+/**
+ * ComediaDtlsRole:
+ * @COMEDIA_DTLS_ROLE_SERVER: wait for the peer's ClientHello (a=setup:passive)
+ * @COMEDIA_DTLS_ROLE_CLIENT: send the ClientHello (a=setup:active)
+ *
+ * The DTLS role comedia-dtlssrtpdec takes with its dtls-fingerprint property.
+ */
+typedef enum {
+  COMEDIA_DTLS_ROLE_SERVER,
+  COMEDIA_DTLS_ROLE_CLIENT,
+} ComediaDtlsRole;
+
+#define COMEDIA_TYPE_DTLS_ROLE (comedia_dtls_role_get_type ())
+GType comedia_dtls_role_get_type (void);
+
 G_END_DECLS

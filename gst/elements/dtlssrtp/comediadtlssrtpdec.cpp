@@ -53,6 +53,7 @@
 
 #include "comediadtlssrtpdec.h"
 #include "comediaelements.h"
+#include "comediaenums.h"
 #include "dtlsreceiver.h"
 #include "dtlssrtpshared.h"
 #include "icedtls.h"

@@ -4,24 +4,6 @@
  */
 #include "dtlssrtpshared.h"
 
-GType
-comedia_dtls_role_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {COMEDIA_DTLS_ROLE_SERVER, "DTLS server: wait for the peer's ClientHello "
-          "(our a=setup:passive)", "server"},
-    {COMEDIA_DTLS_ROLE_CLIENT, "DTLS client: send the ClientHello once ICE "
-          "lets it through (our a=setup:active)", "client"},
-    {0, nullptr, nullptr},
-  };
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("ComediaDtlsRole", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
 namespace comedia {
 
 void
