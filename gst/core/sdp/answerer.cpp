@@ -3,11 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "answerer.h"
+#include "mediaprofile.h"
 #include "mediatransport.h"
 #include "netaddress.h"
 #include "offerer.h"      /* check_answer_matches_offer */
-
-#include <gst/rtp/gstrtppayloads.h>
 
 namespace comedia {
 
@@ -19,59 +18,11 @@ is_rtp_proto (const char *proto)
   return proto != nullptr && (g_str_equal (proto, "RTP/AVP") || g_str_equal (proto, "RTP/AVPF"));
 }
 
-/* The encoding name of payload type @pt in @media: from a=rtpmap, else the
- * static RTP/AVP table; "" if unknown. */
-std::string
-encoding_name_of (const GstSDPMedia * media, const char *pt)
-{
-  std::string prefix = std::string (pt) + " ";
-  for (guint i = 0;; i++) {
-    const char *rtpmap = gst_sdp_media_get_attribute_val_n (media, "rtpmap", i);
-    if (rtpmap == nullptr)
-      break;
-    if (g_str_has_prefix (rtpmap, prefix.c_str ())) {
-      std::string name = rtpmap + prefix.size ();
-      return name.substr (0, name.find ('/'));
-    }
-  }
-  guint64 n;
-  if (g_ascii_string_to_unsigned (pt, 10, 0, 127, &n, nullptr)) {
-    const GstRTPPayloadInfo *info = gst_rtp_payload_info_for_pt ((guint8) n);
-    if (info != nullptr && info->encoding_name != nullptr)
-      return info->encoding_name;
-  }
-  return "";
-}
-
 bool
 format_allowed (const GstSDPMedia * media, const char *pt,
     const std::vector<std::string> & allowed)
 {
-  if (allowed.empty ())
-    return true;
-  std::string name = encoding_name_of (media, pt);
-  for (const auto & a : allowed) {
-    if (a == pt || (!name.empty () && g_ascii_strcasecmp (a.c_str (), name.c_str ()) == 0))
-      return true;
-  }
-  return false;
-}
-
-/* Whether a media attribute "rtpmap:96 ...", "fmtp:96 ...", "rtcp-fb:* ..."
- * belongs to one of @formats. */
-bool
-attribute_for_formats (const char *value, const std::vector<std::string> & formats)
-{
-  if (value == nullptr)
-    return false;
-  std::string v (value);
-  std::string pt = v.substr (0, v.find (' '));
-  if (pt == "*")
-    return true;
-  for (const auto & f : formats)
-    if (f == pt)
-      return true;
-  return false;
+  return allowed.empty () || format_named (media, pt, allowed);
 }
 
 std::string
@@ -142,7 +93,7 @@ local_stream (const LocalStreams & local, guint stream)
 /* Why the answer must reject offer m-line @i, or "" if it need not. */
 std::string
 rejection_reason (const GstSDPMedia * m, guint stream, const LocalStream & local,
-    const std::vector<std::string> & kept, bool ice_offered)
+    const std::vector<std::string> & kept, bool ice_offered, const std::string & pruned = "")
 {
   if (m->port == 0)
     return "the offer disabled it (port 0)";
@@ -156,7 +107,7 @@ rejection_reason (const GstSDPMedia * m, guint stream, const LocalStream & local
     return string_printf ("stream %u has only nicesrc/nicesink and the offer has no ICE "
         "attributes (a=ice-ufrag, a=ice-pwd)", stream);
   if (kept.empty ())
-    return "none of the offered formats is allowed";
+    return "none of the offered formats is allowed" + (pruned.empty () ? "" : "; " + pruned);
   return "";
 }
 
@@ -308,26 +259,6 @@ write_stream (const SdpDocument & offer, guint i, const StreamDecision & d,
       && !remote_transport (offer, i, plan.local.rtcp_mux, plan.remote, note, err))
     return false;
   return true;
-}
-
-/* The formats' descriptions of offer m-line @om that the answer @am keeps,
- * as offered. */
-void
-copy_format_attributes (const GstSDPMedia * om, const std::vector<std::string> & kept,
-    GstSDPMedia * am)
-{
-  for (guint a = 0; a < gst_sdp_media_attributes_len (om); a++) {
-    const GstSDPAttribute *attr = gst_sdp_media_get_attribute (om, a);
-    bool per_format = g_str_equal (attr->key, "rtpmap") || g_str_equal (attr->key, "fmtp")
-        || g_str_equal (attr->key, "rtcp-fb");
-    /* rtcp-rsize: reduced-size RTCP accepted (RFC 5506 5): comedia-rtpsrc
-     * takes it wherever RTCP goes. */
-    bool media_wide = g_str_equal (attr->key, "ptime") || g_str_equal (attr->key, "maxptime")
-        || g_str_equal (attr->key, "framerate") || g_str_equal (attr->key, "mid")
-        || g_str_equal (attr->key, "rtcp-rsize");
-    if (media_wide || (per_format && attribute_for_formats (attr->value, kept)))
-      gst_sdp_media_add_attribute (am, attr->key, attr->value);
-  }
 }
 
 /* Phase 3 of accepted m-line @i with its supply, or an error when the
@@ -483,10 +414,12 @@ plan_answer (const SdpDocument & offer, const LocalStreams & local,
       if (format_allowed (om, pt, options.formats))
         d.formats.push_back (pt);
     }
+    /* The browser profile (mediaprofile.h): no rtx/FEC unless named. */
+    d.profile_note = prune_repair_formats (om, options.formats, d.formats);
 
     LocalStream ls = local_stream (local, d.plan.stream);
     std::string reason = rejection_reason (om, d.plan.stream, ls, d.formats,
-        has_ice_attributes (omsg, i));
+        has_ice_attributes (omsg, i), d.profile_note);
     if (reason.empty ())
       reason = decide_security (offer, i, options, d);
     if (!add_decision (offer, i, ls, options, true, reason, d, plan, err))
@@ -534,7 +467,9 @@ write_answer (const SdpDocument & offer, const AnswerPlan & plan,
     gst_sdp_media_set_port_info (am, acc.plan.local.rtp_port, 0);
     for (const auto & pt : d.formats)
       gst_sdp_media_add_format (am, pt.c_str ());
-    copy_format_attributes (om, d.formats, am);
+    copy_answered_attributes (om, d.formats, options.header_extensions, am);
+    if (!d.profile_note.empty ())
+      acc.plan.note += "; " + d.profile_note;
     if (acc.plan.kind == StreamPlan::Kind::Ice)
       write_ice (am, acc.ice);
     else

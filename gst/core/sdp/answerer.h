@@ -48,6 +48,9 @@ struct AnswerOptions {
   /* Encoding names (case-insensitive) or payload type numbers the answer
    * keeps; empty keeps every offered format. */
   std::vector<std::string> formats;
+  /* a=extmap URIs the answer keeps (with the offer's id) because the
+   * pipeline reads or writes them; empty: none (mediaprofile.h). */
+  std::vector<std::string> header_extensions;
   /* o= session id; 0: a fresh random one. */
   guint64 session_id = 0;
   /* An offer with both ICE attributes and a=direction:active, on a stream
@@ -114,6 +117,7 @@ struct StreamDecision {
   guint ice_components = 0;        /* Ice: the pipeline's components */
   const char *comedia_attribute = nullptr;   /* a=direction value to answer */
   std::vector<std::string> formats;          /* the payload types kept */
+  std::string profile_note;        /* the formats the profile did not answer */
   SrtpDecision srtp;
 };
 

@@ -1,0 +1,681 @@
+/* Unit tests of what the answer to a browser repeats of its offer
+ * (gst/core/sdp/mediaprofile.h, through the real answerer): the offers of
+ * Chromium 150 and Firefox ESR 153 as they send them (IP candidates only)
+ * get an answer with no rtx, red, ulpfec or flexfec, only `nack pli` and
+ * `ccm fir` feedback, no a=extmap, a=ssrc, a=ssrc-group or a=msid, with
+ * a=rtcp-rsize echoed and a=mid on every m-line, rejected ones too; the
+ * header-extension hook, formats named by the application, an m-line left
+ * with repair formats only, and a SIP offer that keeps its formats.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+
+#include "answerer.h"
+#include "mediaprofile.h"
+#include "offerer.h"      /* check_answer_matches_offer */
+#include "sdpfakes.h"
+#include "sdpparse.h"
+
+#include <string>
+#include <vector>
+
+using namespace comedia;
+
+#define PEER_HEX "9C:41:0E:5B:7A:D2:63:F8:14:AB:C0:3D:92:E5:76:1F:" \
+    "08:B4:6A:DD:21:57:CE:93:FA:30:8E:49:C6:1B:75:E2"
+#define OUR_HEX "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:" \
+    "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99"
+
+/* Chromium 150 (headless, fake devices) behind a NAT, bundlePolicy
+ * balanced: BUNDLE, opus with red, VP8/H.264/AV1/VP9 each with rtx, red
+ * and ulpfec, transport-cc and goog-remb, simulcast-ready extmaps. */
+static const char *CHROMIUM_OFFER =
+    "v=0\n"
+    "o=- 8213947526193842117 2 IN IP4 127.0.0.1\n"
+    "s=-\n"
+    "t=0 0\n"
+    "a=group:BUNDLE 0 1\n"
+    "a=extmap-allow-mixed\n"
+    "a=msid-semantic: WMS 4f3c2d1e-7b6a-4c59-8e2f-0a1b2c3d4e5f\n"
+    "m=audio 40110 UDP/TLS/RTP/SAVPF 111 63 9 0 8 13 110 126\n"
+    "c=IN IP4 198.51.100.20\n"
+    "a=rtcp:9 IN IP4 0.0.0.0\n"
+    "a=candidate:1467250027 1 udp 2122260223 192.168.56.10 51372 typ host generation 0 "
+    "network-id 1 network-cost 10\n"
+    "a=candidate:2384051451 1 udp 1686052607 198.51.100.20 40110 typ srflx raddr "
+    "192.168.56.10 rport 51372 generation 0 network-id 1 network-cost 10\n"
+    "a=candidate:467250027 1 tcp 1518280447 192.168.56.10 9 typ host tcptype active "
+    "generation 0 network-id 1 network-cost 10\n"
+    "a=ice-ufrag:Xq7c\n"
+    "a=ice-pwd:z4Lf9KqO3e0S2mPvN8wR1tYb\n"
+    "a=ice-options:trickle\n"
+    "a=fingerprint:sha-256 " PEER_HEX "\n"
+    "a=setup:actpass\n"
+    "a=mid:0\n"
+    "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\n"
+    "a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\n"
+    "a=extmap:3 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\n"
+    "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\n"
+    "a=sendrecv\n"
+    "a=msid:4f3c2d1e-7b6a-4c59-8e2f-0a1b2c3d4e5f 9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d\n"
+    "a=rtcp-mux\n"
+    "a=rtcp-rsize\n"
+    "a=rtpmap:111 opus/48000/2\n"
+    "a=rtcp-fb:111 transport-cc\n"
+    "a=fmtp:111 minptime=10;useinbandfec=1\n"
+    "a=rtpmap:63 red/48000/2\n"
+    "a=fmtp:63 111/111\n"
+    "a=rtpmap:9 G722/8000\n"
+    "a=rtpmap:0 PCMU/8000\n"
+    "a=rtpmap:8 PCMA/8000\n"
+    "a=rtpmap:13 CN/8000\n"
+    "a=rtpmap:110 telephone-event/48000\n"
+    "a=rtpmap:126 telephone-event/8000\n"
+    "a=ssrc:1001394275 cname:Jd3Yv8dE2sQhC1kW\n"
+    "a=ssrc:1001394275 msid:4f3c2d1e-7b6a-4c59-8e2f-0a1b2c3d4e5f "
+    "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d\n"
+    "m=video 40112 UDP/TLS/RTP/SAVPF 96 97 102 103 104 105 106 107 112 113 45 46 98 99 "
+    "116 117 118\n"
+    "c=IN IP4 198.51.100.20\n"
+    "a=rtcp:9 IN IP4 0.0.0.0\n"
+    "a=candidate:1467250027 1 udp 2122260223 192.168.56.10 51374 typ host generation 0 "
+    "network-id 1 network-cost 10\n"
+    "a=candidate:2384051451 1 udp 1686052607 198.51.100.20 40112 typ srflx raddr "
+    "192.168.56.10 rport 51374 generation 0 network-id 1 network-cost 10\n"
+    "a=ice-ufrag:Xq7c\n"
+    "a=ice-pwd:z4Lf9KqO3e0S2mPvN8wR1tYb\n"
+    "a=ice-options:trickle\n"
+    "a=fingerprint:sha-256 " PEER_HEX "\n"
+    "a=setup:actpass\n"
+    "a=mid:1\n"
+    "a=extmap:14 urn:ietf:params:rtp-hdrext:toffset\n"
+    "a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\n"
+    "a=extmap:13 urn:3gpp:video-orientation\n"
+    "a=extmap:3 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\n"
+    "a=extmap:5 http://www.webrtc.org/experiments/rtp-hdrext/playout-delay\n"
+    "a=extmap:6 http://www.webrtc.org/experiments/rtp-hdrext/video-content-type\n"
+    "a=extmap:7 http://www.webrtc.org/experiments/rtp-hdrext/video-timing\n"
+    "a=extmap:8 http://www.webrtc.org/experiments/rtp-hdrext/color-space\n"
+    "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\n"
+    "a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id\n"
+    "a=extmap:11 urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id\n"
+    "a=sendrecv\n"
+    "a=msid:4f3c2d1e-7b6a-4c59-8e2f-0a1b2c3d4e5f 1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a\n"
+    "a=rtcp-mux\n"
+    "a=rtcp-rsize\n"
+    "a=rtpmap:96 VP8/90000\n"
+    "a=rtcp-fb:96 goog-remb\n"
+    "a=rtcp-fb:96 transport-cc\n"
+    "a=rtcp-fb:96 ccm fir\n"
+    "a=rtcp-fb:96 nack\n"
+    "a=rtcp-fb:96 nack pli\n"
+    "a=rtpmap:97 rtx/90000\n"
+    "a=fmtp:97 apt=96\n"
+    "a=rtpmap:102 H264/90000\n"
+    "a=rtcp-fb:102 goog-remb\n"
+    "a=rtcp-fb:102 transport-cc\n"
+    "a=rtcp-fb:102 ccm fir\n"
+    "a=rtcp-fb:102 nack\n"
+    "a=rtcp-fb:102 nack pli\n"
+    "a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f\n"
+    "a=rtpmap:103 rtx/90000\n"
+    "a=fmtp:103 apt=102\n"
+    "a=rtpmap:104 H264/90000\n"
+    "a=rtcp-fb:104 goog-remb\n"
+    "a=rtcp-fb:104 transport-cc\n"
+    "a=rtcp-fb:104 ccm fir\n"
+    "a=rtcp-fb:104 nack\n"
+    "a=rtcp-fb:104 nack pli\n"
+    "a=fmtp:104 level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42001f\n"
+    "a=rtpmap:105 rtx/90000\n"
+    "a=fmtp:105 apt=104\n"
+    "a=rtpmap:106 H264/90000\n"
+    "a=rtcp-fb:106 goog-remb\n"
+    "a=rtcp-fb:106 transport-cc\n"
+    "a=rtcp-fb:106 ccm fir\n"
+    "a=rtcp-fb:106 nack\n"
+    "a=rtcp-fb:106 nack pli\n"
+    "a=fmtp:106 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\n"
+    "a=rtpmap:107 rtx/90000\n"
+    "a=fmtp:107 apt=106\n"
+    "a=rtpmap:112 H264/90000\n"
+    "a=rtcp-fb:112 goog-remb\n"
+    "a=rtcp-fb:112 transport-cc\n"
+    "a=rtcp-fb:112 ccm fir\n"
+    "a=rtcp-fb:112 nack\n"
+    "a=rtcp-fb:112 nack pli\n"
+    "a=fmtp:112 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=64001f\n"
+    "a=rtpmap:113 rtx/90000\n"
+    "a=fmtp:113 apt=112\n"
+    "a=rtpmap:45 AV1/90000\n"
+    "a=rtcp-fb:45 goog-remb\n"
+    "a=rtcp-fb:45 transport-cc\n"
+    "a=rtcp-fb:45 ccm fir\n"
+    "a=rtcp-fb:45 nack\n"
+    "a=rtcp-fb:45 nack pli\n"
+    "a=fmtp:45 level-idx=5;profile=0;tier=0\n"
+    "a=rtpmap:46 rtx/90000\n"
+    "a=fmtp:46 apt=45\n"
+    "a=rtpmap:98 VP9/90000\n"
+    "a=rtcp-fb:98 goog-remb\n"
+    "a=rtcp-fb:98 transport-cc\n"
+    "a=rtcp-fb:98 ccm fir\n"
+    "a=rtcp-fb:98 nack\n"
+    "a=rtcp-fb:98 nack pli\n"
+    "a=fmtp:98 profile-id=0\n"
+    "a=rtpmap:99 rtx/90000\n"
+    "a=fmtp:99 apt=98\n"
+    "a=rtpmap:116 red/90000\n"
+    "a=rtpmap:117 rtx/90000\n"
+    "a=fmtp:117 apt=116\n"
+    "a=rtpmap:118 ulpfec/90000\n"
+    "a=ssrc-group:FID 2002861931 3390177402\n"
+    "a=ssrc:2002861931 cname:Jd3Yv8dE2sQhC1kW\n"
+    "a=ssrc:2002861931 msid:4f3c2d1e-7b6a-4c59-8e2f-0a1b2c3d4e5f "
+    "1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a\n"
+    "a=ssrc:3390177402 cname:Jd3Yv8dE2sQhC1kW\n"
+    "a=ssrc:3390177402 msid:4f3c2d1e-7b6a-4c59-8e2f-0a1b2c3d4e5f "
+    "1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a\n";
+
+/* Firefox ESR 153 (headless, fake media, media.peerconnection.ice.obfuscate_host_addresses
+ * off) behind a NAT: session-level fingerprint, opus as 109, VP8/VP9/AV1
+ * each with rtx, red with its rtx, ulpfec, component-2 candidates beside
+ * a=rtcp-mux, a=end-of-candidates, and a data channel. */
+static const char *FIREFOX_OFFER =
+    "v=0\n"
+    "o=mozilla...THIS_IS_SDPARTA-153.0 3086492541215387296 0 IN IP4 0.0.0.0\n"
+    "s=-\n"
+    "t=0 0\n"
+    "a=fingerprint:sha-256 " PEER_HEX "\n"
+    "a=group:BUNDLE 0 1 2\n"
+    "a=ice-options:trickle\n"
+    "a=msid-semantic:WMS *\n"
+    "m=audio 60571 UDP/TLS/RTP/SAVPF 109 9 0 8 101\n"
+    "c=IN IP4 198.51.100.30\n"
+    "a=candidate:0 1 UDP 2122252543 192.168.57.20 60571 typ host\n"
+    "a=candidate:2 1 TCP 2105524479 192.168.57.20 9 typ host tcptype active\n"
+    "a=candidate:0 2 UDP 2122252542 192.168.57.20 49965 typ host\n"
+    "a=candidate:2 2 TCP 2105524478 192.168.57.20 9 typ host tcptype active\n"
+    "a=candidate:1 1 UDP 1686052863 198.51.100.30 60571 typ srflx raddr 192.168.57.20 "
+    "rport 60571\n"
+    "a=candidate:1 2 UDP 1686052862 198.51.100.30 49965 typ srflx raddr 192.168.57.20 "
+    "rport 49965\n"
+    "a=sendrecv\n"
+    "a=end-of-candidates\n"
+    "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\n"
+    "a=extmap:2/recvonly urn:ietf:params:rtp-hdrext:csrc-audio-level\n"
+    "a=extmap:3 urn:ietf:params:rtp-hdrext:sdes:mid\n"
+    "a=fmtp:109 maxplaybackrate=48000;stereo=1;useinbandfec=1\n"
+    "a=fmtp:101 0-15\n"
+    "a=ice-pwd:4f7cbd6a1e0c93d2b85e2a7f16c04d9e\n"
+    "a=ice-ufrag:8a1d4c2e\n"
+    "a=mid:0\n"
+    "a=msid:{5c0e3a41-9d7b-4e28-b6f1-2a3c4d5e6f70} {0b1c2d3e-4f50-4617-a8b9-cadbecfd0e1f}\n"
+    "a=rtcp-mux\n"
+    "a=rtpmap:109 opus/48000/2\n"
+    "a=rtpmap:9 G722/8000/1\n"
+    "a=rtpmap:0 PCMU/8000\n"
+    "a=rtpmap:8 PCMA/8000\n"
+    "a=rtpmap:101 telephone-event/8000\n"
+    "a=setup:actpass\n"
+    "a=ssrc:2655508255 cname:{6a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9}\n"
+    "m=video 62304 UDP/TLS/RTP/SAVPF 120 124 121 125 99 100 123 122 119\n"
+    "c=IN IP4 198.51.100.30\n"
+    "a=candidate:0 1 UDP 2122252543 192.168.57.20 62304 typ host\n"
+    "a=candidate:0 2 UDP 2122252542 192.168.57.20 51872 typ host\n"
+    "a=candidate:1 1 UDP 1686052863 198.51.100.30 62304 typ srflx raddr 192.168.57.20 "
+    "rport 62304\n"
+    "a=candidate:1 2 UDP 1686052862 198.51.100.30 51872 typ srflx raddr 192.168.57.20 "
+    "rport 51872\n"
+    "a=sendrecv\n"
+    "a=end-of-candidates\n"
+    "a=extmap:3 urn:ietf:params:rtp-hdrext:sdes:mid\n"
+    "a=extmap:4 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\n"
+    "a=extmap:5 urn:ietf:params:rtp-hdrext:toffset\n"
+    "a=extmap:6/recvonly http://www.webrtc.org/experiments/rtp-hdrext/playout-delay\n"
+    "a=extmap:7 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\n"
+    "a=fmtp:120 max-fs=12288;max-fr=60\n"
+    "a=fmtp:124 apt=120\n"
+    "a=fmtp:121 max-fs=12288;max-fr=60\n"
+    "a=fmtp:125 apt=121\n"
+    "a=fmtp:99 profile=0;level-idx=5;tier=0\n"
+    "a=fmtp:100 apt=99\n"
+    "a=fmtp:123 apt=122\n"
+    "a=ice-pwd:4f7cbd6a1e0c93d2b85e2a7f16c04d9e\n"
+    "a=ice-ufrag:8a1d4c2e\n"
+    "a=mid:1\n"
+    "a=msid:{5c0e3a41-9d7b-4e28-b6f1-2a3c4d5e6f70} {7e6d5c4b-3a29-4817-9605-f4e3d2c1b0a9}\n"
+    "a=rtcp-fb:120 nack\n"
+    "a=rtcp-fb:120 nack pli\n"
+    "a=rtcp-fb:120 ccm fir\n"
+    "a=rtcp-fb:120 goog-remb\n"
+    "a=rtcp-fb:120 transport-cc\n"
+    "a=rtcp-fb:121 nack\n"
+    "a=rtcp-fb:121 nack pli\n"
+    "a=rtcp-fb:121 ccm fir\n"
+    "a=rtcp-fb:121 goog-remb\n"
+    "a=rtcp-fb:121 transport-cc\n"
+    "a=rtcp-fb:99 nack\n"
+    "a=rtcp-fb:99 nack pli\n"
+    "a=rtcp-fb:99 ccm fir\n"
+    "a=rtcp-fb:99 goog-remb\n"
+    "a=rtcp-fb:99 transport-cc\n"
+    "a=rtcp-fb:123 nack\n"
+    "a=rtcp-fb:123 nack pli\n"
+    "a=rtcp-fb:123 ccm fir\n"
+    "a=rtcp-fb:123 goog-remb\n"
+    "a=rtcp-fb:123 transport-cc\n"
+    "a=rtcp-mux\n"
+    "a=rtcp-rsize\n"
+    "a=rtpmap:120 VP8/90000\n"
+    "a=rtpmap:124 rtx/90000\n"
+    "a=rtpmap:121 VP9/90000\n"
+    "a=rtpmap:125 rtx/90000\n"
+    "a=rtpmap:99 AV1/90000\n"
+    "a=rtpmap:100 rtx/90000\n"
+    "a=rtpmap:123 rtx/90000\n"
+    "a=rtpmap:122 red/90000\n"
+    "a=rtpmap:119 ulpfec/90000\n"
+    "a=setup:actpass\n"
+    "a=ssrc:1740218462 cname:{6a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9}\n"
+    "a=ssrc:3871925044 cname:{6a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9}\n"
+    "a=ssrc-group:FID 1740218462 3871925044\n"
+    "m=application 56832 UDP/DTLS/SCTP webrtc-datachannel\n"
+    "c=IN IP4 198.51.100.30\n"
+    "a=candidate:0 1 UDP 2122252543 192.168.57.20 56832 typ host\n"
+    "a=candidate:1 1 UDP 1686052863 198.51.100.30 56832 typ srflx raddr 192.168.57.20 "
+    "rport 56832\n"
+    "a=sendrecv\n"
+    "a=end-of-candidates\n"
+    "a=ice-pwd:4f7cbd6a1e0c93d2b85e2a7f16c04d9e\n"
+    "a=ice-ufrag:8a1d4c2e\n"
+    "a=mid:2\n"
+    "a=setup:actpass\n"
+    "a=sctp-port:5000\n"
+    "a=max-message-size:1073741823\n";
+
+/* As the sdp-negotiator answers with dtls=accept over nicesrc/nicesink. */
+static AnswerOptions
+browser_answer_options ()
+{
+  AnswerOptions o;
+  o.public_address = "203.0.113.5";
+  o.session_id = 7;
+  o.random = [] (uint8_t * out, size_t len) {
+    for (size_t i = 0; i < len; i++)
+      out[i] = (uint8_t) i;
+  };
+  std::string why;
+  o.dtls_fingerprint = parse_fingerprint ("sha-256 " OUR_HEX, why);
+  fail_unless (o.dtls_fingerprint.has_value (), "%s", why.c_str ());
+  return o;
+}
+
+/* A pipeline with one ICE component (rtcp-mux) for streams 1 and 2, no
+ * comedia-rtpsrc, nothing for stream 3. */
+static FakePipeline
+ice_pipeline ()
+{
+  FakePipeline p;
+  p.n_streams = 0;
+  p.ice[1] = 1;
+  p.ice[2] = 1;
+  return p;
+}
+
+/* The answer to @offer_text, checked to parse back and to answer it. */
+static Negotiated
+browser_answer (const std::string & offer_text, const AnswerOptions & options)
+{
+  FakePipeline pipeline = ice_pipeline ();
+  SdpDocument offer = parse_ok (offer_text);
+  Negotiated out;
+  SdpError err;
+  fail_unless (answer_offer (offer, pipeline, options, out, err), "%s", err.message.c_str ());
+  SdpDocument reparsed = parse_ok (sdp_message_to_text (out.sdp.get ()));
+  fail_unless (check_answer_matches_offer (offer, reparsed, err), "%s", err.message.c_str ());
+  return out;
+}
+
+/* The a=@key values of answer m-line @i, in order. */
+static std::vector<std::string>
+values_of (const Negotiated & answer, guint i, const char *key)
+{
+  const GstSDPMedia *m = gst_sdp_message_get_media (answer.sdp.get (), i);
+  std::vector<std::string> out;
+  for (guint n = 0;; n++) {
+    const char *v = gst_sdp_media_get_attribute_val_n (m, key, n);
+    if (v == nullptr)
+      break;
+    out.push_back (v);
+  }
+  return out;
+}
+
+/* "a b c": a list for comparisons. */
+static std::string
+joined (const std::vector<std::string> & items)
+{
+  std::string out;
+  for (const auto & s : items)
+    out += (out.empty () ? "" : " ") + s;
+  return out;
+}
+
+static std::string
+formats_of (const Negotiated & answer, guint i)
+{
+  const GstSDPMedia *m = gst_sdp_message_get_media (answer.sdp.get (), i);
+  std::vector<std::string> out;
+  for (guint f = 0; f < gst_sdp_media_formats_len (m); f++)
+    out.push_back (gst_sdp_media_get_format (m, f));
+  return joined (out);
+}
+
+#define fail_unless_values(answer, i, key, expected) G_STMT_START { \
+    std::string got_ = joined (values_of (answer, i, key)); \
+    fail_unless (got_ == (expected), "m-line %u a=%s: '%s', expected '%s'", i, key, \
+        got_.c_str (), (expected)); \
+  } G_STMT_END
+
+/* fail_unless_equals_string for a std::string that may be a temporary. */
+#define fail_unless_text(got, expected) G_STMT_START { \
+    std::string text_ = (got); \
+    fail_unless (text_ == (expected), "'%s', expected '%s'", text_.c_str (), (expected)); \
+  } G_STMT_END
+
+/* What no browser answer carries, on any m-line. */
+static void
+check_nothing_unsupported (const Negotiated & answer)
+{
+  std::string text = media_text (answer.sdp.get ());
+  for (const char *absent : {"rtx/", "apt=", "red/", "ulpfec", "flexfec", "a=extmap",
+          "a=ssrc", "a=msid", "goog-remb", "transport-cc", "a=rtcp-fb:* nack\n"})
+    fail_if (text.find (absent) != std::string::npos, "the answer has '%s':\n%s", absent,
+        text.c_str ());
+  for (guint i = 0; i < gst_sdp_message_medias_len (answer.sdp.get ()); i++) {
+    for (const std::string & fb : values_of (answer, i, "rtcp-fb")) {
+      std::string kind = fb.substr (fb.find (' ') + 1);
+      fail_unless (kind == "nack pli" || kind == "ccm fir", "m-line %u answers a=rtcp-fb:%s",
+          i, fb.c_str ());
+    }
+  }
+}
+
+GST_START_TEST (test_chromium_offer)
+{
+  Negotiated out = browser_answer (CHROMIUM_OFFER, browser_answer_options ());
+  fail_unless_equals_int (out.streams.size (), 2);
+  for (const StreamPlan & p : out.streams) {
+    fail_unless (p.kind == StreamPlan::Kind::Ice, "stream %u: %s (%s)", p.stream,
+        stream_plan_kind_name (p.kind), p.note.c_str ());
+    fail_unless (p.dtls.enabled);
+    fail_unless (p.local.rtcp_mux);
+  }
+  check_nothing_unsupported (out);
+
+  /* Audio: red 63 (opus in opus) goes, the rest stays; transport-cc was
+   * its only feedback. */
+  fail_unless_text (formats_of (out, 0), "111 9 0 8 13 110 126");
+  fail_unless_values (out, 0, "rtpmap", "111 opus/48000/2 9 G722/8000 0 PCMU/8000 "
+      "8 PCMA/8000 13 CN/8000 110 telephone-event/48000 126 telephone-event/8000");
+  fail_unless_values (out, 0, "fmtp", "111 minptime=10;useinbandfec=1");
+  fail_unless_values (out, 0, "rtcp-fb", "");
+  fail_unless_values (out, 0, "mid", "0");
+  fail_unless_values (out, 0, "rtcp-rsize", "");
+  fail_unless_equals_int (values_of (out, 0, "rtcp-rsize").size (), 1);
+  fail_unless_equals_int (values_of (out, 0, "rtcp-mux").size (), 1);
+  fail_unless (out.streams[0].note.find ("; not answered (no element here for them): red 63")
+      != std::string::npos, "%s", out.streams[0].note.c_str ());
+
+  /* Video: every codec, none of its rtx, red or ulpfec. */
+  fail_unless_text (formats_of (out, 1), "96 102 104 106 112 45 98");
+  fail_unless_values (out, 1, "rtcp-fb", "96 ccm fir 96 nack pli 102 ccm fir 102 nack pli "
+      "104 ccm fir 104 nack pli 106 ccm fir 106 nack pli 112 ccm fir 112 nack pli "
+      "45 ccm fir 45 nack pli 98 ccm fir 98 nack pli");
+  fail_unless_values (out, 1, "fmtp", "102 level-asymmetry-allowed=1;packetization-mode=1;"
+      "profile-level-id=42001f 104 level-asymmetry-allowed=1;packetization-mode=0;"
+      "profile-level-id=42001f 106 level-asymmetry-allowed=1;packetization-mode=1;"
+      "profile-level-id=42e01f 112 level-asymmetry-allowed=1;packetization-mode=1;"
+      "profile-level-id=64001f 45 level-idx=5;profile=0;tier=0 98 profile-id=0");
+  fail_unless_values (out, 1, "mid", "1");
+  fail_unless_equals_int (values_of (out, 1, "rtcp-rsize").size (), 1);
+  fail_unless (out.streams[1].note.find ("not answered (no element here for them): "
+          "rtx 97 103 105 107 113 46 99 117, red 116, ulpfec 118") != std::string::npos,
+      "%s", out.streams[1].note.c_str ());
+
+  /* What the peer gets to know: its own candidates and credentials, not
+   * pruned by any of this. */
+  fail_unless_equals_int (out.streams[0].remote_ice.candidates.size (), 3);
+  fail_unless_equals_string (out.streams[1].remote_ice.ufrag.c_str (), "Xq7c");
+}
+GST_END_TEST;
+
+GST_START_TEST (test_firefox_offer)
+{
+  Negotiated out = browser_answer (FIREFOX_OFFER, browser_answer_options ());
+  fail_unless_equals_int (out.streams.size (), 3);
+  check_nothing_unsupported (out);
+
+  fail_unless (out.streams[0].kind == StreamPlan::Kind::Ice, "%s",
+      out.streams[0].note.c_str ());
+  fail_unless_text (formats_of (out, 0), "109 9 0 8 101");
+  fail_unless_values (out, 0, "fmtp", "109 maxplaybackrate=48000;stereo=1;useinbandfec=1 "
+      "101 0-15");
+  fail_unless_values (out, 0, "mid", "0");
+  /* Not offered on audio: not answered. */
+  fail_unless_equals_int (values_of (out, 0, "rtcp-rsize").size (), 0);
+  /* Muxed: one component; the offer's component-2 candidates go to the
+   * agent as they came. */
+  fail_unless (out.streams[0].local.rtcp_mux);
+  fail_unless_equals_int (out.streams[0].remote_ice.candidates.size (), 6);
+  fail_unless (out.streams[0].note.find ("not answered") == std::string::npos, "%s",
+      out.streams[0].note.c_str ());
+
+  fail_unless (out.streams[1].kind == StreamPlan::Kind::Ice, "%s",
+      out.streams[1].note.c_str ());
+  fail_unless_text (formats_of (out, 1), "120 121 99");
+  fail_unless_values (out, 1, "rtpmap", "120 VP8/90000 121 VP9/90000 99 AV1/90000");
+  fail_unless_values (out, 1, "rtcp-fb", "120 nack pli 120 ccm fir 121 nack pli "
+      "121 ccm fir 99 nack pli 99 ccm fir");
+  fail_unless_values (out, 1, "mid", "1");
+  fail_unless_equals_int (values_of (out, 1, "rtcp-rsize").size (), 1);
+  fail_unless (out.streams[1].note.find ("rtx 124 125 100 123, red 122, ulpfec 119")
+      != std::string::npos, "%s", out.streams[1].note.c_str ());
+
+  /* The data channel: port 0, its mid kept (RFC 5888 9.1), nothing else. */
+  fail_unless (out.streams[2].kind == StreamPlan::Kind::Rejected);
+  fail_unless (out.streams[2].note.find ("protocol UDP/DTLS/SCTP") != std::string::npos,
+      "%s", out.streams[2].note.c_str ());
+  std::string media = media_text (out.sdp.get ());
+  fail_unless (media.find ("m=application 0 UDP/DTLS/SCTP webrtc-datachannel\na=mid:2\n")
+      != std::string::npos, "%s", media.c_str ());
+  fail_unless_equals_int (gst_sdp_media_attributes_len (gst_sdp_message_get_media
+          (out.sdp.get (), 2)), 1);
+}
+GST_END_TEST;
+
+/* a=mid on every m-line whatever rejects it: the pipeline has no stream,
+ * dtls=off, the offer disabled it. */
+GST_START_TEST (test_mid_on_rejected_lines)
+{
+  AnswerOptions off = browser_answer_options ();
+  off.dtls = DtlsPolicy::Off;
+  Negotiated out = browser_answer (CHROMIUM_OFFER, off);
+  for (guint i = 0; i < 2; i++) {
+    fail_unless (out.streams[i].kind == StreamPlan::Kind::Rejected);
+    fail_unless_values (out, i, "mid", std::to_string (i).c_str ());
+  }
+
+  std::string disabled = FIREFOX_OFFER;
+  disabled.replace (disabled.find ("m=video 62304"), 13, "m=video 0");
+  out = browser_answer (disabled, browser_answer_options ());
+  fail_unless (out.streams[1].kind == StreamPlan::Kind::Rejected);
+  fail_unless_values (out, 1, "mid", "1");
+  fail_unless_values (out, 2, "mid", "2");
+  fail_unless (out.streams[0].kind == StreamPlan::Kind::Ice);
+}
+GST_END_TEST;
+
+/* The hook BUNDLE uses: a=extmap of the URIs named, with the offer's id
+ * and the direction mirrored; the others still go. */
+GST_START_TEST (test_header_extension_hook)
+{
+  AnswerOptions o = browser_answer_options ();
+  o.header_extensions = {RTP_HDREXT_SDES_MID};
+  Negotiated out = browser_answer (CHROMIUM_OFFER, o);
+  fail_unless_values (out, 0, "extmap", "4 urn:ietf:params:rtp-hdrext:sdes:mid");
+  fail_unless_values (out, 1, "extmap", "4 urn:ietf:params:rtp-hdrext:sdes:mid");
+
+  o.header_extensions.push_back ("urn:ietf:params:rtp-hdrext:csrc-audio-level");
+  out = browser_answer (FIREFOX_OFFER, o);
+  fail_unless_values (out, 0, "extmap", "2/sendonly urn:ietf:params:rtp-hdrext:csrc-audio-level "
+      "3 urn:ietf:params:rtp-hdrext:sdes:mid");
+  fail_unless_values (out, 1, "extmap", "3 urn:ietf:params:rtp-hdrext:sdes:mid");
+}
+GST_END_TEST;
+
+/* Formats the application names stay (its pipeline has the elements):
+ * rtx for VP8 with its nack, not the rtx of formats not answered. */
+GST_START_TEST (test_named_repair_formats)
+{
+  AnswerOptions o = browser_answer_options ();
+  o.formats = {"opus", "VP8", "rtx", "H264"};
+  Negotiated out = browser_answer (CHROMIUM_OFFER, o);
+  fail_unless_text (formats_of (out, 0), "111");
+  fail_unless_text (formats_of (out, 1),
+      "96 97 102 103 104 105 106 107 112 113");
+  fail_unless_values (out, 1, "fmtp", "97 apt=96 "
+      "102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f 103 apt=102 "
+      "104 level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42001f 105 apt=104 "
+      "106 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f 107 apt=106 "
+      "112 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=64001f 113 apt=112");
+  std::vector<std::string> fb = values_of (out, 1, "rtcp-fb");
+  fail_unless_equals_string (fb[0].c_str (), "96 ccm fir");
+  fail_unless_equals_string (fb[1].c_str (), "96 nack");
+  fail_unless_equals_string (fb[2].c_str (), "96 nack pli");
+  fail_unless_equals_int (fb.size (), 15);
+  fail_unless (out.streams[1].note.find ("rtx 46 99 117") != std::string::npos, "%s",
+      out.streams[1].note.c_str ());
+
+  /* By payload type too: the red and ulpfec of Firefox's video. */
+  o.formats = {"120", "122", "119"};
+  out = browser_answer (FIREFOX_OFFER, o);
+  fail_unless_text (formats_of (out, 1), "120 122 119");
+  fail_unless_values (out, 1, "rtcp-fb", "120 nack pli 120 ccm fir");
+}
+GST_END_TEST;
+
+/* An m-line left with repair formats only is rejected alone, with a note;
+ * the others are answered. */
+GST_START_TEST (test_repair_formats_only)
+{
+  std::string offer = CHROMIUM_OFFER;
+  gsize video = offer.find ("m=video");
+  offer.replace (video, offer.find ('\n', video) - video,
+      "m=video 40112 UDP/TLS/RTP/SAVPF 97 116 118");
+  Negotiated out = browser_answer (offer, browser_answer_options ());
+  fail_unless (out.streams[0].kind == StreamPlan::Kind::Ice);
+  fail_unless (out.streams[1].kind == StreamPlan::Kind::Rejected);
+  fail_unless_equals_string (out.streams[1].note.c_str (), "none of the offered formats is "
+      "allowed; not answered (no element here for them): rtx 97, red 116, ulpfec 118");
+  std::string media = media_text (out.sdp.get ());
+  fail_unless (media.find ("m=video 0 UDP/TLS/RTP/SAVPF 97 116 118\na=mid:1\n")
+      != std::string::npos, "%s", media.c_str ());
+}
+GST_END_TEST;
+
+/* A SIP phone's RTP/AVPF offer is not a browser's: its rtx and feedback
+ * are answered as offered (the application's pipeline decides), and its
+ * extmap, ssrc and msid are not. */
+GST_START_TEST (test_sip_offer_keeps_its_formats)
+{
+  const char *offer = "v=0\no=- 1 1 IN IP4 198.51.100.7\ns=-\nc=IN IP4 198.51.100.7\n"
+      "t=0 0\nm=video 5004 RTP/AVPF 96 97\na=rtpmap:96 VP8/90000\na=rtcp-fb:96 nack\n"
+      "a=rtcp-fb:96 goog-remb\na=rtpmap:97 rtx/90000\na=fmtp:97 apt=96\n"
+      "a=extmap:1 urn:ietf:params:rtp-hdrext:toffset\na=ssrc:5 cname:x\n"
+      "a=msid:a b\na=rtcp-rsize\n";
+  FakePipeline pipeline;
+  Negotiated out;
+  SdpError err;
+  AnswerOptions o;
+  o.public_address = "203.0.113.5";
+  fail_unless (answer_offer (parse_ok (offer), pipeline, o, out, err), "%s",
+      err.message.c_str ());
+  fail_unless_text (media_text (out.sdp.get ()),
+      "m=video 40000 RTP/AVPF 96 97\na=rtpmap:96 VP8/90000\na=rtcp-fb:96 nack\n"
+      "a=rtcp-fb:96 goog-remb\na=rtpmap:97 rtx/90000\na=fmtp:97 apt=96\na=rtcp-rsize\n"
+      "a=rtcp:40001\n");
+  fail_unless (out.streams[0].note.find ("not answered") == std::string::npos);
+}
+GST_END_TEST;
+
+/* The profile's rules one by one. */
+GST_START_TEST (test_profile_rules)
+{
+  SdpDocument doc = parse_ok ("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nt=0 0\n"
+      "m=video 9 UDP/TLS/RTP/SAVPF 96 97 98 99\na=rtpmap:96 VP8/90000\n"
+      "a=rtpmap:97 RTX/90000\na=fmtp:97 apt=96\na=rtpmap:98 flexfec-03/90000\n"
+      "a=fmtp:98 repair-window=10000000\na=rtpmap:99 rtx/90000\n"
+      "m=video 9 RTP/SAVPF 96\na=rtpmap:96 VP8/90000\n");
+  const GstSDPMedia *webrtc = gst_sdp_message_get_media (doc.message (), 0);
+  const GstSDPMedia *sip = gst_sdp_message_get_media (doc.message (), 1);
+  fail_unless (uses_webrtc_profile (webrtc));
+  fail_if (uses_webrtc_profile (sip));
+
+  std::vector<std::string> formats = {"96", "97", "98", "99"};
+  std::string note = prune_repair_formats (webrtc, {}, formats);
+  fail_unless_text (joined (formats), "96");
+  fail_unless_equals_string (note.c_str (),
+      "not answered (no element here for them): rtx 97 99, flexfec-03 98");
+  /* rtx named: 97 stays with its VP8, 99 (no apt=) goes. */
+  formats = {"96", "97", "98", "99"};
+  prune_repair_formats (webrtc, {"rtx"}, formats);
+  fail_unless_text (joined (formats), "96 97");
+  formats = {"96"};
+  fail_unless_text (prune_repair_formats (sip, {}, formats), "");
+
+  const std::vector<std::string> vp8 = {"96"}, vp8_rtx = {"96", "97"};
+  const struct {
+    const char *value;
+    bool answered, answered_with_rtx;
+  } feedback[] = {
+    {"96 nack pli", true, true},
+    {"96 ccm fir", true, true},
+    {"* ccm fir", true, true},
+    {"96 NACK PLI", true, true},
+    {"96 nack", false, true},
+    {"* nack", false, true},
+    {"98 nack", false, false},      /* no rtx of 98 */
+    {"96 goog-remb", false, false},
+    {"96 transport-cc", false, false},
+    {"96 ccm tmmbr", false, false},
+    {"96 nack sli", false, false},
+    {"96 trr-int 100", false, false},
+  };
+  for (const auto & f : feedback) {
+    fail_unless (rtcp_feedback_answered (webrtc, f.value, vp8) == f.answered, "%s", f.value);
+    fail_unless (rtcp_feedback_answered (webrtc, f.value, vp8_rtx) == f.answered_with_rtx,
+        "%s with rtx", f.value);
+  }
+}
+GST_END_TEST;
+
+static Suite *
+browser_profile_suite (void)
+{
+  Suite *s = suite_create ("browser-profile");
+  TCase *tc = tcase_create ("general");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_chromium_offer);
+  tcase_add_test (tc, test_firefox_offer);
+  tcase_add_test (tc, test_mid_on_rejected_lines);
+  tcase_add_test (tc, test_header_extension_hook);
+  tcase_add_test (tc, test_named_repair_formats);
+  tcase_add_test (tc, test_repair_formats_only);
+  tcase_add_test (tc, test_sip_offer_keeps_its_formats);
+  tcase_add_test (tc, test_profile_rules);
+  return s;
+}
+
+GST_CHECK_MAIN (browser_profile);
