@@ -376,6 +376,13 @@ static const AnswerCase answer_cases[] = {
         "m=audio 40000 RTP/AVP 0\na=rtcp:40001\na=direction:passive\n"
         "m=video 0 RTP/AVP 96\n",
         {"latch", "rejected"}, "c=IN IP4 203.0.113.5"},
+  {"a=mid is kept on every answered m-line, rejected ones too (RFC 5888 9.1)",
+        HEAD "m=audio 9 RTP/AVP 0\na=mid:a\na=direction:active\n"
+        "m=video 9 RTP/AVP 96\na=rtpmap:96 VP8/90000\na=mid:v\na=direction:active\n",
+        [] (AnswerOptions &, FakePipeline & s) { s.n_streams = 1; },
+        "m=audio 40000 RTP/AVP 0\na=mid:a\na=rtcp:40001\na=direction:passive\n"
+        "m=video 0 RTP/AVP 96\na=mid:v\n",
+        {"latch", "rejected"}, "c=IN IP4 203.0.113.5"},
   {"an m-line the offer disabled (port 0) stays disabled",
         HEAD "m=audio 0 RTP/AVP 0\nm=video 9 RTP/AVP 96\na=rtpmap:96 VP8/90000\n"
         "a=direction:active\n",
