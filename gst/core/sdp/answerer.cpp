@@ -475,6 +475,8 @@ write_answer (const SdpDocument & offer, const AnswerPlan & plan,
     else
       add_transport_attributes (am, acc.plan.local);
     add_direction_attributes (am, acc);
+    add_local_msid (om, d.plan.stream, acc.plan.direction != MediaDirection::RecvOnly
+        && acc.plan.direction != MediaDirection::Inactive, am);
     if (d.plan.dtls.enabled) {
       add_dtls (am, *options.dtls_fingerprint, d.plan.dtls.local_setup,
           d.plan.dtls.local_tls_id);

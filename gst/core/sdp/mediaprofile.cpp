@@ -197,6 +197,16 @@ rtcp_feedback_answered (const GstSDPMedia * media, const char *value,
 }
 
 void
+add_local_msid (const GstSDPMedia * offer, guint stream, bool sends, GstSDPMedia * answer)
+{
+  if (!sends || !uses_webrtc_profile (offer) || offer->media == nullptr)
+    return;
+  gchar *msid = g_strdup_printf ("comedia %s%u", offer->media, stream);
+  gst_sdp_media_add_attribute (answer, "msid", msid);
+  g_free (msid);
+}
+
+void
 copy_answered_attributes (const GstSDPMedia * offer, const std::vector<std::string> & formats,
     const std::vector<std::string> & header_extensions, GstSDPMedia * answer)
 {

@@ -16,7 +16,8 @@
  *     reduced-size RTCP wherever RTCP goes;
  * and never a=ssrc, a=ssrc-group, a=msid (the offerer's streams, not ours:
  * ours get their SSRC from the payloader at run time, and a browser takes
- * one unsignalled SSRC per m-line), nor a=extmap: no element here reads or
+ * one unsignalled SSRC per m-line; a WebRTC answer names its own media
+ * stream, add_local_msid), nor a=extmap: no element here reads or
  * writes RTP header extensions.  An application that does names the URIs
  * it keeps (AnswerOptions::header_extensions; BUNDLE keeps the MID one,
  * RTP_HDREXT_SDES_MID), answered with the offer's id (RFC 8285 6).
@@ -73,6 +74,14 @@ std::string prune_repair_formats (const GstSDPMedia * media,
  * "* ccm fir") of @media, whose answer keeps @formats. */
 bool rtcp_feedback_answered (const GstSDPMedia * media, const char *value,
     const std::vector<std::string> & formats);
+
+/* Our a=msid (RFC 8830) on an answered WebRTC m-line @stream (1-based)
+ * when @sends: "comedia <media><stream>", one media stream for all the
+ * session's m-lines, so that a browser's ontrack event has it in
+ * streams[0], audio and video together (webrtcbin and Kurento write one
+ * too).  No a=ssrc: ours is the payloader's, known only at run time. */
+void add_local_msid (const GstSDPMedia * offer, guint stream, bool sends,
+    GstSDPMedia * answer);
 
 /* Copies into answer m-line @answer what it repeats of offer m-line
  * @offer (the list at the top), for the kept @formats and the

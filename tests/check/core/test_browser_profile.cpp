@@ -2,8 +2,9 @@
  * (gst/core/sdp/mediaprofile.h, through the real answerer): the offers of
  * Chromium 150 and Firefox ESR 153 as they send them (IP candidates only)
  * get an answer with no rtx, red, ulpfec or flexfec, only `nack pli` and
- * `ccm fir` feedback, no a=extmap, a=ssrc, a=ssrc-group or a=msid, with
- * a=rtcp-rsize echoed and a=mid on every m-line, rejected ones too; the
+ * `ccm fir` feedback, no a=extmap, a=ssrc or a=ssrc-group, no a=msid but
+ * our own, with a=rtcp-rsize echoed and a=mid on every m-line, rejected
+ * ones too; the
  * header-extension hook, formats named by the application, an m-line left
  * with repair formats only, and a SIP offer that keeps its formats.
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -384,13 +385,13 @@ formats_of (const Negotiated & answer, guint i)
     fail_unless (text_ == (expected), "'%s', expected '%s'", text_.c_str (), (expected)); \
   } G_STMT_END
 
-/* What no browser answer carries, on any m-line. */
+/* What no browser answer carries, on any m-line (our own a=msid aside). */
 static void
 check_nothing_unsupported (const Negotiated & answer)
 {
   std::string text = media_text (answer.sdp.get ());
   for (const char *absent : {"rtx/", "apt=", "red/", "ulpfec", "flexfec", "a=extmap",
-          "a=ssrc", "a=msid", "goog-remb", "transport-cc", "a=rtcp-fb:* nack\n"})
+          "a=ssrc", "msid:4f3c", "msid:{5c0e", "goog-remb", "transport-cc", "a=rtcp-fb:* nack\n"})
     fail_if (text.find (absent) != std::string::npos, "the answer has '%s':\n%s", absent,
         text.c_str ());
   for (guint i = 0; i < gst_sdp_message_medias_len (answer.sdp.get ()); i++) {
@@ -440,6 +441,9 @@ GST_START_TEST (test_chromium_offer)
       "profile-level-id=64001f 45 level-idx=5;profile=0;tier=0 98 profile-id=0");
   fail_unless_values (out, 1, "mid", "1");
   fail_unless_equals_int (values_of (out, 1, "rtcp-rsize").size (), 1);
+  /* Ours: one media stream, audio and video together. */
+  fail_unless_values (out, 0, "msid", "comedia audio1");
+  fail_unless_values (out, 1, "msid", "comedia video2");
   fail_unless (out.streams[1].note.find ("not answered (no element here for them): "
           "rtx 97 103 105 107 113 46 99 117, red 116, ulpfec 118") != std::string::npos,
       "%s", out.streams[1].note.c_str ());
@@ -483,6 +487,9 @@ GST_START_TEST (test_firefox_offer)
   fail_unless (out.streams[1].note.find ("rtx 124 125 100 123, red 122, ulpfec 119")
       != std::string::npos, "%s", out.streams[1].note.c_str ());
 
+  fail_unless (out.streams[0].dtls.enabled && out.streams[1].dtls.enabled);
+  fail_unless_values (out, 1, "msid", "comedia video2");
+
   /* The data channel: port 0, its mid kept (RFC 5888 9.1), nothing else. */
   fail_unless (out.streams[2].kind == StreamPlan::Kind::Rejected);
   fail_unless (out.streams[2].note.find ("protocol UDP/DTLS/SCTP") != std::string::npos,
@@ -514,6 +521,23 @@ GST_START_TEST (test_mid_on_rejected_lines)
   fail_unless_values (out, 1, "mid", "1");
   fail_unless_values (out, 2, "mid", "2");
   fail_unless (out.streams[0].kind == StreamPlan::Kind::Ice);
+}
+GST_END_TEST;
+
+/* Our a=msid only where we send: not on an m-line we answer recvonly. */
+GST_START_TEST (test_msid_where_we_send)
+{
+  std::string offer = FIREFOX_OFFER;
+  gsize audio = offer.find ("a=sendrecv\n");
+  offer.replace (audio, 11, "a=sendonly\n");
+  offer.replace (offer.find ("a=sendrecv\n", audio), 11, "a=recvonly\n");
+  Negotiated out = browser_answer (offer, browser_answer_options ());
+  fail_unless_values (out, 0, "recvonly", "");
+  fail_unless_values (out, 0, "msid", "");
+  fail_unless_equals_int (values_of (out, 0, "msid").size (), 0);
+  fail_unless_values (out, 1, "sendonly", "");
+  fail_unless_values (out, 1, "msid", "comedia video2");
+  fail_unless_equals_int (values_of (out, 2, "msid").size (), 0);
 }
 GST_END_TEST;
 
@@ -670,6 +694,7 @@ browser_profile_suite (void)
   tcase_add_test (tc, test_chromium_offer);
   tcase_add_test (tc, test_firefox_offer);
   tcase_add_test (tc, test_mid_on_rejected_lines);
+  tcase_add_test (tc, test_msid_where_we_send);
   tcase_add_test (tc, test_header_extension_hook);
   tcase_add_test (tc, test_named_repair_formats);
   tcase_add_test (tc, test_repair_formats_only);
