@@ -51,6 +51,44 @@ candidate_fields (const std::string & value, CandidateFields & out)
   return ok;
 }
 
+std::string
+unusable_candidate_reason (const std::string & value)
+{
+  CandidateFields f;
+  if (candidate_fields (value, f)) {
+    if (g_ascii_strcasecmp (f.transport.c_str (), "UDP") == 0
+        || g_ascii_strcasecmp (f.transport.c_str (), "TCP") == 0)
+      return "";
+    return "its transport " + f.transport + " is neither UDP nor TCP";
+  }
+  /* Not a candidate as it stands: say whether only the address is the
+   * trouble, the common case (browsers). */
+  gchar **fields = g_strsplit (value.c_str (), " ", -1);
+  std::string address;
+  bool only_address = false;
+  if (g_strv_length (fields) >= 8 && !g_hostname_is_ip_address (fields[4])) {
+    address = fields[4];
+    g_free (fields[4]);
+    fields[4] = g_strdup ("192.0.2.1");
+    gchar *with_ip = g_strjoinv (" ", fields);
+    only_address = candidate_fields (with_ip, f);
+    g_free (with_ip);
+  }
+  g_strfreev (fields);
+  if (!only_address)
+    return "it is not a candidate (foundation component transport priority address "
+        "port typ type)";
+  gchar *lower = g_ascii_strdown (address.c_str (), -1);
+  bool mdns = g_str_has_suffix (lower, ".local");
+  g_free (lower);
+  if (mdns)
+    return "its address " + address + " is an mDNS name (a browser hiding its host "
+        "address), which is not resolved here; the call connects through the "
+        "peer's other candidates (srflx) and its checks (prflx)";
+  return "its address " + address + " is a host name, not an IP address (names in "
+      "candidates are not resolved)";
+}
+
 bool
 has_ice_attributes (const GstSDPMessage * msg, guint media_index)
 {

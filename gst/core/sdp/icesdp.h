@@ -53,6 +53,15 @@ struct CandidateFields {
 };
 bool candidate_fields (const std::string & value, CandidateFields & out);
 
+/* Why the candidate value @value cannot be used, for a person ("" when it
+ * can): not a candidate, an address that is a name (an mDNS .local name, as
+ * browsers hide their host addresses behind, or another FQDN: RFC 8839
+ * allows both, and resolving a name here would block), or a transport other
+ * than UDP and TCP.  Such a line is skipped, never a reason to refuse the
+ * message: the other candidates, and the peer's own checks (prflx), still
+ * connect. */
+std::string unusable_candidate_reason (const std::string & value);
+
 /* Whether media @media_index (or the session) has any ICE attribute. */
 bool has_ice_attributes (const GstSDPMessage * msg, guint media_index);
 

@@ -297,6 +297,7 @@ SdpDocument::parse (const char *text, gsize size, SdpDocument & out,
   }
   if (!validate_sdp (doc, err))
     return false;
+  doc.skip_unusable_candidates ();
   out = std::move (doc);
   return true;
 }
@@ -312,8 +313,36 @@ SdpDocument::from_message (const GstSDPMessage * msg, SdpDocument & out,
   doc.msg_ = sdp_message_copy (msg);
   if (!validate_sdp (doc, err))
     return false;
+  doc.skip_unusable_candidates ();
   out = std::move (doc);
   return true;
+}
+
+void
+SdpDocument::skip_unusable_candidates ()
+{
+  GstSDPMessage *msg = msg_.get ();
+  for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++) {
+    GstSDPMedia *m = (GstSDPMedia *) gst_sdp_message_get_media (msg, i);
+    for (guint a = 0; a < gst_sdp_media_attributes_len (m);) {
+      const GstSDPAttribute *attr = gst_sdp_media_get_attribute (m, a);
+      std::string reason;
+      if (g_strcmp0 (attr->key, "candidate") != 0
+          || (reason = unusable_candidate_reason (attr->value ? attr->value : "")).empty ()) {
+        a++;
+        continue;
+      }
+      std::string text = std::string ("a=candidate:") + (attr->value ? attr->value : "");
+      guint line = 0;
+      if (i < media_lines_.size ())
+        for (const Line & l : media_lines_[i])
+          if (l.text == text)
+            line = l.number;
+      std::string where = line ? string_printf ("line %u", line) : where_media (i);
+      skipped_candidates_.push_back (where + ": " + text + " skipped: " + reason);
+      gst_sdp_media_remove_attribute (m, a);
+    }
+  }
 }
 
 guint
@@ -417,8 +446,8 @@ check_rtcp_value (const SdpDocument & doc, const char *value, gint media_index,
 }
 
 /* The ICE attributes of media @media_index: both credentials (media level,
- * else session level) of RFC 5245 15.4 lengths, and candidates that are
- * candidates. */
+ * else session level) of RFC 5245 15.4 lengths.  Candidates are looked at
+ * by SdpDocument::skip_unusable_candidates(). */
 bool
 check_ice_attributes (const SdpDocument & doc, guint media_index, SdpError & err)
 {
@@ -455,22 +484,6 @@ check_ice_attributes (const SdpDocument & doc, guint media_index, SdpError & err
               "RFC 5245 asks for %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT,
               doc.where_attribute (level, c.key).c_str (), c.key, len, c.min,
               ICE_CHARS_MAX), doc.attribute_line (level, c.key));
-    }
-  }
-  for (guint i = 0;; i++) {
-    const char *v = gst_sdp_media_get_attribute_val_n (m, "candidate", i);
-    if (v == nullptr)
-      break;
-    CandidateFields fields;
-    if (!candidate_fields (v, fields)) {
-      /* Name the candidate line itself, not the first one. */
-      guint line = doc.attribute_line (media_index, "candidate");
-      if (line != 0)
-        line += i;
-      return err.set (string_printf ("%s: a=candidate:%s is not a candidate "
-              "(foundation component transport priority address port typ type)",
-              line ? string_printf ("line %u", line).c_str ()
-              : doc.where_media (media_index).c_str (), v), line);
     }
   }
   return true;

@@ -100,6 +100,15 @@ class SdpDocument {
   std::string where_line (char type) const;   /* first session line x= */
   guint session_line (char type) const;
 
+  /* The a=candidate lines that were taken out of the message because they
+   * cannot be used (unusable_candidate_reason() in icesdp.h), one note for
+   * a person each: "line 12: a=candidate:... skipped: its address ... is an
+   * mDNS name ...".  What reads the message never sees them. */
+  const std::vector<std::string> & skipped_candidates () const
+  {
+    return skipped_candidates_;
+  }
+
  private:
   struct Line {
     guint number;
@@ -109,13 +118,19 @@ class SdpDocument {
   std::vector<Line> session_lines_;
   std::vector<std::vector<Line>> media_lines_;  /* [0] is the m= line */
   bool has_text_ = false;
+  std::vector<std::string> skipped_candidates_;
+
+  /* After validation: removes what unusable_candidate_reason() refuses. */
+  void skip_unusable_candidates ();
 };
 
 /* The checks every incoming message passes before any rule looks at it:
  * o=, s= and t= present; each m-line has a port up to 65535, a protocol and
  * a format; RTP dynamic payload types have an a=rtpmap; a=direction is
  * active, passive or both; a=rtcp carries a port; ICE attributes have both
- * credentials, of RFC 5245 lengths, and well-formed candidates. */
+ * credentials, of RFC 5245 lengths.  Candidates are not checked here: one
+ * that cannot be used is skipped, never a reason to refuse the message
+ * (SdpDocument::skipped_candidates()). */
 bool validate_sdp (const SdpDocument & doc, SdpError & err);
 
 }  // namespace comedia

@@ -114,6 +114,31 @@ post_no_comedia (ComediaSdpNegotiator * self, const std::string & reason)
       gst_message_new_element (GST_OBJECT (self), s));
 }
 
+/* The peer's a=candidate lines that @doc (@what: "offer", "answer") had to
+ * skip: one warning naming them, and counted in candidates-skipped.  Bad
+ * candidates are the peer's, so never an error: the rest still connect. */
+static void
+warn_skipped_candidates (ComediaSdpNegotiator * self, const SdpDocument & doc,
+    const char *what)
+{
+  const std::vector<std::string> & skipped = doc.skipped_candidates ();
+  if (skipped.empty ())
+    return;
+  guint64 total;
+  {
+    std::lock_guard<std::mutex> guard (self->priv->lock);
+    total = self->priv->candidates_skipped += skipped.size ();
+  }
+  std::string list;
+  for (const std::string & note : skipped)
+    list += "\n  " + note;
+  GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+      ("Skipped %u ICE candidate line(s) of the %s that cannot be used; the others "
+          "and the peer's own checks still connect", (guint) skipped.size (), what),
+      ("session %s (%" G_GUINT64_FORMAT " skipped so far):%s",
+          session_name_of (self).c_str (), total, list.c_str ()));
+}
+
 /* ---- the negotiation steps -------------------------------------------- */
 
 /* With priv->lock: the sha-256 fingerprint of our certificate, once
@@ -257,6 +282,7 @@ handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer, SdpError &
   ComediaSdpNegotiatorPrivate *priv = self->priv;
   std::lock_guard<std::mutex> negotiating (priv->negotiation_lock);
   post_description (self, "sdp-negotiator-offer-received", offer.message ());
+  warn_skipped_candidates (self, offer, "offer");
   ComediaSession *session = get_session (self);
   /* The last offer again (RFC 3264 8): the last answer again, keys, ports
    * and o= version alike, and the session, already set up for it, is left
@@ -380,6 +406,7 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer, SdpError
   ComediaSdpNegotiatorPrivate *priv = self->priv;
   std::lock_guard<std::mutex> negotiating (priv->negotiation_lock);
   post_description (self, "sdp-negotiator-answer-received", answer.message ());
+  warn_skipped_candidates (self, answer, "answer");
 
   SdpMessagePtr offer_msg;
   MissingPassive missing;

@@ -200,6 +200,13 @@ install_negotiator_properties (GObjectClass * gobject_class)
           "(each with a warning and an sdp-negotiator-message-refused "
           "message on the bus)", 0, G_MAXUINT64, 0,
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  g_object_class_install_property (gobject_class, PROP_CANDIDATES_SKIPPED,
+      g_param_spec_uint64 ("candidates-skipped", "Candidates skipped",
+          "ICE: the peer's a=candidate lines skipped since the element was "
+          "made, because they cannot be used (an mDNS .local or other host "
+          "name, an unknown transport, not a candidate); each message with "
+          "some gets a warning naming them, and is answered without them", 0,
+          G_MAXUINT64, 0, (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
   g_object_class_install_property (gobject_class, PROP_STUN_SERVER,
       g_param_spec_string ("stun-server", "STUN server",
           "ICE: the STUN server for server-reflexive candidates, as "

@@ -419,6 +419,9 @@ comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
     case PROP_MESSAGES_REFUSED:
       g_value_set_uint64 (value, priv->messages_refused);
       break;
+    case PROP_CANDIDATES_SKIPPED:
+      g_value_set_uint64 (value, priv->candidates_skipped);
+      break;
     default:
       if (!comedia::get_negotiator_property (*priv, prop_id, value))
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

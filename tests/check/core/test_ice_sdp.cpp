@@ -11,6 +11,7 @@
 #include "sdpfakes.h"
 #include "sdpparse.h"
 
+#include <cstring>
 #include <functional>
 #include <map>
 #include <string>
@@ -79,19 +80,6 @@ static const ReadCase read_cases[] = {
         HEAD "m=audio 5004 RTP/AVP 0\na=ice-ufrag:8h\na=ice-pwd:" PWD "\n",
         nullptr, false, false, false, 0, nullptr, nullptr,
         "line 6: a=ice-ufrag is 2 characters long, RFC 5245 asks for 4 to 256", 6},
-  {"a malformed second candidate names its own line",
-        HEAD "m=audio 5004 RTP/AVP 0\n" ICE_MEDIA "a=candidate:" CAND_HOST1 "\n"
-        "a=candidate:1 1 UDP 2130706431 192.168.1.10 50000 host\n",
-        nullptr, false, false, false, 0, nullptr, nullptr,
-        "line 9: a=candidate:1 1 UDP 2130706431 192.168.1.10 50000 host is not a candidate", 9},
-  {"a candidate with a host name",
-        HEAD "m=audio 5004 RTP/AVP 0\n" ICE_MEDIA
-        "a=candidate:1 1 UDP 2130706431 peer.example 50000 typ host\n",
-        nullptr, false, false, false, 0, nullptr, nullptr, "is not a candidate", 8},
-  {"a candidate with component 0",
-        HEAD "m=audio 5004 RTP/AVP 0\n" ICE_MEDIA
-        "a=candidate:1 0 UDP 2130706431 192.168.1.10 50000 typ host\n",
-        nullptr, false, false, false, 0, nullptr, nullptr, "is not a candidate", 8},
 };
 
 GST_START_TEST (test_read_ice)
@@ -125,6 +113,241 @@ GST_START_TEST (test_read_ice)
   std::string def = ice.default_address + ":" + std::to_string (ice.default_rtp_port) + "/"
       + std::to_string (ice.default_rtcp_port);
   fail_unless_equals_string (def.c_str (), c.default_transport);
+}
+
+GST_END_TEST;
+
+/* ---- candidate lines that cannot be used: skipped, never fatal ----------- */
+
+struct SkipCase {
+  const char *what;
+  const char *sdp;
+  guint kept;                   /* candidates read_ice() still gives */
+  const char *note;             /* substring of the one skip note */
+};
+
+static const SkipCase skip_cases[] = {
+  {"a malformed second candidate names its own line",
+        HEAD "m=audio 5004 RTP/AVP 0\n" ICE_MEDIA "a=candidate:" CAND_HOST1 "\n"
+        "a=candidate:1 1 UDP 2130706431 192.168.1.10 50000 host\n", 1,
+        "line 9: a=candidate:1 1 UDP 2130706431 192.168.1.10 50000 host skipped: it is "
+        "not a candidate (foundation component transport priority address port typ type)"},
+  {"a candidate with a host name",
+        HEAD "m=audio 5004 RTP/AVP 0\n" ICE_MEDIA
+        "a=candidate:1 1 UDP 2130706431 peer.example 50000 typ host\n", 0,
+        "line 8: a=candidate:1 1 UDP 2130706431 peer.example 50000 typ host skipped: its "
+        "address peer.example is a host name, not an IP address"},
+  {"an mDNS host candidate (Firefox, Chromium without camera permission)",
+        HEAD "m=audio 5004 RTP/AVP 0\n" ICE_MEDIA
+        "a=candidate:0 1 UDP 2122252543 3c9a1b2e-5d0f-4f3b-9a57-0e2d4c6b8a1f.local 60571 "
+        "typ host\na=candidate:" CAND_SRFLX1 "\n", 1,
+        "line 8: a=candidate:0 1 UDP 2122252543 3c9a1b2e-5d0f-4f3b-9a57-0e2d4c6b8a1f.local "
+        "60571 typ host skipped: its address 3c9a1b2e-5d0f-4f3b-9a57-0e2d4c6b8a1f.local is "
+        "an mDNS name"},
+  {"a candidate with component 0",
+        HEAD "m=audio 5004 RTP/AVP 0\n" ICE_MEDIA
+        "a=candidate:1 0 UDP 2130706431 192.168.1.10 50000 typ host\n", 0,
+        "is not a candidate"},
+  {"an unknown transport",
+        HEAD "m=audio 5004 RTP/AVP 0\n" ICE_MEDIA "a=candidate:" CAND_HOST1 "\n"
+        "a=candidate:5 1 SCTP 2130706431 192.168.1.10 50000 typ host\n", 1,
+        "line 9: a=candidate:5 1 SCTP 2130706431 192.168.1.10 50000 typ host skipped: its "
+        "transport SCTP is neither UDP nor TCP"},
+  {"an ICE-TCP candidate is kept",
+        HEAD "m=audio 5004 RTP/AVP 0\n" ICE_MEDIA
+        "a=candidate:3 1 tcp 1518280447 192.168.1.10 9 typ host tcptype active\n", 1,
+        nullptr},
+};
+
+GST_START_TEST (test_skip_unusable_candidates)
+{
+  const SkipCase & c = skip_cases[__i__];
+  std::string text = c.sdp;
+  SdpDocument doc;
+  SdpError err;
+  fail_unless (SdpDocument::parse (text.data (), text.size (), doc, err),
+      "case '%s': refused: %s", c.what, err.message.c_str ());
+  IceDescription ice = read_ice (doc.message (), 0);
+  fail_unless_equals_int (ice.candidates.size (), c.kept);
+  fail_unless_equals_string (ice.ufrag.c_str (), "8hhY");
+  if (c.note == nullptr) {
+    fail_unless_equals_int (doc.skipped_candidates ().size (), 0);
+    return;
+  }
+  fail_unless_equals_int (doc.skipped_candidates ().size (), 1);
+  const std::string & note = doc.skipped_candidates ()[0];
+  fail_unless (note.find (c.note) != std::string::npos,
+      "case '%s': note '%s' lacks '%s'", c.what, note.c_str (), c.note);
+  /* What stays in the message is what the agent gets: not the line. */
+  std::string::size_type from = note.find ("a=candidate:"), to = note.find (" skipped: ");
+  fail_unless (from != std::string::npos && to != std::string::npos);
+  std::string rest = sdp_message_to_text (doc.message ());
+  fail_if (rest.find (note.substr (from, to - from) + "\r\n") != std::string::npos,
+      "case '%s': the skipped line stays in\n%s", c.what, rest.c_str ());
+}
+
+GST_END_TEST;
+
+/* An offer of Firefox ESR 153 (firefox-esr --headless, a page adding an
+ * audio and a video transceiver without camera permission), as it came:
+ * every host candidate an mDNS name, TCP ones among them, component-2
+ * candidates next to a=rtcp-mux, a=rtcp naming a .local address,
+ * a=end-of-candidates per m-line.  No STUN server was given, so it has no
+ * srflx; FIREFOX_SRFLX adds what one behind a NAT has. */
+static const char FIREFOX_ESR_OFFER[] =
+  "v=0\n"
+  "o=mozilla...THIS_IS_SDPARTA-99.0 4397989015973823032 0 IN IP4 0.0.0.0\n"
+  "s=-\n"
+  "t=0 0\n"
+  "a=sendrecv\n"
+  "a=fingerprint:sha-256 CA:52:36:0D:28:38:57:D8:82:BB:23:05:44:DD:B1:8E:F3:72:9A:FA:37:7F:A2:F1:9A:41:E3:85:08:49:C9:AA\n"
+  "a=group:BUNDLE 0 1\n"
+  "a=ice-options:trickle\n"
+  "a=msid-semantic:WMS *\n"
+  "m=audio 9 UDP/TLS/RTP/SAVPF 109 9 0 8 101\n"
+  "c=IN IP4 0.0.0.0\n"
+  "a=candidate:0 1 UDP 2122187007 d8c45dd9-54fb-4c0f-9be2-5bf5e047d4fe.local 48153 typ host\n"
+  "a=candidate:1 1 UDP 2122252543 4792d0ca-ce98-426f-8cf5-1bf5cf458230.local 52939 typ host\n"
+  "a=candidate:2 1 TCP 2105458943 d8c45dd9-54fb-4c0f-9be2-5bf5e047d4fe.local 9 typ host tcptype active\n"
+  "a=candidate:3 1 TCP 2105524479 4792d0ca-ce98-426f-8cf5-1bf5cf458230.local 9 typ host tcptype active\n"
+  "a=candidate:0 2 UDP 2122187006 d8c45dd9-54fb-4c0f-9be2-5bf5e047d4fe.local 57439 typ host\n"
+  "a=candidate:1 2 UDP 2122252542 4792d0ca-ce98-426f-8cf5-1bf5cf458230.local 50506 typ host\n"
+  "a=candidate:2 2 TCP 2105458942 d8c45dd9-54fb-4c0f-9be2-5bf5e047d4fe.local 9 typ host tcptype active\n"
+  "a=candidate:3 2 TCP 2105524478 4792d0ca-ce98-426f-8cf5-1bf5cf458230.local 9 typ host tcptype active\n"
+  "a=sendrecv\n"
+  "a=end-of-candidates\n"
+  "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\n"
+  "a=extmap:2/recvonly urn:ietf:params:rtp-hdrext:csrc-audio-level\n"
+  "a=extmap:3 urn:ietf:params:rtp-hdrext:sdes:mid\n"
+  "a=extmap:7 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\n"
+  "a=extmap-allow-mixed\n"
+  "a=fmtp:109 maxplaybackrate=48000;stereo=1;useinbandfec=1\n"
+  "a=fmtp:101 0-15\n"
+  "a=ice-pwd:ea82352ad9e13f0846ddde8e07e63568\n"
+  "a=ice-ufrag:f1d87319\n"
+  "a=mid:0\n"
+  "a=msid:- {ae895102-26d9-407a-96ff-23b13562a6b5}\n"
+  "a=rtcp:57439 IN IP4 d8c45dd9-54fb-4c0f-9be2-5bf5e047d4fe.local\n"
+  "a=rtcp-fb:109 transport-cc\n"
+  "a=rtcp-fb:9 transport-cc\n"
+  "a=rtcp-fb:0 transport-cc\n"
+  "a=rtcp-fb:8 transport-cc\n"
+  "a=rtcp-mux\n"
+  "a=rtpmap:109 opus/48000/2\n"
+  "a=rtpmap:9 G722/8000/1\n"
+  "a=rtpmap:0 PCMU/8000\n"
+  "a=rtpmap:8 PCMA/8000\n"
+  "a=rtpmap:101 telephone-event/8000\n"
+  "a=setup:actpass\n"
+  "a=ssrc:2299089015 cname:{2612df6d-6137-4bba-9103-e900437a8735}\n"
+  "m=video 9 UDP/TLS/RTP/SAVPF 120 124 121 125 99 100 123 122 119\n"
+  "c=IN IP4 0.0.0.0\n"
+  "a=candidate:0 1 UDP 2122187007 d8c45dd9-54fb-4c0f-9be2-5bf5e047d4fe.local 60936 typ host\n"
+  "a=candidate:1 1 UDP 2122252543 4792d0ca-ce98-426f-8cf5-1bf5cf458230.local 46271 typ host\n"
+  "a=candidate:2 1 TCP 2105458943 d8c45dd9-54fb-4c0f-9be2-5bf5e047d4fe.local 9 typ host tcptype active\n"
+  "a=candidate:3 1 TCP 2105524479 4792d0ca-ce98-426f-8cf5-1bf5cf458230.local 9 typ host tcptype active\n"
+  "a=candidate:0 2 UDP 2122187006 d8c45dd9-54fb-4c0f-9be2-5bf5e047d4fe.local 34461 typ host\n"
+  "a=candidate:1 2 UDP 2122252542 4792d0ca-ce98-426f-8cf5-1bf5cf458230.local 39184 typ host\n"
+  "a=candidate:2 2 TCP 2105458942 d8c45dd9-54fb-4c0f-9be2-5bf5e047d4fe.local 9 typ host tcptype active\n"
+  "a=candidate:3 2 TCP 2105524478 4792d0ca-ce98-426f-8cf5-1bf5cf458230.local 9 typ host tcptype active\n"
+  "a=sendrecv\n"
+  "a=end-of-candidates\n"
+  "a=extmap:3 urn:ietf:params:rtp-hdrext:sdes:mid\n"
+  "a=extmap:4 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\n"
+  "a=extmap:5 urn:ietf:params:rtp-hdrext:toffset\n"
+  "a=extmap:6/recvonly http://www.webrtc.org/experiments/rtp-hdrext/playout-delay\n"
+  "a=extmap:7 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\n"
+  "a=extmap-allow-mixed\n"
+  "a=fmtp:120 max-fs=12288;max-fr=60\n"
+  "a=fmtp:124 apt=120\n"
+  "a=fmtp:121 max-fs=12288;max-fr=60\n"
+  "a=fmtp:125 apt=121\n"
+  "a=fmtp:100 apt=99\n"
+  "a=fmtp:119 apt=122\n"
+  "a=ice-pwd:ea82352ad9e13f0846ddde8e07e63568\n"
+  "a=ice-ufrag:f1d87319\n"
+  "a=mid:1\n"
+  "a=msid:- {5ff4d426-2416-4aa1-91ff-5b9b5eb273a6}\n"
+  "a=rtcp:34461 IN IP4 d8c45dd9-54fb-4c0f-9be2-5bf5e047d4fe.local\n"
+  "a=rtcp-fb:120 nack\n"
+  "a=rtcp-fb:120 nack pli\n"
+  "a=rtcp-fb:120 ccm fir\n"
+  "a=rtcp-fb:120 goog-remb\n"
+  "a=rtcp-fb:120 transport-cc\n"
+  "a=rtcp-fb:121 nack\n"
+  "a=rtcp-fb:121 nack pli\n"
+  "a=rtcp-fb:121 ccm fir\n"
+  "a=rtcp-fb:121 goog-remb\n"
+  "a=rtcp-fb:121 transport-cc\n"
+  "a=rtcp-fb:99 nack\n"
+  "a=rtcp-fb:99 nack pli\n"
+  "a=rtcp-fb:99 ccm fir\n"
+  "a=rtcp-fb:99 goog-remb\n"
+  "a=rtcp-fb:99 transport-cc\n"
+  "a=rtcp-fb:123 nack\n"
+  "a=rtcp-fb:123 nack pli\n"
+  "a=rtcp-fb:123 ccm fir\n"
+  "a=rtcp-fb:123 goog-remb\n"
+  "a=rtcp-fb:123 transport-cc\n"
+  "a=rtcp-fb:122 nack\n"
+  "a=rtcp-fb:122 nack pli\n"
+  "a=rtcp-fb:122 ccm fir\n"
+  "a=rtcp-fb:122 goog-remb\n"
+  "a=rtcp-fb:122 transport-cc\n"
+  "a=rtcp-mux\n"
+  "a=rtcp-rsize\n"
+  "a=rtpmap:120 VP8/90000\n"
+  "a=rtpmap:124 rtx/90000\n"
+  "a=rtpmap:121 VP9/90000\n"
+  "a=rtpmap:125 rtx/90000\n"
+  "a=rtpmap:99 AV1/90000\n"
+  "a=rtpmap:100 rtx/90000\n"
+  "a=rtpmap:123 ulpfec/90000\n"
+  "a=rtpmap:122 red/90000\n"
+  "a=rtpmap:119 rtx/90000\n"
+  "a=setup:actpass\n"
+  "a=ssrc:819659249 cname:{2612df6d-6137-4bba-9103-e900437a8735}\n"
+  "a=ssrc:2864128606 cname:{2612df6d-6137-4bba-9103-e900437a8735}\n"
+  "a=ssrc-group:FID 819659249 2864128606\n";
+
+GST_START_TEST (test_firefox_mdns_offer)
+{
+  for (bool behind_nat : {false, true}) {
+    std::string text = FIREFOX_ESR_OFFER;
+    if (behind_nat) {
+      /* What STUN adds per m-line behind the lab's NAT: srflx, both components. */
+      for (const char *after : {"typ host tcptype active\na=sendrecv\n"}) {
+        for (std::string::size_type at = 0; (at = text.find (after, at)) != std::string::npos;) {
+          at += strlen ("typ host tcptype active\n");
+          const char *srflx = "a=candidate:4 1 UDP 1685987327 198.51.100.7 61904 typ srflx "
+              "raddr 0.0.0.0 rport 0\na=candidate:4 2 UDP 1685987326 198.51.100.7 61905 "
+              "typ srflx raddr 0.0.0.0 rport 0\n";
+          text.insert (at, srflx);
+          at += strlen (srflx);
+        }
+      }
+    }
+    SdpDocument doc;
+    SdpError err;
+    fail_unless (SdpDocument::parse (text.data (), text.size (), doc, err),
+        "refused: %s", err.message.c_str ());
+    /* 8 .local candidates per m-line: all skipped, each with its note. */
+    fail_unless_equals_int (doc.skipped_candidates ().size (), 16);
+    for (const std::string & note : doc.skipped_candidates ())
+      fail_unless (note.find (".local is an mDNS name") != std::string::npos, "%s",
+          note.c_str ());
+    fail_unless (g_str_has_prefix (doc.skipped_candidates ()[0].c_str (),
+            "line 12: a=candidate:0 1 UDP 2122187007 d8c45dd9-54fb-4c0f-9be2-5bf5e047d4fe"
+            ".local 48153 typ host skipped"), "%s", doc.skipped_candidates ()[0].c_str ());
+    for (guint m = 0; m < 2; m++) {
+      IceDescription ice = read_ice (doc.message (), m);
+      fail_unless_equals_string (ice.ufrag.c_str (), "f1d87319");
+      fail_unless (ice.end_of_candidates && ice.rtcp_mux);
+      fail_unless_equals_int (ice.candidates.size (), behind_nat ? 2 : 0);
+      for (const std::string & c : ice.candidates)
+        fail_unless (c.find (".local") == std::string::npos, "%s", c.c_str ());
+    }
+  }
 }
 
 GST_END_TEST;
@@ -409,6 +632,8 @@ ice_sdp_suite (void)
   TCase *tc = tcase_create ("general");
   suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_read_ice, 0, G_N_ELEMENTS (read_cases));
+  tcase_add_loop_test (tc, test_skip_unusable_candidates, 0, G_N_ELEMENTS (skip_cases));
+  tcase_add_test (tc, test_firefox_mdns_offer);
   tcase_add_loop_test (tc, test_answer_ice, 0, G_N_ELEMENTS (answer_cases));
   tcase_add_test (tc, test_answer_gather_failure);
   tcase_add_test (tc, test_offer_and_answer_ice);

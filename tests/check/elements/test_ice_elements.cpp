@@ -429,6 +429,52 @@ GST_START_TEST (test_offer_with_ice_and_comedia)
 
 GST_END_TEST;
 
+/* An offer whose host candidates are mDNS names (Firefox's, and Chromium's
+ * without camera permission): answered, with a warning naming the skipped
+ * lines and the count in candidates-skipped; the usable one stays. */
+GST_START_TEST (test_mdns_candidates_skipped)
+{
+  GstElement *p = launch ("sdp-negotiator name=neg ice-addresses=127.0.0.1 "
+      "nicesrc stream=1 component=1 ! fakesink");
+  fail_unless (gst_element_set_state (p, GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+  GstSDPMessage *offer = sdp_from ("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\n"
+      "c=IN IP4 0.0.0.0\r\nt=0 0\r\nm=video 9 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n"
+      "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\na=rtcp-mux\r\n"
+      "a=candidate:0 1 UDP 2122252543 3c9a1b2e-5d0f-4f3b-9a57-0e2d4c6b8a1f.local 60571 typ host\r\n"
+      "a=candidate:2 1 TCP 2105524479 3c9a1b2e-5d0f-4f3b-9a57-0e2d4c6b8a1f.local 9 typ host "
+      "tcptype active\r\n"
+      "a=candidate:1 1 UDP 1686052863 127.0.0.1 60571 typ srflx raddr 0.0.0.0 rport 0\r\n"
+      "a=end-of-candidates\r\n");
+  GstSDPMessage *answer = nullptr;
+  g_signal_emit_by_name (by_name (p, "neg"), "process-offer", offer, &answer);
+  fail_unless (answer != nullptr, "the offer was refused");
+  fail_unless (gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (answer, 0),
+          "ice-ufrag") != nullptr, "%s", sdp_text (answer).c_str ());
+  guint64 skipped = 0;
+  g_object_get (by_name (p, "neg"), "candidates-skipped", &skipped, nullptr);
+  fail_unless_equals_int (skipped, 2);
+  GstMessage *m = wait_message (p, 1000, [] (GstMessage * m) {
+        return GST_MESSAGE_TYPE (m) == GST_MESSAGE_WARNING
+            || GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR;
+      });
+  fail_unless (m != nullptr && GST_MESSAGE_TYPE (m) == GST_MESSAGE_WARNING);
+  GError *err = nullptr;
+  gchar *debug = nullptr;
+  gst_message_parse_warning (m, &err, &debug);
+  fail_unless (strstr (err->message, "Skipped 2 ICE candidate line(s) of the offer"),
+      "%s", err->message);
+  fail_unless (strstr (debug, ".local is an mDNS name"), "%s", debug);
+  g_error_free (err);
+  g_free (debug);
+  gst_message_unref (m);
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
 static Suite *
 ice_elements_suite (void)
 {
@@ -442,6 +488,7 @@ ice_elements_suite (void)
   tcase_add_test (tc, test_ice_call_on_loopback);
   tcase_add_test (tc, test_offer_with_ice_and_comedia);
   tcase_add_test (tc, test_ice_failure_names_stream);
+  tcase_add_test (tc, test_mdns_candidates_skipped);
   return s;
 }
 
