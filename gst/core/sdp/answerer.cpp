@@ -327,23 +327,6 @@ decide_security (const SdpDocument & offer, guint i, const AnswerOptions & optio
   return "";
 }
 
-/* A stream decided for ICE with SRTP cannot be served (nicesrc/nicesink
- * carry no SRTP keys): the answer rejects that m-line, with the note, and
- * the others go on (RFC 3264 6), rather than the whole offer failing. */
-void
-reject_srtp_over_ice (const SdpDocument & offer, guint i, StreamDecision & d)
-{
-  if (d.plan.kind != StreamPlan::Kind::Ice || d.srtp.kind != SrtpAnswerKind::Srtp)
-    return;
-  StreamDecision rejected;
-  rejected.plan.stream = d.plan.stream;
-  rejected.plan.media = d.plan.media;
-  rejected.plan.kind = StreamPlan::Kind::Rejected;
-  rejected.plan.note = string_printf ("%s offers SRTP over ICE: nicesrc/nicesink carry no "
-      "SRTP keys", offer.where_media (i).c_str ());
-  d = std::move (rejected);
-}
-
 void
 add_direction_attributes (GstSDPMedia * media, const AcceptedStream & acc)
 {
@@ -424,7 +407,6 @@ plan_answer (const SdpDocument & offer, const LocalStreams & local,
       reason = decide_security (offer, i, options, d);
     if (!add_decision (offer, i, ls, options, true, reason, d, plan, err))
       return false;
-    reject_srtp_over_ice (offer, i, plan.streams.back ());
   }
   return true;
 }

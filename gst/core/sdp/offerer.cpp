@@ -47,6 +47,26 @@ read_stream_dtls (const SdpDocument & offer, const SdpDocument & answer, guint i
   return false;
 }
 
+/* What the offer's m-line says of its keys: a=fingerprint or a=crypto
+ * (over ICE too: SDES over ICE, as SIP phones with ICE offer it). */
+bool
+offer_keys (GstSDPMedia * media, MediaSecurity security, const OfferOptions & options,
+    bool ice, guint stream, SdpError & err)
+{
+  if (security == MediaSecurity::Dtls)
+    offer_dtls (media, *options.dtls_fingerprint, ice);
+  else if (security == MediaSecurity::Sdes)
+    return offer_srtp (media, options.srtp == SrtpOffer::Require, options.random, stream, err);
+  return true;
+}
+
+/* "; SRTP ..." or the DTLS terms, for the note of an answered stream. */
+std::string
+answered_keys_note (const StreamPlan & plan, const GstSDPMedia * am)
+{
+  return plan.dtls.enabled ? dtls_note (plan.dtls) : srtp_note (plan, !is_srtp_proto (am->proto));
+}
+
 }  // namespace
 
 MediaSecurity
@@ -131,8 +151,8 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
       /* RFC 5888: WebRTC peers (webrtcbin) refuse an ICE offer without mids. */
       gst_sdp_media_add_attribute (media, "mid", std::to_string (s).c_str ());
       write_ice (media, ice);
-      if (dtls)
-        offer_dtls (media, *options.dtls_fingerprint, true);
+      if (!offer_keys (media, security, options, true, stream, err))
+        return false;
       /* Explicit, as JSEP peers write it: webrtcbin 1.22 rejects (port 0)
        * an m-line without a direction attribute. */
       const char *dir = media_direction_name (os.direction);
@@ -141,10 +161,7 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
       continue;
     }
     gst_sdp_media_set_port_info (media, DISCARD_PORT, 0);
-    if (dtls)
-      offer_dtls (media, *options.dtls_fingerprint, false);
-    else if (security == MediaSecurity::Sdes && !offer_srtp (media,
-            options.srtp == SrtpOffer::Require, options.random, stream, err))
+    if (!offer_keys (media, security, options, false, stream, err))
       return false;
     if (os.rtcp_mux)
       gst_sdp_media_add_attribute (media, "rtcp-mux", "");
@@ -246,8 +263,12 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
       plan.note = string_printf ("ICE with a %s peer: %u remote candidates",
           remote.lite ? "lite" : "full", (guint) remote.candidates.size ());
       plan.remote_ice = std::move (remote);
-      if (read_stream_dtls (offer, answer, i, plan, out))
-        plan.note += dtls_note (plan.dtls);
+      if (read_stream_dtls (offer, answer, i, plan, out)) {
+        std::string ice_note = plan.note;
+        if (!plan.dtls.enabled && !read_answer_srtp (answer, i, om, am, plan, err))
+          return false;
+        plan.note = ice_note + answered_keys_note (plan, am);
+      }
       out.streams.push_back (plan);
       continue;
     }
@@ -270,8 +291,7 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
     }
     if (!read_answer_srtp (answer, i, om, am, plan, err))
       return false;
-    std::string srtp = plan.dtls.enabled ? dtls_note (plan.dtls)
-        : srtp_note (plan, !is_srtp_proto (am->proto));
+    std::string srtp = answered_keys_note (plan, am);
     if (offered_comedia && theirs == ComediaDirection::None &&
         wants_symmetric_rtp (symmetric, plan.remote.address, why)) {
       /* Not COMEDIA, but symmetric: whatever it sends tells where it is. */

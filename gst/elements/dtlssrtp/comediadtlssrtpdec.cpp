@@ -7,20 +7,25 @@
  * @title: comedia-dtlssrtpdec
  * @see_also: comedia-dtlssrtpenc, nicesrc, nicesink, sdp-negotiator, rtpbin
  *
- * DTLS-SRTP (RFC 5763/5764) on one ICE component, the receiving half: put
- * it between libnice's nicesrc and rtpbin.  What nicesrc delivers is told
+ * SRTP on one ICE component, keyed by DTLS-SRTP (RFC 5763/5764) or by
+ * SDES (RFC 4568, a=crypto), the receiving half: put it between libnice's
+ * nicesrc and rtpbin.  What nicesrc delivers is told
  * apart by its first byte (RFC 7983): DTLS records go to the component's
  * handshake, whose answers leave through the same ICE component
  * (nice_agent_send on the NiceAgent of the nicesrc upstream, taken when
  * the element goes from READY to PAUSED); SRTP and SRTCP are authenticated
- * and decrypted with libsrtp under the key the handshake exported, and
+ * and decrypted with libsrtp under the key the handshake exported (or,
+ * when sdp-negotiator settled SDES keys (a=crypto) for the stream, under
+ * the peer's a=crypto key, with no handshake: SDES over ICE, as SIP phones
+ * with ICE offer it), and
  * pushed as RTP on `src` and, for RTCP multiplexed on the component
  * (rtcp-mux, RFC 5761), as RTCP on `rtcp_src` (a sometimes pad, added on
  * component 1 when the stream starts, as on comedia-rtpsrc).  Media that
  * arrives before the handshake completed, or that does not authenticate,
  * is dropped and counted in #ComediaDtlsSrtpDec:stats.  The other key of
  * the handshake goes to the comedia-dtlssrtpenc of the same session,
- * stream and component, which sends nothing until it has it.
+ * stream and component, which sends nothing until it has it (SDES: our
+ * a=crypto key, from sdp-negotiator).
  *
  * The terms of the handshake (our role, the peer's a=fingerprint, our
  * certificate) come from sdp-negotiator through the shared session; the
@@ -60,6 +65,7 @@
 #include "packetclass.h"
 #include "packetfacts.h"
 #include "sourcepads.h"
+#include "srtpkeysource.h"
 
 #include <nice/agent.h>
 
@@ -121,6 +127,7 @@ struct ComediaDtlsSrtpDecPrivate {
 
   std::mutex srtp_lock;       /* the inbound session: the event sets it */
   std::unique_ptr<comedia::SrtpSession> inbound;
+  comedia::SdesInboundKey sdes;   /* or the negotiated a=crypto key */
 
   /* Streaming thread. */
   comedia::SourcePads pads;
@@ -206,7 +213,8 @@ comedia_dtls_srtp_dec_class_init (ComediaDtlsSrtpDecClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "DTLS-SRTP over ICE, receiving", "Filter/Network/RTP",
       "Runs the DTLS handshake of one ICE component (from nicesrc) and "
-      "decrypts its SRTP/SRTCP with the handshake's key",
+      "decrypts its SRTP/SRTCP with the handshake's key (or the negotiated "
+      "a=crypto key)",
       "comedia developers");
   gst_type_mark_as_plugin_api (COMEDIA_TYPE_DTLS_ROLE, (GstPluginAPIFlags) 0);
 }
@@ -413,6 +421,10 @@ unprotect_and_push (ComediaDtlsSrtpDec * self, guint component, GstBuffer * buf)
   bool keyed;
   {
     std::lock_guard<std::mutex> guard (priv->srtp_lock);
+    std::string error;
+    if (!priv->sdes.refresh (*priv->held.component, priv->inbound, error))
+      GST_ELEMENT_WARNING (self, STREAM, DECRYPT, ("The negotiated SRTP key of stream %u "
+              "cannot be used", priv->held.component->stream), ("%s", error.c_str ()));
     keyed = priv->inbound != nullptr;
     if (keyed)
       r = priv->inbound->unprotect (map.data, len, rtcp);
@@ -556,6 +568,7 @@ stop_link (ComediaDtlsSrtpDec * self)
   priv->agent = nullptr;
   std::lock_guard<std::mutex> guard (priv->srtp_lock);
   priv->inbound.reset ();
+  priv->sdes.reset ();
 }
 
 /* READY->PAUSED: the handshake's link, sending through the agent of the
@@ -584,8 +597,7 @@ start_link (ComediaDtlsSrtpDec * self)
     return false;
   }
   comedia::Component *component = priv->held.component;
-  /* A key of an earlier run must not protect anything now. */
-  component->srtp_out.set_key (comedia::SrtpKey (), false, nullptr);
+  comedia::forget_handshake_keys (*component);
   guint stream = component->stream, id = component->component;
   auto send = [agent, stream, id] (const uint8_t * data, size_t len) {
     return nice_agent_send (agent, stream, id, len,

@@ -7,18 +7,21 @@
  * @title: comedia-dtlssrtpenc
  * @see_also: comedia-dtlssrtpdec, nicesink, nicesrc, sdp-negotiator, rtpbin
  *
- * DTLS-SRTP (RFC 5763/5764) on one ICE component, the sending half: put it
- * between rtpbin and libnice's nicesink.  It protects what it gets with
- * the outbound SRTP key of the handshake that the comedia-dtlssrtpdec of
- * the same session, stream and component runs (the decoder receives the
- * handshake's datagrams, so it owns it): RTP as SRTP, and RTCP (payload
+ * SRTP on one ICE component, keyed by DTLS-SRTP (RFC 5763/5764) or by
+ * SDES (RFC 4568, a=crypto), the sending half: put it between rtpbin and
+ * libnice's nicesink.  It protects what it gets with the outbound SRTP key
+ * of the handshake that the comedia-dtlssrtpdec of the same session,
+ * stream and component runs (the decoder receives the handshake's
+ * datagrams, so it owns it), or, when sdp-negotiator settled a=crypto keys
+ * for the stream, with our a=crypto key: RTP as SRTP, and RTCP (payload
  * types 192 to 223 by RFC 5761's rule, or everything on component 2) as
  * SRTCP.  With rtcp-mux, link rtpbin's send_rtcp_src to the `rtcp_sink`
  * request pad: that RTCP goes out as SRTCP on the same component.
  *
  * Until the handshake has completed with a verified peer certificate (and
- * after it failed), nothing is sent: plain RTP never leaves on a DTLS
- * component.  What is dropped so, and what libsrtp refused, is counted in
+ * after it failed), or without SDES keys, nothing is sent: plain RTP never
+ * leaves through this element (plain RTP over ICE links rtpbin to nicesink
+ * directly).  What is dropped so, and what libsrtp refused, is counted in
  * #ComediaDtlsSrtpEnc:stats.
  *
  * ## Example launch line: send VP8 over ICE with DTLS-SRTP and rtcp-mux
@@ -140,7 +143,7 @@ comedia_dtls_srtp_enc_class_init (ComediaDtlsSrtpEncClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "DTLS-SRTP over ICE, sending", "Filter/Network/RTP",
       "Protects RTP and RTCP with the outbound key of the DTLS handshake of "
-      "one ICE component (for nicesink)", "comedia developers");
+      "one ICE component, or with its a=crypto key (for nicesink)", "comedia developers");
 }
 
 static void

@@ -152,7 +152,8 @@ install_negotiator_properties (GObjectClass * gobject_class)
           "a=crypto (RFC 8643); require rejects media without usable SRTP "
           "(port 0) and offers RTP/SAVP.  The keys go to the session's "
           "comedia-rtpsrc and comedia-rtpsink (unless they have a fixed "
-          "srtp-key).  The SDP texts on the bus carry them",
+          "srtp-key), or over ICE to comedia-dtlssrtpdec/-enc.  The SDP texts "
+          "on the bus carry them",
           COMEDIA_TYPE_SDP_SRTP, DEFAULT_SRTP,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING)));

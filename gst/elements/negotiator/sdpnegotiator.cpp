@@ -104,7 +104,7 @@
  * `line`), which stops the sink pad; so is, whatever strict says, a cause
  * on this side (sockets that cannot be opened, no address to announce, ICE
  * that cannot gather, missing-passive=error).  An m-line that cannot be
- * served (SRTP over ICE, say) is rejected in the answer (port 0, with a
+ * served (a=crypto of a suite we lack in RTP/SAVP, say) is rejected in the answer (port 0, with a
  * note), not the offer.  The action signals post an error, as before.
  *
  * ## The passive peer (public address 203.0.113.5), started first

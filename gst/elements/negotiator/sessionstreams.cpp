@@ -147,12 +147,17 @@ set_allowed_source (ComediaSession * session, const StreamPlan & p)
 
 /* One master key per direction covers SRTP and SRTCP: both components get
  * it (with rtcp-mux, component 1 carries both).  Empty keys: plain again,
- * as a re-offer without a=crypto says. */
+ * as a re-offer without a=crypto says.  Over ICE the keys go to the
+ * components comedia-dtlssrtpdec/-enc carry (made here if they are not
+ * yet), as DTLS-SRTP terms do. */
 static void
 set_srtp_keys (GstElement * self, ComediaSession * session, const StreamPlan & p)
 {
   for (guint component : { COMPONENT_RTP, COMPONENT_RTCP }) {
-    Component *c = comedia_session_find_component (session, p.stream, component);
+    bool ice_keyed = p.kind == StreamPlan::Kind::Ice && p.srtp_outbound.enabled ()
+        && (component == COMPONENT_RTP || !p.local.rtcp_mux);
+    Component *c = ice_keyed ? comedia_session_ensure_component (session, p.stream, component)
+        : comedia_session_find_component (session, p.stream, component);
     if (c == nullptr)
       continue;
     c->receive_terms.set_inbound_srtp (p.srtp_inbound);
@@ -229,11 +234,11 @@ apply_stream_plans (GstElement * self, ComediaSession * session,
   for (const StreamPlan & p : plans) {
     /* A rejected stream turns DTLS off where it was on. */
     set_dtls_terms (self, session, p, certificate);
-    /* Keys before destinations: a sink that could send before it has its
-     * key would send plain RTP, which the peer drops.  DTLS-SRTP's come
-     * from the handshake, into the same components: none from here. */
-    if (p.kind != StreamPlan::Kind::Rejected && p.kind != StreamPlan::Kind::Ice
-        && !p.dtls.enabled)
+    /* Keys before destinations (or ICE's remote candidates): a sink that
+     * could send before it has its key would send plain RTP, which the
+     * peer drops.  DTLS-SRTP's come from the handshake, into the same
+     * components: none from here. */
+    if (p.kind != StreamPlan::Kind::Rejected && !p.dtls.enabled)
       set_srtp_keys (self, session, p);
     if (p.kind == StreamPlan::Kind::Ice) {
       std::shared_ptr<IceAgent> ice = nice.agent ();

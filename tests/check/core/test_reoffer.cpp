@@ -502,37 +502,6 @@ GST_START_TEST (test_offer_origin_across_offers)
 
 GST_END_TEST;
 
-/* SDES over ICE cannot be served: that m-line is rejected with a note, the
- * other answered, and no error. */
-GST_START_TEST (test_srtp_over_ice_rejects_the_mline)
-{
-  FakePipeline pipeline;
-  pipeline.sockets[1] = false;
-  pipeline.ice[1] = 2;
-  std::string text = "v=0\r\no=- 1 1 IN IP4 198.51.100.7\r\ns=-\r\nc=IN IP4 198.51.100.7\r\n"
-      "t=0 0\r\nm=audio 4000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"
-      SDES_KEY "\r\na=ice-ufrag:8hhY\r\na=ice-pwd:asd88fgpdd777uzjYhagZg\r\n"
-      "a=candidate:1 1 UDP 2130706431 198.51.100.7 4000 typ host\r\n"
-      "m=video 4002 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n";
-  SdpDocument offer;
-  SdpError err;
-  fail_unless (SdpDocument::parse (text.data (), text.size (), offer, err));
-  Negotiated answer;
-  fail_unless (answer_offer (offer, pipeline, keyed_options (), answer, err), "%s",
-      err.message.c_str ());
-  fail_unless_equals_int (answer.streams.size (), 2);
-  fail_unless (answer.streams[0].kind == StreamPlan::Kind::Rejected);
-  fail_unless_equals_string (answer.streams[0].note.c_str (),
-      "line 6 (m=audio 4000 RTP/SAVP 0) offers SRTP over ICE: nicesrc/nicesink carry no "
-      "SRTP keys");
-  fail_unless_equals_int (gst_sdp_message_get_media (answer.sdp.get (), 0)->port, 0);
-  fail_if (answer.streams[0].srtp_outbound.enabled ());
-  fail_unless (pipeline.gathered.empty ());
-  fail_unless (answer.streams[1].kind != StreamPlan::Kind::Rejected);
-}
-
-GST_END_TEST;
-
 static Suite *
 reoffer_suite (void)
 {
@@ -553,7 +522,6 @@ reoffer_suite (void)
   tcase_add_test (tc, test_origin_id_and_version_across_answers);
   tcase_add_test (tc, test_unchanged_answer_keeps_its_version);
   tcase_add_test (tc, test_offer_origin_across_offers);
-  tcase_add_test (tc, test_srtp_over_ice_rejects_the_mline);
   return s;
 }
 

@@ -8,7 +8,9 @@
  * runtime; or they come from the decoders' dtls-fingerprint and dtls-role.  VP8 decoded on both sides, RTCP muxed on
  * component 1 both ways, or on component 2 with a handshake of its own,
  * and a fingerprint that does not match: nothing passes, and the message
- * names both fingerprints.
+ * names both fingerprints.  SDES over ICE: two sdp-negotiators settle
+ * a=crypto keys over ICE, and the same elements carry SRTP without a
+ * handshake.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gst/app/gstappsink.h>
@@ -329,6 +331,31 @@ GST_START_TEST (test_rtcp_component_has_its_own_handshake)
 
 GST_END_TEST;
 
+/* The offer of @offerer's negotiator, answered by @answerer's, and the
+ * answer given back: both negotiators leave their terms or keys in their
+ * sessions.  The SDP texts into @offer_text and @answer_text. */
+static void
+exchange (Peer & offerer, Peer & answerer, std::string & offer_text,
+    std::string & answer_text)
+{
+  GstSDPMessage *offer = nullptr, *answer = nullptr;
+  g_signal_emit_by_name (offerer.element ("neg"), "create-offer", &offer);
+  fail_unless (offer != nullptr);
+  gchar *text = gst_sdp_message_as_text (offer);
+  offer_text = text;
+  g_free (text);
+  g_signal_emit_by_name (answerer.element ("neg"), "process-offer", offer, &answer);
+  fail_unless (answer != nullptr, "no answer to %s", offer_text.c_str ());
+  text = gst_sdp_message_as_text (answer);
+  answer_text = text;
+  g_free (text);
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (offerer.element ("neg"), "process-answer", answer, &ok);
+  fail_unless (ok);
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+}
+
 /* Two sdp-negotiators: the offerer offers ICE with DTLS-SRTP
  * (dtls=require: UDP/TLS/RTP/SAVPF, a=setup:actpass), the answerer takes the
  * server role (passive), both leave the terms in their sessions, and the
@@ -340,28 +367,14 @@ GST_START_TEST (test_two_negotiators)
   Peer answerer ("dtls-neg-a", "server", true, "dtls=accept");
   offerer.play ();
   answerer.play ();
-  GstSDPMessage *offer = nullptr, *answer = nullptr;
-  g_signal_emit_by_name (offerer.element ("neg"), "create-offer", &offer);
-  fail_unless (offer != nullptr);
-  gchar *text = gst_sdp_message_as_text (offer);
-  std::string offer_text = text;
-  g_free (text);
+  std::string offer_text, answer_text;
+  exchange (offerer, answerer, offer_text, answer_text);
   fail_unless (offer_text.find ("UDP/TLS/RTP/SAVPF") != std::string::npos, "%s",
       offer_text.c_str ());
   fail_unless (offer_text.find ("a=setup:actpass") != std::string::npos, "%s",
       offer_text.c_str ());
-  g_signal_emit_by_name (answerer.element ("neg"), "process-offer", offer, &answer);
-  fail_unless (answer != nullptr);
-  text = gst_sdp_message_as_text (answer);
-  std::string answer_text = text;
-  g_free (text);
   fail_unless (answer_text.find ("a=setup:passive") != std::string::npos, "%s",
       answer_text.c_str ());
-  gboolean ok = FALSE;
-  g_signal_emit_by_name (offerer.element ("neg"), "process-answer", answer, &ok);
-  fail_unless (ok);
-  gst_sdp_message_free (offer);
-  gst_sdp_message_free (answer);
 
   GstStructure *v = offerer.wait_dtls ("verified", 20000);
   fail_unless (v != nullptr, "offerer: no verified handshake: %s / %s",
@@ -372,6 +385,58 @@ GST_START_TEST (test_two_negotiators)
   gst_structure_free (v);
   fail_unless (offerer.decodes (10000), "the offerer decodes nothing");
   fail_unless (answerer.decodes (10000), "the answerer decodes nothing");
+}
+
+GST_END_TEST;
+
+/* SDES over ICE (issue 27): the offerer's a=crypto over ICE, as a SIP phone
+ * with ICE offers it, answered with our a=crypto; the keys go into the
+ * components the elements carry, with no handshake, and VP8 and the muxed
+ * RTCP pass both ways as SRTP and SRTCP.  srtp=require offers RTP/SAVP,
+ * best-effort the RTP/AVP with a=crypto that is never refused as a whole. */
+static void
+call_with_sdes (const char *srtp, const char *offered_profile)
+{
+  std::string name = std::string ("sdes-ice-") + srtp;
+  Peer offerer (name + "-o", "server", true, std::string ("role=offerer transport=ice srtp=") +
+      srtp + " offer-caps=\"" VP8_CAPS "\"");
+  Peer answerer (name + "-a", "server", true, "srtp=accept");
+  offerer.play ();
+  answerer.play ();
+  std::string offer_text, answer_text;
+  exchange (offerer, answerer, offer_text, answer_text);
+  for (const std::string *t : { &offer_text, &answer_text }) {
+    fail_unless (t->find (offered_profile) != std::string::npos, "%s", t->c_str ());
+    fail_unless (t->find ("a=crypto:") != std::string::npos, "%s", t->c_str ());
+    fail_unless (t->find ("a=ice-ufrag:") != std::string::npos, "%s", t->c_str ());
+    fail_unless (t->find ("a=fingerprint") == std::string::npos, "%s", t->c_str ());
+  }
+  fail_unless (offerer.decodes (20000), "the offerer decodes nothing: %s / %s",
+      offerer.dec_stats ().c_str (), answerer.dec_stats ().c_str ());
+  fail_unless (answerer.decodes (10000), "the answerer decodes nothing: %s",
+      answerer.dec_stats ().c_str ());
+  for (Peer *p : { &offerer, &answerer }) {
+    fail_unless (p->stat ("enc", "sent-rtp") > 0);
+    fail_unless_equals_int (p->stat ("dec", "auth-failed"), 0);
+    fail_unless_equals_int (p->stat ("dec", "dtls-received"), 0);
+    fail_unless_equals_int (p->stat ("dec", "dtls-sent"), 0);
+  }
+  fail_unless (eventually (20000, [&] {
+            return offerer.stat ("dec", "passed-rtcp") > 0 && answerer.stat ("dec", "passed-rtcp") > 0;
+          }), "no SRTCP passed: %s / %s", offerer.dec_stats ().c_str (),
+      answerer.dec_stats ().c_str ());
+}
+
+GST_START_TEST (test_sdes_savp_over_ice)
+{
+  call_with_sdes ("require", "RTP/SAVP");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_sdes_best_effort_over_ice)
+{
+  call_with_sdes ("best-effort", "RTP/AVP");
 }
 
 GST_END_TEST;
@@ -388,6 +453,8 @@ dtls_ice_suite (void)
   tcase_add_test (tc, test_fingerprint_mismatch_passes_nothing);
   tcase_add_test (tc, test_rtcp_component_has_its_own_handshake);
   tcase_add_test (tc, test_two_negotiators);
+  tcase_add_test (tc, test_sdes_savp_over_ice);
+  tcase_add_test (tc, test_sdes_best_effort_over_ice);
   return s;
 }
 
