@@ -3,12 +3,14 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "comediasession.h"
+#include "portpool.h"
 #include "sharedbyname.h"
 
 #include <map>
 #include <memory>
 #include <set>
 #include <utility>
+#include <vector>
 
 GST_DEBUG_CATEGORY_STATIC (comedia_session_debug);
 #define GST_CAT_DEFAULT comedia_session_debug
@@ -18,6 +20,10 @@ using comedia::Component;
 struct ComediaSessionPrivate {
   std::string name;
   std::mutex lock;
+  /* Before the components: released after their sockets are closed. */
+  comedia::PortRange port_range;
+  std::vector<std::unique_ptr<comedia::PortLease>> leases;
+  std::map<guint, const comedia::PortLease *> stream_pairs;
   std::map<std::pair<guint, guint>, std::unique_ptr<Component>> components;
   std::set<guint> rtcp_mux_streams;
 
@@ -106,9 +112,11 @@ component_entry (ComediaSessionPrivate * priv, guint stream, guint component)
   return slot.get ();
 }
 
+/* Binds the socket of (@stream, @component): at @request's port, else in
+ * its range or the session's, else at the kernel's choice. */
 static GSocket *
-bind_socket (const comedia::BindRequest & request, guint16 * bound_port,
-    GError ** error)
+bind_socket (ComediaSessionPrivate * priv, guint stream, guint component,
+    const comedia::BindRequest & request, guint16 * bound_port, GError ** error)
 {
   GInetAddress *inet = g_inet_address_new_from_string (request.address.c_str ());
   if (!inet) {
@@ -117,23 +125,24 @@ bind_socket (const comedia::BindRequest & request, guint16 * bound_port,
     return nullptr;
   }
 
-  GSocket *socket = g_socket_new (g_inet_address_get_family (inet),
-      G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, error);
-  if (!socket) {
-    g_object_unref (inet);
-    return nullptr;
+  const comedia::PortRange &range = request.range.any () ? priv->port_range
+      : request.range;
+  GSocket *socket;
+  if (request.port == 0 && !range.any ()) {
+    auto pair = priv->stream_pairs.find (stream);
+    std::unique_ptr<comedia::PortLease> made;
+    socket = comedia::bind_in_range (inet, range, component,
+        pair == priv->stream_pairs.end () ? nullptr : pair->second, made, error);
+    if (made) {
+      priv->stream_pairs[stream] = made.get ();
+      priv->leases.push_back (std::move (made));
+    }
+  } else {
+    socket = comedia::bind_udp (inet, request.port, error);
   }
-
-  GSocketAddress *addr = g_inet_socket_address_new (inet, request.port);
   g_object_unref (inet);
-  /* No address reuse: two sockets on one port would split the peer's
-   * packets between them. */
-  gboolean ok = g_socket_bind (socket, addr, FALSE, error);
-  g_object_unref (addr);
-  if (!ok) {
-    g_object_unref (socket);
+  if (!socket)
     return nullptr;
-  }
 
   GSocketAddress *local = g_socket_get_local_address (socket, error);
   if (!local) {
@@ -173,7 +182,8 @@ comedia_session_open_component (ComediaSession * session, guint stream,
     Component *rtp = component_entry (priv, stream, comedia::COMPONENT_RTP);
     if (!rtp->slot.is_open ()) {
       guint16 port = 0;
-      GSocket *socket = bind_socket (comedia::BindRequest (), &port, error);
+      GSocket *socket = bind_socket (priv, stream, comedia::COMPONENT_RTP,
+          comedia::BindRequest (), &port, error);
       if (!socket)
         return nullptr;
       ComediaSessionPrivate::attach_socket (rtp, socket, port);
@@ -186,7 +196,8 @@ comedia_session_open_component (ComediaSession * session, guint stream,
 
   comedia::BindRequest defaults;
   guint16 port = 0;
-  GSocket *socket = bind_socket (request ? *request : defaults, &port, error);
+  GSocket *socket = bind_socket (priv, stream, component,
+      request ? *request : defaults, &port, error);
   if (!socket) {
     if (error && *error)
       g_prefix_error (error, "session '%s' stream %u component %u: ",
@@ -228,6 +239,14 @@ comedia_session_set_rtcp_mux (ComediaSession * session, guint stream,
     session->priv->rtcp_mux_streams.insert (stream);
   else
     session->priv->rtcp_mux_streams.erase (stream);
+}
+
+void
+comedia_session_set_port_range (ComediaSession * session,
+    const comedia::PortRange & range)
+{
+  std::lock_guard<std::mutex> guard (session->priv->lock);
+  session->priv->port_range = range;
 }
 
 gboolean

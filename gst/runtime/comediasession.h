@@ -9,6 +9,7 @@
 
 #include "component.h"
 #include "packetfacts.h"   /* COMPONENT_RTP, COMPONENT_RTCP */
+#include "portrange.h"
 
 #include <string>
 
@@ -31,6 +32,9 @@ namespace comedia {
 struct BindRequest {
   std::string address = "0.0.0.0";
   guint16 port = 0;
+  /* With port 0: where the port is chosen (any: the session's range, see
+   * comedia_session_set_port_range, else the kernel's choice). */
+  PortRange range;
 };
 
 }  // namespace comedia
@@ -52,6 +56,13 @@ comedia::Component *comedia_session_find_component (ComediaSession * session,
  * sdp-negotiator leaves to ICE streams' elements (Component::dtls). */
 comedia::Component *comedia_session_ensure_component (ComediaSession * session,
     guint stream, guint component);
+
+/* The range every socket of the session is bound in when its opener asks
+ * for no port of its own (comedia-rtpsrc port=0, sdp-negotiator's and
+ * comedia-rtpsink's sockets): set by comedia-rtpsrc's and sdp-negotiator's
+ * min-port/max-port; the last one set wins.  Default: none. */
+void comedia_session_set_port_range (ComediaSession * session,
+    const comedia::PortRange & range);
 
 /* With rtcp-mux, component 2 of @stream shares component 1's socket. */
 void comedia_session_set_rtcp_mux (ComediaSession * session, guint stream,

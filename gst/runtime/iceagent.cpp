@@ -238,6 +238,13 @@ IceAgent::configure (const std::string & stun_url, const std::string & turn_url,
   return true;
 }
 
+void
+IceAgent::set_port_range (const PortRange & range)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  port_range_ = range;
+}
+
 bool
 IceAgent::ensure_stream (guint stream, guint n_components, std::string & error)
 {
@@ -269,8 +276,11 @@ IceAgent::ensure_stream (guint stream, guint n_components, std::string & error)
     /* libnice reads a component's sockets, STUN included, only in the
      * context a receive callback was attached to: without one no check
      * would ever be answered.  nicesrc attaches its own while it runs. */
-    for (guint c = 1; c <= n; c++)
+    for (guint c = 1; c <= n; c++) {
+      if (!port_range_.any ())
+        nice_agent_set_port_range (agent_, s, c, port_range_.min (), port_range_.max ());
       nice_agent_attach_recv (agent_, s, c, context_, drop_received, nullptr);
+    }
   }
   return true;
 }
@@ -304,7 +314,10 @@ IceAgent::gather (guint stream, guint timeout_ms, IceDescription & local,
     guard.lock ();
     if (!started) {
       st.gathering = false;
-      error = "libnice could not gather candidates (no usable local address?)";
+      /* libnice refuses when a component finds no free port in its range. */
+      error = port_range_.any () ? "libnice could not gather candidates (no usable "
+          "local address?)" : "libnice could not gather candidates: no free port in "
+          + port_range_.text () + " (min-port/max-port) for stream " + std::to_string (stream);
       return false;
     }
   }

@@ -11,6 +11,7 @@
  * comedia elements. */
 
 #include "icesdp.h"
+#include "portrange.h"
 
 #include <nice/agent.h>
 #include <gst/gst.h>
@@ -71,6 +72,10 @@ class IceAgent {
   bool configure (const std::string & stun_url, const std::string & turn_url,
       const std::vector<std::string> & local_addresses, std::string & error);
 
+  /* Before ensure_stream: the ports every component's sockets are bound in
+   * (nice_agent_set_port_range); any () for libnice's choice. */
+  void set_port_range (const PortRange & range);
+
   /* Adds streams up to @stream (earlier missing ones with one component)
    * so that @stream exists with @n_components (1 or 2).  A stream that
    * exists keeps its components: returns false if it has fewer. */
@@ -110,6 +115,7 @@ class IceAgent {
   std::condition_variable gathered_cond_;
   IceServer turn_;
   bool stun_ = false;
+  PortRange port_range_;
   struct Stream {
     guint components = 0;
     bool gathering = false;

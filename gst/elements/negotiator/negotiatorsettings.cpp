@@ -6,6 +6,8 @@
 
 namespace comedia {
 
+static const PortRangePropertyIds port_range_ids = { PROP_MIN_PORT, PROP_MAX_PORT };
+
 void
 install_negotiator_properties (GObjectClass * gobject_class)
 {
@@ -227,6 +229,12 @@ install_negotiator_properties (GObjectClass * gobject_class)
           "on.  Unset: every interface but loopback", DEFAULT_ICE_ADDRESSES,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY)));
+  install_port_range_properties (gobject_class, port_range_ids,
+      "The lowest UDP port of every socket the negotiator opens: the ICE "
+      "agent's (each component of each stream) and the session's COMEDIA "
+      "sockets it binds (comedia-rtpsrc's own min-port/max-port apply to "
+      "its socket).  0 with max-port 0: any port",
+      "The highest UDP port of the negotiator's sockets (see min-port)");
 }
 
 bool
@@ -235,6 +243,8 @@ set_negotiator_property (NegotiatorSettings & settings, guint prop_id,
 {
   const gchar *s;
 
+  if (set_port_range_property (settings.port_range, port_range_ids, prop_id, value))
+    return true;
   switch (prop_id) {
     case PROP_SESSION:
       s = g_value_get_string (value);
@@ -323,6 +333,8 @@ bool
 get_negotiator_property (const NegotiatorSettings & settings, guint prop_id,
     GValue * value)
 {
+  if (get_port_range_property (settings.port_range, port_range_ids, prop_id, value))
+    return true;
   switch (prop_id) {
     case PROP_SESSION:
       g_value_set_string (value, settings.session_name.c_str ());

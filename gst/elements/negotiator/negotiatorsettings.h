@@ -12,6 +12,7 @@
 #include "dtlscertificate.h"
 #include "sdpdocument.h"
 #include "keepalive.h"
+#include "portrangeproperties.h"
 
 #include <gst/gst.h>
 
@@ -63,6 +64,8 @@ enum
   PROP_STUN_SERVER,
   PROP_TURN_SERVER,
   PROP_ICE_ADDRESSES,
+  PROP_MIN_PORT,
+  PROP_MAX_PORT,
   PROP_RESTRICT_SOURCE,
   PROP_SYMMETRIC_RTP,
   PROP_SRTP,
@@ -108,6 +111,7 @@ struct NegotiatorSettings {
   std::string dtls_local_fingerprint;
   gboolean strict = DEFAULT_STRICT;
   std::string stun_server, turn_server, ice_addresses;
+  PortRangeProperties port_range;   /* min-port, max-port */
 };
 
 /* Installs the element's properties, in their order; local-description,

@@ -470,14 +470,18 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   std::string allowed_source;
   bool rtcp_mux;
   guint component_id;
+  comedia::PortRangeProperties port_range;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
+    port_range = *priv;
     srtp = priv->srtp;
     dtls_fingerprint = priv->dtls_fingerprint;
     allowed_source = priv->allowed_source;
     rtcp_mux = priv->rtcp_mux;
     component_id = priv->component;
   }
+  if (!comedia::resolve_port_range (GST_ELEMENT (self), port_range, request.range))
+    return FALSE;
   if (!srtp.resolve (srtp_key, srtp_error)) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("Invalid SRTP settings: %s", srtp_error.c_str ()), (nullptr));
@@ -514,6 +518,8 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
     priv->reporter.set_session (priv->session);
     request.address = priv->address;
     request.port = priv->port;
+    if (!request.range.any ())
+      comedia_session_set_port_range (priv->session, request.range);
     if (priv->rtcp_mux)
       comedia_session_set_rtcp_mux (priv->session, priv->stream, TRUE);
   }
@@ -521,9 +527,14 @@ comedia_rtp_src_open (ComediaRtpSrc * self)
   Component *component = comedia_session_open_component (priv->session,
       priv->stream, priv->component, &request, &err);
   if (!component) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-        ("Could not bind UDP port %u on %s", request.port,
-            request.address.c_str ()), ("%s", err->message));
+    /* A full range: the application must widen it or run fewer calls. */
+    if (request.port == 0 && !request.range.any ())
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ, ("%s", err->message),
+          ("min-port/max-port on %s", request.address.c_str ()));
+    else
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Could not bind UDP port %u on %s", request.port,
+              request.address.c_str ()), ("%s", err->message));
     g_clear_error (&err);
     return FALSE;
   }

@@ -9,6 +9,7 @@ namespace comedia {
 static const ComponentPropertyIds component_ids = {
   PROP_SESSION, PROP_STREAM, PROP_COMPONENT
 };
+static const PortRangePropertyIds port_range_ids = { PROP_MIN_PORT, PROP_MAX_PORT };
 
 void
 install_rtpsrc_properties (GObjectClass * gobject_class)
@@ -35,6 +36,13 @@ install_rtpsrc_properties (GObjectClass * gobject_class)
           "is notified when bound)", 0, G_MAXUINT16, DEFAULT_PORT,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY)));
+  install_port_range_properties (gobject_class, port_range_ids,
+      "With port=0: the lowest UDP port to bind, for a firewall that opens a "
+      "range.  Component 1 takes the even port of a free pair, component 2 "
+      "the odd one above it; every socket of the session the element opens "
+      "(sdp-negotiator's, comedia-rtpsink's) follows.  0 with max-port 0: "
+      "any port.  No free pair is an error at NULL->READY",
+      "With port=0: the highest UDP port to bind (see min-port)");
   g_object_class_install_property (gobject_class, PROP_CAPS,
       g_param_spec_boxed ("caps", "Caps",
           "Caps of the outgoing buffers, e.g. application/x-rtp with "
@@ -183,6 +191,7 @@ set_rtpsrc_property (RtpSrcSettings & settings, guint prop_id,
     const GValue * value)
 {
   if (set_component_property (settings, component_ids, prop_id, value)
+      || set_port_range_property (settings, port_range_ids, prop_id, value)
       || settings.srtp.set (PROP_SRTP_SUITE, PROP_SRTP_KEY, prop_id, value))
     return true;
   switch (prop_id) {
@@ -255,6 +264,7 @@ get_rtpsrc_property (const RtpSrcSettings & settings, guint prop_id,
     GValue * value)
 {
   if (get_component_property (settings, component_ids, prop_id, value)
+      || get_port_range_property (settings, port_range_ids, prop_id, value)
       || settings.srtp.get (PROP_SRTP_SUITE, PROP_SRTP_KEY, prop_id, value))
     return true;
   switch (prop_id) {

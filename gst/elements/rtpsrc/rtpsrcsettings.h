@@ -12,6 +12,7 @@
 #include "comediaenums.h"
 #include "componentproperties.h"
 #include "keepalive.h"
+#include "portrangeproperties.h"
 #include "srtpproperties.h"
 
 #include <gst/gst.h>
@@ -43,6 +44,8 @@ enum
   PROP_COMPONENT,
   PROP_ADDRESS,
   PROP_PORT,
+  PROP_MIN_PORT,
+  PROP_MAX_PORT,
   PROP_CAPS,
   PROP_RTCP_MUX,
   PROP_MTU,
@@ -70,7 +73,7 @@ namespace comedia {
 
 /* session, stream and component are ComponentProperties' (shared with
  * comedia-rtpsink). */
-struct RtpSrcSettings : ComponentProperties {
+struct RtpSrcSettings : ComponentProperties, PortRangeProperties {
   RtpSrcSettings () = default;
   ~RtpSrcSettings () { gst_clear_caps (&caps); }
   RtpSrcSettings (const RtpSrcSettings &) = delete;
