@@ -412,9 +412,9 @@ ice_pipeline ()
 
 /* The answer to @offer_text, checked to parse back and to answer it. */
 static Negotiated
-browser_answer (const std::string & offer_text, const AnswerOptions & options)
+browser_answer (const std::string & offer_text, const AnswerOptions & options,
+    FakePipeline pipeline = ice_pipeline ())
 {
-  FakePipeline pipeline = ice_pipeline ();
   SdpDocument offer = parse_ok (offer_text);
   Negotiated out;
   SdpError err;
@@ -630,6 +630,29 @@ GST_START_TEST (test_mid_on_rejected_lines)
 }
 GST_END_TEST;
 
+/* A pipeline with component 2 (or rtcp-mux=false) answers no a=rtcp-mux,
+ * which a browser refuses ("RTCP-MUX is not enabled when it is required",
+ * Chromium 156): the stream's note says so and what to do. */
+GST_START_TEST (test_rtcp_mux_required)
+{
+  FakePipeline two = ice_pipeline ();
+  two.ice[1] = 2;
+  Negotiated out = browser_answer (CHROMIUM_OFFER, browser_answer_options (), two);
+  fail_unless_equals_int (values_of (out, 0, "rtcp-mux").size (), 0);
+  fail_unless (out.streams[0].note.find ("; the offer has a=rtcp-mux and the answer not (the "
+          "pipeline has component 2): a browser refuses this answer, give stream 1 "
+          "component 1 only") != std::string::npos, "%s", out.streams[0].note.c_str ());
+  fail_unless (out.streams[1].note.find ("rtcp-mux") == std::string::npos, "%s",
+      out.streams[1].note.c_str ());
+
+  AnswerOptions no_mux = browser_answer_options ();
+  no_mux.rtcp_mux = false;
+  out = browser_answer (FIREFOX_OFFER, no_mux);
+  fail_unless (out.streams[1].note.find ("the answer not (rtcp-mux=false): a browser refuses")
+      != std::string::npos, "%s", out.streams[1].note.c_str ());
+}
+GST_END_TEST;
+
 /* Our a=msid only where we send: not on an m-line we answer recvonly
  * (Firefox's media-level direction wins over its session-level one). */
 GST_START_TEST (test_msid_where_we_send)
@@ -800,6 +823,7 @@ browser_profile_suite (void)
   tcase_add_test (tc, test_chromium_offer);
   tcase_add_test (tc, test_firefox_offer);
   tcase_add_test (tc, test_mid_on_rejected_lines);
+  tcase_add_test (tc, test_rtcp_mux_required);
   tcase_add_test (tc, test_msid_where_we_send);
   tcase_add_test (tc, test_header_extension_hook);
   tcase_add_test (tc, test_named_repair_formats);
