@@ -221,6 +221,12 @@ write_ice_stream (const SdpDocument & offer, guint i, const StreamDecision & d,
   if (components == 1 && !out.ice.rtcp_mux)
     plan.note += string_printf ("; no component 2 in the pipeline: RTCP of stream %u is not "
         "received", stream);
+  /* Browsers set rtcpMuxPolicy "require": say why their call will fail. */
+  if (plan.remote_ice.rtcp_mux && !out.ice.rtcp_mux
+      && uses_webrtc_profile (gst_sdp_message_get_media (msg, i)))
+    plan.note += string_printf ("; the offer has a=rtcp-mux and the answer not (%s): a "
+        "browser refuses this answer, give stream %u component 1 only", components > 1
+        ? "the pipeline has component 2" : "rtcp-mux=false", stream);
   return true;
 }
 
