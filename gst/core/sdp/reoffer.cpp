@@ -131,6 +131,15 @@ AnsweredSession::previous_dtls () const
   return out;
 }
 
+std::vector<StreamSdes>
+AnsweredSession::previous_sdes () const
+{
+  std::vector<StreamSdes> out;
+  for (const AnsweredStream & s : streams_)
+    out.push_back (s.sdes);
+  return out;
+}
+
 std::vector<StreamChange>
 AnsweredSession::compare (const SdpDocument & offer,
     const std::vector<StreamPlan> & plans) const
@@ -201,6 +210,7 @@ AnsweredSession::remember (const SdpDocument & offer, const std::vector<StreamPl
     a.local = plan.local;
     a.direction = plan.direction;
     a.dtls = plan.dtls;
+    a.sdes = StreamSdes{plan.srtp_inbound, plan.srtp_outbound};
     if (uses_session_sockets (plan.kind)) {
       a.peer = offered_peer_of (offer.message (), plan.stream - 1,
           plan.local.rtcp_mux || plan.remote.rtcp_mux);
