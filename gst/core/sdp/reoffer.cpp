@@ -122,22 +122,26 @@ AnsweredSession::stream (guint stream) const
   return &streams_[stream - 1];
 }
 
+template <typename T>
+std::vector<T>
+AnsweredSession::each_stream (T AnsweredStream::*field) const
+{
+  std::vector<T> out;
+  for (const AnsweredStream & s : streams_)
+    out.push_back (s.*field);
+  return out;
+}
+
 std::vector<StreamDtls>
 AnsweredSession::previous_dtls () const
 {
-  std::vector<StreamDtls> out;
-  for (const AnsweredStream & s : streams_)
-    out.push_back (s.dtls);
-  return out;
+  return each_stream (&AnsweredStream::dtls);
 }
 
 std::vector<StreamSdes>
 AnsweredSession::previous_sdes () const
 {
-  std::vector<StreamSdes> out;
-  for (const AnsweredStream & s : streams_)
-    out.push_back (s.sdes);
-  return out;
+  return each_stream (&AnsweredStream::sdes);
 }
 
 std::vector<StreamChange>

@@ -136,6 +136,10 @@ class AnsweredSession {
   const AnsweredStream *stream (guint stream) const;
 
  private:
+  /* @field of each stream as last answered ([s - 1]). */
+  template <typename T>
+  std::vector<T> each_stream (T AnsweredStream::*field) const;
+
   bool answered_ = false;
   std::vector<AnsweredStream> streams_;    /* [0] is stream 1 */
   SessionOrigin origin_;
