@@ -207,6 +207,14 @@ ReceiveTerms::refresh (Snapshot &snapshot) const
 bool
 OutboundSrtp::set_key (const SrtpKey &key, bool fixed, std::string *error)
 {
+  if (!fixed) {
+    /* The negotiated key again (a re-offer that kept it): the session goes
+     * on, its SRTCP index and roll-over counter with it (a new one would
+     * restart the index, which the peer's replay window refuses). */
+    std::lock_guard<std::mutex> guard (lock_);
+    if (key == negotiated_ && (fixed_ || (session_ != nullptr) == key.enabled ()))
+      return true;
+  }
   std::unique_ptr<SrtpSession> session;
   if (key.enabled ()) {
     session = SrtpSession::create (key, SrtpDirection::Outbound, error);

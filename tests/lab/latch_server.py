@@ -7,7 +7,10 @@ and rtpbin's RTCP out through comedia-rtpsink to whoever latched.  --props
 is added to both comedia-rtpsrc (e.g. "relatch=never timeout=1000");
 --negotiate adds an sdp-negotiator answering offers over TCP; --sip PORT
 adds one that answers SIP INVITEs on that UDP port (sip_uas.py), through its
-process-offer action signal, as a SIP application would use it.
+process-offer action signal, as a SIP application would use it.  --ice
+carries the media over ICE instead (nicesrc ! comedia-dtlssrtpdec and
+comedia-dtlssrtpenc ! nicesink, named as the comedia-rtpsrc/-rtpsink they
+replace, so the probes and stats below read them; no --port then).
 
 Python only observes, from pad probes on the comedia-rtpsrc source pads,
 i.e. exactly what comedia-rtpsrc passes downstream:
@@ -49,15 +52,32 @@ from gi.repository import GLib, Gst, GstNet  # noqa: E402
 PCMU_CAPS = "application/x-rtp,media=audio,clock-rate=8000,encoding-name=PCMU,payload=0"
 
 
+def ice_media():
+    """The media elements of --ice: SRTP (SDES or DTLS keyed) or nothing."""
+    return (
+        "nicesrc stream=1 component=1 ! comedia-dtlssrtpdec name=rtpsrc session=s stream=1 "
+        f"component=1 ! {PCMU_CAPS} ! rb.recv_rtp_sink_0 "
+        "nicesrc stream=1 component=2 ! comedia-dtlssrtpdec name=rtcpsrc session=s stream=1 "
+        "component=2 ! application/x-rtcp ! rb.recv_rtcp_sink_0 "
+        "rb.send_rtp_src_0 ! comedia-dtlssrtpenc name=rtpsink session=s stream=1 component=1 "
+        "! nicesink stream=1 component=1 sync=false async=false "
+        "rb.send_rtcp_src_0 ! comedia-dtlssrtpenc name=rtcpsink session=s stream=1 component=2 "
+        "! nicesink stream=1 component=2 sync=false async=false ")
+
+
 def description(a):
+    send = ("audiotestsrc is-live=true wave=silence samplesperbuffer=160 "
+            "! audio/x-raw,rate=8000,channels=1 ! mulawenc ! rtppcmupay ! rb.send_rtp_sink_0 ")
+    if a.ice:
+        return "rtpbin name=rb " + ice_media() + send + (
+            f"sdp-negotiator name=neg session=s public-address={a.public_address} "
+            f"{a.negotiator_props}")
     return (
         "rtpbin name=rb "
         f"comedia-rtpsrc name=rtpsrc session=s stream=1 component=1 address={a.address} "
         f"port={a.port} caps=\"{PCMU_CAPS}\" {a.props} ! rb.recv_rtp_sink_0 "
         f"comedia-rtpsrc name=rtcpsrc session=s stream=1 component=2 address={a.address} "
-        f"port={a.port + 1} {a.props} ! rb.recv_rtcp_sink_0 "
-        "audiotestsrc is-live=true wave=silence samplesperbuffer=160 "
-        "! audio/x-raw,rate=8000,channels=1 ! mulawenc ! rtppcmupay ! rb.send_rtp_sink_0 "
+        f"port={a.port + 1} {a.props} ! rb.recv_rtcp_sink_0 " + send +
         "rb.send_rtp_src_0 ! comedia-rtpsink name=rtpsink session=s stream=1 component=1 "
         f"sync=false async=false {a.sink_props} "
         "rb.send_rtcp_src_0 ! comedia-rtpsink name=rtcpsink session=s stream=1 component=2 "
@@ -145,6 +165,8 @@ def main():
     ap.add_argument("--public-address", default="", help="sdp-negotiator's public-address")
     ap.add_argument("--sip", type=int, default=0,
                     help="answer SIP INVITEs on this UDP port with sdp-negotiator's process-offer")
+    ap.add_argument("--ice", action="store_true",
+                    help="media over ICE (nicesrc/nicesink with comedia-dtlssrtpdec/-enc), with --sip")
     ap.add_argument("--negotiator-props", default="", help="extra sdp-negotiator properties (--negotiate, --sip)")
     ap.add_argument("--sdp-log", help="offers and answers, as text (--sip)")
     ap.add_argument("--sink-props", default="", help="extra comedia-rtpsink properties")
@@ -221,6 +243,8 @@ def main():
                 rms = s.get_value("rms")
                 if rms:
                     levels.append(max(rms))
+            if name.startswith("sdp-negotiator-ice"):
+                say("event=%s time=%.6f %s" % (name, t, s.to_string()))
             if name == "sdp-negotiator-stream":
                 say("event=%s time=%.6f stream=%s plan=%s allowed-source=%s address=%s" % (
                     name, t, s.get_value("stream"), s.get_value("plan"),

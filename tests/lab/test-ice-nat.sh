@@ -1,5 +1,6 @@
 #!/bin/bash
-# test-ice-nat.sh [--build DIR] srflx|symmetric|symmetric-turn|comedia-symmetric
+# test-ice-nat.sh [--build DIR] srflx|symmetric|symmetric-turn|comedia-symmetric|
+#                               ice-baresip-sdes|ice-baresip-srtp-mand
 #
 # ICE through libnice's nicesrc/nicesink, driven by sdp-negotiator, in the
 # NAT lab of scripts/lab/natlab.sh, with a real STUN/TURN server (coturn,
@@ -16,6 +17,17 @@
 #   comedia-symmetric: the offerer behind the same symmetric NAT, no STUN or
 #                      TURN server at all, offers COMEDIA to a public
 #                      answerer that could do ICE too: VP8 both ways.
+#   ice-baresip-sdes:  baresip (medianat=ice, STUN from coturn) behind the
+#   ice-baresip-srtp-mand port-random NAT calls latch_server.py --ice --sip
+#                      with SDES: mediaenc=srtp (RTP/AVP with a=crypto) or
+#                      srtp-mand (RTP/SAVP); comedia answers a=crypto and
+#                      ICE, comedia-dtlssrtpdec/-enc carry SRTP with those
+#                      keys: PCMU both ways, the phone's tone decoded.
+#                      baresip 1.0's offer (2026-12-07): session-level
+#                      a=ice-ufrag/pwd, m=audio PORT RTP/AVP 0 8 101 (SAVP
+#                      with srtp-mand), c= and a=rtcp of its srflx address,
+#                      one a=crypto:1 AES_CM_128_HMAC_SHA1_80, host and
+#                      srflx candidates of components 1 and 2, no rtcp-mux.
 # Both peers are gst-launch-1.0 lines, SDP over TCP (through a relay on the
 # public segment when both are behind NAT).  Under CI=true a coturn that
 # cannot start is a failure.  LAB_KEEP=1 keeps the logs.
@@ -24,10 +36,10 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${COMEDIA_BUILD_DIR:-$HERE/../../build-lab}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
-SCENARIO=${1:?usage: test-ice-nat.sh srflx|symmetric|symmetric-turn|comedia-symmetric}
+SCENARIO=${1:?usage: test-ice-nat.sh srflx|symmetric|symmetric-turn|comedia-symmetric|ice-baresip-sdes|ice-baresip-srtp-mand}
 case $SCENARIO in
     srflx) MODE=preserve ;;
-    symmetric|symmetric-turn|comedia-symmetric) MODE=random ;;
+    symmetric|symmetric-turn|comedia-symmetric|ice-baresip-sdes|ice-baresip-srtp-mand) MODE=random ;;
     *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
 esac
 SDP_IN=7000 SDP_OUT=7001           # offers in, answers out (the answerer's, or the relay's)
@@ -45,6 +57,12 @@ if ! command -v turnserver >/dev/null 2>&1; then
     echo "ICE lab requirement missing: turnserver (Debian package coturn, scripts/setup-deps.sh)" >&2
     if [ "${CI:-}" = true ]; then echo "FAIL: CI=true and coturn is missing; not skipping" >&2; exit 1; fi
     echo "SKIP: ICE lab needs coturn (set CI=true to make this a failure)" >&2
+    exit 77
+fi
+if [[ $SCENARIO == ice-baresip-* ]] && ! { [ -x "$(command -v baresip)" ] &&
+        [ -f /usr/lib/baresip/modules/srtp.so ] && [ -f /usr/lib/baresip/modules/ice.so ]; }; then
+    echo "lab requirement missing: baresip with its srtp and ice modules (baresip-core, scripts/setup-deps.sh)" >&2
+    [ "${CI:-}" = true ] && exit 1
     exit 77
 fi
 lab_gst_env "$BUILD"
@@ -94,7 +112,20 @@ dual_media() {
 }
 
 dump_logs() {
-    lab_show_logs 'sdp-negotiator|allocation' "$ALOG" "$BLOG" "$TLOG"
+    lab_show_logs 'sdp-negotiator|allocation|event=|Call|packets|srtp' "$ALOG" "$BLOG" "$TLOG"
+}
+# Stops coturn and says what the checks found (exits).
+finish() {
+    if [ -n "$TURN_PID" ]; then
+        lab_stop "$TURN_PID" 3
+    fi
+    if [ "$LAB_FAILS" -gt 0 ]; then
+        dump_logs
+        echo "ice-nat $SCENARIO: $LAB_FAILS check(s) FAILED"
+        exit 1
+    fi
+    echo "ice-nat $SCENARIO: all checks passed"
+    exit 0
 }
 frames() { grep -ac 'decoded: last-message = chain' "$1" || true; }
 has() { grep -aq -- "$2" "$1"; }
@@ -120,6 +151,70 @@ fi
 
 # Datagrams to coturn's relay ports (turnserver.conf min-port..max-port).
 lab_count_in "$LAB_NS_SERVER" relayed udp dport 49152-49252
+
+# --- baresip over ICE with SDES ---------------------------------------------
+# The phone calls latch_server.py's SIP responder, whose negotiator answers
+# over ICE; baresip's hang-up statistics say what it sent and received.
+if [[ $SCENARIO == ice-baresip-* ]]; then
+    ENC=srtp PROFILE=RTP/AVP
+    [ "$SCENARIO" = ice-baresip-srtp-mand ] && ENC=srtp-mand PROFILE=RTP/SAVP
+    SIP=5060 CALL_S=10 PHONE=$LAB_TMP/phone SDP=$LAB_TMP/sdp.log
+    mkdir -p "$PHONE"
+    # A quiet tone (-23 dB RMS): audio left encrypted would decode as far louder noise.
+    # 10 s, the whole call: baresip hangs up when its source ends, and its
+    # ICE checks come first.
+    "${LAB_STOCK[@]}" gst-launch-1.0 -q audiotestsrc num-buffers=100 samplesperbuffer=800 freq=440 volume=0.1 \
+        ! audio/x-raw,rate=8000,channels=1,format=S16LE ! wavenc ! filesink location="$PHONE/tone.wav"
+    lab_baresip_config "$PHONE" srtp.so ice.so
+    echo "<sip:phone@$LAB_CLIENT_IP>;regint=0;mediaenc=$ENC;medianat=ice;stunserver=stun:$LAB_SERVER_IP:3478" \
+        >"$PHONE/accounts"
+    # shellcheck disable=SC2046  # lab_asan_env_python prints nothing or VAR=value words
+    lab_bg "$LAB_NS_SERVER" "$BLOG" env $(lab_asan_env_python) "$LAB_PY" -u "$HERE/latch_server.py" --ice \
+        --sip $SIP --public-address "$LAB_SERVER_IP" --sdp-log "$SDP" --decode --seconds $((CALL_S + 8))
+    B_PID=$LAB_LAST_PID
+    lab_wait_udp "$LAB_NS_SERVER" $SIP 15 || { lab_fail "the server did not start"; dump_logs; exit 1; }
+    lab_baresip_dial "$PHONE" "$ALOG" $CALL_S "sip:server@$LAB_SERVER_IP:$SIP"
+    wait "$LAB_LAST_PID" || true
+    lab_stop "$B_PID" 5
+    B_RC=$LAB_STOP_RC
+
+    val() { sed -n "s/^$1=//p" "$BLOG" | tail -1; }
+    offer=$(sed -n '/^--- offer/,/^--- answer/p' "$SDP" 2>/dev/null || true)
+    # The first answer (baresip re-INVITEs once ICE has selected its pair).
+    answer=$(awk '/^--- answer/{n++; a=1; next} /^--- offer/{a=0} a && n==1' "$SDP" 2>/dev/null || true)
+    answers=$(awk '/^--- answer/{a=1; next} /^--- offer/{a=0} a && /^a=crypto:/' "$SDP" 2>/dev/null |
+        sort -u | wc -l)
+    problems=$(grep -acE 'AddressSanitizer|runtime error:|CRITICAL' "$BLOG" || true)
+    lab_check "server ended cleanly (exit $B_RC, $problems error lines)" [ "$B_RC" = 0 -a "$problems" = 0 ]
+    lab_check "the phone offered $PROFILE with a=crypto and ICE ($(grep -m1 '^m=audio' <<<"$offer"))" \
+        eval 'grep -q "^m=audio [0-9]* $PROFILE " <<<"$offer" && grep -q "^a=crypto:" <<<"$offer" &&
+              grep -q "^a=ice-ufrag:" <<<"$offer"'
+    lab_check "comedia answered $PROFILE with one a=crypto and ICE ($(grep -m1 '^m=audio' <<<"$answer"))" \
+        eval 'grep -q "^m=audio [1-9][0-9]* $PROFILE " <<<"$answer" && [ "$(grep -c "^a=crypto:" <<<"$answer")" = 1 ] &&
+              grep -q "^a=ice-ufrag:" <<<"$answer" && grep -q "^a=candidate:" <<<"$answer"'
+    lab_check "every answer kept our one key (a re-INVITE that keeps the phone's: $answers a=crypto lines)" \
+        [ "$answers" = 1 ]
+    lab_check "the stream went over ICE (plan=ice)" grep -q 'event=sdp-negotiator-stream.*plan=ice' "$BLOG"
+    lab_check "the call was established" grep -q 'Call established' "$ALOG"
+    lab_check "ICE selected a pair through the phone's NAT" \
+        grep -q "sdp-negotiator-ice-selected-pair.*component=(uint)1.*remote=(string)$LAB_NAT_PUB_IP" "$BLOG"
+    passed=$(val src.1.passed-rtp) af=$(val src.1.auth-failed) dtls=$(val src.1.dtls-received)
+    lab_check "the phone's SRTP authenticated and went downstream ($passed packets, auth-failed $af, no DTLS: $dtls)" \
+        eval '[ "${passed:-0}" -ge 200 ] && [ "$af" = 0 ] && [ "$dtls" = 0 ]'
+    n=$(val level.messages) hi=$(val level.rms.max)
+    lab_check "the audio decoded is the phone's tone: $n level messages, loudest $hi dB RMS (-23 expected)" \
+        eval '[ "${n:-0}" -ge 30 ] && awk -v v="${hi:-0}" "BEGIN{exit !(v >= -25 && v <= -21)}"'
+    sent=$(val sink.1.sent-rtp)
+    phone_rx=$(sed -n 's/^packets: *[0-9]* *\([0-9]*\).*/\1/p' "$ALOG" | tail -1)
+    lab_check "the phone received the server's SRTP (${phone_rx:-0} packets; the server sent ${sent:-0})" \
+        [ "${phone_rx:-0}" -ge 200 ]
+    errs=$(grep -aic 'srtp.*\(fail\|error\|auth\)' "$ALOG" || true)
+    lab_check "the phone reported no SRTP errors ($errs lines)" [ "$errs" = 0 ]
+    lab_check "RTCP came through component 2 (SRTCP: $(val src.2.passed-rtcp) packets)" \
+        [ "$(val src.2.passed-rtcp)" -ge 1 ]
+    [ "$LAB_FAILS" = 0 ] || cat "$SDP" 2>/dev/null || true
+    finish
+fi
 
 # --- the peers ---------------------------------------------------------------
 ice_opts=(stun-server=$STUN)
@@ -260,13 +355,4 @@ comedia-symmetric)
     ;;
 esac
 
-if [ -n "$TURN_PID" ]; then
-    lab_stop "$TURN_PID" 3
-fi
-
-if [ "$LAB_FAILS" -gt 0 ]; then
-    dump_logs
-    echo "ice-nat $SCENARIO: $LAB_FAILS check(s) FAILED"
-    exit 1
-fi
-echo "ice-nat $SCENARIO: all checks passed"
+finish

@@ -306,7 +306,8 @@ decide_security (const SdpDocument & offer, guint i, const AnswerOptions & optio
   const GstSDPMessage *omsg = offer.message ();
   const GstSDPMedia *om = gst_sdp_message_get_media (omsg, i);
   StreamPlan keys;
-  SrtpDecision sdes = answer_srtp (om, options.plain_rtp, options.random, keys);
+  SrtpDecision sdes = answer_srtp (om, options.plain_rtp, options.random, keys,
+      i < options.previous_sdes.size () ? &options.previous_sdes[i] : nullptr);
   MediaSecurity offered = media_security_of (omsg, i, sdes.kind == SrtpAnswerKind::Srtp);
   SecurityDecision choice = choose_answer_security (offered, options.dtls, options.plain_rtp);
   if (choice.choice == SecurityChoice::Reject)

@@ -74,6 +74,8 @@ struct AnswerOptions {
   DtlsPolicy dtls = DtlsPolicy::Accept;
   std::optional<Fingerprint> dtls_fingerprint;
   std::vector<StreamDtls> previous_dtls;
+  /* The same for SDES: a re-offer that keeps the peer's key keeps ours. */
+  std::vector<StreamSdes> previous_sdes;
 };
 
 /* What the pipeline has of one stream, read before the answer is planned. */

@@ -122,13 +122,26 @@ AnsweredSession::stream (guint stream) const
   return &streams_[stream - 1];
 }
 
+template <typename T>
+std::vector<T>
+AnsweredSession::each_stream (T AnsweredStream::*field) const
+{
+  std::vector<T> out;
+  for (const AnsweredStream & s : streams_)
+    out.push_back (s.*field);
+  return out;
+}
+
 std::vector<StreamDtls>
 AnsweredSession::previous_dtls () const
 {
-  std::vector<StreamDtls> out;
-  for (const AnsweredStream & s : streams_)
-    out.push_back (s.dtls);
-  return out;
+  return each_stream (&AnsweredStream::dtls);
+}
+
+std::vector<StreamSdes>
+AnsweredSession::previous_sdes () const
+{
+  return each_stream (&AnsweredStream::sdes);
 }
 
 std::vector<StreamChange>
@@ -201,6 +214,7 @@ AnsweredSession::remember (const SdpDocument & offer, const std::vector<StreamPl
     a.local = plan.local;
     a.direction = plan.direction;
     a.dtls = plan.dtls;
+    a.sdes = StreamSdes{plan.srtp_inbound, plan.srtp_outbound};
     if (uses_session_sockets (plan.kind)) {
       a.peer = offered_peer_of (offer.message (), plan.stream - 1,
           plan.local.rtcp_mux || plan.remote.rtcp_mux);

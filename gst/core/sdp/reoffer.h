@@ -30,6 +30,7 @@
 
 #include "streamplan.h"
 #include "sdpdocument.h"
+#include "srtpnegotiation.h"
 
 #include <gst/gst.h>
 
@@ -56,6 +57,7 @@ struct AnsweredStream {
   TransportAddress local;     /* the ports answered */
   MediaDirection direction = MediaDirection::Unspecified;   /* ours */
   StreamDtls dtls;            /* its DTLS-SRTP, any transport */
+  StreamSdes sdes;            /* its a=crypto keys, any transport */
 };
 
 /* What a re-offer changes on one stream, against the last answer. */
@@ -127,11 +129,17 @@ class AnsweredSession {
    * without, the same fingerprints) keeps the association
    * (dtls_needs_new_association) and our tls-id. */
   std::vector<StreamDtls> previous_dtls () const;
+  /* The same for AnswerOptions::previous_sdes. */
+  std::vector<StreamSdes> previous_sdes () const;
 
   /* Stream @stream (1-based) as last answered, or nullptr. */
   const AnsweredStream *stream (guint stream) const;
 
  private:
+  /* @field of each stream as last answered ([s - 1]). */
+  template <typename T>
+  std::vector<T> each_stream (T AnsweredStream::*field) const;
+
   bool answered_ = false;
   std::vector<AnsweredStream> streams_;    /* [0] is stream 1 */
   SessionOrigin origin_;

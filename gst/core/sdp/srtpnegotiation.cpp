@@ -78,7 +78,7 @@ srtp_key_of (const CryptoLine & line)
 
 SrtpDecision
 answer_srtp (const GstSDPMedia * om, PlainRtpPolicy policy, const RandomBytes & random,
-    StreamPlan & plan)
+    StreamPlan & plan, const StreamSdes * previous)
 {
   RandomBytes none;
   SrtpDecision d = decide_srtp (om, policy, srtp_suites_by_strength (),
@@ -87,6 +87,10 @@ answer_srtp (const GstSDPMedia * om, PlainRtpPolicy policy, const RandomBytes & 
     d.kind = SrtpAnswerKind::Reject;
     d.note = "no source of SRTP keys";
   }
+  if (d.kind == SrtpAnswerKind::Srtp && previous != nullptr
+      && previous->inbound == srtp_key_of (*d.crypto.offered)
+      && previous->outbound.suite == d.crypto.answer->suite)
+    d.crypto.answer->key_salt = previous->outbound.key_salt;
   if (d.kind == SrtpAnswerKind::Srtp) {
     plan.srtp_inbound = srtp_key_of (*d.crypto.offered);
     plan.srtp_outbound = srtp_key_of (*d.crypto.answer);

@@ -50,11 +50,20 @@ SrtpDecision decide_srtp (const GstSDPMedia * offer, PlainRtpPolicy policy,
 bool is_srtp_proto (const char *proto);
 SrtpKey srtp_key_of (const CryptoLine & line);
 
+/* A stream's SDES keys as the last answer agreed on them. */
+struct StreamSdes {
+  SrtpKey inbound;    /* the peer's */
+  SrtpKey outbound;   /* ours */
+};
+
 /* The answerer's SRTP for offer m-line @om (after the transport checks):
  * the decision, and with SRTP both keys into @plan.  Without @random an
- * SRTP offer is rejected. */
+ * SRTP offer is rejected.  A re-offer whose chosen key is the peer's key
+ * of @previous (the last answer's) keeps our key too, as Asterisk and
+ * FreeSWITCH do: a phone may keep the first answer's key for good (baresip
+ * 1.0 does, after the re-INVITE that ends its ICE checks). */
 SrtpDecision answer_srtp (const GstSDPMedia * om, PlainRtpPolicy policy,
-    const RandomBytes & random, StreamPlan & plan);
+    const RandomBytes & random, StreamPlan & plan, const StreamSdes * previous = nullptr);
 
 /* "; SRTP AES_CM_128_HMAC_SHA1_80": what a plan's note says of its keys
  * (never the keys); "" for plain RTP. */

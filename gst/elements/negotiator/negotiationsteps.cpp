@@ -296,9 +296,12 @@ handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer, SdpError &
     return again;
   }
   AnswerOptions options = answer_options (self);
-  /* A re-offer keeps each stream's DTLS association when it can. */
-  if (priv->answered_session == comedia_session_get_name (session))
+  /* A re-offer keeps each stream's DTLS association, and our SDES key
+   * where the peer kept its own, when it can. */
+  if (priv->answered_session == comedia_session_get_name (session)) {
     options.previous_dtls = priv->last_answer.previous_dtls ();
+    options.previous_sdes = priv->last_answer.previous_sdes ();
+  }
   /* Decide, then open and gather what the decisions need (gathering may
    * take ICE_GATHERING_TIMEOUT_MS), then write the answer from both. */
   AnswerPlan plan;

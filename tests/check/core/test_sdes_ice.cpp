@@ -213,6 +213,33 @@ GST_START_TEST (test_sdes_and_plain_over_ice)
 
 GST_END_TEST;
 
+/* baresip re-INVITEs once its ICE checks end (RFC 8445 8.1.2: the pair
+ * selected, a=remote-candidates) with the same a=crypto, and keeps the
+ * first answer's key for good: the answer to that re-offer keeps our key.
+ * A re-offer with a new key of the phone's gets a new one of ours. */
+GST_START_TEST (test_reinvite_keeps_our_key)
+{
+  FakePipeline pipeline = ice_pipeline ();
+  AnswerOptions o = keyed_options ();
+  Negotiated call = answer_text (baresip_offer ("RTP/AVP"), pipeline, o);
+  const StreamPlan & p1 = call.streams[0];
+  o.previous_sdes = { StreamSdes{p1.srtp_inbound, p1.srtp_outbound} };
+  std::string reinvite = baresip_offer ("RTP/AVP") + "a=remote-candidates:1 203.0.113.9 50100 "
+      "2 203.0.113.9 50101\r\n";
+  Negotiated again = answer_text (reinvite, pipeline, o);
+  fail_unless (again.streams[0].srtp_outbound == p1.srtp_outbound);
+  fail_unless_equals_string (answered_media (again).c_str (), answered_media (call).c_str ());
+
+  std::string rekeyed = reinvite;
+  rekeyed.replace (rekeyed.find (SDES_KEY), 4, "BBBB");
+  Negotiated fresh = answer_text (rekeyed, pipeline, o);
+  fail_unless (fresh.streams[0].srtp_inbound != p1.srtp_inbound);
+  fail_unless (fresh.streams[0].srtp_outbound.enabled ());
+  fail_unless (fresh.streams[0].srtp_outbound != p1.srtp_outbound);
+}
+
+GST_END_TEST;
+
 static Suite *
 sdes_ice_suite (void)
 {
@@ -224,6 +251,7 @@ sdes_ice_suite (void)
   tcase_add_test (tc, test_sha1_32_over_ice);
   tcase_add_test (tc, test_unusable_crypto_over_ice);
   tcase_add_test (tc, test_sdes_and_plain_over_ice);
+  tcase_add_test (tc, test_reinvite_keeps_our_key);
   return s;
 }
 
