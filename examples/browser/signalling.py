@@ -14,6 +14,8 @@ A small HTTP server (Python's http.server, nothing else) that
   to PLAYING and hands the offer to sdp-negotiator's "process-offer" action
   signal; the answer goes back as the HTTP response (one call at a time: a new
   offer replaces the call before);
+- takes the candidates the browser gathers after its offer (trickle ICE) on
+  /candidate, for sdp-negotiator's add-ice-candidate action signal;
 - takes the page's getStats() summaries on /stats and prints each as a line
   "browser-stats {json}" on stdout; GET /server-stats is what the server
   decoded so far, as JSON (the page shows it).
@@ -44,7 +46,7 @@ import gi
 gi.require_version("Gst", "1.0")
 gi.require_version("GstSdp", "1.0")
 gi.require_version("GstVideo", "1.0")
-from gi.repository import GLib, Gst, GstSdp, GstVideo  # noqa: E402
+from gi.repository import GLib, GObject, Gst, GstSdp, GstVideo  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SESSION = "browser"
@@ -223,11 +225,33 @@ class Server:
             self.call = Call(offer, self.args)
             answer = self.call.answer(offer)
         if answer is None:
+            say("refused: sdp-negotiator refused the offer (its error is above)")
             raise ValueError("sdp-negotiator refused the offer (see its error above)")
         text = answer.as_text()
         say("--- answer\n" + text.strip())
         say("answered in %.1f s" % (time.monotonic() - started))
         return text
+
+    def candidate(self, trickled):
+        """A candidate the browser gathered after its offer (trickle ICE,
+        RFC 8838), or {"candidate": ""}: its end-of-candidates.  It goes to
+        the negotiator's add-ice-candidate action signal (m-line index,
+        candidate line; as webrtcbin's), where this sdp-negotiator has one."""
+        line, mline = trickled.get("candidate") or "", trickled.get("sdpMLineIndex")
+        say(f"trickled by the browser: m-line {mline}: {line or 'end-of-candidates'}")
+        call = self.call
+        if call is None:
+            raise ValueError("no call: POST the offer first")
+        negotiator = call.pipeline.get_by_name("negotiator")
+        if not GObject.signal_lookup("add-ice-candidate", type(negotiator)):
+            say("  not applied: this sdp-negotiator has no add-ice-candidate signal")
+            return
+        try:
+            negotiator.emit("add-ice-candidate", -1 if mline is None else int(mline), line)
+        except TypeError as e:
+            say(f"  not applied: add-ice-candidate takes other arguments ({e})")
+            return
+        say("  applied")
 
     def summary(self):
         call = self.call
@@ -271,6 +295,13 @@ def handler_for(server):
                     self.reply(200, server.offer(body), "application/sdp")
                 except ValueError as e:
                     self.reply(400, f"{e}\n")
+            elif self.path == "/candidate":
+                try:
+                    server.candidate(json.loads(body))
+                except ValueError as e:
+                    self.reply(400, f"{e}\n")
+                    return
+                self.reply(204, b"")
             elif self.path == "/stats":
                 try:
                     say("browser-stats " + json.dumps(json.loads(body), sort_keys=True))

@@ -17,6 +17,10 @@
 #   browser-chromium-max-bundle   max-bundle: one transport for both m-lines (BUNDLE)
 #   browser-chromium-trickle      the offer POSTed before gathering completes (trickle ICE)
 #   browser-firefox-trickle       Firefox the same, mDNS host candidates on (as shipped)
+#   browser-firefox-mdns          Firefox as shipped (mDNS host candidates), non-trickle
+# The trickle scenarios also check that the offer left before gathering was
+# complete and that the candidates the browser trickled after it (POSTed to
+# /candidate) were applied through sdp-negotiator's add-ice-candidate.
 # Each checks: an answer came (UDP/TLS/RTP/SAVPF, a=setup:passive), the
 # browser's ICE and DTLS connected, the browser decoded the server's VP8
 # (framesDecoded) and received its Opus (packets, bytes, audio energy), the
@@ -86,7 +90,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 EXAMPLE=$HERE/../../examples/browser
 BUILD=${COMEDIA_BUILD_DIR:-$HERE/../../build-lab}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
-SCENARIO=${1:?usage: test-browser-nat.sh browser-chromium|browser-firefox|browser-chromium-max-bundle|browser-chromium-trickle|browser-firefox-trickle}
+SCENARIO=${1:?usage: test-browser-nat.sh browser-chromium|browser-firefox|browser-chromium-max-bundle|browser-chromium-trickle|browser-firefox-trickle|browser-firefox-mdns}
 HTTP=8080
 CALL_S=${BROWSER_CALL_S:-10}     # from the answer on
 case $SCENARIO in
@@ -95,6 +99,7 @@ case $SCENARIO in
     browser-chromium-trickle)    BROWSER=chromium QUERY="bundlePolicy=balanced&trickle=on" ;;
     browser-firefox)             BROWSER=firefox QUERY="bundlePolicy=balanced&trickle=off" ;;
     browser-firefox-trickle)     BROWSER=firefox QUERY="bundlePolicy=balanced&trickle=on" ;;
+    browser-firefox-mdns)        BROWSER=firefox QUERY="bundlePolicy=balanced&trickle=off" ;;
     *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
 esac
 PREFS=()
@@ -143,12 +148,13 @@ lab_bg "$LAB_NS_CLIENT" "$BLOG" bash "$EXAMPLE/headless-browser.sh" $BROWSER \
     "http://$LAB_SERVER_IP:$HTTP/?$QUERY" "$LAB_TMP/home" "${PREFS[@]}"
 B=$LAB_LAST_PID
 
-# The call: from the answer on, CALL_S seconds (the browser's start-up and
-# the offer at most 30 s).
+# The call: from the answer on, CALL_S seconds.
 since() { awk -v t0="$T0" -v now="$(date +%s.%N)" 'BEGIN { printf "%.1f", now - t0 }'; }
-for what in '^page requested' '^--- offer' '^answered in'; do
-    for ((i = 0; i < 300; i++)); do grep -aq "$what" "$SLOG" && break; sleep 0.1; done
+for what in '^page requested' '^--- offer' '^(answered in|refused)'; do
+    # 40 s in all for the browser's start, the page and the offer.
+    while ! grep -aqE "$what" "$SLOG" && awk -v t="$(since)" 'BEGIN { exit !(t < 40) }'; do sleep 0.1; done
     lab_log "${what#^}: $(since) s after the browser's start"
+    grep -aq '^refused' "$SLOG" && break
 done
 lab_log "the call runs ${CALL_S} s from here"
 sleep "$CALL_S"
@@ -193,6 +199,16 @@ sv=$(server video) sa=$(server audio) sp=$(server audio-peak-db)
 lab_check "the server decoded the browser's VP8 (${sv:-0} frames of $(server video-size))" [ "${sv:-0}" -ge 50 ]
 lab_check "the server decoded the browser's Opus (${sa:-0} buffers, peak ${sp:-none} dB)" \
     eval '[ "${sa:-0}" -ge 200 ] && awk -v p="${sp:--200}" "BEGIN { exit !(p > -60) }"'
+if [ "${SCENARIO%-trickle}" != "$SCENARIO" ]; then
+    # Without the add-ice-candidate signal these calls still connect: the
+    # server learns the browser's address from its checks (peer-reflexive).
+    lab_check "the offer left before gathering was complete ($(grep -c '^a=candidate' "$LAB_TMP/offer.sdp" || true) candidates in it)" \
+        eval '! grep -q "^a=end-of-candidates" "$LAB_TMP/offer.sdp"'
+    lab_check "the browser trickled its candidates and their end ($(grep -ac '^trickled by the browser' "$SLOG" || true) POSTs)" \
+        grep -aq '^trickled by the browser: .*end-of-candidates' "$SLOG"
+    lab_check "sdp-negotiator applied them ($(grep -ac '^  applied' "$SLOG" || true) applied, $(grep -ac '^  not applied' "$SLOG" || true) not)" \
+        eval 'grep -aq "^  applied" "$SLOG" && ! grep -aq "^  not applied" "$SLOG"'
+fi
 lab_check "the server saved a PNG of the browser's camera" \
     eval '[ "$(head -c 8 "$LAB_TMP/frame.png" 2>/dev/null | od -An -tx1 | tr -d " \n")" = 89504e470d0a1a0a ]'
 lab_log "took $(since) s from the browser's start"
