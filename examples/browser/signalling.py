@@ -150,8 +150,10 @@ class Call:
 
     def answer(self, offer):
         # PLAYING before the offer: the answer announces bound sockets.
+        started = time.monotonic()
         self.pipeline.set_state(Gst.State.PLAYING)
-        self.pipeline.get_state(10 * Gst.SECOND)
+        result, state, _ = self.pipeline.get_state(10 * Gst.SECOND)
+        say("pipeline %s in %.1f s" % (state.value_nick, time.monotonic() - started))
         return self.pipeline.get_by_name("negotiator").emit("process-offer", offer)
 
     def on_audio(self, sink, buffer, pad):
