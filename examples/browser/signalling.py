@@ -205,6 +205,15 @@ class Call:
                 "video": self.video_frames, "video-size": self.video_size}
 
     def stop(self):
+        # What each DTLS-SRTP decoder saw (docs/troubleshooting.md has the fields).
+        for n in (1, 2):
+            dec = self.pipeline.get_by_name(f"dec{n}")
+            if dec:
+                st = dec.get_property("stats")
+                say(f"dtls stream {n}: " + " ".join(
+                    f"{k}={st.get_value(k)}" for k in ("dtls-state", "passed-rtp", "passed-rtcp",
+                                                       "dropped-before-handshake", "auth-failed", "replayed")
+                    if st.has_field(k)))
         self.pipeline.set_state(Gst.State.NULL)
         self.pipeline.get_bus().remove_signal_watch()
 

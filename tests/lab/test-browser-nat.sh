@@ -86,8 +86,11 @@
 #   controlling until restart", NICE_DEBUG=all), and IceAgent::set_remote
 #   sets it only after the answerer gathered; so the answerer stays
 #   controlling, like the browser.  Chromium's first VP8 key frame does not
-#   always reach the decoder: the depayloader's PLI (request-keyframe=true)
-#   gets another one (the browser's outbound pliCount 1).
+#   reach the decoder: comedia-dtlssrtpdec drops the SRTP that arrives before
+#   its keys are in place (stats dropped-before-handshake: 3 video, 4-12
+#   audio packets per run, signalling.py prints them), and Chromium sends
+#   its key frame at once; the depayloader's PLI (request-keyframe=true)
+#   gets another one (the browser's outbound pliCount 1, keyFramesEncoded 2).
 # What the unregistered scenarios do on this branch (2026-12-07):
 #   max-bundle: Chromium gathers for m-line 0 only and refuses our answer:
 #     "Failed to set remote answer sdp: Answer cannot remove m= section with
