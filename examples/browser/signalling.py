@@ -121,6 +121,7 @@ class Call:
         self.peak_db = -200.0
         self.video_size = ""
         self.snapshot_taken = False
+        self.media_count = offer.medias_len()
         self.pipeline = Gst.parse_launch(server_pipeline(offer, args))
         for name, handler in (("audio", self.on_audio), ("video", self.on_video)):
             sink = self.pipeline.get_by_name(name)
@@ -246,9 +247,10 @@ class Server:
     def candidate(self, trickled):
         """A candidate the browser gathered after its offer (trickle ICE,
         RFC 8838), or {"candidate": ""}: its end-of-candidates.  It goes to
-        the negotiator's add-ice-candidate action signal (m-line index,
+        sdp-negotiator's add-ice-candidate action signal (m-line index, mid,
         candidate line; as webrtcbin's), where this sdp-negotiator has one."""
-        line, mline = trickled.get("candidate") or "", trickled.get("sdpMLineIndex")
+        line, mid = trickled.get("candidate") or "", trickled.get("sdpMid")
+        mline = trickled.get("sdpMLineIndex")
         say(f"trickled by the browser: m-line {mline}: {line or 'end-of-candidates'}")
         call = self.call
         if call is None:
@@ -257,12 +259,13 @@ class Server:
         if not GObject.signal_lookup("add-ice-candidate", type(negotiator)):
             say("  not applied: this sdp-negotiator has no add-ice-candidate signal")
             return
-        try:
-            negotiator.emit("add-ice-candidate", -1 if mline is None else int(mline), line)
-        except TypeError as e:
-            say(f"  not applied: add-ice-candidate takes other arguments ({e})")
-            return
-        say("  applied")
+        # The browser's end-of-candidates ({candidate: null}) is for every m-line.
+        targets = [(int(mline or 0), mid)] if line else [(i, None) for i in range(call.media_count)]
+        for index, m in targets:
+            if negotiator.emit("add-ice-candidate", index, m, line):
+                say("  applied")
+            else:
+                say("  skipped by sdp-negotiator (its warning says why)")
 
     def summary(self):
         call = self.call
