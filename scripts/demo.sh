@@ -12,7 +12,13 @@
 # (nicesrc/nicesink, sdp-negotiator transport=ice, coturn on the server as
 # STUN server only) to a peer behind a random NAT of its own; ICE fails by
 # itself, and the demo quotes the failure and says why COMEDIA did not.
-# Exits non-zero if the call failed or ICE did not fail as it should.
+# Third act (about 20 s): a headless Chromium behind the same NAT opens
+# examples/browser/index.html from examples/browser/signalling.py on the
+# server and calls its gst-launch-style line (ICE + DTLS-SRTP, Opus and VP8
+# both ways); a frame of the browser's camera that crossed the NAT is saved
+# as demo-out/browser-camera-through-nat.png.
+# Exits non-zero if the call failed, ICE did not fail as it should, or the
+# browser's call did not work both ways.
 # Everything it creates is removed on exit, also on Ctrl-C.  Needs root.
 set -euo pipefail
 
@@ -351,6 +357,106 @@ if [ $ice_ok = 1 ]; then
     say "   COMEDIA does not guess: the public server latched the port the packets really came from."
 fi
 
+# ---------------------------------------------------------------------------
+# Third act: a real browser behind the same NAT calls a gst-launch-style
+# server line (examples/browser/: the page, signalling.py, and the headless
+# Chromium of headless-browser.sh), ICE and DTLS-SRTP, Opus and VP8 both
+# ways, as tests/lab/test-browser-nat.sh (browser-chromium) runs it.
+HTTP=8080
+BLOG=$LAB_TMP/browser-server.log CHLOG=$LAB_TMP/chromium.log
+BROWSER_PNG=$OUT/browser-camera-through-nat.png
+rm -f "$BROWSER_PNG"
+browser_ok=1
+say
+say "== Third act: a web browser behind the same NAT calls the server (ICE + DTLS-SRTP)"
+if ! command -v chromium >/dev/null 2>&1; then
+    say "   PROBLEM: no chromium (Debian package chromium, which scripts/setup-deps.sh installs)"; browser_ok=0
+else
+    say "   server  examples/browser/signalling.py on $LAB_SERVER_IP:$HTTP: serves the page, hands the"
+    say "           browser's offer to sdp-negotiator (process-offer) in a gst-launch-style line:"
+    say "           nicesrc ! comedia-dtlssrtpdec ! rtpbin ... comedia-dtlssrtpenc ! nicesink,"
+    say "           a sine (Opus) and a bouncing ball (VP8) out, the browser's media decoded"
+    say "   client  headless Chromium (fake camera and microphone) opens the page; its JavaScript"
+    say "           offers, and reports its getStats() back to the server every second"
+    # shellcheck disable=SC2046
+    lab_bg "$LAB_NS_SERVER" "$BLOG" env $(lab_asan_env_python) "$LAB_PY" -u "$ROOT/examples/browser/signalling.py" \
+        --port $HTTP --public-address "$LAB_SERVER_IP" --snapshot "$BROWSER_PNG"
+    SIGNAL_PID=$LAB_LAST_PID
+    lab_wait_tcp "$LAB_NS_SERVER" $HTTP 15 || { say "   PROBLEM: signalling.py did not start:"; tail "$BLOG"; exit 1; }
+    T0=$(date +%s.%N)
+    lab_bg "$LAB_NS_CLIENT" "$CHLOG" bash "$ROOT/examples/browser/headless-browser.sh" chromium \
+        "http://$LAB_SERVER_IP:$HTTP/?bundlePolicy=balanced&trickle=off" "$LAB_TMP/chromium"
+    CHROMIUM_PID=$LAB_LAST_PID
+    stat_of() {  # stat_of PATH: a value of the page's last getStats() report, e.g. inVideo.framesDecoded
+        grep -a '^browser-stats ' "$BLOG" | tail -1 | cut -d' ' -f2- | "$LAB_PY" -c 'import json, sys
+v = json.loads(sys.stdin.read() or "{}")
+for k in sys.argv[1].split("."):
+    v = v.get(k, {}) if isinstance(v, dict) else {}
+print(v if v != {} else "")' "$1"
+    }
+    sdp_lines() {  # sdp_lines WHAT: the key lines of the offer or answer signalling.py printed
+        awk -v w="--- $1" '$0 == w { on = 1; next } on && !/^[a-z]=/ { exit }
+            on && /^(m=|a=group|a=setup|a=candidate:.* (udp|UDP) |a=rtcp-mux$)/ { print "             " $0 }' "$BLOG"
+    }
+    declare -A told=()
+    END_AT=
+    while kill -0 "$CHROMIUM_PID" 2>/dev/null; do
+        if [ -z "${told[page]:-}" ] && grep -aq '^page requested' "$BLOG"; then
+            say "   $(since) s  the browser loaded the page (Chromium starts in a few seconds)"; told[page]=1
+        fi
+        if [ -z "${told[offer]:-}" ] && grep -aq '^answered in' "$BLOG"; then
+            say "   $(since) s  browser -> server, the offer (its private address; BUNDLE offered):"; sdp_lines offer
+            say "   $(since) s  server -> browser, the answer (public address, BUNDLE declined, DTLS server):"; sdp_lines answer
+            told[offer]=1
+        fi
+        for n in 1 2; do
+            if [ -z "${told[pair$n]:-}" ] &&
+                    pair=$(grep -am1 "ice-selected-pair.*stream=(uint)$n," "$BLOG" | sed -n 's/.*remote=(string)\([0-9.:]*\), remote-type=(string)\([a-z]*\).*/\2 \1/p') &&
+                    [ -n "$pair" ]; then
+                what=audio; [ $n = 2 ] && what=video
+                say "   $(since) s  server: ICE connected for the $what, the browser's checks came from $pair"
+                say "             (the NAT's mapping, learned from the checks: peer-reflexive)"
+                told[pair$n]=1
+            fi
+            if [ -z "${told[dtls$n]:-}" ] && grep -aq "comedia-dtls, state=(string)verified, stream=(uint)$n," "$BLOG"; then
+                say "   $(since) s  server: DTLS handshake of stream $n verified against the offer's fingerprint"; told[dtls$n]=1
+            fi
+        done
+        if [ -z "${told[png]:-}" ] && grep -aq '^snapshot ' "$BLOG"; then
+            say "   $(since) s  server: saved a frame of the browser's camera: $BROWSER_PNG"; told[png]=1
+        fi
+        if [ -z "$END_AT" ] && [ -n "${told[dtls2]:-}" ]; then
+            END_AT=$(awk -v t="$(since)" -v s="$SECONDS_CALL" 'BEGIN { print t + s }')
+            say "   $(since) s  media both ways for ${SECONDS_CALL} s"
+        fi
+        if awk -v t="$(since)" -v e="${END_AT:-60}" 'BEGIN { exit !(t >= e) }'; then
+            lab_stop "$CHROMIUM_PID" 3
+            break
+        fi
+        sleep 0.2
+    done
+    lab_stop "$SIGNAL_PID" 5
+    b_frames=$(stat_of inVideo.framesDecoded) b_packets=$(stat_of inAudio.packetsReceived)
+    b_energy=$(stat_of inAudio.totalAudioEnergy)
+    s_frames=$(sed -n 's/^server-decoded .* video=\([0-9]*\).*/\1/p' "$BLOG")
+    s_audio=$(sed -n 's/^server-decoded audio=\([0-9]*\).*/\1/p' "$BLOG")
+    s_peak=$(sed -n 's/^server-decoded .* audio-peak-db=\([-0-9.]*\).*/\1/p' "$BLOG")
+    say
+    say "== What happened in the third act"
+    say "   The browser's view (its own getStats()): connection $(stat_of connection), selected pair"
+    say "     $(stat_of pair)"
+    say "     server -> browser: ${b_frames:-0} VP8 frames decoded ($(stat_of inVideo.frameWidth)x$(stat_of inVideo.frameHeight)), ${b_packets:-0} Opus packets (audio energy ${b_energy:-0})"
+    say "     browser -> server: the server decoded ${s_frames:-0} VP8 frames and ${s_audio:-0} Opus buffers (peak ${s_peak:-?} dB)"
+    [ "$(stat_of connection)" = connected ] && [ "${b_frames:-0}" -gt 0 ] && [ "${b_packets:-0}" -gt 0 ] &&
+        [ "${s_frames:-0}" -gt 0 ] && [ "${s_audio:-0}" -gt 0 ] || browser_ok=0
+    if [ -s "$BROWSER_PNG" ]; then
+        say "   A frame of the browser's camera that crossed the NAT: $BROWSER_PNG"
+    else
+        say "   PROBLEM: no frame of the browser's camera was saved"; browser_ok=0
+    fi
+    [ $browser_ok = 1 ] || say "   PROBLEM: the browser's call did not work both ways (see above)."
+fi
+
 say
 say "== Result"
 if [ $comedia_ok = 1 ]; then
@@ -363,7 +469,12 @@ if [ $ice_ok = 1 ]; then
 else
     say "   ICE through the same NAT, STUN only, to a peer behind a symmetric NAT: DID NOT FAIL AS EXPECTED (see PROBLEM above)"
 fi
-if [ $comedia_ok != 1 ] || [ $ice_ok != 1 ]; then
+if [ $browser_ok = 1 ]; then
+    say "   A browser (headless Chromium) behind the NAT, ICE + DTLS-SRTP: worked (Opus and VP8 both ways, $BROWSER_PNG)"
+else
+    say "   A browser (headless Chromium) behind the NAT, ICE + DTLS-SRTP: DID NOT WORK (see PROBLEM above)"
+fi
+if [ $comedia_ok != 1 ] || [ $ice_ok != 1 ] || [ $browser_ok != 1 ]; then
     say "Something did not go as it should (logs: LAB_KEEP=1 $0 keeps them in $LAB_TMP)."
     exit 1
 fi

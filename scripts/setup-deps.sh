@@ -24,6 +24,9 @@ PACKAGES=(
     gir1.2-gst-plugins-bad-1.0  # NAT lab: webrtcbin from Python (tests/lab/webrtc_peer.py)
     openssl       # NAT lab: openssl s_client is the DTLS-SRTP peer of the attack scenarios (test-dtls-nat.sh)
     python3-pylibsrtp  # NAT lab: libsrtp2 for the SRTP peer and attacker (test-srtp-nat.sh)
+    # NAT lab and the demo's third act: real browsers behind the NAT, headless with fake
+    # camera and microphone (examples/browser/headless-browser.sh, test-browser-nat.sh)
+    chromium firefox-esr
     gnuplot-nox   # comedia-bench writes its PNG plot with it (bench/)
     rtpengine-daemon  # relay bench: the reference relay, userspace (bench/relay-rtpengine.cpp)
     # CI's fuzz stage: clang with libFuzzer and the sanitizer runtimes

@@ -3,7 +3,9 @@
 # (the environment picks the build dir, the output dir and the call length),
 # then checks what it told the user: the COMEDIA call through the symmetric
 # NAT worked, ICE with STUN only failed by itself and the failure is quoted
-# with its reason, the frame is a PNG, and nothing of the lab is left.
+# with its reason, the frame is a PNG, a headless Chromium behind the NAT
+# had its call with the server (ICE + DTLS-SRTP, both ways) and its camera's
+# frame was saved (a PNG of 320x240, not blank), and nothing of the lab is left.
 # The demo's own exit status must agree: it exits non-zero when the call
 # fails or ICE does not fail.  A demo that skips (77) is passed through.
 set -uo pipefail
@@ -51,10 +53,47 @@ lab_check "the reason is given" \
     eval 'said "Why: behind a symmetric NAT the server-reflexive port STUN learns" &&
           said "latched the port the packets really came from"'
 
+# Act three: a headless Chromium behind the NAT calls examples/browser/signalling.py.
+lab_check "the browser's ICE came through the NAT (peer-reflexive, from the NAT's public address)" \
+    said '^ +[0-9. ]+ s  server: ICE connected for the video, the browser.s checks came from prflx 203\.0\.113\.1:[0-9]+$'
+lab_check "both DTLS handshakes verified" \
+    eval 'said "DTLS handshake of stream 1 verified" && said "DTLS handshake of stream 2 verified"'
+lab_check "media both ways, as the browser's getStats() and the server's decoders say" \
+    eval 'said "server -> browser: [1-9][0-9]* VP8 frames decoded \(320x240\), [1-9][0-9]* Opus packets" &&
+          said "browser -> server: the server decoded [1-9][0-9]* VP8 frames and [1-9][0-9]* Opus buffers"'
+bpng=$OUT/browser-camera-through-nat.png
+lab_check "it says where the browser's frame is ($bpng)" said "A frame of the browser's camera that crossed the NAT: $bpng\$"
+lab_check "the browser's frame is a PNG written by this run" \
+    eval '[ -s "$bpng" ] && [ "$(stat -c %Y "$bpng")" -ge "$STARTED" ] &&
+          [ "$(head -c 8 "$bpng" | od -An -tx1 | tr -d " \n")" = 89504e470d0a1a0a ]'
+# IHDR: width and height, big-endian, at bytes 16 and 20.
+size=$(od -An -tu1 -j16 -N8 "$bpng" 2>/dev/null | awk '{ printf "%dx%d", $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8 }')
+lab_check "it is the size the page asked the camera for (${size:-?}, 320x240)" [ "$size" = 320x240 ]
+# Non-uniform: the grey levels of the decoded picture spread (a blank or
+# single-colour frame would have one or two).
+levels=$("$LAB_PY" - "$bpng" <<'PY' 2>/dev/null
+import sys
+import gi
+gi.require_version("Gst", "1.0")
+from gi.repository import Gst
+Gst.init(None)
+p = Gst.parse_launch(f'filesrc location="{sys.argv[1]}" ! pngdec ! videoconvert ! video/x-raw,format=GRAY8 ! appsink name=s')
+p.set_state(Gst.State.PLAYING)
+sample = p.get_by_name("s").emit("try-pull-sample", 5 * Gst.SECOND)
+ok, info = sample.get_buffer().map(Gst.MapFlags.READ)
+print(len(set(info.data)), round(sum(info.data) / len(info.data)))
+p.set_state(Gst.State.NULL)
+PY
+)
+lab_check "the browser's frame is a picture, not a blank ($(echo "${levels:-? ?}" | awk '{ print $1 " grey levels, mean " $2 }'))" \
+    eval '[ "${levels%% *}" -ge 8 ] 2>/dev/null'
+
 # The summary.
 lab_check "summary: COMEDIA worked" said '^   COMEDIA through the symmetric NAT, no STUN or TURN server: worked'
 lab_check "summary: ICE failed as expected" \
     said '^   ICE through the same NAT, STUN only, to a peer behind a symmetric NAT: failed, as expected'
+lab_check "summary: the browser's call worked" \
+    said '^   A browser \(headless Chromium\) behind the NAT, ICE \+ DTLS-SRTP: worked \(Opus and VP8 both ways, '
 lab_check "no PROBLEM reported" eval '! said PROBLEM'
 
 # Its namespaces are named after its pid (natlab.sh LAB_ID).

@@ -1,0 +1,362 @@
+#!/usr/bin/python3
+"""signalling.py: a browser calls a gst-launch line (comedia's ICE + DTLS-SRTP).
+
+  signalling.py [--port 8080] [--public-address IP] [--stun-server URL]
+                [--snapshot FILE.png] [--seconds N]
+
+A small HTTP server (Python's http.server, nothing else) that
+
+- serves index.html (beside this file): the page calls getUserMedia and
+  RTCPeerConnection and POSTs its SDP offer to /offer;
+- answers each offer: it builds the server pipeline below with
+  Gst.parse_launch() -- Opus and VP8 over nicesrc/nicesink with
+  comedia-dtlssrtpdec/-enc, the payload types the browser offered -- sets it
+  to PLAYING and hands the offer to sdp-negotiator's "process-offer" action
+  signal; the answer goes back as the HTTP response (one call at a time: a new
+  offer replaces the call before);
+- takes the candidates the browser gathers after its offer (trickle ICE) on
+  /candidate, for sdp-negotiator's add-ice-candidate action signal;
+- takes the page's getStats() summaries on /stats and prints each as a line
+  "browser-stats {json}" on stdout; GET /server-stats is what the server
+  decoded so far, as JSON (the page shows it).
+
+What the server sends: a sine (audiotestsrc) as Opus, a test pattern
+(videotestsrc) as VP8.  What it receives is decoded: Opus into a level
+element (its peak is reported), VP8 frames counted; --snapshot saves one
+decoded frame of the browser's camera as a PNG.  At the end (Ctrl-C,
+SIGTERM, or --seconds) it prints
+
+  server-decoded audio=BUFFERS audio-peak-db=DB video=FRAMES video-size=WxH
+
+Needs python3-gi, gir1.2-gstreamer-1.0, gir1.2-gst-plugins-base-1.0 (GstSdp,
+GstVideo), gstreamer1.0-nice, and the comedia plugin in GST_PLUGIN_PATH.
+SPDX-License-Identifier: LGPL-2.1-or-later
+"""
+import argparse
+import http.server
+import json
+import os
+import signal
+import sys
+import threading
+import time
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstSdp", "1.0")
+gi.require_version("GstVideo", "1.0")
+from gi.repository import GLib, GObject, Gst, GstSdp, GstVideo  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SESSION = "browser"
+
+
+def say(line):
+    print(line, flush=True)
+
+
+def offered_payload(media, encoding):
+    """The first payload type of an m-line whose rtpmap names ENCODING."""
+    for i in range(media.attributes_len()):
+        attr = media.get_attribute(i)
+        if attr.key == "rtpmap" and attr.value:
+            pt, _, rest = attr.value.partition(" ")
+            if rest.split("/")[0].upper() == encoding:
+                return int(pt)
+    return None
+
+
+def server_pipeline(offer, args):
+    """The gst-launch line answering OFFER: stream N is m-line N."""
+    media_lines, decoders = ["rtpbin name=rb"], []
+    for index in range(offer.medias_len()):
+        media, n = offer.get_media(index), index + 1
+        kind = media.get_media()
+        pt = offered_payload(media, "OPUS" if kind == "audio" else "VP8")
+        if kind not in ("audio", "video") or pt is None:
+            continue  # no stream n in the pipeline: sdp-negotiator rejects the m-line (port 0)
+        if kind == "audio":
+            caps = f"application/x-rtp,media=audio,clock-rate=48000,encoding-name=OPUS,payload={pt}"
+            send = ("audiotestsrc is-live=true wave=sine freq=440 volume=0.3 ! audioconvert ! "
+                    f"audioresample ! opusenc ! rtpopuspay pt={pt}")
+            decode = (f"rtpopusdepay name=depay{n} ! opusdec ! audioconvert ! level name=level "
+                      "post-messages=true ! fakesink name=audio signal-handoffs=true sync=false async=false")
+        else:
+            # nack-pli: rtpbin may ask the browser for a key frame (PLI)
+            caps = (f"application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload={pt},"
+                    "rtcp-fb-nack-pli=(boolean)true")
+            send = ("videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=15/1 ! "
+                    f"vp8enc deadline=1 keyframe-max-dist=15 ! rtpvp8pay pt={pt}")
+            # A frame lost, or the first key frame missed: ask for one (PLI).
+            decode = (f"rtpvp8depay name=depay{n} wait-for-keyframe=true request-keyframe=true ! vp8dec ! "
+                      "fakesink name=video signal-handoffs=true sync=false async=false")
+        r = index
+        # rtcp-mux (what browsers require): RTP, RTCP and DTLS on component 1.
+        media_lines.append(
+            f"nicesrc stream={n} component=1 ! comedia-dtlssrtpdec name=dec{n} session={SESSION} stream={n} "
+            f"component=1 ! {caps} ! rb.recv_rtp_sink_{r} dec{n}.rtcp_src ! rb.recv_rtcp_sink_{r} "
+            f"{send} ! rb.send_rtp_sink_{r} "
+            f"rb.send_rtp_src_{r} ! comedia-dtlssrtpenc name=enc{n} session={SESSION} stream={n} component=1 ! "
+            f"nicesink stream={n} component=1 sync=false async=false "
+            f"rb.send_rtcp_src_{r} ! enc{n}.rtcp_sink")
+        decoders.append(decode)
+    negotiator = f"sdp-negotiator name=negotiator session={SESSION} formats=OPUS,VP8"
+    if args.public_address:
+        negotiator += f" public-address={args.public_address}"
+    if args.stun_server:
+        negotiator += f" stun-server={args.stun_server}"
+    # rtpbin's receiving pads are linked to the depayloaders by Call.on_pad
+    # (a "rb. ! depay" in the line would take the first pad that appears,
+    # whatever its session or payload type).
+    return " ".join(media_lines + [negotiator] + decoders)
+
+
+class Call:
+    """One browser's call: the pipeline and what it decoded."""
+
+    def __init__(self, offer, args):
+        self.args = args
+        self.audio_buffers = self.video_frames = 0
+        self.peak_db = -200.0
+        self.video_size = ""
+        self.snapshot_taken = False
+        self.media_count = offer.medias_len()
+        self.pipeline = Gst.parse_launch(server_pipeline(offer, args))
+        for name, handler in (("audio", self.on_audio), ("video", self.on_video)):
+            sink = self.pipeline.get_by_name(name)
+            if sink:
+                sink.connect("handoff", handler)
+        self.pipeline.get_by_name("rb").connect("pad-added", self.on_pad)
+        bus = self.pipeline.get_bus()
+        bus.add_signal_watch()
+        bus.connect("message", self.on_message)
+
+    def on_pad(self, rtpbin, pad):
+        """recv_rtp_src_SESSION_SSRC_PT: session N's media to depayN, once;
+        anything else (an RTX or probing SSRC, say) to a fakesink."""
+        parts = pad.get_name().split("_")
+        if pad.get_name().startswith("recv_rtp_src_") and len(parts) == 6:
+            depay = self.pipeline.get_by_name("depay%d" % (int(parts[3]) + 1))
+            if depay and not depay.get_static_pad("sink").is_linked():
+                if pad.link(depay.get_static_pad("sink")) == Gst.PadLinkReturn.OK:
+                    say(f"receiving {pad.get_name()} (session, SSRC, payload type)")
+                    return
+            say(f"not decoded: {pad.get_name()}")
+            sink = Gst.ElementFactory.make("fakesink")
+            sink.set_property("async", False)
+            self.pipeline.add(sink)
+            sink.sync_state_with_parent()
+            pad.link(sink.get_static_pad("sink"))
+
+    def answer(self, offer):
+        # PLAYING before the offer: the answer announces bound sockets.
+        started = time.monotonic()
+        self.pipeline.set_state(Gst.State.PLAYING)
+        result, state, _ = self.pipeline.get_state(10 * Gst.SECOND)
+        say("pipeline %s in %.1f s" % (state.value_nick, time.monotonic() - started))
+        return self.pipeline.get_by_name("negotiator").emit("process-offer", offer)
+
+    def on_audio(self, sink, buffer, pad):
+        self.audio_buffers += 1
+
+    def on_video(self, sink, buffer, pad):
+        self.video_frames += 1
+        if not self.video_size:
+            s = pad.get_current_caps().get_structure(0)
+            self.video_size = "%dx%d" % (s.get_value("width"), s.get_value("height"))
+        # A frame a second into the call: the camera's picture, not a start-up one.
+        if self.args.snapshot and not self.snapshot_taken and self.video_frames >= 15:
+            self.snapshot_taken = True
+            sample = Gst.Sample.new(buffer, pad.get_current_caps(), None, None)
+            threading.Thread(target=self.save_png, args=(sample,), daemon=True).start()
+
+    def save_png(self, sample):
+        png, err = None, None
+        try:
+            png = GstVideo.video_convert_sample(sample, Gst.Caps.from_string("image/png"), 5 * Gst.SECOND)
+        except GLib.Error as e:
+            err = e.message
+        if not png:
+            say(f"snapshot failed: {err}")
+            return
+        ok, info = png.get_buffer().map(Gst.MapFlags.READ)
+        with open(self.args.snapshot, "wb") as f:
+            f.write(info.data)
+        png.get_buffer().unmap(info)
+        say(f"snapshot {self.args.snapshot} ({self.video_size}, frame {self.video_frames})")
+
+    def on_message(self, bus, msg):
+        s = msg.get_structure()
+        if msg.type == Gst.MessageType.ELEMENT and s is not None:
+            if s.get_name() == "level":
+                peaks = s.get_value("peak")
+                if peaks:
+                    self.peak_db = max(self.peak_db, max(peaks))
+            elif s.get_name() in ("sdp-negotiator-offer-received", "sdp-negotiator-answer-created"):
+                pass  # the SDP texts: printed already
+            elif s.get_name().startswith(("sdp-negotiator", "comedia-")):
+                say(f"event {s.to_string()}")
+        elif msg.type in (Gst.MessageType.ERROR, Gst.MessageType.WARNING):
+            err, debug = msg.parse_error() if msg.type == Gst.MessageType.ERROR else msg.parse_warning()
+            say(f"{msg.type.first_value_nick} from {msg.src.get_name()}: {err.message} ({debug})")
+
+    def summary(self):
+        return {"audio": self.audio_buffers, "audio-peak-db": round(self.peak_db, 1),
+                "video": self.video_frames, "video-size": self.video_size}
+
+    def stop(self):
+        # What each DTLS-SRTP decoder saw (docs/troubleshooting.md has the fields).
+        for n in (1, 2):
+            dec = self.pipeline.get_by_name(f"dec{n}")
+            if dec:
+                st = dec.get_property("stats")
+                say(f"dtls stream {n}: " + " ".join(
+                    f"{k}={st.get_value(k)}" for k in ("dtls-state", "passed-rtp", "passed-rtcp",
+                                                       "dropped-before-handshake", "auth-failed", "replayed")
+                    if st.has_field(k)))
+        self.pipeline.set_state(Gst.State.NULL)
+        self.pipeline.get_bus().remove_signal_watch()
+
+
+class Server:
+    def __init__(self, args):
+        self.args = args
+        self.call = None
+        self.lock = threading.Lock()
+
+    def offer(self, text):
+        ok, offer = GstSdp.SDPMessage.new_from_text(text)
+        if ok != GstSdp.SDPResult.OK:
+            raise ValueError("not an SDP message")
+        say("--- offer\n" + text.strip())
+        started = time.monotonic()
+        with self.lock:
+            if self.call:
+                self.call.stop()
+            self.call = Call(offer, self.args)
+            answer = self.call.answer(offer)
+        if answer is None:
+            say("refused: sdp-negotiator refused the offer (its error is above)")
+            raise ValueError("sdp-negotiator refused the offer (see its error above)")
+        text = answer.as_text()
+        say("--- answer\n" + text.strip())
+        say("answered in %.1f s" % (time.monotonic() - started))
+        return text
+
+    def candidate(self, trickled):
+        """A candidate the browser gathered after its offer (trickle ICE,
+        RFC 8838), or {"candidate": ""}: its end-of-candidates.  It goes to
+        sdp-negotiator's add-ice-candidate action signal (m-line index, mid,
+        candidate line; as webrtcbin's), where this sdp-negotiator has one."""
+        line, mid = trickled.get("candidate") or "", trickled.get("sdpMid")
+        mline = trickled.get("sdpMLineIndex")
+        say(f"trickled by the browser: m-line {mline}: {line or 'end-of-candidates'}")
+        call = self.call
+        if call is None:
+            raise ValueError("no call: POST the offer first")
+        negotiator = call.pipeline.get_by_name("negotiator")
+        if not GObject.signal_lookup("add-ice-candidate", type(negotiator)):
+            say("  not applied: this sdp-negotiator has no add-ice-candidate signal")
+            return
+        # The browser's end-of-candidates ({candidate: null}) is for every m-line.
+        targets = [(int(mline or 0), mid)] if line else [(i, None) for i in range(call.media_count)]
+        for index, m in targets:
+            if negotiator.emit("add-ice-candidate", index, m, line):
+                say("  applied")
+            else:
+                say("  skipped by sdp-negotiator (its warning says why)")
+
+    def summary(self):
+        call = self.call
+        return call.summary() if call else {"audio": 0, "audio-peak-db": -200.0, "video": 0, "video-size": ""}
+
+    def stop(self):
+        with self.lock:
+            if self.call:
+                self.call.stop()
+        s = self.summary()
+        say("server-decoded audio=%d audio-peak-db=%.1f video=%d video-size=%s"
+            % (s["audio"], s["audio-peak-db"], s["video"], s["video-size"] or "none"))
+
+
+def handler_for(server):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def reply(self, code, body, ctype="text/plain"):
+            data = body.encode() if isinstance(body, str) else body
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            path = self.path.split("?")[0]
+            if path in ("/", "/index.html"):
+                say(f"page requested by {self.client_address[0]}:{self.client_address[1]}")
+                with open(os.path.join(HERE, "index.html"), "rb") as f:
+                    self.reply(200, f.read(), "text/html; charset=utf-8")
+            elif path == "/server-stats":
+                self.reply(200, json.dumps(server.summary()), "application/json")
+            else:
+                self.reply(404, "not found\n")
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode(errors="replace")
+            if self.path == "/offer":
+                try:
+                    self.reply(200, server.offer(body), "application/sdp")
+                except ValueError as e:
+                    self.reply(400, f"{e}\n")
+            elif self.path == "/candidate":
+                try:
+                    server.candidate(json.loads(body))
+                except ValueError as e:
+                    self.reply(400, f"{e}\n")
+                    return
+                self.reply(204, b"")
+            elif self.path == "/stats":
+                try:
+                    say("browser-stats " + json.dumps(json.loads(body), sort_keys=True))
+                except ValueError:
+                    self.reply(400, "not JSON\n")
+                    return
+                self.reply(204, b"")
+            else:
+                self.reply(404, "not found\n")
+
+        def log_message(self, fmt, *a):
+            pass  # the stats arrive every second: no access log
+
+    return Handler
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--address", default="0.0.0.0", help="HTTP address (default all)")
+    parser.add_argument("--port", type=int, default=8080, help="HTTP port (default 8080)")
+    parser.add_argument("--public-address", help="the address in our ICE host candidates' c=")
+    parser.add_argument("--stun-server", help="stun://HOST[:PORT]: a server-reflexive candidate too")
+    parser.add_argument("--snapshot", help="save one decoded frame of the browser's camera (PNG)")
+    parser.add_argument("--seconds", type=float, default=0, help="stop after this long (0: never)")
+    args = parser.parse_args()
+
+    Gst.init(None)
+    server = Server(args)
+    httpd = http.server.ThreadingHTTPServer((args.address, args.port), handler_for(server))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    say(f"signalling: http://{args.address}:{args.port}/ (index.html, POST /offer, POST /stats)")
+
+    loop = GLib.MainLoop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, sig, loop.quit)
+    if args.seconds:
+        GLib.timeout_add(int(args.seconds * 1000), loop.quit)
+    loop.run()
+    httpd.shutdown()
+    server.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
