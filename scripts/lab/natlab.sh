@@ -503,6 +503,94 @@ lab_add_natted_host() {
     lab_log "natted host $name: $LAB_CLIENT2_IP behind a NAT at $pub_ip ($masq)"
 }
 
+# lab_add_cloud_host NAME PUB_IP ALLOW...: a server in a cloud VPC: namespace
+# $LAB_ID-NAME on a private address (LAB_CLOUD_PRIV_IP) behind a 1:1 NAT,
+# $LAB_ID-NAME-nat, that holds PUB_IP on the public segment (the server's
+# bridge), as a cloud's elastic/external IP does: whatever comes to PUB_IP
+# goes to the private address (dnat), whatever the private address sends
+# leaves from PUB_IP (snat, ports kept).  The NAT's filter is the cloud's
+# firewall (security group): from the public side only established flows
+# and what an ALLOW names (an nft match, e.g. "udp dport 40000-40019") get
+# in; the rest is counted (named counter cloud_dropped) and dropped.  Leaves
+# the namespaces in LAB_LAST_NS and LAB_LAST_NAT_NS.
+LAB_CLOUD_PRIV_IP=10.0.0.10
+lab_add_cloud_host() {
+    local name=$1 pub_ip=$2 ns="$LAB_ID-$1" nat="$LAB_ID-$1-nat" allow rules=
+    local port="p$((${#LAB_NAMESPACES[@]}))"
+    shift 2
+    for allow in "$@"; do rules+="        iifname \"$LAB_PUB_IF\" $allow accept"$'\n'; done
+    ip netns add "$nat"
+    LAB_NAMESPACES+=("$nat")
+    ip netns add "$ns"
+    LAB_NAMESPACES+=("$ns")
+    ip -n "$nat" link set lo up
+    ip -n "$ns" link set lo up
+    ip -n "$ns" link add eth0 type veth peer name lan0 netns "$nat"
+    ip -n "$nat" link add "$LAB_PUB_IF" type veth peer name "$port" netns "$LAB_NS_SERVER"
+    ip -n "$LAB_NS_SERVER" link set "$port" master wan0
+    ip -n "$LAB_NS_SERVER" link set "$port" up
+    ip -n "$ns" addr add "$LAB_CLOUD_PRIV_IP/24" dev eth0
+    ip -n "$nat" addr add 10.0.0.1/24 dev lan0
+    ip -n "$nat" addr add "$pub_ip/24" dev "$LAB_PUB_IF"
+    ip -n "$ns" link set eth0 up
+    ip -n "$nat" link set lan0 up
+    ip -n "$nat" link set "$LAB_PUB_IF" up
+    ip -n "$ns" route add default via 10.0.0.1
+    ip netns exec "$nat" sysctl -qw net.ipv4.ip_forward=1
+    ip netns exec "$nat" nft -f - <<EOF
+table ip $LAB_NFT_TABLE {
+    counter cloud_dropped { }
+    chain prerouting {
+        type nat hook prerouting priority dstnat; policy accept;
+        iifname "$LAB_PUB_IF" ip daddr $pub_ip dnat to $LAB_CLOUD_PRIV_IP
+    }
+    chain forward {
+        type filter hook forward priority filter; policy accept;
+        iifname "$LAB_PUB_IF" ct state established,related accept
+$rules        iifname "$LAB_PUB_IF" counter name cloud_dropped drop
+    }
+    chain postrouting {
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "$LAB_PUB_IF" ip saddr $LAB_CLOUD_PRIV_IP snat to $pub_ip
+    }
+}
+EOF
+    LAB_LAST_NS=$ns LAB_LAST_NAT_NS=$nat
+    lab_log "cloud host $name: $LAB_CLOUD_PRIV_IP behind a 1:1 NAT at $pub_ip (open: $*)"
+}
+
+# lab_ice_dtls_media OPUS_CAPS VP8_CAPS: the comedia ICE endpoint's media, a
+# gst-launch description to put beside an sdp-negotiator of session s:
+# stream 1 Opus, stream 2 VP8 (nicesrc ! comedia-dtlssrtpdec ! rtpbin !
+# comedia-dtlssrtpenc ! nicesink), RTCP muxed, each stream's DTLS on its
+# component 1; what arrives is decoded into fakesinks adec and vdec
+# (silent=false: "adec: last-message = chain" per buffer in a -v log).  The
+# peer is webrtcbin (tests/lab/webrtc_peer.py) or a browser.
+lab_ice_dtls_media() {
+    local opus=$1 vp8=$2 n pay src caps depay dec recv=
+    echo "rtpbin name=rb"
+    for n in 1 2; do
+        if [ $n = 1 ]; then
+            caps=$opus depay="rtpopusdepay ! opusdec" dec=adec
+            src="audiotestsrc is-live=true ! audioconvert ! audioresample ! opusenc" pay="rtpopuspay pt=111"
+        else
+            caps=$vp8 depay="rtpvp8depay ! vp8dec" dec=vdec
+            src="videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=15/1 ! vp8enc deadline=1 keyframe-max-dist=15"
+            pay="rtpvp8pay pt=96"
+        fi
+        echo "nicesrc stream=$n component=1 ! comedia-dtlssrtpdec name=dec$n session=s stream=$n component=1
+            ! $caps ! rb.recv_rtp_sink_$((n - 1)) dec$n.rtcp_src ! rb.recv_rtcp_sink_$((n - 1))
+            $src ! $pay ! rb.send_rtp_sink_$((n - 1))
+            rb.send_rtp_src_$((n - 1)) ! comedia-dtlssrtpenc name=enc$n session=s stream=$n component=1
+            ! nicesink stream=$n component=1 sync=false async=false
+            rb.send_rtcp_src_$((n - 1)) ! enc$n.rtcp_sink"
+        recv+=" rb. ! $depay ! fakesink name=$dec silent=false sync=false async=false"
+    done
+    # The decoders last: a delayed "rb. ! depay" takes the first pad that
+    # appears after it, a send_rtp_src too (its caps unknown yet).
+    echo "$recv"
+}
+
 # lab_wait_nat_mapping SPORT [TIMEOUT_S] [DST_IP]: wait until the NAT has a
 # mapping for the client's UDP SPORT toward DST_IP (the server by default),
 # and leave it in LAB_MAPPING ("ip port", empty on a timeout: status 1).
