@@ -466,6 +466,43 @@ lab_nat_udp_timeout() {
     lab_log "NAT: a UDP mapping expires after ${t}s without an outgoing packet"
 }
 
+# lab_routed_host NS ROUTER HOST_IF HOST_IP ROUTER_IP PUB_IP: namespaces NS
+# (a host on HOST_IP/24 at HOST_IF) and ROUTER (ROUTER_IP/24 at lan0 inside,
+# PUB_IP/24 at LAB_PUB_IF, a port of the server's bridge: the public
+# segment; forwarding on), the host's default route via the router.  The
+# router's nftables rules are the caller's.
+lab_routed_host() {
+    local ns=$1 nat=$2 host_if=$3 host_ip=$4 router_ip=$5 pub_ip=$6
+    local port="p$((${#LAB_NAMESPACES[@]}))"
+    ip netns add "$nat"
+    LAB_NAMESPACES+=("$nat")
+    ip netns add "$ns"
+    LAB_NAMESPACES+=("$ns")
+    ip -n "$nat" link set lo up
+    ip -n "$ns" link set lo up
+    ip -n "$ns" link add "$host_if" type veth peer name lan0 netns "$nat"
+    ip -n "$nat" link add "$LAB_PUB_IF" type veth peer name "$port" netns "$LAB_NS_SERVER"
+    ip -n "$LAB_NS_SERVER" link set "$port" master wan0
+    ip -n "$LAB_NS_SERVER" link set "$port" up
+    ip -n "$ns" addr add "$host_ip/24" dev "$host_if"
+    ip -n "$nat" addr add "$router_ip/24" dev lan0
+    ip -n "$nat" addr add "$pub_ip/24" dev "$LAB_PUB_IF"
+    ip -n "$ns" link set "$host_if" up
+    ip -n "$nat" link set lan0 up
+    ip -n "$nat" link set "$LAB_PUB_IF" up
+    ip -n "$ns" route add default via "$router_ip"
+    ip netns exec "$nat" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# lab_need DESCRIPTION COMMAND...: a peer program the test needs; missing,
+# the test skips (77) on a developer's machine and FAILS under CI=true.
+lab_need() {
+    "${@:2}" >/dev/null 2>&1 && return 0
+    echo "lab requirement missing: $1 (scripts/setup-deps.sh)" >&2
+    [ "${CI:-}" = true ] && { echo "FAIL: CI=true; not skipping" >&2; exit 1; }
+    exit 77
+}
+
 # lab_add_natted_host NAME NAT_PUB_IP MODE: one more private host, behind a
 # NAT of its own on the public segment (MODE preserve|random, the same rules
 # as lab_up's NAT): namespaces $LAB_ID-NAME-nat (NAT_PUB_IP on the server's
@@ -474,30 +511,12 @@ lab_nat_udp_timeout() {
 LAB_CLIENT2_IP=192.168.78.2
 lab_add_natted_host() {
     local name=$1 pub_ip=$2 mode=$3 masq ns="$LAB_ID-$1" nat="$LAB_ID-$1-nat"
-    local port="p$((${#LAB_NAMESPACES[@]}))"
     case $mode in
         preserve) masq="masquerade" ;;
         random)   masq="masquerade random" ;;
         *) echo "lab_add_natted_host: unknown NAT mode '$mode'" >&2; return 2 ;;
     esac
-    ip netns add "$nat"
-    LAB_NAMESPACES+=("$nat")
-    ip netns add "$ns"
-    LAB_NAMESPACES+=("$ns")
-    ip -n "$nat" link set lo up
-    ip -n "$ns" link set lo up
-    ip -n "$ns" link add priv0 type veth peer name lan0 netns "$nat"
-    ip -n "$nat" link add "$LAB_PUB_IF" type veth peer name "$port" netns "$LAB_NS_SERVER"
-    ip -n "$LAB_NS_SERVER" link set "$port" master wan0
-    ip -n "$LAB_NS_SERVER" link set "$port" up
-    ip -n "$ns" addr add "$LAB_CLIENT2_IP/24" dev priv0
-    ip -n "$nat" addr add 192.168.78.1/24 dev lan0
-    ip -n "$nat" addr add "$pub_ip/24" dev "$LAB_PUB_IF"
-    ip -n "$ns" link set priv0 up
-    ip -n "$nat" link set lan0 up
-    ip -n "$nat" link set "$LAB_PUB_IF" up
-    ip -n "$ns" route add default via 192.168.78.1
-    ip netns exec "$nat" sysctl -qw net.ipv4.ip_forward=1
+    lab_routed_host "$ns" "$nat" priv0 "$LAB_CLIENT2_IP" 192.168.78.1 "$pub_ip"
     lab_nat_rules "$nat" "$LAB_PUB_IF" "$masq"
     LAB_LAST_NS=$ns LAB_LAST_NAT_NS=$nat
     lab_log "natted host $name: $LAB_CLIENT2_IP behind a NAT at $pub_ip ($masq)"
@@ -516,27 +535,9 @@ lab_add_natted_host() {
 LAB_CLOUD_PRIV_IP=10.0.0.10
 lab_add_cloud_host() {
     local name=$1 pub_ip=$2 ns="$LAB_ID-$1" nat="$LAB_ID-$1-nat" allow rules=
-    local port="p$((${#LAB_NAMESPACES[@]}))"
     shift 2
     for allow in "$@"; do rules+="        iifname \"$LAB_PUB_IF\" $allow accept"$'\n'; done
-    ip netns add "$nat"
-    LAB_NAMESPACES+=("$nat")
-    ip netns add "$ns"
-    LAB_NAMESPACES+=("$ns")
-    ip -n "$nat" link set lo up
-    ip -n "$ns" link set lo up
-    ip -n "$ns" link add eth0 type veth peer name lan0 netns "$nat"
-    ip -n "$nat" link add "$LAB_PUB_IF" type veth peer name "$port" netns "$LAB_NS_SERVER"
-    ip -n "$LAB_NS_SERVER" link set "$port" master wan0
-    ip -n "$LAB_NS_SERVER" link set "$port" up
-    ip -n "$ns" addr add "$LAB_CLOUD_PRIV_IP/24" dev eth0
-    ip -n "$nat" addr add 10.0.0.1/24 dev lan0
-    ip -n "$nat" addr add "$pub_ip/24" dev "$LAB_PUB_IF"
-    ip -n "$ns" link set eth0 up
-    ip -n "$nat" link set lan0 up
-    ip -n "$nat" link set "$LAB_PUB_IF" up
-    ip -n "$ns" route add default via 10.0.0.1
-    ip netns exec "$nat" sysctl -qw net.ipv4.ip_forward=1
+    lab_routed_host "$ns" "$nat" eth0 "$LAB_CLOUD_PRIV_IP" 10.0.0.1 "$pub_ip"
     ip netns exec "$nat" nft -f - <<EOF
 table ip $LAB_NFT_TABLE {
     counter cloud_dropped { }

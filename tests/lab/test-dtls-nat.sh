@@ -106,12 +106,7 @@ CALL_S=6
 source "$HERE/../../scripts/lab/natlab.sh"
 lab_trap
 lab_require
-need() {  # need DESCRIPTION COMMAND...: a missing peer FAILS under CI=true
-    "${@:2}" >/dev/null 2>&1 && return 0
-    echo "lab requirement missing: $1 (scripts/setup-deps.sh)" >&2
-    [ "${CI:-}" = true ] && { echo "FAIL: CI=true; not skipping" >&2; exit 1; }
-    exit 77
-}
+need() { lab_need "$@"; }  # a missing peer FAILS under CI=true
 case $SCENARIO in
     webrtcbin-*|comedia-offers-webrtcbin)
         need "webrtcbin's GObject introspection (gir1.2-gst-plugins-bad-1.0)" \
