@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "iceagent.h"
+#include "announcedaddress.h"
 #include "netaddress.h"
 
 #include <gio/gio.h>
@@ -239,10 +240,10 @@ IceAgent::configure (const std::string & stun_url, const std::string & turn_url,
 }
 
 void
-IceAgent::set_port_range (const PortRange & range)
+IceAgent::set_deployment (const IceDeployment & deployment)
 {
   std::lock_guard<std::mutex> guard (lock_);
-  port_range_ = range;
+  deployment_ = deployment;
 }
 
 bool
@@ -277,8 +278,9 @@ IceAgent::ensure_stream (guint stream, guint n_components, std::string & error)
      * context a receive callback was attached to: without one no check
      * would ever be answered.  nicesrc attaches its own while it runs. */
     for (guint c = 1; c <= n; c++) {
-      if (!port_range_.any ())
-        nice_agent_set_port_range (agent_, s, c, port_range_.min (), port_range_.max ());
+      const PortRange &ports = deployment_.ports;
+      if (!ports.any ())
+        nice_agent_set_port_range (agent_, s, c, ports.min (), ports.max ());
       nice_agent_attach_recv (agent_, s, c, context_, drop_received, nullptr);
     }
   }
@@ -315,9 +317,10 @@ IceAgent::gather (guint stream, guint timeout_ms, IceDescription & local,
     if (!started) {
       st.gathering = false;
       /* libnice refuses when a component finds no free port in its range. */
-      error = port_range_.any () ? "libnice could not gather candidates (no usable "
+      const PortRange &ports = deployment_.ports;
+      error = ports.any () ? "libnice could not gather candidates (no usable "
           "local address?)" : "libnice could not gather candidates: no free port in "
-          + port_range_.text () + " (min-port/max-port) for stream " + std::to_string (stream);
+          + ports.text () + " (min-port/max-port) for stream " + std::to_string (stream);
       return false;
     }
   }
@@ -354,6 +357,7 @@ IceAgent::gather (guint stream, guint timeout_ms, IceDescription & local,
         nice_candidate_free (def);
       }
     }
+    announce_host_candidates (st.local, deployment_.announced_address);
   }
   if (st.local.candidates.empty ()) {
     error = "no candidate was gathered (no usable local address?)";

@@ -54,6 +54,17 @@ struct IceServer {
 bool parse_ice_server_url (const std::string & url, bool turn, IceServer & out,
     std::string & error);
 
+/* A deployment's firewall and NAT, from sdp-negotiator's min-port,
+ * max-port and public-address. */
+struct IceDeployment {
+  /* Every component's sockets (nice_agent_set_port_range); any: libnice's
+   * choice. */
+  PortRange ports;
+  /* A 1:1 NAT's public address, written into our host candidates
+   * (announcedaddress.h); "": as gathered. */
+  std::string announced_address;
+};
+
 class IceAgent {
  public:
   using EventFunc = std::function<void (const IceEvent &)>;
@@ -72,9 +83,9 @@ class IceAgent {
   bool configure (const std::string & stun_url, const std::string & turn_url,
       const std::vector<std::string> & local_addresses, std::string & error);
 
-  /* Before ensure_stream: the ports every component's sockets are bound in
-   * (nice_agent_set_port_range); any () for libnice's choice. */
-  void set_port_range (const PortRange & range);
+  /* Before ensure_stream: where the agent's sockets are and what our
+   * candidates say of them. */
+  void set_deployment (const IceDeployment & deployment);
 
   /* Adds streams up to @stream (earlier missing ones with one component)
    * so that @stream exists with @n_components (1 or 2).  A stream that
@@ -115,7 +126,7 @@ class IceAgent {
   std::condition_variable gathered_cond_;
   IceServer turn_;
   bool stun_ = false;
-  PortRange port_range_;
+  IceDeployment deployment_;
   struct Stream {
     guint components = 0;
     bool gathering = false;

@@ -466,6 +466,43 @@ lab_nat_udp_timeout() {
     lab_log "NAT: a UDP mapping expires after ${t}s without an outgoing packet"
 }
 
+# lab_routed_host NS ROUTER HOST_IF HOST_IP ROUTER_IP PUB_IP: namespaces NS
+# (a host on HOST_IP/24 at HOST_IF) and ROUTER (ROUTER_IP/24 at lan0 inside,
+# PUB_IP/24 at LAB_PUB_IF, a port of the server's bridge: the public
+# segment; forwarding on), the host's default route via the router.  The
+# router's nftables rules are the caller's.
+lab_routed_host() {
+    local ns=$1 nat=$2 host_if=$3 host_ip=$4 router_ip=$5 pub_ip=$6
+    local port="p$((${#LAB_NAMESPACES[@]}))"
+    ip netns add "$nat"
+    LAB_NAMESPACES+=("$nat")
+    ip netns add "$ns"
+    LAB_NAMESPACES+=("$ns")
+    ip -n "$nat" link set lo up
+    ip -n "$ns" link set lo up
+    ip -n "$ns" link add "$host_if" type veth peer name lan0 netns "$nat"
+    ip -n "$nat" link add "$LAB_PUB_IF" type veth peer name "$port" netns "$LAB_NS_SERVER"
+    ip -n "$LAB_NS_SERVER" link set "$port" master wan0
+    ip -n "$LAB_NS_SERVER" link set "$port" up
+    ip -n "$ns" addr add "$host_ip/24" dev "$host_if"
+    ip -n "$nat" addr add "$router_ip/24" dev lan0
+    ip -n "$nat" addr add "$pub_ip/24" dev "$LAB_PUB_IF"
+    ip -n "$ns" link set "$host_if" up
+    ip -n "$nat" link set lan0 up
+    ip -n "$nat" link set "$LAB_PUB_IF" up
+    ip -n "$ns" route add default via "$router_ip"
+    ip netns exec "$nat" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# lab_need DESCRIPTION COMMAND...: a peer program the test needs; missing,
+# the test skips (77) on a developer's machine and FAILS under CI=true.
+lab_need() {
+    "${@:2}" >/dev/null 2>&1 && return 0
+    echo "lab requirement missing: $1 (scripts/setup-deps.sh)" >&2
+    [ "${CI:-}" = true ] && { echo "FAIL: CI=true; not skipping" >&2; exit 1; }
+    exit 77
+}
+
 # lab_add_natted_host NAME NAT_PUB_IP MODE: one more private host, behind a
 # NAT of its own on the public segment (MODE preserve|random, the same rules
 # as lab_up's NAT): namespaces $LAB_ID-NAME-nat (NAT_PUB_IP on the server's
@@ -474,33 +511,85 @@ lab_nat_udp_timeout() {
 LAB_CLIENT2_IP=192.168.78.2
 lab_add_natted_host() {
     local name=$1 pub_ip=$2 mode=$3 masq ns="$LAB_ID-$1" nat="$LAB_ID-$1-nat"
-    local port="p$((${#LAB_NAMESPACES[@]}))"
     case $mode in
         preserve) masq="masquerade" ;;
         random)   masq="masquerade random" ;;
         *) echo "lab_add_natted_host: unknown NAT mode '$mode'" >&2; return 2 ;;
     esac
-    ip netns add "$nat"
-    LAB_NAMESPACES+=("$nat")
-    ip netns add "$ns"
-    LAB_NAMESPACES+=("$ns")
-    ip -n "$nat" link set lo up
-    ip -n "$ns" link set lo up
-    ip -n "$ns" link add priv0 type veth peer name lan0 netns "$nat"
-    ip -n "$nat" link add "$LAB_PUB_IF" type veth peer name "$port" netns "$LAB_NS_SERVER"
-    ip -n "$LAB_NS_SERVER" link set "$port" master wan0
-    ip -n "$LAB_NS_SERVER" link set "$port" up
-    ip -n "$ns" addr add "$LAB_CLIENT2_IP/24" dev priv0
-    ip -n "$nat" addr add 192.168.78.1/24 dev lan0
-    ip -n "$nat" addr add "$pub_ip/24" dev "$LAB_PUB_IF"
-    ip -n "$ns" link set priv0 up
-    ip -n "$nat" link set lan0 up
-    ip -n "$nat" link set "$LAB_PUB_IF" up
-    ip -n "$ns" route add default via 192.168.78.1
-    ip netns exec "$nat" sysctl -qw net.ipv4.ip_forward=1
+    lab_routed_host "$ns" "$nat" priv0 "$LAB_CLIENT2_IP" 192.168.78.1 "$pub_ip"
     lab_nat_rules "$nat" "$LAB_PUB_IF" "$masq"
     LAB_LAST_NS=$ns LAB_LAST_NAT_NS=$nat
     lab_log "natted host $name: $LAB_CLIENT2_IP behind a NAT at $pub_ip ($masq)"
+}
+
+# lab_add_cloud_host NAME PUB_IP ALLOW...: a server in a cloud VPC: namespace
+# $LAB_ID-NAME on a private address (LAB_CLOUD_PRIV_IP) behind a 1:1 NAT,
+# $LAB_ID-NAME-nat, that holds PUB_IP on the public segment (the server's
+# bridge), as a cloud's elastic/external IP does: whatever comes to PUB_IP
+# goes to the private address (dnat), whatever the private address sends
+# leaves from PUB_IP (snat, ports kept).  The NAT's filter is the cloud's
+# firewall (security group): from the public side only established flows
+# and what an ALLOW names (an nft match, e.g. "udp dport 40000-40019") get
+# in; the rest is counted (named counter cloud_dropped) and dropped.  Leaves
+# the namespaces in LAB_LAST_NS and LAB_LAST_NAT_NS.
+LAB_CLOUD_PRIV_IP=10.0.0.10
+lab_add_cloud_host() {
+    local name=$1 pub_ip=$2 ns="$LAB_ID-$1" nat="$LAB_ID-$1-nat" allow rules=
+    shift 2
+    for allow in "$@"; do rules+="        iifname \"$LAB_PUB_IF\" $allow accept"$'\n'; done
+    lab_routed_host "$ns" "$nat" eth0 "$LAB_CLOUD_PRIV_IP" 10.0.0.1 "$pub_ip"
+    ip netns exec "$nat" nft -f - <<EOF
+table ip $LAB_NFT_TABLE {
+    counter cloud_dropped { }
+    chain prerouting {
+        type nat hook prerouting priority dstnat; policy accept;
+        iifname "$LAB_PUB_IF" ip daddr $pub_ip dnat to $LAB_CLOUD_PRIV_IP
+    }
+    chain forward {
+        type filter hook forward priority filter; policy accept;
+        iifname "$LAB_PUB_IF" ct state established,related accept
+$rules        iifname "$LAB_PUB_IF" counter name cloud_dropped drop
+    }
+    chain postrouting {
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "$LAB_PUB_IF" ip saddr $LAB_CLOUD_PRIV_IP snat to $pub_ip
+    }
+}
+EOF
+    LAB_LAST_NS=$ns LAB_LAST_NAT_NS=$nat
+    lab_log "cloud host $name: $LAB_CLOUD_PRIV_IP behind a 1:1 NAT at $pub_ip (open: $*)"
+}
+
+# lab_ice_dtls_media OPUS_CAPS VP8_CAPS: the comedia ICE endpoint's media, a
+# gst-launch description to put beside an sdp-negotiator of session s:
+# stream 1 Opus, stream 2 VP8 (nicesrc ! comedia-dtlssrtpdec ! rtpbin !
+# comedia-dtlssrtpenc ! nicesink), RTCP muxed, each stream's DTLS on its
+# component 1; what arrives is decoded into fakesinks adec and vdec
+# (silent=false: "adec: last-message = chain" per buffer in a -v log).  The
+# peer is webrtcbin (tests/lab/webrtc_peer.py) or a browser.
+lab_ice_dtls_media() {
+    local opus=$1 vp8=$2 n pay src caps depay dec recv=
+    echo "rtpbin name=rb"
+    for n in 1 2; do
+        if [ $n = 1 ]; then
+            caps=$opus depay="rtpopusdepay ! opusdec" dec=adec
+            src="audiotestsrc is-live=true ! audioconvert ! audioresample ! opusenc" pay="rtpopuspay pt=111"
+        else
+            caps=$vp8 depay="rtpvp8depay ! vp8dec" dec=vdec
+            src="videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=15/1 ! vp8enc deadline=1 keyframe-max-dist=15"
+            pay="rtpvp8pay pt=96"
+        fi
+        echo "nicesrc stream=$n component=1 ! comedia-dtlssrtpdec name=dec$n session=s stream=$n component=1
+            ! $caps ! rb.recv_rtp_sink_$((n - 1)) dec$n.rtcp_src ! rb.recv_rtcp_sink_$((n - 1))
+            $src ! $pay ! rb.send_rtp_sink_$((n - 1))
+            rb.send_rtp_src_$((n - 1)) ! comedia-dtlssrtpenc name=enc$n session=s stream=$n component=1
+            ! nicesink stream=$n component=1 sync=false async=false
+            rb.send_rtcp_src_$((n - 1)) ! enc$n.rtcp_sink"
+        recv+=" rb. ! $depay ! fakesink name=$dec silent=false sync=false async=false"
+    done
+    # The decoders last: a delayed "rb. ! depay" takes the first pad that
+    # appears after it, a send_rtp_src too (its caps unknown yet).
+    echo "$recv"
 }
 
 # lab_wait_nat_mapping SPORT [TIMEOUT_S] [DST_IP]: wait until the NAT has a

@@ -77,7 +77,7 @@ def description(a):
         f"comedia-rtpsrc name=rtpsrc session=s stream=1 component=1 address={a.address} "
         f"port={a.port} caps=\"{PCMU_CAPS}\" {a.props} ! rb.recv_rtp_sink_0 "
         f"comedia-rtpsrc name=rtcpsrc session=s stream=1 component=2 address={a.address} "
-        f"port={a.port + 1} {a.props} ! rb.recv_rtcp_sink_0 " + send +
+        f"port={a.port + 1 if a.port else 0} {a.props} ! rb.recv_rtcp_sink_0 " + send +
         "rb.send_rtp_src_0 ! comedia-rtpsink name=rtpsink session=s stream=1 component=1 "
         f"sync=false async=false {a.sink_props} "
         "rb.send_rtcp_src_0 ! comedia-rtpsink name=rtcpsink session=s stream=1 component=2 "
@@ -155,7 +155,8 @@ def start_sip(a, pipe, say):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--address", default="0.0.0.0")
-    ap.add_argument("--port", type=int, default=5004, help="RTP port (RTCP: +1)")
+    ap.add_argument("--port", type=int, default=5004,
+                    help="RTP port (RTCP: +1); 0: both chosen (min-port/max-port in --props)")
     ap.add_argument("--props", default="", help="extra comedia-rtpsrc properties")
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--recv-log")

@@ -106,12 +106,7 @@ CALL_S=6
 source "$HERE/../../scripts/lab/natlab.sh"
 lab_trap
 lab_require
-need() {  # need DESCRIPTION COMMAND...: a missing peer FAILS under CI=true
-    "${@:2}" >/dev/null 2>&1 && return 0
-    echo "lab requirement missing: $1 (scripts/setup-deps.sh)" >&2
-    [ "${CI:-}" = true ] && { echo "FAIL: CI=true; not skipping" >&2; exit 1; }
-    exit 77
-}
+need() { lab_need "$@"; }  # a missing peer FAILS under CI=true
 case $SCENARIO in
     webrtcbin-*|comedia-offers-webrtcbin)
         need "webrtcbin's GObject introspection (gir1.2-gst-plugins-bad-1.0)" \
@@ -167,32 +162,9 @@ msg_field() {
 }
 
 # --- webrtcbin ------------------------------------------------------------------
-# The comedia ICE endpoint: stream 1 Opus, stream 2 VP8, RTCP muxed, each
-# stream's DTLS on its component 1.
-ice_dtls_media() {
-    local n pay src caps depay dec recv=
-    echo "rtpbin name=rb"
-    for n in 1 2; do
-        if [ $n = 1 ]; then
-            caps=$OPUS depay="rtpopusdepay ! opusdec" dec=adec
-            src="audiotestsrc is-live=true ! audioconvert ! audioresample ! opusenc" pay="rtpopuspay pt=111"
-        else
-            caps=$VP8 depay="rtpvp8depay ! vp8dec" dec=vdec
-            src="videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=15/1 ! vp8enc deadline=1 keyframe-max-dist=15"
-            pay="rtpvp8pay pt=96"
-        fi
-        echo "nicesrc stream=$n component=1 ! comedia-dtlssrtpdec name=dec$n session=s stream=$n component=1
-            ! $caps ! rb.recv_rtp_sink_$((n - 1)) dec$n.rtcp_src ! rb.recv_rtcp_sink_$((n - 1))
-            $src ! $pay ! rb.send_rtp_sink_$((n - 1))
-            rb.send_rtp_src_$((n - 1)) ! comedia-dtlssrtpenc name=enc$n session=s stream=$n component=1
-            ! nicesink stream=$n component=1 sync=false async=false
-            rb.send_rtcp_src_$((n - 1)) ! enc$n.rtcp_sink"
-        recv+=" rb. ! $depay ! fakesink name=$dec silent=false sync=false async=false"
-    done
-    # The decoders last: a delayed "rb. ! depay" takes the first pad that
-    # appears after it, a send_rtp_src too (its caps unknown yet).
-    echo "$recv"
-}
+# The comedia ICE endpoint (scripts/lab/natlab.sh): stream 1 Opus, stream 2
+# VP8, RTCP muxed, each stream's DTLS on its component 1.
+ice_dtls_media() { lab_ice_dtls_media "$OPUS" "$VP8"; }
 webrtc_checks() {  # webrtc_checks LOG WHO: the webrtcbin peer decoded both kinds
     local a v
     a=$(decoded "$1" audio) v=$(decoded "$1" video)

@@ -30,7 +30,9 @@ install_negotiator_properties (GObjectClass * gobject_class)
           "Answerer: the IP address put in the answer's c= line, the one peers "
           "reach this host at.  Unset: the address the session's sockets are "
           "bound to if it is specific, else that of the interface holding the "
-          "default route", DEFAULT_PUBLIC_ADDRESS,
+          "default route.  With ICE (read at NULL->READY) it is the announced "
+          "address of a 1:1-NAT host: our host candidates of its address family "
+          "carry it, the sockets stay on the private address", DEFAULT_PUBLIC_ADDRESS,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property (gobject_class, PROP_SESSION_NAME,

@@ -240,7 +240,7 @@ NiceProvisioner::watch (GstBus * bus)
 bool
 NiceProvisioner::prepare (const std::string & stun_server,
     const std::string & turn_server, const std::string & addresses,
-    const PortRange & ports, std::string & error)
+    const IceDeployment & deployment, std::string & error)
 {
   GstObject *top = top_bin_of (owner_);
   for_each_element (top, [this] (GstElement * e) { provision (e); });
@@ -267,7 +267,7 @@ NiceProvisioner::prepare (const std::string & stun_server,
     configure = !configured_;
     configured_ = true;
   }
-  ice->set_port_range (ports);
+  ice->set_deployment (deployment);
   bool ok = !configure
       || ice->configure (stun_server, turn_server, split_addresses (addresses), error);
   for (auto it = components.begin (); ok && it != components.end (); ++it)

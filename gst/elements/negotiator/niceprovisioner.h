@@ -73,10 +73,11 @@ class NiceProvisioner {
   void unwatch ();
 
   /* NULL -> READY: every nicesrc/nicesink of the pipeline has the agent,
-   * the agent has their servers, addresses, port range and streams.  False
+   * the agent has their servers, addresses, deployment and streams.  False
    * with @error if the agent refused them. */
   bool prepare (const std::string & stun_server, const std::string & turn_server,
-      const std::string & addresses, const PortRange & ports, std::string & error);
+      const std::string & addresses, const IceDeployment & deployment,
+      std::string & error);
 
   /* The agent, or null if the pipeline has no nice element. */
   std::shared_ptr<IceAgent> agent ();

@@ -449,19 +449,20 @@ prepare_ice (ComediaSdpNegotiator * self)
   ComediaSdpNegotiatorPrivate *priv = self->priv;
   std::string stun, turn, addresses, error;
   comedia::PortRangeProperties port_range;
+  comedia::IceDeployment deployment;
   {
     std::lock_guard<std::mutex> guard (priv->lock);
     stun = priv->stun_server;
     turn = priv->turn_server;
     addresses = priv->ice_addresses;
     port_range = priv->port_range;
+    deployment.announced_address = priv->public_address;
   }
-  comedia::PortRange ports;
-  if (!comedia::resolve_port_range (GST_ELEMENT (self), port_range, ports))
+  if (!comedia::resolve_port_range (GST_ELEMENT (self), port_range, deployment.ports))
     return false;
-  if (!ports.any ())
-    comedia_session_set_port_range (get_session (self), ports);
-  if (!priv->nice.prepare (stun, turn, addresses, ports, error)) {
+  if (!deployment.ports.any ())
+    comedia_session_set_port_range (get_session (self), deployment.ports);
+  if (!priv->nice.prepare (stun, turn, addresses, deployment, error)) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Cannot set up ICE: %s", error.c_str ()),
         (nullptr));
     return false;

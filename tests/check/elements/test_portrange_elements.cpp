@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gst/check/gstcheck.h>
+#include <gst/sdp/sdp.h>
 
 #include "elementharness.h"
 
@@ -164,6 +165,96 @@ GST_START_TEST (test_bad_ranges_are_errors)
 }
 GST_END_TEST;
 
+/* An ICE offerer with RTP and RTCP components (two ports: a pair's worth),
+ * its range and announced address. */
+static GstElement *
+ice_offerer (guint min, guint max)
+{
+  std::string line = "sdp-negotiator name=neg role=offerer transport=ice "
+      "ice-addresses=127.0.0.1 public-address=203.0.113.10 "
+      "offer-caps=\"application/x-rtp,media=audio,clock-rate=8000,"
+      "encoding-name=PCMU,payload=0\" rtcp-mux=false " + range_args (min, max)
+      + " nicesrc stream=1 component=1 ! fakesink async=false "
+      "fakesrc num-buffers=0 ! nicesink stream=1 component=1 async=false "
+      "nicesrc stream=1 component=2 ! fakesink async=false "
+      "fakesrc num-buffers=0 ! nicesink stream=1 component=2 async=false";
+  GstElement *p = gst_parse_launch (line.c_str (), nullptr);
+  fail_unless (p != nullptr);
+  return p;
+}
+
+/* The negotiator's offer, or NULL with @error its bus's error. */
+static GstSDPMessage *
+create_offer (GstElement * pipeline, std::string & error)
+{
+  GstElement *neg = gst_bin_get_by_name (GST_BIN (pipeline), "neg");
+  GstSDPMessage *offer = nullptr;
+  g_signal_emit_by_name (neg, "create-offer", &offer);
+  gst_object_unref (neg);
+  if (offer == nullptr) {
+    GstBus *bus = gst_element_get_bus (pipeline);
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
+        GST_MESSAGE_ERROR);
+    gst_object_unref (bus);
+    fail_unless (msg != nullptr, "no offer and no error");
+    GError *err = nullptr;
+    gst_message_parse_error (msg, &err, nullptr);
+    error = err->message;
+    g_error_free (err);
+    gst_message_unref (msg);
+  }
+  return offer;
+}
+
+/* The ICE agent's sockets in the range, its host candidates at the
+ * announced address; a full range fails gathering with a message naming
+ * it. */
+GST_START_TEST (test_ice_range_and_announced_address)
+{
+  guint even = free_pair ();
+  GstElement *first = ice_offerer (even, even + 1);
+  gst_element_set_state (first, GST_STATE_PLAYING);
+  std::string error;
+  GstSDPMessage *offer = create_offer (first, error);
+  fail_unless (offer != nullptr, "%s", error.c_str ());
+  const GstSDPMedia *media = gst_sdp_message_get_media (offer, 0);
+  guint hosts = 0;
+  for (guint i = 0; i < gst_sdp_media_attributes_len (media); i++) {
+    const GstSDPAttribute *a = gst_sdp_media_get_attribute (media, i);
+    if (g_strcmp0 (a->key, "candidate") != 0)
+      continue;
+    gchar **f = g_strsplit (a->value, " ", -1);
+    fail_unless (g_strv_length (f) >= 8);
+    guint port = (guint) g_ascii_strtoull (f[5], nullptr, 10);
+    fail_unless (port >= even && port <= even + 1, "%s", a->value);
+    if (g_str_equal (f[7], "host")) {
+      fail_unless_equals_string (f[4], "203.0.113.10");
+      hosts++;
+    }
+    g_strfreev (f);
+  }
+  fail_unless (hosts > 0);
+  fail_unless_equals_string (gst_sdp_media_get_connection (media, 0) ?
+      gst_sdp_media_get_connection (media, 0)->address :
+      gst_sdp_message_get_connection (offer)->address, "203.0.113.10");
+  gst_sdp_message_free (offer);
+
+  /* The range's ports are the first agent's: the second gathers nothing. */
+  GstElement *second = ice_offerer (even, even + 1);
+  gst_element_set_state (second, GST_STATE_PLAYING);
+  offer = create_offer (second, error);
+  fail_unless (offer == nullptr);
+  std::string range = std::to_string (even) + "-" + std::to_string (even + 1);
+  fail_unless (error.find ("no free port in " + range) != std::string::npos, "%s",
+      error.c_str ());
+
+  gst_element_set_state (second, GST_STATE_NULL);
+  gst_element_set_state (first, GST_STATE_NULL);
+  gst_object_unref (second);
+  gst_object_unref (first);
+}
+GST_END_TEST;
+
 static Suite *
 portrange_elements_suite (void)
 {
@@ -173,6 +264,7 @@ portrange_elements_suite (void)
   tcase_add_test (tc, test_full_range_then_reuse);
   tcase_add_test (tc, test_pair_of_another_process_is_skipped);
   tcase_add_test (tc, test_bad_ranges_are_errors);
+  tcase_add_test (tc, test_ice_range_and_announced_address);
   return s;
 }
 
