@@ -108,8 +108,10 @@ bool child_running (Child & c);
 /* Closes @c's stdin (if it has one), waits for @c and returns the rest of
  * what it printed. */
 std::string finish_child (Child & c);
-/* The key=value pairs of the "RESULT " line in @output. */
-Result result_line (const std::string & output);
+/* The key=value pairs of the first "@tag " line in @output. */
+Result result_line (const std::string & output, const char *tag = "RESULT");
+/* --out DIR (bench-out by default), made if missing. */
+std::string output_dir (const Args & a);
 
 /* Runs measured children and keeps their results; a child that fails or
  * prints no RESULT line is reported on stderr and counted. */

@@ -290,14 +290,22 @@ finish_child (Child & c)
 }
 
 Result
-result_line (const std::string & output)
+result_line (const std::string & output, const char *tag)
 {
   std::istringstream in (output);
-  std::string line;
+  std::string line, prefix = std::string (tag) + " ";
   while (std::getline (in, line))
-    if (line.rfind ("RESULT ", 0) == 0)
-      return bench::parse_key_values (line.substr (7));
+    if (line.rfind (prefix, 0) == 0)
+      return bench::parse_key_values (line.substr (prefix.size ()));
   return {};
+}
+
+std::string
+output_dir (const Args & a)
+{
+  std::string dir = bench::option_string (a, "out", "bench-out");
+  g_mkdir_with_parents (dir.c_str (), 0755);
+  return dir;
 }
 
 /* ------------------------------------------------------------------ */

@@ -2,7 +2,7 @@
  * comedia and by webrtcbin, CPU per packet, in one run.
  *
  *   comedia-bench webrtc [--quick] [--out DIR] [--reps R] [--warmup W]
- *       [--count N] [--width W --height H --fps F --bitrate BPS]
+ *       [--count N] [--settle S] [--video CAPS] [--bitrate BPS]
  *
  * Each repetition runs two calls, one per receiver, the order alternating:
  * a sender process (webrtc-send, webrtc-peers.cpp: stock webrtcbin offering
@@ -10,9 +10,12 @@
  * m-line) and a receiver process (webrtc-recv --impl comedia or webrtcbin)
  * that answers its offer, this process relaying the two SDP texts.  The
  * receiver is alone in its process, so its CPU time (getrusage) is the
- * receive path's: after W packets, over the next N (the same N for both),
- * every thread of it counted, divided by N.  The sender runs on CPU 1, the
+ * receive path's: once W packets have come and both media have flowed for S
+ * seconds, over the next N (the same N for both), every thread of it
+ * counted, divided by N.  The sender runs on CPU 1, the
  * receiver on CPU 0, as the other parts' traffic and measured children do.
+ * The receiver also reports each of its threads' share (by thread name,
+ * from /proc/self/task/N/schedstat): the second table.
  *
  * Prints the table, writes DIR/webrtc.md and DIR/webrtc.csv.  The quick mode
  * is the smoke test (meson test bench-webrtc-quick): a few seconds of a
@@ -32,6 +35,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace elementbench {
@@ -56,7 +60,8 @@ write_line (Child & c, const std::string & line)
   return write (c.in, l.data (), l.size ()) == (ssize_t) l.size ();
 }
 
-/* One call: a sender, a receiver of kind @impl; the receiver's RESULT. */
+/* One call: a sender, a receiver of kind @impl; the receiver's RESULT, with
+ * its THREADS pairs under "thread:NAME". */
 Result
 call (const std::string & impl, const std::string & sdp_log, const std::vector<std::string> & send_args,
     const std::vector<std::string> & recv_args, int &failures)
@@ -84,6 +89,8 @@ call (const std::string & impl, const std::string & sdp_log, const std::vector<s
     failures++;
     return {};
   }
+  for (auto &t : result_line (out, "THREADS"))
+    res["thread:" + t.first] = t.second;
   return res;
 }
 
@@ -93,23 +100,24 @@ int
 cmd_webrtc (const Args & a)
 {
   bool quick = a.count ("quick");
-  std::string out_dir = bench::option_string (a, "out", "bench-out");
-  g_mkdir_with_parents (out_dir.c_str (), 0755);
+  /* What the sender sends, and the receivers' window: options passed on. */
+  std::vector<std::string> send_args = {
+    "--video", bench::option_string (a, "video", quick ?
+        "video/x-raw,width=320,height=240,framerate=15/1" :
+        "video/x-raw,width=640,height=480,framerate=30/1"),
+    "--bitrate", bench::option_string (a, "bitrate", quick ? "300000" : "1500000") };
+  std::vector<std::string> recv_args = {
+    "--warmup", bench::option_string (a, "warmup", quick ? "20" : "300"),
+    "--count", bench::option_string (a, "count", quick ? "60" : "2000"),
+    "--settle", bench::option_string (a, "settle", quick ? "0.5" : "2"),
+    "--timeout", quick ? "40" : "90" };
   int reps = bench::option_long (a, "reps", quick ? 1 : 3);
-  long warmup = bench::option_long (a, "warmup", quick ? 20 : 300);
-  long count = bench::option_long (a, "count", quick ? 60 : 2000);
-  std::string width = bench::option_string (a, "width", quick ? "320" : "640");
-  std::string height = bench::option_string (a, "height", quick ? "240" : "480");
-  std::string fps = bench::option_string (a, "fps", quick ? "15" : "30");
-  std::string bitrate = bench::option_string (a, "bitrate", quick ? "300000" : "1500000");
-  std::vector<std::string> send_args = { "--width", width, "--height", height, "--fps", fps,
-    "--bitrate", bitrate };
-  std::vector<std::string> recv_args = { "--warmup", std::to_string (warmup), "--count",
-    std::to_string (count), "--settle", quick ? "0.5" : "2", "--timeout", quick ? "40" : "90" };
+  std::string out_dir = output_dir (a);
 
-  printf ("comedia-bench webrtc: %s mode, Opus 20 ms + VP8 %sx%s at %s fps, %s bit/s, "
-      "%ld packets measured after %ld, %d repetition(s)\n\n", quick ? "quick" : "full",
-      width.c_str (), height.c_str (), fps.c_str (), bitrate.c_str (), count, warmup, reps);
+  printf ("comedia-bench webrtc: %s mode, Opus 20 ms + VP8 of %s at %s bit/s, "
+      "%s packets measured after %s, %d repetition(s)\n\n", quick ? "quick" : "full",
+      send_args[1].c_str (), send_args[3].c_str (), recv_args[3].c_str (), recv_args[1].c_str (),
+      reps);
   fflush (stdout);
   const char *impls[] = { "comedia", "webrtcbin" };
   std::map<std::string, std::vector<Result>> runs;
@@ -163,6 +171,28 @@ cmd_webrtc (const Args & a)
     md << line;
     if (runs[impl].empty ())
       failures++;
+  }
+  /* Where each receiver's time goes: its threads by name, µs per packet
+   * (median over the repetitions; a thread a run lacks counts 0 there). */
+  std::set<std::string> thread_names;
+  for (auto &impl_runs : runs)
+    for (const Result & r : impl_runs.second)
+      for (auto &kv : r)
+        if (kv.first.rfind ("thread:", 0) == 0)
+          thread_names.insert (kv.first);
+  md << "\n| thread | comedia µs/packet | webrtcbin µs/packet |\n|---|---:|---:|\n";
+  printf ("\n%-44s %10s %10s\n", "thread (CPU us per packet, median)", "comedia", "webrtcbin");
+  for (const std::string & name : thread_names) {
+    double v[2];
+    for (int k = 0; k < 2; k++) {
+      std::vector<double> x;
+      for (const Result & r : runs[impls[k]])
+        x.push_back (r.count (name) ? num (r, name.c_str ()) : 0);
+      v[k] = median (x);
+    }
+    printf ("%-44s %10.2f %10.2f\n", name.c_str () + 7, v[0], v[1]);
+    snprintf (line, sizeof (line), "| %s | %.2f | %.2f |\n", name.c_str () + 7, v[0], v[1]);
+    md << line;
   }
   double ratio = med ("comedia", "cpu_us_per_packet") / med ("webrtcbin", "cpu_us_per_packet");
   printf ("\ncomedia / webrtcbin, CPU per packet: %.2f (target: at most 0.5)\n", ratio);

@@ -2,7 +2,7 @@
  * stream, each a process of its own (comedia-bench webrtc, element-webrtc.cpp,
  * runs them and relays their SDP).
  *
- *   webrtc-send [--width W --height H --fps F --bitrate BPS] [--seconds S]
+ *   webrtc-send [--video CAPS] [--bitrate BPS] [--seconds S]
  *       Stock webrtcbin offering what a browser offers: ICE and DTLS-SRTP
  *       (UDP/TLS/RTP/SAVPF, a=setup:actpass), Opus in 20 ms frames (payload
  *       111) and VP8 (payload 96, 90 kHz), rtcp-mux, bundle-policy=none (one
@@ -18,7 +18,8 @@
  *       and a fakesink.  Once W packets have come and both media have
  *       flowed for S seconds (setup behind, and the burst of what the
  *       sender queued before DTLS was up), the CPU time of this whole
- *       process over the next N packets, per packet: one RESULT line.  --sdp-log: the offer and
+ *       process over the next N packets, per packet: one RESULT line, and
+ *       a THREADS line: each thread's share of it (by thread name).  --sdp-log: the offer and
  *       the answer are written to FILE.
  *         comedia:   sdp-negotiator (ice-addresses=127.0.0.1) answers the
  *                    offer; per m-line nicesrc ! comedia-dtlssrtpdec !
@@ -43,6 +44,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <map>
 
 namespace elementbench {
 
@@ -233,6 +235,28 @@ webrtcbin_print_local (GstElement * webrtcbin, const char *tag)
 
 /* --- the receivers' common part ----------------------------------------- */
 
+/* CPU ns of each thread of this process, by thread name (threads of one
+ * name added up), from /proc/self/task/TID/schedstat. */
+std::map<std::string, double>
+thread_cpu_ns ()
+{
+  std::map<std::string, double> ns;
+  GDir *dir = g_dir_open ("/proc/self/task", 0, nullptr);
+  if (!dir)
+    return ns;
+  while (const gchar *tid = g_dir_read_name (dir)) {
+    std::string base = std::string ("/proc/self/task/") + tid + "/";
+    gchar *comm = nullptr, *stat = nullptr;
+    if (g_file_get_contents ((base + "comm").c_str (), &comm, nullptr, nullptr) &&
+        g_file_get_contents ((base + "schedstat").c_str (), &stat, nullptr, nullptr))
+      ns[g_strstrip (comm)] += g_ascii_strtod (stat, nullptr);
+    g_free (comm);
+    g_free (stat);
+  }
+  g_dir_close (dir);
+  return ns;
+}
+
 /* Counts the RTP packets going into the depayloaders and takes the
  * process's CPU time twice: once W packets have come and both media have
  * flowed for a while, and N packets later. */
@@ -242,6 +266,7 @@ struct PacketMeter {
   long audio = 0, video = 0, start_total = 0, measured = 0;
   double cpu0 = 0, cpu1 = 0;
   gint64 wall0 = 0, wall1 = 0;
+  std::map<std::string, double> threads0, threads1;
   GMutex lock;
   GCond done_cond;
   bool started = false, done = false;
@@ -262,9 +287,11 @@ struct PacketMeter {
       start_total = total;
       cpu0 = cpu_seconds ();
       wall0 = now_us ();
+      threads0 = thread_cpu_ns ();
     } else if (started && !done && total - start_total >= count) {
       cpu1 = cpu_seconds ();
       wall1 = now_us ();
+      threads1 = thread_cpu_ns ();
       measured = total - start_total;
       done = true;
       g_cond_signal (&done_cond);
@@ -360,10 +387,9 @@ comedia_receiver ()
 int
 cmd_webrtc_send (const Args & a)
 {
-  long width = bench::option_long (a, "width", 640);
-  long height = bench::option_long (a, "height", 480);
-  long fps = bench::option_long (a, "fps", 30);
-  long bitrate = bench::option_long (a, "bitrate", 1500000);
+  std::string video = bench::option_string (a, "video",
+      "video/x-raw,width=640,height=480,framerate=30/1");
+  std::string bitrate = bench::option_string (a, "bitrate", "1500000");
   double seconds = bench::option_double (a, "seconds", 120);
   /* Moving colour bars: vp8enc spends about its whole bitrate on them
    * (1.4 of 1.5 Mbit/s at 640x480), in packets of rtpvp8pay's MTU, as a
@@ -371,11 +397,9 @@ cmd_webrtc_send (const Args & a)
   std::string line = "webrtcbin name=w bundle-policy=none "
       "audiotestsrc is-live=true wave=ticks samplesperbuffer=960 ! audioconvert ! "
       "audioresample ! opusenc frame-size=20 ! rtpopuspay pt=111 ! " + std::string (OPUS_CAPS) +
-      " ! w. videotestsrc is-live=true pattern=smpte horizontal-speed=4 ! video/x-raw,width=" +
-      std::to_string (width) + ",height=" + std::to_string (height) + ",framerate=" +
-      std::to_string (fps) + "/1 ! vp8enc deadline=1 cpu-used=16 end-usage=cbr target-bitrate=" +
-      std::to_string (bitrate) + " keyframe-max-dist=" + std::to_string (fps * 3) +
-      " ! rtpvp8pay pt=96 ! " + VP8_CAPS + " ! w.";
+      " ! w. videotestsrc is-live=true pattern=smpte horizontal-speed=4 ! " + video +
+      " ! vp8enc deadline=1 cpu-used=16 end-usage=cbr target-bitrate=" + bitrate +
+      " keyframe-max-dist=90 ! rtpvp8pay pt=96 ! " + VP8_CAPS + " ! w.";
   GstElement *pipeline = launch (line);
   GstElement *w = child (pipeline, "w");
   webrtcbin_add_loopback (w);
@@ -479,6 +503,15 @@ cmd_webrtc_recv (const Args & a)
     return 1;
   }
   double wall_s = (meter.wall1 - meter.wall0) / 1e6;
+  /* Where the time went: "THREADS name=µs/packet,..." (threads that came
+   * and went inside the window are not there). */
+  std::string threads_line = "THREADS";
+  for (auto &t : meter.threads1) {
+    double us = (t.second - meter.threads0[t.first]) / 1e3 / meter.measured;
+    if (us >= 0.05)
+      threads_line += " " + t.first + "=" + fmt (us, 2);
+  }
+  printf ("%s\n", threads_line.c_str ());
   print_result ("webrtc-recv", {
         { "impl", impl },
         { "packets", std::to_string (meter.measured) },
