@@ -150,7 +150,7 @@ read_sdp_line (const char *tag)
 
 /* --- webrtcbin, by its signals ------------------------------------------ */
 
-/* Emits @signal (…, GstPromise) and waits for the reply; exits on an error. */
+/* Waits for the reply of a webrtcbin action signal's promise; exits on an error. */
 const GstStructure *
 await_promise (GstPromise * p, const char *what)
 {
