@@ -25,6 +25,10 @@
  * against SDES and plain, the handshake per profile, and a stranger's
  * ClientHello.
  *
+ * comedia-bench webrtc (element-webrtc.cpp, webrtc-peers.cpp) measures a
+ * browser's audio and video stream (ICE, DTLS-SRTP, Opus and VP8, sent by
+ * stock webrtcbin) received by comedia and by webrtcbin: CPU per packet.
+ *
  * This file dispatches the sub-commands; each lives in a file of its own
  * (element-bench.h lists them), as the relay bench's do.
  *
@@ -44,10 +48,10 @@ main (int argc, char **argv)
 {
   std::string cmd = argc > 1 && argv[1][0] != '-' ? argv[1] : "all";
   /* Before anything starts a thread: every later thread inherits it. */
-  if (cmd == "flood" || cmd == "drain" || cmd == "sessions-flood")
+  if (cmd == "flood" || cmd == "drain" || cmd == "sessions-flood" || cmd == "webrtc-send")
     bench::pin_to_cpu (1);
   else if (cmd == "recv" || cmd == "send" || cmd == "scale" ||
-      cmd == "protect")
+      cmd == "protect" || cmd == "webrtc-recv")
     bench::pin_to_cpu (0);
 
   gst_init (nullptr, nullptr);
@@ -76,8 +80,14 @@ main (int argc, char **argv)
     return cmd_all (a);
   if (cmd == "dtls")
     return cmd_dtls (a);
+  if (cmd == "webrtc")
+    return cmd_webrtc (a);
+  if (cmd == "webrtc-send")
+    return cmd_webrtc_send (a);
+  if (cmd == "webrtc-recv")
+    return cmd_webrtc_recv (a);
   fprintf (stderr, "usage: %s [--quick] [--out DIR] [--only recv,send,latency,scale,srtp,pool]\n"
-      "       %s flood|drain|sessions-flood|recv|send|latency|scale|pool|dtls [options]\n",
+      "       %s flood|drain|sessions-flood|recv|send|latency|scale|pool|dtls|webrtc [options]\n",
       argv[0], argv[0]);
   return 2;
 }

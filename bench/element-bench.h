@@ -97,17 +97,21 @@ extern std::string self_exe;
 struct Child {
   GPid pid = 0;
   int out = -1;
+  int in = -1;                  /* its stdin, when spawned with_stdin */
   bool exited = false;
   int status = 0;
 };
 
-Child spawn_self (const std::vector<std::string> &args);
+Child spawn_self (const std::vector<std::string> &args, bool with_stdin = false);
 std::string read_line (int fd);
 bool child_running (Child & c);
-/* Waits for @c and returns the rest of what it printed. */
+/* Closes @c's stdin (if it has one), waits for @c and returns the rest of
+ * what it printed. */
 std::string finish_child (Child & c);
-/* The key=value pairs of the "RESULT " line in @output. */
-Result result_line (const std::string & output);
+/* The key=value pairs of the first "@tag " line in @output. */
+Result result_line (const std::string & output, const char *tag = "RESULT");
+/* --out DIR (bench-out by default), made if missing. */
+std::string output_dir (const Args & a);
 
 /* Runs measured children and keeps their results; a child that fails or
  * prints no RESULT line is reported on stderr and counted. */
@@ -154,5 +158,8 @@ int cmd_scale (const Args & a);
 int cmd_pool (const Args & a);
 int cmd_all (const Args & a);
 int cmd_dtls (const Args & a);
+int cmd_webrtc (const Args & a);
+int cmd_webrtc_send (const Args & a);
+int cmd_webrtc_recv (const Args & a);
 
 }  // namespace elementbench

@@ -230,7 +230,7 @@ rtcp_rr (guint32 ssrc)
 std::string self_exe;
 
 Child
-spawn_self (const std::vector<std::string> &args)
+spawn_self (const std::vector<std::string> &args, bool with_stdin)
 {
   std::vector<gchar *> argv;
   argv.push_back ((gchar *) self_exe.c_str ());
@@ -240,7 +240,7 @@ spawn_self (const std::vector<std::string> &args)
   Child c;
   GError *err = nullptr;
   if (!g_spawn_async_with_pipes (nullptr, argv.data (), nullptr,
-          G_SPAWN_DO_NOT_REAP_CHILD, nullptr, nullptr, &c.pid, nullptr,
+          G_SPAWN_DO_NOT_REAP_CHILD, nullptr, nullptr, &c.pid, with_stdin ? &c.in : nullptr,
           &c.out, nullptr, &err)) {
     fprintf (stderr, "spawn failed: %s\n", err->message);
     exit (2);
@@ -268,10 +268,14 @@ child_running (Child & c)
   return !c.exited;
 }
 
-/* Waits for @c and returns the rest of what it printed. */
+/* Closes @c's stdin (if it has one), waits for it and returns the rest of
+ * what it printed. */
 std::string
 finish_child (Child & c)
 {
+  if (c.in >= 0)
+    close (c.in);
+  c.in = -1;
   std::string all;
   char buf[4096];
   ssize_t n;
@@ -286,14 +290,22 @@ finish_child (Child & c)
 }
 
 Result
-result_line (const std::string & output)
+result_line (const std::string & output, const char *tag)
 {
   std::istringstream in (output);
-  std::string line;
+  std::string line, prefix = std::string (tag) + " ";
   while (std::getline (in, line))
-    if (line.rfind ("RESULT ", 0) == 0)
-      return bench::parse_key_values (line.substr (7));
+    if (line.rfind (prefix, 0) == 0)
+      return bench::parse_key_values (line.substr (prefix.size ()));
   return {};
+}
+
+std::string
+output_dir (const Args & a)
+{
+  std::string dir = bench::option_string (a, "out", "bench-out");
+  g_mkdir_with_parents (dir.c_str (), 0755);
+  return dir;
 }
 
 /* ------------------------------------------------------------------ */

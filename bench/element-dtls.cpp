@@ -188,8 +188,7 @@ int
 cmd_dtls (const Args & a)
 {
   bool quick = a.count ("quick");
-  std::string out_dir = bench::option_string (a, "out", "bench-out");
-  g_mkdir_with_parents (out_dir.c_str (), 0755);
+  std::string out_dir = output_dir (a);
   long count = bench::option_long (a, "count", quick ? 5000 : 300000);
   int reps = bench::option_long (a, "reps", quick ? 1 : 3);
   long handshakes = bench::option_long (a, "handshakes", quick ? 5 : 200);
