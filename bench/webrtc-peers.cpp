@@ -29,9 +29,11 @@
  * Every ICE agent here gathers on 127.0.0.1 only: the traffic stays on
  * loopback.
  *
- * webrtcbin is driven through its signals: Debian ships no development
- * files for libgstwebrtc, so GstWebRTCSessionDescription is declared below
- * as gst/webrtc/rtcsessiondescription.h has it (a public struct, unchanged
+ * webrtcbin is driven through its signals.  Debian 12's headers for
+ * libgstwebrtc come in libgstreamer-plugins-bad1.0-dev, which depends on
+ * libopencv-dev (hundreds of MB more for every CI run), so
+ * GstWebRTCSessionDescription is declared below as
+ * gst/webrtc/rtcsessiondescription.h has it (a public struct, unchanged
  * since 1.14) and handled as the boxed type webrtcbin registers.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
