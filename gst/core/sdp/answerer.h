@@ -26,6 +26,7 @@
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 
+#include "bundle.h"
 #include "dtlsnegotiation.h"
 #include "icesdp.h"
 #include "sdpdocument.h"
@@ -71,6 +72,8 @@ struct AnswerOptions {
   DtlsPolicy dtls = DtlsPolicy::Accept;
   std::optional<Fingerprint> dtls_fingerprint;
   std::vector<StreamDtls> previous_dtls;
+  /* BUNDLE offers: declined, or accepted for ICE m-lines (bundle.h). */
+  BundlePolicy bundle = BundlePolicy::None;
 };
 
 /* What the pipeline has of one stream, read before the answer is planned. */

@@ -40,6 +40,7 @@
 #define DEFAULT_DTLS COMEDIA_SDP_DTLS_ACCEPT
 #define DEFAULT_DTLS_CERTIFICATE nullptr
 #define DEFAULT_STRICT FALSE
+#define DEFAULT_BUNDLE_POLICY COMEDIA_SDP_BUNDLE_POLICY_NONE
 
 enum
 {
@@ -71,6 +72,7 @@ enum
   PROP_DTLS_LOCAL_FINGERPRINT,
   PROP_STRICT,
   PROP_MESSAGES_REFUSED,
+  PROP_BUNDLE_POLICY,
 };
 
 namespace comedia {
@@ -106,6 +108,7 @@ struct NegotiatorSettings {
   std::shared_ptr<const comedia::DtlsCertificate> dtls_certificate;
   std::string dtls_local_fingerprint;
   gboolean strict = DEFAULT_STRICT;
+  ComediaSdpBundlePolicy bundle_policy = DEFAULT_BUNDLE_POLICY;
   std::string stun_server, turn_server, ice_addresses;
 };
 
