@@ -224,14 +224,32 @@ webrtc_checks() {  # webrtc_checks LOG WHO [TRANSPORTS]: the webrtcbin peer deco
     lab_check "$2's DTLS connected on each transport" \
         [ "$(count "$1" 'event=dtls-state .*state=connected')" -ge "${3:-2}" ]
 }
-comedia_ice_checks() {  # comedia_ice_checks LOG: the comedia side verified and decoded
-    local a v ilog=$1   # ilog: the eval'd checks run inside lab_check, where $1 is not LOG
+comedia_ice_checks() {  # comedia_ice_checks LOG [ASSOCIATIONS]: the comedia side verified and decoded
+    local a v ilog=$1 n=${2:-2}   # ilog: the eval'd checks run inside lab_check, where $1 is not LOG
     a=$(frames "$1" adec) v=$(frames "$1" vdec)
     lab_check "comedia decoded webrtcbin's Opus ($a buffers)" [ "$a" -ge 100 ]
     lab_check "comedia decoded webrtcbin's VP8 ($v frames)" [ "$v" -ge 30 ]
-    lab_check "comedia-dtls verified on both streams" \
-        eval '[ "$(grep -aE "comedia-dtls.*state=\(string\)verified" "$ilog" | grep -ac "stream=(uint)[12]")" -ge 2 ]'
+    lab_check "comedia-dtls verified on each of the $n association(s)" \
+        eval '[ "$(grep -aE "comedia-dtls.*state=\(string\)verified" "$ilog" | grep -ac "stream=(uint)[12]")" -ge $n ]'
     lab_check "no comedia-dtls failed" eval '! grep -aqE "comedia-dtls.*state=\(string\)failed" "$ilog"'
+}
+# comedia_answers MEDIA POLICY: comedia's ICE answerer on the public side
+# (MEDIA: ice_dtls_media or ice_bundle_media; sdp-negotiator bundle-policy
+# POLICY), webrtcbin behind the NAT offers with the same bundle-policy; its
+# view of the answer into answer.sdp.
+comedia_answers() {
+    # shellcheck disable=SC2207  # word splitting of the pipeline is the point
+    server=($($1) tcpserversrc host=0.0.0.0 port=$SDP_IN ! sdp-negotiator session=s
+        public-address=$LAB_SERVER_IP bundle-policy=$2 ! tcpserversink host=0.0.0.0 port=$SDP_OUT
+        async=false)
+    run_gst "$LAB_NS_SERVER" "$SLOG" $((CALL_S + 25)) "${server[@]}"
+    S=$LAB_LAST_PID
+    lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || { lab_fail "the comedia answerer did not start"; finish; }
+    webrtcbin_offers "$LAB_TMP/webrtcbin.sdp" --bundle-policy "$2"
+    lab_check "comedia ended cleanly (exit $LAB_STOP_RC, $(problems "$SLOG") error lines)" \
+        [ "$LAB_STOP_RC" = 0 -a "$(problems "$SLOG")" = 0 ]
+    # The answer: what webrtcbin's log has after "--- remote".
+    sed -n '/^--- remote/,/^--- local/p' "$LAB_TMP/webrtcbin.sdp" >"$LAB_TMP/answer.sdp"
 }
 
 case $SCENARIO in
@@ -249,19 +267,9 @@ webrtcbin-baseline)
     finish ;;
 
 webrtcbin-offers)
-    # shellcheck disable=SC2207  # word splitting of the pipeline is the point
-    server=($(ice_dtls_media) tcpserversrc host=0.0.0.0 port=$SDP_IN ! sdp-negotiator session=s
-        public-address=$LAB_SERVER_IP ! tcpserversink host=0.0.0.0 port=$SDP_OUT async=false)
-    run_gst "$LAB_NS_SERVER" "$SLOG" $((CALL_S + 25)) "${server[@]}"
-    S=$LAB_LAST_PID
-    lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || { lab_fail "the comedia answerer did not start"; finish; }
     # bundle-policy none: comedia declines BUNDLE, which webrtcbin 1.22's
     # max-compat offer does not survive (see webrtc_peer.py).
-    webrtcbin_offers "$LAB_TMP/webrtcbin.sdp" --bundle-policy none
-    lab_check "comedia ended cleanly (exit $LAB_STOP_RC, $(problems "$SLOG") error lines)" \
-        [ "$LAB_STOP_RC" = 0 -a "$(problems "$SLOG")" = 0 ]
-    # The answer: what webrtcbin's log has after "--- remote".
-    sed -n '/^--- remote/,/^--- local/p' "$LAB_TMP/webrtcbin.sdp" >"$LAB_TMP/answer.sdp"
+    comedia_answers ice_dtls_media none
     lab_check "the answer is UDP/TLS/RTP/SAVPF with a=setup:passive and a fingerprint" \
         eval 'grep -Eq "^m=audio [0-9]{2,} UDP/TLS/RTP/SAVPF 111" "$LAB_TMP/answer.sdp" &&
               grep -q "a=setup:passive" "$LAB_TMP/answer.sdp" && grep -q "a=fingerprint:sha-256" "$LAB_TMP/answer.sdp"'
@@ -271,27 +279,12 @@ webrtcbin-offers)
     finish ;;
 
 webrtcbin-bundle)
-    # shellcheck disable=SC2207  # word splitting of the pipeline is the point
-    server=($(ice_bundle_media) tcpserversrc host=0.0.0.0 port=$SDP_IN ! sdp-negotiator session=s
-        public-address=$LAB_SERVER_IP bundle-policy=max-bundle ! tcpserversink host=0.0.0.0
-        port=$SDP_OUT async=false)
-    run_gst "$LAB_NS_SERVER" "$SLOG" $((CALL_S + 25)) "${server[@]}"
-    S=$LAB_LAST_PID
-    lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || { lab_fail "the comedia answerer did not start"; finish; }
-    webrtcbin_offers "$LAB_TMP/webrtcbin.sdp" --bundle-policy max-bundle
-    lab_check "comedia ended cleanly (exit $LAB_STOP_RC, $(problems "$SLOG") error lines)" \
-        [ "$LAB_STOP_RC" = 0 -a "$(problems "$SLOG")" = 0 ]
-    sed -n '/^--- remote/,/^--- local/p' "$LAB_TMP/webrtcbin.sdp" >"$LAB_TMP/answer.sdp"
+    comedia_answers ice_bundle_media max-bundle
     lab_check "the answer bundles both m-lines" grep -Eq "^a=group:BUNDLE [^ ]+ [^ ]+" "$LAB_TMP/answer.sdp"
     lab_check "both m-lines on one port" \
         eval '[ "$(grep -E "^m=(audio|video) " "$LAB_TMP/answer.sdp" | cut -d" " -f2 | sort -u | wc -l)" = 1 ]'
     webrtc_checks "$CLOG" "webrtcbin behind the NAT" 1
-    a=$(frames "$SLOG" adec) v=$(frames "$SLOG" vdec)
-    lab_check "comedia decoded webrtcbin's Opus ($a buffers)" [ "$a" -ge 100 ]
-    lab_check "comedia decoded webrtcbin's VP8 on src_2 ($v frames)" [ "$v" -ge 30 ]
-    lab_check "one comedia-dtls association, verified" \
-        eval '[ "$(grep -aE "comedia-dtls.*state=\(string\)verified" "$SLOG" | grep -ac "stream=(uint)1")" -ge 1 ]'
-    lab_check "no comedia-dtls failed" eval '! grep -aqE "comedia-dtls.*state=\(string\)failed" "$SLOG"'
+    comedia_ice_checks "$SLOG" 1
     finish ;;
 
 comedia-offers-webrtcbin)
