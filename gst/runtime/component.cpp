@@ -301,4 +301,45 @@ DtlsTermsSlot::since (guint64 &generation, NegotiatedDtls &terms) const
   return true;
 }
 
+void
+BundleRouteSlot::set (const BundleRoutes &routes)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  if (routes == routes_)
+    return;
+  routes_ = routes;
+  generation_.fetch_add (1, std::memory_order_release);
+}
+
+void
+BundleRouteSlot::note_sent (guint32 ssrc, guint stream)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  for (auto &s : sent_)
+    if (s.first == ssrc) {
+      if (s.second != stream) {
+        s.second = stream;
+        generation_.fetch_add (1, std::memory_order_release);
+      }
+      return;
+    }
+  if (sent_.size () >= BundleRouter::kMaxSsrcs)
+    return;
+  sent_.emplace_back (ssrc, stream);
+  generation_.fetch_add (1, std::memory_order_release);
+}
+
+bool
+BundleRouteSlot::since (guint64 &generation, BundleRoutes &routes,
+    std::vector<std::pair<guint32, guint>> &sent) const
+{
+  if (generation_.load (std::memory_order_acquire) == generation)
+    return false;
+  std::lock_guard<std::mutex> guard (lock_);
+  generation = generation_.load (std::memory_order_acquire);
+  routes = routes_;
+  sent = sent_;
+  return true;
+}
+
 }  // namespace comedia

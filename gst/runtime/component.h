@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 
+#include "bundleroute.h"
 #include "dtlscertificate.h"
 #include "dtlssdp.h"
 #include "peeraddress.h"
@@ -349,6 +350,28 @@ class DtlsTermsSlot {
   std::atomic<bool> enabled_{false};
 };
 
+/* BUNDLE (RFC 9143), on the RTP component of a stream that carries a
+ * bundle's transport: how its packets go to the bundled streams (set by
+ * sdp-negotiator, read by comedia-dtlssrtpdec), and the SSRCs each bundled
+ * stream sends (noted by comedia-dtlssrtpenc), so that RTCP naming them
+ * goes to their stream. */
+class BundleRouteSlot {
+ public:
+  void set (const BundleRoutes &routes);
+  /* New SSRCs only; a stream's first ones up to BundleRouter::kMaxSsrcs. */
+  void note_sent (guint32 ssrc, guint stream);
+  /* If anything changed since @generation (start at 0): copies it out,
+   * updates @generation and returns true. */
+  bool since (guint64 &generation, BundleRoutes &routes,
+      std::vector<std::pair<guint32, guint>> &sent) const;
+
+ private:
+  mutable std::mutex lock_;
+  BundleRoutes routes_;                          /* guarded by lock_ */
+  std::vector<std::pair<guint32, guint>> sent_;  /* guarded by lock_ */
+  std::atomic<guint64> generation_{0};
+};
+
 /* One (stream, component) of a session: its parts.  Lives as long as the
  * session. */
 class Component {
@@ -368,6 +391,7 @@ class Component {
   ComponentCounters counters;
   OutboundSrtp srtp_out{counters};
   DtlsTermsSlot dtls;
+  BundleRouteSlot bundle;
 
   /* DTLS-SRTP was negotiated for this component, or for @stream_rtp (its
    * stream's RTP component: with rtcp-mux the RTCP component has no terms

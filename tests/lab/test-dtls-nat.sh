@@ -9,6 +9,11 @@
 #   webrtcbin-offers    webrtcbin behind the NAT offers to a comedia answerer:
 #                       sdp-negotiator, nicesrc ! comedia-dtlssrtpdec ! rtpbin
 #                       ! comedia-dtlssrtpenc ! nicesink, audio and video.
+#   webrtcbin-bundle    webrtcbin behind the NAT (bundle-policy=max-bundle)
+#                       offers to a comedia answerer with bundle-policy=
+#                       max-bundle: audio and video over one nicesrc/nicesink
+#                       and one DTLS association (the decoder's src_2, the
+#                       encoder's sink_2), both decoded on both sides.
 #   comedia-offers-webrtcbin  comedia behind the NAT offers (transport=ice
 #                       dtls=require) to a public webrtcbin answerer.
 #   comedia-comedia     two comedia peers, DTLS over COMEDIA, the active one
@@ -89,9 +94,10 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${COMEDIA_BUILD_DIR:-$HERE/../../build-lab}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
-SCENARIO=${1:?usage: test-dtls-nat.sh webrtcbin-baseline|webrtcbin-offers|comedia-offers-webrtcbin|comedia-comedia|baresip|baresip-ice|attack-mismatch|attack-spray|attack-copycat}
+SCENARIO=${1:?usage: test-dtls-nat.sh webrtcbin-baseline|webrtcbin-offers|webrtcbin-bundle|comedia-offers-webrtcbin|comedia-comedia|baresip|baresip-ice|attack-mismatch|attack-spray|attack-copycat}
 case $SCENARIO in
-    webrtcbin-baseline|webrtcbin-offers|comedia-offers-webrtcbin|comedia-comedia|baresip|baresip-ice) ;;
+    webrtcbin-baseline|webrtcbin-offers|webrtcbin-bundle|comedia-offers-webrtcbin) ;;
+    comedia-comedia|baresip|baresip-ice) ;;
     attack-mismatch|attack-spray|attack-copycat) ;;
     *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
 esac
@@ -165,21 +171,57 @@ msg_field() {
 # The comedia ICE endpoint (scripts/lab/natlab.sh): stream 1 Opus, stream 2
 # VP8, RTCP muxed, each stream's DTLS on its component 1.
 ice_dtls_media() { lab_ice_dtls_media "$OPUS" "$VP8"; }
-webrtc_checks() {  # webrtc_checks LOG WHO: the webrtcbin peer decoded both kinds
+# The same with BUNDLE: one nicesrc/nicesink (stream 1, Opus), VP8 on the
+# decoder's src_2 and the encoder's sink_2.
+ice_bundle_media() {
+    echo "rtpbin name=rb
+        nicesrc stream=1 component=1 ! comedia-dtlssrtpdec name=dec1 session=s stream=1 component=1
+        ! $OPUS ! rb.recv_rtp_sink_0 dec1.rtcp_src ! rb.recv_rtcp_sink_0
+        dec1.src_2 ! $VP8 ! rb.recv_rtp_sink_1 dec1.rtcp_src_2 ! rb.recv_rtcp_sink_1
+        audiotestsrc is-live=true ! audioconvert ! audioresample ! opusenc ! rtpopuspay pt=111 ! rb.send_rtp_sink_0
+        videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=15/1
+        ! vp8enc deadline=1 keyframe-max-dist=15 ! rtpvp8pay pt=96 ! rb.send_rtp_sink_1
+        rb.send_rtp_src_0 ! comedia-dtlssrtpenc name=enc1 session=s stream=1 component=1
+        ! nicesink stream=1 component=1 sync=false async=false
+        rb.send_rtcp_src_0 ! enc1.rtcp_sink
+        rb.send_rtp_src_1 ! enc1.sink_2 rb.send_rtcp_src_1 ! enc1.rtcp_sink_2
+        rb. ! rtpopusdepay ! opusdec ! fakesink name=adec silent=false sync=false async=false
+        rb. ! rtpvp8depay ! vp8dec ! fakesink name=vdec silent=false sync=false async=false"
+}
+webrtc_checks() {  # webrtc_checks LOG WHO [TRANSPORTS]: the webrtcbin peer decoded both kinds
     local a v
     a=$(decoded "$1" audio) v=$(decoded "$1" video)
     lab_check "$2 decoded audio (${a:-0} buffers of 20 ms)" [ "${a:-0}" -ge 100 ]
     lab_check "$2 decoded video (${v:-0} frames)" [ "${v:-0}" -ge 30 ]
-    lab_check "$2's DTLS connected on each transport" [ "$(count "$1" 'event=dtls-state .*state=connected')" -ge 2 ]
+    lab_check "$2's DTLS connected on each transport" \
+        [ "$(count "$1" 'event=dtls-state .*state=connected')" -ge "${3:-2}" ]
 }
-comedia_ice_checks() {  # comedia_ice_checks LOG: the comedia side verified and decoded
-    local a v ilog=$1   # ilog: the eval'd checks run inside lab_check, where $1 is not LOG
+comedia_ice_checks() {  # comedia_ice_checks LOG [ASSOCIATIONS]: the comedia side verified and decoded
+    local a v ilog=$1 n=${2:-2}   # ilog: the eval'd checks run inside lab_check, where $1 is not LOG
     a=$(frames "$1" adec) v=$(frames "$1" vdec)
     lab_check "comedia decoded webrtcbin's Opus ($a buffers)" [ "$a" -ge 100 ]
     lab_check "comedia decoded webrtcbin's VP8 ($v frames)" [ "$v" -ge 30 ]
-    lab_check "comedia-dtls verified on both streams" \
-        eval '[ "$(grep -aE "comedia-dtls.*state=\(string\)verified" "$ilog" | grep -ac "stream=(uint)[12]")" -ge 2 ]'
+    lab_check "comedia-dtls verified on each of the $n association(s)" \
+        eval '[ "$(grep -aE "comedia-dtls.*state=\(string\)verified" "$ilog" | grep -ac "stream=(uint)[12]")" -ge $n ]'
     lab_check "no comedia-dtls failed" eval '! grep -aqE "comedia-dtls.*state=\(string\)failed" "$ilog"'
+}
+# comedia_answers MEDIA POLICY: comedia's ICE answerer on the public side
+# (MEDIA: ice_dtls_media or ice_bundle_media; sdp-negotiator bundle-policy
+# POLICY), webrtcbin behind the NAT offers with the same bundle-policy; its
+# view of the answer into answer.sdp.
+comedia_answers() {
+    # shellcheck disable=SC2207  # word splitting of the pipeline is the point
+    server=($($1) tcpserversrc host=0.0.0.0 port=$SDP_IN ! sdp-negotiator session=s
+        public-address=$LAB_SERVER_IP bundle-policy=$2 ! tcpserversink host=0.0.0.0 port=$SDP_OUT
+        async=false)
+    run_gst "$LAB_NS_SERVER" "$SLOG" $((CALL_S + 25)) "${server[@]}"
+    S=$LAB_LAST_PID
+    lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || { lab_fail "the comedia answerer did not start"; finish; }
+    webrtcbin_offers "$LAB_TMP/webrtcbin.sdp" --bundle-policy "$2"
+    lab_check "comedia ended cleanly (exit $LAB_STOP_RC, $(problems "$SLOG") error lines)" \
+        [ "$LAB_STOP_RC" = 0 -a "$(problems "$SLOG")" = 0 ]
+    # The answer: what webrtcbin's log has after "--- remote".
+    sed -n '/^--- remote/,/^--- local/p' "$LAB_TMP/webrtcbin.sdp" >"$LAB_TMP/answer.sdp"
 }
 
 case $SCENARIO in
@@ -197,25 +239,24 @@ webrtcbin-baseline)
     finish ;;
 
 webrtcbin-offers)
-    # shellcheck disable=SC2207  # word splitting of the pipeline is the point
-    server=($(ice_dtls_media) tcpserversrc host=0.0.0.0 port=$SDP_IN ! sdp-negotiator session=s
-        public-address=$LAB_SERVER_IP ! tcpserversink host=0.0.0.0 port=$SDP_OUT async=false)
-    run_gst "$LAB_NS_SERVER" "$SLOG" $((CALL_S + 25)) "${server[@]}"
-    S=$LAB_LAST_PID
-    lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || { lab_fail "the comedia answerer did not start"; finish; }
     # bundle-policy none: comedia declines BUNDLE, which webrtcbin 1.22's
     # max-compat offer does not survive (see webrtc_peer.py).
-    webrtcbin_offers "$LAB_TMP/webrtcbin.sdp" --bundle-policy none
-    lab_check "comedia ended cleanly (exit $LAB_STOP_RC, $(problems "$SLOG") error lines)" \
-        [ "$LAB_STOP_RC" = 0 -a "$(problems "$SLOG")" = 0 ]
-    # The answer: what webrtcbin's log has after "--- remote".
-    sed -n '/^--- remote/,/^--- local/p' "$LAB_TMP/webrtcbin.sdp" >"$LAB_TMP/answer.sdp"
+    comedia_answers ice_dtls_media none
     lab_check "the answer is UDP/TLS/RTP/SAVPF with a=setup:passive and a fingerprint" \
         eval 'grep -Eq "^m=audio [0-9]{2,} UDP/TLS/RTP/SAVPF 111" "$LAB_TMP/answer.sdp" &&
               grep -q "a=setup:passive" "$LAB_TMP/answer.sdp" && grep -q "a=fingerprint:sha-256" "$LAB_TMP/answer.sdp"'
     lab_check "the answer accepts video too" grep -Eq "^m=video [0-9]{2,} UDP/TLS/RTP/SAVPF 96" "$LAB_TMP/answer.sdp"
     webrtc_checks "$CLOG" "webrtcbin behind the NAT"
     comedia_ice_checks "$SLOG"
+    finish ;;
+
+webrtcbin-bundle)
+    comedia_answers ice_bundle_media max-bundle
+    lab_check "the answer bundles both m-lines" grep -Eq "^a=group:BUNDLE [^ ]+ [^ ]+" "$LAB_TMP/answer.sdp"
+    lab_check "both m-lines on one port" \
+        eval '[ "$(grep -E "^m=(audio|video) " "$LAB_TMP/answer.sdp" | cut -d" " -f2 | sort -u | wc -l)" = 1 ]'
+    webrtc_checks "$CLOG" "webrtcbin behind the NAT" 1
+    comedia_ice_checks "$SLOG" 1
     finish ;;
 
 comedia-offers-webrtcbin)

@@ -239,7 +239,7 @@ write_stream (const SdpDocument & offer, guint i, const StreamDecision & d,
 {
   out.plan = d.plan;
   out.comedia_attribute = d.comedia_attribute;
-  if (d.need == StreamNeed::Ice)
+  if (d.need == StreamNeed::Ice || d.plan.bundle_tag != 0)
     return write_ice_stream (offer, i, d, supply, options, out, err);
 
   const GstSDPMessage *msg = offer.message ();
@@ -383,13 +383,82 @@ copy_times (const GstSDPMessage * from, GstSDPMessage * to)
   }
 }
 
+/* ---- BUNDLE (bundle.h) --------------------------------------------- */
+
+/* @pipeline with the group's ICE elements lent to its members. */
+LocalStreams
+lend_ice (const OfferedBundle & bundle, const LocalStreams & pipeline)
+{
+  std::vector<guint> components;
+  for (const LocalStream & l : pipeline)
+    components.push_back (l.ice_components);
+  bundle.lend_components (components);
+  LocalStreams out = pipeline;
+  out.resize (std::max (out.size (), components.size ()));
+  for (guint i = 0; i < components.size (); i++)
+    out[i].ice_components = components[i];
+  return out;
+}
+
+std::vector<bool>
+accepted_ice (const AnswerPlan & plan)
+{
+  std::vector<bool> out;
+  for (const StreamDecision & d : plan.streams)
+    out.push_back (d.plan.kind == StreamPlan::Kind::Ice);
+  return out;
+}
+
+/* The members of each group use its transport: its association's terms,
+ * and nothing gathered of their own. */
+void
+settle_bundle (const OfferedBundle & bundle, const LocalStreams & pipeline,
+    AnswerPlan & plan)
+{
+  std::vector<guint> components;
+  for (const LocalStream & l : pipeline)
+    components.push_back (l.ice_components);
+  std::vector<guint> tags = bundle.transports (accepted_ice (plan), components);
+  for (guint i = 0; i < tags.size (); i++) {
+    if (tags[i] == 0)
+      continue;
+    StreamDecision & d = plan.streams[i];
+    const StreamDecision & transport = plan.streams[tags[i] - 1];
+    d.plan.bundle_tag = tags[i];
+    d.need = StreamNeed::Nothing;
+    if (d.plan.dtls.enabled == transport.plan.dtls.enabled)
+      d.plan.dtls = transport.plan.dtls;   /* its tls-id too */
+  }
+}
+
+/* @supplies with each member's its transport's, without the candidates
+ * (RFC 9143 7.3: one transport, described once). */
+StreamSupplies
+bundled_supplies (const AnswerPlan & plan, const StreamSupplies & supplies)
+{
+  StreamSupplies out = supplies;
+  for (const StreamDecision & d : plan.streams) {
+    if (d.plan.bundle_tag == 0 || d.plan.bundle_tag > supplies.size ())
+      continue;
+    out.resize (std::max (out.size (), (size_t) d.plan.stream));
+    out[d.plan.stream - 1] = supplies[d.plan.bundle_tag - 1];
+    out[d.plan.stream - 1].ice.candidates.clear ();
+  }
+  return out;
+}
+
 }  // namespace
 
 bool
-plan_answer (const SdpDocument & offer, const LocalStreams & local,
+plan_answer (const SdpDocument & offered, const LocalStreams & pipeline,
     const AnswerOptions & options, AnswerPlan & plan, SdpError & err)
 {
   plan = AnswerPlan ();
+  /* BUNDLE: each member decided as if it offered the tagged transport. */
+  OfferedBundle bundle = read_offered_bundle (offered.message (), options.bundle);
+  SdpDocument normalized;
+  const SdpDocument & offer = bundle.normalize (offered, normalized);
+  LocalStreams local = lend_ice (bundle, pipeline);
   const GstSDPMessage *omsg = offer.message ();
   if (omsg == nullptr)
     return err.set ("no offer");
@@ -415,15 +484,21 @@ plan_answer (const SdpDocument & offer, const LocalStreams & local,
     if (!add_decision (offer, i, ls, options, true, reason, d, plan, err))
       return false;
   }
+  settle_bundle (bundle, pipeline, plan);
   return true;
 }
 
 bool
-write_answer (const SdpDocument & offer, const AnswerPlan & plan,
-    const StreamSupplies & supplies, const AnswerOptions & options, Negotiated & out,
+write_answer (const SdpDocument & offered, const AnswerPlan & plan,
+    const StreamSupplies & gathered, const AnswerOptions & options, Negotiated & out,
     SdpError & err)
 {
   out = Negotiated ();
+  /* BUNDLE: the offer as planned; members answer with their tag's supply. */
+  OfferedBundle bundle = read_offered_bundle (offered.message (), options.bundle);
+  SdpDocument normalized;
+  const SdpDocument & offer = bundle.normalize (offered, normalized);
+  StreamSupplies supplies = bundled_supplies (plan, gathered);
   const GstSDPMessage *omsg = offer.message ();
   if (omsg == nullptr || plan.streams.size () != gst_sdp_message_medias_len (omsg))
     return err.set ("the answer plan is not this offer's");
@@ -487,6 +562,8 @@ write_answer (const SdpDocument & offer, const AnswerPlan & plan,
   gst_sdp_message_set_session_name (answer.get (), options.session_name.c_str ());
   /* RFC 3264 6: the answer's t= is the offer's. */
   copy_times (omsg, answer.get ());
+  for (const std::string & group : bundle.answer_groups (omsg, accepted_ice (plan)))
+    gst_sdp_message_add_attribute (answer.get (), "group", group.c_str ());
   draft.finish (std::move (answer), address, out);
   return true;
 }

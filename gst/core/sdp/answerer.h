@@ -26,6 +26,7 @@
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 
+#include "bundle.h"
 #include "dtlsnegotiation.h"
 #include "icesdp.h"
 #include "sdpdocument.h"
@@ -76,6 +77,8 @@ struct AnswerOptions {
   std::vector<StreamDtls> previous_dtls;
   /* The same for SDES: a re-offer that keeps the peer's key keeps ours. */
   std::vector<StreamSdes> previous_sdes;
+  /* BUNDLE offers: declined, or accepted for ICE m-lines (bundle.h). */
+  BundlePolicy bundle = BundlePolicy::None;
 };
 
 /* What the pipeline has of one stream, read before the answer is planned. */

@@ -131,6 +131,9 @@ struct StreamPlan {
   SrtpKey srtp_outbound;
   /* DTLS-SRTP (RFC 5763): the keys come from the handshake, none above. */
   StreamDtls dtls;
+  /* BUNDLE (bundle.h): the stream whose ICE transport and DTLS association
+   * this one uses; 0: its own. */
+  guint bundle_tag = 0;
 };
 
 const char *stream_plan_kind_name (StreamPlan::Kind kind);

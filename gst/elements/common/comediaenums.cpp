@@ -6,6 +6,7 @@
  * gst-inspect-1.0 shows their values; and the check that the core's enums
  * carry the same values, so that the elements cast between them. */
 #include "comediaenums.h"
+#include "bundle.h"
 #include "latchpolicy.h"
 #include "offerer.h"
 #include "sdescrypto.h"
@@ -45,6 +46,9 @@ static_assert ((int) comedia::DtlsPolicy::Off == COMEDIA_SDP_DTLS_OFF
     && (int) comedia::DtlsPolicy::Accept == COMEDIA_SDP_DTLS_ACCEPT
     && (int) comedia::DtlsPolicy::Require == COMEDIA_SDP_DTLS_REQUIRE,
     "dtls values");
+static_assert ((int) comedia::BundlePolicy::None == COMEDIA_SDP_BUNDLE_POLICY_NONE
+    && (int) comedia::BundlePolicy::MaxBundle == COMEDIA_SDP_BUNDLE_POLICY_MAX_BUNDLE,
+    "bundle-policy values");
 
 /* ---- comedia-rtpsrc ---------------------------------------------------- */
 
@@ -234,5 +238,22 @@ comedia_dtls_role_get_type (void)
   };
   if (g_once_init_enter (&type))
     g_once_init_leave (&type, g_enum_register_static ("ComediaDtlsRole", values));
+  return type;
+}
+
+GType
+comedia_sdp_bundle_policy_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {COMEDIA_SDP_BUNDLE_POLICY_NONE, "Decline BUNDLE: answer without a=group, each "
+          "m-line its own transport", "none"},
+    {COMEDIA_SDP_BUNDLE_POLICY_MAX_BUNDLE, "Accept the offer's BUNDLE groups: the "
+          "bundled ICE m-lines share one ICE transport and DTLS association",
+          "max-bundle"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("ComediaSdpBundlePolicy", values));
   return type;
 }

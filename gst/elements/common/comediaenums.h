@@ -194,4 +194,22 @@ typedef enum {
 #define COMEDIA_TYPE_DTLS_ROLE (comedia_dtls_role_get_type ())
 GType comedia_dtls_role_get_type (void);
 
+/**
+ * ComediaSdpBundlePolicy:
+ * @COMEDIA_SDP_BUNDLE_POLICY_NONE: decline BUNDLE: answer without
+ *   a=group, each m-line its own transport
+ * @COMEDIA_SDP_BUNDLE_POLICY_MAX_BUNDLE: accept an offer's BUNDLE groups
+ *   (RFC 9143): the bundled ICE m-lines share one ICE transport and one
+ *   DTLS association
+ *
+ * What sdp-negotiator makes of a=group:BUNDLE.
+ */
+typedef enum {
+  COMEDIA_SDP_BUNDLE_POLICY_NONE,
+  COMEDIA_SDP_BUNDLE_POLICY_MAX_BUNDLE,
+} ComediaSdpBundlePolicy;
+
+#define COMEDIA_TYPE_SDP_BUNDLE_POLICY (comedia_sdp_bundle_policy_get_type ())
+GType comedia_sdp_bundle_policy_get_type (void);
+
 G_END_DECLS

@@ -36,6 +36,16 @@
  * names the stream and both fingerprints.  Without rtcp-mux, component 2
  * has its own element pair and its own handshake.
  *
+ * BUNDLE (RFC 9143, sdp-negotiator bundle-policy=max-bundle): one
+ * component carries several streams.  Request `src_%u` (and `rtcp_src_%u`)
+ * for bundled stream %u, the sdp-negotiator's stream number of its m-line:
+ * each decrypted packet goes to its stream by the mid header extension when
+ * negotiated, else an SSRC learnt from earlier packets, else its payload
+ * type (RTCP: by the SSRCs it names, else the element's own stream), from
+ * the routes the negotiator left in the session; `src` and `rtcp_src` keep
+ * the element's own stream.  Nothing bundled: everything on `src`, as
+ * without the pads.
+ *
  * Each change of the handshake posts a `comedia-dtls` element message with
  * `state` (started, verified, failed, closed), `stream`, `component`, and
  * `suite` and `peer-fingerprint` once verified, or `reason`.
@@ -57,6 +67,8 @@
 #include "config.h"
 
 #include "comediadtlssrtpdec.h"
+#include "bundlepads.h"
+#include "bundleroute.h"
 #include "comediaelements.h"
 #include "comediaenums.h"
 #include "dtlsreceiver.h"
@@ -105,12 +117,20 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 static GstStaticPadTemplate rtcp_src_template =
 GST_STATIC_PAD_TEMPLATE ("rtcp_src", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("application/x-rtcp"));
+/* BUNDLE: bundled stream %u's RTP and RTCP. */
+static GstStaticPadTemplate bundle_src_template =
+GST_STATIC_PAD_TEMPLATE ("src_%u", GST_PAD_SRC, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("application/x-rtp"));
+static GstStaticPadTemplate bundle_rtcp_src_template =
+GST_STATIC_PAD_TEMPLATE ("rtcp_src_%u", GST_PAD_SRC, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("application/x-rtcp"));
 
 static gboolean src_query (GstPad * pad, GstObject * parent, GstQuery * query);
 
 struct ComediaDtlsSrtpDecPrivate {
   explicit ComediaDtlsSrtpDecPrivate (ComediaDtlsSrtpDec * element)
-    : pads (GST_ELEMENT (element), &src_template, &rtcp_src_template, src_query) {}
+    : pads (GST_ELEMENT (element), &src_template, &rtcp_src_template, src_query),
+      bundle_pads (GST_ELEMENT (element)) {}
 
   std::mutex lock;            /* guards the properties */
   comedia::ComponentProperties properties;
@@ -134,8 +154,14 @@ struct ComediaDtlsSrtpDecPrivate {
   bool started = false;
   GstPad *sink = nullptr;
 
+  /* BUNDLE (streaming thread): the routes the negotiator set, the
+   * request pads of the bundled streams. */
+  comedia::BundleRouter router;
+  guint64 routes_generation = 0;
+  comedia::BundleSourcePads bundle_pads;
+
   std::atomic<guint64> dropped_before{0}, auth_failed{0},
-      replayed{0}, passed_rtp{0}, passed_rtcp{0}, not_media{0};
+      replayed{0}, passed_rtp{0}, passed_rtcp{0}, not_media{0}, unrouted{0};
 };
 
 struct _ComediaDtlsSrtpDec {
@@ -158,6 +184,9 @@ static GstStateChangeReturn comedia_dtls_srtp_dec_change_state (GstElement * ele
 static GstFlowReturn sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf);
 static gboolean sink_event (GstPad * pad, GstObject * parent, GstEvent * event);
 static gboolean sink_query (GstPad * pad, GstObject * parent, GstQuery * query);
+static GstPad *request_bundle_pad (GstElement * element, GstPadTemplate * templ,
+    const gchar * name, const GstCaps * caps);
+static void release_bundle_pad (GstElement * element, GstPad * pad);
 
 static void
 comedia_dtls_srtp_dec_class_init (ComediaDtlsSrtpDecClass * klass)
@@ -203,10 +232,16 @@ comedia_dtls_srtp_dec_class_init (ComediaDtlsSrtpDecClass * klass)
           "datagrams), dtls-send-failures (nice_agent_send refused: no ICE "
           "pair yet), dtls-failures, dropped-before-handshake (SRTP/SRTCP "
           "before the keys), auth-failed, replayed, passed-rtp, passed-rtcp, "
-          "not-media (neither DTLS nor RTP/RTCP)", GST_TYPE_STRUCTURE,
+          "not-media (neither DTLS nor RTP/RTCP), bundle-unrouted (BUNDLE: RTP "
+          "of no known bundled stream, or of one without its src_%u pad)",
+          GST_TYPE_STRUCTURE,
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
   element_class->change_state = comedia_dtls_srtp_dec_change_state;
+  element_class->request_new_pad = request_bundle_pad;
+  element_class->release_pad = release_bundle_pad;
+  gst_element_class_add_static_pad_template (element_class, &bundle_src_template);
+  gst_element_class_add_static_pad_template (element_class, &bundle_rtcp_src_template);
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_add_static_pad_template (element_class, &rtcp_src_template);
@@ -266,7 +301,8 @@ create_stats (ComediaDtlsSrtpDec * self)
       "replayed", G_TYPE_UINT64, get (priv->replayed),
       "passed-rtp", G_TYPE_UINT64, get (priv->passed_rtp),
       "passed-rtcp", G_TYPE_UINT64, get (priv->passed_rtcp),
-      "not-media", G_TYPE_UINT64, get (priv->not_media), nullptr);
+      "not-media", G_TYPE_UINT64, get (priv->not_media),
+      "bundle-unrouted", G_TYPE_UINT64, get (priv->unrouted), nullptr);
 }
 
 static void
@@ -403,9 +439,44 @@ deliver (ComediaDtlsSrtpDec * self, Side side, GstBuffer * buf)
   return self->priv->pads.deliver (side, one) ? GST_FLOW_EOS : GST_FLOW_OK;
 }
 
+/* ---- BUNDLE ----------------------------------------------------------- */
+
+/* The stream decrypted @buf belongs to: @component's own when nothing is
+ * bundled on it (BundleRouter on the negotiator's routes otherwise). */
+static guint
+bundle_route (ComediaDtlsSrtpDec * self, comedia::Component * component, bool rtcp,
+    GstBuffer * buf)
+{
+  ComediaDtlsSrtpDecPrivate *priv = self->priv;
+  comedia::BundleRoutes routes;
+  std::vector<std::pair<guint32, guint>> sent;
+  if (component->bundle.since (priv->routes_generation, routes, sent)) {
+    priv->router.set_routes (routes);
+    for (const auto & [ssrc, stream] : sent)
+      priv->router.learn (ssrc, stream);
+  }
+  if (!priv->router.routes ().bundled () || component->component != comedia::COMPONENT_RTP)
+    return component->stream;
+  return rtcp ? priv->router.route_rtcp (buf) : priv->router.route_rtp (buf);
+}
+
+static GstPad *
+request_bundle_pad (GstElement * element, GstPadTemplate * templ, const gchar * name,
+    const GstCaps * caps)
+{
+  return COMEDIA_DTLS_SRTP_DEC (element)->priv->bundle_pads.request (templ, name);
+}
+
+static void
+release_bundle_pad (GstElement * element, GstPad * pad)
+{
+  COMEDIA_DTLS_SRTP_DEC (element)->priv->bundle_pads.release (pad);
+}
+
 /* SRTP or SRTCP, once the handshake gave the key. */
 static GstFlowReturn
-unprotect_and_push (ComediaDtlsSrtpDec * self, guint component, GstBuffer * buf)
+unprotect_and_push (ComediaDtlsSrtpDec * self, comedia::Component * component,
+    GstBuffer * buf)
 {
   ComediaDtlsSrtpDecPrivate *priv = self->priv;
   buf = gst_buffer_make_writable (buf);
@@ -414,7 +485,7 @@ unprotect_and_push (ComediaDtlsSrtpDec * self, guint component, GstBuffer * buf)
     gst_buffer_unref (buf);
     return GST_FLOW_OK;
   }
-  bool rtcp = component == comedia::COMPONENT_RTCP
+  bool rtcp = component->component == comedia::COMPONENT_RTCP
       || comedia::looks_like_rtcp (map.data, map.size);
   size_t len = map.size;
   comedia::SrtpResult r = comedia::SrtpResult::AuthFailed;
@@ -441,11 +512,20 @@ unprotect_and_push (ComediaDtlsSrtpDec * self, guint component, GstBuffer * buf)
     return GST_FLOW_OK;
   }
   gst_buffer_set_size (buf, len);
+  (rtcp ? priv->passed_rtcp : priv->passed_rtp).fetch_add (1, std::memory_order_relaxed);
+  guint stream = bundle_route (self, component, rtcp, buf);
+  if (stream != component->stream) {
+    if (stream == 0 || !priv->bundle_pads.has (stream, rtcp)) {
+      priv->unrouted.fetch_add (!rtcp, std::memory_order_relaxed);
+      gst_buffer_unref (buf);
+      return GST_FLOW_OK;
+    }
+    return priv->bundle_pads.push (stream, rtcp, buf);
+  }
   /* Muxed RTCP on component 1 leaves on rtcp_src; component 2 is all
    * RTCP, on src. */
-  Side side = rtcp && component == comedia::COMPONENT_RTP ? Side::MuxedRtcp
+  Side side = rtcp && component->component == comedia::COMPONENT_RTP ? Side::MuxedRtcp
       : Side::ReadComponent;
-  (rtcp ? priv->passed_rtcp : priv->passed_rtp).fetch_add (1, std::memory_order_relaxed);
   return deliver (self, side, buf);
 }
 
@@ -480,7 +560,7 @@ sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
     priv->link->feed (map.data, map.size);   /* copied, counted there */
   gst_buffer_unmap (buf, &map);
   if (kind == comedia::DatagramClass::RtpRtcp)
-    return unprotect_and_push (self, component->component, buf);
+    return unprotect_and_push (self, component, buf);
   if (kind != comedia::DatagramClass::Dtls)
     priv->not_media.fetch_add (1, std::memory_order_relaxed);
   gst_buffer_unref (buf);
@@ -636,6 +716,7 @@ comedia_dtls_srtp_dec_change_state (GstElement * element, GstStateChange transit
         return GST_STATE_CHANGE_FAILURE;
       priv->started = false;
       priv->pads.set_stopped (false);
+      priv->bundle_pads.restart ();
       break;
     default:
       break;

@@ -18,6 +18,12 @@
  * SRTCP.  With rtcp-mux, link rtpbin's send_rtcp_src to the `rtcp_sink`
  * request pad: that RTCP goes out as SRTCP on the same component.
  *
+ * BUNDLE (RFC 9143, sdp-negotiator bundle-policy=max-bundle): request
+ * `sink_%u` (and `rtcp_sink_%u`) for bundled stream %u, another rtpbin
+ * session: its RTP and RTCP leave through the same component and
+ * association, protected with the same key; the SSRCs it sends are told to
+ * the decoder, so that RTCP naming them goes to that stream.
+ *
  * Until the handshake has completed with a verified peer certificate (and
  * after it failed), or without SDES keys, nothing is sent: plain RTP never
  * leaves through this element (plain RTP over ICE links rtpbin to nicesink
@@ -43,6 +49,8 @@
 #include "comediaelements.h"
 #include "dtlssrtpshared.h"
 #include "packetfacts.h"
+
+#include <gst/rtp/gstrtpbuffer.h>
 
 #include <atomic>
 #include <mutex>
@@ -70,6 +78,21 @@ GST_STATIC_PAD_TEMPLATE ("rtcp_sink", GST_PAD_SINK, GST_PAD_REQUEST,
     GST_STATIC_CAPS ("application/x-rtcp"));
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+/* BUNDLE: bundled stream %u's RTP and RTCP, sent on this component too. */
+static GstStaticPadTemplate bundle_sink_template =
+GST_STATIC_PAD_TEMPLATE ("sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("application/x-rtp; application/x-rtcp"));
+static GstStaticPadTemplate bundle_rtcp_sink_template =
+GST_STATIC_PAD_TEMPLATE ("rtcp_sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("application/x-rtcp"));
+
+/* What a BUNDLE request pad carries (its element_private). */
+struct BundleSink {
+  guint stream = 0;
+  bool rtcp = false;
+  bool ssrc_known = false;
+  guint32 ssrc = 0;           /* the last one noted in the component */
+};
 
 struct ComediaDtlsSrtpEncPrivate {
   std::mutex lock;            /* guards the properties and held */
@@ -107,6 +130,8 @@ static GstPad *comedia_dtls_srtp_enc_request_new_pad (GstElement * element,
 static void comedia_dtls_srtp_enc_release_pad (GstElement * element, GstPad * pad);
 static GstFlowReturn sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf);
 static gboolean sink_event (GstPad * pad, GstObject * parent, GstEvent * event);
+static void note_bundled_ssrc (comedia::Component * component, BundleSink * bundled,
+    GstBuffer * buf);
 
 static void
 comedia_dtls_srtp_enc_class_init (ComediaDtlsSrtpEncClass * klass)
@@ -140,6 +165,8 @@ comedia_dtls_srtp_enc_class_init (ComediaDtlsSrtpEncClass * klass)
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &rtcp_sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class, &bundle_sink_template);
+  gst_element_class_add_static_pad_template (element_class, &bundle_rtcp_sink_template);
   gst_element_class_set_static_metadata (element_class,
       "DTLS-SRTP over ICE, sending", "Filter/Network/RTP",
       "Protects RTP and RTCP with the outbound key of the DTLS handshake of "
@@ -240,12 +267,15 @@ sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   comedia::Component *component = priv->held.component;
   GstFlowReturn ret = GST_FLOW_OK;
   GstMapInfo map;
-  bool rtcp = component && (pad == priv->rtcp_sink
+  BundleSink *bundled = static_cast<BundleSink *> (gst_pad_get_element_private (pad));
+  bool rtcp = component && (pad == priv->rtcp_sink || (bundled && bundled->rtcp)
       || component->component == comedia::COMPONENT_RTCP);
   if (component && !rtcp && gst_buffer_map (buf, &map, GST_MAP_READ)) {
     rtcp = comedia::looks_like_rtcp (map.data, map.size);
     gst_buffer_unmap (buf, &map);
   }
+  if (component && bundled && !rtcp)
+    note_bundled_ssrc (component, bundled, buf);
   GstBuffer *out = component ? protect (priv, component, buf, rtcp) : nullptr;
   gst_buffer_unref (buf);
   if (!out)
@@ -259,15 +289,16 @@ sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   ret = gst_pad_push (priv->src, out);
   /* nicesink has no peer to refuse: an RTCP pad's error is not the
    * stream's. */
-  return pad == priv->rtcp_sink && ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
+  return pad != priv->sink && ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
 }
 
 static gboolean
 sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   ComediaDtlsSrtpEncPrivate *priv = COMEDIA_DTLS_SRTP_ENC (parent)->priv;
-  if (pad == priv->rtcp_sink) {
-    /* src carries sink's stream; rtcp_sink's RTCP joins it. */
+  if (pad != priv->sink) {
+    /* src carries sink's stream; the RTCP and the bundled streams of the
+     * request pads join it. */
     gst_event_unref (event);
     return TRUE;
   }
@@ -286,11 +317,72 @@ sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
   return gst_pad_push_event (priv->src, event);
 }
 
+/* ---- BUNDLE ----------------------------------------------------------- */
+
+/* The SSRCs a bundled stream sends, for the decoder: RTCP naming them goes
+ * to that stream.  Noted when one changes, not per packet. */
+static void
+note_bundled_ssrc (comedia::Component * component, BundleSink * bundled, GstBuffer * buf)
+{
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  if (!gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp))
+    return;
+  guint32 ssrc = gst_rtp_buffer_get_ssrc (&rtp);
+  gst_rtp_buffer_unmap (&rtp);
+  if (bundled->ssrc_known && bundled->ssrc == ssrc)
+    return;
+  bundled->ssrc_known = true;
+  bundled->ssrc = ssrc;
+  component->bundle.note_sent (ssrc, bundled->stream);
+}
+
+/* sink_%u / rtcp_sink_%u: bundled stream %u (the name's number, or the
+ * lowest free one from 2). */
+static GstPad *
+request_bundle_sink (GstElement * element, GstPadTemplate * templ, const gchar * name)
+{
+  bool rtcp = g_str_has_prefix (GST_PAD_TEMPLATE_NAME_TEMPLATE (templ), "rtcp_");
+  const char *prefix = rtcp ? "rtcp_sink_" : "sink_";
+  guint64 stream = 0;
+  if (name != nullptr && (!g_str_has_prefix (name, prefix) || !g_ascii_string_to_unsigned (
+              name + strlen (prefix), 10, 1, G_MAXUINT, &stream, nullptr)))
+    return nullptr;
+  for (guint n = 2; stream == 0; n++) {
+    gchar *candidate = g_strdup_printf ("%s%u", prefix, n);
+    GstPad *taken = gst_element_get_static_pad (element, candidate);
+    g_free (candidate);
+    if (taken)
+      gst_object_unref (taken);
+    else
+      stream = n;
+  }
+  gchar *pad_name = g_strdup_printf ("%s%u", prefix, (guint) stream);
+  GstPad *existing = gst_element_get_static_pad (element, pad_name);
+  if (existing) {
+    gst_object_unref (existing);
+    g_free (pad_name);
+    return nullptr;
+  }
+  GstPad *pad = gst_pad_new_from_template (templ, pad_name);
+  g_free (pad_name);
+  BundleSink *info = new BundleSink ();
+  info->stream = (guint) stream;
+  info->rtcp = rtcp;
+  gst_pad_set_element_private (pad, info);
+  gst_pad_set_chain_function (pad, sink_chain);
+  gst_pad_set_event_function (pad, sink_event);
+  gst_pad_set_active (pad, TRUE);
+  gst_element_add_pad (element, pad);
+  return pad;
+}
+
 static GstPad *
 comedia_dtls_srtp_enc_request_new_pad (GstElement * element, GstPadTemplate * templ,
     const gchar * name, const GstCaps * caps)
 {
   ComediaDtlsSrtpEncPrivate *priv = COMEDIA_DTLS_SRTP_ENC (element)->priv;
+  if (g_str_has_suffix (GST_PAD_TEMPLATE_NAME_TEMPLATE (templ), "_%u"))
+    return request_bundle_sink (element, templ, name);
   GST_OBJECT_LOCK (element);
   bool taken = priv->rtcp_sink != nullptr;
   GST_OBJECT_UNLOCK (element);
@@ -316,6 +408,9 @@ comedia_dtls_srtp_enc_release_pad (GstElement * element, GstPad * pad)
     priv->rtcp_sink = nullptr;
   GST_OBJECT_UNLOCK (element);
   gst_pad_set_active (pad, FALSE);
+  /* Deactivated: no chain call can see it any more. */
+  delete static_cast<BundleSink *> (gst_pad_get_element_private (pad));
+  gst_pad_set_element_private (pad, nullptr);
   gst_element_remove_pad (element, pad);
 }
 

@@ -212,6 +212,7 @@ answer_options (ComediaSdpNegotiator * self)
   o.random = srtp_random_bytes;
   o.dtls = (DtlsPolicy) priv->dtls;
   o.dtls_fingerprint = local_fingerprint (priv);
+  o.bundle = (BundlePolicy) priv->bundle_policy;
   return o;
 }
 
@@ -269,6 +270,7 @@ finish_answer (ComediaSdpNegotiator * self, ComediaSession * session,
     self->priv->last_answer.stamp_answer (offer, answer.sdp.get ());
   apply_stream_plans (GST_ELEMENT (self), session, self->priv->nice, answer.streams,
       dtls_certificate_of (self));
+  apply_bundle_routes (session, answer.sdp.get (), answer.streams);
   if (own)
     start_keepalives (self, session, answer.streams, false);
   store_descriptions (self, answer.sdp.get (), offer.message ());

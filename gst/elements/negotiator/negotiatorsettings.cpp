@@ -189,6 +189,18 @@ install_negotiator_properties (GObjectClass * gobject_class)
           "The a=fingerprint our SDP carries: \"sha-256 AB:CD:...\" of the "
           "certificate in use (dtls-certificate); NULL before READY",
           nullptr, (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  g_object_class_install_property (gobject_class, PROP_BUNDLE_POLICY,
+      g_param_spec_enum ("bundle-policy", "BUNDLE policy",
+          "BUNDLE (RFC 9143): none answers without a=group, each m-line its own "
+          "transport; max-bundle accepts an offer's a=group:BUNDLE for its ICE "
+          "m-lines: they share the ICE transport (one nicesrc/nicesink, rtcp-mux) "
+          "and DTLS association of the one whose stream the pipeline's "
+          "nicesrc/nicesink serve, and comedia-dtlssrtpdec/-enc carry the others "
+          "on their src_%u and sink_%u pads (what browsers with bundlePolicy "
+          "max-bundle need)",
+          COMEDIA_TYPE_SDP_BUNDLE_POLICY, DEFAULT_BUNDLE_POLICY,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property (gobject_class, PROP_STRICT,
       g_param_spec_boolean ("strict", "Strict",
           "What a message on the sink pad that cannot be used does (not SDP, "
@@ -313,6 +325,9 @@ set_negotiator_property (NegotiatorSettings & settings, guint prop_id,
     case PROP_STRICT:
       settings.strict = g_value_get_boolean (value);
       break;
+    case PROP_BUNDLE_POLICY:
+      settings.bundle_policy = (ComediaSdpBundlePolicy) g_value_get_enum (value);
+      break;
     case PROP_STUN_SERVER:
       s = g_value_get_string (value);
       settings.stun_server = s ? s : "";
@@ -404,6 +419,9 @@ get_negotiator_property (const NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_STRICT:
       g_value_set_boolean (value, settings.strict);
+      break;
+    case PROP_BUNDLE_POLICY:
+      g_value_set_enum (value, settings.bundle_policy);
       break;
     case PROP_STUN_SERVER:
       g_value_set_string (value, settings.stun_server.empty () ? nullptr :

@@ -41,6 +41,7 @@
 #define DEFAULT_DTLS COMEDIA_SDP_DTLS_ACCEPT
 #define DEFAULT_DTLS_CERTIFICATE nullptr
 #define DEFAULT_STRICT FALSE
+#define DEFAULT_BUNDLE_POLICY COMEDIA_SDP_BUNDLE_POLICY_NONE
 
 enum
 {
@@ -75,6 +76,7 @@ enum
   PROP_STRICT,
   PROP_MESSAGES_REFUSED,
   PROP_CANDIDATES_SKIPPED,
+  PROP_BUNDLE_POLICY,
 };
 
 namespace comedia {
@@ -110,6 +112,7 @@ struct NegotiatorSettings {
   std::shared_ptr<const comedia::DtlsCertificate> dtls_certificate;
   std::string dtls_local_fingerprint;
   gboolean strict = DEFAULT_STRICT;
+  ComediaSdpBundlePolicy bundle_policy = DEFAULT_BUNDLE_POLICY;
   std::string stun_server, turn_server, ice_addresses;
   PortRangeProperties port_range;   /* min-port, max-port */
 };

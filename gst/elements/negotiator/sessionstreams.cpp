@@ -232,15 +232,18 @@ apply_stream_plans (GstElement * self, ComediaSession * session,
     const std::shared_ptr<const DtlsCertificate> & certificate)
 {
   for (const StreamPlan & p : plans) {
-    /* A rejected stream turns DTLS off where it was on. */
-    set_dtls_terms (self, session, p, certificate);
+    /* A rejected stream turns DTLS off where it was on.  A bundled one
+     * has its tag's transport and association: nothing of its own. */
+    bool bundled = p.bundle_tag != 0;
+    if (!bundled)
+      set_dtls_terms (self, session, p, certificate);
     /* Keys before destinations (or ICE's remote candidates): a sink that
      * could send before it has its key would send plain RTP, which the
      * peer drops.  DTLS-SRTP's come from the handshake, into the same
      * components: none from here. */
     if (p.kind != StreamPlan::Kind::Rejected && !p.dtls.enabled)
       set_srtp_keys (self, session, p);
-    if (p.kind == StreamPlan::Kind::Ice) {
+    if (p.kind == StreamPlan::Kind::Ice && !bundled) {
       std::shared_ptr<IceAgent> ice = nice.agent ();
       std::string error;
       /* No nicesrc/nicesink is the pipeline's fault; credentials libnice
@@ -289,8 +292,21 @@ apply_stream_plans (GstElement * self, ComediaSession * session,
         "srtp", G_TYPE_STRING, p.dtls.enabled ? "dtls" : p.srtp_outbound.enabled () ?
             srtp_suite_info (p.srtp_outbound.suite).name : "",
         "dtls", G_TYPE_STRING, dtls_role_field (p.dtls),
-        "note", G_TYPE_STRING, p.note.c_str (), nullptr);
+        "note", G_TYPE_STRING, p.note.c_str (),
+        "bundle-tag", G_TYPE_UINT, p.bundle_tag, nullptr);
     gst_element_post_message (self, gst_message_new_element (GST_OBJECT (self), s));
+  }
+}
+
+void
+apply_bundle_routes (ComediaSession * session, const GstSDPMessage * local,
+    const std::vector<StreamPlan> & plans)
+{
+  for (const auto & [stream, routes] : bundle_routes_of (local, plans)) {
+    Component *c = routes.bundled () ? comedia_session_ensure_component (session, stream,
+        COMPONENT_RTP) : comedia_session_find_component (session, stream, COMPONENT_RTP);
+    if (c != nullptr)
+      c->bundle.set (routes);
   }
 }
 

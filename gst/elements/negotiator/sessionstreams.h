@@ -56,6 +56,12 @@ void apply_stream_plans (GstElement * element, ComediaSession * session,
     NiceProvisioner & nice, const std::vector<StreamPlan> & plans,
     const std::shared_ptr<const DtlsCertificate> & certificate);
 
+/* BUNDLE: gives each stream carrying a bundle's transport the routes of
+ * its bundled streams (bundle_routes_of: from our SDP @local), which
+ * comedia-dtlssrtpdec demultiplexes by; empty routes for the others. */
+void apply_bundle_routes (ComediaSession * session, const GstSDPMessage * local,
+    const std::vector<StreamPlan> & plans);
+
 /* Starts NAT keepalives, one every @interval_ms of silence with RTP payload
  * type @payload_type, for the streams of @plans that send somewhere;
  * @burst: send the initial burst now.  Adds each stream to @started. */

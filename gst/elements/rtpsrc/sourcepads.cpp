@@ -50,7 +50,9 @@ void
 SourcePads::start (GstCaps *caps, bool rtcp)
 {
   guint group_id = gst_util_group_id_next ();
-  start_pad (src_, caps, nullptr, group_id);
+  /* Named when the element has other source pads (comedia-dtlssrtpdec's
+   * BUNDLE pads): GStreamer asks for it then. */
+  start_pad (src_, caps, element_->numsrcpads > 1 ? "rtp" : nullptr, group_id);
   if (!rtcp)
     return;
   if (!rtcp_) {

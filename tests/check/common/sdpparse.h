@@ -19,3 +19,15 @@ parse_ok (const std::string & text)
     fail ("valid SDP rejected: %s\n%s", err.message.c_str (), text.c_str ());
   return doc;
 }
+
+/* Whether SDP text @text has @part; the checks that say which. */
+static inline bool
+contains (const std::string & text, const std::string & part)
+{
+  return text.find (part) != std::string::npos;
+}
+
+#define fail_unless_contains(text, part) \
+  fail_unless (contains (text, part), "'%s' lacks '%s'", (text).c_str (), part)
+#define fail_if_contains(text, part) \
+  fail_if (contains (text, part), "'%s' has '%s'", (text).c_str (), part)

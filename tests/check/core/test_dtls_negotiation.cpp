@@ -69,17 +69,6 @@ answer_ok (const std::string & offer_text, FakePipeline & pipeline,
   return out;
 }
 
-static bool
-contains (const std::string & text, const std::string & part)
-{
-  return text.find (part) != std::string::npos;
-}
-
-#define fail_unless_contains(text, part) \
-  fail_unless (contains (text, part), "'%s' lacks '%s'", (text).c_str (), part)
-#define fail_if_contains(text, part) \
-  fail_if (contains (text, part), "'%s' has '%s'", (text).c_str (), part)
-
 /* ---- the policy table -------------------------------------------------- */
 
 GST_START_TEST (test_answer_policy_table)

@@ -10,7 +10,8 @@
  * and a fingerprint that does not match: nothing passes, and the message
  * names both fingerprints.  SDES over ICE: two sdp-negotiators settle
  * a=crypto keys over ICE, and the same elements carry SRTP without a
- * handshake.
+ * handshake.  BUNDLE: PCMU beside the VP8 on the same component and
+ * association, through the dec's and enc's request pads.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gst/app/gstappsink.h>
@@ -33,6 +34,16 @@ GST_PLUGIN_STATIC_DECLARE (comedia);
 G_END_DECLS
 
 #define VP8_CAPS "application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96"
+#define PCMU_CAPS "application/x-rtp,media=audio,clock-rate=8000,encoding-name=PCMU,payload=0"
+
+/* BUNDLE: PCMU as stream 2 on stream 1's transport, through the dec's
+ * src_2/rtcp_src_2 and the enc's sink_2/rtcp_sink_2 (a second rtpbin
+ * session), decoded into appsink audio_out. */
+#define BUNDLED_AUDIO "dec.src_2 ! " PCMU_CAPS " ! rb.recv_rtp_sink_1 " \
+  "dec.rtcp_src_2 ! rb.recv_rtcp_sink_1 " \
+  "audiotestsrc is-live=true samplesperbuffer=160 ! audio/x-raw,rate=8000,channels=1 ! mulawenc ! rtppcmupay ! rb.send_rtp_sink_1 " \
+  "rb.send_rtp_src_1 ! enc.sink_2 rb.send_rtcp_src_1 ! enc.rtcp_sink_2 " \
+  "rb. ! rtppcmudepay ! mulawdec ! appsink name=audio_out sync=false "
 
 /* A fingerprint no certificate here has. */
 #define STRANGER_FINGERPRINT "sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:" \
@@ -46,9 +57,9 @@ struct Peer {
   /* @mux: RTCP on component 1 (rtcp-mux); else component 2 with its own
    * elements and handshake.  @negotiator: the properties of an
    * sdp-negotiator that gives the pipeline its agent and the terms; empty:
-   * the test's own agent. */
+   * the test's own agent.  @bundle: BUNDLED_AUDIO too. */
   Peer (const std::string & session, const char *role, bool mux = true,
-      const std::string & negotiator = "")
+      const std::string & negotiator = "", bool bundle = false)
   {
     std::string error;
     if (negotiator.empty ()) {
@@ -73,6 +84,8 @@ struct Peer {
         "vp8enc deadline=1 ! rtpvp8pay ! rb.send_rtp_sink_0 "
         "rb.send_rtp_src_0 ! comedia-dtlssrtpenc name=enc component=1" + props +
         "! nicesink name=nsink stream=1 component=1 sync=false async=false "
+        /* Before 'rb. !', which would take rtpbin's next pad, send_rtp_src_1. */
+        + std::string (bundle ? BUNDLED_AUDIO : "") +
         "rb. ! rtpvp8depay ! vp8dec ! appsink name=out sync=false";
     GError *err = nullptr;
     pipeline = gst_parse_launch (line.c_str (), &err);
@@ -150,9 +163,9 @@ struct Peer {
     gst_object_unref (bus);
     return found;
   }
-  bool decodes (guint ms)
+  bool decodes (guint ms, const char *sink = "out")
   {
-    GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (element ("out")),
+    GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (element (sink)),
         ms * GST_MSECOND);
     if (sample)
       gst_sample_unref (sample);
@@ -441,6 +454,53 @@ GST_START_TEST (test_sdes_best_effort_over_ice)
 
 GST_END_TEST;
 
+/* What sdp-negotiator's bundle-policy=max-bundle leaves in @session: VP8
+ * (stream 1, the transport) and PCMU (stream 2) on one transport. */
+static void
+bundle_routes (const char *session_name)
+{
+  ComediaSession *session = comedia_session_acquire (session_name);
+  comedia::BundleRoutes routes;
+  routes.entries.push_back ({1, "video", {96}});
+  routes.entries.push_back ({2, "audio", {0}});
+  comedia_session_ensure_component (session, 1, 1)->bundle.set (routes);
+  g_object_unref (session);
+}
+
+/* BUNDLE: audio and video over one ICE component and one DTLS
+ * association, told apart by the dec, joined by the enc; both decoded on
+ * both sides. */
+GST_START_TEST (test_bundled_audio_and_video)
+{
+  Peer a ("bundle-ice-a", "server", true, "", true), b ("bundle-ice-b", "server", true, "",
+      true);
+  std::string fa = a.string_property ("dec", "dtls-local-fingerprint");
+  std::string fb = b.string_property ("dec", "dtls-local-fingerprint");
+  negotiate ("bundle-ice-a", comedia::DtlsRole::Client, fb);
+  negotiate ("bundle-ice-b", comedia::DtlsRole::Server, fa);
+  bundle_routes ("bundle-ice-a");
+  bundle_routes ("bundle-ice-b");
+  a.play ();
+  b.play ();
+  connect_ice (a, b);
+  GstStructure *v = a.wait_dtls ("verified", 20000);
+  fail_unless (v != nullptr, "a: no verified handshake: %s", a.dec_stats ().c_str ());
+  gst_structure_free (v);
+  for (Peer *p : { &a, &b }) {
+    fail_unless (p->decodes (10000), "no video decoded: %s", p->dec_stats ().c_str ());
+    fail_unless (p->decodes (10000, "audio_out"), "no audio decoded: %s",
+        p->dec_stats ().c_str ());
+  }
+  /* One association: a single handshake each, nothing unrouted. */
+  fail_unless_equals_int (a.stat ("dec", "bundle-unrouted"), 0);
+  fail_unless_equals_int (b.stat ("dec", "auth-failed"), 0);
+  fail_unless (eventually (20000, [&] {
+            return a.stat ("dec", "passed-rtcp") > 0 && b.stat ("dec", "passed-rtcp") > 0;
+          }), "no RTCP passed");
+}
+
+GST_END_TEST;
+
 static Suite *
 dtls_ice_suite (void)
 {
@@ -455,6 +515,7 @@ dtls_ice_suite (void)
   tcase_add_test (tc, test_two_negotiators);
   tcase_add_test (tc, test_sdes_savp_over_ice);
   tcase_add_test (tc, test_sdes_best_effort_over_ice);
+  tcase_add_test (tc, test_bundled_audio_and_video);
   return s;
 }
 

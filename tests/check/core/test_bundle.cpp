@@ -1,0 +1,423 @@
+/* Unit tests of BUNDLE (RFC 9143): the answerer under bundle-policy
+ * (gst/core/sdp/bundle.h) and the demultiplexing of one transport's
+ * packets to the bundled streams (gst/core/packet/bundleroute.h), packet
+ * by packet.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/rtp/gstrtcpbuffer.h>
+#include <gst/rtp/gstrtpbuffer.h>
+
+#include "answerer.h"
+#include "bundle.h"
+#include "bundleroute.h"
+#include "packets.h"
+#include "sdpfakes.h"
+#include "sdpparse.h"
+
+#include <string>
+#include <vector>
+
+using namespace comedia;
+
+#define PEER_HEX "6B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:" \
+    "DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:08"
+#define OUR_HEX "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:" \
+    "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99"
+
+static const char *SESSION =
+    "v=0\n"
+    "o=- 4611731400430051336 2 IN IP4 127.0.0.1\n"
+    "s=-\n"
+    "t=0 0\n";
+
+/* One m-line as a browser offers it; @port 0 with @bundle_only is how a
+ * max-bundle offer gives the m-lines past the first. */
+static std::string
+media (const char *kind, const char *mid, guint port, const char *formats,
+    bool bundle_only = false, bool candidates = true)
+{
+  std::string m = std::string ("m=") + kind + " " + std::to_string (port)
+      + " UDP/TLS/RTP/SAVPF " + formats + "\n"
+      "c=IN IP4 198.51.100.20\n";
+  if (candidates)
+    m += "a=candidate:1 1 udp 2122260223 10.0.0.20 " + std::to_string (port)
+        + " typ host\n";
+  m += "a=ice-ufrag:Chrm\n"
+      "a=ice-pwd:chromiumpasswordchromium\n"
+      "a=fingerprint:sha-256 " PEER_HEX "\n"
+      "a=setup:actpass\n";
+  m += std::string ("a=mid:") + mid + "\n";
+  if (bundle_only)
+    m += "a=bundle-only\n";
+  m += "a=sendrecv\na=rtcp-mux\n";
+  if (g_str_equal (kind, "audio"))
+    m += "a=rtpmap:111 opus/48000/2\n";
+  else
+    m += "a=rtpmap:96 VP8/90000\n";
+  return m;
+}
+
+static std::string
+audio_video_offer (const char *groups, bool max_bundle = false)
+{
+  return std::string (SESSION) + groups + media ("audio", "0", 54400, "111")
+      + media ("video", "1", max_bundle ? 0 : 54402, "96", max_bundle, !max_bundle);
+}
+
+static AnswerOptions
+bundle_options (BundlePolicy policy)
+{
+  AnswerOptions o;
+  o.public_address = "203.0.113.5";
+  o.session_id = 42;
+  o.random = [] (uint8_t * out, size_t len) { memset (out, 7, len); };
+  std::string why;
+  o.dtls_fingerprint = parse_fingerprint ("sha-256 " OUR_HEX, why);
+  o.bundle = policy;
+  return o;
+}
+
+/* The pipeline of docs/ice.md's BUNDLE section: one nicesrc, stream 1. */
+static FakePipeline
+one_transport ()
+{
+  FakePipeline p;
+  p.n_streams = 0;
+  p.ice[1] = 1;
+  return p;
+}
+
+static Negotiated
+answer_ok (const std::string & offer, FakePipeline & pipeline, BundlePolicy policy)
+{
+  Negotiated out;
+  SdpError err;
+  fail_unless (answer_offer (parse_ok (offer), pipeline, bundle_options (policy), out, err),
+      "%s", err.message.c_str ());
+  return out;
+}
+
+static std::string
+media_of (const Negotiated & n, guint i)
+{
+  gchar *t = gst_sdp_media_as_text (gst_sdp_message_get_media (n.sdp.get (), i));
+  std::string out = strip_cr (t);
+  g_free (t);
+  return out;
+}
+
+static std::vector<std::string>
+groups_of (const Negotiated & n)
+{
+  std::vector<std::string> out;
+  for (guint k = 0;; k++) {
+    const char *g = gst_sdp_message_get_attribute_val_n (n.sdp.get (), "group", k);
+    if (g == nullptr)
+      return out;
+    out.push_back (g);
+  }
+}
+
+GST_START_TEST (test_groups_of)
+{
+  SdpDocument d = parse_ok (std::string (SESSION) + "a=group:BUNDLE 0 1\n"
+      "a=group:LS 0 1\na=group:bundle 2\n" + media ("audio", "0", 1, "111"));
+  auto groups = bundle_groups_of (d.message ());
+  fail_unless_equals_int (groups.size (), 2);
+  fail_unless_equals_int (groups[0].size (), 2);
+  fail_unless_equals_string (groups[0][1].c_str (), "1");
+  fail_unless_equals_string (groups[1][0].c_str (), "2");
+  fail_unless_equals_string (media_mid (d.message (), 0).c_str (), "0");
+  fail_unless_equals_string (media_mid (d.message (), 5).c_str (), "");
+}
+GST_END_TEST;
+
+/* max-bundle: one transport (stream 1's), gathered once; the video m-line
+ * says the same port and credentials, without candidates. */
+GST_START_TEST (test_accepted)
+{
+  FakePipeline pipeline = one_transport ();
+  Negotiated out = answer_ok (audio_video_offer ("a=group:BUNDLE 0 1\n"), pipeline,
+      BundlePolicy::MaxBundle);
+  auto groups = groups_of (out);
+  fail_unless_equals_int (groups.size (), 1);
+  fail_unless_equals_string (groups[0].c_str (), "BUNDLE 0 1");
+  fail_unless_equals_int (pipeline.gathered.size (), 1);
+  fail_unless_equals_int (pipeline.gathered[0], 1);
+
+  std::string audio = media_of (out, 0), video = media_of (out, 1);
+  fail_unless_contains (audio, "m=audio 50100 UDP/TLS/RTP/SAVPF 111\n");
+  fail_unless_contains (audio, "a=candidate:");
+  fail_unless_contains (video, "m=video 50100 UDP/TLS/RTP/SAVPF 96\n");
+  fail_if_contains (video, "a=candidate:");
+  for (const std::string & m : {audio, video}) {
+    fail_unless_contains (m, "a=ice-ufrag:LoCa\n");
+    fail_unless_contains (m, "a=rtcp-mux\n");
+    fail_unless_contains (m, "a=setup:passive\n");
+    fail_unless_contains (m, "a=fingerprint:sha-256 " OUR_HEX "\n");
+    fail_if_contains (m, "a=bundle-only");
+  }
+  fail_unless_contains (video, "a=mid:1\n");
+  fail_unless_contains (video, "a=rtpmap:96 VP8/90000\n");
+
+  fail_unless (out.streams[0].kind == StreamPlan::Kind::Ice);
+  fail_unless_equals_int (out.streams[0].bundle_tag, 0);
+  fail_unless (out.streams[1].kind == StreamPlan::Kind::Ice);
+  fail_unless_equals_int (out.streams[1].bundle_tag, 1);
+  fail_unless (out.streams[1].dtls.enabled);
+
+  /* What comedia-dtlssrtpdec routes by. */
+  auto routes = bundle_routes_of (out.sdp.get (), out.streams);
+  fail_unless_equals_int (routes.size (), 1);
+  fail_unless_equals_int (routes[0].first, 1);
+  const BundleRoutes & r = routes[0].second;
+  fail_unless_equals_int (r.entries.size (), 2);
+  fail_unless_equals_int (r.tag (), 1);
+  fail_unless_equals_string (r.entries[1].mid.c_str (), "1");
+  fail_unless_equals_int (r.entries[1].payload_types.size (), 1);
+  fail_unless_equals_int (r.entries[1].payload_types[0], 96);
+  fail_unless_equals_int (r.mid_extension_id, 0);
+}
+GST_END_TEST;
+
+/* bundle-policy=none: today's answer, each m-line its own transport; a
+ * pipeline with one transport cannot take the video. */
+GST_START_TEST (test_declined)
+{
+  FakePipeline two = one_transport ();
+  two.ice[2] = 1;
+  Negotiated out = answer_ok (audio_video_offer ("a=group:BUNDLE 0 1\n"), two,
+      BundlePolicy::None);
+  fail_unless (groups_of (out).empty ());
+  fail_unless_equals_int (two.gathered.size (), 2);
+  fail_unless_contains (media_of (out, 1), "m=video 50110 ");
+  fail_unless_contains (media_of (out, 1), "a=candidate:");
+  fail_unless_equals_int (out.streams[1].bundle_tag, 0);
+  fail_unless (bundle_routes_of (out.sdp.get (), out.streams)[0].second.entries.empty ());
+
+  FakePipeline one = one_transport ();
+  out = answer_ok (audio_video_offer ("a=group:BUNDLE 0 1\n"), one, BundlePolicy::None);
+  fail_unless (out.streams[1].kind == StreamPlan::Kind::Rejected);
+  fail_unless_contains (out.streams[1].note, "no stream 2");
+}
+GST_END_TEST;
+
+/* A max-bundle offer: m-line 1 has port 0, a=bundle-only, no candidates. */
+GST_START_TEST (test_max_bundle_offer)
+{
+  std::string offer = audio_video_offer ("a=group:BUNDLE 0 1\n", true);
+  FakePipeline pipeline = one_transport ();
+  Negotiated out = answer_ok (offer, pipeline, BundlePolicy::MaxBundle);
+  fail_unless (groups_of (out) == std::vector<std::string> {"BUNDLE 0 1"});
+  fail_unless_contains (media_of (out, 1), "m=video 50100 UDP/TLS/RTP/SAVPF 96\n");
+  fail_unless_equals_int (out.streams[1].bundle_tag, 1);
+  /* The tagged m-line's candidates are the transport's. */
+  fail_unless_equals_int (out.streams[0].remote_ice.candidates.size (), 1);
+
+  /* Declined: the bundle-only m-line stays disabled, as the offer has it. */
+  FakePipeline again = one_transport ();
+  out = answer_ok (offer, again, BundlePolicy::None);
+  fail_unless (groups_of (out).empty ());
+  fail_unless (out.streams[1].kind == StreamPlan::Kind::Rejected);
+  fail_unless_contains (out.streams[1].note, "port 0");
+}
+GST_END_TEST;
+
+/* mids: the group's order, not the m-lines', is the answer's; a mid naming
+ * no m-line is left out; an m-line without a=mid is in no group; the
+ * transport is the stream the pipeline's nicesrc serves. */
+GST_START_TEST (test_mids)
+{
+  FakePipeline pipeline = one_transport ();
+  Negotiated out = answer_ok (audio_video_offer ("a=group:BUNDLE 1 0 7\n"), pipeline,
+      BundlePolicy::MaxBundle);
+  fail_unless (groups_of (out) == std::vector<std::string> {"BUNDLE 1 0"}, "%s", strip_cr (gst_sdp_message_as_text (out.sdp.get ())).c_str ());
+  fail_unless_equals_int (out.streams[0].bundle_tag, 0);
+  fail_unless_equals_int (out.streams[1].bundle_tag, 1);
+
+  FakePipeline only_mid = one_transport ();
+  std::string no_mid = std::string (SESSION) + "a=group:BUNDLE 0\n"
+      + media ("audio", "0", 54400, "111") + media ("video", "x", 54402, "96");
+  size_t at = no_mid.find ("a=mid:x\n");
+  no_mid.erase (at, strlen ("a=mid:x\n"));
+  out = answer_ok (no_mid, only_mid, BundlePolicy::MaxBundle);
+  fail_unless (groups_of (out) == std::vector<std::string> {"BUNDLE 0"});
+  fail_unless (out.streams[1].kind == StreamPlan::Kind::Rejected);
+
+  /* A group naming no m-line at all is no group. */
+  FakePipeline nothing = one_transport ();
+  out = answer_ok (std::string (SESSION) + "a=group:BUNDLE 5 6\n"
+      + media ("audio", "0", 54400, "111"), nothing, BundlePolicy::MaxBundle);
+  fail_unless (groups_of (out).empty ());
+}
+GST_END_TEST;
+
+/* Two groups: two transports, one per group, each gathered. */
+GST_START_TEST (test_two_groups)
+{
+  FakePipeline pipeline = one_transport ();
+  pipeline.ice[3] = 1;
+  std::string offer = std::string (SESSION) + "a=group:BUNDLE 0 1\na=group:BUNDLE 2\n"
+      + media ("audio", "0", 54400, "111") + media ("video", "1", 54402, "96")
+      + media ("video", "2", 54404, "96");
+  Negotiated out = answer_ok (offer, pipeline, BundlePolicy::MaxBundle);
+  auto groups = groups_of (out);
+  fail_unless_equals_int (groups.size (), 2);
+  fail_unless_equals_string (groups[0].c_str (), "BUNDLE 0 1");
+  fail_unless_equals_string (groups[1].c_str (), "BUNDLE 2");
+  fail_unless_equals_int (pipeline.gathered.size (), 2);
+  fail_unless_equals_int (out.streams[1].bundle_tag, 1);
+  fail_unless_equals_int (out.streams[2].bundle_tag, 0);
+  fail_unless_contains (media_of (out, 2), "m=video 50120 ");
+}
+GST_END_TEST;
+
+/* ---- routing ---------------------------------------------------------- */
+
+static BundleRoutes
+audio_video_routes (guint8 mid_id = 0)
+{
+  BundleRoutes r;
+  r.mid_extension_id = mid_id;
+  r.entries.push_back ({1, "0", {111}});
+  r.entries.push_back ({2, "1", {96, 97}});
+  return r;
+}
+
+/* RTP with a one-byte-header mid extension (@id, @mid). */
+static GstBuffer *
+rtp_with_mid (guint32 ssrc, guint8 pt, guint8 id, const char *mid)
+{
+  GstBuffer *buf = gst_rtp_buffer_new_allocate (10, 0, 0);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  gst_rtp_buffer_map (buf, GST_MAP_READWRITE, &rtp);
+  gst_rtp_buffer_set_ssrc (&rtp, ssrc);
+  gst_rtp_buffer_set_payload_type (&rtp, pt);
+  gst_rtp_buffer_add_extension_onebyte_header (&rtp, id, mid, strlen (mid));
+  gst_rtp_buffer_unmap (&rtp);
+  return buf;
+}
+
+static guint
+route_rtp (BundleRouter & router, GstBuffer * buf)
+{
+  guint s = router.route_rtp (buf);
+  gst_buffer_unref (buf);
+  return s;
+}
+
+static guint
+route_rtcp (BundleRouter & router, GstBuffer * buf)
+{
+  guint s = router.route_rtcp (buf);
+  gst_buffer_unref (buf);
+  return s;
+}
+
+GST_START_TEST (test_route_payload_type_and_ssrc)
+{
+  BundleRouter router;
+  fail_unless_equals_int (route_rtp (router, make_rtp (1, 1, 111)), 0);   /* no routes */
+  router.set_routes (audio_video_routes ());
+  fail_unless_equals_int (route_rtp (router, make_rtp (0xa, 1, 111)), 1);
+  fail_unless_equals_int (route_rtp (router, make_rtp (0xb, 1, 96)), 2);
+  fail_unless_equals_int (route_rtp (router, make_rtp (0xb, 2, 97)), 2);
+  fail_unless_equals_int (route_rtp (router, make_rtp (0xc, 1, 50)), 0);   /* unknown */
+  /* The SSRC learnt wins over a payload type (video's FEC/rtx would). */
+  fail_unless_equals_int (route_rtp (router, make_rtp (0xa, 2, 96)), 1);
+  /* Not RTP at all. */
+  fail_unless_equals_int (route_rtp (router, make_bytes ({0x80, 0x60})), 0);
+  /* New routes forget the SSRCs. */
+  router.set_routes (audio_video_routes ());
+  fail_unless_equals_int (route_rtp (router, make_rtp (0xa, 3, 96)), 2);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_route_mid)
+{
+  BundleRouter router;
+  router.set_routes (audio_video_routes (3));
+  /* The mid wins over the payload type, and teaches the SSRC. */
+  fail_unless_equals_int (route_rtp (router, rtp_with_mid (0xd, 111, 3, "1")), 2);
+  fail_unless_equals_int (route_rtp (router, make_rtp (0xd, 2, 111)), 2);
+  /* Another extension id is not the mid. */
+  fail_unless_equals_int (route_rtp (router, rtp_with_mid (0xe, 111, 4, "1")), 1);
+  /* An unknown mid falls back to the payload type. */
+  fail_unless_equals_int (route_rtp (router, rtp_with_mid (0xf, 96, 3, "zz")), 2);
+}
+GST_END_TEST;
+
+/* One RTCP packet of @type, filled by @fill. */
+template <typename Fill>
+static GstBuffer *
+rtcp_packet (GstRTCPType type, Fill fill)
+{
+  GstBuffer *buf = gst_rtcp_buffer_new (1400);
+  GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+  gst_rtcp_buffer_map (buf, GST_MAP_READWRITE, &rtcp);
+  GstRTCPPacket p;
+  gst_rtcp_buffer_add_packet (&rtcp, type, &p);
+  fill (&p);
+  gst_rtcp_buffer_unmap (&rtcp);
+  return buf;
+}
+
+static GstBuffer *
+rtcp_rr (guint32 sender, std::vector<guint32> blocks)
+{
+  return rtcp_packet (GST_RTCP_TYPE_RR, [&] (GstRTCPPacket * p) {
+        gst_rtcp_packet_rr_set_ssrc (p, sender);
+        for (guint32 b : blocks)
+          gst_rtcp_packet_add_rb (p, b, 0, 0, 0, 0, 0, 0);
+      });
+}
+
+static GstBuffer *
+rtcp_pli (guint32 sender, guint32 media)
+{
+  return rtcp_packet (GST_RTCP_TYPE_PSFB, [&] (GstRTCPPacket * p) {
+        gst_rtcp_packet_fb_set_type (p, GST_RTCP_PSFB_TYPE_PLI);
+        gst_rtcp_packet_fb_set_sender_ssrc (p, sender);
+        gst_rtcp_packet_fb_set_media_ssrc (p, media);
+      });
+}
+
+GST_START_TEST (test_route_rtcp)
+{
+  BundleRouter router;
+  fail_unless_equals_int (route_rtcp (router, rtcp_rr (1, {})), 0);   /* no routes */
+  router.set_routes (audio_video_routes ());
+  /* Unknown: the tag stream. */
+  fail_unless_equals_int (route_rtcp (router, rtcp_rr (0xb, {})), 1);
+  /* By sender, once its RTP taught it. */
+  fail_unless_equals_int (route_rtp (router, make_rtp (0xb, 1, 96)), 2);
+  fail_unless_equals_int (route_rtcp (router, rtcp_rr (0xb, {})), 2);
+  /* By what it names: our video SSRC, learnt from what we send. */
+  router.learn (0x5eed, 2);
+  fail_unless_equals_int (route_rtcp (router, rtcp_rr (0x77, {0x1234, 0x5eed})), 2);
+  fail_unless_equals_int (route_rtcp (router, rtcp_pli (1, 0x5eed)), 2);
+  /* Not RTCP: the tag. */
+  fail_unless_equals_int (route_rtcp (router, make_bytes ({0x80, 0xc9, 0, 1})), 1);
+}
+GST_END_TEST;
+
+static Suite *
+bundle_suite (void)
+{
+  Suite *s = suite_create ("bundle");
+  TCase *tc = tcase_create ("general");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_groups_of);
+  tcase_add_test (tc, test_accepted);
+  tcase_add_test (tc, test_declined);
+  tcase_add_test (tc, test_max_bundle_offer);
+  tcase_add_test (tc, test_mids);
+  tcase_add_test (tc, test_two_groups);
+  tcase_add_test (tc, test_route_payload_type_and_ssrc);
+  tcase_add_test (tc, test_route_mid);
+  tcase_add_test (tc, test_route_rtcp);
+  return s;
+}
+
+GST_CHECK_MAIN (bundle);
