@@ -402,6 +402,43 @@ IceAgent::set_remote (guint stream, const IceDescription & remote, bool controll
   return true;
 }
 
+bool
+IceAgent::add_remote_candidate (guint stream, const std::string & value, std::string & error)
+{
+  guint components = this->components (stream);
+  if (components == 0) {
+    error = "the pipeline has no nicesrc/nicesink for stream " + std::to_string (stream);
+    return false;
+  }
+  std::string line = CANDIDATE_PREFIX + value;
+  NiceCandidate *c = nice_agent_parse_remote_candidate_sdp (agent_, stream, line.c_str ());
+  if (c == nullptr || c->component_id > components) {
+    error = c ? "component " + std::to_string (c->component_id) + " is not in the pipeline "
+        "(rtcp-mux?)" : "libnice cannot use it";
+    if (c)
+      nice_candidate_free (c);
+    return false;
+  }
+  GSList *one = g_slist_append (nullptr, c);
+  /* Adds to what the component has (set_remote's and earlier ones). */
+  gint added = nice_agent_set_remote_candidates (agent_, stream, c->component_id, one);
+  g_slist_free_full (one, (GDestroyNotify) nice_candidate_free);
+  if (added < 0) {
+    error = "libnice refused it";
+    return false;
+  }
+  std::lock_guard<std::mutex> guard (lock_);
+  streams_[stream].remote_summary += ", 1 trickled";
+  return true;
+}
+
+void
+IceAgent::end_remote_candidates (guint stream)
+{
+  if (components (stream) != 0)
+    nice_agent_peer_candidate_gathering_done (agent_, stream);
+}
+
 std::string
 IceAgent::tried (guint stream)
 {

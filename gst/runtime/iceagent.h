@@ -90,6 +90,14 @@ class IceAgent {
   bool set_remote (guint stream, const IceDescription & remote, bool controlling,
       std::string & error);
 
+  /* Trickle ICE (RFC 8838): one more candidate of the peer for @stream, an
+   * a=candidate value, after set_remote().  False with @error when libnice
+   * cannot use it or the stream has no such component. */
+  bool add_remote_candidate (guint stream, const std::string & value, std::string & error);
+  /* Trickle: the peer sent all its candidates for @stream (its
+   * a=end-of-candidates), so checks may conclude. */
+  void end_remote_candidates (guint stream);
+
   /* For a failure message: what this stream tried. */
   std::string tried (guint stream);
 

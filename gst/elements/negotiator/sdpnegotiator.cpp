@@ -186,6 +186,7 @@
 #include "sdpnegotiator.h"
 #include "comediaelements.h"
 #include "negotiationsteps.h"
+#include "negotiatortrickle.h"
 #include "negotiatorprivate.h"
 #include "sdpdocument.h"
 
@@ -239,6 +240,8 @@ static GstSDPMessage *comedia_sdp_negotiator_create_offer (ComediaSdpNegotiator 
 static void comedia_sdp_negotiator_set_bus (GstElement * element, GstBus * bus);
 static GstSDPMessage *comedia_sdp_negotiator_process_offer (ComediaSdpNegotiator *
     self, GstSDPMessage * offer);
+static gboolean comedia_sdp_negotiator_add_ice_candidate (ComediaSdpNegotiator * self,
+    guint mline_index, const gchar * mid, const gchar * candidate);
 static gboolean comedia_sdp_negotiator_process_answer (ComediaSdpNegotiator * self,
     GstSDPMessage * answer);
 static GstSDPMessage *comedia_sdp_negotiator_rewrite_answer (ComediaSdpNegotiator *
@@ -315,6 +318,25 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
    * Returns: (transfer full) (nullable): the rewritten answer, or %NULL
    * after posting an error
    */
+  /**
+   * ComediaSdpNegotiator::add-ice-candidate:
+   * @negotiator: the element
+   * @mline_index: the m-line of the peer's offer or answer the candidate is for
+   * @mid: (nullable): its a=mid, which wins over @mline_index when given
+   * @candidate: "candidate:..." (as webrtcbin and browsers hand it),
+   *   "a=candidate:..." or the bare value; "" or "a=end-of-candidates": the
+   *   peer has no more for this m-line
+   *
+   * Trickle ICE (RFC 8838): a candidate of the peer that came after its
+   * offer or answer, given to the ICE agent.  A candidate that cannot be
+   * used gets a warning, never an error.
+   *
+   * Returns: %TRUE if the agent took it
+   */
+  g_signal_new_class_handler ("add-ice-candidate", G_TYPE_FROM_CLASS (klass),
+      (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
+      G_CALLBACK (comedia_sdp_negotiator_add_ice_candidate), nullptr, nullptr,
+      nullptr, G_TYPE_BOOLEAN, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_STRING);
   g_signal_new_class_handler ("rewrite-answer", G_TYPE_FROM_CLASS (klass),
       (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
       G_CALLBACK (comedia_sdp_negotiator_rewrite_answer), nullptr, nullptr,
@@ -501,6 +523,13 @@ comedia_sdp_negotiator_process_offer (ComediaSdpNegotiator * self,
 }
 
 static gboolean
+comedia_sdp_negotiator_add_ice_candidate (ComediaSdpNegotiator * self, guint mline_index,
+    const gchar * mid, const gchar * candidate)
+{
+  return comedia::add_ice_candidate (self, mline_index, mid, candidate);
+}
+
+static gboolean
 comedia_sdp_negotiator_process_answer (ComediaSdpNegotiator * self,
     GstSDPMessage * answer)
 {
@@ -627,6 +656,10 @@ handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size, bool 
   const char *what = role == COMEDIA_SDP_ROLE_ANSWERER ? "offer" : "answer";
   SdpDocument doc;
   SdpError err;
+  std::string text ((const char *) data, size);
+  if (comedia::is_sdp_fragment (text))
+    return comedia::apply_sdp_fragment (self, text, err) ? GST_FLOW_OK
+        : refuse_message (self, "trickle ICE fragment", err, size);
   if (!SdpDocument::parse ((const char *) data, size, doc, err, max_size, at_eos))
     return refuse_message (self, what, err, size);
   if (role == COMEDIA_SDP_ROLE_OFFERER)

@@ -322,6 +322,85 @@ GST_START_TEST (test_ice_call_on_loopback)
 
 GST_END_TEST;
 
+/* Takes the a=candidate and a=end-of-candidates lines out of media 0 of
+ * @msg, as a trickling peer sends its description; returns the candidates. */
+static std::vector<std::string>
+take_candidates (GstSDPMessage * msg)
+{
+  std::vector<std::string> out;
+  GstSDPMedia *m = (GstSDPMedia *) gst_sdp_message_get_media (msg, 0);
+  for (guint i = 0; i < gst_sdp_media_attributes_len (m);) {
+    const GstSDPAttribute *a = gst_sdp_media_get_attribute (m, i);
+    if (g_str_equal (a->key, "candidate"))
+      out.push_back (std::string ("candidate:") + a->value);
+    if (g_str_equal (a->key, "candidate") || g_str_equal (a->key, "end-of-candidates"))
+      gst_sdp_media_remove_attribute (m, i);
+    else
+      i++;
+  }
+  return out;
+}
+
+static void
+trickle_to (GstElement * pipeline, const std::vector<std::string> & candidates)
+{
+  GstElement *neg = by_name (pipeline, "neg");
+  gboolean ok = FALSE;
+  for (const std::string & c : candidates) {
+    g_signal_emit_by_name (neg, "add-ice-candidate", 0u, nullptr, c.c_str (), &ok);
+    fail_unless (ok, "%s refused", c.c_str ());
+  }
+  /* webrtcbin's way of saying the end: an empty candidate. */
+  g_signal_emit_by_name (neg, "add-ice-candidate", 0u, nullptr, "", &ok);
+  fail_unless (ok);
+  /* An mDNS candidate: not used, a warning, never an error. */
+  g_signal_emit_by_name (neg, "add-ice-candidate", 0u, nullptr,
+      "candidate:0 1 UDP 2122252543 3c9a1b2e.local 60571 typ host", &ok);
+  fail_if (ok);
+}
+
+/* Both descriptions without candidates; each side's candidates given
+ * afterwards through add-ice-candidate, as an application relays what a
+ * trickling peer sends: ICE connects and RTP flows. */
+GST_START_TEST (test_remote_candidates_trickled)
+{
+  GstElement *offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
+  GstElement *answerer = make_peer ("");
+  gst_element_set_state (offerer, GST_STATE_PLAYING);
+  gst_element_set_state (answerer, GST_STATE_PLAYING);
+
+  GstSDPMessage *offer = nullptr, *answer = nullptr;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "create-offer", &offer);
+  fail_unless (offer != nullptr);
+  std::vector<std::string> offered = take_candidates (offer);
+  fail_unless (!offered.empty ());
+  g_signal_emit_by_name (by_name (answerer, "neg"), "process-offer", offer, &answer);
+  fail_unless (answer != nullptr);
+  std::vector<std::string> answered = take_candidates (answer);
+  fail_unless (!answered.empty ());
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "process-answer", answer, &ok);
+  fail_unless (ok);
+
+  trickle_to (answerer, offered);
+  trickle_to (offerer, answered);
+  for (guint c = 1; c <= 2; c++) {
+    fail_unless (wait_ready (offerer, c, 15000), "offerer: component %u not ready", c);
+    fail_unless (wait_ready (answerer, c, 15000), "answerer: component %u not ready", c);
+  }
+  fail_unless (rtp_flows (offerer, answerer), "no RTP offerer -> answerer");
+  fail_unless (rtp_flows (answerer, offerer), "no RTP answerer -> offerer");
+
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+  gst_element_set_state (offerer, GST_STATE_NULL);
+  gst_element_set_state (answerer, GST_STATE_NULL);
+  gst_object_unref (offerer);
+  gst_object_unref (answerer);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_ice_failure_names_stream)
 {
   GstElement *offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
@@ -489,6 +568,7 @@ ice_elements_suite (void)
   tcase_add_test (tc, test_offer_with_ice_and_comedia);
   tcase_add_test (tc, test_ice_failure_names_stream);
   tcase_add_test (tc, test_mdns_candidates_skipped);
+  tcase_add_test (tc, test_remote_candidates_trickled);
   return s;
 }
 
