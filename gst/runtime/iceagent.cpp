@@ -165,8 +165,12 @@ IceAgent::IceAgent (EventFunc on_event) : on_event_ (std::move (on_event))
 {
   context_ = g_main_context_new ();
   loop_ = g_main_loop_new (context_, FALSE);
+  /* Consent freshness (RFC 7675): the selected pair is checked every few
+   * seconds, and a peer that stops answering (a tab closed, a network
+   * gone) turns its component to failed 30 s later. */
   agent_ = nice_agent_new_full (context_, NICE_COMPATIBILITY_RFC5245,
-      NICE_AGENT_OPTION_REGULAR_NOMINATION);
+      (NiceAgentOption) (NICE_AGENT_OPTION_REGULAR_NOMINATION
+          | NICE_AGENT_OPTION_CONSENT_FRESHNESS));
   /* Nothing leaves for the outside when no server was given. */
   g_object_set (agent_, "upnp", FALSE, "ice-tcp", FALSE, nullptr);
   g_signal_connect (agent_, "candidate-gathering-done", G_CALLBACK (on_gathering_done), this);

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "icebusmessages.h"
+#include "niceprovisioner.h"
 
 #include "negotiatordebug.h"
 
@@ -46,6 +47,23 @@ IceBusMessages::post (const IceEvent & e, const std::string & session,
   }
   gst_element_post_message (element_, gst_message_new_element (GST_OBJECT (element_), s));
 
+  if (e.type == IceEvent::Type::State && (e.state == "connected" || e.state == "ready"))
+    connected_.insert (e.stream);
+  if (e.type == IceEvent::Type::State && e.state == "failed" && connected_.count (e.stream)) {
+    /* The stream had connected: the peer went away.  It ends; the rest of
+     * the pipeline (other streams, a new call) goes on. */
+    connected_.erase (e.stream);
+    failed_.insert (e.stream);
+    GST_WARNING_OBJECT (element_, "ICE stream %u component %u: consent lost (the peer "
+        "stopped answering for 30 s); ending the stream", e.stream, e.component);
+    gst_element_post_message (element_, gst_message_new_element (GST_OBJECT (element_),
+            gst_structure_new ("sdp-negotiator-ice-consent-lost",
+                "session", G_TYPE_STRING, session.c_str (),
+                "stream", G_TYPE_UINT, e.stream,
+                "component", G_TYPE_UINT, e.component, nullptr)));
+    end_stream (e.stream);
+    return;
+  }
   std::string what;
   if (e.type == IceEvent::Type::State && e.state == "failed"
       && failed_.insert (e.stream).second && tried (e.stream, what))
@@ -53,6 +71,23 @@ IceBusMessages::post (const IceEvent & e, const std::string & session,
         ("ICE failed on stream %u (component %u): no candidate pair passed the "
             "connectivity checks; tried %s", e.stream, e.component, what.c_str ()),
         ("session %s", session.c_str ()));
+}
+
+void
+IceBusMessages::end_stream (guint stream)
+{
+  GstObject *top = top_bin_of (element_);
+  for_each_element (top, [stream] (GstElement * e) {
+        guint s = 0;
+        if (!is_nice_src (e))
+          return;
+        g_object_get (e, "stream", &s, nullptr);
+        /* A live source takes EOS from outside: it unblocks its create()
+         * and pushes EOS downstream from its own thread. */
+        if (s == stream)
+          gst_element_send_event (e, gst_event_new_eos ());
+      });
+  gst_object_unref (top);
 }
 
 }  // namespace comedia

@@ -401,6 +401,57 @@ GST_START_TEST (test_remote_candidates_trickled)
 
 GST_END_TEST;
 
+/* Consent freshness (RFC 7675): one peer vanishes (its pipeline goes to
+ * NULL without a word); the other notices within 30 s of consent checks
+ * unanswered (libnice's fixed timeout), says so on the bus and ends the
+ * stream with EOS, not an error. */
+GST_START_TEST (test_consent_lost_ends_stream)
+{
+  GstElement *offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
+  GstElement *answerer = make_peer ("");
+  gst_element_set_state (offerer, GST_STATE_PLAYING);
+  gst_element_set_state (answerer, GST_STATE_PLAYING);
+  GstSDPMessage *offer = nullptr, *answer = nullptr;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "create-offer", &offer);
+  g_signal_emit_by_name (by_name (answerer, "neg"), "process-offer", offer, &answer);
+  fail_unless (answer != nullptr);
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "process-answer", answer, &ok);
+  fail_unless (ok);
+  for (guint c = 1; c <= 2; c++)
+    fail_unless (wait_ready (answerer, c, 15000), "answerer: component %u not ready", c);
+  fail_unless (rtp_flows (offerer, answerer), "no RTP offerer -> answerer");
+
+  gint64 gone = g_get_monotonic_time ();
+  gst_element_set_state (offerer, GST_STATE_NULL);
+  GstMessage *m = wait_message (answerer, 45000, [] (GstMessage * m) {
+        return GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR
+            || is_element_message (m, "sdp-negotiator-ice-consent-lost");
+      });
+  fail_unless (m != nullptr, "no consent-lost message in 45 s");
+  fail_unless (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT, "error: %s",
+      error_text (m).c_str ());
+  gint64 after_s = (g_get_monotonic_time () - gone) / G_USEC_PER_SEC;
+  fail_unless (after_s <= 40, "consent lost noticed after %" G_GINT64_FORMAT " s", after_s);
+  guint stream = 0;
+  gst_structure_get_uint (gst_message_get_structure (m), "stream", &stream);
+  fail_unless_equals_int (stream, 1);
+  gst_message_unref (m);
+  /* The stream ends cleanly: EOS reaches its sink. */
+  GstAppSink *out = GST_APP_SINK (by_name (answerer, "out"));
+  for (int i = 0; i < 50 && !gst_app_sink_is_eos (out); i++)
+    g_usleep (100 * 1000);
+  fail_unless (gst_app_sink_is_eos (out), "no EOS after consent was lost");
+
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+  gst_element_set_state (answerer, GST_STATE_NULL);
+  gst_object_unref (offerer);
+  gst_object_unref (answerer);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_ice_failure_names_stream)
 {
   GstElement *offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
@@ -569,6 +620,7 @@ ice_elements_suite (void)
   tcase_add_test (tc, test_ice_failure_names_stream);
   tcase_add_test (tc, test_mdns_candidates_skipped);
   tcase_add_test (tc, test_remote_candidates_trickled);
+  tcase_add_test (tc, test_consent_lost_ends_stream);
   return s;
 }
 
