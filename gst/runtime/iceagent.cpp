@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <nice/interfaces.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <set>
@@ -175,6 +176,7 @@ IceAgent::IceAgent (EventFunc on_event) : on_event_ (std::move (on_event))
   g_object_set (agent_, "upnp", FALSE, "ice-tcp", FALSE, nullptr);
   g_signal_connect (agent_, "candidate-gathering-done", G_CALLBACK (on_gathering_done), this);
   g_signal_connect (agent_, "component-state-changed", G_CALLBACK (on_state), this);
+  g_signal_connect (agent_, "new-candidate-full", G_CALLBACK (on_new_candidate), this);
   g_signal_connect (agent_, "new-selected-pair-full", G_CALLBACK (on_pair), this);
   thread_ = std::thread ([this] {
     g_main_context_push_thread_default (context_);
@@ -298,6 +300,10 @@ IceAgent::gather (guint stream, guint timeout_ms, IceDescription & local,
     return false;
   }
   Stream & st = it->second;
+  /* Trickle: the description leaves with the host candidates, there as
+   * soon as gathering started; the rest follow as events. */
+  if (!st.gathering && trickle_)
+    st.trickling = true;
   if (!st.gathering) {
     for (guint c = 1; turn_.set () && c <= st.components; c++)
       nice_agent_set_relay_info (agent_, stream, c, turn_.address.c_str (), turn_.port,
@@ -312,8 +318,8 @@ IceAgent::gather (guint stream, guint timeout_ms, IceDescription & local,
       return false;
     }
   }
-  if (!gathered_cond_.wait_for (guard, std::chrono::milliseconds (timeout_ms),
-          [&st] { return st.gathered; })) {
+  if (!st.trickling && !gathered_cond_.wait_for (guard,
+          std::chrono::milliseconds (timeout_ms), [&st] { return st.gathered; })) {
     error = "gathering did not finish in " + std::to_string (timeout_ms) + " ms";
     return false;
   }
@@ -329,8 +335,11 @@ IceAgent::gather (guint stream, guint timeout_ms, IceDescription & local,
       for (GSList *l = cands; l; l = l->next) {
         gchar *sdp = nice_agent_generate_local_candidate_sdp (agent_,
             (NiceCandidate *) l->data);
-        if (sdp && g_str_has_prefix (sdp, CANDIDATE_PREFIX))
-          st.local.candidates.push_back (sdp + strlen (CANDIDATE_PREFIX));
+        std::vector<std::string> & known = st.local.candidates;
+        /* Trickling: on_new_candidate may have had it already. */
+        if (sdp && g_str_has_prefix (sdp, CANDIDATE_PREFIX) && std::find (known.begin (),
+                known.end (), sdp + strlen (CANDIDATE_PREFIX)) == known.end ())
+          known.push_back (sdp + strlen (CANDIDATE_PREFIX));
         g_free (sdp);
       }
       g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
@@ -351,7 +360,74 @@ IceAgent::gather (guint stream, guint timeout_ms, IceDescription & local,
     return false;
   }
   local = st.local;
+  local.trickle = st.trickling;
   return true;
+}
+
+void
+IceAgent::set_trickle (bool trickle)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  trickle_ = trickle;
+}
+
+void
+IceAgent::trickle_event (const IceEvent & e, std::vector<IceEvent> & emit)
+{
+  Stream & st = streams_[e.stream];
+  (st.released ? emit : st.held).push_back (e);
+}
+
+void
+IceAgent::release_trickle ()
+{
+  std::vector<IceEvent> emit;
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    for (auto & [id, st] : streams_) {
+      if (!st.trickling || st.released)
+        continue;
+      st.released = true;
+      emit.insert (emit.end (), st.held.begin (), st.held.end ());
+      st.held.clear ();
+    }
+  }
+  for (const IceEvent & e : emit)
+    if (on_event_)
+      on_event_ (e);
+}
+
+void
+IceAgent::on_new_candidate (NiceAgent * agent, NiceCandidate * candidate, gpointer data)
+{
+  IceAgent *self = static_cast<IceAgent *> (data);
+  gchar *sdp = nice_agent_generate_local_candidate_sdp (agent, candidate);
+  std::string value = sdp && g_str_has_prefix (sdp, CANDIDATE_PREFIX)
+      ? sdp + strlen (CANDIDATE_PREFIX) : "";
+  g_free (sdp);
+  std::vector<IceEvent> emit;
+  {
+    std::lock_guard<std::mutex> guard (self->lock_);
+    auto it = self->streams_.find (candidate->stream_id);
+    /* Before the description's snapshot (gather()) it is in the snapshot. */
+    if (value.empty () || it == self->streams_.end () || !it->second.trickling
+        || !it->second.local.present ())
+      return;
+    std::vector<std::string> & known = it->second.local.candidates;
+    /* Those the description carried are not sent again. */
+    if (std::find (known.begin (), known.end (), value) != known.end ())
+      return;
+    known.push_back (value);
+    IceEvent e;
+    e.type = IceEvent::Type::LocalCandidate;
+    e.stream = candidate->stream_id;
+    e.component = candidate->component_id;
+    e.candidate = value;
+    self->trickle_event (e, emit);
+  }
+  for (const IceEvent & e : emit)
+    if (self->on_event_)
+      self->on_event_ (e);
 }
 
 bool
@@ -466,11 +542,21 @@ void
 IceAgent::on_gathering_done (NiceAgent * agent, guint stream, gpointer data)
 {
   IceAgent *self = static_cast<IceAgent *> (data);
+  std::vector<IceEvent> emit;
   {
     std::lock_guard<std::mutex> guard (self->lock_);
     self->streams_[stream].gathered = true;
+    if (self->streams_[stream].trickling) {
+      IceEvent e;
+      e.type = IceEvent::Type::GatheringDone;
+      e.stream = stream;
+      self->trickle_event (e, emit);
+    }
   }
   self->gathered_cond_.notify_all ();
+  for (const IceEvent & e : emit)
+    if (self->on_event_)
+      self->on_event_ (e);
 }
 
 void

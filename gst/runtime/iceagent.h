@@ -31,6 +31,9 @@ struct IceEvent {
     State,             /* state: disconnected, gathering, checking, connected,
                         * ready, failed */
     SelectedPair,      /* local / remote: "srflx 198.51.100.7:40000" */
+    LocalCandidate,    /* trickle: candidate, an a=candidate value gathered
+                        * after the description left */
+    GatheringDone,     /* trickle: no more local candidates for stream */
   };
   Type type = Type::State;
   guint stream = 0;
@@ -38,6 +41,7 @@ struct IceEvent {
   std::string state;
   std::string local, remote;
   std::string local_type, remote_type;
+  std::string candidate;
 };
 
 /* A STUN or TURN server from a URL: stun://host[:port], stun:host[:port],
@@ -78,6 +82,14 @@ class IceAgent {
   /* Components of @stream, 0 if it does not exist. */
   guint components (guint stream);
 
+  /* Trickle ICE (RFC 8838) for the streams gathered from now on: gather()
+   * returns at once with what exists (local.trickle set while gathering
+   * goes on), and later candidates come as LocalCandidate events, then
+   * GatheringDone, once release_trickle() was called (after the
+   * description that carries the first ones has left). */
+  void set_trickle (bool trickle);
+  void release_trickle ();
+
   /* Gathers the candidates of @stream once (later calls return the same)
    * and fills @local: credentials, candidates, the default candidate. */
   bool gather (guint stream, guint timeout_ms, IceDescription & local, std::string & error);
@@ -103,6 +115,10 @@ class IceAgent {
 
  private:
   static void on_gathering_done (NiceAgent * agent, guint stream, gpointer self);
+  static void on_new_candidate (NiceAgent * agent, NiceCandidate * candidate,
+      gpointer self);
+  /* With lock_: @e now if released, else held for release_trickle(). */
+  void trickle_event (const IceEvent & e, std::vector<IceEvent> & emit);
   static void on_state (NiceAgent * agent, guint stream, guint component, guint state,
       gpointer self);
   static void on_pair (NiceAgent * agent, guint stream, guint component,
@@ -118,7 +134,11 @@ class IceAgent {
   std::condition_variable gathered_cond_;
   IceServer turn_;
   bool stun_ = false;
+  bool trickle_ = false;
   struct Stream {
+    bool trickling = false;       /* its description left before gathering ended */
+    bool released = false;        /* release_trickle() was called since */
+    std::vector<IceEvent> held;   /* trickle events before that */
     guint components = 0;
     bool gathering = false;
     bool gathered = false;

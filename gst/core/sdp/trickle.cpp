@@ -125,6 +125,26 @@ fragment_media_index (const GstSDPMessage * remote, const FragmentMedia & m,
   return false;
 }
 
+bool
+peer_trickles (const GstSDPMessage * msg)
+{
+  auto has_trickle = [] (const char *options) {
+    if (options == nullptr)
+      return false;
+    gchar **tokens = g_strsplit (options, " ", -1);
+    bool found = g_strv_contains ((const gchar * const *) tokens, "trickle");
+    g_strfreev (tokens);
+    return found;
+  };
+  if (has_trickle (gst_sdp_message_get_attribute_val (msg, "ice-options")))
+    return true;
+  for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++)
+    if (has_trickle (gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (msg, i),
+                "ice-options")))
+      return true;
+  return false;
+}
+
 std::string
 candidate_value_of (const std::string & text)
 {

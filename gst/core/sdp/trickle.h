@@ -63,6 +63,10 @@ std::string build_sdp_fragment (const SdpFragment & fragment);
 bool fragment_media_index (const GstSDPMessage * remote, const FragmentMedia & m,
     guint & mline_index);
 
+/* Whether @msg (an offer) says its sender trickles: a=ice-options with
+ * "trickle" at session level or on any media. */
+bool peer_trickles (const GstSDPMessage * msg);
+
 /* A candidate as an application hands it (webrtcbin's "candidate:1 1 UDP
  * ..." or "a=candidate:..." or the bare value) as an a=candidate value; ""
  * for the end of candidates ("" or "a=end-of-candidates"). */

@@ -24,7 +24,21 @@ IceBusMessages::post (const IceEvent & e, const std::string & session,
   if (closing_)
     return;
   GstStructure *s;
-  if (e.type == IceEvent::Type::State) {
+  if (e.type == IceEvent::Type::LocalCandidate || e.type == IceEvent::Type::GatheringDone) {
+    /* Trickle: "candidate:..." as browsers' addIceCandidate() takes it,
+     * "" at the end; the m-line and its mid are the peer's offer's. */
+    guint mline = e.stream - 1;
+    std::string mid = mid_of (mline);
+    std::string candidate = e.candidate.empty () ? "" : "candidate:" + e.candidate;
+    GST_INFO_OBJECT (element_, "ICE stream %u: local candidate '%s'", e.stream,
+        candidate.c_str ());
+    s = gst_structure_new ("sdp-negotiator-ice-candidate",
+        "session", G_TYPE_STRING, session.c_str (),
+        "stream", G_TYPE_UINT, e.stream,
+        "mline-index", G_TYPE_UINT, mline,
+        "mid", G_TYPE_STRING, mid.c_str (),
+        "candidate", G_TYPE_STRING, candidate.c_str (), nullptr);
+  } else if (e.type == IceEvent::Type::State) {
     GST_INFO_OBJECT (element_, "ICE stream %u component %u: %s", e.stream, e.component,
         e.state.c_str ());
     s = gst_structure_new ("sdp-negotiator-ice-state",
@@ -71,6 +85,20 @@ IceBusMessages::post (const IceEvent & e, const std::string & session,
         ("ICE failed on stream %u (component %u): no candidate pair passed the "
             "connectivity checks; tried %s", e.stream, e.component, what.c_str ()),
         ("session %s", session.c_str ()));
+}
+
+std::string
+IceBusMessages::mid_of (guint mline)
+{
+  GstSDPMessage *remote = nullptr;
+  g_object_get (element_, "remote-description", &remote, nullptr);
+  const char *mid = remote && mline < gst_sdp_message_medias_len (remote)
+      ? gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (remote, mline), "mid")
+      : nullptr;
+  std::string out = mid ? mid : "";
+  if (remote)
+    gst_sdp_message_free (remote);
+  return out;
 }
 
 void

@@ -9,11 +9,14 @@
  * "ICE failed" error once per stream whose checks all failed, and
  * sdp-negotiator-ice-consent-lost when a component of a stream that had
  * connected fails: the peer stopped answering consent checks (RFC 7675), and the
- * stream's nicesrc elements end with EOS instead of an error. */
+ * stream's nicesrc elements end with EOS instead of an error; and with
+ * trickle ICE our candidates gathered after the answer left,
+ * sdp-negotiator-ice-candidate. */
 
 #include "iceagent.h"
 
 #include <gst/gst.h>
+#include <gst/sdp/sdp.h>
 
 #include <functional>
 #include <mutex>
@@ -44,6 +47,8 @@ class IceBusMessages {
   std::set<guint> failed_;      /* streams whose failure was posted */
   std::set<guint> connected_;   /* streams a component of which connected */
 
+  /* The a=mid of m-line @mline of the peer's description, "" if none. */
+  std::string mid_of (guint mline);
   /* Consent lost on @stream: EOS into each of its nicesrc elements. */
   void end_stream (guint stream);
 };

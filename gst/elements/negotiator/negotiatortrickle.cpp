@@ -134,4 +134,59 @@ apply_sdp_fragment (ComediaSdpNegotiator * self, const std::string & text, SdpEr
   return true;
 }
 
+void
+choose_trickle (ComediaSdpNegotiator * self, const SdpDocument & offer)
+{
+  if (std::shared_ptr<IceAgent> agent = self->priv->nice.agent ())
+    agent->set_trickle (peer_trickles (offer.message ()));
+}
+
+void
+release_local_candidates (ComediaSdpNegotiator * self, bool on_src_pad)
+{
+  {
+    std::lock_guard<std::mutex> guard (self->priv->lock);
+    self->priv->trickle_on_src = on_src_pad;
+  }
+  if (std::shared_ptr<IceAgent> agent = self->priv->nice.agent ())
+    agent->release_trickle ();
+}
+
+std::string
+local_candidate_fragment (ComediaSdpNegotiator * self, const IceEvent & e)
+{
+  if (e.type != IceEvent::Type::LocalCandidate && e.type != IceEvent::Type::GatheringDone)
+    return "";
+  SdpMessagePtr local, remote;
+  {
+    std::lock_guard<std::mutex> guard (self->priv->lock);
+    if (!self->priv->trickle_on_src)
+      return "";
+    if (self->priv->local_description)
+      local = sdp_message_copy (self->priv->local_description.get ());
+    if (self->priv->remote_description)
+      remote = sdp_message_copy (self->priv->remote_description.get ());
+  }
+  guint mline = e.stream - 1;
+  if (!local || mline >= gst_sdp_message_medias_len (local.get ()))
+    return "";
+  SdpFragment f;
+  const char *ufrag = ice_attribute (local.get (), mline, "ice-ufrag");
+  const char *pwd = ice_attribute (local.get (), mline, "ice-pwd");
+  f.ufrag = ufrag ? ufrag : "";
+  f.pwd = pwd ? pwd : "";
+  FragmentMedia m;
+  m.media = gst_sdp_message_get_media (local.get (), mline)->media;
+  const char *mid = remote && mline < gst_sdp_message_medias_len (remote.get ())
+      ? gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (remote.get (), mline),
+      "mid") : nullptr;
+  m.mid = mid ? mid : "";
+  if (e.type == IceEvent::Type::LocalCandidate)
+    m.candidates.push_back (e.candidate);
+  else
+    m.end_of_candidates = true;
+  f.media.push_back (m);
+  return build_sdp_fragment (f);
+}
+
 }  // namespace comedia

@@ -31,4 +31,17 @@ bool add_ice_candidate (ComediaSdpNegotiator * self, guint mline_index, const ch
 bool apply_sdp_fragment (ComediaSdpNegotiator * self, const std::string & text,
     SdpError & err);
 
+/* Answerer, before the ICE streams gather: trickle when @offer says the
+ * peer does (a=ice-options:trickle), else wait for gathering as before. */
+void choose_trickle (ComediaSdpNegotiator * self, const SdpDocument & offer);
+
+/* After the answer left (@on_src_pad: pushed, else returned to the
+ * application): our later candidates may go, as bus messages and, after a
+ * pushed answer, as fragments on the source pad. */
+void release_local_candidates (ComediaSdpNegotiator * self, bool on_src_pad);
+
+/* The SDP fragment of a LocalCandidate or GatheringDone event (with our
+ * answer's credentials and the offer's mid), "" for other events. */
+std::string local_candidate_fragment (ComediaSdpNegotiator * self, const IceEvent & e);
+
 }  // namespace comedia

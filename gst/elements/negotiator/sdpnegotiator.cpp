@@ -217,6 +217,7 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/sdp"));
 
 static void post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e);
+static GstFlowReturn push_text (ComediaSdpNegotiator * self, const std::string & text);
 
 #define comedia_sdp_negotiator_parent_class parent_class
 G_DEFINE_TYPE (ComediaSdpNegotiator, comedia_sdp_negotiator, GST_TYPE_ELEMENT);
@@ -496,6 +497,10 @@ post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e)
           tried = ice->tried (stream);
         return ice != nullptr;
       });
+  /* Trickle: our candidate after the answer, as an SDP fragment. */
+  std::string fragment = comedia::local_candidate_fragment (self, e);
+  if (!fragment.empty ())
+    push_text (self, fragment);
 }
 
 /* ---- action signals --------------------------------------------------- */
@@ -519,6 +524,7 @@ comedia_sdp_negotiator_process_offer (ComediaSdpNegotiator * self,
   SdpMessagePtr answer = handle_offer (self, doc, err);
   if (!answer)
     post_sdp_error (self, "offer", err);
+  comedia::release_local_candidates (self, false);
   return answer.release ();
 }
 
@@ -564,10 +570,10 @@ comedia_sdp_negotiator_rewrite_answer (ComediaSdpNegotiator * self,
 
 /* ---- data flow -------------------------------------------------------- */
 
-/* Pushes @msg as text followed by an empty line, which ends it for the
- * reader on a byte stream. */
+/* Pushes @text, a message ending with an empty line, which ends it for
+ * the reader on a byte stream. */
 static GstFlowReturn
-push_description (ComediaSdpNegotiator * self, const GstSDPMessage * msg)
+push_text (ComediaSdpNegotiator * self, const std::string & text)
 {
   ComediaSdpNegotiatorPrivate *priv = self->priv;
   std::lock_guard<std::mutex> guard (priv->push_lock);
@@ -583,13 +589,18 @@ push_description (ComediaSdpNegotiator * self, const GstSDPMessage * msg)
     gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
     priv->src_started = true;
   }
-  std::string text = comedia::sdp_message_to_text (msg) + "\r\n";
   GstBuffer *buf = gst_buffer_new_memdup (text.data (), text.size ());
   GstFlowReturn ret = gst_pad_push (self->srcpad, buf);
   /* Nothing linked: the application reads the bus messages instead. */
   if (ret == GST_FLOW_NOT_LINKED)
     ret = GST_FLOW_OK;
   return ret;
+}
+
+static GstFlowReturn
+push_description (ComediaSdpNegotiator * self, const GstSDPMessage * msg)
+{
+  return push_text (self, comedia::sdp_message_to_text (msg) + "\r\n");
 }
 
 /* A message from the sink pad that could not be used (@what: "offer" or
@@ -668,7 +679,10 @@ handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size, bool 
   SdpMessagePtr answer = handle_offer (self, doc, err);
   if (!answer)
     return refuse_message (self, what, err, size);
-  return push_description (self, answer.get ());
+  GstFlowReturn ret = push_description (self, answer.get ());
+  /* Trickle: our later candidates follow the answer, never precede it. */
+  comedia::release_local_candidates (self, true);
+  return ret;
 }
 
 /* Answers (or applies) every complete message of the sink pad's stream; at

@@ -405,6 +405,107 @@ GST_END_TEST;
  * NULL without a word); the other notices within 30 s of consent checks
  * unanswered (libnice's fixed timeout), says so on the bus and ends the
  * stream with EOS, not an error. */
+/* What the answerer pushes on its source pad (linked or not). */
+static GstPadProbeReturn
+collect_text (GstPad *, GstPadProbeInfo * info, gpointer data)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstMapInfo map;
+  if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    static_cast<std::string *> (data)->append ((const char *) map.data, map.size);
+    gst_buffer_unmap (buf, &map);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/* Trickle both ways: an offer saying a=ice-options:trickle, sent without
+ * candidates (they follow through add-ice-candidate); the answer comes
+ * without waiting for gathering, says trickle, and our later candidates
+ * and their end come as sdp-negotiator-ice-candidate messages (handed to
+ * the offerer) and as SDP fragments on the source pad after the answer. */
+GST_START_TEST (test_trickle_both_ways)
+{
+  GstElement *offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
+  GstElement *answerer = make_peer ("");
+  std::string pushed;
+  GstPad *src = gst_element_get_static_pad (by_name (answerer, "neg"), "src");
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, collect_text, &pushed, nullptr);
+  gst_object_unref (src);
+  gst_element_set_state (offerer, GST_STATE_PLAYING);
+  gst_element_set_state (answerer, GST_STATE_PLAYING);
+
+  /* The offer reaches the answerer's sink pad, as from a socket. */
+  GstElement *sdp_in = gst_element_factory_make ("appsrc", nullptr);
+  gst_bin_add (GST_BIN (answerer), sdp_in);
+  fail_unless (gst_element_link (sdp_in, by_name (answerer, "neg")));
+  gst_element_sync_state_with_parent (sdp_in);
+
+  GstSDPMessage *offer = nullptr, *answer = nullptr;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "create-offer", &offer);
+  fail_unless (offer != nullptr);
+  gst_sdp_message_add_attribute (offer, "ice-options", "trickle");
+  std::vector<std::string> offered = take_candidates (offer);
+  std::string offer_text = sdp_text (offer) + "\r\n";
+  gst_app_src_push_buffer (GST_APP_SRC (sdp_in), gst_buffer_new_memdup (offer_text.data (),
+          offer_text.size ()));
+  GstMessage *created = wait_message (answerer, 10000, [] (GstMessage * m) {
+        return is_element_message (m, "sdp-negotiator-answer-created");
+      });
+  fail_unless (created != nullptr, "no answer");
+  gst_structure_get (gst_message_get_structure (created), "sdp", GST_TYPE_SDP_MESSAGE,
+      &answer, nullptr);
+  gst_message_unref (created);
+  fail_unless (answer != nullptr);
+  const GstSDPMedia *am = gst_sdp_message_get_media (answer, 0);
+  fail_unless_equals_string (gst_sdp_media_get_attribute_val (am, "ice-options"), "trickle");
+  fail_unless (gst_sdp_media_get_attribute_val (am, "end-of-candidates") == nullptr,
+      "%s", sdp_text (answer).c_str ());
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "process-answer", answer, &ok);
+  fail_unless (ok);
+  trickle_to (answerer, offered);
+
+  /* Ours, up to the end ("" candidate), relayed as an application does. */
+  bool ended = false;
+  while (!ended) {
+    GstMessage *m = wait_message (answerer, 10000, [] (GstMessage * m) {
+          return is_element_message (m, "sdp-negotiator-ice-candidate");
+        });
+    fail_unless (m != nullptr, "no end of our candidates");
+    const GstStructure *s = gst_message_get_structure (m);
+    guint mline = 99;
+    gst_structure_get_uint (s, "mline-index", &mline);
+    fail_unless_equals_int (mline, 0);
+    const char *candidate = gst_structure_get_string (s, "candidate");
+    ended = candidate[0] == '\0';
+    g_signal_emit_by_name (by_name (offerer, "neg"), "add-ice-candidate", mline,
+        gst_structure_get_string (s, "mid"), candidate, &ok);
+    fail_unless (ok, "%s", candidate);
+    gst_message_unref (m);
+  }
+  for (guint c = 1; c <= 2; c++) {
+    fail_unless (wait_ready (offerer, c, 15000), "offerer: component %u not ready", c);
+    fail_unless (wait_ready (answerer, c, 15000), "answerer: component %u not ready", c);
+  }
+  fail_unless (rtp_flows (offerer, answerer), "no RTP offerer -> answerer");
+  /* The source pad: the answer, then fragments up to the end. */
+  fail_unless (g_str_has_prefix (pushed.c_str (), "v=0\r\n"), "%s", pushed.c_str ());
+  std::string::size_type fragment = pushed.find ("\r\n\r\na=ice-ufrag:");
+  fail_unless (fragment != std::string::npos, "%s", pushed.c_str ());
+  fail_unless (pushed.find ("m=video 9 RTP/AVP 0\r\n", fragment) != std::string::npos);
+  fail_unless (g_str_has_suffix (pushed.c_str (), "a=end-of-candidates\r\n\r\n"), "%s",
+      pushed.c_str ());
+
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+  gst_element_set_state (offerer, GST_STATE_NULL);
+  gst_element_set_state (answerer, GST_STATE_NULL);
+  gst_object_unref (offerer);
+  gst_object_unref (answerer);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_consent_lost_ends_stream)
 {
   GstElement *offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
@@ -621,6 +722,7 @@ ice_elements_suite (void)
   tcase_add_test (tc, test_mdns_candidates_skipped);
   tcase_add_test (tc, test_remote_candidates_trickled);
   tcase_add_test (tc, test_consent_lost_ends_stream);
+  tcase_add_test (tc, test_trickle_both_ways);
   return s;
 }
 
