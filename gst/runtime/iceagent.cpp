@@ -513,6 +513,20 @@ IceAgent::add_remote_candidate (guint stream, const std::string & value, std::st
 }
 
 void
+IceAgent::restart_stream (guint stream)
+{
+  if (components (stream) == 0 || !nice_agent_restart_stream (agent_, stream))
+    return;
+  std::lock_guard<std::mutex> guard (lock_);
+  Stream & st = streams_[stream];
+  st.local = IceDescription ();
+  st.remote_ufrag.clear ();
+  st.remote_summary.clear ();
+  st.trickling = st.released = false;
+  st.held.clear ();
+}
+
+void
 IceAgent::end_remote_candidates (guint stream)
 {
   if (components (stream) != 0)

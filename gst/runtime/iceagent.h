@@ -110,6 +110,12 @@ class IceAgent {
    * a=end-of-candidates), so checks may conclude. */
   void end_remote_candidates (guint stream);
 
+  /* ICE restart (RFC 8445 9) of @stream: new local credentials, the
+   * candidates kept; the next gather() gives them and the next set_remote()
+   * takes the peer's new credentials and candidates.  nicesrc/nicesink keep
+   * the agent and the stream, so media resumes on the new pair. */
+  void restart_stream (guint stream);
+
   /* For a failure message: what this stream tried. */
   std::string tried (guint stream);
 

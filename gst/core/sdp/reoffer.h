@@ -56,6 +56,8 @@ struct AnsweredStream {
   TransportAddress local;     /* the ports answered */
   MediaDirection direction = MediaDirection::Unspecified;   /* ours */
   StreamDtls dtls;            /* its DTLS-SRTP, any transport */
+  /* The peer's ICE credentials in the offer answered; "" without ICE. */
+  std::string ice_ufrag, ice_pwd;
 };
 
 /* What a re-offer changes on one stream, against the last answer. */
@@ -127,6 +129,12 @@ class AnsweredSession {
    * without, the same fingerprints) keeps the association
    * (dtls_needs_new_association) and our tls-id. */
   std::vector<StreamDtls> previous_dtls () const;
+
+  /* ICE restart (RFC 8445 9, RFC 8839 4.4.1.1.1): the streams (1-based) of
+   * @offer whose ice-ufrag or ice-pwd differ from those of the offer last
+   * answered, on a stream answered with ICE then.  Empty for a first offer,
+   * for one without ICE and for the same credentials again. */
+  std::vector<guint> ice_restarts (const SdpDocument & offer) const;
 
   /* Stream @stream (1-based) as last answered, or nullptr. */
   const AnsweredStream *stream (guint stream) const;

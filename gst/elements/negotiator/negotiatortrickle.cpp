@@ -135,6 +135,20 @@ apply_sdp_fragment (ComediaSdpNegotiator * self, const std::string & text, SdpEr
 }
 
 void
+restart_ice_where_asked (ComediaSdpNegotiator * self, const SdpDocument & offer)
+{
+  ComediaSdpNegotiatorPrivate *priv = self->priv;
+  std::shared_ptr<IceAgent> agent = priv->nice.agent ();
+  if (agent == nullptr || !priv->last_answer.answered ())
+    return;
+  for (guint stream : priv->last_answer.ice_restarts (offer)) {
+    GST_INFO_OBJECT (self, "stream %u: the offer has new ICE credentials: ICE restart",
+        stream);
+    agent->restart_stream (stream);
+  }
+}
+
+void
 choose_trickle (ComediaSdpNegotiator * self, const SdpDocument & offer)
 {
   if (std::shared_ptr<IceAgent> agent = self->priv->nice.agent ())

@@ -31,6 +31,11 @@ bool add_ice_candidate (ComediaSdpNegotiator * self, guint mline_index, const ch
 bool apply_sdp_fragment (ComediaSdpNegotiator * self, const std::string & text,
     SdpError & err);
 
+/* Answerer, with the negotiation lock, before the answer is written: the
+ * streams whose ICE credentials @offer changes (an ICE restart, a browser
+ * changing networks) restart on the same agent. */
+void restart_ice_where_asked (ComediaSdpNegotiator * self, const SdpDocument & offer);
+
 /* Answerer, before the ICE streams gather: trickle when @offer says the
  * peer does (a=ice-options:trickle), else wait for gathering as before. */
 void choose_trickle (ComediaSdpNegotiator * self, const SdpDocument & offer);

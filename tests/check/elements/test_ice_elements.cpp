@@ -706,6 +706,40 @@ GST_START_TEST (test_mdns_candidates_skipped)
 
 GST_END_TEST;
 
+/* An ICE restart (a re-offer with new ice-ufrag/ice-pwd) on the same
+ * agent: the answer carries new local credentials; the same credentials
+ * again keep them. */
+GST_START_TEST (test_ice_restart_new_credentials)
+{
+  GstElement *p = launch ("sdp-negotiator name=neg ice-addresses=127.0.0.1 "
+      "nicesrc stream=1 component=1 ! fakesink");
+  fail_unless (gst_element_set_state (p, GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+  auto answer_ufrag = [p] (const char *ufrag, const char *pwd, guint version) -> std::string {
+    GstSDPMessage *offer = sdp_from (std::string ("v=0\r\no=- 1 ") + std::to_string (version) +
+        " IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        "m=video 9 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\na=rtcp-mux\r\n"
+        "a=ice-ufrag:" + ufrag + "\r\na=ice-pwd:" + pwd + "\r\n"
+        "a=candidate:1 1 UDP 2130706431 127.0.0.1 9 typ host\r\na=end-of-candidates\r\n");
+    GstSDPMessage *answer = nullptr;
+    g_signal_emit_by_name (by_name (p, "neg"), "process-offer", offer, &answer);
+    fail_unless (answer != nullptr);
+    std::string out = gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (answer, 0),
+        "ice-ufrag");
+    gst_sdp_message_free (offer);
+    gst_sdp_message_free (answer);
+    return out;
+  };
+  std::string first_ufrag = answer_ufrag ("abcd", "abcdefghijklmnopqrstuvwx", 1);
+  std::string again_ufrag = answer_ufrag ("abcd", "abcdefghijklmnopqrstuvwx", 2);
+  fail_unless_equals_string (again_ufrag.c_str (), first_ufrag.c_str ());
+  std::string restarted = answer_ufrag ("wxyz", "zyxwvutsrqponmlkjihgfedc", 3);
+  fail_if (restarted == first_ufrag, "the restart kept ice-ufrag %s", first_ufrag.c_str ());
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
 static Suite *
 ice_elements_suite (void)
 {
@@ -723,6 +757,7 @@ ice_elements_suite (void)
   tcase_add_test (tc, test_remote_candidates_trickled);
   tcase_add_test (tc, test_consent_lost_ends_stream);
   tcase_add_test (tc, test_trickle_both_ways);
+  tcase_add_test (tc, test_ice_restart_new_credentials);
   return s;
 }
 
