@@ -243,6 +243,30 @@ rtp_flows (GstElement * from, GstElement * to)
   return false;
 }
 
+/* Both components of both peers ready, and RTP both ways. */
+static void
+check_connected (GstElement * offerer, GstElement * answerer)
+{
+  for (guint c = 1; c <= 2; c++) {
+    fail_unless (wait_ready (offerer, c, 15000), "offerer: component %u not ready", c);
+    fail_unless (wait_ready (answerer, c, 15000), "answerer: component %u not ready", c);
+  }
+  fail_unless (rtp_flows (offerer, answerer), "no RTP offerer -> answerer");
+  fail_unless (rtp_flows (answerer, offerer), "no RTP answerer -> offerer");
+}
+
+static void
+end_call (GstElement * offerer, GstElement * answerer, GstSDPMessage * offer,
+    GstSDPMessage * answer)
+{
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+  gst_element_set_state (offerer, GST_STATE_NULL);
+  gst_element_set_state (answerer, GST_STATE_NULL);
+  gst_object_unref (offerer);
+  gst_object_unref (answerer);
+}
+
 GST_START_TEST (test_ice_call_on_loopback)
 {
   GstElement *offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
@@ -312,15 +336,24 @@ GST_START_TEST (test_ice_call_on_loopback)
   fail_unless (rtp_flows (offerer, answerer), "no RTP offerer -> answerer");
   fail_unless (rtp_flows (answerer, offerer), "no RTP answerer -> offerer");
 
-  gst_sdp_message_free (offer);
-  gst_sdp_message_free (answer);
-  gst_element_set_state (offerer, GST_STATE_NULL);
-  gst_element_set_state (answerer, GST_STATE_NULL);
-  gst_object_unref (offerer);
-  gst_object_unref (answerer);
+  end_call (offerer, answerer, offer, answer);
 }
 
 GST_END_TEST;
+
+/* Two peers on loopback, PLAYING; returns the offerer's offer. */
+static GstSDPMessage *
+start_peers (GstElement *& offerer, GstElement *& answerer)
+{
+  offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
+  answerer = make_peer ("");
+  gst_element_set_state (offerer, GST_STATE_PLAYING);
+  gst_element_set_state (answerer, GST_STATE_PLAYING);
+  GstSDPMessage *offer = nullptr;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "create-offer", &offer);
+  fail_unless (offer != nullptr);
+  return offer;
+}
 
 /* Takes the a=candidate and a=end-of-candidates lines out of media 0 of
  * @msg, as a trickling peer sends its description; returns the candidates. */
@@ -364,14 +397,8 @@ trickle_to (GstElement * pipeline, const std::vector<std::string> & candidates)
  * trickling peer sends: ICE connects and RTP flows. */
 GST_START_TEST (test_remote_candidates_trickled)
 {
-  GstElement *offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
-  GstElement *answerer = make_peer ("");
-  gst_element_set_state (offerer, GST_STATE_PLAYING);
-  gst_element_set_state (answerer, GST_STATE_PLAYING);
-
-  GstSDPMessage *offer = nullptr, *answer = nullptr;
-  g_signal_emit_by_name (by_name (offerer, "neg"), "create-offer", &offer);
-  fail_unless (offer != nullptr);
+  GstElement *offerer, *answerer;
+  GstSDPMessage *offer = start_peers (offerer, answerer), *answer = nullptr;
   std::vector<std::string> offered = take_candidates (offer);
   fail_unless (!offered.empty ());
   g_signal_emit_by_name (by_name (answerer, "neg"), "process-offer", offer, &answer);
@@ -384,19 +411,9 @@ GST_START_TEST (test_remote_candidates_trickled)
 
   trickle_to (answerer, offered);
   trickle_to (offerer, answered);
-  for (guint c = 1; c <= 2; c++) {
-    fail_unless (wait_ready (offerer, c, 15000), "offerer: component %u not ready", c);
-    fail_unless (wait_ready (answerer, c, 15000), "answerer: component %u not ready", c);
-  }
-  fail_unless (rtp_flows (offerer, answerer), "no RTP offerer -> answerer");
-  fail_unless (rtp_flows (answerer, offerer), "no RTP answerer -> offerer");
+  check_connected (offerer, answerer);
 
-  gst_sdp_message_free (offer);
-  gst_sdp_message_free (answer);
-  gst_element_set_state (offerer, GST_STATE_NULL);
-  gst_element_set_state (answerer, GST_STATE_NULL);
-  gst_object_unref (offerer);
-  gst_object_unref (answerer);
+  end_call (offerer, answerer, offer, answer);
 }
 
 GST_END_TEST;
@@ -425,8 +442,8 @@ collect_text (GstPad *, GstPadProbeInfo * info, gpointer data)
  * the offerer) and as SDP fragments on the source pad after the answer. */
 GST_START_TEST (test_trickle_both_ways)
 {
-  GstElement *offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
-  GstElement *answerer = make_peer ("");
+  GstElement *offerer, *answerer;
+  GstSDPMessage *offer = start_peers (offerer, answerer), *answer = nullptr;
   std::string pushed;
   GstPad *src = gst_element_get_static_pad (by_name (answerer, "neg"), "src");
   gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, collect_text, &pushed, nullptr);
@@ -440,9 +457,6 @@ GST_START_TEST (test_trickle_both_ways)
   fail_unless (gst_element_link (sdp_in, by_name (answerer, "neg")));
   gst_element_sync_state_with_parent (sdp_in);
 
-  GstSDPMessage *offer = nullptr, *answer = nullptr;
-  g_signal_emit_by_name (by_name (offerer, "neg"), "create-offer", &offer);
-  fail_unless (offer != nullptr);
   gst_sdp_message_add_attribute (offer, "ice-options", "trickle");
   std::vector<std::string> offered = take_candidates (offer);
   std::string offer_text = sdp_text (offer) + "\r\n";
@@ -483,11 +497,7 @@ GST_START_TEST (test_trickle_both_ways)
     fail_unless (ok, "%s", candidate);
     gst_message_unref (m);
   }
-  for (guint c = 1; c <= 2; c++) {
-    fail_unless (wait_ready (offerer, c, 15000), "offerer: component %u not ready", c);
-    fail_unless (wait_ready (answerer, c, 15000), "answerer: component %u not ready", c);
-  }
-  fail_unless (rtp_flows (offerer, answerer), "no RTP offerer -> answerer");
+  check_connected (offerer, answerer);
   /* The source pad: the answer, then fragments up to the end. */
   fail_unless (g_str_has_prefix (pushed.c_str (), "v=0\r\n"), "%s", pushed.c_str ());
   std::string::size_type fragment = pushed.find ("\r\n\r\na=ice-ufrag:");
@@ -496,24 +506,15 @@ GST_START_TEST (test_trickle_both_ways)
   fail_unless (g_str_has_suffix (pushed.c_str (), "a=end-of-candidates\r\n\r\n"), "%s",
       pushed.c_str ());
 
-  gst_sdp_message_free (offer);
-  gst_sdp_message_free (answer);
-  gst_element_set_state (offerer, GST_STATE_NULL);
-  gst_element_set_state (answerer, GST_STATE_NULL);
-  gst_object_unref (offerer);
-  gst_object_unref (answerer);
+  end_call (offerer, answerer, offer, answer);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_consent_lost_ends_stream)
 {
-  GstElement *offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
-  GstElement *answerer = make_peer ("");
-  gst_element_set_state (offerer, GST_STATE_PLAYING);
-  gst_element_set_state (answerer, GST_STATE_PLAYING);
-  GstSDPMessage *offer = nullptr, *answer = nullptr;
-  g_signal_emit_by_name (by_name (offerer, "neg"), "create-offer", &offer);
+  GstElement *offerer, *answerer;
+  GstSDPMessage *offer = start_peers (offerer, answerer), *answer = nullptr;
   g_signal_emit_by_name (by_name (answerer, "neg"), "process-offer", offer, &answer);
   fail_unless (answer != nullptr);
   gboolean ok = FALSE;
