@@ -151,8 +151,13 @@ restart_ice_where_asked (ComediaSdpNegotiator * self, const SdpDocument & offer)
 void
 choose_trickle (ComediaSdpNegotiator * self, const SdpDocument & offer)
 {
+  bool allowed;
+  {
+    std::lock_guard<std::mutex> guard (self->priv->lock);
+    allowed = self->priv->trickle;
+  }
   if (std::shared_ptr<IceAgent> agent = self->priv->nice.agent ())
-    agent->set_trickle (peer_trickles (offer.message ()));
+    agent->set_trickle (allowed && peer_trickles (offer.message ()));
 }
 
 void

@@ -741,6 +741,41 @@ GST_START_TEST (test_ice_restart_new_credentials)
 
 GST_END_TEST;
 
+/* The answer to a trickling offer, by a negotiator with @props. */
+static std::string
+answer_trickling_offer (const char *props)
+{
+  GstElement *p = launch (std::string ("sdp-negotiator name=neg ice-addresses=127.0.0.1 ") +
+      props + " nicesrc stream=1 component=1 ! fakesink");
+  fail_unless (gst_element_set_state (p, GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+  GstSDPMessage *offer = sdp_from ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+      "a=ice-options:trickle\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+      "m=video 9 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\na=rtcp-mux\r\n"
+      "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n");
+  GstSDPMessage *answer = nullptr;
+  g_signal_emit_by_name (by_name (p, "neg"), "process-offer", offer, &answer);
+  fail_unless (answer != nullptr);
+  std::string text = sdp_text (answer);
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+  return text;
+}
+
+/* trickle=false: a trickling offer is answered after gathering, as before. */
+GST_START_TEST (test_trickle_property)
+{
+  std::string text = answer_trickling_offer ("");
+  fail_unless (text.find ("a=ice-options:trickle") != std::string::npos, "%s", text.c_str ());
+  fail_unless (text.find ("a=end-of-candidates") == std::string::npos, "%s", text.c_str ());
+  text = answer_trickling_offer ("trickle=false");
+  fail_unless (text.find ("a=ice-options:trickle") == std::string::npos, "%s", text.c_str ());
+  fail_unless (text.find ("a=end-of-candidates") != std::string::npos, "%s", text.c_str ());
+}
+
+GST_END_TEST;
+
 static Suite *
 ice_elements_suite (void)
 {
@@ -759,6 +794,7 @@ ice_elements_suite (void)
   tcase_add_test (tc, test_consent_lost_ends_stream);
   tcase_add_test (tc, test_trickle_both_ways);
   tcase_add_test (tc, test_ice_restart_new_credentials);
+  tcase_add_test (tc, test_trickle_property);
   return s;
 }
 
