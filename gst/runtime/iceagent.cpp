@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 #include <nice/interfaces.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <set>
@@ -166,12 +167,17 @@ IceAgent::IceAgent (EventFunc on_event) : on_event_ (std::move (on_event))
 {
   context_ = g_main_context_new ();
   loop_ = g_main_loop_new (context_, FALSE);
+  /* Consent freshness (RFC 7675): the selected pair is checked every few
+   * seconds, and a peer that stops answering (a tab closed, a network
+   * gone) turns its component to failed 30 s later. */
   agent_ = nice_agent_new_full (context_, NICE_COMPATIBILITY_RFC5245,
-      NICE_AGENT_OPTION_REGULAR_NOMINATION);
+      (NiceAgentOption) (NICE_AGENT_OPTION_REGULAR_NOMINATION
+          | NICE_AGENT_OPTION_CONSENT_FRESHNESS));
   /* Nothing leaves for the outside when no server was given. */
   g_object_set (agent_, "upnp", FALSE, "ice-tcp", FALSE, nullptr);
   g_signal_connect (agent_, "candidate-gathering-done", G_CALLBACK (on_gathering_done), this);
   g_signal_connect (agent_, "component-state-changed", G_CALLBACK (on_state), this);
+  g_signal_connect (agent_, "new-candidate-full", G_CALLBACK (on_new_candidate), this);
   g_signal_connect (agent_, "new-selected-pair-full", G_CALLBACK (on_pair), this);
   thread_ = std::thread ([this] {
     g_main_context_push_thread_default (context_);
@@ -296,8 +302,8 @@ IceAgent::components (guint stream)
 }
 
 bool
-IceAgent::gather (guint stream, guint timeout_ms, IceDescription & local,
-    std::string & error)
+IceAgent::gather (guint stream, bool controlling, guint timeout_ms,
+    IceDescription & local, std::string & error)
 {
   std::unique_lock<std::mutex> guard (lock_);
   auto it = streams_.find (stream);
@@ -306,12 +312,17 @@ IceAgent::gather (guint stream, guint timeout_ms, IceDescription & local,
     return false;
   }
   Stream & st = it->second;
+  /* Trickle: the description leaves with the host candidates, there as
+   * soon as gathering started; the rest follow as events. */
+  if (!st.gathering && trickle_)
+    st.trickling = true;
   if (!st.gathering) {
     for (guint c = 1; turn_.set () && c <= st.components; c++)
       nice_agent_set_relay_info (agent_, stream, c, turn_.address.c_str (), turn_.port,
           turn_.user.c_str (), turn_.password.c_str (), turn_.relay_type);
     st.gathering = true;
     guard.unlock ();
+    g_object_set (agent_, "controlling-mode", (gboolean) controlling, nullptr);
     bool started = nice_agent_gather_candidates (agent_, stream);
     guard.lock ();
     if (!started) {
@@ -324,8 +335,8 @@ IceAgent::gather (guint stream, guint timeout_ms, IceDescription & local,
       return false;
     }
   }
-  if (!gathered_cond_.wait_for (guard, std::chrono::milliseconds (timeout_ms),
-          [&st] { return st.gathered; })) {
+  if (!st.trickling && !gathered_cond_.wait_for (guard,
+          std::chrono::milliseconds (timeout_ms), [&st] { return st.gathered; })) {
     error = "gathering did not finish in " + std::to_string (timeout_ms) + " ms";
     return false;
   }
@@ -341,8 +352,11 @@ IceAgent::gather (guint stream, guint timeout_ms, IceDescription & local,
       for (GSList *l = cands; l; l = l->next) {
         gchar *sdp = nice_agent_generate_local_candidate_sdp (agent_,
             (NiceCandidate *) l->data);
-        if (sdp && g_str_has_prefix (sdp, CANDIDATE_PREFIX))
-          st.local.candidates.push_back (sdp + strlen (CANDIDATE_PREFIX));
+        std::vector<std::string> & known = st.local.candidates;
+        /* Trickling: on_new_candidate may have had it already. */
+        if (sdp && g_str_has_prefix (sdp, CANDIDATE_PREFIX) && std::find (known.begin (),
+                known.end (), sdp + strlen (CANDIDATE_PREFIX)) == known.end ())
+          known.push_back (sdp + strlen (CANDIDATE_PREFIX));
         g_free (sdp);
       }
       g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
@@ -364,7 +378,76 @@ IceAgent::gather (guint stream, guint timeout_ms, IceDescription & local,
     return false;
   }
   local = st.local;
+  local.trickle = st.trickling;
   return true;
+}
+
+void
+IceAgent::set_trickle (bool trickle)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  trickle_ = trickle;
+}
+
+void
+IceAgent::trickle_event (const IceEvent & e, std::vector<IceEvent> & emit)
+{
+  Stream & st = streams_[e.stream];
+  (st.released ? emit : st.held).push_back (e);
+}
+
+void
+IceAgent::release_trickle ()
+{
+  std::vector<IceEvent> emit;
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    for (auto & [id, st] : streams_) {
+      if (!st.trickling || st.released)
+        continue;
+      st.released = true;
+      emit.insert (emit.end (), st.held.begin (), st.held.end ());
+      st.held.clear ();
+    }
+  }
+  for (const IceEvent & e : emit)
+    if (on_event_)
+      on_event_ (e);
+}
+
+void
+IceAgent::on_new_candidate (NiceAgent * agent, NiceCandidate * candidate, gpointer data)
+{
+  IceAgent *self = static_cast<IceAgent *> (data);
+  gchar *sdp = nice_agent_generate_local_candidate_sdp (agent, candidate);
+  std::string value = sdp && g_str_has_prefix (sdp, CANDIDATE_PREFIX)
+      ? sdp + strlen (CANDIDATE_PREFIX) : "";
+  g_free (sdp);
+  /* As gather() wrote the description's: trickled ones are announced too. */
+  value = announce_candidate (value, self->deployment_.announced_address);
+  std::vector<IceEvent> emit;
+  {
+    std::lock_guard<std::mutex> guard (self->lock_);
+    auto it = self->streams_.find (candidate->stream_id);
+    /* Before the description's snapshot (gather()) it is in the snapshot. */
+    if (value.empty () || it == self->streams_.end () || !it->second.trickling
+        || !it->second.local.present ())
+      return;
+    std::vector<std::string> & known = it->second.local.candidates;
+    /* Those the description carried are not sent again. */
+    if (std::find (known.begin (), known.end (), value) != known.end ())
+      return;
+    known.push_back (value);
+    IceEvent e;
+    e.type = IceEvent::Type::LocalCandidate;
+    e.stream = candidate->stream_id;
+    e.component = candidate->component_id;
+    e.candidate = value;
+    self->trickle_event (e, emit);
+  }
+  for (const IceEvent & e : emit)
+    if (self->on_event_)
+      self->on_event_ (e);
 }
 
 bool
@@ -419,6 +502,57 @@ IceAgent::set_remote (guint stream, const IceDescription & remote, bool controll
   return true;
 }
 
+bool
+IceAgent::add_remote_candidate (guint stream, const std::string & value, std::string & error)
+{
+  guint components = this->components (stream);
+  if (components == 0) {
+    error = "the pipeline has no nicesrc/nicesink for stream " + std::to_string (stream);
+    return false;
+  }
+  std::string line = CANDIDATE_PREFIX + value;
+  NiceCandidate *c = nice_agent_parse_remote_candidate_sdp (agent_, stream, line.c_str ());
+  if (c == nullptr || c->component_id > components) {
+    error = c ? "component " + std::to_string (c->component_id) + " is not in the pipeline "
+        "(rtcp-mux?)" : "libnice cannot use it";
+    if (c)
+      nice_candidate_free (c);
+    return false;
+  }
+  GSList *one = g_slist_append (nullptr, c);
+  /* Adds to what the component has (set_remote's and earlier ones). */
+  gint added = nice_agent_set_remote_candidates (agent_, stream, c->component_id, one);
+  g_slist_free_full (one, (GDestroyNotify) nice_candidate_free);
+  if (added < 0) {
+    error = "libnice refused it";
+    return false;
+  }
+  std::lock_guard<std::mutex> guard (lock_);
+  streams_[stream].remote_summary += ", 1 trickled";
+  return true;
+}
+
+void
+IceAgent::restart_stream (guint stream)
+{
+  if (components (stream) == 0 || !nice_agent_restart_stream (agent_, stream))
+    return;
+  std::lock_guard<std::mutex> guard (lock_);
+  Stream & st = streams_[stream];
+  st.local = IceDescription ();
+  st.remote_ufrag.clear ();
+  st.remote_summary.clear ();
+  st.trickling = st.released = false;
+  st.held.clear ();
+}
+
+void
+IceAgent::end_remote_candidates (guint stream)
+{
+  if (components (stream) != 0)
+    nice_agent_peer_candidate_gathering_done (agent_, stream);
+}
+
 std::string
 IceAgent::tried (guint stream)
 {
@@ -442,11 +576,21 @@ void
 IceAgent::on_gathering_done (NiceAgent * agent, guint stream, gpointer data)
 {
   IceAgent *self = static_cast<IceAgent *> (data);
+  std::vector<IceEvent> emit;
   {
     std::lock_guard<std::mutex> guard (self->lock_);
     self->streams_[stream].gathered = true;
+    if (self->streams_[stream].trickling) {
+      IceEvent e;
+      e.type = IceEvent::Type::GatheringDone;
+      e.stream = stream;
+      self->trickle_event (e, emit);
+    }
   }
   self->gathered_cond_.notify_all ();
+  for (const IceEvent & e : emit)
+    if (self->on_event_)
+      self->on_event_ (e);
 }
 
 void

@@ -32,6 +32,9 @@ struct IceEvent {
     State,             /* state: disconnected, gathering, checking, connected,
                         * ready, failed */
     SelectedPair,      /* local / remote: "srflx 198.51.100.7:40000" */
+    LocalCandidate,    /* trickle: candidate, an a=candidate value gathered
+                        * after the description left */
+    GatheringDone,     /* trickle: no more local candidates for stream */
   };
   Type type = Type::State;
   guint stream = 0;
@@ -39,6 +42,7 @@ struct IceEvent {
   std::string state;
   std::string local, remote;
   std::string local_type, remote_type;
+  std::string candidate;
 };
 
 /* A STUN or TURN server from a URL: stun://host[:port], stun:host[:port],
@@ -94,9 +98,22 @@ class IceAgent {
   /* Components of @stream, 0 if it does not exist. */
   guint components (guint stream);
 
+  /* Trickle ICE (RFC 8838) for the streams gathered from now on: gather()
+   * returns at once with what exists (local.trickle set while gathering
+   * goes on), and later candidates come as LocalCandidate events, then
+   * GatheringDone, once release_trickle() was called (after the
+   * description that carries the first ones has left). */
+  void set_trickle (bool trickle);
+  void release_trickle ();
+
   /* Gathers the candidates of @stream once (later calls return the same)
-   * and fills @local: credentials, candidates, the default candidate. */
-  bool gather (guint stream, guint timeout_ms, IceDescription & local, std::string & error);
+   * and fills @local: credentials, candidates, the default candidate.
+   * @controlling is the agent's role from then on: libnice keeps the role
+   * it had when its checks began (0.1.21 ignores a later switch until a
+   * restart), so it must be right before gathering, or a full-ICE offerer
+   * such as a browser meets a role conflict (487) first. */
+  bool gather (guint stream, bool controlling, guint timeout_ms, IceDescription & local,
+      std::string & error);
 
   /* The peer's credentials and candidates; starts the checks.  The same
    * credentials again (a resent offer, its answer) change nothing.  No
@@ -106,11 +123,29 @@ class IceAgent {
   bool set_remote (guint stream, const IceDescription & remote, bool controlling,
       std::string & error);
 
+  /* Trickle ICE (RFC 8838): one more candidate of the peer for @stream, an
+   * a=candidate value, after set_remote().  False with @error when libnice
+   * cannot use it or the stream has no such component. */
+  bool add_remote_candidate (guint stream, const std::string & value, std::string & error);
+  /* Trickle: the peer sent all its candidates for @stream (its
+   * a=end-of-candidates), so checks may conclude. */
+  void end_remote_candidates (guint stream);
+
+  /* ICE restart (RFC 8445 9) of @stream: new local credentials, the
+   * candidates kept; the next gather() gives them and the next set_remote()
+   * takes the peer's new credentials and candidates.  nicesrc/nicesink keep
+   * the agent and the stream, so media resumes on the new pair. */
+  void restart_stream (guint stream);
+
   /* For a failure message: what this stream tried. */
   std::string tried (guint stream);
 
  private:
   static void on_gathering_done (NiceAgent * agent, guint stream, gpointer self);
+  static void on_new_candidate (NiceAgent * agent, NiceCandidate * candidate,
+      gpointer self);
+  /* With lock_: @e now if released, else held for release_trickle(). */
+  void trickle_event (const IceEvent & e, std::vector<IceEvent> & emit);
   static void on_state (NiceAgent * agent, guint stream, guint component, guint state,
       gpointer self);
   static void on_pair (NiceAgent * agent, guint stream, guint component,
@@ -127,7 +162,11 @@ class IceAgent {
   IceServer turn_;
   bool stun_ = false;
   IceDeployment deployment_;
+  bool trickle_ = false;
   struct Stream {
+    bool trickling = false;       /* its description left before gathering ended */
+    bool released = false;        /* release_trickle() was called since */
+    std::vector<IceEvent> held;   /* trickle events before that */
     guint components = 0;
     bool gathering = false;
     bool gathered = false;

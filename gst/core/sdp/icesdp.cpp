@@ -146,8 +146,11 @@ write_ice (GstSDPMedia * media, const IceDescription & local)
       continue;
     gst_sdp_media_add_attribute (media, "candidate", c.c_str ());
   }
-  /* Everything was gathered before the SDP left: no trickling. */
-  gst_sdp_media_add_attribute (media, "end-of-candidates", "");
+  /* Trickle: the rest comes in fragments, then the end (trickle.h). */
+  if (local.trickle)
+    gst_sdp_media_add_attribute (media, "ice-options", "trickle");
+  else
+    gst_sdp_media_add_attribute (media, "end-of-candidates", "");
   if (local.rtcp_mux) {
     gst_sdp_media_add_attribute (media, "rtcp-mux", "");
   } else if (local.default_rtcp_port != 0) {

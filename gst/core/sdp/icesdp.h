@@ -31,6 +31,9 @@ struct IceDescription {
   bool lite = false;                    /* session-level a=ice-lite */
   bool end_of_candidates = false;
   bool rtcp_mux = false;
+  /* Trickle ICE (RFC 8840): written with a=ice-options:trickle and without
+   * a=end-of-candidates, more candidates to come. */
+  bool trickle = false;
   /* a=candidate values: "foundation component transport priority address
    * port typ type [raddr a rport p] ...", in SDP order. */
   std::vector<std::string> candidates;

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "reoffer.h"
+#include "icesdp.h"
 #include "mediatransport.h"
 
 #include <gio/gio.h>
@@ -223,12 +224,35 @@ AnsweredSession::remember (const SdpDocument & offer, const std::vector<StreamPl
       if (a.peer.address.empty () && last != nullptr && uses_session_sockets (last->kind))
         a.peer = last->peer;
     }
+    if (plan.kind == StreamPlan::Kind::Ice) {
+      const char *ufrag = ice_attribute (offer.message (), plan.stream - 1, "ice-ufrag");
+      const char *pwd = ice_attribute (offer.message (), plan.stream - 1, "ice-pwd");
+      a.ice_ufrag = ufrag ? ufrag : "";
+      a.ice_pwd = pwd ? pwd : "";
+    }
     next.push_back (a);
   }
   streams_ = std::move (next);
   answered_ = true;
   offer_text_.clear ();
   answer_.reset ();
+}
+
+std::vector<guint>
+AnsweredSession::ice_restarts (const SdpDocument & offer) const
+{
+  std::vector<guint> out;
+  const GstSDPMessage *msg = offer.message ();
+  for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++) {
+    const AnsweredStream *last = stream (i + 1);
+    const char *ufrag = ice_attribute (msg, i, "ice-ufrag");
+    const char *pwd = ice_attribute (msg, i, "ice-pwd");
+    if (last == nullptr || last->ice_ufrag.empty () || ufrag == nullptr || pwd == nullptr)
+      continue;
+    if (last->ice_ufrag != ufrag || last->ice_pwd != pwd)
+      out.push_back (i + 1);
+  }
+  return out;
 }
 
 void

@@ -58,6 +58,8 @@ struct AnsweredStream {
   MediaDirection direction = MediaDirection::Unspecified;   /* ours */
   StreamDtls dtls;            /* its DTLS-SRTP, any transport */
   StreamSdes sdes;            /* its a=crypto keys, any transport */
+  /* The peer's ICE credentials in the offer answered; "" without ICE. */
+  std::string ice_ufrag, ice_pwd;
 };
 
 /* What a re-offer changes on one stream, against the last answer. */
@@ -131,6 +133,12 @@ class AnsweredSession {
   std::vector<StreamDtls> previous_dtls () const;
   /* The same for AnswerOptions::previous_sdes. */
   std::vector<StreamSdes> previous_sdes () const;
+
+  /* ICE restart (RFC 8445 9, RFC 8839 4.4.1.1.1): the streams (1-based) of
+   * @offer whose ice-ufrag or ice-pwd differ from those of the offer last
+   * answered, on a stream answered with ICE then.  Empty for a first offer,
+   * for one without ICE and for the same credentials again. */
+  std::vector<guint> ice_restarts (const SdpDocument & offer) const;
 
   /* Stream @stream (1-based) as last answered, or nullptr. */
   const AnsweredStream *stream (guint stream) const;

@@ -111,8 +111,10 @@ SdpFraming::next (std::string & message, bool at_eos)
   const uint8_t *msg = (const uint8_t *) buffer_.data () + start_;
   size_t left = buffer_.size () - start_;
   /* Fail early, without buffering, on what cannot become SDP: two bytes
-   * that are not "v=", whatever follows them. */
-  bool not_sdp = left >= 2 && (msg[0] != 'v' || msg[1] != '=');
+   * that are not "v=", whatever follows them.  "a=" and "m=" start a
+   * trickle ICE fragment (RFC 8840), framed like a message. */
+  bool not_sdp = left >= 2
+      && (msg[1] != '=' || (msg[0] != 'v' && msg[0] != 'a' && msg[0] != 'm'));
   bool bad = not_sdp;
   size_t len;
   if (not_sdp) {

@@ -8,6 +8,9 @@
  * sdp-negotiator's sink pad gets bytes cut anywhere, and answers whole
  * messages.
  *
+ * A trickle ICE fragment (RFC 8840: "a=" or "m=" first, no v= line) is
+ * framed the same way; trickle.h tells it from an offer or answer.
+ *
  * A message ends at an empty line ("\n\n" or "\n\r\n", so "\r\n\r\n" too)
  * or at the end of the stream; the line ends and empty lines between two
  * messages belong to neither.  What cannot become SDP comes out at once,

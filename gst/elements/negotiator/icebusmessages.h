@@ -5,12 +5,18 @@
 #pragma once
 
 /* The ICE agent's events as sdp-negotiator's bus messages:
- * sdp-negotiator-ice-state, sdp-negotiator-ice-selected-pair, and the
- * "ICE failed" error once per stream whose checks all failed. */
+ * sdp-negotiator-ice-state, sdp-negotiator-ice-selected-pair, the
+ * "ICE failed" error once per stream whose checks all failed, and
+ * sdp-negotiator-ice-consent-lost when a component of a stream that had
+ * connected fails: the peer stopped answering consent checks (RFC 7675), and the
+ * stream's nicesrc elements end with EOS instead of an error; and with
+ * trickle ICE our candidates gathered after the answer left,
+ * sdp-negotiator-ice-candidate. */
 
 #include "iceagent.h"
 
 #include <gst/gst.h>
+#include <gst/sdp/sdp.h>
 
 #include <functional>
 #include <mutex>
@@ -39,6 +45,12 @@ class IceBusMessages {
   std::mutex lock_;             /* held while an event is posted */
   bool closing_ = false;
   std::set<guint> failed_;      /* streams whose failure was posted */
+  std::set<guint> connected_;   /* streams a component of which connected */
+
+  /* The a=mid of m-line @mline of the peer's description, "" if none. */
+  std::string mid_of (guint mline);
+  /* Consent lost on @stream: EOS into each of its nicesrc elements. */
+  void end_stream (guint stream);
 };
 
 }  // namespace comedia

@@ -9,6 +9,7 @@
 
 #include "negotiationsteps.h"
 #include "negotiatorprivate.h"
+#include "negotiatortrickle.h"
 #include "answerer.h"
 #include "keepaliveservice.h"
 #include "netaddress.h"
@@ -308,6 +309,9 @@ handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer, SdpError &
    * take ICE_GATHERING_TIMEOUT_MS), then write the answer from both. */
   AnswerPlan plan;
   Negotiated answer;
+  if (priv->answered_session == comedia_session_get_name (session))
+    restart_ice_where_asked (self, offer);
+  choose_trickle (self, offer);
   if (!plan_answer (offer, local_streams_of (session, priv->nice,
               gst_sdp_message_medias_len (offer.message ())), options, plan, err)
       || !write_answer (offer, plan, supply_stream_needs (session, priv->nice, plan),

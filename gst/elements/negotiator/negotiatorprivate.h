@@ -60,6 +60,8 @@ struct ComediaSdpNegotiatorPrivate : comedia::NegotiatorSettings {
   comedia::SdpFraming framing {DEFAULT_MAX_SIZE};   /* streaming thread only */
   guint64 messages_refused = 0;  /* with lock: the messages-refused property */
   guint64 candidates_skipped = 0;  /* with lock: the candidates-skipped property */
+  bool trickle_on_src = false;  /* with lock: the answer left on the source pad,
+                                 * so our trickled candidates follow it there */
 
   /* No IceAgent call is made with lock held, since the agent's thread
    * takes it to post its events. */

@@ -224,6 +224,15 @@ install_negotiator_properties (GObjectClass * gobject_class)
           "name, an unknown transport, not a candidate); each message with "
           "some gets a warning naming them, and is answered without them", 0,
           G_MAXUINT64, 0, (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  g_object_class_install_property (gobject_class, PROP_TRICKLE,
+      g_param_spec_boolean ("trickle", "Trickle ICE",
+          "Answerer: answer an offer with a=ice-options:trickle without waiting "
+          "for ICE gathering, our later candidates following as "
+          "sdp-negotiator-ice-candidate messages and SDP fragments on the "
+          "source pad (RFC 8838/8840); false: always wait for gathering, for "
+          "applications that relay nothing after the answer",
+          DEFAULT_TRICKLE, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property (gobject_class, PROP_STUN_SERVER,
       g_param_spec_string ("stun-server", "STUN server",
           "ICE: the STUN server for server-reflexive candidates, as "
@@ -277,6 +286,9 @@ set_negotiator_property (NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_RTCP_MUX:
       settings.rtcp_mux = g_value_get_boolean (value);
+      break;
+    case PROP_TRICKLE:
+      settings.trickle = g_value_get_boolean (value);
       break;
     case PROP_FORMATS:
       s = g_value_get_string (value);
@@ -368,6 +380,9 @@ get_negotiator_property (const NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_RTCP_MUX:
       g_value_set_boolean (value, settings.rtcp_mux);
+      break;
+    case PROP_TRICKLE:
+      g_value_set_boolean (value, settings.trickle);
       break;
     case PROP_FORMATS:
       g_value_set_string (value, settings.formats.empty () ? nullptr :

@@ -24,6 +24,7 @@
 #define DEFAULT_PUBLIC_ADDRESS nullptr
 #define DEFAULT_SESSION_NAME "comedia"
 #define DEFAULT_RTCP_MUX TRUE
+#define DEFAULT_TRICKLE TRUE
 #define DEFAULT_FORMATS nullptr
 #define DEFAULT_MISSING_PASSIVE COMEDIA_SDP_MISSING_PASSIVE_ERROR
 #define DEFAULT_MAX_SIZE ((guint) comedia::DEFAULT_MAX_SDP_SIZE)
@@ -77,6 +78,7 @@ enum
   PROP_MESSAGES_REFUSED,
   PROP_CANDIDATES_SKIPPED,
   PROP_BUNDLE_POLICY,
+  PROP_TRICKLE,
 };
 
 namespace comedia {
@@ -92,6 +94,7 @@ struct NegotiatorSettings {
   std::string public_address;
   std::string sdp_session_name = DEFAULT_SESSION_NAME;
   bool rtcp_mux = DEFAULT_RTCP_MUX;
+  bool trickle = DEFAULT_TRICKLE;
   std::string formats;
   GstCaps *offer_caps = nullptr;
   ComediaSdpMissingPassive missing_passive = DEFAULT_MISSING_PASSIVE;

@@ -98,7 +98,7 @@ gather_offered_ice (NiceProvisioner & nice, bool rtcp_mux,
       return err.set ("transport=ice, but stream " + std::to_string (stream) +
           " has no nicesrc/nicesink with stream=" + std::to_string (stream));
     std::string error;
-    if (!gather_stream_ice (nice, stream, ice[i], error))
+    if (!gather_stream_ice (nice, stream, true, ice[i], error))
       return err.set ("cannot gather the ICE candidates of stream " +
           std::to_string (stream) + ": " + error);
     /* Without component 2 in the pipeline RTCP can only share component 1. */

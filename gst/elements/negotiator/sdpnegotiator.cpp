@@ -186,6 +186,7 @@
 #include "sdpnegotiator.h"
 #include "comediaelements.h"
 #include "negotiationsteps.h"
+#include "negotiatortrickle.h"
 #include "negotiatorprivate.h"
 #include "sdpdocument.h"
 
@@ -216,6 +217,7 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/sdp"));
 
 static void post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e);
+static GstFlowReturn push_text (ComediaSdpNegotiator * self, const std::string & text);
 
 #define comedia_sdp_negotiator_parent_class parent_class
 G_DEFINE_TYPE (ComediaSdpNegotiator, comedia_sdp_negotiator, GST_TYPE_ELEMENT);
@@ -239,6 +241,8 @@ static GstSDPMessage *comedia_sdp_negotiator_create_offer (ComediaSdpNegotiator 
 static void comedia_sdp_negotiator_set_bus (GstElement * element, GstBus * bus);
 static GstSDPMessage *comedia_sdp_negotiator_process_offer (ComediaSdpNegotiator *
     self, GstSDPMessage * offer);
+static gboolean comedia_sdp_negotiator_add_ice_candidate (ComediaSdpNegotiator * self,
+    guint mline_index, const gchar * mid, const gchar * candidate);
 static gboolean comedia_sdp_negotiator_process_answer (ComediaSdpNegotiator * self,
     GstSDPMessage * answer);
 static GstSDPMessage *comedia_sdp_negotiator_rewrite_answer (ComediaSdpNegotiator *
@@ -315,6 +319,25 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
    * Returns: (transfer full) (nullable): the rewritten answer, or %NULL
    * after posting an error
    */
+  /**
+   * ComediaSdpNegotiator::add-ice-candidate:
+   * @negotiator: the element
+   * @mline_index: the m-line of the peer's offer or answer the candidate is for
+   * @mid: (nullable): its a=mid, which wins over @mline_index when given
+   * @candidate: "candidate:..." (as webrtcbin and browsers hand it),
+   *   "a=candidate:..." or the bare value; "" or "a=end-of-candidates": the
+   *   peer has no more for this m-line
+   *
+   * Trickle ICE (RFC 8838): a candidate of the peer that came after its
+   * offer or answer, given to the ICE agent.  A candidate that cannot be
+   * used gets a warning, never an error.
+   *
+   * Returns: %TRUE if the agent took it
+   */
+  g_signal_new_class_handler ("add-ice-candidate", G_TYPE_FROM_CLASS (klass),
+      (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
+      G_CALLBACK (comedia_sdp_negotiator_add_ice_candidate), nullptr, nullptr,
+      nullptr, G_TYPE_BOOLEAN, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_STRING);
   g_signal_new_class_handler ("rewrite-answer", G_TYPE_FROM_CLASS (klass),
       (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
       G_CALLBACK (comedia_sdp_negotiator_rewrite_answer), nullptr, nullptr,
@@ -482,6 +505,10 @@ post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e)
           tried = ice->tried (stream);
         return ice != nullptr;
       });
+  /* Trickle: our candidate after the answer, as an SDP fragment. */
+  std::string fragment = comedia::local_candidate_fragment (self, e);
+  if (!fragment.empty ())
+    push_text (self, fragment);
 }
 
 /* ---- action signals --------------------------------------------------- */
@@ -505,7 +532,15 @@ comedia_sdp_negotiator_process_offer (ComediaSdpNegotiator * self,
   SdpMessagePtr answer = handle_offer (self, doc, err);
   if (!answer)
     post_sdp_error (self, "offer", err);
+  comedia::release_local_candidates (self, false);
   return answer.release ();
+}
+
+static gboolean
+comedia_sdp_negotiator_add_ice_candidate (ComediaSdpNegotiator * self, guint mline_index,
+    const gchar * mid, const gchar * candidate)
+{
+  return comedia::add_ice_candidate (self, mline_index, mid, candidate);
 }
 
 static gboolean
@@ -543,10 +578,10 @@ comedia_sdp_negotiator_rewrite_answer (ComediaSdpNegotiator * self,
 
 /* ---- data flow -------------------------------------------------------- */
 
-/* Pushes @msg as text followed by an empty line, which ends it for the
- * reader on a byte stream. */
+/* Pushes @text, a message ending with an empty line, which ends it for
+ * the reader on a byte stream. */
 static GstFlowReturn
-push_description (ComediaSdpNegotiator * self, const GstSDPMessage * msg)
+push_text (ComediaSdpNegotiator * self, const std::string & text)
 {
   ComediaSdpNegotiatorPrivate *priv = self->priv;
   std::lock_guard<std::mutex> guard (priv->push_lock);
@@ -562,13 +597,18 @@ push_description (ComediaSdpNegotiator * self, const GstSDPMessage * msg)
     gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
     priv->src_started = true;
   }
-  std::string text = comedia::sdp_message_to_text (msg) + "\r\n";
   GstBuffer *buf = gst_buffer_new_memdup (text.data (), text.size ());
   GstFlowReturn ret = gst_pad_push (self->srcpad, buf);
   /* Nothing linked: the application reads the bus messages instead. */
   if (ret == GST_FLOW_NOT_LINKED)
     ret = GST_FLOW_OK;
   return ret;
+}
+
+static GstFlowReturn
+push_description (ComediaSdpNegotiator * self, const GstSDPMessage * msg)
+{
+  return push_text (self, comedia::sdp_message_to_text (msg) + "\r\n");
 }
 
 /* A message from the sink pad that could not be used (@what: "offer" or
@@ -635,6 +675,10 @@ handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size, bool 
   const char *what = role == COMEDIA_SDP_ROLE_ANSWERER ? "offer" : "answer";
   SdpDocument doc;
   SdpError err;
+  std::string text ((const char *) data, size);
+  if (comedia::is_sdp_fragment (text))
+    return comedia::apply_sdp_fragment (self, text, err) ? GST_FLOW_OK
+        : refuse_message (self, "trickle ICE fragment", err, size);
   if (!SdpDocument::parse ((const char *) data, size, doc, err, max_size, at_eos))
     return refuse_message (self, what, err, size);
   if (role == COMEDIA_SDP_ROLE_OFFERER)
@@ -643,7 +687,10 @@ handle_text (ComediaSdpNegotiator * self, const guint8 * data, gsize size, bool 
   SdpMessagePtr answer = handle_offer (self, doc, err);
   if (!answer)
     return refuse_message (self, what, err, size);
-  return push_description (self, answer.get ());
+  GstFlowReturn ret = push_description (self, answer.get ());
+  /* Trickle: our later candidates follow the answer, never precede it. */
+  comedia::release_local_candidates (self, true);
+  return ret;
 }
 
 /* Answers (or applies) every complete message of the sink pad's stream; at

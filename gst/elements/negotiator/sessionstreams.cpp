@@ -64,15 +64,15 @@ open_stream_sockets (ComediaSession * session, guint stream, bool want_rtcp_mux,
 }
 
 bool
-gather_stream_ice (NiceProvisioner & nice, guint stream, IceDescription & local,
-    std::string & error)
+gather_stream_ice (NiceProvisioner & nice, guint stream, bool controlling,
+    IceDescription & local, std::string & error)
 {
   std::shared_ptr<IceAgent> ice = nice.agent ();
   if (ice == nullptr) {
     error = "the pipeline has no nicesrc/nicesink";
     return false;
   }
-  return ice->gather (stream, ICE_GATHERING_TIMEOUT_MS, local, error);
+  return ice->gather (stream, controlling, ICE_GATHERING_TIMEOUT_MS, local, error);
 }
 
 StreamSupplies
@@ -91,7 +91,7 @@ supply_stream_needs (ComediaSession * session, NiceProvisioner & nice,
             s.error);
         break;
       case StreamNeed::Ice:
-        s.ok = gather_stream_ice (nice, d.plan.stream, s.ice, s.error);
+        s.ok = gather_stream_ice (nice, d.plan.stream, d.plan.ice_controlling, s.ice, s.error);
         break;
     }
     if (!s.ok)

@@ -44,9 +44,10 @@ StreamSupplies supply_stream_needs (ComediaSession * session, NiceProvisioner & 
     const AnswerPlan & plan);
 
 /* Gathers (once) the local candidates of @stream with the negotiator's
- * agent: credentials, candidates and default candidate into @local. */
-bool gather_stream_ice (NiceProvisioner & nice, guint stream, IceDescription & local,
-    std::string & error);
+ * agent, in the ICE role @controlling: credentials, candidates and default
+ * candidate into @local. */
+bool gather_stream_ice (NiceProvisioner & nice, guint stream, bool controlling,
+    IceDescription & local, std::string & error);
 
 /* Gives the session's sinks their destinations, the components their
  * SDES keys or DTLS-SRTP terms (with @certificate, NULL for the process's),

@@ -502,6 +502,50 @@ GST_START_TEST (test_offer_origin_across_offers)
 
 GST_END_TEST;
 
+/* ICE restart detection: a re-offer with new ice-ufrag/ice-pwd on a stream
+ * answered with ICE restarts it; the same credentials again, a first offer
+ * and a stream without ICE do not. */
+GST_START_TEST (test_ice_restart_detection)
+{
+  FakePipeline pipeline;
+  pipeline.sockets[1] = false;
+  pipeline.ice[1] = 1;
+  auto offer = [] (const char *ufrag, const char *pwd) {
+    return std::string ("v=0\r\no=- 1 1 IN IP4 198.51.100.7\r\ns=-\r\n"
+        "c=IN IP4 198.51.100.7\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=rtcp-mux\r\n"
+        "a=ice-ufrag:") + ufrag + "\r\na=ice-pwd:" + pwd + "\r\n"
+        "a=candidate:1 1 UDP 2130706431 198.51.100.7 4000 typ host\r\n"
+        "m=audio 4002 RTP/AVP 0\r\n";
+  };
+  AnsweredSession session;
+  std::string first = offer ("8hhY", "asd88fgpdd777uzjYhagZg");
+  SdpDocument doc;
+  SdpError err;
+  fail_unless (SdpDocument::parse (first.data (), first.size (), doc, err));
+  fail_unless (session.ice_restarts (doc).empty ());
+  Round r = negotiate (session, pipeline, first);
+  fail_unless (r.answer.streams[0].kind == StreamPlan::Kind::Ice);
+
+  struct Case {
+    const char *ufrag, *pwd;
+    bool restart;
+  } cases[] = {
+    {"8hhY", "asd88fgpdd777uzjYhagZg", false},   /* the same offer again */
+    {"9iiZ", "bte99ghqee888vakZibhAh", true},    /* a browser changing networks */
+    {"8hhY", "bte99ghqee888vakZibhAh", true},    /* a new password alone */
+  };
+  for (const Case & c : cases) {
+    std::string text = offer (c.ufrag, c.pwd);
+    fail_unless (SdpDocument::parse (text.data (), text.size (), doc, err));
+    std::vector<guint> restarts = session.ice_restarts (doc);
+    fail_unless_equals_int (restarts.size (), c.restart ? 1 : 0);
+    if (c.restart)
+      fail_unless_equals_int (restarts[0], 1);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 reoffer_suite (void)
 {
@@ -522,6 +566,7 @@ reoffer_suite (void)
   tcase_add_test (tc, test_origin_id_and_version_across_answers);
   tcase_add_test (tc, test_unchanged_answer_keeps_its_version);
   tcase_add_test (tc, test_offer_origin_across_offers);
+  tcase_add_test (tc, test_ice_restart_detection);
   return s;
 }
 

@@ -67,7 +67,7 @@ struct Peer {
       /* libnice skips loopback when it enumerates interfaces. */
       fail_unless (ice->configure ("", "", {"127.0.0.1"}, error), "%s", error.c_str ());
       fail_unless (ice->ensure_stream (1, mux ? 1 : 2, error), "%s", error.c_str ());
-      fail_unless (ice->gather (1, 5000, local, error), "%s", error.c_str ());
+      fail_unless (ice->gather (1, true, 5000, local, error), "%s", error.c_str ());
     }
     std::string props = " session=" + session + " stream=1 ";
     std::string dec_props = props + "dtls-role=" + role;

@@ -243,6 +243,30 @@ rtp_flows (GstElement * from, GstElement * to)
   return false;
 }
 
+/* Both components of both peers ready, and RTP both ways. */
+static void
+check_connected (GstElement * offerer, GstElement * answerer)
+{
+  for (guint c = 1; c <= 2; c++) {
+    fail_unless (wait_ready (offerer, c, 15000), "offerer: component %u not ready", c);
+    fail_unless (wait_ready (answerer, c, 15000), "answerer: component %u not ready", c);
+  }
+  fail_unless (rtp_flows (offerer, answerer), "no RTP offerer -> answerer");
+  fail_unless (rtp_flows (answerer, offerer), "no RTP answerer -> offerer");
+}
+
+static void
+end_call (GstElement * offerer, GstElement * answerer, GstSDPMessage * offer,
+    GstSDPMessage * answer)
+{
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+  gst_element_set_state (offerer, GST_STATE_NULL);
+  gst_element_set_state (answerer, GST_STATE_NULL);
+  gst_object_unref (offerer);
+  gst_object_unref (answerer);
+}
+
 GST_START_TEST (test_ice_call_on_loopback)
 {
   GstElement *offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
@@ -312,9 +336,217 @@ GST_START_TEST (test_ice_call_on_loopback)
   fail_unless (rtp_flows (offerer, answerer), "no RTP offerer -> answerer");
   fail_unless (rtp_flows (answerer, offerer), "no RTP answerer -> offerer");
 
+  end_call (offerer, answerer, offer, answer);
+}
+
+GST_END_TEST;
+
+/* Two peers on loopback, PLAYING; returns the offerer's offer. */
+static GstSDPMessage *
+start_peers (GstElement *& offerer, GstElement *& answerer)
+{
+  offerer = make_peer ("role=offerer transport=ice offer-caps=\"" VP8_CAPS "\"");
+  answerer = make_peer ("");
+  gst_element_set_state (offerer, GST_STATE_PLAYING);
+  gst_element_set_state (answerer, GST_STATE_PLAYING);
+  GstSDPMessage *offer = nullptr;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "create-offer", &offer);
+  fail_unless (offer != nullptr);
+  return offer;
+}
+
+/* Takes the a=candidate and a=end-of-candidates lines out of media 0 of
+ * @msg, as a trickling peer sends its description; returns the candidates. */
+static std::vector<std::string>
+take_candidates (GstSDPMessage * msg)
+{
+  std::vector<std::string> out;
+  GstSDPMedia *m = (GstSDPMedia *) gst_sdp_message_get_media (msg, 0);
+  for (guint i = 0; i < gst_sdp_media_attributes_len (m);) {
+    const GstSDPAttribute *a = gst_sdp_media_get_attribute (m, i);
+    if (g_str_equal (a->key, "candidate"))
+      out.push_back (std::string ("candidate:") + a->value);
+    if (g_str_equal (a->key, "candidate") || g_str_equal (a->key, "end-of-candidates"))
+      gst_sdp_media_remove_attribute (m, i);
+    else
+      i++;
+  }
+  return out;
+}
+
+static void
+trickle_to (GstElement * pipeline, const std::vector<std::string> & candidates)
+{
+  GstElement *neg = by_name (pipeline, "neg");
+  gboolean ok = FALSE;
+  for (const std::string & c : candidates) {
+    g_signal_emit_by_name (neg, "add-ice-candidate", 0u, nullptr, c.c_str (), &ok);
+    fail_unless (ok, "%s refused", c.c_str ());
+  }
+  /* webrtcbin's way of saying the end: an empty candidate. */
+  g_signal_emit_by_name (neg, "add-ice-candidate", 0u, nullptr, "", &ok);
+  fail_unless (ok);
+  /* An mDNS candidate: not used, a warning, never an error. */
+  g_signal_emit_by_name (neg, "add-ice-candidate", 0u, nullptr,
+      "candidate:0 1 UDP 2122252543 3c9a1b2e.local 60571 typ host", &ok);
+  fail_if (ok);
+}
+
+/* Both descriptions without candidates; each side's candidates given
+ * afterwards through add-ice-candidate, as an application relays what a
+ * trickling peer sends: ICE connects and RTP flows. */
+GST_START_TEST (test_remote_candidates_trickled)
+{
+  GstElement *offerer, *answerer;
+  GstSDPMessage *offer = start_peers (offerer, answerer), *answer = nullptr;
+  std::vector<std::string> offered = take_candidates (offer);
+  fail_unless (!offered.empty ());
+  g_signal_emit_by_name (by_name (answerer, "neg"), "process-offer", offer, &answer);
+  fail_unless (answer != nullptr);
+  std::vector<std::string> answered = take_candidates (answer);
+  fail_unless (!answered.empty ());
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "process-answer", answer, &ok);
+  fail_unless (ok);
+
+  trickle_to (answerer, offered);
+  trickle_to (offerer, answered);
+  check_connected (offerer, answerer);
+
+  end_call (offerer, answerer, offer, answer);
+}
+
+GST_END_TEST;
+
+/* Consent freshness (RFC 7675): one peer vanishes (its pipeline goes to
+ * NULL without a word); the other notices within 30 s of consent checks
+ * unanswered (libnice's fixed timeout), says so on the bus and ends the
+ * stream with EOS, not an error. */
+/* What the answerer pushes on its source pad (linked or not). */
+static GstPadProbeReturn
+collect_text (GstPad *, GstPadProbeInfo * info, gpointer data)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstMapInfo map;
+  if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    static_cast<std::string *> (data)->append ((const char *) map.data, map.size);
+    gst_buffer_unmap (buf, &map);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/* Trickle both ways: an offer saying a=ice-options:trickle, sent without
+ * candidates (they follow through add-ice-candidate); the answer comes
+ * without waiting for gathering, says trickle, and our later candidates
+ * and their end come as sdp-negotiator-ice-candidate messages (handed to
+ * the offerer) and as SDP fragments on the source pad after the answer. */
+GST_START_TEST (test_trickle_both_ways)
+{
+  GstElement *offerer, *answerer;
+  GstSDPMessage *offer = start_peers (offerer, answerer), *answer = nullptr;
+  std::string pushed;
+  GstPad *src = gst_element_get_static_pad (by_name (answerer, "neg"), "src");
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, collect_text, &pushed, nullptr);
+  gst_object_unref (src);
+  gst_element_set_state (offerer, GST_STATE_PLAYING);
+  gst_element_set_state (answerer, GST_STATE_PLAYING);
+
+  /* The offer reaches the answerer's sink pad, as from a socket. */
+  GstElement *sdp_in = gst_element_factory_make ("appsrc", nullptr);
+  gst_bin_add (GST_BIN (answerer), sdp_in);
+  fail_unless (gst_element_link (sdp_in, by_name (answerer, "neg")));
+  gst_element_sync_state_with_parent (sdp_in);
+
+  gst_sdp_message_add_attribute (offer, "ice-options", "trickle");
+  std::vector<std::string> offered = take_candidates (offer);
+  std::string offer_text = sdp_text (offer) + "\r\n";
+  gst_app_src_push_buffer (GST_APP_SRC (sdp_in), gst_buffer_new_memdup (offer_text.data (),
+          offer_text.size ()));
+  GstMessage *created = wait_message (answerer, 10000, [] (GstMessage * m) {
+        return is_element_message (m, "sdp-negotiator-answer-created");
+      });
+  fail_unless (created != nullptr, "no answer");
+  gst_structure_get (gst_message_get_structure (created), "sdp", GST_TYPE_SDP_MESSAGE,
+      &answer, nullptr);
+  gst_message_unref (created);
+  fail_unless (answer != nullptr);
+  const GstSDPMedia *am = gst_sdp_message_get_media (answer, 0);
+  fail_unless_equals_string (gst_sdp_media_get_attribute_val (am, "ice-options"), "trickle");
+  fail_unless (gst_sdp_media_get_attribute_val (am, "end-of-candidates") == nullptr,
+      "%s", sdp_text (answer).c_str ());
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "process-answer", answer, &ok);
+  fail_unless (ok);
+  trickle_to (answerer, offered);
+
+  /* Ours, up to the end ("" candidate), relayed as an application does. */
+  bool ended = false;
+  while (!ended) {
+    GstMessage *m = wait_message (answerer, 10000, [] (GstMessage * m) {
+          return is_element_message (m, "sdp-negotiator-ice-candidate");
+        });
+    fail_unless (m != nullptr, "no end of our candidates");
+    const GstStructure *s = gst_message_get_structure (m);
+    guint mline = 99;
+    gst_structure_get_uint (s, "mline-index", &mline);
+    fail_unless_equals_int (mline, 0);
+    const char *candidate = gst_structure_get_string (s, "candidate");
+    ended = candidate[0] == '\0';
+    g_signal_emit_by_name (by_name (offerer, "neg"), "add-ice-candidate", mline,
+        gst_structure_get_string (s, "mid"), candidate, &ok);
+    fail_unless (ok, "%s", candidate);
+    gst_message_unref (m);
+  }
+  check_connected (offerer, answerer);
+  /* The source pad: the answer, then fragments up to the end. */
+  fail_unless (g_str_has_prefix (pushed.c_str (), "v=0\r\n"), "%s", pushed.c_str ());
+  std::string::size_type fragment = pushed.find ("\r\n\r\na=ice-ufrag:");
+  fail_unless (fragment != std::string::npos, "%s", pushed.c_str ());
+  fail_unless (pushed.find ("m=video 9 RTP/AVP 0\r\n", fragment) != std::string::npos);
+  fail_unless (g_str_has_suffix (pushed.c_str (), "a=end-of-candidates\r\n\r\n"), "%s",
+      pushed.c_str ());
+
+  end_call (offerer, answerer, offer, answer);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_consent_lost_ends_stream)
+{
+  GstElement *offerer, *answerer;
+  GstSDPMessage *offer = start_peers (offerer, answerer), *answer = nullptr;
+  g_signal_emit_by_name (by_name (answerer, "neg"), "process-offer", offer, &answer);
+  fail_unless (answer != nullptr);
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "process-answer", answer, &ok);
+  fail_unless (ok);
+  for (guint c = 1; c <= 2; c++)
+    fail_unless (wait_ready (answerer, c, 15000), "answerer: component %u not ready", c);
+  fail_unless (rtp_flows (offerer, answerer), "no RTP offerer -> answerer");
+
+  gint64 gone = g_get_monotonic_time ();
+  gst_element_set_state (offerer, GST_STATE_NULL);
+  GstMessage *m = wait_message (answerer, 45000, [] (GstMessage * m) {
+        return GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR
+            || is_element_message (m, "sdp-negotiator-ice-consent-lost");
+      });
+  fail_unless (m != nullptr, "no consent-lost message in 45 s");
+  fail_unless (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT, "error: %s",
+      error_text (m).c_str ());
+  gint64 after_s = (g_get_monotonic_time () - gone) / G_USEC_PER_SEC;
+  fail_unless (after_s <= 40, "consent lost noticed after %" G_GINT64_FORMAT " s", after_s);
+  guint stream = 0;
+  gst_structure_get_uint (gst_message_get_structure (m), "stream", &stream);
+  fail_unless_equals_int (stream, 1);
+  gst_message_unref (m);
+  /* The stream ends cleanly: EOS reaches its sink. */
+  GstAppSink *out = GST_APP_SINK (by_name (answerer, "out"));
+  for (int i = 0; i < 50 && !gst_app_sink_is_eos (out); i++)
+    g_usleep (100 * 1000);
+  fail_unless (gst_app_sink_is_eos (out), "no EOS after consent was lost");
+
   gst_sdp_message_free (offer);
   gst_sdp_message_free (answer);
-  gst_element_set_state (offerer, GST_STATE_NULL);
   gst_element_set_state (answerer, GST_STATE_NULL);
   gst_object_unref (offerer);
   gst_object_unref (answerer);
@@ -475,6 +707,75 @@ GST_START_TEST (test_mdns_candidates_skipped)
 
 GST_END_TEST;
 
+/* An ICE restart (a re-offer with new ice-ufrag/ice-pwd) on the same
+ * agent: the answer carries new local credentials; the same credentials
+ * again keep them. */
+GST_START_TEST (test_ice_restart_new_credentials)
+{
+  GstElement *p = launch ("sdp-negotiator name=neg ice-addresses=127.0.0.1 "
+      "nicesrc stream=1 component=1 ! fakesink");
+  fail_unless (gst_element_set_state (p, GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+  auto answer_ufrag = [p] (const char *ufrag, const char *pwd, guint version) -> std::string {
+    GstSDPMessage *offer = sdp_from (std::string ("v=0\r\no=- 1 ") + std::to_string (version) +
+        " IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        "m=video 9 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\na=rtcp-mux\r\n"
+        "a=ice-ufrag:" + ufrag + "\r\na=ice-pwd:" + pwd + "\r\n"
+        "a=candidate:1 1 UDP 2130706431 127.0.0.1 9 typ host\r\na=end-of-candidates\r\n");
+    GstSDPMessage *answer = nullptr;
+    g_signal_emit_by_name (by_name (p, "neg"), "process-offer", offer, &answer);
+    fail_unless (answer != nullptr);
+    std::string out = gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (answer, 0),
+        "ice-ufrag");
+    gst_sdp_message_free (offer);
+    gst_sdp_message_free (answer);
+    return out;
+  };
+  std::string first_ufrag = answer_ufrag ("abcd", "abcdefghijklmnopqrstuvwx", 1);
+  std::string again_ufrag = answer_ufrag ("abcd", "abcdefghijklmnopqrstuvwx", 2);
+  fail_unless_equals_string (again_ufrag.c_str (), first_ufrag.c_str ());
+  std::string restarted = answer_ufrag ("wxyz", "zyxwvutsrqponmlkjihgfedc", 3);
+  fail_if (restarted == first_ufrag, "the restart kept ice-ufrag %s", first_ufrag.c_str ());
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
+/* The answer to a trickling offer, by a negotiator with @props. */
+static std::string
+answer_trickling_offer (const char *props)
+{
+  GstElement *p = launch (std::string ("sdp-negotiator name=neg ice-addresses=127.0.0.1 ") +
+      props + " nicesrc stream=1 component=1 ! fakesink");
+  fail_unless (gst_element_set_state (p, GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+  GstSDPMessage *offer = sdp_from ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+      "a=ice-options:trickle\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+      "m=video 9 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\na=rtcp-mux\r\n"
+      "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n");
+  GstSDPMessage *answer = nullptr;
+  g_signal_emit_by_name (by_name (p, "neg"), "process-offer", offer, &answer);
+  fail_unless (answer != nullptr);
+  std::string text = sdp_text (answer);
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+  return text;
+}
+
+/* trickle=false: a trickling offer is answered after gathering, as before. */
+GST_START_TEST (test_trickle_property)
+{
+  std::string text = answer_trickling_offer ("");
+  fail_unless (text.find ("a=ice-options:trickle") != std::string::npos, "%s", text.c_str ());
+  fail_unless (text.find ("a=end-of-candidates") == std::string::npos, "%s", text.c_str ());
+  text = answer_trickling_offer ("trickle=false");
+  fail_unless (text.find ("a=ice-options:trickle") == std::string::npos, "%s", text.c_str ());
+  fail_unless (text.find ("a=end-of-candidates") != std::string::npos, "%s", text.c_str ());
+}
+
+GST_END_TEST;
+
 static Suite *
 ice_elements_suite (void)
 {
@@ -489,6 +790,11 @@ ice_elements_suite (void)
   tcase_add_test (tc, test_offer_with_ice_and_comedia);
   tcase_add_test (tc, test_ice_failure_names_stream);
   tcase_add_test (tc, test_mdns_candidates_skipped);
+  tcase_add_test (tc, test_remote_candidates_trickled);
+  tcase_add_test (tc, test_consent_lost_ends_stream);
+  tcase_add_test (tc, test_trickle_both_ways);
+  tcase_add_test (tc, test_ice_restart_new_credentials);
+  tcase_add_test (tc, test_trickle_property);
   return s;
 }
 

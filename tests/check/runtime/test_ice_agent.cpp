@@ -82,8 +82,8 @@ GST_START_TEST (test_two_agents_connect_on_loopback)
   fail_unless (b.ensure_stream (1, 2, error), "%s", error.c_str ());
 
   IceDescription la, lb;
-  fail_unless (a.gather (1, 5000, la, error), "%s", error.c_str ());
-  fail_unless (b.gather (1, 5000, lb, error), "%s", error.c_str ());
+  fail_unless (a.gather (1, true, 5000, la, error), "%s", error.c_str ());
+  fail_unless (b.gather (1, true, 5000, lb, error), "%s", error.c_str ());
   fail_unless (la.present () && lb.present ());
   fail_unless_equals_string (la.default_address.c_str (), "127.0.0.1");
   fail_unless (la.default_rtp_port != 0 && la.default_rtcp_port != 0);
@@ -95,7 +95,7 @@ GST_START_TEST (test_two_agents_connect_on_loopback)
   }
   /* A second gather is the same candidates, not a new gathering. */
   IceDescription again;
-  fail_unless (a.gather (1, 5000, again, error));
+  fail_unless (a.gather (1, true, 5000, again, error));
   fail_unless (again.candidates == la.candidates && again.ufrag == la.ufrag);
 
   /* The offerer (a) controls. */
@@ -152,7 +152,7 @@ GST_START_TEST (test_streams_numbered_as_libnice)
       == 0, "%s", error.c_str ());
   fail_if (a.ensure_stream (1, 3, error));
   IceDescription none;
-  fail_if (a.gather (5, 100, none, error));
+  fail_if (a.gather (5, true, 100, none, error));
   fail_unless_equals_string (error.c_str (), "the pipeline has no nicesrc/nicesink for stream 5");
 }
 
