@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """signalling.py: a browser calls a gst-launch line (comedia's ICE + DTLS-SRTP).
 
-  signalling.py [--port 8080] [--public-address IP] [--stun-server URL]
-                [--snapshot FILE.png] [--seconds N]
+  signalling.py [--port 8080] [--public-address IP] [--min-port N --max-port M]
+                [--stun-server URL] [--snapshot FILE.png] [--seconds N]
 
 A small HTTP server (Python's http.server, nothing else) that
 
@@ -104,6 +104,9 @@ def server_pipeline(offer, args):
     negotiator = f"sdp-negotiator name=negotiator session={SESSION} formats=OPUS,VP8"
     if args.public_address:
         negotiator += f" public-address={args.public_address}"
+    if args.min_port or args.max_port:
+        # Every UDP socket of the call (the ICE agent's) in this range.
+        negotiator += f" min-port={args.min_port} max-port={args.max_port}"
     if args.stun_server:
         negotiator += f" stun-server={args.stun_server}"
     # rtpbin's receiving pads are linked to the depayloaders by Call.on_pad
@@ -337,10 +340,15 @@ def main():
     parser.add_argument("--address", default="0.0.0.0", help="HTTP address (default all)")
     parser.add_argument("--port", type=int, default=8080, help="HTTP port (default 8080)")
     parser.add_argument("--public-address", help="the address in our ICE host candidates' c=")
+    parser.add_argument("--min-port", type=int, default=0,
+                        help="lowest UDP port of the call's sockets (with --max-port; default any)")
+    parser.add_argument("--max-port", type=int, default=0, help="highest UDP port of the call's sockets")
     parser.add_argument("--stun-server", help="stun://HOST[:PORT]: a server-reflexive candidate too")
     parser.add_argument("--snapshot", help="save one decoded frame of the browser's camera (PNG)")
     parser.add_argument("--seconds", type=float, default=0, help="stop after this long (0: never)")
     args = parser.parse_args()
+    if bool(args.min_port) != bool(args.max_port) or args.min_port > args.max_port:
+        parser.error("--min-port and --max-port go together, the lower one first")
 
     Gst.init(None)
     server = Server(args)

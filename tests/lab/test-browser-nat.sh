@@ -8,7 +8,9 @@
 # microphone, examples/browser/headless-browser.sh) runs in the client
 # namespace behind the NAT, the page's own JavaScript makes the offer,
 # POSTs it and reports its getStats() every second; the server decodes what
-# the browser sends.  No stub stands in for the browsers.  Scenarios:
+# the browser sends.  No stub stands in for the browsers.  The steps and
+# checks of a call, shared with test-deploy-nat.sh: tests/lab/browser.sh.
+# Scenarios:
 #   browser-chromium              Chromium, bundlePolicy balanced, non-trickle
 #   browser-firefox               Firefox ESR, balanced, non-trickle (mDNS host
 #                                 candidates off: see below)
@@ -111,7 +113,6 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-EXAMPLE=$HERE/../../examples/browser
 BUILD=${COMEDIA_BUILD_DIR:-$HERE/../../build-lab}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
 SCENARIO=${1:?usage: test-browser-nat.sh browser-chromium|browser-firefox|browser-chromium-max-bundle|browser-chromium-trickle|browser-firefox-trickle|browser-firefox-mdns}
@@ -132,6 +133,8 @@ PREFS=()
 
 # shellcheck source=../../scripts/lab/natlab.sh
 source "$HERE/../../scripts/lab/natlab.sh"
+# shellcheck source=browser.sh
+source "$HERE/browser.sh"
 lab_trap
 lab_require
 BIN=$BROWSER; [ "$BROWSER" = firefox ] && BIN=firefox-esr
@@ -145,11 +148,9 @@ lab_gst_env "$BUILD"
 lab_up random
 SLOG=$LAB_TMP/server.log BLOG=$LAB_TMP/browser.log
 
-problems() { cat "$@" | grep -acE 'AddressSanitizer|LeakSanitizer|runtime error:|CRITICAL|Segmentation' || true; }
 finish() {
     if [ "$LAB_FAILS" -gt 0 ]; then
-        lab_show_logs 'event |browser-stats|server-decoded|snapshot|error' "$SLOG"
-        lab_dump_tails 40 "$SLOG" "$BLOG"
+        browser_show_logs "$SLOG" "$BLOG"
         echo "browser-nat $SCENARIO: $LAB_FAILS check(s) FAILED"
         exit 1
     fi
@@ -157,69 +158,23 @@ finish() {
     exit 0
 }
 
-# shellcheck disable=SC2046  # lab_asan_env_python: nothing or one VAR=value
-lab_bg "$LAB_NS_SERVER" "$SLOG" env $(lab_asan_env_python) "$LAB_PY" -u "$EXAMPLE/signalling.py" \
-    --port $HTTP --public-address "$LAB_SERVER_IP" --snapshot "$LAB_TMP/frame.png"
+browser_signalling "$LAB_NS_SERVER" "$SLOG" $HTTP --public-address "$LAB_SERVER_IP" --snapshot "$LAB_TMP/frame.png" ||
+    { lab_fail "signalling.py did not start"; finish; }
 S=$LAB_LAST_PID
-lab_wait_tcp "$LAB_NS_SERVER" $HTTP 15 || { lab_fail "signalling.py did not start"; finish; }
-T0=$(date +%s.%N)
-lab_bg "$LAB_NS_CLIENT" "$BLOG" bash "$EXAMPLE/headless-browser.sh" $BROWSER \
-    "http://$LAB_SERVER_IP:$HTTP/?$QUERY" "$LAB_TMP/home" "${PREFS[@]}"
+browser_open "$LAB_NS_CLIENT" "$BLOG" $BROWSER "http://$LAB_SERVER_IP:$HTTP/?$QUERY" "$LAB_TMP/home" "${PREFS[@]}"
 B=$LAB_LAST_PID
 
 # The call: from the answer on, CALL_S seconds.
-since() { awk -v t0="$T0" -v now="$(date +%s.%N)" 'BEGIN { printf "%.1f", now - t0 }'; }
-for what in 'page requested' 'offer' 'answer'; do
-    case $what in offer) re='^--- offer' ;; answer) re='^(answered in|refused)' ;; *) re="^$what" ;; esac
-    # 45 s in all for the browser's start, the page and the offer (Firefox
-    # took up to 21 s on a loaded machine, Chromium 11 s).
-    while ! grep -aqE "$re" "$SLOG" && awk -v t="$(since)" 'BEGIN { exit !(t < 45) }'; do sleep 0.1; done
-    lab_log "$what: $(since) s after the browser's start"
-    grep -aq '^refused' "$SLOG" && break
-done
+browser_wait_answer "$SLOG"
 lab_log "the call runs ${CALL_S} s from here"
 sleep "$CALL_S"
 lab_stop "$B" 3
 lab_stop "$S" 5
 SERVER_RC=$LAB_STOP_RC
 
-# The offer and the answer, as signalling.py printed them.
-awk '/^--- offer/{w="offer"; next} /^--- answer/{w="answer"; next} /^[a-z]=/{ if (w) print > (dir "/" w ".sdp"); next } { w="" }' \
-    dir="$LAB_TMP" "$SLOG"
-stats=$(grep -a '^browser-stats ' "$SLOG" | tail -1 | cut -d' ' -f2-)
-field() {  # field PATH: a value of the browser's last stats, e.g. inVideo.framesDecoded
-    "$LAB_PY" -c 'import json, sys
-v = json.loads(sys.argv[1] or "{}")
-for k in sys.argv[2].split("."):
-    v = v.get(k, {}) if isinstance(v, dict) else {}
-print(v if v != {} else "")' "$stats" "$1"
-}
-server() { sed -n "s/^server-decoded .*$1=\([^ ]*\).*/\1/p" "$SLOG" | tail -1; }
-
-lab_check "signalling.py ended cleanly (exit $SERVER_RC, $(problems "$SLOG") error lines)" \
-    [ "$SERVER_RC" = 0 -a "$(problems "$SLOG")" = 0 ]
-lab_check "the browser's offer is UDP/TLS/RTP/SAVPF audio and video" \
-    eval 'grep -q "^m=audio .* UDP/TLS/RTP/SAVPF" "$LAB_TMP/offer.sdp" && grep -q "^m=video .* UDP/TLS/RTP/SAVPF" "$LAB_TMP/offer.sdp"'
-lab_check "the answer accepts both (a=setup:passive, a fingerprint)" \
-    eval 'grep -Eq "^m=audio [1-9][0-9]* UDP/TLS/RTP/SAVPF" "$LAB_TMP/answer.sdp" &&
-          grep -Eq "^m=video [1-9][0-9]* UDP/TLS/RTP/SAVPF" "$LAB_TMP/answer.sdp" &&
-          grep -q "^a=setup:passive" "$LAB_TMP/answer.sdp" && grep -q "^a=fingerprint:sha-256" "$LAB_TMP/answer.sdp"'
-lab_check "the page reported its stats ($(grep -ac '^browser-stats ' "$SLOG" || true) reports, error '$(field error)')" \
-    [ -n "$stats" -a -z "$(field error)" ]
-lab_check "the browser's call connected (connection $(field connection), ICE $(field ice), pair $(field pair))" \
-    [ "$(field connection)" = connected ]
-lab_check "the browser's selected pair goes to the server's public address" \
-    eval '[[ "$(field pair)" == *" $LAB_SERVER_IP:"* ]]'
-fd=$(field inVideo.framesDecoded)
-lab_check "the browser decoded the server's VP8 (${fd:-0} frames, $(field inVideo.frameWidth)x$(field inVideo.frameHeight))" \
-    [ "${fd:-0}" -ge 50 ]
-ap=$(field inAudio.packetsReceived) ab=$(field inAudio.bytesReceived) ae=$(field inAudio.totalAudioEnergy)
-lab_check "the browser received the server's Opus (${ap:-0} packets, ${ab:-0} bytes, energy ${ae:-none})" \
-    eval '[ "${ap:-0}" -ge 200 ] && [ "${ab:-0}" -ge 5000 ] && { [ -z "$ae" ] || awk -v e="$ae" "BEGIN { exit !(e > 0) }"; }'
-sv=$(server video) sa=$(server audio) sp=$(server audio-peak-db)
-lab_check "the server decoded the browser's VP8 (${sv:-0} frames of $(server video-size))" [ "${sv:-0}" -ge 50 ]
-lab_check "the server decoded the browser's Opus (${sa:-0} buffers, peak ${sp:-none} dB)" \
-    eval '[ "${sa:-0}" -ge 200 ] && awk -v p="${sp:--200}" "BEGIN { exit !(p > -60) }"'
+# The offer and the answer, as signalling.py printed them; the verdicts.
+browser_results "$SLOG" "$LAB_TMP"
+browser_checks "$SLOG" "$LAB_TMP" "$SERVER_RC" "$LAB_SERVER_IP"
 if [ "${SCENARIO%-trickle}" != "$SCENARIO" ]; then
     # Without the add-ice-candidate signal these calls still connect: the
     # server learns the browser's address from its checks (peer-reflexive).
@@ -233,5 +188,5 @@ if [ "${SCENARIO%-trickle}" != "$SCENARIO" ]; then
 fi
 lab_check "the server saved a PNG of the browser's camera" \
     eval '[ "$(head -c 8 "$LAB_TMP/frame.png" 2>/dev/null | od -An -tx1 | tr -d " \n")" = 89504e470d0a1a0a ]'
-lab_log "took $(since) s from the browser's start"
+lab_log "took $(browser_since) s from the browser's start"
 finish
