@@ -12,14 +12,13 @@
 # checks of a call, shared with test-deploy-nat.sh: tests/lab/browser.sh.
 # Scenarios:
 #   browser-chromium              Chromium, bundlePolicy balanced, non-trickle
-#   browser-firefox               Firefox ESR, balanced, non-trickle (mDNS host
-#                                 candidates off: see below)
-# Written, not yet registered in meson (they need features of other helpers
-# of issue 27 first):
-#   browser-chromium-max-bundle   max-bundle: one transport for both m-lines (BUNDLE)
+#   browser-firefox               Firefox ESR as shipped (mDNS host candidates),
+#                                 balanced, non-trickle
 #   browser-chromium-trickle      the offer POSTed before gathering completes (trickle ICE)
-#   browser-firefox-trickle       Firefox the same, mDNS host candidates on (as shipped)
-#   browser-firefox-mdns          Firefox as shipped (mDNS host candidates), non-trickle
+#   browser-firefox-trickle       Firefox the same
+# Written, not yet registered in meson:
+#   browser-chromium-max-bundle   max-bundle: one transport for both m-lines (BUNDLE);
+#                                 signalling.py's server line has no BUNDLE variant yet
 # The trickle scenarios also check that the offer left before gathering was
 # complete and that the candidates the browser trickled after it (POSTed to
 # /candidate) were applied through sdp-negotiator's add-ice-candidate.
@@ -28,10 +27,9 @@
 # (framesDecoded) and received its Opus (packets, bytes, audio energy), the
 # server decoded the browser's VP8 frames and Opus (level above silence).
 #
-# Firefox: as shipped, its host candidates are mDNS names
-# (<uuid>.local); until sdp-negotiator skips such candidate lines (helper
-# "icelife" of issue 27) the non-trickle scenario sets
-# media.peerconnection.ice.obfuscate_host_addresses=false.
+# Firefox: as shipped, its host candidates are mDNS names (<uuid>.local),
+# which sdp-negotiator skips with a note (candidates-skipped); the call
+# connects through the peer-reflexive candidate its checks make at the NAT.
 #
 # What the browsers offer here (captured in this lab, 2026-12-07), key lines
 # (LAB_KEEP=1 keeps offer.sdp and answer.sdp):
@@ -115,7 +113,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${COMEDIA_BUILD_DIR:-$HERE/../../build-lab}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
-SCENARIO=${1:?usage: test-browser-nat.sh browser-chromium|browser-firefox|browser-chromium-max-bundle|browser-chromium-trickle|browser-firefox-trickle|browser-firefox-mdns}
+SCENARIO=${1:?usage: test-browser-nat.sh browser-chromium|browser-firefox|browser-chromium-max-bundle|browser-chromium-trickle|browser-firefox-trickle}
 HTTP=8080
 CALL_S=${BROWSER_CALL_S:-10}     # from the answer on
 case $SCENARIO in
@@ -124,12 +122,8 @@ case $SCENARIO in
     browser-chromium-trickle)    BROWSER=chromium QUERY="bundlePolicy=balanced&trickle=on" ;;
     browser-firefox)             BROWSER=firefox QUERY="bundlePolicy=balanced&trickle=off" ;;
     browser-firefox-trickle)     BROWSER=firefox QUERY="bundlePolicy=balanced&trickle=on" ;;
-    browser-firefox-mdns)        BROWSER=firefox QUERY="bundlePolicy=balanced&trickle=off" ;;
     *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
 esac
-PREFS=()
-# mDNS host candidates off until sdp-negotiator skips them (see the header).
-[ "$SCENARIO" = browser-firefox ] && PREFS+=(media.peerconnection.ice.obfuscate_host_addresses=false)
 
 # shellcheck source=../../scripts/lab/natlab.sh
 source "$HERE/../../scripts/lab/natlab.sh"
@@ -161,7 +155,7 @@ finish() {
 browser_signalling "$LAB_NS_SERVER" "$SLOG" $HTTP --public-address "$LAB_SERVER_IP" --snapshot "$LAB_TMP/frame.png" ||
     { lab_fail "signalling.py did not start"; finish; }
 S=$LAB_LAST_PID
-browser_open "$LAB_NS_CLIENT" "$BLOG" $BROWSER "http://$LAB_SERVER_IP:$HTTP/?$QUERY" "$LAB_TMP/home" "${PREFS[@]}"
+browser_open "$LAB_NS_CLIENT" "$BLOG" $BROWSER "http://$LAB_SERVER_IP:$HTTP/?$QUERY" "$LAB_TMP/home"
 B=$LAB_LAST_PID
 
 # The call: from the answer on, CALL_S seconds.
