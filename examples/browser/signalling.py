@@ -13,7 +13,9 @@ A small HTTP server (Python's http.server, nothing else) that
   comedia-dtlssrtpdec/-enc, the payload types the browser offered -- sets it
   to PLAYING and hands the offer to sdp-negotiator's "process-offer" action
   signal; the answer goes back as the HTTP response (one call at a time: a new
-  offer replaces the call before);
+  offer replaces the call before); /offer?restart is a re-offer of the same
+  call (an ICE restart: new ICE credentials), answered by the same
+  sdp-negotiator;
 - takes the candidates the browser gathers after its offer (trickle ICE) on
   /candidate, for sdp-negotiator's add-ice-candidate action signal;
 - takes the page's getStats() summaries on /stats and prints each as a line
@@ -130,6 +132,7 @@ class Call:
             sink = self.pipeline.get_by_name(name)
             if sink:
                 sink.connect("handoff", handler)
+                sink.get_static_pad("sink").add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, self.on_sink_event, name)
         self.pipeline.get_by_name("rb").connect("pad-added", self.on_pad)
         bus = self.pipeline.get_bus()
         bus.add_signal_watch()
@@ -159,6 +162,12 @@ class Call:
         result, state, _ = self.pipeline.get_state(10 * Gst.SECOND)
         say("pipeline %s in %.1f s" % (state.value_nick, time.monotonic() - started))
         return self.pipeline.get_by_name("negotiator").emit("process-offer", offer)
+
+    def on_sink_event(self, pad, info, name):
+        # The stream's end (consent lost: sdp-negotiator's EOS), with the time.
+        if info.get_event().type == Gst.EventType.EOS:
+            say(f"stream-ended {name} at={time.time():.3f}")
+        return Gst.PadProbeReturn.OK
 
     def on_audio(self, sink, buffer, pad):
         self.audio_buffers += 1
@@ -200,6 +209,8 @@ class Call:
                 pass  # the SDP texts: printed already
             elif s.get_name().startswith(("sdp-negotiator", "comedia-")):
                 say(f"event {s.to_string()}")
+                if s.get_name() == "sdp-negotiator-ice-consent-lost":
+                    say(f"consent-lost stream={s.get_value('stream')} at={time.time():.3f}")
         elif msg.type in (Gst.MessageType.ERROR, Gst.MessageType.WARNING):
             err, debug = msg.parse_error() if msg.type == Gst.MessageType.ERROR else msg.parse_warning()
             say(f"{msg.type.first_value_nick} from {msg.src.get_name()}: {err.message} ({debug})")
@@ -228,23 +239,27 @@ class Server:
         self.call = None
         self.lock = threading.Lock()
 
-    def offer(self, text):
+    def offer(self, text, restart=False):
         ok, offer = GstSdp.SDPMessage.new_from_text(text)
         if ok != GstSdp.SDPResult.OK:
             raise ValueError("not an SDP message")
-        say("--- offer\n" + text.strip())
+        restart = restart and self.call is not None
+        say(("--- re-offer (ICE restart)\n" if restart else "--- offer\n") + text.strip())
         started = time.monotonic()
         with self.lock:
-            if self.call:
-                self.call.stop()
-            self.call = Call(offer, self.args)
-            answer = self.call.answer(offer)
+            if restart:  # the same call, its sdp-negotiator restarts ICE
+                answer = self.call.pipeline.get_by_name("negotiator").emit("process-offer", offer)
+            else:
+                if self.call:
+                    self.call.stop()
+                self.call = Call(offer, self.args)
+                answer = self.call.answer(offer)
         if answer is None:
             say("refused: sdp-negotiator refused the offer (its error is above)")
             raise ValueError("sdp-negotiator refused the offer (see its error above)")
         text = answer.as_text()
-        say("--- answer\n" + text.strip())
-        say("answered in %.1f s" % (time.monotonic() - started))
+        say(("--- re-answer\n" if restart else "--- answer\n") + text.strip())
+        say("%s in %.1f s" % ("re-answered" if restart else "answered", time.monotonic() - started))
         return text
 
     def candidate(self, trickled):
@@ -307,9 +322,9 @@ def handler_for(server):
 
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode(errors="replace")
-            if self.path == "/offer":
+            if self.path in ("/offer", "/offer?restart"):
                 try:
-                    self.reply(200, server.offer(body), "application/sdp")
+                    self.reply(200, server.offer(body, self.path.endswith("?restart")), "application/sdp")
                 except ValueError as e:
                     self.reply(400, f"{e}\n")
             elif self.path == "/candidate":

@@ -110,3 +110,25 @@ browser_show_logs() {
     lab_show_logs 'event |browser-stats|server-decoded|snapshot|error' "$1"
     lab_dump_tails 40 "$1" "$2"
 }
+
+# browser_require BIN: Debian's browser BIN and GstVideo's typelib, or a
+# skip (77) on a developer's machine, a failure under CI=true.
+browser_require() {
+    command -v "$1" >/dev/null 2>&1 && "$LAB_PY" -c 'import gi; gi.require_version("GstVideo", "1.0")' 2>/dev/null &&
+        return 0
+    echo "lab requirement missing: Debian's $1, or gir1.2-gst-plugins-base-1.0 (scripts/setup-deps.sh)" >&2
+    [ "${CI:-}" = true ] && { echo "FAIL: CI=true; not skipping" >&2; exit 1; }
+    exit 77
+}
+
+# browser_finish WHAT SLOG BLOG: the verdict (exit 1 with the logs if a
+# check failed, else 0).
+browser_finish() {
+    if [ "$LAB_FAILS" -gt 0 ]; then
+        browser_show_logs "$2" "$3"
+        echo "$1: $LAB_FAILS check(s) FAILED"
+        exit 1
+    fi
+    echo "$1: all checks passed"
+    exit 0
+}

@@ -132,25 +132,12 @@ source "$HERE/browser.sh"
 lab_trap
 lab_require
 BIN=$BROWSER; [ "$BROWSER" = firefox ] && BIN=firefox-esr
-# A missing browser is a skip on a developer's machine, a failure under CI=true.
-if ! command -v "$BIN" >/dev/null 2>&1 || ! "$LAB_PY" -c 'import gi; gi.require_version("GstVideo", "1.0")' 2>/dev/null; then
-    echo "lab requirement missing: Debian's $BIN, or gir1.2-gst-plugins-base-1.0 (scripts/setup-deps.sh)" >&2
-    [ "${CI:-}" = true ] && { echo "FAIL: CI=true; not skipping" >&2; exit 1; }
-    exit 77
-fi
+browser_require "$BIN"
 lab_gst_env "$BUILD"
 lab_up random
 SLOG=$LAB_TMP/server.log BLOG=$LAB_TMP/browser.log
 
-finish() {
-    if [ "$LAB_FAILS" -gt 0 ]; then
-        browser_show_logs "$SLOG" "$BLOG"
-        echo "browser-nat $SCENARIO: $LAB_FAILS check(s) FAILED"
-        exit 1
-    fi
-    echo "browser-nat $SCENARIO: all checks passed"
-    exit 0
-}
+finish() { browser_finish "browser-nat $SCENARIO" "$SLOG" "$BLOG"; }
 
 browser_signalling "$LAB_NS_SERVER" "$SLOG" $HTTP --public-address "$LAB_SERVER_IP" --snapshot "$LAB_TMP/frame.png" ||
     { lab_fail "signalling.py did not start"; finish; }
