@@ -406,7 +406,7 @@ print(v if v != {} else "")' "$1"
         fi
         if [ -z "${told[offer]:-}" ] && grep -aq '^answered in' "$BLOG"; then
             say "   $(since) s  browser -> server, the offer (its private address; BUNDLE offered):"; sdp_lines offer
-            say "   $(since) s  server -> browser, the answer (public address, BUNDLE declined, DTLS server):"; sdp_lines answer
+            say "   $(since) s  server -> browser, the answer (public address, BUNDLE accepted: one transport, DTLS server):"; sdp_lines answer
             told[offer]=1
         fi
         for n in 1 2; do
