@@ -379,8 +379,9 @@ else
     say "   client  headless Chromium (fake camera and microphone) opens the page; its JavaScript"
     say "           offers, and reports its getStats() back to the server every second"
     # shellcheck disable=SC2046
+    # --bundle-policy none: this act shows one ICE transport and DTLS handshake per m-line.
     lab_bg "$LAB_NS_SERVER" "$BLOG" env $(lab_asan_env_python) "$LAB_PY" -u "$ROOT/examples/browser/signalling.py" \
-        --port $HTTP --public-address "$LAB_SERVER_IP" --snapshot "$BROWSER_PNG"
+        --port $HTTP --public-address "$LAB_SERVER_IP" --snapshot "$BROWSER_PNG" --bundle-policy none
     SIGNAL_PID=$LAB_LAST_PID
     lab_wait_tcp "$LAB_NS_SERVER" $HTTP 15 || { say "   PROBLEM: signalling.py did not start:"; tail "$BLOG"; exit 1; }
     T0=$(date +%s.%N)
@@ -406,7 +407,7 @@ print(v if v != {} else "")' "$1"
         fi
         if [ -z "${told[offer]:-}" ] && grep -aq '^answered in' "$BLOG"; then
             say "   $(since) s  browser -> server, the offer (its private address; BUNDLE offered):"; sdp_lines offer
-            say "   $(since) s  server -> browser, the answer (public address, BUNDLE accepted: one transport, DTLS server):"; sdp_lines answer
+            say "   $(since) s  server -> browser, the answer (public address, BUNDLE declined, DTLS server):"; sdp_lines answer
             told[offer]=1
         fi
         for n in 1 2; do
