@@ -379,8 +379,9 @@ else
     say "   client  headless Chromium (fake camera and microphone) opens the page; its JavaScript"
     say "           offers, and reports its getStats() back to the server every second"
     # shellcheck disable=SC2046
+    # --bundle-policy none: this act shows one ICE transport and DTLS handshake per m-line.
     lab_bg "$LAB_NS_SERVER" "$BLOG" env $(lab_asan_env_python) "$LAB_PY" -u "$ROOT/examples/browser/signalling.py" \
-        --port $HTTP --public-address "$LAB_SERVER_IP" --snapshot "$BROWSER_PNG"
+        --port $HTTP --public-address "$LAB_SERVER_IP" --snapshot "$BROWSER_PNG" --bundle-policy none
     SIGNAL_PID=$LAB_LAST_PID
     lab_wait_tcp "$LAB_NS_SERVER" $HTTP 15 || { say "   PROBLEM: signalling.py did not start:"; tail "$BLOG"; exit 1; }
     T0=$(date +%s.%N)

@@ -69,15 +69,41 @@ def offered_payload(media, encoding):
     return None
 
 
+def bundled_mlines(offer, wanted):
+    """The m-line indexes of the offer's first a=group:BUNDLE that are in
+    WANTED (the ones the pipeline has a stream for), in the group's order;
+    [] when it has none."""
+    mids = {}
+    for index in wanted:
+        media = offer.get_media(index)
+        mid = media.get_attribute_val("mid")
+        if mid is not None:
+            mids[mid] = index
+    for i in range(offer.attributes_len()):
+        attr = offer.get_attribute(i)
+        if attr.key == "group" and attr.value and attr.value.split()[0] == "BUNDLE":
+            return [mids[m] for m in attr.value.split()[1:] if m in mids]
+    return []
+
+
 def server_pipeline(offer, args):
-    """The gst-launch line answering OFFER: stream N is m-line N."""
-    media_lines, decoders = ["rtpbin name=rb"], []
+    """The gst-launch line answering OFFER: stream N is m-line N.  With
+    --bundle-policy max-bundle and an offered a=group:BUNDLE, the bundled
+    streams share the first one's nicesrc/nicesink (its decoder's src_N,
+    its encoder's sink_N: docs/ice.md, BUNDLE)."""
+    streams = {}
     for index in range(offer.medias_len()):
-        media, n = offer.get_media(index), index + 1
+        media = offer.get_media(index)
         kind = media.get_media()
         pt = offered_payload(media, "OPUS" if kind == "audio" else "VP8")
-        if kind not in ("audio", "video") or pt is None:
-            continue  # no stream n in the pipeline: sdp-negotiator rejects the m-line (port 0)
+        if kind in ("audio", "video") and pt is not None:
+            streams[index] = (kind, pt)
+        # else no stream index+1 in the pipeline: sdp-negotiator rejects the m-line (port 0)
+    bundled = bundled_mlines(offer, streams) if args.bundle_policy == "max-bundle" else []
+    transport = bundled[0] + 1 if bundled else 0
+    media_lines, decoders = ["rtpbin name=rb"], []
+    for index, (kind, pt) in streams.items():
+        n = index + 1
         if kind == "audio":
             caps = f"application/x-rtp,media=audio,clock-rate=48000,encoding-name=OPUS,payload={pt}"
             send = ("audiotestsrc is-live=true wave=sine freq=440 volume=0.3 ! audioconvert ! "
@@ -94,16 +120,28 @@ def server_pipeline(offer, args):
             decode = (f"rtpvp8depay name=depay{n} wait-for-keyframe=true request-keyframe=true ! vp8dec ! "
                       "fakesink name=video signal-handoffs=true sync=false async=false")
         r = index
-        # rtcp-mux (what browsers require): RTP, RTCP and DTLS on component 1.
-        media_lines.append(
-            f"nicesrc stream={n} component=1 ! comedia-dtlssrtpdec name=dec{n} session={SESSION} stream={n} "
-            f"component=1 ! {caps} ! rb.recv_rtp_sink_{r} dec{n}.rtcp_src ! rb.recv_rtcp_sink_{r} "
-            f"{send} ! rb.send_rtp_sink_{r} "
-            f"rb.send_rtp_src_{r} ! comedia-dtlssrtpenc name=enc{n} session={SESSION} stream={n} component=1 ! "
-            f"nicesink stream={n} component=1 sync=false async=false "
-            f"rb.send_rtcp_src_{r} ! enc{n}.rtcp_sink")
+        if index in bundled and n != transport:
+            # Bundled: in and out through the transport stream's decoder and encoder.
+            t = transport
+            media_lines.append(
+                f"dec{t}.src_{n} ! {caps} ! rb.recv_rtp_sink_{r} dec{t}.rtcp_src_{n} ! rb.recv_rtcp_sink_{r} "
+                f"{send} ! rb.send_rtp_sink_{r} "
+                f"rb.send_rtp_src_{r} ! enc{t}.sink_{n} rb.send_rtcp_src_{r} ! enc{t}.rtcp_sink_{n}")
+        else:
+            # rtcp-mux (what browsers require): RTP, RTCP and DTLS on component 1.
+            media_lines.append(
+                f"nicesrc stream={n} component=1 ! comedia-dtlssrtpdec name=dec{n} session={SESSION} stream={n} "
+                f"component=1 ! {caps} ! rb.recv_rtp_sink_{r} dec{n}.rtcp_src ! rb.recv_rtcp_sink_{r} "
+                f"{send} ! rb.send_rtp_sink_{r} "
+                f"rb.send_rtp_src_{r} ! comedia-dtlssrtpenc name=enc{n} session={SESSION} stream={n} "
+                f"component=1 ! nicesink stream={n} component=1 sync=false async=false "
+                f"rb.send_rtcp_src_{r} ! enc{n}.rtcp_sink")
         decoders.append(decode)
-    negotiator = f"sdp-negotiator name=negotiator session={SESSION} formats=OPUS,VP8"
+    if transport:
+        # The transport's elements first: the bundled lines name their pads.
+        media_lines.sort(key=lambda line: not line.startswith(("rtpbin", "nicesrc")))
+    negotiator = (f"sdp-negotiator name=negotiator session={SESSION} formats=OPUS,VP8 "
+                  f"bundle-policy={args.bundle_policy}")
     if args.public_address:
         negotiator += f" public-address={args.public_address}"
     if args.min_port or args.max_port:
@@ -227,7 +265,8 @@ class Call:
                 st = dec.get_property("stats")
                 say(f"dtls stream {n}: " + " ".join(
                     f"{k}={st.get_value(k)}" for k in ("dtls-state", "passed-rtp", "passed-rtcp",
-                                                       "dropped-before-handshake", "auth-failed", "replayed")
+                                                       "dropped-before-handshake", "auth-failed", "replayed",
+                                                       "bundle-unrouted")
                     if st.has_field(k)))
         self.pipeline.set_state(Gst.State.NULL)
         self.pipeline.get_bus().remove_signal_watch()
@@ -359,6 +398,10 @@ def main():
                         help="lowest UDP port of the call's sockets (with --max-port; default any)")
     parser.add_argument("--max-port", type=int, default=0, help="highest UDP port of the call's sockets")
     parser.add_argument("--stun-server", help="stun://HOST[:PORT]: a server-reflexive candidate too")
+    parser.add_argument("--bundle-policy", choices=("max-bundle", "none"), default="max-bundle",
+                        help="max-bundle (default): accept an offer's a=group:BUNDLE, one transport "
+                        "for both m-lines (what a browser in bundlePolicy max-bundle requires); "
+                        "none: decline it, each m-line its own transport")
     parser.add_argument("--snapshot", help="save one decoded frame of the browser's camera (PNG)")
     parser.add_argument("--seconds", type=float, default=0, help="stop after this long (0: never)")
     args = parser.parse_args()

@@ -16,9 +16,11 @@
 #                                 balanced, non-trickle
 #   browser-chromium-trickle      the offer POSTed before gathering completes (trickle ICE)
 #   browser-firefox-trickle       Firefox the same
-# Written, not yet registered in meson:
-#   browser-chromium-max-bundle   max-bundle: one transport for both m-lines (BUNDLE);
-#                                 signalling.py's server line has no BUNDLE variant yet
+#   browser-chromium-max-bundle   bundlePolicy max-bundle, non-trickle
+#   browser-firefox-max-bundle    Firefox the same
+# Every answer accepts the offer's BUNDLE (signalling.py --bundle-policy
+# max-bundle, its default): one nicesrc/nicesink, one DTLS association, the
+# video through the decoder's src_2 and the encoder's sink_2.
 # The trickle scenarios also check that the offer left before gathering was
 # complete and that the candidates the browser trickled after it (POSTed to
 # /candidate) were applied through sdp-negotiator's add-ice-candidate.
@@ -66,17 +68,29 @@
 #   (rtx 124), VP9 121, AV1 99, ulpfec 123, red 122; no H.264; a=rtcp-rsize,
 #   a=ssrc-group:FID, a=mid:1.
 #   With mDNS on (as shipped) its host candidates are <uuid>.local names.
-# comedia's answer (both browsers alike; sdp-negotiator formats=OPUS,VP8):
-#   no a=group (BUNDLE declined: each m-line its own ICE transport and DTLS)
+# Chromium 156, bundlePolicy max-bundle: as balanced, but candidates only in
+#   m=audio; m=video 9 UDP/TLS/RTP/SAVPF 96 ... c=IN IP4 0.0.0.0, no candidate,
+#   the same ice-ufrag, NO a=bundle-only, a=mid:1.
+# Firefox ESR 153, bundlePolicy max-bundle: m=audio 9 with the candidates
+#   (mDNS), m=video 0 ... a=bundle-only, the same ice-ufrag, a=mid:1.
+# In balanced + trickle, Chromium trickles a candidate for each m-line's own
+#   transport before our answer: those of m-line 1 (bundled away by the
+#   answer) are ignored quietly (negotiatortrickle.cpp), not warned about.
+# comedia's answer (both browsers alike, either policy; formats=OPUS,VP8):
+#   a=group:BUNDLE 0 1 (--bundle-policy none: no a=group, each m-line its
+#   own ICE transport and DTLS, as before)
 #   c=IN IP4 203.0.113.10
-#   m=audio 37702 UDP/TLS/RTP/SAVPF 111   a=mid:0 a=rtcp-rsize a=rtpmap:111
-#   opus/48000/2 a=rtcp-fb:111 transport-cc a=fmtp:111 (as offered)
-#   a=ice-ufrag/a=ice-pwd (its own per m-line)
-#   a=candidate:1 1 UDP 2015363327 203.0.113.10 37702 typ host a=end-of-candidates
-#   a=rtcp-mux a=sendrecv a=fingerprint:sha-256 ... a=setup:passive
-#   m=video 51712 UDP/TLS/RTP/SAVPF 96   a=mid:1 a=rtcp-rsize a=rtpmap:96 VP8/90000
-#   a=rtcp-fb:96 goog-remb, transport-cc, ccm fir, nack, nack pli (as offered:
-#   pruning is for helper "profile"), and the same ICE/DTLS lines.
+#   m=audio 56021 UDP/TLS/RTP/SAVPF 111   a=mid:0 a=rtcp-rsize a=rtpmap:111
+#   opus/48000/2 a=fmtp:111 minptime=10;useinbandfec=1 a=ice-ufrag/a=ice-pwd
+#   a=candidate:1 1 UDP 2015363327 203.0.113.10 56021 typ host
+#   a=ice-options:trickle a=rtcp-mux a=sendrecv a=msid:comedia audio1
+#   a=fingerprint:sha-256 ... a=setup:passive
+#   m=video 56021 UDP/TLS/RTP/SAVPF 96   a=mid:1 a=rtcp-rsize a=rtpmap:96 VP8/90000
+#   a=rtcp-fb:96 ccm fir, nack pli, and the same port and ICE/DTLS lines
+#   (ufrag, pwd, fingerprint, setup:passive), no candidate (bundled: m=audio's
+#   transport); no a=extmap, so dec1 routes by payload type, then SSRC
+#   (bundle-unrouted=0: nothing lost).  Bundled, only stream 1 is in the
+#   agent (one ice-selected-pair) and "dtls stream 1" counts both m-lines.
 #   The browser's checks arrive from the NAT: prflx 203.0.113.1:PORT -> host
 #   203.0.113.10.  Chromium logs "Received STUN BINDING error response ...
 #   Role conflict" (487) from libnice, then switches to controlled and
@@ -91,21 +105,9 @@
 #   audio packets per run, signalling.py prints them), and Chromium sends
 #   its key frame at once; the depayloader's PLI (request-keyframe=true)
 #   gets another one (the browser's outbound pliCount 1, keyFramesEncoded 2).
-# What the unregistered scenarios do on this branch (2026-12-07):
-#   max-bundle: Chromium gathers for m-line 0 only and refuses our answer:
-#     "Failed to set remote answer sdp: Answer cannot remove m= section with
-#     mid='0' from already-established BUNDLE group." (BUNDLE declined).
-#   chromium-trickle: the offer has no candidate at all; the 4 candidates and
-#     end-of-candidates POSTed after it are not applied (no add-ice-candidate
-#     yet), and the call still connects: the server learns the browser from its
-#     checks (prflx).  firefox-trickle: the same, mDNS on.
-#   firefox-mdns: refused: "Invalid SDP offer: m-line 1 (audio):
-#     a=candidate:0 1 UDP 2122252543 <uuid>.local 35134 typ host is not a
-#     candidate (...)", an HTTP 400 to the page.
-#   Built from icelife's commit 81baf23 (add-ice-candidate, mDNS lines
-#   skipped), chromium-trickle (6 applied), firefox-trickle (6 applied, 8
-#   .local/TCP skipped) and firefox-mdns all pass: register them, and drop
-#   the pref of browser-firefox, once that is on main.
+# Before BUNDLE was accepted (2026-12-07), max-bundle Chromium refused the
+#   answer: "Failed to set remote answer sdp: Answer cannot remove m= section
+#   with mid='0' from already-established BUNDLE group."
 #
 # LAB_KEEP=1 keeps the logs (and the offer/answer in $LAB_TMP/*.sdp).
 set -euo pipefail
@@ -113,7 +115,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${COMEDIA_BUILD_DIR:-$HERE/../../build-lab}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
-SCENARIO=${1:?usage: test-browser-nat.sh browser-chromium|browser-firefox|browser-chromium-max-bundle|browser-chromium-trickle|browser-firefox-trickle}
+SCENARIO=${1:?usage: test-browser-nat.sh browser-chromium|browser-firefox|browser-chromium-max-bundle|browser-firefox-max-bundle|browser-chromium-trickle|browser-firefox-trickle}
 HTTP=8080
 CALL_S=${BROWSER_CALL_S:-10}     # from the answer on
 case $SCENARIO in
@@ -122,6 +124,7 @@ case $SCENARIO in
     browser-chromium-trickle)    BROWSER=chromium QUERY="bundlePolicy=balanced&trickle=on" ;;
     browser-firefox)             BROWSER=firefox QUERY="bundlePolicy=balanced&trickle=off" ;;
     browser-firefox-trickle)     BROWSER=firefox QUERY="bundlePolicy=balanced&trickle=on" ;;
+    browser-firefox-max-bundle)  BROWSER=firefox QUERY="bundlePolicy=max-bundle&trickle=off" ;;
     *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
 esac
 

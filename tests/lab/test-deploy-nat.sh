@@ -110,8 +110,9 @@ start_ice_server() {
 }
 start_signalling() {
     mkdir -p "$BROWSER_DIR"
+    # --bundle-policy none: a socket and a host candidate per m-line, as counted below.
     browser_signalling "$CLOUD" "$SLOG" $HTTP --public-address "$CLOUD_PUB_IP" \
-        --min-port $MIN_PORT --max-port $MAX_PORT || { lab_fail "signalling.py did not start"; cat "$SLOG"; exit 1; }
+        --min-port $MIN_PORT --max-port $MAX_PORT --bundle-policy none || { lab_fail "signalling.py did not start"; cat "$SLOG"; exit 1; }
     SIGNALLING=$LAB_LAST_PID
     SERVER_PIDS+=("$SIGNALLING")
 }

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "negotiatortrickle.h"
+#include "bundle.h"
 #include "icesdp.h"
 #include "trickle.h"
 
@@ -29,6 +30,28 @@ count_skipped (ComediaSdpNegotiator * self, guint n)
   self->priv->candidates_skipped += n;
 }
 
+/* Whether m-line @index is in an a=group:BUNDLE of our description (the
+ * answer): without an agent stream of its own, it uses another member's
+ * transport. */
+bool
+in_local_bundle (ComediaSdpNegotiator * self, guint index)
+{
+  SdpMessagePtr local;
+  {
+    std::lock_guard<std::mutex> guard (self->priv->lock);
+    if (self->priv->local_description)
+      local = sdp_message_copy (self->priv->local_description.get ());
+  }
+  if (!local || index >= gst_sdp_message_medias_len (local.get ()))
+    return false;
+  std::string mid = media_mid (local.get (), index);
+  for (const std::vector<std::string> & group : bundle_groups_of (local.get ()))
+    for (const std::string & member : group)
+      if (!mid.empty () && member == mid)
+        return true;
+  return false;
+}
+
 /* One candidate value (or "" for the end) for m-line @mline_index; false
  * with @why. */
 bool
@@ -51,6 +74,16 @@ apply_candidate (ComediaSdpNegotiator * self, guint mline_index, const std::stri
   if (!reason.empty ()) {
     count_skipped (self, 1);
     why = "skipped: " + reason;
+    return false;
+  }
+  if (agent->components (stream) == 0 && in_local_bundle (self, mline_index)) {
+    /* A browser in bundlePolicy balanced trickles candidates of each
+     * m-line's own transport before our answer bundles them: those of a
+     * bundled one belong to a transport BUNDLE discarded (RFC 9143 7.3.3),
+     * nothing to warn about. */
+    count_skipped (self, 1);
+    GST_INFO_OBJECT (self, "m-line %u is bundled: candidate %s ignored", mline_index,
+        value.c_str ());
     return false;
   }
   if (!agent->add_remote_candidate (stream, value, why))
@@ -87,6 +120,8 @@ add_ice_candidate (ComediaSdpNegotiator * self, guint mline_index, const char *m
     why = "the peer's description has no such m-line";
   else if (apply_candidate (self, index, value, why))
     return true;
+  if (why.empty ())
+    return false;               /* ignored without a fault (bundled) */
   warn_candidate (self, what, why);
   return false;
 }
@@ -120,9 +155,11 @@ apply_sdp_fragment (ComediaSdpNegotiator * self, const std::string & text, SdpEr
       continue;
     }
     std::string why;
-    for (const std::string & c : m.candidates)
-      if (!apply_candidate (self, index, c, why))
+    for (const std::string & c : m.candidates) {
+      why.clear ();
+      if (!apply_candidate (self, index, c, why) && !why.empty ())
         warn_candidate (self, "a=candidate:" + c, why);
+    }
     if (m.end_of_candidates || f.end_of_candidates)
       apply_candidate (self, index, "", why);
   }

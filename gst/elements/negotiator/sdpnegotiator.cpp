@@ -330,7 +330,9 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
    *
    * Trickle ICE (RFC 8838): a candidate of the peer that came after its
    * offer or answer, given to the ICE agent.  A candidate that cannot be
-   * used gets a warning, never an error.
+   * used gets a warning, never an error; one for an m-line our answer
+   * bundled into another's transport is ignored quietly (counted in
+   * candidates-skipped).
    *
    * Returns: %TRUE if the agent took it
    */

@@ -776,6 +776,50 @@ GST_START_TEST (test_trickle_property)
 
 GST_END_TEST;
 
+/* BUNDLE accepted: a browser with bundlePolicy balanced trickles
+ * candidates of m-line 1's own transport before our answer bundles it;
+ * they are ignored quietly (no warning, counted in candidates-skipped),
+ * those of the transport's m-line are applied. */
+GST_START_TEST (test_bundled_mline_candidate_ignored)
+{
+  GstElement *p = launch ("sdp-negotiator name=neg ice-addresses=127.0.0.1 "
+      "bundle-policy=max-bundle nicesrc stream=1 component=1 ! fakesink");
+  fail_unless (gst_element_set_state (p, GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+  const std::string media = "a=rtcp-mux\r\na=ice-ufrag:abcd\r\n"
+      "a=ice-pwd:abcdefghijklmnopqrstuvwx\r\n";
+  GstSDPMessage *offer = sdp_from ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+      "a=group:BUNDLE 0 1\r\na=ice-options:trickle\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+      "m=audio 9 RTP/AVP 0\r\na=mid:0\r\n" + media +
+      "m=video 9 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\na=mid:1\r\n" + media);
+  GstSDPMessage *answer = nullptr;
+  GstElement *neg = by_name (p, "neg");
+  g_signal_emit_by_name (neg, "process-offer", offer, &answer);
+  fail_unless (answer != nullptr);
+  fail_unless (sdp_text (answer).find ("a=group:BUNDLE 0 1") != std::string::npos, "%s",
+      sdp_text (answer).c_str ());
+  gboolean ok = TRUE;
+  g_signal_emit_by_name (neg, "add-ice-candidate", 1u, "1",
+      "candidate:1 1 udp 2122260223 127.0.0.1 56461 typ host", &ok);
+  fail_if (ok);
+  guint64 skipped = 0;
+  g_object_get (neg, "candidates-skipped", &skipped, nullptr);
+  fail_unless_equals_int (skipped, 1);
+  g_signal_emit_by_name (neg, "add-ice-candidate", 0u, "0",
+      "candidate:1 1 udp 2122260223 127.0.0.1 58495 typ host", &ok);
+  fail_unless (ok);
+  GstMessage *m = wait_message (p, 500, [] (GstMessage * m) {
+        return GST_MESSAGE_TYPE (m) == GST_MESSAGE_WARNING
+            || GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR;
+      });
+  fail_unless (m == nullptr, "a warning or error for the bundled m-line's candidate");
+  gst_sdp_message_free (offer);
+  gst_sdp_message_free (answer);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
 static Suite *
 ice_elements_suite (void)
 {
@@ -795,6 +839,7 @@ ice_elements_suite (void)
   tcase_add_test (tc, test_trickle_both_ways);
   tcase_add_test (tc, test_ice_restart_new_credentials);
   tcase_add_test (tc, test_trickle_property);
+  tcase_add_test (tc, test_bundled_mline_candidate_ignored);
   return s;
 }
 
