@@ -128,8 +128,11 @@ GST_START_TEST (test_groups_of)
   fail_unless_equals_int (groups[0].size (), 2);
   fail_unless_equals_string (groups[0][1].c_str (), "1");
   fail_unless_equals_string (groups[1][0].c_str (), "2");
-  fail_unless_equals_string (media_mid (d.message (), 0).c_str (), "0");
-  fail_unless_equals_string (media_mid (d.message (), 5).c_str (), "");
+  /* (Named: fail_unless_equals_string reads its arguments after the
+   * statement that made a temporary has ended.) */
+  std::string mid0 = media_mid (d.message (), 0), mid5 = media_mid (d.message (), 5);
+  fail_unless_equals_string (mid0.c_str (), "0");
+  fail_unless_equals_string (mid5.c_str (), "");
 }
 GST_END_TEST;
 

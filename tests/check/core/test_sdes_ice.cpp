@@ -228,7 +228,9 @@ GST_START_TEST (test_reinvite_keeps_our_key)
       "2 203.0.113.9 50101\r\n";
   Negotiated again = answer_text (reinvite, pipeline, o);
   fail_unless (again.streams[0].srtp_outbound == p1.srtp_outbound);
-  fail_unless_equals_string (answered_media (again).c_str (), answered_media (call).c_str ());
+  /* Named: fail_unless_equals_string would read freed temporaries. */
+  std::string media_again = answered_media (again), media_first = answered_media (call);
+  fail_unless_equals_string (media_again.c_str (), media_first.c_str ());
 
   std::string rekeyed = reinvite;
   rekeyed.replace (rekeyed.find (SDES_KEY), 4, "BBBB");
