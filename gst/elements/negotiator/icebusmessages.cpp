@@ -110,10 +110,19 @@ IceBusMessages::end_stream (guint stream)
         if (!is_nice_src (e))
           return;
         g_object_get (e, "stream", &s, nullptr);
-        /* A live source takes EOS from outside: it unblocks its create()
-         * and pushes EOS downstream from its own thread. */
-        if (s == stream)
-          gst_element_send_event (e, gst_event_new_eos ());
+        if (s != stream)
+          return;
+        /* EOS goes into what follows nicesrc, not to nicesrc itself:
+         * GstBaseSrc keeps an EOS sent to it as pending until its task
+         * takes it, and one that came while the pipeline was stopping was
+         * never released (LeakSanitizer).  nicesrc, on a socket that gets
+         * nothing more, stays blocked until the pipeline stops it. */
+        GstPad *src = gst_element_get_static_pad (e, "src");
+        GstPad *peer = src ? gst_pad_get_peer (src) : nullptr;
+        if (peer)
+          gst_pad_send_event (peer, gst_event_new_eos ());
+        g_clear_object (&peer);
+        g_clear_object (&src);
       });
   gst_object_unref (top);
 }
