@@ -89,7 +89,7 @@ DIRS[fuzz]=$BUILD-fuzz
 ENVS[fuzz]="CC=clang CXX=clang++"
 SETUP[fuzz]="-Dfuzzing=true -Dfuzz-seconds=$FUZZ_SECONDS -Db_sanitize=address,undefined -Db_lundef=false"
 TESTOPTS[fuzz]="--suite fuzz --no-rebuild"
-TARGETS[fuzz]="tests/fuzz/fuzz-latchpolicy tests/fuzz/fuzz-sdp tests/fuzz/fuzz-sdpframing tests/fuzz/fuzz-dispatch tests/fuzz/fuzz-sdescrypto tests/fuzz/fuzz-dtlsgate"
+TARGETS[fuzz]="tests/fuzz/fuzz-latchpolicy tests/fuzz/fuzz-sdp tests/fuzz/fuzz-sdpframing tests/fuzz/fuzz-dispatch tests/fuzz/fuzz-sdescrypto tests/fuzz/fuzz-dtlsgate tests/fuzz/fuzz-bundleroute"
 for s in $STAGES; do
     case $s in plain|sanitize|fuzz) TESTOPTS[$s]=${TESTOPTS[$s]:-$TESTS} ;;
     *) echo "unknown stage $s (plain, sanitize, fuzz)"; RESULTS+=("$s|build-failed|") ;; esac

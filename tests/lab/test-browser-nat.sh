@@ -92,14 +92,12 @@
 #   (bundle-unrouted=0: nothing lost).  Bundled, only stream 1 is in the
 #   agent (one ice-selected-pair) and "dtls stream 1" counts both m-lines.
 #   The browser's checks arrive from the NAT: prflx 203.0.113.1:PORT -> host
-#   203.0.113.10.  Chromium logs "Received STUN BINDING error response ...
-#   Role conflict" (487) from libnice, then switches to controlled and
-#   connects: libnice 0.1.21 creates its agent controlling, and once
-#   candidates are gathered it ignores a change of controlling-mode ("role
-#   switch requested but conncheck already started ... staying with role
-#   controlling until restart", NICE_DEBUG=all), and IceAgent::set_remote
-#   sets it only after the answerer gathered; so the answerer stays
-#   controlling, like the browser.  Chromium's first VP8 key frame does not
+#   203.0.113.10.  The answerer's agent is controlled from before it gathers
+#   (IceAgent::gather): libnice 0.1.21 ignores a change of controlling-mode
+#   once its checks began ("role switch requested but conncheck already
+#   started", NICE_DEBUG=all), and when the role came only with the remote
+#   description Chromium first got a 487 "Role conflict" from libnice and
+#   had to switch itself.  Chromium's first VP8 key frame does not
 #   reach the decoder: comedia-dtlssrtpdec drops the SRTP that arrives before
 #   its keys are in place (stats dropped-before-handshake: 3 video, 4-12
 #   audio packets per run, signalling.py prints them), and Chromium sends

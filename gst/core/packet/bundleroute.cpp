@@ -73,7 +73,10 @@ mid_of (GstRTPBuffer * rtp, guint8 id)
   guint size = 0;
   if (id == 0)
     return "";
-  if (!gst_rtp_buffer_get_extension_onebyte_header (rtp, id, 0, &data, &size)
+  /* One-byte ids are 1-14 (RFC 8285): GstRTPBuffer asserts on others. */
+  bool onebyte = id < 15 && gst_rtp_buffer_get_extension_onebyte_header (rtp, id, 0, &data,
+      &size);
+  if (!onebyte
       && !gst_rtp_buffer_get_extension_twobytes_header (rtp, nullptr, id, 0, &data, &size))
     return "";
   return std::string (static_cast<const char *> (data), size);
@@ -155,8 +158,11 @@ BundleRouter::route_rtcp (GstBuffer * buf)
   guint tag = routes_.tag ();
   if (tag == 0)
     return 0;
+  /* GstRTCPBuffer's walk asserts on what is not RTCP (an empty buffer, say:
+   * fuzz-bundleroute); reduced-size RTCP (rtcp-rsize) is valid. */
   GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
-  if (!gst_rtcp_buffer_map (buf, GST_MAP_READ, &rtcp))
+  if (gst_buffer_get_size (buf) == 0 || !gst_rtcp_buffer_validate_reduced (buf)
+      || !gst_rtcp_buffer_map (buf, GST_MAP_READ, &rtcp))
     return tag;
   guint by_sender = 0, by_named = 0;
   std::vector<guint32> named;
