@@ -175,6 +175,10 @@ class Call:
         bus = self.pipeline.get_bus()
         bus.add_signal_watch()
         bus.connect("message", self.on_message)
+        # The time of a consent loss is taken where it is posted: the
+        # stream's EOS follows at once, before the main loop sees the message.
+        bus.enable_sync_message_emission()
+        bus.connect("sync-message::element", self.on_sync_element)
 
     def on_pad(self, rtpbin, pad):
         """recv_rtp_src_SESSION_SSRC_PT: session N's media to depayN, once;
@@ -236,6 +240,11 @@ class Call:
         png.get_buffer().unmap(info)
         say(f"snapshot {self.args.snapshot} ({self.video_size}, frame {self.video_frames})")
 
+    def on_sync_element(self, bus, msg):
+        s = msg.get_structure()
+        if s is not None and s.get_name() == "sdp-negotiator-ice-consent-lost":
+            say(f"consent-lost stream={s.get_value('stream')} at={time.time():.3f}")
+
     def on_message(self, bus, msg):
         s = msg.get_structure()
         if msg.type == Gst.MessageType.ELEMENT and s is not None:
@@ -247,8 +256,6 @@ class Call:
                 pass  # the SDP texts: printed already
             elif s.get_name().startswith(("sdp-negotiator", "comedia-")):
                 say(f"event {s.to_string()}")
-                if s.get_name() == "sdp-negotiator-ice-consent-lost":
-                    say(f"consent-lost stream={s.get_value('stream')} at={time.time():.3f}")
         elif msg.type in (Gst.MessageType.ERROR, Gst.MessageType.WARNING):
             err, debug = msg.parse_error() if msg.type == Gst.MessageType.ERROR else msg.parse_warning()
             say(f"{msg.type.first_value_nick} from {msg.src.get_name()}: {err.message} ({debug})")
