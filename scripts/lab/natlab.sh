@@ -52,7 +52,8 @@ LAB_PY=/usr/bin/python3  # Debian's python: it has python3-gi (a pyenv shim may 
 
 lab_log()  { printf '[lab %s] %s\n' "$(date +%T)" "$*"; }
 lab_pass() { printf 'PASS: %s\n' "$*"; }
-lab_fail() { printf 'FAIL: %s\n' "$*"; LAB_FAILS=$((LAB_FAILS + 1)); }
+lab_fail() { printf 'FAIL: %s\n' "$*"; LAB_FAILS=$((LAB_FAILS + 1)); LAB_FAILED+=("$*"); }
+LAB_FAILED=()
 # lab_check DESCRIPTION COMMAND...: PASS/FAIL line from a command's status.
 lab_check() { local d=$1; shift; if "$@"; then lab_pass "$d"; else lab_fail "$d"; fi; }
 
@@ -130,6 +131,10 @@ lab_down() {
         ip netns del "$ns" 2>/dev/null || true
     done
     LAB_NAMESPACES=()
+    # The failed checks once more, last: meson shows only a failed test's
+    # last 100 lines, and the logs printed after a failure are longer.
+    local f
+    for f in "${LAB_FAILED[@]}"; do printf 'FAILED CHECK: %s\n' "$f"; done
     # Logs stay only when asked for (LAB_KEEP=1), for a look after a failure.
     if [ -n "$LAB_TMP" ] && [ -z "${LAB_KEEP:-}" ]; then rm -rf "$LAB_TMP"; fi
 }

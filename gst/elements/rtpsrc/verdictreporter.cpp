@@ -17,6 +17,7 @@ VerdictReporter::close ()
   muxed_rtcp_ = nullptr;
   session_ = nullptr;
   verified_read_ = verified_muxed_rtcp_ = PeerAddress ();
+  keying_read_ = keying_muxed_rtcp_ = Keying ();
 }
 
 std::string
@@ -81,6 +82,12 @@ VerdictReporter::report_srtp_failure (Side side, const PeerAddress &from,
   bool from_peer = expected.valid () && from == expected;
   bool auth = reason == DropReason::AuthFailed;
   component->counters.add (auth ? Count::AuthFailed : Count::Replayed);
+  if (auth && from_peer && peer_still_keying (side, now)) {
+    GST_DEBUG_OBJECT (element_, "component %u: dropped media from %s that did not "
+        "authenticate just after DTLS verified it: plain media sent before the "
+        "peer had its keys", component->component, from.to_string ().c_str ());
+    return;
+  }
   if (from_peer)
     component->counters.add (auth ? Count::AuthFailedPeer : Count::ReplayedPeer);
   if (!auth) {
@@ -231,6 +238,19 @@ VerdictReporter::report_unlatched (Side side, const PeerAddress &old)
   post (s);
 }
 
+/* How long after verification a peer's unauthenticated media is taken for
+ * its last plain packets rather than a key mismatch: its handshake ends a
+ * round trip (and, on a loaded phone, its own delays) after ours. */
+static constexpr gint64 PEER_KEYING_GRACE_US = 3 * G_USEC_PER_SEC;
+
+bool
+VerdictReporter::peer_still_keying (Side side, gint64 now)
+{
+  const Keying &k = keying_of (side);
+  return k.verified_at != 0 && now - k.verified_at < PEER_KEYING_GRACE_US
+      && component_of (side)->counters.get (Count::Passed) == k.passed_at;
+}
+
 void
 VerdictReporter::announce_verified (const PeerAddress &peer)
 {
@@ -238,6 +258,7 @@ VerdictReporter::announce_verified (const PeerAddress &peer)
     Component *component = component_of (side);
     if (!component)
       continue;
+    keying_of (side) = { g_get_monotonic_time (), component->counters.get (Count::Passed) };
     PeerAddress old = component->destination.latched_peer ();
     component->destination.publish_verified (peer);
     verified_of (side) = peer;

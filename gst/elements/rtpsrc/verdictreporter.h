@@ -66,6 +66,17 @@ class VerdictReporter {
   { return side == Side::ReadComponent ? read_ : muxed_rtcp_; }
   PeerAddress &verified_of (Side side)
   { return side == Side::ReadComponent ? verified_read_ : verified_muxed_rtcp_; }
+  /* When a DTLS handshake verified the side's peer, and its Passed count
+   * then: until one of its packets authenticates, the peer may still be
+   * finishing its own side (RFC 5764: the server has its keys a round trip
+   * before the client), sending plain media a phone sends before keys. */
+  struct Keying {
+    gint64 verified_at = 0;
+    guint64 passed_at = 0;
+  };
+  Keying &keying_of (Side side)
+  { return side == Side::ReadComponent ? keying_read_ : keying_muxed_rtcp_; }
+  bool peer_still_keying (Side side, gint64 now);
   void post (GstStructure *s);
   GstStructure *component_message (const char *name,
       const Component *component, const PeerAddress &peer);
@@ -85,6 +96,7 @@ class VerdictReporter {
   Component *muxed_rtcp_ = nullptr;   /* component 2, with rtcp-mux */
   /* Announced by announce_verified (), until the dispatch latches it. */
   PeerAddress verified_read_, verified_muxed_rtcp_;
+  Keying keying_read_, keying_muxed_rtcp_;
   /* Per-packet rubbish and refused sources are reported at most once a
    * second. */
   RateLimit malformed_warning_{G_USEC_PER_SEC};

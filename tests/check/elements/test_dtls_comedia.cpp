@@ -211,7 +211,8 @@ sink_u64 (Side & s, const char *field)
 static void
 connect_pair (Side & a, Side & b, const std::shared_ptr<const DtlsCertificate> & cert_a,
     const std::shared_ptr<const DtlsCertificate> & cert_b, guint32 ssrc_a, guint32 ssrc_b,
-    const std::string & b_sink_extra = "", const std::function<void ()> & before_connect = {})
+    const std::string & b_sink_extra = "", const std::function<void ()> & before_connect = {},
+    const std::function<void ()> & after_verified = {})
 {
   guint16 port_a = bound_port (a.src.src);
   set_terms (a, server_terms (cert_a, fingerprint_of (*cert_b), 1));
@@ -257,6 +258,8 @@ connect_pair (Side & a, Side & b, const std::shared_ptr<const DtlsCertificate> &
         "%s: no %s", s->session.c_str (), latched.c_str ());
     fail_unless (!string_property (s->src.src, "latched-address").empty ());
   }
+  if (after_verified)
+    after_verified ();
   check_passes (a, b, ssrc_a, seq);
   check_passes (b, a, ssrc_b, seq);
   fail_unless_equals_int (sink_u64 (a, "dropped-awaiting-dtls"), 1);
@@ -421,6 +424,48 @@ GST_END_TEST;
 /* The client's certificate is not the one the server's SDP names: the
  * server's handshake fails naming both fingerprints, nothing latches,
  * nothing passes, and no sink sends. */
+/* Plain RTP from @s's own socket to @port, as a phone sends it before its
+ * side of the handshake has ended. */
+static void
+send_plain_from (Side & s, guint16 port, guint32 ssrc, guint16 seq)
+{
+  ComediaSession *session = comedia_session_acquire (s.session.c_str ());
+  Component *c = comedia_session_find_component (session, 1, s.component);
+  fail_unless (c != nullptr && c->slot.socket () != nullptr);
+  peer_send (c->slot.socket (), port, make_rtp (ssrc, seq));
+  g_object_unref (session);
+}
+
+/* baresip sends plain RTP until its own handshake ends, a round trip after
+ * the server's: those packets fail authentication at the server, which
+ * must not take them for a key mismatch (auth-failed, not
+ * auth-failed-peer).  Once a packet of the peer authenticated, a failing
+ * one from it is a mismatch again. */
+GST_START_TEST (test_comedia_dtls_peer_plain_before_its_keys)
+{
+  auto cert_a = new_certificate (), cert_b = new_certificate ();
+  Side a, b;
+  open_side (a, "dtls-late-server", 1);
+  open_side (b, "dtls-late-client", 1);
+  guint16 port_a = bound_port (a.src.src);
+  connect_pair (a, b, cert_a, cert_b, 0xA0A0, 0xB0B0, "", {}, [&] {
+        send_plain_from (b, port_a, 0xB0B0, 500);
+        send_plain_from (b, port_a, 0xB0B0, 501);
+        for (int i = 0; i < 100 && stat_u64 (a.src.src, "auth-failed") < 2; i++)
+          g_usleep (10 * 1000);
+        fail_unless_equals_int (stat_u64 (a.src.src, "auth-failed"), 2);
+        fail_unless_equals_int (stat_u64 (a.src.src, "auth-failed-peer"), 0);
+      });
+  send_plain_from (b, port_a, 0xB0B0, 502);
+  for (int i = 0; i < 100 && stat_u64 (a.src.src, "auth-failed") < 3; i++)
+    g_usleep (10 * 1000);
+  fail_unless_equals_int (stat_u64 (a.src.src, "auth-failed"), 3);
+  fail_unless_equals_int (stat_u64 (a.src.src, "auth-failed-peer"), 1);
+  close_side (a);
+  close_side (b);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_comedia_dtls_wrong_fingerprint)
 {
   auto cert_a = new_certificate (), cert_b = new_certificate (), other = new_certificate ();
@@ -481,6 +526,7 @@ dtls_comedia_suite (void)
   tcase_add_test (tc, test_comedia_dtls_rtcp_component);
   tcase_add_test (tc, test_comedia_dtls_rtcp_mux);
   tcase_add_test (tc, test_comedia_dtls_wrong_fingerprint);
+  tcase_add_test (tc, test_comedia_dtls_peer_plain_before_its_keys);
   return s;
 }
 
