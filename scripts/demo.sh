@@ -50,6 +50,7 @@ lab_trap
 lab_require
 lab_gst_env "$BUILD"
 lab_up random >/dev/null
+say "   lab: network namespaces $LAB_ID-* (removed when the demo ends)"
 SLOG=$LAB_TMP/server.log CLOG=$LAB_TMP/client.log
 
 SDP_IN=7000 SDP_OUT=7001 CRTP=5006 CRTCP=5007
