@@ -4,6 +4,8 @@
  */
 #include "bundleroute.h"
 
+#include "packetfacts.h"
+
 #include <gst/rtp/gstrtcpbuffer.h>
 #include <gst/rtp/gstrtpbuffer.h>
 
@@ -129,29 +131,6 @@ named_ssrcs (GstRTCPPacket * packet, std::vector<guint32> & out)
   }
 }
 
-static guint32
-sender_ssrc (GstRTCPPacket * packet)
-{
-  switch (gst_rtcp_packet_get_type (packet)) {
-    case GST_RTCP_TYPE_SR: {
-      guint32 ssrc = 0;
-      gst_rtcp_packet_sr_get_sender_info (packet, &ssrc, nullptr, nullptr, nullptr,
-          nullptr);
-      return ssrc;
-    }
-    case GST_RTCP_TYPE_RR:
-      return gst_rtcp_packet_rr_get_ssrc (packet);
-    case GST_RTCP_TYPE_RTPFB:
-    case GST_RTCP_TYPE_PSFB:
-      return gst_rtcp_packet_fb_get_sender_ssrc (packet);
-    case GST_RTCP_TYPE_BYE:
-      return gst_rtcp_packet_bye_get_ssrc_count (packet) > 0 ?
-          gst_rtcp_packet_bye_get_nth_ssrc (packet, 0) : 0;
-    default:
-      return 0;
-  }
-}
-
 guint
 BundleRouter::route_rtcp (GstBuffer * buf)
 {
@@ -169,7 +148,7 @@ BundleRouter::route_rtcp (GstBuffer * buf)
   GstRTCPPacket packet;
   for (gboolean more = gst_rtcp_buffer_get_first_packet (&rtcp, &packet);
       more && by_sender == 0; more = gst_rtcp_packet_move_to_next (&packet)) {
-    by_sender = stream_of_ssrc (sender_ssrc (&packet));
+    by_sender = stream_of_ssrc (rtcp_sender_ssrc (&packet));
     named_ssrcs (&packet, named);
   }
   gst_rtcp_buffer_unmap (&rtcp);

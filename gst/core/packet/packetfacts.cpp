@@ -42,9 +42,7 @@ inspect_rtp (GstBuffer *packet)
   return facts;
 }
 
-/* The SSRC a first RTCP packet speaks for: the sender of an SR, RR, APP,
- * XR or feedback packet, the first source of an SDES or BYE. */
-static uint32_t
+uint32_t
 rtcp_sender_ssrc (GstRTCPPacket * packet)
 {
   guint32 ssrc = 0;

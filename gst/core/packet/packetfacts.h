@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gst/gst.h>
+#include <gst/rtp/gstrtcpbuffer.h>
 #include <cstdint>
 
 namespace comedia {
@@ -43,5 +44,9 @@ bool could_be_srtp (const guint8 *head, gsize size);
  * @rtcp_mux, RTCP packets are recognised by the RFC 5761 rule.  Parsing is
  * done by GstRTPBuffer / GstRTCPBuffer. */
 PacketFacts inspect_packet (GstBuffer *packet, guint component, bool rtcp_mux);
+
+/* The SSRC an RTCP packet speaks for: the sender of an SR, RR, APP, XR or
+ * feedback packet, the first source of an SDES or BYE; 0 for others. */
+uint32_t rtcp_sender_ssrc (GstRTCPPacket *packet);
 
 }  // namespace comedia

@@ -400,6 +400,16 @@ GST_START_TEST (test_route_rtcp)
   router.learn (0x5eed, 2);
   fail_unless_equals_int (route_rtcp (router, rtcp_rr (0x77, {0x1234, 0x5eed})), 2);
   fail_unless_equals_int (route_rtcp (router, rtcp_pli (1, 0x5eed)), 2);
+  /* Reduced-size RTCP alone (RFC 5506): an SDES or APP speaks for its
+   * source too. */
+  fail_unless_equals_int (route_rtcp (router, rtcp_packet (GST_RTCP_TYPE_SDES,
+              [] (GstRTCPPacket * p) {
+                gst_rtcp_packet_sdes_add_item (p, 0xb);
+                const guint8 cname[] = { 'v' };
+                gst_rtcp_packet_sdes_add_entry (p, GST_RTCP_SDES_CNAME, 1, cname);
+              })), 2);
+  fail_unless_equals_int (route_rtcp (router, rtcp_packet (GST_RTCP_TYPE_APP,
+              [] (GstRTCPPacket * p) { gst_rtcp_packet_app_set_ssrc (p, 0xb); })), 2);
   /* Not RTCP: the tag. */
   fail_unless_equals_int (route_rtcp (router, make_bytes ({0x80, 0xc9, 0, 1})), 1);
 }
