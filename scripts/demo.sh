@@ -15,8 +15,9 @@
 # Third act (about 20 s): a headless Chromium behind the same NAT opens
 # examples/browser/index.html from examples/browser/signalling.py on the
 # server and calls its gst-launch-style line (ICE + DTLS-SRTP, Opus and VP8
-# both ways); a frame of the browser's camera that crossed the NAT is saved
-# as demo-out/browser-camera-through-nat.png.
+# both ways, BUNDLE as browsers do by default: one transport for both); a
+# frame of the browser's camera that crossed the NAT is saved as
+# demo-out/browser-camera-through-nat.png.
 # Exits non-zero if the call failed, ICE did not fail as it should, or the
 # browser's call did not work both ways.
 # Everything it creates is removed on exit, also on Ctrl-C.  Needs root.
@@ -380,9 +381,10 @@ else
     say "   client  headless Chromium (fake camera and microphone) opens the page; its JavaScript"
     say "           offers, and reports its getStats() back to the server every second"
     # shellcheck disable=SC2046
-    # --bundle-policy none: this act shows one ICE transport and DTLS handshake per m-line.
+    # signalling.py's default bundle policy (max-bundle): the answer accepts the
+    # browser's BUNDLE, one ICE transport and one DTLS handshake for audio and video.
     lab_bg "$LAB_NS_SERVER" "$BLOG" env $(lab_asan_env_python) "$LAB_PY" -u "$ROOT/examples/browser/signalling.py" \
-        --port $HTTP --public-address "$LAB_SERVER_IP" --snapshot "$BROWSER_PNG" --bundle-policy none
+        --port $HTTP --public-address "$LAB_SERVER_IP" --snapshot "$BROWSER_PNG"
     SIGNAL_PID=$LAB_LAST_PID
     lab_wait_tcp "$LAB_NS_SERVER" $HTTP 15 || { say "   PROBLEM: signalling.py did not start:"; tail "$BLOG"; exit 1; }
     T0=$(date +%s.%N)
@@ -408,26 +410,25 @@ print(v if v != {} else "")' "$1"
         fi
         if [ -z "${told[offer]:-}" ] && grep -aq '^answered in' "$BLOG"; then
             say "   $(since) s  browser -> server, the offer (its private address; BUNDLE offered):"; sdp_lines offer
-            say "   $(since) s  server -> browser, the answer (public address, BUNDLE declined, DTLS server):"; sdp_lines answer
+            say "   $(since) s  server -> browser, the answer (public address, BUNDLE accepted: audio and video"
+            say "             on one transport, DTLS server):"; sdp_lines answer
             told[offer]=1
         fi
-        for n in 1 2; do
-            if [ -z "${told[pair$n]:-}" ] &&
-                    pair=$(grep -am1 "ice-selected-pair.*stream=(uint)$n," "$BLOG" | sed -n 's/.*remote=(string)\([0-9.:]*\), remote-type=(string)\([a-z]*\).*/\2 \1/p') &&
-                    [ -n "$pair" ]; then
-                what=audio; [ $n = 2 ] && what=video
-                say "   $(since) s  server: ICE connected for the $what, the browser's checks came from $pair"
-                say "             (the NAT's mapping, learned from the checks: peer-reflexive)"
-                told[pair$n]=1
-            fi
-            if [ -z "${told[dtls$n]:-}" ] && grep -aq "comedia-dtls, state=(string)verified, stream=(uint)$n," "$BLOG"; then
-                say "   $(since) s  server: DTLS handshake of stream $n verified against the offer's fingerprint"; told[dtls$n]=1
-            fi
-        done
+        # Bundled: stream 1's transport carries both m-lines.
+        if [ -z "${told[pair]:-}" ] &&
+                pair=$(grep -am1 "ice-selected-pair.*stream=(uint)1," "$BLOG" | sed -n 's/.*remote=(string)\([0-9.:]*\), remote-type=(string)\([a-z]*\).*/\2 \1/p') &&
+                [ -n "$pair" ]; then
+            say "   $(since) s  server: ICE connected for audio and video (one transport), the browser's checks came from $pair"
+            say "             (the NAT's mapping, learned from the checks: peer-reflexive)"
+            told[pair]=1
+        fi
+        if [ -z "${told[dtls]:-}" ] && grep -aq "comedia-dtls, state=(string)verified, stream=(uint)1," "$BLOG"; then
+            say "   $(since) s  server: DTLS handshake verified against the offer's fingerprint (one for audio and video)"; told[dtls]=1
+        fi
         if [ -z "${told[png]:-}" ] && grep -aq '^snapshot ' "$BLOG"; then
             say "   $(since) s  server: saved a frame of the browser's camera: $BROWSER_PNG"; told[png]=1
         fi
-        if [ -z "$END_AT" ] && [ -n "${told[dtls2]:-}" ]; then
+        if [ -z "$END_AT" ] && [ -n "${told[dtls]:-}" ]; then
             END_AT=$(awk -v t="$(since)" -v s="$SECONDS_CALL" 'BEGIN { print t + s }')
             say "   $(since) s  media both ways for ${SECONDS_CALL} s"
         fi
@@ -443,6 +444,12 @@ print(v if v != {} else "")' "$1"
     s_frames=$(sed -n 's/^server-decoded .* video=\([0-9]*\).*/\1/p' "$BLOG")
     s_audio=$(sed -n 's/^server-decoded audio=\([0-9]*\).*/\1/p' "$BLOG")
     s_peak=$(sed -n 's/^server-decoded .* audio-peak-db=\([-0-9.]*\).*/\1/p' "$BLOG")
+    b_transports=$(stat_of transports)
+    # What the one DTLS-SRTP decoder passed and routed (signalling.py prints it at the end).
+    dec1=$(grep -a '^dtls stream 1:' "$BLOG" | tail -1)
+    by_mid=$(sed -n 's/.* bundle-routed-by-mid=\([0-9]*\).*/\1/p' <<<"$dec1")
+    passed=$(sed -n 's/.* passed-rtp=\([0-9]*\).*/\1/p' <<<"$dec1")
+    unrouted=$(sed -n 's/.* bundle-unrouted=\([0-9]*\).*/\1/p' <<<"$dec1")
     say
     say "== What happened in the third act"
     say "   The browser's view (its own getStats()): connection $(stat_of connection), selected pair"
@@ -451,6 +458,15 @@ print(v if v != {} else "")' "$1"
     say "     browser -> server: the server decoded ${s_frames:-0} VP8 frames and ${s_audio:-0} Opus buffers (peak ${s_peak:-?} dB)"
     [ "$(stat_of connection)" = connected ] && [ "${b_frames:-0}" -gt 0 ] && [ "${b_packets:-0}" -gt 0 ] &&
         [ "${s_frames:-0}" -gt 0 ] && [ "${s_audio:-0}" -gt 0 ] || browser_ok=0
+    if [ "${b_transports:-0}" = 1 ] && grep -aq '^dtls stream 1: dtls-state=connected' "$BLOG" &&
+            ! grep -aq '^dtls stream 2:' "$BLOG" && [ "${unrouted:-x}" = 0 ]; then
+        say "   One transport for audio and video (BUNDLE): the browser's getStats() has 1, the server one"
+        say "     ICE agent stream and one DTLS association; its decoder sent ${passed:-0} RTP packets to"
+        say "     their m-line, ${by_mid:-0} named by the browser's mid header extension, the rest by SSRC"
+    else
+        say "   PROBLEM: not one bundled transport (the browser's getStats() has ${b_transports:-0}; the server's"
+        say "     decoders: ${dec1:-none}; bundle-unrouted ${unrouted:-?})"; browser_ok=0
+    fi
     if [ -s "$BROWSER_PNG" ]; then
         say "   A frame of the browser's camera that crossed the NAT: $BROWSER_PNG"
     else

@@ -273,7 +273,7 @@ class Call:
                 say(f"dtls stream {n}: " + " ".join(
                     f"{k}={st.get_value(k)}" for k in ("dtls-state", "passed-rtp", "passed-rtcp",
                                                        "dropped-before-handshake", "auth-failed", "replayed",
-                                                       "bundle-unrouted")
+                                                       "bundle-unrouted", "bundle-routed-by-mid")
                     if st.has_field(k)))
         self.pipeline.set_state(Gst.State.NULL)
         self.pipeline.get_bus().remove_signal_watch()

@@ -88,8 +88,15 @@
 #   m=video 56021 UDP/TLS/RTP/SAVPF 96   a=mid:1 a=rtcp-rsize a=rtpmap:96 VP8/90000
 #   a=rtcp-fb:96 ccm fir, nack pli, and the same port and ICE/DTLS lines
 #   (ufrag, pwd, fingerprint, setup:passive), no candidate (bundled: m=audio's
-#   transport); no a=extmap, so dec1 routes by payload type, then SSRC
-#   (bundle-unrouted=0: nothing lost).  Bundled, only stream 1 is in the
+#   transport); on both m-lines the offer's sdes:mid a=extmap (Chromium's
+#   id 4, Firefox's 3) and no other.  The browsers then put the mid in their
+#   first packets of each SSRC (Chromium 93 of 740 RTP packets, Firefox 245
+#   of 788 here, dec1's bundle-routed-by-mid) and dec1 routes the rest by
+#   the SSRC learnt (bundle-unrouted=0: nothing lost); comedia-dtlssrtpenc
+#   writes the mid into every packet it sends: with the extension
+#   negotiated and without it there, Chromium received none of the server's
+#   audio or video (inAudio/inVideo empty: no mid, no a=ssrc for the SSRC,
+#   no payload-type fallback).  Bundled, only stream 1 is in the
 #   agent (one ice-selected-pair) and "dtls stream 1" counts both m-lines.
 #   The browser's checks arrive from the NAT: prflx 203.0.113.1:PORT -> host
 #   203.0.113.10.  The answerer's agent is controlled from before it gathers
@@ -157,6 +164,19 @@ SERVER_RC=$LAB_STOP_RC
 # The offer and the answer, as signalling.py printed them; the verdicts.
 browser_results "$SLOG" "$LAB_TMP"
 browser_checks "$SLOG" "$LAB_TMP" "$SERVER_RC" "$LAB_SERVER_IP"
+# BUNDLE's mid header extension (RFC 9143 9.2): the answer keeps the offer's
+# sdes:mid a=extmap, its id, on both m-lines and no other extmap; the browser
+# then names the m-line in its packets and dec1 routes by it (its stats
+# bundle-routed-by-mid), nothing lost (bundle-unrouted).
+mid_id=$(sed -n 's|^a=extmap:\([0-9]*\) urn:ietf:params:rtp-hdrext:sdes:mid.*|\1|p' "$LAB_TMP/offer.sdp" | head -1)
+lab_check "the answer keeps the offer's sdes:mid a=extmap (id ${mid_id:-none}) on both m-lines, no other a=extmap" \
+    eval '[ -n "$mid_id" ] && [ "$(grep -c "^a=extmap:$mid_id urn:ietf:params:rtp-hdrext:sdes:mid" "$LAB_TMP/answer.sdp")" = 2 ] &&
+          [ "$(grep -c "^a=extmap" "$LAB_TMP/answer.sdp")" = 2 ]'
+dec1=$(grep -a '^dtls stream 1:' "$SLOG" | tail -1)
+by_mid=$(sed -n 's/.* bundle-routed-by-mid=\([0-9]*\).*/\1/p' <<<"$dec1")
+unrouted=$(sed -n 's/.* bundle-unrouted=\([0-9]*\).*/\1/p' <<<"$dec1")
+lab_check "dec1 routed the browser's RTP by its mid extension (${by_mid:-no} packets of $(sed -n 's/.* passed-rtp=\([0-9]*\).*/\1/p' <<<"$dec1"), bundle-unrouted ${unrouted:-none})" \
+    [ "${by_mid:-0}" -ge 1 -a "${unrouted:-x}" = 0 ]
 if [ "${SCENARIO%-trickle}" != "$SCENARIO" ]; then
     # Without the add-ice-candidate signal these calls still connect: the
     # server learns the browser's address from its checks (peer-reflexive).

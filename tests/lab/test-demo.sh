@@ -4,7 +4,8 @@
 # then checks what it told the user: the COMEDIA call through the symmetric
 # NAT worked, ICE with STUN only failed by itself and the failure is quoted
 # with its reason, the frame is a PNG, a headless Chromium behind the NAT
-# had its call with the server (ICE + DTLS-SRTP, both ways) and its camera's
+# had its call with the server (ICE + DTLS-SRTP, both ways, BUNDLE: one
+# transport for audio and video) and its camera's
 # frame was saved (a PNG of 320x240, not blank), and nothing of the lab is left.
 # The demo's own exit status must agree: it exits non-zero when the call
 # fails or ICE does not fail.  A demo that skips (77) is passed through.
@@ -55,9 +56,12 @@ lab_check "the reason is given" \
 
 # Act three: a headless Chromium behind the NAT calls examples/browser/signalling.py.
 lab_check "the browser's ICE came through the NAT (peer-reflexive, from the NAT's public address)" \
-    said '^ +[0-9. ]+ s  server: ICE connected for the video, the browser.s checks came from prflx 203\.0\.113\.1:[0-9]+$'
-lab_check "both DTLS handshakes verified" \
-    eval 'said "DTLS handshake of stream 1 verified" && said "DTLS handshake of stream 2 verified"'
+    said '^ +[0-9. ]+ s  server: ICE connected for audio and video \(one transport\), the browser.s checks came from prflx 203\.0\.113\.1:[0-9]+$'
+lab_check "the DTLS handshake verified, one for audio and video" \
+    said '^ +[0-9. ]+ s  server: DTLS handshake verified against the offer.s fingerprint \(one for audio and video\)$'
+lab_check "the answer accepted the browser's BUNDLE, one transport (its getStats()), both routed" \
+    eval 'said "^   One transport for audio and video \(BUNDLE\): the browser.s getStats\(\) has 1" &&
+          said "decoder sent [1-9][0-9]* RTP packets to"'
 lab_check "media both ways, as the browser's getStats() and the server's decoders say" \
     eval 'said "server -> browser: [1-9][0-9]* VP8 frames decoded \(320x240\), [1-9][0-9]* Opus packets" &&
           said "browser -> server: the server decoded [1-9][0-9]* VP8 frames and [1-9][0-9]* Opus buffers"'

@@ -84,9 +84,34 @@ mid_of (GstRTPBuffer * rtp, guint8 id)
   return std::string (static_cast<const char *> (data), size);
 }
 
-guint
-BundleRouter::route_rtp (GstBuffer * buf)
+bool
+add_mid_extension (GstBuffer * buf, guint8 id, const std::string & mid)
 {
+  if (id < 1 || id > 14 || mid.empty () || mid.size () > 16)
+    return false;
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  if (!gst_rtp_buffer_map (buf, GST_MAP_READWRITE, &rtp))
+    return false;
+  bool added = mid_of (&rtp, id).empty ()
+      && gst_rtp_buffer_add_extension_onebyte_header (&rtp, id, mid.data (), mid.size ());
+  gst_rtp_buffer_unmap (&rtp);
+  return added;
+}
+
+std::string
+mid_of_stream (const BundleRoutes & routes, guint stream)
+{
+  for (const BundleEntry & e : routes.entries)
+    if (e.stream == stream)
+      return e.mid;
+  return "";
+}
+
+guint
+BundleRouter::route_rtp (GstBuffer * buf, bool *by_mid)
+{
+  if (by_mid != nullptr)
+    *by_mid = false;
   if (routes_.entries.empty ())
     return 0;
   GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
@@ -96,6 +121,8 @@ BundleRouter::route_rtp (GstBuffer * buf)
   guint8 pt = gst_rtp_buffer_get_payload_type (&rtp);
   guint stream = stream_of_mid (mid_of (&rtp, routes_.mid_extension_id));
   gst_rtp_buffer_unmap (&rtp);
+  if (by_mid != nullptr)
+    *by_mid = stream != 0;
   /* The mid wins, and teaches the SSRC (RFC 9143 9.2); without it the
    * SSRC, then the payload type. */
   if (stream == 0)

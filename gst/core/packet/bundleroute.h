@@ -41,14 +41,27 @@ struct BundleRoutes {
 /* The RTP header extension URI of the mid (RFC 9143 14.1). */
 constexpr const char *MID_EXTENSION_URI = "urn:ietf:params:rtp-hdrext:sdes:mid";
 
+/* Adds @mid as header extension @id to RTP packet @buf (writable), in the
+ * one-byte form (RFC 8285 4.2; the two-byte one needs
+ * a=extmap-allow-mixed, which comedia never answers): what a browser
+ * demultiplexes a bundle by once it negotiated the extension (Chromium 156
+ * then drops bundled RTP without it, no a=ssrc naming its SSRC).  False,
+ * @buf unchanged: not RTP, @id not 1-14, @mid empty or over 16 bytes, it
+ * has a mid already, or another form of extension. */
+bool add_mid_extension (GstBuffer * buf, guint8 id, const std::string & mid);
+
+/* The mid @routes gives stream @stream, "" if none. */
+std::string mid_of_stream (const BundleRoutes & routes, guint stream);
+
 class BundleRouter {
  public:
   /* New routes forget what was learnt. */
   void set_routes (const BundleRoutes & routes);
   const BundleRoutes & routes () const { return routes_; }
 
-  /* The stream of RTP packet @rtp, 0 if none is known (dropped). */
-  guint route_rtp (GstBuffer * rtp);
+  /* The stream of RTP packet @rtp, 0 if none is known (dropped);
+   * @by_mid, if given, says whether its mid header extension named it. */
+  guint route_rtp (GstBuffer * rtp, bool *by_mid = nullptr);
   /* The stream of (compound) RTCP packet @rtcp: the tag's when unknown. */
   guint route_rtcp (GstBuffer * rtcp);
   /* SSRC @ssrc is stream @stream's (what a stream sends: an RTCP feedback

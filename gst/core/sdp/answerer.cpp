@@ -8,6 +8,8 @@
 #include "netaddress.h"
 #include "offerer.h"      /* check_answer_matches_offer */
 
+#include <algorithm>
+
 namespace comedia {
 
 namespace {
@@ -431,6 +433,21 @@ settle_bundle (const OfferedBundle & bundle, const LocalStreams & pipeline,
   }
 }
 
+/* The a=extmap URIs answer m-line @i keeps: the application's, and the
+ * mid one on a bundled m-line (RFC 9143 9.2), so that the peer names each
+ * packet's m-line and comedia-dtlssrtpdec routes by it rather than by
+ * SSRC and payload type (bundleroute.h).  Declined BUNDLE: none added. */
+std::vector<std::string>
+answered_header_extensions (const OfferedBundle & bundle, guint i,
+    const StreamDecision & d, const AnswerOptions & options)
+{
+  std::vector<std::string> out = options.header_extensions;
+  bool listed = std::find (out.begin (), out.end (), RTP_HDREXT_SDES_MID) != out.end ();
+  if (bundle.group_of (i) != nullptr && d.plan.kind == StreamPlan::Kind::Ice && !listed)
+    out.push_back (RTP_HDREXT_SDES_MID);
+  return out;
+}
+
 /* @supplies with each member's its transport's, without the candidates
  * (RFC 9143 7.3: one transport, described once). */
 StreamSupplies
@@ -531,7 +548,8 @@ write_answer (const SdpDocument & offered, const AnswerPlan & plan,
     gst_sdp_media_set_port_info (am, acc.plan.local.rtp_port, 0);
     for (const auto & pt : d.formats)
       gst_sdp_media_add_format (am, pt.c_str ());
-    copy_answered_attributes (om, d.formats, options.header_extensions, am);
+    copy_answered_attributes (om, d.formats,
+        answered_header_extensions (bundle, i, d, options), am);
     if (!d.profile_note.empty ())
       acc.plan.note += "; " + d.profile_note;
     if (acc.plan.kind == StreamPlan::Kind::Ice)

@@ -50,7 +50,8 @@ struct AnswerOptions {
    * keeps; empty keeps every offered format. */
   std::vector<std::string> formats;
   /* a=extmap URIs the answer keeps (with the offer's id) because the
-   * pipeline reads or writes them; empty: none (mediaprofile.h). */
+   * pipeline reads or writes them; empty: none (mediaprofile.h).  An
+   * m-line whose BUNDLE is accepted keeps RTP_HDREXT_SDES_MID besides. */
   std::vector<std::string> header_extensions;
   /* o= session id; 0: a fresh random one. */
   guint64 session_id = 0;

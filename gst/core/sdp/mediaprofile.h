@@ -17,10 +17,12 @@
  * and never a=ssrc, a=ssrc-group, a=msid (the offerer's streams, not ours:
  * ours get their SSRC from the payloader at run time, and a browser takes
  * one unsignalled SSRC per m-line; a WebRTC answer names its own media
- * stream, add_local_msid), nor a=extmap: no element here reads or
- * writes RTP header extensions.  An application that does names the URIs
- * it keeps (AnswerOptions::header_extensions; BUNDLE keeps the MID one,
- * RTP_HDREXT_SDES_MID), answered with the offer's id (RFC 8285 6).
+ * stream, add_local_msid), nor a=extmap but the mid one on a bundled
+ * m-line (RTP_HDREXT_SDES_MID, which comedia-dtlssrtpdec routes by; no
+ * other element here reads or writes RTP header extensions).  An
+ * application that does names the URIs it keeps
+ * (AnswerOptions::header_extensions), answered with the offer's id
+ * (RFC 8285 6).
  *
  * The WebRTC profile (uses_webrtc_profile: UDP/TLS/RTP/SAVP(F), what
  * browsers offer, JSEP 5.1) answers less, as a browser acts on all of it:

@@ -161,7 +161,8 @@ struct ComediaDtlsSrtpDecPrivate {
   comedia::BundleSourcePads bundle_pads;
 
   std::atomic<guint64> dropped_before{0}, auth_failed{0},
-      replayed{0}, passed_rtp{0}, passed_rtcp{0}, not_media{0}, unrouted{0};
+      replayed{0}, passed_rtp{0}, passed_rtcp{0}, not_media{0}, unrouted{0},
+      routed_by_mid{0};
 };
 
 struct _ComediaDtlsSrtpDec {
@@ -233,7 +234,9 @@ comedia_dtls_srtp_dec_class_init (ComediaDtlsSrtpDecClass * klass)
           "pair yet), dtls-failures, dropped-before-handshake (SRTP/SRTCP "
           "before the keys), auth-failed, replayed, passed-rtp, passed-rtcp, "
           "not-media (neither DTLS nor RTP/RTCP), bundle-unrouted (BUNDLE: RTP "
-          "of no known bundled stream, or of one without its src_%u pad)",
+          "of no known bundled stream, or of one without its src_%u pad), "
+          "bundle-routed-by-mid (BUNDLE: RTP whose mid header extension named "
+          "its stream; the rest go by SSRC, then payload type)",
           GST_TYPE_STRUCTURE,
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
@@ -302,7 +305,8 @@ create_stats (ComediaDtlsSrtpDec * self)
       "passed-rtp", G_TYPE_UINT64, get (priv->passed_rtp),
       "passed-rtcp", G_TYPE_UINT64, get (priv->passed_rtcp),
       "not-media", G_TYPE_UINT64, get (priv->not_media),
-      "bundle-unrouted", G_TYPE_UINT64, get (priv->unrouted), nullptr);
+      "bundle-unrouted", G_TYPE_UINT64, get (priv->unrouted),
+      "bundle-routed-by-mid", G_TYPE_UINT64, get (priv->routed_by_mid), nullptr);
 }
 
 static void
@@ -457,7 +461,12 @@ bundle_route (ComediaDtlsSrtpDec * self, comedia::Component * component, bool rt
   }
   if (!priv->router.routes ().bundled () || component->component != comedia::COMPONENT_RTP)
     return component->stream;
-  return rtcp ? priv->router.route_rtcp (buf) : priv->router.route_rtp (buf);
+  if (rtcp)
+    return priv->router.route_rtcp (buf);
+  bool by_mid = false;
+  guint stream = priv->router.route_rtp (buf, &by_mid);
+  priv->routed_by_mid.fetch_add (by_mid, std::memory_order_relaxed);
+  return stream;
 }
 
 static GstPad *

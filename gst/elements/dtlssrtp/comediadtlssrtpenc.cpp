@@ -22,7 +22,10 @@
  * `sink_%u` (and `rtcp_sink_%u`) for bundled stream %u, another rtpbin
  * session: its RTP and RTCP leave through the same component and
  * association, protected with the same key; the SSRCs it sends are told to
- * the decoder, so that RTCP naming them goes to that stream.
+ * the decoder, so that RTCP naming them goes to that stream.  When the
+ * answer negotiated the mid header extension, every RTP packet carries its
+ * stream's mid in it (RFC 9143 9.1): Chromium demultiplexes a bundle by it
+ * and drops bundled RTP of an SSRC no mid or a=ssrc named.
  *
  * Until the handshake has completed with a verified peer certificate (and
  * after it failed), or without SDES keys, nothing is sent: plain RTP never
@@ -104,8 +107,14 @@ struct ComediaDtlsSrtpEncPrivate {
   std::mutex push_lock;
   bool src_opened = false;    /* src had its segment: RTCP may follow */
 
+  /* BUNDLE: the routes the negotiator set (for the mids to send), as
+   * of routes_generation; sink_chain runs on every sink pad's thread. */
+  std::mutex routes_lock;
+  comedia::BundleRoutes routes;
+  guint64 routes_generation = 0;
+
   std::atomic<guint64> sent_rtp{0}, sent_rtcp{0}, dropped_before{0},
-      protect_errors{0};
+      protect_errors{0}, mid_added{0};
 };
 
 struct _ComediaDtlsSrtpEnc {
@@ -132,6 +141,8 @@ static GstFlowReturn sink_chain (GstPad * pad, GstObject * parent, GstBuffer * b
 static gboolean sink_event (GstPad * pad, GstObject * parent, GstEvent * event);
 static void note_bundled_ssrc (comedia::Component * component, BundleSink * bundled,
     GstBuffer * buf);
+static GstBuffer *with_mid (ComediaDtlsSrtpEncPrivate * priv,
+    comedia::Component * component, BundleSink * bundled, GstBuffer * buf);
 
 static void
 comedia_dtls_srtp_enc_class_init (ComediaDtlsSrtpEncClass * klass)
@@ -156,7 +167,9 @@ comedia_dtls_srtp_enc_class_init (ComediaDtlsSrtpEncClass * klass)
       g_param_spec_boxed ("stats", "Statistics",
           "Counters as a GstStructure: sent-rtp and sent-rtcp (protected and "
           "pushed), dropped-before-handshake (no key yet, or the handshake "
-          "failed: never sent in the clear), protect-errors (libsrtp refused)",
+          "failed: never sent in the clear), protect-errors (libsrtp refused), "
+          "bundle-mid-added (BUNDLE: RTP given its stream's mid header "
+          "extension, as the answer's a=extmap numbers it)",
           GST_TYPE_STRUCTURE, (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
   element_class->change_state = comedia_dtls_srtp_enc_change_state;
@@ -218,7 +231,8 @@ comedia_dtls_srtp_enc_get_property (GObject * object, guint prop_id,
             "sent-rtp", G_TYPE_UINT64, get (priv->sent_rtp),
             "sent-rtcp", G_TYPE_UINT64, get (priv->sent_rtcp),
             "dropped-before-handshake", G_TYPE_UINT64, get (priv->dropped_before),
-            "protect-errors", G_TYPE_UINT64, get (priv->protect_errors), nullptr));
+            "protect-errors", G_TYPE_UINT64, get (priv->protect_errors),
+            "bundle-mid-added", G_TYPE_UINT64, get (priv->mid_added), nullptr));
     return;
   }
   std::lock_guard<std::mutex> guard (priv->lock);
@@ -276,6 +290,8 @@ sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   }
   if (component && bundled && !rtcp)
     note_bundled_ssrc (component, bundled, buf);
+  if (component && !rtcp)
+    buf = with_mid (priv, component, bundled, buf);
   GstBuffer *out = component ? protect (priv, component, buf, rtcp) : nullptr;
   gst_buffer_unref (buf);
   if (!out)
@@ -334,6 +350,30 @@ note_bundled_ssrc (comedia::Component * component, BundleSink * bundled, GstBuff
   bundled->ssrc_known = true;
   bundled->ssrc = ssrc;
   component->bundle.note_sent (ssrc, bundled->stream);
+}
+
+/* @buf with its stream's mid header extension when the negotiated bundle
+ * has one (RFC 9143 9.1: a browser demultiplexes by it; the decoder
+ * routes by it too), on every packet: a new SSRC is learnt at once. */
+static GstBuffer *
+with_mid (ComediaDtlsSrtpEncPrivate * priv, comedia::Component * component,
+    BundleSink * bundled, GstBuffer * buf)
+{
+  std::string mid;
+  guint8 id;
+  {
+    std::lock_guard<std::mutex> guard (priv->routes_lock);
+    std::vector<std::pair<guint32, guint>> sent;
+    component->bundle.since (priv->routes_generation, priv->routes, sent);
+    if (!priv->routes.bundled () || priv->routes.mid_extension_id == 0)
+      return buf;
+    id = priv->routes.mid_extension_id;
+    mid = comedia::mid_of_stream (priv->routes, bundled ? bundled->stream : component->stream);
+  }
+  buf = gst_buffer_make_writable (buf);
+  if (comedia::add_mid_extension (buf, id, mid))
+    priv->mid_added.fetch_add (1, std::memory_order_relaxed);
+  return buf;
 }
 
 /* sink_%u / rtcp_sink_%u: bundled stream %u (the name's number, or the
@@ -421,6 +461,9 @@ comedia_dtls_srtp_enc_change_state (GstElement * element, GstStateChange transit
   if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
     std::lock_guard<std::mutex> guard (priv->lock);
     priv->held.acquire (priv->properties);
+    std::lock_guard<std::mutex> routes_guard (priv->routes_lock);
+    priv->routes = comedia::BundleRoutes ();   /* another component's, if any */
+    priv->routes_generation = 0;
   } else if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
     std::lock_guard<std::mutex> guard (priv->push_lock);
     priv->src_opened = false;

@@ -6,7 +6,8 @@
  * `ccm fir` feedback, no a=extmap, a=ssrc or a=ssrc-group, no a=msid but
  * our own, with a=rtcp-rsize echoed and a=mid on every m-line, rejected
  * ones too; the
- * header-extension hook, formats named by the application, an m-line left
+ * header-extension hook, the sdes:mid a=extmap alone where BUNDLE is
+ * accepted, formats named by the application, an m-line left
  * with repair formats only, and a SIP offer that keeps its formats.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -690,6 +691,44 @@ GST_START_TEST (test_header_extension_hook)
 }
 GST_END_TEST;
 
+/* BUNDLE accepted (bundle-policy=max-bundle): each bundled m-line keeps
+ * the offer's sdes:mid a=extmap, with its id (Chromium 4, Firefox 3), and
+ * no other (Chromium offers 4 on audio, 11 on video; Firefox 4 and 5);
+ * comedia-dtlssrtpdec routes by that id.  Declined: no a=extmap at all. */
+GST_START_TEST (test_bundle_keeps_mid_extension)
+{
+  struct {
+    const char *offer, *mid_extmap;
+    guint id;
+  } browsers[] = {
+    {CHROMIUM_OFFER, "4 urn:ietf:params:rtp-hdrext:sdes:mid", 4},
+    {FIREFOX_OFFER, "3 urn:ietf:params:rtp-hdrext:sdes:mid", 3},
+  };
+  for (const auto & b : browsers) {
+    AnswerOptions bundled = browser_answer_options ();
+    bundled.bundle = BundlePolicy::MaxBundle;
+    Negotiated out = browser_answer (b.offer, bundled);
+    fail_unless_equals_string (gst_sdp_message_get_attribute_val (out.sdp.get (), "group"),
+        "BUNDLE 0 1");
+    fail_unless_equals_int (out.streams[1].bundle_tag, 1);
+    fail_unless_values (out, 0, "extmap", b.mid_extmap);
+    fail_unless_values (out, 1, "extmap", b.mid_extmap);
+    fail_unless_equals_int (values_of (out, 1, "extmap-allow-mixed").size (), 0);
+    check_data_channel_rejected (out);
+    auto routes = bundle_routes_of (out.sdp.get (), out.streams);
+    fail_unless_equals_int (routes[0].second.entries.size (), 2);
+    fail_unless_equals_int (routes[0].second.mid_extension_id, b.id);
+
+    Negotiated declined = browser_answer (b.offer, browser_answer_options ());
+    fail_unless (gst_sdp_message_get_attribute_val (declined.sdp.get (), "group") == nullptr);
+    for (guint i = 0; i < 3; i++)
+      fail_unless_equals_int (values_of (declined, i, "extmap").size (), 0);
+    fail_unless_equals_int (bundle_routes_of (declined.sdp.get (), declined.streams)[0]
+        .second.mid_extension_id, 0);
+  }
+}
+GST_END_TEST;
+
 /* Formats the application names stay (its pipeline has the elements):
  * rtx for VP8 and H.264 with their nack, not the rtx of formats not
  * answered. */
@@ -826,6 +865,7 @@ browser_profile_suite (void)
   tcase_add_test (tc, test_rtcp_mux_required);
   tcase_add_test (tc, test_msid_where_we_send);
   tcase_add_test (tc, test_header_extension_hook);
+  tcase_add_test (tc, test_bundle_keeps_mid_extension);
   tcase_add_test (tc, test_named_repair_formats);
   tcase_add_test (tc, test_repair_formats_only);
   tcase_add_test (tc, test_sip_offer_keeps_its_formats);

@@ -227,6 +227,41 @@ GST_START_TEST (test_max_bundle_offer)
 }
 GST_END_TEST;
 
+/* Header extensions: a bundled m-line keeps the sdes:mid a=extmap, with
+ * the offer's id, bundle-only ones too; nothing else of extmap; none when
+ * BUNDLE is declined or the offer has no group. */
+GST_START_TEST (test_mid_extension)
+{
+  std::string offer = audio_video_offer ("a=group:BUNDLE 0 1\n", true);
+  for (const char *mid : {"a=mid:0\n", "a=mid:1\n"})
+    offer.insert (offer.find (mid) + strlen (mid),
+        "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\n"
+        "a=extmap:9 urn:ietf:params:rtp-hdrext:sdes:mid\n"
+        "a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id\n");
+  FakePipeline pipeline = one_transport ();
+  Negotiated out = answer_ok (offer, pipeline, BundlePolicy::MaxBundle);
+  for (guint i = 0; i < 2; i++) {
+    std::string m = media_of (out, i);
+    fail_unless_contains (m, "a=extmap:9 urn:ietf:params:rtp-hdrext:sdes:mid\n");
+    /* The only one. */
+    fail_unless_equals_int (m.find ("a=extmap:"), m.rfind ("a=extmap:"));
+  }
+  auto routes = bundle_routes_of (out.sdp.get (), out.streams);
+  fail_unless_equals_int (routes[0].second.mid_extension_id, 9);
+
+  FakePipeline declined = one_transport ();
+  out = answer_ok (offer, declined, BundlePolicy::None);
+  fail_if_contains (media_of (out, 0), "a=extmap");
+
+  std::string no_group = offer;
+  no_group.erase (no_group.find ("a=group:BUNDLE 0 1\n"), strlen ("a=group:BUNDLE 0 1\n"));
+  FakePipeline alone = one_transport ();
+  out = answer_ok (no_group, alone, BundlePolicy::MaxBundle);
+  fail_unless (groups_of (out).empty ());
+  fail_if_contains (media_of (out, 0), "a=extmap");
+}
+GST_END_TEST;
+
 /* mids: the group's order, not the m-lines', is the answer's; a mid naming
  * no m-line is left out; an m-line without a=mid is in no group; the
  * transport is the stream the pipeline's nicesrc serves. */
@@ -303,9 +338,9 @@ rtp_with_mid (guint32 ssrc, guint8 pt, guint8 id, const char *mid)
 }
 
 static guint
-route_rtp (BundleRouter & router, GstBuffer * buf)
+route_rtp (BundleRouter & router, GstBuffer * buf, bool *by_mid = nullptr)
 {
-  guint s = router.route_rtp (buf);
+  guint s = router.route_rtp (buf, by_mid);
   gst_buffer_unref (buf);
   return s;
 }
@@ -341,13 +376,53 @@ GST_START_TEST (test_route_mid)
 {
   BundleRouter router;
   router.set_routes (audio_video_routes (3));
-  /* The mid wins over the payload type, and teaches the SSRC. */
-  fail_unless_equals_int (route_rtp (router, rtp_with_mid (0xd, 111, 3, "1")), 2);
-  fail_unless_equals_int (route_rtp (router, make_rtp (0xd, 2, 111)), 2);
+  /* The mid wins over the payload type, and teaches the SSRC; by_mid
+   * (comedia-dtlssrtpdec's bundle-routed-by-mid) says which did it. */
+  bool by_mid = false;
+  fail_unless_equals_int (route_rtp (router, rtp_with_mid (0xd, 111, 3, "1"), &by_mid), 2);
+  fail_unless (by_mid);
+  fail_unless_equals_int (route_rtp (router, make_rtp (0xd, 2, 111), &by_mid), 2);
+  fail_if (by_mid);
   /* Another extension id is not the mid. */
-  fail_unless_equals_int (route_rtp (router, rtp_with_mid (0xe, 111, 4, "1")), 1);
+  fail_unless_equals_int (route_rtp (router, rtp_with_mid (0xe, 111, 4, "1"), &by_mid), 1);
+  fail_if (by_mid);
   /* An unknown mid falls back to the payload type. */
-  fail_unless_equals_int (route_rtp (router, rtp_with_mid (0xf, 96, 3, "zz")), 2);
+  fail_unless_equals_int (route_rtp (router, rtp_with_mid (0xf, 96, 3, "zz"), &by_mid), 2);
+  fail_if (by_mid);
+}
+GST_END_TEST;
+
+/* What comedia-dtlssrtpenc sends on a bundle with the mid negotiated: the
+ * one-byte extension, which the router (and a browser) reads back; not
+ * twice, not in a form the answer did not allow. */
+GST_START_TEST (test_add_mid)
+{
+  BundleRouter router;
+  router.set_routes (audio_video_routes (3));
+  GstBuffer *buf = make_rtp (0x10, 1, 111);
+  fail_unless (add_mid_extension (buf, 3, mid_of_stream (router.routes (), 2)));
+  fail_if (add_mid_extension (buf, 3, "1"));   /* it has one */
+  bool by_mid = false;
+  fail_unless_equals_int (route_rtp (router, buf, &by_mid), 2);
+  fail_unless (by_mid);
+
+  /* Beside another one-byte extension (audio level, id 1). */
+  buf = rtp_with_mid (0x11, 96, 1, "x");
+  fail_unless (add_mid_extension (buf, 3, "0"));
+  fail_unless_equals_int (route_rtp (router, buf, &by_mid), 1);
+  fail_unless (by_mid);
+
+  buf = make_rtp (0x12, 1, 96);
+  gsize size = gst_buffer_get_size (buf);
+  fail_if (add_mid_extension (buf, 15, "1"));   /* two-byte ids: not answered */
+  fail_if (add_mid_extension (buf, 3, ""));
+  fail_if (add_mid_extension (buf, 3, std::string (17, 'm')));
+  fail_unless_equals_int (gst_buffer_get_size (buf), size);
+  gst_buffer_unref (buf);
+  GstBuffer *junk = make_bytes ({0x80, 0x60});
+  fail_if (add_mid_extension (junk, 3, "1"));
+  gst_buffer_unref (junk);
+  fail_unless (mid_of_stream (router.routes (), 7).empty ());
 }
 GST_END_TEST;
 
@@ -425,10 +500,12 @@ bundle_suite (void)
   tcase_add_test (tc, test_accepted);
   tcase_add_test (tc, test_declined);
   tcase_add_test (tc, test_max_bundle_offer);
+  tcase_add_test (tc, test_mid_extension);
   tcase_add_test (tc, test_mids);
   tcase_add_test (tc, test_two_groups);
   tcase_add_test (tc, test_route_payload_type_and_ssrc);
   tcase_add_test (tc, test_route_mid);
+  tcase_add_test (tc, test_add_mid);
   tcase_add_test (tc, test_route_rtcp);
   return s;
 }

@@ -461,6 +461,7 @@ bundle_routes (const char *session_name)
 {
   ComediaSession *session = comedia_session_acquire (session_name);
   comedia::BundleRoutes routes;
+  routes.mid_extension_id = 5;   /* as an answer's a=extmap:5 ...sdes:mid */
   routes.entries.push_back ({1, "video", {96}});
   routes.entries.push_back ({2, "audio", {0}});
   comedia_session_ensure_component (session, 1, 1)->bundle.set (routes);
@@ -491,8 +492,13 @@ GST_START_TEST (test_bundled_audio_and_video)
     fail_unless (p->decodes (10000, "audio_out"), "no audio decoded: %s",
         p->dec_stats ().c_str ());
   }
-  /* One association: a single handshake each, nothing unrouted. */
+  /* One association: a single handshake each, nothing unrouted; the enc
+   * gave each packet its stream's mid and the dec routed by it. */
   fail_unless_equals_int (a.stat ("dec", "bundle-unrouted"), 0);
+  for (Peer *p : { &a, &b }) {
+    fail_unless (p->stat ("enc", "bundle-mid-added") > 0, "%s", p->dec_stats ().c_str ());
+    fail_unless (p->stat ("dec", "bundle-routed-by-mid") > 0, "%s", p->dec_stats ().c_str ());
+  }
   fail_unless_equals_int (b.stat ("dec", "auth-failed"), 0);
   fail_unless (eventually (20000, [&] {
             return a.stat ("dec", "passed-rtcp") > 0 && b.stat ("dec", "passed-rtcp") > 0;
