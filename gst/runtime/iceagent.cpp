@@ -173,7 +173,8 @@ IceAgent::IceAgent (EventFunc on_event) : on_event_ (std::move (on_event))
   agent_ = nice_agent_new_full (context_, NICE_COMPATIBILITY_RFC5245,
       (NiceAgentOption) (NICE_AGENT_OPTION_REGULAR_NOMINATION
           | NICE_AGENT_OPTION_CONSENT_FRESHNESS));
-  /* Nothing leaves for the outside when no server was given. */
+  /* Nothing leaves for the outside when no server was given; ICE-TCP only
+   * when the deployment asks for it (set_deployment). */
   g_object_set (agent_, "upnp", FALSE, "ice-tcp", FALSE, nullptr);
   g_signal_connect (agent_, "candidate-gathering-done", G_CALLBACK (on_gathering_done), this);
   g_signal_connect (agent_, "component-state-changed", G_CALLBACK (on_state), this);
@@ -248,6 +249,8 @@ IceAgent::configure (const std::string & stun_url, const std::string & turn_url,
 void
 IceAgent::set_deployment (const IceDeployment & deployment)
 {
+  /* libnice reads ice-tcp when it gathers: before any stream did. */
+  g_object_set (agent_, "ice-tcp", (gboolean) deployment.ice_tcp, nullptr);
   std::lock_guard<std::mutex> guard (lock_);
   deployment_ = deployment;
 }
@@ -477,7 +480,8 @@ IceAgent::set_remote (guint stream, const IceDescription & remote, bool controll
     std::string line = CANDIDATE_PREFIX + value;
     NiceCandidate *c = nice_agent_parse_remote_candidate_sdp (agent_, stream, line.c_str ());
     if (c == nullptr || c->component_id > components) {
-      /* Muxed peers, TCP candidates and the like: not for this stream. */
+      /* Muxed peers' component 2 and the like: not for this stream.  TCP
+       * candidates are kept: without ice-tcp libnice pairs none of them. */
       if (c)
         nice_candidate_free (c);
       continue;
@@ -620,6 +624,8 @@ IceAgent::on_pair (NiceAgent * agent, guint stream, guint component,
   e.remote = address_text (&remote->addr, true);
   e.local_type = candidate_type_name (local->type);
   e.remote_type = candidate_type_name (remote->type);
+  e.local_transport = nice_candidate_transport_to_string (local->transport);
+  e.remote_transport = nice_candidate_transport_to_string (remote->transport);
   if (self->on_event_)
     self->on_event_ (e);
 }
