@@ -37,6 +37,24 @@ candidate_type_name (NiceCandidateType t)
   return "?";
 }
 
+/* RFC 6544's tcptype names (libnice's own strings are "tcp-act",
+ * "tcp-pass"). */
+const char *
+transport_name (NiceCandidateTransport t)
+{
+  switch (t) {
+    case NICE_CANDIDATE_TRANSPORT_UDP:
+      return "udp";
+    case NICE_CANDIDATE_TRANSPORT_TCP_ACTIVE:
+      return "tcp-active";
+    case NICE_CANDIDATE_TRANSPORT_TCP_PASSIVE:
+      return "tcp-passive";
+    case NICE_CANDIDATE_TRANSPORT_TCP_SO:
+      return "tcp-so";
+  }
+  return "?";
+}
+
 std::string
 address_text (const NiceAddress * a, bool with_port)
 {
@@ -624,8 +642,8 @@ IceAgent::on_pair (NiceAgent * agent, guint stream, guint component,
   e.remote = address_text (&remote->addr, true);
   e.local_type = candidate_type_name (local->type);
   e.remote_type = candidate_type_name (remote->type);
-  e.local_transport = nice_candidate_transport_to_string (local->transport);
-  e.remote_transport = nice_candidate_transport_to_string (remote->transport);
+  e.local_transport = transport_name (local->transport);
+  e.remote_transport = transport_name (remote->transport);
   if (self->on_event_)
     self->on_event_ (e);
 }

@@ -42,7 +42,8 @@ struct IceEvent {
   std::string state;
   std::string local, remote;
   std::string local_type, remote_type;
-  /* libnice's: "udp", "tcp-active", "tcp-passive" (ICE-TCP, RFC 6544). */
+  /* "udp", or for ICE-TCP (RFC 6544) "tcp-active", "tcp-passive",
+   * "tcp-so". */
   std::string local_transport, remote_transport;
   std::string candidate;
 };

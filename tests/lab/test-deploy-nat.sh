@@ -186,7 +186,10 @@ done
 check_ice_answer() {
     local who=$1 answer=$2 hosts ports
     hosts=$(grep -c "^a=candidate:.* $CLOUD_PUB_IP [0-9]* typ host" "$answer" || true)
-    ports=$(sed -n 's/^a=candidate:[^ ]* [0-9]* [A-Za-z]* [0-9]* [^ ]* \([0-9]*\) .*/\1/p' "$answer")
+    # ICE-TCP's active candidates (ice-tcp, on by default) say port 9: they
+    # listen nowhere and connect out (RFC 6544 4.5); the passive ones count.
+    ports=$(grep -v ' tcptype active' "$answer" |
+        sed -n 's/^a=candidate:[^ ]* [0-9]* [A-Za-z]* [0-9]* [^ ]* \([0-9]*\) .*/\1/p')
     lab_check "the answer to $who: its host candidates carry the public address ($hosts of them)" [ "${hosts:-0}" -ge 2 ]
     lab_check "the answer to $who names no private address" eval '! grep -q "$LAB_CLOUD_PRIV_IP" "$answer"'
     # shellcheck disable=SC2086  # one port a word
