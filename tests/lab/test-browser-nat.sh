@@ -112,6 +112,20 @@
 #   audio packets per run, signalling.py prints them), and Chromium sends
 #   its key frame at once; the depayloader's PLI (request-keyframe=true)
 #   gets another one (the browser's outbound pliCount 1, keyFramesEncoded 2).
+# browser-chromium-tcp (2026-12-07, Chromium 156, UDP from the client dropped
+#   at the NAT): the offer is browser-chromium's; its TCP candidates, one per
+#   m-line (balanced bundle):
+#     a=candidate:4289596891 1 tcp 1518280447 192.168.77.2 9 typ host tcptype active
+#     generation 0 network-id 1
+#   The answer adds to its UDP host candidate our two TCP ones:
+#     a=candidate:2 1 TCP 1015021823 203.0.113.10 9 typ host tcptype active
+#     a=candidate:3 1 TCP 1010827519 203.0.113.10 42029 typ host tcptype passive
+#   The NAT drops the browser's UDP checks (17 packets counted); Chromium
+#   connects to the passive candidate, its pair "prflx 203.0.113.1:45495 ->
+#   host 203.0.113.10:35397" protocol tcp (the NAT's TCP mapping), ours
+#   local-transport tcp-passive; media and DTLS over it as over UDP.  The
+#   test took 20-27 s (the call 10 s of it).  In browser-chromium the
+#   answer has the same TCP lines and the pair stays udp on both sides.
 # Before BUNDLE was accepted (2026-12-07), max-bundle Chromium refused the
 #   answer: "Failed to set remote answer sdp: Answer cannot remove m= section
 #   with mid='0' from already-established BUNDLE group."

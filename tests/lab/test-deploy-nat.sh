@@ -4,7 +4,8 @@
 # A server deployed as in a cloud VPC (issue 27, lab test 5): the "cloud"
 # namespace has a private address (10.0.0.10) behind a 1:1 NAT that holds
 # its public address (203.0.113.20) on the public segment, and whose filter
-# is the cloud's firewall: only the media port range (UDP 40000-40019), SIP
+# is the cloud's firewall: only the media port range (UDP and, for ICE-TCP,
+# TCP 40000-40019), SIP
 # (UDP 5060), the SDP ports (TCP 7000-7001) and the browser's signalling
 # (TCP 8080) come in (scripts/lab/natlab.sh lab_add_cloud_host).  The
 # server's pipelines set min-port/max-port to that range and public-address
@@ -72,8 +73,11 @@ if wants browser; then
 fi
 lab_gst_env "$BUILD"
 lab_up random
+# The range for TCP too: sdp-negotiator's ice-tcp (on by default) listens
+# there (docs/ice.md#ice-tcp); Chromium and webrtcbin try those candidates
+# too, and a passive TCP port outside the range would show in cloud_dropped.
 lab_add_cloud_host cloud "$CLOUD_PUB_IP" "udp dport $MIN_PORT-$MAX_PORT" "udp dport $SIP" \
-    "tcp dport $SDP_IN-$SDP_OUT" "tcp dport $HTTP"
+    "tcp dport $MIN_PORT-$MAX_PORT" "tcp dport $SDP_IN-$SDP_OUT" "tcp dport $HTTP"
 CLOUD=$LAB_LAST_NS CLOUD_NAT=$LAB_LAST_NAT_NS
 RANGE="min-port=$MIN_PORT max-port=$MAX_PORT"
 SIP_LOG=$LAB_TMP/sip-server.log PHONE_LOG=$LAB_TMP/phone.log
