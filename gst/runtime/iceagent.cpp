@@ -118,6 +118,29 @@ candidates_summary (size_t count, const char *whose, const std::set<std::string>
   return out;
 }
 
+/* The default candidate (RFC 5245 4.3, m=/c=/a=rtcp) among @cands, as
+ * libnice's nice_agent_get_default_local_candidate chooses it (IPv4, the
+ * lowest priority: relay before srflx before host; component 2 that of
+ * component 1's foundation) but of UDP only: libnice would pick an ICE-TCP
+ * candidate, the lowest of all, and a peer whose RTP goes to the default
+ * (baresip compares it with the candidates; a peer without ICE sends there)
+ * would then get a TCP port. */
+const NiceCandidate *
+default_udp_candidate (GSList * cands, const std::string & rtp_foundation)
+{
+  const NiceCandidate *best = nullptr;
+  for (GSList *l = cands; l; l = l->next) {
+    const NiceCandidate *c = (const NiceCandidate *) l->data;
+    if (c->transport != NICE_CANDIDATE_TRANSPORT_UDP || nice_address_ip_version (&c->addr) != 4)
+      continue;
+    if (!rtp_foundation.empty () && rtp_foundation == c->foundation)
+      return c;
+    if (best == nullptr || c->priority < best->priority)
+      best = c;
+  }
+  return best;
+}
+
 /* Media that arrives while no nicesrc reads the component (a send-only
  * stream, or before the pipeline plays). */
 void
@@ -368,6 +391,7 @@ IceAgent::gather (guint stream, bool controlling, guint timeout_ms,
     st.local.pwd = pwd ? pwd : "";
     g_free (ufrag);
     g_free (pwd);
+    std::string rtp_foundation;
     for (guint c = 1; c <= st.components; c++) {
       GSList *cands = nice_agent_get_local_candidates (agent_, stream, c);
       for (GSList *l = cands; l; l = l->next) {
@@ -380,17 +404,17 @@ IceAgent::gather (guint stream, bool controlling, guint timeout_ms,
           known.push_back (sdp + strlen (CANDIDATE_PREFIX));
         g_free (sdp);
       }
-      g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
-      NiceCandidate *def = nice_agent_get_default_local_candidate (agent_, stream, c);
+      const NiceCandidate *def = default_udp_candidate (cands, rtp_foundation);
       if (def) {
         if (c == 1) {
           st.local.default_address = address_text (&def->addr, false);
           st.local.default_rtp_port = nice_address_get_port (&def->addr);
+          rtp_foundation = def->foundation;
         } else {
           st.local.default_rtcp_port = nice_address_get_port (&def->addr);
         }
-        nice_candidate_free (def);
       }
+      g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
     }
     announce_host_candidates (st.local, deployment_.announced_address);
   }

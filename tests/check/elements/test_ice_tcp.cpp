@@ -147,6 +147,16 @@ GST_START_TEST (test_answer_has_passive_tcp_candidates)
     g_strfreev (f);
   }
   fail_unless (passive >= 1, "no passive TCP candidate in the answer:\n%s", text.c_str ());
+  /* The default candidate (m= port) is a UDP one: libnice's own choice
+   * would be the passive TCP one (the lowest priority), and baresip, which
+   * checks the default against the candidates, then found no ICE. */
+  std::string m_port = std::to_string (gst_sdp_media_get_port (gst_sdp_message_get_media (
+              answer, 0)));
+  bool udp_default = false;
+  for (const std::string & c : candidates_of (answer, "UDP"))
+    udp_default |= c.find (" " + m_port + " typ ") != std::string::npos;
+  fail_unless (udp_default, "m= port %s is no UDP candidate's:\n%s", m_port.c_str (),
+      text.c_str ());
   gst_sdp_message_free (answer);
 
   answer = answer_tcp_offer ("ice-tcp=false");
