@@ -37,6 +37,24 @@ candidate_type_name (NiceCandidateType t)
   return "?";
 }
 
+/* RFC 6544's tcptype names (libnice's own strings are "tcp-act",
+ * "tcp-pass"). */
+const char *
+transport_name (NiceCandidateTransport t)
+{
+  switch (t) {
+    case NICE_CANDIDATE_TRANSPORT_UDP:
+      return "udp";
+    case NICE_CANDIDATE_TRANSPORT_TCP_ACTIVE:
+      return "tcp-active";
+    case NICE_CANDIDATE_TRANSPORT_TCP_PASSIVE:
+      return "tcp-passive";
+    case NICE_CANDIDATE_TRANSPORT_TCP_SO:
+      return "tcp-so";
+  }
+  return "?";
+}
+
 std::string
 address_text (const NiceAddress * a, bool with_port)
 {
@@ -98,6 +116,29 @@ candidates_summary (size_t count, const char *whose, const std::set<std::string>
   if (!types.empty ())
     out += ")";
   return out;
+}
+
+/* The default candidate (RFC 5245 4.3, m=/c=/a=rtcp) among @cands, as
+ * libnice's nice_agent_get_default_local_candidate chooses it (IPv4, the
+ * lowest priority: relay before srflx before host; component 2 that of
+ * component 1's foundation) but of UDP only: libnice would pick an ICE-TCP
+ * candidate, the lowest of all, and a peer whose RTP goes to the default
+ * (baresip compares it with the candidates; a peer without ICE sends there)
+ * would then get a TCP port. */
+const NiceCandidate *
+default_udp_candidate (GSList * cands, const std::string & rtp_foundation)
+{
+  const NiceCandidate *best = nullptr;
+  for (GSList *l = cands; l; l = l->next) {
+    const NiceCandidate *c = (const NiceCandidate *) l->data;
+    if (c->transport != NICE_CANDIDATE_TRANSPORT_UDP || nice_address_ip_version (&c->addr) != 4)
+      continue;
+    if (!rtp_foundation.empty () && rtp_foundation == c->foundation)
+      return c;
+    if (best == nullptr || c->priority < best->priority)
+      best = c;
+  }
+  return best;
 }
 
 /* Media that arrives while no nicesrc reads the component (a send-only
@@ -173,7 +214,8 @@ IceAgent::IceAgent (EventFunc on_event) : on_event_ (std::move (on_event))
   agent_ = nice_agent_new_full (context_, NICE_COMPATIBILITY_RFC5245,
       (NiceAgentOption) (NICE_AGENT_OPTION_REGULAR_NOMINATION
           | NICE_AGENT_OPTION_CONSENT_FRESHNESS));
-  /* Nothing leaves for the outside when no server was given. */
+  /* Nothing leaves for the outside when no server was given; ICE-TCP only
+   * when the deployment asks for it (set_deployment). */
   g_object_set (agent_, "upnp", FALSE, "ice-tcp", FALSE, nullptr);
   g_signal_connect (agent_, "candidate-gathering-done", G_CALLBACK (on_gathering_done), this);
   g_signal_connect (agent_, "component-state-changed", G_CALLBACK (on_state), this);
@@ -248,6 +290,8 @@ IceAgent::configure (const std::string & stun_url, const std::string & turn_url,
 void
 IceAgent::set_deployment (const IceDeployment & deployment)
 {
+  /* libnice reads ice-tcp when it gathers: before any stream did. */
+  g_object_set (agent_, "ice-tcp", (gboolean) deployment.ice_tcp, nullptr);
   std::lock_guard<std::mutex> guard (lock_);
   deployment_ = deployment;
 }
@@ -347,6 +391,7 @@ IceAgent::gather (guint stream, bool controlling, guint timeout_ms,
     st.local.pwd = pwd ? pwd : "";
     g_free (ufrag);
     g_free (pwd);
+    std::string rtp_foundation;
     for (guint c = 1; c <= st.components; c++) {
       GSList *cands = nice_agent_get_local_candidates (agent_, stream, c);
       for (GSList *l = cands; l; l = l->next) {
@@ -359,17 +404,17 @@ IceAgent::gather (guint stream, bool controlling, guint timeout_ms,
           known.push_back (sdp + strlen (CANDIDATE_PREFIX));
         g_free (sdp);
       }
-      g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
-      NiceCandidate *def = nice_agent_get_default_local_candidate (agent_, stream, c);
+      const NiceCandidate *def = default_udp_candidate (cands, rtp_foundation);
       if (def) {
         if (c == 1) {
           st.local.default_address = address_text (&def->addr, false);
           st.local.default_rtp_port = nice_address_get_port (&def->addr);
+          rtp_foundation = def->foundation;
         } else {
           st.local.default_rtcp_port = nice_address_get_port (&def->addr);
         }
-        nice_candidate_free (def);
       }
+      g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
     }
     announce_host_candidates (st.local, deployment_.announced_address);
   }
@@ -477,7 +522,8 @@ IceAgent::set_remote (guint stream, const IceDescription & remote, bool controll
     std::string line = CANDIDATE_PREFIX + value;
     NiceCandidate *c = nice_agent_parse_remote_candidate_sdp (agent_, stream, line.c_str ());
     if (c == nullptr || c->component_id > components) {
-      /* Muxed peers, TCP candidates and the like: not for this stream. */
+      /* Muxed peers' component 2 and the like: not for this stream.  TCP
+       * candidates are kept: without ice-tcp libnice pairs none of them. */
       if (c)
         nice_candidate_free (c);
       continue;
@@ -620,6 +666,8 @@ IceAgent::on_pair (NiceAgent * agent, guint stream, guint component,
   e.remote = address_text (&remote->addr, true);
   e.local_type = candidate_type_name (local->type);
   e.remote_type = candidate_type_name (remote->type);
+  e.local_transport = transport_name (local->transport);
+  e.remote_transport = transport_name (remote->transport);
   if (self->on_event_)
     self->on_event_ (e);
 }

@@ -42,6 +42,9 @@ struct IceEvent {
   std::string state;
   std::string local, remote;
   std::string local_type, remote_type;
+  /* "udp", or for ICE-TCP (RFC 6544) "tcp-active", "tcp-passive",
+   * "tcp-so". */
+  std::string local_transport, remote_transport;
   std::string candidate;
 };
 
@@ -67,6 +70,11 @@ struct IceDeployment {
   /* A 1:1 NAT's public address, written into our host candidates
    * (announcedaddress.h); "": as gathered. */
   std::string announced_address;
+  /* ICE-TCP (RFC 6544, libnice's ice-tcp): TCP host candidates too, active
+   * and passive, for peers whose UDP is blocked.  The passive ones listen
+   * on a port of @ports; active ones connect from any port the kernel
+   * picks (libnice binds them to port 0). */
+  bool ice_tcp = false;
 };
 
 class IceAgent {

@@ -289,6 +289,23 @@ lab_add_public_host() {
     lab_log "public host $name: $ip (namespace $ns)"
 }
 
+# lab_block_client_udp: the NAT forwards no UDP from the client's side
+# (a corporate firewall that lets only TCP out), counted in the named
+# counter client_udp_dropped of table ip lab_block (lab_counter "$LAB_NS_NAT"
+# lab_block client_udp_dropped).  TCP and the rest go on as before.
+lab_block_client_udp() {
+    ip netns exec "$LAB_NS_NAT" nft -f - <<EOF
+table ip lab_block {
+    counter client_udp_dropped { }
+    chain forward {
+        type filter hook forward priority filter - 10; policy accept;
+        iifname "lan0" meta l4proto udp counter name client_udp_dropped drop
+    }
+}
+EOF
+    lab_log "NAT: UDP from the client side dropped (ICE-TCP only)"
+}
+
 # lab_count_in NS NAME MATCH...: count packets arriving in NS (input hook) that
 # match an nft expression, e.g. lab_count_in client probe udp sport 6666.
 lab_count_in() {

@@ -18,9 +18,18 @@
 #   browser-firefox-trickle       Firefox the same
 #   browser-chromium-max-bundle   bundlePolicy max-bundle, non-trickle
 #   browser-firefox-max-bundle    Firefox the same
+#   browser-chromium-tcp          Chromium as browser-chromium, the NAT drops every
+#                                 UDP packet from the client's side (a firewall that
+#                                 lets only TCP out): the call connects over ICE-TCP
+#                                 (RFC 6544, sdp-negotiator's ice-tcp, on by default)
 # Every answer accepts the offer's BUNDLE (signalling.py --bundle-policy
 # max-bundle, its default): one nicesrc/nicesink, one DTLS association, the
 # video through the decoder's src_2 and the encoder's sink_2.
+# The others check that with ice-tcp on (our answer has TCP candidates too)
+# the pair is still UDP; browser-chromium-tcp that the NAT dropped the
+# browser's UDP, that the offer has its tcptype active candidates and the
+# answer our tcptype passive ones, and that both sides' selected pair is TCP
+# (the page's candidate protocol, the server's local-transport).
 # The trickle scenarios also check that the offer left before gathering was
 # complete and that the candidates the browser trickled after it (POSTed to
 # /candidate) were applied through sdp-negotiator's add-ice-candidate.
@@ -110,6 +119,20 @@
 #   audio packets per run, signalling.py prints them), and Chromium sends
 #   its key frame at once; the depayloader's PLI (request-keyframe=true)
 #   gets another one (the browser's outbound pliCount 1, keyFramesEncoded 2).
+# browser-chromium-tcp (2026-12-07, Chromium 156, UDP from the client dropped
+#   at the NAT): the offer is browser-chromium's; its TCP candidates, one per
+#   m-line (balanced bundle):
+#     a=candidate:4289596891 1 tcp 1518280447 192.168.77.2 9 typ host tcptype active
+#     generation 0 network-id 1
+#   The answer adds to its UDP host candidate our two TCP ones:
+#     a=candidate:2 1 TCP 1015021823 203.0.113.10 9 typ host tcptype active
+#     a=candidate:3 1 TCP 1010827519 203.0.113.10 42029 typ host tcptype passive
+#   The NAT drops the browser's UDP checks (17 packets counted); Chromium
+#   connects to the passive candidate, its pair "prflx 203.0.113.1:45495 ->
+#   host 203.0.113.10:35397" protocol tcp (the NAT's TCP mapping), ours
+#   local-transport tcp-passive; media and DTLS over it as over UDP.  The
+#   test took 20-27 s (the call 10 s of it).  In browser-chromium the
+#   answer has the same TCP lines and the pair stays udp on both sides.
 # Before BUNDLE was accepted (2026-12-07), max-bundle Chromium refused the
 #   answer: "Failed to set remote answer sdp: Answer cannot remove m= section
 #   with mid='0' from already-established BUNDLE group."
@@ -120,7 +143,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${COMEDIA_BUILD_DIR:-$HERE/../../build-lab}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
-SCENARIO=${1:?usage: test-browser-nat.sh browser-chromium|browser-firefox|browser-chromium-max-bundle|browser-firefox-max-bundle|browser-chromium-trickle|browser-firefox-trickle}
+SCENARIO=${1:?usage: test-browser-nat.sh browser-chromium|browser-firefox|browser-chromium-max-bundle|browser-firefox-max-bundle|browser-chromium-trickle|browser-firefox-trickle|browser-chromium-tcp}
 HTTP=8080
 CALL_S=${BROWSER_CALL_S:-10}     # from the answer on
 case $SCENARIO in
@@ -130,6 +153,7 @@ case $SCENARIO in
     browser-firefox)             BROWSER=firefox QUERY="bundlePolicy=balanced&trickle=off" ;;
     browser-firefox-trickle)     BROWSER=firefox QUERY="bundlePolicy=balanced&trickle=on" ;;
     browser-firefox-max-bundle)  BROWSER=firefox QUERY="bundlePolicy=max-bundle&trickle=off" ;;
+    browser-chromium-tcp)        BROWSER=chromium QUERY="bundlePolicy=balanced&trickle=off" ;;
     *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
 esac
 
@@ -143,6 +167,7 @@ BIN=$BROWSER; [ "$BROWSER" = firefox ] && BIN=firefox-esr
 browser_require "$BIN"
 lab_gst_env "$BUILD"
 lab_up random
+[ "$SCENARIO" = browser-chromium-tcp ] && lab_block_client_udp
 SLOG=$LAB_TMP/server.log BLOG=$LAB_TMP/browser.log
 
 finish() { browser_finish "browser-nat $SCENARIO" "$SLOG" "$BLOG"; }
@@ -187,6 +212,26 @@ if [ "${SCENARIO%-trickle}" != "$SCENARIO" ]; then
     # Skipped (an mDNS name, a TCP candidate): a warning, and the call goes on.
     lab_check "sdp-negotiator took them ($(grep -ac '^  applied' "$SLOG" || true) applied, $(grep -ac '^  skipped' "$SLOG" || true) skipped, $(grep -ac '^  not applied' "$SLOG" || true) without add-ice-candidate)" \
         eval 'grep -aq "^  applied" "$SLOG" && ! grep -aq "^  not applied" "$SLOG"'
+fi
+# The server's selected pairs, our side's transport of each (udp,
+# tcp-passive, tcp-active), in order.
+pairs=$(sed -n 's/^event sdp-negotiator-ice-selected-pair.*local-transport=(string)\([a-z-]*\).*/\1/p' "$SLOG" | tr '\n' ' ')
+if [ "$SCENARIO" = browser-chromium-tcp ]; then
+    dropped=$(lab_counter "$LAB_NS_NAT" lab_block client_udp_dropped)
+    lab_check "the NAT dropped the browser's UDP (${dropped:-0} packets)" [ "${dropped:-0}" -ge 1 ]
+    lab_log "the offer's TCP candidates: $(grep -a '^a=candidate:.* tcp ' "$LAB_TMP/offer.sdp" | tr -d '\r' | tr '\n' '|')"
+    lab_log "the answer's TCP candidates: $(grep -ai '^a=candidate:.* tcp ' "$LAB_TMP/answer.sdp" | tr -d '\r' | tr '\n' '|')"
+    lab_check "the offer has Chromium's ICE-TCP candidates (tcptype active)" \
+        grep -aqiE '^a=candidate:.* tcp .* tcptype active' "$LAB_TMP/offer.sdp"
+    lab_check "the answer has our passive TCP candidates (tcptype passive)" \
+        grep -aqiE '^a=candidate:.* tcp .* tcptype passive' "$LAB_TMP/answer.sdp"
+    lab_check "the server's selected pair is TCP (local transports: ${pairs:-none})" \
+        eval '[[ " $pairs" == *" tcp-passive "* ]] && ! [[ " $pairs" == *" udp "* ]]'
+    lab_check "the browser's selected pair is TCP (protocol '$(browser_field pairProtocol)')" \
+        [ "$(browser_field pairProtocol)" = tcp ]
+else
+    lab_check "with ice-tcp on, the server's selected pair is still UDP (local transports: ${pairs:-none})" \
+        eval '[ -n "$pairs" ] && [[ " $pairs" == *" udp " ]]'
 fi
 if [ "$BROWSER" = firefox ]; then
     # As shipped, Firefox hides its host addresses behind mDNS names: the

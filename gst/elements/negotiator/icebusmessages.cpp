@@ -47,9 +47,10 @@ IceBusMessages::post (const IceEvent & e, const std::string & session,
         "component", G_TYPE_UINT, e.component,
         "state", G_TYPE_STRING, e.state.c_str (), nullptr);
   } else {
-    GST_INFO_OBJECT (element_, "ICE stream %u component %u: selected pair %s %s -> %s %s",
-        e.stream, e.component, e.local_type.c_str (), e.local.c_str (),
-        e.remote_type.c_str (), e.remote.c_str ());
+    GST_INFO_OBJECT (element_, "ICE stream %u component %u: selected pair %s %s %s -> "
+        "%s %s %s", e.stream, e.component, e.local_type.c_str (), e.local_transport.c_str (),
+        e.local.c_str (), e.remote_type.c_str (), e.remote_transport.c_str (),
+        e.remote.c_str ());
     s = gst_structure_new ("sdp-negotiator-ice-selected-pair",
         "session", G_TYPE_STRING, session.c_str (),
         "stream", G_TYPE_UINT, e.stream,
@@ -57,7 +58,9 @@ IceBusMessages::post (const IceEvent & e, const std::string & session,
         "local", G_TYPE_STRING, e.local.c_str (),
         "local-type", G_TYPE_STRING, e.local_type.c_str (),
         "remote", G_TYPE_STRING, e.remote.c_str (),
-        "remote-type", G_TYPE_STRING, e.remote_type.c_str (), nullptr);
+        "remote-type", G_TYPE_STRING, e.remote_type.c_str (),
+        "local-transport", G_TYPE_STRING, e.local_transport.c_str (),
+        "remote-transport", G_TYPE_STRING, e.remote_transport.c_str (), nullptr);
   }
   gst_element_post_message (element_, gst_message_new_element (GST_OBJECT (element_), s));
 

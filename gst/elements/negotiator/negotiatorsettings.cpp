@@ -233,6 +233,15 @@ install_negotiator_properties (GObjectClass * gobject_class)
           "applications that relay nothing after the answer",
           DEFAULT_TRICKLE, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_ICE_TCP,
+      g_param_spec_boolean ("ice-tcp", "ICE-TCP",
+          "ICE: TCP host candidates too (RFC 6544, libnice's ice-tcp), so a "
+          "peer whose UDP is blocked connects over TCP; where UDP works ICE "
+          "picks UDP.  The passive candidates listen on a port of "
+          "min-port..max-port; the active ones connect out from any port.  "
+          "TRUE as webrtcbin's; false: UDP only",
+          DEFAULT_ICE_TCP, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property (gobject_class, PROP_STUN_SERVER,
       g_param_spec_string ("stun-server", "STUN server",
           "ICE: the STUN server for server-reflexive candidates, as "
@@ -254,9 +263,10 @@ install_negotiator_properties (GObjectClass * gobject_class)
               GST_PARAM_MUTABLE_READY)));
   install_port_range_properties (gobject_class, port_range_ids,
       "The lowest UDP port of every socket the negotiator opens: the ICE "
-      "agent's (each component of each stream) and the session's COMEDIA "
-      "sockets it binds (comedia-rtpsrc's own min-port/max-port apply to "
-      "its socket).  0 with max-port 0: any port",
+      "agent's (each component of each stream; with ice-tcp also its "
+      "listening TCP ports, not the active ones' outgoing ports) and the "
+      "session's COMEDIA sockets it binds (comedia-rtpsrc's own "
+      "min-port/max-port apply to its socket).  0 with max-port 0: any port",
       "The highest UDP port of the negotiator's sockets (see min-port)");
 }
 
@@ -289,6 +299,9 @@ set_negotiator_property (NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_TRICKLE:
       settings.trickle = g_value_get_boolean (value);
+      break;
+    case PROP_ICE_TCP:
+      settings.ice_tcp = g_value_get_boolean (value);
       break;
     case PROP_FORMATS:
       s = g_value_get_string (value);
@@ -383,6 +396,9 @@ get_negotiator_property (const NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_TRICKLE:
       g_value_set_boolean (value, settings.trickle);
+      break;
+    case PROP_ICE_TCP:
+      g_value_set_boolean (value, settings.ice_tcp);
       break;
     case PROP_FORMATS:
       g_value_set_string (value, settings.formats.empty () ? nullptr :

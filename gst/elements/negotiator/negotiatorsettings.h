@@ -25,6 +25,9 @@
 #define DEFAULT_SESSION_NAME "comedia"
 #define DEFAULT_RTCP_MUX TRUE
 #define DEFAULT_TRICKLE TRUE
+/* As webrtcbin's ice-tcp: a browser whose UDP is blocked still connects,
+ * and where UDP works ICE's priorities pick a UDP pair. */
+#define DEFAULT_ICE_TCP TRUE
 #define DEFAULT_FORMATS nullptr
 #define DEFAULT_MISSING_PASSIVE COMEDIA_SDP_MISSING_PASSIVE_ERROR
 #define DEFAULT_MAX_SIZE ((guint) comedia::DEFAULT_MAX_SDP_SIZE)
@@ -79,6 +82,7 @@ enum
   PROP_CANDIDATES_SKIPPED,
   PROP_BUNDLE_POLICY,
   PROP_TRICKLE,
+  PROP_ICE_TCP,
 };
 
 namespace comedia {
@@ -95,6 +99,7 @@ struct NegotiatorSettings {
   std::string sdp_session_name = DEFAULT_SESSION_NAME;
   bool rtcp_mux = DEFAULT_RTCP_MUX;
   bool trickle = DEFAULT_TRICKLE;
+  bool ice_tcp = DEFAULT_ICE_TCP;
   std::string formats;
   GstCaps *offer_caps = nullptr;
   ComediaSdpMissingPassive missing_passive = DEFAULT_MISSING_PASSIVE;

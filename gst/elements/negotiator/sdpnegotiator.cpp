@@ -87,7 +87,9 @@
  * With ICE: `sdp-negotiator-ice-state` for each stream and component
  * (`stream`, `component`, `state`: gathering, checking, connected, ready,
  * failed) and `sdp-negotiator-ice-selected-pair` (`local`, `local-type`,
- * `remote`, `remote-type`, e.g. "srflx" and "198.51.100.7:40000").  A
+ * `remote`, `remote-type`, e.g. "srflx" and "198.51.100.7:40000";
+ * `local-transport`, `remote-transport`: "udp", or with
+ * #ComediaSdpNegotiator:ice-tcp "tcp-passive" / "tcp-active").  A
  * stream whose checks all fail is a #GST_RESOURCE_ERROR_OPEN_READ_WRITE
  * error naming the stream and the candidates and servers tried.
  *
@@ -482,6 +484,7 @@ prepare_ice (ComediaSdpNegotiator * self)
     addresses = priv->ice_addresses;
     port_range = priv->port_range;
     deployment.announced_address = priv->public_address;
+    deployment.ice_tcp = priv->ice_tcp;
   }
   if (!comedia::resolve_port_range (GST_ELEMENT (self), port_range, deployment.ports))
     return false;
