@@ -373,6 +373,8 @@ make_offer (ComediaSdpNegotiator * self)
       offer_caps = gst_caps_ref (self->priv->offer_caps);
     rtcp_mux = self->priv->rtcp_mux;
     ice_offer = self->priv->transport == COMEDIA_SDP_TRANSPORT_ICE;
+    /* BUNDLE needs ICE m-lines: COMEDIA offers stay one transport each. */
+    options.bundle = ice_offer ? (BundlePolicy) self->priv->bundle_policy : BundlePolicy::None;
   }
   /* IPv6 when the first stream's socket is bound to an IPv6 address. */
   if (Component *c = comedia_session_find_component (session, 1,
@@ -385,7 +387,7 @@ make_offer (ComediaSdpNegotiator * self)
   bool ok = collect_offered_streams (GST_ELEMENT (self), session,
       self->priv->nice, session_name, offer_caps, rtcp_mux, streams, owned, err)
       && (!ice_offer || gather_offered_ice (self->priv->nice, rtcp_mux,
-              streams, ice, err))
+              options.bundle == BundlePolicy::MaxBundle, streams, ice, err))
       && build_offer (streams, options, offer, err);
   gst_clear_caps (&offer_caps);
   for (GstCaps *c : owned)
@@ -451,9 +453,14 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer, SdpError
   if (!reading.dtls_warning.empty ())
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
         ("DTLS-SRTP refused: %s", reading.dtls_warning.c_str ()), (nullptr));
+  if (!reading.bundle_warning.empty ())
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("BUNDLE declined: %s; the other m-lines go on", reading.bundle_warning.c_str ()),
+        (nullptr));
   ComediaSession *session = get_session (self);
   apply_stream_plans (GST_ELEMENT (self), session, priv->nice, reading.streams,
       dtls_certificate_of (self));
+  apply_bundle_routes (session, offer_msg.get (), reading.streams);
   start_keepalives (self, session, reading.streams, true);
   store_descriptions (self, offer_msg.get (), answer.message ());
   {

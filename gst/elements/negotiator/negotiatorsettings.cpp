@@ -197,7 +197,12 @@ install_negotiator_properties (GObjectClass * gobject_class)
           "and DTLS association of the one whose stream the pipeline's "
           "nicesrc/nicesink serve, and comedia-dtlssrtpdec/-enc carry the others "
           "on their src_%u and sink_%u pads (what browsers with bundlePolicy "
-          "max-bundle need)",
+          "max-bundle need).  Offerer with transport=ice: none offers each "
+          "m-line its own transport; max-bundle offers one a=group:BUNDLE, "
+          "stream 1's nicesrc/nicesink carrying all: candidates on the first "
+          "m-line only, the others port 0 and a=bundle-only (RFC 9143, as "
+          "browsers offer); an answer without the group rejects those (a "
+          "warning; the first m-line goes on)",
           COMEDIA_TYPE_SDP_BUNDLE_POLICY, DEFAULT_BUNDLE_POLICY,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING)));
