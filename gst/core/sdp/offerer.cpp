@@ -158,6 +158,7 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
                 "offer", stream));
       IceDescription ice = *own.ice;
       ice.rtcp_mux = own.rtcp_mux;
+      ice.trickle_supported = options.trickle;
       if (bundle_only) {
         /* RFC 9143 7.2.1: port 0 and a=bundle-only, no candidates; the
          * credentials and DTLS terms as the transport's (webrtcbin wants

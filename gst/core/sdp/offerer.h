@@ -64,6 +64,11 @@ struct OfferOptions {
    * port 0, a=bundle-only and its credentials and DTLS terms (as browsers
    * offer under max-bundle); their OfferedStream::ice is not read. */
   BundlePolicy bundle = BundlePolicy::None;
+  /* a=ice-options:trickle on ICE m-lines: the answerer may trickle its
+   * candidates to us.  The offer's own are complete (half trickle, RFC 8838
+   * 4: a re-offer after gathering ended) unless its IceDescription is
+   * trickling (full trickle). */
+  bool trickle = false;
 };
 
 /* Offerer role (the active peer behind NAT): port 9, c= unspecified,

@@ -360,7 +360,7 @@ make_offer (ComediaSdpNegotiator * self)
   OfferOptions options;
   std::string session_name;
   GstCaps *offer_caps = nullptr;
-  bool rtcp_mux, ice_offer;
+  bool rtcp_mux, ice_offer, full_trickle;
   {
     std::lock_guard<std::mutex> guard (self->priv->lock);
     options.session_name = self->priv->sdp_session_name;
@@ -375,7 +375,16 @@ make_offer (ComediaSdpNegotiator * self)
     ice_offer = self->priv->transport == COMEDIA_SDP_TRANSPORT_ICE;
     /* BUNDLE needs ICE m-lines: COMEDIA offers stay one transport each. */
     options.bundle = ice_offer ? (BundlePolicy) self->priv->bundle_policy : BundlePolicy::None;
+    /* Only on request: a=ice-options:trickle makes answerers (comedia's
+     * own too) answer before gathering ends, and an application that
+     * relays nothing after the answer would lose their later candidates. */
+    full_trickle = ice_offer && self->priv->trickle && self->priv->trickle_offer;
+    options.trickle = full_trickle;
   }
+  /* Full trickle: gathering returns with the host candidates, the others
+   * held until the offer left (release_local_candidates). */
+  if (std::shared_ptr<IceAgent> agent = ice_offer ? self->priv->nice.agent () : nullptr)
+    agent->set_trickle (full_trickle);
   /* IPv6 when the first stream's socket is bound to an IPv6 address. */
   if (Component *c = comedia_session_find_component (session, 1,
           COMPONENT_RTP)) {

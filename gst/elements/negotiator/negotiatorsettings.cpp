@@ -235,8 +235,23 @@ install_negotiator_properties (GObjectClass * gobject_class)
           "for ICE gathering, our later candidates following as "
           "sdp-negotiator-ice-candidate messages and SDP fragments on the "
           "source pad (RFC 8838/8840); false: always wait for gathering, for "
-          "applications that relay nothing after the answer",
+          "applications that relay nothing after the answer.  Offerer: see "
+          "trickle-offer",
           DEFAULT_TRICKLE, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_TRICKLE_OFFER,
+      g_param_spec_boolean ("trickle-offer", "Trickle offers",
+          "Offerer (transport=ice) with trickle=true: offers say "
+          "a=ice-options:trickle and leave without waiting for ICE gathering "
+          "(RFC 8838), with the host candidates and no a=end-of-candidates; our "
+          "later candidates follow as on the answerer side "
+          "(sdp-negotiator-ice-candidate messages, and SDP fragments on the "
+          "source pad after a pushed offer), and the answer may trickle its "
+          "own.  Only for an application that relays candidates both ways and "
+          "answerers that take them (browsers, webrtcbin, comedia): one that "
+          "does not would miss our srflx and relay candidates; false: complete "
+          "offers without a=ice-options, as before",
+          DEFAULT_TRICKLE_OFFER, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property (gobject_class, PROP_STUN_SERVER,
       g_param_spec_string ("stun-server", "STUN server",
@@ -294,6 +309,9 @@ set_negotiator_property (NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_TRICKLE:
       settings.trickle = g_value_get_boolean (value);
+      break;
+    case PROP_TRICKLE_OFFER:
+      settings.trickle_offer = g_value_get_boolean (value);
       break;
     case PROP_FORMATS:
       s = g_value_get_string (value);
@@ -388,6 +406,9 @@ get_negotiator_property (const NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_TRICKLE:
       g_value_set_boolean (value, settings.trickle);
+      break;
+    case PROP_TRICKLE_OFFER:
+      g_value_set_boolean (value, settings.trickle_offer);
       break;
     case PROP_FORMATS:
       g_value_set_string (value, settings.formats.empty () ? nullptr :

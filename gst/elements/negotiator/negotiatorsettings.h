@@ -25,6 +25,7 @@
 #define DEFAULT_SESSION_NAME "comedia"
 #define DEFAULT_RTCP_MUX TRUE
 #define DEFAULT_TRICKLE TRUE
+#define DEFAULT_TRICKLE_OFFER FALSE
 #define DEFAULT_FORMATS nullptr
 #define DEFAULT_MISSING_PASSIVE COMEDIA_SDP_MISSING_PASSIVE_ERROR
 #define DEFAULT_MAX_SIZE ((guint) comedia::DEFAULT_MAX_SDP_SIZE)
@@ -79,6 +80,7 @@ enum
   PROP_CANDIDATES_SKIPPED,
   PROP_BUNDLE_POLICY,
   PROP_TRICKLE,
+  PROP_TRICKLE_OFFER,
 };
 
 namespace comedia {
@@ -95,6 +97,7 @@ struct NegotiatorSettings {
   std::string sdp_session_name = DEFAULT_SESSION_NAME;
   bool rtcp_mux = DEFAULT_RTCP_MUX;
   bool trickle = DEFAULT_TRICKLE;
+  bool trickle_offer = DEFAULT_TRICKLE_OFFER;
   std::string formats;
   GstCaps *offer_caps = nullptr;
   ComediaSdpMissingPassive missing_passive = DEFAULT_MISSING_PASSIVE;

@@ -518,7 +518,10 @@ post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e)
 static GstSDPMessage *
 comedia_sdp_negotiator_create_offer (ComediaSdpNegotiator * self)
 {
-  return make_offer (self).release ();
+  SdpMessagePtr offer = make_offer (self);
+  /* trickle-offer: our later candidates follow the offer, never precede it. */
+  comedia::release_local_candidates (self, false);
+  return offer.release ();
 }
 
 static GstSDPMessage *
@@ -772,6 +775,7 @@ offer_task (gpointer user_data)
             ("pushing it returned %s", gst_flow_get_name (ret)));
       break;
     }
+    comedia::release_local_candidates (self, true);
     /* Resent until answered, like a request over an unreliable transport. */
     std::unique_lock<std::mutex> guard (priv->lock);
     if (priv->offer_interval == 0)

@@ -601,6 +601,37 @@ GST_START_TEST (test_offer_bundle_declined)
 
 GST_END_TEST;
 
+/* a=ice-options:trickle in our offers: half trickle (complete, the end
+ * said) when options.trickle, full when the description is trickling. */
+GST_START_TEST (test_offer_trickle_option)
+{
+  BundledOffer plain (BundlePolicy::MaxBundle);
+  std::string audio = doc_media (plain.build (), 0);
+  fail_if (audio.find ("a=ice-options") != std::string::npos, "%s", audio.c_str ());
+
+  BundledOffer half (BundlePolicy::MaxBundle);
+  half.options.trickle = true;
+  SdpDocument offer = half.build ();
+  for (guint i = 0; i < 2; i++) {
+    std::string m = doc_media (offer, i);
+    fail_unless (has_line (m, "a=ice-options:trickle"), "%s", m.c_str ());
+    fail_unless (has_line (m, "a=end-of-candidates"), "%s", m.c_str ());
+  }
+
+  BundledOffer full (BundlePolicy::MaxBundle, true);
+  full.options.trickle = true;
+  offer = full.build ();
+  audio = doc_media (offer, 0);
+  fail_unless (has_line (audio, "a=ice-options:trickle"), "%s", audio.c_str ());
+  fail_if (has_line (audio, "a=end-of-candidates"), "%s", audio.c_str ());
+  fail_unless (has_line (audio, "a=candidate:1 1 UDP 2015363327 192.168.77.2 50000 typ host"),
+      "%s", audio.c_str ());
+  std::string video = doc_media (offer, 1);
+  fail_if (video.find ("a=candidate") != std::string::npos, "%s", video.c_str ());
+}
+
+GST_END_TEST;
+
 static Suite *
 bundle_suite (void)
 {
@@ -617,6 +648,7 @@ bundle_suite (void)
   tcase_add_test (tc, test_offer_bundle_none);
   tcase_add_test (tc, test_offer_bundle_accepted);
   tcase_add_test (tc, test_offer_bundle_declined);
+  tcase_add_test (tc, test_offer_trickle_option);
   tcase_add_test (tc, test_route_payload_type_and_ssrc);
   tcase_add_test (tc, test_route_mid);
   tcase_add_test (tc, test_route_rtcp);
