@@ -383,8 +383,8 @@ make_offer (ComediaSdpNegotiator * self)
   }
   /* Full trickle: gathering returns with the host candidates, the others
    * held until the offer left (release_local_candidates). */
-  if (std::shared_ptr<IceAgent> agent = ice_offer ? self->priv->nice.agent () : nullptr)
-    agent->set_trickle (full_trickle);
+  if (std::shared_ptr<IceAgent> trickling = ice_offer ? self->priv->nice.agent () : nullptr)
+    trickling->set_trickle (full_trickle);
   /* IPv6 when the first stream's socket is bound to an IPv6 address. */
   if (Component *c = comedia_session_find_component (session, 1,
           COMPONENT_RTP)) {
@@ -394,8 +394,17 @@ make_offer (ComediaSdpNegotiator * self)
   SdpMessagePtr offer;
   std::vector<IceDescription> ice;
   bool ok = collect_offered_streams (GST_ELEMENT (self), session,
-      self->priv->nice, session_name, offer_caps, rtcp_mux, streams, owned, err)
-      && (!ice_offer || gather_offered_ice (self->priv->nice, rtcp_mux,
+      self->priv->nice, session_name, offer_caps, rtcp_mux, streams, owned, err);
+  std::shared_ptr<IceAgent> agent = ice_offer ? self->priv->nice.agent () : nullptr;
+  if (ok && agent && self->priv->restart_ice) {
+    /* RFC 8445 9: new credentials, the candidates kept; the checks start
+     * again with the answer's. */
+    for (guint stream = 1; stream <= streams.size (); stream++)
+      agent->restart_stream (stream);
+    self->priv->restart_ice = false;
+    GST_INFO_OBJECT (self, "this offer restarts ICE");
+  }
+  ok = ok && (!ice_offer || gather_offered_ice (self->priv->nice, rtcp_mux,
               options.bundle == BundlePolicy::MaxBundle, streams, ice, err))
       && build_offer (streams, options, offer, err);
   gst_clear_caps (&offer_caps);
@@ -417,6 +426,13 @@ make_offer (ComediaSdpNegotiator * self)
   }
   post_description (self, "sdp-negotiator-offer-created", offer.get ());
   return offer;
+}
+
+void
+request_ice_restart (ComediaSdpNegotiator * self)
+{
+  std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
+  self->priv->restart_ice = true;
 }
 
 /* Offerer: applies the answer to the last offer. */

@@ -340,6 +340,19 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
       (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
       G_CALLBACK (comedia_sdp_negotiator_add_ice_candidate), nullptr, nullptr,
       nullptr, G_TYPE_BOOLEAN, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * ComediaSdpNegotiator::restart-ice:
+   * @negotiator: the element
+   *
+   * Offerer, transport=ice: the next offer (create-offer, or the one sent
+   * in PLAYING) restarts ICE (RFC 8445 9): new ice-ufrag and ice-pwd for
+   * every stream, the checks again once its answer is applied; the DTLS
+   * association stays.
+   */
+  g_signal_new_class_handler ("restart-ice", G_TYPE_FROM_CLASS (klass),
+      (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
+      G_CALLBACK (comedia::request_ice_restart), nullptr, nullptr, nullptr,
+      G_TYPE_NONE, 0);
   g_signal_new_class_handler ("rewrite-answer", G_TYPE_FROM_CLASS (klass),
       (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
       G_CALLBACK (comedia_sdp_negotiator_rewrite_answer), nullptr, nullptr,

@@ -881,6 +881,56 @@ GST_START_TEST (test_trickle_offer)
 
 GST_END_TEST;
 
+/* restart-ice: after a call connected, the offerer's next offer has new
+ * ice-ufrag/ice-pwd (the same o= id, a higher version); the answerer
+ * restarts too, and once its answer is applied both connect again and RTP
+ * flows both ways. */
+GST_START_TEST (test_offerer_ice_restart)
+{
+  GstElement *offerer, *answerer;
+  GstSDPMessage *offer = start_peers (offerer, answerer), *answer = nullptr;
+  GstElement *neg = by_name (offerer, "neg");
+  g_signal_emit_by_name (by_name (answerer, "neg"), "process-offer", offer, &answer);
+  fail_unless (answer != nullptr);
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (neg, "process-answer", answer, &ok);
+  fail_unless (ok);
+  check_connected (offerer, answerer);
+
+  GstSDPMessage *again = nullptr, *reanswer = nullptr;
+  g_signal_emit_by_name (neg, "restart-ice");
+  g_signal_emit_by_name (neg, "create-offer", &again);
+  fail_unless (again != nullptr);
+  auto ufrag = [] (const GstSDPMessage * m) {
+    return std::string (gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (m, 0),
+            "ice-ufrag"));
+  };
+  fail_if (ufrag (again) == ufrag (offer), "the restart kept ice-ufrag %s",
+      ufrag (offer).c_str ());
+  fail_unless (gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (again, 0),
+          "candidate") != nullptr);
+  fail_unless_equals_string (gst_sdp_message_get_origin (again)->sess_id,
+      gst_sdp_message_get_origin (offer)->sess_id);
+  g_signal_emit_by_name (by_name (answerer, "neg"), "process-offer", again, &reanswer);
+  fail_unless (reanswer != nullptr);
+  fail_if (ufrag (reanswer) == ufrag (answer), "the answerer did not restart");
+  g_signal_emit_by_name (neg, "process-answer", reanswer, &ok);
+  fail_unless (ok);
+  check_connected (offerer, answerer);
+
+  /* Only the offer after restart-ice restarts. */
+  GstSDPMessage *third = nullptr;
+  g_signal_emit_by_name (neg, "create-offer", &third);
+  fail_unless (third != nullptr);
+  fail_unless_equals_string (ufrag (third).c_str (), ufrag (again).c_str ());
+  gst_sdp_message_free (third);
+  gst_sdp_message_free (again);
+  gst_sdp_message_free (reanswer);
+  end_call (offerer, answerer, offer, answer);
+}
+
+GST_END_TEST;
+
 static Suite *
 ice_elements_suite (void)
 {
@@ -902,6 +952,7 @@ ice_elements_suite (void)
   tcase_add_test (tc, test_trickle_property);
   tcase_add_test (tc, test_bundled_mline_candidate_ignored);
   tcase_add_test (tc, test_trickle_offer);
+  tcase_add_test (tc, test_offerer_ice_restart);
   return s;
 }
 
