@@ -16,6 +16,11 @@
 #                       encoder's sink_2), both decoded on both sides.
 #   comedia-offers-webrtcbin  comedia behind the NAT offers (transport=ice
 #                       dtls=require) to a public webrtcbin answerer.
+#   comedia-offers-webrtcbin-bundle  the same with bundle-policy=max-bundle:
+#                       one a=group:BUNDLE, the video m-line bundle-only, one
+#                       nicesrc/nicesink (stream 1) and one DTLS association
+#                       for audio and video (the decoder's src_2, the
+#                       encoder's sink_2), both decoded on both sides.
 #   comedia-comedia     two comedia peers, DTLS over COMEDIA, the active one
 #                       (dtls=require, gst-launch) behind the NAT, the passive
 #                       one latch_server.py --negotiate: verified before it
@@ -69,6 +74,12 @@
 #   a=rtcp-mux a=fingerprint a=setup:actpass a=sendrecv (webrtcbin 1.22 refuses
 #   an offer without a=mid and answers port 0 to an m-line without direction);
 #   webrtcbin answers m=audio 9 ... a=mid:0 a=setup:active, its candidates.
+# comedia's offer with bundle-policy=max-bundle: a=group:BUNDLE 0 1, m=audio
+#   PORT with the candidates, m=video 0 ... a=bundle-only a=mid:1 with the
+#   same ice-ufrag/pwd, fingerprint, a=setup:actpass and rtcp-mux, no
+#   candidate; webrtcbin 1.22 answers a=group:BUNDLE 0 1, m=audio 9 and
+#   m=video 9, both a=setup:active with the same ice-ufrag, its candidates
+#   in the audio m-line only.
 # baresip 1.0 (mediaenc=dtls_srtp, no ICE) behind the NAT:
 #   c=IN IP4 192.168.77.2   a=setup:actpass (session level)
 #   a=fingerprint:SHA-256 67:A4:...       (session level, upper-case hash name)
@@ -94,9 +105,9 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${COMEDIA_BUILD_DIR:-$HERE/../../build-lab}
 if [ "${1:-}" = --build ]; then BUILD=$2; shift 2; fi
-SCENARIO=${1:?usage: test-dtls-nat.sh webrtcbin-baseline|webrtcbin-offers|webrtcbin-bundle|comedia-offers-webrtcbin|comedia-comedia|baresip|baresip-ice|attack-mismatch|attack-spray|attack-copycat}
+SCENARIO=${1:?usage: test-dtls-nat.sh webrtcbin-baseline|webrtcbin-offers|webrtcbin-bundle|comedia-offers-webrtcbin|comedia-offers-webrtcbin-bundle|comedia-comedia|baresip|baresip-ice|attack-mismatch|attack-spray|attack-copycat}
 case $SCENARIO in
-    webrtcbin-baseline|webrtcbin-offers|webrtcbin-bundle|comedia-offers-webrtcbin) ;;
+    webrtcbin-baseline|webrtcbin-offers|webrtcbin-bundle|comedia-offers-webrtcbin*) ;;
     comedia-comedia|baresip|baresip-ice) ;;
     attack-mismatch|attack-spray|attack-copycat) ;;
     *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
@@ -114,7 +125,7 @@ lab_trap
 lab_require
 need() { lab_need "$@"; }  # a missing peer FAILS under CI=true
 case $SCENARIO in
-    webrtcbin-*|comedia-offers-webrtcbin)
+    webrtcbin-*|comedia-offers-webrtcbin*)
         need "webrtcbin's GObject introspection (gir1.2-gst-plugins-bad-1.0)" \
             "$LAB_PY" -c 'import gi; gi.require_version("GstWebRTC", "1.0")' ;;
     baresip*) need "baresip (Debian baresip-core) with its dtls_srtp module" \
@@ -259,26 +270,42 @@ webrtcbin-bundle)
     comedia_ice_checks "$SLOG" 1
     finish ;;
 
-comedia-offers-webrtcbin)
+comedia-offers-webrtcbin|comedia-offers-webrtcbin-bundle)
+    media=ice_dtls_media policy=none associations=2
+    if [ "$SCENARIO" = comedia-offers-webrtcbin-bundle ]; then
+        media=ice_bundle_media policy=max-bundle associations=1
+    fi
     webrtc_peer "$LAB_NS_SERVER" "$SLOG" --role answerer --recv listen:$SDP_IN --send listen:$SDP_OUT \
         --sdp-log "$LAB_TMP/webrtcbin.sdp"
     S=$LAB_LAST_PID
     lab_wait_tcp "$LAB_NS_SERVER" $SDP_OUT 15 || { lab_fail "the webrtcbin answerer did not start"; finish; }
     # shellcheck disable=SC2207
-    client=($(ice_dtls_media) tcpclientsrc host=$LAB_SERVER_IP port=$SDP_OUT !
-        sdp-negotiator session=s role=offerer transport=ice dtls=require "offer-caps=$OPUS;$VP8" !
-        tcpclientsink host=$LAB_SERVER_IP port=$SDP_IN async=false)
+    client=($($media) tcpclientsrc host=$LAB_SERVER_IP port=$SDP_OUT !
+        sdp-negotiator session=s role=offerer transport=ice dtls=require bundle-policy=$policy
+        "offer-caps=$OPUS;$VP8" ! tcpclientsink host=$LAB_SERVER_IP port=$SDP_IN async=false)
     run_gst "$LAB_NS_CLIENT" "$CLOG" $((CALL_S + 6)) "${client[@]}"
     C=$LAB_LAST_PID
     wait "$C" || true
     lab_stop "$S" 5
     lab_check "no crash or critical warning ($(problems "$SLOG" "$CLOG"))" [ "$(problems "$SLOG" "$CLOG")" = 0 ]
+    sed -n "/^--- remote/,/^--- local/p" "$LAB_TMP/webrtcbin.sdp" > "$LAB_TMP/offer.sdp"
+    sed -n "/^--- local/,\$p" "$LAB_TMP/webrtcbin.sdp" > "$LAB_TMP/answer.sdp"
     lab_check "comedia offered UDP/TLS/RTP/SAVPF with a=setup:actpass and a fingerprint" \
-        eval 'sed -n "/^--- remote/,/^--- local/p" "$LAB_TMP/webrtcbin.sdp" > "$LAB_TMP/offer.sdp" &&
-              grep -q "UDP/TLS/RTP/SAVPF" "$LAB_TMP/offer.sdp" && grep -q "a=setup:actpass" "$LAB_TMP/offer.sdp" &&
+        eval 'grep -q "UDP/TLS/RTP/SAVPF" "$LAB_TMP/offer.sdp" && grep -q "a=setup:actpass" "$LAB_TMP/offer.sdp" &&
               grep -q "a=fingerprint:sha-256" "$LAB_TMP/offer.sdp"'
-    webrtc_checks "$SLOG" "the public webrtcbin"
-    comedia_ice_checks "$CLOG"
+    if [ "$policy" = max-bundle ]; then
+        lab_check "the offer bundles both m-lines (a=group:BUNDLE 0 1)" grep -q "^a=group:BUNDLE 0 1" "$LAB_TMP/offer.sdp"
+        lab_check "the video m-line is bundle-only, port 0, without candidates" \
+            eval 'sed -n "/^m=video/,\$p" "$LAB_TMP/offer.sdp" > "$LAB_TMP/offer-video.sdp" &&
+                  grep -q "^m=video 0 " "$LAB_TMP/offer-video.sdp" && grep -q "^a=bundle-only" "$LAB_TMP/offer-video.sdp" &&
+                  ! grep -q "^a=candidate" "$LAB_TMP/offer-video.sdp"'
+        lab_check "webrtcbin's answer keeps the group" grep -Eq "^a=group:BUNDLE [^ ]+ [^ ]+" "$LAB_TMP/answer.sdp"
+        lab_check "comedia bundled the video on stream 1's transport" \
+            grep -aqE "sdp-negotiator-stream.*stream=\(uint\)2.*plan=\(string\)ice.*bundle-tag=\(uint\)1" "$CLOG"
+        lab_check "no BUNDLE declined warning" eval '! grep -aq "BUNDLE declined" "$CLOG"'
+    fi
+    webrtc_checks "$SLOG" "the public webrtcbin" $associations
+    comedia_ice_checks "$CLOG" $associations
     finish ;;
 esac
 

@@ -425,11 +425,8 @@ settle_bundle (const OfferedBundle & bundle, const LocalStreams & pipeline,
     if (tags[i] == 0)
       continue;
     StreamDecision & d = plan.streams[i];
-    const StreamDecision & transport = plan.streams[tags[i] - 1];
-    d.plan.bundle_tag = tags[i];
+    bundle_into (d.plan, plan.streams[tags[i] - 1].plan, tags[i]);
     d.need = StreamNeed::Nothing;
-    if (d.plan.dtls.enabled == transport.plan.dtls.enabled)
-      d.plan.dtls = transport.plan.dtls;   /* its tls-id too */
   }
 }
 

@@ -132,6 +132,33 @@ read_offered_bundle (const GstSDPMessage * offer, BundlePolicy policy)
   return out;
 }
 
+OfferedBundle
+read_answered_bundle (const GstSDPMessage * offer, const GstSDPMessage * answer)
+{
+  OfferedBundle ours = read_offered_bundle (offer, BundlePolicy::MaxBundle);
+  OfferedBundle out;
+  if (ours.groups.empty ())
+    return out;
+  for (OfferedBundle::Group g : read_offered_bundle (answer, BundlePolicy::MaxBundle).groups) {
+    /* An answer groups only what the offer grouped; without its tag no
+     * member has a transport. */
+    if (ours.group_of (g.tagged) == nullptr)
+      continue;
+    g.members.erase (std::remove_if (g.members.begin (), g.members.end (),
+            [&ours] (guint i) { return ours.group_of (i) == nullptr; }), g.members.end ());
+    out.groups.push_back (std::move (g));
+  }
+  return out;
+}
+
+void
+bundle_into (StreamPlan & member, const StreamPlan & transport, guint tag)
+{
+  member.bundle_tag = tag;
+  if (member.dtls.enabled == transport.dtls.enabled)
+    member.dtls = transport.dtls;
+}
+
 const SdpDocument &
 OfferedBundle::normalize (const SdpDocument & offer, SdpDocument & normalized) const
 {

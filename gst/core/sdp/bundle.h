@@ -24,7 +24,13 @@
  *      them for the answer's a=group:BUNDLE.
  *
  * Only ICE m-lines are bundled: a group whose m-lines are decided for
- * sockets is declined (each m-line its own transport). */
+ * sockets is declined (each m-line its own transport).
+ *
+ * The offerer under max-bundle (offerer.h) offers one group of its ICE
+ * m-lines, the first one carrying the transport and the others port 0 and
+ * a=bundle-only (RFC 9143 7.2.1, as browsers offer); read_answered_bundle()
+ * then finds what the answer kept of it, and the same normalize() and
+ * transports() steps settle the answer's plans. */
 
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
@@ -84,6 +90,17 @@ struct OfferedBundle {
 /* Step 1: the groups of @offer that @policy accepts, with at least one
  * m-line (mids naming no m-line are left out). */
 OfferedBundle read_offered_bundle (const GstSDPMessage * offer, BundlePolicy policy);
+
+/* Offerer: the group of our @offer that @answer accepts: its a=group:BUNDLE
+ * limited to the m-lines our offer grouped (RFC 9143 7.3), tagged by the
+ * answer's first member with a port.  Empty when our offer bundles nothing
+ * or the answer declines BUNDLE. */
+OfferedBundle read_answered_bundle (const GstSDPMessage * offer, const GstSDPMessage * answer);
+
+/* Both roles: @member uses stream @tag's transport (@transport its plan):
+ * its bundle_tag, and the transport's DTLS terms (its tls-id too) when both
+ * do DTLS. */
+void bundle_into (StreamPlan & member, const StreamPlan & transport, guint tag);
 
 /* For the pipeline: per tag stream, how its packets go to the bundled
  * streams (each stream's mid and payload types from our SDP @local, the

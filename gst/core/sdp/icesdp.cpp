@@ -147,9 +147,9 @@ write_ice (GstSDPMedia * media, const IceDescription & local)
     gst_sdp_media_add_attribute (media, "candidate", c.c_str ());
   }
   /* Trickle: the rest comes in fragments, then the end (trickle.h). */
-  if (local.trickle)
+  if (local.trickle || local.trickle_supported)
     gst_sdp_media_add_attribute (media, "ice-options", "trickle");
-  else
+  if (!local.trickle)
     gst_sdp_media_add_attribute (media, "end-of-candidates", "");
   if (local.rtcp_mux) {
     gst_sdp_media_add_attribute (media, "rtcp-mux", "");

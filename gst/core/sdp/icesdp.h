@@ -34,6 +34,9 @@ struct IceDescription {
   /* Trickle ICE (RFC 8840): written with a=ice-options:trickle and without
    * a=end-of-candidates, more candidates to come. */
   bool trickle = false;
+  /* Half trickle (RFC 8838 4): a=ice-options:trickle in a complete
+   * description (a=end-of-candidates): the peer may trickle its own. */
+  bool trickle_supported = false;
   /* a=candidate values: "foundation component transport priority address
    * port typ type [raddr a rport p] ...", in SDP order. */
   std::vector<std::string> candidates;

@@ -102,6 +102,17 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
       unspecified.c_str (), 0, 0);
   gst_sdp_message_add_time (offer, "0", "0", nullptr);
 
+  /* max-bundle: the first ICE stream carries every ICE stream's transport. */
+  const OfferedStream *transport = nullptr;
+  std::string group = "BUNDLE";
+  for (guint s = 0; s < streams.size () && options.bundle == BundlePolicy::MaxBundle; s++)
+    if (streams[s].ice != nullptr) {
+      transport = transport ? transport : &streams[s];
+      group += " " + std::to_string (s);
+    }
+  if (transport != nullptr)
+    gst_sdp_message_add_attribute (offer, "group", group.c_str ());
+
   for (guint s = 0; s < streams.size (); s++) {
     const OfferedStream & os = streams[s];
     guint stream = s + 1;
@@ -140,14 +151,27 @@ build_offer (const std::vector<OfferedStream> & streams, const OfferOptions & op
     gst_sdp_media_set_proto (media,
         gst_sdp_media_get_attribute_val (media, "rtcp-fb") ? "RTP/AVPF" : "RTP/AVP");
     if (os.ice != nullptr) {
-      if (!os.ice->present () || os.ice->default_address.empty ())
+      bool bundle_only = transport != nullptr && transport != &os;
+      const OfferedStream & own = bundle_only ? *transport : os;
+      if (!own.ice->present () || own.ice->default_address.empty ())
         return err.set (string_printf ("stream %u has no ICE credentials or candidates to "
                 "offer", stream));
-      /* RFC 5245 4.3: m= and c= carry the default candidate. */
-      IceDescription ice = *os.ice;
-      ice.rtcp_mux = os.rtcp_mux;
-      gst_sdp_media_set_port_info (media, ice.default_rtp_port, 0);
-      add_connection (media, ice.default_address);
+      IceDescription ice = *own.ice;
+      ice.rtcp_mux = own.rtcp_mux;
+      ice.trickle_supported = options.trickle;
+      if (bundle_only) {
+        /* RFC 9143 7.2.1: port 0 and a=bundle-only, no candidates; the
+         * credentials and DTLS terms as the transport's (webrtcbin wants
+         * ice-ufrag, ice-pwd and setup on every m-line). */
+        gst_sdp_media_set_port_info (media, 0, 0);
+        gst_sdp_media_add_attribute (media, "bundle-only", "");
+        ice.candidates.clear ();
+        ice.end_of_candidates = false;
+      } else {
+        /* RFC 5245 4.3: m= and c= carry the default candidate. */
+        gst_sdp_media_set_port_info (media, ice.default_rtp_port, 0);
+        add_connection (media, ice.default_address);
+      }
       /* RFC 5888: WebRTC peers (webrtcbin) refuse an ICE offer without mids. */
       gst_sdp_media_add_attribute (media, "mid", std::to_string (s).c_str ());
       write_ice (media, ice);
@@ -194,7 +218,8 @@ check_answer_matches_offer (const SdpDocument & offer, const SdpDocument & answe
           answer.media_line (i));
     if (am->port == 0)
       continue;
-    if (om->port == 0)
+    /* A bundle-only m-line has port 0 but is offered (RFC 9143 7.2.1). */
+    if (om->port == 0 && !media_has_attribute (om, "bundle-only"))
       return err.set (string_printf ("answer %s accepts a stream the offer disabled (port 0)",
               answer.where_media (i).c_str ()), answer.media_line (i));
     for (guint f = 0; f < gst_sdp_media_formats_len (am); f++) {
@@ -220,14 +245,65 @@ check_answer_pair (const SdpDocument & offer, const SdpDocument & answer,
   return check_answer_matches_offer (offer, answer, err);
 }
 
+namespace {
+
+/* Our bundle-only m-lines outside the answer's group: no transport of
+ * their own, rejected with a warning (the transport's m-line still goes
+ * on).  The others get their tag's transport. */
+void
+settle_answered_bundle (const SdpDocument & offer, const SdpDocument & answer,
+    const OfferedBundle & bundle, AnswerReading & out)
+{
+  const GstSDPMessage *omsg = offer.message ();
+  std::vector<bool> accepted;
+  std::vector<guint> ours (out.streams.size (), 0);
+  for (StreamPlan & plan : out.streams) {
+    guint i = plan.stream - 1;
+    const GstSDPMedia *om = gst_sdp_message_get_media (omsg, i);
+    bool declined = bundle.groups.empty ();
+    if (media_has_attribute (om, "bundle-only") && bundle.group_of (i) == nullptr
+        && (plan.kind != StreamPlan::Kind::Rejected || declined)) {
+      StreamPlan rejected;
+      rejected.stream = plan.stream;
+      rejected.media = plan.media;
+      rejected.direction = plan.direction;
+      plan = rejected;
+      plan.kind = StreamPlan::Kind::Rejected;
+      plan.note = answer.where_media (i) + (declined ? ": the answer declined BUNDLE "
+          "(no a=group:BUNDLE)" : ": the answer's a=group:BUNDLE leaves it out")
+          + ", and a bundle-only m-line has no transport of its own: rejected";
+      out.bundle_warning += (out.bundle_warning.empty () ? "" : "; ") + plan.note;
+    }
+    accepted.push_back (plan.kind == StreamPlan::Kind::Ice);
+  }
+  /* The transport is the one our offer gathered: its tagged m-line. */
+  for (const OfferedBundle::Group & g : read_offered_bundle (omsg,
+          BundlePolicy::MaxBundle).groups)
+    if (g.tagged < ours.size ())
+      ours[g.tagged] = 1;
+  std::vector<guint> tags = bundle.transports (accepted, ours);
+  for (guint i = 0; i < tags.size (); i++)
+    if (tags[i] != 0) {
+      bundle_into (out.streams[i], out.streams[tags[i] - 1], tags[i]);
+      out.streams[i].note += string_printf ("; bundled on stream %u's transport", tags[i]);
+    }
+}
+
+}  // namespace
+
 bool
-read_answer (const SdpDocument & offer, const SdpDocument & answer,
+read_answer (const SdpDocument & offer, const SdpDocument & answered,
     MissingPassive missing_passive, AnswerReading & out, SdpError & err,
     SymmetricRtp symmetric)
 {
   out = AnswerReading ();
-  if (!check_answer_pair (offer, answer, "reading an answer needs the offer it answers", err))
+  if (!check_answer_pair (offer, answered, "reading an answer needs the offer it answers",
+          err))
     return false;
+  /* BUNDLE: each member read as if it answered with its tag's transport. */
+  OfferedBundle bundle = read_answered_bundle (offer.message (), answered.message ());
+  SdpDocument normalized;
+  const SdpDocument & answer = bundle.normalize (answered, normalized);
   const GstSDPMessage *omsg = offer.message ();
   const GstSDPMessage *amsg = answer.message ();
 
@@ -325,6 +401,7 @@ read_answer (const SdpDocument & offer, const SdpDocument & answer,
     plan.note += srtp;
     out.streams.push_back (plan);
   }
+  settle_answered_bundle (offer, answered, bundle, out);
   return true;
 }
 

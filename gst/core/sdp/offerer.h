@@ -12,6 +12,7 @@
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 
+#include "bundle.h"
 #include "dtlsnegotiation.h"
 #include "icesdp.h"
 #include "sdescrypto.h"
@@ -58,6 +59,16 @@ struct OfferOptions {
    * with our certificate's fingerprint. */
   DtlsPolicy dtls = DtlsPolicy::Off;
   std::optional<Fingerprint> dtls_fingerprint;
+  /* MaxBundle: the ICE streams in one a=group:BUNDLE (RFC 9143), the first
+   * one's transport for all: it alone has a port and candidates, the others
+   * port 0, a=bundle-only and its credentials and DTLS terms (as browsers
+   * offer under max-bundle); their OfferedStream::ice is not read. */
+  BundlePolicy bundle = BundlePolicy::None;
+  /* a=ice-options:trickle on ICE m-lines: the answerer may trickle its
+   * candidates to us.  The offer's own are complete (half trickle, RFC 8838
+   * 4: a re-offer after gathering ended) unless its IceDescription is
+   * trickling (full trickle). */
+  bool trickle = false;
 };
 
 /* Offerer role (the active peer behind NAT): port 9, c= unspecified,
@@ -86,9 +97,15 @@ struct AnswerReading {
    * a=fingerprint or breaks the table: rejected, and this says why, for a
    * warning; "" if none. */
   std::string dtls_warning;
+  /* Our bundle-only m-lines the answer left out of its a=group:BUNDLE:
+   * rejected (they have no transport of their own), and this says so, for
+   * a warning; "" if none. */
+  std::string bundle_warning;
 };
 
-/* Offerer role: reads the answer to our @offer.  A stream whose answer is
+/* Offerer role: reads the answer to our @offer.  Streams of our
+ * a=group:BUNDLE that the answer's group keeps use its tag's transport
+ * (StreamPlan::bundle_tag, read_answered_bundle()).  A stream whose answer is
  * passive gets the answer's address and RTP port (and a=rtcp, or port + 1,
  * or rtcp-mux) as its destination.  A stream offered with ICE needs ICE
  * attributes in the answer and gets an Ice plan with them.  An answer

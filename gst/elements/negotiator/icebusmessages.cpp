@@ -95,6 +95,9 @@ IceBusMessages::mid_of (guint mline)
 {
   GstSDPMessage *remote = nullptr;
   g_object_get (element_, "remote-description", &remote, nullptr);
+  /* Before the answer to our trickling offer: our own mids, the same. */
+  if (remote == nullptr)
+    g_object_get (element_, "local-description", &remote, nullptr);
   const char *mid = remote && mline < gst_sdp_message_medias_len (remote)
       ? gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (remote, mline), "mid")
       : nullptr;

@@ -360,7 +360,7 @@ make_offer (ComediaSdpNegotiator * self)
   OfferOptions options;
   std::string session_name;
   GstCaps *offer_caps = nullptr;
-  bool rtcp_mux, ice_offer;
+  bool rtcp_mux, ice_offer, full_trickle;
   {
     std::lock_guard<std::mutex> guard (self->priv->lock);
     options.session_name = self->priv->sdp_session_name;
@@ -373,7 +373,18 @@ make_offer (ComediaSdpNegotiator * self)
       offer_caps = gst_caps_ref (self->priv->offer_caps);
     rtcp_mux = self->priv->rtcp_mux;
     ice_offer = self->priv->transport == COMEDIA_SDP_TRANSPORT_ICE;
+    /* BUNDLE needs ICE m-lines: COMEDIA offers stay one transport each. */
+    options.bundle = ice_offer ? (BundlePolicy) self->priv->bundle_policy : BundlePolicy::None;
+    /* Only on request: a=ice-options:trickle makes answerers (comedia's
+     * own too) answer before gathering ends, and an application that
+     * relays nothing after the answer would lose their later candidates. */
+    full_trickle = ice_offer && self->priv->trickle && self->priv->trickle_offer;
+    options.trickle = full_trickle;
   }
+  /* Full trickle: gathering returns with the host candidates, the others
+   * held until the offer left (release_local_candidates). */
+  if (std::shared_ptr<IceAgent> trickling = ice_offer ? self->priv->nice.agent () : nullptr)
+    trickling->set_trickle (full_trickle);
   /* IPv6 when the first stream's socket is bound to an IPv6 address. */
   if (Component *c = comedia_session_find_component (session, 1,
           COMPONENT_RTP)) {
@@ -383,9 +394,18 @@ make_offer (ComediaSdpNegotiator * self)
   SdpMessagePtr offer;
   std::vector<IceDescription> ice;
   bool ok = collect_offered_streams (GST_ELEMENT (self), session,
-      self->priv->nice, session_name, offer_caps, rtcp_mux, streams, owned, err)
-      && (!ice_offer || gather_offered_ice (self->priv->nice, rtcp_mux,
-              streams, ice, err))
+      self->priv->nice, session_name, offer_caps, rtcp_mux, streams, owned, err);
+  std::shared_ptr<IceAgent> agent = ice_offer ? self->priv->nice.agent () : nullptr;
+  if (ok && agent && self->priv->restart_ice) {
+    /* RFC 8445 9: new credentials, the candidates kept; the checks start
+     * again with the answer's. */
+    for (guint stream = 1; stream <= streams.size (); stream++)
+      agent->restart_stream (stream);
+    self->priv->restart_ice = false;
+    GST_INFO_OBJECT (self, "this offer restarts ICE");
+  }
+  ok = ok && (!ice_offer || gather_offered_ice (self->priv->nice, rtcp_mux,
+              options.bundle == BundlePolicy::MaxBundle, streams, ice, err))
       && build_offer (streams, options, offer, err);
   gst_clear_caps (&offer_caps);
   for (GstCaps *c : owned)
@@ -406,6 +426,13 @@ make_offer (ComediaSdpNegotiator * self)
   }
   post_description (self, "sdp-negotiator-offer-created", offer.get ());
   return offer;
+}
+
+void
+request_ice_restart (ComediaSdpNegotiator * self)
+{
+  std::lock_guard<std::mutex> negotiating (self->priv->negotiation_lock);
+  self->priv->restart_ice = true;
 }
 
 /* Offerer: applies the answer to the last offer. */
@@ -451,9 +478,14 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer, SdpError
   if (!reading.dtls_warning.empty ())
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
         ("DTLS-SRTP refused: %s", reading.dtls_warning.c_str ()), (nullptr));
+  if (!reading.bundle_warning.empty ())
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("BUNDLE declined: %s; the other m-lines go on", reading.bundle_warning.c_str ()),
+        (nullptr));
   ComediaSession *session = get_session (self);
   apply_stream_plans (GST_ELEMENT (self), session, priv->nice, reading.streams,
       dtls_certificate_of (self));
+  apply_bundle_routes (session, offer_msg.get (), reading.streams);
   start_keepalives (self, session, reading.streams, true);
   store_descriptions (self, offer_msg.get (), answer.message ());
   {

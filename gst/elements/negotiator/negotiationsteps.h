@@ -32,6 +32,9 @@ SdpMessagePtr handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & o
 /* Offerer: a new offer, remembered for the answer, or nullptr after an
  * error was posted. */
 SdpMessagePtr make_offer (ComediaSdpNegotiator * self);
+/* Offerer (restart-ice): the next offer restarts ICE, new credentials for
+ * every stream. */
+void request_ice_restart (ComediaSdpNegotiator * self);
 /* Offerer: applies @answer to the last offer; false with @err set (not
  * posted: the caller says how). */
 bool handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer,

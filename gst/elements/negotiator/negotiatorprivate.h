@@ -56,6 +56,7 @@ struct ComediaSdpNegotiatorPrivate : comedia::NegotiatorSettings {
   std::string answered_session;
   /* Offerer: the o= of our offers (with negotiation_lock). */
   comedia::SessionOrigin offer_origin;
+  bool restart_ice = false;     /* with negotiation_lock: restart-ice asked */
 
   comedia::SdpFraming framing {DEFAULT_MAX_SIZE};   /* streaming thread only */
   guint64 messages_refused = 0;  /* with lock: the messages-refused property */

@@ -197,7 +197,12 @@ install_negotiator_properties (GObjectClass * gobject_class)
           "and DTLS association of the one whose stream the pipeline's "
           "nicesrc/nicesink serve, and comedia-dtlssrtpdec/-enc carry the others "
           "on their src_%u and sink_%u pads (what browsers with bundlePolicy "
-          "max-bundle need)",
+          "max-bundle need).  Offerer with transport=ice: none offers each "
+          "m-line its own transport; max-bundle offers one a=group:BUNDLE, "
+          "stream 1's nicesrc/nicesink carrying all: candidates on the first "
+          "m-line only, the others port 0 and a=bundle-only (RFC 9143, as "
+          "browsers offer); an answer without the group rejects those (a "
+          "warning; the first m-line goes on)",
           COMEDIA_TYPE_SDP_BUNDLE_POLICY, DEFAULT_BUNDLE_POLICY,
           (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING)));
@@ -230,7 +235,8 @@ install_negotiator_properties (GObjectClass * gobject_class)
           "for ICE gathering, our later candidates following as "
           "sdp-negotiator-ice-candidate messages and SDP fragments on the "
           "source pad (RFC 8838/8840); false: always wait for gathering, for "
-          "applications that relay nothing after the answer",
+          "applications that relay nothing after the answer.  Offerer: see "
+          "trickle-offer",
           DEFAULT_TRICKLE, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property (gobject_class, PROP_ICE_TCP,
@@ -242,6 +248,20 @@ install_negotiator_properties (GObjectClass * gobject_class)
           "TRUE as webrtcbin's; false: UDP only",
           DEFAULT_ICE_TCP, (GParamFlags) (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_TRICKLE_OFFER,
+      g_param_spec_boolean ("trickle-offer", "Trickle offers",
+          "Offerer (transport=ice) with trickle=true: offers say "
+          "a=ice-options:trickle and leave without waiting for ICE gathering "
+          "(RFC 8838), with the host candidates and no a=end-of-candidates; our "
+          "later candidates follow as on the answerer side "
+          "(sdp-negotiator-ice-candidate messages, and SDP fragments on the "
+          "source pad after a pushed offer), and the answer may trickle its "
+          "own.  Only for an application that relays candidates both ways and "
+          "answerers that take them (browsers, webrtcbin, comedia): one that "
+          "does not would miss our srflx and relay candidates; false: complete "
+          "offers without a=ice-options, as before",
+          DEFAULT_TRICKLE_OFFER, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property (gobject_class, PROP_STUN_SERVER,
       g_param_spec_string ("stun-server", "STUN server",
           "ICE: the STUN server for server-reflexive candidates, as "
@@ -302,6 +322,9 @@ set_negotiator_property (NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_ICE_TCP:
       settings.ice_tcp = g_value_get_boolean (value);
+      break;
+    case PROP_TRICKLE_OFFER:
+      settings.trickle_offer = g_value_get_boolean (value);
       break;
     case PROP_FORMATS:
       s = g_value_get_string (value);
@@ -399,6 +422,9 @@ get_negotiator_property (const NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_ICE_TCP:
       g_value_set_boolean (value, settings.ice_tcp);
+      break;
+    case PROP_TRICKLE_OFFER:
+      g_value_set_boolean (value, settings.trickle_offer);
       break;
     case PROP_FORMATS:
       g_value_set_string (value, settings.formats.empty () ? nullptr :

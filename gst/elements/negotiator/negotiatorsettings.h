@@ -28,6 +28,7 @@
 /* As webrtcbin's ice-tcp: a browser whose UDP is blocked still connects,
  * and where UDP works ICE's priorities pick a UDP pair. */
 #define DEFAULT_ICE_TCP TRUE
+#define DEFAULT_TRICKLE_OFFER FALSE
 #define DEFAULT_FORMATS nullptr
 #define DEFAULT_MISSING_PASSIVE COMEDIA_SDP_MISSING_PASSIVE_ERROR
 #define DEFAULT_MAX_SIZE ((guint) comedia::DEFAULT_MAX_SDP_SIZE)
@@ -83,6 +84,7 @@ enum
   PROP_BUNDLE_POLICY,
   PROP_TRICKLE,
   PROP_ICE_TCP,
+  PROP_TRICKLE_OFFER,
 };
 
 namespace comedia {
@@ -100,6 +102,7 @@ struct NegotiatorSettings {
   bool rtcp_mux = DEFAULT_RTCP_MUX;
   bool trickle = DEFAULT_TRICKLE;
   bool ice_tcp = DEFAULT_ICE_TCP;
+  bool trickle_offer = DEFAULT_TRICKLE_OFFER;
   std::string formats;
   GstCaps *offer_caps = nullptr;
   ComediaSdpMissingPassive missing_passive = DEFAULT_MISSING_PASSIVE;

@@ -233,9 +233,11 @@ local_candidate_fragment (ComediaSdpNegotiator * self, const IceEvent & e)
   f.pwd = pwd ? pwd : "";
   FragmentMedia m;
   m.media = gst_sdp_message_get_media (local.get (), mline)->media;
-  const char *mid = remote && mline < gst_sdp_message_medias_len (remote.get ())
-      ? gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (remote.get (), mline),
-      "mid") : nullptr;
+  /* The offer's mid: the peer's, or ours before its answer (trickle-offer). */
+  const GstSDPMessage *offer = remote ? remote.get () : local.get ();
+  const char *mid = mline < gst_sdp_message_medias_len (offer) ?
+      gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (offer, mline), "mid")
+      : nullptr;
   m.mid = mid ? mid : "";
   if (e.type == IceEvent::Type::LocalCandidate)
     m.candidates.push_back (e.candidate);

@@ -40,9 +40,9 @@ void restart_ice_where_asked (ComediaSdpNegotiator * self, const SdpDocument & o
  * peer does (a=ice-options:trickle), else wait for gathering as before. */
 void choose_trickle (ComediaSdpNegotiator * self, const SdpDocument & offer);
 
-/* After the answer left (@on_src_pad: pushed, else returned to the
- * application): our later candidates may go, as bus messages and, after a
- * pushed answer, as fragments on the source pad. */
+/* After our answer or (trickle-offer) offer left (@on_src_pad: pushed, else
+ * returned to the application): our later candidates may go, as bus
+ * messages and, after a pushed one, as fragments on the source pad. */
 void release_local_candidates (ComediaSdpNegotiator * self, bool on_src_pad);
 
 /* The SDP fragment of a LocalCandidate or GatheringDone event (with our

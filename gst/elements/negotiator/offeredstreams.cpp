@@ -86,17 +86,23 @@ collect_offered_streams (GstElement * owner, ComediaSession * session,
 }
 
 bool
-gather_offered_ice (NiceProvisioner & nice, bool rtcp_mux,
+gather_offered_ice (NiceProvisioner & nice, bool rtcp_mux, bool bundle,
     std::vector<OfferedStream> & streams, std::vector<IceDescription> & ice,
     SdpError & err)
 {
   ice.resize (streams.size ());
   for (guint i = 0; i < streams.size (); i++) {
     guint stream = i + 1;
+    if (bundle && i > 0) {
+      /* build_offer writes stream 1's transport into the bundle-only ones. */
+      streams[i].ice = &ice[0];
+      continue;
+    }
     guint components = nice.components (stream);
     if (components == 0)
       return err.set ("transport=ice, but stream " + std::to_string (stream) +
-          " has no nicesrc/nicesink with stream=" + std::to_string (stream));
+          " has no nicesrc/nicesink with stream=" + std::to_string (stream) +
+          (bundle ? " (bundle-policy=max-bundle: stream 1's carry them all)" : ""));
     std::string error;
     if (!gather_stream_ice (nice, stream, true, ice[i], error))
       return err.set ("cannot gather the ICE candidates of stream " +

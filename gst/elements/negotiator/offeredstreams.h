@@ -30,8 +30,9 @@ bool collect_offered_streams (GstElement * owner, ComediaSession * session,
     SdpError & err);
 
 /* transport=ice: gathers each stream's candidates into @ice and points the
- * streams at them. */
-bool gather_offered_ice (NiceProvisioner & nice, bool rtcp_mux,
+ * streams at them; with @bundle (max-bundle) only stream 1's, whose
+ * nicesrc/nicesink carry every stream (the others need none). */
+bool gather_offered_ice (NiceProvisioner & nice, bool rtcp_mux, bool bundle,
     std::vector<OfferedStream> & streams, std::vector<IceDescription> & ice,
     SdpError & err);
 

@@ -342,6 +342,19 @@ comedia_sdp_negotiator_class_init (ComediaSdpNegotiatorClass * klass)
       (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
       G_CALLBACK (comedia_sdp_negotiator_add_ice_candidate), nullptr, nullptr,
       nullptr, G_TYPE_BOOLEAN, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * ComediaSdpNegotiator::restart-ice:
+   * @negotiator: the element
+   *
+   * Offerer, transport=ice: the next offer (create-offer, or the one sent
+   * in PLAYING) restarts ICE (RFC 8445 9): new ice-ufrag and ice-pwd for
+   * every stream, the checks again once its answer is applied; the DTLS
+   * association stays.
+   */
+  g_signal_new_class_handler ("restart-ice", G_TYPE_FROM_CLASS (klass),
+      (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
+      G_CALLBACK (comedia::request_ice_restart), nullptr, nullptr, nullptr,
+      G_TYPE_NONE, 0);
   g_signal_new_class_handler ("rewrite-answer", G_TYPE_FROM_CLASS (klass),
       (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
       G_CALLBACK (comedia_sdp_negotiator_rewrite_answer), nullptr, nullptr,
@@ -521,7 +534,10 @@ post_ice_event (ComediaSdpNegotiator * self, const comedia::IceEvent & e)
 static GstSDPMessage *
 comedia_sdp_negotiator_create_offer (ComediaSdpNegotiator * self)
 {
-  return make_offer (self).release ();
+  SdpMessagePtr offer = make_offer (self);
+  /* trickle-offer: our later candidates follow the offer, never precede it. */
+  comedia::release_local_candidates (self, false);
+  return offer.release ();
 }
 
 static GstSDPMessage *
@@ -775,6 +791,7 @@ offer_task (gpointer user_data)
             ("pushing it returned %s", gst_flow_get_name (ret)));
       break;
     }
+    comedia::release_local_candidates (self, true);
     /* Resent until answered, like a request over an unreliable transport. */
     std::unique_lock<std::mutex> guard (priv->lock);
     if (priv->offer_interval == 0)

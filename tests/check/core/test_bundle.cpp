@@ -1,4 +1,4 @@
-/* Unit tests of BUNDLE (RFC 9143): the answerer under bundle-policy
+/* Unit tests of BUNDLE (RFC 9143): the answerer and the offerer under bundle-policy
  * (gst/core/sdp/bundle.h) and the demultiplexing of one transport's
  * packets to the bundled streams (gst/core/packet/bundleroute.h), packet
  * by packet.
@@ -11,6 +11,7 @@
 #include "answerer.h"
 #include "bundle.h"
 #include "bundleroute.h"
+#include "offerer.h"
 #include "packets.h"
 #include "sdpfakes.h"
 #include "sdpparse.h"
@@ -490,6 +491,232 @@ GST_START_TEST (test_route_rtcp)
 }
 GST_END_TEST;
 
+/* ---- the offerer under max-bundle ----------------------------------- */
+
+/* What sdp-negotiator's make_offer gives build_offer for an Opus + VP8 call
+ * over stream 1's nicesrc/nicesink (gather_offered_ice: every stream points
+ * at stream 1's description). */
+struct BundledOffer {
+  IceDescription ice;
+  GstCaps *audio = gst_caps_from_string ("application/x-rtp,media=audio,payload=111,"
+      "clock-rate=48000,encoding-name=OPUS,encoding-params=(string)2");
+  GstCaps *video = gst_caps_from_string ("application/x-rtp,media=video,payload=96,"
+      "clock-rate=90000,encoding-name=VP8");
+  std::vector<OfferedStream> streams = std::vector<OfferedStream> (2);
+  OfferOptions options;
+
+  BundledOffer (BundlePolicy policy, bool trickle = false) {
+    ice.ufrag = "OfrA";
+    ice.pwd = "offererpasswordofferer1";
+    ice.default_address = "192.168.77.2";
+    ice.default_rtp_port = 50000;
+    ice.candidates = {"1 1 UDP 2015363327 192.168.77.2 50000 typ host"};
+    ice.end_of_candidates = !trickle;
+    ice.trickle = trickle;
+    streams[0].caps = audio;
+    streams[1].caps = video;
+    for (OfferedStream & os : streams) {
+      os.ice = &ice;
+      os.rtcp_mux = true;
+    }
+    options.session_id = 5;
+    options.bundle = policy;
+    options.dtls = DtlsPolicy::Require;
+    std::string why;
+    options.dtls_fingerprint = parse_fingerprint ("sha-256 " OUR_HEX, why);
+  }
+  ~BundledOffer () {
+    gst_caps_unref (audio);
+    gst_caps_unref (video);
+  }
+  SdpDocument build () {
+    SdpMessagePtr offer;
+    SdpError err;
+    fail_unless (build_offer (streams, options, offer, err), "%s", err.message.c_str ());
+    return parse_ok (sdp_message_to_text (offer.get ()));
+  }
+};
+
+static std::string
+doc_media (const SdpDocument & d, guint i)
+{
+  gchar *t = gst_sdp_media_as_text (gst_sdp_message_get_media (d.message (), i));
+  std::string out = strip_cr (t);
+  g_free (t);
+  return out;
+}
+
+static bool
+has_line (const std::string & text, const std::string & line)
+{
+  return ("\n" + text).find ("\n" + line + "\n") != std::string::npos;
+}
+
+GST_START_TEST (test_offer_max_bundle)
+{
+  BundledOffer b (BundlePolicy::MaxBundle);
+  SdpDocument offer = b.build ();
+  const char *group = gst_sdp_message_get_attribute_val (offer.message (), "group");
+  fail_unless_equals_string (group, "BUNDLE 0 1");
+  std::string audio = doc_media (offer, 0), video = doc_media (offer, 1);
+  /* The transport: its candidates, port and address. */
+  for (const char *l : {"m=audio 50000 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 192.168.77.2",
+          "a=mid:0", "a=ice-ufrag:OfrA", "a=rtcp-mux", "a=setup:actpass",
+          "a=candidate:1 1 UDP 2015363327 192.168.77.2 50000 typ host", "a=end-of-candidates"})
+    fail_unless (has_line (audio, l), "no '%s' in\n%s", l, audio.c_str ());
+  fail_if (has_line (audio, "a=bundle-only"), "%s", audio.c_str ());
+  /* Bundle-only: port 0, the same credentials and DTLS terms, no candidate. */
+  for (const char *l : {"m=video 0 UDP/TLS/RTP/SAVPF 96", "a=mid:1", "a=bundle-only",
+          "a=ice-ufrag:OfrA", "a=ice-pwd:offererpasswordofferer1", "a=rtcp-mux",
+          "a=setup:actpass", "a=fingerprint:sha-256 " OUR_HEX, "a=sendrecv"})
+    fail_unless (has_line (video, l), "no '%s' in\n%s", l, video.c_str ());
+  fail_if (video.find ("a=candidate") != std::string::npos, "%s", video.c_str ());
+  fail_if (video.find ("c=IN") != std::string::npos, "%s", video.c_str ());
+  /* Our own offer reads back as one group, tagged by the audio m-line
+   * (what the answerer side would make of it). */
+  OfferedBundle read = read_offered_bundle (offer.message (), BundlePolicy::MaxBundle);
+  fail_unless_equals_int (read.groups.size (), 1);
+  fail_unless_equals_int (read.groups[0].tagged, 0);
+  fail_unless_equals_int (read.groups[0].members.size (), 2);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_offer_bundle_none)
+{
+  BundledOffer b (BundlePolicy::None);
+  SdpDocument offer = b.build ();
+  fail_if (gst_sdp_message_get_attribute_val (offer.message (), "group"));
+  /* Each m-line its own transport, as before bundle-policy meant offers. */
+  for (guint i = 0; i < 2; i++) {
+    std::string m = doc_media (offer, i);
+    fail_unless (m.find (" 50000 ") != std::string::npos, "%s", m.c_str ());
+    fail_unless (m.find ("a=candidate:") != std::string::npos, "%s", m.c_str ());
+    fail_if (m.find ("a=bundle-only") != std::string::npos, "%s", m.c_str ());
+  }
+}
+
+GST_END_TEST;
+
+/* webrtcbin 1.22's answer (bundle-policy max-compat) to our max-bundle
+ * offer, as captured in tests/lab/test-dtls-nat.sh
+ * comedia-offers-webrtcbin-bundle (shortened): a=group:BUNDLE 0 1, both
+ * m-lines port 9 with the same credentials, a=setup:active, candidates in
+ * the first only. */
+static std::string
+webrtcbin_answer (bool group, guint video_port)
+{
+  std::string m = std::string (SESSION) + (group ? "a=group:BUNDLE 0 1\n" : "")
+      + "m=audio 9 UDP/TLS/RTP/SAVPF 111\nc=IN IP4 0.0.0.0\n"
+      "a=ice-ufrag:WbRt\na=ice-pwd:webrtcbinpasswordwebrtc\na=mid:0\na=rtcp-mux\n"
+      "a=setup:active\na=fingerprint:sha-256 " PEER_HEX "\na=sendrecv\n"
+      "a=rtpmap:111 OPUS/48000/2\n"
+      "a=candidate:1 1 UDP 2015363327 203.0.113.10 40000 typ host\n"
+      "m=video " + std::to_string (video_port) + " UDP/TLS/RTP/SAVPF 96\n"
+      "c=IN IP4 0.0.0.0\na=mid:1\na=rtpmap:96 VP8/90000\n";
+  if (video_port != 0)
+    m += "a=ice-ufrag:WbRt\na=ice-pwd:webrtcbinpasswordwebrtc\na=rtcp-mux\n"
+        "a=setup:active\na=fingerprint:sha-256 " PEER_HEX "\na=sendrecv\n";
+  return m;
+}
+
+GST_START_TEST (test_offer_bundle_accepted)
+{
+  BundledOffer b (BundlePolicy::MaxBundle);
+  SdpDocument offer = b.build ();
+  AnswerReading r;
+  SdpError err;
+  fail_unless (read_answer (offer, parse_ok (webrtcbin_answer (true, 9)),
+          MissingPassive::Error, r, err), "%s", err.message.c_str ());
+  fail_unless_equals_int (r.streams.size (), 2);
+  fail_unless (r.streams[0].kind == StreamPlan::Kind::Ice);
+  fail_unless (r.streams[1].kind == StreamPlan::Kind::Ice, "%s", r.streams[1].note.c_str ());
+  fail_unless_equals_int (r.streams[0].bundle_tag, 0);
+  fail_unless_equals_int (r.streams[1].bundle_tag, 1);
+  fail_unless_equals_string (r.bundle_warning.c_str (), "");
+  /* One association: the video's DTLS terms are the audio's. */
+  fail_unless (r.streams[1].dtls.enabled);
+  fail_unless (r.streams[1].dtls.role == r.streams[0].dtls.role);
+  fail_unless_equals_int (r.streams[0].remote_ice.candidates.size (), 1);
+  /* The demultiplexer the answerer side gets: stream 1 carries both. */
+  auto routes = bundle_routes_of (offer.message (), r.streams);
+  fail_unless_equals_int (routes.size (), 1);
+  fail_unless_equals_int (routes[0].first, 1);
+  fail_unless_equals_int (routes[0].second.entries.size (), 2);
+  fail_unless_equals_string (routes[0].second.entries[1].mid.c_str (), "1");
+  fail_unless_equals_int (routes[0].second.entries[1].payload_types[0], 96);
+
+  /* An answer that puts the video at port 0 inside the group (RFC 9143
+   * allows the answerer's bundled m-lines to say nothing of their own):
+   * still bundled, not rejected. */
+  std::string zero = webrtcbin_answer (true, 0);
+  fail_unless (read_answer (offer, parse_ok (zero), MissingPassive::Error, r, err), "%s",
+      err.message.c_str ());
+  fail_unless (r.streams[1].kind == StreamPlan::Kind::Ice, "%s", r.streams[1].note.c_str ());
+  fail_unless_equals_int (r.streams[1].bundle_tag, 1);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_offer_bundle_declined)
+{
+  BundledOffer b (BundlePolicy::MaxBundle);
+  SdpDocument offer = b.build ();
+  AnswerReading r;
+  SdpError err;
+  /* A peer without BUNDLE: no group, the bundle-only m-line rejected. */
+  fail_unless (read_answer (offer, parse_ok (webrtcbin_answer (false, 0)),
+          MissingPassive::Error, r, err), "%s", err.message.c_str ());
+  fail_unless (r.streams[0].kind == StreamPlan::Kind::Ice);
+  fail_unless_equals_int (r.streams[0].bundle_tag, 0);
+  fail_unless (r.streams[1].kind == StreamPlan::Kind::Rejected);
+  fail_unless (r.bundle_warning.find ("the answer declined BUNDLE (no a=group:BUNDLE)")
+      != std::string::npos, "%s", r.bundle_warning.c_str ());
+  fail_unless (r.bundle_warning.find ("m=video 0") != std::string::npos, "%s",
+      r.bundle_warning.c_str ());
+  /* One that answers the bundle-only m-line with a port anyway: nothing
+   * of ours gathered for it, rejected the same. */
+  fail_unless (read_answer (offer, parse_ok (webrtcbin_answer (false, 9)),
+          MissingPassive::Error, r, err), "%s", err.message.c_str ());
+  fail_unless (r.streams[1].kind == StreamPlan::Kind::Rejected);
+  fail_if (r.bundle_warning.empty ());
+  auto routes = bundle_routes_of (offer.message (), r.streams);
+  fail_unless (routes.size () == 1 && !routes[0].second.bundled ());
+}
+
+GST_END_TEST;
+
+/* a=ice-options:trickle in our offers: half trickle (complete, the end
+ * said) when options.trickle, full when the description is trickling. */
+GST_START_TEST (test_offer_trickle_option)
+{
+  BundledOffer plain (BundlePolicy::MaxBundle);
+  std::string audio = doc_media (plain.build (), 0);
+  fail_if (audio.find ("a=ice-options") != std::string::npos, "%s", audio.c_str ());
+
+  BundledOffer half (BundlePolicy::MaxBundle);
+  half.options.trickle = true;
+  SdpDocument offer = half.build ();
+  for (guint i = 0; i < 2; i++) {
+    std::string m = doc_media (offer, i);
+    fail_unless (has_line (m, "a=ice-options:trickle"), "%s", m.c_str ());
+    fail_unless (has_line (m, "a=end-of-candidates"), "%s", m.c_str ());
+  }
+
+  BundledOffer full (BundlePolicy::MaxBundle, true);
+  full.options.trickle = true;
+  offer = full.build ();
+  audio = doc_media (offer, 0);
+  fail_unless (has_line (audio, "a=ice-options:trickle"), "%s", audio.c_str ());
+  fail_if (has_line (audio, "a=end-of-candidates"), "%s", audio.c_str ());
+  fail_unless (has_line (audio, "a=candidate:1 1 UDP 2015363327 192.168.77.2 50000 typ host"),
+      "%s", audio.c_str ());
+  std::string video = doc_media (offer, 1);
+  fail_if (video.find ("a=candidate") != std::string::npos, "%s", video.c_str ());
+}
+
+GST_END_TEST;
+
 static Suite *
 bundle_suite (void)
 {
@@ -503,6 +730,11 @@ bundle_suite (void)
   tcase_add_test (tc, test_mid_extension);
   tcase_add_test (tc, test_mids);
   tcase_add_test (tc, test_two_groups);
+  tcase_add_test (tc, test_offer_max_bundle);
+  tcase_add_test (tc, test_offer_bundle_none);
+  tcase_add_test (tc, test_offer_bundle_accepted);
+  tcase_add_test (tc, test_offer_bundle_declined);
+  tcase_add_test (tc, test_offer_trickle_option);
   tcase_add_test (tc, test_route_payload_type_and_ssrc);
   tcase_add_test (tc, test_route_mid);
   tcase_add_test (tc, test_add_mid);

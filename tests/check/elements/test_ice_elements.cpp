@@ -823,6 +823,114 @@ GST_START_TEST (test_bundled_mline_candidate_ignored)
 
 GST_END_TEST;
 
+/* Our offers trickle with trickle-offer=true: a=ice-options:trickle, no
+ * a=end-of-candidates, and the end of our candidates follows as
+ * sdp-negotiator-ice-candidate messages with the offer's mid, which the
+ * answerer takes through add-ice-candidate; the call connects.  By default
+ * offers stay complete, without a=ice-options. */
+GST_START_TEST (test_trickle_offer)
+{
+  GstElement *offerer, *answerer;
+  GstSDPMessage *complete = start_peers (offerer, answerer);
+  const GstSDPMedia *cm = gst_sdp_message_get_media (complete, 0);
+  fail_unless (gst_sdp_media_get_attribute_val (cm, "ice-options") == nullptr);
+  fail_unless (gst_sdp_media_get_attribute_val (cm, "end-of-candidates") != nullptr);
+  gst_sdp_message_free (complete);
+  gst_element_set_state (offerer, GST_STATE_NULL);
+  gst_object_unref (offerer);
+
+  offerer = make_peer ("role=offerer transport=ice trickle-offer=true offer-caps=\""
+      VP8_CAPS "\"");
+  gst_element_set_state (offerer, GST_STATE_PLAYING);
+  GstSDPMessage *offer = nullptr, *answer = nullptr;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "create-offer", &offer);
+  fail_unless (offer != nullptr);
+  const GstSDPMedia *om = gst_sdp_message_get_media (offer, 0);
+  fail_unless_equals_string (gst_sdp_media_get_attribute_val (om, "ice-options"), "trickle");
+  fail_unless (gst_sdp_media_get_attribute_val (om, "end-of-candidates") == nullptr,
+      "%s", sdp_text (offer).c_str ());
+  fail_unless (gst_sdp_media_get_attribute_val (om, "candidate") != nullptr,
+      "the host candidates go with the offer: %s", sdp_text (offer).c_str ());
+  g_signal_emit_by_name (by_name (answerer, "neg"), "process-offer", offer, &answer);
+  fail_unless (answer != nullptr);
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (by_name (offerer, "neg"), "process-answer", answer, &ok);
+  fail_unless (ok);
+
+  bool ended = false;
+  while (!ended) {
+    GstMessage *m = wait_message (offerer, 10000, [] (GstMessage * m) {
+          return is_element_message (m, "sdp-negotiator-ice-candidate");
+        });
+    fail_unless (m != nullptr, "no end of the offerer's candidates");
+    const GstStructure *s = gst_message_get_structure (m);
+    guint mline = 99;
+    gst_structure_get_uint (s, "mline-index", &mline);
+    fail_unless_equals_int (mline, 0);
+    fail_unless_equals_string (gst_structure_get_string (s, "mid"), "0");
+    const char *candidate = gst_structure_get_string (s, "candidate");
+    ended = candidate[0] == '\0';
+    g_signal_emit_by_name (by_name (answerer, "neg"), "add-ice-candidate", mline,
+        gst_structure_get_string (s, "mid"), candidate, &ok);
+    fail_unless (ok, "%s", candidate);
+    gst_message_unref (m);
+  }
+  check_connected (offerer, answerer);
+  end_call (offerer, answerer, offer, answer);
+}
+
+GST_END_TEST;
+
+/* restart-ice: after a call connected, the offerer's next offer has new
+ * ice-ufrag/ice-pwd (the same o= id, a higher version); the answerer
+ * restarts too, and once its answer is applied both connect again and RTP
+ * flows both ways. */
+GST_START_TEST (test_offerer_ice_restart)
+{
+  GstElement *offerer, *answerer;
+  GstSDPMessage *offer = start_peers (offerer, answerer), *answer = nullptr;
+  GstElement *neg = by_name (offerer, "neg");
+  g_signal_emit_by_name (by_name (answerer, "neg"), "process-offer", offer, &answer);
+  fail_unless (answer != nullptr);
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (neg, "process-answer", answer, &ok);
+  fail_unless (ok);
+  check_connected (offerer, answerer);
+
+  GstSDPMessage *again = nullptr, *reanswer = nullptr;
+  g_signal_emit_by_name (neg, "restart-ice");
+  g_signal_emit_by_name (neg, "create-offer", &again);
+  fail_unless (again != nullptr);
+  auto ufrag = [] (const GstSDPMessage * m) {
+    return std::string (gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (m, 0),
+            "ice-ufrag"));
+  };
+  fail_if (ufrag (again) == ufrag (offer), "the restart kept ice-ufrag %s",
+      ufrag (offer).c_str ());
+  fail_unless (gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (again, 0),
+          "candidate") != nullptr);
+  fail_unless_equals_string (gst_sdp_message_get_origin (again)->sess_id,
+      gst_sdp_message_get_origin (offer)->sess_id);
+  g_signal_emit_by_name (by_name (answerer, "neg"), "process-offer", again, &reanswer);
+  fail_unless (reanswer != nullptr);
+  fail_if (ufrag (reanswer) == ufrag (answer), "the answerer did not restart");
+  g_signal_emit_by_name (neg, "process-answer", reanswer, &ok);
+  fail_unless (ok);
+  check_connected (offerer, answerer);
+
+  /* Only the offer after restart-ice restarts. */
+  GstSDPMessage *third = nullptr;
+  g_signal_emit_by_name (neg, "create-offer", &third);
+  fail_unless (third != nullptr);
+  fail_unless_equals_string (ufrag (third).c_str (), ufrag (again).c_str ());
+  gst_sdp_message_free (third);
+  gst_sdp_message_free (again);
+  gst_sdp_message_free (reanswer);
+  end_call (offerer, answerer, offer, answer);
+}
+
+GST_END_TEST;
+
 static Suite *
 ice_elements_suite (void)
 {
@@ -843,6 +951,8 @@ ice_elements_suite (void)
   tcase_add_test (tc, test_ice_restart_new_credentials);
   tcase_add_test (tc, test_trickle_property);
   tcase_add_test (tc, test_bundled_mline_candidate_ignored);
+  tcase_add_test (tc, test_trickle_offer);
+  tcase_add_test (tc, test_offerer_ice_restart);
   return s;
 }
 
