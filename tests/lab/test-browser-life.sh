@@ -77,7 +77,7 @@ sdp_ice() {
 }
 
 # at_of PATTERN: the at= time of signalling.py's last line matching PATTERN.
-at_of() { grep -aE "$1" "$SLOG" | sed -n 's/.* at=\([0-9.]*\).*/\1/p' | tail -1; }
+at_of() { { grep -aE "$1" "$SLOG" || true; } | sed -n 's/.* at=\([0-9.]*\).*/\1/p' | tail -1; }
 
 # ice_streams: the ICE streams that connected (two with BUNDLE declined, one
 # with it).
@@ -87,7 +87,7 @@ ice_streams() {
 }
 
 # delay FROM TO: TO - FROM in seconds (one decimal), empty if either is.
-delay() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+delay() { if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; fi; }
 
 browser_signalling "$LAB_NS_SERVER" "$SLOG" $HTTP --public-address "$LAB_SERVER_IP" ||
     { lab_fail "signalling.py did not start"; finish; }
