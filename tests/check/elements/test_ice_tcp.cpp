@@ -6,48 +6,15 @@
  * nicesink -> nicesrc.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <gst/app/gstappsink.h>
-#include <gst/app/gstappsrc.h>
 #include <gst/check/gstcheck.h>
-#include <gst/sdp/sdp.h>
+
+#include "icepeers.h"
 
 #include <cstring>
 #include <set>
 #include <string>
 #include <vector>
 
-#define VP8_CAPS "application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96"
-
-static GstElement *
-launch (const std::string & line)
-{
-  GError *err = nullptr;
-  GstElement *p = gst_parse_launch (line.c_str (), &err);
-  fail_unless (p != nullptr && err == nullptr, "%s: %s", line.c_str (),
-      err ? err->message : "");
-  return p;
-}
-
-static GstElement *
-by_name (GstElement * pipeline, const char *name)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), name);
-  fail_unless (e != nullptr, "no element %s", name);
-  gst_object_unref (e);         /* the pipeline keeps it */
-  return e;
-}
-
-static std::string
-sdp_text (const GstSDPMessage * msg)
-{
-  gchar *t = gst_sdp_message_as_text (msg);
-  std::string out = t;
-  g_free (t);
-  return out;
-}
-
-/* The a=candidate values of media 0 whose transport (third field) is
- * @transport ("UDP" or "TCP", any case). */
 static std::vector<std::string>
 candidates_of (const GstSDPMessage * msg, const char *transport)
 {
@@ -185,58 +152,23 @@ make_peer (const std::string & negotiator_props)
 static bool
 wait_ready (GstElement * pipeline, guint ms, std::set<std::string> & transports)
 {
-  GstBus *bus = gst_element_get_bus (pipeline);
-  gint64 end = g_get_monotonic_time () + ms * (gint64) 1000;
-  bool ready = false;
-  while (!ready) {
-    gint64 left = end - g_get_monotonic_time ();
-    GstMessage *m = left > 0 ? gst_bus_timed_pop (bus, left * GST_USECOND) : nullptr;
-    if (m == nullptr)
-      break;
-    const GstStructure *s = gst_message_get_structure (m);
-    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR) {
-      GError *err = nullptr;
-      gst_message_parse_error (m, &err, nullptr);
-      g_printerr ("error: %s\n", err->message);
-      g_error_free (err);
-      gst_message_unref (m);
-      break;
-    }
-    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT
-        && gst_structure_has_name (s, "sdp-negotiator-ice-selected-pair")) {
-      const char *t = gst_structure_get_string (s, "local-transport");
-      transports.insert (t ? t : "(none)");
-    }
-    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT
-        && gst_structure_has_name (s, "sdp-negotiator-ice-state")
-        && g_str_equal (gst_structure_get_string (s, "state"), "ready"))
-      ready = true;
+  GstMessage *m = wait_message (pipeline, ms, [&transports] (GstMessage * m) {
+        if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR)
+          return true;
+        const GstStructure *s = gst_message_get_structure (m);
+        if (is_element_message (m, "sdp-negotiator-ice-selected-pair")) {
+          const char *t = gst_structure_get_string (s, "local-transport");
+          transports.insert (t ? t : "(none)");
+        }
+        return is_element_message (m, "sdp-negotiator-ice-state")
+            && g_str_equal (gst_structure_get_string (s, "state"), "ready");
+      });
+  bool ready = m && GST_MESSAGE_TYPE (m) != GST_MESSAGE_ERROR;
+  if (m && !ready)
+    g_printerr ("error: %s\n", error_text (m).c_str ());
+  if (m)
     gst_message_unref (m);
-  }
-  gst_object_unref (bus);
   return ready;
-}
-
-/* Pushes RTP into @from until @to's appsink gets it, up to 5 s. */
-static bool
-rtp_flows (GstElement * from, GstElement * to)
-{
-  GstAppSrc *in = GST_APP_SRC (by_name (from, "in"));
-  GstAppSink *out = GST_APP_SINK (by_name (to, "out"));
-  const guint8 packet[] = { 0x80, 96, 0, 1, 0, 0, 0, 1, 0x12, 0x34, 0x56, 0x78,
-    'o', 'v', 'e', 'r', ' ', 't', 'c', 'p' };
-  for (int i = 0; i < 50; i++) {
-    gst_app_src_push_buffer (in, gst_buffer_new_memdup (packet, sizeof packet));
-    GstSample *s = gst_app_sink_try_pull_sample (out, 100 * GST_MSECOND);
-    if (s) {
-      GstBuffer *b = gst_sample_get_buffer (s);
-      bool same = gst_buffer_get_size (b) == sizeof packet
-          && gst_buffer_memcmp (b, 0, packet, sizeof packet) == 0;
-      gst_sample_unref (s);
-      return same;
-    }
-  }
-  return false;
 }
 
 static std::string
