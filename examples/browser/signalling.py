@@ -272,7 +272,7 @@ class Call:
                 st = dec.get_property("stats")
                 say(f"dtls stream {n}: " + " ".join(
                     f"{k}={st.get_value(k)}" for k in ("dtls-state", "passed-rtp", "passed-rtcp",
-                                                       "dropped-before-handshake", "auth-failed", "replayed",
+                                                       "held-before-handshake", "dropped-before-handshake", "auth-failed", "replayed",
                                                        "bundle-unrouted", "bundle-routed-by-mid")
                     if st.has_field(k)))
         self.pipeline.set_state(Gst.State.NULL)

@@ -202,6 +202,12 @@ by_mid=$(sed -n 's/.* bundle-routed-by-mid=\([0-9]*\).*/\1/p' <<<"$dec1")
 unrouted=$(sed -n 's/.* bundle-unrouted=\([0-9]*\).*/\1/p' <<<"$dec1")
 lab_check "dec1 routed the browser's RTP by its mid extension (${by_mid:-no} packets of $(sed -n 's/.* passed-rtp=\([0-9]*\).*/\1/p' <<<"$dec1"), bundle-unrouted ${unrouted:-none})" \
     [ "${by_mid:-0}" -ge 1 -a "${unrouted:-x}" = 0 ]
+# What the browser sent before dec1 had its keys (its handshake ends first)
+# was held, not lost: the first key frame among it.
+held=$(sed -n 's/.* held-before-handshake=\([0-9]*\).*/\1/p' <<<"$dec1")
+early_lost=$(sed -n 's/.* dropped-before-handshake=\([0-9]*\).*/\1/p' <<<"$dec1")
+lab_check "dec1 lost nothing that came before its keys (held ${held:-?}, dropped-before-handshake ${early_lost:-none})" \
+    [ "${early_lost:-x}" = 0 ]
 if [ "${SCENARIO%-trickle}" != "$SCENARIO" ]; then
     # Without the add-ice-candidate signal these calls still connect: the
     # server learns the browser's address from its checks (peer-reflexive).

@@ -68,6 +68,7 @@
 
 #include "comediadtlssrtpdec.h"
 #include "bundlepads.h"
+#include "earlymedia.h"
 #include "bundleroute.h"
 #include "comediaelements.h"
 #include "comediaenums.h"
@@ -160,7 +161,11 @@ struct ComediaDtlsSrtpDecPrivate {
   guint64 routes_generation = 0;
   comedia::BundleSourcePads bundle_pads;
 
-  std::atomic<guint64> dropped_before{0}, auth_failed{0},
+  /* Streaming thread: SRTP that came before the keys (stop_link empties
+   * it, with the streaming thread stopped). */
+  comedia::EarlyMediaHold early;
+
+  std::atomic<guint64> dropped_before{0}, held_before{0}, auth_failed{0},
       replayed{0}, passed_rtp{0}, passed_rtcp{0}, not_media{0}, unrouted{0},
       routed_by_mid{0};
 };
@@ -231,8 +236,11 @@ comedia_dtls_srtp_dec_class_init (ComediaDtlsSrtpDecClass * klass)
           "Counters as a GstStructure: dtls-state (new, handshaking, "
           "connected, failed, closed), dtls-received and dtls-sent (handshake "
           "datagrams), dtls-send-failures (nice_agent_send refused: no ICE "
-          "pair yet), dtls-failures, dropped-before-handshake (SRTP/SRTCP "
-          "before the keys), auth-failed, replayed, passed-rtp, passed-rtcp, "
+          "pair yet), dtls-failures, held-before-handshake (SRTP/SRTCP that "
+          "came before the keys, held and then unprotected: a browser sends "
+          "the moment its side of the handshake ends, before ours), "
+          "dropped-before-handshake (SRTP/SRTCP before the keys beyond what "
+          "is held: more than 128 packets, or older than 2 s), auth-failed, replayed, passed-rtp, passed-rtcp, "
           "not-media (neither DTLS nor RTP/RTCP), bundle-unrouted (BUNDLE: RTP "
           "of no known bundled stream, or of one without its src_%u pad), "
           "bundle-routed-by-mid (BUNDLE: RTP whose mid header extension named "
@@ -299,6 +307,7 @@ create_stats (ComediaDtlsSrtpDec * self)
       "dtls-sent", G_TYPE_UINT64, c.datagrams_out,
       "dtls-send-failures", G_TYPE_UINT64, c.send_failures,
       "dtls-failures", G_TYPE_UINT64, c.failures,
+      "held-before-handshake", G_TYPE_UINT64, get (priv->held_before),
       "dropped-before-handshake", G_TYPE_UINT64, get (priv->dropped_before),
       "auth-failed", G_TYPE_UINT64, get (priv->auth_failed),
       "replayed", G_TYPE_UINT64, get (priv->replayed),
@@ -482,12 +491,48 @@ release_bundle_pad (GstElement * element, GstPad * pad)
   COMEDIA_DTLS_SRTP_DEC (element)->priv->bundle_pads.release (pad);
 }
 
-/* SRTP or SRTCP, once the handshake gave the key. */
+static GstFlowReturn unprotect_and_push (ComediaDtlsSrtpDec * self,
+    comedia::Component * component, GstBuffer * buf);
+
+/* The keys came: what was held before them goes first, in order. */
+static void
+release_early (ComediaDtlsSrtpDec * self, comedia::Component * component)
+{
+  ComediaDtlsSrtpDecPrivate *priv = self->priv;
+  size_t expired = 0;
+  std::vector<GstBuffer *> held = priv->early.release (g_get_monotonic_time (), &expired);
+  priv->dropped_before.fetch_add (expired, std::memory_order_relaxed);
+  priv->held_before.fetch_add (held.size (), std::memory_order_relaxed);
+  for (GstBuffer *b : held)
+    unprotect_and_push (self, component, b);
+}
+
+/* Whether the inbound key is there (the handshake's, or a=crypto's). */
+static bool
+keyed (ComediaDtlsSrtpDec * self)
+{
+  ComediaDtlsSrtpDecPrivate *priv = self->priv;
+  std::lock_guard<std::mutex> guard (priv->srtp_lock);
+  std::string error;
+  if (!priv->sdes.refresh (*priv->held.component, priv->inbound, error))
+    GST_ELEMENT_WARNING (self, STREAM, DECRYPT, ("The negotiated SRTP key of stream %u "
+            "cannot be used", priv->held.component->stream), ("%s", error.c_str ()));
+  return priv->inbound != nullptr;
+}
+
+/* SRTP or SRTCP: held until the handshake gives the key, then unprotected. */
 static GstFlowReturn
 unprotect_and_push (ComediaDtlsSrtpDec * self, comedia::Component * component,
     GstBuffer * buf)
 {
   ComediaDtlsSrtpDecPrivate *priv = self->priv;
+  if (!keyed (self)) {
+    size_t dropped = priv->early.hold (buf, g_get_monotonic_time ());
+    priv->dropped_before.fetch_add (dropped, std::memory_order_relaxed);
+    return GST_FLOW_OK;
+  }
+  if (!priv->early.empty ())
+    release_early (self, component);
   buf = gst_buffer_make_writable (buf);
   GstMapInfo map;
   if (!gst_buffer_map (buf, &map, GST_MAP_READWRITE)) {
@@ -498,20 +543,16 @@ unprotect_and_push (ComediaDtlsSrtpDec * self, comedia::Component * component,
       || comedia::looks_like_rtcp (map.data, map.size);
   size_t len = map.size;
   comedia::SrtpResult r = comedia::SrtpResult::AuthFailed;
-  bool keyed;
+  bool have_key;
   {
     std::lock_guard<std::mutex> guard (priv->srtp_lock);
-    std::string error;
-    if (!priv->sdes.refresh (*priv->held.component, priv->inbound, error))
-      GST_ELEMENT_WARNING (self, STREAM, DECRYPT, ("The negotiated SRTP key of stream %u "
-              "cannot be used", priv->held.component->stream), ("%s", error.c_str ()));
-    keyed = priv->inbound != nullptr;
-    if (keyed)
+    have_key = priv->inbound != nullptr;
+    if (have_key)
       r = priv->inbound->unprotect (map.data, len, rtcp);
   }
   gst_buffer_unmap (buf, &map);
-  if (!keyed || r != comedia::SrtpResult::Ok) {
-    if (!keyed)
+  if (!have_key || r != comedia::SrtpResult::Ok) {
+    if (!have_key)
       priv->dropped_before.fetch_add (1, std::memory_order_relaxed);
     else if (r == comedia::SrtpResult::Replayed)
       priv->replayed.fetch_add (1, std::memory_order_relaxed);
@@ -655,6 +696,9 @@ stop_link (ComediaDtlsSrtpDec * self)
   if (priv->agent)
     g_object_unref (priv->agent);
   priv->agent = nullptr;
+  /* What never got its key is dropped (the streaming thread has stopped). */
+  priv->dropped_before.fetch_add (priv->early.size (), std::memory_order_relaxed);
+  priv->early.clear ();
   std::lock_guard<std::mutex> guard (priv->srtp_lock);
   priv->inbound.reset ();
   priv->sdes.reset ();
