@@ -230,7 +230,8 @@ say "           flow a random public port"
 say "   coturn  on the server, $LAB_SERVER_IP:3478, as a STUN server only: it tells each peer"
 say "           the address and port its packets came from"
 say "   Both peers are gst-launch-1.0 lines with nicesrc/nicesink and sdp-negotiator transport=ice"
-say "   stun-server=$STUN; the SDP goes through a relay on the server."
+say "   stun-server=$STUN ice-tcp=false (UDP, what STUN is for); the SDP goes through a relay"
+say "   on the server."
 
 ice_media() {  # ice_media PATTERN: two-way VP8 over ICE; the negotiator gives nicesrc/nicesink its agent
     echo "rtpbin name=rb
@@ -243,12 +244,12 @@ ice_media() {  # ice_media PATTERN: two-way VP8 over ICE; the negotiator gives n
 }
 # shellcheck disable=SC2207
 peer=($(ice_media smpte)
-    tcpclientsrc host=$LAB_SERVER_IP port=$SDP_OUT ! sdp-negotiator stun-server=$STUN !
+    tcpclientsrc host=$LAB_SERVER_IP port=$SDP_OUT ! sdp-negotiator stun-server=$STUN ice-tcp=false !
     tcpclientsink host=$LAB_SERVER_IP port=$SDP_IN2 async=false)
 # shellcheck disable=SC2207
 ice_client=($(ice_media ball)
     tcpclientsrc host=$LAB_SERVER_IP port=$SDP_OUT2 !
-    sdp-negotiator role=offerer transport=ice offer-caps=$VP8CAPS stun-server=$STUN !
+    sdp-negotiator role=offerer transport=ice offer-caps=$VP8CAPS stun-server=$STUN ice-tcp=false !
     tcpclientsink host=$LAB_SERVER_IP port=$SDP_IN async=false)
 
 # What reaches each NAT's own address from outside (natlab.sh lab_nat_rules'
