@@ -113,12 +113,14 @@
 #   once its checks began ("role switch requested but conncheck already
 #   started", NICE_DEBUG=all), and when the role came only with the remote
 #   description Chromium first got a 487 "Role conflict" from libnice and
-#   had to switch itself.  Chromium's first VP8 key frame does not
-#   reach the decoder: comedia-dtlssrtpdec drops the SRTP that arrives before
-#   its keys are in place (stats dropped-before-handshake: 3 video, 4-12
-#   audio packets per run, signalling.py prints them), and Chromium sends
-#   its key frame at once; the depayloader's PLI (request-keyframe=true)
-#   gets another one (the browser's outbound pliCount 1, keyFramesEncoded 2).
+#   had to switch itself.  Chromium sends its first VP8 key frame the moment
+#   its side of DTLS ends, before comedia-dtlssrtpdec has its keys: the
+#   decoder holds what comes before them and unprotects it once they come
+#   (held-before-handshake 4, dropped-before-handshake 0 here; Firefox 5),
+#   so that key frame is decoded and no PLI is needed (the browser's
+#   outbound pliCount 0, keyFramesEncoded 1; before the hold: 1 and 2).
+#   The other way, comedia-dtlssrtpenc never sends before its keys, so the
+#   browser asks for the server's key frame once (inbound pliCount 1).
 # browser-chromium-tcp (2026-12-07, Chromium 156, UDP from the client dropped
 #   at the NAT): the offer is browser-chromium's; its TCP candidates, one per
 #   m-line (balanced bundle):
