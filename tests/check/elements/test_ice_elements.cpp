@@ -820,7 +820,9 @@ GST_START_TEST (test_offerer_ice_restart)
   GstSDPMessage *third = nullptr;
   g_signal_emit_by_name (neg, "create-offer", &third);
   fail_unless (third != nullptr);
-  fail_unless_equals_string (ufrag (third).c_str (), ufrag (again).c_str ());
+  /* Named: the macro reads its strings after the statement that made them. */
+  const std::string third_ufrag = ufrag (third), again_ufrag = ufrag (again);
+  fail_unless_equals_string (third_ufrag.c_str (), again_ufrag.c_str ());
   gst_sdp_message_free (third);
   gst_sdp_message_free (again);
   gst_sdp_message_free (reanswer);
