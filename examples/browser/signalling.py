@@ -54,8 +54,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SESSION = "browser"
 
 
+_say_lock = threading.Lock()
+
+
 def say(line):
-    print(line, flush=True)
+    # One write per line, under a lock: streaming threads (the EOS probes,
+    # the sync bus handler) say things too, and print() writes the line and
+    # its newline apart, so two threads' lines could run into one.
+    with _say_lock:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
 
 
 def offered_payload(media, encoding):
