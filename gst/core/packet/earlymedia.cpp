@@ -11,7 +11,7 @@ EarlyMediaHold::expire (gint64 now)
 {
   size_t dropped = 0;
   while (!held_.empty () && now - held_.front ().at > max_age_us_) {
-    gst_buffer_unref (held_.front ().buf);
+    gst_buffer_unref (held_.front ().packet.buf);
     held_.pop_front ();
     dropped++;
   }
@@ -19,7 +19,7 @@ EarlyMediaHold::expire (gint64 now)
 }
 
 size_t
-EarlyMediaHold::hold (GstBuffer * buf, gint64 now)
+EarlyMediaHold::hold (GstBuffer * buf, gint64 now, bool rtcp)
 {
   size_t dropped = expire (now);
   if (max_packets_ == 0) {
@@ -27,24 +27,24 @@ EarlyMediaHold::hold (GstBuffer * buf, gint64 now)
     return dropped + 1;
   }
   while (held_.size () >= max_packets_) {
-    gst_buffer_unref (held_.front ().buf);
+    gst_buffer_unref (held_.front ().packet.buf);
     held_.pop_front ();
     dropped++;
   }
-  held_.push_back ({buf, now});
+  held_.push_back ({{buf, rtcp}, now});
   return dropped;
 }
 
-std::vector<GstBuffer *>
+std::vector<EarlyMediaHold::Packet>
 EarlyMediaHold::release (gint64 now, size_t * expired)
 {
   size_t old = expire (now);
   if (expired)
     *expired = old;
-  std::vector<GstBuffer *> out;
+  std::vector<Packet> out;
   out.reserve (held_.size ());
   for (const Held & h : held_)
-    out.push_back (h.buf);
+    out.push_back (h.packet);
   held_.clear ();
   return out;
 }
@@ -53,7 +53,7 @@ void
 EarlyMediaHold::clear ()
 {
   for (const Held & h : held_)
-    gst_buffer_unref (h.buf);
+    gst_buffer_unref (h.packet.buf);
   held_.clear ();
 }
 
