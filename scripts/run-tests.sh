@@ -42,7 +42,10 @@ RESULTS=()   # "stage|testlog.json|meson exit status", or "stage|build-failed|"
 #                     udpsink (tests/lab/test-reuseport.sh): no comedia element
 #   docs-consistency, layout
 #                     python reading the sources and docs as text
-SANITIZE_SKIP="nat-reuseport docs-consistency layout"
+#   bench-quick       the throughput smoke bench: 90 s under ASan, one serial
+#                     test, for paths the element tests and the lab already
+#                     run under it (the other bench smokes stay: short)
+SANITIZE_SKIP="nat-reuseport docs-consistency layout bench-quick"
 
 # build NAME BUILDDIR "ENV..." "SETUP OPTIONS..." ["NINJA TARGETS..."]
 # A fresh build dir (a stale one must never decide the result), set up and
