@@ -119,11 +119,8 @@
 #   (held-before-handshake 4, dropped-before-handshake 0 here; Firefox 5),
 #   so that key frame is decoded and no PLI is needed (the browser's
 #   outbound pliCount 0, keyFramesEncoded 1; before the hold: 1 and 2).
-#   The other way, comedia-dtlssrtpenc holds what our pipeline makes before
-#   its key and sends it once the key comes (never in the clear): the
-#   browser decodes our first key frame and sends no PLI (inbound pliCount 0;
-#   1 before that hold).  Under ASan the handshake takes longer than the
-#   hold's 128 packets, so a PLI may still come there.
+#   The other way, comedia-dtlssrtpenc never sends before its keys, so the
+#   browser asks for the server's key frame once (inbound pliCount 1).
 # browser-chromium-tcp (2026-12-07, Chromium 156, UDP from the client dropped
 #   at the NAT): the offer is browser-chromium's; its TCP candidates, one per
 #   m-line (balanced bundle):

@@ -11,7 +11,7 @@ EarlyMediaHold::expire (gint64 now)
 {
   size_t dropped = 0;
   while (!held_.empty () && now - held_.front ().at > max_age_us_) {
-    gst_buffer_unref (held_.front ().packet.buf);
+    gst_buffer_unref (held_.front ().buf);
     held_.pop_front ();
     dropped++;
   }
@@ -19,7 +19,7 @@ EarlyMediaHold::expire (gint64 now)
 }
 
 size_t
-EarlyMediaHold::hold (GstBuffer * buf, gint64 now, bool rtcp)
+EarlyMediaHold::hold (GstBuffer * buf, gint64 now)
 {
   size_t dropped = expire (now);
   if (max_packets_ == 0) {
@@ -27,24 +27,24 @@ EarlyMediaHold::hold (GstBuffer * buf, gint64 now, bool rtcp)
     return dropped + 1;
   }
   while (held_.size () >= max_packets_) {
-    gst_buffer_unref (held_.front ().packet.buf);
+    gst_buffer_unref (held_.front ().buf);
     held_.pop_front ();
     dropped++;
   }
-  held_.push_back ({{buf, rtcp}, now});
+  held_.push_back ({buf, now});
   return dropped;
 }
 
-std::vector<EarlyMediaHold::Packet>
+std::vector<GstBuffer *>
 EarlyMediaHold::release (gint64 now, size_t * expired)
 {
   size_t old = expire (now);
   if (expired)
     *expired = old;
-  std::vector<Packet> out;
+  std::vector<GstBuffer *> out;
   out.reserve (held_.size ());
   for (const Held & h : held_)
-    out.push_back (h.packet);
+    out.push_back (h.buf);
   held_.clear ();
   return out;
 }
@@ -53,7 +53,7 @@ void
 EarlyMediaHold::clear ()
 {
   for (const Held & h : held_)
-    gst_buffer_unref (h.packet.buf);
+    gst_buffer_unref (h.buf);
   held_.clear ();
 }
 

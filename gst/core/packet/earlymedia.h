@@ -4,15 +4,14 @@
  */
 #pragma once
 
-/* Media that comes before the DTLS handshake gave its key, held a short
- * while instead of dropped: the SRTP a browser sends the moment its own
- * side of the handshake ends, before ours (comedia-dtlssrtpdec), and the
- * RTP our pipeline makes before the handshake ends (comedia-dtlssrtpenc).
- * Each side's first video key frame is among it; dropped, the picture
- * waits for a PLI.  Bounded by count and age: what the decoder holds is
- * not authenticated yet (it is once released, like any packet), and a
- * handshake that never ends must not keep memory.  Plain C++ over
- * GstBuffer references; not thread-safe (the holder locks). */
+/* SRTP that arrives before the DTLS handshake gave its key, held a short
+ * while instead of dropped.  A browser sends media the moment its own side
+ * of the handshake ends, which is before ours when it is the client: its
+ * first packets (Chromium's first video key frame among them) would
+ * otherwise be lost, and the picture waits for a PLI.  Bounded by count
+ * and age: what is held is not authenticated yet (it is once released,
+ * like any packet), and a peer whose handshake never ends must not keep
+ * memory.  Plain C++ over GstBuffer references; one thread. */
 
 #include <gst/gst.h>
 
@@ -33,19 +32,12 @@ class EarlyMediaHold {
   EarlyMediaHold (const EarlyMediaHold &) = delete;
   EarlyMediaHold &operator= (const EarlyMediaHold &) = delete;
 
-  /* A held packet: the buffer and whatever the holder needs to send it
-   * later (RTCP or RTP). */
-  struct Packet {
-    GstBuffer *buf;
-    bool rtcp;
-  };
-
   /* Takes @buf (its reference) at @now; the oldest goes when the hold is
    * full or too old.  Returns how many were dropped to make room. */
-  size_t hold (GstBuffer *buf, gint64 now, bool rtcp = false);
+  size_t hold (GstBuffer *buf, gint64 now);
   /* The keys came: what is held and young enough, oldest first (the
    * caller owns the references); *@expired counts those too old. */
-  std::vector<Packet> release (gint64 now, size_t *expired);
+  std::vector<GstBuffer *> release (gint64 now, size_t *expired);
   size_t size () const { return held_.size (); }
   bool empty () const { return held_.empty (); }
   /* Drops everything (a stop, a new handshake). */
@@ -53,7 +45,7 @@ class EarlyMediaHold {
 
  private:
   struct Held {
-    Packet packet;
+    GstBuffer *buf;
     gint64 at;
   };
   size_t expire (gint64 now);

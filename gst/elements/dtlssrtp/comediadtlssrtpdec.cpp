@@ -500,12 +500,11 @@ release_early (ComediaDtlsSrtpDec * self, comedia::Component * component)
 {
   ComediaDtlsSrtpDecPrivate *priv = self->priv;
   size_t expired = 0;
-  std::vector<comedia::EarlyMediaHold::Packet> held =
-      priv->early.release (g_get_monotonic_time (), &expired);
+  std::vector<GstBuffer *> held = priv->early.release (g_get_monotonic_time (), &expired);
   priv->dropped_before.fetch_add (expired, std::memory_order_relaxed);
   priv->held_before.fetch_add (held.size (), std::memory_order_relaxed);
-  for (const comedia::EarlyMediaHold::Packet & p : held)
-    unprotect_and_push (self, component, p.buf);
+  for (GstBuffer *b : held)
+    unprotect_and_push (self, component, b);
 }
 
 /* Whether the inbound key is there (the handshake's, or a=crypto's). */

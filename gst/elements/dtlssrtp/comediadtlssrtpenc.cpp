@@ -51,7 +51,6 @@
 #include "comediadtlssrtpenc.h"
 #include "comediaelements.h"
 #include "dtlssrtpshared.h"
-#include "earlymedia.h"
 #include "packetfacts.h"
 
 #include <gst/rtp/gstrtpbuffer.h>
@@ -114,11 +113,7 @@ struct ComediaDtlsSrtpEncPrivate {
   comedia::BundleRoutes routes;
   guint64 routes_generation = 0;
 
-  /* RTP and RTCP that came before the keys (every sink pad's thread). */
-  std::mutex early_lock;
-  comedia::EarlyMediaHold early;
-
-  std::atomic<guint64> sent_rtp{0}, sent_rtcp{0}, held_before{0}, dropped_before{0},
+  std::atomic<guint64> sent_rtp{0}, sent_rtcp{0}, dropped_before{0},
       protect_errors{0}, mid_added{0};
 };
 
@@ -171,11 +166,8 @@ comedia_dtls_srtp_enc_class_init (ComediaDtlsSrtpEncClass * klass)
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Counters as a GstStructure: sent-rtp and sent-rtcp (protected and "
-          "pushed), held-before-handshake (RTP/RTCP that came before the key, "
-          "held and sent once it came: the first key frame among it), "
-          "dropped-before-handshake (no key yet beyond what is held, more than "
-          "128 packets or older than 2 s, or the handshake failed: never sent "
-          "in the clear), protect-errors (libsrtp refused), "
+          "pushed), dropped-before-handshake (no key yet, or the handshake "
+          "failed: never sent in the clear), protect-errors (libsrtp refused), "
           "bundle-mid-added (BUNDLE: RTP given its stream's mid header "
           "extension, as the answer's a=extmap numbers it)",
           GST_TYPE_STRUCTURE, (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
@@ -238,7 +230,6 @@ comedia_dtls_srtp_enc_get_property (GObject * object, guint prop_id,
     g_value_take_boxed (value, gst_structure_new ("comedia-dtlssrtpenc-stats",
             "sent-rtp", G_TYPE_UINT64, get (priv->sent_rtp),
             "sent-rtcp", G_TYPE_UINT64, get (priv->sent_rtcp),
-            "held-before-handshake", G_TYPE_UINT64, get (priv->held_before),
             "dropped-before-handshake", G_TYPE_UINT64, get (priv->dropped_before),
             "protect-errors", G_TYPE_UINT64, get (priv->protect_errors),
             "bundle-mid-added", G_TYPE_UINT64, get (priv->mid_added), nullptr));
@@ -282,47 +273,13 @@ protect (ComediaDtlsSrtpEncPrivate * priv, comedia::Component * component,
   return out;
 }
 
-/* Pushes @out (protected) on src, one thread at a time. */
-static GstFlowReturn
-push_protected (ComediaDtlsSrtpEncPrivate * priv, GstBuffer * out, bool rtcp)
-{
-  std::lock_guard<std::mutex> guard (priv->push_lock);
-  if (!priv->src_opened) {
-    gst_buffer_unref (out);   /* RTCP before the RTP stream began */
-    return GST_FLOW_OK;
-  }
-  (rtcp ? priv->sent_rtcp : priv->sent_rtp).fetch_add (1, std::memory_order_relaxed);
-  return gst_pad_push (priv->src, out);
-}
-
-/* The key came: what was held before it leaves first, in order. */
-static void
-release_early (ComediaDtlsSrtpEncPrivate * priv, comedia::Component * component)
-{
-  std::vector<comedia::EarlyMediaHold::Packet> held;
-  {
-    std::lock_guard<std::mutex> guard (priv->early_lock);
-    if (priv->early.empty ())
-      return;
-    size_t expired = 0;
-    held = priv->early.release (g_get_monotonic_time (), &expired);
-    priv->dropped_before.fetch_add (expired, std::memory_order_relaxed);
-  }
-  priv->held_before.fetch_add (held.size (), std::memory_order_relaxed);
-  for (const comedia::EarlyMediaHold::Packet & p : held) {
-    GstBuffer *out = protect (priv, component, p.buf, p.rtcp);
-    gst_buffer_unref (p.buf);
-    if (out)
-      push_protected (priv, out, p.rtcp);
-  }
-}
-
 static GstFlowReturn
 sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 {
   ComediaDtlsSrtpEnc *self = COMEDIA_DTLS_SRTP_ENC (parent);
   ComediaDtlsSrtpEncPrivate *priv = self->priv;
   comedia::Component *component = priv->held.component;
+  GstFlowReturn ret = GST_FLOW_OK;
   GstMapInfo map;
   BundleSink *bundled = static_cast<BundleSink *> (gst_pad_get_element_private (pad));
   bool rtcp = component && (pad == priv->rtcp_sink || (bundled && bundled->rtcp)
@@ -335,20 +292,17 @@ sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
     note_bundled_ssrc (component, bundled, buf);
   if (component && !rtcp)
     buf = with_mid (priv, component, bundled, buf);
-  if (component && !component->srtp_out.active ()) {
-    /* Held, not sent in the clear: the handshake is still going. */
-    std::lock_guard<std::mutex> guard (priv->early_lock);
-    priv->dropped_before.fetch_add (priv->early.hold (buf, g_get_monotonic_time (), rtcp),
-        std::memory_order_relaxed);
-    return GST_FLOW_OK;
-  }
-  if (component)
-    release_early (priv, component);
   GstBuffer *out = component ? protect (priv, component, buf, rtcp) : nullptr;
   gst_buffer_unref (buf);
   if (!out)
     return GST_FLOW_OK;
-  GstFlowReturn ret = push_protected (priv, out, rtcp);
+  std::lock_guard<std::mutex> guard (priv->push_lock);
+  if (!priv->src_opened) {
+    gst_buffer_unref (out);   /* RTCP before the RTP stream began */
+    return GST_FLOW_OK;
+  }
+  (rtcp ? priv->sent_rtcp : priv->sent_rtp).fetch_add (1, std::memory_order_relaxed);
+  ret = gst_pad_push (priv->src, out);
   /* nicesink has no peer to refuse: an RTCP pad's error is not the
    * stream's. */
   return pad != priv->sink && ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
@@ -516,12 +470,6 @@ comedia_dtls_srtp_enc_change_state (GstElement * element, GstStateChange transit
   }
   GstStateChangeReturn ret = GST_ELEMENT_CLASS (parent_class)->change_state (element,
       transition);
-  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
-    /* What never got its key is dropped (the sink pads have stopped). */
-    std::lock_guard<std::mutex> guard (priv->early_lock);
-    priv->dropped_before.fetch_add (priv->early.size (), std::memory_order_relaxed);
-    priv->early.clear ();
-  }
   if (transition == GST_STATE_CHANGE_READY_TO_NULL) {
     std::lock_guard<std::mutex> guard (priv->lock);
     priv->held.release ();
