@@ -294,6 +294,35 @@ trickle_to (GstElement * pipeline, const std::vector<std::string> & candidates)
   fail_if (ok);
 }
 
+/* What an application does with a trickling peer's candidates: each
+ * sdp-negotiator-ice-candidate of @from, up to the end ("" candidate),
+ * handed to @to's add-ice-candidate; all for m-line 0 and, if given, mid
+ * @mid. */
+static void
+relay_candidates (GstElement * from, GstElement * to, const char *mid, const char *what)
+{
+  bool ended = false;
+  while (!ended) {
+    GstMessage *m = wait_message (from, 10000, [] (GstMessage * m) {
+          return is_element_message (m, "sdp-negotiator-ice-candidate");
+        });
+    fail_unless (m != nullptr, "%s", what);
+    const GstStructure *s = gst_message_get_structure (m);
+    guint mline = 99;
+    gst_structure_get_uint (s, "mline-index", &mline);
+    fail_unless_equals_int (mline, 0);
+    if (mid)
+      fail_unless_equals_string (gst_structure_get_string (s, "mid"), mid);
+    const char *candidate = gst_structure_get_string (s, "candidate");
+    ended = candidate[0] == '\0';
+    gboolean ok = FALSE;
+    g_signal_emit_by_name (by_name (to, "neg"), "add-ice-candidate", mline,
+        gst_structure_get_string (s, "mid"), candidate, &ok);
+    fail_unless (ok, "%s", candidate);
+    gst_message_unref (m);
+  }
+}
+
 /* Both descriptions without candidates; each side's candidates given
  * afterwards through add-ice-candidate, as an application relays what a
  * trickling peer sends: ICE connects and RTP flows. */
@@ -382,23 +411,7 @@ GST_START_TEST (test_trickle_both_ways)
   trickle_to (answerer, offered);
 
   /* Ours, up to the end ("" candidate), relayed as an application does. */
-  bool ended = false;
-  while (!ended) {
-    GstMessage *m = wait_message (answerer, 10000, [] (GstMessage * m) {
-          return is_element_message (m, "sdp-negotiator-ice-candidate");
-        });
-    fail_unless (m != nullptr, "no end of our candidates");
-    const GstStructure *s = gst_message_get_structure (m);
-    guint mline = 99;
-    gst_structure_get_uint (s, "mline-index", &mline);
-    fail_unless_equals_int (mline, 0);
-    const char *candidate = gst_structure_get_string (s, "candidate");
-    ended = candidate[0] == '\0';
-    g_signal_emit_by_name (by_name (offerer, "neg"), "add-ice-candidate", mline,
-        gst_structure_get_string (s, "mid"), candidate, &ok);
-    fail_unless (ok, "%s", candidate);
-    gst_message_unref (m);
-  }
+  relay_candidates (answerer, offerer, nullptr, "no end of our candidates");
   check_connected (offerer, answerer);
   /* The source pad: the answer, then fragments up to the end. */
   fail_unless (g_str_has_prefix (pushed.c_str (), "v=0\r\n"), "%s", pushed.c_str ());
@@ -755,24 +768,7 @@ GST_START_TEST (test_trickle_offer)
   g_signal_emit_by_name (by_name (offerer, "neg"), "process-answer", answer, &ok);
   fail_unless (ok);
 
-  bool ended = false;
-  while (!ended) {
-    GstMessage *m = wait_message (offerer, 10000, [] (GstMessage * m) {
-          return is_element_message (m, "sdp-negotiator-ice-candidate");
-        });
-    fail_unless (m != nullptr, "no end of the offerer's candidates");
-    const GstStructure *s = gst_message_get_structure (m);
-    guint mline = 99;
-    gst_structure_get_uint (s, "mline-index", &mline);
-    fail_unless_equals_int (mline, 0);
-    fail_unless_equals_string (gst_structure_get_string (s, "mid"), "0");
-    const char *candidate = gst_structure_get_string (s, "candidate");
-    ended = candidate[0] == '\0';
-    g_signal_emit_by_name (by_name (answerer, "neg"), "add-ice-candidate", mline,
-        gst_structure_get_string (s, "mid"), candidate, &ok);
-    fail_unless (ok, "%s", candidate);
-    gst_message_unref (m);
-  }
+  relay_candidates (offerer, answerer, "0", "no end of the offerer's candidates");
   check_connected (offerer, answerer);
   end_call (offerer, answerer, offer, answer);
 }
