@@ -268,26 +268,37 @@ OutboundSrtp::protect (uint8_t *data, size_t &len, size_t capacity, bool rtcp)
 void
 DtlsTermsSlot::set (const NegotiatedDtls &terms)
 {
-  std::shared_ptr<const std::function<void ()>> listener;
+  std::vector<std::pair<guint64, Listener>> listeners;
   {
     std::lock_guard<std::mutex> guard (lock_);
     terms_ = terms;
     enabled_.store (terms.enabled, std::memory_order_release);
     generation_.fetch_add (1, std::memory_order_acq_rel);
-    listener = listener_;
+    listeners = listeners_;
   }
-  if (listener)
-    (*listener) ();
+  for (const auto &l : listeners)
+    (*l.second) ();
+}
+
+guint64
+DtlsTermsSlot::add_listener (std::function<void ()> listener)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  guint64 id = next_listener_++;
+  listeners_.emplace_back (id,
+      std::make_shared<const std::function<void ()>> (std::move (listener)));
+  return id;
 }
 
 void
-DtlsTermsSlot::set_listener (std::function<void ()> listener)
+DtlsTermsSlot::remove_listener (guint64 id)
 {
   std::lock_guard<std::mutex> guard (lock_);
-  if (listener)
-    listener_ = std::make_shared<const std::function<void ()>> (std::move (listener));
-  else
-    listener_.reset ();
+  for (auto it = listeners_.begin (); it != listeners_.end (); ++it)
+    if (it->first == id) {
+      listeners_.erase (it);
+      return;
+    }
 }
 
 bool

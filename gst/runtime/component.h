@@ -337,15 +337,21 @@ class DtlsTermsSlot {
   bool since (guint64 &generation, NegotiatedDtls &terms) const;
   /* The terms say DTLS-SRTP (one atomic load): senders send nothing plain. */
   bool enabled () const { return enabled_.load (std::memory_order_acquire); }
-  /* Called after each set (), on the setter's thread, outside the lock:
-   * the carrying element's wake-up, so that a client role starts its
-   * handshake without waiting for a datagram.  Empty: none. */
-  void set_listener (std::function<void ()> listener);
+  /* @listener is called after each set (), on the setter's thread, outside
+   * the lock: a reader's wake-up (comedia-rtpsrc's receive thread, an
+   * IceDtlsLink's thread), so that it needs no poll.  Returns the id to
+   * remove it with.  A set () running while remove_listener () is called
+   * may still call it once: a listener must stay safe to call after its
+   * removal (capture what it wakes by a shared_ptr or a lookup). */
+  guint64 add_listener (std::function<void ()> listener);
+  void remove_listener (guint64 id);
 
  private:
+  using Listener = std::shared_ptr<const std::function<void ()>>;
   mutable std::mutex lock_;
   NegotiatedDtls terms_;                /* guarded by lock_ */
-  std::shared_ptr<const std::function<void ()>> listener_;  /* guarded by lock_ */
+  std::vector<std::pair<guint64, Listener>> listeners_;  /* guarded by lock_ */
+  guint64 next_listener_ = 1;           /* guarded by lock_ */
   std::atomic<guint64> generation_{0};
   std::atomic<bool> enabled_{false};
 };

@@ -35,22 +35,49 @@ parse_fingerprint_list (const std::string & text, std::vector<Fingerprint> & out
   return true;
 }
 
-IceDtlsLink::IceDtlsLink (const DtlsTermsSlot * negotiated, SendFunction send,
+IceDtlsLink::IceDtlsLink (DtlsTermsSlot * negotiated, SendFunction send,
     EventFunction on_event, const IceDtlsTiming & timing)
   : negotiated_ (negotiated), send_ (std::move (send)),
     on_event_ (std::move (on_event)), timing_ (timing)
 {
+  if (negotiated_) {
+    waker_ = std::make_shared<Waker> ();
+    waker_->link = this;
+    std::shared_ptr<Waker> waker = waker_;
+    listener_ = negotiated_->add_listener ([waker] {
+      std::lock_guard<std::mutex> guard (waker->lock);
+      if (waker->link)
+        waker->link->terms_changed ();
+    });
+  }
   thread_ = std::thread (&IceDtlsLink::run, this);
 }
 
 IceDtlsLink::~IceDtlsLink ()
 {
+  if (waker_) {
+    negotiated_->remove_listener (listener_);
+    std::lock_guard<std::mutex> guard (waker_->lock);
+    waker_->link = nullptr;
+  }
   {
     std::lock_guard<std::mutex> guard (lock_);
     stopping_ = true;
   }
   wake_.notify_all ();
   thread_.join ();
+}
+
+/* The slot's listener: the thread looks at the terms.  Taking lock_
+ * before notifying means the thread is either before its look (and sees
+ * the new generation) or waiting (and wakes). */
+void
+IceDtlsLink::terms_changed ()
+{
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+  }
+  wake_.notify_all ();
 }
 
 void
@@ -116,21 +143,31 @@ IceDtlsLink::adopt_terms (gint64 now, Pending & out)
   if (terms.role == DtlsRole::Client) {
     out.send = transport_->start (now);
     out.start_flight = true;
-    next_restart_at_ = now + timing_.terms_poll_ms * (gint64) 1000;
+    next_restart_at_ = now + timing_.start_retry_ms * (gint64) 1000;
   }
   note_state (out);
 }
 
-/* The client's ClientHello never left (ICE had no pair): a fresh one at
- * the next poll rather than after OpenSSL's retransmission timer (1 s, 2 s,
- * 4 s, ...), so the handshake follows ICE's connection at once.  Under
- * lock_. */
+/* When the client's ClientHello, which never left (ICE had no pair), is
+ * made again; G_MAXINT64: no such restart due (it left, the peer answered,
+ * or the handshake is over).  Under lock_. */
+gint64
+IceDtlsLink::restart_at () const
+{
+  if (!start_unsent_ || !transport_
+      || transport_->state () != DtlsState::Handshaking
+      || transport_->handshake_datagrams () > 0)
+    return G_MAXINT64;
+  return next_restart_at_;
+}
+
+/* A fresh ClientHello every start_retry_ms rather than after OpenSSL's
+ * retransmission timer (1 s, 2 s, 4 s, ...), so the handshake follows
+ * ICE's connection at once.  Under lock_. */
 void
 IceDtlsLink::restart_unsent_start (gint64 now, Pending & out)
 {
-  if (!start_unsent_ || now < next_restart_at_ || !transport_
-      || transport_->state () != DtlsState::Handshaking
-      || transport_->handshake_datagrams () > 0)
+  if (now < restart_at ())
     return;
   start_unsent_ = false;
   std::string error;
@@ -140,7 +177,7 @@ IceDtlsLink::restart_unsent_start (gint64 now, Pending & out)
   transport_ = std::move (fresh);
   out.send = transport_->start (now);
   out.start_flight = true;
-  next_restart_at_ = now + timing_.terms_poll_ms * (gint64) 1000;
+  next_restart_at_ = now + timing_.start_retry_ms * (gint64) 1000;
 }
 
 /* An event when the transport's state moved on.  Under lock_. */
@@ -247,9 +284,14 @@ IceDtlsLink::run ()
       guard.lock ();
       continue;
     }
-    gint64 wait_us = std::min<gint64> (timing_.terms_poll_ms * (gint64) 1000,
-        std::max<gint64> (until - now, 0));
-    wake_.wait_for (guard, std::chrono::microseconds (wait_us));
+    /* Until the next real deadline, or until woken (feed (), the terms'
+     * listener, set_fixed_terms (), the destructor). */
+    until = std::min (until, restart_at ());
+    if (until == G_MAXINT64)
+      wake_.wait (guard);
+    else
+      wake_.wait_for (guard, std::chrono::microseconds (std::max<gint64> (until - now, 0)));
+    counts_.wakeups++;
   }
   /* Freed where they were used (see icedtls.h). */
   transport_.reset ();

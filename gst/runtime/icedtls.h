@@ -6,12 +6,16 @@
 
 /* DTLS-SRTP over one ICE component (RFC 5764 with RFC 7983's demux): one
  * DtlsTransport at a time, driven by the datagrams its owner feeds and by a
- * timer thread of its own, which also watches the component's negotiated
- * terms (DtlsTermsSlot) so that the client role starts its handshake
- * without waiting for a packet.  While ICE refuses to send (no pair yet),
- * the client makes its ClientHello again at each poll instead of waiting
- * for OpenSSL's doubling retransmission timer, so the handshake starts as
- * soon as ICE connects.  No socket and no GStreamer: what the
+ * thread of its own.  The thread sleeps until something happens: a datagram
+ * fed, new terms in the component's DtlsTermsSlot (its listener wakes the
+ * thread, so that the client role starts its handshake without waiting for
+ * a packet), the transport's timer (OpenSSL's DTLS retransmission, the
+ * handshake's time budget), or a restart: while ICE refuses to send (no
+ * pair yet), the client makes its ClientHello again every
+ * start_retry_ms instead of waiting for OpenSSL's doubling retransmission
+ * timer, so the handshake starts as soon as ICE connects.  Once connected,
+ * with nothing to retransmit, it does not wake at all.  No socket and no
+ * GStreamer: what the
  * transport says goes out through a send function (nice_agent_send in
  * comedia-dtlssrtpdec), and state changes reach an event function, both
  * called without the link's lock held.  No cookie exchange: the ICE
@@ -58,9 +62,12 @@ struct IceDtlsEvent {
 };
 
 struct IceDtlsTiming {
-  /* How often the thread looks at the negotiated terms when nothing else
-   * wakes it. */
-  unsigned terms_poll_ms = 50;
+  /* How often a client's ClientHello that ICE refused (no pair yet) is
+   * made again.  The one poll left: ICE tells the link nothing when a pair
+   * appears (the send function just starts to succeed), so until a start
+   * flight has left, the thread tries again at this interval; it never
+   * wakes for it otherwise. */
+  unsigned start_retry_ms = 50;
   /* The transport's first retransmission delay. */
   unsigned initial_timeout_ms = 1000;
 };
@@ -75,7 +82,7 @@ class IceDtlsLink {
   /* @negotiated: the component's slot, or nullptr; outlives the link.
    * Starts the thread.  @send and @on_event are called from the link's
    * thread only, never with the link's lock held. */
-  IceDtlsLink (const DtlsTermsSlot * negotiated, SendFunction send,
+  IceDtlsLink (DtlsTermsSlot * negotiated, SendFunction send,
       EventFunction on_event, const IceDtlsTiming & timing = IceDtlsTiming ());
   /* Stops and joins the thread. */
   ~IceDtlsLink ();
@@ -96,10 +103,12 @@ class IceDtlsLink {
 
   struct Counts {
     guint64 datagrams_in = 0, datagrams_out = 0, send_failures = 0,
-        handshakes = 0, failures = 0;
+        handshakes = 0, failures = 0, wakeups = 0;
     /* datagrams_out counts what the link tried to send; send_failures what
      * the send function refused.  handshakes: transports made for new
-     * terms (a ClientHello made again while ICE refuses is not one). */
+     * terms (a ClientHello made again while ICE refuses is not one).
+     * wakeups: the times the thread woke from its wait (for work, a
+     * deadline or, rarely, spuriously). */
   };
   Counts counts () const;
 
@@ -111,13 +120,15 @@ class IceDtlsLink {
   };
   void run ();
   gint64 next_deadline () const;
+  gint64 restart_at () const;
+  void terms_changed ();
   void adopt_terms (gint64 now, Pending & out);
   void note_state (Pending & out);
   void restart_unsent_start (gint64 now, Pending & out);
   void take_received (gint64 now, Pending & out);
   void deliver (Pending & out);
 
-  const DtlsTermsSlot *negotiated_;
+  DtlsTermsSlot *negotiated_;
   SendFunction send_;
   EventFunction on_event_;
   IceDtlsTiming timing_;
@@ -140,6 +151,14 @@ class IceDtlsLink {
   DtlsState reported_ = DtlsState::New;
   Counts counts_;
   std::deque<Datagram> received_;    /* fed, for the thread */
+  /* The slot's listener holds this: it may be called once more after
+   * remove_listener (), when the link is gone (see DtlsTermsSlot). */
+  struct Waker {
+    std::mutex lock;
+    IceDtlsLink *link = nullptr;     /* guarded by lock; nullptr: gone */
+  };
+  std::shared_ptr<Waker> waker_;
+  guint64 listener_ = 0;
   std::thread thread_;
 };
 

@@ -82,15 +82,16 @@ DtlsReceiver::start (GstElement * element, VerdictReporter & reporter, DispatchT
     enabled_.store (true, std::memory_order_relaxed);
     return true;
   }
-  component ()->dtls.set_listener (std::move (wake));
+  terms_listener_ = component ()->dtls.add_listener (std::move (wake));
   return true;
 }
 
 void
 DtlsReceiver::stop ()
 {
-  if (reporter_ && !fixed () && component ())
-    component ()->dtls.set_listener (nullptr);
+  if (reporter_ && terms_listener_ && component ())
+    component ()->dtls.remove_listener (terms_listener_);
+  terms_listener_ = 0;
   drop_handshake ();
   enabled_.store (false, std::memory_order_relaxed);
   context_.reset ();

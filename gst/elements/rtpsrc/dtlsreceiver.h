@@ -95,6 +95,7 @@ class DtlsReceiver {
 
   /* The negotiated terms as last seen, and what runs under them. */
   guint64 terms_generation_ = 0;
+  guint64 terms_listener_ = 0;     /* on the component's DtlsTermsSlot; 0: none */
   NegotiatedDtls negotiated_;
   bool running_ = false;        /* a table or a client for association_ */
   guint64 association_ = 0;

@@ -60,7 +60,7 @@ struct Side {
   void open (unsigned initial_timeout_ms = 1000)
   {
     IceDtlsTiming timing;
-    timing.terms_poll_ms = 10;
+    timing.start_retry_ms = 10;
     timing.initial_timeout_ms = initial_timeout_ms;
     link = std::make_unique<IceDtlsLink> (&slot,
         [this] (const uint8_t * d, size_t n) { return out.send (d, n); },
@@ -174,6 +174,41 @@ GST_START_TEST (test_handshake_and_keys)
 
 GST_END_TEST;
 
+GST_START_TEST (test_connected_link_sleeps)
+{
+  /* Once connected, with nothing to retransmit, a link's thread waits for
+   * a datagram or new terms and nothing else: it used to look at the terms
+   * every poll (10 ms here) for the life of the stream. */
+  Side client, server;
+  client.open ();
+  server.open ();
+  negotiate (server, DtlsRole::Server, client.fingerprint ());
+  negotiate (client, DtlsRole::Client, server.fingerprint ());
+  fail_unless (pump (client, server, 5000, [&] { return both_connected (client, server); }));
+  g_usleep (50000);   /* the last flight delivered */
+  guint64 c0 = client.link->counts ().wakeups, s0 = server.link->counts ().wakeups;
+  g_usleep (300000);
+  fail_unless (client.link->counts ().wakeups - c0 <= 1, "client woke %" G_GUINT64_FORMAT
+      " times", client.link->counts ().wakeups - c0);
+  fail_unless (server.link->counts ().wakeups - s0 <= 1, "server woke %" G_GUINT64_FORMAT
+      " times", server.link->counts ().wakeups - s0);
+  /* New terms still wake it at once: a new association hands over. */
+  NegotiatedDtls terms;
+  terms.enabled = true;
+  terms.role = DtlsRole::Client;
+  terms.expected = { server.fingerprint () };
+  terms.certificate = client.cert;
+  terms.association = 2;
+  gint64 before = g_get_monotonic_time ();
+  client.slot.set (terms);
+  while (client.link->counts ().handshakes < 2 && g_get_monotonic_time () - before < 2000000)
+    g_usleep (1000);
+  fail_unless_equals_int (client.link->counts ().handshakes, 2);
+  fail_unless (g_get_monotonic_time () - before < 500000);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_lost_datagram_is_retransmitted)
 {
   Side client, server;
@@ -264,6 +299,7 @@ icedtls_suite (void)
   tcase_set_timeout (tc, 60);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_handshake_and_keys);
+  tcase_add_test (tc, test_connected_link_sleeps);
   tcase_add_test (tc, test_lost_datagram_is_retransmitted);
   tcase_add_test (tc, test_client_starts_when_ice_lets_it_send);
   tcase_add_test (tc, test_fingerprint_mismatch_fails_without_keys);
