@@ -507,32 +507,14 @@ release_early (ComediaDtlsSrtpDec * self, comedia::Component * component)
     unprotect_and_push (self, component, b);
 }
 
-/* Whether the inbound key is there (the handshake's, or a=crypto's). */
-static bool
-keyed (ComediaDtlsSrtpDec * self)
-{
-  ComediaDtlsSrtpDecPrivate *priv = self->priv;
-  std::lock_guard<std::mutex> guard (priv->srtp_lock);
-  std::string error;
-  if (!priv->sdes.refresh (*priv->held.component, priv->inbound, error))
-    GST_ELEMENT_WARNING (self, STREAM, DECRYPT, ("The negotiated SRTP key of stream %u "
-            "cannot be used", priv->held.component->stream), ("%s", error.c_str ()));
-  return priv->inbound != nullptr;
-}
-
-/* SRTP or SRTCP: held until the handshake gives the key, then unprotected. */
+/* SRTP or SRTCP: held until the handshake gives the key, then unprotected.
+ * One srtp_lock section per packet decides and unprotects; what was held
+ * is pushed outside it, before this packet (it is older). */
 static GstFlowReturn
 unprotect_and_push (ComediaDtlsSrtpDec * self, comedia::Component * component,
     GstBuffer * buf)
 {
   ComediaDtlsSrtpDecPrivate *priv = self->priv;
-  if (!keyed (self)) {
-    size_t dropped = priv->early.hold (buf, g_get_monotonic_time ());
-    priv->dropped_before.fetch_add (dropped, std::memory_order_relaxed);
-    return GST_FLOW_OK;
-  }
-  if (!priv->early.empty ())
-    release_early (self, component);
   buf = gst_buffer_make_writable (buf);
   GstMapInfo map;
   if (!gst_buffer_map (buf, &map, GST_MAP_READWRITE)) {
@@ -543,18 +525,34 @@ unprotect_and_push (ComediaDtlsSrtpDec * self, comedia::Component * component,
       || comedia::looks_like_rtcp (map.data, map.size);
   size_t len = map.size;
   comedia::SrtpResult r = comedia::SrtpResult::AuthFailed;
-  bool have_key;
+  /* The hold is the streaming thread's: no lock to look at it. */
+  const bool release = !priv->early.empty ();
+  bool keyed, refused;
+  std::string error;
   {
     std::lock_guard<std::mutex> guard (priv->srtp_lock);
-    have_key = priv->inbound != nullptr;
-    if (have_key)
+    /* The handshake's key, or a=crypto's (set here when it changed). */
+    refused = !priv->sdes.refresh (*priv->held.component, priv->inbound, error);
+    keyed = priv->inbound != nullptr;
+    if (keyed && !release)
       r = priv->inbound->unprotect (map.data, len, rtcp);
   }
   gst_buffer_unmap (buf, &map);
-  if (!have_key || r != comedia::SrtpResult::Ok) {
-    if (!have_key)
-      priv->dropped_before.fetch_add (1, std::memory_order_relaxed);
-    else if (r == comedia::SrtpResult::Replayed)
+  if (refused)
+    GST_ELEMENT_WARNING (self, STREAM, DECRYPT, ("The negotiated SRTP key of stream %u "
+            "cannot be used", priv->held.component->stream), ("%s", error.c_str ()));
+  if (!keyed) {
+    size_t dropped = priv->early.hold (buf, g_get_monotonic_time ());
+    priv->dropped_before.fetch_add (dropped, std::memory_order_relaxed);
+    return GST_FLOW_OK;
+  }
+  if (release) {
+    /* Once, when the keys came: the held ones first, then this one. */
+    release_early (self, component);
+    return unprotect_and_push (self, component, buf);
+  }
+  if (r != comedia::SrtpResult::Ok) {
+    if (r == comedia::SrtpResult::Replayed)
       priv->replayed.fetch_add (1, std::memory_order_relaxed);
     else
       priv->auth_failed.fetch_add (1, std::memory_order_relaxed);
