@@ -1,13 +1,16 @@
 /* comedia-bench webrtc: a browser's audio and video stream received by
  * comedia and by webrtcbin, CPU per packet, in one run.
  *
- *   comedia-bench webrtc [--quick] [--out DIR] [--reps R] [--warmup W]
- *       [--count N] [--settle S] [--video CAPS] [--bitrate BPS]
+ *   comedia-bench webrtc [--quick] [--bundle max-bundle|none] [--out DIR]
+ *       [--reps R] [--warmup W] [--count N] [--settle S] [--video CAPS]
+ *       [--bitrate BPS]
  *
  * Each repetition runs two calls, one per receiver, the order alternating:
  * a sender process (webrtc-send, webrtc-peers.cpp: stock webrtcbin offering
- * ICE + DTLS-SRTP, Opus in 20 ms frames and VP8, rtcp-mux, one transport per
- * m-line) and a receiver process (webrtc-recv --impl comedia or webrtcbin)
+ * ICE + DTLS-SRTP, Opus in 20 ms frames and VP8, rtcp-mux; --bundle
+ * max-bundle, the default, as browsers send: both m-lines on one transport
+ * and DTLS association, both receivers answering bundled; none: one
+ * transport per m-line) and a receiver process (webrtc-recv --impl comedia or webrtcbin)
  * that answers its offer, this process relaying the two SDP texts.  The
  * receiver is alone in its process, so its CPU time (getrusage) is the
  * receive path's: once W packets have come and both media have flowed for S
@@ -17,7 +20,9 @@
  * The receiver also reports each of its threads' share (by thread name,
  * from /proc/self/task/N/schedstat): the second table.
  *
- * Prints the table, writes DIR/webrtc.md and DIR/webrtc.csv.  The quick mode
+ * Prints the table, writes DIR/webrtc.md and DIR/webrtc.csv (with --bundle
+ * none: webrtc-unbundled.md and .csv, so both runs' tables stay), the offers
+ * and answers in DIR/{comedia,webrtcbin}[-unbundled].sdp.  The quick mode
  * is the smoke test (meson test bench-webrtc-quick): a few seconds of a
  * small stream to each receiver; it fails only if a receiver gets no
  * packets (or a call is not set up), never on a speed.
@@ -100,28 +105,37 @@ int
 cmd_webrtc (const Args & a)
 {
   bool quick = a.count ("quick");
+  std::string bundle = bench::option_string (a, "bundle", "max-bundle");
+  if (bundle != "max-bundle" && bundle != "none") {
+    fprintf (stderr, "comedia-bench webrtc: --bundle max-bundle|none\n");
+    return 2;
+  }
   /* What the sender sends, and the receivers' window: options passed on. */
   std::vector<std::string> send_args = {
     "--video", bench::option_string (a, "video", quick ?
         "video/x-raw,width=320,height=240,framerate=15/1" :
         "video/x-raw,width=640,height=480,framerate=30/1"),
-    "--bitrate", bench::option_string (a, "bitrate", quick ? "300000" : "1500000") };
+    "--bitrate", bench::option_string (a, "bitrate", quick ? "300000" : "1500000"),
+    "--bundle", bundle };
   std::vector<std::string> recv_args = {
     "--warmup", bench::option_string (a, "warmup", quick ? "20" : "300"),
     "--count", bench::option_string (a, "count", quick ? "60" : "2000"),
     "--settle", bench::option_string (a, "settle", quick ? "0.5" : "2"),
-    "--timeout", quick ? "40" : "90" };
+    "--timeout", quick ? "40" : "90",
+    "--bundle", bundle };
   int reps = bench::option_long (a, "reps", quick ? 1 : 3);
   std::string out_dir = output_dir (a);
 
-  printf ("comedia-bench webrtc: %s mode, Opus 20 ms + VP8 of %s at %s bit/s, "
-      "%s packets measured after %s, %d repetition(s)\n\n", quick ? "quick" : "full",
-      send_args[1].c_str (), send_args[3].c_str (), recv_args[3].c_str (), recv_args[1].c_str (),
-      reps);
+  printf ("comedia-bench webrtc: %s mode, bundle-policy %s, Opus 20 ms + VP8 of %s at %s "
+      "bit/s, %s packets measured after %s, %d repetition(s)\n\n", quick ? "quick" : "full",
+      bundle.c_str (), send_args[1].c_str (), send_args[3].c_str (), recv_args[3].c_str (),
+      recv_args[1].c_str (), reps);
   fflush (stdout);
   const char *impls[] = { "comedia", "webrtcbin" };
   std::map<std::string, std::vector<Result>> runs;
-  std::ofstream csv (out_dir + "/webrtc.csv");
+  /* Both runs' files side by side. */
+  const std::string suffix = bundle == "none" ? "-unbundled" : "";
+  std::ofstream csv (out_dir + "/webrtc" + suffix + ".csv");
   csv << "rep,receiver,cpu_us_per_packet,packets_per_s,audio,video,cpu_share,setup_cpu_ms,"
       "threads,rss_kib\n";
   int failures = 0;
@@ -129,7 +143,7 @@ cmd_webrtc (const Args & a)
     for (int k = 0; k < 2; k++) {
       /* Alternating who goes first: a drift of the machine's load hits both. */
       std::string impl = impls[(k + rep) % 2];
-      std::string sdp_log = out_dir + "/" + impl + ".sdp";
+      std::string sdp_log = out_dir + "/" + impl + suffix + ".sdp";
       if (rep == 0)
         g_unlink (sdp_log.c_str ());
       Result res = call (impl, sdp_log, send_args, recv_args, failures);
@@ -160,8 +174,10 @@ cmd_webrtc (const Args & a)
       "cores", "setup ms", "threads", "RSS KiB");
   char line[512];
   for (const char *impl : impls) {
-    const char *what = !strcmp (impl, "comedia") ?
-        "nicesrc ! comedia-dtlssrtpdec ! rtpbin" : "webrtcbin";
+    std::string what_text = !strcmp (impl, "comedia") ? (bundle == "max-bundle" ?
+        "nicesrc ! comedia-dtlssrtpdec (bundled) ! rtpbin" :
+        "nicesrc ! comedia-dtlssrtpdec ! rtpbin") : "webrtcbin bundle-policy=" + bundle;
+    const char *what = what_text.c_str ();
     printf ("%-44s %10.2f %10.0f %8.3f %10.1f %8.0f %9.0f\n", what,
         med (impl, "cpu_us_per_packet"), med (impl, "packets_per_s"), med (impl, "cpu_share"),
         med (impl, "setup_cpu_ms"), med (impl, "threads"), med (impl, "rss_kib"));
@@ -198,8 +214,9 @@ cmd_webrtc (const Args & a)
   printf ("\ncomedia / webrtcbin, CPU per packet: %.2f (target: at most 0.5)\n", ratio);
   snprintf (line, sizeof (line), "\ncomedia / webrtcbin, CPU per packet: **%.2f**\n", ratio);
   md << line;
-  std::ofstream (out_dir + "/webrtc.md") << md.str ();
-  printf ("\nwritten: %s/webrtc.md, %s/webrtc.csv\n", out_dir.c_str (), out_dir.c_str ());
+  std::ofstream (out_dir + "/webrtc" + suffix + ".md") << md.str ();
+  printf ("\nwritten: %s/webrtc%s.md, %s/webrtc%s.csv\n", out_dir.c_str (), suffix.c_str (),
+      out_dir.c_str (), suffix.c_str ());
   if (failures)
     fprintf (stderr, "comedia-bench webrtc: %d failure(s)\n", failures);
   return failures ? 1 : 0;

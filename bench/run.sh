@@ -6,7 +6,7 @@
 #   bench/run.sh [BUILDDIR] dtls [--quick] [--suites aes-cm-128-hmac-sha1-80,...] [--reps N]
 # a browser's stream (ICE, DTLS-SRTP, Opus + VP8 from webrtcbin) received by
 # comedia and by webrtcbin, CPU per packet (comedia-bench webrtc):
-#   bench/run.sh [BUILDDIR] webrtc [--quick] [--reps N] [--count N]
+#   bench/run.sh [BUILDDIR] webrtc [--quick] [--bundle max-bundle|none] [--reps N] [--count N]
 # and the relay benchmark (comedia-relay-bench):
 #   bench/run.sh [BUILDDIR] relay [--quick] [--calls 100,1000,5000] [--kinds comedia,units,raw,rtpengine]
 # Builds BUILDDIR (default build-perf, set up if missing), runs the benchmark

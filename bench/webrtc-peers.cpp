@@ -2,16 +2,19 @@
  * stream, each a process of its own (comedia-bench webrtc, element-webrtc.cpp,
  * runs them and relays their SDP).
  *
- *   webrtc-send [--video CAPS] [--bitrate BPS] [--seconds S]
+ *   webrtc-send [--bundle max-bundle|none] [--video CAPS] [--bitrate BPS]
+ *       [--seconds S]
  *       Stock webrtcbin offering what a browser offers: ICE and DTLS-SRTP
  *       (UDP/TLS/RTP/SAVPF, a=setup:actpass), Opus in 20 ms frames (payload
- *       111) and VP8 (payload 96, 90 kHz), rtcp-mux, bundle-policy=none (one
- *       transport per m-line, what comedia answers today).  Prints
+ *       111) and VP8 (payload 96, 90 kHz), rtcp-mux; --bundle max-bundle
+ *       (the default, as browsers bundle): one a=group:BUNDLE, one transport
+ *       and DTLS association for both m-lines; none: one transport per
+ *       m-line.  Prints
  *       "OFFER <base64 SDP>" once gathering is complete, reads
  *       "ANSWER <base64 SDP>" on stdin, then sends until stdin closes (or S
  *       seconds pass).
- *   webrtc-recv --impl comedia|webrtcbin [--warmup W] [--settle S] [--count N]
- *       [--timeout S] [--sdp-log FILE]
+ *   webrtc-recv --impl comedia|webrtcbin [--bundle max-bundle|none]
+ *       [--warmup W] [--settle S] [--count N] [--timeout S] [--sdp-log FILE]
  *       Reads "OFFER <base64>" on stdin, answers it, prints
  *       "ANSWER <base64>", and receives: every RTP packet rtpbin hands out
  *       goes to its depayloader (rtpopusdepay or rtpvp8depay, no decoder)
@@ -21,10 +24,13 @@
  *       process over the next N packets, per packet: one RESULT line, and
  *       a THREADS line: each thread's share of it (by thread name).  --sdp-log: the offer and
  *       the answer are written to FILE.
- *         comedia:   sdp-negotiator (ice-addresses=127.0.0.1) answers the
- *                    offer; per m-line nicesrc ! comedia-dtlssrtpdec !
- *                    rtpbin, RTCP back through comedia-dtlssrtpenc ! nicesink.
- *         webrtcbin: stock webrtcbin (bundle-policy=none) answers it.
+ *         comedia:   sdp-negotiator (ice-addresses=127.0.0.1, bundle-policy
+ *                    as --bundle) answers the offer; bundled: one nicesrc !
+ *                    comedia-dtlssrtpdec for both m-lines (the video out of
+ *                    its src_2) ! rtpbin, RTCP back through one
+ *                    comedia-dtlssrtpenc ! nicesink (docs/ice.md, BUNDLE);
+ *                    none: that per m-line.
+ *         webrtcbin: stock webrtcbin (bundle-policy as --bundle) answers it.
  *
  * Every ICE agent here gathers on 127.0.0.1 only: the traffic stays on
  * loopback.
@@ -361,15 +367,27 @@ on_media_pad (GstElement * element, GstPad * pad, gpointer user_data)
   gst_object_unref (pipeline);
 }
 
-/* The comedia receiver: sdp-negotiator and, per m-line, nicesrc !
+/* The comedia receiver: sdp-negotiator and, per transport, nicesrc !
  * comedia-dtlssrtpdec ! rtpbin; the RTCP rtpbin sends (receiver reports)
- * goes back multiplexed on component 1, as webrtcbin's does. */
+ * goes back multiplexed on component 1, as webrtcbin's does.  Bundled (the
+ * offer's audio m-line carries the transport): the video leaves the decoder
+ * on src_2 / rtcp_src_2 and its RTCP enters the encoder on rtcp_sink_2, as
+ * the browser example's signalling.py builds it. */
 std::string
-comedia_receiver ()
+comedia_receiver (bool bundle)
 {
   std::string line = "sdp-negotiator name=neg session=bench ice-addresses=127.0.0.1 "
-      "rtpbin name=rb ";
+      "bundle-policy=" + std::string (bundle ? "max-bundle" : "none") + " rtpbin name=rb ";
   const char *caps[] = { OPUS_CAPS, VP8_CAPS };
+  if (bundle)
+    return line + "nicesrc stream=1 component=1 ! comedia-dtlssrtpdec name=dec session=bench "
+        "stream=1 component=1 ! " + OPUS_CAPS + " ! rb.recv_rtp_sink_0 "
+        "dec.rtcp_src ! rb.recv_rtcp_sink_0 "
+        "dec.src_2 ! " + VP8_CAPS + " ! rb.recv_rtp_sink_1 "
+        "dec.rtcp_src_2 ! rb.recv_rtcp_sink_1 "
+        "rb.send_rtcp_src_0 ! enc.rtcp_sink rb.send_rtcp_src_1 ! enc.rtcp_sink_2 "
+        "comedia-dtlssrtpenc name=enc session=bench stream=1 component=1 ! "
+        "nicesink stream=1 component=1 sync=false async=false ";
   for (int n = 1; n <= 2; n++) {
     std::string s = std::to_string (n), pad = std::to_string (n - 1);
     line += "nicesrc stream=" + s + " component=1 ! comedia-dtlssrtpdec name=dec" + s +
@@ -408,10 +426,15 @@ cmd_webrtc_send (const Args & a)
       "video/x-raw,width=640,height=480,framerate=30/1");
   std::string bitrate = bench::option_string (a, "bitrate", "1500000");
   double seconds = bench::option_double (a, "seconds", 120);
+  std::string bundle = bench::option_string (a, "bundle", "max-bundle");
+  if (bundle != "max-bundle" && bundle != "none") {
+    fprintf (stderr, "webrtc-send: --bundle max-bundle|none\n");
+    return 2;
+  }
   /* Moving colour bars: vp8enc spends about its whole bitrate on them
    * (1.4 of 1.5 Mbit/s at 640x480), in packets of rtpvp8pay's MTU, as a
    * camera's picture would; snow would overshoot it several times. */
-  std::string line = "webrtcbin name=w bundle-policy=none "
+  std::string line = "webrtcbin name=w bundle-policy=" + bundle + " "
       "audiotestsrc is-live=true wave=ticks samplesperbuffer=960 ! audioconvert ! "
       "audioresample ! opusenc frame-size=20 ! rtpopuspay pt=111 ! " + std::string (OPUS_CAPS) +
       " ! w. videotestsrc is-live=true pattern=smpte horizontal-speed=4 ! " + video +
@@ -463,6 +486,11 @@ int
 cmd_webrtc_recv (const Args & a)
 {
   std::string impl = bench::option_string (a, "impl", "comedia");
+  std::string bundle = bench::option_string (a, "bundle", "max-bundle");
+  if (bundle != "max-bundle" && bundle != "none") {
+    fprintf (stderr, "webrtc-recv: --bundle max-bundle|none\n");
+    return 2;
+  }
   PacketMeter meter;
   meter.warmup = bench::option_long (a, "warmup", 300);
   meter.count = bench::option_long (a, "count", 2000);
@@ -473,7 +501,7 @@ cmd_webrtc_recv (const Args & a)
   GstElement *pipeline;
   GstSDPMessage *offer = nullptr;
   if (impl == "comedia") {
-    pipeline = launch (comedia_receiver ());
+    pipeline = launch (comedia_receiver (bundle == "max-bundle"));
     g_signal_connect (child (pipeline, "rb"), "pad-added", G_CALLBACK (on_media_pad), &meter);
     if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
       fprintf (stderr, "webrtc-recv: the comedia pipeline does not start\n");
@@ -491,7 +519,7 @@ cmd_webrtc_recv (const Args & a)
   } else if (impl == "webrtcbin") {
     pipeline = gst_pipeline_new (nullptr);
     GstElement *w = make ("webrtcbin");
-    g_object_set (w, "bundle-policy", 1 /* none */, nullptr);
+    gst_util_set_object_arg (G_OBJECT (w), "bundle-policy", bundle.c_str ());
     gst_bin_add (GST_BIN (pipeline), w);
     webrtcbin_add_loopback (w);
     g_signal_connect (w, "pad-added", G_CALLBACK (on_media_pad), &meter);

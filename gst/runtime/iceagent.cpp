@@ -6,6 +6,7 @@
 #include "announcedaddress.h"
 #include "netaddress.h"
 
+#include <pthread.h>
 #include <gio/gio.h>
 #include <nice/interfaces.h>
 
@@ -226,6 +227,8 @@ IceAgent::IceAgent (EventFunc on_event) : on_event_ (std::move (on_event))
     g_main_loop_run (loop_);
     g_main_context_pop_thread_default (context_);
   });
+  /* Named, so that a profile or /proc/PID/task tells its cost apart. */
+  pthread_setname_np (thread_.native_handle (), "comedia-ice");
 }
 
 IceAgent::~IceAgent ()
