@@ -82,6 +82,8 @@ DtlsReceiver::start (GstElement * element, VerdictReporter & reporter, DispatchT
     enabled_.store (true, std::memory_order_relaxed);
     return true;
   }
+  if (terms_listener_)   /* a start without a stop: one listener, as before */
+    component ()->dtls.remove_listener (terms_listener_);
   terms_listener_ = component ()->dtls.add_listener (std::move (wake));
   return true;
 }
