@@ -122,7 +122,7 @@ static void
 warn_skipped_candidates (ComediaSdpNegotiator * self, const SdpDocument & doc,
     const char *what)
 {
-  const std::vector<std::string> & skipped = doc.skipped_candidates ();
+  std::vector<std::string> skipped = doc.skip_notes (false);
   if (skipped.empty ())
     return;
   guint64 total;

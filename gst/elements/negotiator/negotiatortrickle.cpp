@@ -136,6 +136,9 @@ apply_sdp_fragment (ComediaSdpNegotiator * self, const std::string & text, SdpEr
   SdpMessagePtr remote = remote_description_of (self);
   if (!remote)
     return err.set ("a trickle ICE fragment came before any offer or answer");
+  for (const FragmentMedia & m : f.media)
+    for (const MdnsCandidate & c : m.mdns)
+      f.skipped.push_back (c.note);
   if (!f.skipped.empty ()) {
     count_skipped (self, f.skipped.size ());
     for (const std::string & note : f.skipped)
