@@ -142,7 +142,7 @@ CandidateResolver::finish (Lookup * l)
     g_source_unref (l->timer);
   }
   {
-    std::lock_guard<std::mutex> reporting (report_lock_);
+    std::lock_guard<std::recursive_mutex> reporting (report_lock_);
     if (!l->abandoned && l->done)
       l->done (l->result);
   }
@@ -162,7 +162,7 @@ CandidateResolver::cancel (guint stream)
 {
   std::vector<GCancellable *> cancel;
   {
-    std::lock_guard<std::mutex> reporting (report_lock_);
+    std::lock_guard<std::recursive_mutex> reporting (report_lock_);
     std::lock_guard<std::mutex> guard (lock_);
     for (Lookup *l : lookups_) {
       if (stream != 0 && l->result.stream != stream)

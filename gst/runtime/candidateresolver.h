@@ -60,7 +60,7 @@ class CandidateResolver {
   /* Starts resolving @c.name for @stream, from any thread; returns at once. */
   void resolve (guint stream, const MdnsCandidate & c, DoneFunc done);
   /* Cancels the lookups of @stream (0: all): once this returns, their
-   * DoneFunc is not called.  Not from inside a DoneFunc. */
+   * DoneFunc is not called (but for one running on this very thread). */
   void cancel (guint stream);
   /* Lookups not ended yet. */
   guint pending ();
@@ -78,8 +78,10 @@ class CandidateResolver {
   std::condition_variable ended_;
   std::list<Lookup *> lookups_;
   /* Held while a DoneFunc runs; lookups are abandoned under it, so that
-   * none reports after cancel() returned. */
-  std::mutex report_lock_;
+   * none reports after cancel() returned.  Recursive: what a DoneFunc
+   * reports may lead to cancel() on the same thread (a bus sync handler
+   * taking the pipeline down on the warning). */
+  std::recursive_mutex report_lock_;
 };
 
 }  // namespace comedia
