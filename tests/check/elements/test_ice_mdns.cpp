@@ -9,108 +9,13 @@
 #include <gst/check/gstcheck.h>
 
 #include "icepeers.h"
+#include "testresolver.h"
 
 #include <gio/gio.h>
 #include <nice/agent.h>
 
-#include <atomic>
 #include <string>
 #include <vector>
-
-#define MDNS_NAME "3c9a1b2e-5d0f-4f3b-9a57-0e2d4c6b8a1f.local"
-
-/* ---- a resolver standing for nss-mdns ---------------------------------- */
-
-enum class ResolverMode { Answer, Fail, Never };
-
-static ResolverMode resolver_mode = ResolverMode::Answer;
-static std::atomic<int> lookups_started {0}, lookups_cancelled {0};
-
-typedef struct {
-  GResolver parent;
-} TestResolver;
-typedef struct {
-  GResolverClass parent_class;
-} TestResolverClass;
-
-G_DEFINE_TYPE (TestResolver, test_resolver, G_TYPE_RESOLVER);
-
-/* MDNS_NAME is 127.0.0.1 (Answer); everything else is not found. */
-static GList *
-addresses_of (const gchar * name, GError ** error)
-{
-  if (resolver_mode == ResolverMode::Answer && g_ascii_strcasecmp (name, MDNS_NAME) == 0)
-    return g_list_append (nullptr, g_inet_address_new_from_string ("127.0.0.1"));
-  g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
-      "Error resolving \"%s\": Name or service not known", name);
-  return nullptr;
-}
-
-static GList *
-test_resolver_lookup_by_name (GResolver *, const gchar * name, GCancellable *, GError ** error)
-{
-  return addresses_of (name, error);
-}
-
-static void
-on_lookup_cancelled (GCancellable *, gpointer task)
-{
-  lookups_cancelled++;
-  g_task_return_error_if_cancelled (G_TASK (task));
-}
-
-static void
-test_resolver_lookup_by_name_async (GResolver * resolver, const gchar * name,
-    GCancellable * cancellable, GAsyncReadyCallback callback, gpointer data)
-{
-  lookups_started++;
-  GTask *task = g_task_new (resolver, cancellable, callback, data);
-  if (resolver_mode == ResolverMode::Never) {
-    /* As a resolver with no responder on the link: only its caller ends it. */
-    fail_unless (cancellable != nullptr, "a lookup that cannot be cancelled");
-    g_cancellable_connect (cancellable, G_CALLBACK (on_lookup_cancelled), g_object_ref (task),
-        g_object_unref);
-  } else {
-    GError *err = nullptr;
-    GList *found = addresses_of (name, &err);
-    if (found)
-      g_task_return_pointer (task, found, (GDestroyNotify) g_resolver_free_addresses);
-    else
-      g_task_return_error (task, err);
-  }
-  g_object_unref (task);
-}
-
-static GList *
-test_resolver_lookup_by_name_finish (GResolver *, GAsyncResult * result, GError ** error)
-{
-  return (GList *) g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-test_resolver_class_init (TestResolverClass * klass)
-{
-  GResolverClass *r = G_RESOLVER_CLASS (klass);
-  r->lookup_by_name = test_resolver_lookup_by_name;
-  r->lookup_by_name_async = test_resolver_lookup_by_name_async;
-  r->lookup_by_name_finish = test_resolver_lookup_by_name_finish;
-}
-
-static void
-test_resolver_init (TestResolver *)
-{
-}
-
-static void
-use_test_resolver (ResolverMode mode)
-{
-  resolver_mode = mode;
-  lookups_started = 0;
-  lookups_cancelled = 0;
-  GResolver *r = G_RESOLVER (g_object_new (test_resolver_get_type (), nullptr));
-  g_resolver_set_default (r);
-  g_object_unref (r);
-}
 
 /* ---- two peers on loopback --------------------------------------------- */
 
@@ -269,7 +174,7 @@ GST_START_TEST (test_mdns_resolved)
   guint hidden = call_with_hidden_hosts (offerer, answerer);
   fail_unless_equals_int (wait_counter (answerer, "candidates-resolved", hidden, 2000), hidden);
   fail_unless_equals_int (counter (answerer, "candidates-skipped"), 0);
-  fail_unless_equals_int (lookups_started.load (), hidden);
+  fail_unless_equals_int (test_resolver_state.started.load (), hidden);
 
   CallSeen seen = watch_bus (answerer, 15000, [] (const CallSeen & s) {
         return connected (s);
@@ -374,7 +279,7 @@ GST_START_TEST (test_mdns_timeout)
             " not resolved within 3 s: no answer, timed out"), "%s", w.c_str ());
   fail_unless_equals_int (counter (answerer, "candidates-skipped"), hidden);
   fail_unless_equals_int (counter (answerer, "candidates-resolved"), 0);
-  fail_unless_equals_int (lookups_cancelled.load (), hidden);
+  fail_unless_equals_int (test_resolver_state.cancelled.load (), hidden);
   fail_unless (rtp_flows (answerer, offerer), "no RTP answerer -> offerer");
   end_call (offerer, answerer);
 }
@@ -391,14 +296,14 @@ GST_START_TEST (test_mdns_pending_at_null)
   guint hidden = call_with_hidden_hosts (offerer, answerer);
   /* The lookups start on the agent's thread. */
   gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC;
-  while (lookups_started.load () < (int) hidden && g_get_monotonic_time () < end)
+  while (test_resolver_state.started.load () < (int) hidden && g_get_monotonic_time () < end)
     g_usleep (10000);
-  fail_unless_equals_int (lookups_started.load (), hidden);
-  fail_unless_equals_int (lookups_cancelled.load (), 0);
+  fail_unless_equals_int (test_resolver_state.started.load (), hidden);
+  fail_unless_equals_int (test_resolver_state.cancelled.load (), 0);
   GstElement *neg = GST_ELEMENT (gst_object_ref (by_name (answerer, "neg")));
   gst_element_set_state (answerer, GST_STATE_NULL);
   /* Cancelled as the element left READY, not left to time out. */
-  fail_unless_equals_int (lookups_cancelled.load (), hidden);
+  fail_unless_equals_int (test_resolver_state.cancelled.load (), hidden);
   guint64 skipped = G_MAXUINT64;
   g_object_get (neg, "candidates-skipped", &skipped, nullptr);
   fail_unless_equals_int (skipped, 0);
@@ -422,14 +327,14 @@ GST_START_TEST (test_mdns_pending_at_null)
   g_signal_emit_by_name (by_name (lone, "neg"), "process-offer", offer, &answer);
   fail_unless (answer != nullptr);
   end = g_get_monotonic_time () + G_USEC_PER_SEC;
-  while (lookups_started.load () < 1 && g_get_monotonic_time () < end)
+  while (test_resolver_state.started.load () < 1 && g_get_monotonic_time () < end)
     g_usleep (10000);
-  fail_unless_equals_int (lookups_started.load (), 1);
+  fail_unless_equals_int (test_resolver_state.started.load (), 1);
   gst_sdp_message_free (offer);
   gst_sdp_message_free (answer);
   gst_element_set_state (lone, GST_STATE_NULL);
   gst_object_unref (lone);
-  fail_unless_equals_int (lookups_cancelled.load (), 1);
+  fail_unless_equals_int (test_resolver_state.cancelled.load (), 1);
 }
 
 GST_END_TEST;
@@ -458,7 +363,7 @@ GST_START_TEST (test_mdns_trickled)
       "candidate:0 2 UDP 2122252542 " MDNS_NAME " 60572 typ host", &ok);
   fail_if (ok);
   fail_unless_equals_int (wait_counter (p, "candidates-resolved", 1, 2000), 1);
-  fail_unless_equals_int (lookups_started.load (), 1);
+  fail_unless_equals_int (test_resolver_state.started.load (), 1);
   gst_sdp_message_free (offer);
   gst_sdp_message_free (answer);
   gst_element_set_state (p, GST_STATE_NULL);
