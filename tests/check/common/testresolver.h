@@ -68,7 +68,6 @@ static void
 test_resolver_lookup_by_name_async (GResolver * resolver, const gchar * name,
     GCancellable * cancellable, GAsyncReadyCallback callback, gpointer data)
 {
-  test_resolver_state.started++;
   GTask *task = g_task_new (resolver, cancellable, callback, data);
   if (test_resolver_state.mode == ResolverMode::Never) {
     /* Only its caller ends it. */
@@ -84,6 +83,8 @@ test_resolver_lookup_by_name_async (GResolver * resolver, const gchar * name,
       g_task_return_error (task, err);
   }
   g_object_unref (task);
+  /* Counted once it can be cancelled. */
+  test_resolver_state.started++;
 }
 
 static GList *
