@@ -545,6 +545,7 @@ IceAgent::set_remote (guint stream, const IceDescription & remote, bool controll
   std::lock_guard<std::mutex> guard (lock_);
   streams_[stream].remote_summary = summary;
   streams_[stream].remote_ufrag = remote.ufrag;
+  streams_[stream].resolving.clear ();
   if (count == 0)
     GST_INFO ("stream %u: the peer gave no usable candidate; waiting for its checks",
         stream);
@@ -581,10 +582,15 @@ IceAgent::add_remote_candidate (guint stream, const std::string & value, std::st
   return true;
 }
 
-void
+bool
 IceAgent::resolve_remote_candidate (guint stream, const MdnsCandidate & c,
     CandidateResolver::DoneFunc done)
 {
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    if (!streams_[stream].resolving.insert (c.value).second)
+      return false;
+  }
   /* The resolver ends its lookups before this goes (the destructor). */
   resolver_->resolve (stream, c, [this, done = std::move (done)] (NameResolution & r) {
         std::string error;
@@ -594,6 +600,7 @@ IceAgent::resolve_remote_candidate (guint stream, const MdnsCandidate & c,
         if (done)
           done (r);
       });
+  return true;
 }
 
 void
@@ -614,6 +621,7 @@ IceAgent::restart_stream (guint stream)
   st.local = IceDescription ();
   st.remote_ufrag.clear ();
   st.remote_summary.clear ();
+  st.resolving.clear ();
   st.trickling = st.released = false;
   st.held.clear ();
 }

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -143,8 +144,11 @@ class IceAgent {
    * agent's thread, what came of it: no error, the candidate was added
    * with that address.  After set_remote() of the description it came in.
    * restart_stream(), cancel_resolutions() and the destructor cancel it;
-   * @done is not called then. */
-  void resolve_remote_candidate (guint stream, const MdnsCandidate & c,
+   * @done is not called then.  False, nothing started, when the same line
+   * was taken already for the peer's current credentials (a re-offer that
+   * does not restart ICE carries it again, and set_remote() ignores its
+   * candidates too). */
+  bool resolve_remote_candidate (guint stream, const MdnsCandidate & c,
       CandidateResolver::DoneFunc done);
   /* Cancels every lookup resolve_remote_candidate() started: no @done is
    * called once this returns (an owner going away). */
@@ -196,6 +200,7 @@ class IceAgent {
     bool gathered = false;
     IceDescription local;
     std::string remote_ufrag;     /* the peer's, once set */
+    std::set<std::string> resolving;   /* mDNS lines taken for remote_ufrag */
     std::string remote_summary;
   };
   std::map<guint, Stream> streams_;

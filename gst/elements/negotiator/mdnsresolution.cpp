@@ -72,10 +72,14 @@ resolve_trickled_candidate (ComediaSdpNegotiator * self, guint stream,
         + " is not in the pipeline (rtcp-mux?)";
     return false;
   }
+  if (!agent->resolve_remote_candidate (stream, c, [self] (NameResolution & r) {
+            report (self, r);
+          })) {
+    /* Not a fault: the same line again (a re-offer), nothing to warn of. */
+    GST_DEBUG_OBJECT (self, "stream %u: %s taken already", stream, c.value.c_str ());
+    return true;
+  }
   GST_DEBUG_OBJECT (self, "stream %u: resolving %s", stream, c.name.c_str ());
-  agent->resolve_remote_candidate (stream, c, [self] (NameResolution & r) {
-        report (self, r);
-      });
   return true;
 }
 

@@ -364,6 +364,15 @@ GST_START_TEST (test_mdns_trickled)
   fail_if (ok);
   fail_unless_equals_int (wait_counter (p, "candidates-resolved", 1, 2000), 1);
   fail_unless_equals_int (test_resolver_state.started.load (), 1);
+  /* The same line again (a re-offer without ICE restart carries it too):
+   * taken, not looked up nor counted twice. */
+  g_signal_emit_by_name (neg, "add-ice-candidate", 0u, nullptr,
+      "candidate:0 1 UDP 2122252543 " MDNS_NAME " 60571 typ host", &ok);
+  fail_unless (ok);
+  g_usleep (200000);
+  fail_unless_equals_int (test_resolver_state.started.load (), 1);
+  fail_unless_equals_int (counter (p, "candidates-resolved"), 1);
+  fail_unless_equals_int (counter (p, "candidates-skipped"), 0);
   gst_sdp_message_free (offer);
   gst_sdp_message_free (answer);
   gst_element_set_state (p, GST_STATE_NULL);
