@@ -222,6 +222,7 @@ IceAgent::IceAgent (EventFunc on_event) : on_event_ (std::move (on_event))
   g_signal_connect (agent_, "component-state-changed", G_CALLBACK (on_state), this);
   g_signal_connect (agent_, "new-candidate-full", G_CALLBACK (on_new_candidate), this);
   g_signal_connect (agent_, "new-selected-pair-full", G_CALLBACK (on_pair), this);
+  resolver_ = std::make_unique<CandidateResolver> (context_, MDNS_RESOLVE_TIMEOUT_MS);
   thread_ = std::thread ([this] {
     g_main_context_push_thread_default (context_);
     g_main_loop_run (loop_);
@@ -233,6 +234,8 @@ IceAgent::IceAgent (EventFunc on_event) : on_event_ (std::move (on_event))
 
 IceAgent::~IceAgent ()
 {
+  /* Lookups end while the thread still iterates their context. */
+  resolver_.reset ();
   /* Stop the thread first: no signal may reach a deleted this.  Quitting
    * from inside the loop, since a quit before g_main_loop_run started would
    * be lost. */
@@ -545,6 +548,7 @@ IceAgent::set_remote (guint stream, const IceDescription & remote, bool controll
   std::lock_guard<std::mutex> guard (lock_);
   streams_[stream].remote_summary = summary;
   streams_[stream].remote_ufrag = remote.ufrag;
+  streams_[stream].resolving.clear ();
   if (count == 0)
     GST_INFO ("stream %u: the peer gave no usable candidate; waiting for its checks",
         stream);
@@ -581,9 +585,38 @@ IceAgent::add_remote_candidate (guint stream, const std::string & value, std::st
   return true;
 }
 
+bool
+IceAgent::resolve_remote_candidate (guint stream, const MdnsCandidate & c,
+    CandidateResolver::DoneFunc done)
+{
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    if (!streams_[stream].resolving.insert (c.value).second)
+      return false;
+  }
+  /* The resolver ends its lookups before this goes (the destructor). */
+  resolver_->resolve (stream, c, [this, done = std::move (done)] (NameResolution & r) {
+        std::string error;
+        if (r.error.empty () && !add_remote_candidate (r.stream,
+                candidate_with_address (r.candidate.value, r.address), error))
+          r.error = "it resolved to " + r.address + ", which libnice refused: " + error;
+        if (done)
+          done (r);
+      });
+  return true;
+}
+
+void
+IceAgent::cancel_resolutions ()
+{
+  resolver_->cancel (0);
+}
+
 void
 IceAgent::restart_stream (guint stream)
 {
+  /* A name from the old generation would give a stale candidate. */
+  resolver_->cancel (stream);
   if (components (stream) == 0 || !nice_agent_restart_stream (agent_, stream))
     return;
   std::lock_guard<std::mutex> guard (lock_);
@@ -591,6 +624,7 @@ IceAgent::restart_stream (guint stream)
   st.local = IceDescription ();
   st.remote_ufrag.clear ();
   st.remote_summary.clear ();
+  st.resolving.clear ();
   st.trickling = st.released = false;
   st.held.clear ();
 }
