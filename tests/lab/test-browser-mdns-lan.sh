@@ -30,6 +30,30 @@
 # mount namespace (nsenter) shows what NSS gives any program there.
 # The call's checks are tests/lab/browser.sh's (media both ways, decoded).
 #
+# What Firefox ESR 153 (Debian firefox-esr 153.8.0esr) sent and answered here
+# (2026-12-07), bundlePolicy balanced, non-trickle: every host candidate
+# under one name, no raw address anywhere in the offer, per m-line
+#   a=candidate:0 1 UDP 2122252543 cf89faab-8ddb-4e5c-ab05-c5675de83834.local 47305 typ host
+#   a=candidate:1 1 TCP 2105524479 cf89faab-8ddb-4e5c-ab05-c5675de83834.local 9 typ host tcptype active
+#   a=candidate:0 2 UDP 2122252542 cf89faab-8ddb-4e5c-ab05-c5675de83834.local 35711 typ host
+#   a=candidate:1 2 TCP 2105524478 cf89faab-8ddb-4e5c-ab05-c5675de83834.local 9 typ host tcptype active
+#   a=end-of-candidates
+# (m=video the same name, its own ports); 8 candidate lines in all, and the
+# address hidden in the m-line too: m=audio 9 ..., c=IN IP4 0.0.0.0,
+# a=rtcp:35711 IN IP4 cf89faab-8ddb-4e5c-ab05-c5675de83834.local.  Firefox
+# announces nothing and probes nothing on the link: the only mDNS traffic
+# (tcpdump) is avahi-daemon's one query, made when the name is first
+# looked up, and Firefox's answer within a millisecond, from its own responder:
+#   192.168.88.10.5353 > 224.0.0.251.5353: 0 A (QM)? cf89faab-...-c5675de83834.local. (60)
+#   192.168.88.20.5353 > 224.0.0.251.5353: 0*- [0q] 1/0/0
+#       cf89faab-...-c5675de83834.local. (Cache flush) A 192.168.88.20 (70)
+# (multicast, IP TTL 1 where RFC 6762 section 11 says 255; avahi-daemon takes
+# it, its check-response-ttl being off by default).  avahi-daemon caches the
+# answer: later lookups of the name send nothing.  Without avahi-daemon the
+# link carries no mDNS at all (no query; nss-mdns finds no socket).
+# Firefox's own pair names its candidate by the name: "host
+# <uuid>.local:47305 -> host 192.168.88.10:47989".
+#
 # LAB_KEEP=1 keeps the logs (offer.sdp, answer.sdp, server.log, avahi.log, mdns.txt).
 set -euo pipefail
 
