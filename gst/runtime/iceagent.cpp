@@ -221,6 +221,7 @@ IceAgent::IceAgent (EventFunc on_event) : on_event_ (std::move (on_event))
   g_signal_connect (agent_, "component-state-changed", G_CALLBACK (on_state), this);
   g_signal_connect (agent_, "new-candidate-full", G_CALLBACK (on_new_candidate), this);
   g_signal_connect (agent_, "new-selected-pair-full", G_CALLBACK (on_pair), this);
+  resolver_ = std::make_unique<CandidateResolver> (context_, MDNS_RESOLVE_TIMEOUT_MS);
   thread_ = std::thread ([this] {
     g_main_context_push_thread_default (context_);
     g_main_loop_run (loop_);
@@ -230,6 +231,8 @@ IceAgent::IceAgent (EventFunc on_event) : on_event_ (std::move (on_event))
 
 IceAgent::~IceAgent ()
 {
+  /* Lookups end while the thread still iterates their context. */
+  resolver_.reset ();
   /* Stop the thread first: no signal may reach a deleted this.  Quitting
    * from inside the loop, since a quit before g_main_loop_run started would
    * be lost. */
@@ -579,8 +582,31 @@ IceAgent::add_remote_candidate (guint stream, const std::string & value, std::st
 }
 
 void
+IceAgent::resolve_remote_candidate (guint stream, const MdnsCandidate & c,
+    CandidateResolver::DoneFunc done)
+{
+  /* The resolver ends its lookups before this goes (the destructor). */
+  resolver_->resolve (stream, c, [this, done = std::move (done)] (NameResolution & r) {
+        std::string error;
+        if (r.error.empty () && !add_remote_candidate (r.stream,
+                candidate_with_address (r.candidate.value, r.address), error))
+          r.error = "it resolved to " + r.address + ", which libnice refused: " + error;
+        if (done)
+          done (r);
+      });
+}
+
+void
+IceAgent::cancel_resolutions ()
+{
+  resolver_->cancel (0);
+}
+
+void
 IceAgent::restart_stream (guint stream)
 {
+  /* A name from the old generation would give a stale candidate. */
+  resolver_->cancel (stream);
   if (components (stream) == 0 || !nice_agent_restart_stream (agent_, stream))
     return;
   std::lock_guard<std::mutex> guard (lock_);

@@ -10,6 +10,7 @@
  * they are added, the numbering of nicesrc/nicesink `stream` and of the
  * comedia elements. */
 
+#include "candidateresolver.h"
 #include "icesdp.h"
 #include "portrange.h"
 
@@ -19,6 +20,7 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -135,6 +137,19 @@ class IceAgent {
    * a=candidate value, after set_remote().  False with @error when libnice
    * cannot use it or the stream has no such component. */
   bool add_remote_candidate (guint stream, const std::string & value, std::string & error);
+  /* The peer's mDNS host candidate @c for @stream, added like a trickled
+   * one once its name resolved in the background (CandidateResolver,
+   * within MDNS_RESOLVE_TIMEOUT_MS); returns at once.  @done tells, on the
+   * agent's thread, what came of it: no error, the candidate was added
+   * with that address.  After set_remote() of the description it came in.
+   * restart_stream(), cancel_resolutions() and the destructor cancel it;
+   * @done is not called then. */
+  void resolve_remote_candidate (guint stream, const MdnsCandidate & c,
+      CandidateResolver::DoneFunc done);
+  /* Cancels every lookup resolve_remote_candidate() started: no @done is
+   * called once this returns (an owner going away). */
+  void cancel_resolutions ();
+
   /* Trickle: the peer sent all its candidates for @stream (its
    * a=end-of-candidates), so checks may conclude. */
   void end_remote_candidates (guint stream);
@@ -164,6 +179,7 @@ class IceAgent {
   GMainLoop *loop_ = nullptr;
   NiceAgent *agent_ = nullptr;
   std::thread thread_;
+  std::unique_ptr<CandidateResolver> resolver_;   /* on context_ */
 
   std::mutex lock_;
   std::condition_variable gathered_cond_;

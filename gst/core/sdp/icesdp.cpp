@@ -5,6 +5,7 @@
 #include "icesdp.h"
 #include "mediatransport.h"
 
+#include <cstring>
 #include <set>
 
 namespace comedia {
@@ -15,6 +16,32 @@ bool
 to_uint (const char *s, guint64 max, guint64 & out)
 {
   return s != nullptr && g_ascii_string_to_unsigned (s, 10, 0, max, &out, nullptr);
+}
+
+/* @address_is_name: the address may be a host name rather than an IP
+ * address. */
+bool
+parse_candidate (const std::string & value, CandidateFields & out, bool address_is_name)
+{
+  out = CandidateFields ();
+  gchar **f = g_strsplit (value.c_str (), " ", -1);
+  guint n = g_strv_length (f);
+  guint64 component = 0, priority = 0, port = 0;
+  bool ok = n >= 8 && f[0][0] != '\0'
+      && to_uint (f[1], 256, component) && component >= 1
+      && to_uint (f[3], G_MAXUINT32, priority)
+      && (address_is_name ? f[4][0] != '\0' : g_hostname_is_ip_address (f[4]))
+      && to_uint (f[5], G_MAXUINT16, port)
+      && g_str_equal (f[6], "typ") && f[7][0] != '\0';
+  if (ok) {
+    out.component = (guint) component;
+    out.transport = f[2];
+    out.address = f[4];
+    out.port = (guint16) port;
+    out.type = f[7];
+  }
+  g_strfreev (f);
+  return ok;
 }
 
 }  // namespace
@@ -30,25 +57,44 @@ ice_attribute (const GstSDPMessage * msg, guint media_index, const char *key)
 bool
 candidate_fields (const std::string & value, CandidateFields & out)
 {
-  out = CandidateFields ();
+  return parse_candidate (value, out, false);
+}
+
+bool
+mdns_candidate (const std::string & value, MdnsCandidate & out)
+{
+  out = MdnsCandidate ();
+  CandidateFields f;
+  if (!parse_candidate (value, f, true) || g_hostname_is_ip_address (f.address.c_str ())
+      || f.type != "host"
+      || (g_ascii_strcasecmp (f.transport.c_str (), "UDP") != 0
+          && g_ascii_strcasecmp (f.transport.c_str (), "TCP") != 0))
+    return false;
+  gchar *lower = g_ascii_strdown (f.address.c_str (), -1);
+  bool mdns = g_str_has_suffix (lower, ".local") && strlen (lower) > strlen (".local");
+  g_free (lower);
+  if (!mdns)
+    return false;
+  out.value = value;
+  out.name = f.address;
+  out.fields = f;
+  return true;
+}
+
+std::string
+candidate_with_address (const std::string & value, const std::string & address)
+{
   gchar **f = g_strsplit (value.c_str (), " ", -1);
-  guint n = g_strv_length (f);
-  guint64 component = 0, priority = 0, port = 0;
-  bool ok = n >= 8 && f[0][0] != '\0'
-      && to_uint (f[1], 256, component) && component >= 1
-      && to_uint (f[3], G_MAXUINT32, priority)
-      && g_hostname_is_ip_address (f[4])
-      && to_uint (f[5], G_MAXUINT16, port)
-      && g_str_equal (f[6], "typ") && f[7][0] != '\0';
-  if (ok) {
-    out.component = (guint) component;
-    out.transport = f[2];
-    out.address = f[4];
-    out.port = (guint16) port;
-    out.type = f[7];
+  std::string out;
+  if (g_strv_length (f) >= 8) {
+    g_free (f[4]);
+    f[4] = g_strdup (address.c_str ());
+    gchar *joined = g_strjoinv (" ", f);
+    out = joined;
+    g_free (joined);
   }
   g_strfreev (f);
-  return ok;
+  return out;
 }
 
 std::string

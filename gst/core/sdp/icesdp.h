@@ -65,8 +65,35 @@ bool candidate_fields (const std::string & value, CandidateFields & out);
  * allows both, and resolving a name here would block), or a transport other
  * than UDP and TCP.  Such a line is skipped, never a reason to refuse the
  * message: the other candidates, and the peer's own checks (prflx), still
- * connect. */
+ * connect.  An mDNS host candidate (mdns_candidate()) gets this reason too:
+ * the note for when it is not resolved (sdp-negotiator resolve-mdns=false). */
 std::string unusable_candidate_reason (const std::string & value);
+
+/* A peer's host candidate whose address is an mDNS name, "<uuid>.local"
+ * (what Firefox and Chromium send when the page has no camera permission,
+ * draft-ietf-mmusic-mdns-ice-candidates): usable once the name resolves to
+ * an IP address, which only the host's resolver can do (mDNS is link-local:
+ * a browser behind a NAT cannot be resolved).  Everything but the address
+ * stays as the peer wrote it. */
+struct MdnsCandidate {
+  std::string value;            /* the a=candidate value as it came */
+  std::string name;             /* its address, the name to resolve */
+  CandidateFields fields;       /* as read, with the name as address */
+  guint media_index = 0;        /* the m-line of the message it came in */
+  /* For a person when it is not resolved: "line 12: a=candidate:...
+   * skipped: its address ... is an mDNS name ...". */
+  std::string note;
+};
+
+/* Whether @value is a host candidate, UDP or TCP, whose address is a name
+ * ending in ".local" (any case), the rest a usable candidate; @out gets its
+ * fields (media_index and note are the caller's). */
+bool mdns_candidate (const std::string & value, MdnsCandidate & out);
+
+/* @value with its address (the fifth field) replaced by @address, the rest
+ * (foundation, component, priority, port, type, tcptype...) kept; "" if
+ * @value has too few fields. */
+std::string candidate_with_address (const std::string & value, const std::string & address);
 
 /* Whether media @media_index (or the session) has any ICE attribute. */
 bool has_ice_attributes (const GstSDPMessage * msg, guint media_index);

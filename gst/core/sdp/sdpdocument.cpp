@@ -339,10 +339,30 @@ SdpDocument::skip_unusable_candidates ()
           if (l.text == text)
             line = l.number;
       std::string where = line ? string_printf ("line %u", line) : where_media (i);
-      skipped_candidates_.push_back (where + ": " + text + " skipped: " + reason);
+      std::string note = where + ": " + text + " skipped: " + reason;
+      MdnsCandidate mdns;
+      bool resolvable = mdns_candidate (attr->value ? attr->value : "", mdns);
+      if (resolvable) {
+        mdns.media_index = i;
+        mdns.note = note;
+        mdns_candidates_.push_back (std::move (mdns));
+      } else {
+        skipped_candidates_.push_back (note);
+      }
+      notes_.emplace_back (note, resolvable);
       gst_sdp_media_remove_attribute (m, a);
     }
   }
+}
+
+std::vector<std::string>
+SdpDocument::skip_notes (bool resolving_mdns) const
+{
+  std::vector<std::string> out;
+  for (const auto & [note, mdns] : notes_)
+    if (!mdns || !resolving_mdns)
+      out.push_back (note);
+  return out;
 }
 
 guint

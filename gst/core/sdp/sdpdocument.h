@@ -8,6 +8,8 @@
  * once (validate_sdp) so that no rule has to, and with the line number of
  * each line, so that an error found later can name its line. */
 
+#include "icesdp.h"
+
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 
@@ -102,12 +104,24 @@ class SdpDocument {
 
   /* The a=candidate lines that were taken out of the message because they
    * cannot be used (unusable_candidate_reason() in icesdp.h), one note for
-   * a person each: "line 12: a=candidate:... skipped: its address ... is an
-   * mDNS name ...".  What reads the message never sees them. */
+   * a person each: "line 12: a=candidate:... skipped: its address
+   * peer.example is a host name ...".  What reads the message never sees
+   * them.  mDNS host candidates are not among them: see mdns_candidates(). */
   const std::vector<std::string> & skipped_candidates () const
   {
     return skipped_candidates_;
   }
+  /* The mDNS host candidates (mdns_candidate() in icesdp.h), also taken out
+   * of the message: usable once their name resolves, which is the
+   * runtime's to try, after the answer. */
+  const std::vector<MdnsCandidate> & mdns_candidates () const
+  {
+    return mdns_candidates_;
+  }
+  /* The notes of every line taken out, in the message's order: those of
+   * skipped_candidates() and, unless @resolving_mdns, those of
+   * mdns_candidates() (which are then skipped too). */
+  std::vector<std::string> skip_notes (bool resolving_mdns) const;
 
  private:
   struct Line {
@@ -119,8 +133,12 @@ class SdpDocument {
   std::vector<std::vector<Line>> media_lines_;  /* [0] is the m= line */
   bool has_text_ = false;
   std::vector<std::string> skipped_candidates_;
+  std::vector<MdnsCandidate> mdns_candidates_;
+  /* Every note in the message's order; true where it is an mDNS one. */
+  std::vector<std::pair<std::string, bool>> notes_;
 
-  /* After validation: removes what unusable_candidate_reason() refuses. */
+  /* After validation: removes what unusable_candidate_reason() refuses,
+   * keeping the mDNS host candidates apart. */
   void skip_unusable_candidates ();
 };
 
@@ -130,7 +148,7 @@ class SdpDocument {
  * active, passive or both; a=rtcp carries a port; ICE attributes have both
  * credentials, of RFC 5245 lengths.  Candidates are not checked here: one
  * that cannot be used is skipped, never a reason to refuse the message
- * (SdpDocument::skipped_candidates()). */
+ * (SdpDocument::skipped_candidates(), mdns_candidates()). */
 bool validate_sdp (const SdpDocument & doc, SdpError & err);
 
 }  // namespace comedia

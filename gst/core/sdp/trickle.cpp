@@ -64,11 +64,17 @@ parse_sdp_fragment (const std::string & text, SdpFragment & out, std::string & e
       if (v == nullptr)
         break;
       std::string reason = unusable_candidate_reason (v);
-      if (reason.empty ())
+      MdnsCandidate mdns;
+      if (reason.empty ()) {
         fm.candidates.push_back (v);
-      else
+      } else if (mdns_candidate (v, mdns)) {
+        mdns.media_index = i;
+        mdns.note = string_printf ("a=candidate:%s skipped: %s", v, reason.c_str ());
+        fm.mdns.push_back (std::move (mdns));
+      } else {
         out.skipped.push_back (string_printf ("a=candidate:%s skipped: %s", v,
                 reason.c_str ()));
+      }
     }
     any = any || fm.end_of_candidates || !fm.candidates.empty ()
         || gst_sdp_media_get_attribute_val (media, "candidate") != nullptr;

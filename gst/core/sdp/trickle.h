@@ -19,6 +19,8 @@
  *
  * Plain C++ on GstSDPMessage: no agent, no element. */
 
+#include "icesdp.h"
+
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 
@@ -33,6 +35,9 @@ struct FragmentMedia {
   std::string media = "audio";  /* m= media type, written as it is */
   std::string mid;              /* "" if the fragment has no a=mid for it */
   std::vector<std::string> candidates;  /* a=candidate values */
+  /* mDNS host candidates (icesdp.h), usable once resolved; media_index is
+   * the fragment's m-line, each note says why it is skipped if not. */
+  std::vector<MdnsCandidate> mdns;
   bool end_of_candidates = false;
 };
 
@@ -40,7 +45,8 @@ struct SdpFragment {
   std::string ufrag, pwd;       /* "" when the fragment has none */
   std::vector<FragmentMedia> media;
   bool end_of_candidates = false;       /* session level: every media */
-  /* Candidate lines that cannot be used, skipped: one note each. */
+  /* Candidate lines that cannot be used, skipped: one note each (mDNS
+   * host candidates are FragmentMedia::mdns). */
   std::vector<std::string> skipped;
 };
 
@@ -51,7 +57,7 @@ bool is_sdp_fragment (const std::string & text);
 /* Reads a fragment; false with @error when it is none (no m= line with a
  * candidate or an end-of-candidates, or no end-of-candidates at all).
  * Candidate lines that cannot be used are skipped (out.skipped), as in an
- * offer. */
+ * offer; mDNS host candidates are set apart (FragmentMedia::mdns). */
 bool parse_sdp_fragment (const std::string & text, SdpFragment & out, std::string & error);
 
 /* The fragment's text, CRLF line ends, ending with an empty line so that a

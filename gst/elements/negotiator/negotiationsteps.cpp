@@ -10,6 +10,7 @@
 #include "negotiationsteps.h"
 #include "negotiatorprivate.h"
 #include "negotiatortrickle.h"
+#include "mdnsresolution.h"
 #include "answerer.h"
 #include "keepaliveservice.h"
 #include "netaddress.h"
@@ -117,12 +118,14 @@ post_no_comedia (ComediaSdpNegotiator * self, const std::string & reason)
 
 /* The peer's a=candidate lines that @doc (@what: "offer", "answer") had to
  * skip: one warning naming them, and counted in candidates-skipped.  Bad
- * candidates are the peer's, so never an error: the rest still connect. */
+ * candidates are the peer's, so never an error: the rest still connect.
+ * @resolving_mdns: its mDNS host candidates are not skipped (yet), they
+ * resolve after the answer (resolve_mdns_candidates). */
 static void
 warn_skipped_candidates (ComediaSdpNegotiator * self, const SdpDocument & doc,
-    const char *what)
+    const char *what, bool resolving_mdns)
 {
-  const std::vector<std::string> & skipped = doc.skipped_candidates ();
+  std::vector<std::string> skipped = doc.skip_notes (resolving_mdns);
   if (skipped.empty ())
     return;
   guint64 total;
@@ -285,7 +288,8 @@ handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer, SdpError &
   ComediaSdpNegotiatorPrivate *priv = self->priv;
   std::lock_guard<std::mutex> negotiating (priv->negotiation_lock);
   post_description (self, "sdp-negotiator-offer-received", offer.message ());
-  warn_skipped_candidates (self, offer, "offer");
+  bool resolve = resolving_mdns (self);
+  warn_skipped_candidates (self, offer, "offer", resolve);
   ComediaSession *session = get_session (self);
   /* The last offer again (RFC 3264 8): the last answer again, keys, ports
    * and o= version alike, and the session, already set up for it, is left
@@ -317,7 +321,11 @@ handle_offer (ComediaSdpNegotiator * self, const SdpDocument & offer, SdpError &
       || !write_answer (offer, plan, supply_stream_needs (session, priv->nice, plan),
           options, answer, err))
     return nullptr;
-  return finish_answer (self, session, offer, answer, true);
+  SdpMessagePtr out = finish_answer (self, session, offer, answer, true);
+  /* The answer does not wait for the names: they come like trickled ones. */
+  if (resolve)
+    resolve_mdns_candidates (self, offer, answer.streams);
+  return out;
 }
 
 SdpMessagePtr
@@ -344,7 +352,10 @@ handle_rewrite (ComediaSdpNegotiator * self, const SdpDocument & offer,
    * rewrite-answer; an answerer has none by default (keepalive-interval -1
    * is off for role=answerer), so the two differ only with an explicit
    * keepalive-interval.  Kept as it is: no behaviour change. */
-  return finish_answer (self, session, offer, rewritten, false);
+  SdpMessagePtr out = finish_answer (self, session, offer, rewritten, false);
+  if (resolving_mdns (self))
+    resolve_mdns_candidates (self, offer, rewritten.streams);
+  return out;
 }
 
 /* Offerer: a new offer, remembered for the answer, or nullptr after an
@@ -442,7 +453,8 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer, SdpError
   ComediaSdpNegotiatorPrivate *priv = self->priv;
   std::lock_guard<std::mutex> negotiating (priv->negotiation_lock);
   post_description (self, "sdp-negotiator-answer-received", answer.message ());
-  warn_skipped_candidates (self, answer, "answer");
+  bool resolve = resolving_mdns (self);
+  warn_skipped_candidates (self, answer, "answer", resolve);
 
   SdpMessagePtr offer_msg;
   MissingPassive missing;
@@ -486,6 +498,8 @@ handle_answer (ComediaSdpNegotiator * self, const SdpDocument & answer, SdpError
   apply_stream_plans (GST_ELEMENT (self), session, priv->nice, reading.streams,
       dtls_certificate_of (self));
   apply_bundle_routes (session, offer_msg.get (), reading.streams);
+  if (resolve)
+    resolve_mdns_candidates (self, answer, reading.streams);
   start_keepalives (self, session, reading.streams, true);
   store_descriptions (self, offer_msg.get (), answer.message ());
   {

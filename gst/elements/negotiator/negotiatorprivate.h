@@ -61,6 +61,7 @@ struct ComediaSdpNegotiatorPrivate : comedia::NegotiatorSettings {
   comedia::SdpFraming framing {DEFAULT_MAX_SIZE};   /* streaming thread only */
   guint64 messages_refused = 0;  /* with lock: the messages-refused property */
   guint64 candidates_skipped = 0;  /* with lock: the candidates-skipped property */
+  guint64 candidates_resolved = 0;  /* with lock: the candidates-resolved property */
   bool trickle_on_src = false;  /* with lock: the answer left on the source pad,
                                  * so our trickled candidates follow it there */
 

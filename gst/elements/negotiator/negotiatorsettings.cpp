@@ -225,9 +225,29 @@ install_negotiator_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_CANDIDATES_SKIPPED,
       g_param_spec_uint64 ("candidates-skipped", "Candidates skipped",
           "ICE: the peer's a=candidate lines skipped since the element was "
-          "made, because they cannot be used (an mDNS .local or other host "
-          "name, an unknown transport, not a candidate); each message with "
-          "some gets a warning naming them, and is answered without them", 0,
+          "made, because they cannot be used (a host name, an mDNS .local "
+          "name that did not resolve or with resolve-mdns=false, an unknown "
+          "transport, not a candidate); each message with some gets a "
+          "warning naming them, and is answered without them", 0,
+          G_MAXUINT64, 0, (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  g_object_class_install_property (gobject_class, PROP_RESOLVE_MDNS,
+      g_param_spec_boolean ("resolve-mdns", "Resolve mDNS candidates",
+          "ICE: the peer's host candidates whose address is an mDNS name "
+          "(<uuid>.local, what Firefox and Chromium send when the page has no "
+          "camera permission) are resolved in the background through the "
+          "system's resolver (nss-mdns with avahi-daemon on Debian) and added "
+          "to the agent with the address found, counted in "
+          "candidates-resolved; the answer does not wait for them.  A name "
+          "not resolved within 3 s (a browser behind a NAT: mDNS does not "
+          "leave the link) is skipped with a warning, and the call connects "
+          "through the peer's other candidates and its checks (prflx).  "
+          "false: such lines are skipped when the message is read",
+          DEFAULT_RESOLVE_MDNS, (GParamFlags) (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property (gobject_class, PROP_CANDIDATES_RESOLVED,
+      g_param_spec_uint64 ("candidates-resolved", "Candidates resolved",
+          "ICE: the peer's mDNS host candidates resolved and handed to the "
+          "agent since the element was made (resolve-mdns)", 0,
           G_MAXUINT64, 0, (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
   g_object_class_install_property (gobject_class, PROP_TRICKLE,
       g_param_spec_boolean ("trickle", "Trickle ICE",
@@ -325,6 +345,9 @@ set_negotiator_property (NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_TRICKLE_OFFER:
       settings.trickle_offer = g_value_get_boolean (value);
+      break;
+    case PROP_RESOLVE_MDNS:
+      settings.resolve_mdns = g_value_get_boolean (value);
       break;
     case PROP_FORMATS:
       s = g_value_get_string (value);
@@ -425,6 +448,9 @@ get_negotiator_property (const NegotiatorSettings & settings, guint prop_id,
       break;
     case PROP_TRICKLE_OFFER:
       g_value_set_boolean (value, settings.trickle_offer);
+      break;
+    case PROP_RESOLVE_MDNS:
+      g_value_set_boolean (value, settings.resolve_mdns);
       break;
     case PROP_FORMATS:
       g_value_set_string (value, settings.formats.empty () ? nullptr :

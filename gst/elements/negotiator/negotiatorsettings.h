@@ -29,6 +29,10 @@
  * and where UDP works ICE's priorities pick a UDP pair. */
 #define DEFAULT_ICE_TCP TRUE
 #define DEFAULT_TRICKLE_OFFER FALSE
+/* Where the host resolves .local names (nss-mdns), a browser on its own
+ * network connects on its host candidate; elsewhere the lookup ends in a
+ * warning after MDNS_RESOLVE_TIMEOUT_MS, nothing waits for it. */
+#define DEFAULT_RESOLVE_MDNS TRUE
 #define DEFAULT_FORMATS nullptr
 #define DEFAULT_MISSING_PASSIVE COMEDIA_SDP_MISSING_PASSIVE_ERROR
 #define DEFAULT_MAX_SIZE ((guint) comedia::DEFAULT_MAX_SDP_SIZE)
@@ -85,6 +89,8 @@ enum
   PROP_TRICKLE,
   PROP_ICE_TCP,
   PROP_TRICKLE_OFFER,
+  PROP_RESOLVE_MDNS,
+  PROP_CANDIDATES_RESOLVED,
 };
 
 namespace comedia {
@@ -103,6 +109,7 @@ struct NegotiatorSettings {
   bool trickle = DEFAULT_TRICKLE;
   bool ice_tcp = DEFAULT_ICE_TCP;
   bool trickle_offer = DEFAULT_TRICKLE_OFFER;
+  bool resolve_mdns = DEFAULT_RESOLVE_MDNS;
   std::string formats;
   GstCaps *offer_caps = nullptr;
   ComediaSdpMissingPassive missing_passive = DEFAULT_MISSING_PASSIVE;

@@ -5,6 +5,7 @@
 #include "negotiatortrickle.h"
 #include "bundle.h"
 #include "icesdp.h"
+#include "mdnsresolution.h"
 #include "trickle.h"
 
 #include "negotiatordebug.h"
@@ -70,7 +71,10 @@ apply_candidate (ComediaSdpNegotiator * self, guint mline_index, const std::stri
     GST_INFO_OBJECT (self, "stream %u: the peer's candidates are complete", stream);
     return true;
   }
-  std::string reason = unusable_candidate_reason (value);
+  /* resolve-mdns: an mDNS host candidate is added once its name resolves. */
+  MdnsCandidate mdns;
+  bool resolve = mdns_candidate (value, mdns) && resolving_mdns (self);
+  std::string reason = resolve ? "" : unusable_candidate_reason (value);
   if (!reason.empty ()) {
     count_skipped (self, 1);
     why = "skipped: " + reason;
@@ -85,6 +89,10 @@ apply_candidate (ComediaSdpNegotiator * self, guint mline_index, const std::stri
     GST_INFO_OBJECT (self, "m-line %u is bundled: candidate %s ignored", mline_index,
         value.c_str ());
     return false;
+  }
+  if (resolve) {
+    mdns.media_index = mline_index;
+    return resolve_trickled_candidate (self, stream, mdns, why);
   }
   if (!agent->add_remote_candidate (stream, value, why))
     return false;
@@ -136,6 +144,12 @@ apply_sdp_fragment (ComediaSdpNegotiator * self, const std::string & text, SdpEr
   SdpMessagePtr remote = remote_description_of (self);
   if (!remote)
     return err.set ("a trickle ICE fragment came before any offer or answer");
+  /* Without resolve-mdns, skipped as they come; else tried below. */
+  bool resolve = resolving_mdns (self);
+  for (const FragmentMedia & m : f.media)
+    for (const MdnsCandidate & c : m.mdns)
+      if (!resolve)
+        f.skipped.push_back (c.note);
   if (!f.skipped.empty ()) {
     count_skipped (self, f.skipped.size ());
     for (const std::string & note : f.skipped)
@@ -155,7 +169,11 @@ apply_sdp_fragment (ComediaSdpNegotiator * self, const std::string & text, SdpEr
       continue;
     }
     std::string why;
-    for (const std::string & c : m.candidates) {
+    std::vector<std::string> values = m.candidates;
+    for (const MdnsCandidate & c : m.mdns)
+      if (resolve)
+        values.push_back (c.value);
+    for (const std::string & c : values) {
       why.clear ();
       if (!apply_candidate (self, index, c, why) && !why.empty ())
         warn_candidate (self, "a=candidate:" + c, why);

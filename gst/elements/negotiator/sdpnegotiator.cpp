@@ -190,6 +190,7 @@
 #include "negotiationsteps.h"
 #include "negotiatortrickle.h"
 #include "negotiatorprivate.h"
+#include "mdnsresolution.h"
 #include "sdpdocument.h"
 
 #include <gst/sdp/sdp.h>
@@ -414,6 +415,7 @@ comedia_sdp_negotiator_dispose (GObject * object)
   priv->nice.unwatch ();
   /* No event is posted once the agent goes, so its thread is done with it. */
   priv->ice_messages.close ();
+  comedia::cancel_mdns_resolutions (self);
   priv->nice.close ();
 
   G_OBJECT_CLASS (parent_class)->dispose (object);
@@ -461,6 +463,9 @@ comedia_sdp_negotiator_get_property (GObject * object, guint prop_id,
       break;
     case PROP_CANDIDATES_SKIPPED:
       g_value_set_uint64 (value, priv->candidates_skipped);
+      break;
+    case PROP_CANDIDATES_RESOLVED:
+      g_value_set_uint64 (value, priv->candidates_resolved);
       break;
     default:
       if (!comedia::get_negotiator_property (*priv, prop_id, value))
@@ -874,6 +879,7 @@ comedia_sdp_negotiator_change_state (GstElement * element, GstStateChange transi
         priv->last_answer.forget ();
         priv->offer_origin.forget ();
       }
+      comedia::cancel_mdns_resolutions (self);
       std::lock_guard<std::mutex> guard (priv->lock);
       g_clear_object (&priv->session);
       break;

@@ -170,12 +170,21 @@ GST_START_TEST (test_skip_unusable_candidates)
   IceDescription ice = read_ice (doc.message (), 0);
   fail_unless_equals_int (ice.candidates.size (), c.kept);
   fail_unless_equals_string (ice.ufrag.c_str (), "8hhY");
+  /* Every line taken out has its note (mDNS ones too, for when they are
+   * not resolved); the mDNS host candidate is set apart for resolving. */
+  std::vector<std::string> notes = doc.skip_notes (false);
+  bool mdns = c.note && strstr (c.note, "mDNS") != nullptr;
+  fail_unless_equals_int (doc.mdns_candidates ().size (), mdns ? 1 : 0);
+  fail_unless_equals_int (doc.skipped_candidates ().size (), c.note && !mdns ? 1 : 0);
+  fail_unless_equals_int (doc.skip_notes (true).size (), c.note && !mdns ? 1 : 0);
   if (c.note == nullptr) {
-    fail_unless_equals_int (doc.skipped_candidates ().size (), 0);
+    fail_unless_equals_int (notes.size (), 0);
     return;
   }
-  fail_unless_equals_int (doc.skipped_candidates ().size (), 1);
-  const std::string & note = doc.skipped_candidates ()[0];
+  fail_unless_equals_int (notes.size (), 1);
+  const std::string & note = notes[0];
+  if (mdns)
+    fail_unless_equals_string (doc.mdns_candidates ()[0].note.c_str (), note.c_str ());
   fail_unless (note.find (c.note) != std::string::npos,
       "case '%s': note '%s' lacks '%s'", c.what, note.c_str (), c.note);
   /* What stays in the message is what the agent gets: not the line. */
@@ -331,14 +340,32 @@ GST_START_TEST (test_firefox_mdns_offer)
     SdpError err;
     fail_unless (SdpDocument::parse (text.data (), text.size (), doc, err),
         "refused: %s", err.message.c_str ());
-    /* 8 .local candidates per m-line: all skipped, each with its note. */
-    fail_unless_equals_int (doc.skipped_candidates ().size (), 16);
-    for (const std::string & note : doc.skipped_candidates ())
+    /* 8 .local candidates per m-line: all set apart for resolving, each
+     * with its note for when they are not; nothing else skipped. */
+    fail_unless_equals_int (doc.skipped_candidates ().size (), 0);
+    fail_unless_equals_int (doc.mdns_candidates ().size (), 16);
+    fail_unless_equals_int (doc.skip_notes (false).size (), 16);
+    fail_unless_equals_int (doc.skip_notes (true).size (), 0);
+    for (const std::string & note : doc.skip_notes (false))
       fail_unless (note.find (".local is an mDNS name") != std::string::npos, "%s",
           note.c_str ());
-    fail_unless (g_str_has_prefix (doc.skipped_candidates ()[0].c_str (),
+    fail_unless (g_str_has_prefix (doc.skip_notes (false)[0].c_str (),
             "line 12: a=candidate:0 1 UDP 2122187007 d8c45dd9-54fb-4c0f-9be2-5bf5e047d4fe"
-            ".local 48153 typ host skipped"), "%s", doc.skipped_candidates ()[0].c_str ());
+            ".local 48153 typ host skipped"), "%s", doc.skip_notes (false)[0].c_str ());
+    const MdnsCandidate & mdns0 = doc.mdns_candidates ()[0];
+    fail_unless_equals_string (mdns0.name.c_str (), "d8c45dd9-54fb-4c0f-9be2-5bf5e047d4fe.local");
+    fail_unless_equals_int (mdns0.media_index, 0);
+    fail_unless_equals_int (doc.mdns_candidates ()[8].media_index, 1);
+    /* Its TCP twins keep their tcptype once the address is swapped. */
+    bool tcp = false;
+    for (const MdnsCandidate & m : doc.mdns_candidates ())
+      if (m.fields.transport == "TCP") {
+        tcp = true;
+        std::string swapped = candidate_with_address (m.value, "192.0.2.7");
+        fail_unless (swapped.find (" 192.0.2.7 9 typ host tcptype active") != std::string::npos,
+            "%s", swapped.c_str ());
+      }
+    fail_unless (tcp);
     for (guint m = 0; m < 2; m++) {
       IceDescription ice = read_ice (doc.message (), m);
       fail_unless_equals_string (ice.ufrag.c_str (), "f1d87319");
@@ -625,6 +652,52 @@ GST_START_TEST (test_offered_transport)
 
 GST_END_TEST;
 
+/* Which lines wait for a resolver: host candidates, UDP or TCP, whose
+ * address is a .local name; everything else of the line kept. */
+GST_START_TEST (test_mdns_candidate)
+{
+  struct {
+    const char *value;
+    bool mdns;
+  } cases[] = {
+    {"0 1 UDP 2122252543 3c9a1b2e-5d0f-4f3b-9a57-0e2d4c6b8a1f.local 60571 typ host", true},
+    {"0 1 udp 2122252543 3C9A1B2E.LOCAL 60571 typ host generation 0", true},
+    {"2 1 TCP 2105524479 3c9a1b2e.local 9 typ host tcptype active", true},
+    /* Not mDNS: an IP address, another name, not host, not a candidate. */
+    {"1 1 UDP 2130706431 192.0.2.1 60571 typ host", false},
+    {"1 1 UDP 2130706431 peer.example 60571 typ host", false},
+    {"1 1 UDP 2130706431 .local 60571 typ host", false},
+    {"1 1 UDP 1686052863 3c9a1b2e.local 60571 typ srflx raddr 0.0.0.0 rport 0", false},
+    {"1 1 SCTP 2130706431 3c9a1b2e.local 60571 typ host", false},
+    {"1 1 UDP 2130706431 3c9a1b2e.local 70000 typ host", false},
+    {"1 1 UDP 2130706431 3c9a1b2e.local 60571 host", false},
+  };
+  for (const auto & c : cases) {
+    MdnsCandidate m;
+    fail_unless_equals_int (mdns_candidate (c.value, m), c.mdns);
+    if (!c.mdns)
+      continue;
+    fail_unless_equals_string (m.value.c_str (), c.value);
+    fail_unless (g_str_has_suffix (m.name.c_str (), ".local")
+        || g_str_has_suffix (m.name.c_str (), ".LOCAL"));
+    fail_unless_equals_string (m.fields.address.c_str (), m.name.c_str ());
+    fail_unless_equals_string (m.fields.type.c_str (), "host");
+    /* Swapped, the line is a candidate as the agent reads it. */
+    std::string swapped = candidate_with_address (c.value, "127.0.0.1");
+    CandidateFields f;
+    fail_unless (candidate_fields (swapped, f), "%s", swapped.c_str ());
+    fail_unless_equals_string (f.address.c_str (), "127.0.0.1");
+    fail_unless_equals_int (f.port, m.fields.port);
+    fail_unless_equals_string (f.transport.c_str (), m.fields.transport.c_str ());
+    fail_unless (unusable_candidate_reason (swapped).empty ());
+    fail_unless_equals_string (swapped.substr (0, swapped.find ("127.0.0.1")).c_str (),
+        std::string (c.value).substr (0, std::string (c.value).find (m.name)).c_str ());
+  }
+  fail_unless_equals_string (candidate_with_address ("1 1 UDP", "127.0.0.1").c_str (), "");
+}
+
+GST_END_TEST;
+
 static Suite *
 ice_sdp_suite (void)
 {
@@ -634,6 +707,7 @@ ice_sdp_suite (void)
   tcase_add_loop_test (tc, test_read_ice, 0, G_N_ELEMENTS (read_cases));
   tcase_add_loop_test (tc, test_skip_unusable_candidates, 0, G_N_ELEMENTS (skip_cases));
   tcase_add_test (tc, test_firefox_mdns_offer);
+  tcase_add_test (tc, test_mdns_candidate);
   tcase_add_loop_test (tc, test_answer_ice, 0, G_N_ELEMENTS (answer_cases));
   tcase_add_test (tc, test_answer_gather_failure);
   tcase_add_test (tc, test_offer_and_answer_ice);

@@ -131,14 +131,27 @@ GST_START_TEST (test_bad_fragments)
   fail_if (parse_sdp_fragment ("a=ice-ufrag:8hhY\r\na=ice-pwd:asd88fgpdd777uzjYhagZg\r\n",
           f, error));
   fail_unless (error.find ("no a=candidate") != std::string::npos, "%s", error.c_str ());
-  /* mDNS and malformed lines are skipped with a note, the rest is kept. */
+  /* Malformed lines are skipped with a note, mDNS ones set apart for
+   * resolving (with the note for when they are not), the rest is kept. */
   fail_unless (parse_sdp_fragment ("m=audio 9 RTP/AVP 0\r\na=mid:0\r\n"
           "a=candidate:0 1 UDP 2122252543 3c9a1b2e.local 60571 typ host\r\n"
           "a=candidate:garbage\r\na=candidate:" CAND1 "\r\n", f, error), "%s", error.c_str ());
   fail_unless_equals_int (f.media[0].candidates.size (), 1);
-  fail_unless_equals_int (f.skipped.size (), 2);
-  fail_unless (f.skipped[0].find ("mDNS name") != std::string::npos, "%s",
+  fail_unless_equals_int (f.skipped.size (), 1);
+  fail_unless (f.skipped[0].find ("garbage") != std::string::npos, "%s",
       f.skipped[0].c_str ());
+  fail_unless_equals_int (f.media[0].mdns.size (), 1);
+  const MdnsCandidate & m = f.media[0].mdns[0];
+  fail_unless_equals_string (m.name.c_str (), "3c9a1b2e.local");
+  fail_unless_equals_int (m.media_index, 0);
+  fail_unless (m.note.find ("mDNS name") != std::string::npos, "%s", m.note.c_str ());
+  fail_unless (g_str_has_prefix (m.note.c_str (), "a=candidate:0 1 UDP 2122252543 "
+          "3c9a1b2e.local 60571 typ host skipped: "), "%s", m.note.c_str ());
+  /* A fragment of mDNS candidates only is a fragment. */
+  fail_unless (parse_sdp_fragment ("m=audio 9 RTP/AVP 0\r\na=mid:0\r\n"
+          "a=candidate:0 1 UDP 2122252543 3c9a1b2e.local 60571 typ host\r\n", f, error),
+      "%s", error.c_str ());
+  fail_unless_equals_int (f.media[0].mdns.size (), 1);
 }
 
 GST_END_TEST;
