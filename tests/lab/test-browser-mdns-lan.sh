@@ -91,7 +91,8 @@ lab_trap
 lab_require
 browser_require firefox-esr
 lab_need "avahi-daemon" command -v avahi-daemon
-lab_need "libnss-mdns (NSS's mdns4_minimal)" eval 'ldconfig -p | grep -q libnss_mdns4_minimal'
+# (not `ldconfig -p | grep -q`: grep's early exit can fail the pipe under pipefail)
+lab_need "libnss-mdns (NSS's mdns4_minimal)" eval '[[ "$(ldconfig -p)" == *libnss_mdns4_minimal.so.2* ]]'
 lab_need "tcpdump" command -v tcpdump
 lab_need "nsenter (util-linux)" command -v nsenter
 lab_gst_env "$BUILD"
@@ -111,7 +112,8 @@ TCPDUMP=$LAB_LAST_PID
 # The server's mount namespace: the tmpfs, the lab's nsswitch.conf, avahi-daemon
 # (RESOLVER=avahi) in the background, then signalling.py in the shell's place
 # (LAB_LAST_PID is its pid: nsenter -t it -m reaches the namespace).
-# shellcheck disable=SC2016  # the inner shell expands its own $1, $2
+# shellcheck disable=SC2016,SC2046  # the inner shell expands its own $1, $2;
+# lab_asan_env_python: nothing or one VAR=value
 lab_bg "$LAB_NS_SERVER" "$SLOG" sh -c '
     set -e
     mount -t tmpfs -o mode=0755,size=1m lab-avahi /run/avahi-daemon
@@ -131,7 +133,7 @@ if [ "$RESOLVER" = avahi ]; then
     # Ours is the one in the server's network namespace; its mounts are
     # signalling.py's and not the host's.
     avahi_pid=$(for p in $(ip netns pids "$LAB_NS_SERVER"); do
-        [ "$(cat "/proc/$p/comm" 2>/dev/null)" = avahi-daemon ] && echo "$p"; done | head -1)
+        if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = avahi-daemon ]; then echo "$p"; fi; done | awk 'NR == 1')
     lab_check "avahi-daemon (pid ${avahi_pid:-none}) runs in the server's network and mount namespace, not the host's" \
         eval '[ -n "$avahi_pid" ] && in_server_mounts test -S /run/avahi-daemon/socket &&
               [ "$(readlink "/proc/$avahi_pid/ns/mnt")" = "$(readlink "/proc/$S/ns/mnt")" ] &&
@@ -146,12 +148,13 @@ browser_wait_answer "$SLOG"
 # the call runs: Firefox answers for its names only while it holds them).
 names=$(awk '/^--- offer/{o=1; next} /^--- answer/{o=0} o' "$SLOG" |
     sed -n 's/^a=candidate:[^ ]* [0-9]* [A-Za-z]* [0-9]* \([0-9a-f-]*\.local\) .*/\1/p' | sort -u)
-lab_log "Firefox's mDNS names: $(echo $names)"
+names_list=$(tr '\n' ' ' <<<"$names")
+lab_log "Firefox's mDNS names: $names_list"
 getent_out=
 for n in $names; do
     getent_out+="$n: $(in_server_mounts timeout 10 getent ahostsv4 "$n" | awk '{print $1; exit}' || true)"$'\n'
 done
-lab_log "getent in the server's mount namespace: $(echo $getent_out)"
+lab_log "getent in the server's mount namespace: $(tr '\n' ' ' <<<"$getent_out")"
 
 lab_log "the call runs ${CALL_S} s from here"
 sleep "$CALL_S"
@@ -164,7 +167,7 @@ browser_results "$SLOG" "$LAB_TMP"
 browser_checks "$SLOG" "$LAB_TMP" "$SERVER_RC" "$LAB_LAN_SERVER_IP"
 
 cands=$(grep -ac '^a=candidate:.* [0-9a-f-]*\.local [0-9]* typ host' "$LAB_TMP/offer.sdp" || true)
-lab_check "Firefox offered mDNS host candidates ($cands lines, names: $(echo $names))" \
+lab_check "Firefox offered mDNS host candidates ($cands lines, names: $names_list)" \
     [ "${cands:-0}" -ge 1 -a -n "$names" ]
 lab_check "Firefox's offer has no raw host address (its LAN address only behind a name)" \
     eval '! grep -aq "^a=candidate:.* $LAB_LAN_CLIENT_IP [0-9]* typ host" "$LAB_TMP/offer.sdp"'
@@ -178,19 +181,19 @@ answered=0
 for n in $names; do
     grep -aq "$LAB_LAN_CLIENT_IP\.5353 > .* $n\. .*A $LAB_LAN_CLIENT_IP" <<<"$mdns" && answered=$((answered + 1))
 done
-pair=$(grep -a '^event sdp-negotiator-ice-selected-pair' "$SLOG" | tail -1)
+pair=$(grep -a '^event sdp-negotiator-ice-selected-pair' "$SLOG" | tail -1 || true)
 remote=$(sed -n 's/.* remote=(string)\([^,]*\),.*/\1/p' <<<"$pair")
 remote_type=$(sed -n 's/.* remote-type=(string)\([a-z]*\).*/\1/p' <<<"$pair")
-counts=$(grep -a '^sdp-negotiator: ' "$SLOG" | tail -1)
+counts=$(grep -a '^sdp-negotiator: ' "$SLOG" | tail -1 || true)
 resolved=$(sed -n 's/.* candidates-resolved=\([0-9]*\).*/\1/p' <<<"$counts")
 skipped=$(sed -n 's/.* candidates-skipped=\([0-9]*\).*/\1/p' <<<"$counts")
 lab_log "${counts:-sdp-negotiator: no counts printed}; its selected pair: remote $remote_type $remote"
 grep -aE 'resolved [0-9a-f-]+\.local|Skipped [0-9]+ ICE candidate|^warning from negotiator' "$SLOG" | cut -c1-300 | head -10 || true
 if [ "$RESOLVER" = avahi ]; then
-    lab_check "Firefox answered the mDNS query for its name(s) with its LAN address ($answered of $(echo $names | wc -w))" \
+    lab_check "Firefox answered the mDNS query for its name(s) with its LAN address ($answered of $(wc -w <<<"$names"))" \
         [ "$answered" -ge 1 ]
     lab_check "getent in the server's mount namespace gives Firefox's LAN address for its names" \
-        eval '[ -n "$names" ] && ! grep -v ": $LAB_LAN_CLIENT_IP\$" <<<"${getent_out%$'"'\n'"'}" | grep -q .'
+        eval '[ -n "$names" ] && ! grep -qv ": $LAB_LAN_CLIENT_IP\$" <<<"${getent_out%$'"'\n'"'}"'
     lab_check "sdp-negotiator resolved them (candidates-resolved ${resolved:-none})" [ "${resolved:-0}" -ge 1 ]
     n1=$(head -1 <<<"$names")
     lab_check "its log names the name and Firefox's LAN address (resolved $n1 to $LAB_LAN_CLIENT_IP)" \
