@@ -66,7 +66,7 @@
 # nss-mdns finds no socket, dns has no route out of the namespace), two
 # warnings "ICE candidate <uuid>.local not resolved ...", candidates-skipped
 # 6, the pair "host -> prflx udp 192.168.88.20:PORT".  Each scenario took
-# 31-34 s under meson (Firefox's start 7-11 s, the call 10 s).
+# 27-34 s under meson (Firefox's start 7-11 s, the call 10 s).
 #
 # LAB_KEEP=1 keeps the logs (offer.sdp, answer.sdp, server.log, avahi.log, mdns.txt).
 set -euo pipefail
