@@ -27,6 +27,10 @@ PACKAGES=(
     # NAT lab and the demo's third act: real browsers behind the NAT, headless with fake
     # camera and microphone (examples/browser/headless-browser.sh, test-browser-nat.sh)
     chromium firefox-esr
+    # NAT lab: a server that resolves Firefox's mDNS host candidates (test-browser-mdns-lan.sh):
+    # a stock avahi-daemon run inside the lab's namespace only, NSS's mdns4_minimal, and
+    # tcpdump to see Firefox answer the query on the lab's link
+    avahi-daemon libnss-mdns tcpdump
     gnuplot-nox   # comedia-bench writes its PNG plot with it (bench/)
     rtpengine-daemon  # relay bench: the reference relay, userspace (bench/relay-rtpengine.cpp)
     # CI's fuzz stage: clang with libFuzzer and the sanitizer runtimes
@@ -47,5 +51,14 @@ SUDO=
 echo "setup-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# avahi-daemon is for the lab, started by the test inside its own namespaces.
+# On a machine with systemd, the package would also start (and enable) it on
+# the host's own network, announcing the machine and answering there: mask
+# its units first, so that the install leaves no daemon running.  (libnss-mdns's
+# own postinst adds mdns4_minimal to the host's hosts: line, Debian's default;
+# with no daemon it answers "unavailable" and lookups go on to dns as before.)
+if [[ " ${missing[*]} " == *" avahi-daemon "* ]] && command -v systemctl >/dev/null 2>&1; then
+    $SUDO systemctl mask avahi-daemon.service avahi-daemon.socket >/dev/null 2>&1 || true
+fi
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "setup-deps: done"

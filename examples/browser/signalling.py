@@ -283,6 +283,12 @@ class Call:
                                                        "held-before-handshake", "dropped-before-handshake", "auth-failed", "replayed",
                                                        "bundle-unrouted", "bundle-routed-by-mid")
                     if st.has_field(k)))
+        # The peer's candidates: resolved (mDNS names) and skipped, where this
+        # sdp-negotiator counts them.
+        negotiator = self.pipeline.get_by_name("negotiator")
+        say("sdp-negotiator: " + " ".join(
+            f"{k}={negotiator.get_property(k)}" for k in ("candidates-resolved", "candidates-skipped")
+            if negotiator.find_property(k)))
         self.pipeline.set_state(Gst.State.NULL)
         self.pipeline.get_bus().remove_signal_watch()
 

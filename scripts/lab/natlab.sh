@@ -270,6 +270,32 @@ lab_public_host_ipv6() {
     ip -n "$1" -6 route add default via "$LAB_NAT_PUB_IP6"
 }
 
+# lab_up_lan: instead of lab_up, an office LAN without any NAT: the server
+# namespace (LAB_LAN_SERVER_IP on lan0) and the client namespace
+# (LAB_LAN_CLIENT_IP on eth0) on one veth link, one subnet.  Multicast
+# works on it (mDNS, 224.0.0.251): both ends are up with MULTICAST (a veth's
+# default), the client routes everything via the server (a multicast
+# socket joined on INADDR_ANY needs a route), the server has a multicast
+# route on lan0.  Nothing routes out of the two namespaces.
+LAB_LAN_SERVER_IP=192.168.88.10
+LAB_LAN_CLIENT_IP=192.168.88.20
+lab_up_lan() {
+    local ns
+    for ns in "$LAB_NS_CLIENT" "$LAB_NS_SERVER"; do
+        ip netns add "$ns"
+        LAB_NAMESPACES+=("$ns")
+        ip -n "$ns" link set lo up
+    done
+    ip -n "$LAB_NS_CLIENT" link add eth0 type veth peer name lan0 netns "$LAB_NS_SERVER"
+    ip -n "$LAB_NS_CLIENT" addr add "$LAB_LAN_CLIENT_IP/24" dev eth0
+    ip -n "$LAB_NS_SERVER" addr add "$LAB_LAN_SERVER_IP/24" dev lan0
+    ip -n "$LAB_NS_CLIENT" link set eth0 up
+    ip -n "$LAB_NS_SERVER" link set lan0 up
+    ip -n "$LAB_NS_CLIENT" route add default via "$LAB_LAN_SERVER_IP"
+    ip -n "$LAB_NS_SERVER" route add 224.0.0.0/4 dev lan0
+    lab_log "lab $LAB_ID up: LAN $LAB_LAN_CLIENT_IP -- $LAB_LAN_SERVER_IP, no NAT"
+}
+
 # lab_add_public_host NAME IP: one more host on the public segment (the
 # server's bridge), as namespace $LAB_ID-NAME, left in LAB_LAST_NS (not
 # printed: a $(...) subshell would lose it from LAB_NAMESPACES, and the
