@@ -124,7 +124,7 @@ CandidateResolver::on_resolved (GObject * resolver, GAsyncResult * res, gpointer
     if (r.address.empty ())
       r.error = "it resolved to link-local IPv6 addresses only";
   } else if (r.timed_out) {
-    r.error = "no answer, timed out";
+    r.error = "no answer within " + std::to_string (l->owner->timeout_ms_) + " ms";
   } else {
     r.error = err ? err->message : "no address";
   }

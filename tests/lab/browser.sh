@@ -11,12 +11,14 @@ BROWSER_EXAMPLE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../examples/browser" && 
 # browser_signalling NS LOG PORT ARG...: signalling.py on HTTP PORT in NS,
 # its output in LOG (ARG: its options, e.g. --public-address IP); waits until
 # it listens (status 1 if it does not within 15 s).  Pid in LAB_LAST_PID.
+# Its name lookups (a browser's mDNS candidates) stay in the lab: no
+# avahi-daemon, no DNS (scripts/lab/lab-resolver.sh), so they fail at once.
 browser_signalling() {
     local ns=$1 log=$2 port=$3
     shift 3
     # shellcheck disable=SC2046  # lab_asan_env_python: nothing or one VAR=value
-    lab_bg "$ns" "$log" env $(lab_asan_env_python) "$LAB_PY" -u "$BROWSER_EXAMPLE/signalling.py" \
-        --port "$port" "$@"
+    lab_bg "$ns" "$log" sh "$LAB_HERE/lab-resolver.sh" none /dev/null \
+        env $(lab_asan_env_python) "$LAB_PY" -u "$BROWSER_EXAMPLE/signalling.py" --port "$port" "$@"
     lab_wait_tcp "$ns" "$port" 15
 }
 

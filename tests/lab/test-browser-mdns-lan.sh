@@ -62,8 +62,8 @@
 # later; candidates-resolved 2, candidates-skipped 4: m=video's lines,
 # bundled onto m=audio (no transport of their own), counted without a
 # warning; the component-2 lines (rtcp-mux) neither.  Without avahi-daemon
-# getaddrinfo fails in 12 ms ("Temporary failure in name resolution":
-# nss-mdns finds no socket, dns has no route out of the namespace), two
+# getaddrinfo fails at once ("Name or service not known": nss-mdns finds no
+# socket, and the lab's nsswitch.conf has no dns), two
 # warnings "ICE candidate <uuid>.local not resolved ...", candidates-skipped
 # 6, the pair "host -> prflx udp 192.168.88.20:PORT".  Each scenario took
 # 27-34 s under meson (Firefox's start 7-11 s, the call 10 s).
@@ -101,28 +101,16 @@ SLOG=$LAB_TMP/server.log BLOG=$LAB_TMP/browser.log ALOG=$LAB_TMP/avahi.log MLOG=
 
 finish() { browser_finish "browser-mdns-lan $SCENARIO" "$SLOG" "$BLOG"; }
 
-# The mount point of the namespace's tmpfs (Debian's avahi-daemon package
-# makes it too; an empty directory on the host's /run).
-[ -d /run/avahi-daemon ] || mkdir -p /run/avahi-daemon
-
 # What goes over the link, seen from Firefox's side: mDNS only.
 lab_bg "$LAB_NS_CLIENT" "$MLOG" tcpdump -i eth0 -n -l -vv udp port 5353
 TCPDUMP=$LAB_LAST_PID
 
-# The server's mount namespace: the tmpfs, the lab's nsswitch.conf, avahi-daemon
-# (RESOLVER=avahi) in the background, then signalling.py in the shell's place
-# (LAB_LAST_PID is its pid: nsenter -t it -m reaches the namespace).
-# shellcheck disable=SC2016,SC2046  # the inner shell expands its own $1, $2;
-# lab_asan_env_python: nothing or one VAR=value
-lab_bg "$LAB_NS_SERVER" "$SLOG" sh -c '
-    set -e
-    mount -t tmpfs -o mode=0755,size=1m lab-avahi /run/avahi-daemon
-    mount --bind "$1/nsswitch-mdns.conf" /etc/nsswitch.conf
-    if [ "$2" = avahi ]; then
-        avahi-daemon -f "$1/avahi-daemon.conf" --no-drop-root --no-chroot --no-rlimits >"$3" 2>&1 &
-    fi
-    shift 3
-    exec "$@"' sh "$LAB_HERE" "$RESOLVER" "$ALOG" \
+# The server's mount namespace (scripts/lab/lab-resolver.sh): the tmpfs, the
+# lab's nsswitch.conf, avahi-daemon (RESOLVER=avahi) in the background, then
+# signalling.py in its place (LAB_LAST_PID is its pid: nsenter -t it -m
+# reaches the namespace).
+# shellcheck disable=SC2046  # lab_asan_env_python: nothing or one VAR=value
+lab_bg "$LAB_NS_SERVER" "$SLOG" sh "$LAB_HERE/lab-resolver.sh" "$RESOLVER" "$ALOG" \
     env $(lab_asan_env_python) GST_DEBUG="${GST_DEBUG:+$GST_DEBUG,}sdp-negotiator:4" GST_DEBUG_NO_COLOR=1 \
     "$LAB_PY" -u "$BROWSER_EXAMPLE/signalling.py" --port "$HTTP" --snapshot "$LAB_TMP/frame.png"
 S=$LAB_LAST_PID

@@ -40,9 +40,9 @@ report (ComediaSdpNegotiator * self, const NameResolution & r)
   }
   /* The peer's, so a warning; its other candidates and checks go on. */
   GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-      ("ICE candidate %s not resolved within %u s: %s; skipped, the peer's other "
+      ("ICE candidate %s not resolved: %s; skipped, the peer's other "
           "candidates and its own checks still connect", c.name.c_str (),
-          MDNS_RESOLVE_TIMEOUT_MS / 1000, r.error.c_str ()),
+          r.error.c_str ()),
       ("session %s, stream %u: a=candidate:%s (%" G_GUINT64_FORMAT " skipped so far)",
           session.c_str (), r.stream, c.value.c_str (), total));
 }

@@ -244,7 +244,7 @@ GST_START_TEST (test_mdns_not_found)
   fail_unless_equals_int (seen.warnings.size (), hidden);
   for (const std::string & w : seen.warnings) {
     fail_unless (g_str_has_prefix (w.c_str (), "ICE candidate " MDNS_NAME
-            " not resolved within 3 s: Error resolving \"" MDNS_NAME "\": Name or service "
+            " not resolved: Error resolving \"" MDNS_NAME "\": Name or service "
             "not known"), "%s", w.c_str ());
     fail_unless (w.find ("typ host") != std::string::npos, "%s", w.c_str ());
   }
@@ -276,7 +276,7 @@ GST_START_TEST (test_mdns_timeout)
       " ms", took_ms);
   for (const std::string & w : seen.warnings)
     fail_unless (g_str_has_prefix (w.c_str (), "ICE candidate " MDNS_NAME
-            " not resolved within 3 s: no answer, timed out"), "%s", w.c_str ());
+            " not resolved: no answer within 3000 ms"), "%s", w.c_str ());
   fail_unless_equals_int (counter (answerer, "candidates-skipped"), hidden);
   fail_unless_equals_int (counter (answerer, "candidates-resolved"), 0);
   fail_unless_equals_int (test_resolver_state.cancelled.load (), hidden);
