@@ -161,5 +161,9 @@ int cmd_dtls (const Args & a);
 int cmd_webrtc (const Args & a);
 int cmd_webrtc_send (const Args & a);
 int cmd_webrtc_recv (const Args & a);
+/* --bundle of comedia-bench webrtc and of its two peers: "max-bundle" (the
+ * default, as browsers send) or "none"; "" after a usage line naming @who
+ * for anything else. */
+std::string webrtc_bundle_option (const Args & a, const char *who);
 
 }  // namespace elementbench

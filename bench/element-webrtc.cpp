@@ -105,11 +105,9 @@ int
 cmd_webrtc (const Args & a)
 {
   bool quick = a.count ("quick");
-  std::string bundle = bench::option_string (a, "bundle", "max-bundle");
-  if (bundle != "max-bundle" && bundle != "none") {
-    fprintf (stderr, "comedia-bench webrtc: --bundle max-bundle|none\n");
+  std::string bundle = webrtc_bundle_option (a, "comedia-bench webrtc");
+  if (bundle.empty ())
     return 2;
-  }
   /* What the sender sends, and the receivers' window: options passed on. */
   std::vector<std::string> send_args = {
     "--video", bench::option_string (a, "video", quick ?

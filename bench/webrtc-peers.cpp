@@ -417,6 +417,16 @@ end_stock_process (int rc)
   _exit (rc);
 }
 
+std::string
+webrtc_bundle_option (const Args & a, const char *who)
+{
+  std::string bundle = bench::option_string (a, "bundle", "max-bundle");
+  if (bundle == "max-bundle" || bundle == "none")
+    return bundle;
+  fprintf (stderr, "%s: --bundle max-bundle|none\n", who);
+  return "";
+}
+
 /* --- webrtc-send ---------------------------------------------------------- */
 
 int
@@ -426,11 +436,9 @@ cmd_webrtc_send (const Args & a)
       "video/x-raw,width=640,height=480,framerate=30/1");
   std::string bitrate = bench::option_string (a, "bitrate", "1500000");
   double seconds = bench::option_double (a, "seconds", 120);
-  std::string bundle = bench::option_string (a, "bundle", "max-bundle");
-  if (bundle != "max-bundle" && bundle != "none") {
-    fprintf (stderr, "webrtc-send: --bundle max-bundle|none\n");
+  std::string bundle = webrtc_bundle_option (a, "webrtc-send");
+  if (bundle.empty ())
     return 2;
-  }
   /* Moving colour bars: vp8enc spends about its whole bitrate on them
    * (1.4 of 1.5 Mbit/s at 640x480), in packets of rtpvp8pay's MTU, as a
    * camera's picture would; snow would overshoot it several times. */
@@ -486,11 +494,9 @@ int
 cmd_webrtc_recv (const Args & a)
 {
   std::string impl = bench::option_string (a, "impl", "comedia");
-  std::string bundle = bench::option_string (a, "bundle", "max-bundle");
-  if (bundle != "max-bundle" && bundle != "none") {
-    fprintf (stderr, "webrtc-recv: --bundle max-bundle|none\n");
+  std::string bundle = webrtc_bundle_option (a, "webrtc-recv");
+  if (bundle.empty ())
     return 2;
-  }
   PacketMeter meter;
   meter.warmup = bench::option_long (a, "warmup", 300);
   meter.count = bench::option_long (a, "count", 2000);
