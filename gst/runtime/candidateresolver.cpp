@@ -19,21 +19,18 @@ constexpr guint DRAIN_TIMEOUT_MS = 2000;
 std::string
 usable_address (GList * addresses)
 {
-  GInetAddress *v6 = nullptr;
-  for (GList *l = addresses; l; l = l->next) {
+  GInetAddress *v4 = nullptr, *v6 = nullptr;
+  for (GList *l = addresses; l && v4 == nullptr; l = l->next) {
     GInetAddress *a = G_INET_ADDRESS (l->data);
-    if (g_inet_address_get_family (a) == G_SOCKET_FAMILY_IPV4) {
-      gchar *text = g_inet_address_to_string (a);
-      std::string out = text;
-      g_free (text);
-      return out;
-    }
-    if (v6 == nullptr && !g_inet_address_get_is_link_local (a))
+    if (g_inet_address_get_family (a) == G_SOCKET_FAMILY_IPV4)
+      v4 = a;
+    else if (v6 == nullptr && !g_inet_address_get_is_link_local (a))
       v6 = a;
   }
-  if (v6 == nullptr)
+  GInetAddress *chosen = v4 ? v4 : v6;
+  if (chosen == nullptr)
     return "";
-  gchar *text = g_inet_address_to_string (v6);
+  gchar *text = g_inet_address_to_string (chosen);
   std::string out = text;
   g_free (text);
   return out;

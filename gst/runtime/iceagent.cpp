@@ -555,19 +555,27 @@ IceAgent::set_remote (guint stream, const IceDescription & remote, bool controll
   return true;
 }
 
+std::string
+IceAgent::component_problem (guint stream, guint component)
+{
+  guint n = components (stream);
+  if (n == 0)
+    return "the pipeline has no nicesrc/nicesink for stream " + std::to_string (stream);
+  if (component > n)
+    return "component " + std::to_string (component) + " is not in the pipeline (rtcp-mux?)";
+  return "";
+}
+
 bool
 IceAgent::add_remote_candidate (guint stream, const std::string & value, std::string & error)
 {
-  guint components = this->components (stream);
-  if (components == 0) {
-    error = "the pipeline has no nicesrc/nicesink for stream " + std::to_string (stream);
+  error = component_problem (stream, 1);
+  if (!error.empty ())
     return false;
-  }
   std::string line = CANDIDATE_PREFIX + value;
   NiceCandidate *c = nice_agent_parse_remote_candidate_sdp (agent_, stream, line.c_str ());
-  if (c == nullptr || c->component_id > components) {
-    error = c ? "component " + std::to_string (c->component_id) + " is not in the pipeline "
-        "(rtcp-mux?)" : "libnice cannot use it";
+  error = c ? component_problem (stream, c->component_id) : "libnice cannot use it";
+  if (!error.empty ()) {
     if (c)
       nice_candidate_free (c);
     return false;

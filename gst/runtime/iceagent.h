@@ -138,6 +138,9 @@ class IceAgent {
    * a=candidate value, after set_remote().  False with @error when libnice
    * cannot use it or the stream has no such component. */
   bool add_remote_candidate (guint stream, const std::string & value, std::string & error);
+  /* Why @stream cannot take a candidate of @component ("" if it can): no
+   * nicesrc/nicesink for it, or not that component (rtcp-mux). */
+  std::string component_problem (guint stream, guint component);
   /* The peer's mDNS host candidate @c for @stream, added like a trickled
    * one once its name resolved in the background (CandidateResolver,
    * within MDNS_RESOLVE_TIMEOUT_MS); returns at once.  @done tells, on the

@@ -18,8 +18,8 @@ to_uint (const char *s, guint64 max, guint64 & out)
   return s != nullptr && g_ascii_string_to_unsigned (s, 10, 0, max, &out, nullptr);
 }
 
-/* @address_is_name: the address may be a host name rather than an IP
- * address. */
+/* @address_is_name: the address may be anything (a host name), not only an
+ * IP address: whether only the address keeps a line from being a candidate. */
 bool
 parse_candidate (const std::string & value, CandidateFields & out, bool address_is_name)
 {
@@ -30,7 +30,7 @@ parse_candidate (const std::string & value, CandidateFields & out, bool address_
   bool ok = n >= 8 && f[0][0] != '\0'
       && to_uint (f[1], 256, component) && component >= 1
       && to_uint (f[3], G_MAXUINT32, priority)
-      && (address_is_name ? f[4][0] != '\0' : g_hostname_is_ip_address (f[4]))
+      && (address_is_name || g_hostname_is_ip_address (f[4]))
       && to_uint (f[5], G_MAXUINT16, port)
       && g_str_equal (f[6], "typ") && f[7][0] != '\0';
   if (ok) {
@@ -42,6 +42,16 @@ parse_candidate (const std::string & value, CandidateFields & out, bool address_
   }
   g_strfreev (f);
   return ok;
+}
+
+/* Whether @address is an mDNS name: "<something>.local", any case. */
+bool
+is_mdns_name (const std::string & address)
+{
+  gchar *lower = g_ascii_strdown (address.c_str (), -1);
+  bool mdns = g_str_has_suffix (lower, ".local");
+  g_free (lower);
+  return mdns;
 }
 
 }  // namespace
@@ -68,12 +78,8 @@ mdns_candidate (const std::string & value, MdnsCandidate & out)
   if (!parse_candidate (value, f, true) || g_hostname_is_ip_address (f.address.c_str ())
       || f.type != "host"
       || (g_ascii_strcasecmp (f.transport.c_str (), "UDP") != 0
-          && g_ascii_strcasecmp (f.transport.c_str (), "TCP") != 0))
-    return false;
-  gchar *lower = g_ascii_strdown (f.address.c_str (), -1);
-  bool mdns = g_str_has_suffix (lower, ".local") && strlen (lower) > strlen (".local");
-  g_free (lower);
-  if (!mdns)
+          && g_ascii_strcasecmp (f.transport.c_str (), "TCP") != 0)
+      || !is_mdns_name (f.address) || f.address.size () <= strlen (".local"))
     return false;
   out.value = value;
   out.name = f.address;
@@ -109,25 +115,11 @@ unusable_candidate_reason (const std::string & value)
   }
   /* Not a candidate as it stands: say whether only the address is the
    * trouble, the common case (browsers). */
-  gchar **fields = g_strsplit (value.c_str (), " ", -1);
-  std::string address;
-  bool only_address = false;
-  if (g_strv_length (fields) >= 8 && !g_hostname_is_ip_address (fields[4])) {
-    address = fields[4];
-    g_free (fields[4]);
-    fields[4] = g_strdup ("192.0.2.1");
-    gchar *with_ip = g_strjoinv (" ", fields);
-    only_address = candidate_fields (with_ip, f);
-    g_free (with_ip);
-  }
-  g_strfreev (fields);
-  if (!only_address)
+  if (!parse_candidate (value, f, true))
     return "it is not a candidate (foundation component transport priority address "
         "port typ type)";
-  gchar *lower = g_ascii_strdown (address.c_str (), -1);
-  bool mdns = g_str_has_suffix (lower, ".local");
-  g_free (lower);
-  if (mdns)
+  const std::string & address = f.address;
+  if (is_mdns_name (address))
     return "its address " + address + " is an mDNS name (a browser hiding its host "
         "address), which is not resolved here; the call connects through the "
         "peer's other candidates (srflx) and its checks (prflx)";

@@ -10,13 +10,6 @@ namespace comedia {
 
 namespace {
 
-void
-count_skipped (ComediaSdpNegotiator * self)
-{
-  std::lock_guard<std::mutex> guard (self->priv->lock);
-  self->priv->candidates_skipped++;
-}
-
 /* From the agent's thread, never after cancel_mdns_resolutions(). */
 void
 report (ComediaSdpNegotiator * self, const NameResolution & r)
@@ -31,20 +24,14 @@ report (ComediaSdpNegotiator * self, const NameResolution & r)
         r.address.c_str (), r.stream, c.value.c_str ());
     return;
   }
-  guint64 total;
-  std::string session;
-  {
-    std::lock_guard<std::mutex> guard (self->priv->lock);
-    total = ++self->priv->candidates_skipped;
-    session = self->priv->session_name;
-  }
+  guint64 total = count_skipped_candidates (self, 1);
   /* The peer's, so a warning; its other candidates and checks go on. */
   GST_ELEMENT_WARNING (self, STREAM, FORMAT,
       ("ICE candidate %s not resolved: %s; skipped, the peer's other "
           "candidates and its own checks still connect", c.name.c_str (),
           r.error.c_str ()),
       ("session %s, stream %u: a=candidate:%s (%" G_GUINT64_FORMAT " skipped so far)",
-          session.c_str (), r.stream, c.value.c_str (), total));
+          session_name_of (self).c_str (), r.stream, c.value.c_str (), total));
 }
 
 }  // namespace
@@ -65,13 +52,10 @@ resolve_trickled_candidate (ComediaSdpNegotiator * self, guint stream,
     why = "the pipeline has no nicesrc/nicesink";
     return false;
   }
-  guint components = agent->components (stream);
-  if (c.fields.component > components) {
-    why = components == 0 ? "the pipeline has no nicesrc/nicesink for stream "
-        + std::to_string (stream) : "component " + std::to_string (c.fields.component)
-        + " is not in the pipeline (rtcp-mux?)";
+  /* Before the lookup: a name for a component the stream lacks is no use. */
+  why = agent->component_problem (stream, c.fields.component);
+  if (!why.empty ())
     return false;
-  }
   if (!agent->resolve_remote_candidate (stream, c, [self] (NameResolution & r) {
             report (self, r);
           })) {
@@ -95,7 +79,7 @@ resolve_mdns_candidates (ComediaSdpNegotiator * self, const SdpDocument & doc,
       if (p.stream == stream)
         plan = &p;
     if (plan == nullptr || plan->kind != StreamPlan::Kind::Ice || plan->bundle_tag != 0) {
-      count_skipped (self);
+      count_skipped_candidates (self, 1);
       GST_INFO_OBJECT (self, "m-line %u has no ICE transport of its own: %s not resolved",
           c.media_index, c.name.c_str ());
       continue;

@@ -29,13 +29,6 @@ namespace comedia {
  * open with one loss to spare. */
 constexpr gint AUTO_KEEPALIVE_INTERVAL_MS = 15000;
 
-std::string
-session_name_of (ComediaSdpNegotiator * self)
-{
-  std::lock_guard<std::mutex> guard (self->priv->lock);
-  return self->priv->session_name;
-}
-
 /* ---- the session's sockets -------------------------------------------- */
 
 /* The session named by the property, acquired on first use. */
@@ -128,11 +121,7 @@ warn_skipped_candidates (ComediaSdpNegotiator * self, const SdpDocument & doc,
   std::vector<std::string> skipped = doc.skip_notes (resolving_mdns);
   if (skipped.empty ())
     return;
-  guint64 total;
-  {
-    std::lock_guard<std::mutex> guard (self->priv->lock);
-    total = self->priv->candidates_skipped += skipped.size ();
-  }
+  guint64 total = count_skipped_candidates (self, skipped.size ());
   std::string list;
   for (const std::string & note : skipped)
     list += "\n  " + note;

@@ -18,7 +18,6 @@ namespace comedia {
 
 /* The session named by the property, acquired on first use. */
 ComediaSession *get_session (ComediaSdpNegotiator * self);
-std::string session_name_of (ComediaSdpNegotiator * self);
 
 /* Answerer: the answer to @offer with the session configured, or nullptr
  * with @err set (not posted: the caller says how). */

@@ -80,3 +80,24 @@ struct _ComediaSdpNegotiator {
   GstPad *srcpad;
   ComediaSdpNegotiatorPrivate *priv;
 };
+
+namespace comedia {
+
+/* The session property's value. */
+inline std::string
+session_name_of (ComediaSdpNegotiator * self)
+{
+  std::lock_guard<std::mutex> guard (self->priv->lock);
+  return self->priv->session_name;
+}
+
+/* @n more of the peer's candidate lines skipped (the candidates-skipped
+ * property); the total so far. */
+inline guint64
+count_skipped_candidates (ComediaSdpNegotiator * self, guint64 n)
+{
+  std::lock_guard<std::mutex> guard (self->priv->lock);
+  return self->priv->candidates_skipped += n;
+}
+
+}  // namespace comedia

@@ -24,13 +24,6 @@ remote_description_of (ComediaSdpNegotiator * self)
       : nullptr;
 }
 
-void
-count_skipped (ComediaSdpNegotiator * self, guint n)
-{
-  std::lock_guard<std::mutex> guard (self->priv->lock);
-  self->priv->candidates_skipped += n;
-}
-
 /* Whether m-line @index is in an a=group:BUNDLE of our description (the
  * answer): without an agent stream of its own, it uses another member's
  * transport. */
@@ -76,7 +69,7 @@ apply_candidate (ComediaSdpNegotiator * self, guint mline_index, const std::stri
   bool resolve = mdns_candidate (value, mdns) && resolving_mdns (self);
   std::string reason = resolve ? "" : unusable_candidate_reason (value);
   if (!reason.empty ()) {
-    count_skipped (self, 1);
+    count_skipped_candidates (self, 1);
     why = "skipped: " + reason;
     return false;
   }
@@ -85,7 +78,7 @@ apply_candidate (ComediaSdpNegotiator * self, guint mline_index, const std::stri
      * m-line's own transport before our answer bundles them: those of a
      * bundled one belong to a transport BUNDLE discarded (RFC 9143 7.3.3),
      * nothing to warn about. */
-    count_skipped (self, 1);
+    count_skipped_candidates (self, 1);
     GST_INFO_OBJECT (self, "m-line %u is bundled: candidate %s ignored", mline_index,
         value.c_str ());
     return false;
@@ -151,7 +144,7 @@ apply_sdp_fragment (ComediaSdpNegotiator * self, const std::string & text, SdpEr
       if (!resolve)
         f.skipped.push_back (c.note);
   if (!f.skipped.empty ()) {
-    count_skipped (self, f.skipped.size ());
+    count_skipped_candidates (self, f.skipped.size ());
     for (const std::string & note : f.skipped)
       warn_candidate (self, note, "it cannot be used");
   }
